@@ -1,0 +1,38 @@
+import { type Config } from '../config/schema';
+import { clustersWith, notInAnyTeam, type UserAccess } from './policy';
+import { didYouMean } from '../commands/suggest';
+
+export type ClusterChoice = { ok: true; alias: string; how: 'flag' | 'channel' | 'only' } | { ok: false; message: string };
+
+/**
+ * Which cluster a command is about: `--cluster` (an alias, or the cluster's real name/ARN),
+ * else the channel's default, else the user's only cluster, else a reply listing the choices.
+ */
+export function resolveCluster(config: Config, access: UserAccess, channelId: string, flag: string | undefined): ClusterChoice {
+  const aliases = Object.keys(config.clusters);
+  if (flag !== undefined) {
+    const alias =
+      aliases.find((a) => a === flag) ??
+      aliases.find((a) => a.toLowerCase() === flag.toLowerCase()) ??
+      aliases.find((a) => config.clusters[a]!.name === flag || config.clusters[a]!.name.endsWith(`/${flag}`));
+    if (alias) return { ok: true, alias, how: 'flag' };
+    const visible = clustersWith(access);
+    const suggestion = didYouMean(flag, visible.length > 0 ? visible : aliases);
+    return {
+      ok: false,
+      message: `There is no cluster called \`${flag}\` in the config.${suggestion} ${visible.length > 0 ? `Your clusters: ${visible.map((a) => `\`${a}\``).join(', ')}.` : ''}`.trim(),
+    };
+  }
+  const channelDefault = config.channels[channelId]?.cluster;
+  if (channelDefault) return { ok: true, alias: channelDefault, how: 'channel' };
+  const visible = clustersWith(access);
+  if (visible.length === 1) return { ok: true, alias: visible[0]!, how: 'only' };
+  if (visible.length === 0) {
+    if (access.teams.length === 0) return { ok: false, message: notInAnyTeam(access.userId) };
+    return { ok: false, message: `None of your teams (${access.teams.join(', ')}) has access to a cluster in this channel.` };
+  }
+  return {
+    ok: false,
+    message: `Which cluster? This channel has no default, and you can use ${visible.map((a) => `\`${a}\``).join(', ')}. Add \`--cluster NAME\` (or \`-c NAME\`).`,
+  };
+}

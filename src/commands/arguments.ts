@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** Argument types shared by verbs, with messages a user can act on. */
+
+export const ServiceName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, 'a service name has letters, digits, - and _ (up to 255)');
+
+export const WholeNumber = (what: string, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${what} must be a whole number, 0 or more`)
+    .transform(Number)
+    .pipe(z.number().max(max, `${what} can be at most ${max}`));
+
+export const PositiveNumber = (what: string, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${what} must be a whole number, 1 or more`)
+    .transform(Number)
+    .pipe(z.number().min(1, `${what} must be at least 1`).max(max, `${what} can be at most ${max}`));

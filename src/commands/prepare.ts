@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { type Config } from '../config/schema';
+import { type TeamDirectory } from '../auth/directory';
+import { accessFor, authorize, type UserAccess } from '../auth/policy';
+import { resolveCluster } from '../auth/resolve-cluster';
+import { type Clock } from '../clock';
+import { type CommandJob } from '../jobs/job';
+import { textMessage, type SlackMessage } from '../slack/message';
+import { parseWords } from './parse';
+import { type AnyVerbSpec, type CommandUser } from './types';
+
+export interface Invocation {
+  words: string[];
+  user: CommandUser;
+  channelId: string;
+  responseUrl: string;
+  source: CommandJob['source'];
+  /** A button's cluster, which wins over flags and defaults. */
+  cluster?: string;
+}
+
+export type Prepared =
+  | { kind: 'reply'; message: SlackMessage; outcome: 'ok' | 'refused' | 'usage'; verb: string; cluster?: string }
+  | { kind: 'job'; job: CommandJob; spec: AnyVerbSpec; working: string };
+
+export interface PrepareDeps {
+  config: Config;
+  directory: TeamDirectory;
+  verbs: readonly AnyVerbSpec[];
+  clock: Clock;
+}
+
+/**
+ * The ack path: parse, pick the cluster, authorize, and either answer at once or build the job
+ * for the worker. Makes no AWS call; the only I/O is the cached user-group lookup.
+ */
+export async function prepareInvocation(input: Invocation, deps: PrepareDeps): Promise<Prepared> {
+  const parsed = parseWords(input.words, deps.verbs);
+  if (!parsed.ok) return { kind: 'reply', message: textMessage(parsed.error), outcome: 'usage', verb: parsed.spec?.verb ?? input.words[0] ?? '' };
+  const { spec } = parsed;
+  const access: UserAccess = accessFor(deps.config, input.user.id, await deps.directory.groupsOf(input.user.id), input.channelId);
+
+  if (spec.level === 'none') {
+    if (!spec.local) throw new Error(`verb ${spec.verb} has neither a level nor a local answer`);
+    const message = await spec.local({ config: deps.config, user: input.user, channelId: input.channelId, access, verbs: deps.verbs }, parsed.args);
+    return { kind: 'reply', message, outcome: 'ok', verb: spec.verb };
+  }
+
+  const choice = resolveCluster(deps.config, access, input.channelId, input.cluster ?? parsed.clusterFlag);
+  if (!choice.ok) return { kind: 'reply', message: textMessage(choice.message), outcome: 'refused', verb: spec.verb };
+  const decision = authorize(deps.config, access, choice.alias, spec.level, spec.verb);
+  if (!decision.allowed) return { kind: 'reply', message: textMessage(decision.reason), outcome: 'refused', verb: spec.verb, cluster: choice.alias };
+
+  const job: CommandJob = {
+    kind: 'command',
+    id: randomUUID(),
+    words: parsed.words,
+    verb: spec.verb,
+    cluster: choice.alias,
+    level: spec.level,
+    team: decision.team,
+    user: input.user,
+    channelId: input.channelId,
+    responseUrl: input.responseUrl,
+    source: input.source,
+    requestedAt: deps.clock.now(),
+  };
+  const working = spec.working ? spec.working(parsed.args) : `Running \`${spec.verb}\`…`;
+  return { kind: 'job', job, spec, working: `${working} (${choice.alias})` };
+}

@@ -1,0 +1,18 @@
+import { closest, distance } from 'fastest-levenshtein';
+
+/** " Did you mean `web`?" when a name is close to one we know, else "". */
+export function didYouMean(typed: string, known: readonly string[]): string {
+  const match = closestName(typed, known);
+  return match ? ` Did you mean \`${match}\`?` : '';
+}
+
+export function closestName(typed: string, known: readonly string[]): string | undefined {
+  if (known.length === 0 || typed.length === 0) return undefined;
+  const lower = typed.toLowerCase();
+  const prefix = known.find((k) => k.toLowerCase().startsWith(lower) && lower.length >= 3);
+  if (prefix) return prefix;
+  const match = closest(lower, known.map((k) => k.toLowerCase()));
+  const limit = Math.max(1, Math.floor(Math.max(typed.length, 3) / 3));
+  if (distance(lower, match) > limit) return undefined;
+  return known.find((k) => k.toLowerCase() === match);
+}

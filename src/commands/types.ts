@@ -1,0 +1,89 @@
+import { type z } from 'zod';
+import { type Level } from '../auth/levels';
+import { type Config, type ClusterConfig } from '../config/schema';
+import { type Logger } from '../logger';
+import { type Clock } from '../clock';
+import { type ClusterOps } from '../aws/types';
+import { type SlackMessage } from '../slack/message';
+import { type Replier } from '../slack/reply';
+import { type UserAccess } from '../auth/policy';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  description: string;
+}
+
+export interface CommandUser {
+  id: string;
+  name?: string;
+  /** Slack workspace (team) id. */
+  teamId: string;
+}
+
+/** Everything a verb's `run` gets: one cluster, one level, clients bound to that role. */
+export interface CommandContext {
+  alias: string;
+  cluster: ClusterConfig;
+  level: Level;
+  user: CommandUser;
+  channelId: string;
+  aws: ClusterOps;
+  reply: Replier;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  timing: CommandTiming;
+  /** Starts another command as a job (e.g. a follow-up); same authorization as typed commands. */
+  source: 'slash' | 'button' | 'modal';
+}
+
+export interface CommandTiming {
+  /** How often a follow-up (scale, deploy) re-reads the service. */
+  followUpPollMs: number;
+  /** How long a follow-up waits for the service to settle before saying it has not. */
+  followUpTimeoutMs: number;
+}
+
+/** What a verb answered in the ack path (help, whoami) gets: no AWS, just config and the user. */
+export interface LocalContext {
+  config: Config;
+  user: CommandUser;
+  channelId: string;
+  access: UserAccess;
+  verbs: readonly AnyVerbSpec[];
+}
+
+/**
+ * One verb: what a user types, what level it needs, how its words become arguments, and what it
+ * does. `run` executes in the worker; everything else is pure and runs in the ack path.
+ */
+export interface VerbSpec<A = unknown> {
+  verb: string;
+  aliases?: string[];
+  /** Level needed; 'none' for verbs that touch no cluster (help, whoami). */
+  level: Level | 'none';
+  summary: string;
+  /** e.g. `scale SVC N` */
+  usage: string;
+  examples: string[];
+  positionals: { name: string; optional?: boolean; rest?: boolean }[];
+  options?: Record<string, OptionSpec>;
+  /** Validates `{ ...positionals by name, ...options }` into the verb's arguments. */
+  args: z.ZodType<A>;
+  /** Replies visible to the whole channel (operations) or only the user (reads). */
+  visibility: 'in_channel' | 'ephemeral';
+  /** Short progress text for the ack, e.g. "Scaling web…". */
+  working?: (args: A) => string;
+  /** Answers in the ack path with no AWS call (help, whoami). */
+  local?: (ctx: LocalContext, args: A) => Promise<SlackMessage>;
+  run?: (ctx: CommandContext, args: A) => Promise<void>;
+}
+
+/** Type-erased VerbSpec for the registry (variance of A). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry stores specs of every argument type; each spec validates its own args with zod before use
+export type AnyVerbSpec = VerbSpec<any>;
+
+export function defineVerb<A>(spec: VerbSpec<A>): VerbSpec<A> {
+  return spec;
+}

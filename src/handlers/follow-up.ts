@@ -1,0 +1,54 @@
+import { type CommandContext } from '../commands/types';
+import { type ServiceDetail } from '../aws/types';
+
+export type Settlement =
+  | { kind: 'settled'; service: ServiceDetail }
+  | { kind: 'unplaceable'; service: ServiceDetail; reason: string; eventMessage: string }
+  | { kind: 'failed'; service: ServiceDetail; reason: string }
+  | { kind: 'timeout'; service: ServiceDetail };
+
+const PLACEMENT_FAILURE = /was unable to place a task/i;
+
+/**
+ * Watches a service after a change until it settles (running = desired, one deployment), cannot
+ * place tasks (a new placement-failure event), its deployment fails, or the time runs out.
+ * New events are told apart by id, so the AWS clock and ours need not agree.
+ */
+export async function waitForSettlement(ctx: CommandContext, name: string, before: ServiceDetail): Promise<Settlement> {
+  const seen = new Set(before.events.map((e) => e.id));
+  const deadline = ctx.clock.now() + ctx.timing.followUpTimeoutMs;
+  let service = before;
+  for (;;) {
+    await ctx.clock.sleep(ctx.timing.followUpPollMs);
+    service = await ctx.aws.services.describe(name);
+    const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+    if (primary?.rolloutState === 'FAILED') {
+      return { kind: 'failed', service, reason: primary.rolloutStateReason ?? 'the deployment failed' };
+    }
+    if (service.running === service.desired && service.pending === 0 && service.deployments.length <= 1) {
+      return { kind: 'settled', service };
+    }
+    const placement = service.events.find((e) => !seen.has(e.id) && PLACEMENT_FAILURE.test(e.message));
+    if (placement && service.pending === 0) {
+      return { kind: 'unplaceable', service, reason: await placementReason(ctx, service, placement.message), eventMessage: placement.message };
+    }
+    if (ctx.clock.now() >= deadline) return { kind: 'timeout', service };
+  }
+}
+
+/** ECS's placement event, said the way a person would, naming the port or the resource. */
+export async function placementReason(ctx: CommandContext, service: ServiceDetail, message: string): Promise<string> {
+  if (/already using a port/i.test(message)) {
+    const [{ fixedHostPorts }, instances] = await Promise.all([
+      ctx.aws.taskDefinitions.ports(service.taskDefinition).catch(() => ({ fixedHostPorts: [] as number[] })),
+      ctx.aws.instances.count().catch(() => 0),
+    ]);
+    const ports = fixedHostPorts.length === 0 ? 'a host port it needs is' : fixedHostPorts.length === 1 ? `port ${fixedHostPorts[0]} is` : `ports ${fixedHostPorts.join(', ')} are`;
+    const where = instances === 1 ? 'the only instance' : instances > 1 ? `all ${instances} instances` : 'every instance';
+    return `${ports} already used on ${where}. Use a dynamic host port (hostPort 0) behind a load balancer, or add container instances.`;
+  }
+  if (/insufficient CPU/i.test(message)) return 'no instance has enough free CPU. Add instances or lower the task CPU.';
+  if (/insufficient memory/i.test(message)) return 'no instance has enough free memory. Add instances or lower the task memory.';
+  if (/no container instances were found/i.test(message)) return 'the cluster has no container instances.';
+  return message;
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { Level } from '../auth/levels';
+
+/**
+ * Jobs go from the Slack function to the worker (a Lambda async invoke, or in-process).
+ * They are validated with zod on both sides of that boundary.
+ */
+export const JobUser = z.object({ id: z.string().min(1), name: z.string().optional(), teamId: z.string().min(1) });
+
+export const CommandJob = z.object({
+  kind: z.literal('command'),
+  id: z.string().min(1),
+  /** Every word the user typed (or the button carried), verb first; re-parsed by the worker. */
+  words: z.array(z.string()).min(1),
+  verb: z.string().min(1),
+  cluster: z.string().min(1),
+  /** The level whose role the worker assumes: what the verb needs, not the user's highest. */
+  level: Level,
+  /** The team whose grant allowed it (a session tag, and audit). */
+  team: z.string().min(1),
+  user: JobUser,
+  channelId: z.string().min(1),
+  responseUrl: z.string().url(),
+  source: z.enum(['slash', 'button', 'modal']),
+  requestedAt: z.number(),
+});
+export type CommandJob = z.infer<typeof CommandJob>;
+
+export const Job = z.discriminatedUnion('kind', [CommandJob]);
+export type Job = z.infer<typeof Job>;

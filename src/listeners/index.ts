@@ -1,0 +1,12 @@
+import { type App } from '@slack/bolt';
+import { registerCommandListener } from './commands';
+import { registerCommandButtons } from './actions';
+import { type ListenerDeps } from './run-prepared';
+
+export type { ListenerDeps };
+
+/** Every listener of the app; each kind registers its own (bolt-ts-starter-template style). */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  registerCommandListener(app, deps);
+  registerCommandButtons(app, deps);
+}

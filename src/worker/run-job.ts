@@ -1,0 +1,74 @@
+import { type Config } from '../config/schema';
+import { type Logger } from '../logger';
+import { type Clock } from '../clock';
+import { type AwsAccess } from '../aws/types';
+import { audit } from '../audit';
+import { ChatopsError } from '../errors';
+import { parseWords } from '../commands/parse';
+import { type AnyVerbSpec, type CommandTiming } from '../commands/types';
+import { Job, type CommandJob } from '../jobs/job';
+import { responseUrlReplier, type Replier } from '../slack/reply';
+import { errorMessage } from '../slack/views/errors';
+
+export interface WorkerDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  aws: AwsAccess;
+  verbs: readonly AnyVerbSpec[];
+  timing: CommandTiming;
+  /** How replies reach Slack; response_url by default. */
+  replierFor?: (job: CommandJob, visibility: 'in_channel' | 'ephemeral') => Replier;
+}
+
+/** Runs one job from the Slack function. Never throws: failures become a reply and an audit line. */
+export async function runJob(input: unknown, deps: WorkerDeps): Promise<void> {
+  const parsed = Job.safeParse(input);
+  if (!parsed.success) {
+    deps.logger.error({ issues: parsed.error.issues.slice(0, 5) }, 'worker got a malformed job; skipped');
+    return;
+  }
+  const job = parsed.data;
+  await runCommandJob(job, deps);
+}
+
+async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
+  const started = deps.clock.now();
+  const command = parseWords(job.words, deps.verbs);
+  const visibility = command.ok ? command.spec.visibility : 'ephemeral';
+  const reply = deps.replierFor?.(job, visibility) ?? responseUrlReplier({ responseUrl: job.responseUrl, visibility, logger: deps.logger, clock: deps.clock });
+  const cluster = deps.config.clusters[job.cluster];
+  const base = { user: job.user.id, channel: job.channelId, workspace: job.user.teamId, source: job.source, command: job.words.join(' '), cluster: job.cluster, level: job.level };
+  let role: string | undefined;
+  try {
+    if (!command.ok) throw new ChatopsError('usage', command.error);
+    if (!command.spec.run || !cluster) throw new ChatopsError('unknown_verb', `\`${job.verb}\` cannot run in the worker.`);
+    const aws = await deps.aws.forCluster({ alias: job.cluster, level: job.level, user: job.user, team: job.team });
+    role = aws.roleArn;
+    await command.spec.run(
+      {
+        alias: job.cluster,
+        cluster,
+        level: job.level,
+        user: job.user,
+        channelId: job.channelId,
+        aws,
+        reply,
+        config: deps.config,
+        clock: deps.clock,
+        logger: deps.logger.child({ jobId: job.id }),
+        timing: deps.timing,
+        source: job.source,
+      },
+      command.args,
+    );
+    audit(deps.logger, { ...base, role, outcome: 'ok', durationMs: deps.clock.now() - started });
+  } catch (err) {
+    const known = err instanceof ChatopsError;
+    if (!known) deps.logger.error({ err, jobId: job.id }, 'command failed unexpectedly');
+    audit(deps.logger, { ...base, ...(role ? { role } : {}), outcome: 'error', detail: known ? err.code : 'unexpected', durationMs: deps.clock.now() - started });
+    await reply
+      .send(errorMessage(err, job.cluster, job.words.join(' ')), { visibility: 'ephemeral' })
+      .catch((replyErr: unknown) => deps.logger.error({ err: replyErr, jobId: job.id }, 'could not tell the user about a failure'));
+  }
+}
