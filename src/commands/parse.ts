@@ -97,8 +97,8 @@ function describeIssues(error: z.ZodError, spec: AnyVerbSpec): string {
   const issue = error.issues[0];
   if (!issue) return 'Those arguments are not right.';
   const key = String(issue.path[0] ?? '');
-  const isPositional = spec.positionals.some((p) => p.name === key);
-  const label = isPositional ? key.toUpperCase() : `--${key}`;
+  const positional = spec.positionals.find((p) => p.name === key);
+  const label = positional ? (positional.label ?? key.toUpperCase()) : `--${key}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${label} is missing.`;
   return `${label}: ${issue.message}`;
 }

@@ -12,7 +12,8 @@ export function closestName(typed: string, known: readonly string[]): string | u
   const prefix = known.find((k) => k.toLowerCase().startsWith(lower) && lower.length >= 3);
   if (prefix) return prefix;
   const match = closest(lower, known.map((k) => k.toLowerCase()));
-  const limit = Math.max(1, Math.floor(Math.max(typed.length, 3) / 3));
+  // Two edits (a transposition is two) for ordinary words, one for very short ones.
+  const limit = typed.length <= 3 ? 1 : Math.max(2, Math.floor(typed.length / 4));
   if (distance(lower, match) > limit) return undefined;
   return known.find((k) => k.toLowerCase() === match);
 }

@@ -67,7 +67,8 @@ export interface VerbSpec<A = unknown> {
   /** e.g. `scale SVC N` */
   usage: string;
   examples: string[];
-  positionals: { name: string; optional?: boolean; rest?: boolean }[];
+  /** `label` is how usage names it (SVC, N); the name by default, upper-cased. */
+  positionals: { name: string; label?: string; optional?: boolean; rest?: boolean }[];
   options?: Record<string, OptionSpec>;
   /** Validates `{ ...positionals by name, ...options }` into the verb's arguments. */
   args: z.ZodType<A>;

@@ -10,7 +10,7 @@ export const scale = defineVerb({
   summary: 'Set how many tasks of a service should run',
   usage: 'scale SVC N',
   examples: ['scale web 4', 'scale worker 0 -c staging'],
-  positionals: [{ name: 'service' }, { name: 'count' }],
+  positionals: [{ name: 'service', label: 'SVC' }, { name: 'count', label: 'N' }],
   args: z.object({ service: ServiceName, count: WholeNumber('N', 1000) }),
   visibility: 'in_channel',
   working: ({ service, count }) => `Scaling ${service} to ${count}…`,
