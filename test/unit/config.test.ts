@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseConfig, configJsonSchema } from '../../src/config/load';
 import { ConfigError } from '../../src/errors';
 import { testConfigYaml } from '../support/config';
@@ -40,5 +41,15 @@ describe('the config file', () => {
     const schema = configJsonSchema() as { type?: string; properties?: Record<string, unknown> };
     expect(schema.type).toBe('object');
     expect(Object.keys(schema.properties ?? {})).toEqual(expect.arrayContaining(['clusters', 'teams', 'channels', 'approvals']));
+  });
+});
+
+describe('the files shipped with the project', () => {
+  it('config/example.yaml is valid', () => {
+    expect(() => parseConfig(readFileSync('config/example.yaml', 'utf8'), 'config/example.yaml')).not.toThrow();
+  });
+
+  it('config/schema.json is up to date with the zod schema (npm run config-schema)', () => {
+    expect(JSON.parse(readFileSync('config/schema.json', 'utf8'))).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
   });
 });

@@ -1,0 +1,138 @@
+import { AwsLambdaReceiver } from '@slack/bolt';
+import type { Context } from 'aws-lambda';
+import { createApp } from '../../src/app';
+import { systemClock } from '../../src/clock';
+import { createAwsAccess } from '../../src/aws/access';
+import { createInProcessDispatcher } from '../../src/jobs/dispatch';
+import { runJob, type WorkerDeps } from '../../src/worker/run-job';
+import { VERBS } from '../../src/handlers';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
+import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
+import { type Config } from '../../src/config/schema';
+import { testAccount } from './accounts';
+import { CHANNELS, testConfig, USERGROUPS, USERS } from './config';
+import { captureLogs } from './logs';
+import { apiGatewayEvent, blockActionBody, slashCommandBody, TEST_SIGNING_SECRET, viewSubmissionBody, type ViewSubmissionInput } from './slack-requests';
+
+export const BOT_TOKEN = 'xoxb-test-bot-token-1234567890';
+export const BOT_AWS_KEY = { accessKeyId: 'AKIATESTBOTKEY000001', secretAccessKey: 'test-bot-secret-access-key-000000000001' };
+
+export interface HarnessOptions {
+  config?: Config;
+  sandbox?: SandboxOptions;
+  followUpTimeoutMs?: number;
+}
+
+export interface Reply {
+  text?: string;
+  blocks?: unknown[];
+  response_type?: string;
+  replace_original?: boolean;
+}
+
+export interface CommandResult {
+  status: number;
+  /** What the ack showed the user at once. */
+  ack: Reply;
+  /** Everything the worker posted to this command's response_url, in order. */
+  replies: Reply[];
+  /** All the text the user saw, ack first: handy for `toContain`. */
+  seen: string;
+}
+
+/**
+ * The whole bot on loopback, as the tests use it: the real Bolt app behind AwsLambdaReceiver,
+ * signed requests in, the sandbox AWS account and the Slack stand-in out, jobs run in-process.
+ */
+export interface Harness {
+  sandbox: Sandbox;
+  slack: SlackStandin;
+  config: Config;
+  logs: ReturnType<typeof captureLogs>;
+  worker: WorkerDeps;
+  command(text: string, as?: { user?: string; channel?: string }): Promise<CommandResult>;
+  click(actionId: string, value: string, as?: { user?: string; channel?: string }): Promise<CommandResult>;
+  submit(input: Omit<ViewSubmissionInput, "userId">, as?: { user?: string }): Promise<{ statusCode: number; body: string }>;
+  /** Sends a raw API Gateway event (for signature tests). */
+  send(event: ReturnType<typeof apiGatewayEvent>): Promise<{ statusCode: number; body: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const sandbox = await startSandbox({ account: testAccount(), timings: { taskStartMs: 0, taskStopMs: 0 }, ...options.sandbox });
+  const slack = await startSlackStandin({ usergroups: USERGROUPS });
+  const logs = captureLogs();
+  const logger = logs.logger;
+  const config = options.config ?? testConfig();
+  const aws = createAwsAccess({
+    config,
+    clock: systemClock,
+    logger,
+    clientConfig: { endpoint: sandbox.url },
+    stsConfig: { credentials: BOT_AWS_KEY },
+  });
+  const worker: WorkerDeps = {
+    config,
+    logger,
+    clock: systemClock,
+    aws,
+    verbs: VERBS,
+    timing: { followUpPollMs: 20, followUpTimeoutMs: options.followUpTimeoutMs ?? 10_000 },
+  };
+  const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
+  const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET });
+  createApp({ config, logger, clock: systemClock, dispatcher, botToken: BOT_TOKEN, slackApiUrl: slack.apiUrl }, receiver);
+  const handler = receiver.toHandler();
+  const context = {} as Context;
+
+  async function send(event: ReturnType<typeof apiGatewayEvent>) {
+    const res = (await handler(event, context)) as { statusCode: number; body: string };
+    return { statusCode: res.statusCode, body: res.body };
+  }
+
+  async function collect(res: { statusCode: number; body: string }, responseUrl: string): Promise<CommandResult> {
+    await dispatcher.drain();
+    const id = decodeURIComponent(responseUrl.split('/response/')[1]!);
+    const replies = slack.calls.filter((c) => c.method === 'response_url' && c.responseId === id).map((c) => c.args as Reply);
+    const ack = parseBody(res.body);
+    const texts = [ack, ...replies].flatMap((r) => [r.text ?? '', JSON.stringify(r.blocks ?? [])]);
+    return { status: res.statusCode, ack, replies, seen: texts.join('\n') };
+  }
+
+  return {
+    sandbox,
+    slack,
+    config,
+    logs,
+    worker,
+    send,
+    async command(text, as = {}) {
+      const responseUrl = slack.responseUrl();
+      const body = slashCommandBody({ text, userId: as.user ?? USERS.alice, channelId: as.channel ?? CHANNELS.web, responseUrl });
+      return collect(await send(apiGatewayEvent(body)), responseUrl);
+    },
+    async click(actionId, value, as = {}) {
+      const responseUrl = slack.responseUrl();
+      const body = blockActionBody({ actionId, value, userId: as.user ?? USERS.alice, channelId: as.channel ?? CHANNELS.web, responseUrl });
+      return collect(await send(apiGatewayEvent(body)), responseUrl);
+    },
+    async submit(input, as = {}) {
+      const res = await send(apiGatewayEvent(viewSubmissionBody({ ...input, userId: as.user ?? USERS.alice })));
+      await dispatcher.drain();
+      return res;
+    },
+    async stop() {
+      await dispatcher.drain();
+      await Promise.all([sandbox.stop(), slack.stop()]);
+    },
+  };
+}
+
+function parseBody(body: string): Reply {
+  if (!body) return {};
+  try {
+    return JSON.parse(body) as Reply;
+  } catch {
+    return { text: body };
+  }
+}
