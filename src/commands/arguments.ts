@@ -19,3 +19,12 @@ export const PositiveNumber = (what: string, max: number) =>
     .regex(/^\d+$/, `${what} must be a whole number, 1 or more`)
     .transform(Number)
     .pipe(z.number().min(1, `${what} must be at least 1`).max(max, `${what} can be at most ${max}`));
+
+/** `--page N` of list verbs (the "Next" button sends it). */
+export const PageOption = { page: { type: 'string' as const, description: 'page of a long list (the Next button sets it)' } };
+export const PageNumber = z
+  .string()
+  .regex(/^\d+$/, 'the page must be a whole number')
+  .transform(Number)
+  .pipe(z.number().min(1, 'pages start at 1').max(10_000))
+  .default(1);

@@ -10,6 +10,7 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandb
 import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
 import { type Config } from '../../src/config/schema';
 import { testAccount } from './accounts';
+import { blockKitProblems } from '../../src/slack/limits';
 import { CHANNELS, testConfig, USERGROUPS, USERS } from './config';
 import { captureLogs } from './logs';
 import { apiGatewayEvent, blockActionBody, slashCommandBody, TEST_SIGNING_SECRET, viewSubmissionBody, type ViewSubmissionInput } from './slack-requests';
@@ -90,11 +91,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     return { statusCode: res.statusCode, body: res.body };
   }
 
+  const acks: Reply[] = [];
+
+  /** Every message the bot showed in this test: acks, response_url replies, posted and updated messages. */
+  function shownMessages(): { where: string; message: Reply }[] {
+    const shown = acks.map((message, i) => ({ where: `ack ${i}`, message }));
+    for (const call of slack.calls) {
+      if (['response_url', 'chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(call.method)) {
+        shown.push({ where: call.method, message: call.args as Reply });
+      }
+    }
+    return shown;
+  }
+
   async function collect(res: { statusCode: number; body: string }, responseUrl: string): Promise<CommandResult> {
     await dispatcher.drain();
     const id = decodeURIComponent(responseUrl.split('/response/')[1]!);
     const replies = slack.calls.filter((c) => c.method === 'response_url' && c.responseId === id).map((c) => c.args as Reply);
     const ack = parseBody(res.body);
+    if (ack.text || ack.blocks) acks.push(ack);
     const texts = [ack, ...replies].flatMap((r) => [r.text ?? '', JSON.stringify(r.blocks ?? [])]);
     return { status: res.statusCode, ack, replies, seen: texts.join('\n') };
   }
@@ -124,6 +139,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stop() {
       await dispatcher.drain();
       await Promise.all([sandbox.stop(), slack.stop()]);
+      // Every reply the suite produces must be one Slack accepts (targets: Block Kit limits).
+      const problems = shownMessages().flatMap(({ where, message }) =>
+        message.blocks || message.text ? blockKitProblems({ text: message.text ?? '', blocks: message.blocks as never }).map((p) => `${where}: ${p}`) : [],
+      );
+      if (problems.length > 0) throw new Error(`replies break Slack's Block Kit limits:\n${problems.join('\n')}`);
     },
   };
 }
