@@ -1,6 +1,7 @@
 import { type App } from '@slack/bolt';
 import { registerCommandListener } from './commands';
 import { registerCommandButtons } from './actions';
+import { registerScaleModal } from './scale-modal';
 import { type ListenerDeps } from './run-prepared';
 
 export type { ListenerDeps };
@@ -9,4 +10,5 @@ export type { ListenerDeps };
 export function registerListeners(app: App, deps: ListenerDeps): void {
   registerCommandListener(app, deps);
   registerCommandButtons(app, deps);
+  registerScaleModal(app, deps);
 }

@@ -1,0 +1,68 @@
+import { type App, type BlockButtonAction } from '@slack/bolt';
+import { prepareInvocation } from '../commands/prepare';
+import { audit } from '../audit';
+import { responseUrlReplier } from '../slack/reply';
+import { ScaleButtonValue, ScaleModalMetadata, scaleModal, SCALE_INPUT_ACTION, SCALE_INPUT_BLOCK, SCALE_MODAL_ACTION, SCALE_MODAL_CALLBACK } from '../slack/views/scale-modal';
+import { type ListenerDeps, runPrepared } from './run-prepared';
+
+/**
+ * The Scale button opens a modal (views.open must use the trigger_id within ~3 s, so it happens
+ * in the ack path); submitting it runs `scale SVC N` through the same path as typing it.
+ */
+export function registerScaleModal(app: App, deps: ListenerDeps): void {
+  app.action<BlockButtonAction>(SCALE_MODAL_ACTION, async ({ action, body, ack, client, respond }) => {
+    await ack();
+    const started = deps.clock.now();
+    const user = { id: body.user.id, name: body.user.username ?? body.user.name, teamId: body.user.team_id ?? body.team?.id ?? 'unknown' };
+    const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
+    const value = ScaleButtonValue.safeParse(safeJson(action.value ?? ''));
+    if (!value.success || !body.response_url) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: 'That Scale button is no longer valid. Use `/ecs scale SVC N`.' });
+      return;
+    }
+    const { cluster, service, current } = value.data;
+    // Refuse before opening a form the user could not submit.
+    const check = await prepareInvocation({ words: ['scale', service, String(current)], user, channelId, responseUrl: body.response_url, source: 'button', cluster }, deps);
+    if (check.kind === 'reply') {
+      audit(deps.logger, { user: user.id, channel: channelId, workspace: user.teamId, source: 'button', command: `scale ${service} (modal)`, cluster, outcome: check.outcome, durationMs: deps.clock.now() - started });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: check.message.text, ...(check.message.blocks ? { blocks: check.message.blocks } : {}) });
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: scaleModal({ cluster, service, current, channelId, responseUrl: body.response_url }) });
+  });
+
+  app.view(SCALE_MODAL_CALLBACK, async ({ ack, view, body }) => {
+    const meta = ScaleModalMetadata.safeParse(safeJson(view.private_metadata));
+    const raw = view.state.values[SCALE_INPUT_BLOCK]?.[SCALE_INPUT_ACTION]?.value ?? '';
+    if (!meta.success) {
+      await ack({ response_action: 'errors', errors: { [SCALE_INPUT_BLOCK]: 'This form has expired; close it and click Scale again.' } });
+      return;
+    }
+    if (!/^\d+$/.test(raw) || Number(raw) > 1000) {
+      await ack({ response_action: 'errors', errors: { [SCALE_INPUT_BLOCK]: 'Enter a whole number from 0 to 1000.' } });
+      return;
+    }
+    await ack();
+    const started = deps.clock.now();
+    const user = { id: body.user.id, name: body.user.name, teamId: body.user.team_id ?? body.team?.id ?? 'unknown' };
+    const result = await runPrepared(
+      { words: ['scale', meta.data.service, raw], user, channelId: meta.data.channelId, responseUrl: meta.data.responseUrl, source: 'modal', cluster: meta.data.cluster },
+      deps,
+      started,
+    );
+    if (!result.dispatched) {
+      // Refused or failed to start: say so where the button was.
+      await responseUrlReplier({ responseUrl: meta.data.responseUrl, visibility: 'ephemeral', logger: deps.logger, clock: deps.clock })
+        .send(result.message)
+        .catch((err: unknown) => deps.logger.warn({ err }, 'could not tell the user why the scale form was refused'));
+    }
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
