@@ -1,0 +1,64 @@
+/**
+ * The literals of notifications. The first four are candidates for config keys (see the report of
+ * issue 5); until then these are the values every deployment gets.
+ */
+
+/** A window closes, and the next event starts a new message, after this long without events. */
+export const QUIET_PERIOD_MS = 15 * 60_000;
+
+/**
+ * A window's message is edited at most this often. Slack allows about one message per second per
+ * channel (https://api.slack.com/methods/chat.postMessage#rate_limiting) and a crash loop can stop
+ * several tasks a second, so the running count is coalesced: a 5-minute burst costs about five edits.
+ */
+export const UPDATE_INTERVAL_MS = 60_000;
+
+/** Occurrences after the first that get their own detail reply in the thread; later ones are only counted. */
+export const THREAD_DETAIL_LIMIT = 3;
+
+/**
+ * The ECS agent disconnects and reconnects several times an hour as part of normal operation
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_cwe_events.html), so a
+ * disconnect is reported only when no reconnect follows within this time.
+ */
+export const AGENT_DISCONNECT_GRACE_MS = 5 * 60_000;
+
+/**
+ * EventBridge retries delivery for up to 24 hours, so an event id must be remembered longer than
+ * that for "the same event twice counts once" to hold.
+ */
+export const EVENT_ID_TTL_MS = 48 * 3_600_000;
+
+/** How long a window item outlives its last event in the table. */
+export const WINDOW_TTL_MS = 7 * 24 * 3_600_000;
+
+/** How long an invocation may hold the claim to post a window's first message before another may take over. */
+export const POST_CLAIM_MS = 30_000;
+
+/** Conditional writes on one window retry this often before the invocation gives up (and Lambda retries it). */
+export const MAX_WINDOW_WRITE_ATTEMPTS = 25;
+
+/** A warm events function also sweeps due work (trailing edits, disconnects) at most this often, between scheduled ticks. */
+export const OPPORTUNISTIC_SWEEP_MS = 30_000;
+
+/** The Mute button's duration. */
+export const MUTE_BUTTON_MINUTES = 60;
+
+/** EventBridge detail-types we consume. */
+export const DETAIL_TYPES = {
+  task: 'ECS Task State Change',
+  service: 'ECS Service Action',
+  deployment: 'ECS Deployment State Change',
+  instance: 'ECS Container Instance State Change',
+  scheduled: 'Scheduled Event',
+} as const;
+
+/** Action ids of buttons: `cmd:<verb>` are handled by the app's generic command action; `notify:mute` here. */
+export const ACTION_IDS = {
+  logs: 'cmd:logs',
+  task: 'cmd:task',
+  service: 'cmd:service',
+  restart: 'cmd:restart',
+  instance: 'cmd:instance',
+  mute: 'notify:mute',
+} as const;

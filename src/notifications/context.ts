@@ -1,0 +1,27 @@
+import { type WebClient } from '@slack/web-api';
+import { type Clock } from '../clock';
+import { type Config } from '../config/schema';
+import { type Logger } from '../logger';
+import { type StateStore } from '../state/table';
+import { type NotificationWindow } from '../state/windows';
+
+/** What the events function needs; built once per cold start by the entry point, or by a test. */
+export interface NotificationDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  /** A WebClient with the bot token. Its own retries handle 429 (Retry-After) and network errors. */
+  slack: WebClient;
+  state: StateStore;
+}
+
+/** Per warm instance: the deps plus what this instance remembers between invocations. */
+export interface NotifierContext extends NotificationDeps {
+  /**
+   * The last window state this instance wrote or read, per window key. Only a hint: the write
+   * that follows is conditional on its `rev`, and a stale copy costs one re-read. It saves the
+   * read on the hot path of a burst.
+   */
+  windows: Map<string, NotificationWindow>;
+  lastSweepAt: number;
+}

@@ -1,0 +1,38 @@
+import { type ClusterConfig, type Config, DEFAULT_NOTIFICATION_KINDS } from '../config/schema';
+import { lastSegment } from './classify';
+import { type ClusterRef, type Route } from './types';
+
+/**
+ * The config alias of the cluster an event is about. `clusters.*.name` may be a name or an ARN;
+ * an ARN matches exactly, a name matches the name in the event's ARN. When two configured
+ * clusters share a name (different regions or accounts), the one in the event's region wins.
+ */
+export function findClusterAlias(config: Config, cluster: ClusterRef): string | undefined {
+  const matches = Object.entries(config.clusters).filter(([, c]) => clusterMatches(c, cluster));
+  if (matches.length <= 1) return matches[0]?.[0];
+  const inRegion = matches.filter(([, c]) => c.region === cluster.region);
+  return (inRegion[0] ?? matches[0])?.[0];
+}
+
+function clusterMatches(c: ClusterConfig, cluster: ClusterRef): boolean {
+  if (c.name.startsWith('arn:')) return cluster.arn !== undefined ? c.name === cluster.arn : lastSegment(c.name) === cluster.name && regionOf(c.name) === cluster.region;
+  return c.name === cluster.name;
+}
+
+function regionOf(arn: string): string {
+  return arn.split(':')[3] ?? '';
+}
+
+/**
+ * The channel and event kinds for a cluster (and service): a service route overrides the
+ * cluster's channel; kinds come from the most specific route that lists them, else the defaults.
+ */
+export function routeFor(config: Config, alias: string, service: string | undefined): Route | undefined {
+  const notify = config.clusters[alias]?.notify;
+  if (!notify) return undefined;
+  const serviceRoute = service !== undefined ? notify.services[service] : undefined;
+  if (serviceRoute) {
+    return { alias, channel: serviceRoute.channel, kinds: serviceRoute.events ?? notify.events ?? DEFAULT_NOTIFICATION_KINDS };
+  }
+  return { alias, channel: notify.channel, kinds: notify.events ?? DEFAULT_NOTIFICATION_KINDS };
+}

@@ -1,0 +1,57 @@
+import { type NotificationKind } from '../config/schema';
+
+/** One container of a stopped task, as the message shows it. */
+export interface ContainerFact {
+  name: string;
+  exitCode?: number;
+  reason?: string;
+}
+
+/** What a message says about one occurrence. Plain data, stored in the window item and rendered by the views. */
+export type Fact =
+  | {
+      type: 'taskStopped';
+      taskArn: string;
+      taskId: string;
+      /** family:revision */
+      taskDefinition?: string;
+      lastStatus: string;
+      stopCode?: string;
+      stoppedReason?: string;
+      containers: ContainerFact[];
+      /** Epoch ms. */
+      createdAt?: number;
+      startedAt?: number;
+      stoppedAt?: number;
+      launchType?: string;
+    }
+  | { type: 'serviceAction'; eventName: string; eventType?: string; reason?: string }
+  | { type: 'deployment'; eventName: string; deploymentId?: string; reason?: string; rollback: boolean }
+  | { type: 'instanceDisconnected'; containerInstanceArn: string; containerInstanceId: string; ec2InstanceId?: string; since: number };
+
+/** The ECS cluster an event is about, as ECS names it. */
+export interface ClusterRef {
+  name: string;
+  arn?: string;
+  region: string;
+}
+
+/** A classified event: something a channel may be told about. */
+export interface Occurrence {
+  kind: NotificationKind;
+  cluster: ClusterRef;
+  service?: string;
+  /** Two deliveries of the same happening share this key (the task for a stop, else the event id). */
+  dedupeKey: string;
+  /** Event time, epoch ms. */
+  at: number;
+  fact: Fact;
+}
+
+/** Where an occurrence goes. */
+export interface Route {
+  /** The cluster's alias in the config. */
+  alias: string;
+  channel: string;
+  kinds: readonly NotificationKind[];
+}

@@ -1,0 +1,349 @@
+import { type Button, type KnownBlock, type SectionBlock } from '@slack/types';
+import { type NotificationKind } from '../config/schema';
+import { ACTION_IDS, MUTE_BUTTON_MINUTES, THREAD_DETAIL_LIMIT } from './constants';
+import { type ClusterRef, type Fact } from './types';
+
+/** What the views need of a notification window (a subset of the stored item). */
+export interface WindowView {
+  alias: string;
+  service?: string;
+  kind: NotificationKind;
+  cluster: ClusterRef;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+  latest: Fact;
+}
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+// Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
+const HEADER_MAX = 150;
+const SECTION_MAX = 3000;
+const FIELD_MAX = 2000;
+
+/** The channel message of a window: the headline with the running count, and the latest occurrence in full. */
+export function windowMessage(w: WindowView): SlackMessage {
+  const headline = windowHeadline(w);
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: truncate(headline, HEADER_MAX), emoji: true } }];
+  blocks.push(...factBlocks(w, w.latest, w.count > 1 ? 'Latest' : undefined));
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: windowContext(w) }] });
+  const actions = actionButtons(w, w.latest);
+  if (actions.length) blocks.push({ type: 'actions', block_id: 'notification_actions', elements: actions });
+  return { text: headline, blocks };
+}
+
+/** A reply in the window's thread with the detail of occurrence number `n`. */
+export function threadDetailMessage(w: WindowView, fact: Fact, n: number): SlackMessage {
+  const text = `#${n}: ${factSummary(fact)}`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`*#${n}* ${factDetailLine(w, fact)}`, SECTION_MAX) } }] };
+}
+
+/** The reply that closes the detail replies: later occurrences are only counted in the message. */
+export function overflowNote(w: WindowView): SlackMessage {
+  const more = w.kind === 'unexpectedStop' || w.kind === 'scaleIn' || w.kind === 'userStop' ? 'stops' : 'occurrences';
+  const command = w.service && more === 'stops' ? ` \`/ecs tasks --service ${w.service} --stopped -c ${w.alias}\` lists them.` : '';
+  const text = `Further ${more} are only counted in the message above, which always shows the latest reason; the first ${THREAD_DETAIL_LIMIT + 1} are detailed here.${command}`;
+  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
+}
+
+/** The thread reply after the Mute button: "muted by <@U…> until 14:05 UTC". */
+export function muteNotice(input: { userId: string; until: number; alias: string; service?: string }): string {
+  const target = input.service ? `${input.alias}/${input.service}` : input.alias;
+  return `:mute: ${target} notifications muted by <@${input.userId}> until ${clockTime(input.until)} UTC`;
+}
+
+/** What an exit code usually means, for the people reading the message. */
+export function exitCodeMeaning(code: number): string | undefined {
+  switch (code) {
+    case 0:
+      return 'exited normally';
+    case 1:
+      return 'application error';
+    case 126:
+      return 'command cannot be executed';
+    case 127:
+      return 'command not found';
+    case 137:
+      return 'killed (SIGKILL) — often out of memory';
+    case 139:
+      return 'segmentation fault (SIGSEGV)';
+    case 143:
+      return 'terminated (SIGTERM)';
+    default:
+      return code > 128 && code < 160 ? `killed by signal ${code - 128}` : undefined;
+  }
+}
+
+/** `https://REGION.console.aws.amazon.com/ecs/v2/clusters/CLUSTER/tasks/TASKID` */
+export function taskConsoleUrl(cluster: ClusterRef, taskId: string): string {
+  return `https://${cluster.region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(cluster.name)}/tasks/${encodeURIComponent(taskId)}`;
+}
+
+export function serviceConsoleUrl(cluster: ClusterRef, service: string): string {
+  return `https://${cluster.region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(cluster.name)}/services/${encodeURIComponent(service)}`;
+}
+
+/** "web: 37 tasks stopped in 6 min — essential container exited, exit 137" */
+export function windowHeadline(w: WindowView): string {
+  const subject = w.service ?? w.alias;
+  const n = w.count;
+  const span = n > 1 ? ` in ${spanText(w.lastAt - w.firstAt)}` : '';
+  const reason = shortReason(w.latest);
+  const tail = reason ? ` — ${reason}` : '';
+  switch (w.kind) {
+    case 'unexpectedStop':
+    case 'scaleIn':
+    case 'userStop': {
+      const what = n === 1 ? 'task stopped' : `${n.toLocaleString('en-US')} tasks stopped`;
+      const verb = w.kind === 'scaleIn' ? ' (scale-in)' : w.kind === 'userStop' ? ' (by a user)' : '';
+      return `${subject}: ${what}${verb}${span}${tail}`;
+    }
+    case 'placementFailure':
+      return `${subject}: ${n === 1 ? 'tasks cannot be placed' : `${n.toLocaleString('en-US')} placement failures`}${span}${tail}`;
+    case 'deploymentFailure':
+      return `${subject}: ${n === 1 ? (w.latest.type === 'deployment' && w.latest.rollback ? 'deployment rolled back' : 'deployment failed') : `${n} failed deployments`}${span}${tail}`;
+    case 'deploymentComplete':
+      return `${subject}: ${n === 1 ? 'deployment completed' : `${n} deployments completed${span}`}`;
+    case 'instanceDisconnected':
+      return `${w.alias}: ${n === 1 ? 'a container instance agent is disconnected' : `${n} container instance agents disconnected${span}`}${tail}`;
+  }
+}
+
+function windowContext(w: WindowView): string {
+  const parts = [`cluster *${esc(w.alias)}*`];
+  if (w.count > 1) {
+    parts.push(`${w.count.toLocaleString('en-US')} since ${clockTime(w.firstAt, true)} UTC, latest ${clockTime(w.lastAt, true)} UTC`);
+    parts.push(`details of the first ${Math.min(w.count, THREAD_DETAIL_LIMIT + 1)} in the thread`);
+  } else {
+    parts.push(`at ${clockTime(w.lastAt, true)} UTC`);
+  }
+  return parts.join(' · ');
+}
+
+function factBlocks(w: WindowView, fact: Fact, label: string | undefined): KnownBlock[] {
+  const prefix = label ? `*${label}:* ` : '';
+  switch (fact.type) {
+    case 'taskStopped': {
+      const fields = [
+        field('Cluster', w.cluster.name === w.alias ? w.alias : `${w.alias} (${w.cluster.name})`),
+        field('Service', w.service ?? 'none (standalone task)'),
+        field('Task definition', fact.taskDefinition ?? 'unknown'),
+        field('Stop code', fact.stopCode ?? 'none'),
+        field('Ran for', runTime(fact)),
+        field('Task', `<${taskConsoleUrl(w.cluster, fact.taskId)}|${esc(fact.taskId)}>`, true),
+      ];
+      const blocks: KnownBlock[] = [
+        { type: 'section', text: { type: 'mrkdwn', text: truncate(`${prefix}*Stopped reason:* ${esc(fact.stoppedReason ?? 'not given')}`, SECTION_MAX) } },
+        { type: 'section', fields },
+      ];
+      if (fact.containers.length) {
+        const lines = fact.containers.map((c) => `• ${containerLine(c)}`);
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Containers*\n${lines.join('\n')}`, SECTION_MAX) } });
+      }
+      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: consoleLinks(w, fact.taskId) }] });
+      return blocks;
+    }
+    case 'serviceAction':
+      return [
+        { type: 'section', text: { type: 'mrkdwn', text: truncate(`${prefix}*${esc(humanEventName(fact.eventName))}*${fact.reason ? `: ${esc(fact.reason)}` : ''}`, SECTION_MAX) } },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: consoleLinks(w) }] },
+      ];
+    case 'deployment':
+      return [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: truncate(`${prefix}*${fact.rollback ? 'Circuit breaker rollback' : esc(humanEventName(fact.eventName))}*${fact.deploymentId ? ` (${esc(fact.deploymentId)})` : ''}${fact.reason ? `: ${esc(fact.reason)}` : ''}`, SECTION_MAX),
+          },
+        },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: consoleLinks(w) }] },
+      ];
+    case 'instanceDisconnected':
+      return [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: truncate(
+              `${prefix}The ECS agent on container instance \`${esc(fact.containerInstanceId)}\`${fact.ec2InstanceId ? ` (EC2 ${esc(fact.ec2InstanceId)})` : ''} has been disconnected since ${clockTime(fact.since, true)} UTC; no new tasks are placed there.`,
+              SECTION_MAX,
+            ),
+          },
+        },
+      ];
+  }
+}
+
+function actionButtons(w: WindowView, fact: Fact): Button[] {
+  const buttons: Button[] = [];
+  const cmd = (text: string, actionId: string, args: string[]): Button => ({
+    type: 'button',
+    text: { type: 'plain_text', text },
+    action_id: actionId,
+    value: JSON.stringify({ cluster: w.alias, args }),
+  });
+  if (fact.type === 'taskStopped') {
+    buttons.push(cmd('Logs', ACTION_IDS.logs, [fact.taskId]));
+    buttons.push(cmd('Task details', ACTION_IDS.task, [fact.taskId]));
+  } else if (w.service) {
+    buttons.push(cmd('Service', ACTION_IDS.service, [w.service]));
+    buttons.push(cmd('Logs', ACTION_IDS.logs, [w.service]));
+  }
+  if (fact.type === 'instanceDisconnected') buttons.push(cmd('Instance', ACTION_IDS.instance, [fact.containerInstanceId]));
+  if (w.service && (fact.type === 'taskStopped' || w.kind === 'placementFailure')) {
+    buttons.push({
+      ...cmd('Restart service', ACTION_IDS.restart, [w.service]),
+      confirm: {
+        title: { type: 'plain_text', text: 'Restart service?' },
+        text: { type: 'mrkdwn', text: truncate(`Start a new deployment of *${esc(w.service)}* in *${esc(w.alias)}*: ECS replaces its tasks with new ones.`, 300) },
+        confirm: { type: 'plain_text', text: 'Restart' },
+        deny: { type: 'plain_text', text: 'Cancel' },
+      },
+    });
+  }
+  buttons.push({
+    type: 'button',
+    text: { type: 'plain_text', text: 'Mute 1 h' },
+    action_id: ACTION_IDS.mute,
+    value: JSON.stringify({ cluster: w.alias, ...(w.service ? { service: w.service } : {}), minutes: MUTE_BUTTON_MINUTES }),
+  });
+  return buttons;
+}
+
+function containerLine(c: { name: string; exitCode?: number; reason?: string }): string {
+  const parts = [`\`${esc(c.name)}\``];
+  if (c.exitCode === undefined) parts.push('no exit code');
+  else {
+    const meaning = exitCodeMeaning(c.exitCode);
+    parts.push(`exit ${c.exitCode}${meaning ? ` — ${meaning}` : ''}`);
+  }
+  if (c.reason) parts.push(esc(c.reason));
+  return parts.join(' · ');
+}
+
+function consoleLinks(w: WindowView, taskId?: string): string {
+  const links: string[] = [];
+  if (taskId) links.push(`<${taskConsoleUrl(w.cluster, taskId)}|task in the AWS console>`);
+  if (w.service) links.push(`<${serviceConsoleUrl(w.cluster, w.service)}|service ${esc(w.service)}>`);
+  links.push(`<https://${w.cluster.region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(w.cluster.name)}|cluster ${esc(w.cluster.name)}>`);
+  return links.join(' · ');
+}
+
+function factSummary(fact: Fact): string {
+  switch (fact.type) {
+    case 'taskStopped':
+      return `task ${fact.taskId} stopped — ${shortReason(fact) ?? 'no reason given'}`;
+    case 'serviceAction':
+      return `${humanEventName(fact.eventName)}${fact.reason ? ` — ${fact.reason}` : ''}`;
+    case 'deployment':
+      return `${fact.rollback ? 'rollback' : humanEventName(fact.eventName)}${fact.reason ? ` — ${fact.reason}` : ''}`;
+    case 'instanceDisconnected':
+      return `agent of ${fact.containerInstanceId} disconnected`;
+  }
+}
+
+function factDetailLine(w: WindowView, fact: Fact): string {
+  switch (fact.type) {
+    case 'taskStopped': {
+      const parts = [
+        `task <${taskConsoleUrl(w.cluster, fact.taskId)}|${esc(fact.taskId)}>`,
+        fact.taskDefinition ? esc(fact.taskDefinition) : undefined,
+        fact.stoppedAt ? `stopped ${clockTime(fact.stoppedAt, true)} UTC` : undefined,
+        `ran ${runTime(fact)}`,
+        `${esc(fact.stopCode ?? 'no stop code')}: ${esc(fact.stoppedReason ?? 'no reason given')}`,
+      ].filter(Boolean);
+      const containers = fact.containers.map((c) => `• ${containerLine(c)}`);
+      return [parts.join(' · '), ...containers].join('\n');
+    }
+    default:
+      return esc(factSummary(fact));
+  }
+}
+
+function shortReason(fact: Fact): string | undefined {
+  switch (fact.type) {
+    case 'taskStopped': {
+      const code = STOP_CODE_WORDS[fact.stopCode ?? ''] ?? (fact.stopCode ? fact.stopCode : undefined);
+      const exit = fact.containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0) ?? fact.containers.find((c) => c.exitCode !== undefined);
+      const exitText = exit?.exitCode !== undefined ? `exit ${exit.exitCode}` : undefined;
+      const failedToStart = fact.stopCode === 'TaskFailedToStart' && fact.stoppedReason ? truncate(fact.stoppedReason, 80) : undefined;
+      return [code, failedToStart, exitText].filter(Boolean).join(', ') || undefined;
+    }
+    case 'serviceAction':
+    case 'deployment':
+      return fact.reason ? truncate(fact.reason, 100) : undefined;
+    case 'instanceDisconnected':
+      return fact.ec2InstanceId ?? fact.containerInstanceId;
+  }
+}
+
+const STOP_CODE_WORDS: Record<string, string> = {
+  EssentialContainerExited: 'essential container exited',
+  TaskFailedToStart: 'failed to start',
+  SpotInterruption: 'Spot interruption',
+  TerminationNotice: 'termination notice',
+  UserInitiated: 'stopped by a user',
+  ServiceSchedulerInitiated: 'stopped by the service scheduler',
+};
+
+function humanEventName(name: string): string {
+  const words: Record<string, string> = {
+    SERVICE_TASK_PLACEMENT_FAILURE: 'Task placement failure',
+    SERVICE_TASK_START_IMPAIRED: 'Tasks are failing to start',
+    SERVICE_TASK_CONFIGURATION_FAILURE: 'Task configuration failure',
+    SERVICE_DEPLOYMENT_FAILED: 'Deployment failed',
+    SERVICE_DEPLOYMENT_COMPLETED: 'Deployment completed',
+    SERVICE_DEPLOYMENT_IN_PROGRESS: 'Deployment in progress',
+  };
+  return words[name] ?? name;
+}
+
+function runTime(fact: Extract<Fact, { type: 'taskStopped' }>): string {
+  if (fact.startedAt === undefined) return 'never started';
+  if (fact.stoppedAt === undefined) return 'unknown';
+  return durationText(Math.max(0, fact.stoppedAt - fact.startedAt));
+}
+
+/** "40 s", "6 min", "1 h 5 min" */
+function durationText(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) {
+    const m = Math.floor(s / 60);
+    return s % 60 && m < 10 ? `${m} min ${s % 60} s` : `${m} min`;
+  }
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+function spanText(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${Math.max(1, s)} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  return durationText(ms);
+}
+
+/** HH:MM (or HH:MM:SS) in UTC. */
+export function clockTime(ms: number, seconds = false): string {
+  const iso = new Date(ms).toISOString();
+  return seconds ? iso.slice(11, 19) : iso.slice(11, 16);
+}
+
+function field(label: string, value: string, raw = false): NonNullable<SectionBlock['fields']>[number] {
+  return { type: 'mrkdwn', text: truncate(`*${label}*\n${raw ? value : esc(value)}`, FIELD_MAX) };
+}
+
+/** Slack mrkdwn needs &, < and > escaped (https://docs.slack.dev/messaging/formatting-message-text#escaping). */
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
