@@ -1,0 +1,86 @@
+import type { Tag } from '@aws-sdk/client-ecs';
+import { invalidParameter } from '../errors';
+import type { ActionContext } from '../service-module';
+import { epochSeconds } from '../wire';
+import { page } from './paging';
+import { renderCluster, renderContainerInstance } from './render';
+import { clusterName, clusterResource, containerInstanceResource } from './resources';
+
+type Ctx = ActionContext<undefined>;
+
+export function createCluster(ctx: Ctx) {
+  const name = ctx.params.optString('clusterName') ?? 'default';
+  ctx.authorize(clusterResource(ctx, name));
+  const tags = (ctx.params.optList('tags') ?? []) as Tag[];
+  return { cluster: renderCluster(ctx.world.createCluster(name, tags)) };
+}
+
+export function deleteCluster(ctx: Ctx) {
+  const name = clusterName(ctx.params.string('cluster'));
+  ctx.authorize(clusterResource(ctx, name));
+  return { cluster: renderCluster(ctx.world.deleteCluster(name)) };
+}
+
+export function describeClusters(ctx: Ctx) {
+  const refs = ctx.params.optStringList('clusters') ?? ['default'];
+  if (refs.length > 100) throw invalidParameter('clusters can have at most 100 items.');
+  const names = refs.map(clusterName);
+  ctx.authorize(names.map((n) => clusterResource(ctx, n)));
+  const clusters = [];
+  const failures = [];
+  for (const [i, name] of names.entries()) {
+    const cluster = ctx.world.findCluster(name);
+    if (cluster) clusters.push(renderCluster(cluster));
+    else failures.push({ arn: refs[i]?.startsWith('arn:') ? refs[i] : clusterResource(ctx, name).arn, reason: 'MISSING' });
+  }
+  return { clusters, failures };
+}
+
+export function listClusters(ctx: Ctx) {
+  ctx.authorize();
+  const arns = ctx.world
+    .clusters()
+    .filter((c) => c.status === 'ACTIVE')
+    .map((c) => c.arn);
+  const { items, nextToken } = page(arns, ctx.params, { default: 100, max: 100 });
+  return { clusterArns: items, nextToken };
+}
+
+export function listContainerInstances(ctx: Ctx) {
+  const name = clusterName(ctx.params.optString('cluster'));
+  ctx.authorize(clusterResource(ctx, name));
+  const status = ctx.params.optString('status');
+  const instances = [...ctx.world.cluster(name).instances.values()].filter((i) =>
+    status === undefined ? i.status !== 'INACTIVE' : i.status === status,
+  );
+  const { items, nextToken } = page(
+    instances.map((i) => i.arn),
+    ctx.params,
+    { default: 100, max: 100 },
+  );
+  return { containerInstanceArns: items, nextToken };
+}
+
+export function describeContainerInstances(ctx: Ctx) {
+  const name = clusterName(ctx.params.optString('cluster'));
+  const refs = ctx.params.optStringList('containerInstances') ?? [];
+  ctx.authorize(refs.length > 0 ? refs.map((r) => containerInstanceResource(ctx, name, r)) : [clusterResource(ctx, name)]);
+  if (refs.length === 0 || refs.length > 100) throw invalidParameter('containerInstances must have between 1 and 100 items.');
+  ctx.world.cluster(name);
+  const containerInstances = [];
+  const failures = [];
+  for (const ref of refs) {
+    const instance = ctx.world.findContainerInstance(name, ref);
+    if (instance) containerInstances.push(renderContainerInstance(instance, epochSeconds));
+    else failures.push({ arn: containerInstanceResource(ctx, name, ref).arn, reason: 'MISSING' });
+  }
+  return { containerInstances, failures };
+}
+
+export function deregisterContainerInstance(ctx: Ctx) {
+  const name = clusterName(ctx.params.optString('cluster'));
+  const ref = ctx.params.string('containerInstance');
+  ctx.authorize(containerInstanceResource(ctx, name, ref));
+  const instance = ctx.world.deregisterContainerInstance(name, ref, ctx.params.optBool('force') ?? false);
+  return { containerInstance: renderContainerInstance(instance, epochSeconds) };
+}

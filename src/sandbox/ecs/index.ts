@@ -1,0 +1,48 @@
+import { defineService } from '../service-module';
+import * as clusters from './clusters';
+import * as services from './services';
+import * as taskDefinitions from './task-definitions';
+import * as tasks from './tasks';
+
+/**
+ * Amazon ECS over AWS JSON 1.1 (`X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Action>`).
+ * State lives in the SandboxWorld; these handlers read the request, check IAM, call the world
+ * and render ECS's response shapes.
+ */
+export const ecsService = defineService<undefined>({
+  name: 'ecs',
+  protocol: { kind: 'json', targetPrefix: 'AmazonEC2ContainerServiceV20141113' },
+  errors: {
+    accessDenied: 'AccessDeniedException',
+    throttling: 'ThrottlingException',
+    throttlingMessage: 'Rate exceeded',
+    expiredToken: 'ExpiredTokenException',
+    unknownOperation: 'UnknownOperationException',
+    validation: 'InvalidParameterException',
+  },
+  createState: () => undefined,
+  actions: {
+    CreateCluster: clusters.createCluster,
+    DeleteCluster: clusters.deleteCluster,
+    DescribeClusters: clusters.describeClusters,
+    ListClusters: clusters.listClusters,
+    ListContainerInstances: clusters.listContainerInstances,
+    DescribeContainerInstances: clusters.describeContainerInstances,
+    DeregisterContainerInstance: clusters.deregisterContainerInstance,
+    RegisterTaskDefinition: taskDefinitions.registerTaskDefinition,
+    DeregisterTaskDefinition: taskDefinitions.deregisterTaskDefinition,
+    DescribeTaskDefinition: taskDefinitions.describeTaskDefinition,
+    ListTaskDefinitions: taskDefinitions.listTaskDefinitions,
+    ListTaskDefinitionFamilies: taskDefinitions.listTaskDefinitionFamilies,
+    CreateService: services.createService,
+    UpdateService: services.updateService,
+    DeleteService: services.deleteService,
+    DescribeServices: services.describeServices,
+    ListServices: services.listServices,
+    RunTask: tasks.runTask,
+    StartTask: tasks.startTask,
+    StopTask: tasks.stopTask,
+    DescribeTasks: tasks.describeTasks,
+    ListTasks: tasks.listTasks,
+  },
+});

@@ -1,0 +1,243 @@
+import type {
+  Cluster,
+  Container,
+  ContainerInstance,
+  Deployment,
+  Resource,
+  Service,
+  Task,
+  TaskDefinition,
+} from '@aws-sdk/client-ecs';
+import type { TimeFormat, Wire } from '../wire';
+import type {
+  ClusterRecord,
+  ContainerInstanceRecord,
+  ContainerRecord,
+  DeploymentRecord,
+  ServiceRecord,
+  TaskDefinitionRecord,
+  TaskRecord,
+} from '../world/records';
+import { AGENT_RESERVED_PORTS } from '../world/placement';
+
+/** Records → the shapes ECS returns. `time` picks epoch seconds (API) or ISO strings (events). */
+
+export function renderCluster(cluster: ClusterRecord): Wire<Cluster> {
+  let activeServicesCount = 0;
+  for (const service of cluster.services.values()) if (service.status === 'ACTIVE') activeServicesCount += 1;
+  let registeredContainerInstancesCount = 0;
+  for (const instance of cluster.instances.values()) if (instance.status !== 'INACTIVE') registeredContainerInstancesCount += 1;
+  return {
+    clusterArn: cluster.arn,
+    clusterName: cluster.name,
+    status: cluster.status,
+    registeredContainerInstancesCount,
+    runningTasksCount: cluster.runningTasksCount,
+    pendingTasksCount: cluster.pendingTasksCount,
+    activeServicesCount,
+    statistics: [],
+    tags: cluster.tags,
+    settings: [{ name: 'containerInsights', value: 'disabled' }],
+    capacityProviders: [],
+    defaultCapacityProviderStrategy: [],
+  };
+}
+
+export function renderTaskDefinition(td: TaskDefinitionRecord, time: TimeFormat): Wire<TaskDefinition> {
+  return {
+    taskDefinitionArn: td.arn,
+    containerDefinitions: td.containerDefinitions,
+    family: td.family,
+    taskRoleArn: td.taskRoleArn,
+    executionRoleArn: td.executionRoleArn,
+    networkMode: td.networkMode,
+    revision: td.revision,
+    volumes: [],
+    status: td.status,
+    requiresAttributes: requiredAttributes(td),
+    placementConstraints: td.placementConstraints,
+    compatibilities: ['EXTERNAL', 'EC2'],
+    requiresCompatibilities: td.requiresCompatibilities,
+    cpu: td.cpu,
+    memory: td.memory,
+    registeredAt: time(td.registeredAt),
+    registeredBy: td.registeredBy,
+    deregisteredAt: td.deregisteredAt === undefined ? undefined : time(td.deregisteredAt),
+  };
+}
+
+function requiredAttributes(td: TaskDefinitionRecord): { name: string }[] {
+  const out = [{ name: 'com.amazonaws.ecs.capability.docker-remote-api.1.18' }];
+  if (td.containerDefinitions.some((c) => c.logConfiguration?.logDriver === 'awslogs')) {
+    out.push({ name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' });
+  }
+  if (td.executionRoleArn) out.push({ name: 'ecs.capability.execution-role-awslogs' });
+  if (td.taskRoleArn) out.push({ name: 'com.amazonaws.ecs.capability.task-iam-role' });
+  return out;
+}
+
+export function renderService(service: ServiceRecord, time: TimeFormat): Wire<Service> {
+  const counts = serviceCounts(service);
+  return {
+    serviceArn: service.arn,
+    serviceName: service.name,
+    clusterArn: service.cluster.arn,
+    loadBalancers: [],
+    serviceRegistries: [],
+    status: service.status,
+    desiredCount: service.desiredCount,
+    runningCount: counts.running,
+    pendingCount: counts.pending,
+    launchType: 'EC2',
+    taskDefinition: service.taskDefinition.arn,
+    deploymentConfiguration: service.deploymentConfiguration,
+    deployments: service.deployments.map((d) => renderDeployment(service, d, time)),
+    events: service.events.map((e) => ({ id: e.id, createdAt: time(e.createdAt), message: e.message })),
+    createdAt: time(service.createdAt),
+    placementConstraints: service.placementConstraints,
+    placementStrategy: service.placementStrategy,
+    schedulingStrategy: 'REPLICA',
+    createdBy: service.createdBy,
+    enableECSManagedTags: false,
+    propagateTags: 'NONE',
+    enableExecuteCommand: false,
+    tags: service.tags,
+  };
+}
+
+export function serviceCounts(service: ServiceRecord, deploymentId?: string): { running: number; pending: number } {
+  let running = 0;
+  let pending = 0;
+  for (const task of service.tasks) {
+    if (deploymentId !== undefined && task.deploymentId !== deploymentId) continue;
+    if (task.lastStatus === 'RUNNING') running += 1;
+    else if (task.lastStatus === 'PENDING') pending += 1;
+  }
+  return { running, pending };
+}
+
+function renderDeployment(service: ServiceRecord, d: DeploymentRecord, time: TimeFormat): Wire<Deployment> {
+  const counts = serviceCounts(service, d.id);
+  return {
+    id: d.id,
+    status: d.status,
+    taskDefinition: d.taskDefinition.arn,
+    desiredCount: d.desiredCount,
+    pendingCount: counts.pending,
+    runningCount: counts.running,
+    failedTasks: d.failedTasks,
+    createdAt: time(d.createdAt),
+    updatedAt: time(d.updatedAt),
+    launchType: 'EC2',
+    rolloutState: d.rolloutState,
+    rolloutStateReason: d.rolloutStateReason,
+  };
+}
+
+export function renderTask(task: TaskRecord, time: TimeFormat): Wire<Task> {
+  const at = (ms: number | undefined) => (ms === undefined ? undefined : time(ms));
+  return {
+    attachments: [],
+    attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
+    availabilityZone: task.availabilityZone,
+    clusterArn: task.cluster.arn,
+    connectivity: task.connectivityAt === undefined ? undefined : 'CONNECTED',
+    connectivityAt: at(task.connectivityAt),
+    containerInstanceArn: task.instance?.arn,
+    containers: task.containers.map((c) => renderContainer(task, c)),
+    cpu: String(task.reserved.cpu),
+    createdAt: time(task.createdAt),
+    desiredStatus: task.desiredStatus,
+    enableExecuteCommand: false,
+    executionStoppedAt: at(task.executionStoppedAt),
+    group: task.group,
+    healthStatus: 'UNKNOWN',
+    lastStatus: task.lastStatus,
+    launchType: task.launchType,
+    memory: String(task.reserved.memory),
+    overrides: task.overrides,
+    pullStartedAt: at(task.pullStartedAt),
+    pullStoppedAt: at(task.pullStoppedAt),
+    startedAt: at(task.startedAt),
+    startedBy: task.startedBy,
+    stopCode: task.stopCode,
+    stoppedAt: at(task.stoppedAt),
+    stoppedReason: task.stoppedReason,
+    stoppingAt: at(task.stoppingAt),
+    tags: task.tags,
+    taskArn: task.arn,
+    taskDefinitionArn: task.taskDefinition.arn,
+    version: task.version,
+  };
+}
+
+function renderContainer(task: TaskRecord, c: ContainerRecord): Wire<Container> {
+  return {
+    containerArn: c.arn,
+    taskArn: task.arn,
+    name: c.name,
+    image: c.image,
+    runtimeId: c.runtimeId,
+    lastStatus: c.lastStatus,
+    exitCode: c.exitCode,
+    reason: c.reason,
+    networkBindings: c.networkBindings,
+    networkInterfaces: [],
+    healthStatus: 'UNKNOWN',
+    cpu: String(c.cpu),
+    memory: c.memory === undefined ? undefined : String(c.memory),
+    memoryReservation: c.memoryReservation === undefined ? undefined : String(c.memoryReservation),
+  };
+}
+
+export function renderContainerInstance(instance: ContainerInstanceRecord, time: TimeFormat): Wire<ContainerInstance> {
+  let running = 0;
+  let pending = 0;
+  for (const task of instance.tasks) {
+    if (task.lastStatus === 'RUNNING') running += 1;
+    else if (task.lastStatus === 'PENDING') pending += 1;
+  }
+  const reserved = AGENT_RESERVED_PORTS.map(String);
+  return {
+    containerInstanceArn: instance.arn,
+    ec2InstanceId: instance.ec2.id,
+    version: instance.version,
+    versionInfo: { agentVersion: '1.89.2', agentHash: '5a1e6f1e', dockerVersion: 'DockerVersion: 25.0.6' },
+    remainingResources: [
+      integerResource('CPU', instance.registeredCpu - instance.usedCpu),
+      integerResource('MEMORY', instance.registeredMemory - instance.usedMemory),
+      // ECS lists the ports in use (reserved + taken by tasks) under remainingResources, oddly.
+      portsResource('PORTS', [...reserved, ...[...instance.usedPorts].sort((a, b) => a - b).map(String)]),
+      portsResource('PORTS_UDP', []),
+    ],
+    registeredResources: [
+      integerResource('CPU', instance.registeredCpu),
+      integerResource('MEMORY', instance.registeredMemory),
+      portsResource('PORTS', reserved),
+      portsResource('PORTS_UDP', []),
+    ],
+    status: instance.status,
+    agentConnected: instance.agentConnected,
+    runningTasksCount: running,
+    pendingTasksCount: pending,
+    attributes: [
+      { name: 'ecs.instance-type', value: instance.ec2.instanceType },
+      { name: 'ecs.availability-zone', value: instance.ec2.availabilityZone },
+      { name: 'ecs.os-type', value: 'linux' },
+      { name: 'ecs.cpu-architecture', value: 'x86_64' },
+      { name: 'ecs.ami-id', value: instance.ec2.imageId },
+      { name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' },
+    ],
+    registeredAt: time(instance.registeredAt),
+    attachments: [],
+    tags: [],
+  };
+}
+
+function integerResource(name: string, value: number): Wire<Resource> {
+  return { name, type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: value };
+}
+
+function portsResource(name: string, ports: string[]): Wire<Resource> {
+  return { name, type: 'STRINGSET', doubleValue: 0, longValue: 0, integerValue: 0, stringSetValue: ports };
+}

@@ -1,0 +1,83 @@
+import type { DeploymentConfiguration, PlacementConstraint, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
+import { invalidParameter } from '../errors';
+import type { ActionContext } from '../service-module';
+import { epochSeconds } from '../wire';
+import { page } from './paging';
+import { renderService } from './render';
+import { clusterName, clusterResource, serviceResource } from './resources';
+
+type Ctx = ActionContext<undefined>;
+
+export function createService(ctx: Ctx) {
+  const cluster = clusterName(ctx.params.optString('cluster'));
+  const name = ctx.params.string('serviceName');
+  ctx.authorize(serviceResource(ctx, cluster, name));
+  const strategy = ctx.params.optString('schedulingStrategy') ?? 'REPLICA';
+  if (strategy !== 'REPLICA') throw invalidParameter('The sandbox supports only the REPLICA scheduling strategy.');
+  const launchType = ctx.params.optString('launchType');
+  if (launchType !== undefined && launchType !== 'EC2') throw invalidParameter('The sandbox supports only the EC2 launch type.');
+  const desiredCount = ctx.params.optInt('desiredCount');
+  if (desiredCount === undefined) throw invalidParameter('desiredCount is required for a service using the REPLICA scheduling strategy.');
+  const service = ctx.world.createService(cluster, {
+    name,
+    taskDefinition: ctx.params.string('taskDefinition'),
+    desiredCount,
+    deploymentConfiguration: ctx.params.optObject('deploymentConfiguration') as DeploymentConfiguration | undefined,
+    placementConstraints: ctx.params.optList('placementConstraints') as PlacementConstraint[] | undefined,
+    placementStrategy: ctx.params.optList('placementStrategy') as PlacementStrategy[] | undefined,
+    tags: ctx.params.optList('tags') as Tag[] | undefined,
+    createdBy: ctx.principal.kind === 'assumed' ? ctx.principal.roleArn : undefined,
+  });
+  return { service: renderService(service, epochSeconds) };
+}
+
+export function updateService(ctx: Ctx) {
+  const cluster = clusterName(ctx.params.optString('cluster'));
+  const ref = ctx.params.string('service');
+  ctx.authorize(serviceResource(ctx, cluster, ref));
+  const service = ctx.world.updateService(cluster, ref, {
+    desiredCount: ctx.params.optInt('desiredCount'),
+    taskDefinition: ctx.params.optString('taskDefinition'),
+    forceNewDeployment: ctx.params.optBool('forceNewDeployment'),
+    deploymentConfiguration: ctx.params.optObject('deploymentConfiguration') as DeploymentConfiguration | undefined,
+  });
+  return { service: renderService(service, epochSeconds) };
+}
+
+export function deleteService(ctx: Ctx) {
+  const cluster = clusterName(ctx.params.optString('cluster'));
+  const ref = ctx.params.string('service');
+  ctx.authorize(serviceResource(ctx, cluster, ref));
+  return { service: renderService(ctx.world.deleteService(cluster, ref, ctx.params.optBool('force') ?? false), epochSeconds) };
+}
+
+export function describeServices(ctx: Ctx) {
+  const cluster = clusterName(ctx.params.optString('cluster'));
+  const refs = ctx.params.optStringList('services') ?? [];
+  ctx.authorize(refs.length > 0 ? refs.map((r) => serviceResource(ctx, cluster, r)) : [clusterResource(ctx, cluster)]);
+  if (refs.length === 0) throw invalidParameter('services cannot be empty.');
+  if (refs.length > 10) throw invalidParameter('services can have at most 10 items.');
+  ctx.world.cluster(cluster);
+  const services = [];
+  const failures = [];
+  for (const ref of refs) {
+    const service = ctx.world.findService(cluster, ref);
+    if (service) services.push(renderService(service, epochSeconds));
+    else failures.push({ arn: serviceResource(ctx, cluster, ref).arn, reason: 'MISSING' });
+  }
+  return { services, failures };
+}
+
+export function listServices(ctx: Ctx) {
+  const cluster = clusterName(ctx.params.optString('cluster'));
+  ctx.authorize(clusterResource(ctx, cluster));
+  const launchType = ctx.params.optString('launchType');
+  const arns: string[] = [];
+  for (const service of ctx.world.cluster(cluster).services.values()) {
+    if (service.status === 'INACTIVE') continue;
+    if (launchType !== undefined && launchType !== 'EC2') continue;
+    arns.push(service.arn);
+  }
+  const { items, nextToken } = page(arns, ctx.params, { default: 10, max: 100 });
+  return { serviceArns: items, nextToken };
+}

@@ -1,0 +1,104 @@
+import type { Logger } from 'pino';
+import { RealClock, type SandboxClock } from './clock';
+import { createDispatcher } from './dispatch';
+import { EventBus, type EcsEventBridgeEvent } from './events';
+import { FaultSet } from './faults';
+import { Iam } from './iam';
+import { SeededRandom } from './random';
+import { SERVICES } from './registry';
+import { demoAccount } from './sample-account';
+import type { AccountSeed } from './seed';
+import { startHttpServer } from './server';
+import { DEFAULT_TIMINGS, type Fault, type SandboxCall, type SandboxTimings } from './types';
+import { applySeed } from './world/apply-seed';
+import { SandboxWorld } from './world/world';
+
+export { ManualClock, RealClock, type SandboxClock } from './clock';
+export type * from './events';
+export { LEVEL_ACTIONS } from './iam';
+export { demoAccount } from './sample-account';
+export type * from './seed';
+export { DEFAULT_TIMINGS, type Fault, type Principal, type SandboxCall, type SandboxServiceName, type SandboxTimings } from './types';
+export type * from './world/records';
+export { SandboxWorld } from './world/world';
+
+export interface SandboxOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default: the real clock. */
+  clock?: SandboxClock;
+  /** Default: demoAccount(). */
+  account?: AccountSeed;
+  timings?: Partial<SandboxTimings>;
+  /** Seeds ids, crashes and throttling; default 1. */
+  seed?: number;
+  logger?: Logger;
+}
+
+export interface Sandbox {
+  /** http://127.0.0.1:PORT — the endpoint for every service. */
+  readonly url: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly clock: SandboxClock;
+  /** Every request, in the order it arrived. */
+  readonly calls: readonly SandboxCall[];
+  /** Calls to 'ecs:UpdateService', 'sts:AssumeRole', … */
+  callsTo(action: string): SandboxCall[];
+  /** Successful calls that may change something: not Describe/List/Get/BatchGet/Filter*, not STS. */
+  mutations(): SandboxCall[];
+  /** Returns a function that removes the fault again. */
+  inject(fault: Fault): () => void;
+  clearFaults(): void;
+  /** Brings the world up to the clock's time (also done at the start of every request). */
+  tick(): void;
+  onEvent(listener: (event: EcsEventBridgeEvent) => void): () => void;
+  /** Typed access for seeding and inspection: the same operations the API runs. */
+  readonly world: SandboxWorld;
+  stop(): Promise<void>;
+}
+
+const READ_ONLY_ACTION = /^(Describe|List|Get|BatchGet|Filter)/;
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const account = options.account ?? demoAccount();
+  const clock = options.clock ?? new RealClock();
+  const seed = options.seed ?? 1;
+  const logger = options.logger;
+  const bus = new EventBus(logger);
+  const world = new SandboxWorld({
+    accountId: account.accountId,
+    region: account.region,
+    clock,
+    timings: { ...DEFAULT_TIMINGS, ...options.timings },
+    seed,
+    bus,
+    behaviours: account.behaviours,
+    logger,
+  });
+  const faults = new FaultSet(new SeededRandom(seed ^ 0x1b873593));
+  const iam = new Iam(account.accountId, account.roles, new SeededRandom(seed ^ 0x85ebca6b), faults, account.baseRoleArn);
+  applySeed(world, account, clock.now());
+  const calls: SandboxCall[] = [];
+  const services = SERVICES.map((definition) => definition.bind({ world, iam, account, logger }));
+  const dispatch = createDispatcher({ services, iam, world, faults, calls, logger });
+  const server = await startHttpServer(options.host ?? '127.0.0.1', options.port ?? 0, dispatch);
+
+  return {
+    url: server.url,
+    accountId: account.accountId,
+    region: account.region,
+    clock,
+    calls,
+    world,
+    callsTo: (action) => calls.filter((c) => `${c.service}:${c.action}` === action || c.action === action),
+    mutations: () => calls.filter((c) => c.error === undefined && c.service !== 'sts' && !READ_ONLY_ACTION.test(c.action)),
+    inject: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    tick: () => world.advance(),
+    onEvent: (listener) => bus.on(listener),
+    stop: () => server.close(),
+  };
+}

@@ -1,0 +1,76 @@
+import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import type { AccessLevel, AccountSeed, ClusterSeed, RoleSeed, TaskDefinitionSeed } from './seed';
+
+const ACCOUNT = '111111111111';
+const REGION = 'us-east-1';
+
+/**
+ * The demo account the playground and the CLI start with: `demo-prod` (web on fixed host port 80,
+ * a worker that is OOM-killed now and then, a cron runner; two instances) and `demo-staging`
+ * (one instance), with chatops-<cluster>-<level> roles scoped to each cluster.
+ */
+export function demoAccount(): AccountSeed {
+  const clusters: ClusterSeed[] = [
+    {
+      name: 'demo-prod',
+      tags: [{ key: 'env', value: 'prod' }],
+      instances: [{ instanceType: 't3.large' }, { instanceType: 't3.large' }],
+      services: [
+        { name: 'web', taskDefinition: 'web', desiredCount: 1 },
+        { name: 'worker', taskDefinition: 'worker', desiredCount: 2 },
+        { name: 'cron', taskDefinition: 'cron', desiredCount: 1 },
+      ],
+    },
+    {
+      name: 'demo-staging',
+      tags: [{ key: 'env', value: 'staging' }],
+      instances: [{ instanceType: 't3.medium' }],
+      services: [
+        { name: 'web', taskDefinition: 'web-staging', desiredCount: 1 },
+        { name: 'worker', taskDefinition: 'worker-staging', desiredCount: 1 },
+      ],
+    },
+  ];
+  return {
+    accountId: ACCOUNT,
+    region: REGION,
+    roles: clusters.flatMap((c) => rolesFor(c.name)),
+    taskDefinitions: [
+      taskDefinition('web', { image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 512, portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }] }),
+      taskDefinition('worker', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.4.1`, cpu: 512, memory: 1024, command: ['bin/worker'] }),
+      taskDefinition('cron', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/cron:1.0.3`, cpu: 128, memory: 256, command: ['bin/cron'] }),
+      taskDefinition('web-staging', { image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 256, portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] }),
+      taskDefinition('worker-staging', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.5.0-rc1`, cpu: 256, memory: 512, command: ['bin/worker'] }),
+    ],
+    clusters,
+    behaviours: {
+      // Roughly one worker task in three is OOM-killed a few minutes after it starts.
+      worker: {
+        crash: { afterMs: 4 * 60 * 1000, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage', probability: 0.35 },
+      },
+    },
+  };
+}
+
+function rolesFor(cluster: string): RoleSeed[] {
+  const levels: AccessLevel[] = ['read', 'operate', 'admin'];
+  return levels.map((level) => ({ arn: `arn:aws:iam::${ACCOUNT}:role/chatops-${cluster}-${level}`, level, clusters: [cluster] }));
+}
+
+function taskDefinition(family: string, container: Omit<ContainerDefinition, 'name'>): TaskDefinitionSeed {
+  return {
+    family,
+    executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole`,
+    containerDefinitions: [
+      {
+        name: family.replace(/-staging$/, ''),
+        essential: true,
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': `/ecs/${family}`, 'awslogs-region': REGION, 'awslogs-stream-prefix': 'ecs' },
+        },
+        ...container,
+      },
+    ],
+  };
+}

@@ -1,0 +1,84 @@
+import type { ContainerDefinition, DeploymentConfiguration, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
+import type { SandboxServiceName } from './types';
+
+/** What an account starts with. Applied through the same world operations the API uses. */
+export interface AccountSeed {
+  accountId: string;
+  region: string;
+  /** The bot's own role: every access key the sandbox did not issue acts as this role. */
+  baseRoleArn?: string;
+  roles: RoleSeed[];
+  /** Registered in order, so the same family twice gives revisions 1 and 2. */
+  taskDefinitions: TaskDefinitionSeed[];
+  clusters: ClusterSeed[];
+  /** How tasks of a task-definition family misbehave, keyed by family. */
+  behaviours?: Record<string, TaskBehaviour>;
+  /** Seeds for service modules added later (ECR repositories, log groups), keyed by service. */
+  services?: Partial<Record<SandboxServiceName, unknown>>;
+}
+
+export type AccessLevel = 'read' | 'operate' | 'admin';
+
+export interface RoleSeed {
+  arn: string;
+  level: AccessLevel;
+  /** Cluster names this role may touch; '*' = every cluster. */
+  clusters: string[] | '*';
+  /** When set, AssumeRole must pass exactly this ExternalId. */
+  externalId?: string;
+  /** Replaces the level's preset of allowed actions ('ecs:Describe*', 'ec2:TerminateInstances'). */
+  actions?: string[];
+  /** IAM's MaxSessionDuration; default 3600. */
+  maxSessionDurationSeconds?: number;
+}
+
+export interface TaskDefinitionSeed {
+  family: string;
+  containerDefinitions: ContainerDefinition[];
+  cpu?: string;
+  memory?: string;
+  networkMode?: 'bridge' | 'host' | 'awsvpc' | 'none';
+  taskRoleArn?: string;
+  executionRoleArn?: string;
+  tags?: Tag[];
+}
+
+export interface ClusterSeed {
+  name: string;
+  tags?: Tag[];
+  /** Each one is an EC2 instance registered as a container instance. */
+  instances?: InstanceSeed[];
+  services?: ServiceSeed[];
+}
+
+export interface InstanceSeed {
+  /** Default t3.medium. */
+  instanceType?: string;
+  availabilityZone?: string;
+  /** Registered CPU units / MiB; default from the instance type. */
+  cpu?: number;
+  memory?: number;
+}
+
+export interface ServiceSeed {
+  name: string;
+  /** family, family:revision or ARN. */
+  taskDefinition: string;
+  desiredCount: number;
+  deploymentConfiguration?: DeploymentConfiguration;
+  placementStrategy?: PlacementStrategy[];
+}
+
+export interface TaskBehaviour {
+  /** The essential container exits this long after the task reaches RUNNING. */
+  crash?: CrashBehaviour;
+}
+
+export interface CrashBehaviour {
+  afterMs: number;
+  exitCode: number;
+  /** The container's reason, e.g. 'OutOfMemoryError: Container killed due to memory usage'. */
+  reason?: string;
+  /** Chance that a given task crashes at all (default 1), drawn from the seeded random. */
+  probability?: number;
+}

@@ -1,0 +1,50 @@
+/** Shapes that tests and other modules code against. */
+
+export type SandboxServiceName = 'ecs' | 'sts' | 'ec2' | 'ecr' | 'logs';
+
+export interface AssumedPrincipal {
+  kind: 'assumed';
+  roleArn: string;
+  sessionName: string;
+  sourceIdentity?: string;
+  tags: Record<string, string>;
+}
+
+/** `base` = any access key the sandbox did not issue: the bot's own role. */
+export type Principal = { kind: 'base' } | AssumedPrincipal;
+
+export interface SandboxCall {
+  service: SandboxServiceName;
+  /** The API action, e.g. 'UpdateService'. */
+  action: string;
+  principal: Principal;
+  params: Record<string, unknown>;
+  /** The AWS error code returned, if the call failed. */
+  error?: string;
+  /** Sandbox clock time when the call arrived. */
+  at: number;
+}
+
+/** `action` matches 'ecs:UpdateService' (a string must match exactly); omitted = every call. */
+export type Fault =
+  | { kind: 'latency'; action?: string | RegExp; ms: number }
+  | { kind: 'throttle'; action?: string | RegExp; rate: number }
+  | { kind: 'accessDenied'; action?: string | RegExp; resource?: string; times?: number };
+
+export interface SandboxTimings {
+  /** PENDING → RUNNING. */
+  taskStartMs: number;
+  /** Stop requested → STOPPED. */
+  taskStopMs: number;
+  /** EC2 shutting-down → terminated. */
+  instanceShutdownMs: number;
+  /** How long a STOPPED task stays visible to DescribeTasks/ListTasks (ECS: about an hour). */
+  stoppedTaskRetentionMs: number;
+}
+
+export const DEFAULT_TIMINGS: SandboxTimings = {
+  taskStartMs: 2000,
+  taskStopMs: 1000,
+  instanceShutdownMs: 5000,
+  stoppedTaskRetentionMs: 60 * 60 * 1000,
+};

@@ -1,0 +1,55 @@
+import type { EcsEventBridgeEvent, EventBus } from '../events';
+import type { SeededRandom } from '../random';
+import type { TaskBehaviour } from '../seed';
+import type { SandboxTimings } from '../types';
+import type { ClusterRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord } from './records';
+import type { TimerQueue } from './timers';
+
+/** The state every world module works on. `now` is the simulated time the world has reached. */
+export interface WorldContext {
+  readonly accountId: string;
+  readonly region: string;
+  now: number;
+  readonly timings: SandboxTimings;
+  /** Identifiers (task ids, instance ids, event ids). */
+  readonly ids: SeededRandom;
+  /** Chance (crashes, throttling): a separate stream so faults do not shift ids. */
+  readonly chance: SeededRandom;
+  /** Event ids: their own stream, since events are only built when someone listens. */
+  readonly eventIds: SeededRandom;
+  readonly timers: TimerQueue;
+  readonly clusters: Map<string, ClusterRecord>;
+  /** family → revisions, index = revision - 1. */
+  readonly taskDefinitions: Map<string, TaskDefinitionRecord[]>;
+  readonly ec2Instances: Map<string, Ec2InstanceRecord>;
+  readonly behaviours: Record<string, TaskBehaviour>;
+  /** Services whose scheduler should run before the world is next observed. */
+  readonly dirty: Set<ServiceRecord>;
+  readonly bus: EventBus;
+}
+
+export function emit(ctx: WorldContext, build: () => EcsEventBridgeEvent): void {
+  ctx.bus.enqueue(build);
+}
+
+export function ecsArn(ctx: WorldContext, resource: string): string {
+  return `arn:aws:ecs:${ctx.region}:${ctx.accountId}:${resource}`;
+}
+
+export function envelope<TDetailType extends EcsEventBridgeEvent['detail-type']>(
+  ctx: WorldContext,
+  detailType: TDetailType,
+  resources: string[],
+): Omit<Extract<EcsEventBridgeEvent, { 'detail-type': TDetailType }>, 'detail'> {
+  return {
+    version: '0',
+    id: ctx.eventIds.uuid(),
+    'detail-type': detailType,
+    source: 'aws.ecs',
+    account: ctx.accountId,
+    // EventBridge envelope times have second precision.
+    time: new Date(Math.floor(ctx.now / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    region: ctx.region,
+    resources,
+  } as Omit<Extract<EcsEventBridgeEvent, { 'detail-type': TDetailType }>, 'detail'>;
+}

@@ -1,0 +1,93 @@
+import type { ClusterRecord, ContainerInstanceRecord, TaskDefinitionRecord } from './records';
+
+/** Ports the ECS agent reserves on every container instance (SSH, Docker, the agent itself). */
+export const AGENT_RESERVED_PORTS = [22, 2375, 2376, 51678, 51679] as const;
+const RESERVED = new Set<number>(AGENT_RESERVED_PORTS);
+
+/** The Docker ephemeral range ECS uses for hostPort 0 (dynamic) mappings. */
+const DYNAMIC_PORT_FIRST = 32768;
+const DYNAMIC_PORT_LAST = 60999;
+
+/** Why no instance fits; the first three are RunTask `failures[].reason`s. */
+export type PlacementFailureReason = 'RESOURCE:CPU' | 'RESOURCE:MEMORY' | 'RESOURCE:PORTS' | 'AGENT' | 'NO_INSTANCES';
+
+export type Placement =
+  | { ok: true; instance: ContainerInstanceRecord }
+  | { ok: false; reason: PlacementFailureReason; closest?: ContainerInstanceRecord };
+
+/**
+ * Picks an instance for one task: it must be ACTIVE with a connected agent and have the task's
+ * CPU, memory and fixed host ports free. Among those, spread: fewest tasks of the same group,
+ * then fewest tasks, then the order instances registered in (deterministic).
+ * `candidates` restricts the choice (StartTask names its instances).
+ */
+export function placeTask(
+  cluster: ClusterRecord,
+  td: TaskDefinitionRecord,
+  group: string,
+  candidates?: readonly ContainerInstanceRecord[],
+): Placement {
+  const pool = candidates ?? [...cluster.instances.values()];
+  let best: ContainerInstanceRecord | undefined;
+  let bestScore: [number, number] = [Infinity, Infinity];
+  let closest: { instance: ContainerInstanceRecord; misses: number; reason: PlacementFailureReason } | undefined;
+  let sawAny = false;
+
+  for (const instance of pool) {
+    if (instance.status === 'INACTIVE') continue;
+    sawAny = true;
+    const misses = unmetRequirements(instance, td);
+    if (misses.length === 0) {
+      const score: [number, number] = [groupCount(instance, group), instance.tasks.size];
+      if (score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
+        best = instance;
+        bestScore = score;
+      }
+      continue;
+    }
+    const first = misses[0] as PlacementFailureReason;
+    if (!closest || misses.length < closest.misses) closest = { instance, misses: misses.length, reason: first };
+  }
+
+  if (best) return { ok: true, instance: best };
+  if (!sawAny) return { ok: false, reason: 'NO_INSTANCES' };
+  return { ok: false, reason: closest?.reason ?? 'AGENT', closest: closest?.instance };
+}
+
+/** What this instance lacks for a task of `td`, in the order ECS reports them. */
+export function unmetRequirements(instance: ContainerInstanceRecord, td: TaskDefinitionRecord): PlacementFailureReason[] {
+  if (instance.status !== 'ACTIVE' || !instance.agentConnected || instance.ec2.state !== 'running') return ['AGENT'];
+  const out: PlacementFailureReason[] = [];
+  if (instance.registeredCpu - instance.usedCpu < td.needs.cpu) out.push('RESOURCE:CPU');
+  if (instance.registeredMemory - instance.usedMemory < td.needs.memory) out.push('RESOURCE:MEMORY');
+  if (td.needs.hostPorts.some((port) => RESERVED.has(port) || instance.usedPorts.has(port))) out.push('RESOURCE:PORTS');
+  return out;
+}
+
+export function groupCount(instance: ContainerInstanceRecord, group: string): number {
+  let n = 0;
+  for (const task of instance.tasks) if (task.group === group) n += 1;
+  return n;
+}
+
+/** A free port from the ephemeral range for a hostPort 0 mapping. */
+export function dynamicPort(instance: ContainerInstanceRecord): number {
+  for (let port = DYNAMIC_PORT_FIRST; port <= DYNAMIC_PORT_LAST; port += 1) {
+    if (!instance.usedPorts.has(port)) return port;
+  }
+  throw new Error(`no dynamic host port left on ${instance.arn}`);
+}
+
+/** The service event ECS writes when a task cannot be placed. */
+export function placementFailureMessage(serviceName: string, reason: PlacementFailureReason, closest?: ContainerInstanceRecord): string {
+  const head = `(service ${serviceName}) was unable to place a task because no container instance met all of its requirements.`;
+  const tail = 'For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.';
+  if (reason === 'NO_INSTANCES' || !closest) return `${head} Reason: No Container Instances were found in your cluster. ${tail}`;
+  const what: Record<Exclude<PlacementFailureReason, 'NO_INSTANCES'>, string> = {
+    'RESOURCE:CPU': 'has insufficient CPU units available.',
+    'RESOURCE:MEMORY': 'has insufficient memory available.',
+    'RESOURCE:PORTS': 'is already using a port required by your task.',
+    AGENT: 'encountered error "AGENT".',
+  };
+  return `${head} The closest matching (container-instance ${closest.id}) ${what[reason]} ${tail}`;
+}

@@ -1,0 +1,201 @@
+import type {
+  Compatibility,
+  ContainerDefinition,
+  DeploymentConfiguration,
+  PlacementConstraint,
+  PlacementStrategy,
+  Tag,
+  TaskDefinitionPlacementConstraint,
+  TaskOverride,
+} from '@aws-sdk/client-ecs';
+
+/** The sandbox's own state. Times are epoch milliseconds; rendering turns them into wire shapes. */
+
+export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'ACTIVATING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED';
+export type StopCode =
+  | 'TaskFailedToStart'
+  | 'EssentialContainerExited'
+  | 'UserInitiated'
+  | 'ServiceSchedulerInitiated'
+  | 'SpotInterruption'
+  | 'TerminationNotice';
+
+export interface ClusterRecord {
+  name: string;
+  arn: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  createdAt: number;
+  tags: Tag[];
+  services: Map<string, ServiceRecord>;
+  /** Every task still visible (STOPPED ones until they expire), by task id, in creation order. */
+  tasks: Map<string, TaskRecord>;
+  instances: Map<string, ContainerInstanceRecord>;
+  /** Services that want more tasks than they have: retried when capacity frees up. */
+  unsatisfied: Set<ServiceRecord>;
+  pendingTasksCount: number;
+  runningTasksCount: number;
+}
+
+export interface TaskDefinitionRecord {
+  family: string;
+  revision: number;
+  arn: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  containerDefinitions: ContainerDefinition[];
+  cpu?: string;
+  memory?: string;
+  networkMode: 'bridge' | 'host' | 'awsvpc' | 'none';
+  taskRoleArn?: string;
+  executionRoleArn?: string;
+  requiresCompatibilities: Compatibility[];
+  placementConstraints: TaskDefinitionPlacementConstraint[];
+  registeredAt: number;
+  registeredBy?: string;
+  deregisteredAt?: number;
+  tags: Tag[];
+  /** What a task of this definition reserves on a container instance. */
+  needs: { cpu: number; memory: number; hostPorts: number[] };
+}
+
+export interface DeploymentRecord {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinition: TaskDefinitionRecord;
+  desiredCount: number;
+  failedTasks: number;
+  createdAt: number;
+  updatedAt: number;
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  rolloutStateReason: string;
+}
+
+export interface ServiceEventRecord {
+  id: string;
+  createdAt: number;
+  message: string;
+}
+
+export interface ServiceRecord {
+  name: string;
+  arn: string;
+  cluster: ClusterRecord;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  desiredCount: number;
+  taskDefinition: TaskDefinitionRecord;
+  deploymentConfiguration: Required<Pick<DeploymentConfiguration, 'maximumPercent' | 'minimumHealthyPercent'>> & {
+    deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
+  };
+  placementConstraints: PlacementConstraint[];
+  placementStrategy: PlacementStrategy[];
+  /** PRIMARY first, then older ACTIVE ones. */
+  deployments: DeploymentRecord[];
+  /** Newest first, at most 100 (as ECS keeps). */
+  events: ServiceEventRecord[];
+  createdAt: number;
+  createdBy?: string;
+  tags: Tag[];
+  /** Tasks not yet STOPPED. */
+  tasks: Set<TaskRecord>;
+  steady: boolean;
+  /** The last placement-failure message, to suppress duplicates the way ECS does (6 hours). */
+  lastPlacementFailure?: { message: string; at: number };
+  /** Crashes in a row, for the restart back-off. */
+  consecutiveFailures: number;
+  lastFailureAt: number;
+  /** The scheduler waits until then before replacing crashed tasks. */
+  restartNotBefore: number;
+  /** A scheduler wake-up already queued for the back-off's end. */
+  wakeAt?: number;
+  /** The task definition of the last deployment that completed: what a circuit breaker rolls back to. */
+  lastGoodTaskDefinition?: TaskDefinitionRecord;
+}
+
+export interface ContainerRecord {
+  arn: string;
+  name: string;
+  image: string;
+  essential: boolean;
+  lastStatus: TaskStatus;
+  exitCode?: number;
+  reason?: string;
+  cpu: number;
+  memory?: number;
+  memoryReservation?: number;
+  runtimeId?: string;
+  networkBindings: { bindIP: string; containerPort: number; hostPort: number; protocol: 'tcp' | 'udp' }[];
+}
+
+export interface TaskRecord {
+  id: string;
+  arn: string;
+  cluster: ClusterRecord;
+  taskDefinition: TaskDefinitionRecord;
+  instance?: ContainerInstanceRecord;
+  service?: ServiceRecord;
+  deploymentId?: string;
+  group: string;
+  startedBy?: string;
+  lastStatus: TaskStatus;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  launchType: 'EC2';
+  createdAt: number;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  startedAt?: number;
+  connectivityAt?: number;
+  stoppingAt?: number;
+  executionStoppedAt?: number;
+  stoppedAt?: number;
+  stopCode?: StopCode;
+  stoppedReason?: string;
+  containers: ContainerRecord[];
+  overrides: TaskOverride;
+  tags: Tag[];
+  availabilityZone: string;
+  /** What it holds on its instance: released when it stops. */
+  reserved: { cpu: number; memory: number; ports: number[] };
+  /** Bumped on every state change, as the `version` of Task State Change events. */
+  version: number;
+  updatedAt: number;
+}
+
+export interface ContainerInstanceRecord {
+  id: string;
+  arn: string;
+  cluster: ClusterRecord;
+  ec2: Ec2InstanceRecord;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  agentConnected: boolean;
+  registeredCpu: number;
+  registeredMemory: number;
+  usedCpu: number;
+  usedMemory: number;
+  /** Host ports (tcp) taken by tasks, beyond the agent's reserved ones. */
+  usedPorts: Set<number>;
+  /** Tasks placed here and not yet STOPPED. */
+  tasks: Set<TaskRecord>;
+  registeredAt: number;
+  version: number;
+  updatedAt: number;
+}
+
+export type Ec2State = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+
+export interface Ec2InstanceRecord {
+  id: string;
+  reservationId: string;
+  imageId: string;
+  instanceType: string;
+  state: Ec2State;
+  stateTransitionReason: string;
+  launchTime: number;
+  availabilityZone: string;
+  privateIpAddress: string;
+  publicIpAddress: string;
+  privateDnsName: string;
+  publicDnsName: string;
+  tags: Record<string, string>;
+  /** The ECS cluster this instance joined, for IAM scoping of TerminateInstances. */
+  clusterName?: string;
+  containerInstance?: ContainerInstanceRecord;
+}

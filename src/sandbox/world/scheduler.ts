@@ -1,0 +1,196 @@
+import { serviceCounts } from '../ecs/render';
+import type { WorldContext } from './context';
+import { placeTask, placementFailureMessage, type Placement } from './placement';
+import type { DeploymentRecord, ServiceRecord, TaskRecord } from './records';
+import { addServiceEvent, emitDeploymentChange, emitServiceAction } from './service-events';
+import { startDeployment } from './services';
+import { launchTask, requestStop } from './tasks';
+
+/**
+ * The ECS service scheduler for one REPLICA service: brings the PRIMARY deployment to
+ * desiredCount, replaces tasks of older deployments within maximumPercent /
+ * minimumHealthyPercent, and records what it did as service events.
+ */
+export function reconcileService(ctx: WorldContext, service: ServiceRecord): void {
+  if (service.status === 'INACTIVE') return;
+  const primary = service.deployments[0];
+  if (!primary) return;
+  const target = service.status === 'DRAINING' ? 0 : service.desiredCount;
+  if (primary.desiredCount !== target) {
+    primary.desiredCount = target;
+    primary.updatedAt = ctx.now;
+  }
+  const live = [...service.tasks].filter((t) => t.desiredStatus === 'RUNNING');
+  let primaryTasks = live.filter((t) => t.deploymentId === primary.id);
+  const oldTasks = live.filter((t) => t.deploymentId !== primary.id);
+  const stopped: TaskRecord[] = [];
+
+  if (primaryTasks.length > target) {
+    const victims = stopOrder(primaryTasks).slice(0, primaryTasks.length - target);
+    for (const task of victims) stopByScheduler(ctx, task, stopped);
+    primaryTasks = primaryTasks.filter((t) => !victims.includes(t));
+  }
+
+  const started = startTasks(ctx, service, primary, target - primaryTasks.length, primaryTasks.length + oldTasks.length, target);
+  primaryTasks = primaryTasks.concat(started);
+
+  const { minimumHealthyPercent } = service.deploymentConfiguration;
+  const minHealthy = Math.ceil((target * minimumHealthyPercent) / 100);
+  let healthy = primaryTasks.concat(oldTasks).filter((t) => t.lastStatus === 'RUNNING').length;
+  for (const task of stopOrder(oldTasks)) {
+    const isHealthy = task.lastStatus === 'RUNNING';
+    if (isHealthy && healthy - 1 < minHealthy) continue;
+    stopByScheduler(ctx, task, stopped);
+    if (isHealthy) healthy -= 1;
+  }
+
+  if (started.length > 0) {
+    addServiceEvent(ctx, service, `(service ${service.name}) has started ${started.length} tasks: ${started.map((t) => `(task ${t.id})`).join(' ')}.`);
+  }
+  if (stopped.length > 0) {
+    addServiceEvent(ctx, service, `(service ${service.name}) has stopped ${stopped.length} running tasks: ${stopped.map((t) => `(task ${t.id})`).join(' ')}.`);
+  }
+
+  dropDrainedDeployments(service);
+  checkCircuitBreaker(ctx, service, primary, target);
+  settle(ctx, service, target);
+}
+
+/** Which tasks go first: those not yet running, then the newest. */
+function stopOrder(tasks: TaskRecord[]): TaskRecord[] {
+  return [...tasks].sort((a, b) => {
+    const pa = a.lastStatus === 'RUNNING' ? 1 : 0;
+    const pb = b.lastStatus === 'RUNNING' ? 1 : 0;
+    return pa - pb || b.createdAt - a.createdAt;
+  });
+}
+
+function stopByScheduler(ctx: WorldContext, task: TaskRecord, stopped: TaskRecord[]): void {
+  requestStop(ctx, task, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${task.deploymentId ?? 'unknown'})`);
+  stopped.push(task);
+}
+
+function startTasks(
+  ctx: WorldContext,
+  service: ServiceRecord,
+  primary: DeploymentRecord,
+  missing: number,
+  liveCount: number,
+  target: number,
+): TaskRecord[] {
+  const cluster = service.cluster;
+  const started: TaskRecord[] = [];
+  if (missing <= 0) {
+    cluster.unsatisfied.delete(service);
+    return started;
+  }
+  if (ctx.now < service.restartNotBefore) {
+    wakeAt(ctx, service, service.restartNotBefore);
+    return started;
+  }
+  const maxTotal = Math.floor((target * service.deploymentConfiguration.maximumPercent) / 100);
+  const group = `service:${service.name}`;
+  while (missing > 0 && liveCount < maxTotal) {
+    const placement = placeTask(cluster, primary.taskDefinition, group);
+    if (!placement.ok) {
+      placementFailed(ctx, service, placement);
+      return started;
+    }
+    started.push(
+      launchTask(ctx, {
+        instance: placement.instance,
+        taskDefinition: primary.taskDefinition,
+        group,
+        startedBy: primary.id,
+        service,
+        deploymentId: primary.id,
+      }),
+    );
+    missing -= 1;
+    liveCount += 1;
+  }
+  cluster.unsatisfied.delete(service);
+  service.lastPlacementFailure = undefined;
+  return started;
+}
+
+function placementFailed(ctx: WorldContext, service: ServiceRecord, placement: Extract<Placement, { ok: false }>): void {
+  service.cluster.unsatisfied.add(service);
+  const message = placementFailureMessage(service.name, placement.reason, placement.closest);
+  service.lastPlacementFailure = { message, at: ctx.now };
+  if (addServiceEvent(ctx, service, message)) {
+    const reasons = placement.reason === 'NO_INSTANCES' ? undefined : [placement.reason];
+    emitServiceAction(ctx, service, 'ERROR', 'SERVICE_TASK_PLACEMENT_FAILURE', reasons ? { reasons } : {});
+  }
+}
+
+function wakeAt(ctx: WorldContext, service: ServiceRecord, at: number): void {
+  if (service.wakeAt !== undefined && service.wakeAt <= at && service.wakeAt > ctx.now) return;
+  service.wakeAt = at;
+  ctx.timers.schedule(at, () => {
+    service.wakeAt = undefined;
+    ctx.dirty.add(service);
+  });
+}
+
+/** An older deployment leaves the list once none of its tasks remain. */
+function dropDrainedDeployments(service: ServiceRecord): void {
+  if (service.deployments.length <= 1) return;
+  const inUse = new Set<string>();
+  for (const task of service.tasks) if (task.deploymentId) inUse.add(task.deploymentId);
+  service.deployments = service.deployments.filter((d, i) => {
+    if (i === 0 || inUse.has(d.id)) return true;
+    d.status = 'INACTIVE';
+    return false;
+  });
+}
+
+/**
+ * Deployment circuit breaker: the failure threshold is half the desired count, at least 3 and at
+ * most 200 (ECS Developer Guide, "deployment circuit breaker").
+ */
+function checkCircuitBreaker(ctx: WorldContext, service: ServiceRecord, primary: DeploymentRecord, target: number): void {
+  const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
+  if (!breaker.enable || primary.rolloutState !== 'IN_PROGRESS') return;
+  const threshold = Math.min(200, Math.max(3, Math.ceil(target * 0.5)));
+  if (primary.failedTasks < threshold) return;
+  primary.rolloutState = 'FAILED';
+  primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+  primary.updatedAt = ctx.now;
+  emitDeploymentChange(ctx, service, primary);
+  const previous = service.lastGoodTaskDefinition;
+  if (breaker.rollback && previous && previous !== primary.taskDefinition) {
+    addServiceEvent(ctx, service, `(service ${service.name}) rolling back to deployment with task definition ${previous.family}:${previous.revision}.`);
+    service.taskDefinition = previous;
+    startDeployment(ctx, service, previous);
+  }
+}
+
+function settle(ctx: WorldContext, service: ServiceRecord, target: number): void {
+  const primary = service.deployments[0];
+  if (!primary) return;
+  const counts = serviceCounts(service, primary.id);
+  const settled = service.deployments.length === 1 && service.tasks.size === target && counts.running === target;
+  if (!settled) {
+    service.steady = false;
+    return;
+  }
+  if (service.status === 'DRAINING') {
+    service.status = 'INACTIVE';
+    service.cluster.unsatisfied.delete(service);
+    return;
+  }
+  if (primary.rolloutState === 'IN_PROGRESS') {
+    primary.rolloutState = 'COMPLETED';
+    primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
+    primary.updatedAt = ctx.now;
+    service.lastGoodTaskDefinition = primary.taskDefinition;
+    addServiceEvent(ctx, service, `(service ${service.name}) (deployment ${primary.id}) deployment completed.`);
+    emitDeploymentChange(ctx, service, primary);
+  }
+  if (!service.steady) {
+    service.steady = true;
+    addServiceEvent(ctx, service, `(service ${service.name}) has reached a steady state.`);
+    emitServiceAction(ctx, service, 'INFO', 'SERVICE_STEADY_STATE');
+  }
+}

@@ -1,0 +1,139 @@
+import type { DeploymentConfiguration, PlacementConstraint, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
+import { AwsError, invalidParameter } from '../errors';
+import { ecsArn, type WorldContext } from './context';
+import type { ClusterRecord, DeploymentRecord, ServiceRecord, TaskDefinitionRecord } from './records';
+import { emitDeploymentChange } from './service-events';
+
+export interface CreateServiceInput {
+  name: string;
+  taskDefinition: TaskDefinitionRecord;
+  desiredCount: number;
+  deploymentConfiguration?: DeploymentConfiguration;
+  placementConstraints?: PlacementConstraint[];
+  placementStrategy?: PlacementStrategy[];
+  tags?: Tag[];
+  createdBy?: string;
+}
+
+export interface UpdateServiceInput {
+  desiredCount?: number;
+  taskDefinition?: TaskDefinitionRecord;
+  forceNewDeployment?: boolean;
+  deploymentConfiguration?: DeploymentConfiguration;
+}
+
+const NAME = /^[a-zA-Z0-9_-]{1,255}$/;
+
+export function createService(ctx: WorldContext, cluster: ClusterRecord, input: CreateServiceInput): ServiceRecord {
+  if (!NAME.test(input.name)) {
+    throw invalidParameter('Service name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores, and hyphens.');
+  }
+  checkDesiredCount(input.desiredCount);
+  const existing = cluster.services.get(input.name);
+  if (existing && existing.status !== 'INACTIVE') throw invalidParameter('Creation of service was not idempotent.');
+  if (input.taskDefinition.status !== 'ACTIVE') throw invalidParameter(`TaskDefinition is inactive`);
+  const service: ServiceRecord = {
+    name: input.name,
+    arn: ecsArn(ctx, `service/${cluster.name}/${input.name}`),
+    cluster,
+    status: 'ACTIVE',
+    desiredCount: input.desiredCount,
+    taskDefinition: input.taskDefinition,
+    deploymentConfiguration: deploymentConfiguration(input.deploymentConfiguration),
+    placementConstraints: input.placementConstraints ?? [],
+    placementStrategy: input.placementStrategy ?? [],
+    deployments: [],
+    events: [],
+    createdAt: ctx.now,
+    createdBy: input.createdBy,
+    tags: input.tags ?? [],
+    tasks: new Set(),
+    steady: false,
+    consecutiveFailures: 0,
+    lastFailureAt: 0,
+    restartNotBefore: 0,
+  };
+  // Re-creating a deleted service replaces the INACTIVE one, as ECS does.
+  cluster.services.delete(input.name);
+  cluster.services.set(input.name, service);
+  startDeployment(ctx, service, input.taskDefinition);
+  return service;
+}
+
+export function updateService(ctx: WorldContext, service: ServiceRecord, input: UpdateServiceInput): ServiceRecord {
+  if (service.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
+  if (input.desiredCount !== undefined) {
+    checkDesiredCount(input.desiredCount);
+    service.desiredCount = input.desiredCount;
+  }
+  if (input.deploymentConfiguration) {
+    service.deploymentConfiguration = deploymentConfiguration({ ...service.deploymentConfiguration, ...input.deploymentConfiguration });
+  }
+  const newDefinition = input.taskDefinition && input.taskDefinition !== service.taskDefinition ? input.taskDefinition : undefined;
+  if (newDefinition && newDefinition.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive');
+  if (newDefinition || input.forceNewDeployment) {
+    service.taskDefinition = newDefinition ?? service.taskDefinition;
+    startDeployment(ctx, service, service.taskDefinition);
+  }
+  service.steady = false;
+  service.consecutiveFailures = 0;
+  service.restartNotBefore = 0;
+  ctx.dirty.add(service);
+  return service;
+}
+
+/** ACTIVE → DRAINING now; the scheduler stops its tasks and marks it INACTIVE once they are gone. */
+export function deleteService(ctx: WorldContext, service: ServiceRecord, force: boolean): ServiceRecord {
+  if (service.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
+  if (service.desiredCount > 0 && !force) throw invalidParameter('The service cannot be stopped while it is scaled above 0.');
+  service.status = 'DRAINING';
+  service.desiredCount = 0;
+  service.steady = false;
+  service.cluster.unsatisfied.delete(service);
+  ctx.dirty.add(service);
+  return service;
+}
+
+/** A new PRIMARY deployment; the previous ones stay ACTIVE until their tasks are replaced. */
+export function startDeployment(ctx: WorldContext, service: ServiceRecord, td: TaskDefinitionRecord): DeploymentRecord {
+  for (const d of service.deployments) d.status = 'ACTIVE';
+  const id = `ecs-svc/${ctx.ids.digits(19)}`;
+  const deployment: DeploymentRecord = {
+    id,
+    status: 'PRIMARY',
+    taskDefinition: td,
+    desiredCount: service.status === 'ACTIVE' ? service.desiredCount : 0,
+    failedTasks: 0,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: `ECS deployment ${id} in progress.`,
+  };
+  service.deployments.unshift(deployment);
+  service.steady = false;
+  emitDeploymentChange(ctx, service, deployment);
+  ctx.dirty.add(service);
+  return deployment;
+}
+
+function checkDesiredCount(n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw invalidParameter('Desired count must be a non-negative integer.');
+}
+
+function deploymentConfiguration(input: DeploymentConfiguration | undefined): ServiceRecord['deploymentConfiguration'] {
+  const maximumPercent = input?.maximumPercent ?? 200;
+  const minimumHealthyPercent = input?.minimumHealthyPercent ?? 100;
+  if (maximumPercent < 100) throw invalidParameter('Maximum percent must be at least 100.');
+  if (minimumHealthyPercent < 0 || minimumHealthyPercent > 100) throw invalidParameter('Minimum healthy percent must be between 0 and 100.');
+  if (maximumPercent <= minimumHealthyPercent && maximumPercent === 100 && minimumHealthyPercent === 100) {
+    throw invalidParameter('The maximumPercent value must be greater than the minimumHealthyPercent value.');
+  }
+  return {
+    maximumPercent,
+    minimumHealthyPercent,
+    deploymentCircuitBreaker: {
+      enable: input?.deploymentCircuitBreaker?.enable ?? false,
+      rollback: input?.deploymentCircuitBreaker?.rollback ?? false,
+    },
+  };
+}

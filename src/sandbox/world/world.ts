@@ -1,0 +1,381 @@
+import type { Tag, TaskOverride } from '@aws-sdk/client-ecs';
+import type { Logger } from 'pino';
+import type { SandboxClock } from '../clock';
+import { AwsError, clientException, invalidParameter } from '../errors';
+import type { EventBus } from '../events';
+import { SeededRandom } from '../random';
+import type { InstanceSeed, TaskBehaviour } from '../seed';
+import type { SandboxTimings } from '../types';
+import { createCluster, deleteCluster } from './clusters';
+import type { WorldContext } from './context';
+import { deregisterContainerInstance, launchContainerInstance, terminateEc2Instance } from './instances';
+import { placeTask, type PlacementFailureReason } from './placement';
+import type { ClusterRecord, ContainerInstanceRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from './records';
+import { reconcileService } from './scheduler';
+import { TimerQueue } from './timers';
+import { createService, deleteService, updateService, type CreateServiceInput, type UpdateServiceInput } from './services';
+import { deregisterTaskDefinition, findTaskDefinition, registerTaskDefinition, type RegisterTaskDefinitionInput } from './task-definitions';
+import { launchTask, requestStop } from './tasks';
+
+export interface WorldOptions {
+  accountId: string;
+  region: string;
+  clock: SandboxClock;
+  timings: SandboxTimings;
+  seed: number;
+  bus: EventBus;
+  behaviours?: Record<string, TaskBehaviour>;
+  logger?: Logger;
+}
+
+export type TaskDefinitionRef = string | TaskDefinitionRecord;
+
+export interface RunTaskInput {
+  taskDefinition: TaskDefinitionRef;
+  count?: number;
+  startedBy?: string;
+  group?: string;
+  overrides?: TaskOverride;
+  tags?: Tag[];
+}
+
+export interface StartTaskInput extends Omit<RunTaskInput, 'count'> {
+  containerInstances: string[];
+}
+
+export interface TaskLaunchResult {
+  tasks: TaskRecord[];
+  failures: { arn?: string; reason: PlacementFailureReason | 'MISSING'; detail?: string }[];
+}
+
+/** At most this many timers run in one advance: a guard against a runaway simulation. */
+const MAX_STEPS_PER_ADVANCE = 2_000_000;
+
+/**
+ * The simulated account's state and the operations on it. The API handlers call these same
+ * methods, so a test that seeds or inspects through `sandbox.world` sees what the API sees.
+ * Every method first brings the world up to the clock's time, and after a change runs the
+ * service scheduler and delivers the events it caused.
+ */
+export class SandboxWorld {
+  readonly accountId: string;
+  readonly region: string;
+  private readonly ctx: WorldContext;
+  private readonly clock: SandboxClock;
+  private readonly logger?: Logger;
+  private depth = 0;
+  private frozen = false;
+
+  constructor(options: WorldOptions) {
+    this.accountId = options.accountId;
+    this.region = options.region;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.ctx = {
+      accountId: options.accountId,
+      region: options.region,
+      now: options.clock.now(),
+      timings: options.timings,
+      ids: new SeededRandom(options.seed),
+      chance: new SeededRandom(options.seed ^ 0x5bd1e995),
+      eventIds: new SeededRandom(options.seed ^ 0x27d4eb2f),
+      timers: new TimerQueue(),
+      clusters: new Map(),
+      taskDefinitions: new Map(),
+      ec2Instances: new Map(),
+      behaviours: options.behaviours ?? {},
+      dirty: new Set(),
+      bus: options.bus,
+    };
+  }
+
+  /** The simulated time the world has reached. */
+  get now(): number {
+    return this.ctx.now;
+  }
+
+  /** Runs everything due up to the clock's time. */
+  advance(): void {
+    this.change(() => undefined);
+  }
+
+  /**
+   * Builds history: runs `build` as if at `startMs` (for seeding an account that has been running
+   * a while), then plays the world forward to the clock's time.
+   */
+  replayFrom(startMs: number, build: () => void): void {
+    this.ctx.now = Math.min(startMs, this.clock.now());
+    this.frozen = true;
+    try {
+      build();
+    } finally {
+      this.frozen = false;
+    }
+    this.advance();
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  clusters(): ClusterRecord[] {
+    this.advance();
+    return [...this.ctx.clusters.values()];
+  }
+
+  /** A cluster by name or ARN, whatever its status. */
+  findCluster(ref: string): ClusterRecord | undefined {
+    this.advance();
+    return this.ctx.clusters.get(lastSegment(ref, 'cluster/'));
+  }
+
+  /** An ACTIVE cluster, or ClusterNotFoundException as ECS says it. */
+  cluster(ref: string = 'default'): ClusterRecord {
+    const cluster = this.findCluster(ref);
+    if (!cluster || cluster.status !== 'ACTIVE') throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
+    return cluster;
+  }
+
+  findService(clusterRef: string, ref: string): ServiceRecord | undefined {
+    return this.cluster(clusterRef).services.get(lastSegment(ref, 'service/'));
+  }
+
+  service(clusterRef: string, ref: string): ServiceRecord {
+    const service = this.findService(clusterRef, ref);
+    if (!service) throw new AwsError('ServiceNotFoundException', 'Service not found.');
+    return service;
+  }
+
+  findTask(clusterRef: string, ref: string): TaskRecord | undefined {
+    return this.cluster(clusterRef).tasks.get(lastSegment(ref, 'task/'));
+  }
+
+  findContainerInstance(clusterRef: string, ref: string): ContainerInstanceRecord | undefined {
+    return this.cluster(clusterRef).instances.get(lastSegment(ref, 'container-instance/'));
+  }
+
+  /** `family`, `family:revision` or ARN. */
+  findTaskDefinition(ref: string): TaskDefinitionRecord | undefined {
+    this.advance();
+    return findTaskDefinition(this.ctx, ref);
+  }
+
+  /** family → revisions (index = revision - 1), in registration order. */
+  taskDefinitionFamilies(): ReadonlyMap<string, readonly TaskDefinitionRecord[]> {
+    this.advance();
+    return this.ctx.taskDefinitions;
+  }
+
+  ec2Instances(): Ec2InstanceRecord[] {
+    this.advance();
+    return [...this.ctx.ec2Instances.values()];
+  }
+
+  findEc2Instance(id: string): Ec2InstanceRecord | undefined {
+    this.advance();
+    return this.ctx.ec2Instances.get(id);
+  }
+
+  // ---- clusters and instances ----------------------------------------------------------------
+
+  createCluster(name: string, tags?: Tag[]): ClusterRecord {
+    return this.change(() => createCluster(this.ctx, name, tags));
+  }
+
+  deleteCluster(ref: string): ClusterRecord {
+    return this.change(() => deleteCluster(this.ctx, this.cluster(ref)));
+  }
+
+  launchContainerInstance(clusterRef: string, seed?: InstanceSeed): ContainerInstanceRecord {
+    return this.change(() => launchContainerInstance(this.ctx, this.cluster(clusterRef), seed));
+  }
+
+  deregisterContainerInstance(clusterRef: string, ref: string, force = false): ContainerInstanceRecord {
+    return this.change(() => {
+      const instance = this.findContainerInstance(clusterRef, ref);
+      if (!instance || instance.status === 'INACTIVE') throw invalidParameter('The referenced container instance was not found.');
+      return deregisterContainerInstance(this.ctx, instance, force);
+    });
+  }
+
+  /** EC2 TerminateInstances for instances known to exist (the EC2 module checks ids first). */
+  terminateEc2Instances(ids: string[]): { instance: Ec2InstanceRecord; previous: Ec2InstanceRecord['state'] }[] {
+    return this.change(() =>
+      ids.map((id) => {
+        const instance = this.ctx.ec2Instances.get(id);
+        if (!instance) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+        return { instance, ...terminateEc2Instance(this.ctx, instance) };
+      }),
+    );
+  }
+
+  // ---- task definitions ----------------------------------------------------------------------
+
+  registerTaskDefinition(input: RegisterTaskDefinitionInput): TaskDefinitionRecord {
+    return this.change(() => registerTaskDefinition(this.ctx, input));
+  }
+
+  deregisterTaskDefinition(ref: string): TaskDefinitionRecord {
+    return this.change(() => {
+      if (!/:\d+$/.test(ref)) throw clientException('The specified task definition does not include a revision.');
+      const td = findTaskDefinition(this.ctx, ref);
+      if (!td) throw clientException('The specified task definition does not exist.');
+      return deregisterTaskDefinition(this.ctx, td);
+    });
+  }
+
+  // ---- services ------------------------------------------------------------------------------
+
+  createService(clusterRef: string, input: Omit<CreateServiceInput, 'taskDefinition'> & { taskDefinition: TaskDefinitionRef }): ServiceRecord {
+    return this.change(() =>
+      createService(this.ctx, this.cluster(clusterRef), { ...input, taskDefinition: this.requireTaskDefinition(input.taskDefinition) }),
+    );
+  }
+
+  updateService(
+    clusterRef: string,
+    serviceRef: string,
+    input: Omit<UpdateServiceInput, 'taskDefinition'> & { taskDefinition?: TaskDefinitionRef },
+  ): ServiceRecord {
+    return this.change(() => {
+      const service = this.service(clusterRef, serviceRef);
+      const taskDefinition = input.taskDefinition === undefined ? undefined : this.requireTaskDefinition(input.taskDefinition);
+      return updateService(this.ctx, service, { ...input, taskDefinition });
+    });
+  }
+
+  deleteService(clusterRef: string, serviceRef: string, force = false): ServiceRecord {
+    return this.change(() => deleteService(this.ctx, this.service(clusterRef, serviceRef), force));
+  }
+
+  // ---- tasks ---------------------------------------------------------------------------------
+
+  /** RunTask: ECS places each task where it fits; what does not fit comes back as failures. */
+  runTask(clusterRef: string, input: RunTaskInput): TaskLaunchResult {
+    return this.change(() => {
+      const cluster = this.cluster(clusterRef);
+      const td = this.requireTaskDefinition(input.taskDefinition);
+      const count = input.count ?? 1;
+      if (!Number.isInteger(count) || count < 1 || count > 10) throw invalidParameter('count must be between 1 and 10.');
+      if (![...cluster.instances.values()].some((i) => i.status !== 'INACTIVE')) {
+        throw invalidParameter('No Container Instances were found in your cluster.');
+      }
+      const group = input.group ?? `family:${td.family}`;
+      const result: TaskLaunchResult = { tasks: [], failures: [] };
+      for (let i = 0; i < count; i += 1) {
+        const placement = placeTask(cluster, td, group);
+        if (!placement.ok) {
+          result.failures.push({ arn: placement.closest?.arn, reason: placement.reason });
+          continue;
+        }
+        result.tasks.push(this.launch(placement.instance, td, group, input));
+      }
+      return result;
+    });
+  }
+
+  /** StartTask: one task on each named container instance, if it fits there. */
+  startTask(clusterRef: string, input: StartTaskInput): TaskLaunchResult {
+    return this.change(() => {
+      const cluster = this.cluster(clusterRef);
+      const td = this.requireTaskDefinition(input.taskDefinition);
+      if (input.containerInstances.length < 1 || input.containerInstances.length > 10) {
+        throw invalidParameter('containerInstances must name between 1 and 10 container instances.');
+      }
+      const group = input.group ?? `family:${td.family}`;
+      const result: TaskLaunchResult = { tasks: [], failures: [] };
+      for (const ref of input.containerInstances) {
+        const instance = cluster.instances.get(lastSegment(ref, 'container-instance/'));
+        if (!instance || instance.status === 'INACTIVE') {
+          result.failures.push({ arn: ref.startsWith('arn:') ? ref : `${cluster.arn.replace(':cluster/', ':container-instance/')}/${ref}`, reason: 'MISSING' });
+          continue;
+        }
+        const placement = placeTask(cluster, td, group, [instance]);
+        if (!placement.ok) {
+          result.failures.push({ arn: instance.arn, reason: placement.reason });
+          continue;
+        }
+        result.tasks.push(this.launch(instance, td, group, input));
+      }
+      return result;
+    });
+  }
+
+  stopTask(clusterRef: string, taskRef: string, reason?: string): TaskRecord {
+    return this.change(() => {
+      const task = this.findTask(clusterRef, taskRef);
+      if (!task) throw invalidParameter('The referenced task was not found.');
+      requestStop(this.ctx, task, 'UserInitiated', reason && reason.length > 0 ? reason : 'Task stopped by user');
+      return task;
+    });
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private launch(instance: ContainerInstanceRecord, td: TaskDefinitionRecord, group: string, input: RunTaskInput): TaskRecord {
+    return launchTask(this.ctx, {
+      instance,
+      taskDefinition: td,
+      group,
+      startedBy: input.startedBy,
+      overrides: input.overrides,
+      tags: input.tags,
+    });
+  }
+
+  private requireTaskDefinition(ref: TaskDefinitionRef): TaskDefinitionRecord {
+    if (typeof ref !== 'string') return ref;
+    const td = findTaskDefinition(this.ctx, ref);
+    if (!td) throw invalidParameter('TaskDefinition not found.');
+    if (td.status !== 'ACTIVE') throw clientException('TaskDefinition is inactive');
+    return td;
+  }
+
+  /** Advance → change → run the scheduler → deliver events; nested calls do this once. */
+  private change<T>(fn: () => T): T {
+    this.depth += 1;
+    try {
+      if (this.depth === 1 && !this.frozen) this.runUntil(this.clock.now());
+      const result = fn();
+      if (this.depth === 1) this.reconcileDirty();
+      return result;
+    } finally {
+      this.depth -= 1;
+      if (this.depth === 0) this.ctx.bus.flush();
+    }
+  }
+
+  private runUntil(target: number): void {
+    const { ctx } = this;
+    let steps = 0;
+    for (;;) {
+      this.reconcileDirty();
+      const timer = ctx.timers.popDue(target);
+      if (!timer) break;
+      ctx.now = Math.max(ctx.now, timer.at);
+      timer.run();
+      steps += 1;
+      if (steps > MAX_STEPS_PER_ADVANCE) {
+        this.logger?.warn({ steps }, 'sandbox world: too many steps in one advance; stopping early');
+        break;
+      }
+    }
+    ctx.now = Math.max(ctx.now, target);
+    this.reconcileDirty();
+  }
+
+  private reconcileDirty(): void {
+    const { dirty } = this.ctx;
+    while (dirty.size > 0) {
+      const service = dirty.values().next().value as ServiceRecord;
+      dirty.delete(service);
+      reconcileService(this.ctx, service);
+    }
+  }
+}
+
+/** The name or id at the end of an ECS ARN, or the reference itself. */
+export function lastSegment(ref: string, marker: string): string {
+  if (!ref.startsWith('arn:')) return ref;
+  const at = ref.indexOf(marker);
+  const rest = at >= 0 ? ref.slice(at + marker.length) : ref;
+  return rest.slice(rest.lastIndexOf('/') + 1);
+}
