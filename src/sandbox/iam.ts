@@ -1,7 +1,7 @@
 import { AwsError } from './errors';
 import type { FaultSet } from './faults';
 import type { SeededRandom } from './random';
-import type { AccessLevel, RoleSeed } from './seed';
+import type { AccessLevel, RoleSeed, StaticAccessKey } from './seed';
 import type { AssumedPrincipal, Principal } from './types';
 
 /**
@@ -68,16 +68,31 @@ export class Iam {
     private readonly ids: SeededRandom,
     private readonly faults: FaultSet,
     baseRoleArn?: string,
+    staticKeys: readonly StaticAccessKey[] = [],
   ) {
     this.baseRoleArn = baseRoleArn ?? `arn:aws:iam::${accountId}:role/ecs-chatops-bot`;
     for (const role of roles) this.roles.set(role.arn, role);
+    for (const key of staticKeys) {
+      const role = this.roles.get(key.roleArn);
+      if (!role) throw new Error(`access key ${key.accessKeyId} names unknown role ${key.roleArn}`);
+      const sessionName = key.sessionName ?? 'cli';
+      this.sessions.set(key.accessKeyId, {
+        principal: { kind: 'assumed', roleArn: role.arn, sessionName, tags: {} },
+        role,
+        accessKeyId: key.accessKeyId,
+        secretAccessKey: '',
+        sessionToken: '',
+        expiresAt: Infinity,
+        assumedRoleId: `AROA${stableId(role.arn)}:${sessionName}`,
+      });
+    }
   }
 
   /** The principal behind an access key, and when its credentials expire (base keys never do). */
   identify(accessKeyId: string | undefined): { principal: Principal; expiresAt?: number } {
     const session = accessKeyId ? this.sessions.get(accessKeyId) : undefined;
     if (!session) return { principal: { kind: 'base' } };
-    return { principal: session.principal, expiresAt: session.expiresAt };
+    return { principal: session.principal, expiresAt: Number.isFinite(session.expiresAt) ? session.expiresAt : undefined };
   }
 
   /** The ARN AWS names a principal by in error messages and GetCallerIdentity. */

@@ -79,7 +79,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     logger,
   });
   const faults = new FaultSet(new SeededRandom(seed ^ 0x1b873593));
-  const iam = new Iam(account.accountId, account.roles, new SeededRandom(seed ^ 0x85ebca6b), faults, account.baseRoleArn);
+  const iam = new Iam(account.accountId, account.roles, new SeededRandom(seed ^ 0x85ebca6b), faults, account.baseRoleArn, account.accessKeys);
   applySeed(world, account, clock.now());
   const calls: SandboxCall[] = [];
   const services = SERVICES.map((definition) => definition.bind({ world, iam, account, logger }));

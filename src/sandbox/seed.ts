@@ -11,10 +11,22 @@ export interface AccountSeed {
   /** Registered in order, so the same family twice gives revisions 1 and 2. */
   taskDefinitions: TaskDefinitionSeed[];
   clusters: ClusterSeed[];
+  /**
+   * Long-lived keys that act as a session of a seeded role without AssumeRole — for people
+   * pointing the AWS CLI at the sandbox (any other key is the base role, which may only assume roles).
+   */
+  accessKeys?: StaticAccessKey[];
   /** How tasks of a task-definition family misbehave, keyed by family. */
   behaviours?: Record<string, TaskBehaviour>;
   /** Seeds for service modules added later (ECR repositories, log groups), keyed by service. */
   services?: Partial<Record<SandboxServiceName, unknown>>;
+}
+
+export interface StaticAccessKey {
+  accessKeyId: string;
+  roleArn: string;
+  /** Default 'cli'. */
+  sessionName?: string;
 }
 
 export type AccessLevel = 'read' | 'operate' | 'admin';
