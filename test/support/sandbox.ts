@@ -45,17 +45,23 @@ export async function assumeRole(
 export const roleOf = (sandbox: Sandbox, cluster: string, level: 'read' | 'operate' | 'admin') =>
   `arn:aws:iam::${sandbox.accountId}:role/chatops-${cluster}-${level}`;
 
+/** An admin role for every cluster in emptyAccount(). */
+export const PLATFORM_ADMIN = 'arn:aws:iam::111111111111:role/chatops-platform-admin';
+
 /** A small account for tests that build their own world: one cluster, instances as given. */
 export function emptyAccount(overrides: Partial<AccountSeed> = {}): AccountSeed {
   const accountId = '111111111111';
   return {
     accountId,
     region: 'us-east-1',
-    roles: (['read', 'operate', 'admin'] as const).map((level) => ({
-      arn: `arn:aws:iam::${accountId}:role/chatops-lab-${level}`,
-      level,
-      clusters: ['lab'],
-    })),
+    roles: [
+      ...(['read', 'operate', 'admin'] as const).map((level) => ({
+        arn: `arn:aws:iam::${accountId}:role/chatops-lab-${level}`,
+        level,
+        clusters: ['lab'],
+      })),
+      { arn: PLATFORM_ADMIN, level: 'admin', clusters: '*' },
+    ],
     taskDefinitions: [],
     clusters: [{ name: 'lab' }],
     ...overrides,

@@ -31,7 +31,7 @@ export function reconcileService(ctx: WorldContext, service: ServiceRecord): voi
     primaryTasks = primaryTasks.filter((t) => !victims.includes(t));
   }
 
-  const started = startTasks(ctx, service, primary, target - primaryTasks.length, primaryTasks.length + oldTasks.length, target);
+  const { started, failure } = startTasks(ctx, service, primary, target - primaryTasks.length, primaryTasks.length + oldTasks.length, target);
   primaryTasks = primaryTasks.concat(started);
 
   const { minimumHealthyPercent } = service.deploymentConfiguration;
@@ -50,6 +50,7 @@ export function reconcileService(ctx: WorldContext, service: ServiceRecord): voi
   if (stopped.length > 0) {
     addServiceEvent(ctx, service, `(service ${service.name}) has stopped ${stopped.length} running tasks: ${stopped.map((t) => `(task ${t.id})`).join(' ')}.`);
   }
+  if (failure) placementFailed(ctx, service, failure);
 
   dropDrainedDeployments(service);
   checkCircuitBreaker(ctx, service, primary, target);
@@ -77,24 +78,25 @@ function startTasks(
   missing: number,
   liveCount: number,
   target: number,
-): TaskRecord[] {
+): { started: TaskRecord[]; failure?: Extract<Placement, { ok: false }> } {
   const cluster = service.cluster;
   const started: TaskRecord[] = [];
   if (missing <= 0) {
     cluster.unsatisfied.delete(service);
-    return started;
+    service.lastPlacementFailure = undefined;
+    return { started };
   }
   if (ctx.now < service.restartNotBefore) {
     wakeAt(ctx, service, service.restartNotBefore);
-    return started;
+    return { started };
   }
   const maxTotal = Math.floor((target * service.deploymentConfiguration.maximumPercent) / 100);
   const group = `service:${service.name}`;
   while (missing > 0 && liveCount < maxTotal) {
     const placement = placeTask(cluster, primary.taskDefinition, group);
     if (!placement.ok) {
-      placementFailed(ctx, service, placement);
-      return started;
+      cluster.unsatisfied.add(service);
+      return { started, failure: placement };
     }
     started.push(
       launchTask(ctx, {
@@ -111,12 +113,16 @@ function startTasks(
   }
   cluster.unsatisfied.delete(service);
   service.lastPlacementFailure = undefined;
-  return started;
+  return { started };
 }
 
+/** ECS omits a repeated placement failure until its cause is resolved or six hours pass. */
+const REPEAT_FAILURE_AFTER_MS = 6 * 60 * 60 * 1000;
+
 function placementFailed(ctx: WorldContext, service: ServiceRecord, placement: Extract<Placement, { ok: false }>): void {
-  service.cluster.unsatisfied.add(service);
   const message = placementFailureMessage(service.name, placement.reason, placement.closest);
+  const last = service.lastPlacementFailure;
+  if (last && last.message === message && ctx.now - last.at < REPEAT_FAILURE_AFTER_MS) return;
   service.lastPlacementFailure = { message, at: ctx.now };
   if (addServiceEvent(ctx, service, message)) {
     const reasons = placement.reason === 'NO_INSTANCES' ? undefined : [placement.reason];
