@@ -1,10 +1,10 @@
 import { DescribeServicesCommand, ECSClient, ListClustersCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Sandbox } from '../../src/sandbox';
+import type { ManualClock, Sandbox } from '../../src/sandbox';
 import { assumeRole, BASE_CREDENTIALS, clientConfig, roleOf, startTestSandbox } from '../support/sandbox';
 
 describe('sandbox IAM and STS', () => {
-  let sandbox: Sandbox & { clock: import('../../src/sandbox').ManualClock };
+  let sandbox: Sandbox & { clock: ManualClock };
 
   beforeEach(async () => {
     sandbox = await startTestSandbox();
