@@ -8,8 +8,8 @@ import { readEnv, required } from './env';
 
 let deps: WorkerDeps | undefined;
 
-/** Built once per cold start; env is read here and nowhere deeper. */
-function workerDeps(): WorkerDeps {
+/** Built once per cold start; env is read here and nowhere deeper. Exported for the cold-start bench. */
+export function init(): WorkerDeps {
   if (deps) return deps;
   const env = readEnv(process.env);
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'ecs-chatops-worker' });
@@ -27,5 +27,5 @@ function workerDeps(): WorkerDeps {
 
 /** The worker function: one job per invocation (async invoke from the Slack function). */
 export async function handler(event: unknown): Promise<void> {
-  await runJob(event, workerDeps());
+  await runJob(event, init());
 }
