@@ -16,7 +16,7 @@ import { SandboxWorld } from './world/world';
 export { ManualClock, RealClock, type SandboxClock } from './clock';
 export type * from './events';
 export { LEVEL_ACTIONS } from './iam';
-export { demoAccount } from './sample-account';
+export { DEMO_OPERATOR_KEY, DEMO_OPERATOR_ROLE, demoAccount } from './sample-account';
 export type * from './seed';
 export { DEFAULT_TIMINGS, type Fault, type Principal, type SandboxCall, type SandboxServiceName, type SandboxTimings } from './types';
 export type * from './world/records';

@@ -4,10 +4,15 @@ import type { AccessLevel, AccountSeed, ClusterSeed, RoleSeed, TaskDefinitionSee
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
 
+/** A long-lived key for people using the AWS CLI against the demo account: admin on every cluster. */
+export const DEMO_OPERATOR_KEY = { accessKeyId: 'AKIASANDBOXOPERATOR1', secretAccessKey: 'any-secret-works' };
+export const DEMO_OPERATOR_ROLE = `arn:aws:iam::${ACCOUNT}:role/sandbox-operator`;
+
 /**
  * The demo account the playground and the CLI start with: `demo-prod` (web on fixed host port 80,
  * a worker that is OOM-killed now and then, a cron runner; two instances) and `demo-staging`
- * (one instance), with chatops-<cluster>-<level> roles scoped to each cluster.
+ * (one instance), with chatops-<cluster>-<level> roles scoped to each cluster, and an operator
+ * key (DEMO_OPERATOR_KEY) for the AWS CLI.
  */
 export function demoAccount(): AccountSeed {
   const clusters: ClusterSeed[] = [
@@ -34,7 +39,8 @@ export function demoAccount(): AccountSeed {
   return {
     accountId: ACCOUNT,
     region: REGION,
-    roles: clusters.flatMap((c) => rolesFor(c.name)),
+    roles: [...clusters.flatMap((c) => rolesFor(c.name)), { arn: DEMO_OPERATOR_ROLE, level: 'admin', clusters: '*' }],
+    accessKeys: [{ accessKeyId: DEMO_OPERATOR_KEY.accessKeyId, roleArn: DEMO_OPERATOR_ROLE, sessionName: 'operator' }],
     taskDefinitions: [
       taskDefinition('web', { image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 512, portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }] }),
       taskDefinition('worker', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.4.1`, cpu: 512, memory: 1024, command: ['bin/worker'] }),

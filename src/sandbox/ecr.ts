@@ -1,0 +1,302 @@
+import { createHash } from 'node:crypto';
+import { AwsError } from './errors';
+import type { AuthResource } from './iam';
+import { page } from './ecs/paging';
+import { defineService, type ActionContext, type ServiceModuleInit } from './service-module';
+
+/**
+ * Amazon ECR over AWS JSON 1.1 (`X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Action>`):
+ * repositories and the images in them, enough for `repos`, `images REPO`, `image delete` and
+ * `repo delete` (and the repositories a teardown removes).
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Operations.html
+ *
+ * Seed: `account.services.ecr = { repositories: [{ name, images: [{ tags: ['1.0'] }] }] }`.
+ */
+
+export interface EcrSeed {
+  repositories?: EcrRepositorySeed[];
+}
+
+export interface EcrRepositorySeed {
+  name: string;
+  images?: { tags?: string[]; sizeBytes?: number; pushedAt?: number }[];
+}
+
+export interface EcrImage {
+  digest: string;
+  tags: string[];
+  sizeBytes: number;
+  pushedAt: number;
+}
+
+export interface EcrRepository {
+  name: string;
+  arn: string;
+  uri: string;
+  createdAt: number;
+  /** By digest, in push order. */
+  images: Map<string, EcrImage>;
+}
+
+export interface EcrState {
+  repositories: Map<string, EcrRepository>;
+}
+
+type Ctx = ActionContext<EcrState>;
+
+const NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+function createState(init: ServiceModuleInit): EcrState {
+  const state: EcrState = { repositories: new Map() };
+  const seed = (init.account.services?.ecr ?? {}) as EcrSeed;
+  const now = init.world.now;
+  for (const repo of seed.repositories ?? []) {
+    const record = newRepository(init.account.accountId, init.account.region, repo.name, now);
+    for (const [i, image] of (repo.images ?? []).entries()) {
+      const digest = digestOf(`${repo.name}:${i}:${(image.tags ?? []).join(',')}`);
+      record.images.set(digest, { digest, tags: [...(image.tags ?? [])], sizeBytes: image.sizeBytes ?? 50_000_000 + i * 1_000_000, pushedAt: image.pushedAt ?? now });
+    }
+    state.repositories.set(repo.name, record);
+  }
+  return state;
+}
+
+function newRepository(accountId: string, region: string, name: string, now: number): EcrRepository {
+  return {
+    name,
+    arn: `arn:aws:ecr:${region}:${accountId}:repository/${name}`,
+    uri: `${accountId}.dkr.ecr.${region}.amazonaws.com/${name}`,
+    createdAt: now,
+    images: new Map(),
+  };
+}
+
+function digestOf(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
+function repoResource(ctx: Ctx, name: string): AuthResource {
+  return { arn: `arn:aws:ecr:${ctx.region}:${ctx.accountId}:repository/${name}` };
+}
+
+function repositoryNotFound(ctx: Ctx, name: string): AwsError {
+  return new AwsError(
+    'RepositoryNotFoundException',
+    `The repository with name '${name}' does not exist in the registry with id '${ctx.accountId}'`,
+  );
+}
+
+function requireRepository(ctx: Ctx, name: string): EcrRepository {
+  const repo = ctx.state.repositories.get(name);
+  if (!repo) throw repositoryNotFound(ctx, name);
+  return repo;
+}
+
+function checkRegistry(ctx: Ctx): void {
+  const registryId = ctx.params.optString('registryId');
+  if (registryId !== undefined && registryId !== ctx.accountId) {
+    throw new AwsError('RegistryNotFoundException', `The registry with id '${registryId}' does not exist`);
+  }
+}
+
+function renderRepository(repo: EcrRepository) {
+  return {
+    repositoryArn: repo.arn,
+    registryId: repo.arn.split(':')[4],
+    repositoryName: repo.name,
+    repositoryUri: repo.uri,
+    createdAt: repo.createdAt / 1000,
+    imageTagMutability: 'MUTABLE',
+    imageScanningConfiguration: { scanOnPush: false },
+    encryptionConfiguration: { encryptionType: 'AES256' },
+  };
+}
+
+function createRepository(ctx: Ctx) {
+  const name = ctx.params.string('repositoryName');
+  ctx.authorize(repoResource(ctx, name));
+  checkRegistry(ctx);
+  if (!NAME.test(name) || name.length < 2 || name.length > 256) {
+    throw new AwsError('InvalidParameterException', `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '${NAME.source}''`);
+  }
+  if (ctx.state.repositories.has(name)) {
+    throw new AwsError('RepositoryAlreadyExistsException', `The repository with name '${name}' already exists in the registry with id '${ctx.accountId}'`);
+  }
+  const repo = newRepository(ctx.accountId, ctx.region, name, ctx.world.now);
+  ctx.state.repositories.set(name, repo);
+  return { repository: renderRepository(repo) };
+}
+
+function describeRepositories(ctx: Ctx) {
+  const names = ctx.params.optStringList('repositoryNames');
+  ctx.authorize(names === undefined ? [] : names.map((n) => repoResource(ctx, n)));
+  checkRegistry(ctx);
+  if (names !== undefined) {
+    if (ctx.params.has('maxResults')) throw new AwsError('InvalidParameterException', 'maxResults cannot be used with repositoryNames.');
+    return { repositories: names.map((n) => renderRepository(requireRepository(ctx, n))) };
+  }
+  const all = [...ctx.state.repositories.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const { items, nextToken } = page(all, ctx.params, { default: 100, max: 1000 });
+  return { repositories: items.map(renderRepository), nextToken };
+}
+
+function deleteRepository(ctx: Ctx) {
+  const name = ctx.params.string('repositoryName');
+  ctx.authorize(repoResource(ctx, name));
+  checkRegistry(ctx);
+  const repo = requireRepository(ctx, name);
+  const force = ctx.params.optBool('force') ?? false;
+  if (repo.images.size > 0 && !force) {
+    throw new AwsError(
+      'RepositoryNotEmptyException',
+      `The repository with name '${name}' in registry with id '${ctx.accountId}' cannot be deleted because it still contains images`,
+    );
+  }
+  ctx.state.repositories.delete(name);
+  return { repository: renderRepository(repo) };
+}
+
+interface ImageIdentifier {
+  imageDigest?: string;
+  imageTag?: string;
+}
+
+function imageIds(ctx: Ctx): ImageIdentifier[] | undefined {
+  return ctx.params.optList('imageIds')?.map((i) => ({
+    ...(typeof i.imageDigest === 'string' ? { imageDigest: i.imageDigest } : {}),
+    ...(typeof i.imageTag === 'string' ? { imageTag: i.imageTag } : {}),
+  }));
+}
+
+function findImage(repo: EcrRepository, id: ImageIdentifier): EcrImage | undefined {
+  if (id.imageDigest !== undefined) {
+    const image = repo.images.get(id.imageDigest);
+    return image && (id.imageTag === undefined || image.tags.includes(id.imageTag)) ? image : undefined;
+  }
+  return [...repo.images.values()].find((i) => id.imageTag !== undefined && i.tags.includes(id.imageTag));
+}
+
+function tagStatusFilter(ctx: Ctx): 'TAGGED' | 'UNTAGGED' | 'ANY' {
+  const filter = ctx.params.optObject('filter');
+  const status = filter?.tagStatus;
+  if (status === undefined) return 'ANY';
+  if (status !== 'TAGGED' && status !== 'UNTAGGED' && status !== 'ANY') throw new AwsError('InvalidParameterException', 'tagStatus must be TAGGED, UNTAGGED or ANY.');
+  return status;
+}
+
+function matchesTagStatus(image: EcrImage, status: 'TAGGED' | 'UNTAGGED' | 'ANY'): boolean {
+  return status === 'ANY' || (status === 'TAGGED') === image.tags.length > 0;
+}
+
+function renderImage(repo: EcrRepository, image: EcrImage) {
+  return {
+    registryId: repo.arn.split(':')[4],
+    repositoryName: repo.name,
+    imageDigest: image.digest,
+    ...(image.tags.length > 0 ? { imageTags: [...image.tags] } : {}),
+    imageSizeInBytes: image.sizeBytes,
+    imagePushedAt: image.pushedAt / 1000,
+    imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    artifactMediaType: 'application/vnd.docker.container.image.v1+json',
+  };
+}
+
+function describeImages(ctx: Ctx) {
+  const name = ctx.params.string('repositoryName');
+  ctx.authorize(repoResource(ctx, name));
+  checkRegistry(ctx);
+  const repo = requireRepository(ctx, name);
+  const ids = imageIds(ctx);
+  if (ids !== undefined) {
+    const details = ids.map((id) => {
+      const image = findImage(repo, id);
+      if (!image) {
+        const what = id.imageTag !== undefined ? `imageTag=${id.imageTag}` : `imageDigest=${id.imageDigest ?? ''}`;
+        throw new AwsError('ImageNotFoundException', `The image with imageId {${what}} does not exist within the repository with name '${name}' in the registry with id '${ctx.accountId}'`);
+      }
+      return renderImage(repo, image);
+    });
+    return { imageDetails: details };
+  }
+  const status = tagStatusFilter(ctx);
+  const all = [...repo.images.values()].filter((i) => matchesTagStatus(i, status));
+  const { items, nextToken } = page(all, ctx.params, { default: 100, max: 1000 });
+  return { imageDetails: items.map((i) => renderImage(repo, i)), nextToken };
+}
+
+function listImages(ctx: Ctx) {
+  const name = ctx.params.string('repositoryName');
+  ctx.authorize(repoResource(ctx, name));
+  checkRegistry(ctx);
+  const repo = requireRepository(ctx, name);
+  const status = tagStatusFilter(ctx);
+  // One entry per tag, and one (digest only) per untagged image, as ECR lists them.
+  const ids = [...repo.images.values()]
+    .filter((i) => matchesTagStatus(i, status))
+    .flatMap((i) => (i.tags.length > 0 ? i.tags.map((tag) => ({ imageDigest: i.digest, imageTag: tag })) : [{ imageDigest: i.digest }]));
+  const { items, nextToken } = page(ids, ctx.params, { default: 100, max: 1000 });
+  return { imageIds: items, nextToken };
+}
+
+/**
+ * By tag, BatchDeleteImage removes that tag and deletes the image only with its last tag; by
+ * digest it deletes the image and every tag on it. What cannot be found is a failure, not an error.
+ */
+function batchDeleteImage(ctx: Ctx) {
+  const name = ctx.params.string('repositoryName');
+  ctx.authorize(repoResource(ctx, name));
+  checkRegistry(ctx);
+  const repo = requireRepository(ctx, name);
+  const ids = imageIds(ctx) ?? [];
+  if (ids.length < 1 || ids.length > 100) throw new AwsError('InvalidParameterException', 'imageIds must have between 1 and 100 items.');
+  const deleted: ImageIdentifier[] = [];
+  const failures: { imageId: ImageIdentifier; failureCode: string; failureReason: string }[] = [];
+  for (const id of ids) {
+    if (id.imageDigest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(id.imageDigest)) {
+      failures.push({ imageId: id, failureCode: 'InvalidImageDigest', failureReason: 'Invalid request parameters: image digest should satisfy the regex \'[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+\'' });
+      continue;
+    }
+    const image = findImage(repo, id);
+    if (!image) {
+      const tagged = id.imageDigest !== undefined && id.imageTag !== undefined && repo.images.has(id.imageDigest);
+      failures.push(
+        tagged
+          ? { imageId: id, failureCode: 'ImageTagDoesNotMatchDigest', failureReason: 'Invalid request parameters: given tag does not map to the given digest' }
+          : { imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' },
+      );
+      continue;
+    }
+    if (id.imageDigest === undefined && id.imageTag !== undefined) {
+      image.tags = image.tags.filter((t) => t !== id.imageTag);
+      if (image.tags.length === 0) repo.images.delete(image.digest);
+      deleted.push({ imageDigest: image.digest, imageTag: id.imageTag });
+    } else {
+      repo.images.delete(image.digest);
+      if (image.tags.length === 0) deleted.push({ imageDigest: image.digest });
+      for (const tag of image.tags) deleted.push({ imageDigest: image.digest, imageTag: tag });
+    }
+  }
+  return { imageIds: deleted, failures };
+}
+
+export const ecrService = defineService<EcrState>({
+  name: 'ecr',
+  protocol: { kind: 'json', targetPrefix: 'AmazonEC2ContainerRegistry_V20150921' },
+  errors: {
+    accessDenied: 'AccessDeniedException',
+    throttling: 'ThrottlingException',
+    throttlingMessage: 'Rate exceeded',
+    expiredToken: 'ExpiredTokenException',
+    unknownOperation: 'UnknownOperationException',
+    validation: 'InvalidParameterException',
+  },
+  createState,
+  actions: {
+    CreateRepository: createRepository,
+    DescribeRepositories: describeRepositories,
+    DeleteRepository: deleteRepository,
+    DescribeImages: describeImages,
+    ListImages: listImages,
+    BatchDeleteImage: batchDeleteImage,
+  },
+});
