@@ -1,4 +1,5 @@
 import { ec2Service } from './ec2';
+import { ecrService } from './ecr';
 import { ecsService } from './ecs';
 import type { ServiceDefinition } from './service-module';
 import { stsService } from './sts';
@@ -15,4 +16,4 @@ import { stsService } from './sts';
  * 'ecr:*' and 'logs:*' are already in iam.ts); state the service keeps beside the world comes
  * from `createState({ world, iam, account })`, with its seed under `account.services.<name>`.
  */
-export const SERVICES: readonly ServiceDefinition[] = [stsService, ecsService, ec2Service];
+export const SERVICES: readonly ServiceDefinition[] = [stsService, ecsService, ec2Service, ecrService];
