@@ -9,6 +9,9 @@ import { formatIssues } from '../config/load';
 export const Env = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  /** Where the signing secret / bot token are stored when not set above (SSM or Secrets Manager; see secrets.ts). */
+  SLACK_SIGNING_SECRET_PARAM: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN_PARAM: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().min(1).optional(),
   SLACK_API_URL: z.string().url().optional(),
   CHATOPS_CONFIG: z.string().min(1).optional(),

@@ -10,14 +10,15 @@ import { type Job } from '../jobs/job';
 import { createLambdaInvoker } from '../jobs/lambda-invoker';
 import { boltLogger } from '../slack/bolt-logger';
 import { readEnv, required, type Env } from './env';
+import { withSecrets } from './secrets';
 
 type LambdaHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
 let ready: Promise<LambdaHandler> | undefined;
 
-/** Reads env and config and builds the app: once per cold start. Exported for the cold-start bench. */
+/** Reads env, secrets (SSM / Secrets Manager when deployed) and config and builds the app: once per cold start. Exported for the cold-start bench. */
 export function init(): Promise<LambdaHandler> {
-  ready ??= Promise.resolve().then(() => {
-    const env = readEnv(process.env);
+  ready ??= Promise.resolve().then(async () => {
+    const env = await withSecrets(readEnv(process.env), ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
     const logger = createLogger({ level: env.LOG_LEVEL, name: 'ecs-chatops-slack' });
     const config = loadConfigFile(required(env, 'CHATOPS_CONFIG', 'it names the YAML config file'));
     const receiver = new AwsLambdaReceiver({ signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'Slack requests are verified with it'), logger: boltLogger(logger) });
@@ -33,6 +34,10 @@ export function init(): Promise<LambdaHandler> {
       receiver,
     );
     return receiver.toHandler();
+  }).catch((err: unknown) => {
+    // A failed start (SSM throttled, say) is tried again by the next request, not cached.
+    ready = undefined;
+    throw err;
   });
   return ready;
 }
