@@ -84,6 +84,15 @@ export interface ServiceSeed {
 export interface TaskBehaviour {
   /** The essential container exits this long after the task reaches RUNNING. */
   crash?: CrashBehaviour;
+  /** The task never reaches RUNNING: STOPPED with stopCode TaskFailedToStart (e.g. an image pull error). */
+  failToStart?: FailToStartBehaviour;
+}
+
+export interface FailToStartBehaviour {
+  /** The task's stoppedReason and the container's reason, e.g. 'CannotPullContainerError: …'. */
+  reason: string;
+  /** Chance that a given task fails (default 1). */
+  probability?: number;
 }
 
 export interface CrashBehaviour {

@@ -191,4 +191,50 @@ describe('sandbox ECS services', () => {
     expect(gone).toMatchObject({ status: 'INACTIVE', runningCount: 0 });
     await expect(env.ecs.send(new UpdateServiceCommand({ cluster: 'lab', service: 'api', desiredCount: 1 }))).rejects.toMatchObject({ name: 'ServiceNotActiveException' });
   });
+
+  it('fails a deployment whose tasks keep crashing and, with rollback on, goes back to the last good revision', async () => {
+    sandbox = await startTestSandbox({
+      account: emptyAccount({
+        taskDefinitions: [
+          { family: 'api', containerDefinitions: [{ name: 'api', image: 'example/api:1', cpu: 128, memory: 128 }] },
+          { family: 'api-broken', containerDefinitions: [{ name: 'api', image: 'example/api:2', cpu: 128, memory: 128 }] },
+        ],
+        behaviours: { 'api-broken': { failToStart: { reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): example/api:2: not found' } } },
+        clusters: [{ name: 'lab', instances: [{ instanceType: 't3.medium' }, { instanceType: 't3.medium' }] }],
+      }),
+    });
+    const ecs = new ECSClient(clientConfig(sandbox, await assumeRole(sandbox, LAB_ADMIN)));
+    const events: EcsEventBridgeEvent[] = [];
+    sandbox.onEvent((e) => events.push(e));
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'lab',
+        serviceName: 'api',
+        taskDefinition: 'api',
+        desiredCount: 2,
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+      }),
+    );
+    const good = (await describe1(ecs, 'api')).deployments![0]!.id!;
+
+    await ecs.send(new UpdateServiceCommand({ cluster: 'lab', service: 'api', taskDefinition: 'api-broken' }));
+    sandbox.clock.advance(1000);
+    const api = await describe1(ecs, 'api');
+
+    expect(api.taskDefinition).toBe('arn:aws:ecs:us-east-1:111111111111:task-definition/api:1');
+    expect(api.deployments).toHaveLength(1);
+    expect(api.deployments?.[0]).toMatchObject({ status: 'PRIMARY', rolloutState: 'COMPLETED', runningCount: 2 });
+    expect(api.events?.map((e) => e.message)).toContain(`(service api) rolling back to deployment ${good}.`);
+    const deployments = events.filter((e) => e['detail-type'] === 'ECS Deployment State Change').map((e) => e.detail as { eventName: string; eventType: string; reason: string });
+    expect(deployments.map((d) => d.eventName)).toEqual([
+      'SERVICE_DEPLOYMENT_IN_PROGRESS',
+      'SERVICE_DEPLOYMENT_COMPLETED',
+      'SERVICE_DEPLOYMENT_IN_PROGRESS',
+      'SERVICE_DEPLOYMENT_FAILED',
+      'SERVICE_DEPLOYMENT_IN_PROGRESS',
+      'SERVICE_DEPLOYMENT_COMPLETED',
+    ]);
+    expect(deployments[3]).toMatchObject({ eventType: 'ERROR', reason: 'ECS deployment circuit breaker: task failed to start.' });
+    expect(deployments[4]).toMatchObject({ reason: `ECS deployment circuit breaker: rolling back to deploymentId ${good}.` });
+  });
 });

@@ -106,8 +106,8 @@ export interface ServiceRecord {
   restartNotBefore: number;
   /** A scheduler wake-up already queued for the back-off's end. */
   wakeAt?: number;
-  /** The task definition of the last deployment that completed: what a circuit breaker rolls back to. */
-  lastGoodTaskDefinition?: TaskDefinitionRecord;
+  /** The last deployment that completed: what a circuit breaker rolls back to. */
+  lastGoodDeployment?: { id: string; taskDefinition: TaskDefinitionRecord };
 }
 
 export interface ContainerRecord {

@@ -161,14 +161,17 @@ function checkCircuitBreaker(ctx: WorldContext, service: ServiceRecord, primary:
   const threshold = Math.min(200, Math.max(3, Math.ceil(target * 0.5)));
   if (primary.failedTasks < threshold) return;
   primary.rolloutState = 'FAILED';
-  primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+  primary.rolloutStateReason = 'ECS deployment circuit breaker: task failed to start.';
   primary.updatedAt = ctx.now;
+  addServiceEvent(ctx, service, `(service ${service.name}) (deployment ${primary.id}) deployment failed: tasks failed to start.`);
   emitDeploymentChange(ctx, service, primary);
-  const previous = service.lastGoodTaskDefinition;
-  if (breaker.rollback && previous && previous !== primary.taskDefinition) {
-    addServiceEvent(ctx, service, `(service ${service.name}) rolling back to deployment with task definition ${previous.family}:${previous.revision}.`);
-    service.taskDefinition = previous;
-    startDeployment(ctx, service, previous);
+  const previous = service.lastGoodDeployment;
+  if (breaker.rollback && previous && previous.taskDefinition !== primary.taskDefinition) {
+    addServiceEvent(ctx, service, `(service ${service.name}) rolling back to deployment ${previous.id}.`);
+    service.taskDefinition = previous.taskDefinition;
+    service.consecutiveFailures = 0;
+    service.restartNotBefore = 0;
+    startDeployment(ctx, service, previous.taskDefinition, `ECS deployment circuit breaker: rolling back to deploymentId ${previous.id}.`);
   }
 }
 
@@ -190,7 +193,7 @@ function settle(ctx: WorldContext, service: ServiceRecord, target: number): void
     primary.rolloutState = 'COMPLETED';
     primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
     primary.updatedAt = ctx.now;
-    service.lastGoodTaskDefinition = primary.taskDefinition;
+    service.lastGoodDeployment = { id: primary.id, taskDefinition: primary.taskDefinition };
     addServiceEvent(ctx, service, `(service ${service.name}) (deployment ${primary.id}) deployment completed.`);
     emitDeploymentChange(ctx, service, primary);
   }

@@ -95,7 +95,7 @@ export function deleteService(ctx: WorldContext, service: ServiceRecord, force: 
 }
 
 /** A new PRIMARY deployment; the previous ones stay ACTIVE until their tasks are replaced. */
-export function startDeployment(ctx: WorldContext, service: ServiceRecord, td: TaskDefinitionRecord): DeploymentRecord {
+export function startDeployment(ctx: WorldContext, service: ServiceRecord, td: TaskDefinitionRecord, reason?: string): DeploymentRecord {
   for (const d of service.deployments) d.status = 'ACTIVE';
   const id = `ecs-svc/${ctx.ids.digits(19)}`;
   const deployment: DeploymentRecord = {
@@ -107,7 +107,7 @@ export function startDeployment(ctx: WorldContext, service: ServiceRecord, td: T
     createdAt: ctx.now,
     updatedAt: ctx.now,
     rolloutState: 'IN_PROGRESS',
-    rolloutStateReason: `ECS deployment ${id} in progress.`,
+    rolloutStateReason: reason ?? `ECS deployment ${id} in progress.`,
   };
   service.deployments.unshift(deployment);
   service.steady = false;

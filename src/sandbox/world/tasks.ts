@@ -113,6 +113,16 @@ export function stopImmediately(ctx: WorldContext, task: TaskRecord, stopCode: S
 
 function markRunning(ctx: WorldContext, task: TaskRecord): void {
   if (task.lastStatus !== 'PENDING' || task.desiredStatus !== 'RUNNING') return;
+  const failure = ctx.behaviours[task.taskDefinition.family]?.failToStart;
+  if (failure && ctx.chance.chance(failure.probability ?? 1)) {
+    for (const c of task.containers) c.reason = failure.reason;
+    task.desiredStatus = 'STOPPED';
+    task.stopCode = 'TaskFailedToStart';
+    task.stoppedReason = failure.reason;
+    task.stoppingAt = ctx.now;
+    markStopped(ctx, task);
+    return;
+  }
   task.pullStartedAt = task.createdAt + Math.floor((ctx.now - task.createdAt) / 4);
   task.pullStoppedAt = task.createdAt + Math.floor((ctx.now - task.createdAt) / 2);
   task.startedAt = ctx.now;
