@@ -98,6 +98,20 @@ describe('sandbox ECS services', () => {
     expect(web.events?.filter((e) => e.message?.includes('unable to place a task'))).toHaveLength(1);
   });
 
+  it('answers UpdateService before the scheduler acts, so the placement failure shows up only afterwards', async () => {
+    const env = await lab(1, { taskStartMs: 0, taskStopMs: 0 });
+    sandbox = env.sandbox;
+    await env.ecs.send(new CreateServiceCommand({ cluster: 'lab', serviceName: 'web', taskDefinition: 'web', desiredCount: 1 }));
+    const before = await describe1(env.ecs, 'web');
+
+    const update = await env.ecs.send(new UpdateServiceCommand({ cluster: 'lab', service: 'web', desiredCount: 2 }));
+    const after = await describe1(env.ecs, 'web');
+
+    expect(update.service).toMatchObject({ desiredCount: 2, runningCount: 1 });
+    expect(update.service?.events?.map((e) => e.id)).toEqual(before.events?.map((e) => e.id));
+    expect(after.events?.[0]?.message).toMatch(/unable to place a task/);
+  });
+
   it('pages through 250 services with nextToken', async () => {
     const env = await lab(1, { taskStartMs: 0, taskStopMs: 0 });
     sandbox = env.sandbox;

@@ -54,8 +54,8 @@ const MAX_STEPS_PER_ADVANCE = 2_000_000;
 /**
  * The simulated account's state and the operations on it. The API handlers call these same
  * methods, so a test that seeds or inspects through `sandbox.world` sees what the API sees.
- * Every method first brings the world up to the clock's time, and after a change runs the
- * service scheduler and delivers the events it caused.
+ * Every method first brings the world up to the clock's time (running timers and the service
+ * scheduler), and after a change delivers the events it caused.
  */
 export class SandboxWorld {
   readonly accountId: string;
@@ -108,6 +108,7 @@ export class SandboxWorld {
     this.frozen = true;
     try {
       build();
+      this.reconcileDirty();
     } finally {
       this.frozen = false;
     }
@@ -329,14 +330,16 @@ export class SandboxWorld {
     return td;
   }
 
-  /** Advance → change → run the scheduler → deliver events; nested calls do this once. */
+  /**
+   * Advance → change → deliver events; nested calls do this once. The service scheduler does not
+   * run inside the change: like ECS it acts after the API has answered, here at the next advance
+   * (the next request or tick), so UpdateService returns before any task has been started.
+   */
   private change<T>(fn: () => T): T {
     this.depth += 1;
     try {
       if (this.depth === 1 && !this.frozen) this.runUntil(this.clock.now());
-      const result = fn();
-      if (this.depth === 1) this.reconcileDirty();
-      return result;
+      return fn();
     } finally {
       this.depth -= 1;
       if (this.depth === 0) this.ctx.bus.flush();
