@@ -50,9 +50,9 @@ export function demoAccount(): AccountSeed {
     ],
     clusters,
     behaviours: {
-      // Roughly one worker task in three is OOM-killed a few minutes after it starts.
+      // Each worker task is OOM-killed somewhere between 10 and 50 minutes after it starts.
       worker: {
-        crash: { afterMs: 4 * 60 * 1000, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage', probability: 0.35 },
+        crash: { afterMs: 10 * 60 * 1000, jitterMs: 40 * 60 * 1000, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' },
       },
     },
   };

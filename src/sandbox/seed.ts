@@ -97,6 +97,8 @@ export interface FailToStartBehaviour {
 
 export interface CrashBehaviour {
   afterMs: number;
+  /** Adds a seeded random 0..jitterMs to afterMs, so tasks do not crash in step. */
+  jitterMs?: number;
   exitCode: number;
   /** The container's reason, e.g. 'OutOfMemoryError: Container killed due to memory usage'. */
   reason?: string;

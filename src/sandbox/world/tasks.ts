@@ -146,7 +146,8 @@ function scheduleCrash(ctx: WorldContext, task: TaskRecord): void {
   if (!crash) return;
   if (!ctx.chance.chance(crash.probability ?? 1)) return;
   // At least a millisecond, so a crash loop always moves time forward.
-  ctx.timers.schedule(ctx.now + Math.max(1, crash.afterMs), () => {
+  const jitter = crash.jitterMs ? Math.floor(ctx.chance.next() * crash.jitterMs) : 0;
+  ctx.timers.schedule(ctx.now + Math.max(1, crash.afterMs + jitter), () => {
     if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') return;
     const essential = task.containers.find((c) => c.essential) ?? task.containers[0];
     if (essential) {

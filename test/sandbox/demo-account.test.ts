@@ -1,0 +1,70 @@
+import type { ContainerInstanceStateChangeEvent, EcsEventBridgeEvent, ManualClock, Sandbox } from '../../src/sandbox';
+import { demoAccount } from '../../src/sandbox';
+import { startTestSandbox } from '../support/sandbox';
+
+describe('the demo account', () => {
+  let sandbox: Sandbox & { clock: ManualClock };
+  afterEach(() => sandbox?.stop());
+
+  it('starts with demo-prod (web, worker, cron on two instances) and demo-staging (two services on one instance), all running', async () => {
+    sandbox = await startTestSandbox({ account: demoAccount(), timings: {} });
+
+    const prod = sandbox.world.cluster('demo-prod');
+    const staging = sandbox.world.cluster('demo-staging');
+
+    expect([...prod.services.keys()]).toEqual(['web', 'worker', 'cron']);
+    expect([...staging.services.keys()]).toEqual(['web', 'worker']);
+    expect(prod.instances.size).toBe(2);
+    expect(staging.instances.size).toBe(1);
+    for (const service of [...prod.services.values(), ...staging.services.values()]) {
+      expect([...service.tasks].filter((t) => t.lastStatus === 'RUNNING')).toHaveLength(service.desiredCount);
+    }
+    expect(prod.services.get('web')?.taskDefinition.needs.hostPorts).toEqual([80]);
+  });
+
+  it('has a read, operate and admin role for each cluster, scoped to it', () => {
+    const roles = demoAccount().roles.filter((r) => r.arn.includes(':role/chatops-'));
+
+    expect(roles.map((r) => `${r.arn.split('/')[1]} ${JSON.stringify(r.clusters)}`)).toEqual([
+      'chatops-demo-prod-read ["demo-prod"]',
+      'chatops-demo-prod-operate ["demo-prod"]',
+      'chatops-demo-prod-admin ["demo-prod"]',
+      'chatops-demo-staging-read ["demo-staging"]',
+      'chatops-demo-staging-operate ["demo-staging"]',
+      'chatops-demo-staging-admin ["demo-staging"]',
+    ]);
+  });
+
+  it('has a worker that is OOM-killed with exit code 137 now and then, and is replaced', async () => {
+    sandbox = await startTestSandbox({ account: demoAccount(), timings: {} });
+
+    sandbox.clock.advance(2 * 60 * 60 * 1000);
+    const tasks = [...sandbox.world.cluster('demo-prod').tasks.values()].filter((t) => t.service?.name === 'worker');
+
+    const crashed = tasks.filter((t) => t.stopCode === 'EssentialContainerExited');
+    expect(crashed.length).toBeGreaterThan(0);
+    expect(crashed[0]?.containers[0]).toMatchObject({ exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' });
+    expect(tasks.filter((t) => t.lastStatus === 'RUNNING')).toHaveLength(2);
+  });
+
+  it('emits a Container Instance State Change when a task lands on an instance', async () => {
+    sandbox = await startTestSandbox({ account: demoAccount() });
+    const events: EcsEventBridgeEvent[] = [];
+    sandbox.onEvent((e) => events.push(e));
+
+    sandbox.world.runTask('demo-prod', { taskDefinition: 'cron' });
+
+    const change = events.find((e): e is ContainerInstanceStateChangeEvent => e['detail-type'] === 'ECS Container Instance State Change');
+    expect(change).toMatchObject({
+      source: 'aws.ecs',
+      detail: {
+        clusterArn: 'arn:aws:ecs:us-east-1:111111111111:cluster/demo-prod',
+        agentConnected: true,
+        status: 'ACTIVE',
+        ec2InstanceId: expect.stringMatching(/^i-/),
+        version: expect.any(Number),
+        updatedAt: expect.any(String),
+      },
+    });
+  });
+});
