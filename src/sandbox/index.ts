@@ -82,7 +82,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const iam = new Iam(account.accountId, account.roles, new SeededRandom(seed ^ 0x85ebca6b), faults, account.baseRoleArn, account.accessKeys);
   applySeed(world, account, clock.now());
   const calls: SandboxCall[] = [];
-  const services = SERVICES.map((definition) => definition.bind({ world, iam, account, logger }));
+  const services = SERVICES.map((definition) => definition.bind({ world, iam, account, logger, onEvent: (listener) => bus.on(listener) }));
   const dispatch = createDispatcher({ services, iam, world, faults, calls, logger });
   const server = await startHttpServer(options.host ?? '127.0.0.1', options.port ?? 0, dispatch);
 

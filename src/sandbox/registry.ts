@@ -14,6 +14,7 @@ import { stsService } from './sts';
  * `{ kind: 'json', targetPrefix: 'Logs_20140328' }` — and add it to this list. Each action
  * calls `ctx.authorize(resources)` before it reads or changes anything (IAM presets for
  * 'ecr:*' and 'logs:*' are already in iam.ts); state the service keeps beside the world comes
- * from `createState({ world, iam, account })`, with its seed under `account.services.<name>`.
+ * from `createState({ world, iam, account, onEvent })`, with its seed under `account.services.<name>`.
+ * Errors are `new AwsError(code, message)` from errors.ts.
  */
 export const SERVICES: readonly ServiceDefinition[] = [stsService, ecsService, ec2Service, ecrService];

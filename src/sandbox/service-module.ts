@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { EcsEventListener } from './events';
 import type { AuthResource, Iam } from './iam';
 import type { Params } from './protocols/params';
 import type { QueryStyle, XmlValue } from './protocols/query';
@@ -44,6 +45,8 @@ export interface ServiceModuleInit {
   world: SandboxWorld;
   iam: Iam;
   account: AccountSeed;
+  /** ECS's EventBridge events, e.g. for CloudWatch Logs to open a log stream when a task starts. */
+  onEvent: (listener: EcsEventListener) => () => void;
   logger?: Logger;
 }
 
