@@ -13,7 +13,7 @@ export function closestName(typed: string, known: readonly string[]): string | u
   if (prefix) return prefix;
   const match = closest(lower, known.map((k) => k.toLowerCase()));
   // Two edits (a transposition is two) for ordinary words, one for very short ones.
-  const limit = typed.length <= 3 ? 1 : Math.max(2, Math.floor(typed.length / 4));
+  const limit = typed.length <= 2 ? 1 : Math.max(2, Math.floor(typed.length / 4));
   if (distance(lower, match) > limit) return undefined;
   return known.find((k) => k.toLowerCase() === match);
 }

@@ -11,6 +11,7 @@ import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/se
 import { type Config } from '../../src/config/schema';
 import { testAccount } from './accounts';
 import { blockKitProblems } from '../../src/slack/limits';
+import { boltLogger } from '../../src/slack/bolt-logger';
 import { CHANNELS, testConfig, USERGROUPS, USERS } from './config';
 import { captureLogs } from './logs';
 import { apiGatewayEvent, blockActionBody, slashCommandBody, TEST_SIGNING_SECRET, viewSubmissionBody, type ViewSubmissionInput } from './slack-requests';
@@ -81,7 +82,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     timing: { followUpPollMs: 20, followUpTimeoutMs: options.followUpTimeoutMs ?? 10_000 },
   };
   const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
-  const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET });
+  const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET, logger: boltLogger(logger) });
   createApp({ config, logger, clock: systemClock, dispatcher, botToken: BOT_TOKEN, slackApiUrl: slack.apiUrl }, receiver);
   const handler = receiver.toHandler();
   const context = {} as Context;
