@@ -8,6 +8,7 @@ import { createTeamDirectory, type TeamDirectory } from './auth/directory';
 import { boltLogger } from './slack/bolt-logger';
 import { registerListeners } from './listeners';
 import { VERBS } from './handlers';
+import { type StateStore } from './state/table';
 
 export interface AppDeps {
   config: Config;
@@ -20,6 +21,8 @@ export interface AppDeps {
   verbs?: readonly AnyVerbSpec[];
   /** Team membership; built on the app's Slack client when not given. */
   directory?: TeamDirectory;
+  /** The state table (approval requests); approval buttons are registered only with one. */
+  state?: StateStore;
   /** Extra listeners (notification buttons, approvals) registered after the command ones. */
   extraListeners?: ((app: App) => void)[];
 }
@@ -37,7 +40,7 @@ export function createApp(deps: AppDeps, receiver: Receiver): { app: App; direct
     clientOptions: deps.slackApiUrl ? { slackApiUrl: deps.slackApiUrl } : {},
   });
   const directory = deps.directory ?? createTeamDirectory({ config: deps.config, slack: withToken(app, deps.botToken), clock: deps.clock, logger: deps.logger });
-  registerListeners(app, { config: deps.config, logger: deps.logger, clock: deps.clock, dispatcher: deps.dispatcher, directory, verbs: deps.verbs ?? VERBS });
+  registerListeners(app, { config: deps.config, logger: deps.logger, clock: deps.clock, dispatcher: deps.dispatcher, directory, verbs: deps.verbs ?? VERBS, ...(deps.state ? { state: deps.state } : {}) });
   for (const register of deps.extraListeners ?? []) register(app);
   return { app, directory };
 }

@@ -8,6 +8,8 @@ import { createRoleCredentials } from './credentials';
 import { createServiceOps } from './services';
 import { createTaskDefinitionOps } from './task-definitions';
 import { createInstanceOps } from './instances';
+import { createTeardownOps } from './teardown';
+import { createDeleteOps } from './deletes';
 import { type AwsAccess, type ClusterOps } from './types';
 
 export interface AwsAccessOptions {
@@ -72,6 +74,8 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         services: createServiceOps(ecs, base),
         taskDefinitions: createTaskDefinitionOps(ecs, base),
         instances: createInstanceOps(ecs, base),
+        teardown: createTeardownOps({ ecs, ec2Config: clientConfig }, base),
+        deletes: createDeleteOps({ ecs, ecrConfig: clientConfig }, base),
       };
       opsCache.set(key, ops);
       return ops;

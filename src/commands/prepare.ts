@@ -46,7 +46,12 @@ export async function prepareInvocation(input: Invocation, deps: PrepareDeps): P
     return { kind: 'reply', message, outcome: 'ok', verb: spec.verb };
   }
 
-  const choice = resolveCluster(deps.config, access, input.channelId, input.cluster ?? parsed.clusterFlag);
+  const named = spec.clusterArgument ? (parsed.args as Record<string, unknown>)[spec.clusterArgument] : undefined;
+  const clusterWord = typeof named === 'string' ? named : undefined;
+  if (clusterWord !== undefined && parsed.clusterFlag !== undefined && clusterWord !== parsed.clusterFlag) {
+    return { kind: 'reply', message: textMessage(`\`${spec.verb} ${clusterWord}\` and \`--cluster ${parsed.clusterFlag}\` name different clusters. Name the cluster once: \`/ecs ${spec.usage}\`.`), outcome: 'usage', verb: spec.verb };
+  }
+  const choice = resolveCluster(deps.config, access, input.channelId, input.cluster ?? clusterWord ?? parsed.clusterFlag);
   if (!choice.ok) return { kind: 'reply', message: textMessage(choice.message), outcome: 'refused', verb: spec.verb };
   const decision = authorize(deps.config, access, choice.alias, spec.level, spec.verb);
   if (!decision.allowed) return { kind: 'reply', message: textMessage(decision.reason), outcome: 'refused', verb: spec.verb, cluster: choice.alias };

@@ -7,6 +7,8 @@ import { type ClusterOps } from '../aws/types';
 import { type SlackMessage } from '../slack/message';
 import { type Replier } from '../slack/reply';
 import { type UserAccess } from '../auth/policy';
+import { type StateStore } from '../state/table';
+import { type ChatClient } from '../approvals/progress';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -36,6 +38,12 @@ export interface CommandContext {
   timing: CommandTiming;
   /** Starts another command as a job (e.g. a follow-up); same authorization as typed commands. */
   source: 'slash' | 'button' | 'modal';
+  /** The team whose grant allowed the command (its role session carries it). */
+  team?: string;
+  /** The state table, when the deployment has one (approval requests live there). */
+  state?: StateStore;
+  /** The Slack Web API with the bot token, for messages the bot posts itself and edits later. */
+  slack?: ChatClient;
 }
 
 export interface CommandTiming {
@@ -70,6 +78,11 @@ export interface VerbSpec<A = unknown> {
   /** `label` is how usage names it (SVC, N); the name by default, upper-cased. */
   positionals: { name: string; label?: string; optional?: boolean; rest?: boolean }[];
   options?: Record<string, OptionSpec>;
+  /**
+   * The argument that names the cluster, for verbs whose subject is a cluster (`teardown CLUSTER`):
+   * it picks the cluster instead of the channel default, and may not contradict `--cluster`.
+   */
+  clusterArgument?: string;
   /** Validates `{ ...positionals by name, ...options }` into the verb's arguments. */
   args: z.ZodType<A>;
   /** Replies visible to the whole channel (operations) or only the user (reads). */

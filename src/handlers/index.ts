@@ -2,10 +2,16 @@ import { type AnyVerbSpec } from '../commands/types';
 import { help } from './help';
 import { whoami } from './whoami';
 import { scale } from './services';
+import { imageDelete, repoDelete, serviceDelete, taskdefDeregister, teardown } from './approval-verbs';
 
 /** Every verb. Adding one is a spec in its family's file and one line here. */
 export const VERBS: readonly AnyVerbSpec[] = [
   help,
   whoami,
   scale,
+  teardown,
+  serviceDelete,
+  taskdefDeregister,
+  imageDelete,
+  repoDelete,
 ];

@@ -26,5 +26,13 @@ export const CommandJob = z.object({
 });
 export type CommandJob = z.infer<typeof CommandJob>;
 
-export const Job = z.discriminatedUnion('kind', [CommandJob]);
+/** An approved request to run (src/approvals): only its id; the worker reads the rest from the state table. */
+export const ApprovalJob = z.object({
+  kind: z.literal('approval'),
+  id: z.string().min(1),
+  requestId: z.uuid(),
+});
+export type ApprovalJob = z.infer<typeof ApprovalJob>;
+
+export const Job = z.discriminatedUnion('kind', [CommandJob, ApprovalJob]);
 export type Job = z.infer<typeof Job>;

@@ -7,6 +7,9 @@ import { ChatopsError } from '../errors';
 import { parseWords } from '../commands/parse';
 import { type AnyVerbSpec, type CommandTiming } from '../commands/types';
 import { Job, type CommandJob } from '../jobs/job';
+import { type StateStore } from '../state/table';
+import { runApprovalJob, type ApprovalWorkerDeps } from '../approvals/execute';
+import { type ChatClient } from '../approvals/progress';
 import { responseUrlReplier, type Replier } from '../slack/reply';
 import { errorMessage } from '../slack/views/errors';
 
@@ -19,6 +22,11 @@ export interface WorkerDeps {
   timing: CommandTiming;
   /** How replies reach Slack; response_url by default. */
   replierFor?: (job: CommandJob, visibility: 'in_channel' | 'ephemeral') => Replier;
+  /** The state table (approval requests); without it approval-gated verbs cannot run. */
+  state?: StateStore;
+  /** The Slack Web API with the bot token: messages the bot posts and edits (approval requests). */
+  slack?: ChatClient;
+  approvalTiming?: ApprovalWorkerDeps['approvalTiming'];
 }
 
 /** Runs one job from the Slack function. Never throws: failures become a reply and an audit line. */
@@ -29,6 +37,7 @@ export async function runJob(input: unknown, deps: WorkerDeps): Promise<void> {
     return;
   }
   const job = parsed.data;
+  if (job.kind === 'approval') return runApprovalJob(job, deps);
   await runCommandJob(job, deps);
 }
 
@@ -59,6 +68,9 @@ async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
         logger: deps.logger.child({ jobId: job.id }),
         timing: deps.timing,
         source: job.source,
+        team: job.team,
+        ...(deps.state ? { state: deps.state } : {}),
+        ...(deps.slack ? { slack: deps.slack } : {}),
       },
       command.args,
     );

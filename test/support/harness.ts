@@ -1,7 +1,10 @@
 import { AwsLambdaReceiver } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
 import { createApp } from '../../src/app';
-import { systemClock } from '../../src/clock';
+import { systemClock, type Clock } from '../../src/clock';
+import { WebClient } from '@slack/web-api';
+import { type ApprovalTiming } from '../../src/approvals/operations';
+import { startDynalite, type LocalStateTable } from './dynalite';
 import { createAwsAccess } from '../../src/aws/access';
 import { createInProcessDispatcher } from '../../src/jobs/dispatch';
 import { runJob, type WorkerDeps } from '../../src/worker/run-job';
@@ -23,6 +26,10 @@ export interface HarnessOptions {
   config?: Config;
   sandbox?: SandboxOptions;
   followUpTimeoutMs?: number;
+  /** The bot's clock (the sandbox keeps its own); tests that move time pass one. */
+  clock?: Clock;
+  /** Approval progress and waits; fast by default. */
+  approvalTiming?: Partial<ApprovalTiming>;
 }
 
 export interface Reply {
@@ -52,6 +59,9 @@ export interface Harness {
   config: Config;
   logs: ReturnType<typeof captureLogs>;
   worker: WorkerDeps;
+  /** The state table (dynalite, in-process), as the Slack function and the worker share it. */
+  state: LocalStateTable;
+  clock: Clock;
   command(text: string, as?: { user?: string; channel?: string }): Promise<CommandResult>;
   click(actionId: string, value: string, as?: { user?: string; channel?: string }): Promise<CommandResult>;
   submit(input: Omit<ViewSubmissionInput, "userId">, as?: { user?: string }): Promise<{ statusCode: number; body: string }>;
@@ -66,9 +76,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs = captureLogs();
   const logger = logs.logger;
   const config = options.config ?? testConfig();
+  const clock = options.clock ?? systemClock;
+  const state = await startDynalite();
   const aws = createAwsAccess({
     config,
-    clock: systemClock,
+    clock,
     logger,
     clientConfig: { endpoint: sandbox.url },
     stsConfig: { credentials: BOT_AWS_KEY },
@@ -76,14 +88,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const worker: WorkerDeps = {
     config,
     logger,
-    clock: systemClock,
+    clock,
     aws,
     verbs: VERBS,
     timing: { followUpPollMs: 20, followUpTimeoutMs: options.followUpTimeoutMs ?? 10_000 },
+    state: state.store,
+    // The bot's own Web API client (chat.postMessage / chat.update), against the stand-in.
+    slack: new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 100 } }),
+    approvalTiming: { progressIntervalMs: 200, pollMs: 20, waitTimeoutMs: 10_000, ...options.approvalTiming },
   };
   const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
   const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET, logger: boltLogger(logger) });
-  createApp({ config, logger, clock: systemClock, dispatcher, botToken: BOT_TOKEN, slackApiUrl: slack.apiUrl }, receiver);
+  createApp({ config, logger, clock, state: state.store, dispatcher, botToken: BOT_TOKEN, slackApiUrl: slack.apiUrl }, receiver);
   const handler = receiver.toHandler();
   const context = {} as Context;
 
@@ -121,6 +137,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     logs,
     worker,
+    state,
+    clock,
     send,
     async command(text, as = {}) {
       const responseUrl = slack.responseUrl();
@@ -139,7 +157,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async stop() {
       await dispatcher.drain();
-      await Promise.all([sandbox.stop(), slack.stop()]);
+      await Promise.all([sandbox.stop(), slack.stop(), state.stop()]);
       // Every reply the suite produces must be one Slack accepts (targets: Block Kit limits).
       const problems = shownMessages().flatMap(({ where, message }) =>
         message.blocks || message.text ? blockKitProblems({ text: message.text ?? '', blocks: message.blocks as never }).map((p) => `${where}: ${p}`) : [],

@@ -1,0 +1,158 @@
+import { type ClusterOps } from '../aws/types';
+import { ChatopsError, NotFoundError } from '../errors';
+import { count, tookText } from '../slack/views/approvals';
+import { type GatedOperation } from './operations';
+import { type ImageDeletePlan, type RepoDeletePlan, type ServiceDeletePlan, type TaskdefDeregisterPlan } from './types';
+
+/**
+ * The approval-gated deletes other than teardown: what each plan reads, and the steps that run
+ * once it is approved. Each re-reads the live state first, like teardown does.
+ */
+
+// ---- service delete ------------------------------------------------------------------------------
+
+export async function readServiceDeletePlan(aws: ClusterOps, name: string): Promise<ServiceDeletePlan> {
+  const service = await aws.services.describe(name);
+  return { kind: 'service delete', service: { name: service.name, desired: service.desired, running: service.running, taskDefinition: service.taskDefinition } };
+}
+
+export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
+  async prepare(env, plan) {
+    const name = plan.service.name;
+    return {
+      ok: true,
+      steps: [
+        {
+          label: `Scale \`${name}\` to 0 and delete it`,
+          async run() {
+            return (await env.aws.teardown.deleteService(name)) === 'gone' ? 'already deleted' : undefined;
+          },
+        },
+        {
+          label: `Wait for \`${name}\` to drain`,
+          async run(progress) {
+            const started = env.clock.now();
+            for (;;) {
+              const left = await env.aws.teardown.remaining();
+              if (!left.services.includes(name)) return `took ${tookText(env.clock.now() - started)}`;
+              if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
+                throw new ChatopsError('service_drain_timeout', `\`${name}\` is still draining after ${tookText(env.timing.waitTimeoutMs)}; ECS will finish deleting it by itself.`);
+              }
+              await progress.note('draining');
+              await env.clock.sleep(env.timing.pollMs);
+            }
+          },
+        },
+      ],
+    };
+  },
+  summary(plan, _steps, tookMs) {
+    return `Service \`${plan.service.name}\` deleted in ${tookText(tookMs)}; its tasks have stopped.`;
+  },
+};
+
+// ---- taskdef deregister --------------------------------------------------------------------------
+
+export async function readTaskdefDeregisterPlan(aws: ClusterOps, ref: string): Promise<TaskdefDeregisterPlan | { nothingToDo: string }> {
+  const info = await aws.deletes.taskDefinition(ref);
+  if (!info) throw new NotFoundError(`ECS has no task definition \`${ref}\` in ${aws.region}. Run \`/ecs taskdefs -c ${aws.alias}\` to see the families there.`);
+  if (info.status !== 'ACTIVE') return { nothingToDo: `\`${info.taskDefinition}\` is already ${info.status}; there is nothing to deregister.` };
+  const services = await aws.services.describeMany(await aws.services.listNames());
+  const usedBy = services.filter((s) => s.taskDefinition === info.taskDefinition || s.deployments.some((d) => d.taskDefinition === info.taskDefinition)).map((s) => s.name);
+  return { kind: 'taskdef deregister', taskDefinition: info.taskDefinition, images: info.images, usedBy };
+}
+
+export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> = {
+  async prepare(env, plan) {
+    const info = await env.aws.deletes.taskDefinition(plan.taskDefinition);
+    return {
+      ok: true,
+      steps: [
+        {
+          label: `Deregister task definition \`${plan.taskDefinition}\``,
+          async run() {
+            if (!info || info.status !== 'ACTIVE') return 'already inactive';
+            await env.aws.deletes.deregisterTaskDefinition(plan.taskDefinition);
+            return undefined;
+          },
+        },
+      ],
+    };
+  },
+  summary(plan, _steps, tookMs) {
+    return `Task definition \`${plan.taskDefinition}\` is INACTIVE (${tookText(tookMs)}).${plan.usedBy.length > 0 ? ` ${count(plan.usedBy.length, 'service')} still ran it when it was planned.` : ''}`;
+  },
+};
+
+// ---- image delete --------------------------------------------------------------------------------
+
+export async function readImageDeletePlan(aws: ClusterOps, repository: string, tag: string): Promise<ImageDeletePlan> {
+  const image = await aws.deletes.imageByTag(repository, tag);
+  if (!image) {
+    const repo = await aws.deletes.repository(repository);
+    throw new NotFoundError(
+      repo
+        ? `ECR repository \`${repository}\` has no image tagged \`${tag}\`. Run \`/ecs images ${repository}\` to see its tags.`
+        : `There is no ECR repository \`${repository}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`,
+    );
+  }
+  const plan: ImageDeletePlan = { kind: 'image delete', repository, tag, digest: image.digest, otherTags: image.tags.filter((t) => t !== tag) };
+  if (image.sizeBytes !== undefined) plan.sizeBytes = image.sizeBytes;
+  if (image.pushedAt !== undefined) plan.pushedAt = image.pushedAt;
+  return plan;
+}
+
+export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
+  async prepare(env, plan) {
+    const image = await env.aws.deletes.imageByTag(plan.repository, plan.tag);
+    // The tag was pushed again since: that is another image than the one approved.
+    if (image && image.digest !== plan.digest) {
+      return { ok: false, reason: `\`${plan.repository}:${plan.tag}\` now points to another image (\`${image.digest.slice(0, 19)}…\`) than the one approved (\`${plan.digest.slice(0, 19)}…\`).` };
+    }
+    return {
+      ok: true,
+      steps: [
+        {
+          label: `Delete tag \`${plan.tag}\` from \`${plan.repository}\`${plan.otherTags.length === 0 ? ' (and the image with it)' : ''}`,
+          async run() {
+            if (!image) return 'already gone';
+            return (await env.aws.deletes.deleteImage(plan.repository, plan.tag)) === 'gone' ? 'already gone' : undefined;
+          },
+        },
+      ],
+    };
+  },
+  summary(plan, _steps, tookMs) {
+    return plan.otherTags.length === 0
+      ? `Image \`${plan.repository}:${plan.tag}\` deleted (${tookText(tookMs)}).`
+      : `Tag \`${plan.tag}\` removed from \`${plan.repository}\` (${tookText(tookMs)}); the image keeps ${count(plan.otherTags.length, 'other tag')}.`;
+  },
+};
+
+// ---- repo delete ---------------------------------------------------------------------------------
+
+export async function readRepoDeletePlan(aws: ClusterOps, repository: string): Promise<RepoDeletePlan> {
+  const repo = await aws.deletes.repository(repository);
+  if (!repo) throw new NotFoundError(`There is no ECR repository \`${repository}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`);
+  return { kind: 'repo delete', repository: repo.name, uri: repo.uri, imageCount: repo.imageCount };
+}
+
+export const repoDeleteOperation: GatedOperation<RepoDeletePlan> = {
+  async prepare(env, plan) {
+    return {
+      ok: true,
+      steps: [
+        {
+          label: `Delete ECR repository \`${plan.repository}\` and its images`,
+          async run() {
+            // Images pushed since the plan go with it: deleting the repository is what was approved.
+            return (await env.aws.deletes.deleteRepository(plan.repository)) === 'gone' ? 'already gone' : undefined;
+          },
+        },
+      ],
+    };
+  },
+  summary(plan, _steps, tookMs) {
+    return `Repository \`${plan.repository}\` deleted with its images (${tookText(tookMs)}).`;
+  },
+};

@@ -1,0 +1,176 @@
+import { audit, type AuditEntry } from '../audit';
+import { type AwsAccess } from '../aws/types';
+import { type Clock } from '../clock';
+import { type Config } from '../config/schema';
+import { ChatopsError } from '../errors';
+import { type Logger } from '../logger';
+import { type ApprovalJob } from '../jobs/job';
+import { claimExecution, finishExecution } from '../state/approvals';
+import { type StateStore } from '../state/table';
+import { progressMessage, staleMessage, tookText } from '../slack/views/approvals';
+import { teardownOperation } from '../teardown/steps';
+import { imageDeleteOperation, repoDeleteOperation, serviceDeleteOperation, taskdefDeregisterOperation } from './deletions';
+import { DEFAULT_APPROVAL_TIMING, type ApprovalTiming, type ExecutionEnv, type GatedOperation } from './operations';
+import { ProgressMessage, type ChatClient } from './progress';
+import { type ApprovalRequest, type Plan, type StepRecord } from './types';
+
+/** What the worker needs to run an approved request (a subset of its WorkerDeps). */
+export interface ApprovalWorkerDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  aws: AwsAccess;
+  state?: StateStore;
+  slack?: ChatClient;
+  approvalTiming?: Partial<ApprovalTiming>;
+}
+
+/**
+ * The worker's half of an approval: claim the approved request (a conditional write, so a job
+ * delivered twice runs once), then run it. Never throws: a Lambda retry must not run it again.
+ */
+export async function runApprovalJob(job: ApprovalJob, deps: ApprovalWorkerDeps): Promise<void> {
+  const log = deps.logger.child({ jobId: job.id, approval: job.requestId });
+  try {
+    if (!deps.state || !deps.slack) {
+      log.error('an approval job reached a worker without the state table or the Slack client; skipped');
+      return;
+    }
+    const request = await claimExecution(deps.state, job.requestId, deps.clock.now());
+    if (!request) {
+      log.info('approval job skipped: the request is not (or no longer) approved and waiting to run');
+      return;
+    }
+    await executeRequest(request, { ...deps, state: deps.state, slack: deps.slack });
+  } catch (err) {
+    log.error({ err }, 'approval job failed unexpectedly');
+  }
+}
+
+/**
+ * Runs a request whose status is `running`: assume the admin role it runs as, re-read the live
+ * state against the approved plan, then each step in order, the channel message showing every
+ * step as it goes. The first failing step ends the run; the message says what was done and what
+ * was not. Every step is an audit line.
+ */
+export async function executeRequest(request: ApprovalRequest, deps: ApprovalWorkerDeps & { state: StateStore; slack: ChatClient }): Promise<void> {
+  const timing = { ...DEFAULT_APPROVAL_TIMING, ...deps.approvalTiming };
+  const started = deps.clock.now();
+  const runAs = request.runAs ?? { user: request.requester, team: request.requesterTeam };
+  const progress = new ProgressMessage({ slack: deps.slack, channel: request.channelId, ts: request.messageTs, clock: deps.clock, intervalMs: timing.progressIntervalMs, logger: deps.logger });
+  const line: Omit<AuditEntry, 'outcome' | 'durationMs'> = {
+    user: runAs.user.id,
+    channel: request.channelId,
+    workspace: runAs.user.teamId,
+    source: 'approval',
+    command: request.command,
+    cluster: request.alias,
+    level: 'admin',
+  };
+  let records: StepRecord[] = [];
+
+  const finish = async (status: 'done' | 'failed' | 'stale', outcome: string) => {
+    await finishExecution(deps.state, request.id, { status, steps: records, outcome, now: deps.clock.now() }).catch((err: unknown) =>
+      deps.logger.error({ err, approval: request.id }, 'could not record how the approved request ended'),
+    );
+  };
+
+  let role: string | undefined;
+  try {
+    const cluster = deps.config.clusters[request.alias];
+    if (!cluster) throw new ChatopsError('unknown_cluster', `*${request.alias}* is no longer in the config, so nothing was run.`);
+    const aws = await deps.aws.forCluster({ alias: request.alias, level: 'admin', user: runAs.user, team: runAs.team });
+    role = aws.roleArn;
+    const env: ExecutionEnv = {
+      requestId: request.id,
+      alias: request.alias,
+      cluster,
+      aws,
+      state: deps.state,
+      clock: deps.clock,
+      logger: deps.logger.child({ approval: request.id }),
+      timing,
+      reason: `${request.command}, ${request.decidedBy ? `approved by ${request.decidedBy.name ?? request.decidedBy.id}` : `by ${request.requester.name ?? request.requester.id}`} (ecs-chatops)`,
+    };
+    const operation = operationFor(request.plan);
+    const prepared = await operation.prepare(env, request.plan);
+    if (!prepared.ok) {
+      await finish('stale', prepared.reason);
+      await progress.final(staleMessage(request, prepared.reason));
+      audit(deps.logger, { ...line, role, outcome: 'refused', detail: `not started: ${prepared.reason}`, durationMs: deps.clock.now() - started });
+      return;
+    }
+
+    const steps = prepared.steps;
+    records = steps.map((s) => ({ label: s.label, state: 'pending' }));
+    await progress.show(progressMessage(request, records));
+    let failure: { index: number; err: unknown } | undefined;
+    for (const [i, step] of steps.entries()) {
+      const stepStarted = deps.clock.now();
+      records[i] = { label: step.label, state: 'running' };
+      await progress.show(progressMessage(request, records));
+      try {
+        const note = await step.run({
+          note: async (text) => {
+            records[i] = { label: step.label, state: 'running', ...(text ? { note: text } : {}) };
+            await progress.show(progressMessage(request, records));
+          },
+        });
+        records[i] = { label: step.label, state: 'done', ...(note ? { note } : {}) };
+        audit(deps.logger, { ...line, role, outcome: 'ok', detail: `step ${i + 1}/${steps.length}: ${plainLabel(step.label)}${note ? ` (${note})` : ''}`, durationMs: deps.clock.now() - stepStarted });
+      } catch (err) {
+        records[i] = { label: step.label, state: 'failed', note: errorText(err) };
+        audit(deps.logger, { ...line, role, outcome: 'error', detail: `step ${i + 1}/${steps.length}: ${plainLabel(step.label)}: ${plainLabel(errorText(err))}`, durationMs: deps.clock.now() - stepStarted });
+        if (!(err instanceof ChatopsError)) deps.logger.error({ err, approval: request.id }, 'an approved step failed unexpectedly');
+        failure = { index: i, err };
+        break;
+      }
+      await progress.show(progressMessage(request, records));
+    }
+
+    const tookMs = deps.clock.now() - started;
+    const closing = failure ? failureText(request, records, failure.index, tookMs) : operationFor(request.plan).summary(request.plan, records, tookMs);
+    await finish(failure ? 'failed' : 'done', closing);
+    await progress.final(progressMessage(request, records, { ok: !failure, text: closing }));
+    audit(deps.logger, { ...line, role, outcome: failure ? 'error' : 'ok', detail: plainLabel(closing), durationMs: tookMs });
+  } catch (err) {
+    // Before any step ran: the role could not be assumed, or the live state could not be read.
+    if (!(err instanceof ChatopsError)) deps.logger.error({ err, approval: request.id }, 'an approved request could not start');
+    const closing = `Could not start: ${errorText(err)} Nothing was changed. Run \`/ecs ${request.command}\` again once that is fixed.`;
+    await finish('failed', closing);
+    await progress.final(progressMessage(request, records, { ok: false, text: closing }));
+    audit(deps.logger, { ...line, ...(role ? { role } : {}), outcome: 'error', detail: plainLabel(closing), durationMs: deps.clock.now() - started });
+  }
+}
+
+export function operationFor(plan: Plan): GatedOperation {
+  const operations: { [K in Plan['kind']]: GatedOperation<Extract<Plan, { kind: K }>> } = {
+    teardown: teardownOperation,
+    'service delete': serviceDeleteOperation,
+    'taskdef deregister': taskdefDeregisterOperation,
+    'image delete': imageDeleteOperation,
+    'repo delete': repoDeleteOperation,
+  };
+  return operations[plan.kind] as GatedOperation;
+}
+
+function failureText(request: ApprovalRequest, records: StepRecord[], failedAt: number, tookMs: number): string {
+  const done = records.filter((r) => r.state === 'done').length;
+  const notDone = records.slice(failedAt);
+  const shown = notDone.slice(0, 5).map((r) => r.label);
+  const more = notDone.length > 5 ? ` and ${notDone.length - 5} more` : '';
+  return (
+    `Stopped at step ${failedAt + 1} of ${records.length} after ${tookText(tookMs)}: ${records[failedAt]?.note ?? 'it failed'} ` +
+    `Done: ${done} ${done === 1 ? 'step' : 'steps'}. Not done: ${shown.join('; ')}${more}. ` +
+    `Run \`/ecs ${request.command}\` again: it plans from what is left${request.plan.kind === 'teardown' ? ' and finishes the job' : ''}.`
+  );
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof ChatopsError) return /[.!?]$/.test(err.message) ? err.message : `${err.message}.`;
+  return 'it failed unexpectedly (the details are in the bot’s logs).';
+}
+
+function plainLabel(text: string): string {
+  return text.replace(/[*`]/g, '');
+}

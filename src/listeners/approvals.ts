@@ -1,0 +1,23 @@
+import { type App, type BlockButtonAction } from '@slack/bolt';
+import { handleApprovalClick, type DecisionDeps } from '../approvals/decisions';
+import { type StateStore } from '../state/table';
+import { APPROVAL_ACTIONS } from '../slack/views/approvals';
+import { type ListenerDeps } from './run-prepared';
+
+const DECISIONS = { [APPROVAL_ACTIONS.approve]: 'approve', [APPROVAL_ACTIONS.deny]: 'deny', [APPROVAL_ACTIONS.cancel]: 'cancel' } as const;
+
+/**
+ * Approve / Deny / Cancel on an approval request (src/approvals/decisions.ts decides). What the
+ * clicker alone needs to know (a refusal and why) is an ephemeral reply through response_url;
+ * what everyone should see goes into the channel message itself.
+ */
+export function registerApprovalButtons(app: App, deps: ListenerDeps & { state: StateStore }): void {
+  app.action<BlockButtonAction>(/^approval:(approve|deny|cancel)$/, async ({ action, body, ack, respond, client }) => {
+    await ack();
+    const decision = DECISIONS[action.action_id as keyof typeof DECISIONS];
+    const user = { id: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? 'unknown', ...(body.user.username ?? body.user.name ? { name: body.user.username ?? body.user.name } : {}) };
+    const decisionDeps: DecisionDeps = { ...deps, slack: client };
+    const reply = await handleApprovalClick({ decision, value: action.value ?? '', user, channelId: body.channel?.id ?? body.container?.channel_id ?? '' }, decisionDeps);
+    if (reply) await respond({ response_type: 'ephemeral', replace_original: false, text: reply });
+  });
+}

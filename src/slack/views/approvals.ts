@@ -1,0 +1,264 @@
+import { type KnownBlock } from '@slack/types';
+import { type ApprovalRequest, type Plan, type StepRecord, type StepState } from '../../approvals/types';
+import { formatDuration } from '../../config/duration';
+import { actions, button, confirmDialog, context, escapeText, header, section, SLACK_LIMITS, truncate, type SlackMessage } from '../message';
+
+/** Button action ids; each button's value is only the request id (everything else is in the store). */
+export const APPROVAL_ACTIONS = { approve: 'approval:approve', deny: 'approval:deny', cancel: 'approval:cancel' } as const;
+
+/** Names in a plan list before "and N more". */
+const LIST_NAMES = 25;
+/** Progress lines shown in full; earlier finished steps fold into one line. */
+const PROGRESS_LINES = 60;
+
+/** The request as first posted: the plan, who may approve, when it expires, and the buttons. */
+export function approvalRequestMessage(request: ApprovalRequest, approvals: { approvers: string[]; runAs: 'requester' | 'approver' }): SlackMessage {
+  const { approvers } = approvals;
+  const title = planTitle(request.plan, request.alias);
+  const who = approvers.length > 0 ? `a member of ${approvers.map((t) => `*${t}*`).join(' or ')} with admin on *${request.alias}*` : 'an approver';
+  return {
+    text: `${plainTitle(request.plan, request.alias)}: approval needed (asked by <@${request.requester.id}>)`,
+    blocks: [
+      header(`${plainTitle(request.plan, request.alias)} — approval needed`),
+      section(`<@${request.requester.id}> asked for ${title}. This is what it will do, read from the live cluster just now:`),
+      ...planBlocks(request.plan, request.alias),
+      context(
+        `Needs approval from ${who}, other than <@${request.requester.id}>. Expires ${slackTime(request.deadline)}. Request \`${request.id.slice(0, 8)}\`.`,
+      ),
+      actions(`approval:${request.id}`, [
+        button('Approve', APPROVAL_ACTIONS.approve, request.id, {
+          style: 'primary',
+          confirm: confirmDialog('Approve?', truncate(`This runs ${title} now, with ${approvals.runAs === 'approver' ? 'your' : `<@${request.requester.id}>'s`} admin role. It cannot be undone.`, 300), 'Approve'),
+        }),
+        button('Deny', APPROVAL_ACTIONS.deny, request.id, { style: 'danger' }),
+        button('Cancel (requester)', APPROVAL_ACTIONS.cancel, request.id),
+      ]),
+    ],
+  };
+}
+
+/** Denied, cancelled, expired or approved-and-about-to-start: the plan stays, the buttons go. */
+export function decidedMessage(request: ApprovalRequest): SlackMessage {
+  const name = plainTitle(request.plan, request.alias);
+  const by = request.decidedBy ? `<@${request.decidedBy.id}>` : 'someone';
+  const at = request.decidedAt ? ` at ${slackTime(request.decidedAt)}` : '';
+  let banner: string;
+  let text: string;
+  switch (request.status) {
+    case 'denied':
+      banner = `:no_entry: *Denied* by ${by}${at}. Nothing was changed.`;
+      text = `${name}: denied by ${by}. Nothing was changed.`;
+      break;
+    case 'cancelled':
+      banner = `:leftwards_arrow_with_hook: *Cancelled* by ${by}${at}. Nothing was changed.`;
+      text = `${name}: cancelled by ${by}. Nothing was changed.`;
+      break;
+    case 'expired':
+      banner = `:hourglass: *Expired* ${slackTime(request.deadline)} without a decision. Nothing was changed. Run \`/ecs ${request.command}\` again to ask again.`;
+      text = `${name}: the request expired without a decision. Nothing was changed.`;
+      break;
+    default:
+      banner = `:white_check_mark: *Approved* by ${by}${at}. Starting…`;
+      text = `${name}: approved by ${by}. Starting…`;
+  }
+  return {
+    text,
+    blocks: [
+      header(name),
+      section(`<@${request.requester.id}> asked for ${planTitle(request.plan, request.alias)}.`),
+      ...planBlocks(request.plan, request.alias),
+      section(banner),
+      context(`Request \`${request.id.slice(0, 8)}\``),
+    ],
+  };
+}
+
+/** The live progress list: one line per step, then the closing sentence once there is one. */
+export function progressMessage(request: ApprovalRequest, steps: StepRecord[], closing?: { ok: boolean; text: string }): SlackMessage {
+  const name = plainTitle(request.plan, request.alias);
+  const approval = request.decidedBy
+    ? `Approved by <@${request.decidedBy.id}>${request.decidedAt ? ` at ${slackTime(request.decidedAt)}` : ''}`
+    : 'No approval needed (the config does not gate this verb)';
+  const runner = request.runAs ? ` · running as <@${request.runAs.user.id}>'s admin role` : '';
+  const blocks: KnownBlock[] = [
+    header(name),
+    context(`${approval} · asked by <@${request.requester.id}>${runner} · request \`${request.id.slice(0, 8)}\``),
+    ...linesToSections(progressLines(steps)),
+  ];
+  if (closing) blocks.push(section(`${closing.ok ? ':white_check_mark:' : ':x:'} ${closing.text}`));
+  const done = steps.filter((s) => s.state === 'done' || s.state === 'skipped').length;
+  const text = closing ? `${name}: ${stripMarkup(closing.text)}` : `${name}: ${done} of ${steps.length} steps done…`;
+  return { text: truncate(text, 3000), blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
+}
+
+/** The approved plan no longer matches the cluster: nothing ran. */
+export function staleMessage(request: ApprovalRequest, reason: string): SlackMessage {
+  const name = plainTitle(request.plan, request.alias);
+  const text = `Not started: ${reason} Nothing was changed. Run \`/ecs ${request.command}\` again for a fresh plan to approve.`;
+  return {
+    text: `${name}: ${stripMarkup(text)}`,
+    blocks: [
+      header(name),
+      context(`Approved by <@${request.decidedBy?.id ?? request.requester.id}> · asked by <@${request.requester.id}> · request \`${request.id.slice(0, 8)}\``),
+      ...planBlocks(request.plan, request.alias),
+      section(`:warning: ${text}`),
+    ],
+  };
+}
+
+// ---- plans ---------------------------------------------------------------------------------------
+
+/** "the teardown of *staging*", in a sentence. */
+export function planTitle(plan: Plan, alias: string): string {
+  switch (plan.kind) {
+    case 'teardown':
+      return `the teardown of *${alias}*`;
+    case 'service delete':
+      return `deleting service \`${escapeText(plan.service.name)}\` in *${alias}*`;
+    case 'taskdef deregister':
+      return `deregistering task definition \`${escapeText(plan.taskDefinition)}\``;
+    case 'image delete':
+      return `deleting image \`${escapeText(plan.repository)}:${escapeText(plan.tag)}\``;
+    case 'repo delete':
+      return `deleting ECR repository \`${escapeText(plan.repository)}\``;
+  }
+}
+
+/** "Teardown of staging", for headers and notification text. */
+export function plainTitle(plan: Plan, alias: string): string {
+  switch (plan.kind) {
+    case 'teardown':
+      return `Teardown of ${alias}`;
+    case 'service delete':
+      return `Delete service ${plan.service.name} (${alias})`;
+    case 'taskdef deregister':
+      return `Deregister task definition ${plan.taskDefinition}`;
+    case 'image delete':
+      return `Delete image ${plan.repository}:${plan.tag}`;
+    case 'repo delete':
+      return `Delete ECR repository ${plan.repository}`;
+  }
+}
+
+export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
+  switch (plan.kind) {
+    case 'teardown': {
+      const lines: string[] = [];
+      const active = plan.services.filter((s) => s.status === 'ACTIVE');
+      const draining = plan.services.filter((s) => s.status !== 'ACTIVE');
+      if (active.length > 0) {
+        lines.push(`• *${count(active.length, 'service')}* to scale to 0 and delete: ${names(active.map((s) => `\`${escapeText(s.name)}\` (${s.running}/${s.desired})`))}`);
+      }
+      if (draining.length > 0) lines.push(`• ${count(draining.length, 'service')} already being deleted, to wait for: ${names(draining.map((s) => `\`${escapeText(s.name)}\``))}`);
+      if (plan.tasks.length > 0) {
+        lines.push(`• *${count(plan.tasks.length, 'standalone task')}* to stop: ${names(plan.tasks.map((t) => `\`${t.id.slice(0, 12)}\` (${escapeText(t.taskDefinition)})`))}`);
+      }
+      if (plan.containerInstances.length > 0) {
+        lines.push(`• *${count(plan.containerInstances.length, 'container instance')}* to deregister: ${names(plan.containerInstances.map((c) => `\`${c.id.slice(0, 12)}\`${c.ec2InstanceId ? ` (${c.ec2InstanceId})` : ''}`))}`);
+      }
+      if (plan.ec2Instances.length > 0) {
+        lines.push(
+          `• *${count(plan.ec2Instances.length, 'EC2 instance')}* to terminate: ${names(plan.ec2Instances.map((i) => `\`${i.id}\`${i.type ? ` ${i.type}` : ''}${i.leftover ? ' (left by an earlier teardown)' : ''}`))}`,
+        );
+      }
+      lines.push(plan.clusterActive ? `• *the cluster* \`${escapeText(alias)}\` itself, once it is empty` : `• the ECS cluster is already deleted`);
+      if (plan.repositories.length > 0) {
+        lines.push(`• *${count(plan.repositories.length, 'ECR repository', 'ECR repositories')}* from the config, with their images: ${names(plan.repositories.map((r) => `\`${escapeText(r.name)}\` (${count(r.imageCount, 'image')})`))}`);
+      }
+      return linesToSections(lines);
+    }
+    case 'service delete':
+      return [
+        section(
+          `• Scale \`${escapeText(plan.service.name)}\` (now ${plan.service.running} running of ${plan.service.desired}, \`${escapeText(plan.service.taskDefinition)}\`) to 0 and delete it; ECS stops its tasks as it drains.`,
+        ),
+      ];
+    case 'taskdef deregister': {
+      const used =
+        plan.usedBy.length > 0
+          ? `\n• :warning: Services in *${alias}* still use it: ${names(plan.usedBy.map((s) => `\`${escapeText(s)}\``))}. They keep running, but cannot start new tasks from it after a deployment changes.`
+          : `\n• No service in *${alias}* uses it.`;
+      return [section(`• Deregister \`${escapeText(plan.taskDefinition)}\` (images: ${names(plan.images.map((i) => `\`${escapeText(i)}\``))}): it becomes INACTIVE.${used}`)];
+    }
+    case 'image delete': {
+      const others =
+        plan.otherTags.length > 0
+          ? `The image keeps its other tags (${names(plan.otherTags.map((t) => `\`${escapeText(t)}\``))}); only the tag goes.`
+          : 'It is the image’s only tag, so the image itself is deleted.';
+      const size = plan.sizeBytes !== undefined ? `, ${(plan.sizeBytes / 1_000_000).toFixed(1)} MB` : '';
+      return [section(`• Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\` (\`${plan.digest.slice(0, 19)}…\`${size}). ${others}`)];
+    }
+    case 'repo delete':
+      return [section(`• Delete repository \`${escapeText(plan.repository)}\` and its ${count(plan.imageCount, 'image')} (force). \`${escapeText(plan.uri)}\` will no longer pull.`)];
+  }
+}
+
+// ---- progress lines ------------------------------------------------------------------------------
+
+const ICONS: Record<StepState, string> = {
+  pending: ':white_small_square:',
+  running: ':hourglass_flowing_sand:',
+  done: ':white_check_mark:',
+  failed: ':x:',
+  skipped: ':heavy_minus_sign:',
+};
+
+export function progressLines(steps: StepRecord[]): string[] {
+  const lines = steps.map((s) => `${ICONS[s.state]} ${s.label}${s.note ? ` — ${s.note}` : ''}${s.state === 'pending' && stepsAfterFailure(steps, s) ? ' (not done)' : ''}`);
+  if (lines.length <= PROGRESS_LINES) return lines;
+  // Fold the earliest finished steps into one line so the list fits one Slack message.
+  const firstOpen = steps.findIndex((s) => s.state !== 'done' && s.state !== 'skipped');
+  const foldable = firstOpen < 0 ? steps.length : firstOpen;
+  const fold = Math.min(foldable, lines.length - PROGRESS_LINES + 1);
+  if (fold <= 1) return lines.slice(0, PROGRESS_LINES);
+  return [`:white_check_mark: ${fold} earlier steps done`, ...lines.slice(fold)].slice(0, PROGRESS_LINES + 1);
+}
+
+function stepsAfterFailure(steps: StepRecord[], step: StepRecord): boolean {
+  const failed = steps.findIndex((s) => s.state === 'failed');
+  return failed >= 0 && steps.indexOf(step) > failed;
+}
+
+// ---- small formatting --------------------------------------------------------------------------
+
+/** Packs lines into as few sections as fit Slack's 3,000 characters each. */
+function linesToSections(lines: string[]): KnownBlock[] {
+  const sections: string[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const line = truncate(raw, 2900);
+    if (current && current.length + 1 + line.length > 2900) {
+      sections.push(current);
+      current = line;
+    } else {
+      current = current ? `${current}\n${line}` : line;
+    }
+  }
+  if (current) sections.push(current);
+  return sections.map((text) => section(text));
+}
+
+function names(items: string[]): string {
+  if (items.length === 0) return 'none';
+  const shown = items.slice(0, LIST_NAMES).join(', ');
+  return items.length > LIST_NAMES ? `${shown} and ${items.length - LIST_NAMES} more` : shown;
+}
+
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A time Slack shows in the reader's own time zone, with a UTC fallback. */
+export function slackTime(ms: number): string {
+  const fallback = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
+}
+
+export function tookText(ms: number): string {
+  return ms < 1000 ? 'under a second' : formatDuration(ms);
+}
+
+/** Fallback text keeps user mentions (Slack renders them in notifications) but not bold or code. */
+function stripMarkup(text: string): string {
+  return text.replace(/<!date\^\d+\^[^|]*\|([^>]*)>/g, '$1').replace(/[*`]/g, '');
+}

@@ -1,0 +1,175 @@
+import { ApprovalRequest, type StepRecord, type ApprovalStatus, type ApprovalUser } from '../approvals/types';
+// Types only from './table': the verbs that ask for approvals are in the handler registry, which the
+// Slack function loads at cold start; the DynamoDB client comes with the store it is given.
+import { type StateStore } from './table';
+
+/**
+ * Approval requests in the state table. Every change of status is one conditional write, so of
+ * any number of concurrent clicks (or a job delivered twice) exactly one wins, and a replayed
+ * or late click finds the request no longer in the state it needs.
+ *
+ * | pk                               | sk             | item                                                         | expiresAt           |
+ * |----------------------------------|----------------|--------------------------------------------------------------|---------------------|
+ * | `approval#<request id>`          | `request`      | the request: who, what (the plan), every decision and step   | deadline + 90 days  |
+ * | `approval#leftovers#<alias>`     | `ec2#<id>`     | an EC2 instance a teardown deregistered and has not yet terminated | + 30 days     |
+ *
+ * The plan and the steps are stored as JSON strings: they are only ever read whole.
+ */
+
+/** Requests are kept this long after their deadline, as the record of who approved what. */
+export const REQUEST_RETENTION_MS = 90 * 24 * 3_600_000;
+const LEFTOVER_RETENTION_MS = 30 * 24 * 3_600_000;
+const SK = 'request';
+
+interface StoredRequest extends Omit<ApprovalRequest, 'plan' | 'steps'> {
+  pk: string;
+  sk: string;
+  plan: string;
+  steps?: string;
+  expiresAt: number;
+}
+
+export function requestKey(id: string): { pk: string; sk: string } {
+  return { pk: `approval#${id}`, sk: SK };
+}
+
+/** Stores a new request; false if the id is taken (never, for a random UUID, but the write says so). */
+export async function createApprovalRequest(store: StateStore, request: ApprovalRequest): Promise<boolean> {
+  return store.put({ ...toStored(request) }, { condition: 'attribute_not_exists(#pk)' });
+}
+
+/** The request, or undefined when there is none with that id (a forged or very old button). */
+export async function getApprovalRequest(store: StateStore, id: string): Promise<ApprovalRequest | undefined> {
+  const item = await store.get<StoredRequest>(requestKey(id));
+  return item ? fromStored(item) : undefined;
+}
+
+/** Records where the request was posted. */
+export async function setRequestMessage(store: StateStore, id: string, messageTs: string): Promise<void> {
+  await store.update(requestKey(id), 'SET #messageTs = :ts', { condition: 'attribute_exists(#pk)', values: { ':ts': messageTs } });
+}
+
+export type DecisionWrite =
+  | { to: 'approved'; by: ApprovalUser; runAs: { user: ApprovalUser; team: string } }
+  | { to: 'denied' | 'cancelled'; by: ApprovalUser };
+
+/**
+ * pending → approved / denied / cancelled, only while the deadline has not passed. An approval
+ * also requires, in the same write, that the approver is not the requester. Returns the request
+ * as written, or undefined when another decision (or the deadline) got there first.
+ */
+export async function decide(store: StateStore, id: string, write: DecisionWrite, now: number): Promise<ApprovalRequest | undefined> {
+  const values: Record<string, unknown> = { ':to': write.to, ':pending': 'pending', ':now': now, ':by': write.by };
+  let update = 'SET #status = :to, #decidedBy = :by, #decidedAt = :now';
+  let condition = '#status = :pending AND #deadline > :now';
+  if (write.to === 'approved') {
+    update += ', #runAs = :runAs';
+    values[':runAs'] = write.runAs;
+    values[':byId'] = write.by.id;
+    condition += ' AND #requester.#id <> :byId';
+  }
+  const item = await store.update<StoredRequest>(requestKey(id), update, { condition, values });
+  return item ? fromStored(item) : undefined;
+}
+
+/** pending → expired, once the deadline has passed; undefined if it was no longer pending. */
+export async function expire(store: StateStore, id: string, now: number): Promise<ApprovalRequest | undefined> {
+  const item = await store.update<StoredRequest>(requestKey(id), 'SET #status = :expired, #decidedAt = :now', {
+    condition: '#status = :pending AND #deadline <= :now',
+    values: { ':expired': 'expired', ':pending': 'pending', ':now': now },
+  });
+  return item ? fromStored(item) : undefined;
+}
+
+/** pending / approved (not yet running) → cancelled: a request whose message could not be posted. */
+export async function withdraw(store: StateStore, id: string, by: ApprovalUser, now: number): Promise<boolean> {
+  const item = await store.update<StoredRequest>(requestKey(id), 'SET #status = :cancelled, #decidedBy = :by, #decidedAt = :now', {
+    condition: '#status IN (:pending, :approved)',
+    values: { ':cancelled': 'cancelled', ':pending': 'pending', ':approved': 'approved', ':by': by, ':now': now },
+  });
+  return item !== undefined;
+}
+
+/** approved → pending again, when the worker could not be started (the approver may click again). */
+export async function undoApproval(store: StateStore, id: string): Promise<boolean> {
+  const item = await store.update<StoredRequest>(requestKey(id), 'SET #status = :pending REMOVE #decidedBy, #decidedAt, #runAs', {
+    condition: '#status = :approved',
+    values: { ':pending': 'pending', ':approved': 'approved' },
+  });
+  return item !== undefined;
+}
+
+/** approved → running: the worker claims the execution; a second delivery of the job gets undefined. */
+export async function claimExecution(store: StateStore, id: string, now: number): Promise<ApprovalRequest | undefined> {
+  const item = await store.update<StoredRequest>(requestKey(id), 'SET #status = :running, #startedAt = :now', {
+    condition: '#status = :approved',
+    values: { ':running': 'running', ':approved': 'approved', ':now': now },
+  });
+  return item ? fromStored(item) : undefined;
+}
+
+/** running → done / failed / stale, with the steps as they ended and the closing sentence. */
+export async function finishExecution(
+  store: StateStore,
+  id: string,
+  result: { status: Extract<ApprovalStatus, 'done' | 'failed' | 'stale'>; steps: StepRecord[]; outcome: string; now: number },
+): Promise<ApprovalRequest | undefined> {
+  const item = await store.update<StoredRequest>(requestKey(id), 'SET #status = :to, #finishedAt = :now, #steps = :steps, #outcome = :outcome', {
+    condition: '#status = :running',
+    values: { ':to': result.status, ':running': 'running', ':now': result.now, ':steps': JSON.stringify(result.steps), ':outcome': result.outcome },
+  });
+  return item ? fromStored(item) : undefined;
+}
+
+// ---- EC2 instances a teardown deregistered but has not terminated --------------------------------
+
+/**
+ * Once a container instance is deregistered, ECS no longer lists it, so a teardown that stopped
+ * before terminating its EC2 instance would lose track of it. It is remembered here first and
+ * forgotten once terminated; the next plan for the cluster looks these up again.
+ */
+export async function rememberLeftovers(store: StateStore, alias: string, instanceIds: string[], requestId: string, now: number): Promise<void> {
+  for (const id of instanceIds) {
+    await store.put({ pk: leftoversPk(alias), sk: `ec2#${id}`, instanceId: id, requestId, since: now, expiresAt: ttlSeconds(now + LEFTOVER_RETENTION_MS) });
+  }
+}
+
+export async function forgetLeftover(store: StateStore, alias: string, instanceId: string): Promise<void> {
+  await store.delete({ pk: leftoversPk(alias), sk: `ec2#${instanceId}` });
+}
+
+export async function listLeftovers(store: StateStore, alias: string, now: number): Promise<string[]> {
+  const items = await store.query<{ instanceId: string; expiresAt?: number }>(leftoversPk(alias), { skPrefix: 'ec2#' });
+  return items.filter((i) => i.expiresAt === undefined || i.expiresAt * 1000 > now).map((i) => i.instanceId);
+}
+
+/** Epoch seconds for the TTL attribute (as ttlSeconds in ./table). */
+function ttlSeconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+function leftoversPk(alias: string): string {
+  return `approval#leftovers#${alias}`;
+}
+
+function toStored(request: ApprovalRequest): StoredRequest {
+  const { plan, steps, ...rest } = request;
+  return {
+    ...requestKey(request.id),
+    ...rest,
+    plan: JSON.stringify(plan),
+    ...(steps ? { steps: JSON.stringify(steps) } : {}),
+    expiresAt: ttlSeconds(request.deadline + REQUEST_RETENTION_MS),
+  };
+}
+
+/** A stored item read back; undefined if it does not parse (never written by this code). */
+function fromStored(item: StoredRequest): ApprovalRequest | undefined {
+  const { pk: _pk, sk: _sk, expiresAt: _ttl, plan, steps, ...rest } = item;
+  try {
+    const parsed = ApprovalRequest.safeParse({ ...rest, plan: JSON.parse(plan), ...(steps ? { steps: JSON.parse(steps) } : {}) });
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
