@@ -11,6 +11,9 @@ import { VERBS } from '../handlers';
 import { boltLogger } from '../slack/bolt-logger';
 import { ConfigError } from '../errors';
 import { readEnv, required, type Env } from './env';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { WebClient } from '@slack/web-api';
+import { StateStore } from '../state/table';
 
 const USAGE = `npm start — run ecs-chatops locally
 
@@ -45,6 +48,8 @@ async function startWithSlack(env: Env): Promise<void> {
   const logger = createLogger({ level: env.LOG_LEVEL });
   const config = loadConfigFile(required(env, 'CHATOPS_CONFIG', 'it names the YAML config file'));
   const botToken = required(env, 'SLACK_BOT_TOKEN', 'the bot posts with it');
+  // Approvals need the state table (STATE_TABLE: a DynamoDB table, or dynalite via AWS_ENDPOINT_URL_DYNAMODB).
+  const state = env.STATE_TABLE ? new StateStore({ client: new DynamoDBClient({}), tableName: env.STATE_TABLE }) : undefined;
   const worker: WorkerDeps = {
     config,
     logger,
@@ -52,12 +57,14 @@ async function startWithSlack(env: Env): Promise<void> {
     aws: createAwsAccess({ config, clock: systemClock, logger }),
     verbs: VERBS,
     timing: { followUpPollMs: env.CHATOPS_FOLLOW_UP_POLL_MS, followUpTimeoutMs: env.CHATOPS_FOLLOW_UP_TIMEOUT_MS },
+    ...(state ? { state } : {}),
+    slack: new WebClient(botToken, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
   };
   const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
   const receiver: Receiver = env.SLACK_APP_TOKEN
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger: boltLogger(logger) })
     : new HTTPReceiver({ signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'Slack requests are verified with it'), logger: boltLogger(logger), port: env.PORT });
-  const { app } = createApp({ config, logger, clock: systemClock, dispatcher, botToken, ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}) }, receiver);
+  const { app } = createApp({ config, logger, clock: systemClock, dispatcher, botToken, ...(state ? { state } : {}), ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}) }, receiver);
   await app.start(env.PORT);
   logger.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.SLACK_APP_TOKEN ? undefined : env.PORT }, 'ecs-chatops is running');
 }

@@ -11,6 +11,8 @@ import { createLambdaInvoker } from '../jobs/lambda-invoker';
 import { boltLogger } from '../slack/bolt-logger';
 import { readEnv, required, type Env } from './env';
 import { withSecrets } from './secrets';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { StateStore } from '../state/table';
 
 type LambdaHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
 let ready: Promise<LambdaHandler> | undefined;
@@ -30,6 +32,8 @@ export function init(): Promise<LambdaHandler> {
         dispatcher: dispatcher(env, logger),
         botToken: required(env, 'SLACK_BOT_TOKEN', 'the bot reads user groups with it'),
         ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+        // Approval buttons read and decide requests here (the SDK reads AWS_REGION / AWS_ENDPOINT_URL_DYNAMODB).
+        ...(env.STATE_TABLE ? { state: new StateStore({ client: new DynamoDBClient({}), tableName: env.STATE_TABLE }) } : {}),
       },
       receiver,
     );

@@ -1,4 +1,4 @@
-import { ListServicesCommand, ListTasksCommand, ListContainerInstancesCommand } from '@aws-sdk/client-ecs';
+import { ListServicesCommand } from '@aws-sdk/client-ecs';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { type Harness } from '../support/harness';
