@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORBIDDEN_IN_SLACK, inputsMatching, readMetafile } from '../../bench/bundle-size';
 
@@ -34,5 +36,23 @@ describe('the Lambda bundles', () => {
   it('the events function carries no ECS, EC2 or ECR client either', () => {
     if (!existsSync(join(ROOT, 'dist/events.meta.json'))) return;
     expect(inputsMatching(readMetafile('events'), FORBIDDEN_IN_SLACK)).toEqual([]);
+  });
+
+  it('code in a Lambda bundle that imports a Bolt receiver the bundles leave out stops the build, instead of shipping undefined', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bolt-for-lambda-'));
+    try {
+      const entry = join(dir, 'entry.ts');
+      writeFileSync(entry, "import { App, HTTPReceiver } from '@slack/bolt';\nexport const both = [App, HTTPReceiver];\n");
+      const script = `
+        import { build } from 'esbuild';
+        import { buildOptions } from ${JSON.stringify(join(ROOT, 'scripts/build.mjs'))};
+        await build({ ...buildOptions('slack'), entryPoints: [${JSON.stringify(entry)}], outfile: ${JSON.stringify(join(dir, 'out.js'))}, logLevel: 'silent', nodePaths: [${JSON.stringify(join(ROOT, 'node_modules'))}] })
+          .then(() => console.log('built'), (e) => console.log(e.errors.map((x) => x.text).join('\\n')));
+      `;
+      const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+      expect(res.stdout).toMatch(/No matching export .* for import "HTTPReceiver"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
