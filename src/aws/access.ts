@@ -8,6 +8,7 @@ import { createRoleCredentials } from './credentials';
 import { createServiceOps } from './services';
 import { createTaskDefinitionOps } from './task-definitions';
 import { createInstanceOps } from './instances';
+import { createDeploymentOps } from './deployments';
 import { createTeardownOps } from './teardown';
 import { createDeleteOps } from './deletes';
 import { type AwsAccess, type ClusterOps } from './types';
@@ -74,6 +75,7 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         services: createServiceOps(ecs, base),
         taskDefinitions: createTaskDefinitionOps(ecs, base),
         instances: createInstanceOps(ecs, base),
+        deployments: createDeploymentOps(ecs, base),
         teardown: createTeardownOps({ ecs, ec2Config: clientConfig }, base),
         deletes: createDeleteOps({ ecs, ecrConfig: clientConfig }, base),
       };

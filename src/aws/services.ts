@@ -1,15 +1,17 @@
 import {
+  CreateServiceCommand,
   DescribeServicesCommand,
   UpdateServiceCommand,
   paginateListServices,
   type ECSClient,
   type Service,
+  type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import { NotFoundError } from '../errors';
+import { ChatopsError, NotFoundError } from '../errors';
 import { didYouMean } from '../commands/suggest';
-import { awsCall, type AwsCallContext } from './errors';
-import { chunk, mapLimit } from './concurrency';
-import { type ServiceDetail, type ServiceOps } from './types';
+import { awsCall, awsErrorName, type AwsCallContext } from './errors';
+import { chunk, createLimiter, mapLimit } from './concurrency';
+import { type ServiceDetail, type ServiceOps, type ServiceSummary } from './types';
 
 /** ECS limits: ListServices returns at most 100 a page; DescribeServices takes at most 10 names. */
 const LIST_PAGE = 100;
@@ -36,13 +38,58 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
     throw new NotFoundError(`There is no service \`${name}\` in *${base.alias}*.${didYouMean(name, names)} ${listed}`);
   }
 
-  async function describeBatch(names: string[]): Promise<{ found: ServiceDetail[]; missing: string[] }> {
+  /** One DescribeServices call (at most 10 names); INACTIVE services count as gone, as in the console. */
+  async function describeRaw(names: string[]): Promise<Service[]> {
     const out = await awsCall(ctx('ecs:DescribeServices', names.length === 1 ? `service ${names[0]}` : undefined), () =>
       ecs.send(new DescribeServicesCommand({ cluster, services: names })),
     );
-    const found = (out.services ?? []).filter((s) => s.status !== 'INACTIVE').map(toServiceDetail);
+    return (out.services ?? []).filter((s) => s.status !== 'INACTIVE');
+  }
+
+  async function describeBatch(names: string[]): Promise<{ found: ServiceDetail[]; missing: string[] }> {
+    const found = (await describeRaw(names)).map(toServiceDetail);
     const present = new Set(found.map((s) => s.name));
     return { found, missing: names.filter((n) => !present.has(n) && !present.has(n.split('/').pop()!)) };
+  }
+
+  /** UpdateService; a service that is gone gets "did you mean" and the names that exist. */
+  async function update(name: string, input: Omit<UpdateServiceCommandInput, 'cluster' | 'service'>): Promise<ServiceDetail> {
+    try {
+      const out = await awsCall(ctx('ecs:UpdateService', `service ${name}`), () => ecs.send(new UpdateServiceCommand({ cluster, service: name, ...input })));
+      if (!out.service) throw new Error('ECS returned no service');
+      return toServiceDetail(out.service);
+    } catch (err) {
+      if (isServiceMissing(err)) return notFound(name);
+      throw err;
+    }
+  }
+
+  /**
+   * Pages of names come one after another (each needs the last one's token), but each page's
+   * describes can start at once: they overlap with the next ListServices instead of waiting for
+   * the whole list. One gate bounds the describes in flight. Events are dropped per batch, so a
+   * cluster of 1,000 services never holds 1,000 services' events at once.
+   */
+  async function summaries(): Promise<ServiceSummary[]> {
+    const limited = createLimiter(PARALLEL_CALLS);
+    const batches: Promise<ServiceSummary[]>[] = [];
+    try {
+      await awsCall(ctx('ecs:ListServices'), async () => {
+        for await (const page of paginateListServices({ client: ecs, pageSize: LIST_PAGE }, { cluster, maxResults: LIST_PAGE })) {
+          const names = (page.serviceArns ?? []).map((arn) => arn.split('/').pop()!);
+          for (const batch of chunk(names, DESCRIBE_BATCH)) {
+            const described = limited(() => describeRaw(batch)).then((services) => services.map(toServiceSummary));
+            // Handled here so a failure is not "unhandled" while the list is still paging; Promise.all below reports it.
+            described.catch(() => undefined);
+            batches.push(described);
+          }
+        }
+      });
+    } catch (err) {
+      await Promise.allSettled(batches);
+      throw err;
+    }
+    return (await Promise.all(batches)).flat().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   return {
@@ -55,16 +102,25 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
       const batches = await mapLimit(chunk(names, DESCRIBE_BATCH), PARALLEL_CALLS, describeBatch);
       return batches.flatMap((b) => b.found);
     },
-    async scale(name, desiredCount) {
+    scale: (name, desiredCount) => update(name, { desiredCount }),
+    summaries,
+    restart: (name) => update(name, { forceNewDeployment: true }),
+    deploy: (name, taskDefinition) => update(name, { taskDefinition }),
+    async create(name, taskDefinition, desiredCount) {
       try {
-        const out = await awsCall(ctx('ecs:UpdateService', `service ${name}`), () =>
-          ecs.send(new UpdateServiceCommand({ cluster, service: name, desiredCount })),
+        const out = await awsCall(ctx('ecs:CreateService', `service ${name}`), () =>
+          ecs.send(new CreateServiceCommand({ cluster, serviceName: name, taskDefinition, desiredCount, launchType: 'EC2', schedulingStrategy: 'REPLICA' })),
         );
         if (!out.service) throw new Error('ECS returned no service');
         return toServiceDetail(out.service);
       } catch (err) {
-        if (err instanceof Error && 'awsErrorName' in err && (err.awsErrorName === 'ServiceNotFoundException' || err.awsErrorName === 'ServiceNotActiveException')) {
-          return notFound(name);
+        // ECS's words for "a service of that name is already ACTIVE or DRAINING".
+        if (err instanceof ChatopsError && /not idempotent/i.test(err.message)) {
+          throw new ChatopsError(
+            'service_exists',
+            `There is already a service \`${name}\` in *${base.alias}*. \`/ecs deploy ${name} ${taskDefinition}\` changes what it runs, \`/ecs scale ${name} N\` how many.`,
+            { cause: err },
+          );
         }
         throw err;
       }
@@ -99,6 +155,30 @@ export function toServiceDetail(s: Service): ServiceDetail {
   if (s.launchType) detail.launchType = s.launchType;
   if (s.createdAt) detail.createdAt = s.createdAt.getTime();
   return detail;
+}
+
+export function toServiceSummary(s: Service): ServiceSummary {
+  const deployments = s.deployments ?? [];
+  const primary = deployments.find((d) => d.status === 'PRIMARY');
+  const summary: ServiceSummary = {
+    name: s.serviceName ?? s.serviceArn?.split('/').pop() ?? '?',
+    status: s.status ?? 'UNKNOWN',
+    desired: s.desiredCount ?? 0,
+    running: s.runningCount ?? 0,
+    pending: s.pendingCount ?? 0,
+    taskDefinition: shortTaskDefinition(s.taskDefinition),
+    deployments: deployments.length,
+    steady: false,
+  };
+  if (primary?.rolloutState) summary.rolloutState = primary.rolloutState;
+  summary.steady =
+    summary.status === 'ACTIVE' && summary.running === summary.desired && summary.pending === 0 && summary.deployments <= 1 && summary.rolloutState !== 'FAILED';
+  return summary;
+}
+
+function isServiceMissing(err: unknown): boolean {
+  const name = err instanceof Error && 'awsErrorName' in err ? String(err.awsErrorName) : awsErrorName(err);
+  return name === 'ServiceNotFoundException' || name === 'ServiceNotActiveException';
 }
 
 /** `arn:aws:ecs:…:task-definition/web:3` → `web:3`. */

@@ -46,6 +46,54 @@ export interface ServiceOps {
   describeMany(names: string[]): Promise<ServiceDetail[]>;
   /** Sets desiredCount; returns the service as ECS reports it after the update. */
   scale(name: string, desiredCount: number): Promise<ServiceDetail>;
+  /**
+   * Every service of the cluster, slimmed to what a list shows: ListServices 100 a page, and
+   * each page's DescribeServices (10 names a call) started as soon as the page arrives.
+   */
+  summaries(): Promise<ServiceSummary[]>;
+  /** UpdateService forceNewDeployment: new tasks replace the old ones, same revision. */
+  restart(name: string): Promise<ServiceDetail>;
+  /** UpdateService taskDefinition (`family:revision`). */
+  deploy(name: string, taskDefinition: string): Promise<ServiceDetail>;
+  /** CreateService on the EC2 launch type; a name already taken is a sentence that says what to do instead. */
+  create(name: string, taskDefinition: string, desiredCount: number): Promise<ServiceDetail>;
+}
+
+/** One line of `services`: the counts and the rollout, without the events. */
+export interface ServiceSummary {
+  name: string;
+  status: string;
+  desired: number;
+  running: number;
+  pending: number;
+  taskDefinition: string; // family:revision
+  deployments: number;
+  /** The PRIMARY deployment's rollout state (IN_PROGRESS | COMPLETED | FAILED), when ECS gives one. */
+  rolloutState?: string;
+  /** Running = desired, nothing pending, one deployment, and that one not failed. */
+  steady: boolean;
+}
+
+/** What a revision registered for a new image is, and what it came from. */
+export interface ImageRevision {
+  from: string; // family:revision
+  to: string; // family:revision
+  container: string;
+  previousImage: string;
+  image: string;
+}
+
+/** Task definition revisions as a deploy or rollback needs them (src/aws/deployments.ts). */
+export interface DeploymentOps {
+  /** `family` or `family:revision` → the ACTIVE revision it names (`family` = the latest); NotFoundError otherwise. */
+  resolve(ref: string): Promise<string>;
+  /** The newest ACTIVE revision of the same family below this one, if any. */
+  previousRevision(taskDefinition: string): Promise<string | undefined>;
+  /**
+   * DescribeTaskDefinition of `taskDefinition` → RegisterTaskDefinition of a new revision with
+   * `image` in the named container (or the only one), everything else carried over.
+   */
+  registerWithImage(taskDefinition: string, image: string, container?: string): Promise<ImageRevision>;
 }
 
 export interface TaskDefinitionPorts {
@@ -72,6 +120,8 @@ export interface ClusterOps {
   readonly services: ServiceOps;
   readonly taskDefinitions: TaskDefinitionOps;
   readonly instances: InstanceOps;
+  /** Task definition revisions for deploy and rollback (src/aws/deployments.ts). */
+  readonly deployments: DeploymentOps;
   /** What a teardown reads and deletes (src/aws/teardown.ts). */
   readonly teardown: TeardownOps;
   /** The approval-gated deletes: services, task definitions, ECR images and repositories (src/aws/deletes.ts). */

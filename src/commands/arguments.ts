@@ -6,6 +6,11 @@ export const ServiceName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, 'a service name has letters, digits, - and _ (up to 255)');
 
+/** `FAMILY` (its latest ACTIVE revision) or `FAMILY:REV`, as ECS names task definitions. */
+export const TaskDefinitionRef = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,255}(:[1-9]\d{0,9})?$/, 'a task definition is FAMILY or FAMILY:REVISION, e.g. web or web:4');
+
 export const WholeNumber = (what: string, max: number) =>
   z
     .string()

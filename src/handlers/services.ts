@@ -1,8 +1,50 @@
 import { z } from 'zod';
 import { defineVerb } from '../commands/types';
-import { ServiceName, WholeNumber } from '../commands/arguments';
+import { PageNumber, PageOption, ServiceName, TaskDefinitionRef, WholeNumber } from '../commands/arguments';
 import { waitForSettlement } from './follow-up';
-import { scaledMessage, settlementMessage } from '../slack/views/services';
+import {
+  createdMessage,
+  deployedMessage,
+  nothingToDoMessage,
+  restartedMessage,
+  scaledMessage,
+  serviceDetailMessage,
+  servicesListMessage,
+  settlementMessage,
+} from '../slack/views/services';
+
+export const services = defineVerb({
+  verb: 'services',
+  level: 'read',
+  summary: 'List the services of a cluster: running/desired, rollout, which are not steady',
+  usage: 'services [--page N]',
+  examples: ['services', 'services -c staging', 'services --page 2'],
+  positionals: [],
+  options: PageOption,
+  args: z.object({ page: PageNumber }),
+  visibility: 'ephemeral',
+  working: () => 'Listing services…',
+  async run(ctx, { page }) {
+    const all = await ctx.aws.services.summaries();
+    await ctx.reply.send(servicesListMessage(ctx.alias, all, page));
+  },
+});
+
+export const service = defineVerb({
+  verb: 'service',
+  aliases: ['status'],
+  level: 'read',
+  summary: 'Show one service: counts, deployments and their rollout, last events',
+  usage: 'service SVC',
+  examples: ['service web', 'status api -c staging'],
+  positionals: [{ name: 'service', label: 'SVC' }],
+  args: z.object({ service: ServiceName }),
+  visibility: 'ephemeral',
+  working: ({ service: name }) => `Looking at ${name}…`,
+  async run(ctx, { service: name }) {
+    await ctx.reply.send(serviceDetailMessage(ctx.alias, await ctx.aws.services.describe(name)));
+  },
+});
 
 export const scale = defineVerb({
   verb: 'scale',
@@ -20,5 +62,121 @@ export const scale = defineVerb({
     await ctx.reply.send(scaledMessage(ctx.alias, before, after, ctx.user.id));
     const outcome = await waitForSettlement(ctx, service, after);
     await ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs));
+  },
+});
+
+export const restart = defineVerb({
+  verb: 'restart',
+  level: 'operate',
+  summary: 'Replace every task of a service with a fresh one (same revision)',
+  usage: 'restart SVC',
+  examples: ['restart web', 'restart worker -c staging'],
+  positionals: [{ name: 'service', label: 'SVC' }],
+  args: z.object({ service: ServiceName }),
+  visibility: 'in_channel',
+  working: ({ service: name }) => `Restarting ${name}…`,
+  async run(ctx, { service: name }) {
+    const after = await ctx.aws.services.restart(name);
+    await ctx.reply.send(restartedMessage(ctx.alias, after, ctx.user.id));
+    const outcome = await waitForSettlement(ctx, name, after);
+    await ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs));
+  },
+});
+
+const ImageUri = z
+  .string()
+  .regex(/^[a-z0-9][a-zA-Z0-9._\-/:@]{0,254}$/, 'an image is a URI like 111111111111.dkr.ecr.us-east-1.amazonaws.com/web:1.4 or nginx:1.27');
+const ContainerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, 'a container name has letters, digits, - and _');
+
+export const deploy = defineVerb({
+  verb: 'deploy',
+  level: 'operate',
+  summary: 'Deploy a task definition revision to a service, or a new image (registers a new revision)',
+  usage: 'deploy SVC FAMILY[:REV] | deploy SVC --image URI [--container NAME]',
+  examples: ['deploy web web:4', 'deploy web --image nginx:1.28', 'deploy api --image example/api:2 --container api'],
+  positionals: [{ name: 'service', label: 'SVC' }, { name: 'taskDefinition', label: 'FAMILY[:REV]', optional: true }],
+  options: {
+    image: { type: 'string', description: 'deploy this image: a new revision of the service’s task definition with it' },
+    container: { type: 'string', description: 'which container gets the image (needed when there are several)' },
+  },
+  args: z
+    .object({ service: ServiceName, taskDefinition: TaskDefinitionRef.optional(), image: ImageUri.optional(), container: ContainerName.optional() })
+    .refine((a) => a.taskDefinition !== undefined || a.image !== undefined, {
+      path: ['taskDefinition'],
+      message: 'say what to deploy: a revision (`deploy web web:4`) or an image (`deploy web --image URI`)',
+    })
+    .refine((a) => a.taskDefinition === undefined || a.image === undefined, { path: ['image'], message: 'give either FAMILY[:REV] or --image, not both' })
+    .refine((a) => a.container === undefined || a.image !== undefined, { path: ['container'], message: 'goes with --image (it names the container that gets the image)' }),
+  visibility: 'in_channel',
+  working: (a) => `Deploying ${a.image ?? a.taskDefinition ?? ''} to ${a.service}…`,
+  async run(ctx, { service: name, taskDefinition, image, container }) {
+    const before = await ctx.aws.services.describe(name);
+    let change: Parameters<typeof deployedMessage>[2];
+    if (image !== undefined) {
+      const revision = await ctx.aws.deployments.registerWithImage(before.taskDefinition, image, container);
+      change = { kind: 'deploy', from: before.taskDefinition, to: revision.to, image: revision };
+    } else {
+      const target = await ctx.aws.deployments.resolve(taskDefinition!);
+      if (target === before.taskDefinition) {
+        await ctx.reply.send(
+          nothingToDoMessage(`*${name}* in *${ctx.alias}* already runs \`${target}\`. Nothing was changed; \`/ecs restart ${name}\` replaces its tasks with fresh ones.`),
+          { visibility: 'ephemeral' },
+        );
+        return;
+      }
+      change = { kind: 'deploy', from: before.taskDefinition, to: target };
+    }
+    const after = await ctx.aws.services.deploy(name, change.to);
+    await ctx.reply.send(deployedMessage(ctx.alias, name, change, ctx.user.id));
+    const outcome = await waitForSettlement(ctx, name, after);
+    await ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs, { showRevision: true }));
+  },
+});
+
+export const rollback = defineVerb({
+  verb: 'rollback',
+  level: 'operate',
+  summary: 'Deploy the revision before the current one (the newest ACTIVE one below it)',
+  usage: 'rollback SVC',
+  examples: ['rollback web'],
+  positionals: [{ name: 'service', label: 'SVC' }],
+  args: z.object({ service: ServiceName }),
+  visibility: 'in_channel',
+  working: ({ service: name }) => `Rolling back ${name}…`,
+  async run(ctx, { service: name }) {
+    const before = await ctx.aws.services.describe(name);
+    const previous = await ctx.aws.deployments.previousRevision(before.taskDefinition);
+    if (!previous) {
+      const family = before.taskDefinition.split(':')[0];
+      await ctx.reply.send(
+        nothingToDoMessage(`*${name}* in *${ctx.alias}* runs \`${before.taskDefinition}\`, and there is no earlier ACTIVE revision of ${family} to go back to. Nothing was changed.`),
+        { visibility: 'ephemeral' },
+      );
+      return;
+    }
+    const after = await ctx.aws.services.deploy(name, previous);
+    await ctx.reply.send(deployedMessage(ctx.alias, name, { kind: 'rollback', from: before.taskDefinition, to: previous }, ctx.user.id));
+    const outcome = await waitForSettlement(ctx, name, after);
+    await ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs, { showRevision: true }));
+  },
+});
+
+export const serviceCreate = defineVerb({
+  verb: 'service create',
+  level: 'admin',
+  summary: 'Create a service (EC2 launch type) running a task definition',
+  usage: 'service create SVC FAMILY[:REV] [--count N]',
+  examples: ['service create worker worker:3 --count 2', 'service create web web -c staging'],
+  positionals: [{ name: 'service', label: 'SVC' }, { name: 'taskDefinition', label: 'FAMILY[:REV]' }],
+  options: { count: { type: 'string', description: 'how many tasks should run (default 1)' } },
+  args: z.object({ service: ServiceName, taskDefinition: TaskDefinitionRef, count: WholeNumber('the count', 1000).default(1) }),
+  visibility: 'in_channel',
+  working: ({ service: name }) => `Creating ${name}…`,
+  async run(ctx, { service: name, taskDefinition, count }) {
+    const resolved = await ctx.aws.deployments.resolve(taskDefinition);
+    const created = await ctx.aws.services.create(name, resolved, count);
+    await ctx.reply.send(createdMessage(ctx.alias, created, ctx.user.id));
+    const outcome = await waitForSettlement(ctx, name, created);
+    await ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs, { showRevision: true }));
   },
 });

@@ -1,7 +1,176 @@
-import { context, escapeText, section, type SlackMessage } from '../message';
+import { type KnownBlock } from '@slack/types';
+import { actions, commandButton, confirmDialog, context, escapeText, fieldsSection, header, section, SLACK_LIMITS, truncate, type SlackMessage } from '../message';
+import { pageOf } from '../paging';
+import { scaleButton } from './scale-modal';
 import { formatDuration } from '../../config/duration';
-import { type ServiceDetail } from '../../aws/types';
+import { type Deployment, type ImageRevision, type ServiceDetail, type ServiceSummary } from '../../aws/types';
 import { type Settlement } from '../../handlers/follow-up';
+
+/** Services on one page of `services`: each is one line, so 50 lines stay within a few sections. */
+export const SERVICES_PER_PAGE = 50;
+/** Service events shown by `service SVC` (ECS keeps 100; the newest few say what is going on). */
+export const SERVICE_EVENTS_SHOWN = 5;
+/** Names listed in a summary line before "and N more". */
+const SUMMARY_NAMES = 10;
+/** One line of a list is never longer than this, whatever ECS returns. */
+const LINE_MAX = 300;
+
+/**
+ * `services`: a header, the summary first ("12 services, 2 not steady: api, worker"), then one
+ * line per service, those not steady first, then by name; paged with a Next button (`--page`).
+ */
+export function servicesListMessage(alias: string, services: readonly ServiceSummary[], page: number): SlackMessage {
+  if (services.length === 0) {
+    const text = `*${alias}* has no services yet. An admin can create one: \`/ecs service create SVC FAMILY[:REV] -c ${alias}\`.`;
+    return { text: `${alias} has no services yet.`, blocks: [header(`Services in ${alias}`), section(text)] };
+  }
+  const unsteady = services.filter((s) => !s.steady);
+  const ordered = [...unsteady, ...services.filter((s) => s.steady)];
+  const summary = `${count(services.length, 'service')}, ${unsteady.length === 0 ? 'all steady' : `${unsteady.length} not steady`}`;
+  const names = unsteady.length === 0 ? '' : `: ${unsteady.slice(0, SUMMARY_NAMES).map((s) => `*${escapeText(s.name)}*`).join(', ')}${unsteady.length > SUMMARY_NAMES ? ` and ${unsteady.length - SUMMARY_NAMES} more` : ''}`;
+  const shown = pageOf(ordered, page, SERVICES_PER_PAGE, { cluster: alias, verb: 'services', args: [] });
+  const blocks: KnownBlock[] = [header(`Services in ${alias}`), section(`${unsteady.length > 0 ? ':warning: ' : ''}*${summary}*${names}`)];
+  blocks.push(...linesToSections(shown.items.map(serviceLine)));
+  blocks.push(context(`${shown.pages > 1 ? `Page ${shown.page} of ${shown.pages}, ${shown.summary}. ` : ''}\`/ecs service SVC\` shows one in detail.`));
+  if (shown.next) blocks.push(actions('services:paging', [shown.next]));
+  return { text: `${alias}: ${summary}`, blocks };
+}
+
+function serviceLine(s: ServiceSummary): string {
+  const mark = s.steady ? ':white_check_mark:' : ':warning:';
+  const counts = `${s.running}/${s.desired} running${s.pending > 0 ? `, ${s.pending} pending` : ''}`;
+  const rollout = s.rolloutState && s.rolloutState !== 'COMPLETED' ? ` · ${rolloutWords(s.rolloutState)}` : '';
+  const deployments = s.deployments > 1 ? ` (${s.deployments} deployments)` : '';
+  const status = s.status !== 'ACTIVE' ? ` · ${s.status}` : '';
+  return truncate(`${mark} *${escapeText(s.name)}* — ${counts} · \`${escapeText(s.taskDefinition)}\`${rollout}${deployments}${status}`, LINE_MAX);
+}
+
+/** Lines packed into as few sections as Slack's 3,000 characters allow. */
+function linesToSections(lines: string[]): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    if (current.length > 0 && size + line.length + 1 > SLACK_LIMITS.sectionText) {
+      blocks.push(section(current.join('\n')));
+      current = [];
+      size = 0;
+    }
+    current.push(line);
+    size += line.length + 1;
+  }
+  if (current.length > 0) blocks.push(section(current.join('\n')));
+  return blocks;
+}
+
+/**
+ * `service SVC`: the counts, each deployment's rollout and revision, the last few events, the
+ * launch type, and buttons for the next step (Scale opens a modal; the others run commands).
+ */
+export function serviceDetailMessage(alias: string, s: ServiceDetail): SlackMessage {
+  const steady = s.status === 'ACTIVE' && s.running === s.desired && s.pending === 0 && s.deployments.length <= 1 && s.deployments[0]?.rolloutState !== 'FAILED';
+  const blocks: KnownBlock[] = [header(`${s.name} · ${alias}`)];
+  const state = steady
+    ? `:white_check_mark: Steady: *${s.running}/${s.desired}* running.`
+    : `:warning: Not steady: *${s.running}/${s.desired}* running${s.pending > 0 ? `, ${s.pending} pending` : ''}${s.deployments.length > 1 ? `, ${s.deployments.length} deployments` : ''}${s.status !== 'ACTIVE' ? `, ${s.status}` : ''}.`;
+  blocks.push(section(state));
+  blocks.push(
+    fieldsSection([
+      `*Running*\n${s.running}`,
+      `*Desired*\n${s.desired}`,
+      `*Pending*\n${s.pending}`,
+      `*Task definition*\n\`${escapeText(s.taskDefinition)}\``,
+      `*Launch type*\n${s.launchType ?? 'EC2'}`,
+      `*Status*\n${s.status}`,
+    ]),
+  );
+  if (s.deployments.length > 0) {
+    blocks.push(section(`*Deployments*\n${s.deployments.slice(0, 5).map(deploymentLine).join('\n')}`));
+  }
+  const events = [...s.events].sort((a, b) => b.createdAt - a.createdAt).slice(0, SERVICE_EVENTS_SHOWN);
+  if (events.length > 0) {
+    blocks.push(section(`*Last events*\n${events.map((e) => truncate(`${slackAgo(e.createdAt)} ${escapeText(e.message)}`, LINE_MAX)).join('\n')}`));
+  }
+  blocks.push(
+    actions(`service:${s.name}`.slice(0, 255), [
+      scaleButton(alias, s.name, s.desired),
+      commandButton('Restart', alias, 'restart', [s.name], {
+        confirm: confirmDialog('Restart?', truncate(`This replaces every task of *${escapeText(s.name)}* in *${alias}* with a fresh one of \`${escapeText(s.taskDefinition)}\`.`, 300), 'Restart'),
+      }),
+      commandButton('Tasks', alias, 'tasks', ['--service', s.name]),
+      commandButton('Logs', alias, 'logs', [s.name]),
+    ]),
+  );
+  const primary = s.deployments.find((d) => d.status === 'PRIMARY');
+  return {
+    text: `${s.name} in ${alias}: ${s.running}/${s.desired} running${s.pending > 0 ? `, ${s.pending} pending` : ''}, ${s.taskDefinition}${primary?.rolloutState ? ` (${primary.rolloutState})` : ''}`,
+    blocks,
+  };
+}
+
+function deploymentLine(d: Deployment): string {
+  const counts = `${d.running}/${d.desired} running${d.pending > 0 ? `, ${d.pending} pending` : ''}${d.failed > 0 ? `, ${d.failed} failed` : ''}`;
+  // An older deployment still says COMPLETED (its own rollout did finish); what matters is that it is on its way out.
+  const rollout = d.status !== 'PRIMARY' ? ' · being replaced' : d.rolloutState ? ` · ${rolloutWords(d.rolloutState)}` : '';
+  const reason = d.rolloutState === 'FAILED' && d.rolloutStateReason ? ` — ${escapeText(d.rolloutStateReason)}` : '';
+  const since = d.createdAt ? ` · started ${slackAgo(d.createdAt)}` : '';
+  return truncate(`• ${d.status} \`${escapeText(d.taskDefinition)}\` — ${counts}${rollout}${reason}${since}`, LINE_MAX);
+}
+
+function rolloutWords(state: string): string {
+  switch (state) {
+    case 'IN_PROGRESS':
+      return 'rolling out';
+    case 'COMPLETED':
+      return 'rolled out';
+    case 'FAILED':
+      return ':x: rollout failed';
+    default:
+      return state;
+  }
+}
+
+/** Slack shows this as "3 minutes ago" in the reader's own terms. */
+function slackAgo(ms: number): string {
+  const fallback = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${Math.floor(ms / 1000)}^{ago}|${fallback}>`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** `restart SVC` was accepted: a new deployment replaces the tasks. */
+export function restartedMessage(alias: string, after: ServiceDetail, userId: string): SlackMessage {
+  const tasks = after.desired === 0 ? 'it runs no tasks, so nothing is replaced' : `${count(after.desired, 'task')} of \`${escapeText(after.taskDefinition)}\` replace the running ones`;
+  return {
+    text: `${after.name} in ${alias}: restarting — ${tasks.replace(/`/g, '')}`,
+    blocks: [section(`:arrows_counterclockwise: *${escapeText(after.name)}* in *${alias}*: restarting — ${tasks}.`), context(`by <@${userId}> · a new deployment (forceNewDeployment)`)],
+  };
+}
+
+/** `deploy` / `rollback` was accepted: from which revision to which (and which image, when one changed). */
+export function deployedMessage(alias: string, service: string, change: { from: string; to: string; kind: 'deploy' | 'rollback'; image?: ImageRevision }, userId: string): SlackMessage {
+  const verb = change.kind === 'rollback' ? 'rolling back' : 'deploying';
+  const image = change.image ? ` (container \`${escapeText(change.image.container)}\`: \`${escapeText(change.image.previousImage)}\` → \`${escapeText(change.image.image)}\`)` : '';
+  const text = `*${escapeText(service)}* in *${alias}*: ${verb} \`${escapeText(change.from)}\` → \`${escapeText(change.to)}\`${image}`;
+  const why = change.kind === 'rollback' ? ` · \`${escapeText(change.to)}\` is the newest ACTIVE revision before \`${escapeText(change.from)}\`` : change.image ? ` · registered \`${escapeText(change.to)}\` for the new image` : '';
+  return {
+    text: text.replace(/[*`]/g, ''),
+    blocks: [section(`:rocket: ${text}`), context(`by <@${userId}>${why}`)],
+  };
+}
+
+/** `service create` was accepted. */
+export function createdMessage(alias: string, created: ServiceDetail, userId: string): SlackMessage {
+  const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${created.launchType ?? 'EC2'})`;
+  return { text: text.replace(/[*`]/g, ''), blocks: [section(`:sparkles: ${text}`), context(`by <@${userId}>`)] };
+}
+
+/** A command that had nothing to do says so, and what would. */
+export function nothingToDoMessage(text: string): SlackMessage {
+  return { text: text.replace(/[*`]/g, ''), blocks: [section(`:information_source: ${text}`)] };
+}
 
 export function scaledMessage(alias: string, before: ServiceDetail, after: ServiceDetail, userId: string): SlackMessage {
   const text = `*${escapeText(after.name)}* in *${alias}*: desired ${before.desired} → ${after.desired}`;
@@ -11,13 +180,15 @@ export function scaledMessage(alias: string, before: ServiceDetail, after: Servi
   };
 }
 
-export function settlementMessage(alias: string, outcome: Settlement, timeoutMs: number): SlackMessage {
+/** The follow-up: settled, could not place, failed, or still going. `showRevision` names the revision (deploys). */
+export function settlementMessage(alias: string, outcome: Settlement, timeoutMs: number, options: { showRevision?: boolean } = {}): SlackMessage {
   const s = outcome.service;
   const name = `*${escapeText(s.name)}* in *${alias}*`;
+  const on = options.showRevision ? ` \`${escapeText(s.taskDefinition)}\`` : '';
   switch (outcome.kind) {
     case 'settled': {
-      const text = s.desired === 0 ? `${name}: 0/0 running — stopped` : `${name}: ${s.running}/${s.desired} running`;
-      return { text: text.replace(/\*/g, ''), blocks: [section(`:white_check_mark: ${text}`)] };
+      const text = s.desired === 0 ? `${name}: 0/0 running — stopped` : `${name}: ${s.running}/${s.desired} running${on}`;
+      return { text: text.replace(/[*`]/g, ''), blocks: [section(`:white_check_mark: ${text}`)] };
     }
     case 'unplaceable': {
       const missing = s.desired - s.running;
