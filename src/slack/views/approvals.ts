@@ -206,12 +206,15 @@ const ICONS: Record<StepState, string> = {
 export function progressLines(steps: StepRecord[]): string[] {
   const lines = steps.map((s) => `${ICONS[s.state]} ${s.label}${s.note ? ` — ${s.note}` : ''}${s.state === 'pending' && stepsAfterFailure(steps, s) ? ' (not done)' : ''}`);
   if (lines.length <= PROGRESS_LINES) return lines;
-  // Fold the earliest finished steps into one line so the list fits one Slack message.
+  // Too long for one message: fold the finished steps before the current one into one line, and
+  // the steps still to come after the first screenful into another.
   const firstOpen = steps.findIndex((s) => s.state !== 'done' && s.state !== 'skipped');
-  const foldable = firstOpen < 0 ? steps.length : firstOpen;
-  const fold = Math.min(foldable, lines.length - PROGRESS_LINES + 1);
-  if (fold <= 1) return lines.slice(0, PROGRESS_LINES);
-  return [`:white_check_mark: ${fold} earlier steps done`, ...lines.slice(fold)].slice(0, PROGRESS_LINES + 1);
+  const folded = firstOpen < 0 ? steps.length - 1 : firstOpen;
+  const head = folded > 1 ? [`:white_check_mark: ${folded} earlier steps done`] : lines.slice(0, folded);
+  const rest = lines.slice(folded);
+  const room = PROGRESS_LINES - head.length;
+  const tail = rest.length > room ? [...rest.slice(0, room - 1), `:white_small_square: … and ${rest.length - room + 1} more steps${steps.some((s) => s.state === 'failed') ? ' (not done)' : ''}`] : rest;
+  return [...head, ...tail];
 }
 
 function stepsAfterFailure(steps: StepRecord[], step: StepRecord): boolean {
