@@ -29,6 +29,13 @@ export const AGENT_DISCONNECT_GRACE_MS = 5 * 60_000;
  */
 export const EVENT_ID_TTL_MS = 48 * 3_600_000;
 
+/**
+ * Events of a burst arrive roughly, not exactly, in time order. Within this tolerance an
+ * occurrence counts as the window's latest without re-reading the window; an older one (a late
+ * redelivery) takes the exact read-and-put path.
+ */
+export const REORDER_TOLERANCE_MS = 60_000;
+
 /** How long a window item outlives its last event in the table. */
 export const WINDOW_TTL_MS = 7 * 24 * 3_600_000;
 

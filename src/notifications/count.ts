@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ChatopsError } from '../errors';
 import { ttlSeconds } from '../state/table';
-import { getWindow, type NotificationWindow, putWindow, windowPk } from '../state/windows';
 import { isExpired } from '../state/table';
-import { MAX_WINDOW_WRITE_ATTEMPTS, QUIET_PERIOD_MS, THREAD_DETAIL_LIMIT, WINDOW_TTL_MS } from './constants';
+import { getWindow, incrementWindow, type NotificationWindow, putWindow, windowPk } from '../state/windows';
+import { MAX_WINDOW_WRITE_ATTEMPTS, QUIET_PERIOD_MS, REORDER_TOLERANCE_MS, THREAD_DETAIL_LIMIT, WINDOW_TTL_MS } from './constants';
 import { type NotifierContext } from './context';
 import { type Occurrence, type Route } from './types';
 
@@ -25,16 +25,27 @@ export class WindowContentionError extends ChatopsError {
  * Counts one occurrence (already de-duplicated) into its window: read, compute, write
  * conditionally on the revision read, retry on conflict. A window quiet for the quiet period, or
  * routed to another channel since, is replaced by a new one.
+ *
+ * The hot path of a crash loop skips the read: once a window is past its first few occurrences
+ * (whose facts go to the thread), an occurrence is counted with one atomic conditional update.
  */
 export async function countOccurrence(ctx: NotifierContext, route: Route, occ: Occurrence): Promise<Counted> {
   const pk = windowPk(route.alias, occ.service, occ.kind);
+  // What this instance last knew of the window saves the first read; a stale copy fails its
+  // condition and costs one re-read.
   let current = ctx.windows.get(pk);
-  let fromCache = current !== undefined;
+  let known = current !== undefined;
   for (let attempt = 0; attempt < MAX_WINDOW_WRITE_ATTEMPTS; attempt += 1) {
-    if (!fromCache) current = await getWindow(ctx.state, pk);
-    fromCache = false;
+    if (attempt > 0) await ctx.clock.sleep(Math.random() * 2 ** Math.min(attempt, 6));
+    if (!known) current = await getWindow(ctx.state, pk);
+    known = false;
     const now = ctx.clock.now();
     const fresh = !current || isExpired(current, now) || now - current.lastSeenAt >= QUIET_PERIOD_MS || current.channel !== route.channel;
+    if (!fresh && canCountHot(current as NotificationWindow, occ)) {
+      const updated = await countHot(ctx, current as NotificationWindow, occ, now);
+      if (updated) return updated;
+      continue;
+    }
     const next = fresh ? startWindow(pk, route, occ, now, current?.rev ?? 0) : extendWindow(current as NotificationWindow, occ, now);
     if (await putWindow(ctx.state, next, current?.rev)) {
       ctx.windows.set(pk, next);
@@ -47,6 +58,25 @@ export async function countOccurrence(ctx: NotifierContext, route: Route, occ: O
   }
   ctx.windows.delete(pk);
   throw new WindowContentionError(pk);
+}
+
+/** Past the first few occurrences (their facts go to the thread) and not a late delivery. */
+function canCountHot(w: NotificationWindow, occ: Occurrence): boolean {
+  return w.count >= THREAD_DETAIL_LIMIT + 1 && occ.at + REORDER_TOLERANCE_MS >= w.lastAt;
+}
+
+async function countHot(ctx: NotifierContext, w: NotificationWindow, occ: Occurrence, now: number): Promise<Counted | undefined> {
+  const updated = await incrementWindow(ctx.state, w, {
+    now,
+    quietCutoff: now - QUIET_PERIOD_MS,
+    at: occ.at,
+    lastAtAtMost: occ.at + REORDER_TOLERANCE_MS,
+    latest: occ.fact,
+    expiresAt: ttlSeconds(now + WINDOW_TTL_MS),
+  });
+  if (!updated) return undefined;
+  ctx.windows.set(w.pk, updated);
+  return { window: updated, fellBehind: updated.count - 1 <= updated.renderedCount };
 }
 
 function startWindow(pk: string, route: Route, occ: Occurrence, now: number, previousRev: number): NotificationWindow {
