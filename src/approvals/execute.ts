@@ -160,10 +160,16 @@ function failureText(request: ApprovalRequest, records: StepRecord[], failedAt: 
   const shown = notDone.slice(0, 5).map((r) => r.label);
   const more = notDone.length > 5 ? ` and ${notDone.length - 5} more` : '';
   return (
-    `Stopped at step ${failedAt + 1} of ${records.length} after ${tookText(tookMs)}: ${records[failedAt]?.note ?? 'it failed'} ` +
+    `Stopped at step ${failedAt + 1} of ${records.length} after ${tookText(tookMs)}: ${firstSentence(records[failedAt]?.note ?? 'it failed.')} ` +
     `Done: ${done} ${done === 1 ? 'step' : 'steps'}. Not done: ${shown.join('; ')}${more}. ` +
     `Run \`/ecs ${request.command}\` again: it plans from what is left${request.plan.kind === 'teardown' ? ' and finishes the job' : ''}.`
   );
+}
+
+/** The step's line above has the whole error; the closing sentence repeats only its first sentence. */
+function firstSentence(text: string): string {
+  const match = /^.*?[.!?](?=\s|$)/s.exec(text);
+  return match ? match[0] : text;
 }
 
 function errorText(err: unknown): string {

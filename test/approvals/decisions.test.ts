@@ -252,6 +252,23 @@ describe('who may decide an approval request', () => {
     expect(shown(channelMessages(h)[0])).toContain("running as <@U0BOB>'s admin role");
   });
 
+  it('with runAs: requester, an approval is refused once the requester has lost admin, and nothing runs', async () => {
+    const clock = shiftableClock();
+    const yaml = approvalsConfigYaml().replace(`lab-admins:\n    users: [${U.alice}]`, 'lab-admins:\n    usergroups: [S0LABADMINS]');
+    h = await startApprovalHarness({ clock, yaml });
+    h.slack.setUsergroup('S0LABADMINS', [U.alice]);
+    const requestId = await askForTeardown(h);
+
+    h.slack.setUsergroup('S0LABADMINS', []); // alice leaves the team…
+    clock.advance(6 * 60_000); // …and the bot's 5-minute cache of user groups notices
+    const click = await h.click('approval:approve', requestId, { user: U.bob, channel: OPS });
+
+    expect(click.replies[0]?.text).toBe(
+      '<@U0ALICE> no longer has admin on *lab*, and their role would run this (`approvals.runAs: requester`). Nothing was changed; Deny it, or ask them to check their access.',
+    );
+    await expectNothingChanged(h, requestId);
+  });
+
   it('with no approver team in the config, a gated verb says nobody could approve it and posts nothing', async () => {
     h = await startApprovalHarness({ yaml: approvalsConfigYaml().replace('approvers: [platform, auditors]', 'approvers: []') });
     const result = await h.command('teardown lab', { user: U.alice, channel: OPS });
