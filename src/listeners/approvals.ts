@@ -17,7 +17,15 @@ export function registerApprovalButtons(app: App, deps: ListenerDeps & { state: 
     const decision = DECISIONS[action.action_id as keyof typeof DECISIONS];
     const user = { id: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? 'unknown', ...(body.user.username ?? body.user.name ? { name: body.user.username ?? body.user.name } : {}) };
     const decisionDeps: DecisionDeps = { ...deps, slack: client };
-    const reply = await handleApprovalClick({ decision, value: action.value ?? '', user, channelId: body.channel?.id ?? body.container?.channel_id ?? '' }, decisionDeps);
+    let reply: string | undefined;
+    try {
+      reply = await handleApprovalClick({ decision, value: action.value ?? '', user, channelId: body.channel?.id ?? body.container?.channel_id ?? '' }, decisionDeps);
+    } catch (err) {
+      // The state table or Slack failed us before the decision was written, or after: either way
+      // the stored request is the truth, and the user can look at the message and click again.
+      deps.logger.error({ err, action: action.action_id }, 'approval click failed');
+      reply = 'Sorry, I could not record that click (the bot’s state table did not answer). The message shows where the request stands; try again in a moment.';
+    }
     if (reply) await respond({ response_type: 'ephemeral', replace_original: false, text: reply });
   });
 }

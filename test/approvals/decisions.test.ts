@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Harness } from '../support/harness';
 import { apiGatewayEvent, blockActionBody } from '../support/slack-requests';
 import { roleArn } from '../support/accounts';
+import { runJob } from '../../src/worker/run-job';
 import {
   APPROVAL_USERS as U,
   OPS,
@@ -193,6 +194,20 @@ describe('who may decide an approval request', () => {
       expect(record?.status).toBe('done');
       const approvals = h.logs.lines().filter((l) => (l.audit as { outcome?: string } | undefined)?.outcome === 'dispatched');
       expect(approvals).toHaveLength(1);
+    });
+
+    it('an approval job for a request nobody approved, or one delivered a second time, runs nothing', async () => {
+      const requestId = await askForTeardown(h);
+
+      await runJob({ kind: 'approval', id: 'forged-1', requestId }, h.worker);
+      expect(h.sandbox.mutations()).toEqual([]);
+      expect((await storedRequest(h, requestId))?.status).toBe('pending');
+
+      await h.click('approval:approve', requestId, { user: U.bob, channel: OPS });
+      const mutations = h.sandbox.mutations().length;
+      await runJob({ kind: 'approval', id: 'retry-1', requestId }, h.worker);
+      expect(h.sandbox.mutations()).toHaveLength(mutations);
+      expect(h.sandbox.callsTo('ecs:DeleteCluster')).toHaveLength(1);
     });
 
     it('a request whose cluster gained a service after it was asked for is not run: it stops and asks again', async () => {
