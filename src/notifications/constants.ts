@@ -60,12 +60,10 @@ export const DETAIL_TYPES = {
   scheduled: 'Scheduled Event',
 } as const;
 
-/** Action ids of buttons: `cmd:<verb>` are handled by the app's generic command action; `notify:mute` here. */
+/**
+ * Action ids of the buttons handled here (actions.ts). The other buttons of a notification are
+ * `cmd:<verb>` command buttons, handled by the app's generic command action.
+ */
 export const ACTION_IDS = {
-  logs: 'cmd:logs',
-  task: 'cmd:task',
-  service: 'cmd:service',
-  restart: 'cmd:restart',
-  instance: 'cmd:instance',
   mute: 'notify:mute',
 } as const;

@@ -121,7 +121,7 @@ export function parseEvent(raw: unknown, arrivedAt: number): ParsedEvent {
   if (e.source !== 'aws.ecs') return { ok: false, reason: 'ignored', message: `source ${e.source}`, id: e.id, detailType };
   const time = parseTime(e.time) ?? arrivedAt;
   const base: Base = { id: e.id, region: e.region ?? '', time, resources: e.resources ?? [], ...(e.account ? { account: e.account } : {}) };
-  const fail = (error: z.ZodError): ParsedEvent => ({ ok: false, reason: 'malformed', message: describeIssues(error), id: e.id, detailType });
+  const fail = (error: z.ZodError): ParsedEvent => ({ ok: false, reason: 'malformed', message: describeIssues(error, ['detail']), id: e.id, detailType });
   switch (detailType) {
     case DETAIL_TYPES.task: {
       const d = TaskStateChangeDetail.safeParse(e.detail);
@@ -151,9 +151,12 @@ export function parseTime(value: string | undefined): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.ZodError, prefix: PropertyKey[] = []): string {
   return error.issues
     .slice(0, 3)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(event)'}: ${issue.message}`)
+    .map((issue) => {
+      const path = [...prefix, ...issue.path].map(String);
+      return `${path.length ? path.join('.') : '(event)'}: ${issue.message}`;
+    })
     .join('; ');
 }

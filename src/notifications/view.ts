@@ -1,5 +1,18 @@
-import { type Button, type KnownBlock, type SectionBlock } from '@slack/types';
+import { type Button, type KnownBlock } from '@slack/types';
 import { type NotificationKind } from '../config/schema';
+import {
+  actions,
+  button,
+  commandButton,
+  confirmDialog,
+  context,
+  escapeText as esc,
+  fieldsSection,
+  header,
+  section,
+  type SlackMessage,
+  truncate,
+} from '../slack/message';
 import { ACTION_IDS, MUTE_BUTTON_MINUTES, THREAD_DETAIL_LIMIT } from './constants';
 import { type ClusterRef, type Fact } from './types';
 
@@ -15,31 +28,19 @@ export interface WindowView {
   latest: Fact;
 }
 
-export interface SlackMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
-
-// Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
-const HEADER_MAX = 150;
-const SECTION_MAX = 3000;
-const FIELD_MAX = 2000;
-
 /** The channel message of a window: the headline with the running count, and the latest occurrence in full. */
 export function windowMessage(w: WindowView): SlackMessage {
   const headline = windowHeadline(w);
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: truncate(headline, HEADER_MAX), emoji: true } }];
-  blocks.push(...factBlocks(w, w.latest, w.count > 1 ? 'Latest' : undefined));
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: windowContext(w) }] });
-  const actions = actionButtons(w, w.latest);
-  if (actions.length) blocks.push({ type: 'actions', block_id: 'notification_actions', elements: actions });
-  return { text: headline, blocks };
+  return {
+    text: headline,
+    blocks: [header(headline), ...factBlocks(w, w.latest, w.count > 1 ? 'Latest' : undefined), context(windowContext(w)), actions('notification_actions', actionButtons(w, w.latest))],
+  };
 }
 
 /** A reply in the window's thread with the detail of occurrence number `n`. */
 export function threadDetailMessage(w: WindowView, fact: Fact, n: number): SlackMessage {
   const text = `#${n}: ${factSummary(fact)}`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`*#${n}* ${factDetailLine(w, fact)}`, SECTION_MAX) } }] };
+  return { text, blocks: [section(`*#${n}* ${factDetailLine(w, fact)}`)] };
 }
 
 /** The reply that closes the detail replies: later occurrences are only counted in the message. */
@@ -47,7 +48,7 @@ export function overflowNote(w: WindowView): SlackMessage {
   const more = w.kind === 'unexpectedStop' || w.kind === 'scaleIn' || w.kind === 'userStop' ? 'stops' : 'occurrences';
   const command = w.service && more === 'stops' ? ` \`/ecs tasks --service ${w.service} --stopped -c ${w.alias}\` lists them.` : '';
   const text = `Further ${more} are only counted in the message above, which always shows the latest reason; the first ${THREAD_DETAIL_LIMIT + 1} are detailed here.${command}`;
-  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
+  return { text, blocks: [context(text)] };
 }
 
 /** The thread reply after the Mute button: "muted by <@U…> until 14:05 UTC". */
@@ -128,91 +129,60 @@ function factBlocks(w: WindowView, fact: Fact, label: string | undefined): Known
   const prefix = label ? `*${label}:* ` : '';
   switch (fact.type) {
     case 'taskStopped': {
-      const fields = [
-        field('Cluster', w.cluster.name === w.alias ? w.alias : `${w.alias} (${w.cluster.name})`),
-        field('Service', w.service ?? 'none (standalone task)'),
-        field('Task definition', fact.taskDefinition ?? 'unknown'),
-        field('Stop code', fact.stopCode ?? 'none'),
-        field('Ran for', runTime(fact)),
-        field('Task', `<${taskConsoleUrl(w.cluster, fact.taskId)}|${esc(fact.taskId)}>`, true),
-      ];
       const blocks: KnownBlock[] = [
-        { type: 'section', text: { type: 'mrkdwn', text: truncate(`${prefix}*Stopped reason:* ${esc(fact.stoppedReason ?? 'not given')}`, SECTION_MAX) } },
-        { type: 'section', fields },
+        section(`${prefix}*Stopped reason:* ${esc(fact.stoppedReason ?? 'not given')}`),
+        fieldsSection([
+          field('Cluster', w.cluster.name === w.alias ? w.alias : `${w.alias} (${w.cluster.name})`),
+          field('Service', w.service ?? 'none (standalone task)'),
+          field('Task definition', fact.taskDefinition ?? 'unknown'),
+          field('Stop code', fact.stopCode ?? 'none'),
+          field('Ran for', runTime(fact)),
+          `*Task*\n<${taskConsoleUrl(w.cluster, fact.taskId)}|${esc(fact.taskId)}>`,
+        ]),
       ];
-      if (fact.containers.length) {
-        const lines = fact.containers.map((c) => `• ${containerLine(c)}`);
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Containers*\n${lines.join('\n')}`, SECTION_MAX) } });
-      }
-      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: consoleLinks(w, fact.taskId) }] });
+      if (fact.containers.length) blocks.push(section(`*Containers*\n${fact.containers.map((c) => `• ${containerLine(c)}`).join('\n')}`));
+      blocks.push(context(consoleLinks(w, fact.taskId)));
       return blocks;
     }
     case 'serviceAction':
-      return [
-        { type: 'section', text: { type: 'mrkdwn', text: truncate(`${prefix}*${esc(humanEventName(fact.eventName))}*${fact.reason ? `: ${esc(fact.reason)}` : ''}`, SECTION_MAX) } },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: consoleLinks(w) }] },
-      ];
-    case 'deployment':
-      return [
-        {
-          type: 'section',
-          text: {
-            type: 'mrkdwn',
-            text: truncate(`${prefix}*${fact.rollback ? 'Circuit breaker rollback' : esc(humanEventName(fact.eventName))}*${fact.deploymentId ? ` (${esc(fact.deploymentId)})` : ''}${fact.reason ? `: ${esc(fact.reason)}` : ''}`, SECTION_MAX),
-          },
-        },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: consoleLinks(w) }] },
-      ];
+      return [section(`${prefix}*${esc(humanEventName(fact.eventName))}*${fact.reason ? `: ${esc(fact.reason)}` : ''}`), context(consoleLinks(w))];
+    case 'deployment': {
+      const what = fact.rollback ? 'Circuit breaker rollback' : esc(humanEventName(fact.eventName));
+      return [section(`${prefix}*${what}*${fact.deploymentId ? ` (${esc(fact.deploymentId)})` : ''}${fact.reason ? `: ${esc(fact.reason)}` : ''}`), context(consoleLinks(w))];
+    }
     case 'instanceDisconnected':
       return [
-        {
-          type: 'section',
-          text: {
-            type: 'mrkdwn',
-            text: truncate(
-              `${prefix}The ECS agent on container instance \`${esc(fact.containerInstanceId)}\`${fact.ec2InstanceId ? ` (EC2 ${esc(fact.ec2InstanceId)})` : ''} has been disconnected since ${clockTime(fact.since, true)} UTC; no new tasks are placed there.`,
-              SECTION_MAX,
-            ),
-          },
-        },
+        section(
+          `${prefix}The ECS agent on container instance \`${esc(fact.containerInstanceId)}\`${fact.ec2InstanceId ? ` (EC2 ${esc(fact.ec2InstanceId)})` : ''} has been disconnected since ${clockTime(fact.since, true)} UTC; no new tasks are placed there.`,
+        ),
       ];
   }
 }
 
 function actionButtons(w: WindowView, fact: Fact): Button[] {
   const buttons: Button[] = [];
-  const cmd = (text: string, actionId: string, args: string[]): Button => ({
-    type: 'button',
-    text: { type: 'plain_text', text },
-    action_id: actionId,
-    value: JSON.stringify({ cluster: w.alias, args }),
-  });
   if (fact.type === 'taskStopped') {
-    buttons.push(cmd('Logs', ACTION_IDS.logs, [fact.taskId]));
-    buttons.push(cmd('Task details', ACTION_IDS.task, [fact.taskId]));
+    buttons.push(commandButton('Logs', w.alias, 'logs', [fact.taskId]));
+    buttons.push(commandButton('Task details', w.alias, 'task', [fact.taskId]));
   } else if (w.service) {
-    buttons.push(cmd('Service', ACTION_IDS.service, [w.service]));
-    buttons.push(cmd('Logs', ACTION_IDS.logs, [w.service]));
+    buttons.push(commandButton('Service', w.alias, 'service', [w.service]));
+    buttons.push(commandButton('Logs', w.alias, 'logs', [w.service]));
   }
-  if (fact.type === 'instanceDisconnected') buttons.push(cmd('Instance', ACTION_IDS.instance, [fact.containerInstanceId]));
+  if (fact.type === 'instanceDisconnected') buttons.push(commandButton('Instance', w.alias, 'instance', [fact.containerInstanceId]));
   if (w.service && (fact.type === 'taskStopped' || w.kind === 'placementFailure')) {
-    buttons.push({
-      ...cmd('Restart service', ACTION_IDS.restart, [w.service]),
-      confirm: {
-        title: { type: 'plain_text', text: 'Restart service?' },
-        text: { type: 'mrkdwn', text: truncate(`Start a new deployment of *${esc(w.service)}* in *${esc(w.alias)}*: ECS replaces its tasks with new ones.`, 300) },
-        confirm: { type: 'plain_text', text: 'Restart' },
-        deny: { type: 'plain_text', text: 'Cancel' },
-      },
-    });
+    const confirm = confirmDialog('Restart service?', `Start a new deployment of *${esc(w.service)}* in *${esc(w.alias)}*: ECS replaces its tasks with new ones.`, 'Restart');
+    buttons.push(commandButton('Restart service', w.alias, 'restart', [w.service], { confirm }));
   }
-  buttons.push({
-    type: 'button',
-    text: { type: 'plain_text', text: 'Mute 1 h' },
-    action_id: ACTION_IDS.mute,
-    value: JSON.stringify({ cluster: w.alias, ...(w.service ? { service: w.service } : {}), minutes: MUTE_BUTTON_MINUTES }),
-  });
+  const muteValue: MuteValue = { cluster: w.alias, ...(w.service ? { service: w.service } : {}), minutes: MUTE_BUTTON_MINUTES };
+  buttons.push(button('Mute 1 h', ACTION_IDS.mute, JSON.stringify(muteValue)));
   return buttons;
+}
+
+/** The Mute button's value (parsed back by actions.ts). */
+export interface MuteValue {
+  cluster: string;
+  service?: string;
+  minutes: number;
 }
 
 function containerLine(c: { name: string; exitCode?: number; reason?: string }): string {
@@ -335,15 +305,6 @@ export function clockTime(ms: number, seconds = false): string {
   return seconds ? iso.slice(11, 19) : iso.slice(11, 16);
 }
 
-function field(label: string, value: string, raw = false): NonNullable<SectionBlock['fields']>[number] {
-  return { type: 'mrkdwn', text: truncate(`*${label}*\n${raw ? value : esc(value)}`, FIELD_MAX) };
-}
-
-/** Slack mrkdwn needs &, < and > escaped (https://docs.slack.dev/messaging/formatting-message-text#escaping). */
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+function field(label: string, value: string): string {
+  return `*${label}*\n${esc(value)}`;
 }

@@ -22,6 +22,8 @@ describe('a crash loop', () => {
     h = await startEventsHarness();
   });
   afterEach(async () => {
+    // Every message posted or edited is one Slack accepts (Block Kit limits).
+    expect(h.messageProblems()).toEqual([]);
     await h.stop();
   });
 

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { type Clock } from '../../src/clock';
 import { Config, type ConfigInput } from '../../src/config/schema';
-import { createLogger, type Logger } from '../../src/logger';
 import { createEventsHandler, type EventsHandler, type NotificationDeps } from '../../src/notifications/handler';
+import { blockKitProblems } from '../../src/slack/limits';
+import { type SlackMessage } from '../../src/slack/message';
 import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
 import { startDynalite, type LocalStateTable } from './dynalite';
+import { captureLogs } from './logs';
 
 /**
  * Factories for the notification tests and benches: EventBridge events built from the fixtures
@@ -217,8 +218,10 @@ export interface EventsHarness {
   clock: ManualClock;
   slack: SlackStandin;
   table: LocalStateTable;
-  /** Every log line, parsed. */
-  logs: JsonObject[];
+  /** Every log line so far, parsed. */
+  readonly logs: JsonObject[];
+  /** Block Kit problems of every message posted or edited so far (empty when Slack would accept them all). */
+  messageProblems(): string[];
   /** Slack Web API calls so far (response_url posts excluded). */
   webApiCalls(): number;
   stop(): Promise<void>;
@@ -228,8 +231,7 @@ export async function startEventsHarness(options: { config?: Config; clock?: Man
   const table = await startDynalite();
   const slack = await startSlackStandin();
   const clock = options.clock ?? manualClock();
-  const logs: JsonObject[] = [];
-  const logger = captureLogger(logs);
+  const { logger, lines } = captureLogs();
   const deps: NotificationDeps = {
     config: options.config ?? testConfig(),
     logger,
@@ -244,7 +246,13 @@ export async function startEventsHarness(options: { config?: Config; clock?: Man
     clock,
     slack,
     table,
-    logs,
+    get logs() {
+      return lines();
+    },
+    messageProblems: () =>
+      slack.calls
+        .filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update')
+        .flatMap((c) => blockKitProblems({ text: String(c.args.text ?? ''), ...(Array.isArray(c.args.blocks) ? { blocks: c.args.blocks } : {}) } as SlackMessage).map((p) => `${c.method}: ${p}`)),
     webApiCalls: () => slack.calls.filter((c) => c.method !== 'response_url').length,
     async stop() {
       await slack.stop();
@@ -256,14 +264,4 @@ export async function startEventsHarness(options: { config?: Config; clock?: Man
 /** A WebClient pointed at the stand-in, retrying as the real one does (429 waits for Retry-After). */
 export function testWebClient(apiUrl: string): WebClient {
   return new WebClient('xoxb-test', { slackApiUrl: apiUrl, logLevel: LogLevel.ERROR, retryConfig: { retries: 3, minTimeout: 10, maxTimeout: 50 } });
-}
-
-export function captureLogger(lines: JsonObject[], level = 'debug'): Logger {
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line) as JsonObject);
-      done();
-    },
-  });
-  return createLogger({ level, destination });
 }
