@@ -27,12 +27,15 @@ export function resolveCluster(config: Config, access: UserAccess, channelId: st
   if (channelDefault) return { ok: true, alias: channelDefault, how: 'channel' };
   const visible = clustersWith(access);
   if (visible.length === 1) return { ok: true, alias: visible[0]!, how: 'only' };
-  if (visible.length === 0) {
-    if (access.teams.length === 0) return { ok: false, message: notInAnyTeam(access.userId) };
-    return { ok: false, message: `None of your teams (${access.teams.join(', ')}) has access to a cluster in this channel.` };
-  }
+  if (visible.length === 0) return { ok: false, message: noClusterMessage(access) };
   return {
     ok: false,
     message: `Which cluster? This channel has no default, and you can use ${visible.map((a) => `\`${a}\``).join(', ')}. Add \`--cluster NAME\` (or \`-c NAME\`).`,
   };
+}
+
+/** The refusal for a user with no cluster in this channel (or in no team at all). */
+export function noClusterMessage(access: UserAccess): string {
+  if (access.teams.length === 0) return notInAnyTeam(access.userId);
+  return `None of your teams (${access.teams.join(', ')}) has access to a cluster in this channel.`;
 }

@@ -8,6 +8,8 @@ import { createRoleCredentials } from './credentials';
 import { createServiceOps } from './services';
 import { createTaskDefinitionOps } from './task-definitions';
 import { createInstanceOps } from './instances';
+import { createClusterOps } from './clusters';
+import { createTaskOps } from './tasks';
 import { createDeploymentOps } from './deployments';
 import { createTeardownOps } from './teardown';
 import { createDeleteOps } from './deletes';
@@ -74,7 +76,9 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         roleArn,
         services: createServiceOps(ecs, base),
         taskDefinitions: createTaskDefinitionOps(ecs, base),
-        instances: createInstanceOps(ecs, base),
+        instances: createInstanceOps({ ecs, ec2Config: clientConfig }, base),
+        clusters: createClusterOps(ecs, base),
+        tasks: createTaskOps(ecs, base),
         deployments: createDeploymentOps(ecs, base),
         teardown: createTeardownOps({ ecs, ec2Config: clientConfig }, base),
         deletes: createDeleteOps({ ecs, ecrConfig: clientConfig }, base),

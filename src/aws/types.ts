@@ -109,6 +109,125 @@ export interface TaskDefinitionOps {
 export interface InstanceOps {
   /** How many container instances the cluster has (ACTIVE). */
   count(): Promise<number>;
+  /** Every registered (ACTIVE or DRAINING) container instance: ListContainerInstances + DescribeContainerInstances, 100 at a time. */
+  list(): Promise<ContainerInstanceInfo[]>;
+  /** One container instance by its id (or a unique prefix), ARN or EC2 instance id; NotFoundError listing those that exist. */
+  find(ref: string): Promise<ContainerInstanceInfo>;
+  /** EC2 DescribeInstances for the instance behind a container instance; undefined when EC2 does not know it. */
+  ec2(instanceId: string): Promise<Ec2InstanceDetail | undefined>;
+}
+
+// ---- clusters, container instances and tasks (src/aws/clusters.ts, instances.ts, tasks.ts) ----
+
+export interface ClusterSummary {
+  name: string;
+  arn: string;
+  /** ACTIVE | PROVISIONING | DEPROVISIONING | FAILED | INACTIVE */
+  status: string;
+  activeServices: number;
+  runningTasks: number;
+  pendingTasks: number;
+  registeredInstances: number;
+}
+
+/** The ECS cluster resource itself. */
+export interface EcsClusterOps {
+  /** This cluster (DescribeClusters); ClusterNotFound as a sentence when ECS does not have it. */
+  describe(): Promise<ClusterSummary>;
+  /** Any cluster of this account and region by name; undefined when ECS has no ACTIVE one. */
+  find(name: string): Promise<ClusterSummary | undefined>;
+  /** CreateCluster (idempotent in ECS: an ACTIVE cluster of that name comes back as it is). */
+  create(name: string): Promise<ClusterSummary>;
+}
+
+export interface ContainerInstanceInfo {
+  id: string;
+  arn: string;
+  ec2InstanceId?: string;
+  /** ACTIVE | DRAINING | INACTIVE | REGISTERING | … */
+  status: string;
+  agentConnected: boolean;
+  instanceType?: string;
+  availabilityZone?: string;
+  runningTasks: number;
+  pendingTasks: number;
+  /** CPU units and MiB: registered, and what tasks have not reserved. */
+  registeredCpu: number;
+  remainingCpu: number;
+  registeredMemory: number;
+  remainingMemory: number;
+  agentVersion?: string;
+  registeredAt?: number;
+}
+
+export interface Ec2InstanceDetail {
+  id: string;
+  /** pending | running | shutting-down | terminated | stopping | stopped */
+  state: string;
+  type?: string;
+  publicDnsName?: string;
+  privateDnsName?: string;
+  privateIp?: string;
+  publicIp?: string;
+  launchTime?: number;
+  availabilityZone?: string;
+}
+
+export interface ContainerState {
+  name: string;
+  image?: string;
+  lastStatus: string;
+  exitCode?: number;
+  reason?: string;
+}
+
+export interface TaskInfo {
+  id: string;
+  arn: string;
+  /** family:revision */
+  taskDefinition: string;
+  /** `service:web`, `family:migrate`, … */
+  group?: string;
+  /** The service it belongs to (from its group). */
+  service?: string;
+  lastStatus: string;
+  desiredStatus: string;
+  containerInstanceId?: string;
+  startedBy?: string;
+  createdAt?: number;
+  startedAt?: number;
+  stoppingAt?: number;
+  stoppedAt?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  containers: ContainerState[];
+}
+
+export interface TaskFilter {
+  service?: string;
+  /** STOPPED tasks (ECS keeps them about an hour) instead of running and pending ones. */
+  stopped?: boolean;
+  /** Only tasks on this container instance (id or ARN). */
+  containerInstance?: string;
+}
+
+/** What RunTask / StartTask started, and ECS's `failures` (reason RESOURCE:PORTS, MISSING, …). */
+export interface TaskLaunch {
+  tasks: TaskInfo[];
+  failures: { reason: string; detail?: string; arn?: string }[];
+}
+
+export interface TaskOps {
+  /** ListTasks (100 a page) + DescribeTasks (100 at a time, a few calls at once). */
+  list(filter?: TaskFilter): Promise<TaskInfo[]>;
+  /** One task by id, unique id prefix or ARN, running or recently stopped; NotFoundError otherwise. */
+  describe(ref: string): Promise<TaskInfo>;
+  /** RunTask on the EC2 launch type. */
+  run(input: { taskDefinition: string; count: number; startedBy: string }): Promise<TaskLaunch>;
+  /** StartTask on one container instance (its id or ARN). */
+  start(input: { taskDefinition: string; containerInstance: string; startedBy: string }): Promise<TaskLaunch>;
+  /** StopTask; returns the task as ECS reports it after the call. */
+  stop(id: string, reason: string): Promise<TaskInfo>;
 }
 
 /** Operations on one cluster with the credentials of one role (cluster × level × user). */
@@ -120,6 +239,10 @@ export interface ClusterOps {
   readonly services: ServiceOps;
   readonly taskDefinitions: TaskDefinitionOps;
   readonly instances: InstanceOps;
+  /** The cluster itself: describe, create (src/aws/clusters.ts). */
+  readonly clusters: EcsClusterOps;
+  /** Tasks: list, describe, run, start, stop (src/aws/tasks.ts). */
+  readonly tasks: TaskOps;
   /** Task definition revisions for deploy and rollback (src/aws/deployments.ts). */
   readonly deployments: DeploymentOps;
   /** What a teardown reads and deletes (src/aws/teardown.ts). */

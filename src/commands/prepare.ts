@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type Config } from '../config/schema';
 import { type TeamDirectory } from '../auth/directory';
-import { accessFor, authorize, type UserAccess } from '../auth/policy';
-import { resolveCluster } from '../auth/resolve-cluster';
+import { accessFor, authorize, clustersWith, type UserAccess } from '../auth/policy';
+import { noClusterMessage, resolveCluster } from '../auth/resolve-cluster';
 import { type Clock } from '../clock';
 import { type CommandJob } from '../jobs/job';
 import { textMessage, type SlackMessage } from '../slack/message';
-import { parseWords } from './parse';
+import { parseWords, type ParsedCommand } from './parse';
 import { type AnyVerbSpec, type CommandUser } from './types';
 
 export interface Invocation {
@@ -46,6 +46,15 @@ export async function prepareInvocation(input: Invocation, deps: PrepareDeps): P
     return { kind: 'reply', message, outcome: 'ok', verb: spec.verb };
   }
 
+  if (spec.scope === 'allClusters') {
+    // Spans clusters: every one the user may use at this level here, each authorized on its own.
+    const clusters = clustersWith(access, spec.level).map((alias) => ({ alias, team: access.clusters[alias]!.team! }));
+    const first = clusters[0];
+    if (!first) return { kind: 'reply', message: textMessage(noClusterMessage(access)), outcome: 'refused', verb: spec.verb };
+    const working = spec.working ? spec.working(parsed.args) : `Running \`${spec.verb}\`…`;
+    return { kind: 'job', job: commandJob(input, parsed, deps, { alias: first.alias, level: spec.level, team: first.team, clusters }), spec, working };
+  }
+
   const named = spec.clusterArgument ? (parsed.args as Record<string, unknown>)[spec.clusterArgument] : undefined;
   const clusterWord = typeof named === 'string' ? named : undefined;
   if (clusterWord !== undefined && parsed.clusterFlag !== undefined && clusterWord !== parsed.clusterFlag) {
@@ -56,20 +65,30 @@ export async function prepareInvocation(input: Invocation, deps: PrepareDeps): P
   const decision = authorize(deps.config, access, choice.alias, spec.level, spec.verb);
   if (!decision.allowed) return { kind: 'reply', message: textMessage(decision.reason), outcome: 'refused', verb: spec.verb, cluster: choice.alias };
 
-  const job: CommandJob = {
+  const job = commandJob(input, parsed, deps, { alias: choice.alias, level: spec.level, team: decision.team });
+  const working = spec.working ? spec.working(parsed.args) : `Running \`${spec.verb}\`…`;
+  return { kind: 'job', job, spec, working: `${working} (${choice.alias})` };
+}
+
+function commandJob(
+  input: Invocation,
+  parsed: Extract<ParsedCommand, { ok: true }>,
+  deps: PrepareDeps,
+  target: { alias: string; level: CommandJob['level']; team: string; clusters?: CommandJob['clusters'] },
+): CommandJob {
+  return {
     kind: 'command',
     id: randomUUID(),
     words: parsed.words,
-    verb: spec.verb,
-    cluster: choice.alias,
-    level: spec.level,
-    team: decision.team,
+    verb: parsed.spec.verb,
+    cluster: target.alias,
+    level: target.level,
+    team: target.team,
     user: input.user,
     channelId: input.channelId,
     responseUrl: input.responseUrl,
     source: input.source,
     requestedAt: deps.clock.now(),
+    ...(target.clusters ? { clusters: target.clusters } : {}),
   };
-  const working = spec.working ? spec.working(parsed.args) : `Running \`${spec.verb}\`…`;
-  return { kind: 'job', job, spec, working: `${working} (${choice.alias})` };
 }

@@ -44,6 +44,11 @@ export interface CommandContext {
   state?: StateStore;
   /** The Slack Web API with the bot token, for messages the bot posts itself and edits later. */
   slack?: ChatClient;
+  /**
+   * For verbs with `scope: 'allClusters'`: every cluster the user may use at the verb's level here,
+   * each on that cluster's own role, in config order (`alias`/`aws` above are the first of them).
+   */
+  clusters?: readonly ClusterOps[];
 }
 
 export interface CommandTiming {
@@ -83,6 +88,11 @@ export interface VerbSpec<A = unknown> {
    * it picks the cluster instead of the channel default, and may not contradict `--cluster`.
    */
   clusterArgument?: string;
+  /**
+   * 'allClusters': the verb spans clusters (`clusters`). No cluster is resolved; the user must have
+   * the level on at least one, each cluster is authorized on its own, and `run` gets `ctx.clusters`.
+   */
+  scope?: 'allClusters';
   /** Validates `{ ...positionals by name, ...options }` into the verb's arguments. */
   args: z.ZodType<A>;
   /** Replies visible to the whole channel (operations) or only the user (reads). */

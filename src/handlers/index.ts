@@ -3,11 +3,24 @@ import { help } from './help';
 import { whoami } from './whoami';
 import { deploy, restart, rollback, scale, service, serviceCreate, services } from './services';
 import { imageDelete, repoDelete, serviceDelete, taskdefDeregister, teardown } from './approval-verbs';
+import { cluster, clusterCreate, clusters } from './clusters';
+import { instance, instances } from './instances';
+import { runTask, startTask, stopTask, task, tasks } from './tasks';
 
 /** Every verb. Adding one is a spec in its family's file and one line here. */
 export const VERBS: readonly AnyVerbSpec[] = [
   help,
   whoami,
+  clusters,
+  cluster,
+  clusterCreate,
+  instances,
+  instance,
+  tasks,
+  task,
+  runTask,
+  startTask,
+  stopTask,
   services,
   service,
   scale,

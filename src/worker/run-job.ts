@@ -47,13 +47,18 @@ async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
   const visibility = command.ok ? command.spec.visibility : 'ephemeral';
   const reply = deps.replierFor?.(job, visibility) ?? responseUrlReplier({ responseUrl: job.responseUrl, visibility, logger: deps.logger, clock: deps.clock });
   const cluster = deps.config.clusters[job.cluster];
-  const base = { user: job.user.id, channel: job.channelId, workspace: job.user.teamId, source: job.source, command: job.words.join(' '), cluster: job.cluster, level: job.level };
+  const base = { user: job.user.id, channel: job.channelId, workspace: job.user.teamId, source: job.source, command: job.words.join(' '), cluster: job.clusters ? job.clusters.map((c) => c.alias).join(',') : job.cluster, level: job.level };
   let role: string | undefined;
   try {
     if (!command.ok) throw new ChatopsError('usage', command.error);
     if (!command.spec.run || !cluster) throw new ChatopsError('unknown_verb', `\`${job.verb}\` cannot run in the worker.`);
     const aws = await deps.aws.forCluster({ alias: job.cluster, level: job.level, user: job.user, team: job.team });
     role = aws.roleArn;
+    // A verb that spans clusters gets each cluster on that cluster's own role.
+    const clusters = command.spec.scope === 'allClusters' && job.clusters
+      ? await Promise.all(job.clusters.map((c) => (c.alias === job.cluster ? aws : deps.aws.forCluster({ alias: c.alias, level: job.level, user: job.user, team: c.team }))))
+      : undefined;
+    if (clusters) role = clusters.map((c) => c.roleArn).join(',');
     await command.spec.run(
       {
         alias: job.cluster,
@@ -71,6 +76,7 @@ async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
         team: job.team,
         ...(deps.state ? { state: deps.state } : {}),
         ...(deps.slack ? { slack: deps.slack } : {}),
+        ...(clusters ? { clusters } : {}),
       },
       command.args,
     );

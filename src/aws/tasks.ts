@@ -1,0 +1,198 @@
+import {
+  DescribeTasksCommand,
+  RunTaskCommand,
+  StartTaskCommand,
+  StopTaskCommand,
+  paginateListServices,
+  paginateListTaskDefinitionFamilies,
+  paginateListTasks,
+  type ECSClient,
+  type Failure,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import { AwsActionError, NotFoundError } from '../errors';
+import { didYouMean } from '../commands/suggest';
+import { awsCall, type AwsCallContext } from './errors';
+import { createLimiter } from './concurrency';
+import { shortTaskDefinition } from './services';
+import { type TaskFilter, type TaskInfo, type TaskLaunch, type TaskOps } from './types';
+
+/** ECS limits: ListTasks returns at most 100 a page; DescribeTasks takes at most 100 tasks. */
+const PAGE = 100;
+const PARALLEL_CALLS = 8;
+const FULL_ID = /^[0-9a-f]{32}$/;
+/** ECS's startedBy: up to 128 letters, digits, hyphens, underscores and slashes. */
+const STARTED_BY = /[^A-Za-z0-9_/-]/g;
+
+export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action'>): TaskOps {
+  const cluster = base.clusterName;
+  const ctx = (action: string, resource?: string): AwsCallContext => ({ ...base, action, ...(resource ? { resource } : {}) });
+
+  async function describeBatch(refs: string[]): Promise<TaskInfo[]> {
+    const out = await awsCall(ctx('ecs:DescribeTasks', refs.length === 1 ? `task ${refs[0]}` : undefined), () => ecs.send(new DescribeTasksCommand({ cluster, tasks: refs })));
+    return (out.tasks ?? []).map(toTaskInfo);
+  }
+
+  /**
+   * Lists and describes at once: each page of ARNs is described as soon as it arrives (bounded
+   * concurrency), so the describes overlap the paging instead of waiting for the last page.
+   */
+  async function list(filter: TaskFilter = {}): Promise<TaskInfo[]> {
+    const limited = createLimiter(PARALLEL_CALLS);
+    const described: Promise<TaskInfo[]>[] = [];
+    try {
+      await forEachPage(filter, (arns) => {
+        const pending = limited(() => describeBatch(arns));
+        // Awaited below; a rejection before then must not count as unhandled.
+        pending.catch(() => undefined);
+        described.push(pending);
+      });
+    } catch (err) {
+      if (filter.service && err instanceof AwsActionError && (err.awsErrorName === 'ServiceNotFoundException' || err.awsErrorName === 'ServiceNotActiveException')) {
+        return serviceNotFound(filter.service);
+      }
+      throw err;
+    }
+    return (await Promise.all(described)).flat();
+  }
+
+  async function forEachPage(filter: TaskFilter, onPage: (arns: string[]) => void): Promise<void> {
+    const resource = filter.service ? `tasks of service ${filter.service}` : undefined;
+    await awsCall(ctx('ecs:ListTasks', resource), async () => {
+      const input = {
+        cluster,
+        maxResults: PAGE,
+        desiredStatus: filter.stopped ? ('STOPPED' as const) : ('RUNNING' as const),
+        ...(filter.service ? { serviceName: filter.service } : {}),
+        ...(filter.containerInstance ? { containerInstance: filter.containerInstance } : {}),
+      };
+      for await (const page of paginateListTasks({ client: ecs, pageSize: PAGE }, input)) {
+        const arns = page.taskArns ?? [];
+        if (arns.length > 0) onPage(arns);
+      }
+    });
+  }
+
+  async function listIds(filter: TaskFilter): Promise<string[]> {
+    const ids: string[] = [];
+    await forEachPage(filter, (arns) => ids.push(...arns.map(lastPart)));
+    return ids;
+  }
+
+  async function serviceNotFound(name: string): Promise<never> {
+    const names = await awsCall(ctx('ecs:ListServices'), async () => {
+      const all: string[] = [];
+      for await (const page of paginateListServices({ client: ecs, pageSize: PAGE }, { cluster, maxResults: PAGE })) all.push(...(page.serviceArns ?? []).map(lastPart));
+      return all.sort();
+    });
+    const listed = names.length === 0 ? 'It has no services.' : `Services there: ${names.slice(0, 30).map((n) => `\`${n}\``).join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
+    throw new NotFoundError(`There is no service \`${name}\` in *${base.alias}*.${didYouMean(name, names)} ${listed}`);
+  }
+
+  /** RunTask/StartTask refuse an unknown or deregistered task definition: say which exist. */
+  async function launchError(err: unknown, taskDefinition: string): Promise<never> {
+    if (!(err instanceof AwsActionError) || !['InvalidParameterException', 'ClientException'].includes(err.awsErrorName)) throw err;
+    const message = err.cause instanceof Error ? err.cause.message : err.message;
+    if (/inactive/i.test(message)) {
+      throw new NotFoundError(`Task definition \`${taskDefinition}\` is deregistered (INACTIVE), so ECS will not start it. Name an active revision, or just the family for its latest: \`${taskDefinition.split(':')[0]}\`.`);
+    }
+    if (/no container instances/i.test(message)) {
+      throw new NotFoundError(`*${base.alias}* has no container instances to run tasks on. Register EC2 instances with the cluster first (\`/ecs instances -c ${base.alias}\` shows them).`);
+    }
+    if (!/task ?definition|unable to describe/i.test(message)) throw err;
+    const families = await awsCall(ctx('ecs:ListTaskDefinitionFamilies'), async () => {
+      const all: string[] = [];
+      for await (const page of paginateListTaskDefinitionFamilies({ client: ecs, pageSize: PAGE }, { status: 'ACTIVE', maxResults: PAGE })) all.push(...(page.families ?? []));
+      return all.sort();
+    });
+    const family = taskDefinition.split(':')[0]!;
+    const known = families.includes(family);
+    const listed = families.length === 0 ? 'This account has no active task definitions in that region.' : `Families: ${families.slice(0, 30).map((f) => `\`${f}\``).join(', ')}${families.length > 30 ? ` and ${families.length - 30} more` : ''}.`;
+    throw new NotFoundError(
+      known
+        ? `Task definition \`${taskDefinition}\` does not exist: \`${family}\` has no such revision. \`/ecs taskdefs ${family}\` lists its revisions.`
+        : `There is no task definition \`${family}\` for *${base.alias}*.${didYouMean(family, families)} ${listed}`,
+    );
+  }
+
+  return {
+    list,
+    async describe(ref) {
+      if (FULL_ID.test(ref) || ref.startsWith('arn:')) {
+        const [task] = await describeBatch([ref]).catch((err: unknown) => {
+          if (err instanceof AwsActionError && err.awsErrorName === 'InvalidParameterException') return [];
+          throw err;
+        });
+        if (task) return task;
+        throw new NotFoundError(`There is no task \`${ref}\` in *${base.alias}* (ECS keeps stopped tasks for about an hour). \`/ecs tasks -c ${base.alias}\` lists the running ones, \`--stopped\` the stopped ones.`);
+      }
+      // A short id, as lists show it: find the one running or recently stopped task it starts.
+      const prefix = ref.toLowerCase();
+      const [running, stopped] = await Promise.all([listIds({}), listIds({ stopped: true })]);
+      const matches = [...new Set([...running, ...stopped])].filter((id) => id.startsWith(prefix));
+      if (matches.length > 1) {
+        throw new NotFoundError(`\`${ref}\` matches ${matches.length} tasks in *${base.alias}*: ${matches.slice(0, 5).map((id) => `\`${id}\``).join(', ')}${matches.length > 5 ? ', …' : ''}. Type more of the id.`);
+      }
+      const [task] = matches.length === 1 ? await describeBatch(matches) : [];
+      if (task) return task;
+      throw new NotFoundError(`No running or recently stopped task in *${base.alias}* has an id starting \`${ref}\`. \`/ecs tasks -c ${base.alias}\` lists the running ones, \`--stopped\` the stopped ones.`);
+    },
+    async run({ taskDefinition, count, startedBy }) {
+      const out = await awsCall(ctx('ecs:RunTask', `task definition ${taskDefinition}`), () =>
+        ecs.send(new RunTaskCommand({ cluster, taskDefinition, count, launchType: 'EC2', startedBy: startedByTag(startedBy) })),
+      ).catch((err: unknown) => launchError(err, taskDefinition));
+      return { tasks: (out.tasks ?? []).map(toTaskInfo), failures: (out.failures ?? []).map(toFailure) };
+    },
+    async start({ taskDefinition, containerInstance, startedBy }) {
+      const out = await awsCall(ctx('ecs:StartTask', `task definition ${taskDefinition}`), () =>
+        ecs.send(new StartTaskCommand({ cluster, taskDefinition, containerInstances: [containerInstance], startedBy: startedByTag(startedBy) })),
+      ).catch((err: unknown) => launchError(err, taskDefinition));
+      return { tasks: (out.tasks ?? []).map(toTaskInfo), failures: (out.failures ?? []).map(toFailure) };
+    },
+    async stop(id, reason) {
+      const out = await awsCall(ctx('ecs:StopTask', `task ${id}`), () => ecs.send(new StopTaskCommand({ cluster, task: id, reason: reason.slice(0, 255) })));
+      if (!out.task) throw new Error('ECS returned no task');
+      return toTaskInfo(out.task);
+    },
+  };
+}
+
+export function toTaskInfo(t: Task): TaskInfo {
+  const info: TaskInfo = {
+    id: lastPart(t.taskArn),
+    arn: t.taskArn ?? '',
+    taskDefinition: shortTaskDefinition(t.taskDefinitionArn),
+    lastStatus: t.lastStatus ?? 'UNKNOWN',
+    desiredStatus: t.desiredStatus ?? 'UNKNOWN',
+    containers: (t.containers ?? []).map((c) => ({
+      name: c.name ?? '?',
+      lastStatus: c.lastStatus ?? 'UNKNOWN',
+      ...(c.image ? { image: c.image } : {}),
+      ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+      ...(c.reason ? { reason: c.reason } : {}),
+    })),
+  };
+  if (t.group) info.group = t.group;
+  if (t.group?.startsWith('service:')) info.service = t.group.slice('service:'.length);
+  if (t.containerInstanceArn) info.containerInstanceId = lastPart(t.containerInstanceArn);
+  if (t.startedBy) info.startedBy = t.startedBy;
+  if (t.createdAt) info.createdAt = t.createdAt.getTime();
+  if (t.startedAt) info.startedAt = t.startedAt.getTime();
+  if (t.stoppingAt) info.stoppingAt = t.stoppingAt.getTime();
+  if (t.stoppedAt) info.stoppedAt = t.stoppedAt.getTime();
+  if (t.stopCode) info.stopCode = t.stopCode;
+  if (t.stoppedReason) info.stoppedReason = t.stoppedReason;
+  return info;
+}
+
+function toFailure(f: Failure): TaskLaunch['failures'][number] {
+  return { reason: f.reason ?? 'UNKNOWN', ...(f.detail ? { detail: f.detail } : {}), ...(f.arn ? { arn: f.arn } : {}) };
+}
+
+function startedByTag(text: string): string {
+  return text.replace(STARTED_BY, '-').slice(0, 128);
+}
+
+function lastPart(arn: string | undefined): string {
+  return arn?.split('/').pop() ?? '';
+}

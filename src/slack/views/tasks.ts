@@ -1,0 +1,293 @@
+import { type Button, type KnownBlock } from '@slack/types';
+import { actions, commandButton, confirmDialog, context, escapeText, fieldsSection, header, section, type SlackMessage } from '../message';
+import { pageOf } from '../paging';
+import { formatDuration } from '../../config/duration';
+import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
+
+/** Two blocks a row (the task, its buttons): 20 rows stay well inside Slack's 50 blocks. */
+export const TASKS_PER_PAGE = 20;
+
+/** What lists show of a 32-character task or instance id; `task`, `stop` and `instance` accept it. */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+/** Exit codes people meet, in words. */
+export function exitCodeMeaning(code: number): string | undefined {
+  switch (code) {
+    case 0:
+      return 'exited normally';
+    case 1:
+      return 'application error';
+    case 126:
+      return 'command could not be executed';
+    case 127:
+      return 'command not found';
+    case 134:
+      return 'aborted (SIGABRT)';
+    case 137:
+      return 'killed (SIGKILL), often out of memory';
+    case 139:
+      return 'segmentation fault (SIGSEGV)';
+    case 143:
+      return 'terminated (SIGTERM)';
+    default:
+      return undefined;
+  }
+}
+
+/** ECS's stop codes (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html), in words. */
+export function stopCodeText(code: string | undefined): string {
+  switch (code) {
+    case 'EssentialContainerExited':
+      return 'an essential container exited';
+    case 'TaskFailedToStart':
+      return 'it failed to start';
+    case 'UserInitiated':
+      return 'someone stopped it';
+    case 'ServiceSchedulerInitiated':
+      return 'its service stopped it (scale-in or a deployment)';
+    case 'SpotInterruption':
+      return 'a Spot interruption';
+    case 'TerminationNotice':
+      return 'its instance was terminated';
+    case undefined:
+      return 'no stop code';
+    default:
+      return code;
+  }
+}
+
+export interface TaskListInput {
+  alias: string;
+  tasks: TaskInfo[];
+  filter: TaskFilter;
+  page: number;
+  now: number;
+}
+
+export function taskListMessage({ alias, tasks, filter, page, now }: TaskListInput): SlackMessage {
+  const what = `${filter.stopped ? 'Stopped tasks' : 'Tasks'}${filter.service ? ` of ${filter.service}` : ''} in ${alias}`;
+  if (tasks.length === 0) {
+    const text = filter.stopped
+      ? `No stopped tasks${filter.service ? ` of ${filter.service}` : ''} in ${alias} (ECS keeps them about an hour).`
+      : `No running tasks${filter.service ? ` of ${filter.service}` : ''} in ${alias}.`;
+    return { text, blocks: [section(escapeText(text)), context(filter.stopped ? 'Without `--stopped` the list shows running and pending tasks.' : 'Add `--stopped` to see the ones that stopped in the last hour.')] };
+  }
+  const sorted = filter.stopped
+    ? [...tasks].sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0) || a.id.localeCompare(b.id))
+    : [...tasks].sort((a, b) => (a.group ?? '').localeCompare(b.group ?? '') || (a.createdAt ?? 0) - (b.createdAt ?? 0) || a.id.localeCompare(b.id));
+  const args = [...(filter.service ? ['--service', filter.service] : []), ...(filter.stopped ? ['--stopped'] : [])];
+  const shown = pageOf(sorted, page, TASKS_PER_PAGE, { cluster: alias, verb: 'tasks', args });
+  const blocks: KnownBlock[] = [header(what), section(taskSummary(tasks, filter))];
+  shown.items.forEach((task, i) => {
+    blocks.push(section(taskRow(task, now)));
+    blocks.push(actions(`task-${shown.page}-${i}`, taskButtons(alias, task, String(i))));
+  });
+  blocks.push(context(`${shown.summary} · \`/ecs task ID\` for one task's containers and exit codes`));
+  if (shown.next) blocks.push(actions('tasks-next', [shown.next]));
+  return { text: `${what}: ${tasks.length} (${shown.summary})`, blocks };
+}
+
+/** "12 tasks: 10 running, 2 pending · by service: web 3, api 9". */
+export function taskSummary(tasks: TaskInfo[], filter: TaskFilter): string {
+  const n = tasks.length;
+  if (filter.stopped) {
+    const byCode = countBy(tasks, (t) => stopCodeText(t.stopCode));
+    return `*${n} stopped task${n === 1 ? '' : 's'}* (ECS keeps them about an hour): ${byCode.map(([k, v]) => `${v} × ${k}`).join(', ')}`;
+  }
+  const byStatus = countBy(tasks, (t) => (t.desiredStatus === 'STOPPED' ? 'stopping' : t.lastStatus.toLowerCase()));
+  const parts = [`*${n} task${n === 1 ? '' : 's'}*: ${byStatus.map(([k, v]) => `${v} ${k}`).join(', ')}`];
+  if (!filter.service) {
+    const byService = countBy(tasks, (t) => t.service ?? 'standalone');
+    parts.push(`by service: ${byService.slice(0, 12).map(([k, v]) => `${escapeText(k)} ${v}`).join(', ')}${byService.length > 12 ? ` and ${byService.length - 12} more` : ''}`);
+  }
+  return parts.join(' · ');
+}
+
+function taskRow(task: TaskInfo, now: number): string {
+  const head = `\`${shortId(task.id)}\` *${escapeText(task.taskDefinition)}*`;
+  const owner = task.service ? `service ${escapeText(task.service)}` : task.startedBy ? `started by ${escapeText(task.startedBy)}` : 'standalone';
+  if (task.lastStatus === 'STOPPED') {
+    const ago = task.stoppedAt ? ` ${formatDuration(Math.max(0, now - task.stoppedAt))} ago` : '';
+    const exits = task.containers
+      .filter((c) => c.exitCode !== undefined && c.exitCode !== 0)
+      .map((c) => `${escapeText(c.name)} exit ${c.exitCode}${exitCodeMeaning(c.exitCode!) ? ` (${exitCodeMeaning(c.exitCode!)})` : ''}`);
+    return `${head} · STOPPED${ago} · ${stopCodeText(task.stopCode)}${exits.length > 0 ? ` — ${exits.join(', ')}` : ''} · ${owner}`;
+  }
+  const status = task.desiredStatus === 'STOPPED' ? `${task.lastStatus} → stopping` : task.lastStatus;
+  const age = task.startedAt ? ` for ${formatDuration(Math.max(0, now - task.startedAt))}` : '';
+  const where = task.containerInstanceId ? ` · instance \`${shortId(task.containerInstanceId)}\`` : '';
+  return `${head} · ${status}${age} · ${owner}${where}`;
+}
+
+/** Details, and Stop (Slack's confirm dialog first) while the task is still meant to run. */
+export function taskButtons(alias: string, task: TaskInfo, suffix: string): Button[] {
+  const buttons = [commandButton('Details', alias, 'task', [task.id], { uniqueSuffix: `d${suffix}` })];
+  if (task.desiredStatus !== 'STOPPED') buttons.push(stopButton(alias, task, `s${suffix}`));
+  return buttons;
+}
+
+export function stopButton(alias: string, task: TaskInfo, suffix?: string): Button {
+  const replaced = task.service ? ` Service *${escapeText(task.service)}* will start a replacement to keep its count.` : '';
+  return commandButton('Stop', alias, 'stop', [task.id], {
+    style: 'danger',
+    confirm: confirmDialog('Stop this task?', `Stop task \`${shortId(task.id)}\` (${escapeText(task.taskDefinition)}) in *${alias}*?${replaced}`, 'Stop task'),
+    ...(suffix ? { uniqueSuffix: suffix } : {}),
+  });
+}
+
+export function taskDetailMessage(alias: string, task: TaskInfo, instance: ContainerInstanceInfo | undefined, now: number): SlackMessage {
+  const stopped = task.lastStatus === 'STOPPED';
+  const revision = task.taskDefinition.split(':')[1];
+  const ran = task.startedAt ? formatDuration(Math.max(0, (task.stoppedAt ?? now) - task.startedAt)) : undefined;
+  const fields = [
+    `*Status*\n${task.lastStatus}${task.desiredStatus !== task.lastStatus ? ` (desired ${task.desiredStatus})` : ''}`,
+    `*Task definition*\n\`${escapeText(task.taskDefinition)}\`${revision ? ` (revision ${revision})` : ''}`,
+    task.service ? `*Service*\n${escapeText(task.service)}` : `*Started by*\n${escapeText(task.startedBy ?? task.group ?? 'unknown')}`,
+    `*Instance*\n${instanceText(task, instance)}`,
+    `*Started*\n${task.startedAt ? slackDate(task.startedAt) : 'not yet'}`,
+    `*${stopped ? 'Ran for' : 'Running for'}*\n${ran ?? '—'}`,
+  ];
+  const blocks: KnownBlock[] = [header(`Task ${shortId(task.id)} · ${task.taskDefinition} · ${alias}`), fieldsSection(fields)];
+  if (stopped || task.desiredStatus === 'STOPPED') {
+    const reason = task.stoppedReason ? `\n> ${escapeText(task.stoppedReason)}` : '';
+    blocks.push(section(`*${stopped ? 'Stopped' : 'Stopping'}*: ${stopCodeText(task.stopCode)}${task.stopCode ? ` (\`${task.stopCode}\`)` : ''}${task.stoppedAt ? ` at ${slackDate(task.stoppedAt)}` : ''}${reason}`));
+  }
+  blocks.push(section(`*Containers*\n${task.containers.map(containerLine).join('\n') || 'none reported'}`));
+  blocks.push(context(`task id \`${task.id}\``));
+  const buttons = [commandButton('Logs', alias, 'logs', [task.id])];
+  if (task.desiredStatus !== 'STOPPED') buttons.push(stopButton(alias, task));
+  if (task.containerInstanceId) buttons.push(commandButton('Instance', alias, 'instance', [task.containerInstanceId]));
+  blocks.push(actions('task', buttons));
+  const exits = task.containers.filter((c) => c.exitCode !== undefined).map((c) => `${c.name} exit ${c.exitCode}`);
+  return { text: `Task ${shortId(task.id)} (${task.taskDefinition}) in ${alias}: ${task.lastStatus}${exits.length > 0 ? `, ${exits.join(', ')}` : ''}`, blocks };
+}
+
+function containerLine(c: TaskInfo['containers'][number]): string {
+  const parts = [`• *${escapeText(c.name)}*${c.image ? ` \`${escapeText(c.image)}\`` : ''} — ${c.lastStatus}`];
+  if (c.exitCode !== undefined) {
+    const meaning = exitCodeMeaning(c.exitCode);
+    parts.push(`exit code *${c.exitCode}*${meaning ? `: ${meaning}` : ''}`);
+  }
+  if (c.reason) parts.push(escapeText(c.reason));
+  return parts.join(', ');
+}
+
+function instanceText(task: TaskInfo, instance: ContainerInstanceInfo | undefined): string {
+  if (!task.containerInstanceId) return '—';
+  if (!instance?.ec2InstanceId) return `\`${shortId(task.containerInstanceId)}\``;
+  return `\`${instance.ec2InstanceId}\`${instance.instanceType ? ` (${instance.instanceType})` : ''}`;
+}
+
+// ---- run, start, stop --------------------------------------------------------------------------
+
+export interface LaunchInput {
+  alias: string;
+  verb: 'run' | 'start';
+  taskDefinition: string;
+  requested: number;
+  launch: TaskLaunch;
+  userId: string;
+  /** Fixed host ports of the task definition, to name the port of a RESOURCE:PORTS failure. */
+  fixedHostPorts: number[];
+  /** For `start`: the instance it was asked to start on. */
+  instance?: ContainerInstanceInfo;
+}
+
+export function launchMessage(input: LaunchInput): SlackMessage {
+  const { alias, launch } = input;
+  const started = launch.tasks.length;
+  const where = input.instance ? ` on ${input.instance.ec2InstanceId ?? shortId(input.instance.id)}` : '';
+  const headline = `Started ${started} of ${input.requested} task${input.requested === 1 ? '' : 's'} of ${input.taskDefinition} in ${alias}${where}`;
+  const blocks: KnownBlock[] = [section(`${started === 0 ? ':x:' : launch.failures.length > 0 ? ':warning:' : ':rocket:'} *${escapeText(headline)}*`)];
+  const failures = failureLines(input);
+  if (failures.length > 0) blocks.push(section(`*Not started*\n${failures.join('\n')}`));
+  launch.tasks.slice(0, 10).forEach((task, i) => {
+    const at = task.containerInstanceId ? ` on instance \`${shortId(task.containerInstanceId)}\`` : '';
+    blocks.push(section(`\`${shortId(task.id)}\` ${escapeText(task.taskDefinition)} · ${task.lastStatus}${at}`));
+    blocks.push(actions(`launched-${i}`, taskButtons(alias, task, String(i))));
+  });
+  blocks.push(context(`by <@${input.userId}> · ${input.verb === 'run' ? 'RunTask' : 'StartTask'}, EC2 launch type · \`/ecs tasks -c ${alias}\` lists them`));
+  const failed = input.requested - started;
+  return { text: `${headline}${failed > 0 ? `; ${failed} could not be placed: ${failures.map(stripMarkup).join('; ')}` : ''}`, blocks };
+}
+
+function failureLines(input: LaunchInput): string[] {
+  const groups = new Map<string, number>();
+  for (const f of input.launch.failures) groups.set(f.reason, (groups.get(f.reason) ?? 0) + 1);
+  return [...groups].map(([reason, n]) => {
+    const detail = input.launch.failures.find((f) => f.reason === reason)?.detail;
+    return `${n} × ${launchFailureText(reason, input.fixedHostPorts, input.instance ? 'instance' : 'cluster', detail)} (\`${reason}\`)`;
+  });
+}
+
+/** RunTask/StartTask `failures[].reason` in words (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/api_failures_messages.html). */
+export function launchFailureText(reason: string, fixedHostPorts: number[], scope: 'cluster' | 'instance', detail?: string): string {
+  const where = scope === 'instance' ? 'on that instance' : 'on every instance with room for it';
+  switch (reason) {
+    case 'RESOURCE:PORTS': {
+      const ports = fixedHostPorts.length === 0 ? 'a host port it needs is' : fixedHostPorts.length === 1 ? `port ${fixedHostPorts[0]} is` : `ports ${fixedHostPorts.join(', ')} are`;
+      return `a port conflict: ${ports} already used ${where}. Use a dynamic host port (hostPort 0) or ${scope === 'instance' ? 'another instance' : 'add instances'}`;
+    }
+    case 'RESOURCE:CPU':
+      return `not enough free CPU ${scope === 'instance' ? 'on that instance' : 'on any instance'}`;
+    case 'RESOURCE:MEMORY':
+      return `not enough free memory ${scope === 'instance' ? 'on that instance' : 'on any instance'}`;
+    case 'AGENT':
+      return 'the ECS agent is disconnected (or the instance is not running)';
+    case 'MISSING':
+      return 'that container instance is not registered in the cluster';
+    case 'ATTRIBUTE':
+      return `no instance has an attribute the task definition requires${detail ? ` (${escapeText(detail)})` : ''}`;
+    case 'INACTIVE':
+      return 'the container instance is INACTIVE (deregistered)';
+    case 'DRAINING':
+      return 'the container instance is DRAINING and takes no new tasks';
+    default:
+      return `ECS said ${escapeText(reason)}${detail ? `: ${escapeText(detail)}` : ''}`;
+  }
+}
+
+export function stoppingMessage(alias: string, task: TaskInfo, userId: string, reason: string): SlackMessage {
+  const text = `Stopping task ${shortId(task.id)} (${task.taskDefinition}) in ${alias}`;
+  const replaced = task.service
+    ? `Service *${escapeText(task.service)}* will start a replacement to keep its desired count; to run fewer, \`/ecs scale ${escapeText(task.service)} N -c ${alias}\`.`
+    : 'It belongs to no service, so nothing replaces it.';
+  return {
+    text,
+    blocks: [section(`:octagonal_sign: *${escapeText(text)}*\n> ${escapeText(reason)}`), context(`by <@${userId}> · ${replaced}`)],
+  };
+}
+
+export function alreadyStoppedMessage(alias: string, task: TaskInfo): SlackMessage {
+  const text = `Task ${shortId(task.id)} (${task.taskDefinition}) in ${alias} is already ${task.lastStatus === 'STOPPED' ? 'stopped' : 'stopping'}: ${stopCodeText(task.stopCode)}. Nothing was changed.`;
+  return { text, blocks: [section(escapeText(text)), actions('task', [commandButton('Details', alias, 'task', [task.id])])] };
+}
+
+export function stopSettledMessage(alias: string, task: TaskInfo, now: number, waitedMs: number): SlackMessage {
+  if (task.lastStatus !== 'STOPPED') {
+    const text = `Task ${shortId(task.id)} in ${alias} is still ${task.lastStatus} after ${formatDuration(waitedMs)} (desired ${task.desiredStatus}). ECS stops it once its containers exit; \`/ecs task ${task.id} -c ${alias}\` shows where it is.`;
+    return { text: stripMarkup(text), blocks: [section(`:hourglass: ${text}`)] };
+  }
+  const ran = task.startedAt ? ` after running ${formatDuration(Math.max(0, (task.stoppedAt ?? now) - task.startedAt))}` : '';
+  const exits = task.containers.filter((c) => c.exitCode !== undefined).map((c) => `${c.name} exit ${c.exitCode}`);
+  const text = `Task ${shortId(task.id)} (${task.taskDefinition}) in ${alias} is STOPPED${ran}${exits.length > 0 ? ` (${exits.join(', ')})` : ''}.`;
+  return { text, blocks: [section(`:white_check_mark: ${escapeText(text)}`)] };
+}
+
+/** A time Slack shows in each reader's own time zone (https://api.slack.com/reference/surfaces/formatting#date-formatting). */
+export function slackDate(ms: number): string {
+  const iso = new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${iso} UTC>`;
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+function stripMarkup(text: string): string {
+  return text.replace(/[*`]/g, '');
+}
