@@ -6,7 +6,7 @@ import { type Clock } from '../clock';
 import { type Config } from '../config/schema';
 import { type Logger } from '../logger';
 import { type JobDispatcher } from '../jobs/dispatch';
-import { decide, expire, getApprovalRequest, undoApproval } from '../state/approvals';
+import { decide, expire, forgetPending, getApprovalRequest, undoApproval } from '../state/approvals';
 import { type StateStore } from '../state/table';
 import { type SlackMessage } from '../slack/message';
 import { approvalRequestMessage, decidedMessage, plainTitle, slackTime } from '../slack/views/approvals';
@@ -72,6 +72,7 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
   if (now >= request.deadline) {
     const expired = await expire(deps.state, request.id, now);
     if (expired) {
+      await settled(deps, expired.id);
       await show(deps, expired, decidedMessage(expired));
       line(expired, 'expired', 'expired before a decision');
       return `This request expired ${slackTime(request.deadline)}; nothing was changed. Run \`/ecs ${request.command}\` again to ask again.`;
@@ -90,6 +91,7 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
     const to = click.decision === 'deny' ? 'denied' : 'cancelled';
     const decided = await decide(deps.state, request.id, { to, by: click.user }, now);
     if (!decided) return settledMeanwhile(deps, request, line);
+    await settled(deps, decided.id);
     await show(deps, decided, decidedMessage(decided));
     line(decided, to === 'denied' ? 'denied' : 'cancelled', `${to}: ${plainTitle(decided.plan, decided.alias)}`);
     return undefined;
@@ -112,6 +114,7 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
 
   const approved = await decide(deps.state, request.id, { to: 'approved', by: click.user, runAs }, now);
   if (!approved) return settledMeanwhile(deps, request, line);
+  await settled(deps, approved.id);
   // The message first: the worker's progress updates must come after it, never before.
   await show(deps, approved, decidedMessage(approved));
   try {
@@ -131,7 +134,10 @@ async function settledMeanwhile(deps: DecisionDeps, request: ApprovalRequest, li
   const now = (await getApprovalRequest(deps.state, request.id)) ?? request;
   if (now.status === 'pending' && deps.clock.now() >= now.deadline) {
     const expired = await expire(deps.state, now.id, deps.clock.now());
-    if (expired) await show(deps, expired, decidedMessage(expired));
+    if (expired) {
+      await settled(deps, expired.id);
+      await show(deps, expired, decidedMessage(expired));
+    }
     line(now, 'expired', 'expired before a decision');
     return `This request expired ${slackTime(now.deadline)}; nothing was changed. Run \`/ecs ${now.command}\` again to ask again.`;
   }
@@ -161,6 +167,11 @@ function alreadyDecided(request: ApprovalRequest): string {
     case 'pending':
       return 'This request is still waiting for a decision.';
   }
+}
+
+/** The request no longer waits for a decision: the expiry sweep can forget it (best effort; it checks anyway). */
+async function settled(deps: DecisionDeps, id: string): Promise<void> {
+  await forgetPending(deps.state, id).catch((err: unknown) => deps.logger.warn({ err, approval: id }, 'could not drop a decided request from the pending list'));
 }
 
 /** Edits the request's channel message (where the request says it is, never where the payload says). */

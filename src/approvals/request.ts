@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { audit } from '../audit';
 import { type CommandContext } from '../commands/types';
 import { ChatopsError } from '../errors';
-import { claimExecution, createApprovalRequest, setRequestMessage, withdraw } from '../state/approvals';
+import { claimExecution, createApprovalRequest, forgetPending, setRequestMessage, withdraw } from '../state/approvals';
 import { approvalRequestMessage, plainTitle, progressMessage } from '../slack/views/approvals';
 import { executeRequest } from './execute';
 import { slackError } from './progress';
@@ -62,6 +62,7 @@ export async function requestApproval(ctx: CommandContext, verb: string, words: 
   } catch (err) {
     // Nobody can click on a message that was never posted: end the request.
     await withdraw(state, request.id, requester, ctx.clock.now()).catch(() => undefined);
+    await forgetPending(state, request.id).catch(() => undefined);
     const reason = slackError(err);
     audit(ctx.logger, { ...line, outcome: 'error', detail: `could not post the request: ${reason}`, durationMs: ctx.clock.now() - now });
     throw new ChatopsError(

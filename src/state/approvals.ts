@@ -12,6 +12,7 @@ import { type StateStore } from './table';
  * |----------------------------------|----------------|--------------------------------------------------------------|---------------------|
  * | `approval#<request id>`          | `request`      | the request: who, what (the plan), every decision and step   | deadline + 90 days  |
  * | `approval#leftovers#<alias>`     | `ec2#<id>`     | an EC2 instance a teardown deregistered and has not yet terminated | + 30 days     |
+ * | `approval#pending`               | `<request id>` | a request waiting for a decision (the expiry sweep reads these)    | deadline + 1 day |
  *
  * The plan and the steps are stored as JSON strings: they are only ever read whole.
  */
@@ -20,6 +21,8 @@ import { type StateStore } from './table';
 export const REQUEST_RETENTION_MS = 90 * 24 * 3_600_000;
 const LEFTOVER_RETENTION_MS = 30 * 24 * 3_600_000;
 const SK = 'request';
+/** One small partition: only requests still waiting, so the expiry sweep reads them with one Query. */
+const PENDING_PK = 'approval#pending';
 
 interface StoredRequest extends Omit<ApprovalRequest, 'plan' | 'steps'> {
   pk: string;
@@ -35,7 +38,22 @@ export function requestKey(id: string): { pk: string; sk: string } {
 
 /** Stores a new request; false if the id is taken (never, for a random UUID, but the write says so). */
 export async function createApprovalRequest(store: StateStore, request: ApprovalRequest): Promise<boolean> {
-  return store.put({ ...toStored(request) }, { condition: 'attribute_not_exists(#pk)' });
+  const created = await store.put({ ...toStored(request) }, { condition: 'attribute_not_exists(#pk)' });
+  if (created && request.status === 'pending') {
+    await store.put({ pk: PENDING_PK, sk: request.id, deadline: request.deadline, expiresAt: ttlSeconds(request.deadline + 24 * 3_600_000) });
+  }
+  return created;
+}
+
+/** Requests that were waiting for a decision (some may have been decided since: read each one). */
+export async function listPending(store: StateStore): Promise<{ id: string; deadline: number }[]> {
+  const items = await store.query<{ sk: string; deadline: number }>(PENDING_PK);
+  return items.map((i) => ({ id: i.sk, deadline: i.deadline }));
+}
+
+/** A request no longer waits for a decision. */
+export async function forgetPending(store: StateStore, id: string): Promise<void> {
+  await store.delete({ pk: PENDING_PK, sk: id });
 }
 
 /** The request, or undefined when there is none with that id (a forged or very old button). */

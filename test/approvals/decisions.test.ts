@@ -3,6 +3,7 @@ import { type Harness } from '../support/harness';
 import { apiGatewayEvent, blockActionBody } from '../support/slack-requests';
 import { roleArn } from '../support/accounts';
 import { runJob } from '../../src/worker/run-job';
+import { sweepExpiredApprovals } from '../../src/approvals/sweep';
 import {
   APPROVAL_USERS as U,
   OPS,
@@ -308,3 +309,33 @@ async function waitForStatus(h: Harness, requestId: string, status: string) {
   }
   throw new Error(`request ${requestId} never reached ${status}`);
 }
+
+describe('expiry without a click', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('a scheduled sweep expires a request nobody decided on, removes its buttons, and leaves decided ones alone', async () => {
+    const clock = shiftableClock();
+    h = await startApprovalHarness({ clock });
+    const open = await askForTeardown(h);
+    await h.command('repo delete keep/me', { user: U.alice, channel: OPS });
+    const denied = buttonsOf(channelMessages(h).at(-1)!)[0]!.value;
+    await h.click('approval:deny', denied, { user: U.bob, channel: OPS });
+    const sweep = () => sweepExpiredApprovals({ state: h.state.store, slack: h.worker.slack!, clock, logger: h.logs.logger });
+
+    expect(await sweep()).toEqual({ expired: 0 }); // nothing is due yet
+    clock.advance(31 * 60_000);
+    expect(await sweep()).toEqual({ expired: 1 });
+    expect(await sweep()).toEqual({ expired: 0 }); // and only once
+
+    const [teardownMessage, repoMessage] = channelMessages(h);
+    expect(teardownMessage?.text).toBe('Teardown of lab: the request expired without a decision. Nothing was changed.');
+    expect(buttonsOf(teardownMessage!)).toEqual([]);
+    expect(repoMessage?.text).toBe('Delete ECR repository keep/me: denied by <@U0BOB>. Nothing was changed.');
+    expect((await storedRequest(h, open))?.status).toBe('expired');
+    expect((await storedRequest(h, denied))?.status).toBe('denied');
+    expect(h.sandbox.mutations()).toEqual([]);
+  });
+});
