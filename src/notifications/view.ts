@@ -103,8 +103,11 @@ export function windowHeadline(w: WindowView): string {
       const verb = w.kind === 'scaleIn' ? ' (scale-in)' : w.kind === 'userStop' ? ' (by a user)' : '';
       return `${subject}: ${what}${verb}${span}${tail}`;
     }
-    case 'placementFailure':
-      return `${subject}: ${n === 1 ? 'tasks cannot be placed' : `${n.toLocaleString('en-US')} placement failures`}${span}${tail}`;
+    case 'placementFailure': {
+      const name = w.latest.type === 'serviceAction' ? w.latest.eventName : '';
+      const one = name === 'SERVICE_TASK_START_IMPAIRED' ? 'tasks keep failing to start' : name === 'SERVICE_TASK_CONFIGURATION_FAILURE' ? 'task configuration failure' : 'tasks cannot be placed';
+      return `${subject}: ${n === 1 ? one : `${n.toLocaleString('en-US')} placement failures`}${span}${tail}`;
+    }
     case 'deploymentFailure':
       return `${subject}: ${n === 1 ? (w.latest.type === 'deployment' && w.latest.rollback ? 'deployment rolled back' : 'deployment failed') : `${n} failed deployments`}${span}${tail}`;
     case 'deploymentComplete':

@@ -156,6 +156,10 @@ export function serviceAction(input: { eventName?: string; cluster?: string; ser
   event.resources = [`arn:aws:ecs:us-east-1:${ACCOUNT}:service/${cluster}/${input.service ?? 'web'}`];
   detail.clusterArn = `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/${cluster}`;
   detail.eventName = input.eventName ?? 'SERVICE_TASK_PLACEMENT_FAILURE';
+  if (detail.eventName !== 'SERVICE_TASK_PLACEMENT_FAILURE') {
+    delete detail.reason;
+    delete detail.containerInstanceArns;
+  }
   if (input.reason !== undefined) detail.reason = input.reason;
   detail.createdAt = iso(input.at);
   return event;
