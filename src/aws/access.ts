@@ -13,6 +13,8 @@ import { createTaskOps } from './tasks';
 import { createDeploymentOps } from './deployments';
 import { createTeardownOps } from './teardown';
 import { createDeleteOps } from './deletes';
+import { createEcrOps } from './ecr';
+import { createLogOps } from './logs';
 import { type AwsAccess, type ClusterOps } from './types';
 
 export interface AwsAccessOptions {
@@ -77,6 +79,9 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         services: createServiceOps(ecs, base),
         taskDefinitions: createTaskDefinitionOps(ecs, base),
         instances: createInstanceOps({ ecs, ec2Config: clientConfig }, base),
+        ecr: createEcrOps({ ecrConfig: clientConfig }, base),
+        // Each container's awslogs-region picks the region of its client.
+        logs: createLogOps({ logsConfig: clientConfig }, base),
         clusters: createClusterOps(ecs, base),
         tasks: createTaskOps(ecs, base),
         deployments: createDeploymentOps(ecs, base),

@@ -104,6 +104,106 @@ export interface TaskDefinitionPorts {
 
 export interface TaskDefinitionOps {
   ports(taskDefinition: string): Promise<TaskDefinitionPorts>;
+  /** Families with an ACTIVE revision (ListTaskDefinitionFamilies, 100 a page), sorted. */
+  families(): Promise<string[]>;
+  /** Every revision of a family, newest first, ACTIVE and INACTIVE; NotFoundError with "did you mean" when it has none. */
+  revisions(family: string): Promise<TaskDefinitionRevision[]>;
+  /** DescribeTaskDefinition (a family alone = its latest ACTIVE revision); NotFoundError saying what exists. */
+  describe(ref: string): Promise<TaskDefinitionDetail>;
+}
+
+// ---- task definitions, ECR and container logs (src/aws/task-definitions.ts, ecr.ts, logs.ts) ----
+
+export interface TaskDefinitionRevision {
+  /** family:revision */
+  taskDefinition: string;
+  family: string;
+  revision: number;
+  /** ACTIVE | INACTIVE | DELETE_IN_PROGRESS */
+  status: string;
+}
+
+export interface PortMappingInfo {
+  containerPort?: number;
+  /** 0 or absent = a dynamic host port. */
+  hostPort?: number;
+  protocol?: string;
+  /** Two copies of the task cannot share an instance (a fixed host port in bridge mode, or host networking). */
+  fixedOnHost: boolean;
+}
+
+/** The awslogs driver's settings, or just the driver's name for any other. */
+export interface ContainerLogConfig {
+  driver: string;
+  group?: string;
+  region?: string;
+  streamPrefix?: string;
+}
+
+export interface ContainerDefinitionInfo {
+  name: string;
+  image: string;
+  cpu?: number;
+  memory?: number;
+  memoryReservation?: number;
+  essential: boolean;
+  ports: PortMappingInfo[];
+  log?: ContainerLogConfig;
+  /** Names only: values may be secrets. */
+  environmentNames: string[];
+  /** Secrets from Secrets Manager or SSM, by the variable name they fill. */
+  secretNames: string[];
+}
+
+export interface TaskDefinitionDetail extends TaskDefinitionRevision {
+  arn: string;
+  /** Task-level CPU units and MiB, as ECS keeps them (strings). */
+  cpu?: string;
+  memory?: string;
+  networkMode: string;
+  taskRoleArn?: string;
+  executionRoleArn?: string;
+  requiresCompatibilities: string[];
+  registeredAt?: number;
+  deregisteredAt?: number;
+  containers: ContainerDefinitionInfo[];
+}
+
+export interface RepositorySummary {
+  name: string;
+  uri: string;
+  createdAt?: number;
+}
+
+export interface EcrOps {
+  /** Every repository of the cluster's account and region (DescribeRepositories, 1000 a page), by name. */
+  repositories(): Promise<RepositorySummary[]>;
+  /** How many images each named repository holds (ListImages, counted by digest). */
+  imageCounts(names: string[]): Promise<Map<string, number>>;
+  /** Every image of a repository, newest push first (DescribeImages, 1000 a page); NotFoundError with "did you mean". */
+  images(repository: string): Promise<ImageInfo[]>;
+}
+
+export interface LogEvent {
+  timestamp: number;
+  message: string;
+}
+
+/** What one container of a task logged, or why there is nothing to read. */
+export type ContainerLogs =
+  | { container: string; kind: 'events'; group: string; stream: string; region: string; events: LogEvent[] }
+  /** The awslogs settings are there but the stream (or group) is not: the container never started, or nothing was written yet. */
+  | { container: string; kind: 'no-stream'; group: string; stream: string; region: string; missing: 'group' | 'stream' }
+  /** awslogs without awslogs-stream-prefix: on EC2 the stream is named by the Docker container id, which ECS does not report. */
+  | { container: string; kind: 'no-prefix'; group: string; region: string }
+  | { container: string; kind: 'not-awslogs'; driver?: string };
+
+export interface LogOps {
+  /**
+   * The newest `lines` events (GetLogEvents, startFromHead false) of each container of a task
+   * that logs through awslogs, read in the awslogs-region with the cluster's role.
+   */
+  forTask(taskId: string, taskDefinition: TaskDefinitionDetail, lines: number): Promise<ContainerLogs[]>;
 }
 
 export interface InstanceOps {
@@ -239,6 +339,10 @@ export interface ClusterOps {
   readonly services: ServiceOps;
   readonly taskDefinitions: TaskDefinitionOps;
   readonly instances: InstanceOps;
+  /** ECR repositories and images of the cluster's account and region (src/aws/ecr.ts). */
+  readonly ecr: EcrOps;
+  /** CloudWatch Logs of containers that use the awslogs driver (src/aws/logs.ts). */
+  readonly logs: LogOps;
   /** The cluster itself: describe, create (src/aws/clusters.ts). */
   readonly clusters: EcsClusterOps;
   /** Tasks: list, describe, run, start, stop (src/aws/tasks.ts). */

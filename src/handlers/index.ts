@@ -6,6 +6,9 @@ import { imageDelete, repoDelete, serviceDelete, taskdefDeregister, teardown } f
 import { cluster, clusterCreate, clusters } from './clusters';
 import { instance, instances } from './instances';
 import { runTask, startTask, stopTask, task, tasks } from './tasks';
+import { taskdef, taskdefs } from './taskdefs';
+import { images, repos } from './images';
+import { logs } from './logs';
 
 /** Every verb. Adding one is a spec in its family's file and one line here. */
 export const VERBS: readonly AnyVerbSpec[] = [
@@ -21,6 +24,11 @@ export const VERBS: readonly AnyVerbSpec[] = [
   runTask,
   startTask,
   stopTask,
+  taskdefs,
+  taskdef,
+  repos,
+  images,
+  logs,
   services,
   service,
   scale,

@@ -104,3 +104,22 @@ export function escapeText(text: string): string {
 export function textMessage(text: string): SlackMessage {
   return { text, blocks: [section(text)] };
 }
+
+/**
+ * A list of lines as few sections as Slack's 3000 characters a section allow, never splitting a
+ * line (one longer than a section is truncated).
+ */
+export function lineSections(lines: readonly string[], maxChars: number = SLACK_LIMITS.sectionText): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const line = truncate(raw, maxChars);
+    if (current !== '' && current.length + 1 + line.length > maxChars) {
+      blocks.push(section(current));
+      current = '';
+    }
+    current = current === '' ? line : `${current}\n${line}`;
+  }
+  if (current !== '') blocks.push(section(current));
+  return blocks;
+}

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { withReference } from '../../src/commands/reference';
+import { cell, withReference } from '../../src/commands/reference';
 import { VERBS } from '../../src/handlers';
 
 describe('the README', () => {
@@ -7,7 +7,7 @@ describe('the README', () => {
 
   it('lists every command with an example, as the code defines them (npm run docs)', () => {
     expect(readme).toBe(withReference(readme, VERBS));
-    for (const verb of VERBS) expect(readme).toContain(`/ecs ${verb.usage}`);
+    for (const verb of VERBS) expect(readme).toContain(cell(`/ecs ${verb.usage}`));
   });
 
   it('shows the two set-up commands and documents every environment variable the code reads', () => {
