@@ -83,7 +83,8 @@ export function parseWords(tokens: string[], verbs: readonly AnyVerbSpec[]): Par
 
 export function usageText(spec: AnyVerbSpec): string {
   const lines = [`*/ecs ${spec.usage}* — ${spec.summary}`];
-  if (spec.level !== 'none') lines.push(`Needs *${spec.level}* on the cluster. Add \`--cluster NAME\` (\`-c\`) to pick a cluster.`);
+  if (spec.scope === 'allClusters') lines.push(`Shows each cluster where you have *${spec.level}* in this channel.`);
+  else if (spec.level !== 'none') lines.push(`Needs *${spec.level}* on the cluster. Add \`--cluster NAME\` (\`-c\`) to pick a cluster.`);
   for (const [name, o] of Object.entries(spec.options ?? {})) lines.push(`\`--${name}\`${o.short ? ` (\`-${o.short}\`)` : ''}${o.type === 'string' ? ' VALUE' : ''}: ${o.description}`);
   if (spec.examples.length > 0) lines.push(`Example${spec.examples.length > 1 ? 's' : ''}: ${spec.examples.map((e) => `\`/ecs ${e}\``).join(', ')}`);
   return lines.join('\n');

@@ -46,6 +46,13 @@ describe('/ecs clusters and /ecs cluster [NAME], through the signed Slack handle
     expect(audit).toMatchObject({ cluster: 'prod,staging', role: `${roleArn('prod', 'read')},${roleArn('staging', 'read')}` });
   });
 
+  it('help clusters says it shows every cluster the user can read, not one cluster to pick', async () => {
+    const help = await h.command('help clusters');
+    expect(help.ack.text).toContain('Shows each cluster where you have *read* in this channel.');
+    expect(help.ack.text).not.toContain('--cluster NAME');
+    expect(h.sandbox.calls).toHaveLength(0);
+  });
+
   it('a user who may read only prod sees only prod, and makes no call on staging', async () => {
     const result = await h.command('clusters', { user: USERS.rita });
     expect(result.replies[0]!.text).toBe('Your clusters: prod: ACTIVE, 3 running');
