@@ -68,28 +68,33 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
    * Pages of names come one after another (each needs the last one's token), but each page's
    * describes can start at once: they overlap with the next ListServices instead of waiting for
    * the whole list. One gate bounds the describes in flight. Events are dropped per batch, so a
-   * cluster of 1,000 services never holds 1,000 services' events at once.
+   * cluster of 1,000 services never holds 1,000 services' events at once. The first failure
+   * stops batches not yet started, and nothing is left running when the error is thrown.
    */
   async function summaries(): Promise<ServiceSummary[]> {
     const limited = createLimiter(PARALLEL_CALLS);
     const batches: Promise<ServiceSummary[]>[] = [];
+    let failure: { error: unknown } | undefined;
+    const fail = (error: unknown): ServiceSummary[] => {
+      failure ??= { error };
+      return [];
+    };
     try {
       await awsCall(ctx('ecs:ListServices'), async () => {
         for await (const page of paginateListServices({ client: ecs, pageSize: LIST_PAGE }, { cluster, maxResults: LIST_PAGE })) {
+          if (failure) break;
           const names = (page.serviceArns ?? []).map((arn) => arn.split('/').pop()!);
           for (const batch of chunk(names, DESCRIBE_BATCH)) {
-            const described = limited(() => describeRaw(batch)).then((services) => services.map(toServiceSummary));
-            // Handled here so a failure is not "unhandled" while the list is still paging; Promise.all below reports it.
-            described.catch(() => undefined);
-            batches.push(described);
+            batches.push(limited(async () => (failure ? [] : (await describeRaw(batch)).map(toServiceSummary))).catch(fail));
           }
         }
       });
     } catch (err) {
-      await Promise.allSettled(batches);
-      throw err;
+      fail(err);
     }
-    return (await Promise.all(batches)).flat().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const described = await Promise.all(batches);
+    if (failure) throw failure.error;
+    return described.flat().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   return {

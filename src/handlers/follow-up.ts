@@ -17,13 +17,25 @@ const PLACEMENT_FAILURE = /was unable to place a task/i;
 export async function waitForSettlement(ctx: CommandContext, name: string, before: ServiceDetail): Promise<Settlement> {
   const seen = new Set(before.events.map((e) => e.id));
   const deadline = ctx.clock.now() + ctx.timing.followUpTimeoutMs;
+  // The deployment this change started (deploy, restart) or the one it adjusted (scale).
+  const watched = before.deployments.find((d) => d.status === 'PRIMARY')?.id;
   let service = before;
   for (;;) {
     await ctx.clock.sleep(ctx.timing.followUpPollMs);
     service = await ctx.aws.services.describe(name);
     const primary = service.deployments.find((d) => d.status === 'PRIMARY');
-    if (primary?.rolloutState === 'FAILED') {
-      return { kind: 'failed', service, reason: primary.rolloutStateReason ?? 'the deployment failed' };
+    const ours = service.deployments.find((d) => d.id === watched);
+    // The circuit breaker marks our deployment FAILED and starts a new PRIMARY that rolls back. By the
+    // next look ours may be gone and the rollback done, so a replaced PRIMARY plus ECS's "rolling back"
+    // (in the new deployment's reason or a new event) counts too.
+    const fresh = service.events.filter((e) => !seen.has(e.id));
+    const replaced = watched !== undefined && primary !== undefined && primary.id !== watched;
+    const rolledBack = replaced && (/rolling back/i.test(primary.rolloutStateReason ?? '') || fresh.some((e) => /rolling back to deployment/i.test(e.message)));
+    const failed = [ours, primary].find((d) => d?.rolloutState === 'FAILED');
+    if (failed || rolledBack) {
+      const failedEvent = fresh.find((e) => /deployment failed/i.test(e.message))?.message.replace(/^\(service [^)]*\)\s*(\(deployment [^)]*\)\s*)?(deployment failed:\s*)?/i, '');
+      const why = failed?.rolloutStateReason ?? failedEvent ?? 'the deployment failed';
+      return { kind: 'failed', service, reason: rolledBack ? `${why.replace(/\.$/, '')}; ECS rolled back to ${primary!.taskDefinition}` : why };
     }
     if (service.running === service.desired && service.pending === 0 && service.deployments.length <= 1) {
       return { kind: 'settled', service };

@@ -92,7 +92,7 @@ export const deploy = defineVerb({
   verb: 'deploy',
   level: 'operate',
   summary: 'Deploy a task definition revision to a service, or a new image (registers a new revision)',
-  usage: 'deploy SVC FAMILY[:REV] | deploy SVC --image URI [--container NAME]',
+  usage: 'deploy SVC FAMILY[:REV]  or  deploy SVC --image URI [--container NAME]',
   examples: ['deploy web web:4', 'deploy web --image nginx:1.28', 'deploy api --image example/api:2 --container api'],
   positionals: [{ name: 'service', label: 'SVC' }, { name: 'taskDefinition', label: 'FAMILY[:REV]', optional: true }],
   options: {
@@ -101,12 +101,12 @@ export const deploy = defineVerb({
   },
   args: z
     .object({ service: ServiceName, taskDefinition: TaskDefinitionRef.optional(), image: ImageUri.optional(), container: ContainerName.optional() })
+    .refine((a) => a.container === undefined || a.image !== undefined, { path: ['container'], message: 'goes with --image (it names the container that gets the image)' })
     .refine((a) => a.taskDefinition !== undefined || a.image !== undefined, {
       path: ['taskDefinition'],
       message: 'say what to deploy: a revision (`deploy web web:4`) or an image (`deploy web --image URI`)',
     })
-    .refine((a) => a.taskDefinition === undefined || a.image === undefined, { path: ['image'], message: 'give either FAMILY[:REV] or --image, not both' })
-    .refine((a) => a.container === undefined || a.image !== undefined, { path: ['container'], message: 'goes with --image (it names the container that gets the image)' }),
+    .refine((a) => a.taskDefinition === undefined || a.image === undefined, { path: ['image'], message: 'give either FAMILY[:REV] or --image, not both' }),
   visibility: 'in_channel',
   working: (a) => `Deploying ${a.image ?? a.taskDefinition ?? ''} to ${a.service}…`,
   async run(ctx, { service: name, taskDefinition, image, container }) {

@@ -21,14 +21,21 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
       return;
     }
     const { cluster, service, current } = value.data;
-    // Refuse before opening a form the user could not submit.
-    const check = await prepareInvocation({ words: ['scale', service, String(current)], user, channelId, responseUrl: body.response_url, source: 'button', cluster }, deps);
+    // Refuse before opening a form the user could not submit. The count only has to parse (scale takes
+    // at most 1000); a service already above that must still be able to open the form and scale down.
+    const check = await prepareInvocation({ words: ['scale', service, String(Math.min(current, 1000))], user, channelId, responseUrl: body.response_url, source: 'button', cluster }, deps);
     if (check.kind === 'reply') {
       audit(deps.logger, { user: user.id, channel: channelId, workspace: user.teamId, source: 'button', command: `scale ${service} (modal)`, cluster, outcome: check.outcome, durationMs: deps.clock.now() - started });
       await respond({ response_type: 'ephemeral', replace_original: false, text: check.message.text, ...(check.message.blocks ? { blocks: check.message.blocks } : {}) });
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: scaleModal({ cluster, service, current, channelId, responseUrl: body.response_url }) });
+    try {
+      await client.views.open({ trigger_id: body.trigger_id, view: scaleModal({ cluster, service, current, channelId, responseUrl: body.response_url }) });
+    } catch (err) {
+      // Usually an expired trigger_id (Slack allows 3 s): say what to do instead of failing silently.
+      deps.logger.warn({ err }, 'could not open the scale form');
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `I could not open the Scale form. Type \`/ecs scale ${service} N -c ${cluster}\` instead.` });
+    }
   });
 
   app.view(SCALE_MODAL_CALLBACK, async ({ ack, view, body }) => {

@@ -6,7 +6,8 @@ import { testAccount } from './accounts';
  * - `web` has a second revision (web:2, nginx:1.28), so prod's web runs web:2 and can roll back to web:1;
  * - `pair` runs a task definition with two containers (app + log-router) and task-level settings,
  *   roles, environment, log configuration and tags that a new image's revision must keep;
- * - `solo` runs the only revision of its family (nothing to roll back to).
+ * - `solo` runs the only revision of its family (nothing to roll back to);
+ * - `broken` is a family whose tasks never start (its image cannot be pulled).
  */
 export function servicesAccount(): AccountSeed {
   const account = testAccount();
@@ -33,7 +34,9 @@ export function servicesAccount(): AccountSeed {
       ],
     },
     { family: 'solo', containerDefinitions: [{ name: 'solo', image: 'example/solo:1', cpu: 128, memory: 128, essential: true }] },
+    { family: 'broken', containerDefinitions: [{ name: 'broken', image: 'example/broken:1', cpu: 128, memory: 128, essential: true }] },
   );
+  account.behaviours = { ...account.behaviours, broken: { failToStart: { reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): example/broken:1: not found' } } };
   const prod = account.clusters.find((c) => c.name === 'prod')!;
   prod.services!.push({ name: 'pair', taskDefinition: 'pair', desiredCount: 1 }, { name: 'solo', taskDefinition: 'solo', desiredCount: 1 });
   return account;

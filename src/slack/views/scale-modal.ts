@@ -33,7 +33,7 @@ export function scaleModal(meta: ScaleModalMetadata): ModalView {
         type: 'input',
         block_id: SCALE_INPUT_BLOCK,
         label: plain('Desired count'),
-        element: { type: 'number_input', action_id: SCALE_INPUT_ACTION, is_decimal_allowed: false, min_value: '0', max_value: '1000', initial_value: String(meta.current) },
+        element: { type: 'number_input', action_id: SCALE_INPUT_ACTION, is_decimal_allowed: false, min_value: '0', max_value: '1000', initial_value: String(Math.min(meta.current, 1000)) },
         hint: plain('How many tasks should run. 0 stops the service without deleting it.'),
       },
     ],

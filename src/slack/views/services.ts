@@ -142,7 +142,13 @@ function count(n: number, noun: string): string {
 
 /** `restart SVC` was accepted: a new deployment replaces the tasks. */
 export function restartedMessage(alias: string, after: ServiceDetail, userId: string): SlackMessage {
-  const tasks = after.desired === 0 ? 'it runs no tasks, so nothing is replaced' : `${count(after.desired, 'task')} of \`${escapeText(after.taskDefinition)}\` replace the running ones`;
+  const revision = `\`${escapeText(after.taskDefinition)}\``;
+  const tasks =
+    after.desired === 0
+      ? 'it runs no tasks, so there is nothing to replace'
+      : after.desired === 1
+        ? `a fresh task of ${revision} replaces the running one`
+        : `${after.desired} fresh tasks of ${revision} replace the running ones`;
   return {
     text: `${after.name} in ${alias}: restarting — ${tasks.replace(/`/g, '')}`,
     blocks: [section(`:arrows_counterclockwise: *${escapeText(after.name)}* in *${alias}*: restarting — ${tasks}.`), context(`by <@${userId}> · a new deployment (forceNewDeployment)`)],
