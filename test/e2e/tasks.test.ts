@@ -90,6 +90,16 @@ describe('/ecs tasks and /ecs task ID, through the signed Slack handler, against
     expect(buttons[0]!.action_id).toBe('cmd:logs');
   });
 
+  it('the Logs button of a task runs logs for that task through the same path as typing it', async () => {
+    const hog = stoppedHog();
+    const detail = await h.command(`task ${hog.id}`, { user: USERS.rita });
+    const logs = buttonsOf(detail.replies[0]).find((b) => b.text.text === 'Logs')!;
+    const clicked = await h.click(logs.action_id, logs.value, { user: USERS.rita });
+    expect(clicked.seen).not.toMatch(/I don't know the command|no longer valid/);
+    expect(h.logs.lines().filter((l) => l.audit).at(-1)!.audit).toMatchObject({ user: USERS.rita, source: 'button', command: `logs ${hog.id}`, cluster: 'prod' });
+    expect(h.sandbox.mutations()).toHaveLength(0);
+  });
+
   it('a running task found by the short id lists show has a Stop button', async () => {
     const web = live('prod', 'web')[0]!;
     const result = await h.command(`task ${web.id.slice(0, 8)}`);
