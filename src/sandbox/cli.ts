@@ -9,7 +9,7 @@ import { DEMO_OPERATOR_KEY, demoAccount, startSandbox } from './index';
  */
 const HELP = `Usage: tsx src/sandbox/cli.ts [options]
 
-A simulated AWS account (ECS, EC2, STS) on loopback, seeded with the demo account.
+A simulated AWS account (STS, ECS, EC2, ECR, CloudWatch Logs) on loopback, seeded with the demo account.
 
 Options:
   --port N     port to listen on (default 4566; 0 = any free port)
@@ -67,6 +67,8 @@ async function main(): Promise<void> {
       'Try:',
       `  aws --endpoint-url ${sandbox.url} ecs list-services --cluster demo-prod`,
       `  aws --endpoint-url ${sandbox.url} ecs describe-services --cluster demo-prod --services web`,
+      `  aws --endpoint-url ${sandbox.url} ecr describe-images --repository-name worker`,
+      `  aws --endpoint-url ${sandbox.url} logs filter-log-events --log-group-name /ecs/worker --filter-pattern '"out of memory"'`,
       '',
       'Ctrl-C to stop.',
       '',

@@ -19,7 +19,8 @@ export interface EcrSeed {
 
 export interface EcrRepositorySeed {
   name: string;
-  images?: { tags?: string[]; sizeBytes?: number; pushedAt?: number }[];
+  /** `pushedAt` is absolute; `ageMs` is how long before the sandbox started it was pushed (default: just then). */
+  images?: { tags?: string[]; sizeBytes?: number; pushedAt?: number; ageMs?: number }[];
 }
 
 export interface EcrImage {
@@ -54,7 +55,7 @@ function createState(init: ServiceModuleInit): EcrState {
     const record = newRepository(init.account.accountId, init.account.region, repo.name, now);
     for (const [i, image] of (repo.images ?? []).entries()) {
       const digest = digestOf(`${repo.name}:${i}:${(image.tags ?? []).join(',')}`);
-      record.images.set(digest, { digest, tags: [...(image.tags ?? [])], sizeBytes: image.sizeBytes ?? 50_000_000 + i * 1_000_000, pushedAt: image.pushedAt ?? now });
+      record.images.set(digest, { digest, tags: [...(image.tags ?? [])], sizeBytes: image.sizeBytes ?? 50_000_000 + i * 1_000_000, pushedAt: image.pushedAt ?? now - (image.ageMs ?? 0) });
     }
     state.repositories.set(repo.name, record);
   }

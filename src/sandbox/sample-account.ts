@@ -1,7 +1,10 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import type { EcrSeed } from './ecr';
 import type { AccessLevel, AccountSeed, ClusterSeed, RoleSeed, TaskDefinitionSeed } from './seed';
 
 const ACCOUNT = '111111111111';
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
 const REGION = 'us-east-1';
 
 /** A long-lived key for people using the AWS CLI against the demo account: admin on every cluster. */
@@ -11,8 +14,9 @@ export const DEMO_OPERATOR_ROLE = `arn:aws:iam::${ACCOUNT}:role/sandbox-operator
 /**
  * The demo account the playground and the CLI start with: `demo-prod` (web on fixed host port 80,
  * a worker that is OOM-killed now and then, a cron runner; two instances) and `demo-staging`
- * (one instance), with chatops-<cluster>-<level> roles scoped to each cluster, and an operator
- * key (DEMO_OPERATOR_KEY) for the AWS CLI.
+ * (one instance), with chatops-<cluster>-<level> roles scoped to each cluster, an operator
+ * key (DEMO_OPERATOR_KEY) for the AWS CLI, and ECR repositories for the worker and cron images.
+ * Every container logs through awslogs to /ecs/<family>.
  */
 export function demoAccount(): AccountSeed {
   const clusters: ClusterSeed[] = [
@@ -49,6 +53,23 @@ export function demoAccount(): AccountSeed {
       taskDefinition('worker-staging', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.5.0-rc1`, cpu: 256, memory: 512, command: ['bin/worker'] }),
     ],
     clusters,
+    services: {
+      // The images the demo's own task definitions pull from this account's registry.
+      ecr: {
+        repositories: [
+          {
+            name: 'worker',
+            images: [
+              { tags: ['2.4.0'], sizeBytes: 187_695_104, ageMs: 9 * DAY },
+              { tags: ['2.4.1'], sizeBytes: 188_743_680, ageMs: 2 * DAY },
+              { tags: [], sizeBytes: 189_267_968, ageMs: 1 * DAY },
+              { tags: ['2.5.0-rc1', 'next'], sizeBytes: 190_840_832, ageMs: 3 * HOUR },
+            ],
+          },
+          { name: 'cron', images: [{ tags: ['1.0.2'], sizeBytes: 41_943_040, ageMs: 30 * DAY }, { tags: ['1.0.3', 'latest'], sizeBytes: 42_467_328, ageMs: 6 * DAY }] },
+        ],
+      } satisfies EcrSeed,
+    },
     behaviours: {
       // Each worker task is OOM-killed somewhere between 10 and 50 minutes after it starts.
       worker: {

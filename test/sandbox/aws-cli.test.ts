@@ -48,6 +48,29 @@ describe('the AWS CLI against the sandbox', () => {
     expect(services.services[0]).toMatchObject({ serviceName: 'web', runningCount: 1, deployments: [expect.objectContaining({ rolloutState: 'COMPLETED' })] });
   });
 
+  it('lists ECR repositories and reads a running task’s CloudWatch log events with the operator key', async () => {
+    if (!awsAvailable) {
+      console.log('aws CLI not on PATH: skipping the AWS CLI assertions');
+      return;
+    }
+    const web = [...sandbox.world.cluster('demo-prod').tasks.values()].find((t) => t.service?.name === 'web' && t.lastStatus === 'RUNNING')!;
+
+    const repositories = (await aws(['ecr', 'describe-repositories'], DEMO_OPERATOR_KEY)) as { repositories: { repositoryName: string; repositoryUri: string }[] };
+    const images = (await aws(['ecr', 'describe-images', '--repository-name', 'worker'], DEMO_OPERATOR_KEY)) as { imageDetails: { imageTags?: string[] }[] };
+    const logs = (await aws(['logs', 'get-log-events', '--log-group-name', '/ecs/web', '--log-stream-name', `ecs/web/${web.id}`, '--limit', '3'], DEMO_OPERATOR_KEY)) as {
+      events: { timestamp: number; message: string }[];
+      nextForwardToken: string;
+    };
+
+    expect(repositories.repositories.map((r) => r.repositoryName)).toEqual(['cron', 'worker']);
+    expect(repositories.repositories[1]?.repositoryUri).toBe('111111111111.dkr.ecr.us-east-1.amazonaws.com/worker');
+    expect(images.imageDetails.flatMap((i) => i.imageTags ?? [])).toEqual(expect.arrayContaining(['2.4.1', '2.5.0-rc1']));
+    expect(logs.events).toHaveLength(3);
+    expect(logs.events.every((e) => /"GET \/\S* HTTP\/1\.1" \d{3}/.test(e.message))).toBe(true);
+    expect(logs.nextForwardToken).toMatch(/^f\//);
+    expect(sandbox.callsTo('logs:GetLogEvents').at(-1)?.principal).toMatchObject({ kind: 'assumed', sessionName: 'operator' });
+  });
+
   it('assumes a role with sts assume-role and uses the session for ECS and EC2', async () => {
     if (!awsAvailable) {
       console.log('aws CLI not on PATH: skipping the AWS CLI assertions');
