@@ -95,6 +95,18 @@ describe('/ecs services and /ecs service SVC, through the signed Slack handler, 
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
+  it('a read-only user can follow the Tasks and Logs buttons of a service: they run tasks --service web and logs web', async () => {
+    const shown = await h.command('service web', { user: USERS.rita });
+    const buttons = buttonsOf(shown.replies[0]!.blocks);
+    for (const label of ['Tasks', 'Logs']) {
+      const b = buttons.find((x) => x.text.text === label)!;
+      const result = await h.click(b.action_id, b.value, { user: USERS.rita });
+      expect(result.seen).not.toMatch(/I don't know the command|needs \*operate\*/);
+      expect(result.replies.at(-1)!.text).toMatch(/web/);
+    }
+    expect(h.sandbox.mutations()).toHaveLength(0);
+  });
+
   it('status is another name for service', async () => {
     const result = await h.command('status api', { user: USERS.rita });
     expect(result.replies[0]!.text).toBe('api in prod: 2/2 running, api:1 (COMPLETED)');
