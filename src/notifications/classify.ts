@@ -32,7 +32,7 @@ export function classifyEvent(event: EcsEvent): Occurrence | undefined {
         ...(service.name ? { service: service.name } : {}),
         dedupeKey: `event:${event.id}`,
         at: parseTime(event.detail.createdAt) ?? event.time,
-        fact: { type: 'serviceAction', eventName, ...opt('eventType', event.detail.eventType), ...opt('reason', event.detail.reason) },
+        fact: { type: 'serviceAction', eventName, ...opt('eventType', event.detail.eventType), ...opt('reason', event.detail.reason ?? event.detail.reasons?.join(', ')) },
       };
     }
     case 'deployment': {

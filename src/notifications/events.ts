@@ -64,6 +64,8 @@ export const ServiceActionDetail = z.looseObject({
   eventName: z.string(),
   clusterArn: z.string().min(1),
   reason: z.string().optional(),
+  /** Some emitters (our sandbox) give several reasons as a list. */
+  reasons: z.array(z.string()).optional(),
   capacityProviderArns: z.array(z.string()).optional(),
   containerInstanceArns: z.array(z.string()).optional(),
   createdAt: IsoTime.optional(),

@@ -55,7 +55,7 @@ describe('a crash loop', () => {
     expect(replies.map((r) => r.text?.slice(0, 3))).toEqual(['#2:', '#3:', '#4:', 'Fur']);
     const stored = await getWindow(h.table.store, windowPk('prod', 'web', 'unexpectedStop'));
     expect(stored).toMatchObject({ count: 1000, renderedCount: 1000 });
-  });
+  }, 180_000);
 
   it('that goes quiet for the quiet period starts a new message for the next stop', async () => {
     await h.handler(taskStopped({ stoppedAt: h.clock.now() }));

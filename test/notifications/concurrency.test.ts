@@ -47,7 +47,7 @@ describe('concurrent invocations', () => {
     // Each thread detail was posted once.
     const replies = h.slack.messages(WEB_CHANNEL).filter((m) => m.threadTs);
     expect(replies.map((r) => r.text?.slice(0, 3))).toEqual(['#2:', '#3:', '#4:', 'Fur']);
-  });
+  }, 180_000);
 
   it('of eight instances racing on the first stops of a new window post exactly one message', async () => {
     const start = h.clock.now();

@@ -116,7 +116,7 @@ describe('malformed events', () => {
     );
     expect(count).toBe(1000);
     expect(h.webApiCalls()).toBe(before);
-  });
+  }, 180_000);
 
   it('with odd but valid values, for a cluster that wants every kind, are delivered or skipped without throwing', async () => {
     const odd = fc.record({
@@ -139,7 +139,7 @@ describe('malformed events', () => {
     );
     // Whatever reached Slack is within Block Kit's limits.
     expect(h.messageProblems()).toEqual([]);
-  });
+  }, 180_000);
 
   it('do not stop the next good event from being delivered', async () => {
     await h.handler({ garbage: true });

@@ -1,4 +1,4 @@
-import { App, AwsLambdaReceiver } from '@slack/bolt';
+import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import { activeMute, setMute } from '../../src/state/mutes';
 import { registerNotificationActions } from '../../src/notifications/actions';
 import { type EventsHarness, PROD_CHANNEL, scheduledTick, startEventsHarness, taskStopped, WEB_CHANNEL } from '../support/events';
@@ -17,8 +17,8 @@ describe('muting notifications', () => {
 
   /** The Slack function's side: a Bolt app on AwsLambdaReceiver with the notification actions registered. */
   function slackFunction(allowed: (userId: string, channelId: string, alias: string) => boolean) {
-    const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET });
-    const app = new App({ receiver, authorize: async () => ({ botToken: 'xoxb-test' }), clientOptions: { slackApiUrl: h.slack.apiUrl } });
+    const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET, logLevel: LogLevel.ERROR });
+    const app = new App({ receiver, logLevel: LogLevel.ERROR, authorize: async () => ({ botToken: 'xoxb-test' }), clientOptions: { slackApiUrl: h.slack.apiUrl } });
     registerNotificationActions(app, { config: h.deps.config, state: h.deps.state, clock: h.clock, logger: h.deps.logger, authorize: async (u, c, a) => allowed(u, c, a) });
     const handle = receiver.toHandler();
     return async (body: string) => (await handle(apiGatewayEvent(body), {})) as { statusCode: number };
@@ -114,8 +114,8 @@ describe('muting notifications', () => {
   });
 
   it('a Mute payload with a tampered signature is rejected before anything happens', async () => {
-    const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET });
-    const app = new App({ receiver, authorize: async () => ({ botToken: 'xoxb-test' }), clientOptions: { slackApiUrl: h.slack.apiUrl } });
+    const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET, logLevel: LogLevel.ERROR });
+    const app = new App({ receiver, logLevel: LogLevel.ERROR, authorize: async () => ({ botToken: 'xoxb-test' }), clientOptions: { slackApiUrl: h.slack.apiUrl } });
     registerNotificationActions(app, { config: h.deps.config, state: h.deps.state, clock: h.clock, logger: h.deps.logger, authorize: async () => true });
     const body = blockActionBody({ actionId: 'notify:mute', value: JSON.stringify({ cluster: 'prod', minutes: 60 }), channelId: WEB_CHANNEL, responseUrl: h.slack.responseUrl() });
     const res = (await receiver.toHandler()(apiGatewayEvent(body, { secret: 'not-the-secret' }), {})) as { statusCode: number };
