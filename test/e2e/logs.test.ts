@@ -91,6 +91,19 @@ describe('/ecs logs, through the signed Slack handler, against the sandbox’s C
     expect(texts(reply, 'context')[0]).toMatch(/^task `[0-9a-f]{8}` \(`worker:2`\) of service \*worker\* · STOPPED .*: an essential container exited/);
   });
 
+  it('the Logs button of a task’s details shows that task’s logs, through the same authorization as typing it', async () => {
+    const running = tasksOf('shop').find((t) => t.lastStatus === 'RUNNING')!;
+    const details = await h.command(`task ${running.id}`, { user: USERS.rita });
+    const button = buttonsOf(details.replies[0]).find((b) => b.text.text === 'Logs')!;
+
+    const result = await h.click(button.action_id, button.value, { user: USERS.rita });
+
+    const reply = result.replies.at(-1)!;
+    expect(reply.text).toBe(`Logs of shop in prod: task ${running.id.slice(0, 8)} (shop:1), 20 lines from 1 of 2 containers`);
+    expect(h.sandbox.callsTo('logs:GetLogEvents')[0]!.params).toMatchObject({ logGroupName: '/ecs/shop', logStreamName: `ecs/app/${running.id}` });
+    expect(h.sandbox.mutations()).toHaveLength(0);
+  });
+
   it('a service with no running task shows its most recently stopped one, and says so', async () => {
     h.sandbox.world.updateService('prod', 'worker', { desiredCount: 0 });
     clock.advance(MINUTE);
