@@ -156,6 +156,32 @@ describe('/ecs logs, through the signed Slack handler, against the sandbox’s C
     expect(buttonsOf(reply).map((b) => b.text.text)).toEqual(['Task details', 'Service shop']);
   });
 
+  it('a task named by its ARN is found like one named by its id', async () => {
+    const running = tasksOf('worker').find((t) => t.lastStatus === 'RUNNING')!;
+
+    const result = await h.command(`logs ${running.arn} -n 3`);
+
+    expect(result.replies[0]!.text).toBe(`Logs of worker in prod: task ${running.id.slice(0, 8)} (worker:2), 3 lines from 1 of 1 container`);
+  });
+
+  it('with 30 % of AWS calls throttled, logs, taskdefs, taskdef, repos and images all still answer, and nothing changes', async () => {
+    h.sandbox.inject({ kind: 'throttle', rate: 0.3 });
+
+    const replies = [];
+    for (const text of ['logs worker', 'taskdefs', 'taskdefs worker', 'taskdef shop', 'repos', 'images worker']) replies.push((await h.command(text)).replies[0]!.text);
+
+    expect(replies.map((t) => t!.split(':')[0])).toEqual([
+      'Logs of worker in prod',
+      'Task definition families in us-east-1 (prod)',
+      'worker in prod',
+      'shop',
+      'ECR repositories in us-east-1 (prod)',
+      'worker (prod)',
+    ]);
+    expect(h.sandbox.calls.some((c) => c.error === 'ThrottlingException')).toBe(true);
+    expect(h.sandbox.mutations()).toHaveLength(0);
+  });
+
   it('a misspelt service gets "did you mean" and reads no logs', async () => {
     const result = await h.command('logs wroker');
 
