@@ -11,6 +11,7 @@ import { VERBS } from '../handlers';
 import { boltLogger } from '../slack/bolt-logger';
 import { ConfigError } from '../errors';
 import { readEnv, required, type Env } from './env';
+import { runPlayground } from '../playground';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { WebClient } from '@slack/web-api';
 import { StateStore } from '../state/table';
@@ -28,17 +29,22 @@ Options:
 `;
 
 async function main(): Promise<void> {
+  const env = readEnv(process.env);
+  const slackConfigured = Boolean(env.SLACK_BOT_TOKEN && (env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET));
+  if (!slackConfigured) {
+    // No Slack app to connect to: the playground, the real bot against a simulated AWS account.
+    // The SDK's notice that its 2027 releases need Node 22 is for whoever deploys the bot; in the
+    // middle of the playground's chat it would only puzzle a first-time user.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const argv = process.argv.slice(2);
+    const code = await runPlayground({ argv, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, noColor: Boolean(process.env.NO_COLOR), ...(process.env.LOG_LEVEL ? { logLevel: env.LOG_LEVEL } : {}) });
+    if (argv.includes('--help') || argv.includes('-h')) process.stdout.write(`\nWith a Slack app instead:\n\n${USAGE}`);
+    // Everything the playground started is stopped by now; this also ends what a library may keep open.
+    process.exit(code);
+  }
   const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: false });
   if (values.help) {
     process.stdout.write(USAGE);
-    return;
-  }
-  const env = readEnv(process.env);
-  if (!env.SLACK_BOT_TOKEN || (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET)) {
-    process.stdout.write(
-      `No Slack app is configured, so there is nothing to connect to yet.\n\nSet SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP on PORT), and CHATOPS_CONFIG (see config/example.yaml).\n\n${USAGE}`,
-    );
-    process.exitCode = 1;
     return;
   }
   await startWithSlack(env);

@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { type Readable, type Writable } from 'node:stream';
+import { AwsLambdaReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { createApp } from '../app';
+import { accessFor } from '../auth/policy';
+import { atLeast } from '../auth/levels';
+import { createTeamDirectory } from '../auth/directory';
+import { loadConfigFile } from '../config/load';
+import { type Config } from '../config/schema';
+import { ConfigError } from '../errors';
+import { VERBS } from '../handlers';
+import { createInProcessDispatcher } from '../jobs/dispatch';
+import { createLogger } from '../logger';
+import { registerNotificationActions } from '../notifications/actions';
+import { createEventsHandler } from '../notifications/handler';
+import { demoAccount, RealClock, startSandbox, type AccountSeed, type Sandbox } from '../sandbox';
+import { boltLogger } from '../slack/bolt-logger';
+import { startSlackStandin } from '../slack/standin/server';
+import { runJob, type WorkerDeps } from '../worker/run-job';
+import { awsAccessForSimulatedTime } from './aws-sessions';
+import { printBanner } from './banner';
+import { Conversation } from './conversation';
+import { DEFAULT_CONFIG, DEFAULT_SPEED, parsePlaygroundFlags, PLAYGROUND_HELP } from './flags';
+import { startNotificationBridge } from './notification-bridge';
+import { directoryFromConfig, type Channel, type Directory, type Person } from './people';
+import { colourPalette, plainPalette } from './render/palette';
+import { applyScenario, DEFAULT_SCENARIO, loadScenario } from './scenario';
+import { Screen } from './screen';
+import { Session } from './session';
+import { simulatedClock } from './simulated-time';
+import { SlackFrontEnd } from './slack-front-end';
+import { type Workspace } from './slack-payloads';
+import { startPlaygroundStateTable } from './state-table';
+import { createTerminal } from './terminal';
+
+/** What the entry point passes in: the process's streams and the two environment settings that matter here. */
+export interface PlaygroundIo {
+  argv: readonly string[];
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean; columns?: number; rows?: number };
+  stderr: Writable;
+  /** NO_COLOR is set (https://no-color.org). */
+  noColor: boolean;
+  /** LOG_LEVEL, when set: the bot's JSON logs go to stderr at that level. Otherwise they are off. */
+  logLevel?: string;
+}
+
+const WORKSPACE: Workspace = { teamId: 'T0PLAYGROUND', domain: 'playground', appId: 'A0ECSCHATOPS', botUserId: 'U0ECSCHATOPS', botId: 'B0ECSCHATOPS' };
+const BOT_NAME = 'ecs-chatops';
+const BOT_TOKEN = 'xoxb-playground-not-a-real-token';
+/** The bot's own AWS key in the simulated account: it may only assume the cluster roles (as in production). */
+const BOT_AWS_KEY = { accessKeyId: 'AKIAPLAYGROUNDBOT001', secretAccessKey: 'playground-not-a-secret' };
+/** How often the simulated account catches up with its clock when nobody calls it. */
+const TICK_MS = 250;
+
+/**
+ * `npm start` without a Slack token: the real app — createApp's Bolt app behind the Lambda
+ * receiver, the worker, the notification handler — wired to a simulated AWS account (src/sandbox),
+ * the Slack stand-in and an in-memory state table, all on 127.0.0.1 ports the OS picks. The
+ * terminal plays Slack. Returns the exit code.
+ */
+export async function runPlayground(io: PlaygroundIo): Promise<number> {
+  const flags = parsePlaygroundFlags(io.argv);
+  if (flags.help) {
+    io.stdout.write(PLAYGROUND_HELP);
+    return 0;
+  }
+  const configPath = flags.config ? resolve(flags.config) : resolve(__dirname, '..', '..', DEFAULT_CONFIG);
+  const config = loadConfigFile(configPath);
+  const scenario = loadScenario(flags.scenario ?? DEFAULT_SCENARIO);
+  const speed = flags.speed ?? scenario.speed ?? DEFAULT_SPEED;
+  const directory = directoryFromConfig(config);
+  const user = startingPerson(directory, flags.user);
+  const channel = startingChannel(directory, flags.channel);
+
+  const logger = createLogger({ level: io.logLevel ?? 'silent', destination: io.stderr, name: 'ecs-chatops-playground' });
+  const account = applyScenario(demoAccount(), scenario);
+  const sandbox = await startSandbox({ account, clock: new RealClock(speed), ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), logger });
+  const ticking = setInterval(() => sandbox.tick(), TICK_MS);
+  const clock = simulatedClock(sandbox.clock, speed);
+
+  // The conversation is told of every Slack call from the start; the screen and the session that
+  // show it come later (notifications can arrive while the rest is being built).
+  const display: { screen?: Screen; session?: Session } = {};
+  const conversation = new Conversation((event) => {
+    if (event.type === 'modal') display.session?.modalOpened(event.view);
+    else display.screen?.handle(event);
+  });
+  const standin = await startSlackStandin({
+    botUserId: WORKSPACE.botUserId,
+    users: Object.fromEntries(directory.people.map((p) => [p.id, { name: p.name }])),
+    // The stand-in stores a posted message (and gives it its ts) right after telling us of the
+    // call, in the same turn of the event loop: a microtask later it is there to read.
+    onCall: (call) => queueMicrotask(() => conversation.slackCall(call, (ch) => standin.messages(ch))),
+  });
+  const state = await startPlaygroundStateTable();
+  const slack = new WebClient(BOT_TOKEN, { slackApiUrl: standin.apiUrl, logger: boltLogger(logger), retryConfig: { retries: 3, factor: 1, minTimeout: 50, maxTimeout: 500 } });
+
+  const worker: WorkerDeps = {
+    config,
+    logger,
+    clock,
+    aws: awsAccessForSimulatedTime({ config, clock, logger, speed, clientConfig: { endpoint: sandbox.url }, stsConfig: { credentials: BOT_AWS_KEY } }),
+    verbs: VERBS,
+    // The deployed defaults (5 s polls, a 3-minute wait), in simulated time.
+    timing: { followUpPollMs: 5000, followUpTimeoutMs: 180_000 },
+    state: state.store,
+    slack,
+    // One progress update a real second, as Slack allows; waits in simulated time.
+    approvalTiming: { progressIntervalMs: 1000 * speed, pollMs: 5000, waitTimeoutMs: 10 * 60_000 },
+  };
+  const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
+  const teams = createTeamDirectory({ config, slack, clock, logger });
+  // Requests are signed and checked as Slack's are, with a secret made up for this run.
+  const signingSecret = randomBytes(32).toString('hex');
+  const receiver = new AwsLambdaReceiver({ signingSecret, logger: boltLogger(logger) });
+  createApp(
+    {
+      config,
+      logger,
+      clock,
+      dispatcher,
+      botToken: BOT_TOKEN,
+      slackApiUrl: standin.apiUrl,
+      state: state.store,
+      directory: teams,
+      extraListeners: [
+        (app) =>
+          registerNotificationActions(app, {
+            config,
+            state: state.store,
+            clock,
+            logger,
+            authorize: async (userId, channelId, alias) => atLeast(accessFor(config, userId, await teams.groupsOf(userId), channelId).clusters[alias]?.level, 'read'),
+          }),
+      ],
+    },
+    receiver,
+  );
+  const bridge = startNotificationBridge({ sandbox, handler: createEventsHandler({ config, logger, clock, slack, state: state.store }), clock, speed, logger });
+
+  const palette = flags.colour && !io.noColor && io.stdout.isTTY ? colourPalette() : plainPalette;
+  const terminal = createTerminal({ input: io.stdin, output: io.stdout, completer: (line: string) => display.session?.complete(line) ?? [[], line] });
+  const here = () => ({ user: display.session?.user.id ?? user.id, channel: display.session?.channel.id ?? channel.id });
+  const screen = new Screen({ terminal, palette, directory, conversation, now: () => clock.now(), here, botName: BOT_NAME });
+  const frontEnd = new SlackFrontEnd({ handler: receiver.toHandler(), signingSecret, standin, conversation, workspace: WORKSPACE });
+  const session = new Session(
+    {
+      config,
+      terminal,
+      screen,
+      conversation,
+      frontEnd,
+      directory,
+      speed,
+      verbs: VERBS.map((v) => v.verb),
+      settle: async () => {
+        await dispatcher.drain();
+        screen.flush();
+      },
+    },
+    user,
+    channel,
+  );
+  display.screen = screen;
+  display.session = session;
+
+  try {
+    printBanner(screen, { config, sandbox, directory, scenario, speed, user, channel, warnings: accountWarnings(config, sandbox, account) });
+    await session.run();
+  } finally {
+    terminal.close();
+    await dispatcher.drain();
+    screen.flush();
+    await bridge.stop();
+    clearInterval(ticking);
+    await Promise.all([sandbox.stop(), standin.stop(), state.stop()]);
+  }
+  return 0;
+}
+
+/** --user, else alice, else the first person the config lists. */
+function startingPerson(directory: Directory, ref: string | undefined): Person {
+  if (ref) {
+    const person = directory.person(ref);
+    if (!person) throw new ConfigError(`--user ${ref}: there is nobody called that in the config. People: ${directory.people.map((p) => `@${p.name}`).join(', ') || 'none'}.`);
+    return person;
+  }
+  const person = directory.person('alice') ?? directory.people[0];
+  if (!person) throw new ConfigError('The config lists nobody under teams.*.users, so there is nobody to be in the playground. Add a user id like U0ALICE to a team.');
+  return person;
+}
+
+/** --channel, else #web, else the first channel the config mentions. */
+function startingChannel(directory: Directory, ref: string | undefined): Channel {
+  if (ref) {
+    const channel = directory.channel(ref);
+    if (!channel) throw new ConfigError(`--channel ${ref}: the config mentions no such channel. Channels: ${directory.channels.map((c) => `#${c.name}`).join(', ')}.`);
+    return channel;
+  }
+  return directory.channel('web') ?? directory.channels[0]!;
+}
+
+/** Clusters and roles of a config of one's own that the simulated account does not have. */
+function accountWarnings(config: Config, sandbox: Sandbox, account: AccountSeed): string[] {
+  const warnings: string[] = [];
+  const clusters = sandbox.world.clusters().map((c) => c.name);
+  const roles = new Set(account.roles.map((r) => r.arn));
+  for (const [alias, cluster] of Object.entries(config.clusters)) {
+    const name = cluster.name.split('/').pop()!;
+    if (!clusters.includes(name)) warnings.push(`${alias}: the simulated account has no cluster ${name} (it has ${clusters.join(', ')})`);
+    for (const [level, arn] of Object.entries(cluster.roles)) {
+      if (arn && !roles.has(arn)) warnings.push(`${alias}: the simulated account has no role ${arn.split('/').pop()} for ${level} (its roles are chatops-CLUSTER-LEVEL)`);
+    }
+  }
+  return warnings;
+}

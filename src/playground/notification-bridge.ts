@@ -1,0 +1,61 @@
+import { type Clock } from '../clock';
+import { type EventsHandler } from '../notifications/handler';
+import { type EcsEventBridgeEvent, type Sandbox } from '../sandbox';
+import { type Logger } from '../logger';
+
+/** EventBridge's schedule for the events function's sweep (serverless.yml: every minute). */
+const SWEEP_EVERY_MS = 60_000;
+
+export interface NotificationBridge {
+  /** Resolves when every event delivered so far has been handled. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * What EventBridge does for the deployed bot: every ECS event of the simulated account goes to
+ * the real events handler (which routes, de-duplicates, counts and posts through the Slack
+ * stand-in), and a scheduled tick every simulated minute lets it sweep trailing edits. Events
+ * are handed over one at a time, in the order the account emitted them.
+ */
+export function startNotificationBridge(options: { sandbox: Sandbox; handler: EventsHandler; clock: Clock; speed: number; logger: Logger }): NotificationBridge {
+  let chain: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const deliver = (event: unknown) => {
+    if (stopped) return;
+    chain = chain.then(async () => {
+      try {
+        await options.handler(event);
+      } catch (err) {
+        // The deployed function would be retried by Lambda; here the next sweep picks up what is owed.
+        options.logger.warn({ err }, 'the events handler failed on an event');
+      }
+    });
+  };
+  const unsubscribe = options.sandbox.onEvent((event: EcsEventBridgeEvent) => deliver(structuredClone(event)));
+  const sweep = setInterval(() => deliver(scheduledEvent(options.sandbox, options.clock.now())), Math.max(250, SWEEP_EVERY_MS / options.speed));
+  sweep.unref();
+  return {
+    settle: () => chain,
+    async stop() {
+      stopped = true;
+      clearInterval(sweep);
+      unsubscribe();
+      await chain;
+    },
+  };
+}
+
+function scheduledEvent(sandbox: Sandbox, at: number) {
+  return {
+    version: '0',
+    id: `playground-sweep-${at}`,
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: sandbox.accountId,
+    time: new Date(at).toISOString(),
+    region: sandbox.region,
+    resources: [`arn:aws:events:${sandbox.region}:${sandbox.accountId}:rule/ecs-chatops-events-sweep`],
+    detail: {},
+  };
+}

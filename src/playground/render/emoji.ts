@@ -1,0 +1,57 @@
+/**
+ * Slack emoji shortcodes the bot uses (and a few common ones) as Unicode. Anything else stays
+ * `:name:`, which is how Slack itself shows an emoji it does not know.
+ */
+const EMOJI: Record<string, string> = {
+  white_check_mark: '✅',
+  heavy_check_mark: '✔️',
+  x: '❌',
+  warning: '⚠️',
+  hourglass: '⌛',
+  hourglass_flowing_sand: '⏳',
+  white_small_square: '▫️',
+  black_small_square: '▪️',
+  no_entry: '⛔',
+  no_entry_sign: '🚫',
+  octagonal_sign: '🛑',
+  mute: '🔇',
+  bell: '🔔',
+  leftwards_arrow_with_hook: '↩️',
+  arrow_right: '➡️',
+  arrows_counterclockwise: '🔄',
+  repeat: '🔁',
+  heavy_minus_sign: '➖',
+  heavy_plus_sign: '➕',
+  red_circle: '🔴',
+  large_green_circle: '🟢',
+  large_yellow_circle: '🟡',
+  large_blue_circle: '🔵',
+  white_circle: '⚪',
+  information_source: 'ℹ️',
+  rocket: '🚀',
+  fire: '🔥',
+  boom: '💥',
+  skull: '💀',
+  zap: '⚡',
+  lock: '🔒',
+  key: '🔑',
+  mag: '🔍',
+  memo: '📝',
+  package: '📦',
+  stopwatch: '⏱️',
+  clock1: '🕐',
+  wave: '👋',
+  tada: '🎉',
+  construction: '🚧',
+  wastebasket: '🗑️',
+  bomb: '💣',
+  scroll: '📜',
+  eyes: '👀',
+  thumbsup: '👍',
+  '+1': '👍',
+  aws: '☁️',
+};
+
+export function emoji(name: string): string | undefined {
+  return EMOJI[name];
+}

@@ -1,0 +1,269 @@
+import { parseDuration } from '../config/duration';
+import { type Config } from '../config/schema';
+import { describePerson } from './banner';
+import { type Conversation } from './conversation';
+import { fillModal } from './modal';
+import { type Channel, type Directory, type Person } from './people';
+import { type ButtonOnScreen, type Screen } from './screen';
+import { SlackRequestFailed, type SlackFrontEnd } from './slack-front-end';
+import { type OpenView } from './slack-payloads';
+import { simulatedDuration } from './simulated-time';
+import { type Terminal } from './terminal';
+
+export interface SessionDeps {
+  config: Config;
+  terminal: Terminal;
+  screen: Screen;
+  conversation: Conversation;
+  frontEnd: SlackFrontEnd;
+  directory: Directory;
+  /** Resolves when the work the last input started has finished (jobs in the worker). */
+  settle(): Promise<void>;
+  /** How much faster simulated time runs. */
+  speed: number;
+  /** Words of the bot's verbs, for Tab completion and /help. */
+  verbs: readonly string[];
+}
+
+/** The playground's own commands; everything else that starts with / goes to Slack. */
+const OWN_COMMANDS = ['/click', '/as', '/channel', '/wait', '/help', '/quit'] as const;
+
+/**
+ * The chat loop: reads what the person types and does what Slack would do with it — `/ecs …`
+ * goes to the app as a slash command, `/click N` presses a button shown earlier (asking first
+ * when the button has a confirm dialog, then any modal it opens), and the playground's own
+ * commands switch person or channel, let time pass, or leave.
+ *
+ * On a terminal the prompt comes back as soon as Slack would let you type again (the app has
+ * acknowledged); replies arrive above it. Reading from a pipe, each line waits until the work it
+ * started is done, so a script reads like a conversation and ends when its input ends.
+ */
+export class Session {
+  private modals: OpenView[] = [];
+  private modalCount = 0;
+
+  constructor(
+    private readonly deps: SessionDeps,
+    public user: Person,
+    public channel: Channel,
+  ) {}
+
+  /** Runs until /quit or the end of input. */
+  async run(): Promise<void> {
+    const { terminal, screen } = this.deps;
+    for (;;) {
+      screen.flush();
+      const line = await terminal.ask(this.prompt());
+      if (line === undefined) return;
+      const quit = await this.handle(line.trim());
+      if (quit) return;
+    }
+  }
+
+  /** A modal the app opened (views.open); it is asked right after the click that opened it. */
+  modalOpened(view: Record<string, unknown>): void {
+    this.modalCount += 1;
+    this.modals.push({ id: `V0PLAYGROUND${this.modalCount}`, view });
+  }
+
+  prompt(): string {
+    const { screen } = this.deps;
+    return `${screen.paint(`@${this.user.name}`, ['mention', 'bold'])} ${screen.paint('in', ['dim'])} ${screen.paint(`#${this.channel.name}`, ['mention', 'bold'])} ${screen.paint('›', ['dim'])} `;
+  }
+
+  /** Tab completion: commands, verbs, people, channels. */
+  complete(line: string): [string[], string] {
+    const people = this.deps.directory.people.map((p) => p.name);
+    const channels = this.deps.directory.channels.map((c) => `#${c.name}`);
+    const options = [
+      ...['/ecs ', ...OWN_COMMANDS.map((c) => `${c} `)],
+      ...this.deps.verbs.map((v) => `/ecs ${v} `),
+      ...people.map((p) => `/as ${p}`),
+      ...channels.map((c) => `/channel ${c}`),
+    ];
+    const hits = options.filter((o) => o.startsWith(line));
+    return [hits.length > 0 ? hits : [], line];
+  }
+
+  /** Handles one line; true when the session should end. */
+  async handle(line: string): Promise<boolean> {
+    const { screen } = this.deps;
+    if (line === '') return false;
+    const [word = '', ...rest] = line.split(/\s+/);
+    const args = rest.join(' ');
+    try {
+      switch (word.toLowerCase()) {
+        case '/quit':
+        case '/exit':
+          return true;
+        case '/help':
+          this.help();
+          return false;
+        case '/as':
+          this.switchUser(args);
+          return false;
+        case '/channel':
+        case '/join':
+          this.switchChannel(args);
+          return false;
+        case '/click':
+          await this.click(args);
+          return false;
+        case '/wait':
+          await this.wait(args);
+          return false;
+        case '/ecs':
+          await this.deps.frontEnd.slashCommand({ command: '/ecs', text: line.slice(word.length).trim(), user: this.user, channel: this.channel });
+          await this.afterInput();
+          return false;
+        default:
+          if (word.startsWith('/')) {
+            screen.error(`${word} is not a valid command. In Slack, every message that starts with "/" is a command; this workspace has /ecs. /help lists the playground's own.`);
+          } else {
+            screen.info(`(Only the bot is listening here, and it reads /ecs commands. Try /ecs help.)`);
+          }
+          return false;
+      }
+    } catch (err) {
+      if (err instanceof SlackRequestFailed) screen.error(err.message);
+      else screen.error(`Something went wrong in the playground itself: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+  }
+
+  private async afterInput(): Promise<void> {
+    // Modals first: in Slack the form would be open in front of you now.
+    while (this.modals.length > 0) {
+      const view = this.modals.shift()!;
+      const outcome = await fillModal({
+        view,
+        prompt: this.deps.terminal,
+        screen: this.deps.screen,
+        directory: this.deps.directory,
+        submit: (v, values) => this.deps.frontEnd.submitView({ user: this.user, view: v, values }),
+        close: (v) => this.deps.frontEnd.closeView({ user: this.user, view: v }),
+      });
+      if (outcome === 'ended') return;
+    }
+    if (!this.deps.terminal.interactive) await this.deps.settle();
+  }
+
+  private async click(args: string): Promise<void> {
+    const { screen } = this.deps;
+    const target = this.findButton(args);
+    if (!target) return;
+    const shown = this.deps.conversation.message(target.messageKey);
+    if (!shown || !screen.isCurrent(target)) {
+      screen.error(`Button [${target.number}] is no longer there: its message has changed since (its latest version shows the buttons it has now).`);
+      return;
+    }
+    const { button } = target;
+    if (button.url) screen.info(`(opens ${button.url} in a browser)`);
+    if (button.confirm) {
+      const ok = await this.confirm(target);
+      if (ok === undefined) return;
+      if (!ok) {
+        screen.info('(cancelled; nothing was sent)');
+        return;
+      }
+    }
+    const channel = this.deps.directory.channels.find((c) => c.id === shown.channel) ?? { id: shown.channel, name: shown.channel.toLowerCase(), notificationsOf: [] };
+    await this.deps.frontEnd.click({ user: this.user, channel, message: shown, button, blockId: target.blockId });
+    await this.afterInput();
+  }
+
+  /** `/click 7`, or `/click approve`: the newest button with that label that is still there. */
+  private findButton(args: string): ButtonOnScreen | undefined {
+    const { screen } = this.deps;
+    const ref = args.trim().replace(/^\[|\]$/g, '');
+    if (ref === '') {
+      screen.error('Which button? /click N presses the button shown as [N]; /click LABEL the newest one with that label.');
+      return undefined;
+    }
+    if (/^\d+$/.test(ref)) {
+      const found = screen.button(Number(ref));
+      if (!found) screen.error(`There is no button [${ref}] on screen. Buttons are numbered as they are shown: [1], [2], …`);
+      return found;
+    }
+    const found = screen.buttonsLabelled(ref)[0];
+    if (!found) screen.error(`No button on screen is labelled "${ref}".`);
+    return found;
+  }
+
+  /** Slack's confirm dialog, on the prompt. undefined when input ended. */
+  private async confirm(target: ButtonOnScreen): Promise<boolean | undefined> {
+    const { screen } = this.deps;
+    const dialog = target.button.confirm!;
+    const yes = dialog.confirm?.text ?? 'Yes';
+    const no = dialog.deny?.text ?? 'Cancel';
+    const body = screen.renderLines({ blocks: dialog.text ? [{ type: 'section', text: dialog.text }] : [] }, `confirm:${target.number}`, 70);
+    screen.print(
+      [
+        '',
+        `${screen.paint('┌ ', ['dim'])}${screen.paint(dialog.title?.text ?? 'Are you sure?', ['bold'])}`,
+        ...(body.length > 0 ? [screen.paintLines(body, screen.paint('│ ', ['dim']))] : []),
+      ].join('\n'),
+    );
+    const answer = await this.deps.terminal.ask(`${screen.paint('│ ', ['dim'])}${yes}? ${screen.paint(`[y = ${yes}, n = ${no}]`, ['dim'])} `);
+    if (answer === undefined) return undefined;
+    const a = answer.trim().toLowerCase();
+    return a === 'y' || a === 'yes' || a === yes.toLowerCase();
+  }
+
+  private switchUser(args: string): void {
+    const { screen, directory, config } = this.deps;
+    const person = args ? directory.person(args) : undefined;
+    if (!person) {
+      screen.error(`${args ? `There is nobody called ${args} here. ` : ''}People: ${directory.people.map((p) => `@${p.name}`).join(', ')}. /as NAME switches.`);
+      return;
+    }
+    this.user = person;
+    screen.say(`You are now @${person.name} (${describePerson(config, person, directory)}), in #${this.channel.name}.`, 'accent');
+  }
+
+  private switchChannel(args: string): void {
+    const { screen, directory } = this.deps;
+    const channel = args ? directory.channel(args) : undefined;
+    if (!channel) {
+      screen.error(`${args ? `There is no channel ${args} here. ` : ''}Channels: ${directory.channels.map((c) => `#${c.name}`).join(', ')}. /channel NAME switches.`);
+      return;
+    }
+    this.channel = channel;
+    const about = [
+      channel.defaultCluster ? `commands here use ${channel.defaultCluster}` : undefined,
+      channel.notificationsOf.length > 0 ? `notifications of ${channel.notificationsOf.join(', ')} arrive here` : undefined,
+    ].filter(Boolean);
+    screen.say(`You are in #${channel.name}${about.length > 0 ? ` (${about.join('; ')})` : ''}.`, 'accent');
+    if (screen.catchUp(channel.id) === 0) screen.info('(nothing new here)');
+  }
+
+  private async wait(args: string): Promise<void> {
+    const { screen, speed } = this.deps;
+    const ms = args.trim() === '' ? 60_000 : parseDuration(args.trim().replace(/\s+/g, ''));
+    if (ms === undefined || ms <= 0 || ms > 7 * 86_400_000) {
+      screen.error('/wait takes a simulated time like 30s, 10m or 2h (at most 7d).');
+      return;
+    }
+    const real = ms / speed;
+    screen.info(`(${simulatedDuration(ms)} pass in the simulated account${speed === 1 ? '' : `, ${simulatedDuration(real)} here`}…)`);
+    await new Promise((resolve) => setTimeout(resolve, real));
+    await this.deps.settle();
+  }
+
+  private help(): void {
+    const { screen, directory } = this.deps;
+    const c = (t: string) => screen.paint(t, ['code']);
+    const lines = [
+      screen.paint('In this chat', ['bold']),
+      `  ${c('/ecs …'.padEnd(16))}the bot, exactly as in Slack (${c('/ecs help')} lists its commands)`,
+      `  ${c('/click N'.padEnd(16))}press button [N]; ${c('/click LABEL')} presses the newest button with that label`,
+      `  ${c('/as NAME'.padEnd(16))}become someone else: ${directory.people.map((p) => `@${p.name}`).join(', ')}`,
+      `  ${c('/channel NAME'.padEnd(16))}go to another channel: ${directory.channels.map((ch) => `#${ch.name}`).join(', ')}`,
+      `  ${c('/wait [TIME]'.padEnd(16))}let simulated time pass (${c('/wait 10m')}); the account keeps moving meanwhile`,
+      `  ${c('/quit'.padEnd(16))}leave (Ctrl-D too)`,
+      screen.paint('Forms and confirmations are asked on the prompt; Enter keeps the value in [brackets], /cancel closes a form.', ['dim']),
+      screen.paint('Messages in other channels show as one line starting with ◆; /channel shows them in full.', ['dim']),
+    ];
+    screen.print(lines.join('\n'));
+  }
+}

@@ -1,0 +1,154 @@
+import { createInterface, cursorTo, clearLine, type Completer, type Interface } from 'node:readline';
+import { type Readable, type Writable } from 'node:stream';
+
+/**
+ * The playground's two ways of talking to a person. On a terminal: a line editor (history,
+ * Tab completion, Ctrl-C / Ctrl-D), where what arrives while you type is printed above the
+ * prompt and your half-typed line is kept. Otherwise (a pipe, a file, a test): one line of input
+ * at a time, echoed after its prompt so the output reads as a transcript.
+ */
+export interface Terminal {
+  readonly interactive: boolean;
+  /** Columns to lay messages out in. */
+  readonly width: number;
+  /** Prints whole lines (no trailing newline needed), above the prompt when one is showing. */
+  print(text: string): void;
+  /**
+   * Replaces the last `lines` printed lines with `text`, if nothing was printed since and they
+   * are still on screen; false when it cannot (then print instead).
+   */
+  rewrite(lines: number, text: string): boolean;
+  /** Shows the prompt and waits for a line; undefined when input has ended (Ctrl-D, end of file). */
+  ask(prompt: string): Promise<string | undefined>;
+  close(): void;
+}
+
+export interface TerminalOptions {
+  input: Readable & { isTTY?: boolean };
+  output: Writable & { isTTY?: boolean; columns?: number; rows?: number };
+  completer?: Completer;
+  /** Called on Ctrl-C at an empty prompt, twice in a row. */
+  onInterrupt?: () => void;
+}
+
+/** Body text wider than this is hard to read, however wide the window. */
+const MAX_WIDTH = 110;
+/** Width for output that is not a terminal (a transcript, a log). */
+const PIPE_WIDTH = 88;
+
+export function createTerminal(options: TerminalOptions): Terminal {
+  return options.input.isTTY && options.output.isTTY ? interactiveTerminal(options) : lineTerminal(options);
+}
+
+function interactiveTerminal(options: TerminalOptions): Terminal {
+  const { output } = options;
+  const rl: Interface = createInterface({ input: options.input, output, terminal: true, historySize: 200, ...(options.completer ? { completer: options.completer } : {}) });
+  let waiting: ((line: string | undefined) => void) | undefined;
+  let closed = false;
+  /** Lines printed by the last print(), while nothing else has been printed since. */
+  let lastPrinted = 0;
+  let interruptedAt = 0;
+
+  rl.on('line', (line) => {
+    lastPrinted = 0;
+    const resolve = waiting;
+    waiting = undefined;
+    resolve?.(line);
+  });
+  rl.on('close', () => {
+    closed = true;
+    const resolve = waiting;
+    waiting = undefined;
+    resolve?.(undefined);
+  });
+  rl.on('SIGINT', () => {
+    if (rl.line.length > 0) {
+      // As in a shell: Ctrl-C drops the half-typed line.
+      output.write('^C\n');
+      (rl as Interface & { line: string }).line = '';
+      rl.prompt();
+      return;
+    }
+    if (Date.now() - interruptedAt < 3000) {
+      options.onInterrupt?.();
+      rl.close();
+      return;
+    }
+    interruptedAt = Date.now();
+    output.write('\n(press Ctrl-C again, or Ctrl-D, or type /quit to leave)\n');
+    rl.prompt();
+  });
+
+  const clearPrompt = () => {
+    clearLine(output, 0);
+    cursorTo(output, 0);
+  };
+
+  return {
+    interactive: true,
+    get width() {
+      return Math.min(MAX_WIDTH, Math.max(40, (output.columns ?? 80) - 1));
+    },
+    print(text) {
+      if (closed) {
+        output.write(`${text}\n`);
+        return;
+      }
+      clearPrompt();
+      output.write(`${text}\n`);
+      lastPrinted = text.split('\n').length;
+      if (waiting) rl.prompt(true);
+    },
+    rewrite(lines, text) {
+      if (closed || lines <= 0 || lines !== lastPrinted || lines >= (output.rows ?? 24) - 2) return false;
+      clearPrompt();
+      // Up over the lines to replace, clear from there down, print the new version.
+      output.write(`\x1b[${lines}A\x1b[J${text}\n`);
+      lastPrinted = text.split('\n').length;
+      if (waiting) rl.prompt(true);
+      return true;
+    },
+    ask(prompt) {
+      if (closed) return Promise.resolve(undefined);
+      return new Promise((resolve) => {
+        waiting = resolve;
+        rl.setPrompt(prompt);
+        rl.prompt();
+      });
+    },
+    close() {
+      if (!closed) rl.close();
+    },
+  };
+}
+
+function lineTerminal(options: TerminalOptions): Terminal {
+  const { output } = options;
+  const rl = createInterface({ input: options.input, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  let ended = false;
+  return {
+    interactive: false,
+    width: PIPE_WIDTH,
+    print(text) {
+      output.write(`${text}\n`);
+    },
+    rewrite() {
+      return false;
+    },
+    async ask(prompt) {
+      if (ended) return undefined;
+      const next = await lines.next();
+      if (next.done) {
+        ended = true;
+        return undefined;
+      }
+      // Echo the line after its prompt, so the output reads as the conversation it was.
+      output.write(`${prompt}${next.value}\n`);
+      return next.value;
+    },
+    close() {
+      rl.close();
+    },
+  };
+}
