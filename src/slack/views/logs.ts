@@ -75,7 +75,7 @@ function taskContext(input: LogsInput): string[] {
       which = `newest running task of ${service}: ${id}${task.startedAt ? `, up for ${formatDuration(Math.max(0, now - task.startedAt))}` : ''}`;
       break;
     case 'stopped':
-      which = `:warning: ${service} has no running task; this is its most recently stopped one, ${id}, stopped ${task.stoppedAt ? slackDate(task.stoppedAt) : ''}: ${stopCodeText(task.stopCode)}${task.stoppedReason ? ` — ${escapeText(task.stoppedReason)}` : ''}`;
+      which = `:warning: ${service} has no running task; this is its most recently stopped one, ${id}, stopped${task.stoppedAt ? ` ${slackDate(task.stoppedAt)}` : ''}: ${stopCodeText(task.stopCode)}${task.stoppedReason ? ` — ${escapeText(task.stoppedReason)}` : ''}`;
       break;
     case 'pending':
       which = `${service} has no running or recently stopped task; this one, ${id}, is still ${task.lastStatus}`;
