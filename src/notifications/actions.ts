@@ -40,7 +40,7 @@ export function registerNotificationActions(app: App, deps: NotificationActionDe
 
     const parsed = safeJson(action.value);
     const value = MuteButtonValue.safeParse(parsed);
-    if (!value.success || !(value.data.cluster in deps.config.clusters)) {
+    if (!value.success || !Object.hasOwn(deps.config.clusters, value.data.cluster)) {
       deps.logger.warn({ ...audit, outcome: 'invalid', value: action.value }, 'mute button with an invalid value');
       await tell('This Mute button no longer matches the configuration; nothing was muted.');
       return;

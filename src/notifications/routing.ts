@@ -28,9 +28,10 @@ function regionOf(arn: string): string {
  * cluster's channel; kinds come from the most specific route that lists them, else the defaults.
  */
 export function routeFor(config: Config, alias: string, service: string | undefined): Route | undefined {
-  const notify = config.clusters[alias]?.notify;
+  // Object.hasOwn: names come from events, and a service called "constructor" is still a service name.
+  const notify = Object.hasOwn(config.clusters, alias) ? config.clusters[alias]?.notify : undefined;
   if (!notify) return undefined;
-  const serviceRoute = service !== undefined ? notify.services[service] : undefined;
+  const serviceRoute = service !== undefined && Object.hasOwn(notify.services, service) ? notify.services[service] : undefined;
   if (serviceRoute) {
     return { alias, channel: serviceRoute.channel, kinds: serviceRoute.events ?? notify.events ?? DEFAULT_NOTIFICATION_KINDS };
   }

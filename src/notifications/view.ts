@@ -241,7 +241,7 @@ function factDetailLine(w: WindowView, fact: Fact): string {
 function shortReason(fact: Fact): string | undefined {
   switch (fact.type) {
     case 'taskStopped': {
-      const code = STOP_CODE_WORDS[fact.stopCode ?? ''] ?? (fact.stopCode ? fact.stopCode : undefined);
+      const code = STOP_CODE_WORDS.get(fact.stopCode ?? '') ?? (fact.stopCode || undefined);
       const exit = fact.containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0) ?? fact.containers.find((c) => c.exitCode !== undefined);
       const exitText = exit?.exitCode !== undefined ? `exit ${exit.exitCode}` : undefined;
       const failedToStart = fact.stopCode === 'TaskFailedToStart' && fact.stoppedReason ? truncate(fact.stoppedReason, 80) : undefined;
@@ -255,25 +255,27 @@ function shortReason(fact: Fact): string | undefined {
   }
 }
 
-const STOP_CODE_WORDS: Record<string, string> = {
-  EssentialContainerExited: 'essential container exited',
-  TaskFailedToStart: 'failed to start',
-  SpotInterruption: 'Spot interruption',
-  TerminationNotice: 'termination notice',
-  UserInitiated: 'stopped by a user',
-  ServiceSchedulerInitiated: 'stopped by the service scheduler',
-};
+// Maps, not object literals: a stop code or event name from ECS is data, and "constructor" must stay a string.
+const STOP_CODE_WORDS = new Map([
+  ['EssentialContainerExited', 'essential container exited'],
+  ['TaskFailedToStart', 'failed to start'],
+  ['SpotInterruption', 'Spot interruption'],
+  ['TerminationNotice', 'termination notice'],
+  ['UserInitiated', 'stopped by a user'],
+  ['ServiceSchedulerInitiated', 'stopped by the service scheduler'],
+]);
+
+const EVENT_NAME_WORDS = new Map([
+  ['SERVICE_TASK_PLACEMENT_FAILURE', 'Task placement failure'],
+  ['SERVICE_TASK_START_IMPAIRED', 'Tasks are failing to start'],
+  ['SERVICE_TASK_CONFIGURATION_FAILURE', 'Task configuration failure'],
+  ['SERVICE_DEPLOYMENT_FAILED', 'Deployment failed'],
+  ['SERVICE_DEPLOYMENT_COMPLETED', 'Deployment completed'],
+  ['SERVICE_DEPLOYMENT_IN_PROGRESS', 'Deployment in progress'],
+]);
 
 function humanEventName(name: string): string {
-  const words: Record<string, string> = {
-    SERVICE_TASK_PLACEMENT_FAILURE: 'Task placement failure',
-    SERVICE_TASK_START_IMPAIRED: 'Tasks are failing to start',
-    SERVICE_TASK_CONFIGURATION_FAILURE: 'Task configuration failure',
-    SERVICE_DEPLOYMENT_FAILED: 'Deployment failed',
-    SERVICE_DEPLOYMENT_COMPLETED: 'Deployment completed',
-    SERVICE_DEPLOYMENT_IN_PROGRESS: 'Deployment in progress',
-  };
-  return words[name] ?? name;
+  return EVENT_NAME_WORDS.get(name) ?? name;
 }
 
 function runTime(fact: Extract<Fact, { type: 'taskStopped' }>): string {

@@ -98,3 +98,20 @@ describe('routing and the kinds of event a channel gets', () => {
     expect(texts(STAGING_CHANNEL)).toEqual(['api: deployment completed']);
   });
 });
+
+describe('names from events', () => {
+  let h: EventsHarness;
+  beforeEach(async () => {
+    h = await startEventsHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('that happen to be JavaScript property names are just names', async () => {
+    await h.handler(taskStopped({ service: 'constructor', stoppedAt: h.clock.now() }));
+    await h.handler(taskStopped({ cluster: 'toString', service: 'web', stoppedAt: h.clock.now() }));
+    expect(h.slack.messages(PROD_CHANNEL).map((m) => m.text)).toEqual(['constructor: task stopped — essential container exited, exit 137']);
+    expect(h.webApiCalls()).toBe(1);
+  });
+});
