@@ -203,16 +203,19 @@ function startingChannel(directory: Directory, ref: string | undefined): Channel
   return directory.channel('web') ?? directory.channels[0]!;
 }
 
-/** Clusters and roles of a config of one's own that the simulated account does not have. */
+/** Clusters and roles of a config of one's own that the simulated account does not have: one line a cluster. */
 function accountWarnings(config: Config, sandbox: Sandbox, account: AccountSeed): string[] {
-  const warnings: string[] = [];
   const clusters = sandbox.world.clusters().map((c) => c.name);
   const roles = new Set(account.roles.map((r) => r.arn));
+  const warnings: string[] = [];
   for (const [alias, cluster] of Object.entries(config.clusters)) {
     const name = cluster.name.split('/').pop()!;
-    if (!clusters.includes(name)) warnings.push(`${alias}: the simulated account has no cluster ${name} (it has ${clusters.join(', ')})`);
-    for (const [level, arn] of Object.entries(cluster.roles)) {
-      if (arn && !roles.has(arn)) warnings.push(`${alias}: the simulated account has no role ${arn.split('/').pop()} for ${level} (its roles are chatops-CLUSTER-LEVEL)`);
+    const missing: string[] = [];
+    if (!clusters.includes(name)) missing.push(`no cluster ${name}`);
+    const roleNames = Object.values(cluster.roles).filter((arn): arn is string => !!arn && !roles.has(arn)).map((arn) => arn.split('/').pop()!);
+    if (roleNames.length > 0) missing.push(`no role${roleNames.length > 1 ? 's' : ''} ${roleNames.join(', ')}`);
+    if (missing.length > 0) {
+      warnings.push(`${alias}: the simulated account has ${missing.join(' and ')}; it has clusters ${clusters.join(', ')} with roles chatops-CLUSTER-LEVEL (see config/playground.yaml)`);
     }
   }
   return warnings;

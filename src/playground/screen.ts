@@ -197,14 +197,15 @@ export class Screen {
     const width = this.options.terminal.width - indent.length;
     const body = this.renderLines(message, message.key, width);
     const head = this.headLine(message, update, here.user);
-    const text = `${head}\n${this.paintLines(body.length > 0 ? body : [[{ text: '(empty message)', styles: ['dim'] }]], indent)}`;
-    const lines = text.split('\n').length;
+    // A blank line above each message, as Slack spaces them; an in-place update rewrites it too.
+    const block = `\n${head}\n${this.paintLines(body.length > 0 ? body : [[{ text: '(empty message)', styles: ['dim'] }]], indent)}`;
+    const lines = block.split('\n').length;
     this.shown.set(message.key, message.version);
-    if (update && this.lastBlock?.key === message.key && this.options.terminal.rewrite(this.lastBlock.lines, text)) {
+    if (update && this.lastBlock?.key === message.key && this.options.terminal.rewrite(this.lastBlock.lines, block)) {
       this.lastBlock = { key: message.key, lines };
       return;
     }
-    this.options.terminal.print(`\n${text}`);
+    this.options.terminal.print(block);
     this.lastBlock = { key: message.key, lines };
   }
 

@@ -88,7 +88,8 @@ export class Session {
   /** Handles one line; true when the session should end. */
   async handle(line: string): Promise<boolean> {
     const { screen } = this.deps;
-    if (line === '') return false;
+    // Blank lines and # comments do nothing: a script of commands can explain itself.
+    if (line === '' || line.startsWith('#')) return false;
     const [word = '', ...rest] = line.split(/\s+/);
     const args = rest.join(' ');
     try {
