@@ -3,6 +3,7 @@ import { type Harness } from '../support/harness';
 import { apiGatewayEvent, blockActionBody } from '../support/slack-requests';
 import { roleArn } from '../support/accounts';
 import { runJob } from '../../src/worker/run-job';
+import { waitFor } from '../support/wait';
 import { sweepExpiredApprovals } from '../../src/approvals/sweep';
 import {
   APPROVAL_USERS as U,
@@ -302,12 +303,10 @@ describe('who may decide an approval request', () => {
 });
 
 async function waitForStatus(h: Harness, requestId: string, status: string) {
-  for (let i = 0; i < 500; i += 1) {
+  return waitFor(async () => {
     const record = await storedRequest(h, requestId);
-    if (record?.status === status) return record;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`request ${requestId} never reached ${status}`);
+    return record?.status === status ? record : undefined;
+  }, `request ${requestId} to reach ${status}`, 25_000);
 }
 
 describe('expiry without a click', () => {
