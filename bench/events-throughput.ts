@@ -22,7 +22,7 @@ const RUNS = 3;
 async function measure(options: { concurrency: number; services: number }): Promise<{ eventsPerSecond: number; slackCalls: number }> {
   const table = await startDynalite();
   const slack = await startSlackStandin();
-  const deps = { config: testConfig(), logger: createLogger({ level: 'warn' }), clock: systemClock, state: table.store };
+  const deps = { config: testConfig(), logger: createLogger({ level: 'warn', destination: process.stderr }), clock: systemClock, state: table.store };
   const instances = Array.from({ length: options.concurrency }, () => createEventsHandler({ ...deps, slack: testWebClient(slack.apiUrl) }));
   const now = Date.now();
   const events: JsonObject[] = [];

@@ -108,8 +108,12 @@ export function windowHeadline(w: WindowView): string {
       const one = name === 'SERVICE_TASK_START_IMPAIRED' ? 'tasks keep failing to start' : name === 'SERVICE_TASK_CONFIGURATION_FAILURE' ? 'task configuration failure' : 'tasks cannot be placed';
       return `${subject}: ${n === 1 ? one : `${n.toLocaleString('en-US')} placement failures`}${span}${tail}`;
     }
-    case 'deploymentFailure':
-      return `${subject}: ${n === 1 ? (w.latest.type === 'deployment' && w.latest.rollback ? 'deployment rolled back' : 'deployment failed') : `${n} failed deployments`}${span}${tail}`;
+    case 'deploymentFailure': {
+      // One circuit-breaker failure sends two events (FAILED, then IN_PROGRESS rolling back), so
+      // a count of events is not a count of deployments.
+      const what = w.latest.type === 'deployment' && w.latest.rollback ? 'deployment rolled back' : 'deployment failed';
+      return `${subject}: ${what}${n > 1 ? ` (${n} events${span})` : ''}${tail}`;
+    }
     case 'deploymentComplete':
       return `${subject}: ${n === 1 ? 'deployment completed' : `${n} deployments completed${span}`}`;
     case 'instanceDisconnected':

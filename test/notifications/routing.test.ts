@@ -2,6 +2,7 @@ import {
   deploymentEvent,
   type EventsHarness,
   fixture,
+  scheduledTick,
   PROD_CHANNEL,
   serviceAction,
   STAGING_CHANNEL,
@@ -113,5 +114,26 @@ describe('names from events', () => {
     await h.handler(taskStopped({ cluster: 'toString', service: 'web', stoppedAt: h.clock.now() }));
     expect(h.slack.messages(PROD_CHANNEL).map((m) => m.text)).toEqual(['constructor: task stopped — essential container exited, exit 137']);
     expect(h.webApiCalls()).toBe(1);
+  });
+});
+
+describe('a circuit-breaker failure', () => {
+  let h: EventsHarness;
+  beforeEach(async () => {
+    h = await startEventsHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('(FAILED, then IN_PROGRESS rolling back) is one message that ends saying it rolled back', async () => {
+    await h.handler(deploymentEvent('deployment-failed', { service: 'api', at: h.clock.now() }));
+    h.clock.advance(2_000);
+    await h.handler(deploymentEvent('deployment-rollback-in-progress', { service: 'api', at: h.clock.now() }));
+    h.clock.advance(61_000);
+    await h.handler(scheduledTick(h.clock.now()));
+    expect(h.slack.messages(PROD_CHANNEL).filter((m) => !m.threadTs).map((m) => m.text)).toEqual([
+      'api: deployment rolled back (2 events in 2 s) — ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1234567890123456789.',
+    ]);
   });
 });
