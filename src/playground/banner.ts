@@ -41,7 +41,7 @@ export function printBanner(screen: Screen, input: BannerInput): void {
   lines.push(`${b('You are')} ${screen.paint(`@${user.name}`, ['mention'])} ${d(`(${describePerson(config, user, directory)})`)}`);
   lines.push(`  in ${screen.paint(`#${channel.name}`, ['mention'])}${channel.defaultCluster ? `, where commands use ${b(channel.defaultCluster)} unless you add ${c('-c CLUSTER')}` : ''}`);
   const others = directory.people.filter((p) => p.id !== user.id);
-  if (others.length > 0) lines.push(`  others: ${others.map((p) => `${screen.paint(`@${p.name}`, ['mention'])} ${d(`(${describePerson(config, p, directory)})`)}`).join(', ')}`);
+  others.forEach((p, i) => lines.push(`  ${i === 0 ? 'also here:' : '          '} ${screen.paint(`@${p.name}`, ['mention'])} ${d(`(${describePerson(config, p, directory)})`)}`));
   lines.push(`  channels: ${directory.channels.map((ch) => `${screen.paint(`#${ch.name}`, ['mention'])}${ch.notificationsOf.length > 0 ? d(` (notifications of ${ch.notificationsOf.join(', ')})`) : ''}`).join(', ')}`);
   if (directory.usergroups.length > 0) {
     lines.push(`  ${screen.paint(`⚠ user groups (${directory.usergroups.join(', ')}) have no members here; list people under users: in the config`, ['notice'])}`);

@@ -25,7 +25,7 @@ describe('npm start with no Slack token: a first session as alice', () => {
     expect(banner).toMatch(/demo-staging\s+web 1\/1 · worker 1\/1 · 1 EC2 instance/);
     expect(banner).toContain('You are @alice (team web: operate on demo-prod, admin on demo-staging)');
     expect(banner).toContain('in #web, where commands use demo-prod unless you add -c CLUSTER');
-    expect(banner).toContain('@bob (team platform: admin on every cluster, approves)');
+    expect(banner).toContain('also here: @bob (team platform: admin on every cluster, approves)');
     expect(banner).toMatch(/\/ecs services\s+what runs in demo-prod/);
     expect(banner).toMatch(/\/ecs scale web 3\s+and watch the follow-up: port 80 fits once per instance/);
     expect(banner).toMatch(/\/ecs teardown demo-staging\s+then \/as bob and \/click its Approve button/);

@@ -237,8 +237,14 @@ describe('mrkdwn', () => {
 
 describe('wrapping', () => {
   it('breaks at spaces, cuts a word longer than the line, and counts an emoji as two columns', () => {
-    const lines = wrapLine([{ text: '✅ aaaa bbbb cccccccccccccccccccc', styles: [] }], 10).map(lineText);
+    const lines = wrapLine([{ text: 'go 🚀 aaaa bbbb cccccccccccccccccccc', styles: [] }], 10).map(lineText);
 
-    expect(lines).toEqual(['✅ aaaa', 'bbbb', 'cccccccccc', 'cccccccccc']);
+    expect(lines).toEqual(['go 🚀 aaaa', 'bbbb', 'cccccccccc', 'cccccccccc']);
+  });
+
+  it('continues a list item under its text, not under its bullet', () => {
+    const lines = wrapLine([{ text: '✅ Terminate EC2 instance i-0e4db4a3924cba792 (t3.medium)', styles: [] }], 30).map(lineText);
+
+    expect(lines).toEqual(['✅ Terminate EC2 instance', '   i-0e4db4a3924cba792', '   (t3.medium)']);
   });
 });

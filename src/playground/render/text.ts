@@ -75,6 +75,9 @@ export function wrapLine(line: Line, width: number): Line[] {
   const max = Math.max(8, width);
   if (lineWidth(line) <= max) return [line];
   const tokens = wordsOf(line);
+  // A list item ("• web", "✅ Scale web", "2. …") continues under its text, not under its bullet.
+  const hang = hangingIndent(tokens, max);
+  const limit = () => (out.length === 0 ? max : max - hang);
   const out: Line[] = [];
   let current: Line = [];
   let used = 0;
@@ -88,22 +91,22 @@ export function wrapLine(line: Line, width: number): Line[] {
     const w = lineWidth(token.pieces);
     if (token.space) {
       if (used === 0) continue; // no leading spaces on a wrapped line
-      if (used + w > max) flush();
+      if (used + w > limit()) flush();
       else {
         current.push(...token.pieces);
         used += w;
       }
       continue;
     }
-    if (used + w <= max) {
+    if (used + w <= limit()) {
       current.push(...token.pieces);
       used += w;
       continue;
     }
     if (used > 0) flush();
     let rest = token.pieces;
-    while (lineWidth(rest) > max) {
-      const [head, tail] = cutPieces(rest, max);
+    while (lineWidth(rest) > limit()) {
+      const [head, tail] = cutPieces(rest, limit());
       out.push(head);
       rest = tail;
     }
@@ -111,7 +114,18 @@ export function wrapLine(line: Line, width: number): Line[] {
     used = lineWidth(rest);
   }
   if (current.length > 0 || out.length === 0) flush();
-  return out;
+  return hang === 0 ? out : out.map((l, i) => (i === 0 ? l : [{ text: ' '.repeat(hang), styles: [] }, ...l]));
+}
+
+const BULLET = /^(?:[•◦▪▫‣*-]|\d{1,2}[.)]|\p{Extended_Pictographic}\uFE0F?)$/u;
+
+function hangingIndent(tokens: { space: boolean; pieces: Segment[] }[], max: number): number {
+  const [first, space] = tokens;
+  if (!first || first.space || !space?.space) return 0;
+  const bullet = first.pieces.map((p) => p.text).join('');
+  if (!BULLET.test(bullet)) return 0;
+  const hang = displayWidth(bullet) + displayWidth(space.pieces.map((p) => p.text).join(''));
+  return hang <= max / 3 ? hang : 0;
 }
 
 /** Runs of spaces, and words made of the pieces of one or more segments. */
