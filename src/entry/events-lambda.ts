@@ -10,6 +10,7 @@ import { loadConfigFile } from '../config/load';
 import { createLogger } from '../logger';
 import { createEventsHandler, type EventsHandler } from '../notifications/handler';
 import { StateStore } from '../state/table';
+import { sweepExpiredApprovals } from '../approvals/sweep';
 import { readEnv, required } from './env';
 import { withSecrets } from './secrets';
 
@@ -36,17 +37,21 @@ async function build(): Promise<EventsHandler> {
   const tableName = required(env, 'STATE_TABLE', 'it names the DynamoDB state table');
   const token = required(env, 'SLACK_BOT_TOKEN', 'the bot posts notifications with it (or set SLACK_BOT_TOKEN_PARAM)');
   const config = loadConfigFile(configPath);
+  // The SDK reads AWS_REGION / AWS_ENDPOINT_URL(_DYNAMODB) itself.
+  const state = new StateStore({ client: new DynamoDBClient({}), tableName });
+  const slack = new WebClient(token, {
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    // A 429 waits for Retry-After and tries again; a few retries fit in a Lambda's time, and
+    // anything still unsent is picked up by the next sweep from the state table.
+    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
+  });
   return createEventsHandler({
     config,
     logger,
     clock: systemClock,
-    // The SDK reads AWS_REGION / AWS_ENDPOINT_URL(_DYNAMODB) itself.
-    state: new StateStore({ client: new DynamoDBClient({}), tableName }),
-    slack: new WebClient(token, {
-      ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-      // A 429 waits for Retry-After and tries again; a few retries fit in a Lambda's time, and
-      // anything still unsent is picked up by the next sweep from the state table.
-      retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
-    }),
+    state,
+    slack,
+    // The same tick expires approval requests nobody decided on and takes their buttons away.
+    onTick: () => sweepExpiredApprovals({ state, slack, clock: systemClock, logger }),
   });
 }

@@ -13,6 +13,8 @@ export interface NotificationDeps {
   /** A WebClient with the bot token. Its own retries handle 429 (Retry-After) and network errors. */
   slack: WebClient;
   state: StateStore;
+  /** Other periodic work that rides on the same scheduled tick (the approvals' expiry sweep). */
+  onTick?: () => Promise<unknown>;
 }
 
 /** Per warm instance: the deps plus what this instance remembers between invocations. */

@@ -37,6 +37,8 @@ export function createEventsHandler(deps: NotificationDeps): EventsHandler {
     }
     if ('tick' in parsed) {
       ctx.lastSweepAt = deps.clock.now();
+      // Other periodic work failing must not stop the notification sweep, nor make Lambda retry.
+      await deps.onTick?.().catch((err: unknown) => logger.error({ err }, 'tick work failed; the next tick tries again'));
       return { outcome: 'swept', items: await sweep(ctx) };
     }
     const { event } = parsed;
