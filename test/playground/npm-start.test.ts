@@ -148,6 +148,14 @@ describe('npm start --scenario crashloop: notifications', () => {
     expect(seen).toMatch(/↳ in the thread of «worker: /);
   });
 
+  it('has working buttons: Logs shows the task’s last lines, and Mute 1 h mutes the worker’s notifications in the thread', async () => {
+    const logs = await pg.say('/click logs');
+    const mute = await pg.say('/click mute');
+
+    expect(logs).toContain('worker: killed by the OOM killer, exit code 137');
+    expect(mute).toMatch(/↳ in the thread of «worker: .*»\n.*demo-prod\/worker notifications muted by @alice until \d\d:\d\d UTC/);
+  });
+
   it('exits with 0 when its input ends', async () => {
     expect(await pg.end()).toBe(0);
   });
