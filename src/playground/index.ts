@@ -76,109 +76,120 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
   const channel = startingChannel(directory, flags.channel);
 
   const logger = createLogger({ level: io.logLevel ?? 'silent', destination: io.stderr, name: 'ecs-chatops-playground' });
-  const account = applyScenario(demoAccount(), scenario);
-  const sandbox = await startSandbox({ account, clock: new RealClock(speed), ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), logger });
-  const ticking = setInterval(() => sandbox.tick(), TICK_MS);
-  const clock = simulatedClock(sandbox.clock, speed);
+  // What has been started, stopped in reverse order however the session ends (or fails to start).
+  const started: (() => Promise<void> | void)[] = [];
+  try {
+    return await run();
+  } finally {
+    for (const stop of started.reverse()) await stop();
+  }
 
-  // The conversation is told of every Slack call from the start; the screen and the session that
-  // show it come later (notifications can arrive while the rest is being built).
-  const display: { screen?: Screen; session?: Session } = {};
-  const conversation = new Conversation((event) => {
-    if (event.type === 'modal') display.session?.modalOpened(event.view);
-    else display.screen?.handle(event);
-  });
-  const standin = await startSlackStandin({
-    botUserId: WORKSPACE.botUserId,
-    users: Object.fromEntries(directory.people.map((p) => [p.id, { name: p.name }])),
-    // The stand-in stores a posted message (and gives it its ts) right after telling us of the
-    // call, in the same turn of the event loop: a microtask later it is there to read.
-    onCall: (call) => queueMicrotask(() => conversation.slackCall(call, (ch) => standin.messages(ch))),
-  });
-  const state = await startPlaygroundStateTable();
-  const slack = new WebClient(BOT_TOKEN, { slackApiUrl: standin.apiUrl, logger: boltLogger(logger), retryConfig: { retries: 3, factor: 1, minTimeout: 50, maxTimeout: 500 } });
+  async function run(): Promise<number> {
+    const account = applyScenario(demoAccount(), scenario);
+    const sandbox = await startSandbox({ account, clock: new RealClock(speed), ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), logger });
+    started.push(() => sandbox.stop());
+    const ticking = setInterval(() => sandbox.tick(), TICK_MS);
+    started.push(() => clearInterval(ticking));
+    const clock = simulatedClock(sandbox.clock, speed);
 
-  const worker: WorkerDeps = {
-    config,
-    logger,
-    clock,
-    aws: awsAccessForSimulatedTime({ config, clock, logger, speed, clientConfig: { endpoint: sandbox.url }, stsConfig: { credentials: BOT_AWS_KEY } }),
-    verbs: VERBS,
-    // The deployed defaults (5 s polls, a 3-minute wait), in simulated time.
-    timing: { followUpPollMs: 5000, followUpTimeoutMs: 180_000 },
-    state: state.store,
-    slack,
-    // One progress update a real second, as Slack allows; waits in simulated time.
-    approvalTiming: { progressIntervalMs: 1000 * speed, pollMs: 5000, waitTimeoutMs: 10 * 60_000 },
-  };
-  const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
-  const teams = createTeamDirectory({ config, slack, clock, logger });
-  // Requests are signed and checked as Slack's are, with a secret made up for this run.
-  const signingSecret = randomBytes(32).toString('hex');
-  const receiver = new AwsLambdaReceiver({ signingSecret, logger: boltLogger(logger) });
-  createApp(
-    {
+    // The conversation is told of every Slack call from the start; the screen and the session that
+    // show it come later (notifications can arrive while the rest is being built).
+    const display: { screen?: Screen; session?: Session } = {};
+    const conversation = new Conversation((event) => {
+      if (event.type === 'modal') display.session?.modalOpened(event.view);
+      else display.screen?.handle(event);
+    });
+    const standin = await startSlackStandin({
+      botUserId: WORKSPACE.botUserId,
+      users: Object.fromEntries(directory.people.map((p) => [p.id, { name: p.name }])),
+      // The stand-in stores a posted message (and gives it its ts) right after telling us of the
+      // call, in the same turn of the event loop: a microtask later it is there to read.
+      onCall: (call) => queueMicrotask(() => conversation.slackCall(call, (ch) => standin.messages(ch))),
+    });
+    started.push(() => standin.stop());
+    const state = await startPlaygroundStateTable();
+    started.push(() => state.stop());
+    const slack = new WebClient(BOT_TOKEN, { slackApiUrl: standin.apiUrl, logger: boltLogger(logger), retryConfig: { retries: 3, factor: 1, minTimeout: 50, maxTimeout: 500 } });
+
+    const worker: WorkerDeps = {
       config,
       logger,
       clock,
-      dispatcher,
-      botToken: BOT_TOKEN,
-      slackApiUrl: standin.apiUrl,
+      aws: awsAccessForSimulatedTime({ config, clock, logger, speed, clientConfig: { endpoint: sandbox.url }, stsConfig: { credentials: BOT_AWS_KEY } }),
+      verbs: VERBS,
+      // The deployed defaults (5 s polls, a 3-minute wait), in simulated time.
+      timing: { followUpPollMs: 5000, followUpTimeoutMs: 180_000 },
       state: state.store,
-      directory: teams,
-      extraListeners: [
-        (app) =>
-          registerNotificationActions(app, {
-            config,
-            state: state.store,
-            clock,
-            logger,
-            authorize: async (userId, channelId, alias) => atLeast(accessFor(config, userId, await teams.groupsOf(userId), channelId).clusters[alias]?.level, 'read'),
-          }),
-      ],
-    },
-    receiver,
-  );
-  const bridge = startNotificationBridge({ sandbox, handler: createEventsHandler({ config, logger, clock, slack, state: state.store }), clock, speed, logger });
-
-  const palette = flags.colour && !io.noColor && io.stdout.isTTY ? colourPalette() : plainPalette;
-  const terminal = createTerminal({ input: io.stdin, output: io.stdout, completer: (line: string) => display.session?.complete(line) ?? [[], line] });
-  const here = () => ({ user: display.session?.user.id ?? user.id, channel: display.session?.channel.id ?? channel.id });
-  const screen = new Screen({ terminal, palette, directory, conversation, now: () => clock.now(), here, botName: BOT_NAME });
-  const frontEnd = new SlackFrontEnd({ handler: receiver.toHandler(), signingSecret, standin, conversation, workspace: WORKSPACE });
-  const session = new Session(
-    {
-      config,
-      terminal,
-      screen,
-      conversation,
-      frontEnd,
-      directory,
-      speed,
-      verbs: VERBS.map((v) => v.verb),
-      settle: async () => {
-        await dispatcher.drain();
-        screen.flush();
+      slack,
+      // One progress update a real second, as Slack allows; waits in simulated time.
+      approvalTiming: { progressIntervalMs: 1000 * speed, pollMs: 5000, waitTimeoutMs: 10 * 60_000 },
+    };
+    const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
+    started.push(() => dispatcher.drain());
+    const teams = createTeamDirectory({ config, slack, clock, logger });
+    // Requests are signed and checked as Slack's are, with a secret made up for this run.
+    const signingSecret = randomBytes(32).toString('hex');
+    const receiver = new AwsLambdaReceiver({ signingSecret, logger: boltLogger(logger) });
+    createApp(
+      {
+        config,
+        logger,
+        clock,
+        dispatcher,
+        botToken: BOT_TOKEN,
+        slackApiUrl: standin.apiUrl,
+        state: state.store,
+        directory: teams,
+        extraListeners: [
+          (app) =>
+            registerNotificationActions(app, {
+              config,
+              state: state.store,
+              clock,
+              logger,
+              authorize: async (userId, channelId, alias) => atLeast(accessFor(config, userId, await teams.groupsOf(userId), channelId).clusters[alias]?.level, 'read'),
+            }),
+        ],
       },
-    },
-    user,
-    channel,
-  );
-  display.screen = screen;
-  display.session = session;
+      receiver,
+    );
+    const bridge = startNotificationBridge({ sandbox, handler: createEventsHandler({ config, logger, clock, slack, state: state.store }), clock, speed, logger });
+    started.push(() => bridge.stop());
 
-  try {
+    const palette = flags.colour && !io.noColor && io.stdout.isTTY ? colourPalette() : plainPalette;
+    const terminal = createTerminal({ input: io.stdin, output: io.stdout, completer: (line: string) => display.session?.complete(line) ?? [[], line] });
+    started.push(() => terminal.close());
+    const here = () => ({ user: display.session?.user.id ?? user.id, channel: display.session?.channel.id ?? channel.id });
+    const screen = new Screen({ terminal, palette, directory, conversation, now: () => clock.now(), here, botName: BOT_NAME });
+    const frontEnd = new SlackFrontEnd({ handler: receiver.toHandler(), signingSecret, standin, conversation, workspace: WORKSPACE });
+    const session = new Session(
+      {
+        config,
+        terminal,
+        screen,
+        conversation,
+        frontEnd,
+        directory,
+        speed,
+        verbs: VERBS.map((v) => v.verb),
+        settle: async () => {
+          await dispatcher.drain();
+          screen.flush();
+        },
+      },
+      user,
+      channel,
+    );
+    display.screen = screen;
+    display.session = session;
+
     printBanner(screen, { config, sandbox, directory, scenario, speed, user, channel, warnings: accountWarnings(config, sandbox, account) });
     await session.run();
-  } finally {
-    terminal.close();
+    // Work still running (a follow-up, a teardown) finishes and is shown before everything stops.
     await dispatcher.drain();
     screen.flush();
-    await bridge.stop();
-    clearInterval(ticking);
-    await Promise.all([sandbox.stop(), standin.stop(), state.stop()]);
+    return 0;
   }
-  return 0;
 }
 
 /** --user, else alice, else the first person the config lists. */
