@@ -46,6 +46,7 @@ In the chat:
 
 When input is not a terminal, it reads one line at a time, waits for the work each line starts,
 and exits at the end of input:  printf '/ecs services\\n' | npm start
+The bot's own JSON logs (one audit line per command) are off; LOG_LEVEL=info sends them to stderr.
 `;
 
 export function parsePlaygroundFlags(argv: readonly string[]): PlaygroundFlags {
