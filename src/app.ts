@@ -23,8 +23,6 @@ export interface AppDeps {
   directory?: TeamDirectory;
   /** The state table (approval requests); approval buttons are registered only with one. */
   state?: StateStore;
-  /** Extra listeners (notification buttons, approvals) registered after the command ones. */
-  extraListeners?: ((app: App) => void)[];
 }
 
 /**
@@ -41,7 +39,6 @@ export function createApp(deps: AppDeps, receiver: Receiver): { app: App; direct
   });
   const directory = deps.directory ?? createTeamDirectory({ config: deps.config, slack: withToken(app, deps.botToken), clock: deps.clock, logger: deps.logger });
   registerListeners(app, { config: deps.config, logger: deps.logger, clock: deps.clock, dispatcher: deps.dispatcher, directory, verbs: deps.verbs ?? VERBS, ...(deps.state ? { state: deps.state } : {}) });
-  for (const register of deps.extraListeners ?? []) register(app);
   return { app, directory };
 }
 

@@ -5,6 +5,9 @@ import { registerScaleModal } from './scale-modal';
 import { registerApprovalButtons } from './approvals';
 import { type StateStore } from '../state/table';
 import { type ListenerDeps } from './run-prepared';
+import { registerNotificationActions } from '../notifications/actions';
+import { accessFor } from '../auth/policy';
+import { atLeast } from '../auth/levels';
 
 export type { ListenerDeps };
 
@@ -15,4 +18,12 @@ export function registerListeners(app: App, deps: ListenerDeps & { state?: State
   registerScaleModal(app, deps);
   // Approval requests live in the state table; without one there are none to click on.
   if (deps.state) registerApprovalButtons(app, { ...deps, state: deps.state });
+  // The notifications' Mute button: mutes live in the state table too.
+  if (deps.state) {
+    registerNotificationActions(app, {
+      ...deps,
+      state: deps.state,
+      authorize: async (userId, channelId, alias) => atLeast(accessFor(deps.config, userId, await deps.directory.groupsOf(userId), channelId).clusters[alias]?.level, 'read'),
+    });
+  }
 }

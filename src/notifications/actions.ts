@@ -7,6 +7,7 @@ import { setMute } from '../state/mutes';
 import { type StateStore } from '../state/table';
 import { ACTION_IDS } from './constants';
 import { muteNotice } from './view';
+import { audit } from '../audit';
 
 export interface NotificationActionDeps {
   config: Config;
@@ -35,26 +36,28 @@ export function registerNotificationActions(app: App, deps: NotificationActionDe
     const userId = body.user.id;
     const channelId = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id ?? '';
     const threadTs = (body.message?.thread_ts as string | undefined) ?? body.message?.ts ?? (body.container as { message_ts?: string } | undefined)?.message_ts;
-    const audit = { audit: true, action: ACTION_IDS.mute, user: userId, channel: channelId };
+    const started = deps.clock.now();
+    const line = (outcome: 'ok' | 'refused' | 'usage', cluster?: string, detail?: string) =>
+      audit(deps.logger, { user: userId, channel: channelId, workspace: body.user.team_id ?? body.team?.id ?? 'unknown', source: 'button', command: 'mute', ...(cluster ? { cluster } : {}), outcome, ...(detail ? { detail } : {}), durationMs: deps.clock.now() - started });
     const tell = (text: string) => client.chat.postEphemeral({ channel: channelId, user: userId, text });
 
     const parsed = safeJson(action.value);
     const value = MuteButtonValue.safeParse(parsed);
     if (!value.success || !Object.hasOwn(deps.config.clusters, value.data.cluster)) {
-      deps.logger.warn({ ...audit, outcome: 'invalid', value: action.value }, 'mute button with an invalid value');
+      line('usage', undefined, 'invalid mute button');
       await tell('This Mute button no longer matches the configuration; nothing was muted.');
       return;
     }
     const { cluster, service, minutes } = value.data;
     if (!(await deps.authorize(userId, channelId, cluster))) {
-      deps.logger.info({ ...audit, cluster, service, outcome: 'refused' }, 'mute refused');
+      line('refused', cluster);
       await tell(`Muting needs at least read access to *${cluster}*; ask a platform admin which team grants it.`);
       return;
     }
     const now = deps.clock.now();
     const until = now + minutes * 60_000;
     await setMute(deps.state, { alias: cluster, ...(service ? { service } : {}), until, by: userId, at: now });
-    deps.logger.info({ ...audit, cluster, service, until: new Date(until).toISOString(), outcome: 'muted' }, 'notifications muted');
+    line('ok', cluster, `muted ${service ?? 'the whole cluster'} until ${new Date(until).toISOString()}`);
     await client.chat.postMessage({
       channel: channelId,
       ...(threadTs ? { thread_ts: threadTs } : {}),

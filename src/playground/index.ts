@@ -4,8 +4,6 @@ import { type Readable, type Writable } from 'node:stream';
 import { AwsLambdaReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { createApp } from '../app';
-import { accessFor } from '../auth/policy';
-import { atLeast } from '../auth/levels';
 import { createTeamDirectory } from '../auth/directory';
 import { loadConfigFile } from '../config/load';
 import { type Config } from '../config/schema';
@@ -13,7 +11,6 @@ import { ConfigError } from '../errors';
 import { VERBS } from '../handlers';
 import { createInProcessDispatcher } from '../jobs/dispatch';
 import { createLogger } from '../logger';
-import { registerNotificationActions } from '../notifications/actions';
 import { createEventsHandler } from '../notifications/handler';
 import { demoAccount, RealClock, startSandbox, type AccountSeed, type Sandbox } from '../sandbox';
 import { boltLogger } from '../slack/bolt-logger';
@@ -140,16 +137,6 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
         slackApiUrl: standin.apiUrl,
         state: state.store,
         directory: teams,
-        extraListeners: [
-          (app) =>
-            registerNotificationActions(app, {
-              config,
-              state: state.store,
-              clock,
-              logger,
-              authorize: async (userId, channelId, alias) => atLeast(accessFor(config, userId, await teams.groupsOf(userId), channelId).clusters[alias]?.level, 'read'),
-            }),
-        ],
       },
       receiver,
     );
