@@ -87,8 +87,9 @@ describe('muting notifications', () => {
     const thread = h.slack.messages(WEB_CHANNEL).filter((m) => m.threadTs === ts);
     expect(thread.map((m) => m.text)).toEqual([':mute: prod/web notifications muted by <@U0ALICE> until 13:00 UTC']);
     expect(h.slack.callsTo('chat.update')).toHaveLength(0);
-    const audit = h.logs.find((l) => l.audit === true && l.action === 'notify:mute');
-    expect(audit).toMatchObject({ user: 'U0ALICE', channel: WEB_CHANNEL, cluster: 'prod', service: 'web', outcome: 'muted' });
+    const audit = h.logs.find((l) => (l.audit as { command?: string } | undefined)?.command === 'mute');
+    expect(audit?.audit).toMatchObject({ user: 'U0ALICE', channel: WEB_CHANNEL, cluster: 'prod', source: 'button', outcome: 'ok' });
+    expect((audit?.audit as { detail?: string }).detail).toMatch(/^muted web until /);
   });
 
   it('the Mute button refuses a user without read access to the cluster, and nothing is muted', async () => {
