@@ -41,7 +41,7 @@ export function approvalRequestMessage(request: ApprovalRequest, approvals: { ap
 export function decidedMessage(request: ApprovalRequest): SlackMessage {
   const name = plainTitle(request.plan, request.alias);
   const by = request.decidedBy ? `<@${request.decidedBy.id}>` : 'someone';
-  const at = request.decidedAt ? ` at ${slackTime(request.decidedAt)}` : '';
+  const at = request.decidedAt ? `, ${slackTime(request.decidedAt)}` : '';
   let banner: string;
   let text: string;
   switch (request.status) {
@@ -77,7 +77,7 @@ export function decidedMessage(request: ApprovalRequest): SlackMessage {
 export function progressMessage(request: ApprovalRequest, steps: StepRecord[], closing?: { ok: boolean; text: string }): SlackMessage {
   const name = plainTitle(request.plan, request.alias);
   const approval = request.decidedBy
-    ? `Approved by <@${request.decidedBy.id}>${request.decidedAt ? ` at ${slackTime(request.decidedAt)}` : ''}`
+    ? `Approved by <@${request.decidedBy.id}>${request.decidedAt ? `, ${slackTime(request.decidedAt)}` : ''}`
     : 'No approval needed (the config does not gate this verb)';
   const runner = request.runAs ? ` · running as <@${request.runAs.user.id}>'s admin role` : '';
   const blocks: KnownBlock[] = [
