@@ -15,6 +15,9 @@ import {
 } from '../slack/message';
 import { ACTION_IDS, MUTE_BUTTON_MINUTES, THREAD_DETAIL_LIMIT } from './constants';
 import { type ClusterRef, type Fact } from './types';
+import { exitCodeMeaning } from '../slack/views/exit-codes';
+
+export { exitCodeMeaning };
 
 /** What the views need of a notification window (a subset of the stored item). */
 export interface WindowView {
@@ -55,28 +58,6 @@ export function overflowNote(w: WindowView): SlackMessage {
 export function muteNotice(input: { userId: string; until: number; alias: string; service?: string }): string {
   const target = input.service ? `${input.alias}/${input.service}` : input.alias;
   return `:mute: ${target} notifications muted by <@${input.userId}> until ${clockTime(input.until)} UTC`;
-}
-
-/** What an exit code usually means, for the people reading the message. */
-export function exitCodeMeaning(code: number): string | undefined {
-  switch (code) {
-    case 0:
-      return 'exited normally';
-    case 1:
-      return 'application error';
-    case 126:
-      return 'command cannot be executed';
-    case 127:
-      return 'command not found';
-    case 137:
-      return 'killed (SIGKILL) — often out of memory';
-    case 139:
-      return 'segmentation fault (SIGSEGV)';
-    case 143:
-      return 'terminated (SIGTERM)';
-    default:
-      return code > 128 && code < 160 ? `killed by signal ${code - 128}` : undefined;
-  }
 }
 
 /** `https://REGION.console.aws.amazon.com/ecs/v2/clusters/CLUSTER/tasks/TASKID` */

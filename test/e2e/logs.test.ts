@@ -82,7 +82,7 @@ describe('/ecs logs, through the signed Slack handler, against the sandbox’s C
 
     const reply = result.replies[0]!;
     expect(texts(reply, 'section')[0]).toBe(
-      `*worker* (exit code 137: killed (SIGKILL), often out of memory — OutOfMemoryError: Container killed due to memory usage) · \`/ecs/worker\` › \`ecs/worker/${crashed.id}\``,
+      `*worker* (exit code 137: killed (SIGKILL) — often out of memory — OutOfMemoryError: Container killed due to memory usage) · \`/ecs/worker\` › \`ecs/worker/${crashed.id}\``,
     );
     expect(codeLines(reply).slice(-2)).toEqual([
       'fatal error: runtime: out of memory (limit 512 MiB)',

@@ -66,7 +66,7 @@ describe('/ecs tasks and /ecs task ID, through the signed Slack handler, against
     const reply = result.replies[0]!;
     expect(reply.text).toMatch(/^Stopped tasks in prod: \d+/);
     expect(sectionsOf(reply)[0]).toMatch(/stopped tasks\* \(ECS keeps them about an hour\): \d+ × an essential container exited/);
-    expect(JSON.stringify(reply.blocks)).toContain('hog exit 137 (killed (SIGKILL), often out of memory)');
+    expect(JSON.stringify(reply.blocks)).toContain('hog exit 137 (killed (SIGKILL) — often out of memory)');
     expect(buttonsOf(reply).some((b) => b.action_id.startsWith('cmd:stop'))).toBe(false);
   });
 
@@ -77,7 +77,7 @@ describe('/ecs tasks and /ecs task ID, through the signed Slack handler, against
     expect(reply.response_type).toBe('ephemeral');
     expect(reply.text).toBe(`Task ${hog.id.slice(0, 8)} (hog:1) in prod: STOPPED, hog exit 137, sidecar exit 0`);
     const body = JSON.stringify(reply.blocks);
-    expect(body).toContain('exit code *137*: killed (SIGKILL), often out of memory');
+    expect(body).toContain('exit code *137*: killed (SIGKILL) — often out of memory');
     expect(body).toContain(OOM_REASON);
     expect(body).toContain('an essential container exited (`EssentialContainerExited`)');
     expect(body).toContain('Essential container in task exited');

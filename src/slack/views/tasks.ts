@@ -3,6 +3,9 @@ import { actions, commandButton, confirmDialog, context, escapeText, fieldsSecti
 import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
 import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
+import { exitCodeMeaning } from './exit-codes';
+
+export { exitCodeMeaning };
 
 /** Two blocks a row (the task, its buttons): 20 rows stay well inside Slack's 50 blocks. */
 export const TASKS_PER_PAGE = 20;
@@ -10,30 +13,6 @@ export const TASKS_PER_PAGE = 20;
 /** What lists show of a 32-character task or instance id; `task`, `stop` and `instance` accept it. */
 export function shortId(id: string): string {
   return id.slice(0, 8);
-}
-
-/** Exit codes people meet, in words. */
-export function exitCodeMeaning(code: number): string | undefined {
-  switch (code) {
-    case 0:
-      return 'exited normally';
-    case 1:
-      return 'application error';
-    case 126:
-      return 'command could not be executed';
-    case 127:
-      return 'command not found';
-    case 134:
-      return 'aborted (SIGABRT)';
-    case 137:
-      return 'killed (SIGKILL), often out of memory';
-    case 139:
-      return 'segmentation fault (SIGSEGV)';
-    case 143:
-      return 'terminated (SIGTERM)';
-    default:
-      return undefined;
-  }
 }
 
 /** ECS's stop codes (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html), in words. */
