@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AwsError } from './errors';
 import type { AuthResource } from './iam';
 import { page } from './ecs/paging';
-import { defineService, type ActionContext, type ServiceModuleInit } from './service-module';
+import { defineService, JSON_SERVICE_ERRORS, type ActionContext, type ServiceModuleInit } from './service-module';
 
 /**
  * Amazon ECR over AWS JSON 1.1 (`X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Action>`):
@@ -283,14 +283,7 @@ function batchDeleteImage(ctx: Ctx) {
 export const ecrService = defineService<EcrState>({
   name: 'ecr',
   protocol: { kind: 'json', targetPrefix: 'AmazonEC2ContainerRegistry_V20150921' },
-  errors: {
-    accessDenied: 'AccessDeniedException',
-    throttling: 'ThrottlingException',
-    throttlingMessage: 'Rate exceeded',
-    expiredToken: 'ExpiredTokenException',
-    unknownOperation: 'UnknownOperationException',
-    validation: 'InvalidParameterException',
-  },
+  errors: JSON_SERVICE_ERRORS,
   createState,
   actions: {
     CreateRepository: createRepository,

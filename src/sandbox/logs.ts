@@ -2,7 +2,7 @@ import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { AwsError } from './errors';
 import type { EcsEventBridgeEvent } from './events';
 import type { AuthResource } from './iam';
-import { defineService, type ActionContext, type ServiceModuleInit } from './service-module';
+import { defineService, JSON_SERVICE_ERRORS, type ActionContext, type ServiceModuleInit } from './service-module';
 import type { TaskRecord } from './world/records';
 import type { SandboxWorld } from './world/world';
 
@@ -546,14 +546,7 @@ function filterLogEvents(ctx: Ctx) {
 export const logsService = defineService<LogsState>({
   name: 'logs',
   protocol: { kind: 'json', targetPrefix: 'Logs_20140328' },
-  errors: {
-    accessDenied: 'AccessDeniedException',
-    throttling: 'ThrottlingException',
-    throttlingMessage: 'Rate exceeded',
-    expiredToken: 'ExpiredTokenException',
-    unknownOperation: 'UnknownOperationException',
-    validation: 'InvalidParameterException',
-  },
+  errors: JSON_SERVICE_ERRORS,
   createState,
   actions: {
     DescribeLogGroups: describeLogGroups,

@@ -98,3 +98,13 @@ export function defineService<TState>(module: ServiceModule<TState>): ServiceDef
 export function xmlResult(value: XmlValue): XmlValue {
   return value;
 }
+
+/** The error names ECS, ECR and CloudWatch Logs share (AWS JSON 1.1 services). */
+export const JSON_SERVICE_ERRORS: ServiceErrorCodes = {
+  accessDenied: 'AccessDeniedException',
+  throttling: 'ThrottlingException',
+  throttlingMessage: 'Rate exceeded',
+  expiredToken: 'ExpiredTokenException',
+  unknownOperation: 'UnknownOperationException',
+  validation: 'InvalidParameterException',
+};

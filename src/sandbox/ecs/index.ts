@@ -1,4 +1,4 @@
-import { defineService } from '../service-module';
+import { defineService, JSON_SERVICE_ERRORS } from '../service-module';
 import * as clusters from './clusters';
 import * as services from './services';
 import * as taskDefinitions from './task-definitions';
@@ -12,14 +12,7 @@ import * as tasks from './tasks';
 export const ecsService = defineService<undefined>({
   name: 'ecs',
   protocol: { kind: 'json', targetPrefix: 'AmazonEC2ContainerServiceV20141113' },
-  errors: {
-    accessDenied: 'AccessDeniedException',
-    throttling: 'ThrottlingException',
-    throttlingMessage: 'Rate exceeded',
-    expiredToken: 'ExpiredTokenException',
-    unknownOperation: 'UnknownOperationException',
-    validation: 'InvalidParameterException',
-  },
+  errors: JSON_SERVICE_ERRORS,
   createState: () => undefined,
   actions: {
     CreateCluster: clusters.createCluster,
