@@ -101,7 +101,8 @@ function describeIssues(error: z.ZodError, spec: AnyVerbSpec): string {
   const positional = spec.positionals.find((p) => p.name === key);
   const label = positional ? (positional.label ?? key.toUpperCase()) : `--${key}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${label} is missing.`;
-  return `${label}: ${issue.message}`;
+  // Messages that already name the argument ("N must be a whole number") read better unprefixed.
+  return issue.message.startsWith(`${label} `) ? `${issue.message.charAt(0).toUpperCase()}${issue.message.slice(1)}.` : `${label}: ${issue.message}`;
 }
 
 function optionMessage(err: unknown, spec: AnyVerbSpec): string {
