@@ -43,6 +43,14 @@ describe('/ecs scale, through the signed Slack handler, against the sandbox', ()
     expect(h.sandbox.callsTo('sts:AssumeRole')).toHaveLength(1);
   });
 
+  it('user-group membership is read from Slack once and then cached, not on every command', async () => {
+    await h.command('scale web 2');
+    await h.command('scale web 1');
+    await h.command('whoami', { user: USERS.bob });
+    // One usergroups.users.list per group the config names (S0WEB, S0PLATFORM), whatever the number of commands.
+    expect(h.slack.callsTo('usergroups.users.list').map((c) => c.args.usergroup).sort()).toEqual(['S0PLATFORM', 'S0WEB']);
+  });
+
   it('a fixed host port on the only instance, scaled to 2: the follow-up names the port conflict', async () => {
     const result = await h.command('scale web 2 -c staging');
     expect(result.replies[0]?.text).toBe('web in staging: desired 1 → 2');
