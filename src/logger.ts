@@ -24,3 +24,15 @@ export function createLogger(options: { level?: string; destination?: Destinatio
     options.destination,
   );
 }
+
+/**
+ * Redacts secrets inside free text (pino's redact only sees object keys): Slack tokens, and
+ * response URLs, which let anyone post into a channel for 30 minutes. Used on text from libraries
+ * that log whole HTTP bodies at debug level (Bolt and the Web API client).
+ */
+export function redactText(text: string): string {
+  return text
+    .replace(/\bx(?:ox[a-z]|app)-[A-Za-z0-9-]+/g, '[redacted]')
+    .replace(/https:\/\/hooks\.slack\.com\/[^\s"'\\]+/g, '[redacted]')
+    .replace(/(response_?url(?:s)?\\*"\s*:\s*\\*")[^"\\]+/gi, '$1[redacted]');
+}

@@ -1,11 +1,11 @@
 import { LogLevel, type Logger as SlackLogger } from '@slack/logger';
-import { type Logger } from '../logger';
+import { redactText, type Logger } from '../logger';
 
 /** Bolt's logger interface over our pino logger, so Bolt's lines are JSON and redacted too. */
 export function boltLogger(logger: Logger): SlackLogger {
   let level = LogLevel.INFO;
   const child = logger.child({ component: 'bolt' });
-  const text = (msgs: unknown[]) => msgs.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  const text = (msgs: unknown[]) => redactText(msgs.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' '));
   return {
     debug: (...msgs) => child.debug(text(msgs)),
     info: (...msgs) => child.info(text(msgs)),
