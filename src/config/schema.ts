@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Level } from '../auth/levels';
-import { Duration } from './duration';
+import { Duration, formatDuration } from './duration';
 
 const SlackChannelId = z.string().regex(/^[CGD][A-Z0-9]+$/, 'expected a Slack channel id like C0123ABCD');
 const SlackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, 'expected a Slack user id like U0123ABCD');
@@ -26,9 +26,62 @@ export const DEFAULT_NOTIFICATION_KINDS: NotificationKind[] = [
   'instanceDisconnected',
 ];
 
+/** A duration key of `notify` with the bounds it must stay within, each refusal saying why. */
+function boundedDuration(bounds: { min: number; minReason: string; max: number; maxReason: string }, description: string) {
+  return Duration.check((ctx) => {
+    if (ctx.value < bounds.min) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `must be at least ${formatDuration(bounds.min)}, got ${formatDuration(ctx.value)}: ${bounds.minReason}` });
+    } else if (ctx.value > bounds.max) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `must be at most ${formatDuration(bounds.max)}, got ${formatDuration(ctx.value)}: ${bounds.maxReason}` });
+    }
+  }).describe(description);
+}
+
+/**
+ * The tunables of notifications (defaults in src/notifications/constants.ts). Set on a cluster's
+ * `notify`, and all but `agentDisconnectGrace` (container instances belong to the cluster) also
+ * on one of its services.
+ */
+const QuietPeriod = boundedDuration(
+  {
+    min: 60_000,
+    minReason: 'events of one burst arrive up to a minute apart and out of order, so a shorter quiet period splits a burst into several messages',
+    max: 24 * 3_600_000,
+    maxReason: 'a window is kept only a week after its last event',
+  },
+  'After this long without events the next one starts a new message (default 15m)',
+);
+const UpdateInterval = boundedDuration(
+  {
+    min: 10_000,
+    minReason: "Slack allows about one update per second per channel, and a burst of 1,000 stops is meant to cost at most 12 Web API calls; a message's count is edited at most this often",
+    max: 3_600_000,
+    maxReason: 'a running count older than an hour is no longer news',
+  },
+  "A message's running count is edited at most this often (default 60s; at least 10s)",
+);
+const ThreadDetails = z
+  .number()
+  .int('must be a whole number of occurrences')
+  .min(0, 'must be 0 (nothing in the thread) or more')
+  .max(20, 'must be at most 20: each detail is its own Slack message in the thread, and later occurrences are counted in the message anyway')
+  .describe("Occurrences after the first that get their own reply in the message's thread (default 3; 0: no thread)");
+const AgentDisconnectGrace = boundedDuration(
+  {
+    min: 60_000,
+    minReason: 'the ECS agent disconnects and reconnects routinely, and disconnects are checked once a minute',
+    max: 6 * 3_600_000,
+    maxReason: 'a disconnect is remembered for a day',
+  },
+  'A container instance agent disconnect is reported only when no reconnect follows within this time (default 5m)',
+);
+
 const NotifyRoute = z.strictObject({
   channel: SlackChannelId,
   events: z.array(NotificationKind).optional(),
+  quietPeriod: QuietPeriod.optional(),
+  updateInterval: UpdateInterval.optional(),
+  threadDetails: ThreadDetails.optional(),
 });
 
 export const ClusterConfig = z.strictObject({
@@ -45,7 +98,11 @@ export const ClusterConfig = z.strictObject({
     .strictObject({
       channel: SlackChannelId,
       events: z.array(NotificationKind).optional(),
-      services: z.record(z.string(), NotifyRoute).default({}).describe('Per-service routes that override the cluster channel'),
+      services: z.record(z.string(), NotifyRoute).default({}).describe('Per-service routes that override the cluster channel (and the tunables below)'),
+      quietPeriod: QuietPeriod.optional(),
+      updateInterval: UpdateInterval.optional(),
+      threadDetails: ThreadDetails.optional(),
+      agentDisconnectGrace: AgentDisconnectGrace.optional(),
     })
     .optional(),
 });

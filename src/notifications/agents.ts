@@ -1,7 +1,6 @@
 import { type AgentMarker, agentSk, recordAgentState } from '../state/pending';
 import { ttlSeconds } from '../state/table';
 import { clusterRef, lastSegment, opt } from './classify';
-import { AGENT_DISCONNECT_GRACE_MS } from './constants';
 import { type NotifierContext } from './context';
 import { type Outcome } from './deliver';
 import { type EcsEvent } from './events';
@@ -13,7 +12,8 @@ type InstanceEvent = Extract<EcsEvent, { type: 'instance' }>;
 /**
  * A container instance state change. The agent disconnects and reconnects several times an hour
  * as part of normal operation, so a disconnect is only recorded here; the sweeper turns it into a
- * notification if no reconnect has replaced it after AGENT_DISCONNECT_GRACE_MS.
+ * notification if no reconnect has replaced it within the cluster's grace period
+ * (`notify.agentDisconnectGrace`, default AGENT_DISCONNECT_GRACE_MS).
  */
 export async function recordContainerInstanceState(ctx: NotifierContext, event: InstanceEvent): Promise<Outcome> {
   const d = event.detail;
@@ -38,7 +38,7 @@ export async function recordContainerInstanceState(ctx: NotifierContext, event: 
     connected,
     alias,
     version,
-    dueAt: now + AGENT_DISCONNECT_GRACE_MS,
+    dueAt: now + route.settings.agentDisconnectGraceMs,
     fact: {
       type: 'instanceDisconnected',
       containerInstanceArn: d.containerInstanceArn,

@@ -1,6 +1,8 @@
 /**
- * The literals of notifications. The first four are candidates for config keys (see the report of
- * issue 5); until then these are the values every deployment gets.
+ * The literals of notifications. The first four are the defaults of the config keys
+ * `clusters.ALIAS.notify.quietPeriod`, `updateInterval`, `threadDetails` and
+ * `agentDisconnectGrace` (also settable per service, all but the last); routing.ts resolves them
+ * into a route's `settings`.
  */
 
 /** A window closes, and the next event starts a new message, after this long without events. */
@@ -22,6 +24,14 @@ export const THREAD_DETAIL_LIMIT = 3;
  * disconnect is reported only when no reconnect follows within this time.
  */
 export const AGENT_DISCONNECT_GRACE_MS = 5 * 60_000;
+
+/** What a route gets for every tunable its config does not set. */
+export const DEFAULT_NOTIFY_SETTINGS = {
+  quietPeriodMs: QUIET_PERIOD_MS,
+  updateIntervalMs: UPDATE_INTERVAL_MS,
+  threadDetails: THREAD_DETAIL_LIMIT,
+  agentDisconnectGraceMs: AGENT_DISCONNECT_GRACE_MS,
+} as const;
 
 /**
  * EventBridge retries delivery for up to 24 hours, so an event id must be remembered longer than

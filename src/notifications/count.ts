@@ -3,9 +3,10 @@ import { ChatopsError } from '../errors';
 import { ttlSeconds } from '../state/table';
 import { isExpired } from '../state/table';
 import { getWindow, incrementWindow, type NotificationWindow, putWindow, windowPk } from '../state/windows';
-import { MAX_WINDOW_WRITE_ATTEMPTS, QUIET_PERIOD_MS, REORDER_TOLERANCE_MS, THREAD_DETAIL_LIMIT, WINDOW_TTL_MS } from './constants';
+import { MAX_WINDOW_WRITE_ATTEMPTS, REORDER_TOLERANCE_MS, WINDOW_TTL_MS } from './constants';
 import { type NotifierContext } from './context';
 import { type Occurrence, type Route } from './types';
+import { threadDetailsOf } from './settings';
 
 export interface Counted {
   window: NotificationWindow;
@@ -23,8 +24,8 @@ export class WindowContentionError extends ChatopsError {
 
 /**
  * Counts one occurrence (already de-duplicated) into its window: read, compute, write
- * conditionally on the revision read, retry on conflict. A window quiet for the quiet period, or
- * routed to another channel since, is replaced by a new one.
+ * conditionally on the revision read, retry on conflict. A window quiet for the route's quiet
+ * period, or routed to another channel since, is replaced by a new one.
  *
  * The hot path of a crash loop skips the read: once a window is past its first few occurrences
  * (whose facts go to the thread), an occurrence is counted with one atomic conditional update.
@@ -40,9 +41,9 @@ export async function countOccurrence(ctx: NotifierContext, route: Route, occ: O
     if (!known) current = await getWindow(ctx.state, pk);
     known = false;
     const now = ctx.clock.now();
-    const fresh = !current || isExpired(current, now) || now - current.lastSeenAt >= QUIET_PERIOD_MS || current.channel !== route.channel;
+    const fresh = !current || isExpired(current, now) || now - current.lastSeenAt >= route.settings.quietPeriodMs || current.channel !== route.channel;
     if (!fresh && canCountHot(current as NotificationWindow, occ)) {
-      const updated = await countHot(ctx, current as NotificationWindow, occ, now);
+      const updated = await countHot(ctx, current as NotificationWindow, occ, now, route.settings.quietPeriodMs);
       if (updated) return updated;
       continue;
     }
@@ -62,13 +63,13 @@ export async function countOccurrence(ctx: NotifierContext, route: Route, occ: O
 
 /** Past the first few occurrences (their facts go to the thread) and not a late delivery. */
 function canCountHot(w: NotificationWindow, occ: Occurrence): boolean {
-  return w.count >= THREAD_DETAIL_LIMIT + 1 && occ.at + REORDER_TOLERANCE_MS >= w.lastAt;
+  return w.count >= threadDetailsOf(w) + 1 && occ.at + REORDER_TOLERANCE_MS >= w.lastAt;
 }
 
-async function countHot(ctx: NotifierContext, w: NotificationWindow, occ: Occurrence, now: number): Promise<Counted | undefined> {
+async function countHot(ctx: NotifierContext, w: NotificationWindow, occ: Occurrence, now: number, quietPeriodMs: number): Promise<Counted | undefined> {
   const updated = await incrementWindow(ctx.state, w, {
     now,
-    quietCutoff: now - QUIET_PERIOD_MS,
+    quietCutoff: now - quietPeriodMs,
     at: occ.at,
     lastAtAtMost: occ.at + REORDER_TOLERANCE_MS,
     latest: occ.fact,
@@ -100,6 +101,8 @@ function startWindow(pk: string, route: Route, occ: Occurrence, now: number, pre
     details: [],
     threadPosted: 0,
     notePosted: false,
+    threadDetails: route.settings.threadDetails,
+    updateIntervalMs: route.settings.updateIntervalMs,
     expiresAt: ttlSeconds(now + WINDOW_TTL_MS),
   };
 }
@@ -115,7 +118,7 @@ function extendWindow(w: NotificationWindow, occ: Occurrence, now: number): Noti
     lastSeenAt: now,
     // "Latest" is by event time: a late delivery of an old stop does not replace the newest reason.
     latest: occ.at >= w.lastAt ? occ.fact : w.latest,
-    details: count <= THREAD_DETAIL_LIMIT + 1 ? [...w.details, occ.fact] : w.details,
+    details: count <= threadDetailsOf(w) + 1 ? [...w.details, occ.fact] : w.details,
     expiresAt: ttlSeconds(now + WINDOW_TTL_MS),
   };
 }

@@ -9,14 +9,15 @@ import {
   type NotificationWindow,
   releasePost,
 } from '../state/windows';
-import { POST_CLAIM_MS, THREAD_DETAIL_LIMIT, UPDATE_INTERVAL_MS } from './constants';
+import { POST_CLAIM_MS } from './constants';
 import { type NotifierContext } from './context';
+import { overflowNoteDue, updateIntervalOf } from './settings';
 import { overflowNote, threadDetailMessage, windowMessage } from './view';
 
 /**
  * Brings a window's Slack message up to date, as far as Slack's limits allow now: posts it if it
- * has no message yet, edits it if it is behind and the last edit is at least UPDATE_INTERVAL_MS
- * old, and posts owed thread replies. Every step is claimed with a conditional write first, so
+ * has no message yet, edits it if it is behind and the last edit is at least its update interval
+ * old (the route's `updateInterval`, default UPDATE_INTERVAL_MS), and posts owed thread replies. Every step is claimed with a conditional write first, so
  * concurrent invocations never post or edit the same thing twice. A window that stays behind
  * keeps its pending marker and the sweeper comes back to it; so a Slack failure (after the
  * WebClient's own retries, 429 included) delays a message but loses no count.
@@ -24,7 +25,7 @@ import { overflowNote, threadDetailMessage, windowMessage } from './view';
 export async function syncWindow(ctx: NotifierContext, w: NotificationWindow): Promise<void> {
   const now = ctx.clock.now();
   const needsPost = !w.ts && (w.postClaimUntil === undefined || w.postClaimUntil < now);
-  const needsEdit = !!w.ts && w.count > w.renderedCount && now - w.renderedAt >= UPDATE_INTERVAL_MS;
+  const needsEdit = !!w.ts && w.count > w.renderedCount && now - w.renderedAt >= updateIntervalOf(w);
   const needsThread = !!w.ts && threadOwed(w);
   if (!needsPost && !needsEdit && !needsThread) return;
   // Mutes are checked only when there is something to say: muted occurrences are still counted,
@@ -55,7 +56,7 @@ export async function finalEdit(ctx: NotifierContext, old: NotificationWindow): 
 }
 
 function threadOwed(w: NotificationWindow): boolean {
-  return w.threadPosted < w.details.length || (w.count > THREAD_DETAIL_LIMIT + 1 && !w.notePosted);
+  return w.threadPosted < w.details.length || overflowNoteDue(w);
 }
 
 async function postWindow(ctx: NotifierContext, w: NotificationWindow): Promise<void> {
@@ -100,7 +101,7 @@ async function editWindow(ctx: NotifierContext, w: NotificationWindow): Promise<
 
 async function postThread(ctx: NotifierContext, w: NotificationWindow): Promise<void> {
   const upTo = w.details.length;
-  const note = w.count > THREAD_DETAIL_LIMIT + 1 && !w.notePosted;
+  const note = overflowNoteDue(w);
   const claimed = await claimThread(ctx.state, w, upTo, note);
   if (!claimed || !w.ts) return;
   ctx.windows.set(w.pk, claimed);

@@ -1,6 +1,7 @@
 import { type ClusterConfig, type Config, DEFAULT_NOTIFICATION_KINDS } from '../config/schema';
 import { lastSegment } from './classify';
-import { type ClusterRef, type Route } from './types';
+import { DEFAULT_NOTIFY_SETTINGS } from './constants';
+import { type ClusterRef, type NotifySettings, type Route } from './types';
 
 /**
  * The config alias of the cluster an event is about. `clusters.*.name` may be a name or an ARN;
@@ -24,16 +25,35 @@ function regionOf(arn: string): string {
 }
 
 /**
- * The channel and event kinds for a cluster (and service): a service route overrides the
- * cluster's channel; kinds come from the most specific route that lists them, else the defaults.
+ * The channel, event kinds and tunables for a cluster (and service): a service route overrides
+ * the cluster's channel; kinds and each tunable come from the most specific route that sets them,
+ * else the defaults.
  */
 export function routeFor(config: Config, alias: string, service: string | undefined): Route | undefined {
   // Object.hasOwn: names come from events, and a service called "constructor" is still a service name.
   const notify = Object.hasOwn(config.clusters, alias) ? config.clusters[alias]?.notify : undefined;
   if (!notify) return undefined;
   const serviceRoute = service !== undefined && Object.hasOwn(notify.services, service) ? notify.services[service] : undefined;
+  const clusterSettings = settingsOf(notify, DEFAULT_NOTIFY_SETTINGS);
   if (serviceRoute) {
-    return { alias, channel: serviceRoute.channel, kinds: serviceRoute.events ?? notify.events ?? DEFAULT_NOTIFICATION_KINDS };
+    return {
+      alias,
+      channel: serviceRoute.channel,
+      kinds: serviceRoute.events ?? notify.events ?? DEFAULT_NOTIFICATION_KINDS,
+      settings: settingsOf(serviceRoute, clusterSettings),
+    };
   }
-  return { alias, channel: notify.channel, kinds: notify.events ?? DEFAULT_NOTIFICATION_KINDS };
+  return { alias, channel: notify.channel, kinds: notify.events ?? DEFAULT_NOTIFICATION_KINDS, settings: clusterSettings };
+}
+
+type NotifyKeys = { quietPeriod?: number; updateInterval?: number; threadDetails?: number; agentDisconnectGrace?: number };
+
+/** The keys a route sets (durations already in ms), over `fallback` for the ones it does not. */
+function settingsOf(keys: NotifyKeys, fallback: NotifySettings): NotifySettings {
+  return {
+    quietPeriodMs: keys.quietPeriod ?? fallback.quietPeriodMs,
+    updateIntervalMs: keys.updateInterval ?? fallback.updateIntervalMs,
+    threadDetails: keys.threadDetails ?? fallback.threadDetails,
+    agentDisconnectGraceMs: keys.agentDisconnectGrace ?? fallback.agentDisconnectGraceMs,
+  };
 }

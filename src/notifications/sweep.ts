@@ -1,10 +1,10 @@
 import { clearWindowMarker, listPending, takeAgentMarker } from '../state/pending';
 import { getWindow } from '../state/windows';
 import { disconnectOccurrence } from './agents';
-import { THREAD_DETAIL_LIMIT } from './constants';
 import { type NotifierContext } from './context';
 import { deliverOccurrence } from './deliver';
 import { syncWindow } from './publish';
+import { overflowNoteDue } from './settings';
 
 /**
  * Comes back to work that no event will trigger: the trailing edit of a burst that has ended, a
@@ -19,7 +19,7 @@ export async function sweep(ctx: NotifierContext): Promise<number> {
       if (item.type === 'window') {
         const w = await getWindow(ctx.state, item.windowPk);
         const upToDate =
-          !w || (w.ts !== undefined && w.count <= w.renderedCount && w.threadPosted >= w.details.length && (w.notePosted || w.count <= THREAD_DETAIL_LIMIT + 1));
+          !w || (w.ts !== undefined && w.count <= w.renderedCount && w.threadPosted >= w.details.length && !overflowNoteDue(w));
         if (upToDate) {
           await clearWindowMarker(ctx.state, item);
           continue;

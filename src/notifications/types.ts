@@ -48,10 +48,23 @@ export interface Occurrence {
   fact: Fact;
 }
 
-/** Where an occurrence goes. */
+/** The notification tunables of a route, resolved (service, else cluster, else the defaults in constants.ts). */
+export interface NotifySettings {
+  /** A window closes, and the next event starts a new message, after this long without events. */
+  quietPeriodMs: number;
+  /** A window's message is edited at most this often. */
+  updateIntervalMs: number;
+  /** Occurrences after the first that get their own reply in the thread (0: no thread at all). */
+  threadDetails: number;
+  /** A disconnect is reported only when no reconnect follows within this time. */
+  agentDisconnectGraceMs: number;
+}
+
+/** Where an occurrence goes, and how its window behaves. */
 export interface Route {
   /** The cluster's alias in the config. */
   alias: string;
   channel: string;
   kinds: readonly NotificationKind[];
+  settings: NotifySettings;
 }

@@ -13,7 +13,8 @@ import {
   type SlackMessage,
   truncate,
 } from '../slack/message';
-import { ACTION_IDS, MUTE_BUTTON_MINUTES, THREAD_DETAIL_LIMIT } from './constants';
+import { ACTION_IDS, MUTE_BUTTON_MINUTES } from './constants';
+import { threadDetailsOf } from './settings';
 import { type ClusterRef, type Fact } from './types';
 import { exitCodeMeaning } from '../slack/views/exit-codes';
 
@@ -29,6 +30,8 @@ export interface WindowView {
   firstAt: number;
   lastAt: number;
   latest: Fact;
+  /** The route's `threadDetails` (default THREAD_DETAIL_LIMIT; 0: no thread). */
+  threadDetails?: number;
 }
 
 /** The channel message of a window: the headline with the running count, and the latest occurrence in full. */
@@ -50,7 +53,7 @@ export function threadDetailMessage(w: WindowView, fact: Fact, n: number): Slack
 export function overflowNote(w: WindowView): SlackMessage {
   const more = w.kind === 'unexpectedStop' || w.kind === 'scaleIn' || w.kind === 'userStop' ? 'stops' : 'occurrences';
   const command = w.service && more === 'stops' ? ` \`/ecs tasks --service ${w.service} --stopped -c ${w.alias}\` lists them.` : '';
-  const text = `Further ${more} are only counted in the message above, which always shows the latest reason; the first ${THREAD_DETAIL_LIMIT + 1} are detailed here.${command}`;
+  const text = `Further ${more} are only counted in the message above, which always shows the latest reason; the first ${threadDetailsOf(w) + 1} are detailed here.${command}`;
   return { text, blocks: [context(text)] };
 }
 
@@ -106,7 +109,7 @@ function windowContext(w: WindowView): string {
   const parts = [`cluster *${esc(w.alias)}*`];
   if (w.count > 1) {
     parts.push(`${w.count.toLocaleString('en-US')} since ${clockTime(w.firstAt, true)} UTC, latest ${clockTime(w.lastAt, true)} UTC`);
-    parts.push(`details of the first ${Math.min(w.count, THREAD_DETAIL_LIMIT + 1)} in the thread`);
+    if (threadDetailsOf(w) > 0) parts.push(`details of the first ${Math.min(w.count, threadDetailsOf(w) + 1)} in the thread`);
   } else {
     parts.push(`at ${clockTime(w.lastAt, true)} UTC`);
   }

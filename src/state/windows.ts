@@ -35,7 +35,7 @@ export interface NotificationWindow {
   /** Clock ms of the last counted occurrence; the quiet period runs from here. */
   lastSeenAt: number;
   latest: Fact;
-  /** Facts of occurrences 2…(1 + detail limit), for the thread. */
+  /** Facts of occurrences 2…(1 + threadDetails), for the thread. */
   details: Fact[];
   /** How many of `details` have been posted to the thread. */
   threadPosted: number;
@@ -45,6 +45,13 @@ export interface NotificationWindow {
   ts?: string;
   postClaimBy?: string;
   postClaimUntil?: number;
+  /**
+   * The route's `threadDetails` and `updateInterval` (ms) when the window started, so that the
+   * sweeper, which has only the window, applies the same ones. Absent in windows written before
+   * these were configurable: the defaults then.
+   */
+  threadDetails?: number;
+  updateIntervalMs?: number;
   expiresAt: number;
 }
 
