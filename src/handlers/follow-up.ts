@@ -1,11 +1,12 @@
 import { type CommandContext } from '../commands/types';
-import { type ServiceDetail } from '../aws/types';
+import { type ServiceDetail, type TaskInfo } from '../aws/types';
 
 export type Settlement =
   | { kind: 'settled'; service: ServiceDetail }
   | { kind: 'unplaceable'; service: ServiceDetail; reason: string; eventMessage: string }
-  | { kind: 'failed'; service: ServiceDetail; reason: string }
-  | { kind: 'timeout'; service: ServiceDetail };
+  /** `stopped`: the service's tasks that started after the change and have stopped, newest first. */
+  | { kind: 'failed'; service: ServiceDetail; reason: string; stopped: TaskInfo[] }
+  | { kind: 'timeout'; service: ServiceDetail; stopped: TaskInfo[] };
 
 const PLACEMENT_FAILURE = /was unable to place a task/i;
 
@@ -18,7 +19,10 @@ export async function waitForSettlement(ctx: CommandContext, name: string, befor
   const seen = new Set(before.events.map((e) => e.id));
   const deadline = ctx.clock.now() + ctx.timing.followUpTimeoutMs;
   // The deployment this change started (deploy, restart) or the one it adjusted (scale).
-  const watched = before.deployments.find((d) => d.status === 'PRIMARY')?.id;
+  const watchedDeployment = before.deployments.find((d) => d.status === 'PRIMARY');
+  const watched = watchedDeployment?.id;
+  // When the change reached ECS, on ECS's own clock: tasks created since then are the change's.
+  const since = watchedDeployment?.updatedAt ?? watchedDeployment?.createdAt;
   let service = before;
   for (;;) {
     await ctx.clock.sleep(ctx.timing.followUpPollMs);
@@ -35,7 +39,8 @@ export async function waitForSettlement(ctx: CommandContext, name: string, befor
     if (failed || rolledBack) {
       const failedEvent = fresh.find((e) => /deployment failed/i.test(e.message))?.message.replace(/^\(service [^)]*\)\s*(\(deployment [^)]*\)\s*)?(deployment failed:\s*)?/i, '');
       const why = failed?.rolloutStateReason ?? failedEvent ?? 'the deployment failed';
-      return { kind: 'failed', service, reason: rolledBack ? `${why.replace(/\.$/, '')}; ECS rolled back to ${primary!.taskDefinition}` : why };
+      const reason = rolledBack ? `${why.replace(/\.$/, '')}; ECS rolled back to ${primary!.taskDefinition}` : why;
+      return { kind: 'failed', service, reason, stopped: await stoppedSince(ctx, name, since) };
     }
     if (service.running === service.desired && service.pending === 0 && service.deployments.length <= 1) {
       return { kind: 'settled', service };
@@ -44,7 +49,28 @@ export async function waitForSettlement(ctx: CommandContext, name: string, befor
     if (placement && service.pending === 0) {
       return { kind: 'unplaceable', service, reason: await placementReason(ctx, service, placement.message), eventMessage: placement.message };
     }
-    if (ctx.clock.now() >= deadline) return { kind: 'timeout', service };
+    if (ctx.clock.now() >= deadline) return { kind: 'timeout', service, stopped: await stoppedSince(ctx, name, since) };
+  }
+}
+
+/** Stops the service scheduler or a person asked for (scale-in, replaced by a deployment): not why a change failed. */
+const ASKED_FOR = new Set(['ServiceSchedulerInitiated', 'UserInitiated']);
+
+/**
+ * Why the change's tasks stopped: the service's STOPPED tasks (ListTasks + DescribeTasks) created
+ * at or after `since` (all of them when ECS gave no time) that stopped on their own, newest first.
+ * Only asked when a follow-up ends badly; a failure to read them leaves the reply as it was.
+ */
+async function stoppedSince(ctx: CommandContext, name: string, since: number | undefined): Promise<TaskInfo[]> {
+  try {
+    const tasks = await ctx.aws.tasks.list({ service: name, stopped: true });
+    return tasks
+      .filter((t) => since === undefined || (t.createdAt ?? Number.POSITIVE_INFINITY) >= since)
+      .filter((t) => !ASKED_FOR.has(t.stopCode ?? ''))
+      .sort((a, b) => (b.stoppedAt ?? b.stoppingAt ?? 0) - (a.stoppedAt ?? a.stoppingAt ?? 0) || a.id.localeCompare(b.id));
+  } catch (err) {
+    ctx.logger.warn({ err: err instanceof Error ? err.message : String(err), service: name }, 'follow-up: could not read the stopped tasks');
+    return [];
   }
 }
 

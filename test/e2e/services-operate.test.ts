@@ -162,7 +162,9 @@ describe('/ecs deploy, through the signed Slack handler, against the sandbox', (
     });
     const result = await h.command('deploy guarded broken');
     expect(result.replies[0]?.text).toBe('guarded in prod: deploying solo:1 → broken:1');
-    expect(result.replies[1]?.text).toBe('guarded in prod: the deployment failed — tasks failed to start; ECS rolled back to solo:1 (1/1 running)');
+    expect(result.replies[1]?.text).toBe(
+      'guarded in prod: the deployment failed — tasks failed to start; ECS rolled back to solo:1 (1/1 running). 3 tasks stopped: CannotPullContainerError: pull image manifest has been retried 5 time(s): example/broken:1: not found',
+    );
     expect(h.sandbox.world.service('prod', 'guarded').taskDefinition.arn).toMatch(/solo:1$/);
   });
 

@@ -3,8 +3,9 @@ import { actions, commandButton, confirmDialog, context, escapeText, fieldsSecti
 import { pageOf } from '../paging';
 import { scaleButton } from './scale-modal';
 import { formatDuration } from '../../config/duration';
-import { type Deployment, type ImageRevision, type ServiceDetail, type ServiceSummary } from '../../aws/types';
+import { type Deployment, type ImageRevision, type ServiceDetail, type ServiceSummary, type TaskInfo } from '../../aws/types';
 import { type Settlement } from '../../handlers/follow-up';
+import { stoppedTasksLine } from './stopped-tasks';
 
 /** Services on one page of `services`: each is one line, so 50 lines stay within a few sections. */
 export const SERVICES_PER_PAGE = 50;
@@ -206,11 +207,34 @@ export function settlementMessage(alias: string, outcome: Settlement, timeoutMs:
     }
     case 'failed': {
       const text = `${name}: the deployment failed — ${escapeText(outcome.reason)} (${s.running}/${s.desired} running)`;
-      return { text: text.replace(/\*/g, ''), blocks: [section(`:x: ${text}`)] };
+      return withStoppedTasks(alias, s.name, { text: text.replace(/\*/g, ''), blocks: [section(`:x: ${text}`)] }, outcome.stopped);
     }
     case 'timeout': {
       const text = `${name}: still ${s.running}/${s.desired} running (${s.pending} pending) after ${formatDuration(timeoutMs)}. Check \`/ecs service ${s.name} -c ${alias}\`.`;
-      return { text: text.replace(/\*/g, ''), blocks: [section(`:hourglass: ${text}`)] };
+      return withStoppedTasks(alias, s.name, { text: text.replace(/\*/g, ''), blocks: [section(`:hourglass: ${text}`)] }, outcome.stopped);
     }
   }
+}
+
+/**
+ * A follow-up that ended badly says why the change's tasks stopped ("3 tasks stopped:
+ * CannotPullContainerError: …"), with buttons to the stopped tasks and the logs; unchanged when
+ * none stopped.
+ */
+function withStoppedTasks(alias: string, service: string, message: SlackMessage, stopped: readonly TaskInfo[]): SlackMessage {
+  if (stopped.length === 0) return message;
+  const plainLine = stoppedTasksLine(stopped);
+  const shown = stoppedTasksLine(stopped, escapeText);
+  const body = shown.reasons.length === 1 ? `*${shown.summary}:* ${shown.reasons[0]}` : `*${shown.summary}:*\n${shown.reasons.map((r) => `• ${r}`).join('\n')}`;
+  return {
+    text: truncate(`${message.text}${message.text.endsWith('.') ? '' : '.'} ${plainLine.summary}: ${plainLine.reasons.join('; ')}`, SLACK_LIMITS.messageText),
+    blocks: [
+      ...(message.blocks ?? []),
+      section(body),
+      actions(`follow-up:${service}`.slice(0, 255), [
+        commandButton('Stopped tasks', alias, 'tasks', ['--service', service, '--stopped']),
+        commandButton('Logs', alias, 'logs', [service]),
+      ]),
+    ],
+  };
 }
