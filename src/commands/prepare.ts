@@ -62,6 +62,13 @@ export async function prepareInvocation(input: Invocation, deps: PrepareDeps): P
   }
   const choice = resolveCluster(deps.config, access, input.channelId, input.cluster ?? clusterWord ?? parsed.clusterFlag);
   if (!choice.ok) return { kind: 'reply', message: textMessage(choice.message), outcome: 'refused', verb: spec.verb };
+  if (input.cluster !== undefined && clusterWord !== undefined) {
+    // A button's cluster wins over flags, but a word that names the cluster (teardown's) must agree with it.
+    const word = resolveCluster(deps.config, access, input.channelId, clusterWord);
+    if (!word.ok || word.alias !== choice.alias) {
+      return { kind: 'reply', message: textMessage(`This button is for *${choice.alias}*, but \`${spec.verb} ${clusterWord}\` and it name different clusters. Nothing was changed; type \`/ecs ${spec.usage}\` instead.`), outcome: 'usage', verb: spec.verb, cluster: choice.alias };
+    }
+  }
   const decision = authorize(deps.config, access, choice.alias, spec.level, spec.verb);
   if (!decision.allowed) return { kind: 'reply', message: textMessage(decision.reason), outcome: 'refused', verb: spec.verb, cluster: choice.alias };
 
