@@ -7,6 +7,7 @@ import { type AnyVerbSpec } from './commands/types';
 import { createTeamDirectory, type TeamDirectory } from './auth/directory';
 import { boltLogger } from './slack/bolt-logger';
 import { registerListeners } from './listeners';
+import { SLACK_RESPONSE_URL_PREFIX } from './listeners/run-prepared';
 import { VERBS } from './handlers';
 import { type StateStore } from './state/table';
 
@@ -23,6 +24,8 @@ export interface AppDeps {
   directory?: TeamDirectory;
   /** The state table (approval requests); approval buttons are registered only with one. */
   state?: StateStore;
+  /** Where response URLs may point: Slack's hooks, and `slackApiUrl`'s origin when one is set (a stand-in). */
+  responseUrlPrefixes?: readonly string[];
 }
 
 /**
@@ -38,7 +41,8 @@ export function createApp(deps: AppDeps, receiver: Receiver): { app: App; direct
     clientOptions: deps.slackApiUrl ? { slackApiUrl: deps.slackApiUrl } : {},
   });
   const directory = deps.directory ?? createTeamDirectory({ config: deps.config, slack: withToken(app, deps.botToken), clock: deps.clock, logger: deps.logger });
-  registerListeners(app, { config: deps.config, logger: deps.logger, clock: deps.clock, dispatcher: deps.dispatcher, directory, verbs: deps.verbs ?? VERBS, ...(deps.state ? { state: deps.state } : {}) });
+  const responseUrlPrefixes = deps.responseUrlPrefixes ?? [SLACK_RESPONSE_URL_PREFIX, ...(deps.slackApiUrl ? [`${new URL(deps.slackApiUrl).origin}/`] : [])];
+  registerListeners(app, { config: deps.config, logger: deps.logger, clock: deps.clock, dispatcher: deps.dispatcher, directory, verbs: deps.verbs ?? VERBS, responseUrlPrefixes, ...(deps.state ? { state: deps.state } : {}) });
   return { app, directory };
 }
 

@@ -7,6 +7,30 @@ import { section, textMessage, type SlackMessage } from '../slack/message';
 export interface ListenerDeps extends PrepareDeps {
   logger: Logger;
   dispatcher: JobDispatcher;
+  /**
+   * Where a response URL that came back to us inside a payload (the Scale form's hidden state)
+   * may point: Slack's own hooks, plus the stand-in's base in tests and the playground.
+   * Default: Slack's only.
+   */
+  responseUrlPrefixes?: readonly string[];
+}
+
+/** Slack's response URLs all start with this (https://api.slack.com/interactivity/handling#message_responses). */
+export const SLACK_RESPONSE_URL_PREFIX = 'https://hooks.slack.com/';
+
+/** Whether the bot may post to `url`: it starts with one of the prefixes, compared as parsed URLs. */
+export function isAllowedResponseUrl(url: string, prefixes: readonly string[] = [SLACK_RESPONSE_URL_PREFIX]): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username || parsed.password) return false;
+  return prefixes.some((prefix) => {
+    const allowed = new URL(prefix);
+    return parsed.origin === allowed.origin && parsed.pathname.startsWith(allowed.pathname);
+  });
 }
 
 /**

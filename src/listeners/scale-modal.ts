@@ -3,7 +3,7 @@ import { prepareInvocation } from '../commands/prepare';
 import { audit } from '../audit';
 import { responseUrlReplier } from '../slack/reply';
 import { ScaleButtonValue, ScaleModalMetadata, scaleModal, SCALE_INPUT_ACTION, SCALE_INPUT_BLOCK, SCALE_MODAL_ACTION, SCALE_MODAL_CALLBACK } from '../slack/views/scale-modal';
-import { type ListenerDeps, runPrepared } from './run-prepared';
+import { isAllowedResponseUrl, type ListenerDeps, runPrepared } from './run-prepared';
 
 /**
  * The Scale button opens a modal (views.open must use the trigger_id within ~3 s, so it happens
@@ -41,7 +41,12 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
   app.view(SCALE_MODAL_CALLBACK, async ({ ack, view, body }) => {
     const meta = ScaleModalMetadata.safeParse(safeJson(view.private_metadata));
     const raw = view.state.values[SCALE_INPUT_BLOCK]?.[SCALE_INPUT_ACTION]?.value ?? '';
-    if (!meta.success) {
+    // The hidden state comes back from the client: a response URL that is not Slack's is never posted to.
+    if (!meta.success || !isAllowedResponseUrl(meta.data.responseUrl, deps.responseUrlPrefixes)) {
+      if (meta.success) {
+        deps.logger.warn({ user: body.user.id, host: safeHost(meta.data.responseUrl) }, 'scale form with a response URL that is not Slack’s; refused');
+        audit(deps.logger, { user: body.user.id, channel: meta.data.channelId, workspace: body.user.team_id ?? body.team?.id ?? 'unknown', source: 'modal', command: `scale ${meta.data.service}`, cluster: meta.data.cluster, outcome: 'refused', detail: 'response URL is not Slack’s', durationMs: 0 });
+      }
       await ack({ response_action: 'errors', errors: { [SCALE_INPUT_BLOCK]: 'This form has expired; close it and click Scale again.' } });
       return;
     }
@@ -71,5 +76,13 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(not a URL)';
   }
 }
