@@ -58,9 +58,10 @@ describe('the notification message', () => {
       firstAt: fc.constant(T0),
       lastAt: fc.integer({ min: T0, max: T0 + 10 * 86_400_000 }),
       latest: fact,
+      threadDetails: fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }),
     });
     fc.assert(
-      fc.property(view, fact, fc.integer({ min: 2, max: 4 }), (w, detail, n) => {
+      fc.property(view, fact, fc.integer({ min: 2, max: 21 }), (w, detail, n) => {
         expect(blockKitProblems(windowMessage(w))).toEqual([]);
         expect(blockKitProblems(threadDetailMessage(w, detail, n))).toEqual([]);
         expect(blockKitProblems(overflowNote(w))).toEqual([]);
