@@ -6,6 +6,7 @@ import { CHANNELS, testConfig, testConfigYaml, USERS } from '../support/config';
 import { SCALE_INPUT_ACTION, SCALE_INPUT_BLOCK, SCALE_MODAL_ACTION, SCALE_MODAL_CALLBACK } from '../../src/slack/views/scale-modal';
 import { activeMute } from '../../src/state/mutes';
 import { runJob } from '../../src/worker/run-job';
+import { roleArn } from '../support/accounts';
 
 /**
  * Every Slack payload that can lead to an AWS call or a state change, with the parts a client
@@ -70,6 +71,15 @@ describe('forged or altered payloads', () => {
 
       await h.click('cmd:scale', button('prod', 'web', '2'), { user: DAVE, channel: CHANNELS.ops });
       expect(h.sandbox.world.service('prod', 'web').desiredCount).toBe(2);
+    });
+
+    it('clusters through a button reads only the clusters the clicker may read in that channel, whatever the button names', async () => {
+      const elsewhere = await h.click('cmd:clusters', button('staging'), { user: DAVE, channel: CHANNELS.web });
+      expect(elsewhere.seen).toContain('None of your teams (oncall) has access to a cluster in this channel.');
+      expect(h.sandbox.calls).toEqual([]);
+
+      await h.click('cmd:clusters', button('staging'), { user: DAVE, channel: CHANNELS.ops });
+      expect(h.sandbox.callsTo('sts:AssumeRole').map((c) => c.params.RoleArn)).toEqual([roleArn('prod', 'read')]);
     });
 
     it('an approval-gated verb sent by a button asks for approval like the typed command, and deletes nothing', async () => {
