@@ -165,7 +165,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (problems.length > 0) throw new Error(`replies break Slack's Block Kit limits:\n${problems.join('\n')}`);
       // No secret may reach the logs: the bot token, the signing secret, the bot's AWS secret,
       // response URLs, and the session credentials the sandbox's STS handed out (targets.md).
-      const secrets = [BOT_TOKEN, TEST_SIGNING_SECRET, BOT_AWS_KEY.secretAccessKey, '/response/'];
+      // Response URLs also as they sit percent-encoded in a raw form body.
+      const secrets = [BOT_TOKEN, TEST_SIGNING_SECRET, BOT_AWS_KEY.secretAccessKey, '/response/', '%2Fresponse%2F'];
       const leaks = logs.raw().filter((line) => secrets.some((secret) => line.includes(secret)) || /IQoJb3JpZ2luX2VjE[0-9a-f]{20}/.test(line));
       if (leaks.length > 0) throw new Error(`secrets reached the logs:\n${leaks.slice(0, 3).join('\n')}`);
     },
