@@ -93,6 +93,31 @@ describe('random command text', () => {
     expect(h.logs.raw().filter((l) => l.includes('slash command failed before ack'))).toEqual([]);
   }, 240_000);
 
+  it('200 random button clicks from a read-only user (command, Scale and approval buttons, any value) each get an answer, and none changes anything in AWS', async () => {
+    const words = fc.array(fc.oneof(fc.constantFrom(...vocabulary), fc.string({ maxLength: 12 })), { maxLength: 6 });
+    const value = fc.oneof(
+      fc.string({ maxLength: 100 }),
+      fc.record({ cluster: fc.constantFrom('prod', 'staging', 'nope', '__proto__', ''), args: words }).map((v) => JSON.stringify(v)),
+      fc.record({ cluster: fc.constantFrom('prod', 'staging'), service: fc.constantFrom('web', 'api', ''), current: fc.integer({ min: -5, max: 5000 }) }).map((v) => JSON.stringify(v)),
+    );
+    const actionId = fc.oneof(
+      words.map((w) => `cmd:${w.join(' ')}`),
+      fc.constantFrom(SCALE_MODAL_ACTION, 'approval:approve', 'approval:deny', 'approval:cancel', 'notify:mute', 'cmd:scale', 'cmd:restart', 'cmd:teardown'),
+    );
+    await fc.assert(
+      fc.asyncProperty(actionId, value, async (id, v) => {
+        const ephemerals = h.slack.callsTo('chat.postEphemeral').length;
+        const result = await h.click(id, v, { user: USERS.rita, channel: CHANNELS.web });
+        expect(result.status).toBe(200);
+        // Answered where the button was (response_url), or privately for the Mute button.
+        expect(result.replies.some((r) => r.text?.trim()) || h.slack.callsTo('chat.postEphemeral').length > ephemerals).toBe(true);
+        expect(h.sandbox.mutations()).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+    expect(h.logs.raw().filter((l) => /"level":50/.test(l) && !l.includes('AccessDenied'))).toEqual([]);
+  }, 240_000);
+
   it('100 random commands from an operator without the words of a verb get a written answer and change nothing', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 100 })), async (text) => {
