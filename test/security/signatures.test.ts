@@ -41,6 +41,15 @@ describe('requests Slack did not sign are refused before anything runs', () => {
     }],
     ['a valid signature six minutes old', (body) => apiGatewayEvent(body, { timestamp: now() - 6 * 60 })],
     ['a garbage signature', (body) => apiGatewayEvent(body, { signature: 'v0=deadbeef' })],
+    ['no timestamp header', (body) => {
+      const event = apiGatewayEvent(body);
+      const { ['x-slack-request-timestamp']: _dropped, ...headers } = event.headers;
+      return { ...event, headers };
+    }],
+    ['a fresh timestamp on a six-minute-old signature', (body) => {
+      const old = apiGatewayEvent(body, { timestamp: now() - 6 * 60 });
+      return { ...old, headers: { ...old.headers, 'x-slack-request-timestamp': String(now()) } };
+    }],
   ];
 
   for (const [what, body] of bodies(`http://127.0.0.1:1/response/unused`)) {
