@@ -1,5 +1,6 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { type STSClientConfig } from '@aws-sdk/client-sts';
+import { type RetryStrategyV2 } from '@aws-sdk/types';
 import { type Config } from '../config/schema';
 import { type Clock } from '../clock';
 import { type Logger } from '../logger';
@@ -22,7 +23,7 @@ export interface AwsAccessOptions {
   clock: Clock;
   logger: Logger;
   /** Endpoint and retry settings for every client; the SDK's own env variables apply otherwise. */
-  clientConfig?: { endpoint?: string; maxAttempts?: number };
+  clientConfig?: { endpoint?: string; maxAttempts?: number; retryStrategy?: RetryStrategyV2 };
   /** STS client settings (endpoint, the bot's own credentials). */
   stsConfig?: STSClientConfig;
 }
@@ -68,6 +69,8 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         credentials: provider,
         maxAttempts,
         ...(options.clientConfig?.endpoint ? { endpoint: options.clientConfig.endpoint } : {}),
+        // Tests pass the SDK's own strategy with short back-offs; production keeps the default.
+        ...(options.clientConfig?.retryStrategy ? { retryStrategy: options.clientConfig.retryStrategy } : {}),
       };
       const ecs = new ECSClient(clientConfig);
       const base = { alias: request.alias, clusterName: cluster.name, region: cluster.region, roleArn };

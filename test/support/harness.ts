@@ -1,4 +1,5 @@
 import { AwsLambdaReceiver } from '@slack/bolt';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { Context } from 'aws-lambda';
 import { createApp } from '../../src/app';
 import { systemClock, type Clock } from '../../src/clock';
@@ -82,7 +83,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     clock,
     logger,
-    clientConfig: { endpoint: sandbox.url },
+    // The SDK's retries, with 6 attempts and 10 ms back-offs instead of its production delays
+    // (up to seconds under throttling), so a test of 30 % throttling stays quick on a busy machine.
+    clientConfig: { endpoint: sandbox.url, retryStrategy: new ConfiguredRetryStrategy(6, 10) },
     stsConfig: { credentials: BOT_AWS_KEY },
   });
   const worker: WorkerDeps = {
