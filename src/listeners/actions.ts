@@ -22,12 +22,19 @@ export function registerCommandButtons(app: App, deps: ListenerDeps): void {
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'That button is no longer valid. Run the command again.' });
       return;
     }
-    const result = await runPrepared(
-      { words: [...verb.split(' '), ...value.data.args], user, channelId, responseUrl: body.response_url, source: 'button', cluster: value.data.cluster },
-      deps,
-      started,
-    );
-    await respond({ response_type: 'ephemeral', replace_original: false, text: result.message.text, ...(result.message.blocks ? { blocks: result.message.blocks } : {}) });
+    try {
+      const result = await runPrepared(
+        { words: [...verb.split(' '), ...value.data.args], user, channelId, responseUrl: body.response_url, source: 'button', cluster: value.data.cluster },
+        deps,
+        started,
+      );
+      await respond({ response_type: 'ephemeral', replace_original: false, text: result.message.text, ...(result.message.blocks ? { blocks: result.message.blocks } : {}) });
+    } catch (err) {
+      // As for typed commands: an unexpected failure still gets an answer, and an audit line.
+      deps.logger.error({ err }, 'button failed before its job started');
+      audit(deps.logger, { user: user.id, channel: channelId, workspace: user.teamId, source: 'button', command: verb, cluster: value.data.cluster, outcome: 'error', durationMs: deps.clock.now() - started });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: 'Sorry, something went wrong before I could start that. Nothing was changed; please try again.' }).catch(() => undefined);
+    }
   });
 }
 
