@@ -9,12 +9,13 @@ import { createInProcessDispatcher, createLambdaDispatcher, type JobDispatcher }
 import { type Job } from '../jobs/job';
 import { createLambdaInvoker } from '../jobs/lambda-invoker';
 import { boltLogger } from '../slack/bolt-logger';
+import { slackLambdaHandler, type SlackLambdaHandler } from '../slack/lambda-handler';
 import { readEnv, required, type Env } from './env';
 import { withSecrets } from './secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StateStore } from '../state/table';
 
-type LambdaHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
+type LambdaHandler = SlackLambdaHandler;
 let ready: Promise<LambdaHandler> | undefined;
 
 /** Reads env, secrets (SSM / Secrets Manager when deployed) and config and builds the app: once per cold start. Exported for the cold-start bench. */
@@ -37,7 +38,7 @@ export function init(): Promise<LambdaHandler> {
       },
       receiver,
     );
-    return receiver.toHandler();
+    return slackLambdaHandler(receiver, systemClock);
   }).catch((err: unknown) => {
     // A failed start (SSM throttled, say) is tried again by the next request, not cached.
     ready = undefined;

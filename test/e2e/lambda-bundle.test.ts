@@ -5,7 +5,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
 import { testAccount, roleArn } from '../support/accounts';
 import { USERGROUPS, USERS, writeConfigFile } from '../support/config';
-import { apiGatewayEvent, slashCommandBody, TEST_SIGNING_SECRET } from '../support/slack-requests';
+import { apiGatewayEvent, sign, slashCommandBody, TEST_SIGNING_SECRET } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
 
 const DIST = join(__dirname, '../../dist');
@@ -75,6 +75,8 @@ describe('dist/slack.js and dist/worker.js', () => {
     const body = slashCommandBody({ text: 'scale web 3', responseUrl: slack.responseUrl() });
     const res = await handler(apiGatewayEvent(body, { secret: 'wrong' }), {} as Context);
     expect(res.statusCode).toBe(401);
+    const future = Math.floor(Date.now() / 1000) + 6 * 60;
+    expect((await handler(apiGatewayEvent(body, { timestamp: future, signature: sign(body, future) }), {} as Context)).statusCode).toBe(401);
     expect(sandbox.calls.length).toBe(before);
   });
 });

@@ -102,6 +102,13 @@ describe('/ecs scale, through the signed Slack handler, against the sandbox', ()
     expect(h.sandbox.calls).toHaveLength(0);
   });
 
+  it('a request signed with a timestamp more than 5 minutes in the future is refused with 401', async () => {
+    const body = slashCommandBody({ text: 'scale web 2', responseUrl: h.slack.responseUrl() });
+    const future = Math.floor(Date.now() / 1000) + 6 * 60;
+    expect((await h.send(apiGatewayEvent(body, { timestamp: future, signature: sign(body, future) }))).statusCode).toBe(401);
+    expect(h.sandbox.calls).toHaveLength(0);
+  });
+
   it('a missing signature or one made with another secret is refused with 401', async () => {
     const body = slashCommandBody({ text: 'scale web 2', responseUrl: h.slack.responseUrl() });
     expect((await h.send(apiGatewayEvent(body, { signature: null }))).statusCode).toBe(401);

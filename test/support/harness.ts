@@ -16,6 +16,7 @@ import { type Config } from '../../src/config/schema';
 import { testAccount } from './accounts';
 import { blockKitProblems } from '../../src/slack/limits';
 import { boltLogger } from '../../src/slack/bolt-logger';
+import { slackLambdaHandler } from '../../src/slack/lambda-handler';
 import { CHANNELS, testConfig, USERGROUPS, USERS } from './config';
 import { captureLogs } from './logs';
 import { apiGatewayEvent, blockActionBody, slashCommandBody, TEST_SIGNING_SECRET, viewSubmissionBody, type ViewSubmissionInput } from './slack-requests';
@@ -103,7 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
   const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET, logger: boltLogger(logger) });
   createApp({ config, logger, clock, state: state.store, dispatcher, botToken: BOT_TOKEN, slackApiUrl: slack.apiUrl }, receiver);
-  const handler = receiver.toHandler();
+  const handler = slackLambdaHandler(receiver, systemClock);
   const context = {} as Context;
 
   async function send(event: ReturnType<typeof apiGatewayEvent>) {
