@@ -243,6 +243,10 @@ export async function startEventsHarness(options: { config?: Config; clock?: Man
     slack: testWebClient(slack.apiUrl),
     state: table.store,
   };
+  const messageProblems = (): string[] =>
+    slack.calls
+      .filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update')
+      .flatMap((c) => blockKitProblems({ text: String(c.args.text ?? ''), ...(Array.isArray(c.args.blocks) ? { blocks: c.args.blocks } : {}) } as SlackMessage).map((p) => `${c.method}: ${p}`));
   return {
     handler: createEventsHandler(deps),
     newInstance: () => createEventsHandler({ ...deps, slack: testWebClient(slack.apiUrl) }),
@@ -253,14 +257,16 @@ export async function startEventsHarness(options: { config?: Config; clock?: Man
     get logs() {
       return lines();
     },
-    messageProblems: () =>
-      slack.calls
-        .filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update')
-        .flatMap((c) => blockKitProblems({ text: String(c.args.text ?? ''), ...(Array.isArray(c.args.blocks) ? { blocks: c.args.blocks } : {}) } as SlackMessage).map((p) => `${c.method}: ${p}`)),
+    messageProblems,
     webApiCalls: () => slack.calls.filter((c) => c.method !== 'response_url').length,
     async stop() {
       await slack.stop();
       await table.stop();
+      // Every message posted or edited must be one Slack accepts, and no secret may reach the logs.
+      const problems = messageProblems();
+      if (problems.length > 0) throw new Error(`messages break Slack's Block Kit limits:\n${problems.join('\n')}`);
+      const leaks = lines().filter((line) => JSON.stringify(line).includes('xoxb-'));
+      if (leaks.length > 0) throw new Error(`the bot token reached the logs:\n${JSON.stringify(leaks[0])}`);
     },
   };
 }
