@@ -3,13 +3,12 @@
  * scheduled tick that sweeps trailing message edits. Reads the environment once per cold start.
  * Keep imports light: no ECS/EC2/ECR clients belong in this bundle.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { WebClient } from '@slack/web-api';
 import { systemClock } from '../clock';
 import { loadConfigFile } from '../config/load';
 import { createLogger } from '../logger';
 import { createEventsHandler, type EventsHandler } from '../notifications/handler';
-import { StateStore } from '../state/table';
+import { stateStore } from './state-store';
 import { sweepExpiredApprovals } from '../approvals/sweep';
 import { readEnv, required } from './env';
 import { withSecrets } from './secrets';
@@ -38,7 +37,7 @@ async function build(): Promise<EventsHandler> {
   const token = required(env, 'SLACK_BOT_TOKEN', 'the bot posts notifications with it (or set SLACK_BOT_TOKEN_PARAM)');
   const config = loadConfigFile(configPath);
   // The SDK reads AWS_REGION / AWS_ENDPOINT_URL(_DYNAMODB) itself.
-  const state = new StateStore({ client: new DynamoDBClient({}), tableName });
+  const state = stateStore(tableName);
   const slack = new WebClient(token, {
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
     // A 429 waits for Retry-After and tries again; a few retries fit in a Lambda's time, and

@@ -4,17 +4,13 @@ import { loadConfigFile } from '../config/load';
 import { createLogger } from '../logger';
 import { systemClock } from '../clock';
 import { createApp } from '../app';
-import { createAwsAccess } from '../aws/access';
 import { createInProcessDispatcher } from '../jobs/dispatch';
-import { runJob, type WorkerDeps } from '../worker/run-job';
-import { VERBS } from '../handlers';
+import { runJob } from '../worker/run-job';
+import { workerDepsFromEnv } from './worker-deps';
 import { boltLogger } from '../slack/bolt-logger';
 import { ConfigError } from '../errors';
 import { readEnv, required, type Env } from './env';
 import { runPlayground } from '../playground';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { WebClient } from '@slack/web-api';
-import { StateStore } from '../state/table';
 
 const USAGE = `npm start — run ecs-chatops locally
 
@@ -54,18 +50,8 @@ async function startWithSlack(env: Env): Promise<void> {
   const logger = createLogger({ level: env.LOG_LEVEL });
   const config = loadConfigFile(required(env, 'CHATOPS_CONFIG', 'it names the YAML config file'));
   const botToken = required(env, 'SLACK_BOT_TOKEN', 'the bot posts with it');
-  // Approvals need the state table (STATE_TABLE: a DynamoDB table, or dynalite via AWS_ENDPOINT_URL_DYNAMODB).
-  const state = env.STATE_TABLE ? new StateStore({ client: new DynamoDBClient({}), tableName: env.STATE_TABLE }) : undefined;
-  const worker: WorkerDeps = {
-    config,
-    logger,
-    clock: systemClock,
-    aws: createAwsAccess({ config, clock: systemClock, logger }),
-    verbs: VERBS,
-    timing: { followUpPollMs: env.CHATOPS_FOLLOW_UP_POLL_MS, followUpTimeoutMs: env.CHATOPS_FOLLOW_UP_TIMEOUT_MS },
-    ...(state ? { state } : {}),
-    slack: new WebClient(botToken, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-  };
+  const worker = workerDepsFromEnv(env, config, logger);
+  const state = worker.state;
   const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
   const receiver: Receiver = env.SLACK_APP_TOKEN
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger: boltLogger(logger) })

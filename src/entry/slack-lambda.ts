@@ -12,8 +12,7 @@ import { boltLogger } from '../slack/bolt-logger';
 import { slackLambdaHandler, type SlackLambdaHandler } from '../slack/lambda-handler';
 import { readEnv, required, type Env } from './env';
 import { withSecrets } from './secrets';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { StateStore } from '../state/table';
+import { stateStore } from './state-store';
 
 type LambdaHandler = SlackLambdaHandler;
 let ready: Promise<LambdaHandler> | undefined;
@@ -34,7 +33,7 @@ export function init(): Promise<LambdaHandler> {
         botToken: required(env, 'SLACK_BOT_TOKEN', 'the bot reads user groups with it'),
         ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
         // Approval buttons read and decide requests here (the SDK reads AWS_REGION / AWS_ENDPOINT_URL_DYNAMODB).
-        ...(env.STATE_TABLE ? { state: new StateStore({ client: new DynamoDBClient({}), tableName: env.STATE_TABLE }) } : {}),
+        ...(env.STATE_TABLE ? { state: stateStore(env.STATE_TABLE) } : {}),
       },
       receiver,
     );
