@@ -1,6 +1,7 @@
 import { type ClusterOps } from '../aws/types';
 import { ChatopsError, NotFoundError } from '../errors';
 import { count, tookText } from '../slack/views/approvals';
+import { drainText } from '../teardown/steps';
 import { type GatedOperation } from './operations';
 import { type ImageDeletePlan, type RepoDeletePlan, type ServiceDeletePlan, type TaskdefDeregisterPlan } from './types';
 
@@ -33,12 +34,14 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
           async run(progress) {
             const started = env.clock.now();
             for (;;) {
-              const left = await env.aws.teardown.remaining();
-              if (!left.services.includes(name)) return `took ${tookText(env.clock.now() - started)}`;
+              // DescribeServices until INACTIVE and its tasks until STOPPED: ListServices stops
+              // listing a service as soon as it is DRAINING, so it cannot tell when one is gone.
+              const left = await env.aws.teardown.drainState([name], { service: name });
+              if (left.services.length === 0 && left.tasks === 0) return `took ${tookText(env.clock.now() - started)}`;
               if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
-                throw new ChatopsError('service_drain_timeout', `\`${name}\` is still draining after ${tookText(env.timing.waitTimeoutMs)}; ECS will finish deleting it by itself.`);
+                throw new ChatopsError('service_drain_timeout', `\`${name}\` is still draining after ${tookText(env.timing.waitTimeoutMs)} (${drainText(left, 'DRAINING', 'stopping')}); ECS will finish deleting it by itself.`);
               }
-              await progress.note('draining');
+              await progress.note(left.services.length > 0 ? `draining${left.tasks > 0 ? `, ${count(left.tasks, 'task')} stopping` : ''}` : `INACTIVE, ${count(left.tasks, 'task')} stopping`);
               await env.clock.sleep(env.timing.pollMs);
             }
           },

@@ -86,8 +86,11 @@ export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecor
   return task;
 }
 
-/** Asks a task to stop: desiredStatus STOPPED now, lastStatus STOPPED after `taskStopMs`. */
-export function requestStop(ctx: WorldContext, task: TaskRecord, stopCode: StopCode, reason: string): void {
+/**
+ * Asks a task to stop: desiredStatus STOPPED now, lastStatus STOPPED after `taskStopMs` (plus
+ * `drainMs` for a task of a service being deleted, whose connections drain first).
+ */
+export function requestStop(ctx: WorldContext, task: TaskRecord, stopCode: StopCode, reason: string, drainMs = 0): void {
   if (task.desiredStatus === 'STOPPED') return;
   task.desiredStatus = 'STOPPED';
   task.stopCode = stopCode;
@@ -96,7 +99,7 @@ export function requestStop(ctx: WorldContext, task: TaskRecord, stopCode: StopC
   touch(ctx, task);
   emitTaskChange(ctx, task);
   if (task.service) ctx.dirty.add(task.service);
-  ctx.timers.schedule(ctx.now + ctx.timings.taskStopMs, () => markStopped(ctx, task));
+  ctx.timers.schedule(ctx.now + drainMs + ctx.timings.taskStopMs, () => markStopped(ctx, task));
 }
 
 /** The agent is gone (instance terminated): the task is STOPPED at once. */
