@@ -7,6 +7,8 @@ import {
 import { type EC2ClientConfig, type Instance } from '@aws-sdk/client-ec2';
 import { AwsActionError, NotFoundError } from '../errors';
 import { didYouMean } from '../commands/suggest';
+import { EC2_INSTANCE_ID } from '../commands/arguments';
+import { idOfArn, idStartsWith, parseEcsId } from '../commands/ecs-ids';
 import { awsCall, type AwsCallContext } from './errors';
 import { chunk, mapLimit } from './concurrency';
 import { type ContainerInstanceInfo, type Ec2InstanceDetail, type InstanceOps } from './types';
@@ -17,8 +19,6 @@ type Ec2Module = typeof import('@aws-sdk/client-ec2');
 /** ECS limits: ListContainerInstances returns at most 100 a page; DescribeContainerInstances takes at most 100. */
 const PAGE = 100;
 const PARALLEL_CALLS = 8;
-const EC2_INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
-const FULL_ID = /^[0-9a-f]{32}$/;
 
 export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2ClientConfig }, base: Omit<AwsCallContext, 'action'>): InstanceOps {
   const { ecs } = clients;
@@ -69,9 +69,13 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
     },
     list,
     async find(ref) {
-      if (FULL_ID.test(ref) || ref.startsWith('arn:')) {
-        const [found] = await describe([ref]).catch((err: unknown) => {
-          // A malformed ARN is InvalidParameter, an unknown one a MISSING failure: both mean "no such instance".
+      const parsed = EC2_INSTANCE_ID.test(ref) ? undefined : parseEcsId(ref, 'container-instance');
+      if (parsed?.form === 'id') {
+        if (parsed.cluster && parsed.cluster !== idOfArn(cluster)) {
+          throw new NotFoundError(`\`${ref}\` is a container instance of cluster \`${parsed.cluster}\`, not of *${base.alias}* (\`${idOfArn(cluster)}\`). Add \`-c\` with the cluster it belongs to.`);
+        }
+        const [found] = await describe([parsed.id]).catch((err: unknown) => {
+          // A malformed id is InvalidParameter, an unknown one a MISSING failure: both mean "no such instance".
           if (err instanceof AwsActionError && err.awsErrorName === 'InvalidParameterException') return [];
           throw err;
         });
@@ -80,7 +84,7 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
       }
       const all = await list();
       const byEc2 = EC2_INSTANCE_ID.test(ref);
-      const matches = all.filter((i) => (byEc2 ? i.ec2InstanceId === ref : i.id.startsWith(ref.toLowerCase())));
+      const matches = all.filter((i) => (byEc2 ? i.ec2InstanceId === ref : parsed ? idStartsWith(i.id, parsed.prefix) : false));
       if (matches.length === 1) return matches[0]!;
       if (matches.length > 1) {
         throw new NotFoundError(
@@ -108,7 +112,7 @@ export function toContainerInstanceInfo(ci: ContainerInstance): ContainerInstanc
   const resource = (list: ContainerInstance['registeredResources'], name: string) => list?.find((r) => r.name === name)?.integerValue ?? 0;
   const attribute = (name: string) => ci.attributes?.find((a) => a.name === name)?.value;
   const info: ContainerInstanceInfo = {
-    id: ci.containerInstanceArn?.split('/').pop() ?? '?',
+    id: idOfArn(ci.containerInstanceArn) || '?',
     arn: ci.containerInstanceArn ?? '',
     status: ci.status ?? 'UNKNOWN',
     agentConnected: ci.agentConnected ?? false,

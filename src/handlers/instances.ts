@@ -1,17 +1,9 @@
 import { z } from 'zod';
 import { defineVerb } from '../commands/types';
-import { PageNumber, PageOption } from '../commands/arguments';
+import { InstanceRef, PageNumber, PageOption } from '../commands/arguments';
 import { ChatopsError } from '../errors';
 import { type ContainerInstanceInfo, type Ec2InstanceDetail, type InstanceOps } from '../aws/types';
 import { instanceDetailMessage, instanceListMessage } from '../slack/views/instances';
-
-/** A container instance id (32 hex, or the first few as lists show), its ARN, or the EC2 instance id. */
-export const InstanceRef = z
-  .string()
-  .regex(
-    /^(i-[0-9a-f]{8,17}|[0-9a-f]{4,32}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:container-instance\/[A-Za-z0-9_/-]+)$/,
-    'an instance is its EC2 id (i-0abc…), its container instance id (or the first 8 characters) or its ARN',
-  );
 
 export const instances = defineVerb({
   verb: 'instances',

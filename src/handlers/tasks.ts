@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineVerb, type CommandContext } from '../commands/types';
-import { PageNumber, PageOption, PositiveNumber, ServiceName, TaskDefinitionRef } from '../commands/arguments';
+import { InstanceRef, PageNumber, PageOption, PositiveNumber, ServiceName, TaskDefinitionRef, TaskRef } from '../commands/arguments';
 import { type TaskInfo } from '../aws/types';
 import {
   alreadyStoppedMessage,
@@ -10,12 +10,6 @@ import {
   taskDetailMessage,
   taskListMessage,
 } from '../slack/views/tasks';
-import { InstanceRef } from './instances';
-
-/** A task id (32 hex, or the first 8 as lists show them) or its ARN. */
-const TaskRef = z
-  .string()
-  .regex(/^([0-9a-f]{4,32}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task\/[A-Za-z0-9_/-]+)$/, 'a task is its id (32 hex characters, or the first 8 as lists show) or its ARN');
 
 /** ECS starts at most 10 tasks per RunTask call. */
 const RUN_TASK_MAX = 10;

@@ -1,7 +1,7 @@
 import type { Tag, TaskOverride } from '@aws-sdk/client-ecs';
 import { renderContainerInstance, renderTask } from '../ecs/render';
 import { isoTime } from '../wire';
-import { ecsArn, emit, envelope, type WorldContext } from './context';
+import { ecsArn, emit, envelope, newEcsId, type WorldContext } from './context';
 import { dynamicPort } from './placement';
 import type { ContainerInstanceRecord, ContainerRecord, ServiceRecord, StopCode, TaskDefinitionRecord, TaskRecord } from './records';
 
@@ -23,8 +23,7 @@ export interface LaunchTaskInput {
 export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecord {
   const { instance, taskDefinition: td } = input;
   const cluster = instance.cluster;
-  const id = ctx.ids.hex(32);
-  const arn = ecsArn(ctx, `task/${cluster.name}/${id}`);
+  const { id, arn } = newEcsId(ctx, 'task', cluster.name);
   const ports: number[] = [];
   const containers: ContainerRecord[] = td.containerDefinitions.map((def) => {
     const bindings = (def.portMappings ?? []).map((m) => {

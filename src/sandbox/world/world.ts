@@ -22,6 +22,8 @@ export interface WorldOptions {
   region: string;
   clock: SandboxClock;
   timings: SandboxTimings;
+  /** Share (0–1) of tasks and container instances with ECS's older ids (a UUID, ARN without the cluster); default 0. */
+  legacyIdShare?: number;
   seed: number;
   bus: EventBus;
   behaviours?: Record<string, TaskBehaviour>;
@@ -76,6 +78,7 @@ export class SandboxWorld {
       region: options.region,
       now: options.clock.now(),
       timings: options.timings,
+      legacyIdShare: options.legacyIdShare ?? 0,
       ids: new SeededRandom(options.seed),
       chance: new SeededRandom(options.seed ^ 0x5bd1e995),
       eventIds: new SeededRandom(options.seed ^ 0x27d4eb2f),
