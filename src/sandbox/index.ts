@@ -37,6 +37,11 @@ export interface SandboxOptions {
    * (`9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c`) and an ARN without the cluster segment. Default 0.
    */
   legacyIdShare?: number;
+  /**
+   * ListTaskDefinitions answers in a scrambled order whatever `sort` asks: an order the API
+   * reference describes but that a client had better not depend on. Default false.
+   */
+  unsortedLists?: boolean;
   /** Seeds ids, crashes and throttling; default 1. */
   seed?: number;
   logger?: Logger;
@@ -79,6 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock,
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     ...(options.legacyIdShare !== undefined ? { legacyIdShare: options.legacyIdShare } : {}),
+    ...(options.unsortedLists !== undefined ? { unsortedLists: options.unsortedLists } : {}),
     seed,
     bus,
     behaviours: account.behaviours,
