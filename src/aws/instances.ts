@@ -28,11 +28,12 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
   let ec2Loaded: Promise<{ m: Ec2Module; client: InstanceType<Ec2Module['EC2Client']> }> | undefined;
   const ec2 = () => (ec2Loaded ??= import('@aws-sdk/client-ec2').then((m) => ({ m, client: new m.EC2Client(clients.ec2Config) })));
 
-  async function listArns(status?: 'ACTIVE'): Promise<string[]> {
+  async function listArns(status?: 'ACTIVE', filter?: string): Promise<string[]> {
     return awsCall(ctx('ecs:ListContainerInstances'), async () => {
       const arns: string[] = [];
       // Without a status ECS lists every instance that is not INACTIVE (ACTIVE, DRAINING, …).
-      for await (const page of paginateListContainerInstances({ client: ecs, pageSize: PAGE }, { cluster, maxResults: PAGE, ...(status ? { status } : {}) })) {
+      const input = { cluster, maxResults: PAGE, ...(status ? { status } : {}), ...(filter ? { filter } : {}) };
+      for await (const page of paginateListContainerInstances({ client: ecs, pageSize: PAGE }, input)) {
         arns.push(...(page.containerInstanceArns ?? []));
       }
       return arns;
@@ -63,6 +64,11 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
     throw new NotFoundError(`There is no container instance \`${ref}\` in *${base.alias}*${detail}.${didYouMean(ref, names)} ${listed}`);
   }
 
+  /** The container instance running on an EC2 instance, by the cluster query language. */
+  async function byEc2Id(ec2InstanceId: string): Promise<string | undefined> {
+    return (await listArns(undefined, `ec2InstanceId == ${ec2InstanceId}`))[0];
+  }
+
   return {
     async count() {
       return (await listArns('ACTIVE')).length;
@@ -82,8 +88,14 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
         if (found) return found;
         return notFound(ref, await list());
       }
-      const all = await list();
       const byEc2 = EC2_INSTANCE_ID.test(ref);
+      if (byEc2) {
+        // One filtered list instead of describing every instance to find the one.
+        const arn = await byEc2Id(ref);
+        const [found] = arn ? await describe([arn]) : [];
+        if (found) return found;
+      }
+      const all = await list();
       const matches = all.filter((i) => (byEc2 ? i.ec2InstanceId === ref : parsed ? idStartsWith(i.id, parsed.prefix) : false));
       if (matches.length === 1) return matches[0]!;
       if (matches.length > 1) {
@@ -92,6 +104,14 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
         );
       }
       return notFound(ref, all, byEc2 ? ' running on that EC2 instance' : '');
+    },
+    async resolveId(ref) {
+      if (EC2_INSTANCE_ID.test(ref)) {
+        const arn = await byEc2Id(ref);
+        return arn ? idOfArn(arn) : undefined;
+      }
+      const parsed = parseEcsId(ref, 'container-instance');
+      return parsed?.form === 'id' && (!parsed.cluster || parsed.cluster === idOfArn(cluster)) ? parsed.id : undefined;
     },
     async ec2(instanceId) {
       const { m, client } = await ec2();

@@ -213,6 +213,13 @@ export interface InstanceOps {
   list(): Promise<ContainerInstanceInfo[]>;
   /** One container instance by its id (or a unique prefix), ARN or EC2 instance id; NotFoundError listing those that exist. */
   find(ref: string): Promise<ContainerInstanceInfo>;
+  /**
+   * The whole container instance id a reference names, with at most one call, so that work on it
+   * can start early: a whole id (or an ARN of this cluster) as it is, an EC2 id through
+   * ListContainerInstances filtered by ec2InstanceId; undefined for the start of an id or when
+   * nothing matches (`find` then says what exists).
+   */
+  resolveId(ref: string): Promise<string | undefined>;
   /** EC2 DescribeInstances for the instance behind a container instance; undefined when EC2 does not know it. */
   ec2(instanceId: string): Promise<Ec2InstanceDetail | undefined>;
 }

@@ -83,8 +83,14 @@ export const startTask = defineVerb({
   visibility: 'in_channel',
   working: ({ taskDefinition, instance }) => `Starting ${taskDefinition} on ${instance}…`,
   async run(ctx, { taskDefinition, instance }) {
-    const target = await ctx.aws.instances.find(instance);
-    const launch = await ctx.aws.tasks.start({ taskDefinition, containerInstance: target.arn || target.id, startedBy: startedBy(ctx) });
+    // Once the container instance id is known (typed whole, or one filtered list for an EC2 id),
+    // StartTask gets it while the instance is described for the reply (its EC2 id). The start of
+    // an id is looked up first.
+    const direct = await ctx.aws.instances.resolveId(instance);
+    const early = direct ? ctx.aws.tasks.start({ taskDefinition, containerInstance: direct, startedBy: startedBy(ctx) }) : undefined;
+    early?.catch(() => undefined);
+    const target = await ctx.aws.instances.find(direct ?? instance);
+    const launch = await (early ?? ctx.aws.tasks.start({ taskDefinition, containerInstance: target.arn || target.id, startedBy: startedBy(ctx) }));
     await ctx.reply.send(
       launchMessage({ alias: ctx.alias, verb: 'start', taskDefinition, requested: 1, launch, userId: ctx.user.id, fixedHostPorts: await portsIfNeeded(ctx, taskDefinition, launch.failures), instance: target }),
     );

@@ -86,7 +86,7 @@ describe.each([
       const result = await h.command(`start migrate --instance ${ref}`);
       expect(result.replies[0]?.text).toBe(`Started 1 of 1 task of migrate in prod on ${second!.ec2.id}`);
     }
-    expect(h.sandbox.callsTo('ecs:StartTask').map((c) => c.params.containerInstances)).toEqual([[second!.arn], [second!.arn], [second!.arn]]);
+    expect(h.sandbox.callsTo('ecs:StartTask').map((c) => c.params.containerInstances)).toEqual([[second!.id], [second!.id], [second!.id]]);
   });
 
   it('the buttons of the task list, the task and the instance list carry ids of that form, and each works', async () => {
