@@ -2,10 +2,12 @@
  * Sequential AWS round trips per verb, from the job's start to its reply (targets.md: equal to
  * the minimum the API allows; the bench prints both).
  *
- * Every AWS call the sandbox answers is made LATENCY_MS slower; a verb's time from the signed
- * command to its first reply, divided by that latency and rounded, is the number of AWS calls
- * that had to wait for one another (the ack path makes no AWS call, and what runs locally is a
- * few milliseconds). Credentials are warm (each verb runs once first), as in a reused worker.
+ * Every AWS call the sandbox answers is made LATENCY_MS slower. Of the calls a verb makes before
+ * its reply (the first response_url post, or the plan posted in the channel), a call that had to
+ * wait for another arrives at least LATENCY_MS after it; counting those waves gives the
+ * sequential round trips, unaffected by the local work around them (`ms` is the whole time to
+ * the reply, for reference). Credentials are warm (each verb runs once first), as in a reused
+ * worker. The state table (DynamoDB, approval plans) is not counted: it is not in the sandbox.
  *
  * MINIMUM below is reasoned per verb from the API: which call needs an answer of which. It is
  * what the reply needs, not what would be nice: e.g. `scale` must read the old desired count
@@ -13,6 +15,7 @@
  * already stopped, nothing changed" from a stop. A verb at its minimum prints `atMinimum: true`.
  */
 import { startHarness, type Harness } from '../test/support/harness';
+import { APPROVAL_USERS, OPS, startApprovalHarness } from '../test/approvals/support';
 import { testConfig, USERS } from '../test/support/config';
 import { taskdefsAccount } from '../test/support/taskdefs-fixtures';
 import { report } from './report';
@@ -69,7 +72,45 @@ const CASES: VerbCase[] = [
   { verb: 'service create', warmUp: 'service create warm no-such-family', text: () => 'service create extra worker:2', user: USERS.bob, minimum: 2, why: 'DescribeTaskDefinition (ACTIVE, resolved revision) → CreateService' },
 ];
 
+/**
+ * Verbs that need approval: the reply is the plan, posted in the channel (chat.postMessage),
+ * read from the live cluster. Run in the approvals world (cluster `lab`, 3 services, 2 standalone
+ * tasks, 2 instances, 2 ECR repositories).
+ */
+const GATED: VerbCase[] = [
+  {
+    verb: 'teardown (the plan)',
+    text: () => 'teardown lab',
+    minimum: 3,
+    why: 'ListServices ‖ ListTasks (running ‖ stopping) ‖ ListContainerInstances ‖ ECR DescribeRepositories → their Describe calls and ListImages → EC2 DescribeInstances (the EC2 ids come from DescribeContainerInstances); DescribeClusters alongside the lists',
+  },
+  { verb: 'service delete (the plan)', text: () => 'service delete web', minimum: 1, why: 'DescribeServices' },
+  { verb: 'taskdef deregister (the plan)', text: () => 'taskdef deregister lab-web:1', minimum: 2, why: 'DescribeTaskDefinition ‖ ListServices → DescribeServices (which services still run it)' },
+  { verb: 'repo delete (the plan)', text: () => 'repo delete lab/web', minimum: 2, why: 'DescribeRepositories → ListImages (its image count)' },
+];
+
 export async function run(): Promise<void> {
+  await runPlain();
+  await runGated();
+}
+
+async function runGated(): Promise<void> {
+  const h = await startApprovalHarness();
+  try {
+    for (const c of GATED) {
+      h.sandbox.clearFaults();
+      await h.command(c.text({ task: '', instance: '', ec2: '' }), { user: APPROVAL_USERS.alice, channel: OPS });
+      h.sandbox.inject({ kind: 'latency', ms: LATENCY_MS });
+      const measured = await roundTrips(h, c.text({ task: '', instance: '', ec2: '' }), APPROVAL_USERS.alice, 'chat.postMessage', OPS);
+      reportCase(c, measured);
+    }
+  } finally {
+    h.sandbox.clearFaults();
+    await h.stop();
+  }
+}
+
+async function runPlain(): Promise<void> {
   const h = await startHarness({ config: testConfig(), sandbox: { account: taskdefsAccount() }, followUpTimeoutMs: 2_000 });
   try {
     const web = [...h.sandbox.world.cluster('prod').tasks.values()].find((t) => t.taskDefinition.family === 'worker' && t.desiredStatus === 'RUNNING')!;
@@ -82,15 +123,7 @@ export async function run(): Promise<void> {
       // unknown task definition), which assumes the same role and changes nothing.
       await h.command(c.warmUp ?? c.text(ids), { user: c.user ?? USERS.alice });
       h.sandbox.inject({ kind: 'latency', ms: LATENCY_MS });
-      const measured = await roundTrips(h, c.text(ids), c.user ?? USERS.alice);
-      report(`round trips: ${c.verb}`, measured.roundTrips, 'sequential AWS calls', {
-        minimum: c.minimum,
-        atMinimum: measured.roundTrips <= c.minimum,
-        calls: measured.calls,
-        ms: Math.round(measured.ms),
-        latencyMs: LATENCY_MS,
-        why: c.why,
-      });
+      reportCase(c, await roundTrips(h, c.text(ids), c.user ?? USERS.alice));
     }
   } finally {
     h.sandbox.clearFaults();
@@ -98,16 +131,32 @@ export async function run(): Promise<void> {
   }
 }
 
-async function roundTrips(h: Harness, text: string, user: string): Promise<{ roundTrips: number; calls: number; ms: number }> {
+function reportCase(c: VerbCase, measured: { roundTrips: number; calls: number; ms: number }): void {
+  report(`round trips: ${c.verb}`, measured.roundTrips, 'sequential AWS calls', {
+    minimum: c.minimum,
+    atMinimum: measured.roundTrips <= c.minimum,
+    calls: measured.calls,
+    ms: Math.round(measured.ms),
+    latencyMs: LATENCY_MS,
+    why: c.why,
+  });
+}
+
+async function roundTrips(h: Harness, text: string, user: string, replyMethod = 'response_url', channel?: string): Promise<{ roundTrips: number; calls: number; ms: number }> {
   const before = h.sandbox.calls.length;
   const slackBefore = h.slack.calls.length;
   const started = Date.now();
-  await h.command(text, { user });
-  const reply = h.slack.calls.slice(slackBefore).find((c) => c.method === 'response_url');
+  await h.command(text, { user, ...(channel ? { channel } : {}) });
+  const reply = h.slack.calls.slice(slackBefore).find((c) => c.method === replyMethod);
   const ms = (reply?.at ?? Date.now()) - started;
-  const calls = h.sandbox.calls.slice(before).filter((c) => c.at <= (reply?.at ?? Infinity)).length;
+  const onPath = h.sandbox.calls.slice(before).filter((c) => c.at <= (reply?.at ?? Infinity));
+  const calls = onPath.length;
   if (process.env.ROUND_TRIP_DEBUG) process.stderr.write(`${text}: ${h.sandbox.calls.slice(before).map((c) => `${c.action}@${c.at - started}`).join(' ')}\n`);
-  return { roundTrips: Math.round(ms / LATENCY_MS), calls, ms };
+  // A call that waited for another arrives at least LATENCY_MS after it: each call's wave is its
+  // arrival (after the first) in units of the latency, and the round trips are the waves.
+  const first = onPath[0]?.at ?? started;
+  const waves = onPath.length === 0 ? 0 : Math.max(...onPath.map((c) => Math.round((c.at - first) / LATENCY_MS))) + 1;
+  return { roundTrips: waves, calls, ms };
 }
 
 if (require.main === module) {

@@ -146,8 +146,12 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
 
   return {
     async inventory() {
+      // Everything is read at once, the cluster's status too (one round trip fewer): for a
+      // cluster that is gone, the lists fail and are not needed.
+      const contents = Promise.all([services(), liveTasks(), stoppingTasks(), containerInstances()]);
+      contents.catch(() => undefined);
       if (!(await clusterActive())) return { active: false, services: [], stoppingTasks: 0, standaloneTasks: [], containerInstances: [] };
-      const [listed, tasks, stopping, instances] = await Promise.all([services(), liveTasks(), stoppingTasks(), containerInstances()]);
+      const [listed, tasks, stopping, instances] = await contents;
       // ListServices hides DRAINING services (DeleteService reference); the tasks they are still
       // stopping name them, and the teardown must wait for them before it deletes the cluster.
       const hidden = [...new Set(stopping.flatMap((t) => serviceOf(t) ?? []))].filter((name) => !listed.some((s) => s.name === name));
