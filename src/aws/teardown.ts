@@ -43,6 +43,8 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
   const ec2 = () => (ec2Loaded ??= import('@aws-sdk/client-ec2').then((m) => ({ m, client: new m.EC2Client(clients.ec2Config) })));
   const cluster = base.clusterName;
   const ctx = (action: string, resource?: string): AwsCallContext => ({ ...base, action, ...(resource ? { resource } : {}) });
+  /** Task ARNs already seen STOPPED (see stoppingTasks). */
+  const seenStopped = new Set<string>();
 
   async function clusterActive(): Promise<boolean> {
     const out = await awsCall(ctx('ecs:DescribeClusters'), () => ecs.send(new DescribeClustersCommand({ clusters: [cluster] })));
@@ -94,7 +96,12 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
    * refuses while they exist (ClusterContainsTasksException).
    */
   async function stoppingTasks(serviceName?: string): Promise<Task[]> {
-    return (await describeTasks(await listTaskArns('STOPPED', serviceName))).filter((t) => t.lastStatus !== 'STOPPED');
+    // ECS lists stopped tasks for an hour; one seen STOPPED never changes again, so a wait that
+    // polls describes only the tasks it has not yet seen stopped.
+    const arns = (await listTaskArns('STOPPED', serviceName)).filter((arn) => !seenStopped.has(arn));
+    const tasks = await describeTasks(arns);
+    for (const t of tasks) if (t.lastStatus === 'STOPPED' && t.taskArn) seenStopped.add(t.taskArn);
+    return tasks.filter((t) => t.lastStatus !== 'STOPPED');
   }
 
   /** DescribeServices of named services (10 a call): those neither INACTIVE nor missing. */
