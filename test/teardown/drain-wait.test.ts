@@ -57,7 +57,8 @@ describe('waiting for deleted services to drain, as on a real account', () => {
     const { ecs } = await labClients(h);
     expect((await ecs.send(new ListServicesCommand({ cluster: 'lab' }))).serviceArns?.map((a) => a.split('/').pop()).sort()).toEqual(['api', 'worker']);
     await h.command('teardown lab', { user: U.alice, channel: OPS });
-    const { requestId } = requestMessage(h);
+    const { message, requestId } = requestMessage(h);
+    expect(shown(message)).toContain('1 service already being deleted, to wait for: `web`');
 
     // Act
     await h.click('approval:approve', requestId, { user: U.bob, channel: OPS });
@@ -65,6 +66,7 @@ describe('waiting for deleted services to drain, as on a real account', () => {
     // Assess
     const final = channelMessages(h).at(-1)!;
     expect(final.text).toMatch(/^Teardown of lab: Teardown finished in .*: 2 services deleted, .* the cluster deleted/);
+    expect(shown(final)).toMatch(/:white_check_mark: Wait for the services to drain and the tasks to stop — took 2m/);
     expect(await clusterStatus(h)).toBe('INACTIVE');
     expect(h.sandbox.callsTo('ecs:DeleteCluster').map((c) => c.error)).toEqual([undefined]);
   });
