@@ -1,4 +1,4 @@
-import type { ContainerDefinition, DeploymentConfiguration, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
+import type { CapacityProviderStrategyItem, Compatibility, NetworkConfiguration, ContainerDefinition, DeploymentConfiguration, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
 import type { SandboxServiceName } from './types';
 
 /** What an account starts with. Applied through the same world operations the API uses. */
@@ -53,6 +53,8 @@ export interface TaskDefinitionSeed {
   taskRoleArn?: string;
   executionRoleArn?: string;
   tags?: Tag[];
+  /** FARGATE needs awsvpc and a task size Fargate has (e.g. cpu '256', memory '512'). */
+  requiresCompatibilities?: Compatibility[];
 }
 
 export interface ClusterSeed {
@@ -61,6 +63,9 @@ export interface ClusterSeed {
   /** Each one is an EC2 instance registered as a container instance. */
   instances?: InstanceSeed[];
   services?: ServiceSeed[];
+  /** FARGATE and/or FARGATE_SPOT, and the default strategy (e.g. [{ capacityProvider: 'FARGATE', weight: 1 }]). */
+  capacityProviders?: string[];
+  defaultCapacityProviderStrategy?: CapacityProviderStrategyItem[];
 }
 
 export interface InstanceSeed {
@@ -79,6 +84,9 @@ export interface ServiceSeed {
   desiredCount: number;
   deploymentConfiguration?: DeploymentConfiguration;
   placementStrategy?: PlacementStrategy[];
+  launchType?: 'EC2' | 'FARGATE';
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
+  networkConfiguration?: NetworkConfiguration;
 }
 
 export interface TaskBehaviour {

@@ -4,6 +4,7 @@ import type { TaskBehaviour } from '../seed';
 import type { SandboxTimings } from '../types';
 import type { ClusterRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord } from './records';
 import type { TimerQueue } from './timers';
+import type { VpcRecord } from './vpc';
 
 /** The state every world module works on. `now` is the simulated time the world has reached. */
 export interface WorldContext {
@@ -28,6 +29,8 @@ export interface WorldContext {
   /** Services whose scheduler should run before the world is next observed. */
   readonly dirty: Set<ServiceRecord>;
   readonly bus: EventBus;
+  /** The VPC awsvpc tasks attach to. */
+  readonly vpc: VpcRecord;
 }
 
 export function emit(ctx: WorldContext, build: () => EcsEventBridgeEvent): void {
