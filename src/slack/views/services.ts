@@ -81,8 +81,10 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail): SlackMess
       `*Desired*\n${s.desired}`,
       `*Pending*\n${s.pending}`,
       `*Task definition*\n\`${escapeText(s.taskDefinition)}\``,
-      `*Launch type*\n${s.launchType ?? 'EC2'}`,
+      s.capacityProviderStrategy ? `*Capacity providers*\n${escapeText(strategyText(s.capacityProviderStrategy))}` : `*Launch type*\n${s.launchType ?? 'EC2'}`,
       `*Status*\n${s.status}`,
+      ...(s.platformVersion ? [`*Platform version*\n${escapeText(s.platformVersion)}`] : []),
+      ...(s.network ? [`*Network*\n${escapeText(networkText(s.network))}`] : []),
     ]),
   );
   if (s.deployments.length > 0) {
@@ -168,9 +170,19 @@ export function deployedMessage(alias: string, service: string, change: { from: 
   };
 }
 
+/** "FARGATE 1 (base 1) / FARGATE_SPOT 3" */
+export function strategyText(strategy: { capacityProvider: string; weight: number; base: number }[]): string {
+  return strategy.map((i) => `${i.capacityProvider} ${i.weight}${i.base > 0 ? ` (base ${i.base})` : ''}`).join(' / ');
+}
+
+/** "subnet-0a…, subnet-0b… · sg-0d… · no public IP" */
+export function networkText(n: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean }): string {
+  return `${n.subnets.join(', ')} · ${n.securityGroups.length > 0 ? n.securityGroups.join(', ') : 'default security group'} · ${n.assignPublicIp ? 'public IP' : 'no public IP'}`;
+}
+
 /** `service create` was accepted. */
 export function createdMessage(alias: string, created: ServiceDetail, userId: string): SlackMessage {
-  const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${created.launchType ?? 'EC2'})`;
+  const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${created.capacityProviderStrategy ? escapeText(strategyText(created.capacityProviderStrategy)) : (created.launchType ?? 'EC2')})`;
   return { text: text.replace(/[*`]/g, ''), blocks: [section(`:sparkles: ${text}`), context(`by <@${userId}>`)] };
 }
 

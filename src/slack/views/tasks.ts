@@ -171,6 +171,8 @@ export interface LaunchInput {
   fixedHostPorts: number[];
   /** For `start`: the instance it was asked to start on. */
   instance?: ContainerInstanceInfo;
+  /** How it launched when not plainly EC2: "on FARGATE_SPOT", "by capacity provider strategy …". */
+  launchDescription?: string;
 }
 
 export function launchMessage(input: LaunchInput): SlackMessage {
@@ -182,11 +184,16 @@ export function launchMessage(input: LaunchInput): SlackMessage {
   const failures = failureLines(input);
   if (failures.length > 0) blocks.push(section(`*Not started*\n${failures.join('\n')}`));
   launch.tasks.slice(0, 10).forEach((task, i) => {
-    const at = task.containerInstanceId ? ` on instance \`${shortId(task.containerInstanceId)}\`` : '';
-    blocks.push(section(`\`${shortId(task.id)}\` ${escapeText(task.taskDefinition)} · ${task.lastStatus}${at}`));
+    const at = task.containerInstanceId
+      ? ` on instance \`${shortId(task.containerInstanceId)}\``
+      : task.capacityProvider || task.launchType === 'FARGATE'
+        ? ` on ${escapeText(task.capacityProvider ?? 'FARGATE')}`
+        : '';
+    const ip = task.privateIp ? ` · ${escapeText(task.privateIp)}` : '';
+    blocks.push(section(`\`${shortId(task.id)}\` ${escapeText(task.taskDefinition)} · ${task.lastStatus}${at}${ip}`));
     blocks.push(actions(`launched-${i}`, taskButtons(alias, task, String(i))));
   });
-  blocks.push(context(`by <@${input.userId}> · ${input.verb === 'run' ? 'RunTask' : 'StartTask'}, EC2 launch type · \`/ecs tasks -c ${alias}\` lists them`));
+  blocks.push(context(`by <@${input.userId}> · ${input.verb === 'run' ? 'RunTask' : 'StartTask'}, ${input.launchDescription ? escapeText(input.launchDescription) : 'EC2 launch type'} · \`/ecs tasks -c ${alias}\` lists them`));
   const failed = input.requested - started;
   return { text: `${headline}${failed > 0 ? `; ${failed} could not be placed: ${failures.map(stripMarkup).join('; ')}` : ''}`, blocks };
 }

@@ -1,0 +1,83 @@
+import { startHarness, type Harness } from '../support/harness';
+import { USERS } from '../support/config';
+import { fargateAccount, fargateConfig, VPC } from '../support/fargate-fixtures';
+import type { TaskRecord } from '../../src/sandbox';
+
+describe('Fargate clusters through the signed Slack handler: run, service create and the views', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ sandbox: { account: fargateAccount() }, config: fargateConfig() });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const jobs = (): TaskRecord[] => [...h.sandbox.world.cluster('fg').tasks.values()].filter((t) => t.taskDefinition.family === 'job');
+
+  it('run on a cluster with a default capacity provider strategy launches by that strategy, in the subnets of the cluster’s network config', async () => {
+    const result = await h.command('run job -c fg');
+    const [run] = h.sandbox.callsTo('ecs:RunTask');
+    expect(run!.params).toMatchObject({
+      cluster: 'fg',
+      taskDefinition: 'job',
+      capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }],
+      networkConfiguration: { awsvpcConfiguration: { subnets: [VPC.privateA, VPC.privateB], securityGroups: [VPC.appSg], assignPublicIp: 'DISABLED' } },
+    });
+    expect(run!.params.launchType).toBeUndefined();
+    const [task] = jobs();
+    expect(task).toMatchObject({ launchType: 'FARGATE', capacityProviderName: 'FARGATE' });
+    expect(result.replies[0]!.text).toBe('Started 1 of 1 task of job in fg');
+    const shown = JSON.stringify(result.replies[0]!.blocks);
+    expect(shown).toContain(`on FARGATE · ${task!.eni!.privateIp}`);
+    expect(shown).toContain('RunTask, on FARGATE');
+  });
+
+  it('run --like SVC copies that service’s subnets, security groups and public IP instead of the config', async () => {
+    await h.command('run job --like web -c fg');
+    const [run] = h.sandbox.callsTo('ecs:RunTask');
+    expect(run!.params.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: [VPC.publicA], securityGroups: [VPC.appSg], assignPublicIp: 'ENABLED' } });
+    expect(jobs()[0]!.eni!.subnet.id).toBe(VPC.publicA);
+  });
+
+  it('run --capacity-provider FARGATE_SPOT overrides the cluster’s strategy; a provider the cluster lacks is refused by name', async () => {
+    const result = await h.command('run job --capacity-provider FARGATE_SPOT -c fg');
+    expect(h.sandbox.callsTo('ecs:RunTask')[0]!.params.capacityProviderStrategy).toEqual([{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 }]);
+    expect(jobs()[0]!.capacityProviderName).toBe('FARGATE_SPOT');
+    expect(JSON.stringify(result.replies[0]!.blocks)).toContain('on FARGATE_SPOT');
+
+    const refused = await h.command('run job --capacity-provider MY_ASG -c fg');
+    expect(refused.seen).toContain('*fg* has no capacity provider `MY_ASG`; it has `FARGATE`, `FARGATE_SPOT`');
+    expect(h.sandbox.callsTo('ecs:RunTask')).toHaveLength(1);
+  });
+
+  it('run of a Fargate-only family on an EC2 cluster with no network config says exactly what is missing and starts nothing', async () => {
+    const result = await h.command('run job -c staging');
+    expect(result.seen).toContain('`job` uses awsvpc networking, so ECS needs its subnets and security groups, and *staging* has none configured.');
+    expect(result.seen).toContain('--like SVC');
+    expect(result.seen).toContain('network: { subnets: [...], securityGroups: [...] }');
+    expect(h.sandbox.callsTo('ecs:RunTask')).toHaveLength(0);
+  });
+
+  it('run on an EC2 cluster still sends the EC2 launch type and no network configuration', async () => {
+    await h.command('run api -c prod');
+    const [run] = h.sandbox.callsTo('ecs:RunTask');
+    expect(run!.params).toMatchObject({ cluster: 'prod', launchType: 'EC2' });
+    expect(run!.params.networkConfiguration).toBeUndefined();
+  });
+
+  it('service create on a Fargate cluster creates the service by the cluster’s strategy with the network config, and its tasks run on Fargate with ENIs', async () => {
+    const result = await h.command('service create batch job --count 2 -c fg', { user: USERS.bob });
+    const [create] = h.sandbox.callsTo('ecs:CreateService');
+    expect(create!.params).toMatchObject({
+      cluster: 'fg',
+      serviceName: 'batch',
+      taskDefinition: 'job:1',
+      desiredCount: 2,
+      capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }],
+      networkConfiguration: { awsvpcConfiguration: { subnets: [VPC.privateA, VPC.privateB], securityGroups: [VPC.appSg] } },
+    });
+    expect(result.replies[0]!.text).toBe('batch created in fg: job:1, desired 2 (FARGATE 1)');
+    const service = h.sandbox.world.service('fg', 'batch');
+    expect([...service.tasks].every((t) => t.launchType === 'FARGATE' && t.eni !== undefined)).toBe(true);
+  });
+});
