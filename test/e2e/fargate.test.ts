@@ -80,4 +80,41 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     const service = h.sandbox.world.service('fg', 'batch');
     expect([...service.tasks].every((t) => t.launchType === 'FARGATE' && t.eni !== undefined)).toBe(true);
   });
+
+  it('task ID on a Fargate task shows its capacity provider, platform version, private IP and ENI, its size and ephemeral storage', async () => {
+    await h.command('run job -c fg');
+    const task = jobs()[0]!;
+    const result = await h.command(`task ${task.id} -c fg`);
+    const shown = JSON.stringify(result.replies[0]!.blocks);
+    expect(shown).toContain('*Launch*\\nFARGATE capacity provider, platform 1.4.0');
+    expect(shown).toContain(`*Network*\\n${task.eni!.privateIp} on \`${task.eni!.id}\`\\n${task.eni!.subnet.id}`);
+    expect(shown).toContain('*Size*\\n0.25 vCPU, 512 MiB, 20 GiB ephemeral storage');
+    expect(shown).toContain('*Instance*\\nnone (Fargate)');
+  });
+
+  it('tasks lists each Fargate task with its capacity provider and private IP', async () => {
+    const web = [...h.sandbox.world.service('fg', 'web').tasks][0]!;
+    const result = await h.command('tasks -c fg');
+    expect(JSON.stringify(result.replies[0]!.blocks)).toContain(`service web · FARGATE · ${web.eni!.privateIp}`);
+  });
+
+  it('service SVC on Fargate shows its capacity provider strategy, platform version and network', async () => {
+    await h.command('service create batch job --capacity-provider FARGATE_SPOT -c fg', { user: USERS.bob });
+    const result = await h.command('service batch -c fg');
+    const shown = JSON.stringify(result.replies[0]!.blocks);
+    expect(shown).toContain('*Capacity providers*\\nFARGATE_SPOT 1');
+    expect(shown).toContain('*Platform version*\\nLATEST');
+    expect(shown).toContain(`*Network*\\n${VPC.privateA}, ${VPC.privateB} · ${VPC.appSg} · no public IP`);
+  });
+
+  it('instances on a cluster with none says it runs on Fargate and names its capacity providers; cluster lists them and the default strategy', async () => {
+    const instances = await h.command('instances -c fg');
+    expect(instances.replies[0]!.text).toBe('fg has no container instances: it runs its tasks on AWS Fargate (capacity providers FARGATE, FARGATE_SPOT).');
+    const cluster = await h.command('cluster -c fg');
+    const shown = JSON.stringify(cluster.replies[0]!.blocks);
+    expect(shown).toContain('*Capacity providers*\\nFARGATE, FARGATE_SPOT');
+    expect(shown).toContain('*Default strategy*\\nFARGATE 1');
+    expect(shown).toContain('this cluster runs its tasks on AWS Fargate');
+    expect(shown).not.toContain('nowhere to run');
+  });
 });

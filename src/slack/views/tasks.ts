@@ -95,8 +95,13 @@ function taskRow(task: TaskInfo, now: number): string {
   }
   const status = task.desiredStatus === 'STOPPED' ? `${task.lastStatus} → stopping` : task.lastStatus;
   const age = task.startedAt ? ` for ${formatDuration(Math.max(0, now - task.startedAt))}` : '';
-  const where = task.containerInstanceId ? ` · instance \`${shortId(task.containerInstanceId)}\`` : '';
-  return `${head} · ${status}${age} · ${owner}${where}`;
+  const where = task.containerInstanceId
+    ? ` · instance \`${shortId(task.containerInstanceId)}\``
+    : task.launchType === 'FARGATE'
+      ? ` · ${escapeText(task.capacityProvider ?? 'FARGATE')}`
+      : '';
+  const ip = task.privateIp ? ` · ${escapeText(task.privateIp)}` : '';
+  return `${head} · ${status}${age} · ${owner}${where}${ip}`;
 }
 
 /** Details, and Stop (Slack's confirm dialog first) while the task is still meant to run. */
@@ -126,6 +131,7 @@ export function taskDetailMessage(alias: string, task: TaskInfo, instance: Conta
     `*Instance*\n${instanceText(task, instance)}`,
     `*Started*\n${task.startedAt ? slackDate(task.startedAt) : 'not yet'}`,
     `*${stopped ? 'Ran for' : 'Running for'}*\n${ran ?? '—'}`,
+    ...launchFields(task),
   ];
   const blocks: KnownBlock[] = [header(`Task ${shortId(task.id)} · ${task.taskDefinition} · ${alias}`), fieldsSection(fields)];
   if (stopped || task.desiredStatus === 'STOPPED') {
@@ -152,7 +158,26 @@ function containerLine(c: TaskInfo['containers'][number]): string {
   return parts.join(', ');
 }
 
+/** Fargate and awsvpc tasks: how they launched, their network interface, their size. */
+function launchFields(task: TaskInfo): string[] {
+  const out: string[] = [];
+  if (task.launchType === 'FARGATE' || task.capacityProvider) {
+    const how = task.capacityProvider ? `${task.capacityProvider} capacity provider` : `${task.launchType ?? 'EC2'} launch type`;
+    out.push(`*Launch*\n${escapeText(how)}${task.platformVersion ? `, platform ${escapeText(task.platformVersion)}` : ''}`);
+  }
+  if (task.privateIp || task.eniId) {
+    out.push(`*Network*\n${escapeText(task.privateIp ?? 'no IP yet')}${task.eniId ? ` on \`${escapeText(task.eniId)}\`` : ''}${task.subnetId ? `\n${escapeText(task.subnetId)}` : ''}`);
+  }
+  if (task.launchType === 'FARGATE' && (task.cpu || task.memory)) {
+    const vcpu = task.cpu ? `${Number(task.cpu) / 1024} vCPU` : '? vCPU';
+    const memory = task.memory ? `${Number(task.memory) >= 1024 ? `${Number(task.memory) / 1024} GB` : `${task.memory} MiB`}` : '? memory';
+    out.push(`*Size*\n${escapeText(`${vcpu}, ${memory}`)}${task.ephemeralStorageGiB !== undefined ? `, ${task.ephemeralStorageGiB} GiB ephemeral storage` : ''}`);
+  }
+  return out;
+}
+
 function instanceText(task: TaskInfo, instance: ContainerInstanceInfo | undefined): string {
+  if (!task.containerInstanceId && task.launchType === 'FARGATE') return 'none (Fargate)';
   if (!task.containerInstanceId) return '—';
   if (!instance?.ec2InstanceId) return `\`${shortId(task.containerInstanceId)}\``;
   return `\`${instance.ec2InstanceId}\`${instance.instanceType ? ` (${instance.instanceType})` : ''}`;
