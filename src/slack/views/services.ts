@@ -1,4 +1,5 @@
 import { type KnownBlock } from '@slack/types';
+import { explainStop } from './stop-causes';
 import { actions, commandButton, confirmDialog, context, escapeText, fieldsSection, header, section, SLACK_LIMITS, truncate, type SlackMessage } from '../message';
 import { pageOf } from '../paging';
 import { scaleButton } from './scale-modal';
@@ -233,6 +234,15 @@ export function settlementMessage(alias: string, outcome: Settlement, timeoutMs:
  * CannotPullContainerError: …"), with buttons to the stopped tasks and the logs; unchanged when
  * none stopped.
  */
+/** The first Fargate or awsvpc cause among the stopped tasks, explained. */
+function causeOf(stopped: readonly TaskInfo[]): KnownBlock[] {
+  for (const t of stopped) {
+    const why = explainStop({ stopCode: t.stopCode, stoppedReason: t.stoppedReason, reasons: t.containers.flatMap((c) => (c.reason ? [c.reason] : [])), inService: true });
+    if (why) return [section(`:bulb: ${escapeText(why)}`)];
+  }
+  return [];
+}
+
 function withStoppedTasks(alias: string, service: string, message: SlackMessage, stopped: readonly TaskInfo[]): SlackMessage {
   if (stopped.length === 0) return message;
   const plainLine = stoppedTasksLine(stopped);
@@ -243,6 +253,7 @@ function withStoppedTasks(alias: string, service: string, message: SlackMessage,
     blocks: [
       ...(message.blocks ?? []),
       section(body),
+      ...causeOf(stopped),
       actions(`follow-up:${service}`.slice(0, 255), [
         commandButton('Stopped tasks', alias, 'tasks', ['--service', service, '--stopped']),
         commandButton('Logs', alias, 'logs', [service]),

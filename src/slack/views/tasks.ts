@@ -1,4 +1,5 @@
 import { type Button, type KnownBlock } from '@slack/types';
+import { explainStop } from './stop-causes';
 import { actions, commandButton, confirmDialog, context, escapeText, fieldsSection, header, section, type SlackMessage } from '../message';
 import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
@@ -137,6 +138,8 @@ export function taskDetailMessage(alias: string, task: TaskInfo, instance: Conta
   if (stopped || task.desiredStatus === 'STOPPED') {
     const reason = task.stoppedReason ? `\n> ${escapeText(task.stoppedReason)}` : '';
     blocks.push(section(`*${stopped ? 'Stopped' : 'Stopping'}*: ${stopCodeText(task.stopCode)}${task.stopCode ? ` (\`${task.stopCode}\`)` : ''}${task.stoppedAt ? ` at ${slackDate(task.stoppedAt)}` : ''}${reason}`));
+    const why = explainStop({ stopCode: task.stopCode, stoppedReason: task.stoppedReason, reasons: task.containers.flatMap((c) => (c.reason ? [c.reason] : [])), inService: task.service !== undefined });
+    if (why) blocks.push(section(`:bulb: ${escapeText(why)}`));
   }
   blocks.push(section(`*Containers*\n${task.containers.map(containerLine).join('\n') || 'none reported'}`));
   blocks.push(context(`task id \`${task.id}\``));
