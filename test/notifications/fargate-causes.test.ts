@@ -1,6 +1,7 @@
 import { type EcsEventBridgeEvent, type ManualClock as SandboxClock, type Sandbox } from '../../src/sandbox';
 import { type EventsHarness, type ManualClock, startEventsHarness, WEB_CHANNEL } from '../support/events';
 import { emptyAccount, startTestSandbox } from '../support/sandbox';
+import type { AccountSeed } from '../../src/sandbox/seed';
 
 const PRIVATE_A = 'subnet-0a1f3c5e7b9d2e401';
 const SECRETS_FAILURE =
@@ -11,7 +12,7 @@ function sharedClock(sandboxClock: SandboxClock): ManualClock {
 }
 
 /** prod (routed by the events test config: service web → #web-alerts) on Fargate, `web` on FARGATE_SPOT. */
-async function fargateProd(behaviours: Parameters<typeof emptyAccount>[0]['behaviours'] = {}) {
+async function fargateProd(behaviours: AccountSeed['behaviours'] = {}) {
   const sandbox = await startTestSandbox({
     account: emptyAccount({
       taskDefinitions: [

@@ -9,6 +9,7 @@ import {
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
+import { DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { EcsEventBridgeEvent, ManualClock, Sandbox, TaskStateChangeEvent } from '../../src/sandbox';
 import { assumeRole, clientConfig, emptyAccount, PLATFORM_ADMIN, startTestSandbox } from '../support/sandbox';
 
@@ -144,5 +145,36 @@ describe('sandbox Fargate, awsvpc and capacity providers', () => {
     expect(victim!.lastStatus).toBe('STOPPED');
     const [after] = (await lab.ecs.send(new DescribeServicesCommand({ cluster: 'lab', services: ['api'] }))).services ?? [];
     expect(after?.runningCount).toBe(2);
+  });
+
+  it('EC2 describes the VPC, its subnets and security groups, and the ENI of each running awsvpc task until it stops', async () => {
+    const lab = await fargateLab();
+    sandbox = lab.sandbox;
+    const ec2 = new EC2Client(clientConfig(sandbox, await assumeRole(sandbox, PLATFORM_ADMIN)));
+    const vpcs = await ec2.send(new DescribeVpcsCommand({}));
+    expect(vpcs.Vpcs).toEqual([expect.objectContaining({ VpcId: 'vpc-0c5a7e21d4b9f3a10', CidrBlock: '10.1.0.0/16', State: 'available' })]);
+    const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availability-zone', Values: ['us-east-1a'] }] }));
+    expect(subnets.Subnets?.map((s) => [s.SubnetId, s.MapPublicIpOnLaunch])).toEqual([
+      [PRIVATE_A, false],
+      ['subnet-0b2e4d6f8a0c1b501', true],
+    ]);
+    await expect(ec2.send(new DescribeSubnetsCommand({ SubnetIds: ['subnet-0123456789abcdef0'] }))).rejects.toMatchObject({ name: 'InvalidSubnetID.NotFound' });
+    const groups = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [APP_SG] }));
+    expect(groups.SecurityGroups?.[0]).toMatchObject({ GroupId: APP_SG, GroupName: 'app' });
+
+    const run = await lab.ecs.send(new RunTaskCommand({ cluster: 'lab', taskDefinition: 'migrate', networkConfiguration: AWSVPC }));
+    const eniId = eniDetails(run.tasks![0]!).networkInterfaceId!;
+    const enis = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }));
+    expect(enis.NetworkInterfaces?.[0]).toMatchObject({
+      NetworkInterfaceId: eniId,
+      PrivateIpAddress: eniDetails(run.tasks![0]!).privateIPv4Address,
+      Status: 'in-use',
+      RequesterManaged: true,
+      Groups: [{ GroupId: APP_SG, GroupName: 'app' }],
+    });
+    sandbox.world.stopTask('lab', run.tasks![0]!.taskArn!);
+    sandbox.clock.advance(1000);
+    sandbox.tick();
+    await expect(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }))).rejects.toMatchObject({ name: 'InvalidNetworkInterfaceID.NotFound' });
   });
 });

@@ -23,7 +23,7 @@ export function launchChosen(
         ctx,
         ctx.vpc,
         { subnets: awsvpc.subnets ?? [], securityGroups: awsvpc.securityGroups ?? [], assignPublicIp: awsvpc.assignPublicIp === 'ENABLED' },
-        `arn:aws:ecs:${ctx.region}:${ctx.accountId}:attachment/${cluster.name}`,
+        `arn:aws:ecs:${ctx.region}:${ctx.accountId}:attachment`,
       )
     : undefined;
   if (choice.launchType === 'EC2') return launchTask(ctx, { ...input, cluster, eni });

@@ -79,7 +79,8 @@ export function createVpc(region: string): VpcRecord {
  * An ENI for one awsvpc task in one of the given subnets (round robin by how many ENIs each
  * has). Unknown subnets and security groups are refused as RunTask refuses them.
  */
-export function attachEni(ctx: WorldContext, vpc: VpcRecord, config: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean }, description: string): EniRecord {
+/** `descriptionPrefix`/ATTACHMENT-ID is the ENI's description (ECS writes its attachment ARN there). */
+export function attachEni(ctx: WorldContext, vpc: VpcRecord, config: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean }, descriptionPrefix: string): EniRecord {
   const subnets = config.subnets.map((id) => {
     const found = vpc.subnets.find((s) => s.id === id);
     if (!found) throw invalidParameter(`Error retrieving subnet information for [${id.slice(0, 40)}]: The subnet ID '${id.slice(0, 40)}' does not exist (Service: AmazonEC2; Status Code: 400; Error Code: InvalidSubnetID.NotFound)`);
@@ -94,16 +95,17 @@ export function attachEni(ctx: WorldContext, vpc: VpcRecord, config: { subnets: 
   const subnet = subnets.reduce((a, b) => (inUse(b) < inUse(a) ? b : a));
   const host = subnet.nextHost;
   subnet.nextHost = host >= 254 ? 4 : host + 1;
+  const attachmentId = ctx.ids.uuid();
   const eni: EniRecord = {
     id: `eni-${ctx.ids.hex(17)}`,
-    attachmentId: ctx.ids.uuid(),
+    attachmentId,
     subnet,
     privateIp: `${subnet.cidr.split('.').slice(0, 3).join('.')}.${host}`,
     publicIp: config.assignPublicIp && subnet.public ? `54.${160 + (host % 40)}.${(host * 7) % 250}.${(host * 13) % 250}` : undefined,
     mac: `0e:${ctx.ids.hex(2)}:${ctx.ids.hex(2)}:${ctx.ids.hex(2)}:${ctx.ids.hex(2)}:${ctx.ids.hex(2)}`,
     securityGroups: config.securityGroups.length > 0 ? config.securityGroups : [vpc.securityGroups[0]!.id],
     status: 'in-use',
-    description,
+    description: `${descriptionPrefix}/${attachmentId}`,
   };
   vpc.enis.set(eni.id, eni);
   return eni;
