@@ -33,12 +33,17 @@ const Crash = z.strictObject({
   probability: z.number().min(0).max(1).optional(),
 });
 const FailToStart = z.strictObject({ reason: z.string().min(1), probability: z.number().min(0).max(1).optional() });
+const SpotInterruption = z.strictObject({
+  after: Duration.describe('how long after a FARGATE_SPOT task starts Fargate takes the capacity back'),
+  jitter: Duration.optional(),
+  probability: z.number().min(0).max(1).optional(),
+});
 
 const ScenarioFile = z.strictObject({
   description: z.string().min(1),
   speed: z.number().positive().max(3600).optional(),
   seed: z.number().int().optional(),
-  behaviours: z.record(z.string(), z.strictObject({ crash: Crash.optional(), failToStart: FailToStart.optional() })).optional(),
+  behaviours: z.record(z.string(), z.strictObject({ crash: Crash.optional(), failToStart: FailToStart.optional(), spotInterruption: SpotInterruption.optional() })).optional(),
 });
 
 /** `crashloop` (a file in scenarios/) or a path to a YAML file. */
@@ -72,6 +77,9 @@ export function loadScenario(ref: string): Scenario {
                   ? { crash: { afterMs: b.crash.after, exitCode: b.crash.exitCode, ...(b.crash.jitter ? { jitterMs: b.crash.jitter } : {}), ...(b.crash.reason ? { reason: b.crash.reason } : {}), ...(b.crash.probability !== undefined ? { probability: b.crash.probability } : {}) } }
                   : {}),
                 ...(b.failToStart ? { failToStart: b.failToStart } : {}),
+                ...(b.spotInterruption
+                  ? { spotInterruption: { afterMs: b.spotInterruption.after, ...(b.spotInterruption.jitter ? { jitterMs: b.spotInterruption.jitter } : {}), ...(b.spotInterruption.probability !== undefined ? { probability: b.spotInterruption.probability } : {}) } }
+                  : {}),
               } satisfies TaskBehaviour,
             ]),
           ),

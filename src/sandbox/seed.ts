@@ -94,6 +94,16 @@ export interface TaskBehaviour {
   crash?: CrashBehaviour;
   /** The task never reaches RUNNING: STOPPED with stopCode TaskFailedToStart (e.g. an image pull error). */
   failToStart?: FailToStartBehaviour;
+  /** FARGATE_SPOT tasks of the family are interrupted (SpotInterruption) this long after they start. */
+  spotInterruption?: SpotInterruptionBehaviour;
+}
+
+export interface SpotInterruptionBehaviour {
+  afterMs: number;
+  /** Adds a seeded random 0..jitterMs to afterMs. */
+  jitterMs?: number;
+  /** Chance that a given Spot task is interrupted at all (default 1). */
+  probability?: number;
 }
 
 export interface FailToStartBehaviour {

@@ -49,7 +49,7 @@ describe('people and channels', () => {
 
 describe('scenarios', () => {
   it('are the YAML files in scenarios/', () => {
-    expect(scenarioNames()).toEqual(['calm', 'crashloop', 'demo']);
+    expect(scenarioNames()).toEqual(['calm', 'crashloop', 'demo', 'spot']);
   });
 
   it('demo keeps the account as it is; calm takes its crashes away; crashloop makes the worker crash within a minute of starting', () => {

@@ -1,6 +1,7 @@
 import type { ContainerInstanceStateChangeEvent, EcsEventBridgeEvent, ManualClock, Sandbox } from '../../src/sandbox';
 import { demoAccount } from '../../src/sandbox';
 import { startTestSandbox } from '../support/sandbox';
+import { loadScenario } from '../../src/playground/scenario';
 
 describe('the demo account', () => {
   let sandbox: Sandbox & { clock: ManualClock };
@@ -32,6 +33,9 @@ describe('the demo account', () => {
       'chatops-demo-staging-read ["demo-staging"]',
       'chatops-demo-staging-operate ["demo-staging"]',
       'chatops-demo-staging-admin ["demo-staging"]',
+      'chatops-demo-fargate-read ["demo-fargate"]',
+      'chatops-demo-fargate-operate ["demo-fargate"]',
+      'chatops-demo-fargate-admin ["demo-fargate"]',
     ]);
   });
 
@@ -66,5 +70,26 @@ describe('the demo account', () => {
         updatedAt: expect.any(String),
       },
     });
+  });
+
+  it('has demo-fargate: no instances, api on FARGATE (base 1) and FARGATE_SPOT (weight 3), each task with a private IP', async () => {
+    sandbox = await startTestSandbox({ account: demoAccount(), timings: {} });
+    const fargate = sandbox.world.cluster('demo-fargate');
+    expect(fargate.instances.size).toBe(0);
+    const api = [...fargate.services.get('api')!.tasks].filter((t) => t.lastStatus === 'RUNNING');
+    expect(api.map((t) => t.capacityProviderName).sort()).toEqual(['FARGATE', 'FARGATE_SPOT', 'FARGATE_SPOT', 'FARGATE_SPOT']);
+    expect(api.every((t) => t.launchType === 'FARGATE' && /^10\.1\.[12]\.\d+$/.test(t.eni?.privateIp ?? ''))).toBe(true);
+  });
+
+  it('in the spot scenario, FARGATE_SPOT tasks of api are interrupted now and then and replaced, never the FARGATE one', async () => {
+    const scenario = loadScenario('spot');
+    sandbox = await startTestSandbox({ account: { ...demoAccount(), behaviours: scenario.behaviours }, timings: {} });
+    sandbox.clock.advance(60 * 60 * 1000);
+    const tasks = [...sandbox.world.cluster('demo-fargate').tasks.values()];
+    const interrupted = tasks.filter((t) => t.stopCode === 'SpotInterruption');
+    expect(interrupted.length).toBeGreaterThan(0);
+    expect(interrupted.every((t) => t.capacityProviderName === 'FARGATE_SPOT' && t.stoppedReason === 'Your Spot Task was interrupted.')).toBe(true);
+    expect(tasks.filter((t) => t.capacityProviderName === 'FARGATE' && t.stopCode !== undefined)).toHaveLength(0);
+    expect([...sandbox.world.service('demo-fargate', 'api').tasks].filter((t) => t.desiredStatus === 'RUNNING')).toHaveLength(4);
   });
 });

@@ -36,7 +36,20 @@ export function launchChosen(
     }
     capacityProviderName = pickProvider(choice.strategy, counts);
   }
-  return launchTask(ctx, { ...input, instance: undefined, cluster, eni, fargate: { capacityProviderName } });
+  const task = launchTask(ctx, { ...input, instance: undefined, cluster, eni, fargate: { capacityProviderName } });
+  scheduleSpotInterruption(ctx, task);
+  return task;
+}
+
+/** The family's `spotInterruption` behaviour: a FARGATE_SPOT task is reclaimed some time after it starts. */
+function scheduleSpotInterruption(ctx: WorldContext, task: TaskRecord): void {
+  const spot = ctx.behaviours[task.taskDefinition.family]?.spotInterruption;
+  if (!spot || task.capacityProviderName !== 'FARGATE_SPOT') return;
+  if (!ctx.chance.chance(spot.probability ?? 1)) return;
+  const jitter = spot.jitterMs ? Math.floor(ctx.chance.next() * spot.jitterMs) : 0;
+  ctx.timers.schedule(ctx.now + ctx.timings.taskStartMs + Math.max(1, spot.afterMs + jitter), () => {
+    if (task.lastStatus === 'RUNNING') interruptSpotTask(ctx, task);
+  });
 }
 
 /** The stoppedReason AWS gives a Fargate Spot task it reclaims. */
