@@ -117,4 +117,19 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     expect(shown).toContain('this cluster runs its tasks on AWS Fargate');
     expect(shown).not.toContain('nowhere to run');
   });
+
+  it('service create of a Fargate service whose tasks cannot fetch their secrets follows up with the ResourceInitializationError and its usual fix', async () => {
+    await h.stop();
+    const account = fargateAccount();
+    account.behaviours = {
+      ...account.behaviours,
+      job: { failToStart: { reason: 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm' } },
+    };
+    h = await startHarness({ sandbox: { account }, config: fargateConfig(), followUpTimeoutMs: 600 });
+    const result = await h.command('service create batch job -c fg', { user: USERS.bob });
+    const followUp = result.replies[1]!;
+    expect(followUp.text).toMatch(/^batch in fg: .*\d+ tasks? stopped: .*ResourceInitializationError: unable to pull secrets/);
+    expect(JSON.stringify(followUp.blocks)).toContain(':bulb: ResourceInitializationError: the task could not fetch its secrets');
+    expect(JSON.stringify(followUp.blocks)).toContain('secretsmanager:GetSecretValue');
+  });
 });
