@@ -1,5 +1,5 @@
 import { type SlackCall, type StoredMessage } from '../slack/standin/server';
-import { type ButtonElement } from './render/blocks';
+import { blockIdOf, type ButtonElement } from './render/blocks';
 
 /**
  * Everything the app has said, as a Slack client would hold it: messages per channel (posted,
@@ -187,7 +187,7 @@ export function buttonsOf(message: { blocks?: unknown[] }): { button: ButtonElem
   const out: { button: ButtonElement; blockId: string }[] = [];
   for (const [i, raw] of (message.blocks ?? []).entries()) {
     const block = raw as { type?: string; block_id?: string; elements?: unknown[]; accessory?: unknown };
-    const blockId = block.block_id ?? `block-${i}`;
+    const blockId = blockIdOf(block, i);
     const candidates = block.type === 'actions' ? (block.elements ?? []) : block.type === 'section' && block.accessory ? [block.accessory] : [];
     for (const c of candidates) if ((c as { type?: string }).type === 'button') out.push({ button: c as ButtonElement, blockId });
   }

@@ -153,7 +153,7 @@ export class Screen {
       ...this.mrkdwnContext(),
       width,
       colour: this.options.palette.colour,
-      numberButton: (button, blockId) => this.numberButton(key, button, blockId ?? ''),
+      numberButton: (button, blockId) => this.numberButton(key, button, blockId),
     });
   }
 
