@@ -12,7 +12,7 @@ import { VERBS } from '../handlers';
 import { createInProcessDispatcher } from '../jobs/dispatch';
 import { createLogger } from '../logger';
 import { createEventsHandler } from '../notifications/handler';
-import { demoAccount, RealClock, startSandbox, type AccountSeed, type Sandbox } from '../sandbox';
+import { demoAccount, startSandbox, type AccountSeed, type Sandbox } from '../sandbox';
 import { boltLogger } from '../slack/bolt-logger';
 import { startSlackStandin } from '../slack/standin/server';
 import { runJob, type WorkerDeps } from '../worker/run-job';
@@ -26,7 +26,7 @@ import { colourPalette, plainPalette } from './render/palette';
 import { applyScenario, DEFAULT_SCENARIO, loadScenario } from './scenario';
 import { Screen } from './screen';
 import { Session } from './session';
-import { simulatedClock } from './simulated-time';
+import { PlaygroundTime, quietOrLimit } from './simulated-time';
 import { SlackFrontEnd } from './slack-front-end';
 import { type Workspace } from './slack-payloads';
 import { startPlaygroundStateTable } from './state-table';
@@ -83,11 +83,12 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
 
   async function run(): Promise<number> {
     const account = applyScenario(demoAccount(), scenario);
-    const sandbox = await startSandbox({ account, clock: new RealClock(speed), ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), logger });
+    // One time for the account and the bot: sped up, and jumped ahead by /wait.
+    const clock = new PlaygroundTime(speed);
+    const sandbox = await startSandbox({ account, clock, ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), logger });
     started.push(() => sandbox.stop());
     const ticking = setInterval(() => sandbox.tick(), TICK_MS);
     started.push(() => clearInterval(ticking));
-    const clock = simulatedClock(sandbox.clock, speed);
 
     // The conversation is told of every Slack call from the start; the screen and the session that
     // show it come later (notifications can arrive while the rest is being built).
@@ -112,7 +113,7 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       config,
       logger,
       clock,
-      aws: awsAccessForSimulatedTime({ config, clock, logger, speed, clientConfig: { endpoint: sandbox.url }, stsConfig: { credentials: BOT_AWS_KEY } }),
+      aws: awsAccessForSimulatedTime({ config, clock, logger, clientConfig: { endpoint: sandbox.url }, stsConfig: { credentials: BOT_AWS_KEY } }),
       verbs: VERBS,
       // The deployed defaults (5 s polls, a 3-minute wait), in simulated time.
       timing: { followUpPollMs: 5000, followUpTimeoutMs: 180_000 },
@@ -121,7 +122,16 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       // One progress update a real second, as Slack allows; waits in simulated time.
       approvalTiming: { progressIntervalMs: 1000 * speed, pollMs: 5000, waitTimeoutMs: 10 * 60_000 },
     };
-    const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
+    // Jobs running now: a /wait step is done when each of them is asleep in simulated time again.
+    let jobsRunning = 0;
+    const dispatcher = createInProcessDispatcher(async (job) => {
+      jobsRunning += 1;
+      try {
+        await runJob(job, worker);
+      } finally {
+        jobsRunning -= 1;
+      }
+    }, logger);
     started.push(() => dispatcher.drain());
     const teams = createTeamDirectory({ config, slack, clock, logger });
     // Requests are signed and checked as Slack's are, with a secret made up for this run.
@@ -140,7 +150,7 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       },
       receiver,
     );
-    const bridge = startNotificationBridge({ sandbox, handler: createEventsHandler({ config, logger, clock, slack, state: state.store }), clock, speed, logger });
+    const bridge = startNotificationBridge({ sandbox, handler: createEventsHandler({ config, logger, clock, slack, state: state.store }), time: clock, logger });
     started.push(() => bridge.stop());
 
     const palette = flags.colour && !io.noColor && io.stdout.isTTY ? colourPalette() : plainPalette;
@@ -159,6 +169,17 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
         directory,
         speed,
         verbs: VERBS.map((v) => v.verb),
+        passTime: (ms, cancelled) =>
+          clock.jump(ms, {
+            onStep: () => sandbox.tick(),
+            settled: async () => {
+              await bridge.settle();
+              await quietOrLimit(() => jobsRunning <= clock.sleeping);
+              await bridge.settle();
+              screen.flush();
+            },
+            cancelled,
+          }),
         settle: async () => {
           await dispatcher.drain();
           screen.flush();

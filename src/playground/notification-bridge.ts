@@ -1,7 +1,7 @@
-import { type Clock } from '../clock';
 import { type EventsHandler } from '../notifications/handler';
 import { type EcsEventBridgeEvent, type Sandbox } from '../sandbox';
 import { type Logger } from '../logger';
+import { type PlaygroundTime } from './simulated-time';
 
 /** EventBridge's schedule for the events function's sweep (serverless.yml: every minute). */
 const SWEEP_EVERY_MS = 60_000;
@@ -16,9 +16,10 @@ export interface NotificationBridge {
  * What EventBridge does for the deployed bot: every ECS event of the simulated account goes to
  * the real events handler (which routes, de-duplicates, counts and posts through the Slack
  * stand-in), and a scheduled tick every simulated minute lets it sweep trailing edits. Events
- * are handed over one at a time, in the order the account emitted them.
+ * are handed over one at a time, in the order the account emitted them. The tick follows
+ * simulated time, so it keeps its minute when `/wait` jumps ahead.
  */
-export function startNotificationBridge(options: { sandbox: Sandbox; handler: EventsHandler; clock: Clock; speed: number; logger: Logger }): NotificationBridge {
+export function startNotificationBridge(options: { sandbox: Sandbox; handler: EventsHandler; time: PlaygroundTime; logger: Logger }): NotificationBridge {
   let chain: Promise<void> = Promise.resolve();
   let stopped = false;
   const deliver = (event: unknown) => {
@@ -33,13 +34,16 @@ export function startNotificationBridge(options: { sandbox: Sandbox; handler: Ev
     });
   };
   const unsubscribe = options.sandbox.onEvent((event: EcsEventBridgeEvent) => deliver(structuredClone(event)));
-  const sweep = setInterval(() => deliver(scheduledEvent(options.sandbox, options.clock.now())), Math.max(250, SWEEP_EVERY_MS / options.speed));
-  sweep.unref();
+  void (async () => {
+    while (!stopped) {
+      await options.time.background(SWEEP_EVERY_MS);
+      deliver(scheduledEvent(options.sandbox, options.time.now()));
+    }
+  })();
   return {
     settle: () => chain,
     async stop() {
       stopped = true;
-      clearInterval(sweep);
       unsubscribe();
       await chain;
     },

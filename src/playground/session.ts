@@ -21,6 +21,11 @@ export interface SessionDeps {
   settle(): Promise<void>;
   /** How much faster simulated time runs. */
   speed: number;
+  /**
+   * Moves simulated time ahead by `ms` as fast as the machine allows, the account and the bot
+   * reacting as it goes; stops early when `cancelled()` turns true. Resolves with the time passed.
+   */
+  passTime(ms: number, cancelled: () => boolean): Promise<number>;
   /** Words of the bot's verbs, for Tab completion and /help. */
   verbs: readonly string[];
 }
@@ -238,16 +243,28 @@ export class Session {
     if (screen.catchUp(channel.id) === 0) screen.info('(nothing new here)');
   }
 
+  /**
+   * Simulated time jumps ahead (it does not sleep): the account runs its scheduler through the
+   * whole span and the bot reacts as it would have, so `/wait 24h` takes seconds. Ctrl-C stops
+   * the jump where it is.
+   */
   private async wait(args: string): Promise<void> {
-    const { screen, speed } = this.deps;
+    const { screen, terminal } = this.deps;
     const ms = args.trim() === '' ? 60_000 : parseDuration(args.trim().replace(/\s+/g, ''));
     if (ms === undefined || ms <= 0 || ms > 7 * 86_400_000) {
       screen.error('/wait takes a simulated time like 30s, 10m or 2h (at most 7d).');
       return;
     }
-    const real = ms / speed;
-    screen.info(`(${simulatedDuration(ms)} pass in the simulated account${speed === 1 ? '' : `, ${simulatedDuration(real)} here`}…)`);
-    await new Promise((resolve) => setTimeout(resolve, real));
+    screen.info(`(${simulatedDuration(ms)} pass in the simulated account${terminal.interactive ? '; Ctrl-C stops the clock where it is' : ''}…)`);
+    let cancelled = false;
+    terminal.onCancel(() => (cancelled = true));
+    let passed: number;
+    try {
+      passed = await this.deps.passTime(ms, () => cancelled);
+    } finally {
+      terminal.onCancel(undefined);
+    }
+    if (cancelled) screen.info(`(wait cancelled: ${simulatedDuration(passed)} of ${simulatedDuration(ms)} passed; simulated time goes on from there at the usual pace)`);
     await this.deps.settle();
   }
 

@@ -18,8 +18,13 @@ export interface Terminal {
    * are still on screen; false when it cannot (then print instead).
    */
   rewrite(lines: number, text: string): boolean;
-  /** Shows the prompt and waits for a line; undefined when input has ended (Ctrl-D, end of file). */
+  /**
+   * Shows the prompt and waits for a line; undefined when input has ended (Ctrl-D, end of file).
+   * Lines typed while nobody was asking (during a /wait) come first, in the order typed.
+   */
   ask(prompt: string): Promise<string | undefined>;
+  /** While set, Ctrl-C calls this (to cancel what is running) instead of acting on the prompt. */
+  onCancel(handler: (() => void) | undefined): void;
   close(): void;
 }
 
@@ -44,6 +49,9 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
   const { output } = options;
   const rl: Interface = createInterface({ input: options.input, output, terminal: true, historySize: 200, ...(options.completer ? { completer: options.completer } : {}) });
   let waiting: ((line: string | undefined) => void) | undefined;
+  /** Lines entered while no prompt was waiting for one: they run next, in order. */
+  const typedAhead: string[] = [];
+  let cancel: (() => void) | undefined;
   let closed = false;
   /** Lines printed by the last print(), while nothing else has been printed since. */
   let lastPrinted = 0;
@@ -53,7 +61,8 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
     lastPrinted = 0;
     const resolve = waiting;
     waiting = undefined;
-    resolve?.(line);
+    if (resolve) resolve(line);
+    else typedAhead.push(line);
   });
   rl.on('close', () => {
     closed = true;
@@ -62,6 +71,13 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
     resolve?.(undefined);
   });
   rl.on('SIGINT', () => {
+    if (cancel && !waiting) {
+      const handler = cancel;
+      cancel = undefined;
+      output.write('^C\n');
+      handler();
+      return;
+    }
     if (rl.line.length > 0) {
       // As in a shell: Ctrl-C drops the half-typed line.
       output.write('^C\n');
@@ -109,12 +125,21 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
       return true;
     },
     ask(prompt) {
+      const ahead = typedAhead.shift();
+      if (ahead !== undefined) {
+        // Shown after its prompt, as if typed now: the transcript reads in order.
+        output.write(`${prompt}${ahead}\n`);
+        return Promise.resolve(ahead);
+      }
       if (closed) return Promise.resolve(undefined);
       return new Promise((resolve) => {
         waiting = resolve;
         rl.setPrompt(prompt);
         rl.prompt();
       });
+    },
+    onCancel(handler) {
+      cancel = handler;
     },
     close() {
       if (!closed) rl.close();
@@ -146,6 +171,9 @@ function lineTerminal(options: TerminalOptions): Terminal {
       // Echo the line after its prompt, so the output reads as the conversation it was.
       output.write(`${prompt}${next.value}\n`);
       return next.value;
+    },
+    onCancel() {
+      // A pipe has no Ctrl-C of its own: the signal ends the process.
     },
     close() {
       rl.close();

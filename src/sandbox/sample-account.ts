@@ -81,7 +81,9 @@ export function demoAccount(): AccountSeed {
 
 function rolesFor(cluster: string): RoleSeed[] {
   const levels: AccessLevel[] = ['read', 'operate', 'admin'];
-  return levels.map((level) => ({ arn: `arn:aws:iam::${ACCOUNT}:role/chatops-${cluster}-${level}`, level, clusters: [cluster] }));
+  // The admin roles may create new clusters too, so `/ecs cluster create qa -c demo-staging` (the
+  // help's example) can be tried; everything else stays scoped to the role's own cluster.
+  return levels.map((level) => ({ arn: `arn:aws:iam::${ACCOUNT}:role/chatops-${cluster}-${level}`, level, clusters: [cluster], ...(level === 'admin' ? { createClusters: true } : {}) }));
 }
 
 function taskDefinition(family: string, container: Omit<ContainerDefinition, 'name'>): TaskDefinitionSeed {

@@ -38,6 +38,11 @@ export interface RoleSeed {
   clusters: string[] | '*';
   /** When set, AssumeRole must pass exactly this ExternalId. */
   externalId?: string;
+  /**
+   * May also create clusters other than its own (ecs:CreateCluster on `cluster/*`, as a platform
+   * team's role would be allowed), if its level allows CreateCluster at all.
+   */
+  createClusters?: boolean;
   /** Replaces the level's preset of allowed actions ('ecs:Describe*', 'ec2:TerminateInstances'). */
   actions?: string[];
   /** IAM's MaxSessionDuration; default 3600. */

@@ -36,6 +36,7 @@ class RecordingTerminal implements Terminal {
   ask(): Promise<string | undefined> {
     return Promise.resolve(undefined);
   }
+  onCancel(): void {}
   close(): void {}
 }
 
