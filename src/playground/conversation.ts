@@ -19,6 +19,8 @@ export interface ShownMessage {
   visibleTo?: string;
   text?: string;
   blocks?: unknown[];
+  /** When it was posted, in the simulated account's time (Slack shows a message under the time it was posted). */
+  postedAt: number;
   /** 1 when posted, +1 for every update. */
   version: number;
   deleted: boolean;
@@ -48,7 +50,10 @@ export class Conversation {
   private readonly responses = new Map<string, ResponseTarget>();
   private ephemeralCount = 0;
 
-  constructor(private readonly listener: (event: ConversationEvent) => void) {}
+  constructor(
+    private readonly listener: (event: ConversationEvent) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** A slash command or a click is about to be sent with this response_url id. */
   expectResponses(responseId: string, target: { channel: string; user: string; from: 'command' | 'click'; original?: string }): void {
@@ -155,7 +160,7 @@ export class Conversation {
     if (target.from === 'command' || !target.original) target.original = message.key;
   }
 
-  private add(input: Omit<ShownMessage, 'key' | 'ts' | 'version' | 'deleted'> & { ts?: string }): ShownMessage {
+  private add(input: Omit<ShownMessage, 'key' | 'ts' | 'version' | 'deleted' | 'postedAt'> & { ts?: string }): ShownMessage {
     let key: string;
     let ts = input.ts;
     if (ts && !input.ephemeral) {
@@ -165,7 +170,7 @@ export class Conversation {
       key = `ephemeral:${this.ephemeralCount}`;
       ts ??= syntheticTs(this.ephemeralCount);
     }
-    const message: ShownMessage = { ...input, key, ts, version: 1, deleted: false };
+    const message: ShownMessage = { ...input, key, ts, postedAt: this.now(), version: 1, deleted: false };
     if (!input.ephemeral || input.visibleTo === undefined) delete message.visibleTo;
     this.messages.set(key, message);
     this.order.push(key);

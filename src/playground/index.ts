@@ -96,7 +96,7 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     const conversation = new Conversation((event) => {
       if (event.type === 'modal') display.session?.modalOpened(event.view);
       else display.screen?.handle(event);
-    });
+    }, () => clock.now());
     const standin = await startSlackStandin({
       botUserId: WORKSPACE.botUserId,
       users: Object.fromEntries(directory.people.map((p) => [p.id, { name: p.name }])),

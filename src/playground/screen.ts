@@ -74,14 +74,37 @@ export class Screen {
     }
   }
 
-  /** Draws what this person has not seen in a channel (on switching to it); returns how many. */
+  /**
+   * Draws what this person has not seen in a channel (on switching to it), each message under
+   * the time it was posted: the last screenful of it, with a line saying how many older ones
+   * there are above. Returns how many messages were new.
+   */
   catchUp(channel: string): number {
     const user = this.options.here().user;
     const unseen = this.options.conversation
       .channelMessages(channel)
       .filter((m) => !m.deleted && (!m.ephemeral || m.visibleTo === user) && (this.shown.get(m.key) ?? 0) < m.version);
-    for (const m of unseen) this.draw(m, this.shown.has(m.key));
+    let from = unseen.length;
+    let lines = 0;
+    while (from > 0) {
+      const size = this.measure(unseen[from - 1]!);
+      if (from < unseen.length && lines + size > this.options.terminal.height) break;
+      lines += size;
+      from -= 1;
+    }
+    if (from > 0) {
+      for (const m of unseen.slice(0, from)) this.shown.set(m.key, m.version);
+      this.info(`(${from} older message${from === 1 ? '' : 's'} above; this is the last screenful)`);
+    }
+    for (const m of unseen.slice(from)) this.draw(m, this.shown.has(m.key));
     return unseen.length;
+  }
+
+  /** Lines a message takes when drawn (without numbering its buttons). */
+  private measure(message: ShownMessage): number {
+    const indent = message.threadTs ? THREAD_INDENT : INDENT;
+    const body = renderMessage(message, { ...this.mrkdwnContext(), width: this.options.terminal.width - indent.length, colour: this.options.palette.colour, numberButton: () => 0 });
+    return 2 + Math.max(1, body.length);
   }
 
   /** Draws every update that is waiting (before the next prompt in a script, so output is in order). */
@@ -214,7 +237,7 @@ export class Screen {
     if (message.ephemeral) labels.push(message.visibleTo && message.visibleTo !== user ? `only visible to @${this.options.directory.userName(message.visibleTo) ?? message.visibleTo}` : 'only visible to you');
     if (update) labels.push('↻ updated');
     const indent = message.threadTs ? '  ' : '';
-    const time = clock(this.options.now());
+    const time = clock(message.postedAt, this.options.now());
     if (message.threadTs) {
       const parent = this.options.conversation.message(`${message.channel}:${message.threadTs}`);
       // The parent's title fills what is left of the line.
@@ -248,6 +271,11 @@ function sameButton(a: ButtonElement, b: ButtonElement): boolean {
   return a.action_id === b.action_id && a.value === b.value && a.text?.text === b.text?.text;
 }
 
-function clock(ms: number): string {
-  return new Date(ms).toISOString().slice(11, 16);
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `09:30`, or `Jan 4 09:30` for a message of another day (as Slack dates older messages). */
+function clock(ms: number, now: number): string {
+  const d = new Date(ms);
+  const time = d.toISOString().slice(11, 16);
+  return Math.floor(ms / 86_400_000) === Math.floor(now / 86_400_000) ? time : `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${time}`;
 }

@@ -11,6 +11,8 @@ export interface Terminal {
   readonly interactive: boolean;
   /** Columns to lay messages out in. */
   readonly width: number;
+  /** Lines that fit on one screen (a channel's history replays at most this much). */
+  readonly height: number;
   /** Prints whole lines (no trailing newline needed), above the prompt when one is showing. */
   print(text: string): void;
   /**
@@ -40,6 +42,8 @@ export interface TerminalOptions {
 const MAX_WIDTH = 110;
 /** Width for output that is not a terminal (a transcript, a log). */
 const PIPE_WIDTH = 88;
+/** What counts as a screenful in a transcript. */
+const PIPE_HEIGHT = 40;
 
 export function createTerminal(options: TerminalOptions): Terminal {
   return options.input.isTTY && options.output.isTTY ? interactiveTerminal(options) : lineTerminal(options);
@@ -105,6 +109,9 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
     get width() {
       return Math.min(MAX_WIDTH, Math.max(40, (output.columns ?? 80) - 1));
     },
+    get height() {
+      return Math.max(10, (output.rows ?? 24) - 2);
+    },
     print(text) {
       if (closed) {
         output.write(`${text}\n`);
@@ -155,6 +162,7 @@ function lineTerminal(options: TerminalOptions): Terminal {
   return {
     interactive: false,
     width: PIPE_WIDTH,
+    height: PIPE_HEIGHT,
     print(text) {
       output.write(`${text}\n`);
     },

@@ -38,8 +38,8 @@ describe('/wait on a terminal', () => {
 });
 
 describe('/wait through a pipe', () => {
-  it('lets a simulated day pass in seconds, with the account and the bot going on meanwhile', async () => {
-    const pg = await PlaygroundProcess.start(['--scenario', 'calm']);
+  it('lets a simulated day pass in seconds, with the account and the bot going on meanwhile; /channel then replays the last screenful', async () => {
+    const pg = await PlaygroundProcess.start();
     try {
       // At the default 60× a day would take 24 real minutes, far beyond this test's timeout.
       const seen = await pg.say('/wait 24h');
@@ -48,6 +48,14 @@ describe('/wait through a pipe', () => {
       expect(seen).toContain('(24 h pass in the simulated account…)');
       expect(after).toMatch(/web:1 · RUNNING for (2\dh|1d)/);
       expect(after).not.toMatch(/expired|ExpiredToken/i);
+
+      const alerts = await pg.say('/channel #alerts');
+      expect(alerts).toMatch(/\(\d+ older messages above; this is the last screenful\)/);
+      // A screenful of a transcript is 40 lines, give or take the message that crosses it.
+      expect(alerts.split('\n').length).toBeLessThan(80);
+      // Each message under its own time: a day of crashes is not all stamped with one minute.
+      const times = new Set([...alerts.matchAll(/^ *ecs-chatops {2}(\d\d:\d\d)/gm)].map((m) => m[1]));
+      expect(times.size).toBeGreaterThan(1);
       expect(await pg.end()).toBe(0);
     } finally {
       pg.kill();
