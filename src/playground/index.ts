@@ -230,7 +230,8 @@ function accountWarnings(config: Config, sandbox: Sandbox, account: AccountSeed)
   for (const [alias, cluster] of Object.entries(config.clusters)) {
     const name = cluster.name.split('/').pop()!;
     const missing: string[] = [];
-    if (!clusters.includes(name)) missing.push(`no cluster ${name}`);
+    if (cluster.region !== sandbox.region) missing.push(`no cluster in ${cluster.region} (its clusters are in ${sandbox.region})`);
+    else if (!clusters.includes(name)) missing.push(`no cluster ${name}`);
     const roleNames = Object.values(cluster.roles).filter((arn): arn is string => !!arn && !roles.has(arn)).map((arn) => arn.split('/').pop()!);
     if (roleNames.length > 0) missing.push(`no role${roleNames.length > 1 ? 's' : ''} ${roleNames.join(', ')}`);
     if (missing.length > 0) {

@@ -280,6 +280,29 @@ function batchDeleteImage(ctx: Ctx) {
   return { imageIds: deleted, failures };
 }
 
+/** ECR's authorization tokens are valid for 12 hours (API_AuthorizationData). */
+const TOKEN_LIFETIME_MS = 12 * 60 * 60 * 1000;
+
+/**
+ * GetAuthorizationToken (what `aws ecr get-login-password` calls): one token for this account's
+ * registry, base64 of `AWS:PASSWORD`, valid 12 hours, with the registry URL for `docker login`.
+ * The sandbox has no registry to log in to; the token is made up and checks nothing.
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_GetAuthorizationToken.html
+ */
+function getAuthorizationToken(ctx: Ctx) {
+  ctx.authorize();
+  const password = createHash('sha256').update(`${ctx.accountId}:${ctx.region}:${ctx.world.now}`).digest('base64');
+  return {
+    authorizationData: [
+      {
+        authorizationToken: Buffer.from(`AWS:${password}`, 'utf8').toString('base64'),
+        expiresAt: (ctx.world.now + TOKEN_LIFETIME_MS) / 1000,
+        proxyEndpoint: `https://${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com`,
+      },
+    ],
+  };
+}
+
 export const ecrService = defineService<EcrState>({
   name: 'ecr',
   protocol: { kind: 'json', targetPrefix: 'AmazonEC2ContainerRegistry_V20150921' },
@@ -292,5 +315,6 @@ export const ecrService = defineService<EcrState>({
     DescribeImages: describeImages,
     ListImages: listImages,
     BatchDeleteImage: batchDeleteImage,
+    GetAuthorizationToken: getAuthorizationToken,
   },
 });

@@ -17,6 +17,7 @@ const READ_ACTIONS = [
   'ecr:Describe*',
   'ecr:List*',
   'ecr:BatchGetImage',
+  'ecr:GetAuthorizationToken',
   'logs:Get*',
   'logs:Describe*',
   'logs:FilterLogEvents',
