@@ -25,7 +25,7 @@ import { directoryFromConfig, type Channel, type Directory, type Person } from '
 import { colourPalette, plainPalette } from './render/palette';
 import { applyScenario, DEFAULT_SCENARIO, loadScenario } from './scenario';
 import { Screen } from './screen';
-import { Session } from './session';
+import { Session, type CompletionNames } from './session';
 import { PlaygroundTime, quietOrLimit } from './simulated-time';
 import { SlackFrontEnd } from './slack-front-end';
 import { type Workspace } from './slack-payloads';
@@ -169,6 +169,7 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
         directory,
         speed,
         verbs: VERBS.map((v) => v.verb),
+        names: () => completionNames(config, sandbox, account),
         passTime: (ms, cancelled) =>
           clock.jump(ms, {
             onStep: () => sandbox.tick(),
@@ -198,6 +199,22 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     screen.flush();
     return 0;
   }
+}
+
+/**
+ * What Tab offers after a verb: the config's clusters, and the services, task definition families
+ * and ECR repositories of the simulated account (repositories as seeded: the completer cannot
+ * wait for an API call).
+ */
+function completionNames(config: Config, sandbox: Sandbox, account: AccountSeed): CompletionNames {
+  const clusters = sandbox.world.clusters().filter((c) => c.status === 'ACTIVE');
+  const seeded = (account.services?.ecr as { repositories?: { name: string }[] } | undefined)?.repositories ?? [];
+  return {
+    clusters: Object.keys(config.clusters),
+    services: clusters.flatMap((c) => [...c.services.values()].filter((s) => s.status === 'ACTIVE').map((s) => s.name)),
+    families: [...sandbox.world.taskDefinitionFamilies().keys()],
+    repositories: seeded.map((r) => r.name),
+  };
 }
 
 /** --user, else alice, else the first person the config lists. */

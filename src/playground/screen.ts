@@ -47,11 +47,18 @@ export class Screen {
   private readonly numbersOf = new Map<string, Map<string, number>>();
   private nextNumber = 1;
   private lastBlock: { key: string; lines: number } | undefined;
+  /** A confirmation or a form is open on the prompt: what arrives meanwhile waits for it to close. */
+  private boxes = 0;
+  private readonly deferred: (() => void)[] = [];
 
   constructor(private readonly options: ScreenOptions) {}
 
   handle(event: ConversationEvent): void {
     if (event.type === 'modal') return;
+    if (this.boxes > 0) {
+      this.deferred.push(() => this.handle(event));
+      return;
+    }
     const { message } = event;
     const here = this.options.here();
     const visibleHere = message.channel === here.channel;
@@ -109,11 +116,23 @@ export class Screen {
 
   /** Draws every update that is waiting (before the next prompt in a script, so output is in order). */
   flush(): void {
+    if (this.boxes > 0) return;
     for (const key of [...this.held.keys()]) {
       this.cancelHold(key);
       const message = this.options.conversation.message(key);
       if (message) this.draw(message, true);
     }
+  }
+
+  /** A confirmation dialog or a form starts on the prompt: messages and notices wait until closeBox. */
+  openBox(): void {
+    this.boxes += 1;
+  }
+
+  /** The dialog or form is answered: what arrived meanwhile is shown now, in order. */
+  closeBox(): void {
+    this.boxes = Math.max(0, this.boxes - 1);
+    while (this.boxes === 0 && this.deferred.length > 0) this.deferred.shift()!();
   }
 
   button(n: number): ButtonOnScreen | undefined {
@@ -137,15 +156,20 @@ export class Screen {
   }
 
   info(text: string): void {
-    this.print(this.paint(text, ['dim']));
+    this.print(this.wrapped(text, ['dim']));
   }
 
   say(text: string, ...styles: Style[]): void {
-    this.print(this.paint(text, styles));
+    this.print(this.wrapped(text, styles));
   }
 
   error(text: string): void {
-    this.print(this.paint(text, ['error']));
+    this.print(this.wrapped(text, ['error']));
+  }
+
+  /** The playground's own lines, wrapped between words to the terminal's width (never mid-word by the terminal). */
+  private wrapped(text: string, styles: Style[]): string {
+    return this.paintLines(wrapLines(splitLines([{ text, styles }]), this.options.terminal.width));
   }
 
   notice(text: string, hint?: string): void {
@@ -201,7 +225,9 @@ export class Screen {
     const timer = setTimeout(() => {
       this.held.delete(message.key);
       const latest = this.options.conversation.message(message.key);
-      if (latest && !latest.deleted) this.draw(latest, true);
+      if (!latest || latest.deleted) return;
+      if (this.boxes > 0) this.deferred.push(() => this.draw(latest, true));
+      else this.draw(latest, true);
     }, UPDATE_HOLD_MS);
     timer.unref();
     this.held.set(message.key, timer);

@@ -28,7 +28,39 @@ export interface SessionDeps {
   passTime(ms: number, cancelled: () => boolean): Promise<number>;
   /** Words of the bot's verbs, for Tab completion and /help. */
   verbs: readonly string[];
+  /** Names Tab completes after a verb, from what the playground knows (the config, the simulated account). */
+  names?: () => CompletionNames;
 }
+
+export interface CompletionNames {
+  clusters: readonly string[];
+  services: readonly string[];
+  families: readonly string[];
+  repositories: readonly string[];
+}
+
+/** Which names a verb's first argument is. */
+const ARGUMENT_KIND: Record<string, keyof CompletionNames> = {
+  scale: 'services',
+  restart: 'services',
+  deploy: 'services',
+  rollback: 'services',
+  service: 'services',
+  status: 'services',
+  logs: 'services',
+  'service delete': 'services',
+  cluster: 'clusters',
+  teardown: 'clusters',
+  run: 'families',
+  start: 'families',
+  taskdef: 'families',
+  taskdefs: 'families',
+  'taskdef deregister': 'families',
+  'service create': 'services',
+  images: 'repositories',
+  'image delete': 'repositories',
+  'repo delete': 'repositories',
+};
 
 /** The playground's own commands; everything else that starts with / goes to Slack. */
 const OWN_COMMANDS = ['/click', '/as', '/channel', '/wait', '/help', '/quit'] as const;
@@ -76,8 +108,10 @@ export class Session {
     return `${screen.paint(`@${this.user.name}`, ['mention', 'bold'])} ${screen.paint('in', ['dim'])} ${screen.paint(`#${this.channel.name}`, ['mention', 'bold'])} ${screen.paint('›', ['dim'])} `;
   }
 
-  /** Tab completion: commands, verbs, people, channels. */
+  /** Tab completion: commands, verbs, people, channels, and after a verb the names it takes. */
   complete(line: string): [string[], string] {
+    const names = this.completeName(line);
+    if (names) return names;
     const people = this.deps.directory.people.map((p) => p.name);
     const channels = this.deps.directory.channels.map((c) => `#${c.name}`);
     const options = [
@@ -88,6 +122,32 @@ export class Session {
     ];
     const hits = options.filter((o) => o.startsWith(line));
     return [hits.length > 0 ? hits : [], line];
+  }
+
+  /**
+   * `/ecs scale we` → `/ecs scale web `: a service, cluster (also after -c), task definition
+   * family or repository name, by what the verb takes. undefined when the line is not at such a name.
+   */
+  private completeName(line: string): [string[], string] | undefined {
+    const known = this.deps.names?.();
+    const match = /^\/ecs\s+(.*)$/.exec(line);
+    if (!known || !match) return undefined;
+    const words = match[1]!.split(/\s+/);
+    const partial = words.pop() ?? '';
+    if (words.length === 0) return undefined;
+    const head = line.slice(0, line.length - partial.length);
+    const offer = (kind: keyof CompletionNames): [string[], string] => {
+      const hits = [...new Set(known[kind])].filter((n) => n.startsWith(partial)).sort();
+      return [hits.map((n) => `${head}${n} `), line];
+    };
+    const previous = words.at(-1)!;
+    if (previous === '-c' || previous === '--cluster') return offer('clusters');
+    if (previous === '--service') return offer('services');
+    const verb = [words.slice(0, 2).join(' '), words[0]!].find((v) => this.deps.verbs.includes(v) || v === 'status');
+    if (!verb) return undefined;
+    const rest = words.slice(verb.split(' ').length);
+    const kind = ARGUMENT_KIND[verb];
+    return kind && rest.length === 0 ? offer(kind) : undefined;
   }
 
   /** Handles one line; true when the session should end. */
@@ -141,6 +201,7 @@ export class Session {
     // Modals first: in Slack the form would be open in front of you now.
     while (this.modals.length > 0) {
       const view = this.modals.shift()!;
+      this.deps.screen.openBox();
       const outcome = await fillModal({
         view,
         prompt: this.deps.terminal,
@@ -148,7 +209,7 @@ export class Session {
         directory: this.deps.directory,
         submit: (v, values) => this.deps.frontEnd.submitView({ user: this.user, view: v, values }),
         close: (v) => this.deps.frontEnd.closeView({ user: this.user, view: v }),
-      });
+      }).finally(() => this.deps.screen.closeBox());
       if (outcome === 'ended') return;
     }
     if (!this.deps.terminal.interactive) await this.deps.settle();
@@ -203,17 +264,23 @@ export class Session {
     const yes = dialog.confirm?.text ?? 'Yes';
     const no = dialog.deny?.text ?? 'Cancel';
     const body = screen.renderLines({ blocks: dialog.text ? [{ type: 'section', text: dialog.text }] : [] }, `confirm:${target.number}`, 70);
-    screen.print(
-      [
-        '',
-        `${screen.paint('┌ ', ['dim'])}${screen.paint(dialog.title?.text ?? 'Are you sure?', ['bold'])}`,
-        ...(body.length > 0 ? [screen.paintLines(body, screen.paint('│ ', ['dim']))] : []),
-      ].join('\n'),
-    );
-    const answer = await this.deps.terminal.ask(`${screen.paint('│ ', ['dim'])}${yes}? ${screen.paint(`[y = ${yes}, n = ${no}]`, ['dim'])} `);
-    if (answer === undefined) return undefined;
-    const a = answer.trim().toLowerCase();
-    return a === 'y' || a === 'yes' || a === yes.toLowerCase();
+    // What arrives while the dialog is open waits below it, as Slack's dialog covers the channel.
+    screen.openBox();
+    try {
+      screen.print(
+        [
+          '',
+          `${screen.paint('┌ ', ['dim'])}${screen.paint(dialog.title?.text ?? 'Are you sure?', ['bold'])}`,
+          ...(body.length > 0 ? [screen.paintLines(body, screen.paint('│ ', ['dim']))] : []),
+        ].join('\n'),
+      );
+      const answer = await this.deps.terminal.ask(`${screen.paint('│ ', ['dim'])}${yes}? ${screen.paint(`[y = ${yes}, n = ${no}, then Enter]`, ['dim'])} `);
+      if (answer === undefined) return undefined;
+      const a = answer.trim().toLowerCase();
+      return a === 'y' || a === 'yes' || a === yes.toLowerCase();
+    } finally {
+      screen.closeBox();
+    }
   }
 
   private switchUser(args: string): void {
