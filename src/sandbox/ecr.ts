@@ -19,6 +19,8 @@ export interface EcrSeed {
 
 export interface EcrRepositorySeed {
   name: string;
+  /** How long before the sandbox started it was created; default: just before its oldest image was pushed. */
+  ageMs?: number;
   /** `pushedAt` is absolute; `ageMs` is how long before the sandbox started it was pushed (default: just then). */
   images?: { tags?: string[]; sizeBytes?: number; pushedAt?: number; ageMs?: number }[];
 }
@@ -52,10 +54,13 @@ function createState(init: ServiceModuleInit): EcrState {
   const seed = (init.account.services?.ecr ?? {}) as EcrSeed;
   const now = init.world.now;
   for (const repo of seed.repositories ?? []) {
-    const record = newRepository(init.account.accountId, init.account.region, repo.name, now);
+    const pushedAt = (image: NonNullable<EcrRepositorySeed['images']>[number]) => image.pushedAt ?? now - (image.ageMs ?? 0);
+    // A repository exists before anything is pushed to it.
+    const oldestPush = Math.min(now, ...(repo.images ?? []).map(pushedAt));
+    const record = newRepository(init.account.accountId, init.account.region, repo.name, Math.min(repo.ageMs !== undefined ? now - repo.ageMs : oldestPush - 60 * 60 * 1000, oldestPush));
     for (const [i, image] of (repo.images ?? []).entries()) {
       const digest = digestOf(`${repo.name}:${i}:${(image.tags ?? []).join(',')}`);
-      record.images.set(digest, { digest, tags: [...(image.tags ?? [])], sizeBytes: image.sizeBytes ?? 50_000_000 + i * 1_000_000, pushedAt: image.pushedAt ?? now - (image.ageMs ?? 0) });
+      record.images.set(digest, { digest, tags: [...(image.tags ?? [])], sizeBytes: image.sizeBytes ?? 50_000_000 + i * 1_000_000, pushedAt: pushedAt(image) });
     }
     state.repositories.set(repo.name, record);
   }

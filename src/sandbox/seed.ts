@@ -101,6 +101,12 @@ export interface FailToStartBehaviour {
 }
 
 export interface CrashBehaviour {
+  /**
+   * Crashes at fixed times besides the ones after each start, in ms from when the sandbox
+   * starts (negative: in the seeded history): a running task of the family exits then, so
+   * an account can start with a recent crash to look at, and have the next one arrive soon.
+   */
+  atMs?: number[];
   afterMs: number;
   /** Adds a seeded random 0..jitterMs to afterMs, so tasks do not crash in step. */
   jitterMs?: number;
