@@ -344,9 +344,10 @@ export class Session {
       `  ${c('/click N'.padEnd(16))}press button [N]; ${c('/click LABEL')} presses the newest button with that label`,
       `  ${c('/as NAME'.padEnd(16))}become someone else: ${directory.people.map((p) => `@${p.name}`).join(', ')}`,
       `  ${c('/channel NAME'.padEnd(16))}go to another channel: ${directory.channels.map((ch) => `#${ch.name}`).join(', ')}`,
-      `  ${c('/wait [TIME]'.padEnd(16))}let simulated time pass (${c('/wait 10m')}); the account keeps moving meanwhile`,
+      `  ${c('/wait [TIME]'.padEnd(16))}let simulated time pass (${c('/wait 10m')}): the clock jumps, Ctrl-C stops it`,
       `  ${c('/quit'.padEnd(16))}leave (Ctrl-D too)`,
       screen.paint('Forms and confirmations are asked on the prompt; Enter keeps the value in [brackets], /cancel closes a form.', ['dim']),
+      screen.paint('Tab completes commands, people, channels, and the names a verb takes.', ['dim']),
       screen.paint('Messages in other channels show as one line starting with ◆; /channel shows them in full.', ['dim']),
     ];
     screen.print(lines.join('\n'));

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `Sandbox AWS account ${sandbox.accountId} (${sandbox.region}) listening on ${sandbox.url}${speed === 1 ? '' : ` at ${speed}x speed`}`,
+      `The demo's clusters, instances and repositories are in ${sandbox.region}; other Regions start empty.`,
       '',
       'Environment for the SDK or the AWS CLI (the operator key is admin on every cluster;',
       'any other key is the bot\'s base role, which may only call sts:AssumeRole):',
