@@ -50,6 +50,8 @@ export class Screen {
   /** A confirmation or a form is open on the prompt: what arrives meanwhile waits for it to close. */
   private boxes = 0;
   private readonly deferred: (() => void)[] = [];
+  /** During a /wait: notices counted per channel instead of printed one by one. */
+  private gathering: Map<string, { count: number; latest: string; hint?: string }> | undefined;
 
   constructor(private readonly options: ScreenOptions) {}
 
@@ -77,7 +79,7 @@ export class Screen {
     if (event.type === 'posted' && forMe && !message.threadTs) {
       const channel = `#${this.options.directory.channelName(message.channel) ?? message.channel}`;
       const what = message.ephemeral ? `${channel}, only for you` : channel;
-      this.notice(`new in ${what}: ${this.title(message)}`, `/channel ${channel}`);
+      this.notice(`new in ${what}: ${this.title(message)}`, `/channel ${channel}`, what);
     }
   }
 
@@ -172,7 +174,29 @@ export class Screen {
     return this.paintLines(wrapLines(splitLines([{ text, styles }]), this.options.terminal.width));
   }
 
-  notice(text: string, hint?: string): void {
+  /** From now until releaseNotices, notices are counted per channel (a simulated day brings dozens). */
+  gatherNotices(): void {
+    this.gathering ??= new Map();
+  }
+
+  /** One line per channel for the notices gathered: how many, and the latest. */
+  releaseNotices(): void {
+    const gathered = this.gathering;
+    this.gathering = undefined;
+    for (const [where, { count, latest, hint }] of gathered ?? []) {
+      this.notice(count === 1 ? `new in ${where}: ${latest}` : `${count} new in ${where} meanwhile, the latest: ${latest}`, hint);
+    }
+  }
+
+  notice(text: string, hint?: string, where?: string): void {
+    if (this.gathering && where !== undefined) {
+      const entry = this.gathering.get(where) ?? { count: 0, latest: '' };
+      entry.count += 1;
+      entry.latest = text.slice(text.indexOf(': ') + 2);
+      if (hint !== undefined) entry.hint = hint;
+      this.gathering.set(where, entry);
+      return;
+    }
     const line = `◆ ${text}`;
     const max = this.options.terminal.width - (hint ? hint.length + 3 : 0);
     const clipped = line.length > max ? `${line.slice(0, Math.max(10, max - 1))}…` : line;

@@ -325,11 +325,14 @@ export class Session {
     screen.info(`(${simulatedDuration(ms)} pass in the simulated account${terminal.interactive ? '; Ctrl-C stops the clock where it is' : ''}…)`);
     let cancelled = false;
     terminal.onCancel(() => (cancelled = true));
+    // Messages in this channel are drawn as they come; news from elsewhere is summed up at the end.
+    screen.gatherNotices();
     let passed: number;
     try {
       passed = await this.deps.passTime(ms, () => cancelled);
     } finally {
       terminal.onCancel(undefined);
+      screen.releaseNotices();
     }
     if (cancelled) screen.info(`(wait cancelled: ${simulatedDuration(passed)} of ${simulatedDuration(ms)} passed; simulated time goes on from there at the usual pace)`);
     await this.deps.settle();

@@ -120,7 +120,8 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
       clearPrompt();
       output.write(`${text}\n`);
       lastPrinted = text.split('\n').length;
-      if (waiting) rl.prompt(true);
+      // Also while busy (a /wait): what is being typed ahead stays in view.
+      if (waiting || rl.line.length > 0) rl.prompt(true);
     },
     rewrite(lines, text) {
       if (closed || lines <= 0 || lines !== lastPrinted || lines >= (output.rows ?? 24) - 2) return false;
