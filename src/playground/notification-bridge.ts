@@ -5,6 +5,13 @@ import { type PlaygroundTime } from './simulated-time';
 
 /** EventBridge's schedule for the events function's sweep (serverless.yml: every minute). */
 const SWEEP_EVERY_MS = 60_000;
+/**
+ * With no ECS event for this long (twice the default quiet period), every fifth tick is enough:
+ * nothing is left to edit, and a sweep costs a few state-table queries, which a /wait of a
+ * simulated day would otherwise spend most of its time on.
+ */
+const BUSY_FOR_MS = 30 * 60_000;
+const IDLE_SWEEP_EVERY = 5;
 
 export interface NotificationBridge {
   /** Resolves when every event delivered so far has been handled. */
@@ -33,11 +40,16 @@ export function startNotificationBridge(options: { sandbox: Sandbox; handler: Ev
       }
     });
   };
-  const unsubscribe = options.sandbox.onEvent((event: EcsEventBridgeEvent) => deliver(structuredClone(event)));
+  let lastEventAt = options.time.now();
+  const unsubscribe = options.sandbox.onEvent((event: EcsEventBridgeEvent) => {
+    lastEventAt = options.time.now();
+    deliver(structuredClone(event));
+  });
   void (async () => {
-    while (!stopped) {
+    for (let tick = 1; !stopped; tick += 1) {
       await options.time.background(SWEEP_EVERY_MS);
-      deliver(scheduledEvent(options.sandbox, options.time.now()));
+      const now = options.time.now();
+      if (now - lastEventAt <= BUSY_FOR_MS || tick % IDLE_SWEEP_EVERY === 0) deliver(scheduledEvent(options.sandbox, now));
     }
   })();
   return {
