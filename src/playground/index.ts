@@ -26,7 +26,7 @@ import { colourPalette, plainPalette } from './render/palette';
 import { applyScenario, DEFAULT_SCENARIO, loadScenario } from './scenario';
 import { Screen } from './screen';
 import { Session, type CompletionNames } from './session';
-import { PlaygroundTime, quietOrLimit } from './simulated-time';
+import { PlaygroundTime, stepSettler } from './simulated-time';
 import { SlackFrontEnd } from './slack-front-end';
 import { type Workspace } from './slack-payloads';
 import { startPlaygroundStateTable } from './state-table';
@@ -170,17 +170,19 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
         speed,
         verbs: VERBS.map((v) => v.verb),
         names: () => completionNames(config, sandbox, account),
-        passTime: (ms, cancelled) =>
-          clock.jump(ms, {
+        passTime: (ms, cancelled) => {
+          const jobsAsleep = stepSettler(() => jobsRunning <= clock.sleeping);
+          return clock.jump(ms, {
             onStep: () => sandbox.tick(),
             settled: async () => {
               await bridge.settle();
-              await quietOrLimit(() => jobsRunning <= clock.sleeping);
+              await jobsAsleep();
               await bridge.settle();
               screen.flush();
             },
             cancelled,
-          }),
+          });
+        },
         settle: async () => {
           await dispatcher.drain();
           screen.flush();

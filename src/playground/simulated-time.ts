@@ -103,13 +103,26 @@ export class PlaygroundTime implements SandboxClock, Clock {
 
 /**
  * Waits until `quiet()` holds (every running job is asleep again) or `limitMs` of real time has
- * passed, yielding to I/O in between.
+ * passed, yielding to I/O in between; true when it was quiet.
  */
-export async function quietOrLimit(quiet: () => boolean, limitMs = SETTLE_LIMIT_MS): Promise<void> {
+export async function quietOrLimit(quiet: () => boolean, limitMs = SETTLE_LIMIT_MS): Promise<boolean> {
   const until = Date.now() + limitMs;
   // One turn of the event loop first: whatever a wake-up started gets to run.
   await new Promise((resolve) => setImmediate(resolve));
   while (!quiet() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
+  return quiet();
+}
+
+/**
+ * The wait for quiet between steps of a jump: the full limit, but only a moment once a step has
+ * not become quiet (a job waiting for something other than the clock would otherwise cost the
+ * limit at every step), until it is quiet again.
+ */
+export function stepSettler(quiet: () => boolean): () => Promise<void> {
+  let patient = true;
+  return async () => {
+    patient = await quietOrLimit(quiet, patient ? SETTLE_LIMIT_MS : 20);
+  };
 }
 
 /** "30 s", "2 min", "1 h 30 min": a simulated duration in words. */
