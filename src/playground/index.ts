@@ -31,6 +31,7 @@ import { SlackFrontEnd } from './slack-front-end';
 import { type Workspace } from './slack-payloads';
 import { startPlaygroundStateTable } from './state-table';
 import { createTerminal } from './terminal';
+import { requestKeyProperties } from '../slack/request-key';
 
 /** What the entry point passes in: the process's streams and the two environment settings that matter here. */
 export interface PlaygroundIo {
@@ -126,7 +127,7 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     const teams = createTeamDirectory({ config, slack, clock, logger });
     // Requests are signed and checked as Slack's are, with a secret made up for this run.
     const signingSecret = randomBytes(32).toString('hex');
-    const receiver = new AwsLambdaReceiver({ signingSecret, logger: boltLogger(logger) });
+    const receiver = new AwsLambdaReceiver({ signingSecret, logger: boltLogger(logger), customPropertiesExtractor: requestKeyProperties });
     createApp(
       {
         config,

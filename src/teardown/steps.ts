@@ -1,4 +1,4 @@
-import { type ExecutionEnv, type GatedOperation, type Step } from '../approvals/operations';
+import { OutOfTime, type ExecutionEnv, type GatedOperation, type Step } from '../approvals/operations';
 import { type TeardownPlan } from '../approvals/types';
 import { ChatopsError } from '../errors';
 import { forgetLeftover, rememberLeftovers } from '../state/approvals';
@@ -73,6 +73,8 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
               `After ${tookText(env.timing.waitTimeoutMs)}, ${left.services.length > 0 ? `${count(left.services.length, 'service')} still draining (${left.services.slice(0, 5).join(', ')})` : ''}${left.services.length > 0 && left.tasks > 0 ? ' and ' : ''}${left.tasks > 0 ? `${count(left.tasks, 'task')} still running` : ''}.`,
             );
           }
+          // Stop cleanly rather than be killed mid-wait: the next run plans from what is left.
+          if (env.timeLeftMs() - env.timing.pollMs < env.timing.stopMarginMs) throw new OutOfTime();
           await progress.note(`${left.services.length > 0 ? `${count(left.services.length, 'service')} draining` : ''}${left.services.length > 0 && left.tasks > 0 ? ', ' : ''}${left.tasks > 0 ? `${count(left.tasks, 'task')} stopping` : ''}`);
           await env.clock.sleep(env.timing.pollMs);
         }

@@ -324,10 +324,10 @@ describe('expiry without a click', () => {
     await h.click('approval:deny', denied, { user: U.bob, channel: OPS });
     const sweep = () => sweepExpiredApprovals({ state: h.state.store, slack: h.worker.slack!, clock, logger: h.logs.logger });
 
-    expect(await sweep()).toEqual({ expired: 0 }); // nothing is due yet
+    expect(await sweep()).toEqual({ expired: 0, failed: 0 }); // nothing is due yet
     clock.advance(31 * 60_000);
-    expect(await sweep()).toEqual({ expired: 1 });
-    expect(await sweep()).toEqual({ expired: 0 }); // and only once
+    expect(await sweep()).toEqual({ expired: 1, failed: 0 });
+    expect(await sweep()).toEqual({ expired: 0, failed: 0 }); // and only once
 
     const [teardownMessage, repoMessage] = channelMessages(h);
     expect(teardownMessage?.text).toBe('Teardown of lab: the request expired without a decision. Nothing was changed.');
