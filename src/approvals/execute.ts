@@ -26,6 +26,8 @@ export interface ApprovalWorkerDeps {
   approvalTiming?: Partial<ApprovalTiming>;
   /** How long the worker may still run (the Lambda context's remaining time); absent: no limit. */
   remainingTimeMs?: () => number;
+  /** An approval job that waited longer than this is not run (default JOB_MAX_AGE_MS). */
+  jobMaxAgeMs?: number;
 }
 
 /**
@@ -40,11 +42,11 @@ export async function runApprovalJob(job: ApprovalJob, deps: ApprovalWorkerDeps)
       return;
     }
     const waited = job.requestedAt === undefined ? 0 : deps.clock.now() - job.requestedAt;
-    if (waited > JOB_MAX_AGE_MS) {
+    if (waited > (deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS)) {
       // Too late to run what was approved against a cluster that may have changed: say so instead.
       const reason = `the approved work waited ${tookText(waited)} before the worker could start it, so it did not run.`;
       const ended = await failUnfinished(deps.state, job.requestId, 'approved', `Not started: ${reason} Nothing was changed.`, deps.clock.now());
-      log.warn({ waitedMs: waited, maxAgeMs: JOB_MAX_AGE_MS }, 'approval job skipped: it waited longer than the job max age');
+      log.warn({ waitedMs: waited, maxAgeMs: deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS }, 'approval job skipped: it waited longer than the job max age');
       if (ended) {
         await forgetPending(deps.state, ended.id).catch(() => undefined);
         await new ProgressMessage({ slack: deps.slack, channel: ended.channelId, ts: ended.messageTs, clock: deps.clock, intervalMs: 0, logger: deps.logger }).final(staleMessage(ended, reason));

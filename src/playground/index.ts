@@ -121,6 +121,9 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       slack,
       // One progress update a real second, as Slack allows; waits in simulated time.
       approvalTiming: { progressIntervalMs: 1000 * speed, pollMs: 5000, waitTimeoutMs: 10 * 60_000 },
+      // Jobs run here as soon as they are dispatched; at 60× a busy real second is a simulated
+      // minute, which must not make a job "too old to run".
+      jobMaxAgeMs: Number.POSITIVE_INFINITY,
     };
     const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
     started.push(() => dispatcher.drain());

@@ -35,6 +35,11 @@ export interface WorkerDeps {
    * long approved operation (a teardown) stops cleanly before it runs out. Absent: no limit.
    */
   remainingTimeMs?: () => number;
+  /**
+   * A job that waited longer than this is not run (default JOB_MAX_AGE_MS). The playground runs
+   * jobs in-process at once, on a clock 60× or more faster than real time, and sets it to Infinity.
+   */
+  jobMaxAgeMs?: number;
 }
 
 /**
@@ -64,7 +69,7 @@ export async function runJob(input: unknown, deps: WorkerDeps): Promise<void> {
   }
   if (job.kind === 'approval') return runApprovalJob(job, deps);
   const waited = deps.clock.now() - job.requestedAt;
-  if (waited > JOB_MAX_AGE_MS) {
+  if (waited > (deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS)) {
     await refuseStaleCommand(job, waited, deps);
     return;
   }
@@ -99,7 +104,8 @@ function replierFor(job: CommandJob, deps: WorkerDeps, visibility: 'in_channel' 
 /** The job waited too long (a throttled or backed-up invoke queue): tell the user, run nothing. */
 async function refuseStaleCommand(job: CommandJob, waitedMs: number, deps: WorkerDeps): Promise<void> {
   const command = job.words.join(' ');
-  deps.logger.warn({ jobId: job.id, verb: job.verb, cluster: job.cluster, waitedMs, maxAgeMs: JOB_MAX_AGE_MS }, 'job skipped: it waited longer than the job max age');
+  const maxAgeMs = deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS;
+  deps.logger.warn({ jobId: job.id, verb: job.verb, cluster: job.cluster, waitedMs, maxAgeMs }, 'job skipped: it waited longer than the job max age');
   audit(deps.logger, {
     user: job.user.id,
     channel: job.channelId,
@@ -109,7 +115,7 @@ async function refuseStaleCommand(job: CommandJob, waitedMs: number, deps: Worke
     cluster: job.cluster,
     level: job.level,
     outcome: 'expired',
-    detail: `waited ${Math.round(waitedMs / 1000)}s before the worker started it (max ${JOB_MAX_AGE_MS / 1000}s); not run`,
+    detail: `waited ${Math.round(waitedMs / 1000)}s before the worker started it (max ${Math.round(maxAgeMs / 1000)}s); not run`,
     durationMs: 0,
   });
   await replierFor(job, deps)
