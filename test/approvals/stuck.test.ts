@@ -56,7 +56,10 @@ describe('an approval whose work never started or never finished', () => {
     expect(await listPending(h.state.store)).toEqual([]);
 
     // The lost job turns up after all: it runs nothing.
-    await runJob(h.jobs.find((j) => j.kind === 'approval'), h.worker);
+    const late = h.jobs.find((j) => j.kind === 'approval');
+    expect(late).toMatchObject({ kind: 'approval', requestId: id });
+    await runJob(late, h.worker);
+    expect(h.logs.lines().some((l) => l.msg === 'approval job skipped: it waited longer than the job max age')).toBe(true);
     expect(h.sandbox.mutations()).toEqual([]);
     expect(await clusterStatus(h)).toBe('ACTIVE');
   });
