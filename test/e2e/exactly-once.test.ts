@@ -4,7 +4,7 @@ import { StateStore } from '../../src/state/table';
 import { shiftableClock } from '../approvals/support';
 import { CHANNELS, USERS } from '../support/config';
 import { startHarness, type Harness } from '../support/harness';
-import { apiGatewayEvent, slashCommandBody } from '../support/slack-requests';
+import { apiGatewayEvent, blockActionBody, slashCommandBody } from '../support/slack-requests';
 
 /**
  * Lambda delivers an async invocation at least once, and a signed Slack request can be sent again
@@ -54,6 +54,17 @@ describe('every command changes AWS once', () => {
 
     expect([first.statusCode, replay.statusCode]).toEqual([200, 200]);
     expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([{ cluster: 'prod', service: 'web', desiredCount: 4 }]);
+  });
+
+  it('a button click replayed byte for byte restarts the service once', async () => {
+    h = await startHarness();
+    const click = apiGatewayEvent(blockActionBody({ actionId: 'cmd:restart', value: JSON.stringify({ cluster: 'prod', args: ['web'] }), userId: USERS.alice, channelId: CHANNELS.web, responseUrl: h.slack.responseUrl() }));
+
+    await h.send(click);
+    await h.send(structuredClone(click));
+    await h.drain();
+
+    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([expect.objectContaining({ cluster: 'prod', service: 'web', forceNewDeployment: true })]);
   });
 
   it('two different requests for the same change are two jobs: only a replay is refused', async () => {
