@@ -137,6 +137,7 @@ describe('who may decide an approval request', () => {
       const body = blockActionBody({ actionId: 'approval:approve', value: requestId, userId: U.bob, channelId: OPS, responseUrl: h.slack.responseUrl() });
       const event = apiGatewayEvent(body);
       await h.send(event);
+      await h.drain(); // the run, through its last message edit
       const done = await waitForStatus(h, requestId, 'done');
       const updatesBefore = h.slack.callsTo('chat.update').length;
       const mutationsBefore = h.sandbox.mutations().length;
