@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { defineVerb } from '../commands/types';
+import { defineVerb, type CommandContext } from '../commands/types';
+import { type ServiceDetail, type TaskInfo } from '../aws/types';
+import { CRASH_LOOP_STOPS, CRASH_LOOP_WINDOW_MS, crashed, primaryDeployment, restartsHint, stoppedOnTheirOwn } from './explanations';
 import { PageNumber, PageOption, ServiceName, TaskDefinitionRef, WholeNumber } from '../commands/arguments';
 import { waitForSettlement } from './follow-up';
 import {
@@ -42,9 +44,23 @@ export const service = defineVerb({
   visibility: 'ephemeral',
   working: ({ service: name }) => `Looking at ${name}…`,
   async run(ctx, { service: name }) {
-    await ctx.reply.send(serviceDetailMessage(ctx.alias, await ctx.aws.services.describe(name)));
+    const detail = await ctx.aws.services.describe(name);
+    await ctx.reply.send(serviceDetailMessage(ctx.alias, detail, { crashed: await recentCrashes(ctx, detail) }));
   },
 });
+
+/**
+ * A service that looks steady between crashes is not: when its events show tasks being replaced
+ * (or its deployment counts failures), the stopped tasks of the last 15 minutes are read, and two
+ * or more that ran and then stopped on their own make it crash-looping. Otherwise no further call.
+ */
+async function recentCrashes(ctx: CommandContext, detail: ServiceDetail): Promise<{ tasks: TaskInfo[]; windowMs: number } | undefined> {
+  const now = ctx.clock.now();
+  if (!restartsHint(detail, now) && !((primaryDeployment(detail)?.failed ?? 0) > 0)) return undefined;
+  const stopped = await ctx.aws.tasks.list({ service: detail.name, stopped: true }).catch(() => [] as TaskInfo[]);
+  const recent = crashed(stoppedOnTheirOwn(stopped, undefined)).filter((t) => (t.stoppedAt ?? t.stoppingAt ?? 0) >= now - CRASH_LOOP_WINDOW_MS);
+  return recent.length >= CRASH_LOOP_STOPS ? { tasks: recent, windowMs: CRASH_LOOP_WINDOW_MS } : undefined;
+}
 
 export const scale = defineVerb({
   verb: 'scale',
