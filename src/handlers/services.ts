@@ -71,7 +71,8 @@ export const scale = defineVerb({
   positionals: [{ name: 'service', label: 'SVC' }, { name: 'count', label: 'N' }],
   args: z.object({ service: ServiceName, count: WholeNumber('N', 1000) }),
   visibility: 'in_channel',
-  working: ({ service, count }) => `Scaling ${service} to ${count}…`,
+  // The ack comes before any AWS call: it says what is being looked up, and promises nothing a typo could break.
+  working: ({ service, count }) => `Looking up ${service} to scale it to ${count}…`,
   async run(ctx, { service, count }) {
     const before = await ctx.aws.services.describe(service);
     const after = await ctx.aws.services.scale(service, count);
@@ -90,7 +91,7 @@ export const restart = defineVerb({
   positionals: [{ name: 'service', label: 'SVC' }],
   args: z.object({ service: ServiceName }),
   visibility: 'in_channel',
-  working: ({ service: name }) => `Restarting ${name}…`,
+  working: ({ service: name }) => `Looking up ${name} to restart it…`,
   async run(ctx, { service: name }) {
     const after = await ctx.aws.services.restart(name);
     await ctx.reply.send(restartedMessage(ctx.alias, after, ctx.user.id));
@@ -124,7 +125,7 @@ export const deploy = defineVerb({
     })
     .refine((a) => a.taskDefinition === undefined || a.image === undefined, { path: ['image'], message: 'give either FAMILY[:REV] or --image, not both' }),
   visibility: 'in_channel',
-  working: (a) => `Deploying ${a.image ?? a.taskDefinition ?? ''} to ${a.service}…`,
+  working: (a) => `Looking up ${a.service} to deploy ${a.image ?? a.taskDefinition ?? ''} to it…`,
   async run(ctx, { service: name, taskDefinition, image, container }) {
     const before = await ctx.aws.services.describe(name);
     let change: Parameters<typeof deployedMessage>[2];
@@ -158,7 +159,7 @@ export const rollback = defineVerb({
   positionals: [{ name: 'service', label: 'SVC' }],
   args: z.object({ service: ServiceName }),
   visibility: 'in_channel',
-  working: ({ service: name }) => `Rolling back ${name}…`,
+  working: ({ service: name }) => `Looking up ${name} and its earlier revisions to roll it back…`,
   async run(ctx, { service: name }) {
     const before = await ctx.aws.services.describe(name);
     const previous = await ctx.aws.deployments.previousRevision(before.taskDefinition);
@@ -187,7 +188,7 @@ export const serviceCreate = defineVerb({
   options: { count: { type: 'string', description: 'how many tasks should run (default 1)' } },
   args: z.object({ service: ServiceName, taskDefinition: TaskDefinitionRef, count: WholeNumber('the count', 1000).default(1) }),
   visibility: 'in_channel',
-  working: ({ service: name }) => `Creating ${name}…`,
+  working: ({ service: name, taskDefinition }) => `Looking up ${taskDefinition} to create service ${name}…`,
   async run(ctx, { service: name, taskDefinition, count }) {
     const resolved = await ctx.aws.deployments.resolve(taskDefinition);
     const created = await ctx.aws.services.create(name, resolved, count);

@@ -32,7 +32,7 @@ export function servicesListMessage(alias: string, services: readonly ServiceSum
   const shown = pageOf(ordered, page, SERVICES_PER_PAGE, { cluster: alias, verb: 'services', args: [] });
   const blocks: KnownBlock[] = [header(`Services in ${alias}`), section(`${unsteady.length > 0 ? ':warning: ' : ''}*${summary}*${names}`)];
   blocks.push(...linesToSections(shown.items.map(serviceLine)));
-  blocks.push(context(`${shown.pages > 1 ? `Page ${shown.page} of ${shown.pages}, ${shown.summary}. ` : ''}\`/ecs service SVC\` shows one in detail.`));
+  blocks.push(context(`${shown.pastEnd ? `${shown.summary[0]!.toUpperCase()}${shown.summary.slice(1)}. ` : shown.pages > 1 ? `Page ${shown.page} of ${shown.pages}, ${shown.summary}. ` : ''}\`/ecs service SVC\` shows one in detail.`));
   if (shown.next) blocks.push(actions('services:paging', [shown.next]));
   return { text: `${alias}: ${summary}`, blocks };
 }
