@@ -60,6 +60,11 @@ export function primaryDeployment(service: ServiceDetail): Deployment | undefine
   return service.deployments.find((d) => d.status === 'PRIMARY');
 }
 
+/** "port 80 is", "ports 80, 443 are", or (ports unknown) "a host port it needs is": the subject of a port conflict. */
+export function portsInUse(fixedHostPorts: readonly number[]): string {
+  return fixedHostPorts.length === 0 ? 'a host port it needs is' : fixedHostPorts.length === 1 ? `port ${fixedHostPorts[0]} is` : `ports ${fixedHostPorts.join(', ')} are`;
+}
+
 /**
  * ECS's placement event said the way a person would, naming the port or the resource, with what
  * we know besides: the task definition's fixed host ports and how many instances the cluster has.
@@ -71,7 +76,7 @@ export async function placementReason(ctx: CommandContext, service: ServiceDetai
       ctx.aws.taskDefinitions.ports(service.taskDefinition).catch(() => ({ fixedHostPorts: [] as number[] })),
       ctx.aws.instances.count().catch(() => 0),
     ]);
-    const ports = fixedHostPorts.length === 0 ? 'a host port it needs is' : fixedHostPorts.length === 1 ? `port ${fixedHostPorts[0]} is` : `ports ${fixedHostPorts.join(', ')} are`;
+    const ports = portsInUse(fixedHostPorts);
     const where = instances === 1 ? 'the only instance' : instances > 1 ? `all ${instances} instances` : 'every instance';
     const rolling =
       service.deployments.length > 1
