@@ -41,7 +41,8 @@ describe('placement failures are explained with what the bot knows, and never wi
   });
 
   it('scaling down a service that could not place a task says it settled, never "0 of N could not be placed"', async () => {
-    h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 3_000 });
+    // While the follow-up waits for the counts to stay right, the placement event is still the newest.
+    h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 3_000, followUpSteadyMs: 400 });
     await h.command('scale edge 3');
     const down = await h.command('scale edge 2');
     expect(down.seen).not.toMatch(/\b0 of \d+ could not be placed/);
