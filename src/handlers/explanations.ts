@@ -16,6 +16,11 @@ const ASKED_FOR = new Set(['ServiceSchedulerInitiated', 'UserInitiated']);
 
 /** Stops of started tasks (within the window) that make a service "crash-looping" rather than unlucky once. */
 export const CRASH_LOOP_STOPS = 2;
+/**
+ * New tasks that stopped before they ever ran (an image that cannot be pulled, a missing secret)
+ * that end a follow-up early: the deployment circuit breaker's own minimum threshold.
+ */
+export const FAILED_TO_START_STOPS = 3;
 /** How far back `service SVC` looks for a crash loop. */
 export const CRASH_LOOP_WINDOW_MS = 15 * 60 * 1000;
 

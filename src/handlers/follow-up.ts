@@ -1,6 +1,6 @@
 import { type CommandContext } from '../commands/types';
 import { type ServiceDetail, type TaskInfo } from '../aws/types';
-import { CRASH_LOOP_STOPS, crashed, PLACEMENT_FAILURE, placementReason, primaryDeployment, stoppedOnTheirOwn, tasksStarted } from './explanations';
+import { CRASH_LOOP_STOPS, crashed, FAILED_TO_START_STOPS, PLACEMENT_FAILURE, placementReason, primaryDeployment, stoppedOnTheirOwn, tasksStarted } from './explanations';
 
 export type Settlement =
   | { kind: 'settled'; service: ServiceDetail }
@@ -10,6 +10,8 @@ export type Settlement =
   | { kind: 'failed'; service: ServiceDetail; reason: string; stopped: TaskInfo[] }
   /** Tasks the change started keep stopping soon after they start; `stopped` as for `failed`. */
   | { kind: 'crashLooping'; service: ServiceDetail; stopped: TaskInfo[] }
+  /** Tasks the change started keep stopping before they run (e.g. CannotPullContainerError); `stopped` as for `failed`. */
+  | { kind: 'failingToStart'; service: ServiceDetail; stopped: TaskInfo[] }
   | { kind: 'timeout'; service: ServiceDetail; stopped: TaskInfo[] };
 
 /** How long a settled-looking service must stay so (no task replaced) before the follow-up calls it settled. */
@@ -70,7 +72,9 @@ export async function waitForSettlement(ctx: CommandContext, name: string, befor
     failedSeen = failedNow;
     if (replacedTasks) {
       const stopped = await stoppedSince(ctx, name, since);
-      if (crashed(stopped).length >= CRASH_LOOP_STOPS) return { kind: 'crashLooping', service, stopped };
+      const ran = crashed(stopped).length;
+      if (ran >= CRASH_LOOP_STOPS) return { kind: 'crashLooping', service, stopped };
+      if (stopped.length - ran >= FAILED_TO_START_STOPS) return { kind: 'failingToStart', service, stopped };
       steadySince = undefined;
     }
 

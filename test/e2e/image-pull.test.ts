@@ -25,9 +25,10 @@ describe('an image that cannot be pulled fails the deploy with ECS’s own reaso
   });
 
   it('deploying an ECR tag that does not exist ends with the tasks stopped by CannotPullContainerError … not found', async () => {
-    h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 800 });
+    h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 60_000 });
     const result = await h.command(`deploy cron --image ${REGISTRY}/worker:9.9.9`);
     const followUp = result.replies[1]!;
+    expect(followUp.text).toMatch(/^cron in prod: its new tasks of cron:2 fail to start \(\d+ so far; 1\/1 running now\)\./);
     expect(followUp.text).toContain(
       `tasks stopped: CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${REGISTRY}/worker:9.9.9: ${REGISTRY}/worker:9.9.9: not found`,
     );
@@ -38,7 +39,7 @@ describe('an image that cannot be pulled fails the deploy with ECS’s own reaso
   });
 
   it('restarting a service whose ECR repository was deleted fails the same way; an image from another registry is assumed to exist', async () => {
-    h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 800 });
+    h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 60_000 });
     await h.command('deploy cron --image nginx:1.28');
     const task = [...h.sandbox.world.service('prod', 'cron').tasks][0]!;
     expect([task.lastStatus, task.containers[0]!.image]).toEqual(['RUNNING', 'nginx:1.28']);

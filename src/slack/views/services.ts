@@ -232,6 +232,11 @@ export function settlementMessage(alias: string, outcome: Settlement, timeoutMs:
       const text = `${name} is crash-looping: its tasks stop soon after they start (${crashes} since the change; ${s.running}/${s.desired} running now)${on ? ` on${on}` : ''}.`;
       return withStoppedTasks(alias, s.name, { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] }, outcome.stopped);
     }
+    case 'failingToStart': {
+      const failed = outcome.stopped.filter((t) => t.startedAt === undefined).length;
+      const text = `${name}: its new tasks${on ? ` of${on}` : ''} fail to start (${failed} so far; ${s.running}/${s.desired} running now).`;
+      return withStoppedTasks(alias, s.name, { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] }, outcome.stopped);
+    }
     case 'timeout': {
       const text = `${name}: still ${s.running}/${s.desired} running (${s.pending} pending) after ${formatDuration(timeoutMs)}. Check \`/ecs service ${s.name} -c ${alias}\`.`;
       return withStoppedTasks(alias, s.name, { text: text.replace(/\*/g, ''), blocks: [section(`:hourglass: ${text}`)] }, outcome.stopped);
