@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineVerb, type CommandContext } from '../commands/types';
+import { escapeText } from '../slack/message';
 import { type ServiceDetail, type TaskInfo } from '../aws/types';
 import { CRASH_LOOP_STOPS, CRASH_LOOP_WINDOW_MS, crashed, primaryDeployment, restartsHint, stoppedOnTheirOwn } from './explanations';
 import { PageNumber, PageOption, ServiceName, TaskDefinitionRef, WholeNumber } from '../commands/arguments';
@@ -75,6 +76,14 @@ export const scale = defineVerb({
   working: ({ service, count }) => `Looking up ${service} to scale it to ${count}…`,
   async run(ctx, { service, count }) {
     const before = await ctx.aws.services.describe(service);
+    if (before.desired === count) {
+      // A no-op is news only to the person who asked, not to the channel.
+      await ctx.reply.send(
+        nothingToDoMessage(`*${escapeText(service)}* in *${ctx.alias}* already wants ${count} task${count === 1 ? '' : 's'} (${before.running} running). Nothing was changed.`),
+        { visibility: 'ephemeral' },
+      );
+      return;
+    }
     const after = await ctx.aws.services.scale(service, count);
     await ctx.reply.send(scaledMessage(ctx.alias, before, after, ctx.user.id));
     const outcome = await waitForSettlement(ctx, service, after);

@@ -44,3 +44,20 @@ describe('the ack promises nothing it has not checked, and no-ops speak only to 
     expect(result.replies[0]!.text).toMatch(/\(there is only 1 page, so this is page 1 \(\d+ in all\)\)$/);
   });
 });
+
+describe('scaling to the count a service already wants', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('says so only to the person who asked, and changes nothing', async () => {
+    const result = await h.command('scale web 1');
+    expect(result.replies).toHaveLength(1);
+    expect(result.replies[0]).toMatchObject({ response_type: 'ephemeral', text: 'web in prod already wants 1 task (1 running). Nothing was changed.' });
+    expect(h.sandbox.callsTo('ecs:UpdateService')).toHaveLength(0);
+  });
+});
