@@ -3,6 +3,7 @@ import { defineVerb, type CommandContext } from '../commands/types';
 import { NotFoundError } from '../errors';
 import { DEFAULT_LINES, logsMessage, MAX_LINES, type LogsInput } from '../slack/views/logs';
 import { type TaskInfo } from '../aws/types';
+import { CRASH_LOOP_WINDOW_MS } from './explanations';
 
 /** ECS task ids: 32 hex digits (older ones: a UUID), or the task's ARN. */
 const TASK_ID = /^([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -55,7 +56,11 @@ async function pickTask(ctx: CommandContext, target: string): Promise<{ task: Ta
   if (running) {
     // A crash loop: the newest task has only just replaced one that failed. Its few start-up lines
     // say nothing; the last lines of the one that crashed say why.
-    const failed = newest(stoppedTasks.filter(stoppedWithAnError), (t) => t.stoppedAt ?? t.createdAt ?? 0);
+    const recently = ctx.clock.now() - CRASH_LOOP_WINDOW_MS;
+    const failed = newest(
+      stoppedTasks.filter((t) => stoppedWithAnError(t) && (t.stoppedAt ?? t.stoppingAt ?? 0) >= recently),
+      (t) => t.stoppedAt ?? t.createdAt ?? 0,
+    );
     return failed ? { task: failed, choice: 'crashed', newer: running } : { task: running, choice: 'running' };
   }
   const stopped = newest(stoppedTasks, (t) => t.stoppedAt ?? t.createdAt ?? 0);

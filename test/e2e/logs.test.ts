@@ -236,7 +236,7 @@ describe('/ecs logs during a crash loop', () => {
     const reply = result.replies[0]!;
     expect(reply.text).toBe(`Logs of worker in prod: task ${killed.id.slice(0, 8)} (worker:2), 20 lines from 1 of 1 container`);
     expect(texts(reply, 'context')[0]).toMatch(
-      new RegExp(`^:warning: \\*worker\\* looks crash-looping: its newest task, \`${newest.id.slice(0, 8)}\`, started only 20s ago, so these are the last lines of the task it replaced, \`${killed.id.slice(0, 8)}\` \\(\`worker:2\`\\), which stopped <!date`),
+      new RegExp(`^:warning: \\*worker\\*: its newest task, \`${newest.id.slice(0, 8)}\`, started only 20s ago, so these are the last lines of the task that stopped before it, \`${killed.id.slice(0, 8)}\` \\(\`worker:2\`\\), which stopped <!date`),
     );
     expect(texts(reply, 'section')[0]).toContain('exit code 137: killed (SIGKILL)');
   });

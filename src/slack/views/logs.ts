@@ -82,7 +82,7 @@ function taskContext(input: LogsInput): string[] {
     case 'crashed': {
       const newer = input.newer;
       const young = newer ? `its newest task, \`${shortId(newer.id)}\`, started ${newer.startedAt ? `only ${formatDuration(Math.max(0, now - newer.startedAt))} ago` : 'just now'}` : 'its newest task has only just started';
-      which = `:warning: ${service} looks crash-looping: ${young}, so these are the last lines of the task it replaced, ${id}, which stopped${task.stoppedAt ? ` ${slackDate(task.stoppedAt)}` : ''}: ${stopCodeText(task.stopCode)}${task.stoppedReason ? ` — ${escapeText(task.stoppedReason)}` : ''}`;
+      which = `:warning: ${service}: ${young}, so these are the last lines of the task that stopped before it, ${id}, which stopped${task.stoppedAt ? ` ${slackDate(task.stoppedAt)}` : ''}: ${stopCodeText(task.stopCode)}${task.stoppedReason ? ` — ${escapeText(task.stoppedReason)}` : ''}`;
       break;
     }
     case 'pending':
