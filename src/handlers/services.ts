@@ -58,7 +58,11 @@ export const service = defineVerb({
 async function recentCrashes(ctx: CommandContext, detail: ServiceDetail): Promise<{ tasks: TaskInfo[]; windowMs: number } | undefined> {
   const now = ctx.clock.now();
   if (!restartsHint(detail, now) && !((primaryDeployment(detail)?.failed ?? 0) > 0)) return undefined;
-  const stopped = await ctx.aws.tasks.list({ service: detail.name, stopped: true }).catch(() => [] as TaskInfo[]);
+  // The service itself was read; without its stopped tasks the reply still shows it, only without the crash loop.
+  const stopped = await ctx.aws.tasks.list({ service: detail.name, stopped: true }).catch((err: unknown) => {
+    ctx.logger.warn({ err: err instanceof Error ? err.message : String(err), service: detail.name }, 'service: could not read the stopped tasks');
+    return [] as TaskInfo[];
+  });
   const recent = crashed(stoppedOnTheirOwn(stopped, undefined)).filter((t) => (t.stoppedAt ?? t.stoppingAt ?? 0) >= now - CRASH_LOOP_WINDOW_MS);
   return recent.length >= CRASH_LOOP_STOPS ? { tasks: recent, windowMs: CRASH_LOOP_WINDOW_MS } : undefined;
 }
