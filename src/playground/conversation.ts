@@ -127,6 +127,14 @@ export class Conversation {
     return this.messages.get(key);
   }
 
+  /** Whether a message still shows a button whose action_id starts with `prefix` (an Approve waiting for a decision). */
+  showsButton(prefix: string): boolean {
+    for (const message of this.messages.values()) {
+      if (!message.deleted && buttonsOf(message).some(({ button }) => button.action_id?.startsWith(prefix))) return true;
+    }
+    return false;
+  }
+
   /** Messages of a channel in the order they were posted (thread replies included). */
   channelMessages(channel: string): ShownMessage[] {
     return this.order.map((k) => this.messages.get(k)!).filter((m) => m.channel === channel);

@@ -4,6 +4,7 @@ import { type Readable, type Writable } from 'node:stream';
 import { AwsLambdaReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { createApp } from '../app';
+import { sweepExpiredApprovals } from '../approvals/sweep';
 import { createTeamDirectory } from '../auth/directory';
 import { loadConfigFile } from '../config/load';
 import { type Config } from '../config/schema';
@@ -154,7 +155,10 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       },
       receiver,
     );
-    const bridge = startNotificationBridge({ sandbox, handler: createEventsHandler({ config, logger, clock, slack, state: state.store }), time: clock, logger });
+    // As on Lambda, the events function's tick also expires approval requests nobody decided on (their
+    // buttons go): the bridge ticks in simulated time, so a /wait that jumps ahead sweeps too.
+    const events = createEventsHandler({ config, logger, clock, slack, state: state.store, onTick: () => sweepExpiredApprovals({ state: state.store, slack, clock, logger }) });
+    const bridge = startNotificationBridge({ sandbox, handler: events, time: clock, logger, pending: () => conversation.showsButton('approval:') });
     started.push(() => bridge.stop());
 
     const palette = flags.colour && !io.noColor && io.stdout.isTTY ? colourPalette() : plainPalette;

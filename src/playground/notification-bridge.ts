@@ -6,9 +6,9 @@ import { type PlaygroundTime } from './simulated-time';
 /** EventBridge's schedule for the events function's sweep (serverless.yml: every minute). */
 const SWEEP_EVERY_MS = 60_000;
 /**
- * With no ECS event for this long (twice the default quiet period), every fifth tick is enough:
- * nothing is left to edit, and a sweep costs a few state-table queries, which a /wait of a
- * simulated day would otherwise spend most of its time on.
+ * With no ECS event for this long (twice the default quiet period) and no approval request
+ * waiting, every fifth tick is enough: nothing is left to edit or expire, and a sweep costs a few
+ * state-table queries, which a /wait of a simulated day would otherwise spend most of its time on.
  */
 const BUSY_FOR_MS = 30 * 60_000;
 const IDLE_SWEEP_EVERY = 5;
@@ -26,7 +26,14 @@ export interface NotificationBridge {
  * are handed over one at a time, in the order the account emitted them. The tick follows
  * simulated time, so it keeps its minute when `/wait` jumps ahead.
  */
-export function startNotificationBridge(options: { sandbox: Sandbox; handler: EventsHandler; time: PlaygroundTime; logger: Logger }): NotificationBridge {
+export function startNotificationBridge(options: {
+  sandbox: Sandbox;
+  handler: EventsHandler;
+  time: PlaygroundTime;
+  logger: Logger;
+  /** Something the sweep may have to act on is on screen (an approval request): sweep every minute. */
+  pending?: () => boolean;
+}): NotificationBridge {
   let chain: Promise<void> = Promise.resolve();
   let stopped = false;
   const deliver = (event: unknown) => {
@@ -49,7 +56,7 @@ export function startNotificationBridge(options: { sandbox: Sandbox; handler: Ev
     for (let tick = 1; !stopped; tick += 1) {
       await options.time.background(SWEEP_EVERY_MS);
       const now = options.time.now();
-      if (now - lastEventAt <= BUSY_FOR_MS || tick % IDLE_SWEEP_EVERY === 0) deliver(scheduledEvent(options.sandbox, now));
+      if (now - lastEventAt <= BUSY_FOR_MS || tick % IDLE_SWEEP_EVERY === 0 || options.pending?.()) deliver(scheduledEvent(options.sandbox, now));
     }
   })();
   return {
