@@ -9,6 +9,7 @@ import { type Replier } from '../slack/reply';
 import { type UserAccess } from '../auth/policy';
 import { type StateStore } from '../state/table';
 import { type ChatClient } from '../approvals/progress';
+import { type ApprovalTiming } from '../approvals/operations';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -49,6 +50,10 @@ export interface CommandContext {
    * each on that cluster's own role, in config order (`alias`/`aws` above are the first of them).
    */
   clusters?: readonly ClusterOps[];
+  /** Approval progress and waits (an ungated approval verb runs its steps in this job). */
+  approvalTiming?: Partial<ApprovalTiming>;
+  /** How long this job may still run (the worker Lambda's remaining time); absent: no limit. */
+  remainingTimeMs?: () => number;
 }
 
 export interface CommandTiming {
@@ -56,6 +61,11 @@ export interface CommandTiming {
   followUpPollMs: number;
   /** How long a follow-up waits for the service to settle before saying it has not. */
   followUpTimeoutMs: number;
+  /**
+   * How long a follow-up wants the service's counts to stay right, with no task replaced, before it
+   * calls the service settled (a crash loop looks settled between crashes). Default 60 s.
+   */
+  followUpSteadyMs?: number;
 }
 
 /** What a verb answered in the ack path (help, whoami) gets: no AWS, just config and the user. */

@@ -31,6 +31,11 @@ export interface WorldContext {
   readonly bus: EventBus;
   /** The VPC awsvpc tasks attach to. */
   readonly vpc: VpcRecord;
+  /**
+   * How the agent's image pull ends: a CannotPullContainerError reason, or undefined when the image
+   * can be pulled. The ECR module sets it (it knows this account's repositories); unset, every pull works.
+   */
+  imagePull?: (image: string) => string | undefined;
 }
 
 export function emit(ctx: WorldContext, build: () => EcsEventBridgeEvent): void {
