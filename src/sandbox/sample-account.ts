@@ -15,12 +15,12 @@ export const DEMO_OPERATOR_ROLE = `arn:aws:iam::${ACCOUNT}:role/sandbox-operator
 /**
  * The demo account the playground and the CLI start with: `demo-prod` (web on fixed host port 80,
  * a worker that is OOM-killed now and then, a cron runner; two instances) and `demo-staging`
- * (one instance), `demo-fargate` (no instances: `api` on FARGATE and FARGATE_SPOT, and a
- * Fargate one-off family `report`), with chatops-<cluster>-<level> roles scoped to each cluster, an operator
+ * (one instance), and with `fargate` (the playground) `demo-fargate` (no instances: `api` on
+ * FARGATE and FARGATE_SPOT, and a Fargate one-off family `report`), with chatops-<cluster>-<level> roles scoped to each cluster, an operator
  * key (DEMO_OPERATOR_KEY) for the AWS CLI, and ECR repositories for the worker and cron images.
  * Every container logs through awslogs to /ecs/<family>.
  */
-export function demoAccount(): AccountSeed {
+export function demoAccount(options: { fargate?: boolean } = {}): AccountSeed {
   const clusters: ClusterSeed[] = [
     {
       name: 'demo-prod',
@@ -41,18 +41,22 @@ export function demoAccount(): AccountSeed {
         { name: 'worker', taskDefinition: 'worker-staging', desiredCount: 1 },
       ],
     },
-    {
-      // No instances: FARGATE and FARGATE_SPOT, one task on FARGATE and the rest three to one on Spot.
-      name: 'demo-fargate',
-      tags: [{ key: 'env', value: 'prod' }],
-      capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
-      defaultCapacityProviderStrategy: [
-        { capacityProvider: 'FARGATE', weight: 1, base: 1 },
-        { capacityProvider: 'FARGATE_SPOT', weight: 3 },
-      ],
-      services: [{ name: 'api', taskDefinition: 'api', desiredCount: 4, networkConfiguration: { awsvpcConfiguration: { subnets: [...DEMO_PRIVATE_SUBNETS], securityGroups: [DEMO_APP_SG] } } }],
-    },
   ];
+  if (options.fargate) {
+    clusters.push(
+      {
+        // No instances: FARGATE and FARGATE_SPOT, one task on FARGATE and the rest three to one on Spot.
+        name: 'demo-fargate',
+        tags: [{ key: 'env', value: 'prod' }],
+        capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+        defaultCapacityProviderStrategy: [
+          { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+          { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+        ],
+        services: [{ name: 'api', taskDefinition: 'api', desiredCount: 4, networkConfiguration: { awsvpcConfiguration: { subnets: [...DEMO_PRIVATE_SUBNETS], securityGroups: [DEMO_APP_SG] } } }],
+      },
+    );
+  }
   return {
     accountId: ACCOUNT,
     region: REGION,
@@ -64,8 +68,12 @@ export function demoAccount(): AccountSeed {
       taskDefinition('cron', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/cron:1.0.3`, cpu: 128, memory: 256, command: ['bin/cron'] }),
       taskDefinition('web-staging', { image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 256, portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] }),
       taskDefinition('worker-staging', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.5.0-rc1`, cpu: 256, memory: 512, command: ['bin/worker'] }),
-      fargate(taskDefinition('api', { image: 'public.ecr.aws/nginx/nginx:1.27', portMappings: [{ containerPort: 8080, protocol: 'tcp' }] }), '512', '1024'),
-      fargate(taskDefinition('report', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.4.1`, command: ['bin/report'] }), '1024', '2048'),
+      ...(options.fargate
+        ? [
+            fargate(taskDefinition('api', { image: 'public.ecr.aws/nginx/nginx:1.27', portMappings: [{ containerPort: 8080, protocol: 'tcp' }] }), '512', '1024'),
+            fargate(taskDefinition('report', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.4.1`, command: ['bin/report'] }), '1024', '2048'),
+          ]
+        : []),
     ],
     clusters,
     services: {

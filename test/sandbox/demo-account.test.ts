@@ -35,9 +35,6 @@ describe('the demo account', () => {
       'chatops-demo-staging-read ["demo-staging"]',
       'chatops-demo-staging-operate ["demo-staging"]',
       'chatops-demo-staging-admin ["demo-staging"]',
-      'chatops-demo-fargate-read ["demo-fargate"]',
-      'chatops-demo-fargate-operate ["demo-fargate"]',
-      'chatops-demo-fargate-admin ["demo-fargate"]',
     ]);
   });
 
@@ -74,8 +71,9 @@ describe('the demo account', () => {
     });
   });
 
-  it('has demo-fargate: no instances, api on FARGATE (base 1) and FARGATE_SPOT (weight 3), each task with a private IP', async () => {
-    sandbox = await startTestSandbox({ account: demoAccount(), timings: {} });
+  it('with fargate (as the playground has it), has demo-fargate: no instances, api on FARGATE (base 1) and FARGATE_SPOT (weight 3), each task with a private IP', async () => {
+    sandbox = await startTestSandbox({ account: demoAccount({ fargate: true }), timings: {} });
+    expect(demoAccount({ fargate: true }).roles.filter((r) => r.arn.includes('chatops-demo-fargate-')).map((r) => r.clusters)).toEqual([['demo-fargate'], ['demo-fargate'], ['demo-fargate']]);
     const fargate = sandbox.world.cluster('demo-fargate');
     expect(fargate.instances.size).toBe(0);
     const api = [...fargate.services.get('api')!.tasks].filter((t) => t.lastStatus === 'RUNNING');
@@ -85,7 +83,7 @@ describe('the demo account', () => {
 
   it('in the spot scenario, FARGATE_SPOT tasks of api are interrupted now and then and replaced, never the FARGATE one', async () => {
     const scenario = loadScenario('spot');
-    sandbox = await startTestSandbox({ account: { ...demoAccount(), behaviours: scenario.behaviours }, timings: {} });
+    sandbox = await startTestSandbox({ account: { ...demoAccount({ fargate: true }), behaviours: scenario.behaviours }, timings: {} });
     sandbox.clock.advance(60 * 60 * 1000);
     const tasks = [...sandbox.world.cluster('demo-fargate').tasks.values()];
     const interrupted = tasks.filter((t) => t.stopCode === 'SpotInterruption');
