@@ -19,8 +19,8 @@ import type { SandboxWorld } from './world/world';
  * - one line every `intervalMs` of sandbox time while it runs (request lines for containers with
  *   port mappings, progress lines otherwise), at most `maxCatchUpLines` per stream per catch-up
  *   and `maxEventsPerStream` kept per stream, so a clock jumped a day ahead stays small;
- * - when it stops: the crash line and exit code (the OOM kill for exit 137), or a clean SIGTERM
- *   shutdown.
+ * - when it stops: the crash line and exit code (the OOM kill for exit 137), a clean shutdown
+ *   for a container that handled SIGTERM and exited 0, nothing for one the SIGTERM or SIGKILL ended.
  *
  * The lines are written lazily: ECS's task events are noted as they happen (tasks stopped and
  * forgotten by ECS still leave their logs) and turned into log events when the logs are read.
@@ -316,6 +316,9 @@ function stopLines(container: ContainerDefinition, state: TaskSnapshot['containe
   const exitCode = state?.exitCode;
   if (exitCode === undefined) return [];
   if (exitCode === 0) return [`${name}: received SIGTERM, shutting down gracefully`, `${name}: exited with code 0`];
+  // Ended by the agent's SIGTERM (no handler) or SIGKILL (stopTimeout passed): the process writes nothing more.
+  const stoppedByAgent = stopCode !== undefined && stopCode !== 'EssentialContainerExited' && stopCode !== 'TaskFailedToStart';
+  if (stoppedByAgent && (exitCode === 143 || exitCode === 137) && !/OutOfMemory/i.test(state?.reason ?? '')) return [];
   if (/OutOfMemory/i.test(state?.reason ?? '')) {
     const limit = container.memory ? ` (limit ${container.memory} MiB)` : '';
     return [`fatal error: runtime: out of memory${limit}`, `${name}: killed by the OOM killer, exit code ${exitCode} — ${state?.reason ?? ''}`];

@@ -34,8 +34,17 @@ export type Fault =
 export interface SandboxTimings {
   /** PENDING → RUNNING. */
   taskStartMs: number;
-  /** Stop requested → STOPPED. */
+  /**
+   * ECS's own steps of a stop, split evenly around the containers' shutdown: RUNNING →
+   * DEACTIVATING → STOPPING (the agent sends SIGTERM) before, DEPROVISIONING → STOPPED after.
+   * How long the containers take is their own (see TaskBehaviour.sigterm and stopTimeout).
+   */
   taskStopMs: number;
+  /**
+   * SIGTERM → SIGKILL for a container without `stopTimeout` in its task definition: the agent's
+   * ECS_CONTAINER_STOP_TIMEOUT, 30 s by default.
+   */
+  containerStopTimeoutMs: number;
   /** EC2 shutting-down → terminated. */
   instanceShutdownMs: number;
   /** How long a STOPPED task stays visible to DescribeTasks/ListTasks (ECS: about an hour). */
@@ -45,6 +54,7 @@ export interface SandboxTimings {
 export const DEFAULT_TIMINGS: SandboxTimings = {
   taskStartMs: 2000,
   taskStopMs: 1000,
+  containerStopTimeoutMs: 30_000,
   instanceShutdownMs: 5000,
   stoppedTaskRetentionMs: 60 * 60 * 1000,
 };

@@ -122,7 +122,9 @@ describe('sandbox CloudWatch Logs: what ECS tasks write through the awslogs driv
     const out = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: `ecs/web/${taskId}`, limit: 2 }));
 
     expect(sandbox.world.findTask('demo-prod', taskId!)).toBeUndefined();
-    expect(out.events?.map((e) => e.message)).toEqual(['web: received SIGTERM, shutting down gracefully', 'web: exited with code 0']);
+    // nginx has no SIGTERM handler as PID 1 here: exit 143, its last lines are its last requests.
+    expect(out.events).toHaveLength(2);
+    expect(out.events?.every((e) => / "GET \S+ HTTP\/1\.1" \d{3} /.test(e.message ?? ''))).toBe(true);
   });
 
   it('a clock jumped a day ahead writes a bounded number of lines', async () => {

@@ -2,7 +2,7 @@ import { invalidParameter } from '../errors';
 import type { InstanceSeed } from '../seed';
 import { ecsArn, type WorldContext } from './context';
 import type { ClusterRecord, ContainerInstanceRecord, Ec2InstanceRecord } from './records';
-import { instanceResourcesChanged, requestStop, stopImmediately } from './tasks';
+import { instanceResourcesChanged, orphanTask, stopImmediately } from './tasks';
 
 /** Registered CPU units and MiB per instance type (memory less what the OS and agent keep). */
 const INSTANCE_TYPES: Record<string, { cpu: number; memory: number }> = {
@@ -69,13 +69,17 @@ export function launchContainerInstance(ctx: WorldContext, cluster: ClusterRecor
   return instance;
 }
 
-/** Without force ECS refuses while tasks run there; with force they are stopped. */
+/**
+ * Without force ECS refuses while tasks run there; with force they are orphaned: they keep
+ * running on the host, unmonitored, and services start copies elsewhere (DeregisterContainerInstance,
+ * ECS API Reference).
+ */
 export function deregisterContainerInstance(ctx: WorldContext, instance: ContainerInstanceRecord, force: boolean): ContainerInstanceRecord {
   const active = [...instance.tasks].filter((t) => t.lastStatus !== 'STOPPED');
   if (active.length > 0 && !force) {
     throw invalidParameter('Container instance has tasks running; use force to deregister it.');
   }
-  for (const task of active) requestStop(ctx, task, 'UserInitiated', 'Container instance deregistration forced by a user.');
+  for (const task of active) orphanTask(ctx, task);
   instance.status = 'INACTIVE';
   instance.agentConnected = false;
   instanceResourcesChanged(ctx, instance);
@@ -90,15 +94,19 @@ export function terminateEc2Instance(ctx: WorldContext, ec2: Ec2InstanceRecord):
   ec2.stateTransitionReason = `User initiated (${new Date(ctx.now).toISOString().slice(0, 19).replace('T', ' ')} GMT)`;
   const instance = ec2.containerInstance;
   if (instance && instance.status !== 'INACTIVE') {
-    // The agent dies with the host: its tasks are gone at once.
+    // The agent goes down with the host; ECS keeps its last report of the tasks until it notices.
     instance.agentConnected = false;
-    for (const task of [...instance.tasks]) stopImmediately(ctx, task, 'TerminationNotice', `Host EC2 (instance ${ec2.id}) terminated.`);
     instanceResourcesChanged(ctx, instance);
   }
   ctx.timers.schedule(ctx.now + ctx.timings.instanceShutdownMs, () => {
     ec2.state = 'terminated';
+    if (!instance) return;
+    // ECS notices the instance is gone: its tasks (orphaned ones too) are STOPPED, without exit codes.
+    for (const task of [...instance.cluster.tasks.values()]) {
+      if (task.instance === instance) stopImmediately(ctx, task, 'TerminationNotice', `Host EC2 (instance ${ec2.id}) terminated.`);
+    }
     // ECS deregisters the container instance of a terminated EC2 instance by itself.
-    if (instance && instance.status !== 'INACTIVE') {
+    if (instance.status !== 'INACTIVE') {
       instance.status = 'INACTIVE';
       instanceResourcesChanged(ctx, instance);
     }
