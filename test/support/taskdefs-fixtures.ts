@@ -64,7 +64,8 @@ export function taskdefsAccount(): AccountSeed {
   );
   account.behaviours = {
     ...account.behaviours,
-    worker: { crash: { afterMs: 7 * 60 * 1000, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' } },
+    // The worker catches SIGTERM and finishes its batch before exiting 0 (a stop's exit code is otherwise 143).
+    worker: { crash: { afterMs: 7 * 60 * 1000, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }, sigterm: { response: 'handles', shutdownMs: 0 } },
   };
   const prod = account.clusters.find((c) => c.name === 'prod')!;
   prod.services!.push(
