@@ -251,4 +251,41 @@ describe('sandbox ECS services', () => {
     expect(deployments[3]).toMatchObject({ eventType: 'ERROR', reason: 'ECS deployment circuit breaker: task failed to start.' });
     expect(deployments[4]).toMatchObject({ reason: `ECS deployment circuit breaker: rolling back to deploymentId ${good}.` });
   });
+
+  it('counts in failedTasks only tasks that never reached RUNNING, and stops counting once one has run', async () => {
+    sandbox = await startTestSandbox({
+      account: emptyAccount({
+        taskDefinitions: [
+          { family: 'flaky', containerDefinitions: [{ name: 'app', image: 'example/flaky:1', cpu: 128, memory: 128 }] },
+          { family: 'crashy', containerDefinitions: [{ name: 'app', image: 'example/crashy:1', cpu: 128, memory: 128 }] },
+        ],
+        behaviours: {
+          // Seeded chance: some tasks fail to pull, the rest run.
+          flaky: { failToStart: { reason: 'CannotPullContainerError: example/flaky:1: timeout', probability: 0.5 } },
+          crashy: { crash: { afterMs: 5000, exitCode: 1 } },
+        },
+        clusters: [{ name: 'lab', instances: [{ instanceType: 't3.medium' }, { instanceType: 't3.medium' }] }],
+      }),
+    });
+    const ecs = new ECSClient(clientConfig(sandbox, await assumeRole(sandbox, LAB_ADMIN)));
+    const breaker = { deploymentCircuitBreaker: { enable: true, rollback: false } };
+    await ecs.send(new CreateServiceCommand({ cluster: 'lab', serviceName: 'crashy', taskDefinition: 'crashy', desiredCount: 2, deploymentConfiguration: breaker }));
+    await ecs.send(new CreateServiceCommand({ cluster: 'lab', serviceName: 'flaky', taskDefinition: 'flaky', desiredCount: 4, deploymentConfiguration: breaker }));
+
+    sandbox.clock.advance(10 * 60_000);
+    const crashy = await describe1(ecs, 'crashy');
+    const flaky = await describe1(ecs, 'flaky');
+    const flakyTasks = [...sandbox.world.cluster('lab').tasks.values()].filter((t) => t.service?.name === 'flaky');
+
+    // Tasks that crash after RUNNING are restarted, but they are not failed tasks and never trip the breaker.
+    const crashes = [...sandbox.world.cluster('lab').tasks.values()].filter((t) => t.service?.name === 'crashy' && t.stopCode === 'EssentialContainerExited');
+    expect(crashes.length).toBeGreaterThanOrEqual(3);
+    expect(crashy.deployments?.[0]?.failedTasks).toBe(0);
+    expect(crashy.deployments?.[0]?.rolloutState).not.toBe('FAILED');
+    // Some pulls failed, but a task ran: the count went back to 0 and stayed there.
+    expect(flakyTasks.some((t) => t.stopCode === 'TaskFailedToStart')).toBe(true);
+    expect(flakyTasks.some((t) => t.startedAt !== undefined)).toBe(true);
+    expect(flaky.deployments?.[0]).toMatchObject({ failedTasks: 0 });
+    expect(flaky.deployments?.[0]?.rolloutState).not.toBe('FAILED');
+  });
 });
