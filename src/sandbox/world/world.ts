@@ -302,6 +302,7 @@ export class SandboxWorld {
 
   stopTask(clusterRef: string, taskRef: string, reason?: string): TaskRecord {
     return this.change(() => {
+      checkTaskIdentifier(taskRef);
       const task = this.findTask(clusterRef, taskRef);
       if (!task) throw invalidParameter('The referenced task was not found.');
       requestStop(this.ctx, task, 'UserInitiated', reason && reason.length > 0 ? reason : 'Task stopped by user');
@@ -322,11 +323,16 @@ export class SandboxWorld {
     });
   }
 
+  /**
+   * What CreateService, UpdateService, RunTask and StartTask answer: an unknown one is
+   * ClientException "TaskDefinition not found.", an INACTIVE one InvalidParameterException
+   * "TaskDefinition is inactive" (the messages ECS returns; the API reference names both errors).
+   */
   private requireTaskDefinition(ref: TaskDefinitionRef): TaskDefinitionRecord {
     if (typeof ref !== 'string') return ref;
     const td = findTaskDefinition(this.ctx, ref);
-    if (!td) throw invalidParameter('TaskDefinition not found.');
-    if (td.status !== 'ACTIVE') throw clientException('TaskDefinition is inactive');
+    if (!td) throw clientException('TaskDefinition not found.');
+    if (td.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive');
     return td;
   }
 
@@ -372,6 +378,18 @@ export class SandboxWorld {
       dirty.delete(service);
       reconcileService(this.ctx, service);
     }
+  }
+}
+
+/**
+ * A task is named by its id (32 hex characters, or a UUID in the older form) or its ARN (with or
+ * without the cluster segment); anything else is InvalidParameterException "Task Identifier is
+ * invalid", as ECS answers StopTask and DescribeTasks.
+ */
+export function checkTaskIdentifier(ref: string): void {
+  const id = ref.startsWith('arn:') ? (/^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task\/(?:[\w-]{1,255}\/)?([^/]+)$/.exec(ref)?.[1] ?? '') : ref;
+  if (!/^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(id)) {
+    throw invalidParameter('Task Identifier is invalid');
   }
 }
 
