@@ -54,6 +54,8 @@ export function demoAccount(): AccountSeed {
     ],
     clusters,
     services: {
+      // ECS does not create an awslogs group: it must exist before a task starts.
+      logs: { groups: ['web', 'worker', 'cron', 'web-staging', 'worker-staging'].map((family) => ({ name: `/ecs/${family}`, retentionInDays: 30 })) },
       // The images the demo's own task definitions pull from this account's registry.
       ecr: {
         repositories: [

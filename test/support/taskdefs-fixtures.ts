@@ -88,7 +88,7 @@ export function taskdefsAccount(): AccountSeed {
       { name: 'busy', images: Array.from({ length: 30 }, (_, i) => ({ tags: [`build-${String(i + 1).padStart(3, '0')}`], sizeBytes: 50_000_000 + i, pushedAt: PUSHED_BASE + i * HOUR })) },
     ],
   };
-  const logs: LogsSeed = { intervalMs: 10_000 };
+  const logs: LogsSeed = { intervalMs: 10_000, groups: [{ name: '/ecs/worker' }, { name: '/ecs/shop' }, { name: '/ecs/legacy' }] };
   account.services = { ...account.services, ecr, logs };
   return account;
 }

@@ -219,11 +219,12 @@ function releaseResources(task: TaskRecord): void {
 function markRunning(ctx: WorldContext, task: TaskRecord): void {
   if (task.lastStatus !== 'PENDING' || task.desiredStatus !== 'RUNNING') return;
   const failure = ctx.behaviours[task.taskDefinition.family]?.failToStart;
-  if (failure && ctx.chance.chance(failure.probability ?? 1)) {
-    for (const c of task.containers) c.reason = failure.reason;
+  const failed = failure && ctx.chance.chance(failure.probability ?? 1) ? failure.reason : startCheckFailure(ctx, task);
+  if (failed !== undefined) {
+    for (const c of task.containers) c.reason = failed;
     task.desiredStatus = 'STOPPED';
     task.stopCode = 'TaskFailedToStart';
-    task.stoppedReason = failure.reason;
+    task.stoppedReason = failed;
     task.stoppingAt = ctx.now;
     markStopped(ctx, task);
     return;
@@ -244,6 +245,14 @@ function markRunning(ctx: WorldContext, task: TaskRecord): void {
   }
   setStatus(ctx, task, 'RUNNING');
   scheduleCrash(ctx, task);
+}
+
+function startCheckFailure(ctx: WorldContext, task: TaskRecord): string | undefined {
+  for (const check of ctx.startChecks) {
+    const reason = check(task);
+    if (reason !== undefined) return reason;
+  }
+  return undefined;
 }
 
 function scheduleCrash(ctx: WorldContext, task: TaskRecord): void {

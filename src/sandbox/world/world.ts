@@ -7,7 +7,7 @@ import { SeededRandom } from '../random';
 import type { InstanceSeed, TaskBehaviour } from '../seed';
 import type { SandboxTimings } from '../types';
 import { createCluster, deleteCluster } from './clusters';
-import type { WorldContext } from './context';
+import type { StartCheck, WorldContext } from './context';
 import { deregisterContainerInstance, launchContainerInstance, terminateEc2Instance } from './instances';
 import { placeTask, type PlacementFailureReason } from './placement';
 import type { ClusterRecord, ContainerInstanceRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from './records';
@@ -84,6 +84,7 @@ export class SandboxWorld {
       taskDefinitions: new Map(),
       ec2Instances: new Map(),
       behaviours: options.behaviours ?? {},
+      startChecks: [],
       dirty: new Set(),
       bus: options.bus,
     };
@@ -308,6 +309,11 @@ export class SandboxWorld {
       requestStop(this.ctx, task, 'UserInitiated', reason && reason.length > 0 ? reason : 'Task stopped by user');
       return task;
     });
+  }
+
+  /** Another service's say in whether a task's containers can start (see WorldContext.startChecks). */
+  addStartCheck(check: StartCheck): void {
+    this.ctx.startChecks.push(check);
   }
 
   // ---- internals -----------------------------------------------------------------------------
