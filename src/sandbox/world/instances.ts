@@ -21,8 +21,11 @@ const ECS_AMI = 'ami-0c1f575380708e3b4';
 
 /** Launches an EC2 instance whose ECS agent registers it into `cluster`. */
 export function launchContainerInstance(ctx: WorldContext, cluster: ClusterRecord, seed: InstanceSeed = {}): ContainerInstanceRecord {
-  const instanceType = seed.instanceType ?? 't3.medium';
-  const size = INSTANCE_TYPES[instanceType] ?? { cpu: 2048, memory: 3904 };
+  return registerContainerInstance(ctx, cluster, launchEc2Instance(ctx, cluster, seed.instanceType ?? 't3.medium', seed.availabilityZone), seed);
+}
+
+/** A running EC2 instance from the ECS-optimised AMI, tagged for the cluster its agent joins. */
+export function launchEc2Instance(ctx: WorldContext, cluster: ClusterRecord, instanceType: string, availabilityZone?: string): Ec2InstanceRecord {
   const n = ctx.ec2Instances.size + 1;
   const zones = ['a', 'b', 'c'];
   const privateIp = `10.0.${Math.floor(n / 250) + 1}.${(n % 250) + 4}`;
@@ -35,7 +38,7 @@ export function launchContainerInstance(ctx: WorldContext, cluster: ClusterRecor
     state: 'running',
     stateTransitionReason: '',
     launchTime: ctx.now,
-    availabilityZone: seed.availabilityZone ?? `${ctx.region}${zones[(n - 1) % zones.length]}`,
+    availabilityZone: availabilityZone ?? `${ctx.region}${zones[(n - 1) % zones.length]}`,
     privateIpAddress: privateIp,
     publicIpAddress: publicIp,
     privateDnsName: `ip-${privateIp.replaceAll('.', '-')}.ec2.internal`,
@@ -44,6 +47,23 @@ export function launchContainerInstance(ctx: WorldContext, cluster: ClusterRecor
     clusterName: cluster.name,
   };
   ctx.ec2Instances.set(ec2.id, ec2);
+  return ec2;
+}
+
+/**
+ * The agent on `ec2` registers it into `cluster` (RegisterContainerInstance): CPU and memory from
+ * the instance type unless given. An instance already registered and ACTIVE is answered as it is.
+ */
+export function registerContainerInstance(ctx: WorldContext, cluster: ClusterRecord, ec2: Ec2InstanceRecord, seed: Pick<InstanceSeed, 'cpu' | 'memory'> = {}): ContainerInstanceRecord {
+  const existing = ec2.containerInstance;
+  if (existing && existing.status !== 'INACTIVE') {
+    if (existing.cluster !== cluster) throw invalidParameter(`The EC2 instance ${ec2.id} is already registered in cluster ${existing.cluster.name}.`);
+    return existing;
+  }
+  if (ec2.state !== 'running') throw invalidParameter(`The EC2 instance ${ec2.id} is not running.`);
+  const size = INSTANCE_TYPES[ec2.instanceType] ?? { cpu: 2048, memory: 3904 };
+  ec2.clusterName = cluster.name;
+  ec2.tags['aws:ecs:clusterName'] = cluster.name;
   const id = ctx.ids.hex(32);
   const instance: ContainerInstanceRecord = {
     id,

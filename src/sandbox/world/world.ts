@@ -8,7 +8,7 @@ import type { InstanceSeed, TaskBehaviour } from '../seed';
 import type { SandboxTimings } from '../types';
 import { createCluster, deleteCluster } from './clusters';
 import type { StartCheck, WorldContext } from './context';
-import { deregisterContainerInstance, launchContainerInstance, terminateEc2Instance } from './instances';
+import { deregisterContainerInstance, launchContainerInstance, registerContainerInstance, terminateEc2Instance } from './instances';
 import { placeTask, type PlacementFailureReason } from './placement';
 import type { ClusterRecord, ContainerInstanceRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from './records';
 import { reconcileService } from './scheduler';
@@ -188,6 +188,22 @@ export class SandboxWorld {
 
   launchContainerInstance(clusterRef: string, seed?: InstanceSeed): ContainerInstanceRecord {
     return this.change(() => launchContainerInstance(this.ctx, this.cluster(clusterRef), seed));
+  }
+
+  /**
+   * RegisterContainerInstance: the agent of a known EC2 instance joins the cluster; without an
+   * instance (the sandbox's shortcut for a CLI user) a new EC2 instance is launched for it.
+   */
+  registerContainerInstance(clusterRef: string, input: { ec2InstanceId?: string; instanceType?: string; cpu?: number; memory?: number }): ContainerInstanceRecord {
+    return this.change(() => {
+      const cluster = this.cluster(clusterRef);
+      if (input.ec2InstanceId === undefined) return launchContainerInstance(this.ctx, cluster, { instanceType: input.instanceType, cpu: input.cpu, memory: input.memory });
+      const ec2 = this.ctx.ec2Instances.get(input.ec2InstanceId);
+      if (!ec2) throw invalidParameter('The instance identity document does not name an EC2 instance of this account.');
+      const instance = registerContainerInstance(this.ctx, cluster, ec2, { cpu: input.cpu, memory: input.memory });
+      for (const waiting of cluster.unsatisfied) this.ctx.dirty.add(waiting);
+      return instance;
+    });
   }
 
   deregisterContainerInstance(clusterRef: string, ref: string, force = false): ContainerInstanceRecord {
