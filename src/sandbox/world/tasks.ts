@@ -165,7 +165,8 @@ function setStatus(ctx: WorldContext, task: TaskRecord, status: TaskRecord['last
   countStatus(task, 1);
   touch(ctx, task);
   emitTaskChange(ctx, task);
-  if (task.instance) instanceResourcesChanged(ctx, task.instance);
+  // The instance's counts change when a task starts running (and when it stops: markStopped).
+  if (task.instance && status === 'RUNNING') instanceResourcesChanged(ctx, task.instance);
   if (task.service) ctx.dirty.add(task.service);
 }
 
