@@ -45,6 +45,13 @@ export interface SandboxTimings {
    * ECS_CONTAINER_STOP_TIMEOUT, 30 s by default.
    */
   containerStopTimeoutMs: number;
+  /**
+   * Tasks the service scheduler stops (scale-in, a deployment, a deleted service draining) reach
+   * STOPPED this much later than a plain StopTask: ECS first drains their load balancer
+   * connections, in DEACTIVATING (the target group's deregistration delay, 300 s by default), so a deleted service
+   * can stay DRAINING for minutes. 0 by default.
+   */
+  serviceDrainMs: number;
   /** EC2 shutting-down → terminated. */
   instanceShutdownMs: number;
   /** How long a STOPPED task stays visible to DescribeTasks/ListTasks (ECS: about an hour). */
@@ -55,6 +62,7 @@ export const DEFAULT_TIMINGS: SandboxTimings = {
   taskStartMs: 2000,
   taskStopMs: 1000,
   containerStopTimeoutMs: 30_000,
+  serviceDrainMs: 0,
   instanceShutdownMs: 5000,
   stoppedTaskRetentionMs: 60 * 60 * 1000,
 };

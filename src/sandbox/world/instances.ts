@@ -1,6 +1,6 @@
 import { invalidParameter } from '../errors';
 import type { InstanceSeed } from '../seed';
-import { ecsArn, type WorldContext } from './context';
+import { newEcsId, type WorldContext } from './context';
 import type { ClusterRecord, ContainerInstanceRecord, Ec2InstanceRecord } from './records';
 import { instanceResourcesChanged, orphanTask, stopImmediately } from './tasks';
 
@@ -64,10 +64,10 @@ export function registerContainerInstance(ctx: WorldContext, cluster: ClusterRec
   const size = INSTANCE_TYPES[ec2.instanceType] ?? { cpu: 2048, memory: 3904 };
   ec2.clusterName = cluster.name;
   ec2.tags['aws:ecs:clusterName'] = cluster.name;
-  const id = ctx.ids.hex(32);
+  const { id, arn } = newEcsId(ctx, 'container-instance', cluster.name);
   const instance: ContainerInstanceRecord = {
     id,
-    arn: ecsArn(ctx, `container-instance/${cluster.name}/${id}`),
+    arn,
     cluster,
     ec2,
     status: 'ACTIVE',

@@ -1,7 +1,7 @@
 import type { Tag, TaskOverride } from '@aws-sdk/client-ecs';
 import { renderContainerInstance, renderTask } from '../ecs/render';
 import { isoTime } from '../wire';
-import { ecsArn, emit, envelope, type WorldContext } from './context';
+import { ecsArn, emit, envelope, newEcsId, type WorldContext } from './context';
 import { dynamicPort } from './placement';
 import type { SigtermBehaviour } from '../seed';
 import type { ContainerInstanceRecord, ContainerRecord, ServiceRecord, StopCode, TaskDefinitionRecord, TaskRecord } from './records';
@@ -24,8 +24,7 @@ export interface LaunchTaskInput {
 export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecord {
   const { instance, taskDefinition: td } = input;
   const cluster = instance.cluster;
-  const id = ctx.ids.hex(32);
-  const arn = ecsArn(ctx, `task/${cluster.name}/${id}`);
+  const { id, arn } = newEcsId(ctx, 'task', cluster.name);
   const ports: number[] = [];
   const containers: ContainerRecord[] = td.containerDefinitions.map((def) => {
     const bindings = (def.portMappings ?? []).map((m) => {
@@ -94,8 +93,10 @@ export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecor
  * SIGTERM and, after each container's stopTimeout, SIGKILL (StopTask, ECS API Reference) →
  * DEPROVISIONING once every container has exited → STOPPED. A task that never started goes
  * straight to STOPPED. `timings.taskStopMs` is ECS's share, split around the containers' shutdown.
+ * `drainMs` lengthens DEACTIVATING for a task the service scheduler stops: its load balancer
+ * connections drain first (`timings.serviceDrainMs`).
  */
-export function requestStop(ctx: WorldContext, task: TaskRecord, stopCode: StopCode, reason: string): void {
+export function requestStop(ctx: WorldContext, task: TaskRecord, stopCode: StopCode, reason: string, drainMs = 0): void {
   if (task.desiredStatus === 'STOPPED') return;
   task.desiredStatus = 'STOPPED';
   task.stopCode = stopCode;
@@ -112,7 +113,7 @@ export function requestStop(ctx: WorldContext, task: TaskRecord, stopCode: StopC
   ctx.timers.schedule(ctx.now + step, () => {
     if (task.lastStatus === 'RUNNING') setStatus(ctx, task, 'DEACTIVATING');
   });
-  ctx.timers.schedule(ctx.now + 2 * step, () => sendSigterm(ctx, task));
+  ctx.timers.schedule(ctx.now + drainMs + 2 * step, () => sendSigterm(ctx, task));
 }
 
 /** STOPPING: SIGTERM to every container still running; each exits as its behaviour says. */
