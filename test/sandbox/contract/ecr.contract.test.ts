@@ -9,7 +9,7 @@ import {
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
-import { conformance, contractSandbox, jsonErrorType, list, oneOf, recordRaw, type ErrorCase, type RawAnswer, type Shape, type SuccessCase } from './support';
+import { conformance, contractSandbox, jsonErrorType, list, oneOf, recordRaw, tablesPerAction, type RawAnswer, type Shape } from './support';
 
 /**
  * Amazon ECR (AWS JSON 1.1) against the Amazon ECR API Reference
@@ -102,51 +102,56 @@ beforeAll(async () => {
 afterAll(() => sandbox?.stop());
 
 describe('ECR, as the API reference answers it', () => {
-  it.each<SuccessCase<unknown>>([
-    { name: 'DescribeRepositories', shape: Responses.DescribeRepositories, send: () => ecr.send(new DescribeRepositoriesCommand({})) },
-    { name: 'DescribeImages', shape: Responses.DescribeImages, send: () => ecr.send(new DescribeImagesCommand({ repositoryName: 'worker' })) },
-    { name: 'ListImages', shape: Responses.ListImages, send: () => ecr.send(new ListImagesCommand({ repositoryName: 'worker' })) },
-    { name: 'CreateRepository', shape: Responses.CreateRepository, send: () => ecr.send(new CreateRepositoryCommand({ repositoryName: 'contract/app' })) },
-    { name: 'PutImage', shape: Responses.PutImage, send: () => ecr.send(new PutImageCommand({ repositoryName: 'contract/app', imageManifest: MANIFEST, imageTag: '1.0' })) },
+  tablesPerAction(
+    [
+      { name: 'DescribeRepositories', shape: Responses.DescribeRepositories, send: () => ecr.send(new DescribeRepositoriesCommand({})) },
+      { name: 'DescribeImages', shape: Responses.DescribeImages, send: () => ecr.send(new DescribeImagesCommand({ repositoryName: 'worker' })) },
+      { name: 'ListImages', shape: Responses.ListImages, send: () => ecr.send(new ListImagesCommand({ repositoryName: 'worker' })) },
+      { name: 'CreateRepository', shape: Responses.CreateRepository, send: () => ecr.send(new CreateRepositoryCommand({ repositoryName: 'contract/app' })) },
+      { name: 'PutImage', shape: Responses.PutImage, send: () => ecr.send(new PutImageCommand({ repositoryName: 'contract/app', imageManifest: MANIFEST, imageTag: '1.0' })) },
+      {
+        name: 'BatchDeleteImage, a tag that exists and one that does not',
+        shape: Responses.BatchDeleteImage,
+        send: () => ecr.send(new BatchDeleteImageCommand({ repositoryName: 'cron', imageIds: [{ imageTag: '1.0.2' }, { imageTag: 'nope' }] })),
+      },
+      { name: 'DeleteRepository with force', shape: Responses.DeleteRepository, send: () => ecr.send(new DeleteRepositoryCommand({ repositoryName: 'contract/app', force: true })) },
+    ],
+    [
+      { name: 'DescribeRepositories of one that does not exist', error: 'RepositoryNotFoundException', status: 400, send: () => ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['nope'] })) },
+      { name: 'DescribeImages of a tag that does not exist', error: 'ImageNotFoundException', status: 400, send: () => ecr.send(new DescribeImagesCommand({ repositoryName: 'worker', imageIds: [{ imageTag: 'nope' }] })) },
+      { name: 'DeleteRepository of one with images, without force', error: 'RepositoryNotEmptyException', status: 400, send: () => ecr.send(new DeleteRepositoryCommand({ repositoryName: 'worker' })) },
+      { name: 'PutImage into a repository that does not exist', error: 'RepositoryNotFoundException', status: 400, send: () => ecr.send(new PutImageCommand({ repositoryName: 'nope', imageManifest: MANIFEST })) },
+      {
+        name: 'PutImage of the same manifest and tag again',
+        error: 'ImageAlreadyExistsException',
+        status: 400,
+        send: async () => {
+          await ecr.send(new PutImageCommand({ repositoryName: 'worker', imageManifest: MANIFEST, imageTag: 'same' }));
+          return ecr.send(new PutImageCommand({ repositoryName: 'worker', imageManifest: MANIFEST, imageTag: 'same' }));
+        },
+      },
+      {
+        name: 'PutImage with a digest that is not the manifest’s',
+        error: 'ImageDigestDoesNotMatchException',
+        status: 400,
+        send: () => ecr.send(new PutImageCommand({ repositoryName: 'worker', imageManifest: MANIFEST, imageDigest: `sha256:${'0'.repeat(64)}` })),
+      },
+    ],
     {
-      name: 'BatchDeleteImage, a tag that exists and one that does not',
-      shape: Responses.BatchDeleteImage,
-      send: () => ecr.send(new BatchDeleteImageCommand({ repositoryName: 'cron', imageIds: [{ imageTag: '1.0.2' }, { imageTag: 'nope' }] })),
-    },
-    { name: 'DeleteRepository with force', shape: Responses.DeleteRepository, send: () => ecr.send(new DeleteRepositoryCommand({ repositoryName: 'contract/app', force: true })) },
-  ])('$name answers in the documented shape', async (c) => {
-    await c.send();
-    const answer = raw.last();
-    expect(answer.status).toBe(200);
-    expect(conformance(JSON.parse(answer.body), c.shape)).toEqual([]);
-  });
-
-  it.each<ErrorCase>([
-    { name: 'DescribeRepositories of one that does not exist', error: 'RepositoryNotFoundException', status: 400, send: () => ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['nope'] })) },
-    { name: 'DescribeImages of a tag that does not exist', error: 'ImageNotFoundException', status: 400, send: () => ecr.send(new DescribeImagesCommand({ repositoryName: 'worker', imageIds: [{ imageTag: 'nope' }] })) },
-    { name: 'DeleteRepository of one with images, without force', error: 'RepositoryNotEmptyException', status: 400, send: () => ecr.send(new DeleteRepositoryCommand({ repositoryName: 'worker' })) },
-    { name: 'PutImage into a repository that does not exist', error: 'RepositoryNotFoundException', status: 400, send: () => ecr.send(new PutImageCommand({ repositoryName: 'nope', imageManifest: MANIFEST })) },
-    {
-      name: 'PutImage of the same manifest and tag again',
-      error: 'ImageAlreadyExistsException',
-      status: 400,
-      send: async () => {
-        await ecr.send(new PutImageCommand({ repositoryName: 'worker', imageManifest: MANIFEST, imageTag: 'same' }));
-        return ecr.send(new PutImageCommand({ repositoryName: 'worker', imageManifest: MANIFEST, imageTag: 'same' }));
+      ok: async (c) => {
+        await c.send();
+        const answer = raw.last();
+        expect(answer.status).toBe(200);
+        expect(conformance(JSON.parse(answer.body), c.shape)).toEqual([]);
+      },
+      error: async (c) => {
+        await expect(c.send()).rejects.toMatchObject({ name: c.error, $metadata: { httpStatusCode: c.status } });
+        const answer = raw.last();
+        expect(answer.status).toBe(c.status);
+        expect(jsonErrorType(answer)).toBe(c.error);
       },
     },
-    {
-      name: 'PutImage with a digest that is not the manifest’s',
-      error: 'ImageDigestDoesNotMatchException',
-      status: 400,
-      send: () => ecr.send(new PutImageCommand({ repositoryName: 'worker', imageManifest: MANIFEST, imageDigest: `sha256:${'0'.repeat(64)}` })),
-    },
-  ])('$name is $error, HTTP $status', async (c) => {
-    await expect(c.send()).rejects.toMatchObject({ name: c.error, $metadata: { httpStatusCode: c.status } });
-    const answer = raw.last();
-    expect(answer.status).toBe(c.status);
-    expect(jsonErrorType(answer)).toBe(c.error);
-  });
+  );
 
   it('PutImage moves a tag to the new image and lists it by the manifest’s sha256 digest, sized by its layers', async () => {
     const other = MANIFEST.replace('"size":1469', '"size":1470');

@@ -26,7 +26,7 @@ import {
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
 import { assumeRole, clientConfig } from '../../support/sandbox';
 import { Responses } from './ecs-shapes';
-import { conformance, contractSandbox, jsonErrorType, recordRaw, type ErrorCase, type RawAnswer, type SuccessCase } from './support';
+import { conformance, contractSandbox, jsonErrorType, recordRaw, tablesPerAction, type ErrorCase, type RawAnswer, type SuccessCase } from './support';
 
 /**
  * Amazon ECS, action by action, against the Amazon ECS API Reference
@@ -76,22 +76,24 @@ async function expectError(c: ErrorCase, client: () => { last(): RawAnswer } = (
 }
 
 describe('ECS clusters, as the API reference answers them', () => {
-  it.each<SuccessCase<unknown>>([
-    { name: 'CreateCluster', shape: Responses.CreateCluster, send: () => ecs.send(new CreateClusterCommand({ clusterName: 'contract', tags: [{ key: 'k', value: 'v' }] })) },
-    { name: 'DescribeClusters, a cluster and a missing one', shape: Responses.DescribeClusters, send: () => ecs.send(new DescribeClustersCommand({ clusters: [PROD, 'ghost'] })) },
-    {
-      name: 'DescribeClusters with include STATISTICS, TAGS, SETTINGS',
-      shape: Responses.DescribeClusters,
-      send: () => ecs.send(new DescribeClustersCommand({ clusters: [PROD], include: ['STATISTICS', 'TAGS', 'SETTINGS'] })),
-    },
-    { name: 'DeleteCluster of an empty cluster', shape: Responses.DeleteCluster, send: () => ecs.send(new DeleteClusterCommand({ cluster: 'contract' })) },
-  ])('$name answers in the documented shape', expectConforms);
-
-  it.each<ErrorCase>([
-    { name: 'DescribeClusters with an include value ECS does not have', error: 'InvalidParameterException', status: 400, send: () => ecs.send(new DescribeClustersCommand({ clusters: [PROD], include: ['ALL' as 'TAGS'] })) },
-    { name: 'DeleteCluster of a cluster with services', error: 'ClusterContainsServicesException', status: 400, send: () => ecs.send(new DeleteClusterCommand({ cluster: PROD })) },
-    { name: 'DeleteCluster of a cluster that does not exist', error: 'ClusterNotFoundException', status: 400, send: () => ecs.send(new DeleteClusterCommand({ cluster: 'ghost' })) },
-  ])('$name is $error, HTTP $status', (c) => expectError(c));
+  tablesPerAction(
+    [
+      { name: 'CreateCluster', shape: Responses.CreateCluster, send: () => ecs.send(new CreateClusterCommand({ clusterName: 'contract', tags: [{ key: 'k', value: 'v' }] })) },
+      { name: 'DescribeClusters, a cluster and a missing one', shape: Responses.DescribeClusters, send: () => ecs.send(new DescribeClustersCommand({ clusters: [PROD, 'ghost'] })) },
+      {
+        name: 'DescribeClusters with include STATISTICS, TAGS, SETTINGS',
+        shape: Responses.DescribeClusters,
+        send: () => ecs.send(new DescribeClustersCommand({ clusters: [PROD], include: ['STATISTICS', 'TAGS', 'SETTINGS'] })),
+      },
+      { name: 'DeleteCluster of an empty cluster', shape: Responses.DeleteCluster, send: () => ecs.send(new DeleteClusterCommand({ cluster: 'contract' })) },
+    ],
+    [
+      { name: 'DescribeClusters with an include value ECS does not have', error: 'InvalidParameterException', status: 400, send: () => ecs.send(new DescribeClustersCommand({ clusters: [PROD], include: ['ALL' as 'TAGS'] })) },
+      { name: 'DeleteCluster of a cluster with services', error: 'ClusterContainsServicesException', status: 400, send: () => ecs.send(new DeleteClusterCommand({ cluster: PROD })) },
+      { name: 'DeleteCluster of a cluster that does not exist', error: 'ClusterNotFoundException', status: 400, send: () => ecs.send(new DeleteClusterCommand({ cluster: 'ghost' })) },
+    ],
+    { ok: expectConforms, error: (c) => expectError(c) },
+  );
 
   it('DescribeClusters leaves tags and statistics out unless include asks for them', async () => {
     await ecs.send(new DescribeClustersCommand({ clusters: [PROD] }));
@@ -102,80 +104,86 @@ describe('ECS clusters, as the API reference answers them', () => {
 });
 
 describe('ECS container instances, as the API reference answers them', () => {
-  it.each<SuccessCase<unknown>>([
-    { name: 'ListContainerInstances', shape: Responses.ListContainerInstances, send: () => ecs.send(new ListContainerInstancesCommand({ cluster: PROD })) },
-    {
-      name: 'DescribeContainerInstances, one that exists and one that does not',
-      shape: Responses.DescribeContainerInstances,
-      send: async () => ecs.send(new DescribeContainerInstancesCommand({ cluster: PROD, containerInstances: [await firstInstance(), '0123456789abcdef0123456789abcdef'] })),
-    },
-    { name: 'RegisterContainerInstance', shape: Responses.RegisterContainerInstance, send: () => ecs.send(new RegisterContainerInstanceCommand({ cluster: 'demo-staging' })) },
-    {
-      name: 'DeregisterContainerInstance of an instance without tasks',
-      shape: Responses.DeregisterContainerInstance,
-      send: async () => {
-        const registered = await ecs.send(new RegisterContainerInstanceCommand({ cluster: 'demo-staging' }));
-        return ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'demo-staging', containerInstance: registered.containerInstance!.containerInstanceArn! }));
+  tablesPerAction(
+    [
+      { name: 'ListContainerInstances', shape: Responses.ListContainerInstances, send: () => ecs.send(new ListContainerInstancesCommand({ cluster: PROD })) },
+      {
+        name: 'DescribeContainerInstances, one that exists and one that does not',
+        shape: Responses.DescribeContainerInstances,
+        send: async () => ecs.send(new DescribeContainerInstancesCommand({ cluster: PROD, containerInstances: [await firstInstance(), '0123456789abcdef0123456789abcdef'] })),
       },
-    },
-  ])('$name answers in the documented shape', expectConforms);
-
-  it.each<ErrorCase>([
-    { name: 'ListContainerInstances of a cluster that does not exist', error: 'ClusterNotFoundException', status: 400, send: () => ecs.send(new ListContainerInstancesCommand({ cluster: 'ghost' })) },
-    { name: 'DescribeContainerInstances of none', error: 'InvalidParameterException', status: 400, send: () => ecs.send(new DescribeContainerInstancesCommand({ cluster: PROD, containerInstances: [] })) },
-    {
-      name: 'DeregisterContainerInstance, without force, of an instance that runs tasks',
-      error: 'InvalidParameterException',
-      status: 400,
-      send: async () => ecs.send(new DeregisterContainerInstanceCommand({ cluster: PROD, containerInstance: await firstInstance() })),
-    },
-  ])('$name is $error, HTTP $status', (c) => expectError(c));
+      { name: 'RegisterContainerInstance', shape: Responses.RegisterContainerInstance, send: () => ecs.send(new RegisterContainerInstanceCommand({ cluster: 'demo-staging' })) },
+      {
+        name: 'DeregisterContainerInstance of an instance without tasks',
+        shape: Responses.DeregisterContainerInstance,
+        send: async () => {
+          const registered = await ecs.send(new RegisterContainerInstanceCommand({ cluster: 'demo-staging' }));
+          return ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'demo-staging', containerInstance: registered.containerInstance!.containerInstanceArn! }));
+        },
+      },
+    ],
+    [
+      { name: 'ListContainerInstances of a cluster that does not exist', error: 'ClusterNotFoundException', status: 400, send: () => ecs.send(new ListContainerInstancesCommand({ cluster: 'ghost' })) },
+      { name: 'DescribeContainerInstances of none', error: 'InvalidParameterException', status: 400, send: () => ecs.send(new DescribeContainerInstancesCommand({ cluster: PROD, containerInstances: [] })) },
+      {
+        name: 'DeregisterContainerInstance, without force, of an instance that runs tasks',
+        error: 'InvalidParameterException',
+        status: 400,
+        send: async () => ecs.send(new DeregisterContainerInstanceCommand({ cluster: PROD, containerInstance: await firstInstance() })),
+      },
+    ],
+    { ok: expectConforms, error: (c) => expectError(c) },
+  );
 });
 
 describe('ECS task definitions, as the API reference answers them', () => {
   const container = { name: 'app', image: 'example/app:1', cpu: 128, memory: 128, essential: true, stopTimeout: 10 };
-  it.each<SuccessCase<unknown>>([
-    {
-      name: 'RegisterTaskDefinition',
-      shape: Responses.RegisterTaskDefinition,
-      send: () => ecs.send(new RegisterTaskDefinitionCommand({ family: 'contract', containerDefinitions: [container], tags: [{ key: 'team', value: 'qa' }] })),
-    },
-    { name: 'DescribeTaskDefinition with tags', shape: Responses.DescribeTaskDefinition, send: () => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'web', include: ['TAGS'] })) },
-    { name: 'ListTaskDefinitions', shape: Responses.ListTaskDefinitions, send: () => ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'web', sort: 'DESC' })) },
-    { name: 'ListTaskDefinitionFamilies', shape: Responses.ListTaskDefinitionFamilies, send: () => ecs.send(new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE' })) },
-    {
-      name: 'DeregisterTaskDefinition',
-      shape: Responses.DeregisterTaskDefinition,
-      send: async () => {
-        const td = await ecs.send(new RegisterTaskDefinitionCommand({ family: 'contract', containerDefinitions: [container] }));
-        return ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn! }));
+  tablesPerAction(
+    [
+      {
+        name: 'RegisterTaskDefinition',
+        shape: Responses.RegisterTaskDefinition,
+        send: () => ecs.send(new RegisterTaskDefinitionCommand({ family: 'contract', containerDefinitions: [container], tags: [{ key: 'team', value: 'qa' }] })),
       },
-    },
-  ])('$name answers in the documented shape', expectConforms);
-
-  it.each<ErrorCase>([
-    { name: 'DescribeTaskDefinition of one that does not exist', error: 'ClientException', status: 400, send: () => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'nope:1' })) },
-    { name: 'DeregisterTaskDefinition without a revision', error: 'ClientException', status: 400, send: () => ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'web' })) },
-  ])('$name is $error, HTTP $status', (c) => expectError(c));
+      { name: 'DescribeTaskDefinition with tags', shape: Responses.DescribeTaskDefinition, send: () => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'web', include: ['TAGS'] })) },
+      { name: 'ListTaskDefinitions', shape: Responses.ListTaskDefinitions, send: () => ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'web', sort: 'DESC' })) },
+      { name: 'ListTaskDefinitionFamilies', shape: Responses.ListTaskDefinitionFamilies, send: () => ecs.send(new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE' })) },
+      {
+        name: 'DeregisterTaskDefinition',
+        shape: Responses.DeregisterTaskDefinition,
+        send: async () => {
+          const td = await ecs.send(new RegisterTaskDefinitionCommand({ family: 'contract', containerDefinitions: [container] }));
+          return ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn! }));
+        },
+      },
+    ],
+    [
+      { name: 'DescribeTaskDefinition of one that does not exist', error: 'ClientException', status: 400, send: () => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'nope:1' })) },
+      { name: 'DeregisterTaskDefinition without a revision', error: 'ClientException', status: 400, send: () => ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'web' })) },
+    ],
+    { ok: expectConforms, error: (c) => expectError(c) },
+  );
 });
 
 describe('ECS services, as the API reference answers them', () => {
-  it.each<SuccessCase<unknown>>([
-    { name: 'CreateService', shape: Responses.CreateService, send: () => ecs.send(new CreateServiceCommand({ cluster: PROD, serviceName: 'contract', taskDefinition: 'cron', desiredCount: 1 })) },
-    { name: 'UpdateService', shape: Responses.UpdateService, send: () => ecs.send(new UpdateServiceCommand({ cluster: PROD, service: 'contract', desiredCount: 0 })) },
-    { name: 'DescribeServices, a service and a missing one', shape: Responses.DescribeServices, send: () => ecs.send(new DescribeServicesCommand({ cluster: PROD, services: ['web', 'ghost'] })) },
-    { name: 'ListServices', shape: Responses.ListServices, send: () => ecs.send(new ListServicesCommand({ cluster: PROD })) },
-    { name: 'DeleteService', shape: Responses.DeleteService, send: () => ecs.send(new DeleteServiceCommand({ cluster: PROD, service: 'contract', force: true })) },
-  ])('$name answers in the documented shape', expectConforms);
-
-  it.each<ErrorCase>([
-    { name: 'CreateService with a task definition ECS does not know', error: 'ClientException', status: 400, send: () => ecs.send(new CreateServiceCommand({ cluster: PROD, serviceName: 'x', taskDefinition: 'nope', desiredCount: 1 })) },
-    { name: 'CreateService in a cluster that does not exist', error: 'ClusterNotFoundException', status: 400, send: () => ecs.send(new CreateServiceCommand({ cluster: 'ghost', serviceName: 'x', taskDefinition: 'web', desiredCount: 1 })) },
-    { name: 'UpdateService of a service that does not exist', error: 'ServiceNotFoundException', status: 400, send: () => ecs.send(new UpdateServiceCommand({ cluster: PROD, service: 'ghost', desiredCount: 1 })) },
-    { name: 'UpdateService to a task definition ECS does not know', error: 'ClientException', status: 400, send: () => ecs.send(new UpdateServiceCommand({ cluster: PROD, service: 'web', taskDefinition: 'nope:9' })) },
-    { name: 'DeleteService of a service that does not exist', error: 'ServiceNotFoundException', status: 400, send: () => ecs.send(new DeleteServiceCommand({ cluster: PROD, service: 'ghost' })) },
-    { name: 'DescribeServices in a cluster that does not exist', error: 'ClusterNotFoundException', status: 400, send: () => ecs.send(new DescribeServicesCommand({ cluster: 'ghost', services: ['web'] })) },
-  ])('$name is $error, HTTP $status', (c) => expectError(c));
+  tablesPerAction(
+    [
+      { name: 'CreateService', shape: Responses.CreateService, send: () => ecs.send(new CreateServiceCommand({ cluster: PROD, serviceName: 'contract', taskDefinition: 'cron', desiredCount: 1 })) },
+      { name: 'UpdateService', shape: Responses.UpdateService, send: () => ecs.send(new UpdateServiceCommand({ cluster: PROD, service: 'contract', desiredCount: 0 })) },
+      { name: 'DescribeServices, a service and a missing one', shape: Responses.DescribeServices, send: () => ecs.send(new DescribeServicesCommand({ cluster: PROD, services: ['web', 'ghost'] })) },
+      { name: 'ListServices', shape: Responses.ListServices, send: () => ecs.send(new ListServicesCommand({ cluster: PROD })) },
+      { name: 'DeleteService', shape: Responses.DeleteService, send: () => ecs.send(new DeleteServiceCommand({ cluster: PROD, service: 'contract', force: true })) },
+    ],
+    [
+      { name: 'CreateService with a task definition ECS does not know', error: 'ClientException', status: 400, send: () => ecs.send(new CreateServiceCommand({ cluster: PROD, serviceName: 'x', taskDefinition: 'nope', desiredCount: 1 })) },
+      { name: 'CreateService in a cluster that does not exist', error: 'ClusterNotFoundException', status: 400, send: () => ecs.send(new CreateServiceCommand({ cluster: 'ghost', serviceName: 'x', taskDefinition: 'web', desiredCount: 1 })) },
+      { name: 'UpdateService of a service that does not exist', error: 'ServiceNotFoundException', status: 400, send: () => ecs.send(new UpdateServiceCommand({ cluster: PROD, service: 'ghost', desiredCount: 1 })) },
+      { name: 'UpdateService to a task definition ECS does not know', error: 'ClientException', status: 400, send: () => ecs.send(new UpdateServiceCommand({ cluster: PROD, service: 'web', taskDefinition: 'nope:9' })) },
+      { name: 'DeleteService of a service that does not exist', error: 'ServiceNotFoundException', status: 400, send: () => ecs.send(new DeleteServiceCommand({ cluster: PROD, service: 'ghost' })) },
+      { name: 'DescribeServices in a cluster that does not exist', error: 'ClusterNotFoundException', status: 400, send: () => ecs.send(new DescribeServicesCommand({ cluster: 'ghost', services: ['web'] })) },
+    ],
+    { ok: expectConforms, error: (c) => expectError(c) },
+  );
 
   it('UpdateService by a role that may not is AccessDeniedException, HTTP 400', async () => {
     const rawRead = recordRaw(readOnly);
@@ -188,45 +196,50 @@ describe('ECS services, as the API reference answers them', () => {
 });
 
 describe('ECS tasks, as the API reference answers them', () => {
-  it.each<SuccessCase<unknown>>([
-    { name: 'RunTask', shape: Responses.RunTask, send: () => ecs.send(new RunTaskCommand({ cluster: PROD, taskDefinition: 'cron', startedBy: 'contract' })) },
-    { name: 'StartTask', shape: Responses.StartTask, send: async () => ecs.send(new StartTaskCommand({ cluster: PROD, taskDefinition: 'cron', containerInstances: [await firstInstance()] })) },
-    { name: 'ListTasks', shape: Responses.ListTasks, send: () => ecs.send(new ListTasksCommand({ cluster: PROD, serviceName: 'web' })) },
-    { name: 'ListTasks of stopped tasks', shape: Responses.ListTasks, send: () => ecs.send(new ListTasksCommand({ cluster: PROD, desiredStatus: 'STOPPED' })) },
-    {
-      name: 'DescribeTasks, a running task and a missing one',
-      shape: Responses.DescribeTasks,
-      send: async () => ecs.send(new DescribeTasksCommand({ cluster: PROD, tasks: [await firstTask('web'), '0123456789abcdef0123456789abcdef'] })),
-    },
-    { name: 'StopTask', shape: Responses.StopTask, send: async () => ecs.send(new StopTaskCommand({ cluster: PROD, task: await firstTask('worker'), reason: 'contract' })) },
-    {
-      name: 'DescribeTasks of a stopped task',
-      shape: Responses.DescribeTasks,
-      send: async () => {
-        const [stopped] = (await ecs.send(new ListTasksCommand({ cluster: PROD, desiredStatus: 'STOPPED' }))).taskArns!;
-        return ecs.send(new DescribeTasksCommand({ cluster: PROD, tasks: [stopped!] }));
+  tablesPerAction(
+    [
+      { name: 'RunTask', shape: Responses.RunTask, send: () => ecs.send(new RunTaskCommand({ cluster: PROD, taskDefinition: 'cron', startedBy: 'contract' })) },
+      { name: 'StartTask', shape: Responses.StartTask, send: async () => ecs.send(new StartTaskCommand({ cluster: PROD, taskDefinition: 'cron', containerInstances: [await firstInstance()] })) },
+      { name: 'ListTasks', shape: Responses.ListTasks, send: () => ecs.send(new ListTasksCommand({ cluster: PROD, serviceName: 'web' })) },
+      { name: 'ListTasks of stopped tasks', shape: Responses.ListTasks, send: () => ecs.send(new ListTasksCommand({ cluster: PROD, desiredStatus: 'STOPPED' })) },
+      {
+        name: 'DescribeTasks, a running task and a missing one',
+        shape: Responses.DescribeTasks,
+        send: async () => ecs.send(new DescribeTasksCommand({ cluster: PROD, tasks: [await firstTask('web'), '0123456789abcdef0123456789abcdef'] })),
       },
-    },
-  ])('$name answers in the documented shape', expectConforms);
-
-  it.each<ErrorCase>([
-    { name: 'RunTask with a task definition ECS does not know', error: 'ClientException', status: 400, send: () => ecs.send(new RunTaskCommand({ cluster: PROD, taskDefinition: 'nope' })) },
-    {
-      name: 'RunTask with an INACTIVE revision',
-      error: 'InvalidParameterException',
-      status: 400,
-      send: async () => {
-        const td = await ecs.send(new RegisterTaskDefinitionCommand({ family: 'retired', containerDefinitions: [{ name: 'a', image: 'a:1', memory: 64 }] }));
-        await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn! }));
-        return ecs.send(new RunTaskCommand({ cluster: PROD, taskDefinition: td.taskDefinition!.taskDefinitionArn! }));
+      { name: 'StopTask', shape: Responses.StopTask, send: async () => ecs.send(new StopTaskCommand({ cluster: PROD, task: await firstTask('worker'), reason: 'contract' })) },
+      {
+        name: 'DescribeTasks of a stopped task',
+        shape: Responses.DescribeTasks,
+        send: async () => {
+          const task = await firstTask('cron');
+          await ecs.send(new StopTaskCommand({ cluster: PROD, task }));
+          const out = await ecs.send(new DescribeTasksCommand({ cluster: PROD, tasks: [task] }));
+          expect(out.tasks?.[0]).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'UserInitiated', containers: [{ exitCode: 143 }] });
+          return out;
+        },
       },
-    },
-    { name: 'RunTask in a cluster that does not exist', error: 'ClusterNotFoundException', status: 400, send: () => ecs.send(new RunTaskCommand({ cluster: 'ghost', taskDefinition: 'cron' })) },
-    { name: 'StopTask of a malformed task id', error: 'InvalidParameterException', status: 400, send: () => ecs.send(new StopTaskCommand({ cluster: PROD, task: 'not-a-task' })) },
-    { name: 'StopTask of a task that does not exist', error: 'InvalidParameterException', status: 400, send: () => ecs.send(new StopTaskCommand({ cluster: PROD, task: '0123456789abcdef0123456789abcdef' })) },
-    { name: 'DescribeTasks of none', error: 'InvalidParameterException', status: 400, send: () => ecs.send(new DescribeTasksCommand({ cluster: PROD, tasks: [] })) },
-    { name: 'ListTasks of a cluster that does not exist', error: 'ClusterNotFoundException', status: 400, send: () => ecs.send(new ListTasksCommand({ cluster: 'ghost' })) },
-  ])('$name is $error, HTTP $status', (c) => expectError(c));
+    ],
+    [
+      { name: 'RunTask with a task definition ECS does not know', error: 'ClientException', status: 400, send: () => ecs.send(new RunTaskCommand({ cluster: PROD, taskDefinition: 'nope' })) },
+      {
+        name: 'RunTask with an INACTIVE revision',
+        error: 'InvalidParameterException',
+        status: 400,
+        send: async () => {
+          const td = await ecs.send(new RegisterTaskDefinitionCommand({ family: 'retired', containerDefinitions: [{ name: 'a', image: 'a:1', memory: 64 }] }));
+          await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn! }));
+          return ecs.send(new RunTaskCommand({ cluster: PROD, taskDefinition: td.taskDefinition!.taskDefinitionArn! }));
+        },
+      },
+      { name: 'RunTask in a cluster that does not exist', error: 'ClusterNotFoundException', status: 400, send: () => ecs.send(new RunTaskCommand({ cluster: 'ghost', taskDefinition: 'cron' })) },
+      { name: 'StopTask of a malformed task id', error: 'InvalidParameterException', status: 400, send: () => ecs.send(new StopTaskCommand({ cluster: PROD, task: 'not-a-task' })) },
+      { name: 'StopTask of a task that does not exist', error: 'InvalidParameterException', status: 400, send: () => ecs.send(new StopTaskCommand({ cluster: PROD, task: '0123456789abcdef0123456789abcdef' })) },
+      { name: 'DescribeTasks of none', error: 'InvalidParameterException', status: 400, send: () => ecs.send(new DescribeTasksCommand({ cluster: PROD, tasks: [] })) },
+      { name: 'ListTasks of a cluster that does not exist', error: 'ClusterNotFoundException', status: 400, send: () => ecs.send(new ListTasksCommand({ cluster: 'ghost' })) },
+    ],
+    { ok: expectConforms, error: (c) => expectError(c) },
+  );
 
   it('the messages are ECS’s own: "Task Identifier is invalid", "The referenced task was not found.", "TaskDefinition is inactive"', async () => {
     await expect(ecs.send(new StopTaskCommand({ cluster: PROD, task: 'not-a-task' }))).rejects.toMatchObject({ message: 'Task Identifier is invalid' });

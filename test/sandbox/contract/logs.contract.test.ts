@@ -7,7 +7,7 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
-import { conformance, contractSandbox, jsonErrorType, list, recordRaw, type ErrorCase, type RawAnswer, type Shape, type SuccessCase } from './support';
+import { conformance, contractSandbox, jsonErrorType, list, recordRaw, tablesPerAction, type RawAnswer, type Shape } from './support';
 
 /**
  * Amazon CloudWatch Logs (AWS JSON 1.1) against the CloudWatch Logs API Reference
@@ -74,34 +74,39 @@ beforeAll(async () => {
 afterAll(() => sandbox?.stop());
 
 describe('CloudWatch Logs, as the API reference answers it', () => {
-  it.each<SuccessCase<unknown>>([
-    { name: 'GetLogEvents', shape: Responses.GetLogEvents, send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: webStream, limit: 20 })) },
-    { name: 'DescribeLogStreams', shape: Responses.DescribeLogStreams, send: () => logs.send(new DescribeLogStreamsCommand({ logGroupName: '/ecs/web' })) },
-    { name: 'CreateLogGroup', shape: Responses.Empty, send: () => logs.send(new CreateLogGroupCommand({ logGroupName: '/contract/app' })) },
-    { name: 'CreateLogStream', shape: Responses.Empty, send: () => logs.send(new CreateLogStreamCommand({ logGroupName: '/contract/app', logStreamName: 'one' })) },
+  tablesPerAction(
+    [
+      { name: 'GetLogEvents', shape: Responses.GetLogEvents, send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: webStream, limit: 20 })) },
+      { name: 'DescribeLogStreams', shape: Responses.DescribeLogStreams, send: () => logs.send(new DescribeLogStreamsCommand({ logGroupName: '/ecs/web' })) },
+      { name: 'CreateLogGroup', shape: Responses.Empty, send: () => logs.send(new CreateLogGroupCommand({ logGroupName: '/contract/app' })) },
+      { name: 'CreateLogStream', shape: Responses.Empty, send: () => logs.send(new CreateLogStreamCommand({ logGroupName: '/contract/app', logStreamName: 'one' })) },
+      {
+        name: 'PutLogEvents',
+        shape: Responses.PutLogEvents,
+        send: () => logs.send(new PutLogEventsCommand({ logGroupName: '/contract/app', logStreamName: 'one', logEvents: [{ timestamp: sandbox.clock.now(), message: 'hello' }] })),
+      },
+    ],
+    [
+      { name: 'GetLogEvents of a stream that does not exist', error: 'ResourceNotFoundException', status: 400, send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: 'nope' })) },
+      { name: 'GetLogEvents of a group that does not exist', error: 'ResourceNotFoundException', status: 400, send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/nope', logStreamName: 'nope' })) },
+      { name: 'GetLogEvents with a limit over 10,000', error: 'InvalidParameterException', status: 400, send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: webStream, limit: 10_001 })) },
+      { name: 'CreateLogGroup of one that exists', error: 'ResourceAlreadyExistsException', status: 400, send: () => logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/web' })) },
+      { name: 'CreateLogStream in a group that does not exist', error: 'ResourceNotFoundException', status: 400, send: () => logs.send(new CreateLogStreamCommand({ logGroupName: '/nope', logStreamName: 'x' })) },
+      { name: 'PutLogEvents to a stream that does not exist', error: 'ResourceNotFoundException', status: 400, send: () => logs.send(new PutLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: 'nope', logEvents: [{ timestamp: sandbox.clock.now(), message: 'x' }] })) },
+    ],
     {
-      name: 'PutLogEvents',
-      shape: Responses.PutLogEvents,
-      send: () => logs.send(new PutLogEventsCommand({ logGroupName: '/contract/app', logStreamName: 'one', logEvents: [{ timestamp: sandbox.clock.now(), message: 'hello' }] })),
+      ok: async (c) => {
+        await c.send();
+        const answer = raw.last();
+        expect(answer.status).toBe(200);
+        expect(conformance(JSON.parse(answer.body || '{}'), c.shape)).toEqual([]);
+      },
+      error: async (c) => {
+        await expect(c.send()).rejects.toMatchObject({ name: c.error, $metadata: { httpStatusCode: c.status } });
+        const answer = raw.last();
+        expect(answer.status).toBe(c.status);
+        expect(jsonErrorType(answer)).toBe(c.error);
+      },
     },
-  ])('$name answers in the documented shape', async (c) => {
-    await c.send();
-    const answer = raw.last();
-    expect(answer.status).toBe(200);
-    expect(conformance(JSON.parse(answer.body || '{}'), c.shape)).toEqual([]);
-  });
-
-  it.each<ErrorCase>([
-    { name: 'GetLogEvents of a stream that does not exist', error: 'ResourceNotFoundException', status: 400, send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: 'nope' })) },
-    { name: 'GetLogEvents of a group that does not exist', error: 'ResourceNotFoundException', status: 400, send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/nope', logStreamName: 'nope' })) },
-    { name: 'GetLogEvents with a limit over 10,000', error: 'InvalidParameterException', status: 400, send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: webStream, limit: 10_001 })) },
-    { name: 'CreateLogGroup of one that exists', error: 'ResourceAlreadyExistsException', status: 400, send: () => logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/web' })) },
-    { name: 'CreateLogStream in a group that does not exist', error: 'ResourceNotFoundException', status: 400, send: () => logs.send(new CreateLogStreamCommand({ logGroupName: '/nope', logStreamName: 'x' })) },
-    { name: 'PutLogEvents to a stream that does not exist', error: 'ResourceNotFoundException', status: 400, send: () => logs.send(new PutLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: 'nope', logEvents: [{ timestamp: sandbox.clock.now(), message: 'x' }] })) },
-  ])('$name is $error, HTTP $status', async (c) => {
-    await expect(c.send()).rejects.toMatchObject({ name: c.error, $metadata: { httpStatusCode: c.status } });
-    const answer = raw.last();
-    expect(answer.status).toBe(c.status);
-    expect(jsonErrorType(answer)).toBe(c.error);
-  });
+  );
 });

@@ -143,6 +143,23 @@ export interface SuccessCase<TOut> {
   shape: Shape;
 }
 
+/**
+ * A table per action: the cases (named "Action …") grouped by the action they call, in the order
+ * the actions first appear, each action's successes before its errors.
+ */
+export function tablesPerAction(ok: readonly SuccessCase<unknown>[], errors: readonly ErrorCase[], run: { ok: (c: SuccessCase<unknown>) => Promise<void>; error: (c: ErrorCase) => Promise<void> }): void {
+  const actionOf = (name: string) => /^[A-Za-z]+/.exec(name)![0];
+  const actions = [...new Set([...ok, ...errors].map((c) => actionOf(c.name)))];
+  for (const action of actions) {
+    describe(action, () => {
+      const okRows = ok.filter((c) => actionOf(c.name) === action);
+      const errorRows = errors.filter((c) => actionOf(c.name) === action);
+      if (okRows.length > 0) it.each(okRows)('$name answers in the documented shape', run.ok);
+      if (errorRows.length > 0) it.each(errorRows)('$name is $error, HTTP $status', run.error);
+    });
+  }
+}
+
 export interface ErrorCase {
   name: string;
   send: () => Promise<unknown>;
