@@ -4,7 +4,7 @@ import type { SandboxClock } from '../clock';
 import { AwsError, clientException, invalidParameter } from '../errors';
 import type { EventBus } from '../events';
 import { SeededRandom } from '../random';
-import type { InstanceSeed, TaskBehaviour } from '../seed';
+import type { CrashBehaviour, InstanceSeed, TaskBehaviour } from '../seed';
 import type { SandboxTimings } from '../types';
 import { createCluster, deleteCluster } from './clusters';
 import type { StartCheck, WorldContext } from './context';
@@ -96,6 +96,11 @@ export class SandboxWorld {
       dirty: new Set(),
       bus: options.bus,
     };
+  }
+
+  /** Lets a registry (the ECR module) decide whether a container's image can be pulled. */
+  setImagePull(pull: (image: string) => string | undefined): void {
+    this.ctx.imagePull = pull;
   }
 
   /** The simulated time the world has reached. */
@@ -338,6 +343,26 @@ export class SandboxWorld {
   /** Another service's say in whether a task's containers can start (see WorldContext.startChecks). */
   addStartCheck(check: StartCheck): void {
     this.ctx.startChecks.push(check);
+  }
+
+  /**
+   * At `at`, the oldest running task of `family` exits as `crash` says (essential container
+   * stopped with its exit code, then EssentialContainerExited): for seeding fixed crashes.
+   */
+  crashTaskOfFamilyAt(family: string, at: number, crash: Pick<CrashBehaviour, 'exitCode' | 'reason'>): void {
+    this.ctx.timers.schedule(at, () => {
+      const task = [...this.ctx.clusters.values()]
+        .flatMap((c) => [...c.tasks.values()])
+        .find((t) => t.taskDefinition.family === family && t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING');
+      if (!task) return;
+      const essential = task.containers.find((c) => c.essential) ?? task.containers[0];
+      if (essential) {
+        essential.lastStatus = 'STOPPED';
+        essential.exitCode = crash.exitCode;
+        if (crash.reason) essential.reason = crash.reason;
+      }
+      requestStop(this.ctx, task, 'EssentialContainerExited', 'Essential container in task exited');
+    });
   }
 
   // ---- internals -----------------------------------------------------------------------------
