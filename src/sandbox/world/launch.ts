@@ -54,16 +54,15 @@ function scheduleSpotInterruption(ctx: WorldContext, task: TaskRecord): void {
 
 /** The stoppedReason AWS gives a Fargate Spot task it reclaims. */
 export const SPOT_INTERRUPTION_REASON = 'Your Spot Task was interrupted.';
-/** Fargate Spot's warning: the task is told (SIGTERM, a Task State Change event) two minutes ahead. */
-export const SPOT_WARNING_MS = 2 * 60 * 1000;
-
 /**
  * A Fargate Spot interruption: desiredStatus STOPPED with stopCode SpotInterruption at once (the
- * warning event), STOPPED two minutes later; a service starts a replacement meanwhile
- * ("How do I handle Spot termination notices in AWS Fargate Spot tasks?", AWS Knowledge Center).
+ * two-minute warning, a Task State Change event) and SIGTERM to the containers, which then stop as
+ * any stopped task does (their stopTimeout, at most 120 s on Fargate Spot, bounds it); a service
+ * starts a replacement meanwhile ("How do I handle Spot termination notices in AWS Fargate Spot
+ * tasks?", AWS Knowledge Center).
  */
 export function interruptSpotTask(ctx: WorldContext, task: TaskRecord): boolean {
   if (task.capacityProviderName !== 'FARGATE_SPOT' || task.desiredStatus !== 'RUNNING') return false;
-  requestStop(ctx, task, 'SpotInterruption', SPOT_INTERRUPTION_REASON, Math.max(0, SPOT_WARNING_MS - ctx.timings.taskStopMs));
+  requestStop(ctx, task, 'SpotInterruption', SPOT_INTERRUPTION_REASON);
   return true;
 }
