@@ -2,6 +2,7 @@ import { type ClusterOps } from '../aws/types';
 import { ChatopsError, NotFoundError } from '../errors';
 import { count, tookText } from '../slack/views/approvals';
 import { type GatedOperation } from './operations';
+import { type UsageReader } from './usage';
 import { type ImageDeletePlan, type RepoDeletePlan, type ServiceDeletePlan, type TaskdefDeregisterPlan } from './types';
 
 /**
@@ -53,13 +54,13 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
 
 // ---- taskdef deregister --------------------------------------------------------------------------
 
-export async function readTaskdefDeregisterPlan(aws: ClusterOps, ref: string): Promise<TaskdefDeregisterPlan | { nothingToDo: string }> {
+export async function readTaskdefDeregisterPlan(aws: ClusterOps, ref: string, usage: UsageReader): Promise<TaskdefDeregisterPlan | { nothingToDo: string }> {
   const info = await aws.deletes.taskDefinition(ref);
   if (!info) throw new NotFoundError(`ECS has no task definition \`${ref}\` in ${aws.region}. Run \`/ecs taskdefs -c ${aws.alias}\` to see the families there.`);
   if (info.status !== 'ACTIVE') return { nothingToDo: `\`${info.taskDefinition}\` is already ${info.status}; there is nothing to deregister.` };
-  const services = await aws.services.describeMany(await aws.services.listNames());
-  const usedBy = services.filter((s) => s.taskDefinition === info.taskDefinition || s.deployments.some((d) => d.taskDefinition === info.taskDefinition)).map((s) => s.name);
-  return { kind: 'taskdef deregister', taskDefinition: info.taskDefinition, images: info.images, usedBy };
+  const used = await usage.ofTaskDefinition(info.taskDefinition);
+  const usedBy = used.checked.find((u) => u.cluster === aws.alias)?.services ?? [];
+  return { kind: 'taskdef deregister', taskDefinition: info.taskDefinition, images: info.images, usedBy, usage: used };
 }
 
 export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> = {
@@ -86,7 +87,7 @@ export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> =
 
 // ---- image delete --------------------------------------------------------------------------------
 
-export async function readImageDeletePlan(aws: ClusterOps, repository: string, tag: string): Promise<ImageDeletePlan> {
+export async function readImageDeletePlan(aws: ClusterOps, repository: string, tag: string, usage: UsageReader): Promise<ImageDeletePlan> {
   const image = await aws.deletes.imageByTag(repository, tag);
   if (!image) {
     const repo = await aws.deletes.repository(repository);
@@ -99,6 +100,7 @@ export async function readImageDeletePlan(aws: ClusterOps, repository: string, t
   const plan: ImageDeletePlan = { kind: 'image delete', repository, tag, digest: image.digest, otherTags: image.tags.filter((t) => t !== tag) };
   if (image.sizeBytes !== undefined) plan.sizeBytes = image.sizeBytes;
   if (image.pushedAt !== undefined) plan.pushedAt = image.pushedAt;
+  plan.usage = await usage.ofImage(repository, { tag, digest: image.digest });
   return plan;
 }
 
@@ -131,10 +133,10 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
 
 // ---- repo delete ---------------------------------------------------------------------------------
 
-export async function readRepoDeletePlan(aws: ClusterOps, repository: string): Promise<RepoDeletePlan> {
+export async function readRepoDeletePlan(aws: ClusterOps, repository: string, usage: UsageReader): Promise<RepoDeletePlan> {
   const repo = await aws.deletes.repository(repository);
   if (!repo) throw new NotFoundError(`There is no ECR repository \`${repository}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`);
-  return { kind: 'repo delete', repository: repo.name, uri: repo.uri, imageCount: repo.imageCount };
+  return { kind: 'repo delete', repository: repo.name, uri: repo.uri, imageCount: repo.imageCount, usage: await usage.ofImage(repo.name) };
 }
 
 export const repoDeleteOperation: GatedOperation<RepoDeletePlan> = {

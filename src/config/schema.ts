@@ -76,6 +76,13 @@ const AgentDisconnectGrace = boundedDuration(
   'A container instance agent disconnect is reported only when no reconnect follows within this time (default 5m)',
 );
 
+/** Owned-resource patterns: names with IAM's wildcards, `*` any run of characters and `?` one. */
+const FamilyPattern = z.string().regex(/^[A-Za-z0-9_*?-]{1,255}$/, 'a task definition family (letters, digits, - and _) or a pattern with * and ?, like web-*');
+const RepositoryPattern = z.string().regex(/^[a-z0-9._/*?-]{1,256}$/, 'an ECR repository name (lower-case letters, digits, . _ - /) or a pattern with * and ?, like team/web-*');
+const RegistryPattern = z
+  .string()
+  .regex(/^[a-z0-9*?][a-z0-9.*?:-]*(\/[a-z0-9._*?-]+)*$/, 'a registry host, optionally with a path: docker.io/library, public.ecr.aws/nginx, 222222222222.dkr.ecr.us-east-1.amazonaws.com');
+
 const NotifyRoute = z.strictObject({
   channel: SlackChannelId,
   events: z.array(NotificationKind).optional(),
@@ -93,7 +100,23 @@ export const ClusterConfig = z.strictObject({
     admin: RoleArn.optional(),
   }),
   externalId: z.string().min(2).max(1224).optional(),
-  ecrRepositories: z.array(z.string().min(1)).default([]).describe('ECR repositories that teardown deletes with the cluster'),
+  ecrRepositories: z.array(z.string().min(1)).default([]).describe('ECR repositories that teardown deletes with the cluster (the cluster owns them too)'),
+  taskDefinitionFamilies: z
+    .array(FamilyPattern)
+    .optional()
+    .describe(
+      'Task definition families this cluster owns: names, or patterns with * and ? as in IAM (web, web-*). Without this key it owns only the families its services and tasks run now',
+    ),
+  repositories: z
+    .array(RepositoryPattern)
+    .optional()
+    .describe('ECR repositories of its account this cluster owns, besides ecrRepositories: names or patterns with * and ? (web, team/web-*). Without this key it owns only ecrRepositories'),
+  imageRegistries: z
+    .array(RegistryPattern)
+    .optional()
+    .describe(
+      "Where deploy --image may take images from besides the cluster account's own ECR (for repositories it owns): a registry, optionally with a path (docker.io/library, public.ecr.aws/nginx, 222222222222.dkr.ecr.us-east-1.amazonaws.com); * and ? match within a part",
+    ),
   notify: z
     .strictObject({
       channel: SlackChannelId,

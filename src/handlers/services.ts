@@ -110,9 +110,14 @@ export const deploy = defineVerb({
   visibility: 'in_channel',
   working: (a) => `Deploying ${a.image ?? a.taskDefinition ?? ''} to ${a.service}…`,
   async run(ctx, { service: name, taskDefinition, image, container }) {
+    // What is named is checked before anything is read: a refusal touches nothing of another cluster.
+    if (image !== undefined) ctx.ownership.image(image, 'deploy --image');
+    else await ctx.ownership.family(taskDefinition!, 'deploy');
     const before = await ctx.aws.services.describe(name);
     let change: Parameters<typeof deployedMessage>[2];
     if (image !== undefined) {
+      // The new revision is of the family the service runs: that family must be this cluster's too.
+      await ctx.ownership.family(before.taskDefinition, 'deploy --image', { runByService: true });
       const revision = await ctx.aws.deployments.registerWithImage(before.taskDefinition, image, container);
       change = { kind: 'deploy', from: before.taskDefinition, to: revision.to, image: revision };
     } else {
@@ -145,6 +150,7 @@ export const rollback = defineVerb({
   working: ({ service: name }) => `Rolling back ${name}…`,
   async run(ctx, { service: name }) {
     const before = await ctx.aws.services.describe(name);
+    await ctx.ownership.family(before.taskDefinition, 'rollback', { runByService: true });
     const previous = await ctx.aws.deployments.previousRevision(before.taskDefinition);
     if (!previous) {
       const family = before.taskDefinition.split(':')[0];
@@ -173,6 +179,7 @@ export const serviceCreate = defineVerb({
   visibility: 'in_channel',
   working: ({ service: name }) => `Creating ${name}…`,
   async run(ctx, { service: name, taskDefinition, count }) {
+    await ctx.ownership.family(taskDefinition, 'service create');
     const resolved = await ctx.aws.deployments.resolve(taskDefinition);
     const created = await ctx.aws.services.create(name, resolved, count);
     await ctx.reply.send(createdMessage(ctx.alias, created, ctx.user.id));

@@ -72,6 +72,7 @@ export const runTask = defineVerb({
   visibility: 'in_channel',
   working: ({ taskDefinition, count }) => `Running ${count === 1 ? taskDefinition : `${count} × ${taskDefinition}`}…`,
   async run(ctx, { taskDefinition, count }) {
+    await ctx.ownership.family(taskDefinition, 'run');
     const launch = await ctx.aws.tasks.run({ taskDefinition, count, startedBy: startedBy(ctx) });
     await ctx.reply.send(launchMessage({ alias: ctx.alias, verb: 'run', taskDefinition, requested: count, launch, userId: ctx.user.id, fixedHostPorts: await portsIfNeeded(ctx, taskDefinition, launch.failures) }));
   },
@@ -89,6 +90,7 @@ export const startTask = defineVerb({
   visibility: 'in_channel',
   working: ({ taskDefinition, instance }) => `Starting ${taskDefinition} on ${instance}…`,
   async run(ctx, { taskDefinition, instance }) {
+    await ctx.ownership.family(taskDefinition, 'start');
     const target = await ctx.aws.instances.find(instance);
     const launch = await ctx.aws.tasks.start({ taskDefinition, containerInstance: target.arn || target.id, startedBy: startedBy(ctx) });
     await ctx.reply.send(

@@ -38,6 +38,8 @@ clusters:
     region: us-east-1
     roles: ${roles('lab')}
     ecrRepositories: [${LAB_REPOSITORIES.join(', ')}]
+    taskDefinitionFamilies: ["lab-*"]
+    repositories: ["keep/*"]
 teams:
   web:
     usergroups: [S0WEB]

@@ -30,6 +30,11 @@ clusters:
     region: us-east-1
     roles: ${roles('prod')}
     notify: { channel: ${CHANNELS.alerts} }
+    # What prod owns in the shared account (the fixtures' families, repositories and registries);
+    # staging declares none, so it owns what its services and tasks run (web-fixed).
+    taskDefinitionFamilies: [web, api, migrate, hog, worker, shop, legacy, pair, solo, broken, nope]
+    repositories: [web, worker, busy, "team/*"]
+    imageRegistries: [docker.io]
   staging:
     name: staging
     region: us-east-1
