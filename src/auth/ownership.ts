@@ -90,7 +90,7 @@ export function familyOwnership(config: Config, alias: string, family: string, v
   lines.push(
     declared !== undefined
       ? `*${alias}* owns the families \`${key}\` lists: ${list(declared)}.`
-      : `The config gives *${alias}* no \`${key}\`, so it owns only what its services and tasks run now: ${list([...running].sort())}.`,
+      : `The config gives *${alias}* no \`${key}\`, so it owns only the families its services and tasks run now that no other cluster claims: ${list(running.filter((f) => familyClaimants(config, alias, f).length === 0).sort())}.`,
   );
   lines.push(`If it should be ${alias}'s, add it to \`${key}\` in the config. Nothing was changed.`);
   return { owned: false, refusal: lines.join(' ') };

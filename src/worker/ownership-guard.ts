@@ -35,8 +35,13 @@ export function ownershipGuard(config: Config, alias: string, aws: Pick<ClusterO
     async family(ref, verb, options = {}) {
       const family = familyOf(ref);
       // Only a cluster without taskDefinitionFamilies, for a family nobody claims, needs the read.
-      const live = familyNeedsLiveUse(config, alias, family) ? (options.runByService ? [family] : await liveFamilies()) : [];
-      enforce(familyOwnership(config, alias, family, verb, live));
+      const live = options.runByService ? [family] : familyNeedsLiveUse(config, alias, family) ? await liveFamilies() : [];
+      const ownership = familyOwnership(config, alias, family, verb, live);
+      // A refusal of a cluster without the key lists everything it runs: a read, and only then.
+      if (!ownership.owned && options.runByService && config.clusters[alias]?.taskDefinitionFamilies === undefined) {
+        enforce(familyOwnership(config, alias, family, verb, [...new Set([family, ...(await liveFamilies())])]));
+      }
+      enforce(ownership);
     },
     repository(name, verb) {
       enforce(repositoryOwnership(config, alias, name, verb));
