@@ -31,7 +31,8 @@ const EXPECTED: Record<Level, string[]> = { read: READ, operate: [...READ, ...OP
  * Actions IAM gives no resource form (Service Authorization Reference), so `*` is the only
  * Resource they take; and actions scoped by the ecs:cluster condition key instead of a resource.
  */
-const NO_RESOURCE_FORM = new Set(['ecs:ListClusters', 'ecs:ListTaskDefinitionFamilies', 'ecs:ListTaskDefinitions', 'ecs:DescribeTaskDefinition', 'ec2:DescribeInstances']);
+// ecr:DescribeRepositories has a resource form, but ECR authorizes the unfiltered list (`repos`) against `*`.
+const NO_RESOURCE_FORM = new Set(['ecs:ListClusters', 'ecs:ListTaskDefinitionFamilies', 'ecs:ListTaskDefinitions', 'ecs:DescribeTaskDefinition', 'ec2:DescribeInstances', 'ecr:DescribeRepositories']);
 const SCOPED_BY_CLUSTER_CONDITION = new Set(['ecs:ListServices', 'ecs:ListTasks']);
 const CLUSTER_ARN = 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${ClusterName}';
 
@@ -168,7 +169,7 @@ describe('deploy/cluster-roles.yaml: the read, operate and admin roles of one cl
     const variablesOf = (resource: unknown) => ((resource as { 'Fn::Sub': [string, Record<string, unknown>] })['Fn::Sub'] ?? [])[1] ?? {};
     const ownedBy: [RegExp, string, string, string, string][] = [
       [/^(ecs:RunTask|ecs:StartTask|ecs:RegisterTaskDefinition|ecs:DeregisterTaskDefinition)$/, 'task-definition/${Families}:*', 'Families', 'DefaultFamilies', 'TaskDefinitionFamilyPattern'],
-      [/^ecr:/, 'repository/${Repositories}', 'Repositories', 'DefaultRepositories', 'EcrRepositoryPattern'],
+      [/^ecr:(?!DescribeRepositories)/, 'repository/${Repositories}', 'Repositories', 'DefaultRepositories', 'EcrRepositoryPattern'],
       [/^iam:PassRole$/, 'role/${TaskRoles}', 'TaskRoles', 'DefaultTaskRoles', 'TaskRolePattern'],
     ];
     const DEFAULTS: Record<string, string> = { Families: '${ClusterName}-*', Repositories: '${ClusterName}/*', TaskRoles: '${ClusterName}-*' };
@@ -207,7 +208,7 @@ describe('deploy/cluster-roles.yaml: the read, operate and admin roles of one cl
 
     it('says in words what IAM cannot scope, and why', () => {
       const text = readFileSync(join(ROOT, 'deploy/cluster-roles.yaml'), 'utf8');
-      for (const limit of ['DescribeTaskDefinition, ListTaskDefinitions, ListTaskDefinitionFamilies', 'UpdateService and CreateService', 'ec2:TerminateInstances', 'imageRegistries']) {
+      for (const limit of ['DescribeTaskDefinition, ListTaskDefinitions, ListTaskDefinitionFamilies', 'ecr:DescribeRepositories', 'UpdateService and CreateService', 'ec2:TerminateInstances', 'imageRegistries']) {
         expect(text).toContain(limit);
       }
     });

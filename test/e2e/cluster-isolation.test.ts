@@ -3,6 +3,9 @@ import { ACCOUNT_ID, REGION, roleArn } from '../support/accounts';
 import { testConfig } from '../support/config';
 import { channelMessages, requestMessage, shown } from '../approvals/support';
 import type { AccountSeed, SandboxCall } from '../../src/sandbox';
+import { DeregisterTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { DeleteRepositoryCommand, DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { assumeRole, clientConfig } from '../support/sandbox';
 
 /**
  * Two clusters in one AWS account, each with its own services, task definition families and ECR
@@ -23,7 +26,9 @@ const STAGING_CHANNEL = 'C0STAGING';
 const PROD_CHANNEL = 'C0PROD';
 
 function twoClusterAccount(): AccountSeed {
-  const roles = (cluster: string) => (['read', 'operate', 'admin'] as const).map((level) => ({ arn: roleArn(cluster, level), level, clusters: [cluster] }));
+  // Each cluster's roles scoped as deploy/cluster-roles.yaml scopes them, to its families and repositories.
+  const owned = { prod: { taskDefinitionFamilies: ['web', 'migrate'], repositories: ['prod/*'] }, staging: { taskDefinitionFamilies: ['stg-*'], repositories: ['staging/*'] } };
+  const roles = (cluster: 'prod' | 'staging') => (['read', 'operate', 'admin'] as const).map((level) => ({ arn: roleArn(cluster, level), level, clusters: [cluster], ...owned[cluster] }));
   const family = (name: string, image: string) => ({ family: name, containerDefinitions: [{ name: 'app', image, cpu: 128, memory: 128, essential: true }] });
   return {
     accountId: ACCOUNT_ID,
@@ -262,6 +267,35 @@ describe('two clusters in one account: each keeps to its own task definition fam
 
       const plan = shown(channelMessages(h, STAGING_CHANNEL).find((m) => shown(m).includes('Deregister task definition stg-web:1')));
       expect(plan).toContain("No service in *staging* uses it, nor in *prod* (the config's other clusters in this account).");
+    });
+  });
+
+  describe("IAM says the same: staging's roles, used directly, cannot touch prod's families or repositories", () => {
+    const clients = async (level: 'operate' | 'admin') => {
+      const credentials = await assumeRole(h.sandbox, roleArn('staging', level), { sessionName: ALICE, sourceIdentity: ALICE });
+      return { ecs: new ECSClient(clientConfig(h.sandbox, credentials)), ecr: new ECRClient(clientConfig(h.sandbox, credentials)) };
+    };
+    const denied = { name: expect.stringMatching(/AccessDenied/) };
+
+    it("operate cannot register a revision of prod's family, nor run it, even in staging", async () => {
+      const { ecs } = await clients('operate');
+      const definition = { containerDefinitions: [{ name: 'app', image: 'evil.example/x:1', memory: 128 }] };
+
+      await expect(ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', ...definition }))).rejects.toMatchObject(denied);
+      await expect(ecs.send(new RunTaskCommand({ cluster: 'staging', taskDefinition: 'web:1' }))).rejects.toMatchObject(denied);
+      // Its own family goes through.
+      await expect(ecs.send(new RegisterTaskDefinitionCommand({ family: 'stg-web', ...definition }))).resolves.toMatchObject({ taskDefinition: { family: 'stg-web' } });
+      expect(h.sandbox.mutations().map((c) => `${c.action} ${String(c.params.family ?? c.params.taskDefinition)}`)).toEqual(['RegisterTaskDefinition stg-web']);
+    });
+
+    it("admin cannot deregister prod's revisions, read prod's images or delete prod's repository", async () => {
+      const { ecs, ecr } = await clients('admin');
+
+      await expect(ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'web:1' }))).rejects.toMatchObject(denied);
+      await expect(ecr.send(new DescribeImagesCommand({ repositoryName: 'prod/web' }))).rejects.toMatchObject(denied);
+      await expect(ecr.send(new DeleteRepositoryCommand({ repositoryName: 'prod/web', force: true }))).rejects.toMatchObject(denied);
+      await expect(ecr.send(new DescribeImagesCommand({ repositoryName: 'staging/web' }))).resolves.toMatchObject({ imageDetails: expect.any(Array) });
+      expect(h.sandbox.mutations()).toEqual([]);
     });
   });
 });
