@@ -154,7 +154,8 @@ async function ownershipRefusal(plan: Plan, guard: OwnershipGuard): Promise<stri
     if (plan.kind === 'repo delete') guard.repository(plan.repository, 'repo delete');
     return undefined;
   } catch (err) {
-    if (err instanceof NotOwnedError) return err.message;
+    // The stale message says "Nothing was changed" itself.
+    if (err instanceof NotOwnedError) return err.message.replace(/ Nothing was changed\.$/, '');
     throw err;
   }
 }

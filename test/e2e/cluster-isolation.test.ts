@@ -22,6 +22,7 @@ import { assumeRole, clientConfig } from '../support/sandbox';
 const ECR = `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com`;
 const ALICE = 'U0ALICE';
 const BOB = 'U0BOB';
+const ERIN = 'U0ERIN';
 const STAGING_CHANNEL = 'C0STAGING';
 const PROD_CHANNEL = 'C0PROD';
 
@@ -63,7 +64,7 @@ function twoClusterAccount(): AccountSeed {
   };
 }
 
-function twoClusterConfig() {
+function twoClusterConfig(prodFamilies = '[web, migrate]') {
   const roles = (c: string) => `{ read: ${roleArn(c, 'read')}, operate: ${roleArn(c, 'operate')}, admin: ${roleArn(c, 'admin')} }`;
   return testConfig(`
 clusters:
@@ -71,7 +72,7 @@ clusters:
     name: prod
     region: ${REGION}
     roles: ${roles('prod')}
-    taskDefinitionFamilies: [web, migrate]
+    taskDefinitionFamilies: ${prodFamilies}
     repositories: [prod/web]
   staging:
     name: staging
@@ -84,7 +85,7 @@ teams:
     users: [${ALICE}]
     access: { staging: admin }
   platform:
-    users: [${BOB}]
+    users: [${BOB}, ${ERIN}]
     access: { "*": admin }
 channels:
   ${STAGING_CHANNEL}: { cluster: staging }
@@ -246,6 +247,20 @@ describe('two clusters in one account: each keeps to its own task definition fam
       const stagingReads = h.sandbox.calls.filter((c) => c.params.cluster === 'staging');
       expect(stagingReads.length).toBeGreaterThan(0);
       expect(stagingReads.every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('staging', 'read'))).toBe(true);
+      expect(attemptedChanges(h.sandbox.calls)).toEqual([]);
+    });
+
+    it('an approved delete checks ownership again: a config changed since the request stops it, and nothing is deregistered', async () => {
+      await h.command('taskdef deregister web:1', { user: BOB, channel: PROD_CHANNEL });
+      const { requestId } = requestMessage(h, PROD_CHANNEL);
+      // Redeployed with a config in which prod no longer claims web (the worker reads its config at start).
+      h.worker.config = twoClusterConfig('[migrate]');
+
+      await h.click('approval:approve', requestId, { user: ERIN, channel: PROD_CHANNEL });
+
+      const final = shown(channelMessages(h, PROD_CHANNEL)[0]);
+      expect(final).toContain('Not started: `web` is not a task definition family of *prod*, so `taskdef deregister` may not use it there.');
+      expect(h.sandbox.callsTo('ecs:DeregisterTaskDefinition')).toEqual([]);
       expect(attemptedChanges(h.sandbox.calls)).toEqual([]);
     });
 
