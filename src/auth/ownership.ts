@@ -1,5 +1,8 @@
 import { type ClusterConfig, type Config } from '../config/schema';
 import { closestName } from '../commands/suggest';
+import { wildcardMatches } from '../config/wildcard';
+
+export { wildcardMatches };
 
 /**
  * Which cluster owns which task definition families and ECR repositories, and which image
@@ -44,12 +47,6 @@ export function clustersSharingHome(config: Config, alias: string): string[] {
       return other.account === home.account && other.partition === home.partition && other.region === home.region;
     })
     .map(([a]) => a);
-}
-
-/** `*` any run of characters, `?` one character, everything else literally (as IAM matches ARNs). */
-export function wildcardMatches(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\/]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(name);
 }
 
 /** `web`, `web:3` or a task definition ARN → `web`. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Level } from '../auth/levels';
 import { Duration, formatDuration } from './duration';
+import { wildcardMatches } from './wildcard';
 
 const SlackChannelId = z.string().regex(/^[CGD][A-Z0-9]+$/, 'expected a Slack channel id like C0123ABCD');
 const SlackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, 'expected a Slack user id like U0123ABCD');
@@ -169,6 +170,22 @@ export const Config = z
     for (const [channel, c] of Object.entries(config.channels)) {
       if (!aliases.has(c.cluster)) {
         ctx.addIssue({ code: 'custom', path: ['channels', channel, 'cluster'], message: `unknown cluster "${c.cluster}"; known: ${[...aliases].join(', ')}` });
+      }
+    }
+    // Teardown deletes a cluster's ecrRepositories: none of them may be another cluster's too.
+    for (const [alias, cluster] of Object.entries(config.clusters)) {
+      const home = `${cluster.roles.read.split(':')[4]}|${cluster.region}`;
+      for (const [i, repository] of cluster.ecrRepositories.entries()) {
+        const others = Object.entries(config.clusters).filter(
+          ([other, c]) => other !== alias && `${c.roles.read.split(':')[4]}|${c.region}` === home && [...c.ecrRepositories, ...(c.repositories ?? [])].some((p) => wildcardMatches(p, repository)),
+        );
+        if (others.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clusters', alias, 'ecrRepositories', i],
+            message: `"${repository}" belongs to ${others.map(([other]) => other).join(' and ')} too (same account and region), and teardown of ${alias} would delete it; list it under ${alias}'s repositories instead`,
+          });
+        }
       }
     }
     for (const [i, team] of config.approvals.approvers.entries()) {

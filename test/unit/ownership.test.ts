@@ -133,4 +133,16 @@ describe('which cluster owns which family, repository and image (src/auth/owners
     // A look-alike host is not the registry it imitates.
     expect(imageOwnership(config, 'staging', 'docker.io.evil.example/library/nginx:1', 'deploy --image').owned).toBe(false);
   });
+
+  it("a config in which teardown of one cluster would delete another's repository is refused, naming the key", () => {
+    const yaml = (stagingAccount: string) => `
+clusters:
+  prod: { name: prod, region: us-east-1, roles: { read: ${role('111111111111', 'prod')} }, ecrRepositories: [web] }
+  staging: { name: staging, region: us-east-1, roles: { read: ${role(stagingAccount, 'staging')} }, repositories: ["w*"] }
+`;
+    expect(() => testConfig(yaml('111111111111'))).toThrow(/clusters\.prod\.ecrRepositories\.0: "web" belongs to staging too \(same account and region\), and teardown of prod would delete it/);
+    // In another account the same name is another repository.
+    expect(() => testConfig(yaml('222222222222'))).not.toThrow();
+  });
 });
+
