@@ -202,6 +202,18 @@ describe('two clusters in one account: each keeps to its own task definition fam
       expect(h.sandbox.callsTo('ecs:StartTask').map((c) => c.params.cluster)).toEqual(['staging']);
     });
 
+    it('what a cluster runs is read once, only when its config names no families: staging reads its services and tasks, prod reads nothing', async () => {
+      await asAlice('run stg-web');
+      const stagingCalls = h.sandbox.calls.filter((c) => c.service === 'ecs').map((c) => c.action);
+      h.sandbox.calls.length = 0;
+      await h.command('run migrate', { user: BOB, channel: PROD_CHANNEL });
+      const prodCalls = h.sandbox.calls.filter((c) => c.service === 'ecs').map((c) => c.action);
+
+      expect([...stagingCalls].sort()).toEqual(['DescribeServices', 'DescribeTasks', 'ListServices', 'ListTasks', 'RunTask']);
+      expect(stagingCalls.at(-1)).toBe('RunTask');
+      expect(prodCalls).toEqual(['RunTask']);
+    });
+
     it('deploy --image from its own repository or an allowed registry registers a new revision of its own family', async () => {
       const own = await asAlice(`deploy web --image ${ECR}/staging/web:2`);
       const hub = await asAlice('deploy web --image nginx:1.28');
