@@ -81,7 +81,9 @@ export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> =
     };
   },
   summary(plan, _steps, tookMs) {
-    return `Task definition \`${plan.taskDefinition}\` is INACTIVE (${tookText(tookMs)}).${plan.usedBy.length > 0 ? ` ${count(plan.usedBy.length, 'service')} still ran it when it was planned.` : ''}`;
+    // Services of every cluster of the account that used it, when the plan knows them.
+    const using = plan.usage ? plan.usage.checked.reduce((n, u) => n + u.services.length, 0) : plan.usedBy.length;
+    return `Task definition \`${plan.taskDefinition}\` is INACTIVE (${tookText(tookMs)}).${using > 0 ? ` ${count(using, 'service')} still ran it when it was planned.` : ''}`;
   },
 };
 
