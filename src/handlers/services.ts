@@ -113,7 +113,11 @@ export const deploy = defineVerb({
     // What is named is checked before anything is read: a refusal touches nothing of another cluster.
     if (image !== undefined) ctx.ownership.image(image, 'deploy --image');
     else await ctx.ownership.family(taskDefinition!, 'deploy');
-    const before = await ctx.aws.services.describe(name);
+    // The service and the named revision are read at once (one round trip, not two); a missing
+    // service is reported before a missing revision, as if they had been read in turn.
+    const [service, resolved] = await Promise.allSettled([ctx.aws.services.describe(name), taskDefinition === undefined ? undefined : ctx.aws.deployments.resolve(taskDefinition)]);
+    if (service.status === 'rejected') throw service.reason;
+    const before = service.value;
     let change: Parameters<typeof deployedMessage>[2];
     if (image !== undefined) {
       // The new revision is of the family the service runs: that family must be this cluster's too.
@@ -121,7 +125,8 @@ export const deploy = defineVerb({
       const revision = await ctx.aws.deployments.registerWithImage(before.taskDefinition, image, container);
       change = { kind: 'deploy', from: before.taskDefinition, to: revision.to, image: revision };
     } else {
-      const target = await ctx.aws.deployments.resolve(taskDefinition!);
+      if (resolved.status === 'rejected') throw resolved.reason;
+      const target = resolved.value!;
       if (target === before.taskDefinition) {
         await ctx.reply.send(
           nothingToDoMessage(`*${name}* in *${ctx.alias}* already runs \`${target}\`. Nothing was changed; \`/ecs restart ${name}\` replaces its tasks with fresh ones.`),
