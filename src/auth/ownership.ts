@@ -32,8 +32,9 @@ export interface ClusterHome {
 }
 
 export function homeOf(cluster: ClusterConfig): ClusterHome {
-  const [, partition = 'aws', , , account = ''] = cluster.roles.read.split(':');
-  return { account, partition, region: cluster.region };
+  // The config refuses roles outside the cluster's account, so the read role's names it too.
+  const [, partition = 'aws', , , roleAccount = ''] = cluster.roles.read.split(':');
+  return { account: cluster.account ?? roleAccount, partition, region: cluster.region };
 }
 
 /** The config's clusters in the same account and region as `alias` (it included), in config order. */

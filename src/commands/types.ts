@@ -10,6 +10,7 @@ import { type UserAccess } from '../auth/policy';
 import { type StateStore } from '../state/table';
 import { type ChatClient } from '../approvals/progress';
 import { type OwnershipGuard } from '../worker/ownership-guard';
+import { type ApprovalTiming } from '../approvals/operations';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -60,6 +61,10 @@ export interface CommandContext {
    * delete's plan finds the services of the other clusters in the account that still use a thing.
    */
   readCluster?: (alias: string) => Promise<ClusterOps>;
+  /** Approval progress and waits (an ungated approval verb runs its steps in this job). */
+  approvalTiming?: Partial<ApprovalTiming>;
+  /** How long this job may still run (the worker Lambda's remaining time); absent: no limit. */
+  remainingTimeMs?: () => number;
 }
 
 export interface CommandTiming {
