@@ -1,4 +1,5 @@
 import { AwsActionError, ChatopsError } from '../errors';
+import { awsText } from '../slack/message';
 
 export interface AwsCallContext {
   alias: string;
@@ -27,7 +28,7 @@ export function mapAwsError(err: unknown, ctx: AwsCallContext): ChatopsError {
   if (ACCESS_DENIED.has(name)) {
     return new AwsActionError(
       name,
-      `AWS denied \`${ctx.action}\` on *${ctx.alias}*${on} to role \`${role}\` (${ctx.roleArn}). That role's IAM policy must allow ${ctx.action} — ask a platform admin to update it (see the roles template in deploy/).`,
+      `AWS denied \`${ctx.action}\` on *${ctx.alias}*${on} to role \`${role}\` (\`${ctx.roleArn}\`). That role's IAM policy must allow ${ctx.action} — ask a platform admin to update it (see the roles template in deploy/).`,
       { cause: err },
     );
   }
@@ -46,12 +47,12 @@ export function mapAwsError(err: unknown, ctx: AwsCallContext): ChatopsError {
       return new AwsActionError(name, `ECS says the ${ctx.resource ?? 'service'} is not active in *${ctx.alias}*. Run \`/ecs services -c ${ctx.alias}\` to see the services there.`, { cause: err });
     case 'InvalidParameterException':
     case 'ClientException':
-      return new AwsActionError(name, `ECS rejected \`${ctx.action}\` on *${ctx.alias}*${on}: ${message}`, { cause: err });
+      return new AwsActionError(name, `ECS rejected \`${ctx.action}\` on *${ctx.alias}*${on}: ${awsText(message)}`, { cause: err });
     case 'ExpiredTokenException':
     case 'ExpiredToken':
       return new AwsActionError(name, `The session for \`${role}\` expired during \`${ctx.action}\` on *${ctx.alias}*; run the command again.`, { cause: err });
     default:
-      return new AwsActionError(name || 'Unknown', `\`${ctx.action}\` on *${ctx.alias}*${on} failed: ${name ? `${name}: ` : ''}${message}`, { cause: err });
+      return new AwsActionError(name || 'Unknown', `\`${ctx.action}\` on *${ctx.alias}*${on} failed: ${name ? `${name}: ` : ''}${awsText(message)}`, { cause: err });
   }
 }
 

@@ -17,6 +17,7 @@ const READ_ACTIONS = [
   'ecr:Describe*',
   'ecr:List*',
   'ecr:BatchGetImage',
+  'ecr:GetAuthorizationToken',
   'logs:Get*',
   'logs:Describe*',
   'logs:FilterLogEvents',
@@ -171,6 +172,7 @@ export class Iam {
     const outsideRepositories = role.repositories && action.startsWith('ecr:') && action !== 'ecr:DescribeRepositories' ? resources.find((r) => !inPatterns(r.arn, ':repository/', role.repositories!)) : undefined;
     if (outsideRepositories) return outsideRepositories.arn;
     if (role.clusters === '*') return undefined;
+    if (role.createClusters && action.toLowerCase() === 'ecs:createcluster') return undefined;
     const scope = role.clusters;
     return resources.find((r) => r.cluster !== undefined && !scope.includes(r.cluster))?.arn;
   }

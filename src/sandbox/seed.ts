@@ -38,6 +38,11 @@ export interface RoleSeed {
   clusters: string[] | '*';
   /** When set, AssumeRole must pass exactly this ExternalId. */
   externalId?: string;
+  /**
+   * May also create clusters other than its own (ecs:CreateCluster on `cluster/*`, as a platform
+   * team's role would be allowed), if its level allows CreateCluster at all.
+   */
+  createClusters?: boolean;
   /** Replaces the level's preset of allowed actions ('ecs:Describe*', 'ec2:TerminateInstances'). */
   actions?: string[];
   /** IAM's MaxSessionDuration; default 3600. */
@@ -93,6 +98,22 @@ export interface TaskBehaviour {
   crash?: CrashBehaviour;
   /** The task never reaches RUNNING: STOPPED with stopCode TaskFailedToStart (e.g. an image pull error). */
   failToStart?: FailToStartBehaviour;
+  /** What the containers do when the agent stops the task (StopTask, scale-in, a deployment); default `{ response: 'exits' }`. */
+  sigterm?: SigtermBehaviour;
+}
+
+/**
+ * A stop is `docker stop`: SIGTERM, then SIGKILL once the container's stopTimeout has passed
+ * (StopTask in the ECS API Reference). The exit code follows from what the process does:
+ * - `exits`: no handler, the signal ends the process after `shutdownMs` (default 0): exit 143 (128 + SIGTERM);
+ * - `handles`: a handler shuts down for `shutdownMs` (default 1000) and exits with `exitCode` (default 0);
+ * - `ignores`: PID 1 without a handler ignores SIGTERM: SIGKILL at stopTimeout, exit 137 (128 + SIGKILL).
+ * Whatever outlasts the stopTimeout is killed: exit 137.
+ */
+export interface SigtermBehaviour {
+  response: 'exits' | 'handles' | 'ignores';
+  shutdownMs?: number;
+  exitCode?: number;
 }
 
 export interface FailToStartBehaviour {
@@ -103,6 +124,12 @@ export interface FailToStartBehaviour {
 }
 
 export interface CrashBehaviour {
+  /**
+   * Crashes at fixed times besides the ones after each start, in ms from when the sandbox
+   * starts (negative: in the seeded history): a running task of the family exits then, so
+   * an account can start with a recent crash to look at, and have the next one arrive soon.
+   */
+  atMs?: number[];
   afterMs: number;
   /** Adds a seeded random 0..jitterMs to afterMs, so tasks do not crash in step. */
   jitterMs?: number;
