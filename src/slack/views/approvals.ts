@@ -206,7 +206,7 @@ function usageLines(usage: PlanUsage, alias: string, consequence: string): strin
     const others = usage.checked.map((u) => u.cluster).filter((c) => c !== alias);
     lines.push(`• No service in *${escapeText(alias)}* uses it${others.length > 0 ? `, nor in ${names(others.map((c) => `*${escapeText(c)}*`))} (the config's other clusters in this account)` : ''}.`);
   }
-  for (const u of usage.unchecked) lines.push(`• :grey_question: Could not check *${escapeText(u.cluster)}*: ${escapeText(u.reason)}`);
+  for (const u of usage.unchecked) lines.push(`• :warning: Could not check *${escapeText(u.cluster)}*: ${escapeText(u.reason)}`);
   return lines.join('\n');
 }
 
