@@ -262,6 +262,17 @@ describe('two clusters in one account: each keeps to its own task definition fam
       expect(attemptedChanges(h.sandbox.calls)).toEqual([]);
     });
 
+    it('a cluster that cannot be read is named as unchecked in the plan, not passed over as unused', async () => {
+      h.sandbox.inject({ kind: 'accessDenied', action: 'ecs:ListServices', resource: 'cluster/staging' });
+
+      await h.command('taskdef deregister web:1', { user: BOB, channel: PROD_CHANNEL });
+
+      const plan = shown(requestMessage(h, PROD_CHANNEL).message);
+      expect(plan).toContain(':warning: Services in *prod* still use it: `web`.');
+      expect(plan).toMatch(/:warning: Could not check \*staging\*: .*ecs:ListServices/);
+      expect(plan).not.toContain('*staging* still use it');
+    });
+
     it('an approved delete checks ownership again: a config changed since the request stops it, and nothing is deregistered', async () => {
       await h.command('taskdef deregister web:1', { user: BOB, channel: PROD_CHANNEL });
       const { requestId } = requestMessage(h, PROD_CHANNEL);
