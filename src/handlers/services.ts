@@ -141,6 +141,9 @@ export const deploy = defineVerb({
   visibility: 'in_channel',
   working: (a) => `Looking up ${a.service} to deploy ${a.image ?? a.taskDefinition ?? ''} to it…`,
   async run(ctx, { service: name, taskDefinition, image, container }) {
+    // What is named is checked before anything is read: a refusal touches nothing of another cluster.
+    if (image !== undefined) ctx.ownership.image(image, 'deploy --image');
+    else await ctx.ownership.family(taskDefinition!, 'deploy');
     // The service and the named revision are read at once (one round trip, not two); a missing
     // service is reported before a missing revision, as if they had been read in turn.
     const [service, resolved] = await Promise.allSettled([ctx.aws.services.describe(name), taskDefinition === undefined ? undefined : ctx.aws.deployments.resolve(taskDefinition)]);
@@ -148,6 +151,8 @@ export const deploy = defineVerb({
     const before = service.value;
     let change: Parameters<typeof deployedMessage>[2];
     if (image !== undefined) {
+      // The new revision is of the family the service runs: that family must be this cluster's too.
+      await ctx.ownership.family(before.taskDefinition, 'deploy --image', { runByService: true });
       const revision = await ctx.aws.deployments.registerWithImage(before.taskDefinition, image, container);
       change = { kind: 'deploy', from: before.taskDefinition, to: revision.to, image: revision };
     } else {
@@ -181,6 +186,7 @@ export const rollback = defineVerb({
   working: ({ service: name }) => `Looking up ${name} and its earlier revisions to roll it back…`,
   async run(ctx, { service: name }) {
     const before = await ctx.aws.services.describe(name);
+    await ctx.ownership.family(before.taskDefinition, 'rollback', { runByService: true });
     const previous = await ctx.aws.deployments.previousRevision(before.taskDefinition);
     if (!previous) {
       const family = before.taskDefinition.split(':')[0];
@@ -209,10 +215,11 @@ export const serviceCreate = defineVerb({
   visibility: 'in_channel',
   working: ({ service: name, taskDefinition }) => `Looking up ${taskDefinition} to create service ${name}…`,
   async run(ctx, { service: name, taskDefinition, count, like, 'capacity-provider': capacityProvider }) {
-    const [resolved, spec] = await Promise.all([
-      ctx.aws.deployments.resolve(taskDefinition),
-      chooseLaunch(ctx, { taskDefinition, like, capacityProvider, verb: `service create ${name}` }),
-    ]);
+    // What the cluster owns is checked first; how it launches is read meanwhile (reads only).
+    const choosing = chooseLaunch(ctx, { taskDefinition, like, capacityProvider, verb: `service create ${name}` });
+    choosing.catch(() => undefined);
+    await ctx.ownership.family(taskDefinition, 'service create');
+    const [resolved, spec] = await Promise.all([ctx.aws.deployments.resolve(taskDefinition), choosing]);
     const created = await ctx.aws.services.create(name, resolved, count, spec);
     await ctx.reply.send(createdMessage(ctx.alias, created, ctx.user.id));
     const outcome = await waitForSettlement(ctx, name, created);

@@ -67,7 +67,11 @@ export const runTask = defineVerb({
   visibility: 'in_channel',
   working: ({ taskDefinition, count }) => `Looking up ${taskDefinition} to run ${count === 1 ? 'a task' : `${count} tasks`} of it…`,
   async run(ctx, { taskDefinition, count, like, 'capacity-provider': capacityProvider }) {
-    const spec = await chooseLaunch(ctx, { taskDefinition, like, capacityProvider, verb: 'run' });
+    // What the cluster owns is checked first; how it launches is read meanwhile (reads only).
+    const choosing = chooseLaunch(ctx, { taskDefinition, like, capacityProvider, verb: 'run' });
+    choosing.catch(() => undefined);
+    await ctx.ownership.family(taskDefinition, 'run');
+    const spec = await choosing;
     const launch = await ctx.aws.tasks.run({ taskDefinition, count, startedBy: startedBy(ctx), launch: spec });
     const launchDescription = spec.launchType === 'EC2' && !spec.network ? undefined : describeLaunch(spec);
     await ctx.reply.send(
@@ -88,6 +92,7 @@ export const startTask = defineVerb({
   visibility: 'in_channel',
   working: ({ taskDefinition, instance }) => `Looking up ${taskDefinition} and instance ${instance} to start a task there…`,
   async run(ctx, { taskDefinition, instance }) {
+    await ctx.ownership.family(taskDefinition, 'start');
     // Once the container instance id is known (typed whole, or one filtered list for an EC2 id),
     // StartTask gets it while the instance is described for the reply (its EC2 id). The start of
     // an id is looked up first.

@@ -51,27 +51,27 @@ describe('Fargate clusters through the signed Slack handler: run, service create
   });
 
   it('run of a Fargate-only family on an EC2 cluster with no network config says exactly what is missing and starts nothing', async () => {
-    const result = await h.command('run job -c staging');
-    expect(result.seen).toContain('`job` uses awsvpc networking, so ECS needs its subnets and security groups, and *staging* has none configured.');
+    const result = await h.command('run batch -c staging');
+    expect(result.seen).toContain('`batch` uses awsvpc networking, so ECS needs its subnets and security groups, and *staging* has none configured.');
     expect(result.seen).toContain('--like SVC');
     expect(result.seen).toContain('network: { subnets: [...], securityGroups: [...] }');
     expect(h.sandbox.callsTo('ecs:RunTask')).toHaveLength(0);
   });
 
   it('run of a Fargate-only family on a cluster with no default strategy sends launchType FARGATE; --like a service without awsvpc is refused by name', async () => {
-    const refused = await h.command('run job --like web -c staging');
-    expect(refused.seen).toContain('Service `web` in *staging* has no awsvpc network configuration to copy, and `job` needs one.');
+    const refused = await h.command('run batch --like web -c staging');
+    expect(refused.seen).toContain('Service `web` in *staging* has no awsvpc network configuration to copy, and `batch` needs one.');
     expect(h.sandbox.callsTo('ecs:RunTask')).toHaveLength(0);
 
     await h.stop();
     const config = fargateConfig();
     config.clusters.staging!.network = { subnets: [VPC.privateA], securityGroups: [], assignPublicIp: false };
     h = await startHarness({ sandbox: { account: fargateAccount() }, config });
-    const result = await h.command('run job -c staging');
+    const result = await h.command('run batch -c staging');
     const [run] = h.sandbox.callsTo('ecs:RunTask');
     expect(run!.params).toMatchObject({ cluster: 'staging', launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: [VPC.privateA], assignPublicIp: 'DISABLED' } } });
     expect(run!.params.capacityProviderStrategy).toBeUndefined();
-    expect(result.replies[0]!.text).toBe('Started 1 of 1 task of job in staging');
+    expect(result.replies[0]!.text).toBe('Started 1 of 1 task of batch in staging');
     expect(JSON.stringify(result.replies[0]!.blocks)).toContain('RunTask, on FARGATE');
   });
 

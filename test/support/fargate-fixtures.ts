@@ -15,7 +15,7 @@ export const VPC = {
 /**
  * testAccount() plus `fg`, a cluster with no instances whose default capacity provider strategy
  * is FARGATE (FARGATE_SPOT associated too), running `web` (awsvpc, public subnet, public IP);
- * and `job`, a Fargate one-off family (0.25 vCPU, 512 MiB) that staging (EC2) may run too.
+ * `job`, a Fargate one-off family (0.25 vCPU, 512 MiB), and `batch`, the same for staging (EC2).
  */
 export function fargateAccount(): AccountSeed {
   const account = testAccount();
@@ -23,6 +23,7 @@ export function fargateAccount(): AccountSeed {
   const fargate = { networkMode: 'awsvpc' as const, cpu: '256', memory: '512', requiresCompatibilities: ['FARGATE' as const] };
   account.taskDefinitions.push(
     { family: 'job', ...fargate, containerDefinitions: [{ name: 'job', image: 'example/job:4', essential: true }] },
+    { family: 'batch', ...fargate, containerDefinitions: [{ name: 'batch', image: 'example/batch:2', essential: true }] },
     { family: 'site', ...fargate, containerDefinitions: [{ name: 'site', image: 'nginx:1.27', essential: true, portMappings: [{ containerPort: 80 }] }] },
   );
   account.clusters.push({
@@ -41,7 +42,10 @@ export function fargateAccount(): AccountSeed {
   return account;
 }
 
-/** testConfig() with `fg` (network: the private subnets, the app security group), operated by team web. */
+/**
+ * testConfig() with `fg` (network: the private subnets, the app security group; it owns `job` and
+ * `site`), operated by team web; staging owns `batch` besides what it runs.
+ */
 export function fargateConfig(): Config {
   const config = testConfig();
   config.clusters.fg = {
@@ -50,7 +54,9 @@ export function fargateConfig(): Config {
     roles: { read: roleArn('fg', 'read'), operate: roleArn('fg', 'operate'), admin: roleArn('fg', 'admin') },
     ecrRepositories: [],
     network: { subnets: [VPC.privateA, VPC.privateB], securityGroups: [VPC.appSg], assignPublicIp: false },
+    taskDefinitionFamilies: ['job', 'site'],
   };
+  config.clusters.staging!.taskDefinitionFamilies = ['web-fixed', 'batch'];
   config.teams.web!.access.fg = 'operate';
   return config;
 }
