@@ -14,7 +14,7 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandb
 import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
 import { type Config } from '../../src/config/schema';
 import { testAccount } from './accounts';
-import { blockKitProblems } from '../../src/slack/limits';
+import { blockKitProblems, modalProblems } from '../../src/slack/limits';
 import { boltLogger } from '../../src/slack/bolt-logger';
 import { slackLambdaHandler } from '../../src/slack/lambda-handler';
 import { CHANNELS, testConfig, USERGROUPS, USERS } from './config';
@@ -166,6 +166,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const problems = shownMessages().flatMap(({ where, message }) =>
         message.blocks || message.text ? blockKitProblems({ text: message.text ?? '', blocks: message.blocks as never }).map((p) => `${where}: ${p}`) : [],
       );
+      for (const call of slack.calls.filter((c) => c.method === 'views.open' || c.method === 'views.update')) {
+        problems.push(...modalProblems(typeof call.args.view === 'string' ? JSON.parse(call.args.view) : call.args.view).map((p) => `${call.method}: ${p}`));
+      }
       if (problems.length > 0) throw new Error(`replies break Slack's Block Kit limits:\n${problems.join('\n')}`);
       // No secret may reach the logs: the bot token, the signing secret, the bot's AWS secret,
       // response URLs, and the session credentials the sandbox's STS handed out (targets.md).
