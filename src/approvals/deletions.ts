@@ -3,6 +3,7 @@ import { ChatopsError, NotFoundError } from '../errors';
 import { count, tookText } from '../slack/views/approvals';
 import { type GatedOperation } from './operations';
 import { type ImageDeletePlan, type RepoDeletePlan, type ServiceDeletePlan, type TaskdefDeregisterPlan } from './types';
+import { escapeText } from '../slack/message';
 
 /**
  * The approval-gated deletes other than teardown: what each plan reads, and the steps that run
@@ -23,20 +24,20 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
       ok: true,
       steps: [
         {
-          label: `Scale \`${name}\` to 0 and delete it`,
+          label: `Scale \`${escapeText(name)}\` to 0 and delete it`,
           async run() {
             return (await env.aws.teardown.deleteService(name)) === 'gone' ? 'already deleted' : undefined;
           },
         },
         {
-          label: `Wait for \`${name}\` to drain`,
+          label: `Wait for \`${escapeText(name)}\` to drain`,
           async run(progress) {
             const started = env.clock.now();
             for (;;) {
               const left = await env.aws.teardown.remaining();
               if (!left.services.includes(name)) return `took ${tookText(env.clock.now() - started)}`;
               if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
-                throw new ChatopsError('service_drain_timeout', `\`${name}\` is still draining after ${tookText(env.timing.waitTimeoutMs)}; ECS will finish deleting it by itself.`);
+                throw new ChatopsError('service_drain_timeout', `\`${escapeText(name)}\` is still draining after ${tookText(env.timing.waitTimeoutMs)}; ECS will finish deleting it by itself.`);
               }
               await progress.note('draining');
               await env.clock.sleep(env.timing.pollMs);
@@ -47,7 +48,7 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
     };
   },
   summary(plan, _steps, tookMs) {
-    return `Service \`${plan.service.name}\` deleted in ${tookText(tookMs)}; its tasks have stopped.`;
+    return `Service \`${escapeText(plan.service.name)}\` deleted in ${tookText(tookMs)}; its tasks have stopped.`;
   },
 };
 
@@ -55,8 +56,8 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
 
 export async function readTaskdefDeregisterPlan(aws: ClusterOps, ref: string): Promise<TaskdefDeregisterPlan | { nothingToDo: string }> {
   const info = await aws.deletes.taskDefinition(ref);
-  if (!info) throw new NotFoundError(`ECS has no task definition \`${ref}\` in ${aws.region}. Run \`/ecs taskdefs -c ${aws.alias}\` to see the families there.`);
-  if (info.status !== 'ACTIVE') return { nothingToDo: `\`${info.taskDefinition}\` is already ${info.status}; there is nothing to deregister.` };
+  if (!info) throw new NotFoundError(`ECS has no task definition \`${escapeText(ref)}\` in ${aws.region}. Run \`/ecs taskdefs -c ${aws.alias}\` to see the families there.`);
+  if (info.status !== 'ACTIVE') return { nothingToDo: `\`${escapeText(info.taskDefinition)}\` is already ${escapeText(info.status)}; there is nothing to deregister.` };
   const services = await aws.services.describeMany(await aws.services.listNames());
   const usedBy = services.filter((s) => s.taskDefinition === info.taskDefinition || s.deployments.some((d) => d.taskDefinition === info.taskDefinition)).map((s) => s.name);
   return { kind: 'taskdef deregister', taskDefinition: info.taskDefinition, images: info.images, usedBy };
@@ -69,7 +70,7 @@ export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> =
       ok: true,
       steps: [
         {
-          label: `Deregister task definition \`${plan.taskDefinition}\``,
+          label: `Deregister task definition \`${escapeText(plan.taskDefinition)}\``,
           async run() {
             if (!info || info.status !== 'ACTIVE') return 'already inactive';
             await env.aws.deletes.deregisterTaskDefinition(plan.taskDefinition);
@@ -80,7 +81,7 @@ export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> =
     };
   },
   summary(plan, _steps, tookMs) {
-    return `Task definition \`${plan.taskDefinition}\` is INACTIVE (${tookText(tookMs)}).${plan.usedBy.length > 0 ? ` ${count(plan.usedBy.length, 'service')} still ran it when it was planned.` : ''}`;
+    return `Task definition \`${escapeText(plan.taskDefinition)}\` is INACTIVE (${tookText(tookMs)}).${plan.usedBy.length > 0 ? ` ${count(plan.usedBy.length, 'service')} still ran it when it was planned.` : ''}`;
   },
 };
 
@@ -92,8 +93,8 @@ export async function readImageDeletePlan(aws: ClusterOps, repository: string, t
     const repo = await aws.deletes.repository(repository);
     throw new NotFoundError(
       repo
-        ? `ECR repository \`${repository}\` has no image tagged \`${tag}\`. Run \`/ecs images ${repository}\` to see its tags.`
-        : `There is no ECR repository \`${repository}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`,
+        ? `ECR repository \`${escapeText(repository)}\` has no image tagged \`${escapeText(tag)}\`. Run \`/ecs images ${escapeText(repository)}\` to see its tags.`
+        : `There is no ECR repository \`${escapeText(repository)}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`,
     );
   }
   const plan: ImageDeletePlan = { kind: 'image delete', repository, tag, digest: image.digest, otherTags: image.tags.filter((t) => t !== tag) };
@@ -107,13 +108,13 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
     const image = await env.aws.deletes.imageByTag(plan.repository, plan.tag);
     // The tag was pushed again since: that is another image than the one approved.
     if (image && image.digest !== plan.digest) {
-      return { ok: false, reason: `\`${plan.repository}:${plan.tag}\` now points to another image (\`${image.digest.slice(0, 19)}…\`) than the one approved (\`${plan.digest.slice(0, 19)}…\`).` };
+      return { ok: false, reason: `\`${escapeText(plan.repository)}:${escapeText(plan.tag)}\` now points to another image (\`${escapeText(image.digest.slice(0, 19))}…\`) than the one approved (\`${escapeText(plan.digest.slice(0, 19))}…\`).` };
     }
     return {
       ok: true,
       steps: [
         {
-          label: `Delete tag \`${plan.tag}\` from \`${plan.repository}\`${plan.otherTags.length === 0 ? ' (and the image with it)' : ''}`,
+          label: `Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\`${plan.otherTags.length === 0 ? ' (and the image with it)' : ''}`,
           async run() {
             if (!image) return 'already gone';
             return (await env.aws.deletes.deleteImage(plan.repository, plan.tag)) === 'gone' ? 'already gone' : undefined;
@@ -124,8 +125,8 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
   },
   summary(plan, _steps, tookMs) {
     return plan.otherTags.length === 0
-      ? `Image \`${plan.repository}:${plan.tag}\` deleted (${tookText(tookMs)}).`
-      : `Tag \`${plan.tag}\` removed from \`${plan.repository}\` (${tookText(tookMs)}); the image keeps ${count(plan.otherTags.length, 'other tag')}.`;
+      ? `Image \`${escapeText(plan.repository)}:${escapeText(plan.tag)}\` deleted (${tookText(tookMs)}).`
+      : `Tag \`${escapeText(plan.tag)}\` removed from \`${escapeText(plan.repository)}\` (${tookText(tookMs)}); the image keeps ${count(plan.otherTags.length, 'other tag')}.`;
   },
 };
 
@@ -133,7 +134,7 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
 
 export async function readRepoDeletePlan(aws: ClusterOps, repository: string): Promise<RepoDeletePlan> {
   const repo = await aws.deletes.repository(repository);
-  if (!repo) throw new NotFoundError(`There is no ECR repository \`${repository}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`);
+  if (!repo) throw new NotFoundError(`There is no ECR repository \`${escapeText(repository)}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`);
   return { kind: 'repo delete', repository: repo.name, uri: repo.uri, imageCount: repo.imageCount };
 }
 
@@ -143,7 +144,7 @@ export const repoDeleteOperation: GatedOperation<RepoDeletePlan> = {
       ok: true,
       steps: [
         {
-          label: `Delete ECR repository \`${plan.repository}\` and its images`,
+          label: `Delete ECR repository \`${escapeText(plan.repository)}\` and its images`,
           async run() {
             // Images pushed since the plan go with it: deleting the repository is what was approved.
             return (await env.aws.deletes.deleteRepository(plan.repository)) === 'gone' ? 'already gone' : undefined;
@@ -153,6 +154,6 @@ export const repoDeleteOperation: GatedOperation<RepoDeletePlan> = {
     };
   },
   summary(plan, _steps, tookMs) {
-    return `Repository \`${plan.repository}\` deleted with its images (${tookText(tookMs)}).`;
+    return `Repository \`${escapeText(plan.repository)}\` deleted with its images (${tookText(tookMs)}).`;
   },
 };

@@ -13,6 +13,7 @@ import { imageDeleteOperation, repoDeleteOperation, serviceDeleteOperation, task
 import { DEFAULT_APPROVAL_TIMING, type ApprovalTiming, type ExecutionEnv, type GatedOperation } from './operations';
 import { ProgressMessage, type ChatClient } from './progress';
 import { type ApprovalRequest, type Plan, type StepRecord } from './types';
+import { escapeText } from '../slack/message';
 
 /** What the worker needs to run an approved request (a subset of its WorkerDeps). */
 export interface ApprovalWorkerDeps {
@@ -136,7 +137,7 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
   } catch (err) {
     // Before any step ran: the role could not be assumed, or the live state could not be read.
     if (!(err instanceof ChatopsError)) deps.logger.error({ err, approval: request.id }, 'an approved request could not start');
-    const closing = `Could not start: ${errorText(err)} Nothing was changed. Run \`/ecs ${request.command}\` again once that is fixed.`;
+    const closing = `Could not start: ${errorText(err)} Nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again once that is fixed.`;
     await finish('failed', closing);
     await progress.final(progressMessage(request, records, { ok: false, text: closing }));
     audit(deps.logger, { ...line, ...(role ? { role } : {}), outcome: 'error', detail: plainLabel(closing), durationMs: deps.clock.now() - started });
@@ -162,7 +163,7 @@ function failureText(request: ApprovalRequest, records: StepRecord[], failedAt: 
   return (
     `Stopped at step ${failedAt + 1} of ${records.length} after ${tookText(tookMs)}: ${firstSentence(records[failedAt]?.note ?? 'it failed.')} ` +
     `Done: ${done} ${done === 1 ? 'step' : 'steps'}. Not done: ${shown.join('; ')}${more}. ` +
-    `Run \`/ecs ${request.command}\` again: it plans from what is left${request.plan.kind === 'teardown' ? ' and finishes the job' : ''}.`
+    `Run \`/ecs ${escapeText(request.command)}\` again: it plans from what is left${request.plan.kind === 'teardown' ? ' and finishes the job' : ''}.`
   );
 }
 

@@ -10,6 +10,7 @@ import { didYouMean } from '../commands/suggest';
 import { awsCall, type AwsCallContext } from './errors';
 import { chunk, mapLimit } from './concurrency';
 import { type ContainerInstanceInfo, type Ec2InstanceDetail, type InstanceOps } from './types';
+import { escapeText } from '../slack/message';
 
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
 type Ec2Module = typeof import('@aws-sdk/client-ec2');
@@ -60,7 +61,7 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
       instances.length === 0
         ? 'It has no container instances.'
         : `Instances there: ${instances.slice(0, 20).map((i) => `\`${i.ec2InstanceId ?? '?'}\` (\`${i.id.slice(0, 8)}\`)`).join(', ')}${instances.length > 20 ? ` and ${instances.length - 20} more` : ''}.`;
-    throw new NotFoundError(`There is no container instance \`${ref}\` in *${base.alias}*${detail}.${didYouMean(ref, names)} ${listed}`);
+    throw new NotFoundError(`There is no container instance \`${escapeText(ref)}\` in *${base.alias}*${detail}.${didYouMean(ref, names)} ${listed}`);
   }
 
   return {
@@ -84,7 +85,7 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
       if (matches.length === 1) return matches[0]!;
       if (matches.length > 1) {
         throw new NotFoundError(
-          `\`${ref}\` matches ${matches.length} container instances in *${base.alias}*: ${matches.slice(0, 5).map((i) => `\`${i.id}\``).join(', ')}. Type more of the id.`,
+          `\`${escapeText(ref)}\` matches ${matches.length} container instances in *${base.alias}*: ${matches.slice(0, 5).map((i) => `\`${escapeText(i.id)}\``).join(', ')}. Type more of the id.`,
         );
       }
       return notFound(ref, all, byEc2 ? ' running on that EC2 instance' : '');

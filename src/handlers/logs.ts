@@ -3,6 +3,7 @@ import { defineVerb, type CommandContext } from '../commands/types';
 import { NotFoundError } from '../errors';
 import { DEFAULT_LINES, logsMessage, MAX_LINES, type LogsInput } from '../slack/views/logs';
 import { type TaskInfo } from '../aws/types';
+import { escapeText } from '../slack/message';
 
 /** ECS task ids: 32 hex digits (older ones: a UUID), or the task's ARN. */
 const TASK_ID = /^([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -56,7 +57,7 @@ async function pickTask(ctx: CommandContext, target: string): Promise<{ task: Ta
   const pending = newest(live, (t) => t.createdAt ?? 0);
   if (pending) return { task: pending, choice: 'pending' };
   throw new NotFoundError(
-    `Service \`${target}\` in *${ctx.alias}* has no running tasks and none that stopped in the last hour (ECS forgets them after that), so there is no task whose logs to show. \`/ecs service ${target} -c ${ctx.alias}\` shows its state.`,
+    `Service \`${escapeText(target)}\` in *${ctx.alias}* has no running tasks and none that stopped in the last hour (ECS forgets them after that), so there is no task whose logs to show. \`/ecs service ${escapeText(target)} -c ${ctx.alias}\` shows its state.`,
   );
 }
 

@@ -12,6 +12,7 @@ import {
   servicesListMessage,
   settlementMessage,
 } from '../slack/views/services';
+import { escapeText } from '../slack/message';
 
 export const services = defineVerb({
   verb: 'services',
@@ -119,7 +120,7 @@ export const deploy = defineVerb({
       const target = await ctx.aws.deployments.resolve(taskDefinition!);
       if (target === before.taskDefinition) {
         await ctx.reply.send(
-          nothingToDoMessage(`*${name}* in *${ctx.alias}* already runs \`${target}\`. Nothing was changed; \`/ecs restart ${name}\` replaces its tasks with fresh ones.`),
+          nothingToDoMessage(`*${escapeText(name)}* in *${ctx.alias}* already runs \`${escapeText(target)}\`. Nothing was changed; \`/ecs restart ${escapeText(name)}\` replaces its tasks with fresh ones.`),
           { visibility: 'ephemeral' },
         );
         return;
@@ -149,7 +150,7 @@ export const rollback = defineVerb({
     if (!previous) {
       const family = before.taskDefinition.split(':')[0];
       await ctx.reply.send(
-        nothingToDoMessage(`*${name}* in *${ctx.alias}* runs \`${before.taskDefinition}\`, and there is no earlier ACTIVE revision of ${family} to go back to. Nothing was changed.`),
+        nothingToDoMessage(`*${escapeText(name)}* in *${ctx.alias}* runs \`${escapeText(before.taskDefinition)}\`, and there is no earlier ACTIVE revision of ${escapeText(family ?? '')} to go back to. Nothing was changed.`),
         { visibility: 'ephemeral' },
       );
       return;

@@ -1,4 +1,5 @@
 import { type KnownBlock, type Button, type PlainTextElement, type MrkdwnElement, type ConfirmationDialog } from '@slack/types';
+import { sliceWhole } from '../unicode';
 
 /** A message the bot sends: fallback text (notifications, screen readers) and Block Kit blocks. */
 export interface SlackMessage {
@@ -54,18 +55,12 @@ export const SLACK_LIMITS = {
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max <= 0) return '';
-  let cut = max - 1;
-  if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
-  let head = text.slice(0, cut);
+  let head = sliceWhole(text, max - 1);
   const amp = head.lastIndexOf('&');
   if (amp >= 0 && amp > head.length - 5 && !head.slice(amp).includes(';') && /^&(amp|lt|gt);/.test(text.slice(amp, amp + 5))) head = head.slice(0, amp);
   const open = head.lastIndexOf('<');
   if (open >= 0 && open > head.lastIndexOf('>')) head = head.slice(0, open);
   return `${head}…`;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
 }
 
 export function header(text: string): KnownBlock {
@@ -96,9 +91,7 @@ export function actions(blockId: string, buttons: Button[]): KnownBlock {
 
 /** A block_id or action_id within Slack's 255 characters, never ending in half a surrogate pair. */
 export function blockIdOf(id: string): string {
-  if (id.length <= SLACK_LIMITS.blockId) return id;
-  const cut = isHighSurrogate(id.charCodeAt(SLACK_LIMITS.blockId - 1)) ? SLACK_LIMITS.blockId - 1 : SLACK_LIMITS.blockId;
-  return id.slice(0, cut);
+  return sliceWhole(id, SLACK_LIMITS.blockId);
 }
 
 export function button(

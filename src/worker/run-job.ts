@@ -12,6 +12,7 @@ import { runApprovalJob, type ApprovalWorkerDeps } from '../approvals/execute';
 import { type ChatClient } from '../approvals/progress';
 import { responseUrlReplier, type Replier } from '../slack/reply';
 import { errorMessage } from '../slack/views/errors';
+import { escapeText } from '../slack/message';
 
 export interface WorkerDeps {
   config: Config;
@@ -51,12 +52,12 @@ async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
   let role: string | undefined;
   try {
     if (!command.ok) throw new ChatopsError('usage', command.error);
-    if (!command.spec.run || !cluster) throw new ChatopsError('unknown_verb', `\`${job.verb}\` cannot run in the worker.`);
+    if (!command.spec.run || !cluster) throw new ChatopsError('unknown_verb', `\`${escapeText(job.verb)}\` cannot run in the worker.`);
     // The Slack function authorized this verb at this level; a job whose words name another verb,
     // or that asks for a role other than the one the verb needs, was not made by it: run nothing.
     if (command.spec.verb !== job.verb || command.spec.level !== job.level) {
       deps.logger.error({ jobId: job.id, verb: job.verb, parsedVerb: command.spec.verb, level: job.level, needs: command.spec.level }, 'worker got a job whose verb or level does not match its words; skipped');
-      throw new ChatopsError('job_mismatch', `\`${job.words.join(' ')}\` did not arrive as it was authorized, so I did not run it. Nothing was changed; run it again.`);
+      throw new ChatopsError('job_mismatch', `\`${escapeText(job.words.join(' '))}\` did not arrive as it was authorized, so I did not run it. Nothing was changed; run it again.`);
     }
     const aws = await deps.aws.forCluster({ alias: job.cluster, level: job.level, user: job.user, team: job.team });
     role = aws.roleArn;

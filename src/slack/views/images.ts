@@ -60,12 +60,12 @@ export function imagesMessage(input: { alias: string; repository: string; images
   const blocks: KnownBlock[] = [header(`${repository} · ECR images · ${alias}`), section(summary), ...lineSections(shown.items.map(imageLine))];
   blocks.push(context(`${shown.summary}, newest push first · sizes as stored in ECR (compressed)`));
   if (shown.next) blocks.push(actions('images-next', [shown.next]));
-  return { text: `${repository} (${alias}): ${images.length} image${images.length === 1 ? '' : 's'}, ${tagged} tagged (${shown.summary})`, blocks };
+  return { text: `${escapeText(repository)} (${alias}): ${images.length} image${images.length === 1 ? '' : 's'}, ${tagged} tagged (${shown.summary})`, blocks };
 }
 
 function imageLine(image: ImageInfo): string {
   const tags = image.tags.length > 0 ? image.tags.slice(0, 8).map((t) => `\`${escapeText(t)}\``).join(', ') + (image.tags.length > 8 ? ` +${image.tags.length - 8}` : '') : '_untagged_';
-  const parts = [`• ${tags}`, `\`${shortDigest(image.digest)}\``];
+  const parts = [`• ${tags}`, `\`${escapeText(shortDigest(image.digest))}\``];
   if (image.sizeBytes !== undefined) parts.push(megabytes(image.sizeBytes));
   if (image.pushedAt) parts.push(`pushed ${slackDate(image.pushedAt)}`);
   return parts.join(' · ');
