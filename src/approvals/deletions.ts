@@ -4,6 +4,7 @@ import { count, tookText } from '../slack/views/approvals';
 import { type GatedOperation } from './operations';
 import { type ImageDeletePlan, type RepoDeletePlan, type ServiceDeletePlan, type TaskdefDeregisterPlan } from './types';
 import { escapeText } from '../slack/message';
+import { sliceWhole } from '../unicode';
 
 /**
  * The approval-gated deletes other than teardown: what each plan reads, and the steps that run
@@ -108,7 +109,7 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
     const image = await env.aws.deletes.imageByTag(plan.repository, plan.tag);
     // The tag was pushed again since: that is another image than the one approved.
     if (image && image.digest !== plan.digest) {
-      return { ok: false, reason: `\`${escapeText(plan.repository)}:${escapeText(plan.tag)}\` now points to another image (\`${escapeText(image.digest.slice(0, 19))}…\`) than the one approved (\`${escapeText(plan.digest.slice(0, 19))}…\`).` };
+      return { ok: false, reason: `\`${escapeText(plan.repository)}:${escapeText(plan.tag)}\` now points to another image (\`${escapeText(sliceWhole(image.digest, 19))}…\`) than the one approved (\`${escapeText(sliceWhole(plan.digest, 19))}…\`).` };
     }
     return {
       ok: true,

@@ -5,6 +5,7 @@ import { forgetLeftover, rememberLeftovers } from '../state/approvals';
 import { count, tookText } from '../slack/views/approvals';
 import { readTeardownPlan, teardownPlanChanges } from './plan';
 import { escapeText } from '../slack/message';
+import { sliceWhole } from '../unicode';
 
 /**
  * Tearing a cluster down, in the order ECS allows it: services scaled to 0 and deleted (force),
@@ -53,7 +54,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
 
   for (const task of plan.tasks) {
     steps.push({
-      label: `Stop task \`${escapeText(task.id.slice(0, 12))}\` (${escapeText(task.taskDefinition)})`,
+      label: `Stop task \`${escapeText(sliceWhole(task.id, 12))}\` (${escapeText(task.taskDefinition)})`,
       async run() {
         return (await aws.teardown.stopTask(task.id, env.reason)) === 'gone' ? 'already stopped' : undefined;
       },
@@ -83,7 +84,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
 
   for (const instance of plan.containerInstances) {
     steps.push({
-      label: `Deregister container instance \`${escapeText(instance.id.slice(0, 12))}\`${instance.ec2InstanceId ? ` (${escapeText(instance.ec2InstanceId)})` : ''}`,
+      label: `Deregister container instance \`${escapeText(sliceWhole(instance.id, 12))}\`${instance.ec2InstanceId ? ` (${escapeText(instance.ec2InstanceId)})` : ''}`,
       async run() {
         // Once deregistered, ECS no longer lists it: remember its EC2 instance until it is terminated.
         if (instance.ec2InstanceId && plan.ec2Instances.some((i) => i.id === instance.ec2InstanceId)) {
@@ -100,7 +101,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
       async run() {
         const state = await aws.teardown.terminateInstance(instance.id);
         await forgetLeftover(env.state, env.alias, instance.id);
-        return state === 'terminated' ? undefined : state.replace('-', ' ');
+        return state === 'terminated' ? undefined : escapeText(state.replace('-', ' '));
       },
     });
   }

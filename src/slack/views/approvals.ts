@@ -2,6 +2,7 @@ import { type KnownBlock } from '@slack/types';
 import { type ApprovalRequest, type Plan, type StepRecord, type StepState } from '../../approvals/types';
 import { formatDuration } from '../../config/duration';
 import { actions, button, confirmDialog, context, escapeText, header, section, SLACK_LIMITS, truncate, type SlackMessage } from '../message';
+import { sliceWhole } from '../../unicode';
 
 /** Button action ids; each button's value is only the request id (everything else is in the store). */
 export const APPROVAL_ACTIONS = { approve: 'approval:approve', deny: 'approval:deny', cancel: 'approval:cancel' } as const;
@@ -153,10 +154,10 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
       }
       if (draining.length > 0) lines.push(`• ${count(draining.length, 'service')} already being deleted, to wait for: ${names(draining.map((s) => `\`${escapeText(s.name)}\``))}`);
       if (plan.tasks.length > 0) {
-        lines.push(`• *${count(plan.tasks.length, 'standalone task')}* to stop: ${names(plan.tasks.map((t) => `\`${escapeText(t.id.slice(0, 12))}\` (${escapeText(t.taskDefinition)})`))}`);
+        lines.push(`• *${count(plan.tasks.length, 'standalone task')}* to stop: ${names(plan.tasks.map((t) => `\`${escapeText(sliceWhole(t.id, 12))}\` (${escapeText(t.taskDefinition)})`))}`);
       }
       if (plan.containerInstances.length > 0) {
-        lines.push(`• *${count(plan.containerInstances.length, 'container instance')}* to deregister: ${names(plan.containerInstances.map((c) => `\`${escapeText(c.id.slice(0, 12))}\`${c.ec2InstanceId ? ` (${escapeText(c.ec2InstanceId)})` : ''}`))}`);
+        lines.push(`• *${count(plan.containerInstances.length, 'container instance')}* to deregister: ${names(plan.containerInstances.map((c) => `\`${escapeText(sliceWhole(c.id, 12))}\`${c.ec2InstanceId ? ` (${escapeText(c.ec2InstanceId)})` : ''}`))}`);
       }
       if (plan.ec2Instances.length > 0) {
         lines.push(
@@ -188,7 +189,7 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
           ? `The image keeps its other tags (${names(plan.otherTags.map((t) => `\`${escapeText(t)}\``))}); only the tag goes.`
           : 'It is the image’s only tag, so the image itself is deleted.';
       const size = plan.sizeBytes !== undefined ? `, ${(plan.sizeBytes / 1_000_000).toFixed(1)} MB` : '';
-      return [section(`• Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\` (\`${escapeText(plan.digest.slice(0, 19))}…\`${size}). ${others}`)];
+      return [section(`• Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\` (\`${escapeText(sliceWhole(plan.digest, 19))}…\`${size}). ${others}`)];
     }
     case 'repo delete':
       return [section(`• Delete repository \`${escapeText(plan.repository)}\` and its ${count(plan.imageCount, 'image')} (force). \`${escapeText(plan.uri)}\` will no longer pull.`)];

@@ -3,6 +3,7 @@ import { actions, commandButton, context, escapeText, header, lineSections, sect
 import { pageOf } from '../paging';
 import { slackDate } from './tasks';
 import { type ImageInfo, type RepositorySummary } from '../../aws/types';
+import { sliceWhole } from '../../unicode';
 
 /** One section (with its Images button) a repository: 15 stay well inside Slack's 50 blocks. */
 export const REPOSITORIES_PER_PAGE = 15;
@@ -74,7 +75,7 @@ function imageLine(image: ImageInfo): string {
 /** `sha256:` and the first 12 hex digits, as `docker images` shows an id. */
 export function shortDigest(digest: string): string {
   const [algorithm, hex] = digest.split(':');
-  return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest.slice(0, 19);
+  return hex ? `${algorithm}:${sliceWhole(hex, 12)}` : sliceWhole(digest, 19);
 }
 
 /** Megabytes the way the ECR console counts them (MiB), one decimal. */

@@ -170,7 +170,7 @@ export function deployedMessage(alias: string, service: string, change: { from: 
 
 /** `service create` was accepted. */
 export function createdMessage(alias: string, created: ServiceDetail, userId: string): SlackMessage {
-  const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${created.launchType ?? 'EC2'})`;
+  const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${escapeText(created.launchType ?? 'EC2')})`;
   return { text: text.replace(/[*`]/g, ''), blocks: [section(`:sparkles: ${text}`), context(`by <@${userId}>`)] };
 }
 

@@ -119,7 +119,7 @@ function logText(c: ContainerDefinitionInfo): string {
   const log = c.log;
   if (!log) return 'no log configuration (Docker’s default, not in CloudWatch)';
   if (log.driver !== 'awslogs') return `\`${escapeText(log.driver)}\` driver (not readable with \`/ecs logs\`)`;
-  const where = [log.streamPrefix ? `prefix \`${escapeText(log.streamPrefix)}\`` : 'no stream prefix', log.region].filter(Boolean).join(', ');
+  const where = [log.streamPrefix ? `prefix \`${escapeText(log.streamPrefix)}\`` : 'no stream prefix', log.region ? escapeText(log.region) : undefined].filter(Boolean).join(', ');
   return `awslogs → \`${escapeText(log.group ?? '?')}\` (${where})`;
 }
 

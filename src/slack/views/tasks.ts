@@ -4,6 +4,7 @@ import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
 import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
 import { exitCodeMeaning } from './exit-codes';
+import { sliceWhole } from '../../unicode';
 
 export { exitCodeMeaning };
 
@@ -12,7 +13,7 @@ export const TASKS_PER_PAGE = 20;
 
 /** What lists show of a 32-character task or instance id; `task`, `stop` and `instance` accept it. */
 export function shortId(id: string): string {
-  return id.slice(0, 8);
+  return sliceWhole(id, 8);
 }
 
 /** ECS's stop codes (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html), in words. */
