@@ -19,6 +19,7 @@ import { boltLogger } from '../../src/slack/bolt-logger';
 import { slackLambdaHandler } from '../../src/slack/lambda-handler';
 import { CHANNELS, testConfig, USERGROUPS, USERS } from './config';
 import { captureLogs } from './logs';
+import { foreignControlsIn } from './mrkdwn';
 import { apiGatewayEvent, blockActionBody, slashCommandBody, TEST_SIGNING_SECRET, viewSubmissionBody, type ViewSubmissionInput } from './slack-requests';
 
 export const BOT_TOKEN = 'xoxb-test-bot-token-1234567890';
@@ -113,6 +114,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
 
   const acks: Reply[] = [];
+  /** People who used the bot in this test: the only ones its messages may mention. */
+  const actors = new Set<string>([...Object.values(USERS), ...Object.values(USERGROUPS).flat(), ...Object.values(config.teams).flatMap((t) => t.users)]);
 
   /** Every message the bot showed in this test: acks, response_url replies, posted and updated messages. */
   function shownMessages(): { where: string; message: Reply }[] {
@@ -145,16 +148,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     send,
     async command(text, as = {}) {
+      if (as.user) actors.add(as.user);
       const responseUrl = slack.responseUrl();
       const body = slashCommandBody({ text, userId: as.user ?? USERS.alice, channelId: as.channel ?? CHANNELS.web, responseUrl });
       return collect(await send(apiGatewayEvent(body)), responseUrl);
     },
     async click(actionId, value, as = {}) {
+      if (as.user) actors.add(as.user);
       const responseUrl = slack.responseUrl();
       const body = blockActionBody({ actionId, value, userId: as.user ?? USERS.alice, channelId: as.channel ?? CHANNELS.web, responseUrl });
       return collect(await send(apiGatewayEvent(body)), responseUrl);
     },
     async submit(input, as = {}) {
+      if (as.user) actors.add(as.user);
       const res = await send(apiGatewayEvent(viewSubmissionBody({ ...input, userId: as.user ?? USERS.alice })));
       await dispatcher.drain();
       return res;
@@ -170,6 +176,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         problems.push(...modalProblems(typeof call.args.view === 'string' ? JSON.parse(call.args.view) : call.args.view).map((p) => `${call.method}: ${p}`));
       }
       if (problems.length > 0) throw new Error(`replies break Slack's Block Kit limits:\n${problems.join('\n')}`);
+      // Nothing from AWS or a user may become a mention or a link: the only <…> in what the bot
+      // showed are its own (people who used it, the config's channels, dates, console links).
+      const channels = [...Object.keys(config.channels), ...Object.values(config.teams).flatMap((t) => t.channels ?? []), ...Object.values(CHANNELS)];
+      const foreign = shownMessages().flatMap(({ where, message }) => foreignControlsIn(message, { users: [...actors], channels }).map((f) => `${where}: ${f}`));
+      if (foreign.length > 0) throw new Error(`replies hold mentions or links the bot did not mean:\n${foreign.slice(0, 5).join('\n')}`);
       // No secret may reach the logs: the bot token, the signing secret, the bot's AWS secret,
       // response URLs, and the session credentials the sandbox's STS handed out (targets.md).
       // Response URLs also as they sit percent-encoded in a raw form body.
