@@ -70,7 +70,7 @@ export async function requestApproval(ctx: CommandContext, verb: string, words: 
       'approval_not_posted',
       reason === 'not_in_channel' || reason === 'channel_not_found'
         ? `I could not post the plan for approval here (${reason}). Invite me to this channel (\`/invite @ecs\`) and run \`/ecs ${escapeText(request.command)}\` again. Nothing was changed.`
-        : `I could not post the plan for approval (Slack said ${reason}). Nothing was changed; try again.`,
+        : `I could not post the plan for approval (Slack said ${escapeText(reason)}). Nothing was changed; try again.`,
     );
   }
   if (ts) await setRequestMessage(state, request.id, ts);

@@ -4,6 +4,7 @@ import { PageNumber, PageOption } from '../commands/arguments';
 import { ChatopsError } from '../errors';
 import { type ContainerInstanceInfo, type Ec2InstanceDetail, type InstanceOps } from '../aws/types';
 import { instanceDetailMessage, instanceListMessage } from '../slack/views/instances';
+import { escapeText } from '../slack/message';
 
 /** A container instance id (32 hex, or the first few as lists show), its ARN, or the EC2 instance id. */
 export const InstanceRef = z
@@ -60,7 +61,7 @@ async function ec2Facts(ops: InstanceOps, found: ContainerInstanceInfo): Promise
   if (!found.ec2InstanceId) return { problem: 'ECS reports no EC2 instance id for it.' };
   try {
     const detail = await ops.ec2(found.ec2InstanceId);
-    return detail ? { detail } : { problem: `EC2 does not know ${found.ec2InstanceId} any more.` };
+    return detail ? { detail } : { problem: `EC2 does not know ${escapeText(found.ec2InstanceId)} any more.` };
   } catch (err) {
     if (err instanceof ChatopsError) return { problem: err.message };
     throw err;
