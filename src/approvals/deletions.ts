@@ -1,6 +1,7 @@
 import { type ClusterOps } from '../aws/types';
 import { ChatopsError, NotFoundError } from '../errors';
 import { count, tookText } from '../slack/views/approvals';
+import { drainText } from '../teardown/steps';
 import { type GatedOperation } from './operations';
 import { type ImageDeletePlan, type RepoDeletePlan, type ServiceDeletePlan, type TaskdefDeregisterPlan } from './types';
 import { escapeText } from '../slack/message';
@@ -35,12 +36,14 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
           async run(progress) {
             const started = env.clock.now();
             for (;;) {
-              const left = await env.aws.teardown.remaining();
-              if (!left.services.includes(name)) return `took ${tookText(env.clock.now() - started)}`;
+              // DescribeServices until INACTIVE and its tasks until STOPPED: ListServices stops
+              // listing a service as soon as it is DRAINING, so it cannot tell when one is gone.
+              const left = await env.aws.teardown.drainState([name], { service: name });
+              if (left.services.length === 0 && left.tasks === 0) return `took ${tookText(env.clock.now() - started)}`;
               if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
-                throw new ChatopsError('service_drain_timeout', `\`${escapeText(name)}\` is still draining after ${tookText(env.timing.waitTimeoutMs)}; ECS will finish deleting it by itself.`);
+                throw new ChatopsError('service_drain_timeout', `\`${escapeText(name)}\` is still draining after ${tookText(env.timing.waitTimeoutMs)} (${drainText(left, 'DRAINING', 'stopping')}); ECS will finish deleting it by itself.`);
               }
-              await progress.note('draining');
+              await progress.note(left.services.length > 0 ? `draining${left.tasks > 0 ? `, ${count(left.tasks, 'task')} stopping` : ''}` : `INACTIVE, ${count(left.tasks, 'task')} stopping`);
               await env.clock.sleep(env.timing.pollMs);
             }
           },
@@ -56,10 +59,13 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
 // ---- taskdef deregister --------------------------------------------------------------------------
 
 export async function readTaskdefDeregisterPlan(aws: ClusterOps, ref: string): Promise<TaskdefDeregisterPlan | { nothingToDo: string }> {
+  // The services are read while the revision is: one round trip fewer when it is ACTIVE.
+  const reading = aws.services.listNames().then((names) => aws.services.describeMany(names));
+  reading.catch(() => undefined);
   const info = await aws.deletes.taskDefinition(ref);
   if (!info) throw new NotFoundError(`ECS has no task definition \`${escapeText(ref)}\` in ${aws.region}. Run \`/ecs taskdefs -c ${aws.alias}\` to see the families there.`);
   if (info.status !== 'ACTIVE') return { nothingToDo: `\`${escapeText(info.taskDefinition)}\` is already ${escapeText(info.status)}; there is nothing to deregister.` };
-  const services = await aws.services.describeMany(await aws.services.listNames());
+  const services = await reading;
   const usedBy = services.filter((s) => s.taskDefinition === info.taskDefinition || s.deployments.some((d) => d.taskDefinition === info.taskDefinition)).map((s) => s.name);
   return { kind: 'taskdef deregister', taskDefinition: info.taskDefinition, images: info.images, usedBy };
 }

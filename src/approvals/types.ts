@@ -15,6 +15,8 @@ export const TeardownPlan = z.object({
   clusterActive: z.boolean(),
   /** ACTIVE services to scale to 0 and delete, and DRAINING ones (already being deleted) to wait for. */
   services: z.array(z.object({ name: z.string(), status: z.string(), desired: z.number(), running: z.number() })),
+  /** Tasks ECS was already stopping (a service draining, a stop in flight): the teardown waits for them. */
+  stoppingTasks: z.number().optional(),
   /** Tasks that belong to no service (RunTask/StartTask), still running or pending. */
   tasks: z.array(z.object({ id: z.string(), taskDefinition: z.string(), lastStatus: z.string() })),
   containerInstances: z.array(z.object({ id: z.string(), ec2InstanceId: z.string().optional(), status: z.string(), runningTasks: z.number() })),

@@ -59,7 +59,10 @@ export function createDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, '
     }
   }
 
-  /** ACTIVE revisions of a family, newest first (ListTaskDefinitions sort DESC), until `stop` says enough. */
+  /**
+   * ACTIVE revisions of a family, in the order ListTaskDefinitions gives them (asked for newest
+   * first, `sort: DESC`), until `stop` says enough. Callers that need an order sort by number.
+   */
   async function activeRevisions(family: string, stop: (revision: number) => boolean = () => false): Promise<number[]> {
     return awsCall(ctx('ecs:ListTaskDefinitions', `task definition family ${family}`), async () => {
       const revisions: number[] = [];
@@ -109,8 +112,10 @@ export function createDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, '
     async previousRevision(taskDefinition) {
       const [family, rev] = taskDefinition.split(':');
       const current = Number(rev);
-      const below = (await activeRevisions(family!, (r) => r < current)).filter((r) => r < current);
-      return below.length > 0 ? `${family}:${below[0]}` : undefined;
+      // The highest revision number below the current one, read from every page: the order of
+      // ListTaskDefinitions is a request (`sort`), not something to stake a rollback on.
+      const below = (await activeRevisions(family!)).filter((r) => r < current);
+      return below.length > 0 ? `${family}:${Math.max(...below)}` : undefined;
     },
 
     async registerWithImage(taskDefinition, image, containerName): Promise<ImageRevision> {

@@ -7,6 +7,8 @@ import {
 import { type EC2ClientConfig, type Instance } from '@aws-sdk/client-ec2';
 import { AwsActionError, NotFoundError } from '../errors';
 import { didYouMean } from '../commands/suggest';
+import { EC2_INSTANCE_ID } from '../commands/arguments';
+import { idOfArn, idStartsWith, parseEcsId } from '../commands/ecs-ids';
 import { awsCall, type AwsCallContext } from './errors';
 import { chunk, mapLimit } from './concurrency';
 import { type ContainerInstanceInfo, type Ec2InstanceDetail, type InstanceOps } from './types';
@@ -18,8 +20,6 @@ type Ec2Module = typeof import('@aws-sdk/client-ec2');
 /** ECS limits: ListContainerInstances returns at most 100 a page; DescribeContainerInstances takes at most 100. */
 const PAGE = 100;
 const PARALLEL_CALLS = 8;
-const EC2_INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
-const FULL_ID = /^[0-9a-f]{32}$/;
 
 export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2ClientConfig }, base: Omit<AwsCallContext, 'action'>): InstanceOps {
   const { ecs } = clients;
@@ -29,11 +29,12 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
   let ec2Loaded: Promise<{ m: Ec2Module; client: InstanceType<Ec2Module['EC2Client']> }> | undefined;
   const ec2 = () => (ec2Loaded ??= import('@aws-sdk/client-ec2').then((m) => ({ m, client: new m.EC2Client(clients.ec2Config) })));
 
-  async function listArns(status?: 'ACTIVE'): Promise<string[]> {
+  async function listArns(status?: 'ACTIVE', filter?: string): Promise<string[]> {
     return awsCall(ctx('ecs:ListContainerInstances'), async () => {
       const arns: string[] = [];
       // Without a status ECS lists every instance that is not INACTIVE (ACTIVE, DRAINING, …).
-      for await (const page of paginateListContainerInstances({ client: ecs, pageSize: PAGE }, { cluster, maxResults: PAGE, ...(status ? { status } : {}) })) {
+      const input = { cluster, maxResults: PAGE, ...(status ? { status } : {}), ...(filter ? { filter } : {}) };
+      for await (const page of paginateListContainerInstances({ client: ecs, pageSize: PAGE }, input)) {
         arns.push(...(page.containerInstanceArns ?? []));
       }
       return arns;
@@ -64,24 +65,39 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
     throw new NotFoundError(`There is no container instance \`${escapeText(ref)}\` in *${base.alias}*${detail}.${didYouMean(ref, names)} ${listed}`);
   }
 
+  /** The container instance running on an EC2 instance, by the cluster query language. */
+  async function byEc2Id(ec2InstanceId: string): Promise<string | undefined> {
+    return (await listArns(undefined, `ec2InstanceId == ${ec2InstanceId}`))[0];
+  }
+
   return {
     async count() {
       return (await listArns('ACTIVE')).length;
     },
     list,
     async find(ref) {
-      if (FULL_ID.test(ref) || ref.startsWith('arn:')) {
-        const [found] = await describe([ref]).catch((err: unknown) => {
-          // A malformed ARN is InvalidParameter, an unknown one a MISSING failure: both mean "no such instance".
+      const parsed = EC2_INSTANCE_ID.test(ref) ? undefined : parseEcsId(ref, 'container-instance');
+      if (parsed?.form === 'id') {
+        if (parsed.cluster && parsed.cluster !== idOfArn(cluster)) {
+          throw new NotFoundError(`\`${escapeText(ref)}\` is a container instance of cluster \`${escapeText(parsed.cluster)}\`, not of *${base.alias}* (\`${escapeText(idOfArn(cluster))}\`). Add \`-c\` with the cluster it belongs to.`);
+        }
+        const [found] = await describe([parsed.id]).catch((err: unknown) => {
+          // A malformed id is InvalidParameter, an unknown one a MISSING failure: both mean "no such instance".
           if (err instanceof AwsActionError && err.awsErrorName === 'InvalidParameterException') return [];
           throw err;
         });
         if (found) return found;
         return notFound(ref, await list());
       }
-      const all = await list();
       const byEc2 = EC2_INSTANCE_ID.test(ref);
-      const matches = all.filter((i) => (byEc2 ? i.ec2InstanceId === ref : i.id.startsWith(ref.toLowerCase())));
+      if (byEc2) {
+        // One filtered list instead of describing every instance to find the one.
+        const arn = await byEc2Id(ref);
+        const [found] = arn ? await describe([arn]) : [];
+        if (found) return found;
+      }
+      const all = await list();
+      const matches = all.filter((i) => (byEc2 ? i.ec2InstanceId === ref : parsed ? idStartsWith(i.id, parsed.prefix) : false));
       if (matches.length === 1) return matches[0]!;
       if (matches.length > 1) {
         throw new NotFoundError(
@@ -89,6 +105,14 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
         );
       }
       return notFound(ref, all, byEc2 ? ' running on that EC2 instance' : '');
+    },
+    async resolveId(ref) {
+      if (EC2_INSTANCE_ID.test(ref)) {
+        const arn = await byEc2Id(ref);
+        return arn ? idOfArn(arn) : undefined;
+      }
+      const parsed = parseEcsId(ref, 'container-instance');
+      return parsed?.form === 'id' && (!parsed.cluster || parsed.cluster === idOfArn(cluster)) ? parsed.id : undefined;
     },
     async ec2(instanceId) {
       const { m, client } = await ec2();
@@ -109,7 +133,7 @@ export function toContainerInstanceInfo(ci: ContainerInstance): ContainerInstanc
   const resource = (list: ContainerInstance['registeredResources'], name: string) => list?.find((r) => r.name === name)?.integerValue ?? 0;
   const attribute = (name: string) => ci.attributes?.find((a) => a.name === name)?.value;
   const info: ContainerInstanceInfo = {
-    id: ci.containerInstanceArn?.split('/').pop() ?? '?',
+    id: idOfArn(ci.containerInstanceArn) || '?',
     arn: ci.containerInstanceArn ?? '',
     status: ci.status ?? 'UNKNOWN',
     agentConnected: ci.agentConnected ?? false,

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { AwsActionError, NotFoundError } from '../errors';
 import { didYouMean } from '../commands/suggest';
+import { idOfArn, idStartsWith, parseEcsId } from '../commands/ecs-ids';
 import { awsCall, type AwsCallContext } from './errors';
 import { createLimiter } from './concurrency';
 import { shortTaskDefinition } from './services';
@@ -22,7 +23,6 @@ import { escapeText } from '../slack/message';
 /** ECS limits: ListTasks returns at most 100 a page; DescribeTasks takes at most 100 tasks. */
 const PAGE = 100;
 const PARALLEL_CALLS = 8;
-const FULL_ID = /^[0-9a-f]{32}$/;
 /** ECS's startedBy: up to 128 letters, digits, hyphens, underscores and slashes. */
 const STARTED_BY = /[^A-Za-z0-9_/-]/g;
 
@@ -120,18 +120,23 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
   return {
     list,
     async describe(ref) {
-      if (FULL_ID.test(ref) || ref.startsWith('arn:')) {
-        const [task] = await describeBatch([ref]).catch((err: unknown) => {
+      const parsed = parseEcsId(ref, 'task');
+      if (parsed?.form === 'id') {
+        if (parsed.cluster && parsed.cluster !== idOfArn(cluster)) {
+          throw new NotFoundError(`\`${escapeText(ref)}\` is a task of cluster \`${escapeText(parsed.cluster)}\`, not of *${base.alias}* (\`${escapeText(idOfArn(cluster))}\`). Add \`-c\` with the cluster it belongs to.`);
+        }
+        // The bare id: DescribeTasks takes it in every account, whatever ARN format the task has.
+        const [task] = await describeBatch([parsed.id]).catch((err: unknown) => {
           if (err instanceof AwsActionError && err.awsErrorName === 'InvalidParameterException') return [];
           throw err;
         });
         if (task) return task;
         throw new NotFoundError(`There is no task \`${escapeText(ref)}\` in *${base.alias}* (ECS keeps stopped tasks for about an hour). \`/ecs tasks -c ${base.alias}\` lists the running ones, \`--stopped\` the stopped ones.`);
       }
-      // A short id, as lists show it: find the one running or recently stopped task it starts.
-      const prefix = ref.toLowerCase();
+      if (!parsed) throw new NotFoundError(`\`${escapeText(ref)}\` is not a task id. A task is its id, the first 8 characters of it as \`/ecs tasks -c ${base.alias}\` shows them, or its ARN.`);
+      // The start of an id, as lists show it: find the one running or recently stopped task it starts.
       const [running, stopped] = await Promise.all([listIds({}), listIds({ stopped: true })]);
-      const matches = [...new Set([...running, ...stopped])].filter((id) => id.startsWith(prefix));
+      const matches = [...new Set([...running, ...stopped])].filter((id) => idStartsWith(id, parsed.prefix));
       if (matches.length > 1) {
         throw new NotFoundError(`\`${escapeText(ref)}\` matches ${matches.length} tasks in *${base.alias}*: ${matches.slice(0, 5).map((id) => `\`${escapeText(id)}\``).join(', ')}${matches.length > 5 ? ', …' : ''}. Type more of the id.`);
       }
@@ -196,5 +201,5 @@ function startedByTag(text: string): string {
 }
 
 function lastPart(arn: string | undefined): string {
-  return arn?.split('/').pop() ?? '';
+  return idOfArn(arn);
 }

@@ -13,6 +13,8 @@ import {
   paginateListServices,
   paginateListTasks,
   type ECSClient,
+  type Service,
+  type Task,
 } from '@aws-sdk/client-ecs';
 import { type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { AwsActionError } from '../errors';
@@ -26,6 +28,8 @@ type Ec2Module = typeof import('@aws-sdk/client-ec2');
 /** ECS limits: 100 ARNs a List page, 10 services or 100 tasks/instances a Describe. */
 const PAGE = 100;
 const PARALLEL_CALLS = 8;
+/** What ListTasks answers for a service ECS no longer knows. */
+const GONE = ['ServiceNotFoundException', 'ServiceNotActiveException'];
 
 /**
  * A teardown's reads and deletes, on one cluster with one role. Deletes of something already gone
@@ -40,6 +44,8 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
   const ec2 = () => (ec2Loaded ??= import('@aws-sdk/client-ec2').then((m) => ({ m, client: new m.EC2Client(clients.ec2Config) })));
   const cluster = base.clusterName;
   const ctx = (action: string, resource?: string): AwsCallContext => ({ ...base, action, ...(resource ? { resource } : {}) });
+  /** Task ARNs already seen STOPPED (see stoppingTasks). */
+  const seenStopped = new Set<string>();
 
   async function clusterActive(): Promise<boolean> {
     const out = await awsCall(ctx('ecs:DescribeClusters'), () => ecs.send(new DescribeClustersCommand({ clusters: [cluster] })));
@@ -62,19 +68,54 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async function liveTasks(): Promise<{ id: string; taskDefinition: string; lastStatus: string; group: string }[]> {
-    const arns = await awsCall(ctx('ecs:ListTasks'), async () => {
+  async function listTaskArns(desiredStatus: 'RUNNING' | 'STOPPED', serviceName?: string): Promise<string[]> {
+    return awsCall(ctx('ecs:ListTasks', serviceName ? `tasks of service ${serviceName}` : undefined), async () => {
       const all: string[] = [];
-      for await (const page of paginateListTasks({ client: ecs, pageSize: PAGE }, { cluster, maxResults: PAGE, desiredStatus: 'RUNNING' })) all.push(...(page.taskArns ?? []));
+      const input = { cluster, maxResults: PAGE, desiredStatus, ...(serviceName ? { serviceName } : {}) };
+      for await (const page of paginateListTasks({ client: ecs, pageSize: PAGE }, input)) all.push(...(page.taskArns ?? []));
       return all;
     });
+  }
+
+  async function describeTasks(arns: string[]): Promise<Task[]> {
     const batches = await mapLimit(chunk(arns, PAGE), PARALLEL_CALLS, (tasks) =>
       awsCall(ctx('ecs:DescribeTasks'), () => ecs.send(new DescribeTasksCommand({ cluster, tasks }))),
     );
-    return batches
-      .flatMap((b) => b.tasks ?? [])
+    return batches.flatMap((b) => b.tasks ?? []);
+  }
+
+  async function liveTasks(): Promise<{ id: string; taskDefinition: string; lastStatus: string; group: string }[]> {
+    const tasks = await describeTasks(await listTaskArns('RUNNING'));
+    return tasks
       .filter((t) => t.lastStatus !== 'STOPPED')
       .map((t) => ({ id: lastPart(t.taskArn), taskDefinition: lastPart(t.taskDefinitionArn), lastStatus: t.lastStatus ?? 'UNKNOWN', group: t.group ?? '' }));
+  }
+
+  /**
+   * Tasks ECS is stopping but that have not reached STOPPED: their desiredStatus is STOPPED
+   * already, so the default ListTasks (desiredStatus RUNNING) leaves them out, yet DeleteCluster
+   * refuses while they exist (ClusterContainsTasksException).
+   */
+  async function stoppingTasks(serviceName?: string): Promise<Task[]> {
+    // ECS lists stopped tasks for an hour; one seen STOPPED never changes again, so a wait that
+    // polls describes only the tasks it has not yet seen stopped.
+    const arns = (await listTaskArns('STOPPED', serviceName)).filter((arn) => !seenStopped.has(arn));
+    const tasks = await describeTasks(arns);
+    for (const t of tasks) if (t.lastStatus === 'STOPPED' && t.taskArn) seenStopped.add(t.taskArn);
+    return tasks.filter((t) => t.lastStatus !== 'STOPPED');
+  }
+
+  /** DescribeServices of named services (10 a call): those neither INACTIVE nor missing. */
+  async function notInactive(names: string[]): Promise<Service[]> {
+    const batches = await mapLimit(chunk(names, 10), PARALLEL_CALLS, (batch) =>
+      awsCall(ctx('ecs:DescribeServices'), () => ecs.send(new DescribeServicesCommand({ cluster, services: batch }))),
+    );
+    return batches.flatMap((b) => b.services ?? []).filter((s) => s.status !== 'INACTIVE');
+  }
+
+  /** The service a task belongs to, from its group `service:NAME`. */
+  function serviceOf(task: Task): string | undefined {
+    return task.group?.startsWith('service:') ? task.group.slice('service:'.length) : undefined;
   }
 
   async function containerInstances(): Promise<ClusterInventory['containerInstances']> {
@@ -113,11 +154,20 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
 
   return {
     async inventory() {
-      if (!(await clusterActive())) return { active: false, services: [], standaloneTasks: [], containerInstances: [] };
-      const [svcs, tasks, instances] = await Promise.all([services(), liveTasks(), containerInstances()]);
+      // Everything is read at once, the cluster's status too (one round trip fewer): for a
+      // cluster that is gone, the lists fail and are not needed.
+      const contents = Promise.all([services(), liveTasks(), stoppingTasks(), containerInstances()]);
+      contents.catch(() => undefined);
+      if (!(await clusterActive())) return { active: false, services: [], stoppingTasks: 0, standaloneTasks: [], containerInstances: [] };
+      const [listed, tasks, stopping, instances] = await contents;
+      // ListServices hides DRAINING services (DeleteService reference); the tasks they are still
+      // stopping name them, and the teardown must wait for them before it deletes the cluster.
+      const hidden = [...new Set(stopping.flatMap((t) => serviceOf(t) ?? []))].filter((name) => !listed.some((s) => s.name === name));
+      const draining = (await notInactive(hidden)).map((s) => ({ name: s.serviceName ?? lastPart(s.serviceArn), status: s.status ?? 'UNKNOWN', desired: s.desiredCount ?? 0, running: s.runningCount ?? 0 }));
       return {
         active: true,
-        services: svcs,
+        services: [...listed, ...draining].sort((a, b) => a.name.localeCompare(b.name)),
+        stoppingTasks: stopping.length,
         // Tasks a service started carry the group `service:<name>`; everything else was run by hand.
         standaloneTasks: tasks.filter((t) => !t.group.startsWith('service:')).map(({ group: _group, ...t }) => t),
         containerInstances: instances,
@@ -142,10 +192,28 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
       return found;
     },
 
-    async remaining() {
-      if (!(await clusterActive())) return { services: [], tasks: 0 };
-      const [svcs, tasks] = await Promise.all([services(), liveTasks()]);
-      return { services: svcs.map((s) => s.name), tasks: tasks.length };
+    async drainState(services, scope = {}) {
+      if (!scope.service && !(await clusterActive())) return { services: [], tasks: 0 };
+      // Never ListServices: it hides DRAINING services. The services are described by name, and
+      // the tasks listed both ways (desiredStatus RUNNING, and STOPPED for those still stopping).
+      const [left, running, stopping] = await Promise.all([
+        notInactive(services),
+        listTaskArns('RUNNING', scope.service).catch((err: unknown) => {
+          if (scope.service && err instanceof AwsActionError && GONE.includes(err.awsErrorName)) return [];
+          throw err;
+        }),
+        stoppingTasks(scope.service).catch((err: unknown) => {
+          // A service ECS has purged has no tasks left to list.
+          if (scope.service && err instanceof AwsActionError && GONE.includes(err.awsErrorName)) return [];
+          throw err;
+        }),
+      ]);
+      const names = new Set(left.map((s) => s.serviceName ?? lastPart(s.serviceArn)));
+      for (const task of stopping) {
+        const name = serviceOf(task);
+        if (name && (!scope.service || name === scope.service)) names.add(name);
+      }
+      return { services: [...names].sort(), tasks: running.length + stopping.length };
     },
 
     async deleteService(name) {

@@ -213,6 +213,13 @@ export interface InstanceOps {
   list(): Promise<ContainerInstanceInfo[]>;
   /** One container instance by its id (or a unique prefix), ARN or EC2 instance id; NotFoundError listing those that exist. */
   find(ref: string): Promise<ContainerInstanceInfo>;
+  /**
+   * The whole container instance id a reference names, with at most one call, so that work on it
+   * can start early: a whole id (or an ARN of this cluster) as it is, an EC2 id through
+   * ListContainerInstances filtered by ec2InstanceId; undefined for the start of an id or when
+   * nothing matches (`find` then says what exists).
+   */
+  resolveId(ref: string): Promise<string | undefined>;
   /** EC2 DescribeInstances for the instance behind a container instance; undefined when EC2 does not know it. */
   ec2(instanceId: string): Promise<Ec2InstanceDetail | undefined>;
 }
@@ -361,8 +368,10 @@ export interface ClusterOps {
 export interface ClusterInventory {
   /** False when DescribeClusters says INACTIVE or MISSING. */
   active: boolean;
-  /** ACTIVE and DRAINING services (INACTIVE ones are gone). */
+  /** ACTIVE and DRAINING services (INACTIVE ones are gone; DRAINING ones found through their stopping tasks). */
   services: { name: string; status: string; desired: number; running: number }[];
+  /** Tasks being stopped (desiredStatus STOPPED) that have not reached STOPPED yet. */
+  stoppingTasks: number;
   /** Running or pending tasks that belong to no service (started by RunTask/StartTask). */
   standaloneTasks: { id: string; taskDefinition: string; lastStatus: string }[];
   /** Container instances that are still registered (not INACTIVE). */
@@ -380,8 +389,13 @@ export interface TeardownOps {
   inventory(): Promise<ClusterInventory>;
   /** The named EC2 instances that still exist, with their state (unknown ids are left out, not an error). */
   ec2Instances(ids: string[]): Promise<Ec2InstanceState[]>;
-  /** Services not yet INACTIVE and tasks not yet STOPPED: what DeleteCluster would refuse over. */
-  remaining(): Promise<{ services: string[]; tasks: number }>;
+  /**
+   * What a delete still waits for: of the named services (and any whose tasks are still
+   * stopping), those not yet INACTIVE, and the tasks not yet STOPPED — in the whole cluster (what
+   * DeleteCluster would refuse over), or of one service with `scope.service`. Never ListServices,
+   * which hides DRAINING services.
+   */
+  drainState(services: string[], scope?: { service?: string }): Promise<{ services: string[]; tasks: number }>;
   /** UpdateService to 0, then DeleteService with force; 'gone' when it was already deleted. */
   deleteService(name: string): Promise<'deleted' | 'draining' | 'gone'>;
   stopTask(id: string, reason: string): Promise<'stopped' | 'gone'>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEcsId } from './ecs-ids';
 
 /** Argument types shared by verbs, with messages a user can act on. */
 
@@ -33,3 +34,22 @@ export const PageNumber = z
   .transform(Number)
   .pipe(z.number().min(1, 'pages start at 1').max(10_000))
   .default(1);
+
+/**
+ * A task: its id (32 hex, or a UUID in older accounts), the start of it as lists show it, or its
+ * ARN with or without the cluster segment (the forms are read in ./ecs-ids.ts).
+ */
+export const TaskRef = z
+  .string()
+  .refine((text) => parseEcsId(text, 'task') !== undefined, 'a task is its id (32 hex characters, or a UUID like 9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c), the first 8 characters as lists show them, or its ARN');
+
+/** EC2 instance ids: `i-` and 8 (older) or 17 hex digits. */
+export const EC2_INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
+
+/** A container instance: its EC2 instance id, its container instance id (any form, or the start of it), or its ARN. */
+export const InstanceRef = z
+  .string()
+  .refine(
+    (text) => EC2_INSTANCE_ID.test(text) || parseEcsId(text, 'container-instance') !== undefined,
+    'an instance is its EC2 id (i-0abc…), its container instance id (32 hex characters or a UUID, or the first 8 characters as lists show them) or its ARN',
+  );

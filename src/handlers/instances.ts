@@ -1,18 +1,10 @@
 import { z } from 'zod';
 import { defineVerb } from '../commands/types';
-import { PageNumber, PageOption } from '../commands/arguments';
+import { EC2_INSTANCE_ID, InstanceRef, PageNumber, PageOption } from '../commands/arguments';
 import { ChatopsError } from '../errors';
-import { type ContainerInstanceInfo, type Ec2InstanceDetail, type InstanceOps } from '../aws/types';
+import { type Ec2InstanceDetail, type InstanceOps } from '../aws/types';
 import { instanceDetailMessage, instanceListMessage } from '../slack/views/instances';
 import { escapeText } from '../slack/message';
-
-/** A container instance id (32 hex, or the first few as lists show), its ARN, or the EC2 instance id. */
-export const InstanceRef = z
-  .string()
-  .regex(
-    /^(i-[0-9a-f]{8,17}|[0-9a-f]{4,32}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:container-instance\/[A-Za-z0-9_/-]+)$/,
-    'an instance is its EC2 id (i-0abc…), its container instance id (or the first 8 characters) or its ARN',
-  );
 
 export const instances = defineVerb({
   verb: 'instances',
@@ -41,8 +33,17 @@ export const instance = defineVerb({
   visibility: 'ephemeral',
   working: ({ id }) => `Reading instance ${id}…`,
   async run(ctx, { id }) {
-    const found = await ctx.aws.instances.find(id);
-    const [ec2, tasks] = await Promise.all([ec2Facts(ctx.aws.instances, found), ctx.aws.tasks.list({ containerInstance: found.arn || found.id })]);
+    // Fewest round trips: the EC2 facts of an EC2 id are read at once; once the container
+    // instance id is known, its tasks are listed while it is described (ListTasks takes the id).
+    // The instance's own answer (or "no such instance") still comes first.
+    const ec2Early = EC2_INSTANCE_ID.test(id) ? quiet(ec2Facts(ctx.aws.instances, id)) : undefined;
+    const direct = await ctx.aws.instances.resolveId(id);
+    const tasksEarly = direct ? quiet(ctx.aws.tasks.list({ containerInstance: direct })) : undefined;
+    const found = await ctx.aws.instances.find(direct ?? id);
+    const [ec2, tasks] = await Promise.all([
+      ec2Early && found.ec2InstanceId === id ? ec2Early : ec2Facts(ctx.aws.instances, found.ec2InstanceId),
+      tasksEarly ?? ctx.aws.tasks.list({ containerInstance: found.arn || found.id }),
+    ]);
     await ctx.reply.send(
       instanceDetailMessage({
         alias: ctx.alias,
@@ -57,13 +58,19 @@ export const instance = defineVerb({
 });
 
 /** EC2 facts are a bonus: without them (say the role lacks ec2:DescribeInstances) the ECS facts still stand. */
-async function ec2Facts(ops: InstanceOps, found: ContainerInstanceInfo): Promise<{ detail?: Ec2InstanceDetail; problem?: string }> {
-  if (!found.ec2InstanceId) return { problem: 'ECS reports no EC2 instance id for it.' };
+async function ec2Facts(ops: InstanceOps, ec2InstanceId: string | undefined): Promise<{ detail?: Ec2InstanceDetail; problem?: string }> {
+  if (!ec2InstanceId) return { problem: 'ECS reports no EC2 instance id for it.' };
   try {
-    const detail = await ops.ec2(found.ec2InstanceId);
-    return detail ? { detail } : { problem: `EC2 does not know ${escapeText(found.ec2InstanceId)} any more.` };
+    const detail = await ops.ec2(ec2InstanceId);
+    return detail ? { detail } : { problem: `EC2 does not know ${escapeText(ec2InstanceId)} any more.` };
   } catch (err) {
     if (err instanceof ChatopsError) return { problem: err.message };
     throw err;
   }
+}
+
+/** A promise started early and awaited later: a rejection before then is not "unhandled". */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }

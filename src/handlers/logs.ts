@@ -1,19 +1,16 @@
 import { z } from 'zod';
 import { defineVerb, type CommandContext } from '../commands/types';
 import { NotFoundError } from '../errors';
+import { parseEcsId } from '../commands/ecs-ids';
 import { DEFAULT_LINES, logsMessage, MAX_LINES, type LogsInput } from '../slack/views/logs';
 import { type TaskInfo } from '../aws/types';
 import { escapeText } from '../slack/message';
 
-/** ECS task ids: 32 hex digits (older ones: a UUID), or the task's ARN. */
-const TASK_ID = /^([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-const TASK_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task\/[A-Za-z0-9_/-]+$/;
-/** The start of an id, as task lists show it (8 characters): hex with a digit in it, so `web` or `cafe` stay service names. */
-const TASK_ID_PREFIX = /^(?=[a-f]*\d)[0-9a-f]{6,31}$/;
+const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
 
 const Target = z
   .string()
-  .regex(/^(arn:\S+|[A-Za-z0-9][A-Za-z0-9_-]{0,254})$/, 'name a service, or a task by its id (or the first 8 characters of it) or ARN');
+  .refine((text) => SERVICE_NAME.test(text) || parseEcsId(text, 'task') !== undefined || /^arn:\S+$/.test(text), 'name a service, or a task by its id (or the first 8 characters of it) or ARN');
 
 const Lines = z
   .string()
@@ -43,8 +40,16 @@ export const logs = defineVerb({
 
 /** A task named by id or ARN; for a service, its newest running task, else its last stopped one. */
 async function pickTask(ctx: CommandContext, target: string): Promise<{ task: TaskInfo; choice: LogsInput['choice'] }> {
-  if (TASK_ID.test(target) || TASK_ARN.test(target) || TASK_ID_PREFIX.test(target)) {
-    return { task: await ctx.aws.tasks.describe(target), choice: 'task' };
+  const ref = parseEcsId(target, 'task');
+  if (ref?.form === 'id') return { task: await ctx.aws.tasks.describe(target), choice: 'task' };
+  // The start of an id, as lists show it; but `cafe` or `beef` may as well be a service: a word
+  // with no digit is a service, and a start no task has is tried as a service too.
+  if (ref?.form === 'prefix' && /\d/.test(ref.prefix)) {
+    try {
+      return { task: await ctx.aws.tasks.describe(target), choice: 'task' };
+    } catch (err) {
+      if (!(err instanceof NotFoundError) || !SERVICE_NAME.test(target)) throw err;
+    }
   }
   const live = await ctx.aws.tasks.list({ service: target });
   // Newest first, but a task already being stopped only when nothing else runs.

@@ -111,13 +111,18 @@ export const deploy = defineVerb({
   visibility: 'in_channel',
   working: (a) => `Deploying ${a.image ?? a.taskDefinition ?? ''} to ${a.service}…`,
   async run(ctx, { service: name, taskDefinition, image, container }) {
-    const before = await ctx.aws.services.describe(name);
+    // The service and the named revision are read at once (one round trip, not two); a missing
+    // service is reported before a missing revision, as if they had been read in turn.
+    const [service, resolved] = await Promise.allSettled([ctx.aws.services.describe(name), taskDefinition === undefined ? undefined : ctx.aws.deployments.resolve(taskDefinition)]);
+    if (service.status === 'rejected') throw service.reason;
+    const before = service.value;
     let change: Parameters<typeof deployedMessage>[2];
     if (image !== undefined) {
       const revision = await ctx.aws.deployments.registerWithImage(before.taskDefinition, image, container);
       change = { kind: 'deploy', from: before.taskDefinition, to: revision.to, image: revision };
     } else {
-      const target = await ctx.aws.deployments.resolve(taskDefinition!);
+      if (resolved.status === 'rejected') throw resolved.reason;
+      const target = resolved.value!;
       if (target === before.taskDefinition) {
         await ctx.reply.send(
           nothingToDoMessage(`*${escapeText(name)}* in *${ctx.alias}* already runs \`${escapeText(target)}\`. Nothing was changed; \`/ecs restart ${escapeText(name)}\` replaces its tasks with fresh ones.`),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineVerb, type CommandContext } from '../commands/types';
-import { PageNumber, PageOption, PositiveNumber, ServiceName, TaskDefinitionRef } from '../commands/arguments';
+import { InstanceRef, PageNumber, PageOption, PositiveNumber, ServiceName, TaskDefinitionRef, TaskRef } from '../commands/arguments';
 import { type TaskInfo } from '../aws/types';
 import {
   alreadyStoppedMessage,
@@ -10,12 +10,6 @@ import {
   taskDetailMessage,
   taskListMessage,
 } from '../slack/views/tasks';
-import { InstanceRef } from './instances';
-
-/** A task id (32 hex, or the first 8 as lists show them) or its ARN. */
-const TaskRef = z
-  .string()
-  .regex(/^([0-9a-f]{4,32}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task\/[A-Za-z0-9_/-]+)$/, 'a task is its id (32 hex characters, or the first 8 as lists show) or its ARN');
 
 /** ECS starts at most 10 tasks per RunTask call. */
 const RUN_TASK_MAX = 10;
@@ -89,8 +83,14 @@ export const startTask = defineVerb({
   visibility: 'in_channel',
   working: ({ taskDefinition, instance }) => `Starting ${taskDefinition} on ${instance}…`,
   async run(ctx, { taskDefinition, instance }) {
-    const target = await ctx.aws.instances.find(instance);
-    const launch = await ctx.aws.tasks.start({ taskDefinition, containerInstance: target.arn || target.id, startedBy: startedBy(ctx) });
+    // Once the container instance id is known (typed whole, or one filtered list for an EC2 id),
+    // StartTask gets it while the instance is described for the reply (its EC2 id). The start of
+    // an id is looked up first.
+    const direct = await ctx.aws.instances.resolveId(instance);
+    const early = direct ? ctx.aws.tasks.start({ taskDefinition, containerInstance: direct, startedBy: startedBy(ctx) }) : undefined;
+    early?.catch(() => undefined);
+    const target = await ctx.aws.instances.find(direct ?? instance);
+    const launch = await (early ?? ctx.aws.tasks.start({ taskDefinition, containerInstance: target.arn || target.id, startedBy: startedBy(ctx) }));
     await ctx.reply.send(
       launchMessage({ alias: ctx.alias, verb: 'start', taskDefinition, requested: 1, launch, userId: ctx.user.id, fixedHostPorts: await portsIfNeeded(ctx, taskDefinition, launch.failures), instance: target }),
     );

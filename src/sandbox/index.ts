@@ -32,6 +32,16 @@ export interface SandboxOptions {
   /** Default: demoAccount(). */
   account?: AccountSeed;
   timings?: Partial<SandboxTimings>;
+  /**
+   * Share (0–1) of new tasks and container instances given ECS's older id form: a UUID
+   * (`9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c`) and an ARN without the cluster segment. Default 0.
+   */
+  legacyIdShare?: number;
+  /**
+   * ListTaskDefinitions answers in a scrambled order whatever `sort` asks: an order the API
+   * reference describes but that a client had better not depend on. Default false.
+   */
+  unsortedLists?: boolean;
   /** Seeds ids, crashes and throttling; default 1. */
   seed?: number;
   logger?: Logger;
@@ -73,6 +83,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     region: account.region,
     clock,
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
+    ...(options.legacyIdShare !== undefined ? { legacyIdShare: options.legacyIdShare } : {}),
+    ...(options.unsortedLists !== undefined ? { unsortedLists: options.unsortedLists } : {}),
     seed,
     bus,
     behaviours: account.behaviours,

@@ -36,6 +36,13 @@ export interface SandboxTimings {
   taskStartMs: number;
   /** Stop requested → STOPPED. */
   taskStopMs: number;
+  /**
+   * Tasks the service scheduler stops (scale-in, a deployment, a deleted service draining) reach
+   * STOPPED this much later than a plain StopTask: ECS first drains their load balancer
+   * connections (the target group's deregistration delay, 300 s by default), so a deleted service
+   * can stay DRAINING for minutes. 0 by default.
+   */
+  serviceDrainMs: number;
   /** EC2 shutting-down → terminated. */
   instanceShutdownMs: number;
   /** How long a STOPPED task stays visible to DescribeTasks/ListTasks (ECS: about an hour). */
@@ -45,6 +52,7 @@ export interface SandboxTimings {
 export const DEFAULT_TIMINGS: SandboxTimings = {
   taskStartMs: 2000,
   taskStopMs: 1000,
+  serviceDrainMs: 0,
   instanceShutdownMs: 5000,
   stoppedTaskRetentionMs: 60 * 60 * 1000,
 };

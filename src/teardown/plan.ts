@@ -43,6 +43,7 @@ export async function readTeardownPlan(input: { aws: ClusterOps; alias: string; 
     kind: 'teardown',
     clusterActive: inventory.active,
     services: inventory.services,
+    ...(inventory.stoppingTasks > 0 ? { stoppingTasks: inventory.stoppingTasks } : {}),
     tasks: inventory.standaloneTasks,
     containerInstances: inventory.containerInstances,
     ec2Instances,

@@ -61,21 +61,22 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
     });
   }
 
-  if (plan.clusterActive && (plan.services.length > 0 || plan.tasks.length > 0)) {
+  if (plan.clusterActive && (plan.services.length > 0 || plan.tasks.length > 0 || (plan.stoppingTasks ?? 0) > 0)) {
     steps.push({
       label: 'Wait for the services to drain and the tasks to stop',
       async run(progress) {
         const started = env.clock.now();
+        // The deleted services are followed by name (DescribeServices until INACTIVE), never
+        // found through ListServices, which stops listing a service the moment it is DRAINING.
+        let followed = plan.services.map((s) => s.name);
         for (;;) {
-          const left = await aws.teardown.remaining();
+          const left = await aws.teardown.drainState(followed);
           if (left.services.length === 0 && left.tasks === 0) return `took ${tookText(env.clock.now() - started)}`;
+          followed = left.services;
           if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
-            throw new ChatopsError(
-              'teardown_wait_timeout',
-              `After ${tookText(env.timing.waitTimeoutMs)}, ${left.services.length > 0 ? `${count(left.services.length, 'service')} still draining (${left.services.slice(0, 5).join(', ')})` : ''}${left.services.length > 0 && left.tasks > 0 ? ' and ' : ''}${left.tasks > 0 ? `${count(left.tasks, 'task')} still running` : ''}.`,
-            );
+            throw new ChatopsError('teardown_wait_timeout', `After ${tookText(env.timing.waitTimeoutMs)}, ${drainText(left, 'still draining', 'still stopping')}.`);
           }
-          await progress.note(`${left.services.length > 0 ? `${count(left.services.length, 'service')} draining` : ''}${left.services.length > 0 && left.tasks > 0 ? ', ' : ''}${left.tasks > 0 ? `${count(left.tasks, 'task')} stopping` : ''}`);
+          await progress.note(drainText(left, 'draining', 'stopping'));
           await env.clock.sleep(env.timing.pollMs);
         }
       },
@@ -127,3 +128,10 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
   return steps;
 }
 
+/** "2 services draining (web, api), 3 tasks stopping". */
+export function drainText(left: { services: string[]; tasks: number }, draining: string, stopping: string): string {
+  const parts: string[] = [];
+  if (left.services.length > 0) parts.push(`${count(left.services.length, 'service')} ${draining} (${escapeText(left.services.slice(0, 5).join(', '))}${left.services.length > 5 ? ', …' : ''})`);
+  if (left.tasks > 0) parts.push(`${count(left.tasks, 'task')} ${stopping}`);
+  return parts.join(' and ');
+}

@@ -1,7 +1,9 @@
+import { ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { startHarness, type Harness } from '../support/harness';
 import { USERS } from '../support/config';
 import { roleArn } from '../support/accounts';
 import { servicesAccount } from '../support/services-fixtures';
+import { assumeRole, clientConfig } from '../support/sandbox';
 
 const liveTasks = (h: Harness, cluster: string, service: string) => [...h.sandbox.world.service(cluster, service).tasks].filter((t) => t.desiredStatus === 'RUNNING');
 const succeeded = (h: Harness, action: string) => h.sandbox.callsTo(action).filter((c) => c.error === undefined);
@@ -211,6 +213,24 @@ describe('/ecs rollback, through the signed Slack handler, against the sandbox',
     const result = await h.command('rollback web');
     expect(result.replies[0]?.text).toBe('web in prod: rolling back web:3 → web:1');
     expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([{ cluster: 'prod', service: 'web', taskDefinition: 'web:1' }]);
+  });
+
+  it('rollback picks the highest revision below the current one even when ListTaskDefinitions answers in no order', async () => {
+    // Prepare: a sandbox whose ListTaskDefinitions ignores sort; web:1…web:8, the service on web:6.
+    await h.stop();
+    h = await startHarness({ sandbox: { account: servicesAccount(), unsortedLists: true } });
+    for (let i = 3; i <= 8; i += 1) h.sandbox.world.registerTaskDefinition({ family: 'web', containerDefinitions: [{ name: 'web', image: `nginx:1.${i}`, cpu: 256, memory: 256 }] });
+    h.sandbox.world.updateService('prod', 'web', { taskDefinition: 'web:6' });
+    const ecs = new ECSClient(clientConfig(h.sandbox, await assumeRole(h.sandbox, roleArn('prod', 'read'))));
+    const listed = (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'web', sort: 'DESC' }))).taskDefinitionArns!.map((a) => Number(a.split(':').pop()));
+    expect(listed).not.toEqual([...listed].sort((a, b) => b - a));
+
+    // Act
+    const result = await h.command('rollback web');
+
+    // Assess
+    expect(result.replies[0]?.text).toBe('web in prod: rolling back web:6 → web:5');
+    expect(h.sandbox.world.service('prod', 'web').taskDefinition.revision).toBe(5);
   });
 
   it('a service on the only revision of its family has nothing to roll back to, and is told so', async () => {

@@ -128,7 +128,7 @@ describe('/ecs run, start and stop, through the signed Slack handler, against th
     expect(result.replies[0]!.text).toBe(`Started 1 of 1 task of migrate in prod on ${second!.ec2.id}`);
     const starts = h.sandbox.callsTo('ecs:StartTask');
     expect(starts).toHaveLength(1);
-    expect(starts[0]!.params).toMatchObject({ cluster: 'prod', taskDefinition: 'migrate', containerInstances: [second!.arn], startedBy: `chatops/${USERS.alice}` });
+    expect(starts[0]!.params).toMatchObject({ cluster: 'prod', taskDefinition: 'migrate', containerInstances: [second!.id], startedBy: `chatops/${USERS.alice}` });
     const [started] = tasksOf('prod', 'migrate');
     expect(started?.instance).toBe(second);
   });

@@ -1,18 +1,20 @@
 import {
   CreateServiceCommand,
+  DeleteClusterCommand,
   DeleteServiceCommand,
   DescribeServicesCommand,
+  ListTasksCommand,
   ECSClient,
   paginateListServices,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import type { EcsEventBridgeEvent, ManualClock, Sandbox, ServiceActionEvent } from '../../src/sandbox';
+import type { EcsEventBridgeEvent, ManualClock, Sandbox, SandboxTimings, ServiceActionEvent } from '../../src/sandbox';
 import { assumeRole, clientConfig, emptyAccount, PLATFORM_ADMIN, startTestSandbox } from '../support/sandbox';
 
 const LAB_ADMIN = 'arn:aws:iam::111111111111:role/chatops-lab-admin';
 
 /** A lab cluster with `instances` t3.medium instances and task definitions for web (port 80) and api. */
-async function lab(instances: number, timings = { taskStartMs: 2000, taskStopMs: 1000 }) {
+async function lab(instances: number, timings: Partial<SandboxTimings> = { taskStartMs: 2000, taskStopMs: 1000 }) {
   const sandbox = await startTestSandbox({
     timings,
     account: emptyAccount({
@@ -204,6 +206,37 @@ describe('sandbox ECS services', () => {
     expect(deleted.service).toMatchObject({ status: 'DRAINING', desiredCount: 0 });
     expect(gone).toMatchObject({ status: 'INACTIVE', runningCount: 0 });
     await expect(env.ecs.send(new UpdateServiceCommand({ cluster: 'lab', service: 'api', desiredCount: 1 }))).rejects.toMatchObject({ name: 'ServiceNotActiveException' });
+  });
+
+  it('hides a deleted service from ListServices at once, while DescribeServices shows it DRAINING until its tasks have stopped, then INACTIVE', async () => {
+    // Prepare: tasks of a deleted service take two minutes to stop (connection draining).
+    const env = await lab(2, { taskStartMs: 0, taskStopMs: 30_000, serviceDrainMs: 90_000 });
+    sandbox = env.sandbox;
+    await env.ecs.send(new CreateServiceCommand({ cluster: 'lab', serviceName: 'api', taskDefinition: 'api', desiredCount: 2 }));
+    await env.ecs.send(new CreateServiceCommand({ cluster: 'lab', serviceName: 'web', taskDefinition: 'api', desiredCount: 1 }));
+    const listed = async () => {
+      const arns: string[] = [];
+      for await (const p of paginateListServices({ client: env.ecs }, { cluster: 'lab' })) arns.push(...(p.serviceArns ?? []));
+      return arns.map((a) => a.split('/').pop());
+    };
+
+    // Act
+    const deleted = await env.ecs.send(new DeleteServiceCommand({ cluster: 'lab', service: 'api', force: true }));
+    sandbox.clock.advance(119_000);
+    const nearlyDrained = await describe1(env.ecs, 'api');
+    const listedWhileDraining = await listed();
+    const tasksWhileDraining = await env.ecs.send(new ListTasksCommand({ cluster: 'lab', serviceName: 'api', desiredStatus: 'STOPPED' }));
+    sandbox.clock.advance(1000);
+    const drained = await describe1(env.ecs, 'api');
+
+    // Assess
+    expect(deleted.service).toMatchObject({ status: 'DRAINING', desiredCount: 0 });
+    expect(listedWhileDraining).toEqual(['web']);
+    expect(nearlyDrained).toMatchObject({ status: 'DRAINING', runningCount: 2 });
+    expect(tasksWhileDraining.taskArns).toHaveLength(2);
+    expect(drained).toMatchObject({ status: 'INACTIVE', runningCount: 0 });
+    expect(await listed()).toEqual(['web']);
+    await expect(env.ecs.send(new DeleteClusterCommand({ cluster: 'lab' }))).rejects.toMatchObject({ name: 'ClusterContainsServicesException' });
   });
 
   it('fails a deployment whose tasks keep crashing and, with rollback on, goes back to the last good revision', async () => {

@@ -50,8 +50,9 @@ export function listContainerInstances(ctx: Ctx) {
   const name = clusterName(ctx.params.optString('cluster'));
   ctx.authorize(clusterResource(ctx, name));
   const status = ctx.params.optString('status');
-  const instances = [...ctx.world.cluster(name).instances.values()].filter((i) =>
-    status === undefined ? i.status !== 'INACTIVE' : i.status === status,
+  const byFilter = instanceFilter(ctx.params.optString('filter'));
+  const instances = [...ctx.world.cluster(name).instances.values()].filter(
+    (i) => (status === undefined ? i.status !== 'INACTIVE' : i.status === status) && byFilter(i),
   );
   const { items, nextToken } = page(
     instances.map((i) => i.arn),
@@ -83,4 +84,22 @@ export function deregisterContainerInstance(ctx: Ctx) {
   ctx.authorize(containerInstanceResource(ctx, name, ref));
   const instance = ctx.world.deregisterContainerInstance(name, ref, ctx.params.optBool('force') ?? false);
   return { containerInstance: renderContainerInstance(instance, epochSeconds) };
+}
+
+/**
+ * The `filter` of ListContainerInstances is a cluster query language expression ("Create
+ * expressions to define container instances", ECS Developer Guide). The sandbox understands the
+ * one a client needs to find an instance by its EC2 id, `ec2InstanceId == i-…` (or `in [a, b]`),
+ * and refuses the rest rather than ignore them.
+ */
+function instanceFilter(expression: string | undefined): (instance: { ec2: { id: string } }) => boolean {
+  if (expression === undefined || expression.trim() === '') return () => true;
+  const equals = /^\s*ec2InstanceId\s*==\s*(\S+)\s*$/.exec(expression);
+  if (equals) return (i) => i.ec2.id === equals[1];
+  const within = /^\s*ec2InstanceId\s+in\s*\[([^\]]*)\]\s*$/.exec(expression);
+  if (within) {
+    const ids = within[1]!.split(',').map((id) => id.trim());
+    return (i) => ids.includes(i.ec2.id);
+  }
+  throw invalidParameter(`The sandbox understands only ec2InstanceId == ID and ec2InstanceId in [IDs] filters, not: ${expression.slice(0, 100)}`);
 }

@@ -74,7 +74,9 @@ export function listServices(ctx: Ctx) {
   const launchType = ctx.params.optString('launchType');
   const arns: string[] = [];
   for (const service of ctx.world.cluster(cluster).services.values()) {
-    if (service.status === 'INACTIVE') continue;
+    // DeleteService reference: a DRAINING service "is no longer visible in the console or in the
+    // ListServices API operation"; DescribeServices still returns it, DRAINING then INACTIVE.
+    if (service.status !== 'ACTIVE') continue;
     if (launchType !== undefined && launchType !== 'EC2') continue;
     arns.push(service.arn);
   }

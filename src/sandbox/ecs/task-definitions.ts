@@ -81,6 +81,7 @@ export function listTaskDefinitions(ctx: Ctx) {
     for (const td of revisions) if (td.status === status) arns.push(td.arn);
   }
   if (sort === 'DESC') arns.reverse();
+  if (ctx.world.unsortedLists) arns.sort((a, b) => scramble(a) - scramble(b));
   const { items, nextToken } = page(arns, ctx.params, { default: 100, max: 100 });
   return { taskDefinitionArns: items, nextToken };
 }
@@ -99,4 +100,11 @@ export function listTaskDefinitionFamilies(ctx: Ctx) {
     .sort();
   const { items, nextToken } = page(families, ctx.params, { default: 100, max: 100 });
   return { families: items, nextToken };
+}
+
+/** A repeatable stand-in for an order nobody promised (FNV-1a of the text). */
+function scramble(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
 }

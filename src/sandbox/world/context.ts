@@ -11,6 +11,8 @@ export interface WorldContext {
   readonly region: string;
   now: number;
   readonly timings: SandboxTimings;
+  /** Share (0–1) of new tasks and container instances given ECS's older id and ARN form. */
+  readonly legacyIdShare: number;
   /** Identifiers (task ids, instance ids, event ids). */
   readonly ids: SeededRandom;
   /** Chance (crashes, throttling): a separate stream so faults do not shift ids. */
@@ -52,4 +54,17 @@ export function envelope<TDetailType extends EcsEventBridgeEvent['detail-type']>
     region: ctx.region,
     resources,
   } as Omit<Extract<EcsEventBridgeEvent, { 'detail-type': TDetailType }>, 'detail'>;
+}
+
+/**
+ * A new task or container instance id and its ARN. Most get today's form (32 hex digits, ARN
+ * `…:task/CLUSTER/ID`); a `legacyIdShare` of them the form of accounts that never opted into the
+ * long ARN format: a UUID, ARN `…:task/ID` without the cluster ("Amazon Resource Names (ARNs) and
+ * IDs", ECS Developer Guide). The extra draw is made only when the share is set, so ids of
+ * accounts without it stay as they were.
+ */
+export function newEcsId(ctx: WorldContext, resource: 'task' | 'container-instance', clusterName: string): { id: string; arn: string } {
+  const legacy = ctx.legacyIdShare > 0 && ctx.ids.next() < ctx.legacyIdShare;
+  const id = legacy ? ctx.ids.uuid() : ctx.ids.hex(32);
+  return { id, arn: ecsArn(ctx, legacy ? `${resource}/${id}` : `${resource}/${clusterName}/${id}`) };
 }

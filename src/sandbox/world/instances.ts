@@ -1,6 +1,6 @@
 import { invalidParameter } from '../errors';
 import type { InstanceSeed } from '../seed';
-import { ecsArn, type WorldContext } from './context';
+import { newEcsId, type WorldContext } from './context';
 import type { ClusterRecord, ContainerInstanceRecord, Ec2InstanceRecord } from './records';
 import { instanceResourcesChanged, requestStop, stopImmediately } from './tasks';
 
@@ -44,10 +44,10 @@ export function launchContainerInstance(ctx: WorldContext, cluster: ClusterRecor
     clusterName: cluster.name,
   };
   ctx.ec2Instances.set(ec2.id, ec2);
-  const id = ctx.ids.hex(32);
+  const { id, arn } = newEcsId(ctx, 'container-instance', cluster.name);
   const instance: ContainerInstanceRecord = {
     id,
-    arn: ecsArn(ctx, `container-instance/${cluster.name}/${id}`),
+    arn,
     cluster,
     ec2,
     status: 'ACTIVE',

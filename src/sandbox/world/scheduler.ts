@@ -67,7 +67,8 @@ function stopOrder(tasks: TaskRecord[]): TaskRecord[] {
 }
 
 function stopByScheduler(ctx: WorldContext, task: TaskRecord, stopped: TaskRecord[]): void {
-  requestStop(ctx, task, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${task.deploymentId ?? 'unknown'})`);
+  // The service's connections drain first (a load balancer's deregistration delay).
+  requestStop(ctx, task, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${task.deploymentId ?? 'unknown'})`, ctx.timings.serviceDrainMs);
   stopped.push(task);
 }
 
@@ -175,18 +176,26 @@ function checkCircuitBreaker(ctx: WorldContext, service: ServiceRecord, primary:
   }
 }
 
+/** Task states a draining service no longer waits for. */
+const DRAINED: ReadonlySet<TaskRecord['lastStatus']> = new Set(['STOPPING', 'DEPROVISIONING', 'STOPPED']);
+
 function settle(ctx: WorldContext, service: ServiceRecord, target: number): void {
   const primary = service.deployments[0];
   if (!primary) return;
+  if (service.status === 'DRAINING') {
+    // DeleteService reference: "After all tasks have transitioned to either STOPPING or STOPPED
+    // status, the service status moves from DRAINING to INACTIVE."
+    if ([...service.tasks].every((t) => DRAINED.has(t.lastStatus))) {
+      service.status = 'INACTIVE';
+      service.cluster.unsatisfied.delete(service);
+    }
+    service.steady = false;
+    return;
+  }
   const counts = serviceCounts(service, primary.id);
   const settled = service.deployments.length === 1 && service.tasks.size === target && counts.running === target;
   if (!settled) {
     service.steady = false;
-    return;
-  }
-  if (service.status === 'DRAINING') {
-    service.status = 'INACTIVE';
-    service.cluster.unsatisfied.delete(service);
     return;
   }
   if (primary.rolloutState === 'IN_PROGRESS') {

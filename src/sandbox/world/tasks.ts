@@ -1,7 +1,7 @@
 import type { Tag, TaskOverride } from '@aws-sdk/client-ecs';
 import { renderContainerInstance, renderTask } from '../ecs/render';
 import { isoTime } from '../wire';
-import { ecsArn, emit, envelope, type WorldContext } from './context';
+import { ecsArn, emit, envelope, newEcsId, type WorldContext } from './context';
 import { dynamicPort } from './placement';
 import type { ContainerInstanceRecord, ContainerRecord, ServiceRecord, StopCode, TaskDefinitionRecord, TaskRecord } from './records';
 
@@ -23,8 +23,7 @@ export interface LaunchTaskInput {
 export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecord {
   const { instance, taskDefinition: td } = input;
   const cluster = instance.cluster;
-  const id = ctx.ids.hex(32);
-  const arn = ecsArn(ctx, `task/${cluster.name}/${id}`);
+  const { id, arn } = newEcsId(ctx, 'task', cluster.name);
   const ports: number[] = [];
   const containers: ContainerRecord[] = td.containerDefinitions.map((def) => {
     const bindings = (def.portMappings ?? []).map((m) => {
@@ -86,8 +85,11 @@ export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecor
   return task;
 }
 
-/** Asks a task to stop: desiredStatus STOPPED now, lastStatus STOPPED after `taskStopMs`. */
-export function requestStop(ctx: WorldContext, task: TaskRecord, stopCode: StopCode, reason: string): void {
+/**
+ * Asks a task to stop: desiredStatus STOPPED now, lastStatus STOPPED after `taskStopMs` (plus
+ * `drainMs` for a task of a service being deleted, whose connections drain first).
+ */
+export function requestStop(ctx: WorldContext, task: TaskRecord, stopCode: StopCode, reason: string, drainMs = 0): void {
   if (task.desiredStatus === 'STOPPED') return;
   task.desiredStatus = 'STOPPED';
   task.stopCode = stopCode;
@@ -96,7 +98,7 @@ export function requestStop(ctx: WorldContext, task: TaskRecord, stopCode: StopC
   touch(ctx, task);
   emitTaskChange(ctx, task);
   if (task.service) ctx.dirty.add(task.service);
-  ctx.timers.schedule(ctx.now + ctx.timings.taskStopMs, () => markStopped(ctx, task));
+  ctx.timers.schedule(ctx.now + drainMs + ctx.timings.taskStopMs, () => markStopped(ctx, task));
 }
 
 /** The agent is gone (instance terminated): the task is STOPPED at once. */

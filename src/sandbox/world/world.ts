@@ -22,6 +22,10 @@ export interface WorldOptions {
   region: string;
   clock: SandboxClock;
   timings: SandboxTimings;
+  /** Share (0–1) of tasks and container instances with ECS's older ids (a UUID, ARN without the cluster); default 0. */
+  legacyIdShare?: number;
+  /** ListTaskDefinitions ignores `sort` and answers in a scrambled (but repeatable) order; default false. */
+  unsortedLists?: boolean;
   seed: number;
   bus: EventBus;
   behaviours?: Record<string, TaskBehaviour>;
@@ -60,6 +64,8 @@ const MAX_STEPS_PER_ADVANCE = 2_000_000;
 export class SandboxWorld {
   readonly accountId: string;
   readonly region: string;
+  /** See WorldOptions.unsortedLists. */
+  readonly unsortedLists: boolean;
   private readonly ctx: WorldContext;
   private readonly clock: SandboxClock;
   private readonly logger?: Logger;
@@ -69,6 +75,7 @@ export class SandboxWorld {
   constructor(options: WorldOptions) {
     this.accountId = options.accountId;
     this.region = options.region;
+    this.unsortedLists = options.unsortedLists ?? false;
     this.clock = options.clock;
     this.logger = options.logger;
     this.ctx = {
@@ -76,6 +83,7 @@ export class SandboxWorld {
       region: options.region,
       now: options.clock.now(),
       timings: options.timings,
+      legacyIdShare: options.legacyIdShare ?? 0,
       ids: new SeededRandom(options.seed),
       chance: new SeededRandom(options.seed ^ 0x5bd1e995),
       eventIds: new SeededRandom(options.seed ^ 0x27d4eb2f),

@@ -4,17 +4,15 @@ import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
 import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
 import { exitCodeMeaning } from './exit-codes';
-import { sliceWhole } from '../../unicode';
+import { shortId } from '../../commands/ecs-ids';
 
 export { exitCodeMeaning };
 
 /** Two blocks a row (the task, its buttons): 20 rows stay well inside Slack's 50 blocks. */
 export const TASKS_PER_PAGE = 20;
 
-/** What lists show of a 32-character task or instance id; `task`, `stop` and `instance` accept it. */
-export function shortId(id: string): string {
-  return sliceWhole(id, 8);
-}
+/** What lists show of a task or instance id (src/commands/ecs-ids.ts); `task`, `stop` and `instance` accept it. */
+export { shortId };
 
 /** ECS's stop codes (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html), in words. */
 export function stopCodeText(code: string | undefined): string {
