@@ -2,7 +2,8 @@
  * A crash loop (targets.md): 1,000 stopped tasks of one service in 5 simulated minutes, every
  * tenth delivered twice, through the events handler on dynalite and the Slack stand-in, then the
  * scheduled sweep a minute later. Reports the Slack Web API calls it cost (target ≤ 12) and the
- * count the message ends with (must be exactly 1,000).
+ * count the message ends with (must be exactly 1,000), and the DynamoDB calls per delivered event
+ * (target ≤ 2 on average).
  */
 import { getWindow, windowPk } from '../src/state/windows';
 import { scheduledTick, startEventsHarness, taskStopped, WEB_CHANNEL } from '../test/support/events';
@@ -13,6 +14,16 @@ const SPAN_MS = 5 * 60_000;
 
 export async function run(): Promise<void> {
   const h = await startEventsHarness();
+  // Every request the state table's client sends, by operation (GetItem, PutItem, UpdateItem, …).
+  const dynamo: Record<string, number> = {};
+  h.table.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const op = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      dynamo[op] = (dynamo[op] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countDynamoCalls' },
+  );
   try {
     const start = h.clock.now();
     const originals = Array.from({ length: STOPS }, (_, i) => {
@@ -23,6 +34,7 @@ export async function run(): Promise<void> {
     for (let i = 0; i < STOPS; i += 10) deliveries.push({ at: originals[i]!.at + 2_500, event: structuredClone(originals[i]!.event) });
     deliveries.sort((a, b) => a.at - b.at);
 
+    for (const key of Object.keys(dynamo)) delete dynamo[key]; // the table's creation is not the burst's
     const began = process.hrtime.bigint();
     for (const { at, event } of deliveries) {
       h.clock.set(at);
@@ -40,6 +52,8 @@ export async function run(): Promise<void> {
 
     report('events.burst.slackCalls', h.webApiCalls(), 'calls', { stops: STOPS, deliveries: deliveries.length, simulatedMinutes: SPAN_MS / 60_000, target: '<= 12', byMethod });
     report('events.burst.finalCount', shown, 'stops', { stored: stored?.count, target: STOPS });
+    const dynamoCalls = Object.values(dynamo).reduce((a, b) => a + b, 0);
+    report('events.burst.dynamoCallsPerEvent', Number((dynamoCalls / deliveries.length).toFixed(3)), 'calls/event', { dynamoCalls, deliveries: deliveries.length, target: '<= 2', byOperation: dynamo });
     report('events.burst.wallTime', seconds, 's', { eventsPerSecond: Math.round(deliveries.length / seconds) });
   } finally {
     await h.stop();

@@ -6,7 +6,8 @@ import { type Clock } from '../clock';
 import { type Config } from '../config/schema';
 import { type Logger } from '../logger';
 import { type JobDispatcher } from '../jobs/dispatch';
-import { decide, expire, forgetPending, getApprovalRequest, undoApproval } from '../state/approvals';
+import { decide, expire, forgetPending, getApprovalRequest, undoApproval, watchRequest } from '../state/approvals';
+import { UNSTARTED_AFTER_MS } from './sweep';
 import { type StateStore } from '../state/table';
 import { escapeText, type SlackMessage } from '../slack/message';
 import { approvalRequestMessage, decidedMessage, plainTitle, slackTime } from '../slack/views/approvals';
@@ -114,14 +115,20 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
 
   const approved = await decide(deps.state, request.id, { to: 'approved', by: click.user, runAs }, now);
   if (!approved) return settledMeanwhile(deps, request, line);
-  await settled(deps, approved.id);
+  // The sweep keeps watching it: an approved request whose job never starts is marked failed.
+  await watchRequest(deps.state, approved.id, now + UNSTARTED_AFTER_MS).catch((err: unknown) =>
+    deps.logger.warn({ err, approval: approved.id }, 'could not ask the sweep to watch an approved request'),
+  );
   // The message first: the worker's progress updates must come after it, never before.
   await show(deps, approved, decidedMessage(approved));
   try {
-    await deps.dispatcher.dispatch({ kind: 'approval', id: randomUUID(), requestId: approved.id });
+    await deps.dispatcher.dispatch({ kind: 'approval', id: randomUUID(), requestId: approved.id, requestedAt: now });
   } catch (err) {
     deps.logger.error({ err, approval: approved.id }, 'approved, but the worker did not accept the job; back to pending');
-    if (await undoApproval(deps.state, approved.id)) await show(deps, approved, approvalRequestMessage({ ...approved, status: 'pending' }, deps.config.approvals));
+    if (await undoApproval(deps.state, approved.id)) {
+      await watchRequest(deps.state, approved.id, approved.deadline).catch(() => undefined);
+      await show(deps, approved, approvalRequestMessage({ ...approved, status: 'pending' }, deps.config.approvals));
+    }
     line(approved, 'error', 'approved, but the worker did not start; the request is pending again');
     return 'The approval was recorded, but I could not start the work, so I put the request back. Nothing was changed; click Approve again in a moment.';
   }

@@ -4,13 +4,13 @@ import { type Clock } from '../clock';
 import { type Config } from '../config/schema';
 import { ChatopsError } from '../errors';
 import { type Logger } from '../logger';
-import { type ApprovalJob } from '../jobs/job';
-import { claimExecution, finishExecution } from '../state/approvals';
+import { JOB_MAX_AGE_MS, type ApprovalJob } from '../jobs/job';
+import { claimExecution, failUnfinished, finishExecution, forgetPending } from '../state/approvals';
 import { type StateStore } from '../state/table';
 import { progressMessage, staleMessage, tookText } from '../slack/views/approvals';
 import { teardownOperation } from '../teardown/steps';
 import { imageDeleteOperation, repoDeleteOperation, serviceDeleteOperation, taskdefDeregisterOperation } from './deletions';
-import { DEFAULT_APPROVAL_TIMING, type ApprovalTiming, type ExecutionEnv, type GatedOperation } from './operations';
+import { DEFAULT_APPROVAL_TIMING, OutOfTime, type ApprovalTiming, type ExecutionEnv, type GatedOperation } from './operations';
 import { ProgressMessage, type ChatClient } from './progress';
 import { type ApprovalRequest, type Plan, type StepRecord } from './types';
 import { escapeText } from '../slack/message';
@@ -24,6 +24,10 @@ export interface ApprovalWorkerDeps {
   state?: StateStore;
   slack?: ChatClient;
   approvalTiming?: Partial<ApprovalTiming>;
+  /** How long the worker may still run (the Lambda context's remaining time); absent: no limit. */
+  remainingTimeMs?: () => number;
+  /** An approval job that waited longer than this is not run (default JOB_MAX_AGE_MS). */
+  jobMaxAgeMs?: number;
 }
 
 /**
@@ -35,6 +39,18 @@ export async function runApprovalJob(job: ApprovalJob, deps: ApprovalWorkerDeps)
   try {
     if (!deps.state || !deps.slack) {
       log.error('an approval job reached a worker without the state table or the Slack client; skipped');
+      return;
+    }
+    const waited = job.requestedAt === undefined ? 0 : deps.clock.now() - job.requestedAt;
+    if (waited > (deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS)) {
+      // Too late to run what was approved against a cluster that may have changed: say so instead.
+      const reason = `the approved work waited ${tookText(waited)} before the worker could start it, so it did not run.`;
+      const ended = await failUnfinished(deps.state, job.requestId, 'approved', `Not started: ${reason} Nothing was changed.`, deps.clock.now());
+      log.warn({ waitedMs: waited, maxAgeMs: deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS }, 'approval job skipped: it waited longer than the job max age');
+      if (ended) {
+        await forgetPending(deps.state, ended.id).catch(() => undefined);
+        await new ProgressMessage({ slack: deps.slack, channel: ended.channelId, ts: ended.messageTs, clock: deps.clock, intervalMs: 0, logger: deps.logger }).final(staleMessage(ended, reason));
+      }
       return;
     }
     const request = await claimExecution(deps.state, job.requestId, deps.clock.now());
@@ -74,7 +90,10 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
     await finishExecution(deps.state, request.id, { status, steps: records, outcome, now: deps.clock.now() }).catch((err: unknown) =>
       deps.logger.error({ err, approval: request.id }, 'could not record how the approved request ended'),
     );
+    // Ended either way: the sweep need not watch it any more (it would find it ended anyway).
+    await forgetPending(deps.state, request.id).catch(() => undefined);
   };
+  const timeLeftMs = () => deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
 
   let role: string | undefined;
   try {
@@ -91,6 +110,7 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
       clock: deps.clock,
       logger: deps.logger.child({ approval: request.id }),
       timing,
+      timeLeftMs,
       reason: `${request.command}, ${request.decidedBy ? `approved by ${request.decidedBy.name ?? request.decidedBy.id}` : `by ${request.requester.name ?? request.requester.id}`} (ecs-chatops)`,
     };
     const operation = operationFor(request.plan);
@@ -106,7 +126,12 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
     records = steps.map((s) => ({ label: s.label, state: 'pending' }));
     await progress.show(progressMessage(request, records));
     let failure: { index: number; err: unknown } | undefined;
+    let outOfTimeAt: number | undefined;
     for (const [i, step] of steps.entries()) {
+      if (timeLeftMs() < timing.stopMarginMs) {
+        outOfTimeAt = i;
+        break;
+      }
       const stepStarted = deps.clock.now();
       records[i] = { label: step.label, state: 'running' };
       await progress.show(progressMessage(request, records));
@@ -120,6 +145,12 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
         records[i] = { label: step.label, state: 'done', ...(note ? { note } : {}) };
         audit(deps.logger, { ...line, role, outcome: 'ok', detail: `step ${i + 1}/${steps.length}: ${plainLabel(step.label)}${note ? ` (${note})` : ''}`, durationMs: deps.clock.now() - stepStarted });
       } catch (err) {
+        if (err instanceof OutOfTime) {
+          // The step stopped itself (a wait) before the worker's time ran out: not done, not failed.
+          records[i] = { label: step.label, state: 'pending' };
+          outOfTimeAt = i;
+          break;
+        }
         records[i] = { label: step.label, state: 'failed', note: errorText(err) };
         audit(deps.logger, { ...line, role, outcome: 'error', detail: `step ${i + 1}/${steps.length}: ${plainLabel(step.label)}: ${plainLabel(errorText(err))}`, durationMs: deps.clock.now() - stepStarted });
         if (!(err instanceof ChatopsError)) deps.logger.error({ err, approval: request.id }, 'an approved step failed unexpectedly');
@@ -130,10 +161,16 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
     }
 
     const tookMs = deps.clock.now() - started;
-    const closing = failure ? failureText(request, records, failure.index, tookMs) : operationFor(request.plan).summary(request.plan, records, tookMs);
-    await finish(failure ? 'failed' : 'done', closing);
-    await progress.final(progressMessage(request, records, { ok: !failure, text: closing }));
-    audit(deps.logger, { ...line, role, outcome: failure ? 'error' : 'ok', detail: plainLabel(closing), durationMs: tookMs });
+    const stopped = failure !== undefined || outOfTimeAt !== undefined;
+    const closing =
+      outOfTimeAt !== undefined
+        ? outOfTimeText(request, records, outOfTimeAt, tookMs)
+        : failure
+          ? failureText(request, records, failure.index, tookMs)
+          : operationFor(request.plan).summary(request.plan, records, tookMs);
+    await finish(stopped ? 'failed' : 'done', closing);
+    await progress.final(progressMessage(request, records, { ok: !stopped, text: closing }));
+    audit(deps.logger, { ...line, role, outcome: stopped ? 'error' : 'ok', detail: plainLabel(closing), durationMs: tookMs });
   } catch (err) {
     // Before any step ran: the role could not be assumed, or the live state could not be read.
     if (!(err instanceof ChatopsError)) deps.logger.error({ err, approval: request.id }, 'an approved request could not start');
@@ -164,6 +201,20 @@ function failureText(request: ApprovalRequest, records: StepRecord[], failedAt: 
     `Stopped at step ${failedAt + 1} of ${records.length} after ${tookText(tookMs)}: ${firstSentence(records[failedAt]?.note ?? 'it failed.')} ` +
     `Done: ${done} ${done === 1 ? 'step' : 'steps'}. Not done: ${shown.join('; ')}${more}. ` +
     `Run \`/ecs ${escapeText(request.command)}\` again: it plans from what is left${request.plan.kind === 'teardown' ? ' and finishes the job' : ''}.`
+  );
+}
+
+/** Stopped before the worker's time limit, between two steps: what was done, and how to go on. */
+function outOfTimeText(request: ApprovalRequest, records: StepRecord[], stoppedAt: number, tookMs: number): string {
+  const done = records.filter((r) => r.state === 'done').length;
+  const notDone = records.slice(stoppedAt);
+  const shown = notDone.slice(0, 5).map((r) => r.label);
+  const more = notDone.length > 5 ? ` and ${notDone.length - 5} more` : '';
+  const verb = request.command.split(' ')[0] === 'teardown' ? 'teardown' : `\`${escapeText(request.command)}\``;
+  return (
+    `Paused at step ${stoppedAt + 1} of ${records.length} after ${tookText(tookMs)}, before the worker's time limit. ` +
+    `Done: ${done} ${done === 1 ? 'step' : 'steps'}. Not done: ${shown.join('; ')}${more}. ` +
+    `Run ${verb} again to continue: \`/ecs ${escapeText(request.command)}\` plans from what is left.`
   );
 }
 

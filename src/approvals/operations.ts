@@ -18,9 +18,15 @@ export interface ApprovalTiming {
   pollMs: number;
   /** How long a step waits before it gives up and stops the run. */
   waitTimeoutMs: number;
+  /**
+   * A run stops before its next step (or its next poll) when less than this is left of the
+   * worker's time: enough for one step's AWS calls with their retries, the last progress update
+   * and the record of how it ended.
+   */
+  stopMarginMs: number;
 }
 
-export const DEFAULT_APPROVAL_TIMING: ApprovalTiming = { progressIntervalMs: 1000, pollMs: 5000, waitTimeoutMs: 10 * 60_000 };
+export const DEFAULT_APPROVAL_TIMING: ApprovalTiming = { progressIntervalMs: 1000, pollMs: 5000, waitTimeoutMs: 10 * 60_000, stopMarginMs: 60_000 };
 
 /** Everything a step may use: the role-bound AWS operations and where to remember things. */
 export interface ExecutionEnv {
@@ -34,6 +40,16 @@ export interface ExecutionEnv {
   timing: ApprovalTiming;
   /** Who it runs for, in words (the reason given to StopTask). */
   reason: string;
+  /** How long the worker may still run (Infinity when nothing limits it). */
+  timeLeftMs(): number;
+}
+
+/** Thrown by a step that must stop because the worker's time is nearly up (see ApprovalTiming.stopMarginMs). */
+export class OutOfTime extends Error {
+  constructor() {
+    super('the worker is about to reach its time limit');
+    this.name = 'OutOfTime';
+  }
 }
 
 export interface Step {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { audit } from '../audit';
 import { type CommandContext } from '../commands/types';
 import { ChatopsError } from '../errors';
-import { claimExecution, createApprovalRequest, forgetPending, setRequestMessage, withdraw } from '../state/approvals';
+import { claimExecution, createApprovalRequest, forgetPending, setRequestMessage, watchRequest, withdraw } from '../state/approvals';
+import { UNSTARTED_AFTER_MS } from './sweep';
 import { approvalRequestMessage, plainTitle, progressMessage } from '../slack/views/approvals';
 import { executeRequest } from './execute';
 import { slackError } from './progress';
@@ -55,6 +56,8 @@ export async function requestApproval(ctx: CommandContext, verb: string, words: 
   const line = { user: ctx.user.id, channel: ctx.channelId, workspace: ctx.user.teamId, source: 'approval' as const, command: request.command, cluster: ctx.alias, level: 'admin' };
 
   await createApprovalRequest(state, request);
+  // Not gated: approved already, and watched as any approved request is (a run that never ends is marked failed).
+  if (!gated) await watchRequest(state, request.id, now + UNSTARTED_AFTER_MS);
   const message = gated ? approvalRequestMessage(request, ctx.config.approvals) : progressMessage(request, []);
   let ts: string | undefined;
   try {
@@ -82,5 +85,16 @@ export async function requestApproval(ctx: CommandContext, verb: string, words: 
   }
   audit(ctx.logger, { ...line, outcome: 'ok', detail: `runs without approval (approvals.verbs does not list ${verb}) (${request.id})`, durationMs: ctx.clock.now() - now });
   const running = await claimExecution(state, posted.id, ctx.clock.now());
-  if (running) await executeRequest(running, { config: ctx.config, logger: ctx.logger, clock: ctx.clock, aws: { forCluster: async () => ctx.aws }, state, slack });
+  if (running) {
+    await executeRequest(running, {
+      config: ctx.config,
+      logger: ctx.logger,
+      clock: ctx.clock,
+      aws: { forCluster: async () => ctx.aws },
+      state,
+      slack,
+      ...(ctx.approvalTiming ? { approvalTiming: ctx.approvalTiming } : {}),
+      ...(ctx.remainingTimeMs ? { remainingTimeMs: ctx.remainingTimeMs } : {}),
+    });
+  }
 }

@@ -17,6 +17,11 @@ export interface Invocation {
   source: CommandJob['source'];
   /** A button's cluster, which wins over flags and defaults. */
   cluster?: string;
+  /**
+   * The signed request's key (src/slack/request-key.ts): the job's id comes from it, so a replay
+   * of the request makes the same job, which the worker runs only once. Absent: a random id.
+   */
+  requestKey?: string;
 }
 
 export type Prepared =
@@ -85,7 +90,7 @@ function commandJob(
 ): CommandJob {
   return {
     kind: 'command',
-    id: randomUUID(),
+    id: input.requestKey ? `slack-${input.requestKey}` : randomUUID(),
     words: parsed.words,
     verb: parsed.spec.verb,
     cluster: target.alias,

@@ -9,6 +9,7 @@ import { type Replier } from '../slack/reply';
 import { type UserAccess } from '../auth/policy';
 import { type StateStore } from '../state/table';
 import { type ChatClient } from '../approvals/progress';
+import { type ApprovalTiming } from '../approvals/operations';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -49,6 +50,10 @@ export interface CommandContext {
    * each on that cluster's own role, in config order (`alias`/`aws` above are the first of them).
    */
   clusters?: readonly ClusterOps[];
+  /** Approval progress and waits (an ungated approval verb runs its steps in this job). */
+  approvalTiming?: Partial<ApprovalTiming>;
+  /** How long this job may still run (the worker Lambda's remaining time); absent: no limit. */
+  remainingTimeMs?: () => number;
 }
 
 export interface CommandTiming {

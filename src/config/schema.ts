@@ -92,6 +92,11 @@ export const ClusterConfig = z.strictObject({
     operate: RoleArn.optional(),
     admin: RoleArn.optional(),
   }),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
+    .optional()
+    .describe("The cluster's AWS account id; default: the account of its ARN (when `name` is one), else of its read role. Notifications are routed only from this account and `region`"),
   externalId: z.string().min(2).max(1224).optional(),
   ecrRepositories: z.array(z.string().min(1)).default([]).describe('ECR repositories that teardown deletes with the cluster'),
   notify: z
@@ -136,6 +141,24 @@ export const Config = z
   })
   .superRefine((config, ctx) => {
     const aliases = new Set(Object.keys(config.clusters));
+    // A cluster's roles live in its account (ECS clusters cannot be used across accounts), and
+    // notifications are routed by that account: the config must agree with itself on it.
+    for (const [alias, c] of Object.entries(config.clusters)) {
+      const arnAccount = c.name.startsWith('arn:') ? c.name.split(':')[4] : undefined;
+      const account = c.account ?? arnAccount ?? c.roles.read.split(':')[4];
+      if (arnAccount !== undefined && arnAccount !== account) {
+        ctx.addIssue({ code: 'custom', path: ['clusters', alias, 'account'], message: `is ${account}, but the cluster ARN in \`name\` is in account ${arnAccount}` });
+      }
+      if (c.name.startsWith('arn:') && c.name.split(':')[3] !== c.region) {
+        ctx.addIssue({ code: 'custom', path: ['clusters', alias, 'region'], message: `is ${c.region}, but the cluster ARN in \`name\` is in ${c.name.split(':')[3] ?? '?'}` });
+      }
+      for (const [level, arn] of Object.entries(c.roles)) {
+        const roleAccount = arn?.split(':')[4];
+        if (roleAccount !== undefined && roleAccount !== account) {
+          ctx.addIssue({ code: 'custom', path: ['clusters', alias, 'roles', level], message: `is in account ${roleAccount}, but the cluster is in account ${account}: each role must be in the cluster's account` });
+        }
+      }
+    }
     for (const [team, t] of Object.entries(config.teams)) {
       for (const alias of Object.keys(t.access)) {
         if (alias !== '*' && !aliases.has(alias)) {

@@ -11,6 +11,7 @@ import { boltLogger } from '../slack/bolt-logger';
 import { ConfigError } from '../errors';
 import { readEnv, required, type Env } from './env';
 import { runPlayground } from '../playground';
+import { requestKeyProperties } from '../slack/request-key';
 
 const USAGE = `npm start — run ecs-chatops locally
 
@@ -55,7 +56,7 @@ async function startWithSlack(env: Env): Promise<void> {
   const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
   const receiver: Receiver = env.SLACK_APP_TOKEN
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger: boltLogger(logger) })
-    : new HTTPReceiver({ signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'Slack requests are verified with it'), logger: boltLogger(logger), port: env.PORT });
+    : new HTTPReceiver({ signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'Slack requests are verified with it'), logger: boltLogger(logger), port: env.PORT, customPropertiesExtractor: requestKeyProperties });
   const { app } = createApp({ config, logger, clock: systemClock, dispatcher, botToken, ...(state ? { state } : {}), ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}) }, receiver);
   await app.start(env.PORT);
   logger.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.SLACK_APP_TOKEN ? undefined : env.PORT }, 'ecs-chatops is running');

@@ -13,6 +13,7 @@ import { slackLambdaHandler, type SlackLambdaHandler } from '../slack/lambda-han
 import { readEnv, required, type Env } from './env';
 import { withSecrets } from './secrets';
 import { stateStore } from './state-store';
+import { requestKeyProperties } from '../slack/request-key';
 
 type LambdaHandler = SlackLambdaHandler;
 let ready: Promise<LambdaHandler> | undefined;
@@ -23,7 +24,12 @@ export function init(): Promise<LambdaHandler> {
     const env = await withSecrets(readEnv(process.env), ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
     const logger = createLogger({ level: env.LOG_LEVEL, name: 'ecs-chatops-slack' });
     const config = loadConfigFile(required(env, 'CHATOPS_CONFIG', 'it names the YAML config file'));
-    const receiver = new AwsLambdaReceiver({ signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'Slack requests are verified with it'), logger: boltLogger(logger) });
+    const receiver = new AwsLambdaReceiver({
+      signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'Slack requests are verified with it'),
+      logger: boltLogger(logger),
+      // Each signed request's key: its job's id, so a replayed request runs nothing twice.
+      customPropertiesExtractor: requestKeyProperties,
+    });
     createApp(
       {
         config,

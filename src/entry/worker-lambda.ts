@@ -17,12 +17,17 @@ export function init(env: Env = readEnv(process.env)): WorkerDeps {
   return deps;
 }
 
-/** The worker function: one job per invocation (async invoke from the Slack function). */
-export async function handler(event: unknown): Promise<void> {
+/**
+ * The worker function: one job per invocation (async invoke from the Slack function). The Lambda
+ * context's remaining time lets a long approved run (a teardown) stop cleanly before the timeout.
+ */
+export async function handler(event: unknown, context?: { getRemainingTimeInMillis?: () => number }): Promise<void> {
   // The bot token (SSM / Secrets Manager when deployed) is read once per cold start; a failed read is retried next time.
   token ??= withSecrets(readEnv(process.env), ['SLACK_BOT_TOKEN']).catch((err: unknown) => {
     token = undefined;
     throw err;
   });
-  await runJob(event, init(await token));
+  const deps = init(await token);
+  const remaining = context?.getRemainingTimeInMillis?.bind(context);
+  await runJob(event, remaining ? { ...deps, remainingTimeMs: remaining } : deps);
 }

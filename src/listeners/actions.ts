@@ -2,6 +2,7 @@ import { type App, type BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { audit } from '../audit';
 import { type ListenerDeps, runPrepared } from './run-prepared';
+import { keyOf } from './commands';
 
 const CommandButtonValue = z.object({ cluster: z.string().min(1), args: z.array(z.string()).max(50) });
 
@@ -10,7 +11,7 @@ const CommandButtonValue = z.object({ cluster: z.string().min(1), args: z.array(
  * authorization path as typed text, with the button's cluster.
  */
 export function registerCommandButtons(app: App, deps: ListenerDeps): void {
-  app.action<BlockButtonAction>(/^cmd:/, async ({ action, body, ack, respond }) => {
+  app.action<BlockButtonAction>(/^cmd:/, async ({ action, body, ack, respond, context }) => {
     await ack();
     const started = deps.clock.now();
     const verb = action.action_id.slice('cmd:'.length).split('#')[0]!;
@@ -24,7 +25,7 @@ export function registerCommandButtons(app: App, deps: ListenerDeps): void {
     }
     try {
       const result = await runPrepared(
-        { words: [...verb.split(' '), ...value.data.args], user, channelId, responseUrl: body.response_url, source: 'button', cluster: value.data.cluster },
+        { words: [...verb.split(' '), ...value.data.args], user, channelId, responseUrl: body.response_url, source: 'button', cluster: value.data.cluster, ...keyOf(context) },
         deps,
         started,
       );

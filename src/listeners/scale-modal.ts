@@ -5,6 +5,7 @@ import { responseUrlReplier } from '../slack/reply';
 import { escapeText } from '../slack/message';
 import { ScaleButtonValue, ScaleModalMetadata, scaleModal, SCALE_INPUT_ACTION, SCALE_INPUT_BLOCK, SCALE_MODAL_ACTION, SCALE_MODAL_CALLBACK } from '../slack/views/scale-modal';
 import { isAllowedResponseUrl, type ListenerDeps, runPrepared } from './run-prepared';
+import { keyOf } from './commands';
 
 /**
  * The Scale button opens a modal (views.open must use the trigger_id within ~3 s, so it happens
@@ -39,7 +40,7 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
     }
   });
 
-  app.view(SCALE_MODAL_CALLBACK, async ({ ack, view, body }) => {
+  app.view(SCALE_MODAL_CALLBACK, async ({ ack, view, body, context }) => {
     const meta = ScaleModalMetadata.safeParse(safeJson(view.private_metadata));
     const raw = view.state.values[SCALE_INPUT_BLOCK]?.[SCALE_INPUT_ACTION]?.value ?? '';
     // The hidden state comes back from the client: a response URL that is not Slack's is never posted to.
@@ -59,7 +60,7 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
     const started = deps.clock.now();
     const user = { id: body.user.id, name: body.user.name, teamId: body.user.team_id ?? body.team?.id ?? 'unknown' };
     const result = await runPrepared(
-      { words: ['scale', meta.data.service, raw], user, channelId: meta.data.channelId, responseUrl: meta.data.responseUrl, source: 'modal', cluster: meta.data.cluster },
+      { words: ['scale', meta.data.service, raw], user, channelId: meta.data.channelId, responseUrl: meta.data.responseUrl, source: 'modal', cluster: meta.data.cluster, ...keyOf(context) },
       deps,
       started,
     );

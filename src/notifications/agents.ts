@@ -4,7 +4,7 @@ import { clusterRef, lastSegment, opt } from './classify';
 import { type NotifierContext } from './context';
 import { type Outcome } from './deliver';
 import { type EcsEvent } from './events';
-import { findClusterAlias, routeFor } from './routing';
+import { matchCluster, routeFor } from './routing';
 import { type Occurrence } from './types';
 
 type InstanceEvent = Extract<EcsEvent, { type: 'instance' }>;
@@ -17,9 +17,13 @@ type InstanceEvent = Extract<EcsEvent, { type: 'instance' }>;
  */
 export async function recordContainerInstanceState(ctx: NotifierContext, event: InstanceEvent): Promise<Outcome> {
   const d = event.detail;
-  const cluster = clusterRef(d.clusterArn, event.region);
-  const alias = findClusterAlias(ctx.config, cluster);
-  if (!alias) return { outcome: 'skipped', reason: `cluster ${d.clusterArn} is not in the config` };
+  const cluster = clusterRef(d.clusterArn, event.region, event.account);
+  const match = matchCluster(ctx.config, cluster);
+  if (!match.ok) {
+    if (match.foreign) ctx.logger.warn({ eventId: event.id, problem: match.reason }, 'event from outside the cluster’s account or region skipped');
+    return { outcome: 'skipped', reason: match.reason };
+  }
+  const { alias } = match;
   const route = routeFor(ctx.config, alias, undefined);
   if (!route?.kinds.includes('instanceDisconnected')) return { outcome: 'quiet', reason: `instanceDisconnected is not sent for ${alias}` };
 
@@ -49,6 +53,7 @@ export async function recordContainerInstanceState(ctx: NotifierContext, event: 
     clusterName: cluster.name,
     ...opt('clusterArn', cluster.arn),
     region: cluster.region,
+    ...opt('account', cluster.account),
     expiresAt: ttlSeconds(now + 24 * 3_600_000),
   });
   return connected ? { outcome: 'quiet', reason: 'agent reconnected in time' } : { outcome: 'pending', reason: 'agent disconnected; waiting for a reconnect' };
@@ -58,7 +63,7 @@ export async function recordContainerInstanceState(ctx: NotifierContext, event: 
 export function disconnectOccurrence(marker: AgentMarker): Occurrence {
   return {
     kind: 'instanceDisconnected',
-    cluster: { name: marker.clusterName, region: marker.region, ...opt('arn', marker.clusterArn) },
+    cluster: { name: marker.clusterName, region: marker.region, ...opt('arn', marker.clusterArn), ...opt('account', marker.account) },
     dedupeKey: `agent:${marker.fact.containerInstanceArn}:${marker.version}`,
     at: marker.fact.since,
     fact: marker.fact,

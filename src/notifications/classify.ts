@@ -28,7 +28,7 @@ export function classifyEvent(event: EcsEvent): Occurrence | undefined {
       const service = serviceFromArn(event.resources.find((r) => r.includes(':service/')));
       return {
         kind: 'placementFailure',
-        cluster: clusterRef(event.detail.clusterArn, event.region),
+        cluster: clusterRef(event.detail.clusterArn, event.region, event.account),
         ...(service.name ? { service: service.name } : {}),
         dedupeKey: `event:${event.id}`,
         at: parseTime(event.detail.createdAt) ?? event.time,
@@ -50,7 +50,7 @@ export function classifyEvent(event: EcsEvent): Occurrence | undefined {
       if (!service.cluster || !service.name) return undefined;
       return {
         kind,
-        cluster: { name: service.cluster, region: event.region || regionFromArn(service.arn) },
+        cluster: { name: service.cluster, ...opt('arn', clusterArnOf(service.arn)), region: event.region || regionFromArn(service.arn), ...opt('account', event.account) },
         service: service.name,
         dedupeKey: `event:${event.id}`,
         at: parseTime(event.detail.updatedAt) ?? event.time,
@@ -72,7 +72,7 @@ function classifyTask(event: EcsEvent, d: TaskStateChangeDetail): Occurrence | u
   const stoppedAt = parseTime(d.stoppedAt) ?? parseTime(d.stoppingAt);
   return {
     kind,
-    cluster: clusterRef(d.clusterArn, event.region),
+    cluster: clusterRef(d.clusterArn, event.region, event.account),
     ...(service ? { service } : {}),
     // A task stops once; its STOPPED event may come twice, or after a Spot termination notice.
     dedupeKey: `stop:${d.taskArn}`,
@@ -116,9 +116,18 @@ function stopKind(d: TaskStateChangeDetail, containers: ContainerFact[], inServi
   }
 }
 
-export function clusterRef(clusterArnOrName: string, region: string): ClusterRef {
-  if (!clusterArnOrName.startsWith('arn:')) return { name: clusterArnOrName, region };
-  return { name: lastSegment(clusterArnOrName), arn: clusterArnOrName, region: region || regionFromArn(clusterArnOrName) };
+export function clusterRef(clusterArnOrName: string, region: string, account?: string): ClusterRef {
+  const from = opt('account', account);
+  if (!clusterArnOrName.startsWith('arn:')) return { name: clusterArnOrName, region, ...from };
+  return { name: lastSegment(clusterArnOrName), arn: clusterArnOrName, region: region || regionFromArn(clusterArnOrName), ...from };
+}
+
+/** The cluster ARN a long-format service ARN implies: `arn:aws:ecs:R:A:service/C/S` → `arn:aws:ecs:R:A:cluster/C`. */
+function clusterArnOf(serviceArn: string | undefined): string | undefined {
+  const parts = serviceArn?.split(':');
+  const resource = parts?.slice(5).join(':').split('/');
+  if (!parts || parts.length < 6 || resource?.length !== 3) return undefined;
+  return `${parts.slice(0, 5).join(':')}:cluster/${resource[1]}`;
 }
 
 /** `arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME` (long format) or `…:service/NAME` (short, no cluster). */
@@ -138,6 +147,10 @@ export function lastSegment(arn: string): string {
 
 export function regionFromArn(arn: string | undefined): string {
   return arn?.split(':')[3] ?? '';
+}
+
+export function accountFromArn(arn: string | undefined): string {
+  return arn?.split(':')[4] ?? '';
 }
 
 /** `{ key: value }` when value is defined, else `{}` — keeps optional fields absent rather than undefined. */

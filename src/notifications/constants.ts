@@ -77,3 +77,10 @@ export const DETAIL_TYPES = {
 export const ACTION_IDS = {
   mute: 'notify:mute',
 } as const;
+
+/**
+ * How far in the future (by our clock) an event's time may be: clock skew between AWS and us. A
+ * later time is taken as the arrival time, so a forged or broken timestamp cannot hold a
+ * notification window open or put its occurrence after every real one.
+ */
+export const FUTURE_EVENT_TOLERANCE_MS = 60_000;

@@ -4,7 +4,7 @@ import { EVENT_ID_TTL_MS, WINDOW_TTL_MS } from './constants';
 import { type NotifierContext } from './context';
 import { countOccurrence } from './count';
 import { finalEdit, syncWindow } from './publish';
-import { findClusterAlias, routeFor } from './routing';
+import { matchCluster, routeFor } from './routing';
 import { type Occurrence } from './types';
 
 export type Outcome =
@@ -20,8 +20,13 @@ export type Outcome =
  * there or it was seen before, count it into its window, then bring the message up to date.
  */
 export async function deliverOccurrence(ctx: NotifierContext, occ: Occurrence): Promise<Outcome> {
-  const alias = findClusterAlias(ctx.config, occ.cluster);
-  if (!alias) return { outcome: 'skipped', reason: `cluster ${occ.cluster.arn ?? occ.cluster.name} is not in the config` };
+  const match = matchCluster(ctx.config, occ.cluster);
+  if (!match.ok) {
+    // Another account's or region's event on our bus is worth a look; an unknown cluster is not.
+    if (match.foreign) ctx.logger.warn({ key: occ.dedupeKey, problem: match.reason }, 'event from outside the cluster’s account or region skipped');
+    return { outcome: 'skipped', reason: match.reason };
+  }
+  const { alias } = match;
   const route = routeFor(ctx.config, alias, occ.service);
   if (!route) return { outcome: 'skipped', reason: `cluster ${alias} has no notify route` };
   if (!route.kinds.includes(occ.kind)) return { outcome: 'quiet', reason: `${occ.kind} is not sent for ${alias}${occ.service ? `/${occ.service}` : ''}` };

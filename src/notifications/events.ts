@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DETAIL_TYPES } from './constants';
+import { DETAIL_TYPES, FUTURE_EVENT_TOLERANCE_MS } from './constants';
+import { sliceWhole } from '../unicode';
 
 /**
  * Schemas of the EventBridge events ECS sends
@@ -9,86 +10,109 @@ import { DETAIL_TYPES } from './constants';
  *
  * The envelope matches `EventBridgeSchema` of @aws-lambda-powertools/parser, so these detail
  * schemas can be plugged into it unchanged when that package is added.
+ *
+ * Everything here is data from outside. Ids, names and ARNs become state-table keys (DynamoDB
+ * allows 2,048 bytes in a partition key and 1,024 in a sort key) and log fields, so they are
+ * bounded: an event with an over-long one is malformed, logged and skipped, never thrown. ECS
+ * names are at most 255 characters and its ARNs printable ASCII, so the bounds cost real events
+ * nothing. Free text (reasons) is clipped instead: it is shown, never used as a key.
  */
+
+/** An ARN as ECS writes them: printable ASCII, well under the key limits with our prefixes. */
+export const MAX_ARN_LENGTH = 512;
+const Arn = z.string().min(1).max(MAX_ARN_LENGTH).regex(/^arn:[\x21-\x7e]+$/, 'expected an ARN');
+/** A name or short id (event id, region, eventName, group, stop code …). */
+const Name = (max = 256) => z.string().max(max);
+/** Text a person reads: clipped, not refused. */
+const Text = z.string().transform((text) => (text.length > MAX_TEXT_LENGTH ? `${sliceWhole(text, MAX_TEXT_LENGTH - 1)}…` : text));
+const MAX_TEXT_LENGTH = 1000;
+const MAX_CONTAINERS = 10;
+
 export const EventBridgeEnvelope = z.looseObject({
-  version: z.string().optional(),
-  id: z.string().min(1),
-  'detail-type': z.string(),
-  source: z.string(),
-  account: z.string().optional(),
-  time: z.string().optional(),
-  region: z.string().optional(),
-  resources: z.array(z.string()).optional(),
+  version: Name(16).optional(),
+  id: z.string().min(1).max(128),
+  'detail-type': Name(128),
+  source: Name(128),
+  /** The account the event comes from: EventBridge sets it (a bus that forwards keeps the source account). */
+  account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional(),
+  time: Name(64).optional(),
+  region: Name(32).optional(),
+  resources: z.array(Arn).max(100).optional(),
   detail: z.unknown(),
 });
 export type EventBridgeEnvelope = z.infer<typeof EventBridgeEnvelope>;
 
-const IsoTime = z.string();
+const IsoTime = Name(64);
 
 export const EcsContainer = z.looseObject({
-  name: z.string(),
-  containerArn: z.string().optional(),
-  lastStatus: z.string().optional(),
+  name: Name(),
+  containerArn: Arn.optional(),
+  lastStatus: Name(32).optional(),
   exitCode: z.number().int().optional(),
-  reason: z.string().optional(),
-  image: z.string().optional(),
+  reason: Text.optional(),
+  image: Name(1024).optional(),
 });
 export type EcsContainer = z.infer<typeof EcsContainer>;
 
 /** detail of "ECS Task State Change": resembles the Task of DescribeTasks, with ISO timestamps. */
 export const TaskStateChangeDetail = z.looseObject({
-  clusterArn: z.string().min(1),
-  taskArn: z.string().min(1),
-  taskDefinitionArn: z.string().optional(),
-  lastStatus: z.string(),
-  desiredStatus: z.string().optional(),
-  group: z.string().optional(),
-  startedBy: z.string().optional(),
-  stopCode: z.string().optional(),
-  stoppedReason: z.string().optional(),
-  containers: z.array(EcsContainer).optional(),
+  clusterArn: Arn,
+  taskArn: Arn,
+  taskDefinitionArn: Arn.optional(),
+  lastStatus: Name(32),
+  desiredStatus: Name(32).optional(),
+  group: Name().optional(),
+  startedBy: Name().optional(),
+  stopCode: Name(64).optional(),
+  stoppedReason: Text.optional(),
+  /** ECS allows 10 containers per task definition; more are clipped (each is stored with the occurrence). */
+  containers: z
+    .array(EcsContainer)
+    .max(100)
+    .transform((containers) => containers.slice(0, MAX_CONTAINERS))
+    .optional(),
   createdAt: IsoTime.optional(),
   startedAt: IsoTime.optional(),
   stoppingAt: IsoTime.optional(),
   stoppedAt: IsoTime.optional(),
-  launchType: z.string().optional(),
-  capacityProviderName: z.string().optional(),
-  availabilityZone: z.string().optional(),
+  launchType: Name(32).optional(),
+  capacityProviderName: Name().optional(),
+  availabilityZone: Name(64).optional(),
   version: z.number().int().optional(),
 });
 export type TaskStateChangeDetail = z.infer<typeof TaskStateChangeDetail>;
 
 /** detail of "ECS Service Action" (no version field; the service is in `resources`). */
 export const ServiceActionDetail = z.looseObject({
-  eventType: z.string().optional(),
-  eventName: z.string(),
-  clusterArn: z.string().min(1),
-  reason: z.string().optional(),
+  eventType: Name(32).optional(),
+  eventName: Name(128),
+  clusterArn: Arn,
+  reason: Text.optional(),
   /** Some emitters (our sandbox) give several reasons as a list. */
-  reasons: z.array(z.string()).optional(),
-  capacityProviderArns: z.array(z.string()).optional(),
-  containerInstanceArns: z.array(z.string()).optional(),
+  reasons: z.array(Text).max(50).optional(),
+  capacityProviderArns: z.array(Arn).max(100).optional(),
+  containerInstanceArns: z.array(Arn).max(1000).optional(),
   createdAt: IsoTime.optional(),
 });
 export type ServiceActionDetail = z.infer<typeof ServiceActionDetail>;
 
 /** detail of "ECS Deployment State Change" (no clusterArn: the cluster is in the service ARN in `resources`). */
 export const DeploymentStateChangeDetail = z.looseObject({
-  eventType: z.string().optional(),
-  eventName: z.string(),
-  deploymentId: z.string().optional(),
+  eventType: Name(32).optional(),
+  eventName: Name(128),
+  deploymentId: Name().optional(),
   updatedAt: IsoTime.optional(),
-  reason: z.string().optional(),
+  reason: Text.optional(),
 });
 export type DeploymentStateChangeDetail = z.infer<typeof DeploymentStateChangeDetail>;
 
 /** detail of "ECS Container Instance State Change": resembles the ContainerInstance of DescribeContainerInstances. */
 export const ContainerInstanceStateChangeDetail = z.looseObject({
-  clusterArn: z.string().min(1),
-  containerInstanceArn: z.string().min(1),
-  ec2InstanceId: z.string().optional(),
+  clusterArn: Arn,
+  containerInstanceArn: Arn,
+  ec2InstanceId: Name(64).optional(),
   agentConnected: z.boolean(),
-  status: z.string().optional(),
+  status: Name(32).optional(),
   version: z.number().int().optional(),
   updatedAt: IsoTime.optional(),
 });
@@ -98,7 +122,11 @@ interface Base {
   id: string;
   region: string;
   account?: string;
-  /** Event time, epoch ms (falls back to the arrival time when the envelope has none). */
+  /**
+   * Event time, epoch ms: the envelope's, clamped to the arrival time plus
+   * FUTURE_EVENT_TOLERANCE_MS (a time far in the future would hold a notification window open);
+   * the arrival time when the envelope has none.
+   */
   time: number;
   resources: string[];
 }
@@ -121,7 +149,7 @@ export function parseEvent(raw: unknown, arrivedAt: number): ParsedEvent {
   const detailType = e['detail-type'];
   if (e.source === 'aws.events' && detailType === DETAIL_TYPES.scheduled) return { ok: true, tick: true };
   if (e.source !== 'aws.ecs') return { ok: false, reason: 'ignored', message: `source ${e.source}`, id: e.id, detailType };
-  const time = parseTime(e.time) ?? arrivedAt;
+  const time = clampEventTime(parseTime(e.time) ?? arrivedAt, arrivedAt);
   const base: Base = { id: e.id, region: e.region ?? '', time, resources: e.resources ?? [], ...(e.account ? { account: e.account } : {}) };
   const fail = (error: z.ZodError): ParsedEvent => ({ ok: false, reason: 'malformed', message: describeIssues(error, ['detail']), id: e.id, detailType });
   switch (detailType) {
@@ -144,6 +172,11 @@ export function parseEvent(raw: unknown, arrivedAt: number): ParsedEvent {
     default:
       return { ok: false, reason: 'ignored', message: `detail-type ${detailType}`, id: e.id, detailType };
   }
+}
+
+/** No event happens after it arrives: a time is clamped to the arrival time plus a little clock skew. */
+export function clampEventTime(ms: number, arrivedAt: number): number {
+  return Math.min(ms, arrivedAt + FUTURE_EVENT_TOLERANCE_MS);
 }
 
 /** ISO time to epoch ms; undefined when absent or not a time. */

@@ -3,7 +3,8 @@ import { classifyEvent } from './classify';
 import { OPPORTUNISTIC_SWEEP_MS } from './constants';
 import { type NotificationDeps, type NotifierContext } from './context';
 import { deliverOccurrence, type Outcome } from './deliver';
-import { parseEvent } from './events';
+import { clampEventTime, parseEvent } from './events';
+import { isPoisonError } from './poison';
 import { sweep } from './sweep';
 
 export type { NotificationDeps } from './context';
@@ -42,12 +43,21 @@ export function createEventsHandler(deps: NotificationDeps): EventsHandler {
       return { outcome: 'swept', items: await sweep(ctx) };
     }
     const { event } = parsed;
+    const arrivedAt = deps.clock.now();
     let result: Outcome;
-    if (event.type === 'instance') {
-      result = await recordContainerInstanceState(ctx, event);
-    } else {
-      const occurrence = classifyEvent(event);
-      result = occurrence ? await deliverOccurrence(ctx, occurrence) : { outcome: 'quiet', reason: 'nothing to tell' };
+    try {
+      if (event.type === 'instance') {
+        result = await recordContainerInstanceState(ctx, event);
+      } else {
+        const occurrence = classifyEvent(event);
+        // Times inside the detail (stoppedAt, updatedAt) are clamped as the envelope's is.
+        result = occurrence ? await deliverOccurrence(ctx, { ...occurrence, at: clampEventTime(occurrence.at, arrivedAt) }) : { outcome: 'quiet', reason: 'nothing to tell' };
+      }
+    } catch (err) {
+      // DynamoDB refused the event's own data (a key too large, say): a retry would fail the same way.
+      if (!isPoisonError(err)) throw err;
+      logger.error({ eventId: event.id, detailType: event.type, err }, 'event the state table refuses skipped (poison event)');
+      return { outcome: 'malformed', reason: 'the state table refused its keys' };
     }
     logger.debug({ eventId: event.id, ...result }, 'event handled');
     await sweepIfDue(ctx);

@@ -33,7 +33,10 @@ export type Fact =
 export interface ClusterRef {
   name: string;
   arn?: string;
+  /** The region the event came from (the envelope's). */
   region: string;
+  /** The account the event came from (the envelope's); an event is routed only to a cluster of that account. */
+  account?: string;
 }
 
 /** A classified event: something a channel may be told about. */

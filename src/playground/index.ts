@@ -31,6 +31,7 @@ import { SlackFrontEnd } from './slack-front-end';
 import { type Workspace } from './slack-payloads';
 import { startPlaygroundStateTable } from './state-table';
 import { createTerminal } from './terminal';
+import { requestKeyProperties } from '../slack/request-key';
 
 /** What the entry point passes in: the process's streams and the two environment settings that matter here. */
 export interface PlaygroundIo {
@@ -120,13 +121,16 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       slack,
       // One progress update a real second, as Slack allows; waits in simulated time.
       approvalTiming: { progressIntervalMs: 1000 * speed, pollMs: 5000, waitTimeoutMs: 10 * 60_000 },
+      // Jobs run here as soon as they are dispatched; at 60× a busy real second is a simulated
+      // minute, which must not make a job "too old to run".
+      jobMaxAgeMs: Number.POSITIVE_INFINITY,
     };
     const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
     started.push(() => dispatcher.drain());
     const teams = createTeamDirectory({ config, slack, clock, logger });
     // Requests are signed and checked as Slack's are, with a secret made up for this run.
     const signingSecret = randomBytes(32).toString('hex');
-    const receiver = new AwsLambdaReceiver({ signingSecret, logger: boltLogger(logger) });
+    const receiver = new AwsLambdaReceiver({ signingSecret, logger: boltLogger(logger), customPropertiesExtractor: requestKeyProperties });
     createApp(
       {
         config,

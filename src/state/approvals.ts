@@ -12,7 +12,8 @@ import { type StateStore } from './table';
  * |----------------------------------|----------------|--------------------------------------------------------------|---------------------|
  * | `approval#<request id>`          | `request`      | the request: who, what (the plan), every decision and step   | deadline + 90 days  |
  * | `approval#leftovers#<alias>`     | `ec2#<id>`     | an EC2 instance a teardown deregistered and has not yet terminated | + 30 days     |
- * | `approval#pending`               | `<request id>` | a request waiting for a decision (the expiry sweep reads these)    | deadline + 1 day |
+ * | `approval#pending`               | `<request id>` | a request not yet finished: waiting for a decision, or approved and | due + 1 day |
+ * |                                  |                | not yet done; `deadline` is when the sweep next looks at it          |             |
  *
  * The plan and the steps are stored as JSON strings: they are only ever read whole.
  */
@@ -21,7 +22,10 @@ import { type StateStore } from './table';
 export const REQUEST_RETENTION_MS = 90 * 24 * 3_600_000;
 const LEFTOVER_RETENTION_MS = 30 * 24 * 3_600_000;
 const SK = 'request';
-/** One small partition: only requests still waiting, so the expiry sweep reads them with one Query. */
+/**
+ * One small partition: only requests still waiting for a decision or for their run to end, so
+ * the sweep reads them with one Query.
+ */
 const PENDING_PK = 'approval#pending';
 
 interface StoredRequest extends Omit<ApprovalRequest, 'plan' | 'steps'> {
@@ -39,19 +43,25 @@ export function requestKey(id: string): { pk: string; sk: string } {
 /** Stores a new request; false if the id is taken (never, for a random UUID, but the write says so). */
 export async function createApprovalRequest(store: StateStore, request: ApprovalRequest): Promise<boolean> {
   const created = await store.put({ ...toStored(request) }, { condition: 'attribute_not_exists(#pk)' });
-  if (created && request.status === 'pending') {
-    await store.put({ pk: PENDING_PK, sk: request.id, deadline: request.deadline, expiresAt: ttlSeconds(request.deadline + 24 * 3_600_000) });
-  }
+  if (created && request.status === 'pending') await watchRequest(store, request.id, request.deadline);
   return created;
 }
 
-/** Requests that were waiting for a decision (some may have been decided since: read each one). */
+/**
+ * Asks the sweep to look at the request at `dueAt`: its deadline while it waits for a decision;
+ * once approved, the time by which its run must have started (or ended) or it is stuck.
+ */
+export async function watchRequest(store: StateStore, id: string, dueAt: number): Promise<void> {
+  await store.put({ pk: PENDING_PK, sk: id, deadline: dueAt, expiresAt: ttlSeconds(dueAt + 24 * 3_600_000) });
+}
+
+/** Requests the sweep watches, with when each is due (some may have moved on since: read each one). */
 export async function listPending(store: StateStore): Promise<{ id: string; deadline: number }[]> {
   const items = await store.query<{ sk: string; deadline: number }>(PENDING_PK);
   return items.map((i) => ({ id: i.sk, deadline: i.deadline }));
 }
 
-/** A request no longer waits for a decision. */
+/** The sweep need not look at the request any more (decided against, or finished). */
 export async function forgetPending(store: StateStore, id: string): Promise<void> {
   await store.delete({ pk: PENDING_PK, sk: id });
 }
@@ -135,6 +145,25 @@ export async function finishExecution(
   const item = await store.update<StoredRequest>(requestKey(id), 'SET #status = :to, #finishedAt = :now, #steps = :steps, #outcome = :outcome', {
     condition: '#status = :running',
     values: { ':to': result.status, ':running': 'running', ':now': result.now, ':steps': JSON.stringify(result.steps), ':outcome': result.outcome },
+  });
+  return item ? fromStored(item) : undefined;
+}
+
+/**
+ * approved (its job never started) or running (its worker never finished: crashed or killed at
+ * its time limit) → failed, with the sentence that says so. Conditional on the status the sweep
+ * saw, so a worker that does get there first wins and this changes nothing.
+ */
+export async function failUnfinished(
+  store: StateStore,
+  id: string,
+  from: Extract<ApprovalStatus, 'approved' | 'running'>,
+  outcome: string,
+  now: number,
+): Promise<ApprovalRequest | undefined> {
+  const item = await store.update<StoredRequest>(requestKey(id), 'SET #status = :failed, #finishedAt = :now, #outcome = :outcome', {
+    condition: '#status = :from',
+    values: { ':failed': 'failed', ':from': from, ':now': now, ':outcome': outcome },
   });
   return item ? fromStored(item) : undefined;
 }

@@ -38,6 +38,8 @@ export interface AgentMarker {
   clusterName: string;
   clusterArn?: string;
   region: string;
+  /** The account the disconnect came from (checked again when it is delivered). */
+  account?: string;
   expiresAt: number;
 }
 

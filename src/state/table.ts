@@ -15,6 +15,7 @@
  *                                                                         (a disconnect not yet confirmed, or a recent reconnect)
  * | `mute#<alias>`                        | `cluster` / `service#<svc>` | a mute: until, by whom                 | until                   |
  * | `approval#<id>`                       | …                           | approval requests (src/state/approvals.ts) | …                   |
+ * | `job#<job id>`                        | `claim`                     | a job the worker claimed (src/state/jobs.ts) | claimed + 1 day       |
  *
  * `notify#pending` is deliberately one partition: the sweeper reads all due work with one Query,
  * and it only ever holds a handful of items (one per window that is behind).

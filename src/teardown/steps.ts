@@ -1,4 +1,4 @@
-import { type ExecutionEnv, type GatedOperation, type Step } from '../approvals/operations';
+import { OutOfTime, type ExecutionEnv, type GatedOperation, type Step } from '../approvals/operations';
 import { type TeardownPlan } from '../approvals/types';
 import { ChatopsError } from '../errors';
 import { forgetLeftover, rememberLeftovers } from '../state/approvals';
@@ -76,6 +76,8 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
           if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
             throw new ChatopsError('teardown_wait_timeout', `After ${tookText(env.timing.waitTimeoutMs)}, ${drainText(left, 'still draining', 'still stopping')}.`);
           }
+          // Stop cleanly rather than be killed mid-wait: the next run plans from what is left.
+          if (env.timeLeftMs() - env.timing.pollMs < env.timing.stopMarginMs) throw new OutOfTime();
           await progress.note(drainText(left, 'draining', 'stopping'));
           await env.clock.sleep(env.timing.pollMs);
         }

@@ -6,8 +6,11 @@ import { audit } from '../audit';
 import { ChatopsError } from '../errors';
 import { parseWords } from '../commands/parse';
 import { type AnyVerbSpec, type CommandTiming } from '../commands/types';
-import { Job, type CommandJob } from '../jobs/job';
+import { Job, JOB_MAX_AGE_MS, type CommandJob } from '../jobs/job';
 import { type StateStore } from '../state/table';
+import { claimJob } from '../state/jobs';
+import { textMessage } from '../slack/message';
+import { tookText } from '../slack/views/approvals';
 import { runApprovalJob, type ApprovalWorkerDeps } from '../approvals/execute';
 import { type ChatClient } from '../approvals/progress';
 import { responseUrlReplier, type Replier } from '../slack/reply';
@@ -28,9 +31,27 @@ export interface WorkerDeps {
   /** The Slack Web API with the bot token: messages the bot posts and edits (approval requests). */
   slack?: ChatClient;
   approvalTiming?: ApprovalWorkerDeps['approvalTiming'];
+  /**
+   * How long this invocation may still run (the Lambda context's getRemainingTimeInMillis); a
+   * long approved operation (a teardown) stops cleanly before it runs out. Absent: no limit.
+   */
+  remainingTimeMs?: () => number;
+  /**
+   * A job that waited longer than this is not run (default JOB_MAX_AGE_MS). The playground runs
+   * jobs in-process at once, on a clock 60× or more faster than real time, and sets it to Infinity.
+   */
+  jobMaxAgeMs?: number;
 }
 
-/** Runs one job from the Slack function. Never throws: failures become a reply and an audit line. */
+/**
+ * Runs one job from the Slack function. Never throws: failures become a reply and an audit line.
+ *
+ * Exactly once: the job id is claimed in the state table (one conditional put) before anything
+ * runs, so a second delivery of the same job (Lambda delivers async invocations at least once)
+ * or a replayed Slack request (same signature, so the same job id) does nothing and says why in
+ * the log. A command job that waited more than JOB_MAX_AGE_MS is not run; the user is told to
+ * type it again.
+ */
 export async function runJob(input: unknown, deps: WorkerDeps): Promise<void> {
   const parsed = Job.safeParse(input);
   if (!parsed.success) {
@@ -38,15 +59,79 @@ export async function runJob(input: unknown, deps: WorkerDeps): Promise<void> {
     return;
   }
   const job = parsed.data;
+  const claim = await claimOnce(job, deps);
+  if (claim !== 'claimed') {
+    if (claim === 'unrecorded' && job.kind === 'command') {
+      await replierFor(job, deps)
+        .send(textMessage(`I could not start \`${escapeText(job.words.join(' '))}\`: the bot's state table did not answer, so I could not make sure it runs only once. Nothing was changed; type it again in a moment.`), { visibility: 'ephemeral' })
+        .catch((err: unknown) => deps.logger.error({ err, jobId: job.id }, 'could not tell the user about a failure'));
+    }
+    return;
+  }
   if (job.kind === 'approval') return runApprovalJob(job, deps);
+  const waited = deps.clock.now() - job.requestedAt;
+  if (waited > (deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS)) {
+    await refuseStaleCommand(job, waited, deps);
+    return;
+  }
   await runCommandJob(job, deps);
+}
+
+/**
+ * Claims the job id; 'duplicate' when another delivery already did (logged), 'unrecorded' when the
+ * state table failed (nothing runs: running without the claim could run it twice). Without a
+ * state table (local use) there is nothing to claim in, and jobs run in this process only.
+ */
+async function claimOnce(job: Job, deps: WorkerDeps): Promise<'claimed' | 'duplicate' | 'unrecorded'> {
+  if (!deps.state) return 'claimed';
+  try {
+    const first = await claimJob(deps.state, job.id, deps.clock.now(), { kind: job.kind, ...(job.kind === 'command' ? { verb: job.verb } : {}) });
+    if (first) return 'claimed';
+    deps.logger.warn(
+      { jobId: job.id, kind: job.kind, ...(job.kind === 'command' ? { verb: job.verb, cluster: job.cluster, user: job.user.id } : { approval: job.requestId }) },
+      'job skipped: this job id was already claimed (a second delivery of the same invocation, or a replayed Slack request)',
+    );
+    return 'duplicate';
+  } catch (err) {
+    deps.logger.error({ err, jobId: job.id }, 'could not claim the job in the state table; not run');
+    return 'unrecorded';
+  }
+}
+
+function replierFor(job: CommandJob, deps: WorkerDeps, visibility: 'in_channel' | 'ephemeral' = 'ephemeral'): Replier {
+  return deps.replierFor?.(job, visibility) ?? responseUrlReplier({ responseUrl: job.responseUrl, visibility, logger: deps.logger, clock: deps.clock });
+}
+
+/** The job waited too long (a throttled or backed-up invoke queue): tell the user, run nothing. */
+async function refuseStaleCommand(job: CommandJob, waitedMs: number, deps: WorkerDeps): Promise<void> {
+  const command = job.words.join(' ');
+  const maxAgeMs = deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS;
+  deps.logger.warn({ jobId: job.id, verb: job.verb, cluster: job.cluster, waitedMs, maxAgeMs }, 'job skipped: it waited longer than the job max age');
+  audit(deps.logger, {
+    user: job.user.id,
+    channel: job.channelId,
+    workspace: job.user.teamId,
+    source: job.source,
+    command,
+    cluster: job.cluster,
+    level: job.level,
+    outcome: 'expired',
+    detail: `waited ${Math.round(waitedMs / 1000)}s before the worker started it (max ${Math.round(maxAgeMs / 1000)}s); not run`,
+    durationMs: 0,
+  });
+  await replierFor(job, deps)
+    .send(
+      textMessage(`\`${escapeText(command)}\` waited ${tookText(waitedMs)} before I could start it, so I did not run it: the cluster may have changed since. Nothing was changed; type \`/ecs ${escapeText(command)}\` again if you still want it.`),
+      { visibility: 'ephemeral' },
+    )
+    .catch((err: unknown) => deps.logger.error({ err, jobId: job.id }, 'could not tell the user that their command was too old to run'));
 }
 
 async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
   const started = deps.clock.now();
   const command = parseWords(job.words, deps.verbs);
   const visibility = command.ok ? command.spec.visibility : 'ephemeral';
-  const reply = deps.replierFor?.(job, visibility) ?? responseUrlReplier({ responseUrl: job.responseUrl, visibility, logger: deps.logger, clock: deps.clock });
+  const reply = replierFor(job, deps, visibility);
   const cluster = deps.config.clusters[job.cluster];
   const base = { user: job.user.id, channel: job.channelId, workspace: job.user.teamId, source: job.source, command: job.words.join(' '), cluster: job.clusters ? job.clusters.map((c) => c.alias).join(',') : job.cluster, level: job.level };
   let role: string | undefined;
@@ -84,6 +169,8 @@ async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
         ...(deps.state ? { state: deps.state } : {}),
         ...(deps.slack ? { slack: deps.slack } : {}),
         ...(clusters ? { clusters } : {}),
+        ...(deps.approvalTiming ? { approvalTiming: deps.approvalTiming } : {}),
+        ...(deps.remainingTimeMs ? { remainingTimeMs: deps.remainingTimeMs } : {}),
       },
       command.args,
     );

@@ -137,6 +137,7 @@ describe('who may decide an approval request', () => {
       const body = blockActionBody({ actionId: 'approval:approve', value: requestId, userId: U.bob, channelId: OPS, responseUrl: h.slack.responseUrl() });
       const event = apiGatewayEvent(body);
       await h.send(event);
+      await h.drain(); // the run, through its last message edit
       const done = await waitForStatus(h, requestId, 'done');
       const updatesBefore = h.slack.callsTo('chat.update').length;
       const mutationsBefore = h.sandbox.mutations().length;
@@ -324,10 +325,10 @@ describe('expiry without a click', () => {
     await h.click('approval:deny', denied, { user: U.bob, channel: OPS });
     const sweep = () => sweepExpiredApprovals({ state: h.state.store, slack: h.worker.slack!, clock, logger: h.logs.logger });
 
-    expect(await sweep()).toEqual({ expired: 0 }); // nothing is due yet
+    expect(await sweep()).toEqual({ expired: 0, failed: 0 }); // nothing is due yet
     clock.advance(31 * 60_000);
-    expect(await sweep()).toEqual({ expired: 1 });
-    expect(await sweep()).toEqual({ expired: 0 }); // and only once
+    expect(await sweep()).toEqual({ expired: 1, failed: 0 });
+    expect(await sweep()).toEqual({ expired: 0, failed: 0 }); // and only once
 
     const [teardownMessage, repoMessage] = channelMessages(h);
     expect(teardownMessage?.text).toBe('Teardown of lab: the request expired without a decision. Nothing was changed.');

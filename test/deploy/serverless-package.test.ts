@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { asList, resourceText, resourcesOfType, type Statement, type Template } from './cloudformation';
+import { WORKER_TIME_LIMIT_MS } from '../../src/jobs/job';
 
 const ROOT = join(__dirname, '../..');
 const STAGE = 'test';
@@ -75,6 +76,10 @@ describe('serverless.yml, packaged', () => {
     const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').filter(([, r]) => JSON.stringify(r.Properties.FunctionName).includes('WorkerLambdaFunction'));
     expect(configs).toHaveLength(1);
     expect(configs[0]![1].Properties.MaximumRetryAttempts).toBe(0);
+  });
+
+  it('the worker’s timeout is the one the stuck-approval sweep and the teardown’s pause assume', () => {
+    expect(fn('worker').Timeout).toBe(WORKER_TIME_LIMIT_MS / 1000);
   });
 
   it('the events function gets the four kinds of ECS event from EventBridge, and a one-minute tick for its sweeper', () => {

@@ -7,6 +7,7 @@ import { testAccount, roleArn } from '../support/accounts';
 import { USERGROUPS, USERS, writeConfigFile } from '../support/config';
 import { apiGatewayEvent, sign, slashCommandBody, TEST_SIGNING_SECRET } from '../support/slack-requests';
 import { waitFor } from '../support/wait';
+import { startDynalite, type LocalStateTable } from '../support/dynalite';
 
 const DIST = join(__dirname, '../../dist');
 
@@ -18,13 +19,17 @@ const DIST = join(__dirname, '../../dist');
 describe('dist/slack.js and dist/worker.js', () => {
   let sandbox: Sandbox;
   let slack: SlackStandin;
+  let table: LocalStateTable;
   const saved = { ...process.env };
 
   beforeAll(async () => {
     if (!existsSync(join(DIST, 'slack.js'))) throw new Error('dist/slack.js is missing: run `npm run build` first (npm test does)');
     sandbox = await startSandbox({ account: testAccount(), timings: { taskStartMs: 0, taskStopMs: 0 } });
     slack = await startSlackStandin({ usergroups: USERGROUPS });
+    table = await startDynalite();
     Object.assign(process.env, {
+      STATE_TABLE: table.tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
       SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
       SLACK_BOT_TOKEN: 'xoxb-bundle-test',
       SLACK_API_URL: slack.apiUrl,
@@ -43,7 +48,7 @@ describe('dist/slack.js and dist/worker.js', () => {
 
   afterAll(async () => {
     process.env = saved;
-    await Promise.all([sandbox?.stop(), slack?.stop()]);
+    await Promise.all([sandbox?.stop(), slack?.stop(), table?.stop()]);
   });
 
   it('a signed /ecs scale web 2 gets 200, scales web to 2 with the operate role of prod, and replies on the response_url', async () => {
@@ -78,5 +83,20 @@ describe('dist/slack.js and dist/worker.js', () => {
     const future = Math.floor(Date.now() / 1000) + 6 * 60;
     expect((await handler(apiGatewayEvent(body, { timestamp: future, signature: sign(body, future) }), {} as Context)).statusCode).toBe(401);
     expect(sandbox.calls.length).toBe(before);
+  });
+
+  it('a signed request sent twice byte for byte scales once: the bundle derives the job id from the signature', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built CommonJS bundle
+    const { handler } = require(join(DIST, 'slack.js')) as { handler: (event: unknown, context: Context) => Promise<{ statusCode: number }> };
+    const responseUrl = slack.responseUrl('replayed');
+    const event = apiGatewayEvent(slashCommandBody({ text: 'scale api 4', userId: USERS.alice, responseUrl }));
+    expect((await handler(event, {} as Context)).statusCode).toBe(200);
+    await waitFor(() => sandbox.callsTo('ecs:UpdateService').find((c) => c.params.service === 'api'), 'the first scale');
+    await waitFor(() => slack.callsTo('response_url').filter((c) => c.responseId === 'replayed').length >= 2 || undefined, 'the reply and its follow-up');
+    expect((await handler(structuredClone(event), {} as Context)).statusCode).toBe(200);
+    // The replay's job runs in this process after the ack; give it time to do what it would do.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    expect(sandbox.callsTo('ecs:UpdateService').filter((c) => c.params.service === 'api')).toHaveLength(1);
   });
 });

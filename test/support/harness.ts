@@ -8,6 +8,7 @@ import { type ApprovalTiming } from '../../src/approvals/operations';
 import { startDynalite, type LocalStateTable } from './dynalite';
 import { createAwsAccess } from '../../src/aws/access';
 import { createInProcessDispatcher } from '../../src/jobs/dispatch';
+import { type Job } from '../../src/jobs/job';
 import { runJob, type WorkerDeps } from '../../src/worker/run-job';
 import { VERBS } from '../../src/handlers';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
@@ -21,6 +22,7 @@ import { CHANNELS, testConfig, USERGROUPS, USERS } from './config';
 import { captureLogs } from './logs';
 import { foreignControlsIn } from './mrkdwn';
 import { apiGatewayEvent, blockActionBody, slashCommandBody, TEST_SIGNING_SECRET, viewSubmissionBody, type ViewSubmissionInput } from './slack-requests';
+import { requestKeyProperties } from '../../src/slack/request-key';
 
 export const BOT_TOKEN = 'xoxb-test-bot-token-1234567890';
 export const BOT_AWS_KEY = { accessKeyId: 'AKIATESTBOTKEY000001', secretAccessKey: 'test-bot-secret-access-key-000000000001' };
@@ -33,6 +35,11 @@ export interface HarnessOptions {
   clock?: Clock;
   /** Approval progress and waits; fast by default. */
   approvalTiming?: Partial<ApprovalTiming>;
+  /**
+   * Jobs for which this says true are accepted and never run: an invoke lost in a throttled
+   * queue, or a worker that crashed before it started. They are still recorded in `jobs`.
+   */
+  lostJobs?: (job: Job) => boolean;
 }
 
 export interface Reply {
@@ -62,12 +69,16 @@ export interface Harness {
   config: Config;
   logs: ReturnType<typeof captureLogs>;
   worker: WorkerDeps;
+  /** Every job the Slack function dispatched, in order (to deliver one again, as Lambda may). */
+  jobs: Job[];
   /** The state table (dynalite, in-process), as the Slack function and the worker share it. */
   state: LocalStateTable;
   clock: Clock;
   command(text: string, as?: { user?: string; channel?: string }): Promise<CommandResult>;
   click(actionId: string, value: string, as?: { user?: string; channel?: string }): Promise<CommandResult>;
   submit(input: Omit<ViewSubmissionInput, "userId">, as?: { user?: string }): Promise<{ statusCode: number; body: string }>;
+  /** Waits until every job dispatched so far has finished (after `send`, which does not wait). */
+  drain(): Promise<void>;
   /** Sends a raw API Gateway event (for signature tests). */
   send(event: ReturnType<typeof apiGatewayEvent>): Promise<{ statusCode: number; body: string }>;
   stop(): Promise<void>;
@@ -102,8 +113,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack: new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 100 } }),
     approvalTiming: { progressIntervalMs: 200, pollMs: 20, waitTimeoutMs: 10_000, ...options.approvalTiming },
   };
-  const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
-  const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET, logger: boltLogger(logger) });
+  const jobs: Job[] = [];
+  const dispatcher = createInProcessDispatcher(async (job) => {
+    jobs.push(structuredClone(job));
+    if (!options.lostJobs?.(job)) await runJob(job, worker);
+  }, logger);
+  const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET, logger: boltLogger(logger), customPropertiesExtractor: requestKeyProperties });
   createApp({ config, logger, clock, state: state.store, dispatcher, botToken: BOT_TOKEN, slackApiUrl: slack.apiUrl }, receiver);
   const handler = slackLambdaHandler(receiver, systemClock);
   const context = {} as Context;
@@ -144,9 +159,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     logs,
     worker,
+    jobs,
     state,
     clock,
     send,
+    drain: () => dispatcher.drain(),
     async command(text, as = {}) {
       if (as.user) actors.add(as.user);
       const responseUrl = slack.responseUrl();

@@ -18,6 +18,16 @@ describe('the config file', () => {
     expect(() => parseConfig(yaml, 'chatops.yaml')).toThrow(/clusters\.prod\.roles\.read: expected an IAM role ARN/);
   });
 
+  it('a role in another account than the cluster’s is refused with the key that says so', () => {
+    const yaml = testConfigYaml().replace('operate: arn:aws:iam::111111111111:role/chatops-prod-operate', 'operate: arn:aws:iam::222222222222:role/chatops-prod-operate');
+    expect(() => parseConfig(yaml)).toThrow(/clusters\.prod\.roles\.operate: is in account 222222222222, but the cluster is in account 111111111111/);
+  });
+
+  it('an explicit cluster account must be the account of its roles', () => {
+    const yaml = testConfigYaml().replace('  prod:\n    name: prod', '  prod:\n    account: "222222222222"\n    name: prod');
+    expect(() => parseConfig(yaml)).toThrow(/clusters\.prod\.roles\.read: is in account 111111111111, but the cluster is in account 222222222222/);
+  });
+
   it('a team granting access to an unknown cluster is named with the clusters that exist', () => {
     const yaml = testConfigYaml().replace('access: { prod: read }', 'access: { prdo: read }');
     expect(() => parseConfig(yaml)).toThrow(/teams\.readers\.access\.prdo: unknown cluster "prdo"; known: prod, staging/);

@@ -209,6 +209,7 @@ describe('arbitrary AWS and user strings through the views never ping or disguis
           const err = Object.assign(new Error(message), { name });
           assertSafe(errorMessage(mapAwsError(err, { alias: 'prod', clusterName: resource, region: 'us-east-1', action: 'ecs:UpdateService', roleArn: 'arn:aws:iam::111111111111:role/x', resource }), 'prod', words.join(' ')));
         }
+        assertSafe(errorMessage(new Error(message), resource, words.join(' ')));
         const typed = words.map((w) => `"${w.replace(/["']/g, '')}"`).join(' ');
         for (const text of [typed, `scale ${typed}`, `logs ${typed} --lines x`, `tasks --bogus${typed}`, `help ${typed}`]) {
           const parsed = parseCommand(text, VERBS);
