@@ -83,12 +83,22 @@ export function parseWords(tokens: string[], verbs: readonly AnyVerbSpec[]): Par
 }
 
 export function usageText(spec: AnyVerbSpec): string {
-  const lines = [`*/ecs ${spec.usage}* — ${spec.summary}`];
+  const lines = [`*/ecs ${spec.usage}* — ${spec.summary}${aliasNote(spec)}`];
   if (spec.scope === 'allClusters') lines.push(`Shows each cluster where you have *${spec.level}* in this channel.`);
-  else if (spec.level !== 'none') lines.push(`Needs *${spec.level}* on the cluster. Add \`--cluster NAME\` (\`-c\`) to pick a cluster.`);
+  else if (spec.clusterArgument) {
+    // The cluster is the verb's own argument (teardown CLUSTER): --cluster would only repeat it.
+    const positional = spec.positionals.find((p) => p.name === spec.clusterArgument);
+    const label = positional?.label ?? spec.clusterArgument.toUpperCase();
+    lines.push(`Needs *${spec.level}* on the cluster ${label} names${positional?.optional ? ` (without ${label}: this channel's default cluster)` : ''}.`);
+  } else if (spec.level !== 'none') lines.push(`Needs *${spec.level}* on the cluster. Add \`--cluster NAME\` (\`-c\`) to pick a cluster.`);
   for (const [name, o] of Object.entries(spec.options ?? {})) lines.push(`\`--${name}\`${o.short ? ` (\`-${o.short}\`)` : ''}${o.type === 'string' ? ' VALUE' : ''}: ${o.description}`);
   if (spec.examples.length > 0) lines.push(`Example${spec.examples.length > 1 ? 's' : ''}: ${spec.examples.map((e) => `\`/ecs ${e}\``).join(', ')}`);
   return lines.join('\n');
+}
+
+/** " (also `/ecs status`)" for a verb with aliases. */
+export function aliasNote(spec: AnyVerbSpec): string {
+  return spec.aliases?.length ? ` (also ${spec.aliases.map((a) => `\`/ecs ${a}\``).join(', ')})` : '';
 }
 
 function usageError(spec: AnyVerbSpec, problem: string): string {

@@ -61,6 +61,11 @@ export interface CommandTiming {
   followUpPollMs: number;
   /** How long a follow-up waits for the service to settle before saying it has not. */
   followUpTimeoutMs: number;
+  /**
+   * How long a follow-up wants the service's counts to stay right, with no task replaced, before it
+   * calls the service settled (a crash loop looks settled between crashes). Default 60 s.
+   */
+  followUpSteadyMs?: number;
 }
 
 /** What a verb answered in the ack path (help, whoami) gets: no AWS, just config and the user. */

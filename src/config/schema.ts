@@ -108,6 +108,7 @@ export const ClusterConfig = z.strictObject({
       updateInterval: UpdateInterval.optional(),
       threadDetails: ThreadDetails.optional(),
       agentDisconnectGrace: AgentDisconnectGrace.optional(),
+      muteLevel: Level.optional().describe("The access level the Mute and Unmute buttons need on this cluster (default operate; read lets every reader silence the channel's alerts)"),
     })
     .optional(),
 });

@@ -21,6 +21,7 @@ export const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CHATOPS_FOLLOW_UP_POLL_MS: z.coerce.number().int().min(10).default(5000),
   CHATOPS_FOLLOW_UP_TIMEOUT_MS: z.coerce.number().int().min(100).default(180_000),
+  CHATOPS_FOLLOW_UP_STEADY_MS: z.coerce.number().int().min(0).default(60_000),
 });
 export type Env = z.infer<typeof Env>;
 

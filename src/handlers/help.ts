@@ -27,7 +27,7 @@ export const help = defineVerb({
 });
 
 export function helpMessage(verbs: readonly AnyVerbSpec[], clusters: string[], channelDefault?: string): SlackMessage {
-  const line = (v: AnyVerbSpec) => `\`${v.usage}\` — ${v.summary}`;
+  const line = (v: AnyVerbSpec) => `\`${v.usage}\`${v.aliases?.length ? ` (alias ${v.aliases.map((a) => `\`${a}\``).join(', ')})` : ''} — ${v.summary}`;
   const blocks = [header('ecs-chatops: /ecs commands')];
   const general = verbs.filter((v) => v.level === 'none');
   if (general.length > 0) blocks.push(section(`*General*\n${general.map(line).join('\n')}`));

@@ -5,6 +5,7 @@ import { parseEcsId } from '../commands/ecs-ids';
 import { DEFAULT_LINES, logsMessage, MAX_LINES, type LogsInput } from '../slack/views/logs';
 import { type TaskInfo } from '../aws/types';
 import { escapeText } from '../slack/message';
+import { CRASH_LOOP_WINDOW_MS } from './explanations';
 
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
 
@@ -31,15 +32,15 @@ export const logs = defineVerb({
   visibility: 'ephemeral',
   working: ({ target }) => `Reading the logs of ${target}…`,
   async run(ctx, { target, lines }) {
-    const { task, choice } = await pickTask(ctx, target);
+    const { task, choice, newer } = await pickTask(ctx, target);
     const taskDefinition = await ctx.aws.taskDefinitions.describe(task.taskDefinition);
     const containers = await ctx.aws.logs.forTask(task.id, taskDefinition, lines);
-    await ctx.reply.send(logsMessage({ alias: ctx.alias, target, task, choice, taskDefinition, containers, lines, now: ctx.clock.now() }));
+    await ctx.reply.send(logsMessage({ alias: ctx.alias, target, task, choice, ...(newer ? { newer } : {}), taskDefinition, containers, lines, now: ctx.clock.now() }));
   },
 });
 
 /** A task named by id or ARN; for a service, its newest running task, else its last stopped one. */
-async function pickTask(ctx: CommandContext, target: string): Promise<{ task: TaskInfo; choice: LogsInput['choice'] }> {
+async function pickTask(ctx: CommandContext, target: string): Promise<{ task: TaskInfo; choice: LogsInput['choice']; newer?: TaskInfo }> {
   const ref = parseEcsId(target, 'task');
   if (ref?.form === 'id') return { task: await ctx.aws.tasks.describe(target), choice: 'task' };
   // The start of an id, as lists show it; but `cafe` or `beef` may as well be a service: a word
@@ -56,14 +57,34 @@ async function pickTask(ctx: CommandContext, target: string): Promise<{ task: Ta
   const running = live
     .filter((t) => t.lastStatus === 'RUNNING')
     .sort((a, b) => Number(b.desiredStatus === 'RUNNING') - Number(a.desiredStatus === 'RUNNING') || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0];
-  if (running) return { task: running, choice: 'running' };
-  const stopped = newest(await ctx.aws.tasks.list({ service: target, stopped: true }), (t) => t.stoppedAt ?? t.createdAt ?? 0);
+  if (running && !(running.startedAt !== undefined && ctx.clock.now() - running.startedAt < JUST_STARTED_MS)) return { task: running, choice: 'running' };
+  const stoppedTasks = await ctx.aws.tasks.list({ service: target, stopped: true });
+  if (running) {
+    // A crash loop: the newest task has only just replaced one that failed. Its few start-up lines
+    // say nothing; the last lines of the one that crashed say why.
+    const recently = ctx.clock.now() - CRASH_LOOP_WINDOW_MS;
+    const failed = newest(
+      stoppedTasks.filter((t) => stoppedWithAnError(t) && (t.stoppedAt ?? t.stoppingAt ?? 0) >= recently),
+      (t) => t.stoppedAt ?? t.createdAt ?? 0,
+    );
+    return failed ? { task: failed, choice: 'crashed', newer: running } : { task: running, choice: 'running' };
+  }
+  const stopped = newest(stoppedTasks, (t) => t.stoppedAt ?? t.createdAt ?? 0);
   if (stopped) return { task: stopped, choice: 'stopped' };
   const pending = newest(live, (t) => t.createdAt ?? 0);
   if (pending) return { task: pending, choice: 'pending' };
   throw new NotFoundError(
     `Service \`${escapeText(target)}\` in *${ctx.alias}* has no running tasks and none that stopped in the last hour (ECS forgets them after that), so there is no task whose logs to show. \`/ecs service ${escapeText(target)} -c ${ctx.alias}\` shows its state.`,
   );
+}
+
+/** A running task younger than this has little to show; an older one that failed is shown instead. */
+const JUST_STARTED_MS = 60_000;
+
+/** Stopped on its own, badly: its essential container exited (non-zero, or at all), or it never started. */
+function stoppedWithAnError(task: TaskInfo): boolean {
+  if (task.stopCode === 'TaskFailedToStart' || task.stopCode === 'EssentialContainerExited') return true;
+  return task.stopCode !== 'UserInitiated' && task.stopCode !== 'ServiceSchedulerInitiated' && task.containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0);
 }
 
 function newest(tasks: TaskInfo[], key: (t: TaskInfo) => number): TaskInfo | undefined {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { defineVerb } from '../commands/types';
+import { defineVerb, type CommandContext } from '../commands/types';
+import { escapeText } from '../slack/message';
+import { type ServiceDetail, type TaskInfo } from '../aws/types';
+import { CRASH_LOOP_STOPS, CRASH_LOOP_WINDOW_MS, crashed, primaryDeployment, restartsHint, stoppedOnTheirOwn } from './explanations';
 import { PageNumber, PageOption, ServiceName, TaskDefinitionRef, WholeNumber } from '../commands/arguments';
 import { waitForSettlement } from './follow-up';
 import {
@@ -12,7 +15,6 @@ import {
   servicesListMessage,
   settlementMessage,
 } from '../slack/views/services';
-import { escapeText } from '../slack/message';
 
 export const services = defineVerb({
   verb: 'services',
@@ -43,9 +45,27 @@ export const service = defineVerb({
   visibility: 'ephemeral',
   working: ({ service: name }) => `Looking at ${name}…`,
   async run(ctx, { service: name }) {
-    await ctx.reply.send(serviceDetailMessage(ctx.alias, await ctx.aws.services.describe(name)));
+    const detail = await ctx.aws.services.describe(name);
+    await ctx.reply.send(serviceDetailMessage(ctx.alias, detail, { crashed: await recentCrashes(ctx, detail) }));
   },
 });
+
+/**
+ * A service that looks steady between crashes is not: when its events show tasks being replaced
+ * (or its deployment counts failures), the stopped tasks of the last 15 minutes are read, and two
+ * or more that ran and then stopped on their own make it crash-looping. Otherwise no further call.
+ */
+async function recentCrashes(ctx: CommandContext, detail: ServiceDetail): Promise<{ tasks: TaskInfo[]; windowMs: number } | undefined> {
+  const now = ctx.clock.now();
+  if (!restartsHint(detail, now) && !((primaryDeployment(detail)?.failed ?? 0) > 0)) return undefined;
+  // The service itself was read; without its stopped tasks the reply still shows it, only without the crash loop.
+  const stopped = await ctx.aws.tasks.list({ service: detail.name, stopped: true }).catch((err: unknown) => {
+    ctx.logger.warn({ err: err instanceof Error ? err.message : String(err), service: detail.name }, 'service: could not read the stopped tasks');
+    return [] as TaskInfo[];
+  });
+  const recent = crashed(stoppedOnTheirOwn(stopped, undefined)).filter((t) => (t.stoppedAt ?? t.stoppingAt ?? 0) >= now - CRASH_LOOP_WINDOW_MS);
+  return recent.length >= CRASH_LOOP_STOPS ? { tasks: recent, windowMs: CRASH_LOOP_WINDOW_MS } : undefined;
+}
 
 export const scale = defineVerb({
   verb: 'scale',
@@ -56,9 +76,18 @@ export const scale = defineVerb({
   positionals: [{ name: 'service', label: 'SVC' }, { name: 'count', label: 'N' }],
   args: z.object({ service: ServiceName, count: WholeNumber('N', 1000) }),
   visibility: 'in_channel',
-  working: ({ service, count }) => `Scaling ${service} to ${count}…`,
+  // The ack comes before any AWS call: it says what is being looked up, and promises nothing a typo could break.
+  working: ({ service, count }) => `Looking up ${service} to scale it to ${count}…`,
   async run(ctx, { service, count }) {
     const before = await ctx.aws.services.describe(service);
+    if (before.desired === count) {
+      // A no-op is news only to the person who asked, not to the channel.
+      await ctx.reply.send(
+        nothingToDoMessage(`*${escapeText(service)}* in *${ctx.alias}* already wants ${count} task${count === 1 ? '' : 's'} (${before.running} running). Nothing was changed.`),
+        { visibility: 'ephemeral' },
+      );
+      return;
+    }
     const after = await ctx.aws.services.scale(service, count);
     await ctx.reply.send(scaledMessage(ctx.alias, before, after, ctx.user.id));
     const outcome = await waitForSettlement(ctx, service, after);
@@ -75,7 +104,7 @@ export const restart = defineVerb({
   positionals: [{ name: 'service', label: 'SVC' }],
   args: z.object({ service: ServiceName }),
   visibility: 'in_channel',
-  working: ({ service: name }) => `Restarting ${name}…`,
+  working: ({ service: name }) => `Looking up ${name} to restart it…`,
   async run(ctx, { service: name }) {
     const after = await ctx.aws.services.restart(name);
     await ctx.reply.send(restartedMessage(ctx.alias, after, ctx.user.id));
@@ -109,7 +138,7 @@ export const deploy = defineVerb({
     })
     .refine((a) => a.taskDefinition === undefined || a.image === undefined, { path: ['image'], message: 'give either FAMILY[:REV] or --image, not both' }),
   visibility: 'in_channel',
-  working: (a) => `Deploying ${a.image ?? a.taskDefinition ?? ''} to ${a.service}…`,
+  working: (a) => `Looking up ${a.service} to deploy ${a.image ?? a.taskDefinition ?? ''} to it…`,
   async run(ctx, { service: name, taskDefinition, image, container }) {
     // The service and the named revision are read at once (one round trip, not two); a missing
     // service is reported before a missing revision, as if they had been read in turn.
@@ -148,7 +177,7 @@ export const rollback = defineVerb({
   positionals: [{ name: 'service', label: 'SVC' }],
   args: z.object({ service: ServiceName }),
   visibility: 'in_channel',
-  working: ({ service: name }) => `Rolling back ${name}…`,
+  working: ({ service: name }) => `Looking up ${name} and its earlier revisions to roll it back…`,
   async run(ctx, { service: name }) {
     const before = await ctx.aws.services.describe(name);
     const previous = await ctx.aws.deployments.previousRevision(before.taskDefinition);
@@ -177,7 +206,7 @@ export const serviceCreate = defineVerb({
   options: { count: { type: 'string', description: 'how many tasks should run (default 1)' } },
   args: z.object({ service: ServiceName, taskDefinition: TaskDefinitionRef, count: WholeNumber('the count', 1000).default(1) }),
   visibility: 'in_channel',
-  working: ({ service: name }) => `Creating ${name}…`,
+  working: ({ service: name, taskDefinition }) => `Looking up ${taskDefinition} to create service ${name}…`,
   async run(ctx, { service: name, taskDefinition, count }) {
     const resolved = await ctx.aws.deployments.resolve(taskDefinition);
     const created = await ctx.aws.services.create(name, resolved, count);

@@ -64,7 +64,7 @@ export const runTask = defineVerb({
   options: { count: { type: 'string', short: 'n', description: `how many tasks to start (1 to ${RUN_TASK_MAX}, default 1)` } },
   args: z.object({ taskDefinition: TaskDefinitionRef, count: PositiveNumber('--count', RUN_TASK_MAX).default(1) }),
   visibility: 'in_channel',
-  working: ({ taskDefinition, count }) => `Running ${count === 1 ? taskDefinition : `${count} × ${taskDefinition}`}…`,
+  working: ({ taskDefinition, count }) => `Looking up ${taskDefinition} to run ${count === 1 ? 'a task' : `${count} tasks`} of it…`,
   async run(ctx, { taskDefinition, count }) {
     const launch = await ctx.aws.tasks.run({ taskDefinition, count, startedBy: startedBy(ctx) });
     await ctx.reply.send(launchMessage({ alias: ctx.alias, verb: 'run', taskDefinition, requested: count, launch, userId: ctx.user.id, fixedHostPorts: await portsIfNeeded(ctx, taskDefinition, launch.failures) }));
@@ -81,7 +81,7 @@ export const startTask = defineVerb({
   options: { instance: { type: 'string', short: 'i', description: 'the container instance: its EC2 id or container instance id' } },
   args: z.object({ taskDefinition: TaskDefinitionRef, instance: InstanceRef }),
   visibility: 'in_channel',
-  working: ({ taskDefinition, instance }) => `Starting ${taskDefinition} on ${instance}…`,
+  working: ({ taskDefinition, instance }) => `Looking up ${taskDefinition} and instance ${instance} to start a task there…`,
   async run(ctx, { taskDefinition, instance }) {
     // Once the container instance id is known (typed whole, or one filtered list for an EC2 id),
     // StartTask gets it while the instance is described for the reply (its EC2 id). The start of
@@ -107,11 +107,12 @@ export const stopTask = defineVerb({
   options: { reason: { type: 'string', short: 'r', description: 'why, for the task and CloudTrail (ECS keeps up to 255 characters)' } },
   args: z.object({ task: TaskRef, reason: z.string().trim().max(200, '--reason can be at most 200 characters').optional() }),
   visibility: 'in_channel',
-  working: ({ task: id }) => `Stopping task ${id}…`,
+  working: ({ task: id }) => `Looking up task ${id} to stop it…`,
   async run(ctx, { task: ref, reason }) {
     const before = await ctx.aws.tasks.describe(ref);
     if (before.desiredStatus === 'STOPPED') {
-      await ctx.reply.send(alreadyStoppedMessage(ctx.alias, before));
+      // Nothing happened: only the person who asked needs to hear it, not the channel.
+      await ctx.reply.send(alreadyStoppedMessage(ctx.alias, before), { visibility: 'ephemeral' });
       return;
     }
     const why = `Stopped by @${ctx.user.name ?? ctx.user.id} via Slack${reason ? `: ${reason}` : ''}`;

@@ -6,8 +6,7 @@ import { registerApprovalButtons } from './approvals';
 import { type StateStore } from '../state/table';
 import { type ListenerDeps } from './run-prepared';
 import { registerNotificationActions } from '../notifications/actions';
-import { accessFor } from '../auth/policy';
-import { atLeast } from '../auth/levels';
+import { accessFor, authorize } from '../auth/policy';
 
 export type { ListenerDeps };
 
@@ -23,7 +22,7 @@ export function registerListeners(app: App, deps: ListenerDeps & { state?: State
     registerNotificationActions(app, {
       ...deps,
       state: deps.state,
-      authorize: async (userId, channelId, alias) => atLeast(accessFor(deps.config, userId, await deps.directory.groupsOf(userId), channelId).clusters[alias]?.level, 'read'),
+      decide: async (userId, channelId, alias, needed, action) => authorize(deps.config, accessFor(deps.config, userId, await deps.directory.groupsOf(userId), channelId), alias, needed, action),
     });
   }
 }

@@ -76,6 +76,7 @@ export const DETAIL_TYPES = {
  */
 export const ACTION_IDS = {
   mute: 'notify:mute',
+  unmute: 'notify:unmute',
 } as const;
 
 /**

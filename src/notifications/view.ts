@@ -57,6 +57,34 @@ export function overflowNote(w: WindowView): SlackMessage {
   return { text, blocks: [context(text)] };
 }
 
+/** What a mute covers, said once: "prod/web" or "prod". */
+function muteTarget(input: { alias: string; service?: string }): string {
+  return input.service ? `${input.alias}/${input.service}` : input.alias;
+}
+
+/** The Unmute button for a mute of this cluster or service (parsed back by actions.ts). */
+export function unmuteButton(input: { alias: string; service?: string }): Button {
+  const value: UnmuteValue = { cluster: input.alias, ...(input.service ? { service: input.service } : {}) };
+  return button('Unmute', ACTION_IDS.unmute, JSON.stringify(value));
+}
+
+/** The thread reply after the Mute button, with an Unmute button. */
+export function mutedMessage(input: { userId: string; until: number; alias: string; service?: string }): SlackMessage {
+  const text = muteNotice(input);
+  return { text, blocks: [section(text), actions('mute_actions', [unmuteButton(input)])] };
+}
+
+/** Mute pressed while a mute is in force: who muted it until when, nothing changed, and Unmute. */
+export function alreadyMutedMessage(mute: { by: string; until: number; alias: string; service?: string }): SlackMessage {
+  const text = `:mute: ${esc(muteTarget(mute))} notifications are already muted by <@${mute.by}> until ${clockTime(mute.until)} UTC. Nothing was changed; Unmute turns them back on.`;
+  return { text, blocks: [section(text), actions('mute_actions', [unmuteButton(mute)])] };
+}
+
+/** The thread reply after Unmute. */
+export function unmutedNotice(input: { userId: string; alias: string; service?: string; mutedBy: string }): string {
+  return `:bell: ${esc(muteTarget(input))} notifications unmuted by <@${input.userId}> (muted by <@${input.mutedBy}>)`;
+}
+
 /** The thread reply after the Mute button: "muted by <@U…> until 14:05 UTC". */
 export function muteNotice(input: { userId: string; until: number; alias: string; service?: string }): string {
   const target = input.service ? `${input.alias}/${input.service}` : input.alias;
@@ -174,6 +202,12 @@ export interface MuteValue {
   cluster: string;
   service?: string;
   minutes: number;
+}
+
+/** The Unmute button's value (parsed back by actions.ts). */
+export interface UnmuteValue {
+  cluster: string;
+  service?: string;
 }
 
 function containerLine(c: { name: string; exitCode?: number; reason?: string }): string {

@@ -4,6 +4,7 @@ import { type Readable, type Writable } from 'node:stream';
 import { AwsLambdaReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { createApp } from '../app';
+import { sweepExpiredApprovals } from '../approvals/sweep';
 import { createTeamDirectory } from '../auth/directory';
 import { loadConfigFile } from '../config/load';
 import { type Config } from '../config/schema';
@@ -144,7 +145,10 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       },
       receiver,
     );
-    const bridge = startNotificationBridge({ sandbox, handler: createEventsHandler({ config, logger, clock, slack, state: state.store }), clock, speed, logger });
+    // As on Lambda, the events function's tick also expires approval requests nobody decided on (their
+    // buttons go): the bridge ticks every simulated minute, so a jump in simulated time sweeps too.
+    const events = createEventsHandler({ config, logger, clock, slack, state: state.store, onTick: () => sweepExpiredApprovals({ state: state.store, slack, clock, logger }) });
+    const bridge = startNotificationBridge({ sandbox, handler: events, clock, speed, logger });
     started.push(() => bridge.stop());
 
     const palette = flags.colour && !io.noColor && io.stdout.isTTY ? colourPalette() : plainPalette;

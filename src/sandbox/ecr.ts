@@ -59,7 +59,31 @@ function createState(init: ServiceModuleInit): EcrState {
     }
     state.repositories.set(repo.name, record);
   }
+  init.world.setImagePull((image) => imagePullFailure(state, init.account.accountId, init.account.region, image));
   return state;
+}
+
+/**
+ * The image pull of a task's container, as the ECS agent would see it: an image of this account's
+ * registry (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG|@DIGEST], tag `latest` by default)
+ * whose repository, tag or digest does not exist fails with containerd's "not found", in the
+ * words ECS puts in the stopped reason ("CannotPullContainer task errors", Amazon ECS Developer
+ * Guide). Other registries (Docker Hub, ECR Public, other accounts) are assumed to have the image.
+ */
+export function imagePullFailure(state: EcrState, accountId: string, region: string, image: string): string | undefined {
+  const registry = `${accountId}.dkr.ecr.${region}.amazonaws.com/`;
+  if (!image.startsWith(registry)) return undefined;
+  const rest = image.slice(registry.length);
+  const at = rest.indexOf('@');
+  const colon = at >= 0 ? -1 : rest.lastIndexOf(':');
+  const name = at >= 0 ? rest.slice(0, at) : colon >= 0 ? rest.slice(0, colon) : rest;
+  const digest = at >= 0 ? rest.slice(at + 1) : undefined;
+  const tag = at >= 0 ? undefined : colon >= 0 ? rest.slice(colon + 1) : 'latest';
+  const repo = state.repositories.get(name);
+  const found = repo !== undefined && [...repo.images.values()].some((i) => (digest !== undefined ? i.digest === digest : i.tags.includes(tag!)));
+  if (found) return undefined;
+  const ref = tag !== undefined && colon < 0 && at < 0 ? `${image}:latest` : image;
+  return `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${ref}: ${ref}: not found`;
 }
 
 function newRepository(accountId: string, region: string, name: string, now: number): EcrRepository {

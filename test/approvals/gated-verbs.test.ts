@@ -93,6 +93,17 @@ describe('the other approval-gated verbs', () => {
       expect(await imageTags(h, 'lab/web')).toEqual([['1.0'], ['0.9'], []]);
     });
 
+    it('the delete plan and `images` give an image the same size, in the same labelled unit (MiB)', async () => {
+      await h.command('image delete lab/web 0.9', { user: U.alice, channel: OPS });
+      const plan = shown(requestMessage(h).message);
+      const inPlan = /\(`sha256:[0-9a-f]{12}…`, ([\d.]+ MiB)\)/.exec(plan)?.[1];
+      const images = await h.command('images lab/web -c lab', { user: U.alice, channel: OPS });
+      const line = images.seen.split('\\n').find((l) => l.includes('`0.9`'));
+      expect(inPlan).toBe('48.6 MiB'); // 51,000,000 bytes: "51.0 MB" before, beside "48.6 MB" in images
+      expect(line).toContain(` · ${inPlan} · `);
+      expect(plan).not.toMatch(/\d MB\b/);
+    });
+
     it('image delete of an image’s only tag deletes the image', async () => {
       await h.command('image delete lab/web 0.9', { user: U.alice, channel: OPS });
       expect(shown(requestMessage(h).message)).toContain('It is the image’s only tag, so the image itself is deleted.');

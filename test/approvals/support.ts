@@ -67,11 +67,13 @@ ${options.verbs ? `  verbs: [${options.verbs.join(', ')}]` : ''}
 export function labAccount(): AccountSeed {
   const base = testAccount();
   const lab = (level: 'read' | 'operate' | 'admin') => ({ arn: roleArn('lab', level), level, clusters: ['lab'] });
-  const image = (name: string, cpu = 256) => ({ family: name, containerDefinitions: [{ name, image: `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/lab/${name}:1`, cpu, memory: 256, essential: true }] });
+  // Images that exist: the sandbox fails the pull of an image its ECR does not have, as ECS would.
+  const ecr = (repo: string) => `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/lab/${repo}:1.0`;
+  const image = (name: string, uri: string, cpu = 256) => ({ family: name, containerDefinitions: [{ name, image: uri, cpu, memory: 256, essential: true }] });
   return {
     ...base,
     roles: [...base.roles, lab('read'), lab('operate'), lab('admin')],
-    taskDefinitions: [...base.taskDefinitions, image('lab-web'), image('lab-api'), image('lab-worker'), image('lab-batch', 128)],
+    taskDefinitions: [...base.taskDefinitions, image('lab-web', ecr('web')), image('lab-api', ecr('api')), image('lab-worker', 'example/lab-worker:1'), image('lab-batch', 'example/lab-batch:1', 128)],
     clusters: [
       ...base.clusters,
       {

@@ -53,7 +53,7 @@ describe('/ecs repos and /ecs images, through the signed Slack handler, against 
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
-  it('images worker lists tags, a short digest, the size in MB and the push time, newest first, and says which are untagged', async () => {
+  it('images worker lists tags, a short digest, the size in MiB and the push time, newest first, and says which are untagged', async () => {
     const result = await h.command('images worker');
 
     const reply = result.replies[0]!;
@@ -62,9 +62,9 @@ describe('/ecs repos and /ecs images, through the signed Slack handler, against 
     expect(summary).toBe('*3 images* in `worker`: 2 tagged, 1 untagged · last push 2026-01-05 11:00 UTC');
     const lines = list!.split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^• `2\.4\.1`, `latest` · `sha256:[0-9a-f]{12}` · 97\.0 MB · pushed 2026-01-05 11:00 UTC$/);
-    expect(lines[1]).toMatch(/^• _untagged_ · `sha256:[0-9a-f]{12}` · 95\.0 MB · pushed 2026-01-05 10:00 UTC$/);
-    expect(lines[2]).toMatch(/^• `2\.4\.0` · `sha256:[0-9a-f]{12}` · 94\.0 MB · pushed 2026-01-05 09:00 UTC$/);
+    expect(lines[0]).toMatch(/^• `2\.4\.1`, `latest` · `sha256:[0-9a-f]{12}` · 97\.0 MiB · pushed 2026-01-05 11:00 UTC$/);
+    expect(lines[1]).toMatch(/^• _untagged_ · `sha256:[0-9a-f]{12}` · 95\.0 MiB · pushed 2026-01-05 10:00 UTC$/);
+    expect(lines[2]).toMatch(/^• `2\.4\.0` · `sha256:[0-9a-f]{12}` · 94\.0 MiB · pushed 2026-01-05 09:00 UTC$/);
     expect(h.sandbox.callsTo('ecr:DescribeImages')[0]!.params).toMatchObject({ repositoryName: 'worker' });
     expect(h.sandbox.mutations()).toHaveLength(0);
   });

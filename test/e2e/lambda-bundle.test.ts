@@ -42,6 +42,7 @@ describe('dist/slack.js and dist/worker.js', () => {
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
       LOG_LEVEL: 'silent',
       CHATOPS_FOLLOW_UP_POLL_MS: '50',
+      CHATOPS_FOLLOW_UP_STEADY_MS: '200',
     });
     delete process.env.WORKER_FUNCTION;
   });

@@ -211,3 +211,39 @@ describe('/ecs logs, through the signed Slack handler, against the sandbox’s C
     );
   });
 });
+
+describe('/ecs logs during a crash loop', () => {
+  let h: Harness;
+  let clock: ManualClock;
+  beforeEach(async () => {
+    // The bot reads the sandbox's time, so "started 20 s ago" is said in the account's own time.
+    clock = new ManualClock(Date.now());
+    h = await startHarness({ sandbox: { account: taskdefsAccount(), clock }, clock: { now: () => clock.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) } });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('when the newest task started less than a minute ago and the one before it was OOM-killed, logs SVC shows the killed one’s last lines and says which task', async () => {
+    // The running worker started 3 minutes ago and is OOM-killed at 7: let that happen, and 20 s more.
+    clock.advance(4 * MINUTE + 20_000);
+    const tasks = [...h.sandbox.world.cluster('prod').tasks.values()].filter((t) => t.service?.name === 'worker' || t.group === 'service:worker');
+    const newest = tasks.filter((t) => t.lastStatus === 'RUNNING').sort((a, b) => b.createdAt - a.createdAt)[0]!;
+    const killed = tasks.filter((t) => t.lastStatus === 'STOPPED').sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0))[0]!;
+
+    const result = await h.command('logs worker');
+
+    const reply = result.replies[0]!;
+    expect(reply.text).toBe(`Logs of worker in prod: task ${killed.id.slice(0, 8)} (worker:2), 20 lines from 1 of 1 container`);
+    expect(texts(reply, 'context')[0]).toMatch(
+      new RegExp(`^:warning: \\*worker\\*: its newest task, \`${newest.id.slice(0, 8)}\`, started only 20s ago, so these are the last lines of the task that stopped before it, \`${killed.id.slice(0, 8)}\` \\(\`worker:2\`\\), which stopped <!date`),
+    );
+    expect(texts(reply, 'section')[0]).toContain('exit code 137: killed (SIGKILL)');
+  });
+
+  it('a newest task that has run for more than a minute is the one shown, as usual', async () => {
+    clock.advance(4 * MINUTE + 90_000);
+    const result = await h.command('logs worker');
+    expect(texts(result.replies[0], 'context')[0]).toMatch(/^newest running task of \*worker\*: `[0-9a-f]{8}` \(`worker:2`\), up for 1m 30s/);
+  });
+});

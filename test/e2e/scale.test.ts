@@ -15,7 +15,7 @@ describe('/ecs scale, through the signed Slack handler, against the sandbox', ()
   it('an operator scales web to 2 and is told when 2/2 are running', async () => {
     const result = await h.command('scale web 2');
     expect(result.status).toBe(200);
-    expect(result.ack.text).toContain('Scaling web to 2');
+    expect(result.ack.text).toContain('Looking up web to scale it to 2');
     expect(result.replies[0]?.text).toBe('web in prod: desired 1 → 2');
     expect(result.replies[0]?.response_type).toBe('in_channel');
     expect(result.replies[1]?.text).toBe('web in prod: 2/2 running');

@@ -14,7 +14,7 @@ describe('/ecs service create, through the signed Slack handler, against the san
 
   it('an admin creates worker from solo with 2 tasks on EC2, and the follow-up says 2/2 running', async () => {
     const result = await h.command('service create worker solo --count 2', { user: USERS.bob });
-    expect(result.ack.text).toContain('Creating worker');
+    expect(result.ack.text).toContain('to create service worker');
     expect(result.replies[0]?.response_type).toBe('in_channel');
     expect(result.replies[0]?.text).toBe('worker created in prod: solo:1, desired 2 (EC2)');
     expect(result.replies[1]?.text).toBe('worker in prod: 2/2 running solo:1');

@@ -20,7 +20,7 @@ describe('/ecs restart, through the signed Slack handler, against the sandbox', 
   it('an operator restarts api: fresh tasks replace the running ones and the follow-up says 2/2 running', async () => {
     const oldTasks = liveTasks(h, 'prod', 'api').map((t) => t.id);
     const result = await h.command('restart api');
-    expect(result.ack.text).toContain('Restarting api');
+    expect(result.ack.text).toContain('Looking up api to restart it');
     expect(result.replies[0]?.response_type).toBe('in_channel');
     expect(result.replies[0]?.text).toBe('api in prod: restarting — 2 fresh tasks of api:1 replace the running ones');
     expect(result.replies[1]?.text).toBe('api in prod: 2/2 running');
@@ -73,7 +73,7 @@ describe('/ecs deploy, through the signed Slack handler, against the sandbox', (
 
   it('deploy web web:1 says from which revision to which, and the follow-up says it runs web:1', async () => {
     const result = await h.command('deploy web web:1');
-    expect(result.ack.text).toContain('Deploying web:1 to web');
+    expect(result.ack.text).toContain('Looking up web to deploy web:1 to it');
     expect(result.replies[0]?.text).toBe('web in prod: deploying web:2 → web:1');
     expect(result.replies[0]?.response_type).toBe('in_channel');
     expect(result.replies[1]?.text).toBe('web in prod: 1/1 running web:1');
@@ -200,7 +200,7 @@ describe('/ecs rollback, through the signed Slack handler, against the sandbox',
 
   it('rollback web goes back from web:2 to web:1, says which, and follows up', async () => {
     const result = await h.command('rollback web');
-    expect(result.ack.text).toContain('Rolling back web');
+    expect(result.ack.text).toContain('Looking up web and its earlier revisions to roll it back');
     expect(result.replies[0]?.text).toBe('web in prod: rolling back web:2 → web:1');
     expect(result.replies[1]?.text).toBe('web in prod: 1/1 running web:1');
     expect(h.sandbox.world.service('prod', 'web').taskDefinition.revision).toBe(1);

@@ -31,7 +31,7 @@ describe('/ecs run, start and stop, through the signed Slack handler, against th
   it('stop TASK --reason stops it, with the user and the reason on it, and follows up when ECS reports it STOPPED', async () => {
     const web = liveWeb();
     const result = await h.command(`stop ${web.id} --reason "stuck on a lock"`);
-    expect(result.ack.text).toContain(`Stopping task ${web.id}`);
+    expect(result.ack.text).toContain(`Looking up task ${web.id} to stop it`);
     expect(result.replies[0]).toMatchObject({ response_type: 'in_channel', text: `Stopping task ${web.id.slice(0, 8)} (web:1) in prod` });
     expect(JSON.stringify(result.replies[0]!.blocks)).toContain('Service *web* will start a replacement');
     expect(result.replies[1]!.text).toMatch(new RegExp(`^Task ${web.id.slice(0, 8)} \\(web:1\\) in prod is STOPPED after running 10m( \\d+s)? \\(web exit 0\\)\\.$`));
@@ -76,16 +76,18 @@ describe('/ecs run, start and stop, through the signed Slack handler, against th
     expect(web.desiredStatus).toBe('RUNNING');
   });
 
-  it('stopping a task that has already stopped says so and calls no StopTask', async () => {
+  it('stopping a task that has already stopped says so only to the person who asked, and calls no StopTask', async () => {
     const stopped = tasksOf('prod', 'hog').find((t) => t.lastStatus === 'STOPPED')!;
     const result = await h.command(`stop ${stopped.id.slice(0, 8)}`);
     expect(result.replies[0]!.text).toBe(`Task ${stopped.id.slice(0, 8)} (hog:1) in prod is already stopped: an essential container exited. Nothing was changed.`);
+    expect(result.replies[0]!.response_type).toBe('ephemeral');
+    expect(result.replies).toHaveLength(1);
     expect(h.sandbox.callsTo('ecs:StopTask')).toHaveLength(0);
   });
 
   it('run FAMILY --count 2 starts two tasks on the EC2 launch type, named as started from Slack by the user', async () => {
     const result = await h.command('run migrate --count 2');
-    expect(result.ack.text).toContain('Running 2 × migrate');
+    expect(result.ack.text).toContain('Looking up migrate to run 2 tasks of it');
     expect(result.replies[0]).toMatchObject({ response_type: 'in_channel', text: 'Started 2 of 2 tasks of migrate in prod' });
     expect(buttonsOf(result.replies[0]).filter((b) => b.text.text === 'Stop')).toHaveLength(2);
     const runs = h.sandbox.callsTo('ecs:RunTask');

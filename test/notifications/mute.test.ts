@@ -19,7 +19,7 @@ describe('muting notifications', () => {
   function slackFunction(allowed: (userId: string, channelId: string, alias: string) => boolean) {
     const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET, logLevel: LogLevel.ERROR });
     const app = new App({ receiver, logLevel: LogLevel.ERROR, authorize: async () => ({ botToken: 'xoxb-test' }), clientOptions: { slackApiUrl: h.slack.apiUrl } });
-    registerNotificationActions(app, { config: h.deps.config, state: h.deps.state, clock: h.clock, logger: h.deps.logger, authorize: async (u, c, a) => allowed(u, c, a) });
+    registerNotificationActions(app, { config: h.deps.config, state: h.deps.state, clock: h.clock, logger: h.deps.logger, decide: async (u, c, a, needed) => (allowed(u, c, a) ? { allowed: true, level: needed, team: 'web' } : { allowed: false, reason: `\`Mute\` needs *${needed}* on *${a}*, but you have no access there.` }) });
     const handle = receiver.toHandler();
     return async (body: string) => (await handle(apiGatewayEvent(body), {})) as { statusCode: number };
   }
@@ -86,13 +86,14 @@ describe('muting notifications', () => {
     expect(mute).toMatchObject({ alias: 'prod', service: 'web', by: 'U0ALICE', until: Date.parse('2026-03-02T13:00:00Z') });
     const thread = h.slack.messages(WEB_CHANNEL).filter((m) => m.threadTs === ts);
     expect(thread.map((m) => m.text)).toEqual([':mute: prod/web notifications muted by <@U0ALICE> until 13:00 UTC']);
+    expect(JSON.stringify(thread[0]?.blocks)).toContain('"action_id":"notify:unmute"');
     expect(h.slack.callsTo('chat.update')).toHaveLength(0);
     const audit = h.logs.find((l) => (l.audit as { command?: string } | undefined)?.command === 'mute');
     expect(audit?.audit).toMatchObject({ user: 'U0ALICE', channel: WEB_CHANNEL, cluster: 'prod', source: 'button', outcome: 'ok' });
     expect((audit?.audit as { detail?: string }).detail).toMatch(/^muted web until /);
   });
 
-  it('the Mute button refuses a user without read access to the cluster, and nothing is muted', async () => {
+  it('the Mute button refuses a user without the level muting needs on the cluster, and nothing is muted', async () => {
     await h.handler(taskStopped({ service: 'web', stoppedAt: h.clock.now() }));
     const { ts, button } = muteButtonOf(WEB_CHANNEL);
     const click = slackFunction((user) => user !== 'U0MALLORY');
@@ -102,7 +103,7 @@ describe('muting notifications', () => {
     expect(res.statusCode).toBe(200);
     expect(await activeMute(h.table.store, 'prod', 'web', h.clock.now())).toBeUndefined();
     const ephemeral = h.slack.messages(WEB_CHANNEL).filter((m) => m.ephemeral);
-    expect(ephemeral.map((m) => [m.user, m.text])).toEqual([['U0MALLORY', 'Muting needs at least read access to *prod*; ask a platform admin which team grants it.']]);
+    expect(ephemeral.map((m) => [m.user, m.text])).toEqual([['U0MALLORY', '`Mute` needs *operate* on *prod*, but you have no access there. Nothing was muted.']]);
   });
 
   it('a forged Mute payload naming a cluster that is not configured mutes nothing', async () => {
@@ -117,7 +118,7 @@ describe('muting notifications', () => {
   it('a Mute payload with a tampered signature is rejected before anything happens', async () => {
     const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET, logLevel: LogLevel.ERROR });
     const app = new App({ receiver, logLevel: LogLevel.ERROR, authorize: async () => ({ botToken: 'xoxb-test' }), clientOptions: { slackApiUrl: h.slack.apiUrl } });
-    registerNotificationActions(app, { config: h.deps.config, state: h.deps.state, clock: h.clock, logger: h.deps.logger, authorize: async () => true });
+    registerNotificationActions(app, { config: h.deps.config, state: h.deps.state, clock: h.clock, logger: h.deps.logger, decide: async (_u, _c, _a, needed) => ({ allowed: true, level: needed, team: 'web' }) });
     const body = blockActionBody({ actionId: 'notify:mute', value: JSON.stringify({ cluster: 'prod', minutes: 60 }), channelId: WEB_CHANNEL, responseUrl: h.slack.responseUrl() });
     const res = (await receiver.toHandler()(apiGatewayEvent(body, { secret: 'not-the-secret' }), {})) as { statusCode: number };
     expect(res.statusCode).toBe(401);

@@ -48,7 +48,7 @@ describe('npm start with no Slack token: a first session as alice', () => {
   it('scales web to 3 in the channel, then follows up: one of three cannot be placed because port 80 is taken on both instances', async () => {
     const seen = await pg.say('/ecs scale web 3');
 
-    expect(seen).toContain('only visible to you\n  ⏳ Scaling web to 3');
+    expect(seen).toContain('only visible to you\n  ⏳ Looking up web to scale it to 3');
     // The change itself is for the whole channel (no "only visible" label).
     expect(seen).toMatch(/ecs-chatops {2}\d\d:\d\d\n {2}web in demo-prod: desired 1 → 3/);
     expect(seen).toMatch(/web in demo-prod: 1 of 3 could not be placed: port 80 is already used on all 2\s+instances/);

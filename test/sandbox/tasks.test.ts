@@ -170,3 +170,40 @@ describe('sandbox ECS tasks', () => {
     expect(started).toBeGreaterThan(5);
   });
 });
+
+describe('sandbox image pulls', () => {
+  let sandbox: Sandbox & { clock: ManualClock };
+  afterEach(() => sandbox?.stop());
+
+  const REGISTRY = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
+
+  it('a task whose ECR image (its tag, or its repository) does not exist stops with CannotPullContainerError … not found; an image that exists, or one from another registry, runs', async () => {
+    sandbox = await startTestSandbox({
+      account: emptyAccount({
+        taskDefinitions: [
+          { family: 'good', containerDefinitions: [{ name: 'app', image: `${REGISTRY}/app:1.0`, cpu: 128, memory: 128 }] },
+          { family: 'badtag', containerDefinitions: [{ name: 'app', image: `${REGISTRY}/app:9.9.9`, cpu: 128, memory: 128 }] },
+          { family: 'norepo', containerDefinitions: [{ name: 'app', image: `${REGISTRY}/gone`, cpu: 128, memory: 128 }] },
+          { family: 'public', containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 128, memory: 128 }] },
+        ],
+        clusters: [{ name: 'lab', instances: [{ instanceType: 't3.large' }] }],
+        services: { ecr: { repositories: [{ name: 'app', images: [{ tags: ['1.0'] }] }] } },
+      }),
+    });
+    const ecs = new ECSClient(clientConfig(sandbox, await assumeRole(sandbox, LAB_OPERATE)));
+    const run = async (family: string) => (await ecs.send(new RunTaskCommand({ cluster: 'lab', taskDefinition: family }))).tasks![0]!.taskArn!;
+    const arns = { good: await run('good'), badtag: await run('badtag'), norepo: await run('norepo'), public: await run('public') };
+    sandbox.clock.advance(1);
+
+    const described = await ecs.send(new DescribeTasksCommand({ cluster: 'lab', tasks: Object.values(arns) }));
+    const byArn = new Map(described.tasks!.map((t) => [t.taskArn!, t]));
+    expect(byArn.get(arns.good)?.lastStatus).toBe('RUNNING');
+    expect(byArn.get(arns.public)?.lastStatus).toBe('RUNNING');
+    const badtag = byArn.get(arns.badtag)!;
+    const reason = `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${REGISTRY}/app:9.9.9: ${REGISTRY}/app:9.9.9: not found`;
+    expect(badtag).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart', stoppedReason: reason });
+    expect(badtag.startedAt).toBeUndefined();
+    expect(badtag.containers?.[0]).toMatchObject({ lastStatus: 'STOPPED', reason });
+    expect(byArn.get(arns.norepo)?.stoppedReason).toBe(`CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${REGISTRY}/gone:latest: ${REGISTRY}/gone:latest: not found`);
+  });
+});

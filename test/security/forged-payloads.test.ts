@@ -153,7 +153,7 @@ describe('forged or altered payloads', () => {
     it('a team whose grants count only in #ops cannot mute from another channel', async () => {
       await mute(DAVE, CHANNELS.alerts);
       expect(await activeMute(h.state.store, 'prod', 'web', Date.now())).toBeUndefined();
-      expect(h.slack.callsTo('chat.postEphemeral')[0]?.args.text).toMatch(/Muting needs at least read access to \*prod\*/);
+      expect(h.slack.callsTo('chat.postEphemeral')[0]?.args.text).toMatch(/^`Mute` needs \*operate\* on \*prod\*, but you have no access there\. Team \*oncall\* grants operate on prod only in <#C0OPS>: run it there\./);
     });
 
     it('a reader of prod cannot mute staging by changing the button’s cluster', async () => {

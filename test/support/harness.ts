@@ -31,6 +31,8 @@ export interface HarnessOptions {
   config?: Config;
   sandbox?: SandboxOptions;
   followUpTimeoutMs?: number;
+  /** How long a follow-up wants a service to stay settled; 0 by default (settled at first sight). */
+  followUpSteadyMs?: number;
   /** The bot's clock (the sandbox keeps its own); tests that move time pass one. */
   clock?: Clock;
   /** Approval progress and waits; fast by default. */
@@ -107,7 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     aws,
     verbs: VERBS,
-    timing: { followUpPollMs: 20, followUpTimeoutMs: options.followUpTimeoutMs ?? 10_000 },
+    timing: { followUpPollMs: 20, followUpTimeoutMs: options.followUpTimeoutMs ?? 10_000, followUpSteadyMs: options.followUpSteadyMs ?? 0 },
     state: state.store,
     // The bot's own Web API client (chat.postMessage / chat.update), against the stand-in.
     slack: new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 100 } }),

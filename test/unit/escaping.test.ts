@@ -129,12 +129,13 @@ describe('arbitrary AWS and user strings through the views never ping or disguis
       fc.property(service, service, fc.array(task, { maxLength: 4 }), hostile, hostile, (s, after, stopped, reason, eventMessage) => {
         assertSafe(servicesListMessage('prod', [{ name: s.name, status: s.status, desired: s.desired, running: s.running, pending: s.pending, taskDefinition: s.taskDefinition, deployments: 2, rolloutState: 'IN_PROGRESS', steady: false }], 1));
         assertSafe(serviceDetailMessage('prod', s));
+        assertSafe(serviceDetailMessage('prod', s, { crashed: { tasks: stopped, windowMs: 900_000 } }));
         assertSafe(restartedMessage('prod', after, USER));
         assertSafe(deployedMessage('prod', s.name, { kind: 'deploy', from: s.taskDefinition, to: after.taskDefinition, image: { from: s.taskDefinition, to: after.taskDefinition, container: reason, previousImage: eventMessage, image: reason } }, USER));
         assertSafe(createdMessage('prod', after, USER));
         assertSafe(scaledMessage('prod', s, after, USER));
         assertSafe(settlementMessage('prod', { kind: 'settled', service: s }, 60_000, { showRevision: true }));
-        assertSafe(settlementMessage('prod', { kind: 'unplaceable', service: s, reason, eventMessage }, 60_000));
+        assertSafe(settlementMessage('prod', { kind: 'unplaceable', service: s, reason, eventMessage, missing: 1, of: 2 }, 60_000));
         assertSafe(settlementMessage('prod', { kind: 'failed', service: s, reason, stopped }, 60_000));
         assertSafe(settlementMessage('prod', { kind: 'timeout', service: s, stopped }, 60_000));
       }),

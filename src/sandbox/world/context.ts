@@ -28,6 +28,11 @@ export interface WorldContext {
   /** Services whose scheduler should run before the world is next observed. */
   readonly dirty: Set<ServiceRecord>;
   readonly bus: EventBus;
+  /**
+   * How the agent's image pull ends: a CannotPullContainerError reason, or undefined when the image
+   * can be pulled. The ECR module sets it (it knows this account's repositories); unset, every pull works.
+   */
+  imagePull?: (image: string) => string | undefined;
 }
 
 export function emit(ctx: WorldContext, build: () => EcsEventBridgeEvent): void {

@@ -125,7 +125,8 @@ function placementFailed(ctx: WorldContext, service: ServiceRecord, placement: E
   const last = service.lastPlacementFailure;
   if (last && last.message === message && ctx.now - last.at < REPEAT_FAILURE_AFTER_MS) return;
   service.lastPlacementFailure = { message, at: ctx.now };
-  if (addServiceEvent(ctx, service, message)) {
+  // No remembered failure (first one, or the service was updated since): report it even if it reads as the last event did.
+  if (addServiceEvent(ctx, service, message, { causeChanged: !last })) {
     const reasons = placement.reason === 'NO_INSTANCES' ? undefined : [placement.reason];
     emitServiceAction(ctx, service, 'ERROR', 'SERVICE_TASK_PLACEMENT_FAILURE', reasons ? { reasons } : {});
   }

@@ -78,6 +78,10 @@ export function updateService(ctx: WorldContext, service: ServiceRecord, input: 
   service.steady = false;
   service.consecutiveFailures = 0;
   service.restartNotBefore = 0;
+  // ECS omits a repeated service event "until either the cause is resolved or six hours passes"
+  // (Developer Guide, "Service event messages"). An update is a new attempt with a new cause (a new
+  // count, a new revision), so its first placement failure is reported again.
+  if (input.desiredCount !== undefined || newDefinition || input.forceNewDeployment) service.lastPlacementFailure = undefined;
   ctx.dirty.add(service);
   return service;
 }

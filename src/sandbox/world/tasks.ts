@@ -115,6 +115,18 @@ export function stopImmediately(ctx: WorldContext, task: TaskRecord, stopCode: S
 
 function markRunning(ctx: WorldContext, task: TaskRecord): void {
   if (task.lastStatus !== 'PENDING' || task.desiredStatus !== 'RUNNING') return;
+  // The agent pulls each container's image first; one that cannot be pulled stops the task before it runs.
+  for (const c of task.containers) {
+    const pullError = ctx.imagePull?.(c.image);
+    if (pullError === undefined) continue;
+    c.reason = pullError;
+    task.desiredStatus = 'STOPPED';
+    task.stopCode = 'TaskFailedToStart';
+    task.stoppedReason = pullError;
+    task.stoppingAt = ctx.now;
+    markStopped(ctx, task);
+    return;
+  }
   const failure = ctx.behaviours[task.taskDefinition.family]?.failToStart;
   if (failure && ctx.chance.chance(failure.probability ?? 1)) {
     for (const c of task.containers) c.reason = failure.reason;

@@ -97,6 +97,11 @@ export class SandboxWorld {
     };
   }
 
+  /** Lets a registry (the ECR module) decide whether a container's image can be pulled. */
+  setImagePull(pull: (image: string) => string | undefined): void {
+    this.ctx.imagePull = pull;
+  }
+
   /** The simulated time the world has reached. */
   get now(): number {
     return this.ctx.now;

@@ -3,6 +3,7 @@ import { type ApprovalRequest, type Plan, type StepRecord, type StepState } from
 import { formatDuration } from '../../config/duration';
 import { actions, button, confirmDialog, context, escapeText, header, section, SLACK_LIMITS, truncate, type SlackMessage } from '../message';
 import { sliceWhole } from '../../unicode';
+import { imageSize } from './images';
 
 /** Button action ids; each button's value is only the request id (everything else is in the store). */
 export const APPROVAL_ACTIONS = { approve: 'approval:approve', deny: 'approval:deny', cancel: 'approval:cancel' } as const;
@@ -188,7 +189,7 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
         plan.otherTags.length > 0
           ? `The image keeps its other tags (${names(plan.otherTags.map((t) => `\`${escapeText(t)}\``))}); only the tag goes.`
           : 'It is the image’s only tag, so the image itself is deleted.';
-      const size = plan.sizeBytes !== undefined ? `, ${(plan.sizeBytes / 1_000_000).toFixed(1)} MB` : '';
+      const size = plan.sizeBytes !== undefined ? `, ${imageSize(plan.sizeBytes)}` : '';
       return [section(`• Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\` (\`${escapeText(sliceWhole(plan.digest, 19))}…\`${size}). ${others}`)];
     }
     case 'repo delete':

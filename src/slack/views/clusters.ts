@@ -23,7 +23,7 @@ export function clusterListMessage(rows: Page<ClusterRow>): SlackMessage {
     if (!row.problem) block.accessory = commandButton('Details', row.alias, 'cluster', [], { uniqueSuffix: String(n) });
     blocks.push(block);
   });
-  blocks.push(context(`${rows.summary} · the clusters you can read in this channel, each read with its own read role · \`/ecs cluster NAME\` adds capacity`));
+  blocks.push(context(`${rows.summary} · the clusters you can read in this channel, each read with its own read role · \`/ecs cluster NAME\` shows one, with the CPU and memory left on its instances`));
   if (rows.next) blocks.push(actions('clusters-next', [rows.next]));
   const lines = rows.items.map((r) => `${r.alias}: ${r.summary ? `${r.summary.status}, ${r.summary.runningTasks} running` : 'unreadable'}`);
   return { text: escapeText(`Your clusters: ${lines.join('; ')}`), blocks };

@@ -67,7 +67,7 @@ export function imagesMessage(input: { alias: string; repository: string; images
 function imageLine(image: ImageInfo): string {
   const tags = image.tags.length > 0 ? image.tags.slice(0, 8).map((t) => `\`${escapeText(t)}\``).join(', ') + (image.tags.length > 8 ? ` +${image.tags.length - 8}` : '') : '_untagged_';
   const parts = [`• ${tags}`, `\`${escapeText(shortDigest(image.digest))}\``];
-  if (image.sizeBytes !== undefined) parts.push(megabytes(image.sizeBytes));
+  if (image.sizeBytes !== undefined) parts.push(imageSize(image.sizeBytes));
   if (image.pushedAt) parts.push(`pushed ${slackDate(image.pushedAt)}`);
   return parts.join(' · ');
 }
@@ -78,7 +78,10 @@ export function shortDigest(digest: string): string {
   return hex ? `${algorithm}:${sliceWhole(hex, 12)}` : sliceWhole(digest, 19);
 }
 
-/** Megabytes the way the ECR console counts them (MiB), one decimal. */
-export function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+/**
+ * An image's size, the one way every reply says it: mebibytes (2^20 bytes, as the ECR console
+ * counts), one decimal, labelled MiB so nobody reads it as a million bytes.
+ */
+export function imageSize(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }

@@ -23,7 +23,9 @@ export interface LogsInput {
   target: string;
   task: TaskInfo;
   /** Why this task: it was named, or it is the service's newest running one, or (none running) its last stopped one. */
-  choice: 'task' | 'running' | 'stopped' | 'pending';
+  choice: 'task' | 'running' | 'stopped' | 'pending' | 'crashed';
+  /** With `crashed`: the service's newest task, which started less than a minute ago. */
+  newer?: TaskInfo;
   taskDefinition: TaskDefinitionDetail;
   containers: ContainerLogs[];
   lines: number;
@@ -78,6 +80,12 @@ function taskContext(input: LogsInput): string[] {
     case 'stopped':
       which = `:warning: ${service} has no running task; this is its most recently stopped one, ${id}, stopped${task.stoppedAt ? ` ${slackDate(task.stoppedAt)}` : ''}: ${escapeText(stopCodeText(task.stopCode))}${task.stoppedReason ? ` — ${escapeText(task.stoppedReason)}` : ''}`;
       break;
+    case 'crashed': {
+      const newer = input.newer;
+      const young = newer ? `its newest task, \`${escapeText(shortId(newer.id))}\`, started ${newer.startedAt ? `only ${formatDuration(Math.max(0, now - newer.startedAt))} ago` : 'just now'}` : 'its newest task has only just started';
+      which = `:warning: ${service}: ${young}, so these are the last lines of the task that stopped before it, ${id}, which stopped${task.stoppedAt ? ` ${slackDate(task.stoppedAt)}` : ''}: ${escapeText(stopCodeText(task.stopCode))}${task.stoppedReason ? ` — ${escapeText(task.stoppedReason)}` : ''}`;
+      break;
+    }
     case 'pending':
       which = `${service} has no running or recently stopped task; this one, ${id}, is still ${escapeText(task.lastStatus)}`;
       break;

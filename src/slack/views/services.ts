@@ -32,7 +32,7 @@ export function servicesListMessage(alias: string, services: readonly ServiceSum
   const shown = pageOf(ordered, page, SERVICES_PER_PAGE, { cluster: alias, verb: 'services', args: [] });
   const blocks: KnownBlock[] = [header(`Services in ${alias}`), section(`${unsteady.length > 0 ? ':warning: ' : ''}*${summary}*${names}`)];
   blocks.push(...linesToSections(shown.items.map(serviceLine)));
-  blocks.push(context(`${shown.pages > 1 ? `Page ${shown.page} of ${shown.pages}, ${shown.summary}. ` : ''}\`/ecs service SVC\` shows one in detail.`));
+  blocks.push(context(`${shown.pastEnd ? `${shown.summary[0]!.toUpperCase()}${shown.summary.slice(1)}. ` : shown.pages > 1 ? `Page ${shown.page} of ${shown.pages}, ${shown.summary}. ` : ''}\`/ecs service SVC\` shows one in detail.`));
   if (shown.next) blocks.push(actions('services:paging', [shown.next]));
   return { text: `${alias}: ${summary}`, blocks };
 }
@@ -68,12 +68,15 @@ function linesToSections(lines: string[]): KnownBlock[] {
  * `service SVC`: the counts, each deployment's rollout and revision, the last few events, the
  * launch type, and buttons for the next step (Scale opens a modal; the others run commands).
  */
-export function serviceDetailMessage(alias: string, s: ServiceDetail): SlackMessage {
-  const steady = s.status === 'ACTIVE' && s.running === s.desired && s.pending === 0 && s.deployments.length <= 1 && s.deployments[0]?.rolloutState !== 'FAILED';
+export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { crashed?: { tasks: readonly TaskInfo[]; windowMs: number } } = {}): SlackMessage {
+  const crashed = health.crashed && health.crashed.tasks.length > 0 ? health.crashed : undefined;
+  const steady = !crashed && s.status === 'ACTIVE' && s.running === s.desired && s.pending === 0 && s.deployments.length <= 1 && s.deployments[0]?.rolloutState !== 'FAILED';
   const blocks: KnownBlock[] = [header(`${s.name} · ${alias}`)];
-  const state = steady
-    ? `:white_check_mark: Steady: *${s.running}/${s.desired}* running.`
-    : `:warning: Not steady: *${s.running}/${s.desired}* running${s.pending > 0 ? `, ${s.pending} pending` : ''}${s.deployments.length > 1 ? `, ${s.deployments.length} deployments` : ''}${s.status !== 'ACTIVE' ? `, ${escapeText(s.status)}` : ''}.`;
+  const state = crashed
+    ? crashLoopLine(s, crashed.tasks, crashed.windowMs)
+    : steady
+      ? `:white_check_mark: Steady: *${s.running}/${s.desired}* running.`
+      : `:warning: Not steady: *${s.running}/${s.desired}* running${s.pending > 0 ? `, ${s.pending} pending` : ''}${s.deployments.length > 1 ? `, ${s.deployments.length} deployments` : ''}${s.status !== 'ACTIVE' ? `, ${escapeText(s.status)}` : ''}.`;
   blocks.push(section(state));
   blocks.push(
     fieldsSection([
@@ -99,14 +102,25 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail): SlackMess
         confirm: confirmDialog('Restart?', truncate(`This replaces every task of *${escapeText(s.name)}* in *${alias}* with a fresh one of \`${escapeText(s.taskDefinition)}\`.`, 300), 'Restart'),
       }),
       commandButton('Tasks', alias, 'tasks', ['--service', s.name]),
+      ...(crashed ? [commandButton('Stopped tasks', alias, 'tasks', ['--service', s.name, '--stopped'], { uniqueSuffix: 'stopped' })] : []),
       commandButton('Logs', alias, 'logs', [s.name]),
     ]),
   );
   const primary = s.deployments.find((d) => d.status === 'PRIMARY');
   return {
-    text: escapeText(`${s.name} in ${alias}: ${s.running}/${s.desired} running${s.pending > 0 ? `, ${s.pending} pending` : ''}, ${s.taskDefinition}${primary?.rolloutState ? ` (${primary.rolloutState})` : ''}`),
+    text: escapeText(`${s.name} in ${alias}: ${crashed ? 'crash-looping, ' : ''}${s.running}/${s.desired} running${s.pending > 0 ? `, ${s.pending} pending` : ''}, ${s.taskDefinition}${primary?.rolloutState ? ` (${primary.rolloutState})` : ''}`),
     blocks,
   };
+}
+
+/** "Crash-looping: 7 tasks stopped soon after starting in the last 15 min: REASON" — never "Steady". */
+function crashLoopLine(s: ServiceDetail, tasks: readonly TaskInfo[], windowMs: number): string {
+  const line = stoppedTasksLine(tasks, escapeText);
+  const reasons = line.reasons.length === 1 ? line.reasons[0]! : line.reasons.join('; ');
+  return truncate(
+    `:x: Crash-looping: *${s.running}/${s.desired}* running, but ${line.summary} soon after starting in the last ${formatDuration(windowMs)}: ${reasons}`,
+    SLACK_LIMITS.sectionText,
+  );
 }
 
 function deploymentLine(d: Deployment): string {
@@ -198,8 +212,12 @@ export function settlementMessage(alias: string, outcome: Settlement, timeoutMs:
       return { text: text.replace(/[*`]/g, ''), blocks: [section(`:white_check_mark: ${text}`)] };
     }
     case 'unplaceable': {
-      const missing = s.desired - s.running;
-      const text = `${name}: ${missing} of ${s.desired} could not be placed: ${escapeText(outcome.reason)}`;
+      // During a deployment the count is the new deployment's, and the old tasks still run.
+      const primary = s.deployments.find((d) => d.status === 'PRIMARY');
+      const rolling = s.deployments.length > 1 && primary !== undefined;
+      const what = rolling ? ` new tasks of \`${escapeText(primary.taskDefinition)}\`` : '';
+      const old = rolling ? ` ${s.running - primary.running} old task${s.running - primary.running === 1 ? '' : 's'} still running.` : '';
+      const text = `${name}: ${outcome.missing} of ${outcome.of}${what} could not be placed: ${escapeText(outcome.reason)}${old}`;
       return {
         text: text.replace(/\*/g, ''),
         blocks: [section(`:warning: ${text}`), context(`ECS: ${escapeText(outcome.eventMessage)}`)],
@@ -208,6 +226,16 @@ export function settlementMessage(alias: string, outcome: Settlement, timeoutMs:
     case 'failed': {
       const text = `${name}: the deployment failed — ${escapeText(outcome.reason)} (${s.running}/${s.desired} running)`;
       return withStoppedTasks(alias, s.name, { text: text.replace(/\*/g, ''), blocks: [section(`:x: ${text}`)] }, outcome.stopped);
+    }
+    case 'crashLooping': {
+      const crashes = outcome.stopped.filter((t) => t.startedAt !== undefined).length;
+      const text = `${name} is crash-looping: its tasks stop soon after they start (${crashes} since the change; ${s.running}/${s.desired} running now)${on ? ` on${on}` : ''}.`;
+      return withStoppedTasks(alias, s.name, { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] }, outcome.stopped);
+    }
+    case 'failingToStart': {
+      const failed = outcome.stopped.filter((t) => t.startedAt === undefined).length;
+      const text = `${name}: its new tasks${on ? ` of${on}` : ''} fail to start (${failed} so far; ${s.running}/${s.desired} running now).`;
+      return withStoppedTasks(alias, s.name, { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] }, outcome.stopped);
     }
     case 'timeout': {
       const text = `${name}: still ${s.running}/${s.desired} running (${s.pending} pending) after ${formatDuration(timeoutMs)}. Check \`/ecs service ${escapeText(s.name)} -c ${alias}\`.`;

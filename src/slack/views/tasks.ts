@@ -3,6 +3,7 @@ import { actions, commandButton, confirmDialog, context, escapeText, fieldsSecti
 import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
 import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
+import { portsInUse } from '../../handlers/explanations';
 import { exitCodeMeaning } from './exit-codes';
 import { shortId } from '../../commands/ecs-ids';
 
@@ -205,8 +206,7 @@ export function launchFailureText(reason: string, fixedHostPorts: number[], scop
   const where = scope === 'instance' ? 'on that instance' : 'on every instance with room for it';
   switch (reason) {
     case 'RESOURCE:PORTS': {
-      const ports = fixedHostPorts.length === 0 ? 'a host port it needs is' : fixedHostPorts.length === 1 ? `port ${fixedHostPorts[0]} is` : `ports ${fixedHostPorts.join(', ')} are`;
-      return `a port conflict: ${ports} already used ${where}. Use a dynamic host port (hostPort 0) or ${scope === 'instance' ? 'another instance' : 'add instances'}`;
+      return `a port conflict: ${portsInUse(fixedHostPorts)} already used ${where}. Use a dynamic host port (hostPort 0) or ${scope === 'instance' ? 'another instance' : 'add instances'}`;
     }
     case 'RESOURCE:CPU':
       return `not enough free CPU ${scope === 'instance' ? 'on that instance' : 'on any instance'}`;
