@@ -1,5 +1,5 @@
 import { AwsActionError, ChatopsError } from '../errors';
-import { escapeText } from '../slack/message';
+import { awsText, escapeText } from '../slack/message';
 
 export interface AwsCallContext {
   alias: string;
@@ -22,14 +22,14 @@ const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'RequestLimitExc
 export function mapAwsError(err: unknown, ctx: AwsCallContext): ChatopsError {
   if (err instanceof ChatopsError) return err;
   const name = awsErrorName(err);
-  // AWS's own message often repeats what the user typed: data, like the resource.
-  const message = escapeText(err instanceof Error ? err.message : String(err));
+  // AWS's own message often repeats what the user typed: data, like the resource (awsText escapes it).
+  const message = err instanceof Error ? err.message : String(err);
   const on = ctx.resource ? ` (${escapeText(ctx.resource)})` : '';
   const role = ctx.roleArn.split('/').pop() ?? ctx.roleArn;
   if (ACCESS_DENIED.has(name)) {
     return new AwsActionError(
       name,
-      `AWS denied \`${ctx.action}\` on *${ctx.alias}*${on} to role \`${role}\` (${ctx.roleArn}). That role's IAM policy must allow ${ctx.action} — ask a platform admin to update it (see the roles template in deploy/).`,
+      `AWS denied \`${ctx.action}\` on *${ctx.alias}*${on} to role \`${role}\` (\`${ctx.roleArn}\`). That role's IAM policy must allow ${ctx.action} — ask a platform admin to update it (see the roles template in deploy/).`,
       { cause: err },
     );
   }
@@ -48,12 +48,12 @@ export function mapAwsError(err: unknown, ctx: AwsCallContext): ChatopsError {
       return new AwsActionError(name, `ECS says the ${escapeText(ctx.resource ?? 'service')} is not active in *${ctx.alias}*. Run \`/ecs services -c ${ctx.alias}\` to see the services there.`, { cause: err });
     case 'InvalidParameterException':
     case 'ClientException':
-      return new AwsActionError(name, `ECS rejected \`${ctx.action}\` on *${ctx.alias}*${on}: ${message}`, { cause: err });
+      return new AwsActionError(name, `ECS rejected \`${ctx.action}\` on *${ctx.alias}*${on}: ${awsText(message)}`, { cause: err });
     case 'ExpiredTokenException':
     case 'ExpiredToken':
       return new AwsActionError(name, `The session for \`${role}\` expired during \`${ctx.action}\` on *${ctx.alias}*; run the command again.`, { cause: err });
     default:
-      return new AwsActionError(name || 'Unknown', `\`${ctx.action}\` on *${ctx.alias}*${on} failed: ${name ? `${escapeText(name)}: ` : ''}${message}`, { cause: err });
+      return new AwsActionError(name || 'Unknown', `\`${ctx.action}\` on *${ctx.alias}*${on} failed: ${name ? `${escapeText(name)}: ` : ''}${awsText(message)}`, { cause: err });
   }
 }
 

@@ -5,22 +5,23 @@ import { type AwsAccess, type ClusterOps } from '../aws/types';
 const SESSION_MS = 3_600_000;
 
 /**
- * AwsAccess whose role sessions stay valid when simulated time runs faster than real time.
+ * AwsAccess whose role sessions stay valid when simulated time runs faster than real time, or
+ * jumps (`/wait`).
  *
  * The sandbox expires a role session an hour of *simulated* time after AssumeRole, but the AWS
  * SDK decides when to refresh credentials by the real clock (its own memoization, against
  * Date.now()), so at 60× it would keep signing with a session that expired a real minute ago.
  * Here each AWS call goes through a fresh `createAwsAccess` once the current one has used a third
- * of a session's real lifetime; any single call is far shorter than the two thirds left.
- * Everything else — which role, AssumeRole with the user's SourceIdentity and tags — is the real
- * code path.
+ * of a session's lifetime in simulated time (`options.clock`); any single call is far shorter
+ * than the two thirds left. Everything else — which role, AssumeRole with the user's
+ * SourceIdentity and tags — is the real code path.
  */
-export function awsAccessForSimulatedTime(options: AwsAccessOptions & { speed: number; realNow?: () => number }): AwsAccess {
-  const realNow = options.realNow ?? Date.now;
-  const renewAfterMs = SESSION_MS / options.speed / 3;
-  let current = { access: createAwsAccess(options), since: realNow() };
+export function awsAccessForSimulatedTime(options: AwsAccessOptions): AwsAccess {
+  const now = () => options.clock.now();
+  const renewAfterMs = SESSION_MS / 3;
+  let current = { access: createAwsAccess(options), since: now() };
   const fresh = (): AwsAccess => {
-    if (realNow() - current.since > renewAfterMs) current = { access: createAwsAccess(options), since: realNow() };
+    if (now() - current.since > renewAfterMs) current = { access: createAwsAccess(options), since: now() };
     return current.access;
   };
   return {

@@ -1,5 +1,5 @@
 import { type SlackCall, type StoredMessage } from '../slack/standin/server';
-import { type ButtonElement } from './render/blocks';
+import { blockIdOf, type ButtonElement } from './render/blocks';
 
 /**
  * Everything the app has said, as a Slack client would hold it: messages per channel (posted,
@@ -19,6 +19,8 @@ export interface ShownMessage {
   visibleTo?: string;
   text?: string;
   blocks?: unknown[];
+  /** When it was posted, in the simulated account's time (Slack shows a message under the time it was posted). */
+  postedAt: number;
   /** 1 when posted, +1 for every update. */
   version: number;
   deleted: boolean;
@@ -48,7 +50,10 @@ export class Conversation {
   private readonly responses = new Map<string, ResponseTarget>();
   private ephemeralCount = 0;
 
-  constructor(private readonly listener: (event: ConversationEvent) => void) {}
+  constructor(
+    private readonly listener: (event: ConversationEvent) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** A slash command or a click is about to be sent with this response_url id. */
   expectResponses(responseId: string, target: { channel: string; user: string; from: 'command' | 'click'; original?: string }): void {
@@ -122,6 +127,14 @@ export class Conversation {
     return this.messages.get(key);
   }
 
+  /** Whether a message still shows a button whose action_id starts with `prefix` (an Approve waiting for a decision). */
+  showsButton(prefix: string): boolean {
+    for (const message of this.messages.values()) {
+      if (!message.deleted && buttonsOf(message).some(({ button }) => button.action_id?.startsWith(prefix))) return true;
+    }
+    return false;
+  }
+
   /** Messages of a channel in the order they were posted (thread replies included). */
   channelMessages(channel: string): ShownMessage[] {
     return this.order.map((k) => this.messages.get(k)!).filter((m) => m.channel === channel);
@@ -155,7 +168,7 @@ export class Conversation {
     if (target.from === 'command' || !target.original) target.original = message.key;
   }
 
-  private add(input: Omit<ShownMessage, 'key' | 'ts' | 'version' | 'deleted'> & { ts?: string }): ShownMessage {
+  private add(input: Omit<ShownMessage, 'key' | 'ts' | 'version' | 'deleted' | 'postedAt'> & { ts?: string }): ShownMessage {
     let key: string;
     let ts = input.ts;
     if (ts && !input.ephemeral) {
@@ -165,7 +178,7 @@ export class Conversation {
       key = `ephemeral:${this.ephemeralCount}`;
       ts ??= syntheticTs(this.ephemeralCount);
     }
-    const message: ShownMessage = { ...input, key, ts, version: 1, deleted: false };
+    const message: ShownMessage = { ...input, key, ts, postedAt: this.now(), version: 1, deleted: false };
     if (!input.ephemeral || input.visibleTo === undefined) delete message.visibleTo;
     this.messages.set(key, message);
     this.order.push(key);
@@ -187,7 +200,7 @@ export function buttonsOf(message: { blocks?: unknown[] }): { button: ButtonElem
   const out: { button: ButtonElement; blockId: string }[] = [];
   for (const [i, raw] of (message.blocks ?? []).entries()) {
     const block = raw as { type?: string; block_id?: string; elements?: unknown[]; accessory?: unknown };
-    const blockId = block.block_id ?? `block-${i}`;
+    const blockId = blockIdOf(block, i);
     const candidates = block.type === 'actions' ? (block.elements ?? []) : block.type === 'section' && block.accessory ? [block.accessory] : [];
     for (const c of candidates) if ((c as { type?: string }).type === 'button') out.push({ button: c as ButtonElement, blockId });
   }

@@ -41,7 +41,8 @@ In the chat:
   /click N          press button [N] (/click approve presses the newest Approve button)
   /as NAME          become someone else (to approve alice's request as bob)
   /channel NAME     go to another channel (#alerts gets demo-prod's notifications)
-  /wait [TIME]      let simulated time pass (e.g. /wait 10m); replies keep arriving meanwhile
+  /wait [TIME]      let simulated time pass (e.g. /wait 10m): the clock jumps ahead, so
+                    /wait 24h takes seconds; Ctrl-C stops it where it is
   /help, /quit
 
 When input is not a terminal, it reads one line at a time, waits for the work each line starts,

@@ -13,7 +13,7 @@ import { VERBS } from '../handlers';
 import { createInProcessDispatcher } from '../jobs/dispatch';
 import { createLogger } from '../logger';
 import { createEventsHandler } from '../notifications/handler';
-import { demoAccount, RealClock, startSandbox, type AccountSeed, type Sandbox } from '../sandbox';
+import { demoAccount, startSandbox, type AccountSeed, type Sandbox } from '../sandbox';
 import { boltLogger } from '../slack/bolt-logger';
 import { startSlackStandin } from '../slack/standin/server';
 import { runJob, type WorkerDeps } from '../worker/run-job';
@@ -26,8 +26,8 @@ import { directoryFromConfig, type Channel, type Directory, type Person } from '
 import { colourPalette, plainPalette } from './render/palette';
 import { applyScenario, DEFAULT_SCENARIO, loadScenario } from './scenario';
 import { Screen } from './screen';
-import { Session } from './session';
-import { simulatedClock } from './simulated-time';
+import { Session, type CompletionNames } from './session';
+import { PlaygroundTime, stepSettler } from './simulated-time';
 import { SlackFrontEnd } from './slack-front-end';
 import { type Workspace } from './slack-payloads';
 import { startPlaygroundStateTable } from './state-table';
@@ -85,11 +85,12 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
 
   async function run(): Promise<number> {
     const account = applyScenario(demoAccount(), scenario);
-    const sandbox = await startSandbox({ account, clock: new RealClock(speed), ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), logger });
+    // One time for the account and the bot: sped up, and jumped ahead by /wait.
+    const clock = new PlaygroundTime(speed);
+    const sandbox = await startSandbox({ account, clock, ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), logger });
     started.push(() => sandbox.stop());
     const ticking = setInterval(() => sandbox.tick(), TICK_MS);
     started.push(() => clearInterval(ticking));
-    const clock = simulatedClock(sandbox.clock, speed);
 
     // The conversation is told of every Slack call from the start; the screen and the session that
     // show it come later (notifications can arrive while the rest is being built).
@@ -97,7 +98,7 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     const conversation = new Conversation((event) => {
       if (event.type === 'modal') display.session?.modalOpened(event.view);
       else display.screen?.handle(event);
-    });
+    }, () => clock.now());
     const standin = await startSlackStandin({
       botUserId: WORKSPACE.botUserId,
       users: Object.fromEntries(directory.people.map((p) => [p.id, { name: p.name }])),
@@ -114,7 +115,7 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       config,
       logger,
       clock,
-      aws: awsAccessForSimulatedTime({ config, clock, logger, speed, clientConfig: { endpoint: sandbox.url }, stsConfig: { credentials: BOT_AWS_KEY } }),
+      aws: awsAccessForSimulatedTime({ config, clock, logger, clientConfig: { endpoint: sandbox.url }, stsConfig: { credentials: BOT_AWS_KEY } }),
       verbs: VERBS,
       // The deployed defaults (5 s polls, a 3-minute wait), in simulated time.
       timing: { followUpPollMs: 5000, followUpTimeoutMs: 180_000 },
@@ -126,7 +127,16 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       // minute, which must not make a job "too old to run".
       jobMaxAgeMs: Number.POSITIVE_INFINITY,
     };
-    const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
+    // Jobs running now: a /wait step is done when each of them is asleep in simulated time again.
+    let jobsRunning = 0;
+    const dispatcher = createInProcessDispatcher(async (job) => {
+      jobsRunning += 1;
+      try {
+        await runJob(job, worker);
+      } finally {
+        jobsRunning -= 1;
+      }
+    }, logger);
     started.push(() => dispatcher.drain());
     const teams = createTeamDirectory({ config, slack, clock, logger });
     // Requests are signed and checked as Slack's are, with a secret made up for this run.
@@ -146,9 +156,9 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       receiver,
     );
     // As on Lambda, the events function's tick also expires approval requests nobody decided on (their
-    // buttons go): the bridge ticks every simulated minute, so a jump in simulated time sweeps too.
+    // buttons go): the bridge ticks in simulated time, so a /wait that jumps ahead sweeps too.
     const events = createEventsHandler({ config, logger, clock, slack, state: state.store, onTick: () => sweepExpiredApprovals({ state: state.store, slack, clock, logger }) });
-    const bridge = startNotificationBridge({ sandbox, handler: events, clock, speed, logger });
+    const bridge = startNotificationBridge({ sandbox, handler: events, time: clock, logger, pending: () => conversation.showsButton('approval:') });
     started.push(() => bridge.stop());
 
     const palette = flags.colour && !io.noColor && io.stdout.isTTY ? colourPalette() : plainPalette;
@@ -167,6 +177,20 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
         directory,
         speed,
         verbs: VERBS.map((v) => v.verb),
+        names: () => completionNames(config, sandbox, account),
+        passTime: (ms, cancelled) => {
+          const jobsAsleep = stepSettler(() => jobsRunning <= clock.sleeping);
+          return clock.jump(ms, {
+            onStep: () => sandbox.tick(),
+            settled: async () => {
+              await bridge.settle();
+              await jobsAsleep();
+              await bridge.settle();
+              screen.flush();
+            },
+            cancelled,
+          });
+        },
         settle: async () => {
           await dispatcher.drain();
           screen.flush();
@@ -185,6 +209,22 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     screen.flush();
     return 0;
   }
+}
+
+/**
+ * What Tab offers after a verb: the config's clusters, and the services, task definition families
+ * and ECR repositories of the simulated account (repositories as seeded: the completer cannot
+ * wait for an API call).
+ */
+function completionNames(config: Config, sandbox: Sandbox, account: AccountSeed): CompletionNames {
+  const clusters = sandbox.world.clusters().filter((c) => c.status === 'ACTIVE');
+  const seeded = (account.services?.ecr as { repositories?: { name: string }[] } | undefined)?.repositories ?? [];
+  return {
+    clusters: Object.keys(config.clusters),
+    services: clusters.flatMap((c) => [...c.services.values()].filter((s) => s.status === 'ACTIVE').map((s) => s.name)),
+    families: [...sandbox.world.taskDefinitionFamilies().keys()],
+    repositories: seeded.map((r) => r.name),
+  };
 }
 
 /** --user, else alice, else the first person the config lists. */
@@ -217,7 +257,8 @@ function accountWarnings(config: Config, sandbox: Sandbox, account: AccountSeed)
   for (const [alias, cluster] of Object.entries(config.clusters)) {
     const name = cluster.name.split('/').pop()!;
     const missing: string[] = [];
-    if (!clusters.includes(name)) missing.push(`no cluster ${name}`);
+    if (cluster.region !== sandbox.region) missing.push(`no cluster in ${cluster.region} (its clusters are in ${sandbox.region})`);
+    else if (!clusters.includes(name)) missing.push(`no cluster ${name}`);
     const roleNames = Object.values(cluster.roles).filter((arn): arn is string => !!arn && !roles.has(arn)).map((arn) => arn.split('/').pop()!);
     if (roleNames.length > 0) missing.push(`no role${roleNames.length > 1 ? 's' : ''} ${roleNames.join(', ')}`);
     if (missing.length > 0) {

@@ -1,10 +1,17 @@
-import { type Clock } from '../clock';
 import { type EventsHandler } from '../notifications/handler';
 import { type EcsEventBridgeEvent, type Sandbox } from '../sandbox';
 import { type Logger } from '../logger';
+import { type PlaygroundTime } from './simulated-time';
 
 /** EventBridge's schedule for the events function's sweep (serverless.yml: every minute). */
 const SWEEP_EVERY_MS = 60_000;
+/**
+ * With no ECS event for this long (twice the default quiet period) and no approval request
+ * waiting, every fifth tick is enough: nothing is left to edit or expire, and a sweep costs a few
+ * state-table queries, which a /wait of a simulated day would otherwise spend most of its time on.
+ */
+const BUSY_FOR_MS = 30 * 60_000;
+const IDLE_SWEEP_EVERY = 5;
 
 export interface NotificationBridge {
   /** Resolves when every event delivered so far has been handled. */
@@ -16,9 +23,17 @@ export interface NotificationBridge {
  * What EventBridge does for the deployed bot: every ECS event of the simulated account goes to
  * the real events handler (which routes, de-duplicates, counts and posts through the Slack
  * stand-in), and a scheduled tick every simulated minute lets it sweep trailing edits. Events
- * are handed over one at a time, in the order the account emitted them.
+ * are handed over one at a time, in the order the account emitted them. The tick follows
+ * simulated time, so it keeps its minute when `/wait` jumps ahead.
  */
-export function startNotificationBridge(options: { sandbox: Sandbox; handler: EventsHandler; clock: Clock; speed: number; logger: Logger }): NotificationBridge {
+export function startNotificationBridge(options: {
+  sandbox: Sandbox;
+  handler: EventsHandler;
+  time: PlaygroundTime;
+  logger: Logger;
+  /** Something the sweep may have to act on is on screen (an approval request): sweep every minute. */
+  pending?: () => boolean;
+}): NotificationBridge {
   let chain: Promise<void> = Promise.resolve();
   let stopped = false;
   const deliver = (event: unknown) => {
@@ -32,14 +47,22 @@ export function startNotificationBridge(options: { sandbox: Sandbox; handler: Ev
       }
     });
   };
-  const unsubscribe = options.sandbox.onEvent((event: EcsEventBridgeEvent) => deliver(structuredClone(event)));
-  const sweep = setInterval(() => deliver(scheduledEvent(options.sandbox, options.clock.now())), Math.max(250, SWEEP_EVERY_MS / options.speed));
-  sweep.unref();
+  let lastEventAt = options.time.now();
+  const unsubscribe = options.sandbox.onEvent((event: EcsEventBridgeEvent) => {
+    lastEventAt = options.time.now();
+    deliver(structuredClone(event));
+  });
+  void (async () => {
+    for (let tick = 1; !stopped; tick += 1) {
+      await options.time.background(SWEEP_EVERY_MS);
+      const now = options.time.now();
+      if (now - lastEventAt <= BUSY_FOR_MS || tick % IDLE_SWEEP_EVERY === 0 || options.pending?.()) deliver(scheduledEvent(options.sandbox, now));
+    }
+  })();
   return {
     settle: () => chain,
     async stop() {
       stopped = true;
-      clearInterval(sweep);
       unsubscribe();
       await chain;
     },

@@ -47,11 +47,20 @@ export class Screen {
   private readonly numbersOf = new Map<string, Map<string, number>>();
   private nextNumber = 1;
   private lastBlock: { key: string; lines: number } | undefined;
+  /** A confirmation or a form is open on the prompt: what arrives meanwhile waits for it to close. */
+  private boxes = 0;
+  private readonly deferred: (() => void)[] = [];
+  /** During a /wait: notices counted per channel instead of printed one by one. */
+  private gathering: Map<string, { count: number; latest: string; hint?: string }> | undefined;
 
   constructor(private readonly options: ScreenOptions) {}
 
   handle(event: ConversationEvent): void {
     if (event.type === 'modal') return;
+    if (this.boxes > 0) {
+      this.deferred.push(() => this.handle(event));
+      return;
+    }
     const { message } = event;
     const here = this.options.here();
     const visibleHere = message.channel === here.channel;
@@ -70,27 +79,62 @@ export class Screen {
     if (event.type === 'posted' && forMe && !message.threadTs) {
       const channel = `#${this.options.directory.channelName(message.channel) ?? message.channel}`;
       const what = message.ephemeral ? `${channel}, only for you` : channel;
-      this.notice(`new in ${what}: ${this.title(message)}`, `/channel ${channel}`);
+      this.notice(`new in ${what}: ${this.title(message)}`, `/channel ${channel}`, what);
     }
   }
 
-  /** Draws what this person has not seen in a channel (on switching to it); returns how many. */
+  /**
+   * Draws what this person has not seen in a channel (on switching to it), each message under
+   * the time it was posted: the last screenful of it, with a line saying how many older ones
+   * there are above. Returns how many messages were new.
+   */
   catchUp(channel: string): number {
     const user = this.options.here().user;
     const unseen = this.options.conversation
       .channelMessages(channel)
       .filter((m) => !m.deleted && (!m.ephemeral || m.visibleTo === user) && (this.shown.get(m.key) ?? 0) < m.version);
-    for (const m of unseen) this.draw(m, this.shown.has(m.key));
+    let from = unseen.length;
+    let lines = 0;
+    while (from > 0) {
+      const size = this.measure(unseen[from - 1]!);
+      if (from < unseen.length && lines + size > this.options.terminal.height) break;
+      lines += size;
+      from -= 1;
+    }
+    if (from > 0) {
+      for (const m of unseen.slice(0, from)) this.shown.set(m.key, m.version);
+      this.info(`(${from} older message${from === 1 ? '' : 's'} above; this is the last screenful)`);
+    }
+    for (const m of unseen.slice(from)) this.draw(m, this.shown.has(m.key));
     return unseen.length;
+  }
+
+  /** Lines a message takes when drawn (without numbering its buttons). */
+  private measure(message: ShownMessage): number {
+    const indent = message.threadTs ? THREAD_INDENT : INDENT;
+    const body = renderMessage(message, { ...this.mrkdwnContext(), width: this.options.terminal.width - indent.length, colour: this.options.palette.colour, numberButton: () => 0 });
+    return 2 + Math.max(1, body.length);
   }
 
   /** Draws every update that is waiting (before the next prompt in a script, so output is in order). */
   flush(): void {
+    if (this.boxes > 0) return;
     for (const key of [...this.held.keys()]) {
       this.cancelHold(key);
       const message = this.options.conversation.message(key);
       if (message) this.draw(message, true);
     }
+  }
+
+  /** A confirmation dialog or a form starts on the prompt: messages and notices wait until closeBox. */
+  openBox(): void {
+    this.boxes += 1;
+  }
+
+  /** The dialog or form is answered: what arrived meanwhile is shown now, in order. */
+  closeBox(): void {
+    this.boxes = Math.max(0, this.boxes - 1);
+    while (this.boxes === 0 && this.deferred.length > 0) this.deferred.shift()!();
   }
 
   button(n: number): ButtonOnScreen | undefined {
@@ -114,18 +158,45 @@ export class Screen {
   }
 
   info(text: string): void {
-    this.print(this.paint(text, ['dim']));
+    this.print(this.wrapped(text, ['dim']));
   }
 
   say(text: string, ...styles: Style[]): void {
-    this.print(this.paint(text, styles));
+    this.print(this.wrapped(text, styles));
   }
 
   error(text: string): void {
-    this.print(this.paint(text, ['error']));
+    this.print(this.wrapped(text, ['error']));
   }
 
-  notice(text: string, hint?: string): void {
+  /** The playground's own lines, wrapped between words to the terminal's width (never mid-word by the terminal). */
+  private wrapped(text: string, styles: Style[]): string {
+    return this.paintLines(wrapLines(splitLines([{ text, styles }]), this.options.terminal.width));
+  }
+
+  /** From now until releaseNotices, notices are counted per channel (a simulated day brings dozens). */
+  gatherNotices(): void {
+    this.gathering ??= new Map();
+  }
+
+  /** One line per channel for the notices gathered: how many, and the latest. */
+  releaseNotices(): void {
+    const gathered = this.gathering;
+    this.gathering = undefined;
+    for (const [where, { count, latest, hint }] of gathered ?? []) {
+      this.notice(count === 1 ? `new in ${where}: ${latest}` : `${count} new in ${where} meanwhile, the latest: ${latest}`, hint);
+    }
+  }
+
+  notice(text: string, hint?: string, where?: string): void {
+    if (this.gathering && where !== undefined) {
+      const entry = this.gathering.get(where) ?? { count: 0, latest: '' };
+      entry.count += 1;
+      entry.latest = text.slice(text.indexOf(': ') + 2);
+      if (hint !== undefined) entry.hint = hint;
+      this.gathering.set(where, entry);
+      return;
+    }
     const line = `◆ ${text}`;
     const max = this.options.terminal.width - (hint ? hint.length + 3 : 0);
     const clipped = line.length > max ? `${line.slice(0, Math.max(10, max - 1))}…` : line;
@@ -153,7 +224,7 @@ export class Screen {
       ...this.mrkdwnContext(),
       width,
       colour: this.options.palette.colour,
-      numberButton: (button, blockId) => this.numberButton(key, button, blockId ?? ''),
+      numberButton: (button, blockId) => this.numberButton(key, button, blockId),
     });
   }
 
@@ -178,7 +249,9 @@ export class Screen {
     const timer = setTimeout(() => {
       this.held.delete(message.key);
       const latest = this.options.conversation.message(message.key);
-      if (latest && !latest.deleted) this.draw(latest, true);
+      if (!latest || latest.deleted) return;
+      if (this.boxes > 0) this.deferred.push(() => this.draw(latest, true));
+      else this.draw(latest, true);
     }, UPDATE_HOLD_MS);
     timer.unref();
     this.held.set(message.key, timer);
@@ -214,7 +287,7 @@ export class Screen {
     if (message.ephemeral) labels.push(message.visibleTo && message.visibleTo !== user ? `only visible to @${this.options.directory.userName(message.visibleTo) ?? message.visibleTo}` : 'only visible to you');
     if (update) labels.push('↻ updated');
     const indent = message.threadTs ? '  ' : '';
-    const time = clock(this.options.now());
+    const time = clock(message.postedAt, this.options.now());
     if (message.threadTs) {
       const parent = this.options.conversation.message(`${message.channel}:${message.threadTs}`);
       // The parent's title fills what is left of the line.
@@ -248,6 +321,11 @@ function sameButton(a: ButtonElement, b: ButtonElement): boolean {
   return a.action_id === b.action_id && a.value === b.value && a.text?.text === b.text?.text;
 }
 
-function clock(ms: number): string {
-  return new Date(ms).toISOString().slice(11, 16);
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `09:30`, or `Jan 4 09:30` for a message of another day (as Slack dates older messages). */
+function clock(ms: number, now: number): string {
+  const d = new Date(ms);
+  const time = d.toISOString().slice(11, 16);
+  return Math.floor(ms / 86_400_000) === Math.floor(now / 86_400_000) ? time : `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${time}`;
 }

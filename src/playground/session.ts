@@ -21,9 +21,46 @@ export interface SessionDeps {
   settle(): Promise<void>;
   /** How much faster simulated time runs. */
   speed: number;
+  /**
+   * Moves simulated time ahead by `ms` as fast as the machine allows, the account and the bot
+   * reacting as it goes; stops early when `cancelled()` turns true. Resolves with the time passed.
+   */
+  passTime(ms: number, cancelled: () => boolean): Promise<number>;
   /** Words of the bot's verbs, for Tab completion and /help. */
   verbs: readonly string[];
+  /** Names Tab completes after a verb, from what the playground knows (the config, the simulated account). */
+  names?: () => CompletionNames;
 }
+
+export interface CompletionNames {
+  clusters: readonly string[];
+  services: readonly string[];
+  families: readonly string[];
+  repositories: readonly string[];
+}
+
+/** Which names a verb's first argument is. */
+const ARGUMENT_KIND: Record<string, keyof CompletionNames> = {
+  scale: 'services',
+  restart: 'services',
+  deploy: 'services',
+  rollback: 'services',
+  service: 'services',
+  status: 'services',
+  logs: 'services',
+  'service delete': 'services',
+  cluster: 'clusters',
+  teardown: 'clusters',
+  run: 'families',
+  start: 'families',
+  taskdef: 'families',
+  taskdefs: 'families',
+  'taskdef deregister': 'families',
+  'service create': 'services',
+  images: 'repositories',
+  'image delete': 'repositories',
+  'repo delete': 'repositories',
+};
 
 /** The playground's own commands; everything else that starts with / goes to Slack. */
 const OWN_COMMANDS = ['/click', '/as', '/channel', '/wait', '/help', '/quit'] as const;
@@ -71,8 +108,10 @@ export class Session {
     return `${screen.paint(`@${this.user.name}`, ['mention', 'bold'])} ${screen.paint('in', ['dim'])} ${screen.paint(`#${this.channel.name}`, ['mention', 'bold'])} ${screen.paint('›', ['dim'])} `;
   }
 
-  /** Tab completion: commands, verbs, people, channels. */
+  /** Tab completion: commands, verbs, people, channels, and after a verb the names it takes. */
   complete(line: string): [string[], string] {
+    const names = this.completeName(line);
+    if (names) return names;
     const people = this.deps.directory.people.map((p) => p.name);
     const channels = this.deps.directory.channels.map((c) => `#${c.name}`);
     const options = [
@@ -83,6 +122,32 @@ export class Session {
     ];
     const hits = options.filter((o) => o.startsWith(line));
     return [hits.length > 0 ? hits : [], line];
+  }
+
+  /**
+   * `/ecs scale we` → `/ecs scale web `: a service, cluster (also after -c), task definition
+   * family or repository name, by what the verb takes. undefined when the line is not at such a name.
+   */
+  private completeName(line: string): [string[], string] | undefined {
+    const known = this.deps.names?.();
+    const match = /^\/ecs\s+(.*)$/.exec(line);
+    if (!known || !match) return undefined;
+    const words = match[1]!.split(/\s+/);
+    const partial = words.pop() ?? '';
+    if (words.length === 0) return undefined;
+    const head = line.slice(0, line.length - partial.length);
+    const offer = (kind: keyof CompletionNames): [string[], string] => {
+      const hits = [...new Set(known[kind])].filter((n) => n.startsWith(partial)).sort();
+      return [hits.map((n) => `${head}${n} `), line];
+    };
+    const previous = words.at(-1)!;
+    if (previous === '-c' || previous === '--cluster') return offer('clusters');
+    if (previous === '--service') return offer('services');
+    const verb = [words.slice(0, 2).join(' '), words[0]!].find((v) => this.deps.verbs.includes(v) || v === 'status');
+    if (!verb) return undefined;
+    const rest = words.slice(verb.split(' ').length);
+    const kind = ARGUMENT_KIND[verb];
+    return kind && rest.length === 0 ? offer(kind) : undefined;
   }
 
   /** Handles one line; true when the session should end. */
@@ -136,6 +201,7 @@ export class Session {
     // Modals first: in Slack the form would be open in front of you now.
     while (this.modals.length > 0) {
       const view = this.modals.shift()!;
+      this.deps.screen.openBox();
       const outcome = await fillModal({
         view,
         prompt: this.deps.terminal,
@@ -143,7 +209,7 @@ export class Session {
         directory: this.deps.directory,
         submit: (v, values) => this.deps.frontEnd.submitView({ user: this.user, view: v, values }),
         close: (v) => this.deps.frontEnd.closeView({ user: this.user, view: v }),
-      });
+      }).finally(() => this.deps.screen.closeBox());
       if (outcome === 'ended') return;
     }
     if (!this.deps.terminal.interactive) await this.deps.settle();
@@ -198,17 +264,23 @@ export class Session {
     const yes = dialog.confirm?.text ?? 'Yes';
     const no = dialog.deny?.text ?? 'Cancel';
     const body = screen.renderLines({ blocks: dialog.text ? [{ type: 'section', text: dialog.text }] : [] }, `confirm:${target.number}`, 70);
-    screen.print(
-      [
-        '',
-        `${screen.paint('┌ ', ['dim'])}${screen.paint(dialog.title?.text ?? 'Are you sure?', ['bold'])}`,
-        ...(body.length > 0 ? [screen.paintLines(body, screen.paint('│ ', ['dim']))] : []),
-      ].join('\n'),
-    );
-    const answer = await this.deps.terminal.ask(`${screen.paint('│ ', ['dim'])}${yes}? ${screen.paint(`[y = ${yes}, n = ${no}]`, ['dim'])} `);
-    if (answer === undefined) return undefined;
-    const a = answer.trim().toLowerCase();
-    return a === 'y' || a === 'yes' || a === yes.toLowerCase();
+    // What arrives while the dialog is open waits below it, as Slack's dialog covers the channel.
+    screen.openBox();
+    try {
+      screen.print(
+        [
+          '',
+          `${screen.paint('┌ ', ['dim'])}${screen.paint(dialog.title?.text ?? 'Are you sure?', ['bold'])}`,
+          ...(body.length > 0 ? [screen.paintLines(body, screen.paint('│ ', ['dim']))] : []),
+        ].join('\n'),
+      );
+      const answer = await this.deps.terminal.ask(`${screen.paint('│ ', ['dim'])}${yes}? ${screen.paint(`[y = ${yes}, n = ${no}, then Enter]`, ['dim'])} `);
+      if (answer === undefined) return undefined;
+      const a = answer.trim().toLowerCase();
+      return a === 'y' || a === 'yes' || a === yes.toLowerCase();
+    } finally {
+      screen.closeBox();
+    }
   }
 
   private switchUser(args: string): void {
@@ -238,16 +310,31 @@ export class Session {
     if (screen.catchUp(channel.id) === 0) screen.info('(nothing new here)');
   }
 
+  /**
+   * Simulated time jumps ahead (it does not sleep): the account runs its scheduler through the
+   * whole span and the bot reacts as it would have, so `/wait 24h` takes seconds. Ctrl-C stops
+   * the jump where it is.
+   */
   private async wait(args: string): Promise<void> {
-    const { screen, speed } = this.deps;
+    const { screen, terminal } = this.deps;
     const ms = args.trim() === '' ? 60_000 : parseDuration(args.trim().replace(/\s+/g, ''));
     if (ms === undefined || ms <= 0 || ms > 7 * 86_400_000) {
       screen.error('/wait takes a simulated time like 30s, 10m or 2h (at most 7d).');
       return;
     }
-    const real = ms / speed;
-    screen.info(`(${simulatedDuration(ms)} pass in the simulated account${speed === 1 ? '' : `, ${simulatedDuration(real)} here`}…)`);
-    await new Promise((resolve) => setTimeout(resolve, real));
+    screen.info(`(${simulatedDuration(ms)} pass in the simulated account${terminal.interactive ? '; Ctrl-C stops the clock where it is' : ''}…)`);
+    let cancelled = false;
+    terminal.onCancel(() => (cancelled = true));
+    // Messages in this channel are drawn as they come; news from elsewhere is summed up at the end.
+    screen.gatherNotices();
+    let passed: number;
+    try {
+      passed = await this.deps.passTime(ms, () => cancelled);
+    } finally {
+      terminal.onCancel(undefined);
+      screen.releaseNotices();
+    }
+    if (cancelled) screen.info(`(wait cancelled: ${simulatedDuration(passed)} of ${simulatedDuration(ms)} passed; simulated time goes on from there at the usual pace)`);
     await this.deps.settle();
   }
 
@@ -260,9 +347,10 @@ export class Session {
       `  ${c('/click N'.padEnd(16))}press button [N]; ${c('/click LABEL')} presses the newest button with that label`,
       `  ${c('/as NAME'.padEnd(16))}become someone else: ${directory.people.map((p) => `@${p.name}`).join(', ')}`,
       `  ${c('/channel NAME'.padEnd(16))}go to another channel: ${directory.channels.map((ch) => `#${ch.name}`).join(', ')}`,
-      `  ${c('/wait [TIME]'.padEnd(16))}let simulated time pass (${c('/wait 10m')}); the account keeps moving meanwhile`,
+      `  ${c('/wait [TIME]'.padEnd(16))}let simulated time pass (${c('/wait 10m')}): the clock jumps, Ctrl-C stops it`,
       `  ${c('/quit'.padEnd(16))}leave (Ctrl-D too)`,
       screen.paint('Forms and confirmations are asked on the prompt; Enter keeps the value in [brackets], /cancel closes a form.', ['dim']),
+      screen.paint('Tab completes commands, people, channels, and the names a verb takes.', ['dim']),
       screen.paint('Messages in other channels show as one line starting with ◆; /channel shows them in full.', ['dim']),
     ];
     screen.print(lines.join('\n'));

@@ -11,6 +11,8 @@ export interface Terminal {
   readonly interactive: boolean;
   /** Columns to lay messages out in. */
   readonly width: number;
+  /** Lines that fit on one screen (a channel's history replays at most this much). */
+  readonly height: number;
   /** Prints whole lines (no trailing newline needed), above the prompt when one is showing. */
   print(text: string): void;
   /**
@@ -18,8 +20,13 @@ export interface Terminal {
    * are still on screen; false when it cannot (then print instead).
    */
   rewrite(lines: number, text: string): boolean;
-  /** Shows the prompt and waits for a line; undefined when input has ended (Ctrl-D, end of file). */
+  /**
+   * Shows the prompt and waits for a line; undefined when input has ended (Ctrl-D, end of file).
+   * Lines typed while nobody was asking (during a /wait) come first, in the order typed.
+   */
   ask(prompt: string): Promise<string | undefined>;
+  /** While set, Ctrl-C calls this (to cancel what is running) instead of acting on the prompt. */
+  onCancel(handler: (() => void) | undefined): void;
   close(): void;
 }
 
@@ -35,6 +42,8 @@ export interface TerminalOptions {
 const MAX_WIDTH = 110;
 /** Width for output that is not a terminal (a transcript, a log). */
 const PIPE_WIDTH = 88;
+/** What counts as a screenful in a transcript. */
+const PIPE_HEIGHT = 40;
 
 export function createTerminal(options: TerminalOptions): Terminal {
   return options.input.isTTY && options.output.isTTY ? interactiveTerminal(options) : lineTerminal(options);
@@ -44,6 +53,9 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
   const { output } = options;
   const rl: Interface = createInterface({ input: options.input, output, terminal: true, historySize: 200, ...(options.completer ? { completer: options.completer } : {}) });
   let waiting: ((line: string | undefined) => void) | undefined;
+  /** Lines entered while no prompt was waiting for one: they run next, in order. */
+  const typedAhead: string[] = [];
+  let cancel: (() => void) | undefined;
   let closed = false;
   /** Lines printed by the last print(), while nothing else has been printed since. */
   let lastPrinted = 0;
@@ -53,7 +65,8 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
     lastPrinted = 0;
     const resolve = waiting;
     waiting = undefined;
-    resolve?.(line);
+    if (resolve) resolve(line);
+    else typedAhead.push(line);
   });
   rl.on('close', () => {
     closed = true;
@@ -62,6 +75,13 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
     resolve?.(undefined);
   });
   rl.on('SIGINT', () => {
+    if (cancel && !waiting) {
+      const handler = cancel;
+      cancel = undefined;
+      output.write('^C\n');
+      handler();
+      return;
+    }
     if (rl.line.length > 0) {
       // As in a shell: Ctrl-C drops the half-typed line.
       output.write('^C\n');
@@ -89,6 +109,9 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
     get width() {
       return Math.min(MAX_WIDTH, Math.max(40, (output.columns ?? 80) - 1));
     },
+    get height() {
+      return Math.max(10, (output.rows ?? 24) - 2);
+    },
     print(text) {
       if (closed) {
         output.write(`${text}\n`);
@@ -97,7 +120,8 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
       clearPrompt();
       output.write(`${text}\n`);
       lastPrinted = text.split('\n').length;
-      if (waiting) rl.prompt(true);
+      // Also while busy (a /wait): what is being typed ahead stays in view.
+      if (waiting || rl.line.length > 0) rl.prompt(true);
     },
     rewrite(lines, text) {
       if (closed || lines <= 0 || lines !== lastPrinted || lines >= (output.rows ?? 24) - 2) return false;
@@ -109,12 +133,21 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
       return true;
     },
     ask(prompt) {
+      const ahead = typedAhead.shift();
+      if (ahead !== undefined) {
+        // Shown after its prompt, as if typed now: the transcript reads in order.
+        output.write(`${prompt}${ahead}\n`);
+        return Promise.resolve(ahead);
+      }
       if (closed) return Promise.resolve(undefined);
       return new Promise((resolve) => {
         waiting = resolve;
         rl.setPrompt(prompt);
         rl.prompt();
       });
+    },
+    onCancel(handler) {
+      cancel = handler;
     },
     close() {
       if (!closed) rl.close();
@@ -130,6 +163,7 @@ function lineTerminal(options: TerminalOptions): Terminal {
   return {
     interactive: false,
     width: PIPE_WIDTH,
+    height: PIPE_HEIGHT,
     print(text) {
       output.write(`${text}\n`);
     },
@@ -146,6 +180,9 @@ function lineTerminal(options: TerminalOptions): Terminal {
       // Echo the line after its prompt, so the output reads as the conversation it was.
       output.write(`${prompt}${next.value}\n`);
       return next.value;
+    },
+    onCancel() {
+      // A pipe has no Ctrl-C of its own: the signal ends the process.
     },
     close() {
       rl.close();

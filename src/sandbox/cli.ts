@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
 
   const logger = pino({ level: 'warn' });
-  const sandbox = await startSandbox({ host: values.host, port, clock: new RealClock(speed), account: demoAccount(), seed, logger });
+  const sandbox = await startSandbox({ host: values.host, port, clock: new RealClock(speed), account: demoAccount(), seed, logger }).catch((error: unknown) => {
+    throw portProblem(error, values.host, port) ?? error;
+  });
   if (values.events) {
     sandbox.onEvent((e) => {
       const d = e.detail;
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `Sandbox AWS account ${sandbox.accountId} (${sandbox.region}) listening on ${sandbox.url}${speed === 1 ? '' : ` at ${speed}x speed`}`,
+      `The demo's clusters, instances and repositories are in ${sandbox.region}; other Regions start empty.`,
       '',
       'Environment for the SDK or the AWS CLI (the operator key is admin on every cluster;',
       'any other key is the bot\'s base role, which may only call sts:AssumeRole):',
@@ -86,6 +89,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** A port that is taken or not ours to use, said with which one and how to pick another. */
+function portProblem(error: unknown, host: string, port: number): Error | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  const choose = `Choose another with --port N (npm run sandbox -- --port ${port === 4566 ? 4567 : port + 1}), or --port 0 for any free port.`;
+  if (code === 'EADDRINUSE') return new Error(`Port ${port} on ${host} is already in use (another sandbox, or LocalStack, which also uses 4566?). ${choose}`);
+  if (code === 'EACCES') return new Error(`Port ${port} on ${host} needs privileges this user does not have. ${choose}`);
+  if (code === 'EADDRNOTAVAIL') return new Error(`${host} is not an address of this machine; --host 127.0.0.1 is the usual one.`);
+  return undefined;
 }
 
 main().catch((error: unknown) => {

@@ -12,10 +12,16 @@ import type { BoundService } from './service-module';
 import type { SandboxCall } from './types';
 import type { SandboxWorld } from './world/world';
 
-export interface DispatcherDeps {
-  services: readonly BoundService[];
-  iam: Iam;
+/** One Region of the account: its own world (clusters, instances, task definitions) and service state (repositories, logs). */
+export interface SandboxRegion {
   world: SandboxWorld;
+  services: readonly BoundService[];
+}
+
+export interface DispatcherDeps {
+  /** The Region a request is for (from its SigV4 credential scope); undefined = the account's home Region. */
+  region(name: string | undefined): SandboxRegion;
+  iam: Iam;
   faults: FaultSet;
   calls: SandboxCall[];
   logger?: Logger;
@@ -34,7 +40,7 @@ interface Routed {
 export function createDispatcher(deps: DispatcherDeps): (request: RawRequest) => Promise<WireResponse> {
   const jsonServices = new Map<string, BoundService>();
   const queryServices = new Map<string, BoundService>();
-  for (const service of deps.services) {
+  for (const service of deps.region(undefined).services) {
     if (service.protocol.kind === 'json') jsonServices.set(service.protocol.targetPrefix, service);
     else queryServices.set(service.protocol.version, service);
   }
@@ -48,20 +54,24 @@ export function createDispatcher(deps: DispatcherDeps): (request: RawRequest) =>
       const awsError = error instanceof AwsError ? error : new AwsError('InvalidAction', String(error));
       return request.headers['x-amz-target'] ? jsonError(awsError, requestId) : queryError('awsQuery', '', awsError, requestId);
     }
-    const { service, action } = routed;
+    // Resources live in a Region: the request's credential scope names it, as AWS routes by endpoint.
+    const region = deps.region(regionOf(request));
+    const service = region.services.find((s) => s.name === routed.service.name) ?? routed.service;
+    const { action } = routed;
+    const world = region.world;
     const fullAction = `${service.name}:${action}`;
-    deps.world.advance();
+    world.advance();
     const { principal, expiresAt } = deps.iam.identify(accessKeyOf(request));
-    const call: SandboxCall = { service: service.name, action, principal, params: routed.params, at: deps.world.now };
+    const call: SandboxCall = { service: service.name, action, principal, params: routed.params, at: world.now, region: world.region };
     deps.calls.push(call);
 
     try {
       const delay = deps.faults.latencyMs(fullAction);
       if (delay > 0) {
         await sleep(delay);
-        deps.world.advance();
+        world.advance();
       }
-      if (expiresAt !== undefined && deps.world.now >= expiresAt) {
+      if (expiresAt !== undefined && world.now >= expiresAt) {
         throw new AwsError(service.errors.expiredToken, 'The security token included in the request is expired');
       }
       // A throttled call is refused before it runs, so the SDK's retry does not do it twice.
@@ -76,10 +86,10 @@ export function createDispatcher(deps: DispatcherDeps): (request: RawRequest) =>
         action,
         params: new Params(routed.params, service.errors.validation),
         principal,
-        world: deps.world,
+        world,
         iam: deps.iam,
-        region: deps.world.region,
-        accountId: deps.world.accountId,
+        region: world.region,
+        accountId: world.accountId,
         authorize(resources?: AuthResource | readonly AuthResource[]) {
           const list = resources === undefined ? [] : Array.isArray(resources) ? resources : [resources as AuthResource];
           deps.iam.authorize(principal, fullAction, list, service.errors.accessDenied, service.errors.accessDeniedPrefix);
@@ -125,6 +135,17 @@ function route(request: RawRequest, json: Map<string, BoundService>, query: Map<
   const service = version ? query.get(version) : undefined;
   if (!action || !service) throw new AwsError('InvalidAction', 'Could not find operation for this request (no X-Amz-Target, or unknown Action/Version).');
   return { service, action, params: decodeForm(form) };
+}
+
+/**
+ * The Region of a SigV4 request: `Credential=AKID/DATE/REGION/SERVICE/aws4_request` in the
+ * Authorization header, or `X-Amz-Credential` of a presigned URL. Unsigned requests have none.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+ */
+function regionOf(request: RawRequest): string | undefined {
+  const auth = header(request, 'authorization') ?? '';
+  const scope = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\//.exec(auth)?.[1] ?? request.url.searchParams.get('X-Amz-Credential')?.split('/')[2];
+  return scope || undefined;
 }
 
 /** The access key id from a SigV4 Authorization header (or a presigned URL); signatures are not checked. */

@@ -19,6 +19,8 @@ export interface EcrSeed {
 
 export interface EcrRepositorySeed {
   name: string;
+  /** How long before the sandbox started it was created; default: just before its oldest image was pushed. */
+  ageMs?: number;
   /** `pushedAt` is absolute; `ageMs` is how long before the sandbox started it was pushed (default: just then). */
   images?: { tags?: string[]; sizeBytes?: number; pushedAt?: number; ageMs?: number }[];
 }
@@ -52,10 +54,13 @@ function createState(init: ServiceModuleInit): EcrState {
   const seed = (init.account.services?.ecr ?? {}) as EcrSeed;
   const now = init.world.now;
   for (const repo of seed.repositories ?? []) {
-    const record = newRepository(init.account.accountId, init.account.region, repo.name, now);
+    const pushedAt = (image: NonNullable<EcrRepositorySeed['images']>[number]) => image.pushedAt ?? now - (image.ageMs ?? 0);
+    // A repository exists before anything is pushed to it.
+    const oldestPush = Math.min(now, ...(repo.images ?? []).map(pushedAt));
+    const record = newRepository(init.account.accountId, init.account.region, repo.name, Math.min(repo.ageMs !== undefined ? now - repo.ageMs : oldestPush - 60 * 60 * 1000, oldestPush));
     for (const [i, image] of (repo.images ?? []).entries()) {
       const digest = digestOf(`${repo.name}:${i}:${(image.tags ?? []).join(',')}`);
-      record.images.set(digest, { digest, tags: [...(image.tags ?? [])], sizeBytes: image.sizeBytes ?? 50_000_000 + i * 1_000_000, pushedAt: image.pushedAt ?? now - (image.ageMs ?? 0) });
+      record.images.set(digest, { digest, tags: [...(image.tags ?? [])], sizeBytes: image.sizeBytes ?? 50_000_000 + i * 1_000_000, pushedAt: pushedAt(image) });
     }
     state.repositories.set(repo.name, record);
   }
@@ -304,6 +309,29 @@ function batchDeleteImage(ctx: Ctx) {
   return { imageIds: deleted, failures };
 }
 
+/** ECR's authorization tokens are valid for 12 hours (API_AuthorizationData). */
+const TOKEN_LIFETIME_MS = 12 * 60 * 60 * 1000;
+
+/**
+ * GetAuthorizationToken (what `aws ecr get-login-password` calls): one token for this account's
+ * registry, base64 of `AWS:PASSWORD`, valid 12 hours, with the registry URL for `docker login`.
+ * The sandbox has no registry to log in to; the token is made up and checks nothing.
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_GetAuthorizationToken.html
+ */
+function getAuthorizationToken(ctx: Ctx) {
+  ctx.authorize();
+  const password = createHash('sha256').update(`${ctx.accountId}:${ctx.region}:${ctx.world.now}`).digest('base64');
+  return {
+    authorizationData: [
+      {
+        authorizationToken: Buffer.from(`AWS:${password}`, 'utf8').toString('base64'),
+        expiresAt: (ctx.world.now + TOKEN_LIFETIME_MS) / 1000,
+        proxyEndpoint: `https://${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com`,
+      },
+    ],
+  };
+}
+
 export const ecrService = defineService<EcrState>({
   name: 'ecr',
   protocol: { kind: 'json', targetPrefix: 'AmazonEC2ContainerRegistry_V20150921' },
@@ -316,5 +344,6 @@ export const ecrService = defineService<EcrState>({
     DescribeImages: describeImages,
     ListImages: listImages,
     BatchDeleteImage: batchDeleteImage,
+    GetAuthorizationToken: getAuthorizationToken,
   },
 });

@@ -17,6 +17,7 @@ const READ_ACTIONS = [
   'ecr:Describe*',
   'ecr:List*',
   'ecr:BatchGetImage',
+  'ecr:GetAuthorizationToken',
   'logs:Get*',
   'logs:Describe*',
   'logs:FilterLogEvents',
@@ -166,6 +167,7 @@ export class Iam {
     const allowed = role.actions ?? LEVEL_ACTIONS[role.level];
     if (!allowed.some((pattern) => actionMatches(pattern, action))) return wildcard ?? resources[0]?.arn;
     if (role.clusters === '*') return undefined;
+    if (role.createClusters && action.toLowerCase() === 'ecs:createcluster') return undefined;
     const scope = role.clusters;
     return resources.find((r) => r.cluster !== undefined && !scope.includes(r.cluster))?.arn;
   }

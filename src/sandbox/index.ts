@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { RealClock, type SandboxClock } from './clock';
-import { createDispatcher } from './dispatch';
+import { createDispatcher, type SandboxRegion } from './dispatch';
 import { EventBus, type EcsEventBridgeEvent } from './events';
 import { FaultSet } from './faults';
 import { Iam } from './iam';
@@ -65,12 +65,18 @@ export interface Sandbox {
   /** Brings the world up to the clock's time (also done at the start of every request). */
   tick(): void;
   onEvent(listener: (event: EcsEventBridgeEvent) => void): () => void;
-  /** Typed access for seeding and inspection: the same operations the API runs. */
+  /** Typed access for seeding and inspection: the same operations the API runs (the home Region's world). */
   readonly world: SandboxWorld;
+  /** The world of another Region of the account (empty until something is created there). */
+  worldIn(region: string): SandboxWorld;
   stop(): Promise<void>;
 }
 
 const READ_ONLY_ACTION = /^(Describe|List|Get|BatchGet|Filter)/;
+/** us-east-1, eu-west-1, ap-southeast-2, us-gov-west-1… */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** Requests naming yet another Region share the home one's past this many (a bound, not an AWS limit). */
+const MAX_REGIONS = 40;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const account = options.account ?? demoAccount();
@@ -78,24 +84,40 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const seed = options.seed ?? 1;
   const logger = options.logger;
   const bus = new EventBus(logger);
-  const world = new SandboxWorld({
-    accountId: account.accountId,
-    region: account.region,
-    clock,
-    timings: { ...DEFAULT_TIMINGS, ...options.timings },
-    ...(options.legacyIdShare !== undefined ? { legacyIdShare: options.legacyIdShare } : {}),
-    ...(options.unsortedLists !== undefined ? { unsortedLists: options.unsortedLists } : {}),
-    seed,
-    bus,
-    behaviours: account.behaviours,
-    logger,
-  });
   const faults = new FaultSet(new SeededRandom(seed ^ 0x1b873593));
   const iam = new Iam(account.accountId, account.roles, new SeededRandom(seed ^ 0x85ebca6b), faults, account.baseRoleArn, account.accessKeys);
-  applySeed(world, account, clock.now());
+  // Each Region has its own world and service state; the seed fills the account's home Region,
+  // the others start empty (as a new account's other Regions are). IAM is global.
+  const regions = new Map<string, SandboxRegion>();
+  const openRegion = (name: string, seeded: AccountSeed): SandboxRegion => {
+    const world = new SandboxWorld({
+      accountId: account.accountId,
+      region: name,
+      clock,
+      timings: { ...DEFAULT_TIMINGS, ...options.timings },
+      ...(options.legacyIdShare !== undefined ? { legacyIdShare: options.legacyIdShare } : {}),
+      ...(options.unsortedLists !== undefined ? { unsortedLists: options.unsortedLists } : {}),
+      seed,
+      bus,
+      behaviours: account.behaviours,
+      logger,
+    });
+    applySeed(world, seeded, clock.now());
+    const region = { world, services: SERVICES.map((definition) => definition.bind({ world, iam, account: seeded, logger, onEvent: (listener) => bus.on(listener) })) };
+    regions.set(name, region);
+    return region;
+  };
+  const home = openRegion(account.region, account);
+  const world = home.world;
+  const regionNamed = (name: string | undefined): SandboxRegion => {
+    if (name === undefined || name === account.region) return home;
+    const known = regions.get(name);
+    if (known) return known;
+    if (!REGION_NAME.test(name) || regions.size >= MAX_REGIONS) return home;
+    return openRegion(name, { ...account, region: name, clusters: [], taskDefinitions: [], services: {} });
+  };
   const calls: SandboxCall[] = [];
-  const services = SERVICES.map((definition) => definition.bind({ world, iam, account, logger, onEvent: (listener) => bus.on(listener) }));
-  const dispatch = createDispatcher({ services, iam, world, faults, calls, logger });
+  const dispatch = createDispatcher({ region: regionNamed, iam, faults, calls, logger });
   const server = await startHttpServer(options.host ?? '127.0.0.1', options.port ?? 0, dispatch);
 
   return {
@@ -109,7 +131,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     mutations: () => calls.filter((c) => c.error === undefined && c.service !== 'sts' && !READ_ONLY_ACTION.test(c.action)),
     inject: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
-    tick: () => world.advance(),
+    tick: () => {
+      for (const region of regions.values()) region.world.advance();
+    },
+    worldIn: (name) => regionNamed(name).world,
     onEvent: (listener) => bus.on(listener),
     stop: () => server.close(),
   };

@@ -306,8 +306,9 @@ function periodicLine(container: ContainerDefinition, n: number, taskId: string)
     return `10.0.${(n % 3) + 1}.${(n * 37) % 250} - - "GET ${path} HTTP/1.1" ${status} ${status === 200 ? 512 + ((n * 131) % 4096) : 157} "-" "ELB-HealthChecker/2.0"`;
   }
   const name = container.name ?? 'container';
-  // Memory that creeps up is what an OOM kill looks like from inside.
-  const heap = container.memory ? ` heap=${Math.min(container.memory, Math.round(container.memory * (0.4 + 0.02 * (n % 30))))}MiB` : '';
+  // Memory that creeps up towards the limit is what an OOM kill looks like from inside; it only
+  // ever grows within one task (a new task starts low again).
+  const heap = container.memory ? ` heap=${Math.round(container.memory * (0.4 + 0.58 * (1 - Math.exp(-n / 12))))}MiB` : '';
   return `${name}: processed batch ${n} (${(n * 17) % 90 + 10} jobs) task=${taskId.slice(0, 8)}${heap}`;
 }
 

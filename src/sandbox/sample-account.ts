@@ -3,7 +3,8 @@ import type { EcrSeed } from './ecr';
 import type { AccessLevel, AccountSeed, ClusterSeed, RoleSeed, TaskDefinitionSeed } from './seed';
 
 const ACCOUNT = '111111111111';
-const HOUR = 60 * 60 * 1000;
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const REGION = 'us-east-1';
 
@@ -59,6 +60,7 @@ export function demoAccount(): AccountSeed {
         repositories: [
           {
             name: 'worker',
+            ageMs: 60 * DAY,
             images: [
               { tags: ['2.4.0'], sizeBytes: 187_695_104, ageMs: 9 * DAY },
               { tags: ['2.4.1'], sizeBytes: 188_743_680, ageMs: 2 * DAY },
@@ -66,14 +68,22 @@ export function demoAccount(): AccountSeed {
               { tags: ['2.5.0-rc1', 'next'], sizeBytes: 190_840_832, ageMs: 3 * HOUR },
             ],
           },
-          { name: 'cron', images: [{ tags: ['1.0.2'], sizeBytes: 41_943_040, ageMs: 30 * DAY }, { tags: ['1.0.3', 'latest'], sizeBytes: 42_467_328, ageMs: 6 * DAY }] },
+          { name: 'cron', ageMs: 90 * DAY, images: [{ tags: ['1.0.2'], sizeBytes: 41_943_040, ageMs: 30 * DAY }, { tags: ['1.0.3', 'latest'], sizeBytes: 42_467_328, ageMs: 6 * DAY }] },
         ],
       } satisfies EcrSeed,
     },
     behaviours: {
-      // Each worker task is OOM-killed somewhere between 10 and 50 minutes after it starts.
+      // Each worker task is OOM-killed somewhere between 10 and 50 minutes after it starts; one
+      // was killed four minutes before the account starts (its logs, its stopped task and the
+      // replacement are there to look at), and the next one a minute after (#alerts has it at once).
       worker: {
-        crash: { afterMs: 10 * 60 * 1000, jitterMs: 40 * 60 * 1000, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' },
+        crash: {
+          atMs: [-4 * MINUTE, 1 * MINUTE],
+          afterMs: 10 * MINUTE,
+          jitterMs: 40 * MINUTE,
+          exitCode: 137,
+          reason: 'OutOfMemoryError: Container killed due to memory usage',
+        },
       },
     },
   };
@@ -81,7 +91,9 @@ export function demoAccount(): AccountSeed {
 
 function rolesFor(cluster: string): RoleSeed[] {
   const levels: AccessLevel[] = ['read', 'operate', 'admin'];
-  return levels.map((level) => ({ arn: `arn:aws:iam::${ACCOUNT}:role/chatops-${cluster}-${level}`, level, clusters: [cluster] }));
+  // The admin roles may create new clusters too, so `/ecs cluster create qa -c demo-staging` (the
+  // help's example) can be tried; everything else stays scoped to the role's own cluster.
+  return levels.map((level) => ({ arn: `arn:aws:iam::${ACCOUNT}:role/chatops-${cluster}-${level}`, level, clusters: [cluster], ...(level === 'admin' ? { createClusters: true } : {}) }));
 }
 
 function taskDefinition(family: string, container: Omit<ContainerDefinition, 'name'>): TaskDefinitionSeed {

@@ -38,6 +38,11 @@ export interface RoleSeed {
   clusters: string[] | '*';
   /** When set, AssumeRole must pass exactly this ExternalId. */
   externalId?: string;
+  /**
+   * May also create clusters other than its own (ecs:CreateCluster on `cluster/*`, as a platform
+   * team's role would be allowed), if its level allows CreateCluster at all.
+   */
+  createClusters?: boolean;
   /** Replaces the level's preset of allowed actions ('ecs:Describe*', 'ec2:TerminateInstances'). */
   actions?: string[];
   /** IAM's MaxSessionDuration; default 3600. */
@@ -96,6 +101,12 @@ export interface FailToStartBehaviour {
 }
 
 export interface CrashBehaviour {
+  /**
+   * Crashes at fixed times besides the ones after each start, in ms from when the sandbox
+   * starts (negative: in the seeded history): a running task of the family exits then, so
+   * an account can start with a recent crash to look at, and have the next one arrive soon.
+   */
+  atMs?: number[];
   afterMs: number;
   /** Adds a seeded random 0..jitterMs to afterMs, so tasks do not crash in step. */
   jitterMs?: number;

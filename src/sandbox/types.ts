@@ -23,6 +23,8 @@ export interface SandboxCall {
   error?: string;
   /** Sandbox clock time when the call arrived. */
   at: number;
+  /** The Region it was made in (from its credential scope). */
+  region?: string;
 }
 
 /** `action` matches 'ecs:UpdateService' (a string must match exactly); omitted = every call. */

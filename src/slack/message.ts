@@ -164,6 +164,15 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Text from AWS (an error message) for mrkdwn: escaped, with every ARN in a code span, so Slack
+ * neither turns `:aws:` in `arn:aws:iam::…` into an emoji (a workspace may well have one by that
+ * name) nor breaks the ARN at its colons.
+ */
+export function awsText(text: string): string {
+  return escapeText(text).replace(/`?(arn:aws[a-z-]*:[^\s`'",;()]*[^\s`'",;().])`?/g, (_, arn: string) => `\`${arn}\``);
+}
+
 /** A message of one section; `text` is mrkdwn, so whatever came from AWS or a user in it is already escaped. */
 export function textMessage(text: string): SlackMessage {
   return { text, blocks: [section(text)] };

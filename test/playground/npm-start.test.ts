@@ -124,7 +124,9 @@ describe('npm start --scenario crashloop: notifications', () => {
   afterAll(() => pg?.kill());
 
   it('tells alice in #web in one line that something arrived in #alerts', async () => {
-    const seen = await pg.say('/wait 3m');
+    // The crash loop has been going on for the seeded ten minutes, so ECS's restart back-off is
+    // up to 5 minutes by now: six minutes always hold a crash, wherever the wait starts.
+    const seen = await pg.say('/wait 6m');
 
     expect(seen).toMatch(/◆ new in #alerts: worker: task stopped — essential container exited/);
   });

@@ -21,6 +21,7 @@ const config = Config.parse({
 class RecordingTerminal implements Terminal {
   readonly interactive = true;
   readonly width = 60;
+  readonly height = 20;
   printed: string[] = [];
   rewritten: string[] = [];
   private last = 0;
@@ -36,6 +37,7 @@ class RecordingTerminal implements Terminal {
   ask(): Promise<string | undefined> {
     return Promise.resolve(undefined);
   }
+  onCancel(): void {}
   close(): void {}
 }
 
@@ -45,10 +47,14 @@ function setUp(channel = 'C0WEB') {
   let ts = 0;
   const here = { user: 'U0ALICE', channel };
   const directory = directoryFromConfig(config);
-  const conversation = new Conversation((event) => {
-    if (event.type !== 'modal') screen.handle(event);
-  });
-  const screen = new Screen({ terminal, palette: plainPalette, directory, conversation, now: () => Date.parse('2026-01-05T09:30:00Z'), here: () => here, botName: 'ecs-chatops' });
+  const time = { now: Date.parse('2026-01-05T09:30:00Z') };
+  const conversation = new Conversation(
+    (event) => {
+      if (event.type !== 'modal') screen.handle(event);
+    },
+    () => time.now,
+  );
+  const screen = new Screen({ terminal, palette: plainPalette, directory, conversation, now: () => time.now, here: () => here, botName: 'ecs-chatops' });
   const call = (method: string, args: Record<string, unknown>, responseId?: string) => {
     if (method === 'chat.postMessage') {
       ts += 1;
@@ -59,7 +65,7 @@ function setUp(channel = 'C0WEB') {
     const record: SlackCall = { method, args, at: Date.now(), status: 200, ...(responseId ? { responseId } : {}) };
     conversation.slackCall(record, (c) => stored.get(c) ?? []);
   };
-  return { terminal, screen, conversation, call, here };
+  return { terminal, screen, conversation, call, here, time };
 }
 
 const message = (text: string, buttons: string[] = []) => ({
@@ -83,6 +89,29 @@ describe('the screen', () => {
     here.channel = 'C0ALERTS';
     expect(screen.catchUp('C0ALERTS')).toBe(1);
     expect(terminal.printed[2]).toContain('worker: task stopped');
+    expect(screen.catchUp('C0ALERTS')).toBe(0);
+  });
+
+  it('replays a channel with each message under the time it was posted, only the last screenful, saying how many older ones there are', () => {
+    const { terminal, screen, call, here, time } = setUp();
+    for (let i = 1; i <= 30; i += 1) {
+      call('chat.postMessage', { channel: 'C0ALERTS', ...message(`worker: task ${i} stopped`) });
+      time.now += 3_600_000;
+    }
+    terminal.printed.length = 0;
+    time.now += 86_400_000;
+
+    here.channel = 'C0ALERTS';
+    expect(screen.catchUp('C0ALERTS')).toBe(30);
+
+    // 20 lines a screen, 3 a message: the last 6, and one line about the 24 before them.
+    expect(terminal.printed[0]).toBe('(24 older messages above; this is the last screenful)');
+    expect(terminal.printed).toHaveLength(7);
+    expect(terminal.printed[1]).toContain('worker: task 25 stopped');
+    expect(terminal.printed[6]).toContain('worker: task 30 stopped');
+    // Posted at 09:30 plus 29 hours, the day before "now": dated, as Slack dates older messages.
+    expect(terminal.printed[6]).toMatch(/ecs-chatops {2}Jan 6 14:30\n/);
+    expect(terminal.printed[1]).toMatch(/ecs-chatops {2}Jan 6 09:30\n/);
     expect(screen.catchUp('C0ALERTS')).toBe(0);
   });
 

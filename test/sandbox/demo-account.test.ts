@@ -1,5 +1,7 @@
+import { CloudWatchLogsClient, FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import type { ContainerInstanceStateChangeEvent, EcsEventBridgeEvent, ManualClock, Sandbox } from '../../src/sandbox';
-import { demoAccount } from '../../src/sandbox';
+import { DEMO_OPERATOR_KEY, demoAccount } from '../../src/sandbox';
 import { startTestSandbox } from '../support/sandbox';
 
 describe('the demo account', () => {
@@ -65,6 +67,67 @@ describe('the demo account', () => {
         version: expect.any(Number),
         updatedAt: expect.any(String),
       },
+    });
+  });
+
+  describe('tells one consistent story from the start', () => {
+    const config = () => ({ endpoint: sandbox.url, region: 'us-east-1', credentials: DEMO_OPERATOR_KEY });
+
+    it('created each ECR repository before the first image in it was pushed', async () => {
+      sandbox = await startTestSandbox({ account: demoAccount(), timings: {} });
+      const ecr = new ECRClient(config());
+
+      const { repositories } = await ecr.send(new DescribeRepositoriesCommand({}));
+
+      expect(repositories?.length).toBe(2);
+      for (const repo of repositories ?? []) {
+        const { imageDetails } = await ecr.send(new DescribeImagesCommand({ repositoryName: repo.repositoryName }));
+        const firstPush = Math.min(...(imageDetails ?? []).map((i) => i.imagePushedAt!.getTime()));
+        expect(repo.createdAt!.getTime()).toBeLessThan(firstPush);
+      }
+    });
+
+    it('has a worker that was OOM-killed minutes before the start: its stopped task, and "out of memory" in its logs, at once', async () => {
+      sandbox = await startTestSandbox({ account: demoAccount(), timings: {} });
+      const logs = new CloudWatchLogsClient(config());
+
+      const stopped = [...sandbox.world.cluster('demo-prod').tasks.values()].filter((t) => t.service?.name === 'worker' && t.lastStatus === 'STOPPED');
+      const found = await logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/worker', filterPattern: '"out of memory"' }));
+
+      expect(stopped).toHaveLength(1);
+      expect(stopped[0]!.containers[0]).toMatchObject({ exitCode: 137 });
+      expect(sandbox.clock.now() - stopped[0]!.stoppedAt!).toBeLessThan(10 * 60 * 1000);
+      expect(found.events?.length).toBeGreaterThan(0);
+    });
+
+    it('reports the next worker crash within the first simulated minutes, so #alerts has one at once', async () => {
+      sandbox = await startTestSandbox({ account: demoAccount(), timings: {} });
+      const stops: EcsEventBridgeEvent[] = [];
+      sandbox.onEvent((e) => {
+        if (e['detail-type'] === 'ECS Task State Change' && e.detail.lastStatus === 'STOPPED') stops.push(e);
+      });
+
+      sandbox.clock.advance(2 * 60 * 1000);
+      sandbox.tick();
+
+      expect(stops.length).toBeGreaterThan(0);
+    });
+
+    it('has a worker whose heap only grows while a task runs, until the task is replaced', async () => {
+      sandbox = await startTestSandbox({ account: demoAccount(), timings: {} });
+      const logs = new CloudWatchLogsClient(config());
+      sandbox.clock.advance(60 * 60 * 1000);
+      sandbox.tick();
+
+      const tasks = [...sandbox.world.cluster('demo-prod').tasks.values()].filter((t) => t.service?.name === 'worker' && t.startedAt !== undefined);
+      let checked = 0;
+      for (const task of tasks) {
+        const { events } = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/worker', logStreamName: `ecs/worker/${task.id}`, startFromHead: true }));
+        const heaps = (events ?? []).map((e) => /heap=(\d+)MiB/.exec(e.message ?? '')?.[1]).filter((h): h is string => h !== undefined).map(Number);
+        for (let i = 1; i < heaps.length; i += 1) expect(heaps[i]).toBeGreaterThanOrEqual(heaps[i - 1]!);
+        if (heaps.length > 5) checked += 1;
+      }
+      expect(checked).toBeGreaterThan(0);
     });
   });
 });

@@ -27,7 +27,7 @@ export interface BlockRenderContext extends MrkdwnContext {
   /** Colour on: headers are bold; off: headers are underlined with a rule so they still stand out. */
   colour: boolean;
   /** Gives a button shown in this block its number for `/click N`. */
-  numberButton(button: ButtonElement, blockId: string | undefined): number;
+  numberButton(button: ButtonElement, blockId: string): number;
 }
 
 type Block = Record<string, unknown> & { type?: string; block_id?: string };
@@ -46,21 +46,30 @@ const COLUMN_GAP = 3;
 export function renderMessage(message: { text?: string; blocks?: unknown[] }, ctx: BlockRenderContext): Line[] {
   const blocks = Array.isArray(message.blocks) ? (message.blocks as Block[]) : [];
   if (blocks.length === 0) return text(message.text ?? '', ctx);
-  return blocks.flatMap((block) => renderBlock(block, ctx));
+  return blocks.flatMap((block, i) => renderBlock(block, ctx, i));
 }
 
-export function renderBlock(block: Block, ctx: BlockRenderContext): Line[] {
+/**
+ * The id a block's buttons are clicked with: its `block_id`, or — when the app sent none, and
+ * Slack would have made one up — one derived from its position. The renderer that numbers a
+ * button and the lookup that finds it again must agree, so both use this.
+ */
+export function blockIdOf(block: { block_id?: unknown }, index: number): string {
+  return typeof block.block_id === 'string' && block.block_id !== '' ? block.block_id : `block-${index}`;
+}
+
+export function renderBlock(block: Block, ctx: BlockRenderContext, index = 0): Line[] {
   switch (block.type) {
     case 'header':
       return header(String((block.text as TextObject | undefined)?.text ?? ''), ctx);
     case 'section':
-      return section(block, ctx);
+      return section(block, ctx, blockIdOf(block, index));
     case 'context':
       return withStyles(wrapLines(splitLines(joinElements((block.elements as Block[] | undefined) ?? [], ctx)), ctx.width), 'dim');
     case 'divider':
       return [[{ text: '─'.repeat(ctx.width), styles: ['dim'] }]];
     case 'actions':
-      return elementsLine((block.elements as Block[] | undefined) ?? [], block.block_id, ctx);
+      return elementsLine((block.elements as Block[] | undefined) ?? [], blockIdOf(block, index), ctx);
     case 'image':
       return [[{ text: `[image: ${String(block.alt_text ?? (block.title as TextObject | undefined)?.text ?? 'no description')}]`, styles: ['dim'] }]];
     case 'rich_text':
@@ -90,13 +99,13 @@ function header(value: string, ctx: BlockRenderContext): Line[] {
   return [...lines, [{ text: '═'.repeat(rule), styles: [] }]];
 }
 
-function section(block: Block, ctx: BlockRenderContext): Line[] {
+function section(block: Block, ctx: BlockRenderContext, blockId: string): Line[] {
   const out: Line[] = [];
   out.push(...textObject(block.text as TextObject | undefined, ctx));
   const fields = (block.fields as TextObject[] | undefined) ?? [];
   if (fields.length > 0) out.push(...fieldColumns(fields, ctx));
   const accessory = block.accessory as Block | undefined;
-  if (accessory) out.push(...elementsLine([accessory], block.block_id, ctx));
+  if (accessory) out.push(...elementsLine([accessory], blockId, ctx));
   return out;
 }
 
@@ -135,7 +144,7 @@ function joinElements(elements: Block[], ctx: BlockRenderContext): Segment[] {
  * (menus, date pickers) are shown by name: the bot does not use them, and clicking them is not
  * supported here.
  */
-function elementsLine(elements: Block[], blockId: string | undefined, ctx: BlockRenderContext): Line[] {
+function elementsLine(elements: Block[], blockId: string, ctx: BlockRenderContext): Line[] {
   const items: Segment[][] = elements.map((e) => {
     if (e.type === 'button') return buttonLabel(e as unknown as ButtonElement, ctx.numberButton(e as unknown as ButtonElement, blockId));
     const name = String((e.placeholder as TextObject | undefined)?.text ?? e.type ?? 'element');

@@ -49,6 +49,7 @@ const EMOJI: Record<string, string> = {
   eyes: '👀',
   thumbsup: '👍',
   '+1': '👍',
+  sparkles: '✨',
   aws: '☁️',
 };
 

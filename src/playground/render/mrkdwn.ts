@@ -36,7 +36,16 @@ export function mrkdwn(text: string, ctx: MrkdwnContext, base: readonly Style[] 
 
 /** Plain text as Slack shows a plain_text object (emoji shortcodes become emoji when asked to). */
 export function plainText(text: string, styles: readonly Style[] = [], withEmoji = true): Segment[] {
-  return [{ text: withEmoji ? text.replace(/:([a-z0-9_+'-]+):/g, (whole, name: string) => emoji(name) ?? whole) : text, styles }];
+  return [{ text: withEmoji ? text.replace(/:([a-z0-9_+'-]+):/g, (whole, name: string, at: number) => (insideArn(text, at) ? whole : (emoji(name) ?? whole))) : text, styles }];
+}
+
+/**
+ * Whether the colon at `at` belongs to an ARN (`arn:aws:iam::…`): the text before it is `arn`
+ * and colon-separated parts, with nothing that ends a word in between. `:aws:` there is the
+ * partition, never an emoji (code spans are never rendered as emoji either).
+ */
+function insideArn(text: string, at: number): boolean {
+  return /(?:^|[^A-Za-z0-9_-])arn(?::[^\s:]*)*$/.test(text.slice(0, at));
 }
 
 function lines(text: string, ctx: MrkdwnContext, base: readonly Style[]): Segment[] {
@@ -101,7 +110,7 @@ function inline(text: string, ctx: MrkdwnContext, styles: readonly Style[]): Seg
         continue;
       }
     }
-    if (c === ':') {
+    if (c === ':' && !insideArn(text, i)) {
       const m = /:([a-z0-9_+'-]+):/y;
       m.lastIndex = i;
       const found = m.exec(text);

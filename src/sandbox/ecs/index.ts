@@ -1,4 +1,5 @@
 import { defineService, JSON_SERVICE_ERRORS } from '../service-module';
+import * as account from './account';
 import * as clusters from './clusters';
 import * as services from './services';
 import * as taskDefinitions from './task-definitions';
@@ -37,5 +38,8 @@ export const ecsService = defineService<undefined>({
     StopTask: tasks.stopTask,
     DescribeTasks: tasks.describeTasks,
     ListTasks: tasks.listTasks,
+    ListTagsForResource: account.listTagsForResource,
+    DescribeCapacityProviders: account.describeCapacityProviders,
+    ListAccountSettings: account.listAccountSettings,
   },
 });

@@ -24,5 +24,8 @@ export function applySeed(world: SandboxWorld, account: AccountSeed, now: number
         });
       }
     }
+    for (const [family, behaviour] of Object.entries(account.behaviours ?? {})) {
+      for (const at of behaviour.crash?.atMs ?? []) world.crashTaskOfFamilyAt(family, now + at, behaviour.crash!);
+    }
   });
 }

@@ -4,7 +4,7 @@ import type { SandboxClock } from '../clock';
 import { AwsError, clientException, invalidParameter } from '../errors';
 import type { EventBus } from '../events';
 import { SeededRandom } from '../random';
-import type { InstanceSeed, TaskBehaviour } from '../seed';
+import type { CrashBehaviour, InstanceSeed, TaskBehaviour } from '../seed';
 import type { SandboxTimings } from '../types';
 import { createCluster, deleteCluster } from './clusters';
 import type { WorldContext } from './context';
@@ -319,6 +319,27 @@ export class SandboxWorld {
       if (!task) throw invalidParameter('The referenced task was not found.');
       requestStop(this.ctx, task, 'UserInitiated', reason && reason.length > 0 ? reason : 'Task stopped by user');
       return task;
+    });
+  }
+
+  /**
+   * At `at`, the oldest running task of `family` exits as `crash` says (essential container
+   * stopped with its exit code, then EssentialContainerExited): for seeding fixed crashes.
+   */
+  crashTaskOfFamilyAt(family: string, at: number, crash: Pick<CrashBehaviour, 'exitCode' | 'reason'>): void {
+    this.ctx.timers.schedule(at, () => {
+      const task = [...this.ctx.clusters.values()]
+        .flatMap((c) => [...c.tasks.values()])
+        .find((t) => t.taskDefinition.family === family && t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING');
+      if (!task) return;
+      const essential = task.containers.find((c) => c.essential) ?? task.containers[0];
+      if (essential) {
+        essential.lastStatus = 'STOPPED';
+        essential.exitCode = crash.exitCode;
+        if (crash.reason) essential.reason = crash.reason;
+      }
+      task.executionStoppedAt = this.ctx.now;
+      requestStop(this.ctx, task, 'EssentialContainerExited', 'Essential container in task exited');
     });
   }
 
