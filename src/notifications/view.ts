@@ -16,7 +16,7 @@ import {
 import { ACTION_IDS, MUTE_BUTTON_MINUTES } from './constants';
 import { threadDetailsOf } from './settings';
 import { type ClusterRef, type Fact } from './types';
-import { exitCodeMeaning } from '../slack/views/exit-codes';
+import { exitCodeMeaning, exitFromAgentStop } from '../slack/views/exit-codes';
 
 export { exitCodeMeaning };
 
@@ -264,7 +264,11 @@ function shortReason(fact: Fact): string | undefined {
   switch (fact.type) {
     case 'taskStopped': {
       const code = STOP_CODE_WORDS.get(fact.stopCode ?? '') ?? (fact.stopCode || undefined);
-      const exit = fact.containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0) ?? fact.containers.find((c) => c.exitCode !== undefined);
+      // The container that stopped the task, not one the agent then stopped with SIGTERM (exit 143).
+      const exit =
+        fact.containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0 && !exitFromAgentStop(fact.stopCode, c)) ??
+        fact.containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0) ??
+        fact.containers.find((c) => c.exitCode !== undefined);
       const exitText = exit?.exitCode !== undefined ? `exit ${exit.exitCode}` : undefined;
       const failedToStart = fact.stopCode === 'TaskFailedToStart' && fact.stoppedReason ? truncate(fact.stoppedReason, 80) : undefined;
       return [code, failedToStart, exitText].filter(Boolean).join(', ') || undefined;

@@ -33,12 +33,17 @@ const Crash = z.strictObject({
   probability: z.number().min(0).max(1).optional(),
 });
 const FailToStart = z.strictObject({ reason: z.string().min(1), probability: z.number().min(0).max(1).optional() });
+const Sigterm = z.strictObject({
+  response: z.enum(['exits', 'handles', 'ignores']).describe('what the process does on SIGTERM: dies of it (exit 143), shuts down (exit 0), ignores it (SIGKILL, exit 137)'),
+  shutdown: Duration.optional().describe('how long it takes to exit after SIGTERM'),
+  exitCode: z.number().int().min(0).max(255).optional(),
+});
 
 const ScenarioFile = z.strictObject({
   description: z.string().min(1),
   speed: z.number().positive().max(3600).optional(),
   seed: z.number().int().optional(),
-  behaviours: z.record(z.string(), z.strictObject({ crash: Crash.optional(), failToStart: FailToStart.optional() })).optional(),
+  behaviours: z.record(z.string(), z.strictObject({ crash: Crash.optional(), failToStart: FailToStart.optional(), sigterm: Sigterm.optional() })).optional(),
 });
 
 /** `crashloop` (a file in scenarios/) or a path to a YAML file. */
@@ -72,6 +77,9 @@ export function loadScenario(ref: string): Scenario {
                   ? { crash: { afterMs: b.crash.after, exitCode: b.crash.exitCode, ...(b.crash.jitter ? { jitterMs: b.crash.jitter } : {}), ...(b.crash.reason ? { reason: b.crash.reason } : {}), ...(b.crash.probability !== undefined ? { probability: b.crash.probability } : {}) } }
                   : {}),
                 ...(b.failToStart ? { failToStart: b.failToStart } : {}),
+                ...(b.sigterm
+                  ? { sigterm: { response: b.sigterm.response, ...(b.sigterm.shutdown !== undefined ? { shutdownMs: b.sigterm.shutdown } : {}), ...(b.sigterm.exitCode !== undefined ? { exitCode: b.sigterm.exitCode } : {}) } }
+                  : {}),
               } satisfies TaskBehaviour,
             ]),
           ),

@@ -27,6 +27,8 @@ export interface EcrRepositorySeed {
 
 export interface EcrImage {
   digest: string;
+  /** The manifest PutImage was given (seeded images have none). */
+  manifest?: { body: string; mediaType: string };
   tags: string[];
   sizeBytes: number;
   pushedAt: number;
@@ -309,6 +311,70 @@ function batchDeleteImage(ctx: Ctx) {
   return { imageIds: deleted, failures };
 }
 
+const DOCKER_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
+
+/** The bytes a manifest's layers and config add up to, or the manifest's own size when it names none. */
+function manifestSize(body: string): number {
+  try {
+    const parsed = JSON.parse(body) as { config?: { size?: unknown }; layers?: { size?: unknown }[] };
+    const sizes = [parsed.config?.size, ...(parsed.layers ?? []).map((l) => l.size)].filter((n): n is number => typeof n === 'number');
+    if (sizes.length > 0) return sizes.reduce((a, b) => a + b, 0);
+  } catch {
+    // not JSON: fall through
+  }
+  return Buffer.byteLength(body, 'utf8');
+}
+
+/**
+ * PutImage (ECR API Reference): the manifest's sha256 is the image digest; a tag moves to it from
+ * any other image (tags are MUTABLE here); the same manifest and tag again is
+ * ImageAlreadyExistsException.
+ */
+function putImage(ctx: Ctx) {
+  const name = ctx.params.string('repositoryName');
+  ctx.authorize(repoResource(ctx, name));
+  checkRegistry(ctx);
+  const body = ctx.params.string('imageManifest');
+  if (body.length < 1 || body.length > 4_194_304) throw new AwsError('InvalidParameterException', "Invalid parameter at 'imageManifest' failed to satisfy constraint: 'Member must have length between 1 and 4194304'");
+  const tag = ctx.params.optString('imageTag');
+  if (tag !== undefined && (tag.length < 1 || tag.length > 300)) throw new AwsError('InvalidParameterException', "Invalid parameter at 'imageTag' failed to satisfy constraint: 'Member must have length between 1 and 300'");
+  let mediaType = ctx.params.optString('imageManifestMediaType');
+  try {
+    const declared = (JSON.parse(body) as { mediaType?: unknown }).mediaType;
+    if (typeof declared === 'string') mediaType ??= declared;
+  } catch {
+    throw new AwsError('InvalidParameterException', 'Invalid parameter at \'ImageManifest\' failed to satisfy constraint: \'Invalid JSON syntax\'');
+  }
+  const repo = requireRepository(ctx, name);
+  const digest = digestOf(body);
+  const given = ctx.params.optString('imageDigest');
+  if (given !== undefined && given !== digest) {
+    throw new AwsError('ImageDigestDoesNotMatchException', `Invalid parameter at 'ImageDigest' failed to satisfy constraint: 'The digest ${given} does not match the digest ${digest} calculated for the image manifest'`);
+  }
+  let image = repo.images.get(digest);
+  if (image && (tag === undefined || image.tags.includes(tag))) {
+    throw new AwsError(
+      'ImageAlreadyExistsException',
+      `Image with digest '${digest}'${tag !== undefined ? ` and tag '${tag}'` : ''} already exists in the repository with name '${name}' in registry with id '${ctx.accountId}'`,
+    );
+  }
+  if (tag !== undefined) for (const other of repo.images.values()) other.tags = other.tags.filter((t) => t !== tag);
+  if (!image) {
+    image = { digest, tags: [], sizeBytes: manifestSize(body), pushedAt: ctx.world.now, manifest: { body, mediaType: mediaType ?? DOCKER_V2 } };
+    repo.images.set(digest, image);
+  }
+  if (tag !== undefined) image.tags.push(tag);
+  return {
+    image: {
+      registryId: ctx.accountId,
+      repositoryName: name,
+      imageId: { imageDigest: digest, ...(tag !== undefined ? { imageTag: tag } : {}) },
+      imageManifest: body,
+      imageManifestMediaType: image.manifest?.mediaType ?? mediaType ?? DOCKER_V2,
+    },
+  };
+}
+
 /** ECR's authorization tokens are valid for 12 hours (API_AuthorizationData). */
 const TOKEN_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
@@ -344,6 +410,7 @@ export const ecrService = defineService<EcrState>({
     DescribeImages: describeImages,
     ListImages: listImages,
     BatchDeleteImage: batchDeleteImage,
+    PutImage: putImage,
     GetAuthorizationToken: getAuthorizationToken,
   },
 });

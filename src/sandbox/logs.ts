@@ -19,8 +19,8 @@ import type { SandboxWorld } from './world/world';
  * - one line every `intervalMs` of sandbox time while it runs (request lines for containers with
  *   port mappings, progress lines otherwise), at most `maxCatchUpLines` per stream per catch-up
  *   and `maxEventsPerStream` kept per stream, so a clock jumped a day ahead stays small;
- * - when it stops: the crash line and exit code (the OOM kill for exit 137), or a clean SIGTERM
- *   shutdown.
+ * - when it stops: the crash line and exit code (the OOM kill for exit 137), a clean shutdown
+ *   for a container that handled SIGTERM and exited 0, nothing for one the SIGTERM or SIGKILL ended.
  *
  * The lines are written lazily: ECS's task events are noted as they happen (tasks stopped and
  * forgotten by ECS still leave their logs) and turned into log events when the logs are read.
@@ -124,7 +124,26 @@ function createState(init: ServiceModuleInit): LogsState {
     const snapshot = snapshotOfEvent(event);
     if (snapshot) note(state, snapshot);
   });
+  init.world.addStartCheck((task) => missingLogGroup(state, task.taskDefinition.containerDefinitions, init.world.now));
   return state;
+}
+
+/**
+ * The awslogs driver needs its log group: Docker's driver fails to create the container's stream
+ * and the task stops before RUNNING, unless `awslogs-create-group` is "true", when the agent
+ * creates the group (the message is what ECS reports for the EC2 launch type).
+ */
+function missingLogGroup(state: LogsState, containers: readonly ContainerDefinition[], now: number): string | undefined {
+  for (const container of containers) {
+    const options = container.logConfiguration?.logDriver === 'awslogs' ? container.logConfiguration.options : undefined;
+    const name = options?.['awslogs-group'];
+    if (!options || !name || state.groups.has(name)) continue;
+    // Another region's log groups are not simulated: nothing to check there.
+    if (options['awslogs-region'] !== undefined && options['awslogs-region'] !== state.region) continue;
+    if (options['awslogs-create-group'] === 'true') ensureGroup(state, name, now);
+    else return 'CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist.';
+  }
+  return undefined;
 }
 
 function note(state: LogsState, snapshot: TaskSnapshot): void {
@@ -317,6 +336,9 @@ function stopLines(container: ContainerDefinition, state: TaskSnapshot['containe
   const exitCode = state?.exitCode;
   if (exitCode === undefined) return [];
   if (exitCode === 0) return [`${name}: received SIGTERM, shutting down gracefully`, `${name}: exited with code 0`];
+  // Ended by the agent's SIGTERM (no handler) or SIGKILL (stopTimeout passed): the process writes nothing more.
+  const stoppedByAgent = stopCode !== undefined && stopCode !== 'EssentialContainerExited' && stopCode !== 'TaskFailedToStart';
+  if (stoppedByAgent && (exitCode === 143 || exitCode === 137) && !/OutOfMemory/i.test(state?.reason ?? '')) return [];
   if (/OutOfMemory/i.test(state?.reason ?? '')) {
     const limit = container.memory ? ` (limit ${container.memory} MiB)` : '';
     return [`fatal error: runtime: out of memory${limit}`, `${name}: killed by the OOM killer, exit code ${exitCode} — ${state?.reason ?? ''}`];
@@ -544,6 +566,92 @@ function filterLogEvents(ctx: Ctx) {
   };
 }
 
+const NAME_LIMITS = { group: /^[.\-_/#A-Za-z0-9]{1,512}$/, stream: /^[^:*]{1,512}$/ };
+
+/** CreateLogGroup: an empty answer; ResourceAlreadyExistsException when it exists. */
+function createLogGroup(ctx: Ctx) {
+  const name = ctx.params.string('logGroupName');
+  ctx.authorize(groupResource(ctx, name));
+  if (!NAME_LIMITS.group.test(name)) {
+    throw new AwsError('InvalidParameterException', `1 validation error detected: Value '${name}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`);
+  }
+  if (ctx.state.groups.has(name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
+  ensureGroup(ctx.state, name, ctx.world.now);
+  return {};
+}
+
+/** CreateLogStream in an existing group: an empty answer. */
+function createLogStream(ctx: Ctx) {
+  const group = ctx.params.string('logGroupName');
+  const name = ctx.params.string('logStreamName');
+  ctx.authorize(streamResource(ctx, group, name));
+  if (!NAME_LIMITS.stream.test(name)) {
+    throw new AwsError('InvalidParameterException', `1 validation error detected: Value '${name}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*`);
+  }
+  const record = requireGroup(ctx, group);
+  if (record.streams.has(name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+  record.streams.set(name, { name, createdAt: ctx.world.now, events: [], storedBytes: 0 });
+  return {};
+}
+
+const FOURTEEN_DAYS_MS = 14 * 24 * 60 * 60 * 1000;
+const TWO_HOURS_MS = 2 * 60 * 60 * 1000;
+
+/**
+ * PutLogEvents (CloudWatch Logs API Reference): events in chronological order, at most 10,000
+ * and 1,048,576 bytes (message bytes + 26 each); those more than 2 hours ahead or 14 days
+ * behind are rejected while the rest are kept. The sequence token is ignored.
+ */
+function putLogEvents(ctx: Ctx) {
+  const group = ctx.params.string('logGroupName');
+  const streamName = ctx.params.string('logStreamName');
+  ctx.authorize(streamResource(ctx, group, streamName));
+  syncLogs(ctx.state, ctx.world.now);
+  const events = (ctx.params.optList('logEvents') ?? []) as { timestamp?: unknown; message?: unknown }[];
+  if (events.length < 1 || events.length > 10_000) {
+    throw new AwsError('InvalidParameterException', `1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length between 1 and 10000`);
+  }
+  const parsed = events.map((e) => ({ timestamp: Number(e.timestamp), message: typeof e.message === 'string' ? e.message : '' }));
+  if (parsed.some((e) => !Number.isInteger(e.timestamp) || e.message.length === 0)) {
+    throw new AwsError('InvalidParameterException', 'Each log event needs a timestamp and a non-empty message.');
+  }
+  const bytes = parsed.reduce((n, e) => n + Buffer.byteLength(e.message, 'utf8') + 26, 0);
+  if (bytes > 1_048_576) throw new AwsError('InvalidParameterException', 'Upload too large: 1048576 bytes exceeds limit of 1048576');
+  for (let i = 1; i < parsed.length; i += 1) {
+    if (parsed[i]!.timestamp < parsed[i - 1]!.timestamp) {
+      throw new AwsError('InvalidParameterException', 'Log events in a single PutLogEvents request must be in chronological order.');
+    }
+  }
+  const record = requireGroup(ctx, group);
+  const stream = record.streams.get(streamName);
+  if (!stream) throw new AwsError('ResourceNotFoundException', 'The specified log stream does not exist.');
+  const now = ctx.world.now;
+  const oldest = Math.max(now - FOURTEEN_DAYS_MS, record.retentionInDays !== undefined ? now - record.retentionInDays * 24 * 60 * 60 * 1000 : 0);
+  let tooOldLogEventEndIndex: number | undefined;
+  let tooNewLogEventStartIndex: number | undefined;
+  for (const [i, e] of parsed.entries()) {
+    if (e.timestamp < oldest) tooOldLogEventEndIndex = i + 1;
+    else if (e.timestamp > now + TWO_HOURS_MS) tooNewLogEventStartIndex ??= i;
+    else {
+      // Kept in timestamp order with what the stream already holds.
+      const at = stream.events.findIndex((x) => x.timestamp > e.timestamp);
+      const event = { timestamp: e.timestamp, message: e.message, ingestionTime: now };
+      if (at < 0) stream.events.push(event);
+      else stream.events.splice(at, 0, event);
+      stream.storedBytes += Buffer.byteLength(e.message, 'utf8') + 26;
+    }
+  }
+  if (stream.events.length > ctx.state.maxEventsPerStream) stream.events.splice(0, stream.events.length - ctx.state.maxEventsPerStream);
+  const rejected = {
+    ...(tooNewLogEventStartIndex !== undefined ? { tooNewLogEventStartIndex } : {}),
+    ...(tooOldLogEventEndIndex !== undefined ? { tooOldLogEventEndIndex } : {}),
+  };
+  return {
+    nextSequenceToken: String(49_000_000_000_000_000_000_000n + BigInt(stream.events.length)),
+    ...(Object.keys(rejected).length > 0 ? { rejectedLogEventsInfo: rejected } : {}),
+  };
+}
+
 export const logsService = defineService<LogsState>({
   name: 'logs',
   protocol: { kind: 'json', targetPrefix: 'Logs_20140328' },
@@ -554,5 +662,8 @@ export const logsService = defineService<LogsState>({
     DescribeLogStreams: describeLogStreams,
     GetLogEvents: getLogEvents,
     FilterLogEvents: filterLogEvents,
+    CreateLogGroup: createLogGroup,
+    CreateLogStream: createLogStream,
+    PutLogEvents: putLogEvents,
   },
 });

@@ -1,3 +1,4 @@
+import { LEVEL_ACTIONS } from './iam';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import type { EcrSeed } from './ecr';
 import type { AccessLevel, AccountSeed, ClusterSeed, RoleSeed, TaskDefinitionSeed } from './seed';
@@ -19,6 +20,9 @@ export const DEMO_OPERATOR_ROLE = `arn:aws:iam::${ACCOUNT}:role/sandbox-operator
  * key (DEMO_OPERATOR_KEY) for the AWS CLI, and ECR repositories for the worker and cron images.
  * Every container logs through awslogs to /ecs/<family>.
  */
+/** The CLI operator: admin everywhere, and may write CloudWatch Logs (create groups and streams, put events). */
+const OPERATOR_ACTIONS = [...LEVEL_ACTIONS.admin, 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
+
 export function demoAccount(): AccountSeed {
   const clusters: ClusterSeed[] = [
     {
@@ -44,7 +48,7 @@ export function demoAccount(): AccountSeed {
   return {
     accountId: ACCOUNT,
     region: REGION,
-    roles: [...clusters.flatMap((c) => rolesFor(c.name)), { arn: DEMO_OPERATOR_ROLE, level: 'admin', clusters: '*' }],
+    roles: [...clusters.flatMap((c) => rolesFor(c.name)), { arn: DEMO_OPERATOR_ROLE, level: 'admin', clusters: '*', actions: OPERATOR_ACTIONS }],
     accessKeys: [{ accessKeyId: DEMO_OPERATOR_KEY.accessKeyId, roleArn: DEMO_OPERATOR_ROLE, sessionName: 'operator' }],
     taskDefinitions: [
       taskDefinition('web', { image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 512, portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }] }),
@@ -55,6 +59,8 @@ export function demoAccount(): AccountSeed {
     ],
     clusters,
     services: {
+      // ECS does not create an awslogs group: it must exist before a task starts.
+      logs: { groups: ['web', 'worker', 'cron', 'web-staging', 'worker-staging'].map((family) => ({ name: `/ecs/${family}`, retentionInDays: 30 })) },
       // The images the demo's own task definitions pull from this account's registry.
       ecr: {
         repositories: [

@@ -91,6 +91,22 @@ export interface TaskBehaviour {
   crash?: CrashBehaviour;
   /** The task never reaches RUNNING: STOPPED with stopCode TaskFailedToStart (e.g. an image pull error). */
   failToStart?: FailToStartBehaviour;
+  /** What the containers do when the agent stops the task (StopTask, scale-in, a deployment); default `{ response: 'exits' }`. */
+  sigterm?: SigtermBehaviour;
+}
+
+/**
+ * A stop is `docker stop`: SIGTERM, then SIGKILL once the container's stopTimeout has passed
+ * (StopTask in the ECS API Reference). The exit code follows from what the process does:
+ * - `exits`: no handler, the signal ends the process after `shutdownMs` (default 0): exit 143 (128 + SIGTERM);
+ * - `handles`: a handler shuts down for `shutdownMs` (default 1000) and exits with `exitCode` (default 0);
+ * - `ignores`: PID 1 without a handler ignores SIGTERM: SIGKILL at stopTimeout, exit 137 (128 + SIGKILL).
+ * Whatever outlasts the stopTimeout is killed: exit 137.
+ */
+export interface SigtermBehaviour {
+  response: 'exits' | 'handles' | 'ignores';
+  shutdownMs?: number;
+  exitCode?: number;
 }
 
 export interface FailToStartBehaviour {

@@ -36,12 +36,21 @@ export type Fault =
 export interface SandboxTimings {
   /** PENDING → RUNNING. */
   taskStartMs: number;
-  /** Stop requested → STOPPED. */
+  /**
+   * ECS's own steps of a stop, split evenly around the containers' shutdown: RUNNING →
+   * DEACTIVATING → STOPPING (the agent sends SIGTERM) before, DEPROVISIONING → STOPPED after.
+   * How long the containers take is their own (see TaskBehaviour.sigterm and stopTimeout).
+   */
   taskStopMs: number;
+  /**
+   * SIGTERM → SIGKILL for a container without `stopTimeout` in its task definition: the agent's
+   * ECS_CONTAINER_STOP_TIMEOUT, 30 s by default.
+   */
+  containerStopTimeoutMs: number;
   /**
    * Tasks the service scheduler stops (scale-in, a deployment, a deleted service draining) reach
    * STOPPED this much later than a plain StopTask: ECS first drains their load balancer
-   * connections (the target group's deregistration delay, 300 s by default), so a deleted service
+   * connections, in DEACTIVATING (the target group's deregistration delay, 300 s by default), so a deleted service
    * can stay DRAINING for minutes. 0 by default.
    */
   serviceDrainMs: number;
@@ -54,6 +63,7 @@ export interface SandboxTimings {
 export const DEFAULT_TIMINGS: SandboxTimings = {
   taskStartMs: 2000,
   taskStopMs: 1000,
+  containerStopTimeoutMs: 30_000,
   serviceDrainMs: 0,
   instanceShutdownMs: 5000,
   stoppedTaskRetentionMs: 60 * 60 * 1000,

@@ -34,7 +34,7 @@ describe('/ecs run, start and stop, through the signed Slack handler, against th
     expect(result.ack.text).toContain(`Looking up task ${web.id} to stop it`);
     expect(result.replies[0]).toMatchObject({ response_type: 'in_channel', text: `Stopping task ${web.id.slice(0, 8)} (web:1) in prod` });
     expect(JSON.stringify(result.replies[0]!.blocks)).toContain('Service *web* will start a replacement');
-    expect(result.replies[1]!.text).toMatch(new RegExp(`^Task ${web.id.slice(0, 8)} \\(web:1\\) in prod is STOPPED after running 10m( \\d+s)? \\(web exit 0\\)\\.$`));
+    expect(result.replies[1]!.text).toMatch(new RegExp(`^Task ${web.id.slice(0, 8)} \\(web:1\\) in prod is STOPPED after running 10m( \\d+s)? \\(web exit 143: ended by SIGTERM\\)\\.$`));
     const stops = h.sandbox.callsTo('ecs:StopTask');
     expect(stops).toHaveLength(1);
     expect(stops[0]!.params).toMatchObject({ cluster: 'prod', task: web.id, reason: 'Stopped by @alice via Slack: stuck on a lock' });

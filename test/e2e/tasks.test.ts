@@ -75,7 +75,8 @@ describe('/ecs tasks and /ecs task ID, through the signed Slack handler, against
     const result = await h.command(`task ${hog.id}`, { user: USERS.rita });
     const reply = result.replies[0]!;
     expect(reply.response_type).toBe('ephemeral');
-    expect(reply.text).toBe(`Task ${hog.id.slice(0, 8)} (hog:1) in prod: STOPPED, hog exit 137, sidecar exit 0`);
+    expect(reply.text).toBe(`Task ${hog.id.slice(0, 8)} (hog:1) in prod: STOPPED, hog exit 137, sidecar exit 143`);
+    // The sidecar was not the cause: the agent stopped it with SIGTERM once the essential container had exited.
     const body = JSON.stringify(reply.blocks);
     expect(body).toContain('exit code *137*: killed (SIGKILL) — often out of memory');
     expect(body).toContain(OOM_REASON);

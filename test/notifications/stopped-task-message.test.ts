@@ -15,6 +15,22 @@ describe('a task that stops unexpectedly', () => {
     await h.stop();
   });
 
+  it('names the exit of the container that stopped the task, not that of a sidecar the agent then stopped with SIGTERM', async () => {
+    const stoppedAt = h.clock.now();
+    await h.handler(
+      taskStopped({
+        service: 'web',
+        stoppedAt,
+        containers: [
+          { name: 'envoy', exitCode: 143 },
+          { name: 'app', exitCode: 1 },
+        ],
+      }),
+    );
+
+    expect(h.slack.messages(WEB_CHANNEL).map((m) => m.text)).toEqual(['web: task stopped — essential container exited, exit 1']);
+  });
+
   it('reaches the service channel as one message with cluster, service, revision, stop code, reason, exit codes, run time, console link and buttons', async () => {
     // Prepare
     const stoppedAt = h.clock.now();

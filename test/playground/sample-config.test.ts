@@ -62,6 +62,10 @@ describe('scenarios', () => {
     });
   });
 
+  it('a scenario may say how a family answers SIGTERM when ECS stops its tasks', () => {
+    expect(loadScenario(join(__dirname, 'fixtures', 'slow-stop-scenario.yaml')).behaviours).toEqual({ worker: { sigterm: { response: 'handles', shutdownMs: 45_000 } } });
+  });
+
   it('a scenario file with a mistake is refused with the key that is wrong', () => {
     expect(() => loadScenario(join(__dirname, 'fixtures', 'bad-scenario.yaml'))).toThrow(/behaviours\.worker\.crash\.after/);
   });

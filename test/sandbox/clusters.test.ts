@@ -5,12 +5,16 @@ import {
   DeregisterContainerInstanceCommand,
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
   ECSClient,
   ListClustersCommand,
   ListContainerInstancesCommand,
+  ListTasksCommand,
+  RegisterContainerInstanceCommand,
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ManualClock, Sandbox } from '../../src/sandbox';
 import { assumeRole, clientConfig, emptyAccount, PLATFORM_ADMIN, startTestSandbox } from '../support/sandbox';
 
@@ -123,5 +127,72 @@ describe('sandbox ECS clusters and container instances', () => {
     expect(out.containerInstance).toMatchObject({ status: 'INACTIVE' });
     expect((await env.ecs.send(new ListContainerInstancesCommand({ cluster: 'lab' }))).containerInstanceArns).toEqual([]);
     expect(sandbox.world.cluster('lab').runningTasksCount).toBe(0);
+  });
+
+  it('returns tags, settings and statistics from DescribeClusters only when include asks for them', async () => {
+    const env = await labWithOneInstance();
+    sandbox = env.sandbox;
+    sandbox.world.createCluster('tagged', [{ key: 'team', value: 'web' }]);
+
+    const plain = (await env.ecs.send(new DescribeClustersCommand({ clusters: ['tagged'] }))).clusters![0]!;
+    const full = (await env.ecs.send(new DescribeClustersCommand({ clusters: ['tagged', 'lab'], include: ['TAGS', 'STATISTICS', 'SETTINGS'] }))).clusters!;
+
+    expect(plain).not.toHaveProperty('tags');
+    expect(plain).not.toHaveProperty('statistics');
+    expect(plain).not.toHaveProperty('settings');
+    expect(full[0]).toMatchObject({ tags: [{ key: 'team', value: 'web' }], settings: [{ name: 'containerInsights', value: 'disabled' }] });
+    expect(full[1]?.statistics).toEqual(expect.arrayContaining([{ name: 'runningEC2TasksCount', value: '1' }, { name: 'activeEC2ServiceCount', value: '1' }, { name: 'runningFargateTasksCount', value: '0' }]));
+    await expect(env.ecs.send(new DescribeClustersCommand({ clusters: ['lab'], include: ['EVERYTHING' as 'TAGS'] }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+
+  it('registers a container instance: a known EC2 instance by its identity document, or a new host without one', async () => {
+    const env = await labWithOneInstance();
+    sandbox = env.sandbox;
+    const [instanceArn] = (await env.ecs.send(new ListContainerInstancesCommand({ cluster: 'lab' }))).containerInstanceArns!;
+    const [before] = (await env.ecs.send(new DescribeContainerInstancesCommand({ cluster: 'lab', containerInstances: [instanceArn!] }))).containerInstances!;
+    await env.ecs.send(new DeleteServiceCommand({ cluster: 'lab', service: 'web', force: true }));
+    await env.ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'lab', containerInstance: instanceArn! }));
+
+    const again = await env.ecs.send(
+      new RegisterContainerInstanceCommand({ cluster: 'lab', instanceIdentityDocument: JSON.stringify({ instanceId: before!.ec2InstanceId, instanceType: 't3.medium' }) }),
+    );
+    const fresh = await env.ecs.send(new RegisterContainerInstanceCommand({ cluster: 'lab', totalResources: [{ name: 'CPU', type: 'INTEGER', integerValue: 1024 }] }));
+    const listed = (await env.ecs.send(new ListContainerInstancesCommand({ cluster: 'lab' }))).containerInstanceArns;
+    const ec2 = new EC2Client(clientConfig(sandbox, await assumeRole(sandbox, PLATFORM_ADMIN)));
+    const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [fresh.containerInstance!.ec2InstanceId!] }));
+
+    expect(again.containerInstance).toMatchObject({ ec2InstanceId: before!.ec2InstanceId, status: 'ACTIVE', agentConnected: true });
+    expect(again.containerInstance?.containerInstanceArn).not.toBe(instanceArn);
+    expect(fresh.containerInstance?.registeredResources?.find((r) => r.name === 'CPU')?.integerValue).toBe(1024);
+    expect(listed).toEqual([again.containerInstance!.containerInstanceArn, fresh.containerInstance!.containerInstanceArn]);
+    expect(described.Reservations?.[0]?.Instances?.[0]?.State?.Name).toBe('running');
+    await expect(
+      env.ecs.send(new RegisterContainerInstanceCommand({ cluster: 'lab', instanceIdentityDocument: JSON.stringify({ instanceId: 'i-0000000000000000f' }) })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+
+  it('deregistering with force orphans the instance’s tasks: ECS stops counting them and the service starts a copy elsewhere', async () => {
+    const sandboxEnv = await startTestSandbox({
+      account: emptyAccount({
+        taskDefinitions: [{ family: 'api', containerDefinitions: [{ name: 'api', image: 'example/api:1', cpu: 256, memory: 256 }] }],
+        clusters: [{ name: 'lab', instances: [{ instanceType: 't3.medium' }], services: [{ name: 'api', taskDefinition: 'api', desiredCount: 1 }] }],
+      }),
+    });
+    sandbox = sandboxEnv;
+    const ecs = new ECSClient(clientConfig(sandbox, await assumeRole(sandbox, PLATFORM_ADMIN)));
+    const [oldInstance] = (await ecs.send(new ListContainerInstancesCommand({ cluster: 'lab' }))).containerInstanceArns!;
+    const [orphan] = (await ecs.send(new ListTasksCommand({ cluster: 'lab', serviceName: 'api' }))).taskArns!;
+    sandbox.world.launchContainerInstance('lab');
+
+    await ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'lab', containerInstance: oldInstance!, force: true }));
+    const serviceTasks = (await ecs.send(new ListTasksCommand({ cluster: 'lab', serviceName: 'api' }))).taskArns!;
+    const [orphaned] = (await ecs.send(new DescribeTasksCommand({ cluster: 'lab', tasks: [orphan!] }))).tasks!;
+    const [cluster] = (await ecs.send(new DescribeClustersCommand({ clusters: ['lab'] }))).clusters!;
+
+    // The orphan is not stopped: no SIGTERM, its last known state stays as it was.
+    expect(orphaned).toMatchObject({ lastStatus: 'RUNNING', desiredStatus: 'RUNNING' });
+    expect(serviceTasks).toHaveLength(1);
+    expect(serviceTasks).not.toContain(orphan);
+    expect(cluster).toMatchObject({ runningTasksCount: 1 });
   });
 });

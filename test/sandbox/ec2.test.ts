@@ -59,8 +59,9 @@ describe('sandbox EC2', () => {
 
     const out = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [first!.ec2InstanceId] }));
     const [agent] = (await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'demo-prod', containerInstances: [first!.containerInstanceArn] }))).containerInstances!;
-    const stoppedTasks = (await ecs.send(new DescribeTasksCommand({ cluster: 'demo-prod', tasks: tasksBefore }))).tasks!;
+    const unnoticed = (await ecs.send(new DescribeTasksCommand({ cluster: 'demo-prod', tasks: tasksBefore }))).tasks!;
     sandbox.clock.advance(30_000);
+    const stoppedTasks = (await ecs.send(new DescribeTasksCommand({ cluster: 'demo-prod', tasks: tasksBefore }))).tasks!;
     const later = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [first!.ec2InstanceId] }));
     const status = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [first!.ec2InstanceId], IncludeAllInstances: true }));
 
@@ -69,8 +70,11 @@ describe('sandbox EC2', () => {
     ]);
     expect(agent).toMatchObject({ agentConnected: false });
     expect(tasksBefore.length).toBeGreaterThan(0);
+    // ECS keeps the last report of the agent until it notices the instance is gone; no container reports an exit code.
+    for (const task of unnoticed) expect(task).toMatchObject({ lastStatus: 'RUNNING', desiredStatus: 'RUNNING' });
     for (const task of stoppedTasks) {
       expect(task).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'TerminationNotice', stoppedReason: `Host EC2 (instance ${first!.ec2InstanceId}) terminated.` });
+      expect(task.containers?.every((c) => c.exitCode === undefined)).toBe(true);
     }
     expect(later.Reservations?.[0]?.Instances?.[0]?.State).toEqual({ Code: 48, Name: 'terminated' });
     expect(status.InstanceStatuses?.[0]).toMatchObject({ InstanceId: first!.ec2InstanceId, InstanceState: { Name: 'terminated' } });

@@ -3,6 +3,7 @@ import {
   DeleteClusterCommand,
   DeleteServiceCommand,
   DescribeServicesCommand,
+  DescribeTasksCommand,
   ListTasksCommand,
   ECSClient,
   paginateListServices,
@@ -208,8 +209,8 @@ describe('sandbox ECS services', () => {
     await expect(env.ecs.send(new UpdateServiceCommand({ cluster: 'lab', service: 'api', desiredCount: 1 }))).rejects.toMatchObject({ name: 'ServiceNotActiveException' });
   });
 
-  it('hides a deleted service from ListServices at once, while DescribeServices shows it DRAINING until its tasks have stopped, then INACTIVE', async () => {
-    // Prepare: tasks of a deleted service take two minutes to stop (connection draining).
+  it('hides a deleted service from ListServices at once, while DescribeServices shows it DRAINING until its tasks are STOPPING, then INACTIVE', async () => {
+    // Prepare: tasks of a deleted service drain their connections for 90 s (DEACTIVATING), then stop.
     const env = await lab(2, { taskStartMs: 0, taskStopMs: 30_000, serviceDrainMs: 90_000 });
     sandbox = env.sandbox;
     await env.ecs.send(new CreateServiceCommand({ cluster: 'lab', serviceName: 'api', taskDefinition: 'api', desiredCount: 2 }));
@@ -219,24 +220,34 @@ describe('sandbox ECS services', () => {
       for await (const p of paginateListServices({ client: env.ecs }, { cluster: 'lab' })) arns.push(...(p.serviceArns ?? []));
       return arns.map((a) => a.split('/').pop());
     };
+    const apiTasks = async () => {
+      const arns = (await env.ecs.send(new ListTasksCommand({ cluster: 'lab', serviceName: 'api', desiredStatus: 'STOPPED' }))).taskArns!;
+      return (await env.ecs.send(new DescribeTasksCommand({ cluster: 'lab', tasks: arns }))).tasks!.map((t) => t.lastStatus);
+    };
 
-    // Act
+    // Act: SIGTERM goes out 90 s (drain) + 15 s (half of taskStopMs) after the delete.
     const deleted = await env.ecs.send(new DeleteServiceCommand({ cluster: 'lab', service: 'api', force: true }));
-    sandbox.clock.advance(119_000);
+    sandbox.clock.advance(104_000);
     const nearlyDrained = await describe1(env.ecs, 'api');
     const listedWhileDraining = await listed();
-    const tasksWhileDraining = await env.ecs.send(new ListTasksCommand({ cluster: 'lab', serviceName: 'api', desiredStatus: 'STOPPED' }));
+    const tasksWhileDraining = await apiTasks();
     sandbox.clock.advance(1000);
     const drained = await describe1(env.ecs, 'api');
+    const tasksOnceDrained = await apiTasks();
+    const clusterRefused = await env.ecs.send(new DeleteClusterCommand({ cluster: 'lab' })).catch((e: unknown) => e);
+    sandbox.clock.advance(15_000);
+    const tasksLater = await apiTasks();
 
     // Assess
     expect(deleted.service).toMatchObject({ status: 'DRAINING', desiredCount: 0 });
     expect(listedWhileDraining).toEqual(['web']);
-    expect(nearlyDrained).toMatchObject({ status: 'DRAINING', runningCount: 2 });
-    expect(tasksWhileDraining.taskArns).toHaveLength(2);
+    expect(nearlyDrained).toMatchObject({ status: 'DRAINING' });
+    expect(tasksWhileDraining).toEqual(['DEACTIVATING', 'DEACTIVATING']);
     expect(drained).toMatchObject({ status: 'INACTIVE', runningCount: 0 });
+    expect(tasksOnceDrained).toEqual(['DEPROVISIONING', 'DEPROVISIONING']);
+    expect(tasksLater).toEqual(['STOPPED', 'STOPPED']);
     expect(await listed()).toEqual(['web']);
-    await expect(env.ecs.send(new DeleteClusterCommand({ cluster: 'lab' }))).rejects.toMatchObject({ name: 'ClusterContainsServicesException' });
+    expect(clusterRefused).toMatchObject({ name: 'ClusterContainsServicesException' });
   });
 
   it('fails a deployment whose tasks keep crashing and, with rollback on, goes back to the last good revision', async () => {
@@ -283,5 +294,42 @@ describe('sandbox ECS services', () => {
     ]);
     expect(deployments[3]).toMatchObject({ eventType: 'ERROR', reason: 'ECS deployment circuit breaker: task failed to start.' });
     expect(deployments[4]).toMatchObject({ reason: `ECS deployment circuit breaker: rolling back to deploymentId ${good}.` });
+  });
+
+  it('counts in failedTasks only tasks that never reached RUNNING, and stops counting once one has run', async () => {
+    sandbox = await startTestSandbox({
+      account: emptyAccount({
+        taskDefinitions: [
+          { family: 'flaky', containerDefinitions: [{ name: 'app', image: 'example/flaky:1', cpu: 128, memory: 128 }] },
+          { family: 'crashy', containerDefinitions: [{ name: 'app', image: 'example/crashy:1', cpu: 128, memory: 128 }] },
+        ],
+        behaviours: {
+          // Seeded chance: some tasks fail to pull, the rest run.
+          flaky: { failToStart: { reason: 'CannotPullContainerError: example/flaky:1: timeout', probability: 0.5 } },
+          crashy: { crash: { afterMs: 5000, exitCode: 1 } },
+        },
+        clusters: [{ name: 'lab', instances: [{ instanceType: 't3.medium' }, { instanceType: 't3.medium' }] }],
+      }),
+    });
+    const ecs = new ECSClient(clientConfig(sandbox, await assumeRole(sandbox, LAB_ADMIN)));
+    const breaker = { deploymentCircuitBreaker: { enable: true, rollback: false } };
+    await ecs.send(new CreateServiceCommand({ cluster: 'lab', serviceName: 'crashy', taskDefinition: 'crashy', desiredCount: 2, deploymentConfiguration: breaker }));
+    await ecs.send(new CreateServiceCommand({ cluster: 'lab', serviceName: 'flaky', taskDefinition: 'flaky', desiredCount: 4, deploymentConfiguration: breaker }));
+
+    sandbox.clock.advance(10 * 60_000);
+    const crashy = await describe1(ecs, 'crashy');
+    const flaky = await describe1(ecs, 'flaky');
+    const flakyTasks = [...sandbox.world.cluster('lab').tasks.values()].filter((t) => t.service?.name === 'flaky');
+
+    // Tasks that crash after RUNNING are restarted, but they are not failed tasks and never trip the breaker.
+    const crashes = [...sandbox.world.cluster('lab').tasks.values()].filter((t) => t.service?.name === 'crashy' && t.stopCode === 'EssentialContainerExited');
+    expect(crashes.length).toBeGreaterThanOrEqual(3);
+    expect(crashy.deployments?.[0]?.failedTasks).toBe(0);
+    expect(crashy.deployments?.[0]?.rolloutState).not.toBe('FAILED');
+    // Some pulls failed, but a task ran: the count went back to 0 and stayed there.
+    expect(flakyTasks.some((t) => t.stopCode === 'TaskFailedToStart')).toBe(true);
+    expect(flakyTasks.some((t) => t.startedAt !== undefined)).toBe(true);
+    expect(flaky.deployments?.[0]).toMatchObject({ failedTasks: 0 });
+    expect(flaky.deployments?.[0]?.rolloutState).not.toBe('FAILED');
   });
 });

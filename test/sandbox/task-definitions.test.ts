@@ -71,7 +71,14 @@ describe('sandbox ECS task definitions', () => {
     expect(active.taskDefinitionArns).toEqual(['arn:aws:ecs:us-east-1:111111111111:task-definition/cron:2']);
     expect(inactive.taskDefinitionArns).toEqual(['arn:aws:ecs:us-east-1:111111111111:task-definition/cron:1']);
     expect(newestFirst.taskDefinitionArns).toEqual(active.taskDefinitionArns);
-    await expect(ecs.send(new RunTaskCommand({ cluster: 'demo-prod', taskDefinition: 'cron:1' }))).rejects.toMatchObject({ name: 'ClientException' });
+    await expect(ecs.send(new RunTaskCommand({ cluster: 'demo-prod', taskDefinition: 'cron:1' }))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: 'TaskDefinition is inactive',
+    });
+    await expect(ecs.send(new RunTaskCommand({ cluster: 'demo-prod', taskDefinition: 'nope:1' }))).rejects.toMatchObject({
+      name: 'ClientException',
+      message: 'TaskDefinition not found.',
+    });
     await expect(ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'nope:1' }))).rejects.toMatchObject({
       name: 'ClientException',
       message: 'Unable to describe task definition.',

@@ -15,7 +15,7 @@ const LAB_OPERATE = 'arn:aws:iam::111111111111:role/chatops-lab-operate';
 const LAB_ADMIN = 'arn:aws:iam::111111111111:role/chatops-lab-admin';
 const OOM = 'OutOfMemoryError: Container killed due to memory usage';
 
-async function lab(options: { instances?: number; timings?: { taskStartMs: number; taskStopMs: number } } = {}) {
+async function lab(options: { instances?: number; timings?: { taskStartMs: number; taskStopMs: number; containerStopTimeoutMs?: number } } = {}) {
   const sandbox = await startTestSandbox({
     timings: options.timings ?? { taskStartMs: 0, taskStopMs: 0 },
     account: emptyAccount({
@@ -23,8 +23,14 @@ async function lab(options: { instances?: number; timings?: { taskStartMs: numbe
         { family: 'web', containerDefinitions: [{ name: 'web', image: 'nginx:1.27', cpu: 256, memory: 256, portMappings: [{ containerPort: 80, hostPort: 80 }] }] },
         { family: 'migrate', containerDefinitions: [{ name: 'migrate', image: 'example/migrate:7', cpu: 128, memoryReservation: 128 }] },
         { family: 'worker', containerDefinitions: [{ name: 'worker', image: 'example/worker:3', cpu: 256, memory: 512 }] },
+        { family: 'stubborn', containerDefinitions: [{ name: 'app', image: 'example/app:1', cpu: 128, memory: 128, stopTimeout: 10 }, { name: 'proxy', image: 'envoy:1', cpu: 128, memory: 128, essential: false }] },
+        { family: 'graceful', containerDefinitions: [{ name: 'api', image: 'example/api:2', cpu: 128, memory: 128 }] },
       ],
-      behaviours: { worker: { crash: { afterMs: 30_000, exitCode: 137, reason: OOM } } },
+      behaviours: {
+        worker: { crash: { afterMs: 30_000, exitCode: 137, reason: OOM } },
+        stubborn: { sigterm: { response: 'ignores' } },
+        graceful: { sigterm: { response: 'handles', shutdownMs: 4000 } },
+      },
       clusters: [{ name: 'lab', instances: Array.from({ length: options.instances ?? 2 }, () => ({ instanceType: 't3.medium' })) }],
     }),
   });
@@ -65,9 +71,73 @@ describe('sandbox ECS tasks', () => {
     expect(stopping.task).toMatchObject({ lastStatus: 'RUNNING', desiredStatus: 'STOPPED' });
     expect(stopped).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: 'Stopped from Slack by U0ALICE' });
     expect(stopped?.stoppedAt?.getTime()).toBe(sandbox.clock.now());
-    expect(stopped?.containers?.[0]).toMatchObject({ lastStatus: 'STOPPED', exitCode: 0 });
+    // No SIGTERM handler: the signal ends the process, 128 + 15.
+    expect(stopped?.containers?.[0]).toMatchObject({ lastStatus: 'STOPPED', exitCode: 143 });
     expect(stoppedList.taskArns).toEqual([taskArn]);
     expect(runningList.taskArns).toEqual([]);
+  });
+
+  it('stops a task through DEACTIVATING, STOPPING and DEPROVISIONING, and emits a Task State Change for each', async () => {
+    const env = await lab({ timings: { taskStartMs: 0, taskStopMs: 2000 } });
+    sandbox = env.sandbox;
+    const events: TaskStateChangeEvent[] = [];
+    sandbox.onEvent((e) => {
+      if (e['detail-type'] === 'ECS Task State Change') events.push(e);
+    });
+    const taskArn = (await env.operate.send(new RunTaskCommand({ cluster: 'lab', taskDefinition: 'migrate' }))).tasks![0]!.taskArn!;
+    const describe = async () => (await env.operate.send(new DescribeTasksCommand({ cluster: 'lab', tasks: [taskArn] }))).tasks![0]!;
+    await describe();
+    const stopAt = sandbox.clock.now();
+
+    const seen = [(await env.operate.send(new StopTaskCommand({ cluster: 'lab', task: taskArn }))).task!.lastStatus];
+    for (let i = 0; i < 4; i += 1) {
+      sandbox.clock.advance(500);
+      seen.push((await describe()).lastStatus);
+    }
+    const stopped = await describe();
+
+    expect(seen).toEqual(['RUNNING', 'DEACTIVATING', 'DEPROVISIONING', 'DEPROVISIONING', 'STOPPED']);
+    expect(stopped).toMatchObject({ desiredStatus: 'STOPPED', lastStatus: 'STOPPED' });
+    expect(stopped.stoppingAt?.getTime()).toBe(stopAt);
+    expect(stopped.executionStoppedAt?.getTime()).toBe(stopAt + 1000);
+    expect(stopped.stoppedAt?.getTime()).toBe(stopAt + 2000);
+    const statuses = events.filter((e) => e.detail.taskArn === taskArn).map((e) => `${e.detail.lastStatus}/${e.detail.desiredStatus}`);
+    expect(statuses).toEqual(['PENDING/RUNNING', 'RUNNING/RUNNING', 'RUNNING/STOPPED', 'DEACTIVATING/STOPPED', 'STOPPING/STOPPED', 'DEPROVISIONING/STOPPED', 'STOPPED/STOPPED']);
+  });
+
+  it('kills a container that ignores SIGTERM after its stopTimeout (exit 137), and the other one after the agent default', async () => {
+    const env = await lab({ timings: { taskStartMs: 0, taskStopMs: 0, containerStopTimeoutMs: 30_000 } });
+    sandbox = env.sandbox;
+    const taskArn = (await env.operate.send(new RunTaskCommand({ cluster: 'lab', taskDefinition: 'stubborn' }))).tasks![0]!.taskArn!;
+    const describe = async () => (await env.operate.send(new DescribeTasksCommand({ cluster: 'lab', tasks: [taskArn] }))).tasks![0]!;
+    await env.operate.send(new StopTaskCommand({ cluster: 'lab', task: taskArn }));
+
+    sandbox.clock.advance(9_999);
+    const waiting = await describe();
+    sandbox.clock.advance(1);
+    const appKilled = await describe();
+    sandbox.clock.advance(20_000);
+    const stopped = await describe();
+
+    expect(waiting).toMatchObject({ lastStatus: 'STOPPING', containers: [{ name: 'app', lastStatus: 'RUNNING' }, { name: 'proxy', lastStatus: 'RUNNING' }] });
+    expect(appKilled).toMatchObject({ lastStatus: 'STOPPING', containers: [{ name: 'app', lastStatus: 'STOPPED', exitCode: 137 }, { name: 'proxy', lastStatus: 'RUNNING' }] });
+    expect(stopped).toMatchObject({ lastStatus: 'STOPPED', containers: [{ name: 'app', exitCode: 137 }, { name: 'proxy', exitCode: 137 }] });
+    expect(stopped.stoppedAt!.getTime() - stopped.stoppingAt!.getTime()).toBe(30_000);
+  });
+
+  it('lets a container that handles SIGTERM finish its shutdown and exit 0', async () => {
+    const env = await lab();
+    sandbox = env.sandbox;
+    const taskArn = (await env.operate.send(new RunTaskCommand({ cluster: 'lab', taskDefinition: 'graceful' }))).tasks![0]!.taskArn!;
+    await env.operate.send(new StopTaskCommand({ cluster: 'lab', task: taskArn }));
+
+    sandbox.clock.advance(3_999);
+    const [shuttingDown] = (await env.operate.send(new DescribeTasksCommand({ cluster: 'lab', tasks: [taskArn] }))).tasks!;
+    sandbox.clock.advance(1);
+    const [stopped] = (await env.operate.send(new DescribeTasksCommand({ cluster: 'lab', tasks: [taskArn] }))).tasks!;
+
+    expect(shuttingDown).toMatchObject({ lastStatus: 'STOPPING', desiredStatus: 'STOPPED' });
+    expect(stopped).toMatchObject({ lastStatus: 'STOPPED', containers: [{ exitCode: 0 }] });
   });
 
   it('says "Task stopped by user" when StopTask gives no reason', async () => {

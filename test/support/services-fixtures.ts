@@ -39,6 +39,8 @@ export function servicesAccount(): AccountSeed {
   account.behaviours = { ...account.behaviours, broken: { failToStart: { reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): example/broken:1: not found' } } };
   const prod = account.clusters.find((c) => c.name === 'prod')!;
   prod.services!.push({ name: 'pair', taskDefinition: 'pair', desiredCount: 1 }, { name: 'solo', taskDefinition: 'solo', desiredCount: 1 });
+  // The awslogs group of `pair` exists, as ECS needs it to (no awslogs-create-group).
+  account.services = { ...account.services, logs: { groups: [{ name: '/ecs/pair' }] } };
   return account;
 }
 

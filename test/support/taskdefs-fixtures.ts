@@ -64,7 +64,8 @@ export function taskdefsAccount(): AccountSeed {
   );
   account.behaviours = {
     ...account.behaviours,
-    worker: { crash: { afterMs: 7 * 60 * 1000, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' } },
+    // The worker catches SIGTERM and finishes its batch before exiting 0 (a stop's exit code is otherwise 143).
+    worker: { crash: { afterMs: 7 * 60 * 1000, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }, sigterm: { response: 'handles', shutdownMs: 0 } },
   };
   const prod = account.clusters.find((c) => c.name === 'prod')!;
   prod.services!.push(
@@ -87,7 +88,7 @@ export function taskdefsAccount(): AccountSeed {
       { name: 'busy', images: Array.from({ length: 30 }, (_, i) => ({ tags: [`build-${String(i + 1).padStart(3, '0')}`], sizeBytes: 50_000_000 + i, pushedAt: PUSHED_BASE + i * HOUR })) },
     ],
   };
-  const logs: LogsSeed = { intervalMs: 10_000 };
+  const logs: LogsSeed = { intervalMs: 10_000, groups: [{ name: '/ecs/worker' }, { name: '/ecs/shop' }, { name: '/ecs/legacy' }] };
   account.services = { ...account.services, ecr, logs };
   return account;
 }

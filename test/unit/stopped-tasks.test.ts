@@ -30,6 +30,30 @@ describe('why stopped tasks stopped, as a follow-up says it', () => {
     );
   });
 
+  it('a sidecar the agent stopped with SIGTERM (exit 143) after the essential container exited is not named as a cause', () => {
+    const t = task('a', {
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      containers: [
+        { name: 'app', lastStatus: 'STOPPED', exitCode: 1 },
+        { name: 'envoy', lastStatus: 'STOPPED', exitCode: 143 },
+      ],
+    });
+    expect(stopReason(t)).toBe('Essential container in task exited — app exit 1: application error');
+  });
+
+  it('a stop someone asked for ends in 143 or 137 (SIGTERM, then SIGKILL after stopTimeout): the reason alone, no failed container', () => {
+    const scaledIn = task('a', {
+      stopCode: 'ServiceSchedulerInitiated',
+      stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1)',
+      containers: [
+        { name: 'app', lastStatus: 'STOPPED', exitCode: 143 },
+        { name: 'slow', lastStatus: 'STOPPED', exitCode: 137 },
+      ],
+    });
+    expect(stopReason(scaledIn)).toBe('Scaling activity initiated by (deployment ecs-svc/1)');
+  });
+
   it('a pull error is said once, not again for the container that carries the same reason', () => {
     expect(stopReason(pull('a'))).toBe('CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/nope:latest: not found');
   });

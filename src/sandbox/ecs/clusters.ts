@@ -3,7 +3,9 @@ import { invalidParameter } from '../errors';
 import type { ActionContext } from '../service-module';
 import { epochSeconds } from '../wire';
 import { page } from './paging';
-import { renderCluster, renderContainerInstance } from './render';
+import { renderCluster, renderContainerInstance, type ClusterField } from './render';
+
+const CLUSTER_FIELDS: readonly ClusterField[] = ['ATTACHMENTS', 'CONFIGURATIONS', 'SETTINGS', 'STATISTICS', 'TAGS'];
 import { clusterName, clusterResource, containerInstanceResource } from './resources';
 
 type Ctx = ActionContext<undefined>;
@@ -26,11 +28,18 @@ export function describeClusters(ctx: Ctx) {
   if (refs.length > 100) throw invalidParameter('clusters can have at most 100 items.');
   const names = refs.map(clusterName);
   ctx.authorize(names.map((n) => clusterResource(ctx, n)));
+  const include = new Set<ClusterField>();
+  for (const field of ctx.params.optStringList('include') ?? []) {
+    if (!CLUSTER_FIELDS.includes(field as ClusterField)) {
+      throw invalidParameter(`1 validation error detected: Value '[${field}]' at 'include' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${CLUSTER_FIELDS.join(', ')}]]`);
+    }
+    include.add(field as ClusterField);
+  }
   const clusters = [];
   const failures = [];
   for (const [i, name] of names.entries()) {
     const cluster = ctx.world.findCluster(name);
-    if (cluster) clusters.push(renderCluster(cluster));
+    if (cluster) clusters.push(renderCluster(cluster, include));
     else failures.push({ arn: refs[i]?.startsWith('arn:') ? refs[i] : clusterResource(ctx, name).arn, reason: 'MISSING' });
   }
   return { clusters, failures };
@@ -76,6 +85,33 @@ export function describeContainerInstances(ctx: Ctx) {
     else failures.push({ arn: containerInstanceResource(ctx, name, ref).arn, reason: 'MISSING' });
   }
   return { containerInstances, failures };
+}
+
+/**
+ * RegisterContainerInstance (meant for the ECS agent): the instance identity document names the
+ * EC2 instance (its `instanceId`, `instanceType`); totalResources may set CPU and MEMORY.
+ */
+export function registerContainerInstance(ctx: Ctx) {
+  const name = clusterName(ctx.params.optString('cluster'));
+  ctx.authorize(clusterResource(ctx, name));
+  const document = ctx.params.optString('instanceIdentityDocument');
+  let identity: { instanceId?: unknown; instanceType?: unknown } = {};
+  if (document !== undefined) {
+    try {
+      identity = JSON.parse(document) as typeof identity;
+    } catch {
+      throw invalidParameter('The instance identity document is not valid JSON.');
+    }
+  }
+  const resources = (ctx.params.optList('totalResources') ?? []) as { name?: string; integerValue?: number }[];
+  const resource = (key: string) => resources.find((r) => r.name === key)?.integerValue;
+  const instance = ctx.world.registerContainerInstance(name, {
+    ...(typeof identity.instanceId === 'string' ? { ec2InstanceId: identity.instanceId } : {}),
+    ...(typeof identity.instanceType === 'string' ? { instanceType: identity.instanceType } : {}),
+    ...(resource('CPU') !== undefined ? { cpu: resource('CPU') } : {}),
+    ...(resource('MEMORY') !== undefined ? { memory: resource('MEMORY') } : {}),
+  });
+  return { containerInstance: renderContainerInstance(instance, epochSeconds) };
 }
 
 export function deregisterContainerInstance(ctx: Ctx) {

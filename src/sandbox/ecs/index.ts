@@ -22,6 +22,7 @@ export const ecsService = defineService<undefined>({
     ListClusters: clusters.listClusters,
     ListContainerInstances: clusters.listContainerInstances,
     DescribeContainerInstances: clusters.describeContainerInstances,
+    RegisterContainerInstance: clusters.registerContainerInstance,
     DeregisterContainerInstance: clusters.deregisterContainerInstance,
     RegisterTaskDefinition: taskDefinitions.registerTaskDefinition,
     DeregisterTaskDefinition: taskDefinitions.deregisterTaskDefinition,

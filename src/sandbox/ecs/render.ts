@@ -22,11 +22,37 @@ import { AGENT_RESERVED_PORTS } from '../world/placement';
 
 /** Records → the shapes ECS returns. `time` picks epoch seconds (API) or ISO strings (events). */
 
-export function renderCluster(cluster: ClusterRecord): Wire<Cluster> {
+export type ClusterField = 'ATTACHMENTS' | 'CONFIGURATIONS' | 'SETTINGS' | 'STATISTICS' | 'TAGS';
+
+/**
+ * A cluster as ECS returns it. DescribeClusters adds attachments, settings, statistics and tags
+ * only when `include` asks for them (DescribeClusters, ECS API Reference); CreateCluster and
+ * DeleteCluster answer with tags and settings.
+ */
+export function renderCluster(cluster: ClusterRecord, include: ReadonlySet<ClusterField> = new Set(['SETTINGS', 'TAGS'])): Wire<Cluster> {
   let activeServicesCount = 0;
-  for (const service of cluster.services.values()) if (service.status === 'ACTIVE') activeServicesCount += 1;
+  let drainingServicesCount = 0;
+  for (const service of cluster.services.values()) {
+    if (service.status === 'ACTIVE') activeServicesCount += 1;
+    else if (service.status === 'DRAINING') drainingServicesCount += 1;
+  }
   let registeredContainerInstancesCount = 0;
   for (const instance of cluster.instances.values()) if (instance.status !== 'INACTIVE') registeredContainerInstancesCount += 1;
+  // Every task and service of the sandbox is of the EC2 launch type.
+  const statistics = [
+    ['runningEC2TasksCount', cluster.runningTasksCount],
+    ['runningFargateTasksCount', 0],
+    ['pendingEC2TasksCount', cluster.pendingTasksCount],
+    ['pendingFargateTasksCount', 0],
+    ['runningExternalTasksCount', 0],
+    ['pendingExternalTasksCount', 0],
+    ['activeEC2ServiceCount', activeServicesCount],
+    ['activeFargateServiceCount', 0],
+    ['drainingEC2ServiceCount', drainingServicesCount],
+    ['drainingFargateServiceCount', 0],
+    ['activeExternalServiceCount', 0],
+    ['drainingExternalServiceCount', 0],
+  ].map(([name, value]) => ({ name: String(name), value: String(value) }));
   return {
     clusterArn: cluster.arn,
     clusterName: cluster.name,
@@ -35,9 +61,10 @@ export function renderCluster(cluster: ClusterRecord): Wire<Cluster> {
     runningTasksCount: cluster.runningTasksCount,
     pendingTasksCount: cluster.pendingTasksCount,
     activeServicesCount,
-    statistics: [],
-    tags: cluster.tags,
-    settings: [{ name: 'containerInsights', value: 'disabled' }],
+    ...(include.has('STATISTICS') ? { statistics } : {}),
+    ...(include.has('TAGS') ? { tags: cluster.tags } : {}),
+    ...(include.has('SETTINGS') ? { settings: [{ name: 'containerInsights', value: 'disabled' }] } : {}),
+    ...(include.has('ATTACHMENTS') ? { attachments: [] } : {}),
     capacityProviders: [],
     defaultCapacityProviderStrategy: [],
   };

@@ -3,7 +3,7 @@ import { invalidParameter } from '../errors';
 import type { ActionContext } from '../service-module';
 import { epochSeconds } from '../wire';
 import type { TaskRecord } from '../world/records';
-import type { TaskLaunchResult } from '../world/world';
+import { checkTaskIdentifier, type TaskLaunchResult } from '../world/world';
 import { page } from './paging';
 import { renderTask } from './render';
 import { clusterName, clusterResource, containerInstanceResource, taskDefinitionResource, taskResource } from './resources';
@@ -64,6 +64,7 @@ export function describeTasks(ctx: Ctx) {
   ctx.authorize(refs.length > 0 ? refs.map((r) => taskResource(ctx, cluster, r)) : [clusterResource(ctx, cluster)]);
   if (refs.length === 0) throw invalidParameter('Tasks cannot be empty.');
   if (refs.length > 100) throw invalidParameter('tasks can have at most 100 items.');
+  for (const ref of refs) checkTaskIdentifier(ref);
   ctx.world.cluster(cluster);
   const tasks = [];
   const failures = [];

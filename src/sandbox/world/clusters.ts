@@ -36,7 +36,7 @@ export function deleteCluster(ctx: WorldContext, cluster: ClusterRecord): Cluste
       throw new AwsError('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.');
     }
   }
-  if (cluster.pendingTasksCount + cluster.runningTasksCount > 0 || [...cluster.tasks.values()].some((t) => t.lastStatus !== 'STOPPED')) {
+  if (cluster.pendingTasksCount + cluster.runningTasksCount > 0 || [...cluster.tasks.values()].some((t) => t.lastStatus !== 'STOPPED' && !t.orphaned)) {
     throw new AwsError('ClusterContainsTasksException', 'The Cluster cannot be deleted while Tasks are active.');
   }
   for (const instance of cluster.instances.values()) {

@@ -2,8 +2,11 @@ import type { EcsEventBridgeEvent, EventBus } from '../events';
 import type { SeededRandom } from '../random';
 import type { TaskBehaviour } from '../seed';
 import type { SandboxTimings } from '../types';
-import type { ClusterRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord } from './records';
+import type { ClusterRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from './records';
 import type { TimerQueue } from './timers';
+
+/** Why the agent cannot start this task's containers, or undefined when it can. */
+export type StartCheck = (task: TaskRecord) => string | undefined;
 
 /** The state every world module works on. `now` is the simulated time the world has reached. */
 export interface WorldContext {
@@ -25,6 +28,11 @@ export interface WorldContext {
   readonly taskDefinitions: Map<string, TaskDefinitionRecord[]>;
   readonly ec2Instances: Map<string, Ec2InstanceRecord>;
   readonly behaviours: Record<string, TaskBehaviour>;
+  /**
+   * Checks other services make as the agent starts a task's containers (CloudWatch Logs: the
+   * awslogs group exists): the first reason returned stops the task, TaskFailedToStart.
+   */
+  readonly startChecks: StartCheck[];
   /** Services whose scheduler should run before the world is next observed. */
   readonly dirty: Set<ServiceRecord>;
   readonly bus: EventBus;

@@ -2,7 +2,7 @@ import { invalidParameter } from '../errors';
 import type { InstanceSeed } from '../seed';
 import { newEcsId, type WorldContext } from './context';
 import type { ClusterRecord, ContainerInstanceRecord, Ec2InstanceRecord } from './records';
-import { instanceResourcesChanged, requestStop, stopImmediately } from './tasks';
+import { instanceResourcesChanged, orphanTask, stopImmediately } from './tasks';
 
 /** Registered CPU units and MiB per instance type (memory less what the OS and agent keep). */
 const INSTANCE_TYPES: Record<string, { cpu: number; memory: number }> = {
@@ -21,8 +21,11 @@ const ECS_AMI = 'ami-0c1f575380708e3b4';
 
 /** Launches an EC2 instance whose ECS agent registers it into `cluster`. */
 export function launchContainerInstance(ctx: WorldContext, cluster: ClusterRecord, seed: InstanceSeed = {}): ContainerInstanceRecord {
-  const instanceType = seed.instanceType ?? 't3.medium';
-  const size = INSTANCE_TYPES[instanceType] ?? { cpu: 2048, memory: 3904 };
+  return registerContainerInstance(ctx, cluster, launchEc2Instance(ctx, cluster, seed.instanceType ?? 't3.medium', seed.availabilityZone), seed);
+}
+
+/** A running EC2 instance from the ECS-optimised AMI, tagged for the cluster its agent joins. */
+export function launchEc2Instance(ctx: WorldContext, cluster: ClusterRecord, instanceType: string, availabilityZone?: string): Ec2InstanceRecord {
   const n = ctx.ec2Instances.size + 1;
   const zones = ['a', 'b', 'c'];
   const privateIp = `10.0.${Math.floor(n / 250) + 1}.${(n % 250) + 4}`;
@@ -35,7 +38,7 @@ export function launchContainerInstance(ctx: WorldContext, cluster: ClusterRecor
     state: 'running',
     stateTransitionReason: '',
     launchTime: ctx.now,
-    availabilityZone: seed.availabilityZone ?? `${ctx.region}${zones[(n - 1) % zones.length]}`,
+    availabilityZone: availabilityZone ?? `${ctx.region}${zones[(n - 1) % zones.length]}`,
     privateIpAddress: privateIp,
     publicIpAddress: publicIp,
     privateDnsName: `ip-${privateIp.replaceAll('.', '-')}.ec2.internal`,
@@ -44,6 +47,23 @@ export function launchContainerInstance(ctx: WorldContext, cluster: ClusterRecor
     clusterName: cluster.name,
   };
   ctx.ec2Instances.set(ec2.id, ec2);
+  return ec2;
+}
+
+/**
+ * The agent on `ec2` registers it into `cluster` (RegisterContainerInstance): CPU and memory from
+ * the instance type unless given. An instance already registered and ACTIVE is answered as it is.
+ */
+export function registerContainerInstance(ctx: WorldContext, cluster: ClusterRecord, ec2: Ec2InstanceRecord, seed: Pick<InstanceSeed, 'cpu' | 'memory'> = {}): ContainerInstanceRecord {
+  const existing = ec2.containerInstance;
+  if (existing && existing.status !== 'INACTIVE') {
+    if (existing.cluster !== cluster) throw invalidParameter(`The EC2 instance ${ec2.id} is already registered in cluster ${existing.cluster.name}.`);
+    return existing;
+  }
+  if (ec2.state !== 'running') throw invalidParameter(`The EC2 instance ${ec2.id} is not running.`);
+  const size = INSTANCE_TYPES[ec2.instanceType] ?? { cpu: 2048, memory: 3904 };
+  ec2.clusterName = cluster.name;
+  ec2.tags['aws:ecs:clusterName'] = cluster.name;
   const { id, arn } = newEcsId(ctx, 'container-instance', cluster.name);
   const instance: ContainerInstanceRecord = {
     id,
@@ -69,13 +89,17 @@ export function launchContainerInstance(ctx: WorldContext, cluster: ClusterRecor
   return instance;
 }
 
-/** Without force ECS refuses while tasks run there; with force they are stopped. */
+/**
+ * Without force ECS refuses while tasks run there; with force they are orphaned: they keep
+ * running on the host, unmonitored, and services start copies elsewhere (DeregisterContainerInstance,
+ * ECS API Reference).
+ */
 export function deregisterContainerInstance(ctx: WorldContext, instance: ContainerInstanceRecord, force: boolean): ContainerInstanceRecord {
   const active = [...instance.tasks].filter((t) => t.lastStatus !== 'STOPPED');
   if (active.length > 0 && !force) {
     throw invalidParameter('Container instance has tasks running; use force to deregister it.');
   }
-  for (const task of active) requestStop(ctx, task, 'UserInitiated', 'Container instance deregistration forced by a user.');
+  for (const task of active) orphanTask(ctx, task);
   instance.status = 'INACTIVE';
   instance.agentConnected = false;
   instanceResourcesChanged(ctx, instance);
@@ -90,15 +114,19 @@ export function terminateEc2Instance(ctx: WorldContext, ec2: Ec2InstanceRecord):
   ec2.stateTransitionReason = `User initiated (${new Date(ctx.now).toISOString().slice(0, 19).replace('T', ' ')} GMT)`;
   const instance = ec2.containerInstance;
   if (instance && instance.status !== 'INACTIVE') {
-    // The agent dies with the host: its tasks are gone at once.
+    // The agent goes down with the host; ECS keeps its last report of the tasks until it notices.
     instance.agentConnected = false;
-    for (const task of [...instance.tasks]) stopImmediately(ctx, task, 'TerminationNotice', `Host EC2 (instance ${ec2.id}) terminated.`);
     instanceResourcesChanged(ctx, instance);
   }
   ctx.timers.schedule(ctx.now + ctx.timings.instanceShutdownMs, () => {
     ec2.state = 'terminated';
+    if (!instance) return;
+    // ECS notices the instance is gone: its tasks (orphaned ones too) are STOPPED, without exit codes.
+    for (const task of [...instance.cluster.tasks.values()]) {
+      if (task.instance === instance) stopImmediately(ctx, task, 'TerminationNotice', `Host EC2 (instance ${ec2.id}) terminated.`);
+    }
     // ECS deregisters the container instance of a terminated EC2 instance by itself.
-    if (instance && instance.status !== 'INACTIVE') {
+    if (instance.status !== 'INACTIVE') {
       instance.status = 'INACTIVE';
       instanceResourcesChanged(ctx, instance);
     }

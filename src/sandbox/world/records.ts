@@ -62,7 +62,13 @@ export interface DeploymentRecord {
   status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
   taskDefinition: TaskDefinitionRecord;
   desiredCount: number;
+  /**
+   * Tasks in a row that failed to reach RUNNING; 0 and no longer counted once a task of the
+   * deployment has run (Deployment.failedTasks, ECS API Reference).
+   */
   failedTasks: number;
+  /** A task of this deployment reached RUNNING: failures are no longer counted. */
+  hasRunningTask: boolean;
   createdAt: number;
   updatedAt: number;
   rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
@@ -121,6 +127,8 @@ export interface ContainerRecord {
   cpu: number;
   memory?: number;
   memoryReservation?: number;
+  /** SIGTERM → SIGKILL: the container definition's stopTimeout, or the agent's default. */
+  stopTimeoutMs: number;
   runtimeId?: string;
   networkBindings: { bindIP: string; containerPort: number; hostPort: number; protocol: 'tcp' | 'udp' }[];
 }
@@ -154,6 +162,8 @@ export interface TaskRecord {
   availabilityZone: string;
   /** What it holds on its instance: released when it stops. */
   reserved: { cpu: number; memory: number; ports: number[] };
+  /** Its container instance was deregistered with force: ECS no longer monitors or counts it. */
+  orphaned?: boolean;
   /** Bumped on every state change, as the `version` of Task State Change events. */
   version: number;
   updatedAt: number;

@@ -108,6 +108,7 @@ export function startDeployment(ctx: WorldContext, service: ServiceRecord, td: T
     taskDefinition: td,
     desiredCount: service.status === 'ACTIVE' ? service.desiredCount : 0,
     failedTasks: 0,
+    hasRunningTask: false,
     createdAt: ctx.now,
     updatedAt: ctx.now,
     rolloutState: 'IN_PROGRESS',

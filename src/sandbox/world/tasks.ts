@@ -3,6 +3,7 @@ import { renderContainerInstance, renderTask } from '../ecs/render';
 import { isoTime } from '../wire';
 import { ecsArn, emit, envelope, newEcsId, type WorldContext } from './context';
 import { dynamicPort } from './placement';
+import type { SigtermBehaviour } from '../seed';
 import type { ContainerInstanceRecord, ContainerRecord, ServiceRecord, StopCode, TaskDefinitionRecord, TaskRecord } from './records';
 
 export interface LaunchTaskInput {
@@ -43,6 +44,7 @@ export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecor
       cpu: def.cpu ?? 0,
       memory: def.memory,
       memoryReservation: def.memoryReservation,
+      stopTimeoutMs: def.stopTimeout !== undefined ? def.stopTimeout * 1000 : ctx.timings.containerStopTimeoutMs,
       // awsvpc tasks get their own ENI: no host port bindings.
       networkBindings: td.networkMode === 'awsvpc' ? [] : bindings,
     };
@@ -86,8 +88,13 @@ export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecor
 }
 
 /**
- * Asks a task to stop: desiredStatus STOPPED now, lastStatus STOPPED after `taskStopMs` (plus
- * `drainMs` for a task of a service being deleted, whose connections drain first).
+ * Asks a task to stop: desiredStatus STOPPED now, then ECS's stop lifecycle (Amazon ECS Developer
+ * Guide, "Amazon ECS task lifecycle"): RUNNING → DEACTIVATING → STOPPING, where the agent sends
+ * SIGTERM and, after each container's stopTimeout, SIGKILL (StopTask, ECS API Reference) →
+ * DEPROVISIONING once every container has exited → STOPPED. A task that never started goes
+ * straight to STOPPED. `timings.taskStopMs` is ECS's share, split around the containers' shutdown.
+ * `drainMs` lengthens DEACTIVATING for a task the service scheduler stops: its load balancer
+ * connections drain first (`timings.serviceDrainMs`).
  */
 export function requestStop(ctx: WorldContext, task: TaskRecord, stopCode: StopCode, reason: string, drainMs = 0): void {
   if (task.desiredStatus === 'STOPPED') return;
@@ -98,10 +105,82 @@ export function requestStop(ctx: WorldContext, task: TaskRecord, stopCode: StopC
   touch(ctx, task);
   emitTaskChange(ctx, task);
   if (task.service) ctx.dirty.add(task.service);
-  ctx.timers.schedule(ctx.now + drainMs + ctx.timings.taskStopMs, () => markStopped(ctx, task));
+  if (task.lastStatus !== 'RUNNING') {
+    ctx.timers.schedule(ctx.now + ctx.timings.taskStopMs, () => markStopped(ctx, task));
+    return;
+  }
+  const step = Math.floor(ctx.timings.taskStopMs / 4);
+  ctx.timers.schedule(ctx.now + step, () => {
+    if (task.lastStatus === 'RUNNING') setStatus(ctx, task, 'DEACTIVATING');
+  });
+  ctx.timers.schedule(ctx.now + drainMs + 2 * step, () => sendSigterm(ctx, task));
 }
 
-/** The agent is gone (instance terminated): the task is STOPPED at once. */
+/** STOPPING: SIGTERM to every container still running; each exits as its behaviour says. */
+function sendSigterm(ctx: WorldContext, task: TaskRecord): void {
+  if (task.lastStatus !== 'DEACTIVATING' && task.lastStatus !== 'RUNNING') return;
+  setStatus(ctx, task, 'STOPPING');
+  const behaviour = ctx.behaviours[task.taskDefinition.family]?.sigterm ?? { response: 'exits' };
+  for (const container of task.containers) {
+    if (container.lastStatus === 'STOPPED') continue;
+    const exit = exitOnSigterm(behaviour, container.stopTimeoutMs);
+    ctx.timers.schedule(ctx.now + exit.afterMs, () => containerExited(ctx, task, container, exit.exitCode));
+  }
+  if (task.containers.every((c) => c.lastStatus === 'STOPPED')) deprovision(ctx, task);
+}
+
+/** When a container exits after SIGTERM, and with which code (128 + the signal that ended it). */
+export function exitOnSigterm(behaviour: SigtermBehaviour, stopTimeoutMs: number): { afterMs: number; exitCode: number } {
+  const killed = { afterMs: stopTimeoutMs, exitCode: 137 };
+  if (behaviour.response === 'ignores') return killed;
+  const shutdownMs = behaviour.shutdownMs ?? (behaviour.response === 'handles' ? 1000 : 0);
+  if (shutdownMs > stopTimeoutMs) return killed;
+  return { afterMs: shutdownMs, exitCode: behaviour.response === 'handles' ? (behaviour.exitCode ?? 0) : 143 };
+}
+
+function containerExited(ctx: WorldContext, task: TaskRecord, container: ContainerRecord, exitCode: number): void {
+  if (container.lastStatus === 'STOPPED' || task.lastStatus !== 'STOPPING') return;
+  container.lastStatus = 'STOPPED';
+  container.exitCode = exitCode;
+  if (task.containers.every((c) => c.lastStatus === 'STOPPED')) deprovision(ctx, task);
+  else {
+    // A container changing state is a Task State Change event of its own.
+    touch(ctx, task);
+    emitTaskChange(ctx, task);
+  }
+}
+
+/** Every container has exited: ECS cleans up, then the task is STOPPED. */
+function deprovision(ctx: WorldContext, task: TaskRecord): void {
+  task.executionStoppedAt = ctx.now;
+  setStatus(ctx, task, 'DEPROVISIONING');
+  const rest = ctx.timings.taskStopMs - 2 * Math.floor(ctx.timings.taskStopMs / 4);
+  ctx.timers.schedule(ctx.now + rest, () => markStopped(ctx, task));
+}
+
+/** lastStatus moves on; the cluster counts tasks by lastStatus (RUNNING, PENDING). */
+function setStatus(ctx: WorldContext, task: TaskRecord, status: TaskRecord['lastStatus']): void {
+  if (task.lastStatus === status) return;
+  countStatus(task, -1);
+  task.lastStatus = status;
+  countStatus(task, 1);
+  touch(ctx, task);
+  emitTaskChange(ctx, task);
+  // The instance's counts change when a task starts running (and when it stops: markStopped).
+  if (task.instance && status === 'RUNNING') instanceResourcesChanged(ctx, task.instance);
+  if (task.service) ctx.dirty.add(task.service);
+}
+
+function countStatus(task: TaskRecord, delta: number): void {
+  if (task.orphaned) return;
+  if (task.lastStatus === 'RUNNING') task.cluster.runningTasksCount += delta;
+  else if (task.lastStatus === 'PENDING') task.cluster.pendingTasksCount += delta;
+}
+
+/**
+ * The agent is gone (its EC2 instance terminated) and ECS has noticed: the task is STOPPED at
+ * once, and no container reports an exit code.
+ */
 export function stopImmediately(ctx: WorldContext, task: TaskRecord, stopCode: StopCode, reason: string): void {
   if (task.lastStatus === 'STOPPED') return;
   if (task.desiredStatus !== 'STOPPED') {
@@ -111,6 +190,32 @@ export function stopImmediately(ctx: WorldContext, task: TaskRecord, stopCode: S
     task.stoppingAt = ctx.now;
   }
   markStopped(ctx, task);
+}
+
+/**
+ * DeregisterContainerInstance with force: the task keeps running on its host, but ECS no longer
+ * monitors or accounts for it (DeregisterContainerInstance, ECS API Reference); a service starts
+ * another copy. Its record keeps its last known state until the host is terminated.
+ */
+export function orphanTask(ctx: WorldContext, task: TaskRecord): void {
+  if (task.lastStatus === 'STOPPED' || task.orphaned) return;
+  countStatus(task, -1);
+  task.orphaned = true;
+  releaseResources(task);
+  const service = task.service;
+  if (service) {
+    service.tasks.delete(task);
+    ctx.dirty.add(service);
+  }
+}
+
+function releaseResources(task: TaskRecord): void {
+  const instance = task.instance;
+  if (!instance || !instance.tasks.has(task)) return;
+  instance.usedCpu -= task.reserved.cpu;
+  instance.usedMemory -= task.reserved.memory;
+  for (const port of task.reserved.ports) instance.usedPorts.delete(port);
+  instance.tasks.delete(task);
 }
 
 function markRunning(ctx: WorldContext, task: TaskRecord): void {
@@ -128,31 +233,40 @@ function markRunning(ctx: WorldContext, task: TaskRecord): void {
     return;
   }
   const failure = ctx.behaviours[task.taskDefinition.family]?.failToStart;
-  if (failure && ctx.chance.chance(failure.probability ?? 1)) {
-    for (const c of task.containers) c.reason = failure.reason;
+  const failed = failure && ctx.chance.chance(failure.probability ?? 1) ? failure.reason : startCheckFailure(ctx, task);
+  if (failed !== undefined) {
+    for (const c of task.containers) c.reason = failed;
     task.desiredStatus = 'STOPPED';
     task.stopCode = 'TaskFailedToStart';
-    task.stoppedReason = failure.reason;
+    task.stoppedReason = failed;
     task.stoppingAt = ctx.now;
     markStopped(ctx, task);
     return;
+  }
+  const deployment = task.service?.deployments.find((d) => d.id === task.deploymentId);
+  if (deployment && !deployment.hasRunningTask) {
+    // Once a deployment has a running task its failed-task count resets and is no longer evaluated.
+    deployment.hasRunningTask = true;
+    deployment.failedTasks = 0;
   }
   task.pullStartedAt = task.createdAt + Math.floor((ctx.now - task.createdAt) / 4);
   task.pullStoppedAt = task.createdAt + Math.floor((ctx.now - task.createdAt) / 2);
   task.startedAt = ctx.now;
   task.connectivityAt = task.createdAt;
-  task.lastStatus = 'RUNNING';
   for (const c of task.containers) {
     c.lastStatus = 'RUNNING';
     c.runtimeId = `${task.id}-${ctx.ids.hex(10)}`;
   }
-  task.cluster.pendingTasksCount -= 1;
-  task.cluster.runningTasksCount += 1;
-  touch(ctx, task);
-  emitTaskChange(ctx, task);
-  if (task.instance) instanceResourcesChanged(ctx, task.instance);
-  if (task.service) ctx.dirty.add(task.service);
+  setStatus(ctx, task, 'RUNNING');
   scheduleCrash(ctx, task);
+}
+
+function startCheckFailure(ctx: WorldContext, task: TaskRecord): string | undefined {
+  for (const check of ctx.startChecks) {
+    const reason = check(task);
+    if (reason !== undefined) return reason;
+  }
+  return undefined;
 }
 
 function scheduleCrash(ctx: WorldContext, task: TaskRecord): void {
@@ -169,7 +283,6 @@ function scheduleCrash(ctx: WorldContext, task: TaskRecord): void {
       essential.exitCode = crash.exitCode;
       if (crash.reason) essential.reason = crash.reason;
     }
-    task.executionStoppedAt = ctx.now;
     requestStop(ctx, task, 'EssentialContainerExited', 'Essential container in task exited');
   });
 }
@@ -177,31 +290,22 @@ function scheduleCrash(ctx: WorldContext, task: TaskRecord): void {
 function markStopped(ctx: WorldContext, task: TaskRecord): void {
   if (task.lastStatus === 'STOPPED') return;
   const cluster = task.cluster;
-  if (task.lastStatus === 'RUNNING') cluster.runningTasksCount -= 1;
-  else if (task.lastStatus === 'PENDING') cluster.pendingTasksCount -= 1;
   const wasStarted = task.startedAt !== undefined;
+  countStatus(task, -1);
   task.lastStatus = 'STOPPED';
   task.stoppedAt = ctx.now;
-  task.executionStoppedAt ??= ctx.now;
-  for (const c of task.containers) {
-    if (c.lastStatus === 'STOPPED') continue;
-    c.lastStatus = 'STOPPED';
-    // A started container that was asked to stop exits cleanly on SIGTERM.
-    if (wasStarted && c.exitCode === undefined && task.stopCode !== 'TerminationNotice') c.exitCode = 0;
-  }
+  // Set when the containers exited; absent for a task that never ran.
+  if (wasStarted) task.executionStoppedAt ??= ctx.now;
+  for (const c of task.containers) c.lastStatus = 'STOPPED';
   const instance = task.instance;
-  if (instance) {
-    instance.usedCpu -= task.reserved.cpu;
-    instance.usedMemory -= task.reserved.memory;
-    for (const port of task.reserved.ports) instance.usedPorts.delete(port);
-    instance.tasks.delete(task);
-  }
+  const held = instance?.tasks.has(task) ?? false;
+  releaseResources(task);
   touch(ctx, task);
   emitTaskChange(ctx, task);
-  if (instance) instanceResourcesChanged(ctx, instance);
+  if (instance && held) instanceResourcesChanged(ctx, instance);
 
   const service = task.service;
-  if (service) {
+  if (service && !task.orphaned) {
     service.tasks.delete(task);
     ctx.dirty.add(service);
     if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart') noteFailure(ctx, service, task);
@@ -223,8 +327,9 @@ const BACKOFF_MAX_MS = 5 * 60 * 1000;
  * throttle"); here: immediate for the first three failures in a row, then 10 s doubling to 5 min.
  */
 function noteFailure(ctx: WorldContext, service: ServiceRecord, task: TaskRecord): void {
+  // Deployment.failedTasks (ECS API Reference): tasks that did not reach RUNNING, counted until one does.
   const deployment = service.deployments.find((d) => d.id === task.deploymentId);
-  if (deployment) deployment.failedTasks += 1;
+  if (deployment && !deployment.hasRunningTask && task.startedAt === undefined) deployment.failedTasks += 1;
   if (ctx.now - service.lastFailureAt > FAILURE_MEMORY_MS) service.consecutiveFailures = 0;
   service.consecutiveFailures += 1;
   service.lastFailureAt = ctx.now;

@@ -7,8 +7,8 @@ import { SeededRandom } from '../random';
 import type { CrashBehaviour, InstanceSeed, TaskBehaviour } from '../seed';
 import type { SandboxTimings } from '../types';
 import { createCluster, deleteCluster } from './clusters';
-import type { WorldContext } from './context';
-import { deregisterContainerInstance, launchContainerInstance, terminateEc2Instance } from './instances';
+import type { StartCheck, WorldContext } from './context';
+import { deregisterContainerInstance, launchContainerInstance, registerContainerInstance, terminateEc2Instance } from './instances';
 import { placeTask, type PlacementFailureReason } from './placement';
 import type { ClusterRecord, ContainerInstanceRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from './records';
 import { reconcileService } from './scheduler';
@@ -92,6 +92,7 @@ export class SandboxWorld {
       taskDefinitions: new Map(),
       ec2Instances: new Map(),
       behaviours: options.behaviours ?? {},
+      startChecks: [],
       dirty: new Set(),
       bus: options.bus,
     };
@@ -200,6 +201,22 @@ export class SandboxWorld {
 
   launchContainerInstance(clusterRef: string, seed?: InstanceSeed): ContainerInstanceRecord {
     return this.change(() => launchContainerInstance(this.ctx, this.cluster(clusterRef), seed));
+  }
+
+  /**
+   * RegisterContainerInstance: the agent of a known EC2 instance joins the cluster; without an
+   * instance (the sandbox's shortcut for a CLI user) a new EC2 instance is launched for it.
+   */
+  registerContainerInstance(clusterRef: string, input: { ec2InstanceId?: string; instanceType?: string; cpu?: number; memory?: number }): ContainerInstanceRecord {
+    return this.change(() => {
+      const cluster = this.cluster(clusterRef);
+      if (input.ec2InstanceId === undefined) return launchContainerInstance(this.ctx, cluster, { instanceType: input.instanceType, cpu: input.cpu, memory: input.memory });
+      const ec2 = this.ctx.ec2Instances.get(input.ec2InstanceId);
+      if (!ec2) throw invalidParameter('The instance identity document does not name an EC2 instance of this account.');
+      const instance = registerContainerInstance(this.ctx, cluster, ec2, { cpu: input.cpu, memory: input.memory });
+      for (const waiting of cluster.unsatisfied) this.ctx.dirty.add(waiting);
+      return instance;
+    });
   }
 
   deregisterContainerInstance(clusterRef: string, ref: string, force = false): ContainerInstanceRecord {
@@ -315,11 +332,17 @@ export class SandboxWorld {
 
   stopTask(clusterRef: string, taskRef: string, reason?: string): TaskRecord {
     return this.change(() => {
+      checkTaskIdentifier(taskRef);
       const task = this.findTask(clusterRef, taskRef);
       if (!task) throw invalidParameter('The referenced task was not found.');
       requestStop(this.ctx, task, 'UserInitiated', reason && reason.length > 0 ? reason : 'Task stopped by user');
       return task;
     });
+  }
+
+  /** Another service's say in whether a task's containers can start (see WorldContext.startChecks). */
+  addStartCheck(check: StartCheck): void {
+    this.ctx.startChecks.push(check);
   }
 
   /**
@@ -338,7 +361,6 @@ export class SandboxWorld {
         essential.exitCode = crash.exitCode;
         if (crash.reason) essential.reason = crash.reason;
       }
-      task.executionStoppedAt = this.ctx.now;
       requestStop(this.ctx, task, 'EssentialContainerExited', 'Essential container in task exited');
     });
   }
@@ -356,11 +378,16 @@ export class SandboxWorld {
     });
   }
 
+  /**
+   * What CreateService, UpdateService, RunTask and StartTask answer: an unknown one is
+   * ClientException "TaskDefinition not found.", an INACTIVE one InvalidParameterException
+   * "TaskDefinition is inactive" (the messages ECS returns; the API reference names both errors).
+   */
   private requireTaskDefinition(ref: TaskDefinitionRef): TaskDefinitionRecord {
     if (typeof ref !== 'string') return ref;
     const td = findTaskDefinition(this.ctx, ref);
-    if (!td) throw invalidParameter('TaskDefinition not found.');
-    if (td.status !== 'ACTIVE') throw clientException('TaskDefinition is inactive');
+    if (!td) throw clientException('TaskDefinition not found.');
+    if (td.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive');
     return td;
   }
 
@@ -406,6 +433,18 @@ export class SandboxWorld {
       dirty.delete(service);
       reconcileService(this.ctx, service);
     }
+  }
+}
+
+/**
+ * A task is named by its id (32 hex characters, or a UUID in the older form) or its ARN (with or
+ * without the cluster segment); anything else is InvalidParameterException "Task Identifier is
+ * invalid", as ECS answers StopTask and DescribeTasks.
+ */
+export function checkTaskIdentifier(ref: string): void {
+  const id = ref.startsWith('arn:') ? (/^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task\/(?:[\w-]{1,255}\/)?([^/]+)$/.exec(ref)?.[1] ?? '') : ref;
+  if (!/^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(id)) {
+    throw invalidParameter('Task Identifier is invalid');
   }
 }
 

@@ -1,6 +1,6 @@
 import { sliceWhole } from '../../unicode';
 import { type TaskInfo } from '../../aws/types';
-import { exitCodeMeaning } from './exit-codes';
+import { exitCodeMeaning, exitFromAgentStop } from './exit-codes';
 import { stopCodeText } from './tasks';
 
 /** One reason, as many stopped tasks share it. */
@@ -21,9 +21,12 @@ const REASON_MAX = 400;
  */
 export function stopReason(task: TaskInfo): string {
   const base = task.stoppedReason ?? stopCodeText(task.stopCode);
-  const failed = task.containers.filter((c) => (c.exitCode !== undefined && c.exitCode !== 0) || (c.reason !== undefined && c.reason !== base));
-  // An essential container that exited 0 still stopped the task: say so rather than nothing.
-  const shown = failed.length > 0 ? failed : task.stopCode === 'EssentialContainerExited' ? task.containers.filter((c) => c.exitCode === 0) : [];
+  // Exit 143/137 from the agent's own SIGTERM/SIGKILL (the other containers of a task whose essential one exited) is not why it stopped.
+  const failed = task.containers.filter(
+    (c) => (c.exitCode !== undefined && c.exitCode !== 0 && !exitFromAgentStop(task.stopCode, c)) || (c.reason !== undefined && c.reason !== base),
+  );
+  // An essential container that exited 0 (or of a signal) still stopped the task: say so rather than nothing.
+  const shown = failed.length > 0 ? failed : task.stopCode === 'EssentialContainerExited' ? task.containers.filter((c) => c.exitCode !== undefined) : [];
   const parts = shown.map((c) => {
     const reason = c.reason !== undefined && c.reason !== base ? c.reason : undefined;
     if (c.exitCode === undefined) return `${c.name}: ${reason ?? 'no exit code'}`;

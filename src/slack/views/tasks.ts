@@ -4,7 +4,7 @@ import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
 import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
 import { portsInUse } from '../../handlers/explanations';
-import { exitCodeMeaning } from './exit-codes';
+import { exitCodeMeaning, exitFromAgentStop } from './exit-codes';
 import { shortId } from '../../commands/ecs-ids';
 
 export { exitCodeMeaning };
@@ -90,7 +90,7 @@ function taskRow(task: TaskInfo, now: number): string {
   if (task.lastStatus === 'STOPPED') {
     const ago = task.stoppedAt ? ` ${formatDuration(Math.max(0, now - task.stoppedAt))} ago` : '';
     const exits = task.containers
-      .filter((c) => c.exitCode !== undefined && c.exitCode !== 0)
+      .filter((c) => c.exitCode !== undefined && c.exitCode !== 0 && !exitFromAgentStop(task.stopCode, c))
       .map((c) => `${escapeText(c.name)} exit ${c.exitCode}${exitCodeMeaning(c.exitCode!) ? ` (${exitCodeMeaning(c.exitCode!)})` : ''}`);
     return `${head} · STOPPED${ago} · ${escapeText(stopCodeText(task.stopCode))}${exits.length > 0 ? ` — ${exits.join(', ')}` : ''} · ${owner}`;
   }
@@ -249,9 +249,15 @@ export function stopSettledMessage(alias: string, task: TaskInfo, now: number, w
     return { text: stripMarkup(text), blocks: [section(`:hourglass: ${text}`)] };
   }
   const ran = task.startedAt ? ` after running ${formatDuration(Math.max(0, (task.stoppedAt ?? now) - task.startedAt))}` : '';
-  const exits = task.containers.filter((c) => c.exitCode !== undefined).map((c) => `${c.name} exit ${c.exitCode}`);
+  const exits = task.containers.filter((c) => c.exitCode !== undefined).map((c) => `${c.name} exit ${c.exitCode}${stopExitNote(task, c)}`);
   const text = `Task ${shortId(task.id)} (${task.taskDefinition}) in ${alias} is STOPPED${ran}${exits.length > 0 ? ` (${exits.join(', ')})` : ''}.`;
   return { text: escapeText(text), blocks: [section(`:white_check_mark: ${escapeText(text)}`)] };
+}
+
+/** After a stop someone asked for: 143 is the SIGTERM doing its job; 137 means the container outlived its stopTimeout. */
+function stopExitNote(task: TaskInfo, c: TaskInfo['containers'][number]): string {
+  if (!exitFromAgentStop(task.stopCode, c)) return '';
+  return c.exitCode === 143 ? ': ended by SIGTERM' : ': killed after its stopTimeout, it did not exit on SIGTERM';
 }
 
 /** A time Slack shows in each reader's own time zone (https://api.slack.com/reference/surfaces/formatting#date-formatting). */

@@ -1,0 +1,347 @@
+import { list, oneOf, type Shape } from './support';
+
+/**
+ * Amazon ECS response shapes, from the Amazon ECS API Reference (API Version 2014-11-13):
+ * the "Response Syntax" of each action and the data types it names (API_Task.html,
+ * API_Service.html, API_Cluster.html, …). Every member of each data type is listed with its
+ * documented type; `present` names what every real answer carries (identity, status, counts).
+ */
+
+const Tag: Shape = { name: 'Tag', fields: { key: 'string', value: 'string' } };
+const KeyValuePair: Shape = { name: 'KeyValuePair', fields: { name: 'string', value: 'string' } };
+const Attribute: Shape = { name: 'Attribute', fields: { name: 'string', value: 'string', targetType: 'string', targetId: 'string' }, present: ['name'] };
+const Failure: Shape = { name: 'Failure', fields: { arn: 'string', reason: 'string', detail: 'string' }, present: ['reason'] };
+const Attachment: Shape = { name: 'Attachment', fields: { id: 'string', type: 'string', status: 'string', details: list(KeyValuePair) } };
+const CapacityProviderStrategyItem: Shape = { name: 'CapacityProviderStrategyItem', fields: { capacityProvider: 'string', weight: 'integer', base: 'integer' } };
+const Resource: Shape = {
+  name: 'Resource',
+  fields: { name: 'string', type: 'string', doubleValue: 'double', longValue: 'long', integerValue: 'integer', stringSetValue: list('string') },
+  present: ['name', 'type'],
+};
+const LaunchType = oneOf('EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES');
+const TaskStatus = oneOf('PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED', 'DELETED');
+const StopCode = oneOf('TaskFailedToStart', 'EssentialContainerExited', 'UserInitiated', 'ServiceSchedulerInitiated', 'SpotInterruption', 'TerminationNotice');
+
+export const Cluster: Shape = {
+  name: 'Cluster',
+  fields: {
+    clusterArn: 'string',
+    clusterName: 'string',
+    configuration: 'any',
+    status: oneOf('ACTIVE', 'PROVISIONING', 'DEPROVISIONING', 'FAILED', 'INACTIVE'),
+    registeredContainerInstancesCount: 'integer',
+    runningTasksCount: 'integer',
+    pendingTasksCount: 'integer',
+    activeServicesCount: 'integer',
+    statistics: list(KeyValuePair),
+    tags: list(Tag),
+    settings: list({ name: 'ClusterSetting', fields: { name: oneOf('containerInsights'), value: 'string' } }),
+    capacityProviders: list('string'),
+    defaultCapacityProviderStrategy: list(CapacityProviderStrategyItem),
+    attachments: list(Attachment),
+    attachmentsStatus: 'string',
+    serviceConnectDefaults: 'any',
+  },
+  present: ['clusterArn', 'clusterName', 'status', 'registeredContainerInstancesCount', 'runningTasksCount', 'pendingTasksCount', 'activeServicesCount'],
+};
+
+export const ContainerInstance: Shape = {
+  name: 'ContainerInstance',
+  fields: {
+    containerInstanceArn: 'string',
+    ec2InstanceId: 'string',
+    capacityProviderName: 'string',
+    version: 'long',
+    versionInfo: { name: 'VersionInfo', fields: { agentVersion: 'string', agentHash: 'string', dockerVersion: 'string' } },
+    remainingResources: list(Resource),
+    registeredResources: list(Resource),
+    status: oneOf('REGISTERING', 'REGISTRATION_FAILED', 'ACTIVE', 'INACTIVE', 'DEREGISTERING', 'DRAINING'),
+    statusReason: 'string',
+    agentConnected: 'boolean',
+    runningTasksCount: 'integer',
+    pendingTasksCount: 'integer',
+    agentUpdateStatus: 'string',
+    attributes: list(Attribute),
+    registeredAt: 'timestamp',
+    attachments: list(Attachment),
+    tags: list(Tag),
+    healthStatus: 'any',
+  },
+  present: ['containerInstanceArn', 'ec2InstanceId', 'status', 'agentConnected', 'runningTasksCount', 'pendingTasksCount', 'registeredResources', 'remainingResources'],
+};
+
+const PortMapping: Shape = {
+  name: 'PortMapping',
+  fields: { containerPort: 'integer', hostPort: 'integer', protocol: oneOf('tcp', 'udp'), name: 'string', appProtocol: 'string', containerPortRange: 'string' },
+};
+
+export const ContainerDefinition: Shape = {
+  name: 'ContainerDefinition',
+  fields: {
+    name: 'string',
+    image: 'string',
+    repositoryCredentials: 'any',
+    cpu: 'integer',
+    memory: 'integer',
+    memoryReservation: 'integer',
+    links: list('string'),
+    portMappings: list(PortMapping),
+    essential: 'boolean',
+    restartPolicy: 'any',
+    entryPoint: list('string'),
+    command: list('string'),
+    environment: list(KeyValuePair),
+    environmentFiles: 'any',
+    mountPoints: 'any',
+    volumesFrom: 'any',
+    linuxParameters: 'any',
+    secrets: list({ name: 'Secret', fields: { name: 'string', valueFrom: 'string' } }),
+    dependsOn: 'any',
+    startTimeout: 'integer',
+    stopTimeout: 'integer',
+    versionConsistency: 'string',
+    hostname: 'string',
+    user: 'string',
+    workingDirectory: 'string',
+    disableNetworking: 'boolean',
+    privileged: 'boolean',
+    readonlyRootFilesystem: 'boolean',
+    dnsServers: list('string'),
+    dnsSearchDomains: list('string'),
+    extraHosts: 'any',
+    dockerSecurityOptions: list('string'),
+    interactive: 'boolean',
+    pseudoTerminal: 'boolean',
+    dockerLabels: 'any',
+    ulimits: 'any',
+    logConfiguration: {
+      name: 'LogConfiguration',
+      fields: { logDriver: 'string', options: { map: 'string' }, secretOptions: 'any' },
+      present: ['logDriver'],
+    },
+    healthCheck: 'any',
+    systemControls: 'any',
+    resourceRequirements: 'any',
+    firelensConfiguration: 'any',
+    credentialSpecs: list('string'),
+  },
+  present: ['name', 'image'],
+};
+
+export const TaskDefinition: Shape = {
+  name: 'TaskDefinition',
+  fields: {
+    taskDefinitionArn: 'string',
+    containerDefinitions: list(ContainerDefinition),
+    family: 'string',
+    taskRoleArn: 'string',
+    executionRoleArn: 'string',
+    networkMode: oneOf('bridge', 'host', 'awsvpc', 'none'),
+    revision: 'integer',
+    volumes: 'any',
+    status: oneOf('ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS'),
+    requiresAttributes: list(Attribute),
+    placementConstraints: list({ name: 'TaskDefinitionPlacementConstraint', fields: { type: 'string', expression: 'string' } }),
+    compatibilities: list(oneOf('EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES')),
+    runtimePlatform: 'any',
+    requiresCompatibilities: list(oneOf('EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES')),
+    cpu: 'string',
+    memory: 'string',
+    inferenceAccelerators: 'any',
+    pidMode: 'string',
+    ipcMode: 'string',
+    proxyConfiguration: 'any',
+    registeredAt: 'timestamp',
+    deregisteredAt: 'timestamp',
+    registeredBy: 'string',
+    ephemeralStorage: 'any',
+    enableFaultInjection: 'boolean',
+  },
+  present: ['taskDefinitionArn', 'containerDefinitions', 'family', 'revision', 'status'],
+};
+
+const NetworkBinding: Shape = {
+  name: 'NetworkBinding',
+  fields: { bindIP: 'string', containerPort: 'integer', hostPort: 'integer', protocol: oneOf('tcp', 'udp'), containerPortRange: 'string', hostPortRange: 'string' },
+};
+
+export const Container: Shape = {
+  name: 'Container',
+  fields: {
+    containerArn: 'string',
+    taskArn: 'string',
+    name: 'string',
+    image: 'string',
+    imageDigest: 'string',
+    runtimeId: 'string',
+    lastStatus: 'string',
+    exitCode: 'integer',
+    reason: 'string',
+    networkBindings: list(NetworkBinding),
+    networkInterfaces: 'any',
+    healthStatus: oneOf('HEALTHY', 'UNHEALTHY', 'UNKNOWN'),
+    managedAgents: 'any',
+    cpu: 'string',
+    memory: 'string',
+    memoryReservation: 'string',
+    gpuIds: list('string'),
+  },
+  present: ['containerArn', 'taskArn', 'name', 'lastStatus'],
+};
+
+export const Task: Shape = {
+  name: 'Task',
+  fields: {
+    attachments: list(Attachment),
+    attributes: list(Attribute),
+    availabilityZone: 'string',
+    capacityProviderName: 'string',
+    clusterArn: 'string',
+    connectivity: oneOf('CONNECTED', 'DISCONNECTED'),
+    connectivityAt: 'timestamp',
+    containerInstanceArn: 'string',
+    containers: list(Container),
+    cpu: 'string',
+    createdAt: 'timestamp',
+    desiredStatus: 'string',
+    enableExecuteCommand: 'boolean',
+    executionStoppedAt: 'timestamp',
+    group: 'string',
+    healthStatus: oneOf('HEALTHY', 'UNHEALTHY', 'UNKNOWN'),
+    inferenceAccelerators: 'any',
+    lastStatus: TaskStatus,
+    launchType: LaunchType,
+    memory: 'string',
+    overrides: 'any',
+    platformVersion: 'string',
+    platformFamily: 'string',
+    pullStartedAt: 'timestamp',
+    pullStoppedAt: 'timestamp',
+    startedAt: 'timestamp',
+    startedBy: 'string',
+    stopCode: StopCode,
+    stoppedAt: 'timestamp',
+    stoppedReason: 'string',
+    stoppingAt: 'timestamp',
+    tags: list(Tag),
+    taskArn: 'string',
+    taskDefinitionArn: 'string',
+    version: 'long',
+    ephemeralStorage: 'any',
+    fargateEphemeralStorage: 'any',
+  },
+  present: ['taskArn', 'clusterArn', 'taskDefinitionArn', 'lastStatus', 'desiredStatus', 'containers', 'createdAt', 'launchType', 'version'],
+};
+
+const DeploymentConfiguration: Shape = {
+  name: 'DeploymentConfiguration',
+  fields: {
+    deploymentCircuitBreaker: { name: 'DeploymentCircuitBreaker', fields: { enable: 'boolean', rollback: 'boolean', resetOnHealthyTask: 'boolean' }, present: ['enable', 'rollback'] },
+    maximumPercent: 'integer',
+    minimumHealthyPercent: 'integer',
+    alarms: 'any',
+    strategy: 'string',
+    bakeTimeInMinutes: 'integer',
+    lifecycleHooks: 'any',
+    linearConfiguration: 'any',
+    canaryConfiguration: 'any',
+  },
+};
+
+export const Deployment: Shape = {
+  name: 'Deployment',
+  fields: {
+    id: 'string',
+    status: oneOf('PRIMARY', 'ACTIVE', 'INACTIVE'),
+    taskDefinition: 'string',
+    desiredCount: 'integer',
+    pendingCount: 'integer',
+    runningCount: 'integer',
+    failedTasks: 'integer',
+    createdAt: 'timestamp',
+    updatedAt: 'timestamp',
+    capacityProviderStrategy: list(CapacityProviderStrategyItem),
+    launchType: LaunchType,
+    platformVersion: 'string',
+    platformFamily: 'string',
+    networkConfiguration: 'any',
+    rolloutState: oneOf('COMPLETED', 'FAILED', 'IN_PROGRESS'),
+    rolloutStateReason: 'string',
+    serviceConnectConfiguration: 'any',
+    serviceConnectResources: 'any',
+    volumeConfigurations: 'any',
+    fargateEphemeralStorage: 'any',
+    vpcLatticeConfigurations: 'any',
+  },
+  present: ['id', 'status', 'taskDefinition', 'desiredCount', 'pendingCount', 'runningCount', 'failedTasks', 'createdAt', 'updatedAt'],
+};
+
+export const Service: Shape = {
+  name: 'Service',
+  fields: {
+    serviceArn: 'string',
+    serviceName: 'string',
+    clusterArn: 'string',
+    loadBalancers: 'any',
+    serviceRegistries: 'any',
+    status: oneOf('ACTIVE', 'DRAINING', 'INACTIVE'),
+    desiredCount: 'integer',
+    runningCount: 'integer',
+    pendingCount: 'integer',
+    launchType: LaunchType,
+    capacityProviderStrategy: list(CapacityProviderStrategyItem),
+    platformVersion: 'string',
+    platformFamily: 'string',
+    taskDefinition: 'string',
+    deploymentConfiguration: DeploymentConfiguration,
+    taskSets: 'any',
+    deployments: list(Deployment),
+    roleArn: 'string',
+    events: list({ name: 'ServiceEvent', fields: { id: 'string', createdAt: 'timestamp', message: 'string' }, present: ['id', 'createdAt', 'message'] }),
+    createdAt: 'timestamp',
+    placementConstraints: list({ name: 'PlacementConstraint', fields: { type: 'string', expression: 'string' } }),
+    placementStrategy: list({ name: 'PlacementStrategy', fields: { type: 'string', field: 'string' } }),
+    networkConfiguration: 'any',
+    healthCheckGracePeriodSeconds: 'integer',
+    schedulingStrategy: oneOf('REPLICA', 'DAEMON'),
+    deploymentController: 'any',
+    tags: list(Tag),
+    createdBy: 'string',
+    enableECSManagedTags: 'boolean',
+    propagateTags: oneOf('TASK_DEFINITION', 'SERVICE', 'NONE'),
+    enableExecuteCommand: 'boolean',
+    availabilityZoneRebalancing: 'string',
+    currentServiceDeployment: 'string',
+    currentServiceRevisions: 'any',
+    resourceManagementType: 'string',
+  },
+  present: ['serviceArn', 'serviceName', 'clusterArn', 'status', 'desiredCount', 'runningCount', 'pendingCount', 'taskDefinition', 'deployments', 'events', 'createdAt'],
+};
+
+const response = (name: string, fields: Shape['fields'], present?: readonly string[]): Shape => ({ name, fields, ...(present ? { present } : {}) });
+
+/** The "Response Syntax" of each action the bot calls. */
+export const Responses = {
+  CreateCluster: response('CreateClusterResponse', { cluster: Cluster }, ['cluster']),
+  DeleteCluster: response('DeleteClusterResponse', { cluster: Cluster }, ['cluster']),
+  DescribeClusters: response('DescribeClustersResponse', { clusters: list(Cluster), failures: list(Failure) }, ['clusters', 'failures']),
+  ListContainerInstances: response('ListContainerInstancesResponse', { containerInstanceArns: list('string'), nextToken: 'string' }, ['containerInstanceArns']),
+  DescribeContainerInstances: response('DescribeContainerInstancesResponse', { containerInstances: list(ContainerInstance), failures: list(Failure) }, ['containerInstances', 'failures']),
+  DeregisterContainerInstance: response('DeregisterContainerInstanceResponse', { containerInstance: ContainerInstance }, ['containerInstance']),
+  RegisterContainerInstance: response('RegisterContainerInstanceResponse', { containerInstance: ContainerInstance }, ['containerInstance']),
+  RegisterTaskDefinition: response('RegisterTaskDefinitionResponse', { taskDefinition: TaskDefinition, tags: list(Tag) }, ['taskDefinition']),
+  DeregisterTaskDefinition: response('DeregisterTaskDefinitionResponse', { taskDefinition: TaskDefinition }, ['taskDefinition']),
+  DescribeTaskDefinition: response('DescribeTaskDefinitionResponse', { taskDefinition: TaskDefinition, tags: list(Tag) }, ['taskDefinition']),
+  ListTaskDefinitions: response('ListTaskDefinitionsResponse', { taskDefinitionArns: list('string'), nextToken: 'string' }, ['taskDefinitionArns']),
+  ListTaskDefinitionFamilies: response('ListTaskDefinitionFamiliesResponse', { families: list('string'), nextToken: 'string' }, ['families']),
+  CreateService: response('CreateServiceResponse', { service: Service }, ['service']),
+  UpdateService: response('UpdateServiceResponse', { service: Service }, ['service']),
+  DeleteService: response('DeleteServiceResponse', { service: Service }, ['service']),
+  DescribeServices: response('DescribeServicesResponse', { services: list(Service), failures: list(Failure) }, ['services', 'failures']),
+  ListServices: response('ListServicesResponse', { serviceArns: list('string'), nextToken: 'string' }, ['serviceArns']),
+  RunTask: response('RunTaskResponse', { tasks: list(Task), failures: list(Failure) }, ['tasks', 'failures']),
+  StartTask: response('StartTaskResponse', { tasks: list(Task), failures: list(Failure) }, ['tasks', 'failures']),
+  StopTask: response('StopTaskResponse', { task: Task }, ['task']),
+  DescribeTasks: response('DescribeTasksResponse', { tasks: list(Task), failures: list(Failure) }, ['tasks', 'failures']),
+  ListTasks: response('ListTasksResponse', { taskArns: list('string'), nextToken: 'string' }, ['taskArns']),
+} satisfies Record<string, Shape>;
