@@ -16,6 +16,7 @@ import { type ChatClient } from '../approvals/progress';
 import { responseUrlReplier, type Replier } from '../slack/reply';
 import { errorMessage } from '../slack/views/errors';
 import { escapeText } from '../slack/message';
+import { ownershipGuard } from './ownership-guard';
 
 export interface WorkerDeps {
   config: Config;
@@ -169,6 +170,8 @@ async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
         ...(deps.state ? { state: deps.state } : {}),
         ...(deps.slack ? { slack: deps.slack } : {}),
         ...(clusters ? { clusters } : {}),
+        ownership: ownershipGuard(deps.config, job.cluster, aws),
+        readCluster: (alias) => deps.aws.forCluster({ alias, level: 'read', user: job.user, team: job.team }),
         ...(deps.approvalTiming ? { approvalTiming: deps.approvalTiming } : {}),
         ...(deps.remainingTimeMs ? { remainingTimeMs: deps.remainingTimeMs } : {}),
       },
