@@ -201,7 +201,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const foreign = shownMessages().flatMap(({ where, message }) => foreignControlsIn(message, { users: [...actors], channels }).map((f) => `${where}: ${f}`));
       if (foreign.length > 0) throw new Error(`replies hold mentions or links the bot did not mean:\n${foreign.slice(0, 5).join('\n')}`);
       // No secret may reach the logs: the bot token, the signing secret, the bot's AWS secret,
-      // response URLs, and the session credentials the sandbox's STS handed out (targets.md).
+      // response URLs, and the session credentials the sandbox's STS handed out (docs/targets.md).
       // Response URLs also as they sit percent-encoded in a raw form body.
       const secrets = [BOT_TOKEN, TEST_SIGNING_SECRET, BOT_AWS_KEY.secretAccessKey, '/response/', '%2Fresponse%2F'];
       const leaks = logs.raw().filter((line) => secrets.some((secret) => line.includes(secret)) || /IQoJb3JpZ2luX2VjE[0-9a-f]{20}/.test(line));
