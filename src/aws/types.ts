@@ -239,9 +239,9 @@ export interface ClusterSummary {
   pendingTasks: number;
   registeredInstances: number;
   /** FARGATE, FARGATE_SPOT or Auto Scaling group providers associated with the cluster. */
-  capacityProviders: string[];
+  capacityProviders?: string[];
   /** What RunTask and CreateService use when given neither a launch type nor a strategy. */
-  defaultStrategy: CapacityProviderItem[];
+  defaultStrategy?: CapacityProviderItem[];
 }
 
 export interface CapacityProviderItem {

@@ -4,6 +4,7 @@ import { EC2_INSTANCE_ID, InstanceRef, PageNumber, PageOption } from '../command
 import { ChatopsError } from '../errors';
 import { type Ec2InstanceDetail, type InstanceOps } from '../aws/types';
 import { instanceDetailMessage, instanceListMessage } from '../slack/views/instances';
+import { escapeText } from '../slack/message';
 
 export const instances = defineVerb({
   verb: 'instances',
@@ -19,7 +20,7 @@ export const instances = defineVerb({
   async run(ctx, { page }) {
     const list = await ctx.aws.instances.list();
     // No instances: the cluster's capacity providers say whether it runs on Fargate (one more call, only then).
-    const providers = list.length === 0 ? await ctx.aws.clusters.describe().then((c) => c.capacityProviders, () => []) : [];
+    const providers = list.length === 0 ? await ctx.aws.clusters.describe().then((c) => c.capacityProviders ?? [], () => []) : [];
     await ctx.reply.send(instanceListMessage(ctx.alias, list, page, providers));
   },
 });
@@ -64,7 +65,7 @@ async function ec2Facts(ops: InstanceOps, ec2InstanceId: string | undefined): Pr
   if (!ec2InstanceId) return { problem: 'ECS reports no EC2 instance id for it.' };
   try {
     const detail = await ops.ec2(ec2InstanceId);
-    return detail ? { detail } : { problem: `EC2 does not know ${ec2InstanceId} any more.` };
+    return detail ? { detail } : { problem: `EC2 does not know ${escapeText(ec2InstanceId)} any more.` };
   } catch (err) {
     if (err instanceof ChatopsError) return { problem: err.message };
     throw err;

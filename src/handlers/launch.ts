@@ -45,16 +45,18 @@ export async function chooseLaunch(ctx: CommandContext, request: LaunchRequest):
     request.like ? ctx.aws.services.describe(request.like) : Promise.resolve(undefined),
   ]);
   const spec: LaunchSpec = {};
+  const providers = cluster.capacityProviders ?? [];
+  const defaultStrategy = cluster.defaultStrategy ?? [];
   if (request.capacityProvider) {
-    if (cluster.capacityProviders.length > 0 && !cluster.capacityProviders.includes(request.capacityProvider)) {
+    if (providers.length > 0 && !providers.includes(request.capacityProvider)) {
       throw new ChatopsError(
         'capacity_provider_not_on_cluster',
-        `*${ctx.alias}* has no capacity provider \`${request.capacityProvider}\`; it has ${cluster.capacityProviders.map((p) => `\`${p}\``).join(', ')}. Pick one of those with \`--capacity-provider\`.`,
+        `*${ctx.alias}* has no capacity provider \`${request.capacityProvider}\`; it has ${providers.map((p) => `\`${p}\``).join(', ')}. Pick one of those with \`--capacity-provider\`.`,
       );
     }
     spec.capacityProviderStrategy = [{ capacityProvider: request.capacityProvider, weight: 1, base: 0 }];
-  } else if (cluster.defaultStrategy.length > 0) {
-    spec.capacityProviderStrategy = cluster.defaultStrategy;
+  } else if (defaultStrategy.length > 0) {
+    spec.capacityProviderStrategy = defaultStrategy;
   } else {
     spec.launchType = td?.requiresCompatibilities.includes('FARGATE') && !td.requiresCompatibilities.includes('EC2') ? 'FARGATE' : 'EC2';
   }

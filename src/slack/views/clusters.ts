@@ -27,14 +27,14 @@ export function clusterListMessage(rows: Page<ClusterRow>): SlackMessage {
   blocks.push(context(`${rows.summary} · the clusters you can read in this channel, each read with its own read role · \`/ecs cluster NAME\` shows one, with the CPU and memory left on its instances`));
   if (rows.next) blocks.push(actions('clusters-next', [rows.next]));
   const lines = rows.items.map((r) => `${r.alias}: ${r.summary ? `${r.summary.status}, ${r.summary.runningTasks} running` : 'unreadable'}`);
-  return { text: `Your clusters: ${lines.join('; ')}`, blocks };
+  return { text: escapeText(`Your clusters: ${lines.join('; ')}`), blocks };
 }
 
 function clusterRow(row: ClusterRow): string {
   const title = `*${row.alias}*${row.name !== row.alias ? ` (\`${escapeText(row.name)}\`)` : ''} · ${row.region}`;
   if (row.problem) return `${title}\n:warning: ${row.problem}`;
   const s = row.summary!;
-  const status = s.status === 'ACTIVE' ? 'ACTIVE' : `:warning: ${s.status}`;
+  const status = s.status === 'ACTIVE' ? 'ACTIVE' : `:warning: ${escapeText(s.status)}`;
   return `${title} · ${status}\n${plural(s.activeServices, 'service')} · ${s.runningTasks} running, ${plural(s.pendingTasks, 'pending task')} · ${plural(s.registeredInstances, 'instance')}`;
 }
 
@@ -46,12 +46,14 @@ export interface ClusterDetailInput {
 }
 
 export function clusterDetailMessage({ alias, region, summary: s, instances }: ClusterDetailInput): SlackMessage {
+  const providers = s.capacityProviders ?? [];
+  const strategy = s.defaultStrategy ?? [];
   const cap = capacityOf(instances);
   const disconnected = instances.filter((i) => !i.agentConnected).length;
   const draining = instances.filter((i) => i.status === 'DRAINING').length;
   const instanceNotes = [draining > 0 ? `${draining} draining` : '', disconnected > 0 ? `:warning: ${disconnected} agent${disconnected === 1 ? '' : 's'} disconnected` : ''].filter(Boolean);
   const fields = [
-    `*Status*\n${s.status}`,
+    `*Status*\n${escapeText(s.status)}`,
     `*Region*\n${region}`,
     `*Services*\n${s.activeServices} active`,
     `*Tasks*\n${s.runningTasks} running, ${s.pendingTasks} pending`,
@@ -59,13 +61,13 @@ export function clusterDetailMessage({ alias, region, summary: s, instances }: C
     `*Capacity*\nacross ${plural(cap.instances, 'active instance')}`,
     `*CPU*\n${cpuText(cap.remainingCpu, cap.registeredCpu)}`,
     `*Memory*\n${memoryText(cap.remainingMemory, cap.registeredMemory)}`,
-    ...(s.capacityProviders.length > 0 ? [`*Capacity providers*\n${s.capacityProviders.map((p) => escapeText(p)).join(', ')}`] : []),
-    ...(s.capacityProviders.length > 0
-      ? [`*Default strategy*\n${s.defaultStrategy.length > 0 ? escapeText(strategyText(s.defaultStrategy)) : 'none (RunTask without a launch type uses EC2)'}`]
+    ...(providers.length > 0 ? [`*Capacity providers*\n${providers.map((p) => escapeText(p)).join(', ')}`] : []),
+    ...(providers.length > 0
+      ? [`*Default strategy*\n${strategy.length > 0 ? escapeText(strategyText(strategy)) : 'none (RunTask without a launch type uses EC2)'}`]
       : []),
   ];
   const blocks: KnownBlock[] = [header(`Cluster ${alias}`), fieldsSection(fields)];
-  if (cap.instances === 0 && s.capacityProviders.some((p) => p.startsWith('FARGATE'))) {
+  if (cap.instances === 0 && providers.some((p) => p.startsWith('FARGATE'))) {
     blocks.push(section(':information_source: No container instances: this cluster runs its tasks on AWS Fargate.'));
   } else if (cap.instances === 0) blocks.push(section(':warning: No active container instances: tasks on the EC2 launch type have nowhere to run.'));
   blocks.push(context(`\`${escapeText(s.arn)}\``));
@@ -77,7 +79,7 @@ export function clusterDetailMessage({ alias, region, summary: s, instances }: C
     ]),
   );
   return {
-    text: `Cluster ${alias}: ${s.status}, ${plural(s.activeServices, 'service')}, ${plural(s.runningTasks, 'running task')}, ${plural(s.registeredInstances, 'instance')}, CPU ${cpuText(cap.remainingCpu, cap.registeredCpu)}, memory ${memoryText(cap.remainingMemory, cap.registeredMemory)}`,
+    text: `Cluster ${alias}: ${escapeText(s.status)}, ${plural(s.activeServices, 'service')}, ${plural(s.runningTasks, 'running task')}, ${plural(s.registeredInstances, 'instance')}, CPU ${cpuText(cap.remainingCpu, cap.registeredCpu)}, memory ${memoryText(cap.remainingMemory, cap.registeredMemory)}`,
     blocks,
   };
 }
@@ -107,13 +109,13 @@ export function clusterCreatedMessage(input: ClusterCreatedInput): SlackMessage 
   } else {
     blocks.push(
       section(
-        `It still needs a config entry with roles before anyone can use it from Slack. Deploy \`deploy/cluster-roles.yaml\` for it (\`ClusterName=${escapeText(name)}\`) in account ${input.accountId}, ${region}, then add this to the config and redeploy the bot:`,
+        `It still needs a config entry with roles before anyone can use it from Slack. Deploy \`deploy/cluster-roles.yaml\` for it (\`ClusterName=${escapeText(name)}\`) in account ${escapeText(input.accountId)}, ${region}, then add this to the config and redeploy the bot:`,
       ),
     );
-    blocks.push(section(`\`\`\`${configEntry(input)}\`\`\``));
+    blocks.push(section(`\`\`\`${escapeText(configEntry(input))}\`\`\``));
   }
   blocks.push(context(`by <@${input.userId}> · \`${escapeText(input.summary.arn)}\``));
-  return { text: `${head.replace(/`/g, '')}${input.configuredAs ? '' : ' It still needs a config entry with roles before anyone can use it.'}`, blocks };
+  return { text: `${escapeText(head.replace(/`/g, ''))}${input.configuredAs ? '' : ' It still needs a config entry with roles before anyone can use it.'}`, blocks };
 }
 
 /** The YAML a platform admin adds to the config for a new cluster (src/config/schema.ts). */

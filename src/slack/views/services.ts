@@ -43,7 +43,7 @@ function serviceLine(s: ServiceSummary): string {
   const counts = `${s.running}/${s.desired} running${s.pending > 0 ? `, ${s.pending} pending` : ''}`;
   const rollout = s.rolloutState && s.rolloutState !== 'COMPLETED' ? ` · ${rolloutWords(s.rolloutState)}` : '';
   const deployments = s.deployments > 1 ? ` (${s.deployments} deployments)` : '';
-  const status = s.status !== 'ACTIVE' ? ` · ${s.status}` : '';
+  const status = s.status !== 'ACTIVE' ? ` · ${escapeText(s.status)}` : '';
   return truncate(`${mark} *${escapeText(s.name)}* — ${counts} · \`${escapeText(s.taskDefinition)}\`${rollout}${deployments}${status}`, LINE_MAX);
 }
 
@@ -77,7 +77,7 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { 
     ? crashLoopLine(s, crashed.tasks, crashed.windowMs)
     : steady
       ? `:white_check_mark: Steady: *${s.running}/${s.desired}* running.`
-      : `:warning: Not steady: *${s.running}/${s.desired}* running${s.pending > 0 ? `, ${s.pending} pending` : ''}${s.deployments.length > 1 ? `, ${s.deployments.length} deployments` : ''}${s.status !== 'ACTIVE' ? `, ${s.status}` : ''}.`;
+      : `:warning: Not steady: *${s.running}/${s.desired}* running${s.pending > 0 ? `, ${s.pending} pending` : ''}${s.deployments.length > 1 ? `, ${s.deployments.length} deployments` : ''}${s.status !== 'ACTIVE' ? `, ${escapeText(s.status)}` : ''}.`;
   blocks.push(section(state));
   blocks.push(
     fieldsSection([
@@ -85,8 +85,8 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { 
       `*Desired*\n${s.desired}`,
       `*Pending*\n${s.pending}`,
       `*Task definition*\n\`${escapeText(s.taskDefinition)}\``,
-      s.capacityProviderStrategy ? `*Capacity providers*\n${escapeText(strategyText(s.capacityProviderStrategy))}` : `*Launch type*\n${s.launchType ?? 'EC2'}`,
-      `*Status*\n${s.status}`,
+      s.capacityProviderStrategy ? `*Capacity providers*\n${escapeText(strategyText(s.capacityProviderStrategy))}` : `*Launch type*\n${escapeText(s.launchType ?? 'EC2')}`,
+      `*Status*\n${escapeText(s.status)}`,
       ...(s.platformVersion ? [`*Platform version*\n${escapeText(s.platformVersion)}`] : []),
       ...(s.network ? [`*Network*\n${escapeText(networkText(s.network))}`] : []),
     ]),
@@ -99,7 +99,7 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { 
     blocks.push(section(`*Last events*\n${events.map((e) => truncate(`${slackAgo(e.createdAt)} ${escapeText(e.message)}`, LINE_MAX)).join('\n')}`));
   }
   blocks.push(
-    actions(`service:${s.name}`.slice(0, 255), [
+    actions(`service:${s.name}`, [
       scaleButton(alias, s.name, s.desired),
       commandButton('Restart', alias, 'restart', [s.name], {
         confirm: confirmDialog('Restart?', truncate(`This replaces every task of *${escapeText(s.name)}* in *${alias}* with a fresh one of \`${escapeText(s.taskDefinition)}\`.`, 300), 'Restart'),
@@ -111,7 +111,7 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { 
   );
   const primary = s.deployments.find((d) => d.status === 'PRIMARY');
   return {
-    text: `${s.name} in ${alias}: ${crashed ? 'crash-looping, ' : ''}${s.running}/${s.desired} running${s.pending > 0 ? `, ${s.pending} pending` : ''}, ${s.taskDefinition}${primary?.rolloutState ? ` (${primary.rolloutState})` : ''}`,
+    text: escapeText(`${s.name} in ${alias}: ${crashed ? 'crash-looping, ' : ''}${s.running}/${s.desired} running${s.pending > 0 ? `, ${s.pending} pending` : ''}, ${s.taskDefinition}${primary?.rolloutState ? ` (${primary.rolloutState})` : ''}`),
     blocks,
   };
 }
@@ -132,7 +132,7 @@ function deploymentLine(d: Deployment): string {
   const rollout = d.status !== 'PRIMARY' ? ' · being replaced' : d.rolloutState ? ` · ${rolloutWords(d.rolloutState)}` : '';
   const reason = d.rolloutState === 'FAILED' && d.rolloutStateReason ? ` — ${escapeText(d.rolloutStateReason)}` : '';
   const since = d.createdAt ? ` · started ${slackAgo(d.createdAt)}` : '';
-  return truncate(`• ${d.status} \`${escapeText(d.taskDefinition)}\` — ${counts}${rollout}${reason}${since}`, LINE_MAX);
+  return truncate(`• ${escapeText(d.status)} \`${escapeText(d.taskDefinition)}\` — ${counts}${rollout}${reason}${since}`, LINE_MAX);
 }
 
 function rolloutWords(state: string): string {
@@ -144,7 +144,7 @@ function rolloutWords(state: string): string {
     case 'FAILED':
       return ':x: rollout failed';
     default:
-      return state;
+      return escapeText(state);
   }
 }
 
@@ -168,7 +168,7 @@ export function restartedMessage(alias: string, after: ServiceDetail, userId: st
         ? `a fresh task of ${revision} replaces the running one`
         : `${after.desired} fresh tasks of ${revision} replace the running ones`;
   return {
-    text: `${after.name} in ${alias}: restarting — ${tasks.replace(/`/g, '')}`,
+    text: `${escapeText(after.name)} in ${alias}: restarting — ${tasks.replace(/`/g, '')}`,
     blocks: [section(`:arrows_counterclockwise: *${escapeText(after.name)}* in *${alias}*: restarting — ${tasks}.`), context(`by <@${userId}> · a new deployment (forceNewDeployment)`)],
   };
 }
@@ -197,7 +197,7 @@ export function networkText(n: { subnets: string[]; securityGroups: string[]; as
 
 /** `service create` was accepted. */
 export function createdMessage(alias: string, created: ServiceDetail, userId: string): SlackMessage {
-  const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${created.capacityProviderStrategy ? escapeText(strategyText(created.capacityProviderStrategy)) : (created.launchType ?? 'EC2')})`;
+  const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${escapeText(created.capacityProviderStrategy ? strategyText(created.capacityProviderStrategy) : (created.launchType ?? 'EC2'))})`;
   return { text: text.replace(/[*`]/g, ''), blocks: [section(`:sparkles: ${text}`), context(`by <@${userId}>`)] };
 }
 
@@ -209,8 +209,8 @@ export function nothingToDoMessage(text: string): SlackMessage {
 export function scaledMessage(alias: string, before: ServiceDetail, after: ServiceDetail, userId: string): SlackMessage {
   const text = `*${escapeText(after.name)}* in *${alias}*: desired ${before.desired} → ${after.desired}`;
   return {
-    text: `${after.name} in ${alias}: desired ${before.desired} → ${after.desired}`,
-    blocks: [section(text), context(`by <@${userId}> · ${after.running} running now · task definition \`${after.taskDefinition}\``)],
+    text: `${escapeText(after.name)} in ${alias}: desired ${before.desired} → ${after.desired}`,
+    blocks: [section(text), context(`by <@${userId}> · ${after.running} running now · task definition \`${escapeText(after.taskDefinition)}\``)],
   };
 }
 
@@ -251,7 +251,7 @@ export function settlementMessage(alias: string, outcome: Settlement, timeoutMs:
       return withStoppedTasks(alias, s.name, { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] }, outcome.stopped);
     }
     case 'timeout': {
-      const text = `${name}: still ${s.running}/${s.desired} running (${s.pending} pending) after ${formatDuration(timeoutMs)}. Check \`/ecs service ${s.name} -c ${alias}\`.`;
+      const text = `${name}: still ${s.running}/${s.desired} running (${s.pending} pending) after ${formatDuration(timeoutMs)}. Check \`/ecs service ${escapeText(s.name)} -c ${alias}\`.`;
       return withStoppedTasks(alias, s.name, { text: text.replace(/\*/g, ''), blocks: [section(`:hourglass: ${text}`)] }, outcome.stopped);
     }
   }
@@ -273,16 +273,15 @@ function causeOf(stopped: readonly TaskInfo[]): KnownBlock[] {
 
 function withStoppedTasks(alias: string, service: string, message: SlackMessage, stopped: readonly TaskInfo[]): SlackMessage {
   if (stopped.length === 0) return message;
-  const plainLine = stoppedTasksLine(stopped);
   const shown = stoppedTasksLine(stopped, escapeText);
   const body = shown.reasons.length === 1 ? `*${shown.summary}:* ${shown.reasons[0]}` : `*${shown.summary}:*\n${shown.reasons.map((r) => `• ${r}`).join('\n')}`;
   return {
-    text: truncate(`${message.text}${message.text.endsWith('.') ? '' : '.'} ${plainLine.summary}: ${plainLine.reasons.join('; ')}`, SLACK_LIMITS.messageText),
+    text: truncate(`${message.text}${message.text.endsWith('.') ? '' : '.'} ${shown.summary}: ${shown.reasons.join('; ')}`, SLACK_LIMITS.messageText),
     blocks: [
       ...(message.blocks ?? []),
       section(body),
       ...causeOf(stopped),
-      actions(`follow-up:${service}`.slice(0, 255), [
+      actions(`follow-up:${service}`, [
         commandButton('Stopped tasks', alias, 'tasks', ['--service', service, '--stopped']),
         commandButton('Logs', alias, 'logs', [service]),
       ]),
