@@ -1,4 +1,5 @@
 import { type CommandContext } from '../commands/types';
+import { explainPlacement } from '../slack/views/stop-causes';
 import { type Deployment, type ServiceDetail, type ServiceEvent, type TaskInfo } from '../aws/types';
 
 /**
@@ -92,5 +93,6 @@ export async function placementReason(ctx: CommandContext, service: ServiceDetai
   if (/insufficient CPU/i.test(message)) return 'no instance has enough free CPU. Add instances or lower the task CPU.';
   if (/insufficient memory/i.test(message)) return 'no instance has enough free memory. Add instances or lower the task memory.';
   if (/no container instances were found/i.test(message)) return 'the cluster has no container instances.';
-  return message;
+  const why = explainPlacement(message);
+  return why ? `${message} ${why}` : message;
 }

@@ -149,4 +149,35 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     expect(JSON.stringify(followUp.blocks)).toContain(':bulb: ResourceInitializationError: the task could not fetch its secrets');
     expect(JSON.stringify(followUp.blocks)).toContain('secretsmanager:GetSecretValue');
   });
+
+  it('run when Fargate has no capacity starts nothing, shows ECS’s failure reason and says what helps', async () => {
+    h.sandbox.world.setCapacityAvailable('FARGATE', false);
+    const result = await h.command('run job -c fg');
+    expect(jobs()).toHaveLength(0);
+    expect(result.replies[0]!.text).toContain('Started 0 of 1 task of job in fg; 1 could not be placed');
+    const shown = JSON.stringify(result.replies[0]!.blocks);
+    expect(shown).toContain('Capacity is unavailable at this time. Please try again later or in a different availability zone');
+    expect(shown).toContain(':bulb: Fargate had no capacity for the task');
+
+    // FARGATE_SPOT still has capacity: only the provider without it fails.
+    const spot = await h.command('run job --capacity-provider FARGATE_SPOT -c fg');
+    expect(spot.replies[0]!.text).toBe('Started 1 of 1 task of job in fg');
+  });
+
+  it('service create when Fargate has no capacity follows up with the service’s “unable to place a task” event and what helps, and places the task once capacity is back', async () => {
+    await h.stop();
+    h = await startHarness({ sandbox: { account: fargateAccount() }, config: fargateConfig(), followUpTimeoutMs: 600 });
+    h.sandbox.world.setCapacityAvailable('FARGATE', false);
+    const result = await h.command('service create batch job -c fg', { user: USERS.bob });
+    const events = h.sandbox.world.service('fg', 'batch').events.map((e) => e.message);
+    expect(events).toContain(
+      '(service batch) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
+    );
+    const followUp = result.replies[1]!;
+    expect(followUp.text).toContain('batch in fg: 1 of 1 could not be placed: (service batch) was unable to place a task. Reason: Capacity is unavailable at this time.');
+    expect(followUp.text).toContain('Fargate had no capacity for the task');
+
+    h.sandbox.world.setCapacityAvailable('FARGATE', true);
+    expect([...h.sandbox.world.service('fg', 'batch').tasks]).toHaveLength(1);
+  });
 });

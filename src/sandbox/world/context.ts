@@ -39,6 +39,8 @@ export interface WorldContext {
   readonly bus: EventBus;
   /** The VPC awsvpc tasks attach to. */
   readonly vpc: VpcRecord;
+  /** Fargate capacity providers (FARGATE, FARGATE_SPOT) that have no capacity at the moment. */
+  readonly unavailableCapacity: Set<string>;
   /**
    * How the agent's image pull ends: a CannotPullContainerError reason, or undefined when the image
    * can be pulled. The ECR module sets it (it knows this account's repositories); unset, every pull works.

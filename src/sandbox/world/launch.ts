@@ -1,6 +1,6 @@
 import type { AwsVpcConfiguration } from '@aws-sdk/client-ecs';
 import type { WorldContext } from './context';
-import { pickProvider, type LaunchChoice } from './fargate';
+import { pickProvider, type LaunchChoice, type StrategyItem } from './fargate';
 import type { ClusterRecord, ContainerInstanceRecord, TaskRecord } from './records';
 import { launchTask, requestStop, type LaunchTaskInput } from './tasks';
 import { attachEni } from './vpc';
@@ -27,18 +27,29 @@ export function launchChosen(
       )
     : undefined;
   if (choice.launchType === 'EC2') return launchTask(ctx, { ...input, cluster, eni });
-  let capacityProviderName: string | undefined;
-  if (choice.strategy) {
-    const counts = new Map<string, number>();
-    for (const t of siblings) {
-      if (t.desiredStatus !== 'RUNNING' || !t.capacityProviderName) continue;
-      counts.set(t.capacityProviderName, (counts.get(t.capacityProviderName) ?? 0) + 1);
-    }
-    capacityProviderName = pickProvider(choice.strategy, counts);
-  }
+  const capacityProviderName = choice.strategy ? providerFor(choice.strategy, siblings) : undefined;
   const task = launchTask(ctx, { ...input, instance: undefined, cluster, eni, fargate: { capacityProviderName } });
   scheduleSpotInterruption(ctx, task);
   return task;
+}
+
+function providerFor(strategy: StrategyItem[], siblings: Iterable<TaskRecord>): string {
+  const counts = new Map<string, number>();
+  for (const t of siblings) {
+    if (t.desiredStatus !== 'RUNNING' || !t.capacityProviderName) continue;
+    counts.set(t.capacityProviderName, (counts.get(t.capacityProviderName) ?? 0) + 1);
+  }
+  return pickProvider(strategy, counts);
+}
+
+/**
+ * Whether the next Fargate task of this choice has capacity: the provider the strategy picks (the
+ * FARGATE launch type draws on FARGATE capacity) must not be one the sandbox made unavailable.
+ */
+export function fargateCapacityAvailable(ctx: WorldContext, choice: LaunchChoice, siblings: Iterable<TaskRecord>): boolean {
+  if (choice.launchType !== 'FARGATE' || ctx.unavailableCapacity.size === 0) return true;
+  const provider = choice.strategy ? providerFor(choice.strategy, siblings) : 'FARGATE';
+  return !ctx.unavailableCapacity.has(provider);
 }
 
 /** The family's `spotInterruption` behaviour: a FARGATE_SPOT task is reclaimed some time after it starts. */

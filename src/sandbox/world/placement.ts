@@ -8,8 +8,15 @@ const RESERVED = new Set<number>(AGENT_RESERVED_PORTS);
 const DYNAMIC_PORT_FIRST = 32768;
 const DYNAMIC_PORT_LAST = 60999;
 
-/** Why no instance fits; the first three are RunTask `failures[].reason`s. */
-export type PlacementFailureReason = 'RESOURCE:CPU' | 'RESOURCE:MEMORY' | 'RESOURCE:PORTS' | 'AGENT' | 'NO_INSTANCES';
+/**
+ * RunTask's `failures[].reason` when Fargate has no capacity for the task, and the reason in the
+ * service's placement event ("How do I troubleshoot an Amazon ECS RunTask API for a Fargate task
+ * that fails with a 'Capacity is unavailable' error?", AWS Knowledge Center).
+ */
+export const FARGATE_CAPACITY_UNAVAILABLE = 'Capacity is unavailable at this time. Please try again later or in a different availability zone';
+
+/** Why no instance fits (or Fargate has no capacity); the first three are RunTask `failures[].reason`s. */
+export type PlacementFailureReason = 'RESOURCE:CPU' | 'RESOURCE:MEMORY' | 'RESOURCE:PORTS' | 'AGENT' | 'NO_INSTANCES' | typeof FARGATE_CAPACITY_UNAVAILABLE;
 
 export type Placement =
   | { ok: true; instance: ContainerInstanceRecord }
@@ -82,8 +89,9 @@ export function dynamicPort(instance: ContainerInstanceRecord): number {
 export function placementFailureMessage(serviceName: string, reason: PlacementFailureReason, closest?: ContainerInstanceRecord): string {
   const head = `(service ${serviceName}) was unable to place a task because no container instance met all of its requirements.`;
   const tail = 'For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.';
+  if (reason === FARGATE_CAPACITY_UNAVAILABLE) return `(service ${serviceName}) was unable to place a task. Reason: ${FARGATE_CAPACITY_UNAVAILABLE}. ${tail}`;
   if (reason === 'NO_INSTANCES' || !closest) return `${head} Reason: No Container Instances were found in your cluster. ${tail}`;
-  const what: Record<Exclude<PlacementFailureReason, 'NO_INSTANCES'>, string> = {
+  const what: Record<Exclude<PlacementFailureReason, 'NO_INSTANCES' | typeof FARGATE_CAPACITY_UNAVAILABLE>, string> = {
     'RESOURCE:CPU': 'has insufficient CPU units available.',
     'RESOURCE:MEMORY': 'has insufficient memory available.',
     'RESOURCE:PORTS': 'is already using a port required by your task.',

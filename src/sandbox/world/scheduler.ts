@@ -1,11 +1,11 @@
 import { serviceCounts } from '../ecs/render';
 import type { WorldContext } from './context';
-import { placeTask, placementFailureMessage, type Placement } from './placement';
+import { FARGATE_CAPACITY_UNAVAILABLE, placeTask, placementFailureMessage, type Placement } from './placement';
 import type { DeploymentRecord, ServiceRecord, TaskRecord } from './records';
 import { addServiceEvent, emitDeploymentChange, emitServiceAction } from './service-events';
 import { startDeployment } from './services';
 import type { LaunchChoice } from './fargate';
-import { launchChosen } from './launch';
+import { fargateCapacityAvailable, launchChosen } from './launch';
 import { launchTask, requestStop } from './tasks';
 
 /**
@@ -102,8 +102,12 @@ function startTasks(
       cluster.unsatisfied.add(service);
       return { started, failure: placement };
     }
-    const input = { instance: placement?.instance, taskDefinition: primary.taskDefinition, group, startedBy: primary.id, service, deploymentId: primary.id };
     const choice: LaunchChoice = fargate ? { launchType: 'FARGATE', strategy: service.launch.strategy } : { launchType: 'EC2' };
+    if (!fargateCapacityAvailable(ctx, choice, service.tasks)) {
+      cluster.unsatisfied.add(service);
+      return { started, failure: { ok: false, reason: FARGATE_CAPACITY_UNAVAILABLE } };
+    }
+    const input = { instance: placement?.instance, taskDefinition: primary.taskDefinition, group, startedBy: primary.id, service, deploymentId: primary.id };
     started.push(service.launch.awsvpc || fargate ? launchChosen(ctx, cluster, choice, service.launch.awsvpc, input, service.tasks) : launchTask(ctx, input));
     missing -= 1;
     liveCount += 1;

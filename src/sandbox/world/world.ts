@@ -9,15 +9,15 @@ import type { SandboxTimings } from '../types';
 import { createCluster, deleteCluster } from './clusters';
 import type { StartCheck, WorldContext } from './context';
 import { deregisterContainerInstance, launchContainerInstance, registerContainerInstance, terminateEc2Instance } from './instances';
-import { placeTask, type PlacementFailureReason } from './placement';
+import { FARGATE_CAPACITY_UNAVAILABLE, placeTask, type PlacementFailureReason } from './placement';
 import type { ClusterRecord, ContainerInstanceRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from './records';
 import { reconcileService } from './scheduler';
 import { TimerQueue } from './timers';
 import { createService, deleteService, updateService, type CreateServiceInput, type UpdateServiceInput } from './services';
 import { deregisterTaskDefinition, findTaskDefinition, registerTaskDefinition, type RegisterTaskDefinitionInput } from './task-definitions';
 import { launchTask, requestStop } from './tasks';
-import { chooseLaunch, putClusterCapacityProviders, requireAwsVpc } from './fargate';
-import { interruptSpotTask, launchChosen } from './launch';
+import { chooseLaunch, putClusterCapacityProviders, requireAwsVpc, type FargateProvider } from './fargate';
+import { fargateCapacityAvailable, interruptSpotTask, launchChosen } from './launch';
 import { createVpc, type VpcRecord } from './vpc';
 
 export interface WorldOptions {
@@ -102,6 +102,7 @@ export class SandboxWorld {
       dirty: new Set(),
       bus: options.bus,
       vpc: createVpc(options.region),
+      unavailableCapacity: new Set(),
     };
   }
 
@@ -214,6 +215,22 @@ export class SandboxWorld {
   vpc(): VpcRecord {
     this.advance();
     return this.ctx.vpc;
+  }
+
+  /**
+   * Takes a Fargate capacity provider's capacity away (or gives it back): while it has none, a task
+   * ECS would put on it is not started (RunTask `failures`, a service's "unable to place a task"
+   * event); given back, the services that could not place tasks try again.
+   */
+  setCapacityAvailable(provider: FargateProvider, available: boolean): void {
+    this.change(() => {
+      if (available) {
+        this.ctx.unavailableCapacity.delete(provider);
+        for (const cluster of this.ctx.clusters.values()) for (const service of cluster.unsatisfied) this.ctx.dirty.add(service);
+      } else {
+        this.ctx.unavailableCapacity.add(provider);
+      }
+    });
   }
 
   /** Reclaims Fargate Spot capacity: each named (or every) FARGATE_SPOT task of the cluster gets its two-minute warning. */
@@ -334,10 +351,15 @@ export class SandboxWorld {
       if (choice.launchType === 'FARGATE') {
         const group = input.group ?? `family:${td.family}`;
         const tasks: TaskRecord[] = [];
+        const failures: TaskLaunchResult['failures'] = [];
         for (let i = 0; i < count; i += 1) {
+          if (!fargateCapacityAvailable(this.ctx, choice, tasks)) {
+            failures.push({ reason: FARGATE_CAPACITY_UNAVAILABLE });
+            continue;
+          }
           tasks.push(launchChosen(this.ctx, cluster, choice, awsvpc, { taskDefinition: td, group, startedBy: input.startedBy, overrides: input.overrides, tags: input.tags }, tasks));
         }
-        return { tasks, failures: [] };
+        return { tasks, failures };
       }
       if (![...cluster.instances.values()].some((i) => i.status !== 'INACTIVE')) {
         throw invalidParameter('No Container Instances were found in your cluster.');

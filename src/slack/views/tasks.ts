@@ -1,5 +1,5 @@
 import { type Button, type KnownBlock } from '@slack/types';
-import { explainStop } from './stop-causes';
+import { explainPlacement, explainStop } from './stop-causes';
 import { actions, commandButton, confirmDialog, context, escapeText, fieldsSection, header, section, type SlackMessage } from '../message';
 import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
@@ -212,6 +212,8 @@ export function launchMessage(input: LaunchInput): SlackMessage {
   const blocks: KnownBlock[] = [section(`${started === 0 ? ':x:' : launch.failures.length > 0 ? ':warning:' : ':rocket:'} *${escapeText(headline)}*`)];
   const failures = failureLines(input);
   if (failures.length > 0) blocks.push(section(`*Not started*\n${failures.join('\n')}`));
+  const why = [...new Set(launch.failures.map((f) => explainPlacement(f.reason)))].filter((w): w is string => w !== undefined);
+  if (why.length > 0) blocks.push(section(why.map((w) => `:bulb: ${escapeText(w)}`).join('\n')));
   launch.tasks.slice(0, 10).forEach((task, i) => {
     const at = task.containerInstanceId
       ? ` on instance \`${escapeText(shortId(task.containerInstanceId))}\``
