@@ -180,4 +180,26 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     h.sandbox.world.setCapacityAvailable('FARGATE', true);
     expect([...h.sandbox.world.service('fg', 'batch').tasks]).toHaveLength(1);
   });
+
+  it('run of an awsvpc family on EC2 starts what the instance has network interfaces for, and says RESOURCE:ENI and what helps for the rest', async () => {
+    await h.stop();
+    const account = fargateAccount();
+    account.taskDefinitions.push({ family: 'netjob', networkMode: 'awsvpc', containerDefinitions: [{ name: 'netjob', image: 'example/job:4', cpu: 128, memory: 128, essential: true }] });
+    const config = fargateConfig();
+    config.clusters.staging!.network = { subnets: [VPC.privateA], securityGroups: [VPC.appSg], assignPublicIp: false };
+    config.clusters.staging!.taskDefinitionFamilies = ['web-fixed', 'batch', 'netjob'];
+    h = await startHarness({ sandbox: { account }, config });
+    // staging's one t3.medium attaches 3 network interfaces; its primary one is taken, so 2 awsvpc tasks fit.
+    const result = await h.command('run netjob --count 3 -c staging');
+    const [run] = h.sandbox.callsTo('ecs:RunTask');
+    expect(run!.params).toMatchObject({ launchType: 'EC2', count: 3 });
+    const started = [...h.sandbox.world.cluster('staging').tasks.values()].filter((t) => t.taskDefinition.family === 'netjob');
+    expect(started).toHaveLength(2);
+    expect(started.every((t) => t.eni !== undefined && t.instance !== undefined)).toBe(true);
+    expect(result.replies[0]!.text).toContain('Started 2 of 3 tasks of netjob in staging; 1 could not be placed');
+    const shown = JSON.stringify(result.replies[0]!.blocks);
+    expect(shown).toContain('1 × no free network interface (ENI) for another awsvpc task on any instance (`RESOURCE:ENI`)');
+    expect(shown).toContain(':bulb: Every awsvpc task needs its own network interface');
+    expect(shown).toContain('awsvpcTrunking');
+  });
 });

@@ -16,7 +16,7 @@ const DYNAMIC_PORT_LAST = 60999;
 export const FARGATE_CAPACITY_UNAVAILABLE = 'Capacity is unavailable at this time. Please try again later or in a different availability zone';
 
 /** Why no instance fits (or Fargate has no capacity); the first three are RunTask `failures[].reason`s. */
-export type PlacementFailureReason = 'RESOURCE:CPU' | 'RESOURCE:MEMORY' | 'RESOURCE:PORTS' | 'AGENT' | 'NO_INSTANCES' | typeof FARGATE_CAPACITY_UNAVAILABLE;
+export type PlacementFailureReason = 'RESOURCE:CPU' | 'RESOURCE:MEMORY' | 'RESOURCE:PORTS' | 'RESOURCE:ENI' | 'AGENT' | 'NO_INSTANCES' | typeof FARGATE_CAPACITY_UNAVAILABLE;
 
 export type Placement =
   | { ok: true; instance: ContainerInstanceRecord }
@@ -68,7 +68,37 @@ export function unmetRequirements(instance: ContainerInstanceRecord, td: TaskDef
   if (instance.registeredCpu - instance.usedCpu < td.needs.cpu) out.push('RESOURCE:CPU');
   if (instance.registeredMemory - instance.usedMemory < td.needs.memory) out.push('RESOURCE:MEMORY');
   if (td.needs.hostPorts.some((port) => RESERVED.has(port) || instance.usedPorts.has(port))) out.push('RESOURCE:PORTS');
+  if (td.networkMode === 'awsvpc' && awsvpcTasks(instance) >= taskEniSlots(instance.ec2.instanceType)) out.push('RESOURCE:ENI');
   return out;
+}
+
+/**
+ * Network interfaces each instance type can attach (Amazon EC2 User Guide, "Maximum IP addresses
+ * per network interface"); an unknown type gets t3.medium's.
+ */
+const MAX_ENIS: Record<string, number> = {
+  't3.micro': 2,
+  't3.small': 3,
+  't3.medium': 3,
+  't3.large': 3,
+  'm5.large': 3,
+  'm5.xlarge': 4,
+  'c5.large': 3,
+  'c5.xlarge': 4,
+};
+
+/**
+ * How many awsvpc tasks an instance can hold: one ENI each, and "the primary network interface
+ * counts as one" (ECS Developer Guide, "API failure reasons", RESOURCE:ENI). No ENI trunking.
+ */
+export function taskEniSlots(instanceType: string): number {
+  return (MAX_ENIS[instanceType] ?? 3) - 1;
+}
+
+function awsvpcTasks(instance: ContainerInstanceRecord): number {
+  let n = 0;
+  for (const task of instance.tasks) if (task.eni !== undefined) n += 1;
+  return n;
 }
 
 export function groupCount(instance: ContainerInstanceRecord, group: string): number {
@@ -95,6 +125,7 @@ export function placementFailureMessage(serviceName: string, reason: PlacementFa
     'RESOURCE:CPU': 'has insufficient CPU units available.',
     'RESOURCE:MEMORY': 'has insufficient memory available.',
     'RESOURCE:PORTS': 'is already using a port required by your task.',
+    'RESOURCE:ENI': 'encountered error "RESOURCE:ENI".',
     AGENT: 'encountered error "AGENT".',
   };
   return `${head} The closest matching (container-instance ${closest.id}) ${what[reason]} ${tail}`;

@@ -249,6 +249,8 @@ export function launchFailureText(reason: string, fixedHostPorts: number[], scop
       return `not enough free CPU ${scope === 'instance' ? 'on that instance' : 'on any instance'}`;
     case 'RESOURCE:MEMORY':
       return `not enough free memory ${scope === 'instance' ? 'on that instance' : 'on any instance'}`;
+    case 'RESOURCE:ENI':
+      return `no free network interface (ENI) for another awsvpc task ${scope === 'instance' ? 'on that instance' : 'on any instance'}`;
     case 'AGENT':
       return 'the ECS agent is disconnected (or the instance is not running)';
     case 'MISSING':
