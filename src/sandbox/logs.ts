@@ -124,16 +124,18 @@ function createState(init: ServiceModuleInit): LogsState {
     const snapshot = snapshotOfEvent(event);
     if (snapshot) note(state, snapshot);
   });
-  init.world.addStartCheck((task) => missingLogGroup(state, task.taskDefinition.containerDefinitions, init.world.now));
+  init.world.addStartCheck((task) => missingLogGroup(state, task.taskDefinition.containerDefinitions, task.launchType, init.world.now));
   return state;
 }
 
 /**
  * The awslogs driver needs its log group: Docker's driver fails to create the container's stream
  * and the task stops before RUNNING, unless `awslogs-create-group` is "true", when the agent
- * creates the group (the message is what ECS reports for the EC2 launch type).
+ * creates the group. On EC2 Docker reports it as CannotStartContainerError; on Fargate the task
+ * fails while its resources are prepared, a ResourceInitializationError ("Troubleshooting
+ * ResourceInitializationError errors", ECS Developer Guide: "failed to validate logger args").
  */
-function missingLogGroup(state: LogsState, containers: readonly ContainerDefinition[], now: number): string | undefined {
+function missingLogGroup(state: LogsState, containers: readonly ContainerDefinition[], launchType: 'EC2' | 'FARGATE', now: number): string | undefined {
   for (const container of containers) {
     const options = container.logConfiguration?.logDriver === 'awslogs' ? container.logConfiguration.options : undefined;
     const name = options?.['awslogs-group'];
@@ -141,7 +143,9 @@ function missingLogGroup(state: LogsState, containers: readonly ContainerDefinit
     // Another region's log groups are not simulated: nothing to check there.
     if (options['awslogs-region'] !== undefined && options['awslogs-region'] !== state.region) continue;
     if (options['awslogs-create-group'] === 'true') ensureGroup(state, name, now);
-    else return 'CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist.';
+    else if (launchType === 'FARGATE') {
+      return 'ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1';
+    } else return 'CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist.';
   }
   return undefined;
 }

@@ -202,4 +202,30 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     expect(shown).toContain(':bulb: Every awsvpc task needs its own network interface');
     expect(shown).toContain('awsvpcTrunking');
   });
+
+  it('service create of a Fargate service whose awslogs log group does not exist follows up with ResourceInitializationError (not CannotStartContainerError) and says to create the group', async () => {
+    await h.stop();
+    const account = fargateAccount();
+    account.taskDefinitions.push({
+      family: 'logjob',
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      requiresCompatibilities: ['FARGATE'],
+      containerDefinitions: [
+        { name: 'logjob', image: 'example/job:4', essential: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/logjob', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs' } } },
+      ],
+    });
+    const config = fargateConfig();
+    config.clusters.fg!.taskDefinitionFamilies = ['job', 'site', 'logjob'];
+    h = await startHarness({ sandbox: { account }, config, followUpTimeoutMs: 600 });
+    const result = await h.command('service create logs logjob -c fg', { user: USERS.bob });
+    const stopped = [...h.sandbox.world.cluster('fg').tasks.values()].find((t) => t.taskDefinition.family === 'logjob' && t.lastStatus === 'STOPPED');
+    expect(stopped).toMatchObject({ stopCode: 'TaskFailedToStart' });
+    expect(stopped!.stoppedReason).toMatch(/^ResourceInitializationError: failed to validate logger args: .*The specified log group does not exist/);
+    const followUp = result.replies[1]!;
+    expect(followUp.text).toContain('ResourceInitializationError: failed to validate logger args');
+    expect(followUp.text).not.toContain('CannotStartContainerError');
+    expect(JSON.stringify(followUp.blocks)).toContain(':bulb: ResourceInitializationError: the awslogs log driver could not start, usually because the log group does not exist');
+  });
 });
