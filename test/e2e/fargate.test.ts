@@ -181,14 +181,14 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     expect([...h.sandbox.world.service('fg', 'batch').tasks]).toHaveLength(1);
   });
 
-  it('run of an awsvpc family on EC2 starts what the instance has network interfaces for, and says RESOURCE:ENI and what helps for the rest', async () => {
+  it('run of an awsvpc family on EC2 starts what the instance has network interfaces for and says RESOURCE:ENI and what helps for the rest; a service of it then cannot place its task and the follow-up says the same', async () => {
     await h.stop();
     const account = fargateAccount();
     account.taskDefinitions.push({ family: 'netjob', networkMode: 'awsvpc', containerDefinitions: [{ name: 'netjob', image: 'example/job:4', cpu: 128, memory: 128, essential: true }] });
     const config = fargateConfig();
     config.clusters.staging!.network = { subnets: [VPC.privateA], securityGroups: [VPC.appSg], assignPublicIp: false };
     config.clusters.staging!.taskDefinitionFamilies = ['web-fixed', 'batch', 'netjob'];
-    h = await startHarness({ sandbox: { account }, config });
+    h = await startHarness({ sandbox: { account }, config, followUpTimeoutMs: 600 });
     // staging's one t3.medium attaches 3 network interfaces; its primary one is taken, so 2 awsvpc tasks fit.
     const result = await h.command('run netjob --count 3 -c staging');
     const [run] = h.sandbox.callsTo('ecs:RunTask');
@@ -201,6 +201,12 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     expect(shown).toContain('1 × no free network interface (ENI) for another awsvpc task on any instance (`RESOURCE:ENI`)');
     expect(shown).toContain(':bulb: Every awsvpc task needs its own network interface');
     expect(shown).toContain('awsvpcTrunking');
+
+    // A service of the same family finds no interface left: its event names RESOURCE:ENI and the follow-up explains it.
+    const created = await h.command('service create net netjob -c staging', { user: USERS.bob });
+    expect(h.sandbox.world.service('staging', 'net').events.map((e) => e.message).join('\n')).toMatch(/\(service net\) was unable to place a task because no container instance met all of its requirements\. The closest matching \(container-instance [0-9a-f]+\) encountered error "RESOURCE:ENI"/);
+    expect(created.replies[1]!.text).toContain('net in staging: 1 of 1 could not be placed');
+    expect(created.replies[1]!.text).toContain('Every awsvpc task needs its own network interface');
   });
 
   it('service create of a Fargate service whose awslogs log group does not exist follows up with ResourceInitializationError (not CannotStartContainerError) and says to create the group', async () => {
