@@ -92,4 +92,25 @@ describe('notifications explain the Fargate causes of a stop, end to end from th
     expect(blocks).toContain('secretsmanager:GetSecretValue');
     expect(h.messageProblems()).toEqual([]);
   });
+
+  it('a service that cannot place a task because Fargate Spot has no capacity is announced with ECS’s reason and what helps', async () => {
+    const lab = await fargateProd();
+    ({ sandbox, h } = lab);
+    sandbox.clock.advance(5_000);
+    sandbox.tick();
+    await lab.deliverAll();
+    sandbox.world.setCapacityAvailable('FARGATE_SPOT', false);
+    sandbox.world.updateService('prod', 'web', { desiredCount: 3 });
+    sandbox.clock.advance(5_000);
+    sandbox.tick();
+    await lab.deliverAll();
+
+    expect(sandbox.world.service('prod', 'web').tasks.size).toBe(2);
+    const messages = h.slack.messages(WEB_CHANNEL).filter((m) => !m.threadTs);
+    expect(messages).toHaveLength(1);
+    const blocks = JSON.stringify(messages[0]!.blocks);
+    expect(blocks).toContain('Capacity is unavailable at this time. Please try again later or in a different availability zone');
+    expect(blocks).toContain(':bulb: Fargate had no capacity for the task');
+    expect(h.messageProblems()).toEqual([]);
+  });
 });
