@@ -62,7 +62,7 @@ describe('a terminal session as alice in #web', () => {
     expect(lines.join(' ').replace(/\s+/g, ' ')).toContain('is not a valid command. In Slack, every message that starts with "/" is a command; this workspace has /ecs.');
   });
 
-  it('asks a button’s confirmation with y or n and says Enter sends it', async () => {
+  it('answers a button’s confirmation with the n key alone, and an Enter typed after it out of habit is not a line of its own', async () => {
     let mark = pg.screen.length;
     pg.type('/ecs tasks\r');
     const tasks = await pg.waitFor((s) => /\[(\d+)\] Stop…/.test(since(s, mark)));
@@ -70,10 +70,20 @@ describe('a terminal session as alice in #web', () => {
 
     mark = pg.screen.length;
     pg.type(`/click ${stop}\r`);
-    await pg.waitFor((s) => since(s, mark).includes('then Enter]'));
-    pg.type('n\r');
+    const asked = await pg.waitFor((s) => /n = Cancel\] $/.test(since(s, mark)));
+    expect(since(asked, mark)).not.toContain('then Enter');
+    pg.type('n');
+    await pg.waitFor((s) => since(s, mark).includes('(cancelled; nothing was sent)') && s.endsWith('› '));
 
-    await pg.waitFor((s) => since(s, mark).includes('(cancelled; nothing was sent)'));
+    mark = pg.screen.length;
+    pg.type(`/click ${stop}\r`);
+    await pg.waitFor((s) => /n = Cancel\] $/.test(since(s, mark)));
+    pg.type('n\r');
+    await pg.waitFor((s) => since(s, mark).includes('(cancelled; nothing was sent)') && s.endsWith('› '));
+    pg.type('/ecs services\r');
+    const after = await pg.waitFor((s) => since(s, mark).includes('Services in demo-prod') && s.endsWith('› '));
+    // The next prompt takes the next command: no empty line was run in between.
+    expect(since(after, mark)).toMatch(/\(cancelled; nothing was sent\)\n@alice in #web › \/ecs services/);
   });
 
   it('creates a cluster as help’s example does it, with -c demo-staging, and shows ARNs as they are', async () => {
@@ -102,7 +112,7 @@ describe('a confirmation open while a crash loop is being reported in #alerts', 
 
       mark = pg.screen.length;
       pg.type(`/click ${stop}\r`);
-      await pg.waitFor((s) => since(s, mark).includes('then Enter]'));
+      await pg.waitFor((s) => /n = Cancel\] $/.test(since(s, mark)));
       // Three simulated minutes with the dialog open (a real second each at 60×).
       await new Promise((resolve) => setTimeout(resolve, 3000));
       const whileOpen = since(pg.screen, mark);
