@@ -126,3 +126,30 @@ describe('a confirmation open while a crash loop is being reported in #alerts', 
     }
   });
 });
+
+describe('Tab completion after a repository was deleted', () => {
+  it('no longer offers the deleted repository: names come from the account as it is now, not as it was seeded', async () => {
+    const pg = new PlaygroundTerminal(['--scenario', 'calm']);
+    try {
+      await pg.waitFor((s) => s.includes('/help lists the rest'));
+      let mark = pg.screen.length;
+      pg.type('/ecs repo delete cron -c demo-staging\r');
+      const asked = await pg.waitFor((s) => /\[(\d+)\] Approve…/.test(since(s, mark)));
+      const approve = /\[(\d+)\] Approve…/.exec(since(asked, mark))![1]!;
+      pg.type('/as bob\r');
+      mark = pg.screen.length;
+      pg.type(`/click ${approve}\r`);
+      await pg.waitFor((s) => /n = Cancel\] $/.test(since(s, mark)));
+      pg.type('y');
+      await pg.waitFor((s) => since(s, mark).includes('Repository cron deleted') && s.endsWith('› '));
+
+      mark = pg.screen.length;
+      await typeWithTab(pg, '/ecs images cr');
+      const answer = await pg.waitFor((s) => since(s, mark).includes('There is no ECR repository') && s.endsWith('› '));
+
+      expect(since(answer, mark)).toContain('There is no ECR repository cr in us-east-1');
+    } finally {
+      await pg.quit();
+    }
+  });
+});
