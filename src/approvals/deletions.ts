@@ -3,6 +3,7 @@ import { ChatopsError, NotFoundError } from '../errors';
 import { count, tookText } from '../slack/views/approvals';
 import { drainText } from '../teardown/steps';
 import { type GatedOperation } from './operations';
+import { type UsageReader } from './usage';
 import { type ImageDeletePlan, type RepoDeletePlan, type ServiceDeletePlan, type TaskdefDeregisterPlan } from './types';
 
 /**
@@ -56,16 +57,17 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
 
 // ---- taskdef deregister --------------------------------------------------------------------------
 
-export async function readTaskdefDeregisterPlan(aws: ClusterOps, ref: string): Promise<TaskdefDeregisterPlan | { nothingToDo: string }> {
-  // The services are read while the revision is: one round trip fewer when it is ACTIVE.
-  const reading = aws.services.listNames().then((names) => aws.services.describeMany(names));
+export async function readTaskdefDeregisterPlan(aws: ClusterOps, ref: string, usage: UsageReader): Promise<TaskdefDeregisterPlan | { nothingToDo: string }> {
+  // Who uses it (every cluster of the account) is read while the revision is: one round trip
+  // fewer when it is ACTIVE. `ref` is FAMILY:REV, the form services name revisions in.
+  const reading = usage.ofTaskDefinition(ref);
   reading.catch(() => undefined);
   const info = await aws.deletes.taskDefinition(ref);
   if (!info) throw new NotFoundError(`ECS has no task definition \`${ref}\` in ${aws.region}. Run \`/ecs taskdefs -c ${aws.alias}\` to see the families there.`);
   if (info.status !== 'ACTIVE') return { nothingToDo: `\`${info.taskDefinition}\` is already ${info.status}; there is nothing to deregister.` };
-  const services = await reading;
-  const usedBy = services.filter((s) => s.taskDefinition === info.taskDefinition || s.deployments.some((d) => d.taskDefinition === info.taskDefinition)).map((s) => s.name);
-  return { kind: 'taskdef deregister', taskDefinition: info.taskDefinition, images: info.images, usedBy };
+  const used = await reading;
+  const usedBy = used.checked.find((u) => u.cluster === aws.alias)?.services ?? [];
+  return { kind: 'taskdef deregister', taskDefinition: info.taskDefinition, images: info.images, usedBy, usage: used };
 }
 
 export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> = {
@@ -86,13 +88,15 @@ export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> =
     };
   },
   summary(plan, _steps, tookMs) {
-    return `Task definition \`${plan.taskDefinition}\` is INACTIVE (${tookText(tookMs)}).${plan.usedBy.length > 0 ? ` ${count(plan.usedBy.length, 'service')} still ran it when it was planned.` : ''}`;
+    // Services of every cluster of the account that used it, when the plan knows them.
+    const using = plan.usage ? plan.usage.checked.reduce((n, u) => n + u.services.length, 0) : plan.usedBy.length;
+    return `Task definition \`${plan.taskDefinition}\` is INACTIVE (${tookText(tookMs)}).${using > 0 ? ` ${count(using, 'service')} still ran it when it was planned.` : ''}`;
   },
 };
 
 // ---- image delete --------------------------------------------------------------------------------
 
-export async function readImageDeletePlan(aws: ClusterOps, repository: string, tag: string): Promise<ImageDeletePlan> {
+export async function readImageDeletePlan(aws: ClusterOps, repository: string, tag: string, usage: UsageReader): Promise<ImageDeletePlan> {
   const image = await aws.deletes.imageByTag(repository, tag);
   if (!image) {
     const repo = await aws.deletes.repository(repository);
@@ -105,6 +109,7 @@ export async function readImageDeletePlan(aws: ClusterOps, repository: string, t
   const plan: ImageDeletePlan = { kind: 'image delete', repository, tag, digest: image.digest, otherTags: image.tags.filter((t) => t !== tag) };
   if (image.sizeBytes !== undefined) plan.sizeBytes = image.sizeBytes;
   if (image.pushedAt !== undefined) plan.pushedAt = image.pushedAt;
+  plan.usage = await usage.ofImage(repository, { tag, digest: image.digest });
   return plan;
 }
 
@@ -137,10 +142,10 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
 
 // ---- repo delete ---------------------------------------------------------------------------------
 
-export async function readRepoDeletePlan(aws: ClusterOps, repository: string): Promise<RepoDeletePlan> {
+export async function readRepoDeletePlan(aws: ClusterOps, repository: string, usage: UsageReader): Promise<RepoDeletePlan> {
   const repo = await aws.deletes.repository(repository);
   if (!repo) throw new NotFoundError(`There is no ECR repository \`${repository}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`);
-  return { kind: 'repo delete', repository: repo.name, uri: repo.uri, imageCount: repo.imageCount };
+  return { kind: 'repo delete', repository: repo.name, uri: repo.uri, imageCount: repo.imageCount, usage: await usage.ofImage(repo.name) };
 }
 
 export const repoDeleteOperation: GatedOperation<RepoDeletePlan> = {

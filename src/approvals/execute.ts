@@ -13,6 +13,7 @@ import { imageDeleteOperation, repoDeleteOperation, serviceDeleteOperation, task
 import { DEFAULT_APPROVAL_TIMING, OutOfTime, type ApprovalTiming, type ExecutionEnv, type GatedOperation } from './operations';
 import { ProgressMessage, type ChatClient } from './progress';
 import { type ApprovalRequest, type Plan, type StepRecord } from './types';
+import { NotOwnedError, ownershipGuard, type OwnershipGuard } from '../worker/ownership-guard';
 
 /** What the worker needs to run an approved request (a subset of its WorkerDeps). */
 export interface ApprovalWorkerDeps {
@@ -113,7 +114,9 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
       reason: `${request.command}, ${request.decidedBy ? `approved by ${request.decidedBy.name ?? request.decidedBy.id}` : `by ${request.requester.name ?? request.requester.id}`} (ecs-chatops)`,
     };
     const operation = operationFor(request.plan);
-    const prepared = await operation.prepare(env, request.plan);
+    // The config may have changed since the plan was read: what it deletes must still be this cluster's.
+    const refusal = await ownershipRefusal(request.plan, ownershipGuard(deps.config, request.alias, aws));
+    const prepared = refusal !== undefined ? { ok: false as const, reason: refusal } : await operation.prepare(env, request.plan);
     if (!prepared.ok) {
       await finish('stale', prepared.reason);
       await progress.final(staleMessage(request, prepared.reason));
@@ -177,6 +180,20 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
     await finish('failed', closing);
     await progress.final(progressMessage(request, records, { ok: false, text: closing }));
     audit(deps.logger, { ...line, ...(role ? { role } : {}), outcome: 'error', detail: plainLabel(closing), durationMs: deps.clock.now() - started });
+  }
+}
+
+/** Why the cluster no longer owns the family or repository the plan deletes, if it does not. */
+async function ownershipRefusal(plan: Plan, guard: OwnershipGuard): Promise<string | undefined> {
+  try {
+    if (plan.kind === 'taskdef deregister') await guard.family(plan.taskDefinition, 'taskdef deregister');
+    if (plan.kind === 'image delete') guard.repository(plan.repository, 'image delete');
+    if (plan.kind === 'repo delete') guard.repository(plan.repository, 'repo delete');
+    return undefined;
+  } catch (err) {
+    // The stale message says "Nothing was changed" itself.
+    if (err instanceof NotOwnedError) return err.message.replace(/ Nothing was changed\.$/, '');
+    throw err;
   }
 }
 

@@ -30,6 +30,17 @@ export const TeardownPlan = z.object({
 });
 export type TeardownPlan = z.infer<typeof TeardownPlan>;
 
+/**
+ * Which services of the config's clusters in the same account and region use what a delete
+ * removes (task definitions and ECR repositories belong to the account, not to one cluster), and
+ * the clusters that could not be read. Optional: requests stored before it was added lack it.
+ */
+export const PlanUsage = z.object({
+  checked: z.array(z.object({ cluster: z.string(), services: z.array(z.string()) })),
+  unchecked: z.array(z.object({ cluster: z.string(), reason: z.string() })),
+});
+export type PlanUsage = z.infer<typeof PlanUsage>;
+
 export const ServiceDeletePlan = z.object({
   kind: z.literal('service delete'),
   service: z.object({ name: z.string(), desired: z.number(), running: z.number(), taskDefinition: z.string() }),
@@ -42,6 +53,7 @@ export const TaskdefDeregisterPlan = z.object({
   images: z.array(z.string()),
   /** Services of this cluster whose current deployment uses it: they keep running, but cannot scale out on it after. */
   usedBy: z.array(z.string()),
+  usage: PlanUsage.optional(),
 });
 export type TaskdefDeregisterPlan = z.infer<typeof TaskdefDeregisterPlan>;
 
@@ -54,6 +66,7 @@ export const ImageDeletePlan = z.object({
   otherTags: z.array(z.string()),
   sizeBytes: z.number().optional(),
   pushedAt: z.number().optional(),
+  usage: PlanUsage.optional(),
 });
 export type ImageDeletePlan = z.infer<typeof ImageDeletePlan>;
 
@@ -62,6 +75,7 @@ export const RepoDeletePlan = z.object({
   repository: z.string(),
   uri: z.string(),
   imageCount: z.number(),
+  usage: PlanUsage.optional(),
 });
 export type RepoDeletePlan = z.infer<typeof RepoDeletePlan>;
 

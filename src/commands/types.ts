@@ -9,6 +9,7 @@ import { type Replier } from '../slack/reply';
 import { type UserAccess } from '../auth/policy';
 import { type StateStore } from '../state/table';
 import { type ChatClient } from '../approvals/progress';
+import { type OwnershipGuard } from '../worker/ownership-guard';
 import { type ApprovalTiming } from '../approvals/operations';
 
 export interface OptionSpec {
@@ -50,6 +51,16 @@ export interface CommandContext {
    * each on that cluster's own role, in config order (`alias`/`aws` above are the first of them).
    */
   clusters?: readonly ClusterOps[];
+  /**
+   * Whether this cluster owns a task definition family, ECR repository or image registry
+   * (src/auth/ownership.ts); each throws the refusal. Verbs call it before anything that changes.
+   */
+  ownership: OwnershipGuard;
+  /**
+   * Another cluster of the config on its own read role, for the user of this job: how a gated
+   * delete's plan finds the services of the other clusters in the account that still use a thing.
+   */
+  readCluster?: (alias: string) => Promise<ClusterOps>;
   /** Approval progress and waits (an ungated approval verb runs its steps in this job). */
   approvalTiming?: Partial<ApprovalTiming>;
   /** How long this job may still run (the worker Lambda's remaining time); absent: no limit. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Level } from '../auth/levels';
 import { Duration, formatDuration } from './duration';
+import { wildcardMatches } from './wildcard';
 
 const SlackChannelId = z.string().regex(/^[CGD][A-Z0-9]+$/, 'expected a Slack channel id like C0123ABCD');
 const SlackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, 'expected a Slack user id like U0123ABCD');
@@ -76,6 +77,13 @@ const AgentDisconnectGrace = boundedDuration(
   'A container instance agent disconnect is reported only when no reconnect follows within this time (default 5m)',
 );
 
+/** Owned-resource patterns: names with IAM's wildcards, `*` any run of characters and `?` one. */
+const FamilyPattern = z.string().regex(/^[A-Za-z0-9_*?-]{1,255}$/, 'a task definition family (letters, digits, - and _) or a pattern with * and ?, like web-*');
+const RepositoryPattern = z.string().regex(/^[a-z0-9._/*?-]{1,256}$/, 'an ECR repository name (lower-case letters, digits, . _ - /) or a pattern with * and ?, like team/web-*');
+const RegistryPattern = z
+  .string()
+  .regex(/^[a-z0-9*?][a-z0-9.*?:-]*(\/[a-z0-9._*?-]+)*$/, 'a registry host, optionally with a path: docker.io/library, public.ecr.aws/nginx, 222222222222.dkr.ecr.us-east-1.amazonaws.com');
+
 const NotifyRoute = z.strictObject({
   channel: SlackChannelId,
   events: z.array(NotificationKind).optional(),
@@ -98,7 +106,23 @@ export const ClusterConfig = z.strictObject({
     .optional()
     .describe("The cluster's AWS account id; default: the account of its ARN (when `name` is one), else of its read role. Notifications are routed only from this account and `region`"),
   externalId: z.string().min(2).max(1224).optional(),
-  ecrRepositories: z.array(z.string().min(1)).default([]).describe('ECR repositories that teardown deletes with the cluster'),
+  ecrRepositories: z.array(z.string().min(1)).default([]).describe('ECR repositories that teardown deletes with the cluster (the cluster owns them too)'),
+  taskDefinitionFamilies: z
+    .array(FamilyPattern)
+    .optional()
+    .describe(
+      'Task definition families this cluster owns: names, or patterns with * and ? as in IAM (web, web-*). Without this key it owns only the families its services and tasks run now',
+    ),
+  repositories: z
+    .array(RepositoryPattern)
+    .optional()
+    .describe('ECR repositories of its account this cluster owns, besides ecrRepositories: names or patterns with * and ? (web, team/web-*). Without this key it owns only ecrRepositories'),
+  imageRegistries: z
+    .array(RegistryPattern)
+    .optional()
+    .describe(
+      "Where deploy --image may take images from besides the cluster account's own ECR (for repositories it owns): a registry, optionally with a path (docker.io/library, public.ecr.aws/nginx, 222222222222.dkr.ecr.us-east-1.amazonaws.com); * and ? match within a part",
+    ),
   notify: z
     .strictObject({
       channel: SlackChannelId,
@@ -170,6 +194,22 @@ export const Config = z
     for (const [channel, c] of Object.entries(config.channels)) {
       if (!aliases.has(c.cluster)) {
         ctx.addIssue({ code: 'custom', path: ['channels', channel, 'cluster'], message: `unknown cluster "${c.cluster}"; known: ${[...aliases].join(', ')}` });
+      }
+    }
+    // Teardown deletes a cluster's ecrRepositories: none of them may be another cluster's too.
+    for (const [alias, cluster] of Object.entries(config.clusters)) {
+      const home = `${cluster.roles.read.split(':')[4]}|${cluster.region}`;
+      for (const [i, repository] of cluster.ecrRepositories.entries()) {
+        const others = Object.entries(config.clusters).filter(
+          ([other, c]) => other !== alias && `${c.roles.read.split(':')[4]}|${c.region}` === home && [...c.ecrRepositories, ...(c.repositories ?? [])].some((p) => wildcardMatches(p, repository)),
+        );
+        if (others.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clusters', alias, 'ecrRepositories', i],
+            message: `"${repository}" belongs to ${others.map(([other]) => other).join(' and ')} too (same account and region), and teardown of ${alias} would delete it; list it under ${alias}'s repositories instead`,
+          });
+        }
       }
     }
     for (const [i, team] of config.approvals.approvers.entries()) {

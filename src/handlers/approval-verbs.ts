@@ -6,6 +6,7 @@ import { textMessage } from '../slack/message';
 import { requestApproval } from '../approvals/request';
 import { readImageDeletePlan, readRepoDeletePlan, readServiceDeletePlan, readTaskdefDeregisterPlan } from '../approvals/deletions';
 import { readTeardownPlan, teardownIsEmpty } from '../teardown/plan';
+import { usageReader } from '../approvals/usage';
 
 /**
  * The destructive verbs. Each reads its plan from the live state in the worker, then asks for a
@@ -73,7 +74,8 @@ export const taskdefDeregister = defineVerb({
   visibility: 'ephemeral',
   working: ({ taskDefinition }) => `Reading ${taskDefinition}…`,
   async run(ctx, { taskDefinition }) {
-    const plan = await readTaskdefDeregisterPlan(ctx.aws, taskDefinition);
+    await ctx.ownership.family(taskDefinition, 'taskdef deregister');
+    const plan = await readTaskdefDeregisterPlan(ctx.aws, taskDefinition, usageReader(ctx));
     if ('nothingToDo' in plan) {
       await ctx.reply.send(textMessage(plan.nothingToDo));
       return;
@@ -93,7 +95,8 @@ export const imageDelete = defineVerb({
   visibility: 'ephemeral',
   working: ({ repository, tag }) => `Reading ${repository}:${tag}…`,
   async run(ctx, { repository, tag }) {
-    const plan = await readImageDeletePlan(ctx.aws, repository, tag);
+    ctx.ownership.repository(repository, 'image delete');
+    const plan = await readImageDeletePlan(ctx.aws, repository, tag, usageReader(ctx));
     await requestApproval(ctx, 'image delete', ['image', 'delete', repository, tag, '-c', ctx.alias], plan);
   },
 });
@@ -109,7 +112,8 @@ export const repoDelete = defineVerb({
   visibility: 'ephemeral',
   working: ({ repository }) => `Reading ${repository}…`,
   async run(ctx, { repository }) {
-    const plan = await readRepoDeletePlan(ctx.aws, repository);
+    ctx.ownership.repository(repository, 'repo delete');
+    const plan = await readRepoDeletePlan(ctx.aws, repository, usageReader(ctx));
     await requestApproval(ctx, 'repo delete', ['repo', 'delete', repository, '-c', ctx.alias], plan);
   },
 });

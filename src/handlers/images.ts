@@ -40,6 +40,7 @@ export const images = defineVerb({
   visibility: 'ephemeral',
   working: ({ repository }) => `Listing the images of ${repository}…`,
   async run(ctx, { repository, page }) {
+    ctx.ownership.repository(repository, 'images');
     const found = await ctx.aws.ecr.images(repository);
     await ctx.reply.send(imagesMessage({ alias: ctx.alias, repository, images: found, page }));
   },

@@ -140,6 +140,9 @@ export const deploy = defineVerb({
   visibility: 'in_channel',
   working: (a) => `Looking up ${a.service} to deploy ${a.image ?? a.taskDefinition ?? ''} to it…`,
   async run(ctx, { service: name, taskDefinition, image, container }) {
+    // What is named is checked before anything is read: a refusal touches nothing of another cluster.
+    if (image !== undefined) ctx.ownership.image(image, 'deploy --image');
+    else await ctx.ownership.family(taskDefinition!, 'deploy');
     // The service and the named revision are read at once (one round trip, not two); a missing
     // service is reported before a missing revision, as if they had been read in turn.
     const [service, resolved] = await Promise.allSettled([ctx.aws.services.describe(name), taskDefinition === undefined ? undefined : ctx.aws.deployments.resolve(taskDefinition)]);
@@ -147,6 +150,8 @@ export const deploy = defineVerb({
     const before = service.value;
     let change: Parameters<typeof deployedMessage>[2];
     if (image !== undefined) {
+      // The new revision is of the family the service runs: that family must be this cluster's too.
+      await ctx.ownership.family(before.taskDefinition, 'deploy --image', { runByService: true });
       const revision = await ctx.aws.deployments.registerWithImage(before.taskDefinition, image, container);
       change = { kind: 'deploy', from: before.taskDefinition, to: revision.to, image: revision };
     } else {
@@ -180,6 +185,7 @@ export const rollback = defineVerb({
   working: ({ service: name }) => `Looking up ${name} and its earlier revisions to roll it back…`,
   async run(ctx, { service: name }) {
     const before = await ctx.aws.services.describe(name);
+    await ctx.ownership.family(before.taskDefinition, 'rollback', { runByService: true });
     const previous = await ctx.aws.deployments.previousRevision(before.taskDefinition);
     if (!previous) {
       const family = before.taskDefinition.split(':')[0];
@@ -208,6 +214,7 @@ export const serviceCreate = defineVerb({
   visibility: 'in_channel',
   working: ({ service: name, taskDefinition }) => `Looking up ${taskDefinition} to create service ${name}…`,
   async run(ctx, { service: name, taskDefinition, count }) {
+    await ctx.ownership.family(taskDefinition, 'service create');
     const resolved = await ctx.aws.deployments.resolve(taskDefinition);
     const created = await ctx.aws.services.create(name, resolved, count);
     await ctx.reply.send(createdMessage(ctx.alias, created, ctx.user.id));

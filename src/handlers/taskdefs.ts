@@ -25,6 +25,7 @@ export const taskdefs = defineVerb({
       await ctx.reply.send(familiesMessage({ alias: ctx.alias, region: ctx.aws.region, families, page }));
       return;
     }
+    await ctx.ownership.family(family, 'taskdefs');
     const revisions = await ctx.aws.taskDefinitions.revisions(family);
     await ctx.reply.send(revisionsMessage({ alias: ctx.alias, family, revisions, page }));
   },
@@ -41,6 +42,7 @@ export const taskdef = defineVerb({
   visibility: 'ephemeral',
   working: ({ taskDefinition }) => `Reading task definition ${taskDefinition}…`,
   async run(ctx, { taskDefinition }) {
+    await ctx.ownership.family(taskDefinition, 'taskdef');
     const detail = await ctx.aws.taskDefinitions.describe(taskDefinition);
     await ctx.reply.send(taskDefinitionMessage(ctx.alias, detail));
   },

@@ -66,6 +66,7 @@ export const runTask = defineVerb({
   visibility: 'in_channel',
   working: ({ taskDefinition, count }) => `Looking up ${taskDefinition} to run ${count === 1 ? 'a task' : `${count} tasks`} of it…`,
   async run(ctx, { taskDefinition, count }) {
+    await ctx.ownership.family(taskDefinition, 'run');
     const launch = await ctx.aws.tasks.run({ taskDefinition, count, startedBy: startedBy(ctx) });
     await ctx.reply.send(launchMessage({ alias: ctx.alias, verb: 'run', taskDefinition, requested: count, launch, userId: ctx.user.id, fixedHostPorts: await portsIfNeeded(ctx, taskDefinition, launch.failures) }));
   },
@@ -83,6 +84,7 @@ export const startTask = defineVerb({
   visibility: 'in_channel',
   working: ({ taskDefinition, instance }) => `Looking up ${taskDefinition} and instance ${instance} to start a task there…`,
   async run(ctx, { taskDefinition, instance }) {
+    await ctx.ownership.family(taskDefinition, 'start');
     // Once the container instance id is known (typed whole, or one filtered list for an EC2 id),
     // StartTask gets it while the instance is described for the reply (its EC2 id). The start of
     // an id is looked up first.

@@ -166,11 +166,36 @@ export class Iam {
     if (!role) return wildcard ?? resources[0]?.arn;
     const allowed = role.actions ?? LEVEL_ACTIONS[role.level];
     if (!allowed.some((pattern) => actionMatches(pattern, action))) return wildcard ?? resources[0]?.arn;
+    const outsideFamilies = role.taskDefinitionFamilies && FAMILY_SCOPED.has(action) ? resources.find((r) => !inPatterns(r.arn, ':task-definition/', role.taskDefinitionFamilies!, /:[^:]*$/)) : undefined;
+    if (outsideFamilies) return outsideFamilies.arn;
+    // ECR authorizes the unfiltered DescribeRepositories against `*`: deploy/cluster-roles.yaml leaves it account-wide.
+    const outsideRepositories = role.repositories && action.startsWith('ecr:') && action !== 'ecr:DescribeRepositories' ? resources.find((r) => !inPatterns(r.arn, ':repository/', role.repositories!)) : undefined;
+    if (outsideRepositories) return outsideRepositories.arn;
     if (role.clusters === '*') return undefined;
     if (role.createClusters && action.toLowerCase() === 'ecs:createcluster') return undefined;
     const scope = role.clusters;
     return resources.find((r) => r.cluster !== undefined && !scope.includes(r.cluster))?.arn;
   }
+}
+
+/**
+ * The actions IAM authorizes on the task definition's ARN (the Service Authorization Reference
+ * lists no resource for DescribeTaskDefinition or the lists, so a role scoped to some families
+ * still reads them all, as in AWS).
+ */
+const FAMILY_SCOPED = new Set(['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecs:RunTask', 'ecs:StartTask']);
+
+/** Whether the name after `marker` in an ARN (less `strip`, e.g. a revision) matches one of the patterns; ARNs of other kinds pass. */
+function inPatterns(arn: string, marker: string, patterns: readonly string[], strip?: RegExp): boolean {
+  const at = arn.indexOf(marker);
+  if (at < 0) return true;
+  const name = arn.slice(at + marker.length).replace(strip ?? /$^/, '');
+  return patterns.some((p) => wildcard(p).test(name));
+}
+
+/** IAM resource wildcards, case-sensitive (unlike actions): `*` any run, `?` one character. */
+function wildcard(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escapeRegExp(c))).join('')}$`);
 }
 
 /** IAM action patterns: 'ecs:*', 'ecs:Describe*', 'ecs:UpdateService' (case-insensitive, as IAM). */

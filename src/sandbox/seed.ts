@@ -47,6 +47,13 @@ export interface RoleSeed {
   actions?: string[];
   /** IAM's MaxSessionDuration; default 3600. */
   maxSessionDurationSeconds?: number;
+  /**
+   * Task definition families (IAM wildcards) RegisterTaskDefinition, DeregisterTaskDefinition,
+   * RunTask and StartTask may name, as deploy/cluster-roles.yaml scopes them; unset = any.
+   */
+  taskDefinitionFamilies?: string[];
+  /** ECR repositories (IAM wildcards) the role's ECR actions may name; unset = any. */
+  repositories?: string[];
 }
 
 export interface TaskDefinitionSeed {

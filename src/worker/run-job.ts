@@ -15,6 +15,7 @@ import { runApprovalJob, type ApprovalWorkerDeps } from '../approvals/execute';
 import { type ChatClient } from '../approvals/progress';
 import { responseUrlReplier, type Replier } from '../slack/reply';
 import { errorMessage } from '../slack/views/errors';
+import { ownershipGuard } from './ownership-guard';
 
 export interface WorkerDeps {
   config: Config;
@@ -168,6 +169,8 @@ async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
         ...(deps.state ? { state: deps.state } : {}),
         ...(deps.slack ? { slack: deps.slack } : {}),
         ...(clusters ? { clusters } : {}),
+        ownership: ownershipGuard(deps.config, job.cluster, aws),
+        readCluster: (alias) => deps.aws.forCluster({ alias, level: 'read', user: job.user, team: job.team }),
         ...(deps.approvalTiming ? { approvalTiming: deps.approvalTiming } : {}),
         ...(deps.remainingTimeMs ? { remainingTimeMs: deps.remainingTimeMs } : {}),
       },

@@ -75,10 +75,10 @@ describe('the other approval-gated verbs', () => {
     it('taskdef deregister of an inactive or unknown revision says so and asks nobody', async () => {
       h.sandbox.world.deregisterTaskDefinition('lab-batch:1');
       const inactive = await h.command('taskdef deregister lab-batch:1', { user: U.alice, channel: OPS });
-      const unknown = await h.command('taskdef deregister nope:7', { user: U.alice, channel: OPS });
+      const unknown = await h.command('taskdef deregister lab-nope:7', { user: U.alice, channel: OPS });
       const noRevision = await h.command('taskdef deregister lab-web', { user: U.alice, channel: OPS });
       expect(inactive.seen).toContain('`lab-batch:1` is already INACTIVE; there is nothing to deregister.');
-      expect(unknown.seen).toContain('ECS has no task definition `nope:7`');
+      expect(unknown.seen).toContain('ECS has no task definition `lab-nope:7`');
       expect(noRevision.ack.text).toContain('name the revision: FAMILY:REV, like web:3');
       expect(channelMessages(h)).toEqual([]);
     });
@@ -116,9 +116,9 @@ describe('the other approval-gated verbs', () => {
 
     it('image delete of a tag or repository that does not exist says so and asks nobody', async () => {
       const tag = await h.command('image delete lab/web 9.9', { user: U.alice, channel: OPS });
-      const repo = await h.command('image delete lab/nope 1', { user: U.alice, channel: OPS });
+      const repo = await h.command('image delete keep/nope 1', { user: U.alice, channel: OPS });
       expect(tag.seen).toContain('ECR repository `lab/web` has no image tagged `9.9`');
-      expect(repo.seen).toContain('There is no ECR repository `lab/nope` in us-east-1');
+      expect(repo.seen).toContain('There is no ECR repository `keep/nope` in us-east-1');
       expect(channelMessages(h)).toEqual([]);
     });
 

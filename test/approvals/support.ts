@@ -38,6 +38,8 @@ clusters:
     region: us-east-1
     roles: ${roles('lab')}
     ecrRepositories: [${LAB_REPOSITORIES.join(', ')}]
+    taskDefinitionFamilies: ["lab-*"]
+    repositories: ["keep/*"]
 teams:
   web:
     usergroups: [S0WEB]
@@ -110,12 +112,12 @@ export async function startApprovalHarness(options: HarnessOptions & { yaml?: st
 }
 
 /** The bot's messages in a channel, as they stand now. */
-export function channelMessages(h: Harness, channel = OPS): StoredMessage[] {
+export function channelMessages(h: Harness, channel: string = OPS): StoredMessage[] {
   return h.slack.messages(channel).filter((m) => !m.ephemeral);
 }
 
 /** The one approval request message in the channel, and its buttons. */
-export function requestMessage(h: Harness, channel = OPS): { message: StoredMessage; requestId: string; buttons: string[] } {
+export function requestMessage(h: Harness, channel: string = OPS): { message: StoredMessage; requestId: string; buttons: string[] } {
   const messages = channelMessages(h, channel);
   if (messages.length !== 1) throw new Error(`expected one message in ${channel}, found ${messages.length}`);
   const message = messages[0]!;

@@ -25,7 +25,7 @@ export function readCloudFormationYaml(path: string): Template {
 }
 
 export interface Template {
-  Parameters?: Record<string, { Type: string; Default?: string }>;
+  Parameters?: Record<string, { Type: string; Default?: string; AllowedPattern?: string }>;
   Resources: Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: unknown }>;
   Outputs?: Record<string, { Value: unknown }>;
 }
@@ -46,7 +46,10 @@ export function resourceText(resource: unknown): string {
   if (typeof resource === 'string') return resource;
   if (resource && typeof resource === 'object' && 'Fn::Sub' in resource) {
     const sub = (resource as { 'Fn::Sub': unknown })['Fn::Sub'];
-    return typeof sub === 'string' ? sub : JSON.stringify(sub);
+    if (typeof sub === 'string') return sub;
+    // The two-argument form: the template string, its own variables left as they are.
+    if (Array.isArray(sub) && typeof sub[0] === 'string') return sub[0];
+    return JSON.stringify(sub);
   }
   return JSON.stringify(resource);
 }

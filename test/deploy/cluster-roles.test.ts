@@ -31,7 +31,8 @@ const EXPECTED: Record<Level, string[]> = { read: READ, operate: [...READ, ...OP
  * Actions IAM gives no resource form (Service Authorization Reference), so `*` is the only
  * Resource they take; and actions scoped by the ecs:cluster condition key instead of a resource.
  */
-const NO_RESOURCE_FORM = new Set(['ecs:ListClusters', 'ecs:ListTaskDefinitionFamilies', 'ecs:ListTaskDefinitions', 'ecs:DescribeTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ec2:DescribeInstances']);
+// ecr:DescribeRepositories has a resource form, but ECR authorizes the unfiltered list (`repos`) against `*`.
+const NO_RESOURCE_FORM = new Set(['ecs:ListClusters', 'ecs:ListTaskDefinitionFamilies', 'ecs:ListTaskDefinitions', 'ecs:DescribeTaskDefinition', 'ec2:DescribeInstances', 'ecr:DescribeRepositories']);
 const SCOPED_BY_CLUSTER_CONDITION = new Set(['ecs:ListServices', 'ecs:ListTasks']);
 const CLUSTER_ARN = 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${ClusterName}';
 
@@ -88,9 +89,9 @@ describe('deploy/cluster-roles.yaml: the read, operate and admin roles of one cl
       for (const resource of resources) {
         expect(resource).toMatch(/^arn:\$\{AWS::Partition\}:/);
         if (!resource.includes(':ecs:')) continue;
-        // A task definition belongs to the account, not a cluster: RunTask/StartTask carry the
-        // ecs:cluster condition, RegisterTaskDefinition and TagResource-on-create need the family.
-        if (resource.endsWith(':task-definition/*')) {
+        // A task definition belongs to the account, not a cluster: only the cluster's families,
+        // and RunTask/StartTask carry the ecs:cluster condition too.
+        if (resource.endsWith(':task-definition/${Families}:*')) {
           if (actions.some((a) => a === 'ecs:RunTask' || a === 'ecs:StartTask')) expect(JSON.stringify(s.Condition)).toContain(CLUSTER_ARN);
           continue;
         }
@@ -106,7 +107,7 @@ describe('deploy/cluster-roles.yaml: the read, operate and admin roles of one cl
       expect(passRole).toHaveLength(1);
       expect(asList(passRole[0]!.Action)).toEqual(['iam:PassRole']);
       expect(passRole[0]!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
-      expect(resourceText(passRole[0]!.Resource)).toMatch(/^arn:\$\{AWS::Partition\}:iam::\$\{AWS::AccountId\}:role\//);
+      expect(resourceText(passRole[0]!.Resource)).toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${TaskRoles}');
     }
   });
 
@@ -125,13 +126,24 @@ describe('deploy/cluster-roles.yaml: the read, operate and admin roles of one cl
     expect(trust.flatMap((s) => asList(s.Action)).sort()).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession']);
   });
 
-  it.each(LEVELS)('the %s role requires the ExternalId on AssumeRole when one is set, and no condition when it is not', (level) => {
+  it.each(LEVELS)('the %s role requires the ExternalId on AssumeRole when one is set, and only then', (level) => {
     const assume = trustOf(level).find((s) => asList(s.Action).includes('sts:AssumeRole'))!;
     expect(asList(assume.Action)).toEqual(['sts:AssumeRole']);
     expect(assume.Condition).toEqual({
-      'Fn::If': ['HasExternalId', { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } }, { Ref: 'AWS::NoValue' }],
+      'Fn::If': [
+        'HasExternalId',
+        { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } }, Null: { 'sts:SourceIdentity': 'false' } },
+        { Null: { 'sts:SourceIdentity': 'false' } },
+      ],
     });
     expect(template.Parameters?.ExternalId?.Default).toBe('');
+  });
+
+  it.each(LEVELS)('the %s role cannot be assumed without a SourceIdentity (the Slack user), with or without an ExternalId', (level) => {
+    for (const s of trustOf(level)) {
+      const branches = (s.Condition as { 'Fn::If'?: unknown[] })['Fn::If']?.slice(1) ?? [s.Condition];
+      for (const condition of branches) expect(condition).toMatchObject({ Null: { 'sts:SourceIdentity': 'false' } });
+    }
   });
 
   it('session tags are limited to the keys the bot sets when it assumes a role (src/aws/credentials.ts)', () => {
@@ -150,5 +162,55 @@ describe('deploy/cluster-roles.yaml: the read, operate and admin roles of one cl
     for (const level of LEVELS) {
       expect(template.Resources[ROLE_OF[level]]!.Properties.RoleName).toEqual({ 'Fn::Sub': `\${RoleNamePrefix}-\${ClusterName}-${level}` });
     }
+  });
+
+  describe('what a cluster owns in its account: task definition families, ECR repositories, task roles', () => {
+    /** The `!Sub [template, { VAR: !If [Condition, !Sub default, !Ref Parameter] }]` of a resource. */
+    const variablesOf = (resource: unknown) => ((resource as { 'Fn::Sub': [string, Record<string, unknown>] })['Fn::Sub'] ?? [])[1] ?? {};
+    const ownedBy: [RegExp, string, string, string, string][] = [
+      [/^(ecs:RunTask|ecs:StartTask|ecs:RegisterTaskDefinition|ecs:DeregisterTaskDefinition)$/, 'task-definition/${Families}:*', 'Families', 'DefaultFamilies', 'TaskDefinitionFamilyPattern'],
+      [/^ecr:(?!DescribeRepositories)/, 'repository/${Repositories}', 'Repositories', 'DefaultRepositories', 'EcrRepositoryPattern'],
+      [/^iam:PassRole$/, 'role/${TaskRoles}', 'TaskRoles', 'DefaultTaskRoles', 'TaskRolePattern'],
+    ];
+    const DEFAULTS: Record<string, string> = { Families: '${ClusterName}-*', Repositories: '${ClusterName}/*', TaskRoles: '${ClusterName}-*' };
+
+    it.each(ownedBy.map(([actions, suffix, variable, condition, parameter]) => [String(actions), suffix, variable, condition, parameter] as const))(
+      '%s name only the pattern of the cluster (%s), which defaults to a name derived from the cluster, never `*`',
+      (actions, suffix, variable, condition, parameter) => {
+        const pattern = new RegExp(actions.slice(1, -1));
+        const statements = statementsOf('admin').filter((s) => asList(s.Action).some((a) => pattern.test(a)));
+        expect(statements.length).toBeGreaterThan(0);
+        for (const s of statements) {
+          const owned = asList(s.Resource).filter((r) => resourceText(r).includes(`:${suffix.split('/')[0]!}/`));
+          expect(owned.length).toBeGreaterThan(0);
+          for (const resource of owned) {
+            expect(resourceText(resource).endsWith(`:${suffix}`)).toBe(true);
+            expect(variablesOf(resource)[variable]).toEqual({ 'Fn::If': [condition, { 'Fn::Sub': DEFAULTS[variable] }, { Ref: parameter }] });
+          }
+          expect(asList(s.Resource).map(resourceText)).not.toContain('*');
+        }
+        expect(template.Parameters?.[parameter]?.Default).toBe('');
+      },
+    );
+
+    it('no statement lets a role reach every task definition, repository or role of the account', () => {
+      for (const s of statementsOf('admin')) {
+        for (const resource of asList(s.Resource).map(resourceText)) expect(resource).not.toMatch(/:(task-definition|repository|role)\/\*$/);
+      }
+    });
+
+    it.each(['TaskDefinitionFamilyPattern', 'EcrRepositoryPattern', 'TaskRolePattern'])('the %s parameter takes a narrower pattern, but not a bare `*`', (parameter) => {
+      const allowed = new RegExp(template.Parameters?.[parameter]?.AllowedPattern ?? '');
+      expect(allowed.test('*')).toBe(false);
+      expect(allowed.test('')).toBe(true);
+      expect(allowed.test('staging-*')).toBe(true);
+    });
+
+    it('says in words what IAM cannot scope, and why', () => {
+      const text = readFileSync(join(ROOT, 'deploy/cluster-roles.yaml'), 'utf8');
+      for (const limit of ['DescribeTaskDefinition, ListTaskDefinitions, ListTaskDefinitionFamilies', 'ecr:DescribeRepositories', 'UpdateService and CreateService', 'ec2:TerminateInstances', 'imageRegistries']) {
+        expect(text).toContain(limit);
+      }
+    });
   });
 });

@@ -120,68 +120,106 @@ describe('serverless.yml, packaged', () => {
     expect(text).not.toMatch(/xox[abp]-|"SLACK_SIGNING_SECRET"|"SLACK_BOT_TOKEN"/);
   });
 
-  describe("the bot's one role", () => {
-    const statements = (): Statement[] => {
-      const roles = resourcesOfType(template, 'AWS::IAM::Role');
-      expect(roles.map(([id]) => id)).toEqual(['IamRoleLambdaExecution']);
-      const policies = roles[0]![1].Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
+  describe('one role per function, each allowed only what that function does', () => {
+    const ROLE_OF = { slack: 'SlackRole', events: 'EventsRole', worker: 'WorkerRole' } as const;
+    type Fn = keyof typeof ROLE_OF;
+    const statementsOf = (name: Fn): Statement[] => {
+      const policies = template.Resources[ROLE_OF[name]]!.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
       return policies.flatMap((p) => p.PolicyDocument.Statement);
     };
     const configRoleArns = () => {
       const config = parse(readFileSync(join(ROOT, CONFIG), 'utf8')) as { clusters: Record<string, { roles: Record<string, string> }> };
       return Object.values(config.clusters).flatMap((c) => Object.values(c.roles)).sort();
     };
-
-    it('is the role of all three functions', () => {
-      for (const name of ['slack', 'worker', 'events']) expect(fn(name).Role).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
-    });
-
-    it("may assume exactly the config's cluster roles, with SetSourceIdentity and TagSession, and nothing else in STS", () => {
-      const sts = statements().filter((s) => asList(s.Action).some((a) => a.startsWith('sts:')));
-      expect(sts).toHaveLength(1);
-      expect(asList(sts[0]!.Action).sort()).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession']);
-      expect(asList(sts[0]!.Resource).sort()).toEqual(configRoleArns());
-    });
-
-    it('allows nothing beyond: assume the cluster roles, invoke the worker, items of the state table, its own secrets, its own logs', () => {
-      const ALLOWED: Record<string, (resource: string, s: Statement) => boolean> = {
+    const resourceOf = (r: unknown) => (typeof r === 'string' ? r : JSON.stringify(r).includes('StateTable') ? 'StateTable' : resourceText(r));
+    const stateTable = (r: string) => r === 'StateTable';
+    const ownLogs = (name: Fn) => (r: string) => r.endsWith(`:log-group:/aws/lambda/ecs-chatops-${STAGE}-${name}:*`);
+    const parameter = (secret: string) => (r: string) => r.endsWith(`:parameter/ecs-chatops/${STAGE}/${secret}`);
+    /** kms:Decrypt on any key, but only through SSM and only for the named parameters. */
+    const decryptOnly = (...secrets: string[]) => (r: string, s: Statement) =>
+      r.endsWith(':key/*') && /"kms:ViaService"/.test(JSON.stringify(s.Condition)) && secrets.some((secret) => JSON.stringify(s.Condition).includes(`:parameter/ecs-chatops/${STAGE}/${secret}`));
+    const ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+    const items = Object.fromEntries(ITEM_ACTIONS.map((a) => [a, stateTable]));
+    const ALLOWED: Record<Fn, Record<string, (resource: string, s: Statement) => boolean>> = {
+      slack: {
+        'lambda:InvokeFunction': (r) => r.endsWith(`:function:ecs-chatops-${STAGE}-worker`),
+        ...items,
+        'ssm:GetParameter': (r) => parameter('slack-signing-secret')(r) || parameter('slack-bot-token')(r),
+        'kms:Decrypt': decryptOnly('slack-signing-secret', 'slack-bot-token'),
+        'logs:CreateLogStream': ownLogs('slack'),
+        'logs:PutLogEvents': ownLogs('slack'),
+      },
+      events: {
+        ...items,
+        'ssm:GetParameter': parameter('slack-bot-token'),
+        'kms:Decrypt': decryptOnly('slack-bot-token'),
+        'logs:CreateLogStream': ownLogs('events'),
+        'logs:PutLogEvents': ownLogs('events'),
+      },
+      worker: {
         'sts:AssumeRole': (r) => configRoleArns().includes(r),
         'sts:SetSourceIdentity': (r) => configRoleArns().includes(r),
         'sts:TagSession': (r) => configRoleArns().includes(r),
-        'lambda:InvokeFunction': (r) => r.endsWith(`:function:ecs-chatops-${STAGE}-worker`),
-        'dynamodb:GetItem': (r) => r.includes('StateTable'),
-        'dynamodb:PutItem': (r) => r.includes('StateTable'),
-        'dynamodb:UpdateItem': (r) => r.includes('StateTable'),
-        'dynamodb:DeleteItem': (r) => r.includes('StateTable'),
-        'dynamodb:Query': (r) => r.includes('StateTable'),
-        'dynamodb:ConditionCheckItem': (r) => r.includes('StateTable'),
-        'ssm:GetParameter': (r) => r.endsWith(`:parameter/ecs-chatops/${STAGE}/*`),
-        'secretsmanager:GetSecretValue': (r) => r.endsWith(`:secret:ecs-chatops/${STAGE}/*`),
-        // Any key, but only through SSM / Secrets Manager and only for our own parameters / secrets.
-        'kms:Decrypt': (r, s) => r.endsWith(':key/*') && /kms:ViaService/.test(JSON.stringify(s.Condition)) && new RegExp(`(parameter/|secret:)ecs-chatops/${STAGE}/\\*`).test(JSON.stringify(s.Condition)),
-        'logs:CreateLogStream': (r) => r.includes(`:log-group:/aws/lambda/ecs-chatops-${STAGE}`),
-        'logs:CreateLogGroup': (r) => r.includes(`:log-group:/aws/lambda/ecs-chatops-${STAGE}`),
-        'logs:TagResource': (r) => r.includes(`:log-group:/aws/lambda/ecs-chatops-${STAGE}`),
-        'logs:PutLogEvents': (r) => r.includes(`:log-group:/aws/lambda/ecs-chatops-${STAGE}`),
-      };
+        ...items,
+        'ssm:GetParameter': parameter('slack-bot-token'),
+        'kms:Decrypt': decryptOnly('slack-bot-token'),
+        'logs:CreateLogStream': ownLogs('worker'),
+        'logs:PutLogEvents': ownLogs('worker'),
+      },
+    };
+
+    it('there are exactly three roles, and each function runs with its own', () => {
+      expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['EventsRole', 'SlackRole', 'WorkerRole']);
+      for (const name of ['slack', 'worker', 'events'] as const) expect(fn(name).Role).toEqual({ 'Fn::GetAtt': [ROLE_OF[name], 'Arn'] });
+      for (const role of Object.values(ROLE_OF)) {
+        expect(template.Resources[role]!.Properties.AssumeRolePolicyDocument).toEqual({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        });
+      }
+    });
+
+    it.each(['slack', 'events', 'worker'] as const)('the %s role allows only its own actions, each on only its own resources', (name) => {
       const refused: string[] = [];
-      for (const s of statements()) {
+      for (const s of statementsOf(name)) {
         expect(s.Effect).toBe('Allow');
         for (const action of asList(s.Action)) {
-          for (const resource of asList(s.Resource).map((r) => (typeof r === 'string' ? r : JSON.stringify(r).includes('StateTable') ? 'StateTable' : resourceText(r)))) {
-            if (!ALLOWED[action]?.(resource, s)) refused.push(`${action} on ${resource}`);
+          for (const resource of asList(s.Resource).map(resourceOf)) {
+            if (!ALLOWED[name][action]?.(resource, s)) refused.push(`${action} on ${resource}`);
           }
         }
       }
       expect(refused).toEqual([]);
+      // …and every action it is allowed is there: a role missing one would fail at run time.
+      const granted = new Set(statementsOf(name).flatMap((s) => asList(s.Action)));
+      expect([...granted].sort()).toEqual(Object.keys(ALLOWED[name]).sort());
     });
 
-    it('has no wildcard action and no `*` resource (every action it uses has a resource form)', () => {
-      for (const s of statements()) {
-        for (const action of asList(s.Action)) expect(action).not.toMatch(/\*/);
-        for (const resource of asList(s.Resource)) expect(resource).not.toBe('*');
-        expect(asList(s.Action).some((a) => a.startsWith('ecs:') || a.startsWith('ec2:') || a.startsWith('ecr:'))).toBe(false);
+    it('only the worker may assume cluster roles, exactly those the config names', () => {
+      const sts = statementsOf('worker').filter((s) => asList(s.Action).some((a) => a.startsWith('sts:')));
+      expect(sts).toHaveLength(1);
+      expect(asList(sts[0]!.Action).sort()).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession']);
+      expect(asList(sts[0]!.Resource).sort()).toEqual(configRoleArns());
+      for (const name of ['slack', 'events'] as const) expect(statementsOf(name).flatMap((s) => asList(s.Action)).filter((a) => a.startsWith('sts:'))).toEqual([]);
+    });
+
+    it('the signing secret is readable by the slack function alone', () => {
+      for (const name of ['events', 'worker'] as const) expect(JSON.stringify(statementsOf(name))).not.toContain('slack-signing-secret');
+      expect(JSON.stringify(statementsOf('slack'))).toContain('slack-signing-secret');
+    });
+
+    it('no role has a wildcard action, a `*` resource, or any ECS, EC2 or ECR action', () => {
+      for (const name of ['slack', 'events', 'worker'] as const) {
+        for (const s of statementsOf(name)) {
+          for (const action of asList(s.Action)) expect(action).not.toMatch(/\*/);
+          for (const resource of asList(s.Resource)) expect(resource).not.toBe('*');
+          expect(asList(s.Action).some((a) => a.startsWith('ecs:') || a.startsWith('ec2:') || a.startsWith('ecr:'))).toBe(false);
+        }
       }
+    });
+
+    it("BotRoleArn, the principal the cluster roles trust, is the worker's role", () => {
+      expect(template.Outputs?.BotRoleArn?.Value).toEqual({ 'Fn::GetAtt': ['WorkerRole', 'Arn'] });
     });
   });
 });
@@ -205,5 +243,29 @@ describe('deploy/cluster-role-arns.cjs: the roles the bot may assume, from its c
 
   it('refuses a config without clusters, since the bot would have nothing to assume', () => {
     expect(() => clusterRoleArns('teams: {}\n')).toThrow(/no clusters/);
+  });
+});
+
+describe('deploy/secret-arns.cjs: read and decrypt exactly the stored Slack secrets', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS file serverless loads
+  const { secretStatements } = require(join(ROOT, 'deploy/secret-arns.cjs')) as { secretStatements: (values: string[]) => Statement[] };
+
+  it('an SSM parameter, a Secrets Manager secret by name, and ARNs each name that one resource', () => {
+    const resources = secretStatements([
+      'ssm:/ecs-chatops/prod/slack-bot-token',
+      'secretsmanager:ecs-chatops/prod/slack#botToken',
+      'arn:aws:ssm:eu-west-1:111111111111:parameter/other',
+    ])
+      .filter((s) => !asList(s.Action).includes('kms:Decrypt'))
+      .map((s) => [asList(s.Action)[0], resourceText(s.Resource)]);
+    expect(resources).toEqual([
+      ['ssm:GetParameter', 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/ecs-chatops/prod/slack-bot-token'],
+      ['secretsmanager:GetSecretValue', 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:ecs-chatops/prod/slack-??????'],
+      ['ssm:GetParameter', 'arn:aws:ssm:eu-west-1:111111111111:parameter/other'],
+    ]);
+  });
+
+  it('one Secrets Manager secret holding both keys is one statement pair, not two', () => {
+    expect(secretStatements(['secretsmanager:s#signingSecret', 'secretsmanager:s#botToken'])).toHaveLength(2);
   });
 });

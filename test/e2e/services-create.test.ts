@@ -28,8 +28,8 @@ describe('/ecs service create, through the signed Slack handler, against the san
   });
 
   it('without --count the service runs one task, of the revision named', async () => {
-    const result = await h.command('service create old-web web:1 -c staging', { user: USERS.bob });
-    expect(result.replies[0]?.text).toBe('old-web created in staging: web:1, desired 1 (EC2)');
+    const result = await h.command('service create old-web web-fixed:1 -c staging', { user: USERS.bob });
+    expect(result.replies[0]?.text).toBe('old-web created in staging: web-fixed:1, desired 1 (EC2)');
     expect(h.sandbox.world.service('staging', 'old-web').desiredCount).toBe(1);
   });
 
@@ -41,7 +41,7 @@ describe('/ecs service create, through the signed Slack handler, against the san
 
   it('an unknown task definition family gets "did you mean", and nothing is created', async () => {
     const result = await h.command('service create worker sol', { user: USERS.bob });
-    expect(result.replies[0]?.text).toMatch(/^ECS has no task definition family sol\. Did you mean solo\?/);
+    expect(result.replies[0]?.text).toMatch(/^sol is not a task definition family of prod, so service create may not use it there\. Did you mean solo\?/);
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 

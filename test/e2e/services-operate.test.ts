@@ -99,8 +99,9 @@ describe('/ecs deploy, through the signed Slack handler, against the sandbox', (
   it('a revision that does not exist gets the ACTIVE revisions of the family; a misspelt family gets "did you mean"', async () => {
     const revision = await h.command('deploy web web:9');
     expect(revision.replies[0]?.text).toBe('ECS has no task definition web:9. ACTIVE revisions of web: web:2, web:1.');
+    // A family prod does not own is refused before ECS is asked, with the owned name it is closest to.
     const family = await h.command('deploy web wbe:1');
-    expect(family.replies[0]?.text).toMatch(/^ECS has no task definition family wbe\. Did you mean web\? Families: .*web/);
+    expect(family.replies[0]?.text).toMatch(/^wbe is not a task definition family of prod, so deploy may not use it there\. Did you mean web\?/);
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 

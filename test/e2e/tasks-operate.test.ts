@@ -110,7 +110,7 @@ describe('/ecs run, start and stop, through the signed Slack handler, against th
 
   it('run of a misspelt family gets “did you mean” and the families that exist; nothing is started', async () => {
     const result = await h.command('run migrte');
-    expect(result.replies[0]!.text).toBe('There is no task definition migrte for prod. Did you mean migrate? Families: api, hog, migrate, web, web-fixed.');
+    expect(result.replies[0]!.text).toMatch(/^migrte is not a task definition family of prod, so run may not use it there\. Did you mean migrate\?/);
     const revision = await h.command('run migrate:9');
     expect(revision.replies[0]!.text).toMatch(/^Task definition migrate:9 does not exist/);
     expect(h.sandbox.mutations()).toHaveLength(0);
@@ -139,7 +139,7 @@ describe('/ecs run, start and stop, through the signed Slack handler, against th
     const [only] = [...h.sandbox.world.cluster('staging').instances.values()];
     const taken = await h.command(`start web-fixed --instance ${only!.id.slice(0, 8)} -c staging`);
     expect(taken.replies[0]!.text).toMatch(/^Started 0 of 1 task of web-fixed in staging on i-\w+; 1 could not be placed: 1 × a port conflict: port 80 is already used on that instance/);
-    const unknown = await h.command('start migrate --instance i-0123456789abcdef0 -c staging');
+    const unknown = await h.command('start web-fixed --instance i-0123456789abcdef0 -c staging');
     expect(unknown.replies[0]!.text).toContain(`There is no container instance i-0123456789abcdef0 in staging running on that EC2 instance. Instances there: ${only!.ec2.id}`);
     // One StartTask (the port conflict, which started nothing); none for the unknown instance.
     expect(h.sandbox.callsTo('ecs:StartTask')).toHaveLength(1);

@@ -30,10 +30,16 @@ clusters:
     region: us-east-1
     roles: ${roles('prod')}
     notify: { channel: ${CHANNELS.alerts} }
+    # What prod owns in the shared account (the fixtures' families, repositories and registries).
+    # Some fixtures run web-fixed in prod's services too, so prod and staging both name it (shared).
+    taskDefinitionFamilies: [web, api, migrate, hog, worker, shop, legacy, pair, solo, broken, nope, cron, web-fixed]
+    repositories: [web, worker, busy, "team/*"]
+    imageRegistries: [docker.io]
   staging:
     name: staging
     region: us-east-1
     roles: ${roles('staging')}
+    taskDefinitionFamilies: [web-fixed]
 teams:
   web:
     usergroups: [S0WEB]

@@ -28,8 +28,9 @@ const containerDefinitions = z.array(containerDefinition).min(1);
 const networkMode = z.enum(['bridge', 'host', 'awsvpc', 'none']);
 
 export function registerTaskDefinition(ctx: Ctx) {
-  ctx.authorize();
   const family = ctx.params.string('family');
+  // IAM authorizes RegisterTaskDefinition on the family's task-definition ARN (its `:*` revisions).
+  ctx.authorize(taskDefinitionResource(ctx, family));
   const parsed = containerDefinitions.safeParse(ctx.params.raw.containerDefinitions);
   if (!parsed.success) {
     throw clientException(`Invalid container definitions: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

@@ -1,5 +1,5 @@
 import { type KnownBlock } from '@slack/types';
-import { type ApprovalRequest, type Plan, type StepRecord, type StepState } from '../../approvals/types';
+import { type ApprovalRequest, type Plan, type PlanUsage, type StepRecord, type StepState } from '../../approvals/types';
 import { formatDuration } from '../../config/duration';
 import { actions, button, confirmDialog, context, escapeText, header, section, SLACK_LIMITS, truncate, type SlackMessage } from '../message';
 import { imageSize } from './images';
@@ -175,11 +175,9 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
         ),
       ];
     case 'taskdef deregister': {
-      const used =
-        plan.usedBy.length > 0
-          ? `\n• :warning: Services in *${alias}* still use it: ${names(plan.usedBy.map((s) => `\`${escapeText(s)}\``))}. They keep running, but cannot start new tasks from it after a deployment changes.`
-          : `\n• No service in *${alias}* uses it.`;
-      return [section(`• Deregister \`${escapeText(plan.taskDefinition)}\` (images: ${names(plan.images.map((i) => `\`${escapeText(i)}\``))}): it becomes INACTIVE.${used}`)];
+      const usage = plan.usage ?? { checked: [{ cluster: alias, services: plan.usedBy }], unchecked: [] };
+      const used = usageLines(usage, alias, 'They keep running, but cannot start new tasks from it after a deployment changes.');
+      return [section(`• Deregister \`${escapeText(plan.taskDefinition)}\` (images: ${names(plan.images.map((i) => `\`${escapeText(i)}\``))}): it becomes INACTIVE.\n${used}`)];
     }
     case 'image delete': {
       const others =
@@ -187,11 +185,29 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
           ? `The image keeps its other tags (${names(plan.otherTags.map((t) => `\`${escapeText(t)}\``))}); only the tag goes.`
           : 'It is the image’s only tag, so the image itself is deleted.';
       const size = plan.sizeBytes !== undefined ? `, ${imageSize(plan.sizeBytes)}` : '';
-      return [section(`• Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\` (\`${plan.digest.slice(0, 19)}…\`${size}). ${others}`)];
+      const used = plan.usage ? `\n${usageLines(plan.usage, alias, 'Their running tasks keep going, but new tasks cannot pull it.')}` : '';
+      return [section(`• Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\` (\`${plan.digest.slice(0, 19)}…\`${size}). ${others}${used}`)];
     }
-    case 'repo delete':
-      return [section(`• Delete repository \`${escapeText(plan.repository)}\` and its ${count(plan.imageCount, 'image')} (force). \`${escapeText(plan.uri)}\` will no longer pull.`)];
+    case 'repo delete': {
+      const used = plan.usage ? `\n${usageLines(plan.usage, alias, 'Their running tasks keep going, but new tasks cannot pull from it.')}` : '';
+      return [section(`• Delete repository \`${escapeText(plan.repository)}\` and its ${count(plan.imageCount, 'image')} (force). \`${escapeText(plan.uri)}\` will no longer pull.${used}`)];
+    }
   }
+}
+
+/**
+ * Who still uses what a delete removes, cluster by cluster (every cluster of the config in the
+ * same account and region was read), and the clusters that could not be read.
+ */
+function usageLines(usage: PlanUsage, alias: string, consequence: string): string {
+  const using = usage.checked.filter((u) => u.services.length > 0);
+  const lines = using.map((u) => `• :warning: Services in *${escapeText(u.cluster)}* still use it: ${names(u.services.map((s) => `\`${escapeText(s)}\``))}. ${consequence}`);
+  if (using.length === 0) {
+    const others = usage.checked.map((u) => u.cluster).filter((c) => c !== alias);
+    lines.push(`• No service in *${escapeText(alias)}* uses it${others.length > 0 ? `, nor in ${names(others.map((c) => `*${escapeText(c)}*`))} (the config's other clusters in this account)` : ''}.`);
+  }
+  for (const u of usage.unchecked) lines.push(`• :warning: Could not check *${escapeText(u.cluster)}*: ${escapeText(u.reason)}`);
+  return lines.join('\n');
 }
 
 // ---- progress lines ------------------------------------------------------------------------------
