@@ -1,5 +1,5 @@
 /**
- * Slash command ack latency (targets.md): the Slack handler, warm, in-process, 2,000 signed
+ * Slash command ack latency (docs/targets.md): the Slack handler, warm, in-process, 2,000 signed
  * `/ecs scale web 2` requests, timed from handler call to HTTP response. Run twice: as is, and
  * with every sandbox AWS call made 1 s slower. The ack path makes no AWS call, so the two
  * should match; `awsCallsDuringAck` counts the calls the sandbox saw while acking (want 0).

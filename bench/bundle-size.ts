@@ -1,5 +1,5 @@
 /**
- * Size of each Lambda bundle (targets.md): bytes as built (minified, no source maps) and gzipped
+ * Size of each Lambda bundle (docs/targets.md): bytes as built (minified, no source maps) and gzipped
  * (roughly what the deployment zip holds), and the biggest packages in it, from esbuild's
  * metafile (dist/<fn>.meta.json, written by scripts/build.mjs). Fails if the Slack function's
  * bundle holds an ECS, EC2 or ECR client: that function only acks, it never calls them.

@@ -1,5 +1,5 @@
 /**
- * Cold start of each Lambda bundle (targets.md): in a fresh `node` process, the time from just
+ * Cold start of each Lambda bundle (docs/targets.md): in a fresh `node` process, the time from just
  * before `require('dist/<fn>.js')` until the handler is ready (the bundle's exported `init()`
  * resolved, when it has one), against `require('@slack/bolt')` alone — the floor, since the
  * Slack function cannot start faster than Bolt loads. Node's own boot is not counted: both

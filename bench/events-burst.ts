@@ -1,5 +1,5 @@
 /**
- * A crash loop (targets.md): 1,000 stopped tasks of one service in 5 simulated minutes, every
+ * A crash loop (docs/targets.md): 1,000 stopped tasks of one service in 5 simulated minutes, every
  * tenth delivered twice, through the events handler on dynalite and the Slack stand-in, then the
  * scheduled sweep a minute later. Reports the Slack Web API calls it cost (target ≤ 12) and the
  * count the message ends with (must be exactly 1,000), and the DynamoDB calls per delivered event

@@ -1,5 +1,5 @@
 /**
- * Events handler throughput (targets.md: ≥ 500 events/s on dynalite, one process): stopped-task
+ * Events handler throughput (docs/targets.md: ≥ 500 events/s on dynalite, one process): stopped-task
  * events, 10 % delivered twice, through the real handler with the state table on in-process
  * dynalite and Slack on the stand-in. Lambda runs one event per instance at a time, so
  * concurrency here means that many warm instances (each its own handler) sharing one table.

@@ -1,5 +1,5 @@
 /**
- * Exactly once (targets.md): the same `scale` job delivered 10 times to the worker (5 of them at
+ * Exactly once (docs/targets.md): the same `scale` job delivered 10 times to the worker (5 of them at
  * the same moment), and the same signed request sent 10 times within Slack's 5-minute window, each
  * change AWS once. Reports the UpdateService calls each made (target 1) and what the claim costs
  * the worker: DynamoDB calls per job.

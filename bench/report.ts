@@ -1,4 +1,4 @@
-/** One JSON line per figure (targets.md). */
+/** One JSON line per figure (docs/targets.md). */
 export function report(name: string, value: number, unit: string, extra: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ name, value: Math.round(value * 1000) / 1000, unit, ...extra })}\n`);
 }

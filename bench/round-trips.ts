@@ -1,5 +1,5 @@
 /**
- * Sequential AWS round trips per verb, from the job's start to its reply (targets.md: equal to
+ * Sequential AWS round trips per verb, from the job's start to its reply (docs/targets.md: equal to
  * the minimum the API allows; the bench prints both).
  *
  * Every AWS call the sandbox answers is made LATENCY_MS slower. Of the calls a verb makes before

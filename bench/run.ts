@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark in bench/, one JSON line per figure. This machine is noisy:
- * read medians, and compare ratios measured in the same run (targets.md).
+ * read medians, and compare ratios measured in the same run (docs/targets.md).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * `services` on a cluster of 1,000 services with 50 ms added to every AWS call (targets.md):
+ * `services` on a cluster of 1,000 services with 50 ms added to every AWS call (docs/targets.md):
  * exactly ⌈1000/100⌉ = 10 ListServices and ⌈1000/10⌉ = 100 DescribeServices calls, ≤ 1.5 s,
  * a reply within Slack's Block Kit limits, and the worker's peak RSS ≤ 200 MB.
  *

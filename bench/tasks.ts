@@ -1,5 +1,5 @@
 /**
- * `tasks` on 5,000 tasks (targets.md): a sandbox cluster of 5,000 running tasks, every AWS call
+ * `tasks` on 5,000 tasks (docs/targets.md): a sandbox cluster of 5,000 running tasks, every AWS call
  * 50 ms slower, listed the way `/ecs tasks` lists them (ListTasks 100 a page, DescribeTasks 100
  * at a time, describes overlapping the paging) and rendered into the reply. Reports the calls per
  * run (targets: ⌈5000/100⌉ = 50 of each), the median time of a few runs, and whether the reply

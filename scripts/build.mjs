@@ -4,7 +4,7 @@
 // dist/sizes.json.
 //
 // Cold start is what Slack's 3-second deadline sees first, so two things here are about speed
-// (bench/cold-start.ts measures them; targets.md has the numbers):
+// (bench/cold-start.ts measures them; docs/targets.md has the numbers):
 //
 // 1. `mainFields: ['module', 'main']`: prefer a package's ES module build. esbuild can drop the
 //    unused exports of ES modules but not of CommonJS ones, and the AWS SDK ships both: its

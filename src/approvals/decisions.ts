@@ -9,7 +9,7 @@ import { type JobDispatcher } from '../jobs/dispatch';
 import { decide, expire, forgetPending, getApprovalRequest, undoApproval, watchRequest } from '../state/approvals';
 import { UNSTARTED_AFTER_MS } from './sweep';
 import { type StateStore } from '../state/table';
-import { type SlackMessage } from '../slack/message';
+import { escapeText, type SlackMessage } from '../slack/message';
 import { approvalRequestMessage, decidedMessage, plainTitle, slackTime } from '../slack/views/approvals';
 import { slackError, type ChatClient } from './progress';
 import { mayDecide, requesterStillAdmin } from './rights';
@@ -76,7 +76,7 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
       await settled(deps, expired.id);
       await show(deps, expired, decidedMessage(expired));
       line(expired, 'expired', 'expired before a decision');
-      return `This request expired ${slackTime(request.deadline)}; nothing was changed. Run \`/ecs ${request.command}\` again to ask again.`;
+      return `This request expired ${slackTime(request.deadline)}; nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again to ask again.`;
     }
     return settledMeanwhile(deps, request, line);
   }
@@ -146,7 +146,7 @@ async function settledMeanwhile(deps: DecisionDeps, request: ApprovalRequest, li
       await show(deps, expired, decidedMessage(expired));
     }
     line(now, 'expired', 'expired before a decision');
-    return `This request expired ${slackTime(now.deadline)}; nothing was changed. Run \`/ecs ${now.command}\` again to ask again.`;
+    return `This request expired ${slackTime(now.deadline)}; nothing was changed. Run \`/ecs ${escapeText(now.command)}\` again to ask again.`;
   }
   line(now, 'refused', `already ${now.status}`);
   return alreadyDecided(now);
@@ -162,15 +162,15 @@ function alreadyDecided(request: ApprovalRequest): string {
     case 'done':
       return `This was already approved${by} and has finished. Nothing more was changed.`;
     case 'failed':
-      return `This was already approved${by}; it ran and stopped part way (see the message). Run \`/ecs ${request.command}\` again for a fresh plan.`;
+      return `This was already approved${by}; it ran and stopped part way (see the message). Run \`/ecs ${escapeText(request.command)}\` again for a fresh plan.`;
     case 'stale':
-      return `This was approved${by}, but the cluster had changed, so nothing ran. Run \`/ecs ${request.command}\` again for a fresh plan.`;
+      return `This was approved${by}, but the cluster had changed, so nothing ran. Run \`/ecs ${escapeText(request.command)}\` again for a fresh plan.`;
     case 'denied':
       return `This was denied${by}${at}. Nothing was changed.`;
     case 'cancelled':
       return `This was cancelled${by}${at}. Nothing was changed.`;
     case 'expired':
-      return `This request expired ${slackTime(request.deadline)}; nothing was changed. Run \`/ecs ${request.command}\` again to ask again.`;
+      return `This request expired ${slackTime(request.deadline)}; nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again to ask again.`;
     case 'pending':
       return 'This request is still waiting for a decision.';
   }

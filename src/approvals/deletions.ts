@@ -5,6 +5,8 @@ import { drainText } from '../teardown/steps';
 import { type GatedOperation } from './operations';
 import { type UsageReader } from './usage';
 import { type ImageDeletePlan, type RepoDeletePlan, type ServiceDeletePlan, type TaskdefDeregisterPlan } from './types';
+import { escapeText } from '../slack/message';
+import { sliceWhole } from '../unicode';
 
 /**
  * The approval-gated deletes other than teardown: what each plan reads, and the steps that run
@@ -25,13 +27,13 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
       ok: true,
       steps: [
         {
-          label: `Scale \`${name}\` to 0 and delete it`,
+          label: `Scale \`${escapeText(name)}\` to 0 and delete it`,
           async run() {
             return (await env.aws.teardown.deleteService(name)) === 'gone' ? 'already deleted' : undefined;
           },
         },
         {
-          label: `Wait for \`${name}\` to drain`,
+          label: `Wait for \`${escapeText(name)}\` to drain`,
           async run(progress) {
             const started = env.clock.now();
             for (;;) {
@@ -40,7 +42,7 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
               const left = await env.aws.teardown.drainState([name], { service: name });
               if (left.services.length === 0 && left.tasks === 0) return `took ${tookText(env.clock.now() - started)}`;
               if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
-                throw new ChatopsError('service_drain_timeout', `\`${name}\` is still draining after ${tookText(env.timing.waitTimeoutMs)} (${drainText(left, 'DRAINING', 'stopping')}); ECS will finish deleting it by itself.`);
+                throw new ChatopsError('service_drain_timeout', `\`${escapeText(name)}\` is still draining after ${tookText(env.timing.waitTimeoutMs)} (${drainText(left, 'DRAINING', 'stopping')}); ECS will finish deleting it by itself.`);
               }
               await progress.note(left.services.length > 0 ? `draining${left.tasks > 0 ? `, ${count(left.tasks, 'task')} stopping` : ''}` : `INACTIVE, ${count(left.tasks, 'task')} stopping`);
               await env.clock.sleep(env.timing.pollMs);
@@ -51,7 +53,7 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
     };
   },
   summary(plan, _steps, tookMs) {
-    return `Service \`${plan.service.name}\` deleted in ${tookText(tookMs)}; its tasks have stopped.`;
+    return `Service \`${escapeText(plan.service.name)}\` deleted in ${tookText(tookMs)}; its tasks have stopped.`;
   },
 };
 
@@ -63,8 +65,8 @@ export async function readTaskdefDeregisterPlan(aws: ClusterOps, ref: string, us
   const reading = usage.ofTaskDefinition(ref);
   reading.catch(() => undefined);
   const info = await aws.deletes.taskDefinition(ref);
-  if (!info) throw new NotFoundError(`ECS has no task definition \`${ref}\` in ${aws.region}. Run \`/ecs taskdefs -c ${aws.alias}\` to see the families there.`);
-  if (info.status !== 'ACTIVE') return { nothingToDo: `\`${info.taskDefinition}\` is already ${info.status}; there is nothing to deregister.` };
+  if (!info) throw new NotFoundError(`ECS has no task definition \`${escapeText(ref)}\` in ${aws.region}. Run \`/ecs taskdefs -c ${aws.alias}\` to see the families there.`);
+  if (info.status !== 'ACTIVE') return { nothingToDo: `\`${escapeText(info.taskDefinition)}\` is already ${escapeText(info.status)}; there is nothing to deregister.` };
   const used = await reading;
   const usedBy = used.checked.find((u) => u.cluster === aws.alias)?.services ?? [];
   return { kind: 'taskdef deregister', taskDefinition: info.taskDefinition, images: info.images, usedBy, usage: used };
@@ -77,7 +79,7 @@ export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> =
       ok: true,
       steps: [
         {
-          label: `Deregister task definition \`${plan.taskDefinition}\``,
+          label: `Deregister task definition \`${escapeText(plan.taskDefinition)}\``,
           async run() {
             if (!info || info.status !== 'ACTIVE') return 'already inactive';
             await env.aws.deletes.deregisterTaskDefinition(plan.taskDefinition);
@@ -90,7 +92,7 @@ export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> =
   summary(plan, _steps, tookMs) {
     // Services of every cluster of the account that used it, when the plan knows them.
     const using = plan.usage ? plan.usage.checked.reduce((n, u) => n + u.services.length, 0) : plan.usedBy.length;
-    return `Task definition \`${plan.taskDefinition}\` is INACTIVE (${tookText(tookMs)}).${using > 0 ? ` ${count(using, 'service')} still ran it when it was planned.` : ''}`;
+    return `Task definition \`${escapeText(plan.taskDefinition)}\` is INACTIVE (${tookText(tookMs)}).${using > 0 ? ` ${count(using, 'service')} still ran it when it was planned.` : ''}`;
   },
 };
 
@@ -102,8 +104,8 @@ export async function readImageDeletePlan(aws: ClusterOps, repository: string, t
     const repo = await aws.deletes.repository(repository);
     throw new NotFoundError(
       repo
-        ? `ECR repository \`${repository}\` has no image tagged \`${tag}\`. Run \`/ecs images ${repository}\` to see its tags.`
-        : `There is no ECR repository \`${repository}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`,
+        ? `ECR repository \`${escapeText(repository)}\` has no image tagged \`${escapeText(tag)}\`. Run \`/ecs images ${escapeText(repository)}\` to see its tags.`
+        : `There is no ECR repository \`${escapeText(repository)}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`,
     );
   }
   const plan: ImageDeletePlan = { kind: 'image delete', repository, tag, digest: image.digest, otherTags: image.tags.filter((t) => t !== tag) };
@@ -118,13 +120,13 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
     const image = await env.aws.deletes.imageByTag(plan.repository, plan.tag);
     // The tag was pushed again since: that is another image than the one approved.
     if (image && image.digest !== plan.digest) {
-      return { ok: false, reason: `\`${plan.repository}:${plan.tag}\` now points to another image (\`${image.digest.slice(0, 19)}…\`) than the one approved (\`${plan.digest.slice(0, 19)}…\`).` };
+      return { ok: false, reason: `\`${escapeText(plan.repository)}:${escapeText(plan.tag)}\` now points to another image (\`${escapeText(sliceWhole(image.digest, 19))}…\`) than the one approved (\`${escapeText(sliceWhole(plan.digest, 19))}…\`).` };
     }
     return {
       ok: true,
       steps: [
         {
-          label: `Delete tag \`${plan.tag}\` from \`${plan.repository}\`${plan.otherTags.length === 0 ? ' (and the image with it)' : ''}`,
+          label: `Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\`${plan.otherTags.length === 0 ? ' (and the image with it)' : ''}`,
           async run() {
             if (!image) return 'already gone';
             return (await env.aws.deletes.deleteImage(plan.repository, plan.tag)) === 'gone' ? 'already gone' : undefined;
@@ -135,8 +137,8 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
   },
   summary(plan, _steps, tookMs) {
     return plan.otherTags.length === 0
-      ? `Image \`${plan.repository}:${plan.tag}\` deleted (${tookText(tookMs)}).`
-      : `Tag \`${plan.tag}\` removed from \`${plan.repository}\` (${tookText(tookMs)}); the image keeps ${count(plan.otherTags.length, 'other tag')}.`;
+      ? `Image \`${escapeText(plan.repository)}:${escapeText(plan.tag)}\` deleted (${tookText(tookMs)}).`
+      : `Tag \`${escapeText(plan.tag)}\` removed from \`${escapeText(plan.repository)}\` (${tookText(tookMs)}); the image keeps ${count(plan.otherTags.length, 'other tag')}.`;
   },
 };
 
@@ -144,7 +146,7 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
 
 export async function readRepoDeletePlan(aws: ClusterOps, repository: string, usage: UsageReader): Promise<RepoDeletePlan> {
   const repo = await aws.deletes.repository(repository);
-  if (!repo) throw new NotFoundError(`There is no ECR repository \`${repository}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`);
+  if (!repo) throw new NotFoundError(`There is no ECR repository \`${escapeText(repository)}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`);
   return { kind: 'repo delete', repository: repo.name, uri: repo.uri, imageCount: repo.imageCount, usage: await usage.ofImage(repo.name) };
 }
 
@@ -154,7 +156,7 @@ export const repoDeleteOperation: GatedOperation<RepoDeletePlan> = {
       ok: true,
       steps: [
         {
-          label: `Delete ECR repository \`${plan.repository}\` and its images`,
+          label: `Delete ECR repository \`${escapeText(plan.repository)}\` and its images`,
           async run() {
             // Images pushed since the plan go with it: deleting the repository is what was approved.
             return (await env.aws.deletes.deleteRepository(plan.repository)) === 'gone' ? 'already gone' : undefined;
@@ -164,6 +166,6 @@ export const repoDeleteOperation: GatedOperation<RepoDeletePlan> = {
     };
   },
   summary(plan, _steps, tookMs) {
-    return `Repository \`${plan.repository}\` deleted with its images (${tookText(tookMs)}).`;
+    return `Repository \`${escapeText(plan.repository)}\` deleted with its images (${tookText(tookMs)}).`;
   },
 };

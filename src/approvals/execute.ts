@@ -13,6 +13,7 @@ import { imageDeleteOperation, repoDeleteOperation, serviceDeleteOperation, task
 import { DEFAULT_APPROVAL_TIMING, OutOfTime, type ApprovalTiming, type ExecutionEnv, type GatedOperation } from './operations';
 import { ProgressMessage, type ChatClient } from './progress';
 import { type ApprovalRequest, type Plan, type StepRecord } from './types';
+import { escapeText } from '../slack/message';
 import { NotOwnedError, ownershipGuard, type OwnershipGuard } from '../worker/ownership-guard';
 
 /** What the worker needs to run an approved request (a subset of its WorkerDeps). */
@@ -176,7 +177,7 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
   } catch (err) {
     // Before any step ran: the role could not be assumed, or the live state could not be read.
     if (!(err instanceof ChatopsError)) deps.logger.error({ err, approval: request.id }, 'an approved request could not start');
-    const closing = `Could not start: ${errorText(err)} Nothing was changed. Run \`/ecs ${request.command}\` again once that is fixed.`;
+    const closing = `Could not start: ${errorText(err)} Nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again once that is fixed.`;
     await finish('failed', closing);
     await progress.final(progressMessage(request, records, { ok: false, text: closing }));
     audit(deps.logger, { ...line, ...(role ? { role } : {}), outcome: 'error', detail: plainLabel(closing), durationMs: deps.clock.now() - started });
@@ -216,7 +217,7 @@ function failureText(request: ApprovalRequest, records: StepRecord[], failedAt: 
   return (
     `Stopped at step ${failedAt + 1} of ${records.length} after ${tookText(tookMs)}: ${firstSentence(records[failedAt]?.note ?? 'it failed.')} ` +
     `Done: ${done} ${done === 1 ? 'step' : 'steps'}. Not done: ${shown.join('; ')}${more}. ` +
-    `Run \`/ecs ${request.command}\` again: it plans from what is left${request.plan.kind === 'teardown' ? ' and finishes the job' : ''}.`
+    `Run \`/ecs ${escapeText(request.command)}\` again: it plans from what is left${request.plan.kind === 'teardown' ? ' and finishes the job' : ''}.`
   );
 }
 
@@ -226,11 +227,11 @@ function outOfTimeText(request: ApprovalRequest, records: StepRecord[], stoppedA
   const notDone = records.slice(stoppedAt);
   const shown = notDone.slice(0, 5).map((r) => r.label);
   const more = notDone.length > 5 ? ` and ${notDone.length - 5} more` : '';
-  const verb = request.command.split(' ')[0] === 'teardown' ? 'teardown' : `\`${request.command}\``;
+  const verb = request.command.split(' ')[0] === 'teardown' ? 'teardown' : `\`${escapeText(request.command)}\``;
   return (
     `Paused at step ${stoppedAt + 1} of ${records.length} after ${tookText(tookMs)}, before the worker's time limit. ` +
     `Done: ${done} ${done === 1 ? 'step' : 'steps'}. Not done: ${shown.join('; ')}${more}. ` +
-    `Run ${verb} again to continue: \`/ecs ${request.command}\` plans from what is left.`
+    `Run ${verb} again to continue: \`/ecs ${escapeText(request.command)}\` plans from what is left.`
   );
 }
 

@@ -8,6 +8,7 @@ import { approvalRequestMessage, plainTitle, progressMessage } from '../slack/vi
 import { executeRequest } from './execute';
 import { slackError } from './progress';
 import { type ApprovalRequest, type Plan } from './types';
+import { escapeText } from '../slack/message';
 
 /** The largest plan we store: a DynamoDB item holds at most 400 KB. */
 const MAX_PLAN_BYTES = 300_000;
@@ -21,18 +22,18 @@ const MAX_PLAN_BYTES = 300_000;
 export async function requestApproval(ctx: CommandContext, verb: string, words: string[], plan: Plan): Promise<void> {
   const { state, slack } = ctx;
   if (!state || !slack) {
-    throw new ChatopsError('approvals_unavailable', `\`${verb}\` needs the bot's state table (STATE_TABLE) and its Slack token, and this deployment has not got both. Nothing was changed.`);
+    throw new ChatopsError('approvals_unavailable', `\`${escapeText(verb)}\` needs the bot's state table (STATE_TABLE) and its Slack token, and this deployment has not got both. Nothing was changed.`);
   }
   const gated = (ctx.config.approvals.verbs as string[]).includes(verb);
   const approvers = ctx.config.approvals.approvers;
   if (gated && approvers.length === 0) {
     throw new ChatopsError(
       'no_approvers',
-      `\`${verb}\` needs a second person's approval, but the config names no approver team (\`approvals.approvers\`), so nobody could approve it. Nothing was changed.`,
+      `\`${escapeText(verb)}\` needs a second person's approval, but the config names no approver team (\`approvals.approvers\`), so nobody could approve it. Nothing was changed.`,
     );
   }
   if (JSON.stringify(plan).length > MAX_PLAN_BYTES) {
-    throw new ChatopsError('plan_too_large', `The plan for \`${words.join(' ')}\` is too large to keep for an approval. Nothing was changed; do this one with the AWS console or CLI.`);
+    throw new ChatopsError('plan_too_large', `The plan for \`${escapeText(words.join(' '))}\` is too large to keep for an approval. Nothing was changed; do this one with the AWS console or CLI.`);
   }
   const now = ctx.clock.now();
   const requester = { id: ctx.user.id, teamId: ctx.user.teamId, ...(ctx.user.name ? { name: ctx.user.name } : {}) };
@@ -71,8 +72,8 @@ export async function requestApproval(ctx: CommandContext, verb: string, words: 
     throw new ChatopsError(
       'approval_not_posted',
       reason === 'not_in_channel' || reason === 'channel_not_found'
-        ? `I could not post the plan for approval here (${reason}). Invite me to this channel (\`/invite @ecs\`) and run \`/ecs ${request.command}\` again. Nothing was changed.`
-        : `I could not post the plan for approval (Slack said ${reason}). Nothing was changed; try again.`,
+        ? `I could not post the plan for approval here (${reason}). Invite me to this channel (\`/invite @ecs\`) and run \`/ecs ${escapeText(request.command)}\` again. Nothing was changed.`
+        : `I could not post the plan for approval (Slack said ${escapeText(reason)}). Nothing was changed; try again.`,
     );
   }
   if (ts) await setRequestMessage(state, request.id, ts);

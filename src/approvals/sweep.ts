@@ -5,7 +5,7 @@ import { JOB_MAX_AGE_MS, WORKER_TIME_LIMIT_MS } from '../jobs/job';
 import { type Logger } from '../logger';
 import { expire, failUnfinished, forgetPending, getApprovalRequest, listPending, watchRequest } from '../state/approvals';
 import { type StateStore } from '../state/table';
-import { type SlackMessage } from '../slack/message';
+import { escapeText, type SlackMessage } from '../slack/message';
 import { decidedMessage, plainTitle, progressMessage, staleMessage } from '../slack/views/approvals';
 import { slackError, type ChatClient } from './progress';
 import { type ApprovalRequest } from './types';
@@ -71,7 +71,7 @@ function unfinishedText(request: ApprovalRequest, sinceMs: number): string {
   if (request.status === 'approved') return `Not started: ${neverStartedReason(sinceMs)} Nothing was changed.`;
   return (
     `Stopped without finishing: the worker ended without saying how it went (it crashed, or ran out of time) and has not been heard of for ${formatDuration(sinceMs)} since it started, ` +
-    `so some steps may have run and others not. Run \`/ecs ${request.command}\` again: it plans from what is left.`
+    `so some steps may have run and others not. Run \`/ecs ${escapeText(request.command)}\` again: it plans from what is left.`
   );
 }
 

@@ -1,6 +1,7 @@
 import { type ClusterConfig, type Config } from '../config/schema';
 import { closestName } from '../commands/suggest';
 import { wildcardMatches } from '../config/wildcard';
+import { escapeText } from '../slack/message';
 
 export { wildcardMatches };
 
@@ -71,13 +72,13 @@ export function familyNeedsLiveUse(config: Config, alias: string, family: string
  */
 export function familyOwnership(config: Config, alias: string, family: string, verb: string, running: readonly string[] = []): Ownership {
   const cluster = config.clusters[alias];
-  if (!cluster) return { owned: false, refusal: `There is no cluster \`${alias}\` in the config. Nothing was changed.` };
+  if (!cluster) return { owned: false, refusal: `There is no cluster \`${escapeText(alias)}\` in the config. Nothing was changed.` };
   const declared = cluster.taskDefinitionFamilies;
   const claimants = familyClaimants(config, alias, family);
   if (declared !== undefined ? declared.some((p) => wildcardMatches(p, family)) : claimants.length === 0 && running.includes(family)) return { owned: true };
 
   const key = `clusters.${alias}.taskDefinitionFamilies`;
-  const lines = [`\`${family}\` is not a task definition family of *${alias}*, so \`${verb}\` may not use it there.`];
+  const lines = [`\`${escapeText(family)}\` is not a task definition family of *${alias}*, so \`${verb}\` may not use it there.`];
   lines.push(...guessLine(family, declared !== undefined ? declared : running));
   if (claimants.length > 0) {
     lines.push(`It belongs to ${claimants.map((c) => `*${c}* (\`clusters.${c}.taskDefinitionFamilies\`)`).join(' and ')}.`);
@@ -97,12 +98,12 @@ export function familyOwnership(config: Config, alias: string, family: string, v
 /** "Did you mean `web`?" among the plain names (not the patterns) a cluster owns. */
 function guessLine(typed: string, owned: readonly string[]): string[] {
   const guess = closestName(typed, owned.filter((p) => !/[*?]/.test(p)));
-  return guess && guess !== typed ? [`Did you mean \`${guess}\`?`] : [];
+  return guess && guess !== typed ? [`Did you mean \`${escapeText(guess)}\`?`] : [];
 }
 
 function list(names: readonly string[]): string {
   if (names.length === 0) return 'none';
-  const shown = names.slice(0, 12).map((n) => `\`${n}\``).join(', ');
+  const shown = names.slice(0, 12).map((n) => `\`${escapeText(n)}\``).join(', ');
   return names.length > 12 ? `${shown} and ${names.length - 12} more` : shown;
 }
 
@@ -119,12 +120,12 @@ function repositoryPatterns(cluster: ClusterConfig): string[] {
 
 export function repositoryOwnership(config: Config, alias: string, repository: string, verb: string): Ownership {
   const cluster = config.clusters[alias];
-  if (!cluster) return { owned: false, refusal: `There is no cluster \`${alias}\` in the config. Nothing was changed.` };
+  if (!cluster) return { owned: false, refusal: `There is no cluster \`${escapeText(alias)}\` in the config. Nothing was changed.` };
   const patterns = repositoryPatterns(cluster);
   if (patterns.some((p) => wildcardMatches(p, repository))) return { owned: true };
   const claimants = clustersSharingHome(config, alias).filter((a) => a !== alias && repositoryPatterns(config.clusters[a]!).some((p) => wildcardMatches(p, repository)));
   const key = `clusters.${alias}.repositories`;
-  const lines = [`\`${repository}\` is not an ECR repository of *${alias}*, so \`${verb}\` may not use it there.`];
+  const lines = [`\`${escapeText(repository)}\` is not an ECR repository of *${alias}*, so \`${verb}\` may not use it there.`];
   lines.push(...guessLine(repository, patterns));
   lines.push(
     claimants.length > 0
@@ -179,7 +180,7 @@ function registryMatches(pattern: string, image: ImageReference): boolean {
 
 export function imageOwnership(config: Config, alias: string, uri: string, verb: string): Ownership {
   const cluster = config.clusters[alias];
-  if (!cluster) return { owned: false, refusal: `There is no cluster \`${alias}\` in the config. Nothing was changed.` };
+  if (!cluster) return { owned: false, refusal: `There is no cluster \`${escapeText(alias)}\` in the config. Nothing was changed.` };
   const image = parseImage(uri);
   const home = homeOf(cluster);
   // Its own account's ECR: the repository must be one the cluster owns.
@@ -191,9 +192,9 @@ export function imageOwnership(config: Config, alias: string, uri: string, verb:
   return {
     owned: false,
     refusal: [
-      `\`${uri}\` is not from a registry *${alias}* may deploy from, so \`${verb}\` did not register anything.`,
+      `\`${escapeText(uri)}\` is not from a registry *${alias}* may deploy from, so \`${verb}\` did not register anything.`,
       `*${alias}* takes images from its own account's ECR (\`${ownEcr}\`, repositories it owns)${allowed.length > 0 ? ` and from ${allowed.map((p) => `\`${p}\``).join(', ')}` : ''}.`,
-      `To allow this one, add \`${suggestion}\` (or a narrower path) to \`clusters.${alias}.imageRegistries\` in the config. Nothing was changed.`,
+      `To allow this one, add \`${escapeText(suggestion)}\` (or a narrower path) to \`clusters.${alias}.imageRegistries\` in the config. Nothing was changed.`,
     ].join(' '),
   };
 }

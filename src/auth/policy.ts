@@ -1,5 +1,6 @@
 import { type Config } from '../config/schema';
 import { atLeast, highest, type Level } from './levels';
+import { escapeText } from '../slack/message';
 
 /** One team's grant on one cluster, as it applies to this user in this channel. */
 export interface Grant {
@@ -35,7 +36,7 @@ export function accessFor(config: Config, userId: string, groups: Set<string>, c
     const access: ClusterAccess = { elsewhere: [] };
     for (const team of teams) {
       const t = config.teams[team]!;
-      const level = highest(t.access[alias], t.access['*']);
+      const level = teamLevel(t.access, alias);
       if (!level) continue;
       if (t.channels && !t.channels.includes(channelId)) {
         access.elsewhere.push({ team, level, channels: t.channels });
@@ -51,6 +52,16 @@ export function accessFor(config: Config, userId: string, groups: Set<string>, c
   return { userId, teams, clusters };
 }
 
+/**
+ * One team's level on one cluster: its grant for that cluster when it names it, else its `"*"`
+ * grant. Within a team the specific grant wins either way (`{ "*": operate, prod: read }` is read
+ * on prod): a team that names a cluster says exactly what it wants there. Across teams the
+ * highest level wins (see accessFor).
+ */
+export function teamLevel(access: Partial<Record<string, Level>>, alias: string): Level | undefined {
+  return Object.hasOwn(access, alias) ? access[alias] : access['*'];
+}
+
 /** Clusters where the user has at least `level` in this channel. */
 export function clustersWith(access: UserAccess, level: Level = 'read'): string[] {
   return Object.entries(access.clusters)
@@ -61,7 +72,7 @@ export function clustersWith(access: UserAccess, level: Level = 'read'): string[
 /** Teams whose grant on `alias` reaches `needed` (so a refusal can say who could grant it). */
 export function teamsGranting(config: Config, alias: string, needed: Level): string[] {
   return Object.entries(config.teams)
-    .filter(([, t]) => atLeast(highest(t.access[alias], t.access['*']), needed))
+    .filter(([, t]) => atLeast(teamLevel(t.access, alias), needed))
     .map(([name]) => name);
 }
 
@@ -79,16 +90,16 @@ export function authorize(config: Config, access: UserAccess, alias: string, nee
     return { allowed: false, reason: notInAnyTeam(access.userId) };
   }
   const parts = [`\`${action}\` needs *${needed}* on *${alias}*`];
-  parts.push(here?.level ? `you have *${here.level}* there (team ${here.team}).` : `you have no access there.`);
+  parts.push(here?.level ? `you have *${here.level}* there (team ${escapeText(here.team ?? '')}).` : `you have no access there.`);
   const elsewhere = here?.elsewhere.filter((g) => atLeast(g.level, needed)) ?? [];
   if (elsewhere.length > 0) {
     const g = elsewhere[0]!;
-    parts.push(`Team *${g.team}* grants ${g.level} on ${alias} only in ${g.channels!.map((c) => `<#${c}>`).join(', ')}: run it there.`);
+    parts.push(`Team *${escapeText(g.team)}* grants ${g.level} on ${alias} only in ${g.channels!.map((c) => `<#${c}>`).join(', ')}: run it there.`);
   } else {
     const granting = teamsGranting(config, alias, needed);
     parts.push(
       granting.length > 0
-        ? `Teams that grant ${needed} on ${alias}: ${granting.join(', ')}. Ask a platform admin to add you to one.`
+        ? `Teams that grant ${needed} on ${alias}: ${escapeText(granting.join(', '))}. Ask a platform admin to add you to one.`
         : `No team grants ${needed} on ${alias}; a platform admin can add it to the config.`,
     );
   }

@@ -1,6 +1,7 @@
 import { type Config } from '../config/schema';
 import { clustersWith, notInAnyTeam, type UserAccess } from './policy';
 import { didYouMean } from '../commands/suggest';
+import { escapeText } from '../slack/message';
 
 export type ClusterChoice = { ok: true; alias: string; how: 'flag' | 'channel' | 'only' } | { ok: false; message: string };
 
@@ -16,11 +17,13 @@ export function resolveCluster(config: Config, access: UserAccess, channelId: st
       aliases.find((a) => a.toLowerCase() === flag.toLowerCase()) ??
       aliases.find((a) => config.clusters[a]!.name === flag || config.clusters[a]!.name.endsWith(`/${flag}`));
     if (alias) return { ok: true, alias, how: 'flag' };
+    // Someone in no team learns nothing about the config, not even which names are close to one.
+    if (access.teams.length === 0) return { ok: false, message: notInAnyTeam(access.userId) };
+    // "Did you mean" only over the clusters this user can use here: a name they cannot use is not ours to reveal.
     const visible = clustersWith(access);
-    const suggestion = didYouMean(flag, visible.length > 0 ? visible : aliases);
     return {
       ok: false,
-      message: `There is no cluster called \`${flag}\` in the config.${suggestion} ${visible.length > 0 ? `Your clusters: ${visible.map((a) => `\`${a}\``).join(', ')}.` : ''}`.trim(),
+      message: `There is no cluster called \`${escapeText(flag)}\` in the config.${didYouMean(flag, visible)} ${visible.length > 0 ? `Your clusters: ${visible.map((a) => `\`${a}\``).join(', ')}.` : ''}`.trim(),
     };
   }
   const channelDefault = config.channels[channelId]?.cluster;
@@ -37,5 +40,5 @@ export function resolveCluster(config: Config, access: UserAccess, channelId: st
 /** The refusal for a user with no cluster in this channel (or in no team at all). */
 export function noClusterMessage(access: UserAccess): string {
   if (access.teams.length === 0) return notInAnyTeam(access.userId);
-  return `None of your teams (${access.teams.join(', ')}) has access to a cluster in this channel.`;
+  return `None of your teams (${escapeText(access.teams.join(', '))}) has access to a cluster in this channel.`;
 }

@@ -3,7 +3,7 @@ import { type AwsCredentialIdentity } from '@aws-sdk/types';
 import { type Clock } from '../clock';
 import { type Logger } from '../logger';
 import { AwsActionError } from '../errors';
-import { awsText } from '../slack/message';
+import { awsText, escapeText } from '../slack/message';
 import { awsErrorName } from './errors';
 
 export interface RoleSessionRequest {
@@ -73,7 +73,7 @@ export function createRoleCredentials(deps: {
       deps.logger.warn({ roleArn: request.roleArn, alias: request.alias, err: name }, 'AssumeRole failed');
       throw new AwsActionError(
         name || 'AssumeRoleFailed',
-        `I could not assume the ${request.level} role of *${request.alias}* (\`${request.roleArn}\`): ${awsText(err instanceof Error ? err.message : String(err))}. Its trust policy must admit the bot's role with sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession${request.externalId ? ', and the configured externalId' : ''}.`,
+        `I could not assume the ${request.level} role of *${request.alias}* (\`${escapeText(request.roleArn)}\`): ${awsText(err instanceof Error ? err.message : String(err))}. Its trust policy must admit the bot's role with sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession${request.externalId ? ', and the configured externalId' : ''}.`,
         { cause: err },
       );
     }

@@ -3,6 +3,7 @@ import { type ECRClientConfig } from '@aws-sdk/client-ecr';
 import { AwsActionError } from '../errors';
 import { awsCall, type AwsCallContext } from './errors';
 import { type DeleteOps, type ImageInfo } from './types';
+import { escapeText } from '../slack/message';
 
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
 type EcrModule = typeof import('@aws-sdk/client-ecr');
@@ -81,7 +82,7 @@ export function createDeleteOps(clients: { ecs: ECSClient; ecrConfig: ECRClientC
       if (!out) return 'gone';
       const failure = out.failures?.[0];
       if (failure && failure.failureCode !== 'ImageNotFound') {
-        throw new AwsActionError(failure.failureCode ?? 'BatchDeleteImageFailed', `ECR did not delete \`${repository}:${tag}\`: ${failure.failureReason ?? failure.failureCode ?? 'unknown reason'}`);
+        throw new AwsActionError(failure.failureCode ?? 'BatchDeleteImageFailed', `ECR did not delete \`${escapeText(repository)}:${escapeText(tag)}\`: ${escapeText(failure.failureReason ?? failure.failureCode ?? 'unknown reason')}`);
       }
       return (out.imageIds ?? []).length > 0 ? 'deleted' : 'gone';
     },

@@ -12,6 +12,7 @@ import { didYouMean } from '../commands/suggest';
 import { awsCall, awsErrorName, type AwsCallContext } from './errors';
 import { shortTaskDefinition } from './services';
 import { type DeploymentOps, type ImageRevision } from './types';
+import { escapeText } from '../slack/message';
 
 /**
  * What DescribeTaskDefinition returns that RegisterTaskDefinition also accepts: a new revision
@@ -83,13 +84,13 @@ export function createDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, '
     const [family] = ref.split(':');
     const revisions = await activeRevisions(family!).catch(() => [] as number[]);
     if (revisions.length > 0) {
-      throw new NotFoundError(`ECS has no task definition \`${ref}\`. ACTIVE revisions of ${family}: ${revisionList(family!, revisions)}.`);
+      throw new NotFoundError(`ECS has no task definition \`${escapeText(ref)}\`. ACTIVE revisions of ${escapeText(family ?? '')}: ${revisionList(family!, revisions)}.`);
     }
     const families = await awsCall(ctx('ecs:ListTaskDefinitionFamilies'), () => ecs.send(new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE', maxResults: 100 })))
       .then((out) => out.families ?? [])
       .catch(() => [] as string[]);
-    const listed = families.length === 0 ? '' : ` Families: ${families.slice(0, 30).map((f) => `\`${f}\``).join(', ')}${families.length > 30 ? ' and more' : ''}.`;
-    throw new NotFoundError(`ECS has no task definition family \`${family}\`.${didYouMean(family!, families)}${listed}`);
+    const listed = families.length === 0 ? '' : ` Families: ${families.slice(0, 30).map((f) => `\`${escapeText(f)}\``).join(', ')}${families.length > 30 ? ' and more' : ''}.`;
+    throw new NotFoundError(`ECS has no task definition family \`${escapeText(family ?? '')}\`.${didYouMean(family!, families)}${listed}`);
   }
 
   return {
@@ -102,7 +103,7 @@ export function createDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, '
         const revisions = await activeRevisions(family);
         throw new ChatopsError(
           'taskdef_inactive',
-          `\`${resolved}\` is ${found.taskDefinition.status ?? 'not ACTIVE'} (deregistered), and ECS deploys only ACTIVE revisions.${revisions.length > 0 ? ` ACTIVE revisions of ${family}: ${revisionList(family, revisions)}.` : ` ${family} has no ACTIVE revision.`}`,
+          `\`${escapeText(resolved)}\` is ${escapeText(found.taskDefinition.status ?? 'not ACTIVE')} (deregistered), and ECS deploys only ACTIVE revisions.${revisions.length > 0 ? ` ACTIVE revisions of ${escapeText(family)}: ${revisionList(family, revisions)}.` : ` ${escapeText(family)} has no ACTIVE revision.`}`,
         );
       }
       return resolved;
@@ -126,7 +127,7 @@ export function createDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, '
       let target: string;
       if (containerName !== undefined) {
         if (!names.includes(containerName)) {
-          throw new NotFoundError(`\`${taskDefinition}\` has no container \`${containerName}\`.${didYouMean(containerName, names)} Its containers: ${names.map((n) => `\`${n}\``).join(', ')}.`);
+          throw new NotFoundError(`\`${escapeText(taskDefinition)}\` has no container \`${escapeText(containerName)}\`.${didYouMean(containerName, names)} Its containers: ${names.map((n) => `\`${escapeText(n)}\``).join(', ')}.`);
         }
         target = containerName;
       } else if (containers.length === 1) {
@@ -134,14 +135,14 @@ export function createDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, '
       } else {
         throw new ChatopsError(
           'container_ambiguous',
-          `\`${taskDefinition}\` has ${containers.length} containers (${names.map((n) => `\`${n}\``).join(', ')}); say which one gets the image with \`--container NAME\`. Nothing was changed.`,
+          `\`${escapeText(taskDefinition)}\` has ${containers.length} containers (${names.map((n) => `\`${escapeText(n)}\``).join(', ')}); say which one gets the image with \`--container NAME\`. Nothing was changed.`,
         );
       }
       const previousImage = containers.find((c) => c.name === target)?.image ?? '';
       if (previousImage === image) {
         throw new ChatopsError(
           'image_unchanged',
-          `Container \`${target}\` of \`${taskDefinition}\` already runs \`${image}\`, so there is nothing new to deploy. To pull the same tag again, \`/ecs restart\` replaces the tasks.`,
+          `Container \`${escapeText(target)}\` of \`${escapeText(taskDefinition)}\` already runs \`${escapeText(image)}\`, so there is nothing new to deploy. To pull the same tag again, \`/ecs restart\` replaces the tasks.`,
         );
       }
       const carried: Record<string, unknown> = {};
@@ -169,6 +170,6 @@ function isUnknownTaskDefinition(err: unknown): boolean {
 }
 
 function revisionList(family: string, revisions: number[]): string {
-  const shown = revisions.slice(0, 10).map((r) => `\`${family}:${r}\``);
+  const shown = revisions.slice(0, 10).map((r) => `\`${escapeText(family)}:${r}\``);
   return `${shown.join(', ')}${revisions.length > 10 ? ` and ${revisions.length - 10} older` : ''}`;
 }

@@ -4,6 +4,7 @@ import { didYouMean } from '../commands/suggest';
 import { awsCall, type AwsCallContext } from './errors';
 import { mapLimit } from './concurrency';
 import { type EcrOps, type ImageInfo, type RepositorySummary } from './types';
+import { escapeText } from '../slack/message';
 
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
 type EcrModule = typeof import('@aws-sdk/client-ecr');
@@ -40,8 +41,8 @@ export function createEcrOps(clients: { ecrConfig: ECRClientConfig }, base: Omit
     const listed =
       names.length === 0
         ? `The account of *${base.alias}* has no ECR repositories in ${base.region}.`
-        : `Repositories: ${names.slice(0, 30).map((n) => `\`${n}\``).join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
-    throw new NotFoundError(`There is no ECR repository \`${name}\` in ${base.region} (the account of *${base.alias}*).${didYouMean(name, names)} ${listed}`, { cause });
+        : `Repositories: ${names.slice(0, 30).map((n) => `\`${escapeText(n)}\``).join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
+    throw new NotFoundError(`There is no ECR repository \`${escapeText(name)}\` in ${base.region} (the account of *${base.alias}*).${didYouMean(name, names)} ${listed}`, { cause });
   }
 
   return {

@@ -1,5 +1,5 @@
 import { AwsActionError, ChatopsError } from '../errors';
-import { awsText } from '../slack/message';
+import { awsText, escapeText } from '../slack/message';
 
 export interface AwsCallContext {
   alias: string;
@@ -8,7 +8,7 @@ export interface AwsCallContext {
   /** e.g. `ecs:UpdateService` */
   action: string;
   roleArn: string;
-  /** What the call was about, in the user's words, e.g. "service web". */
+  /** What the call was about, in the user's words, e.g. "service web" (plain text: escaped here). */
   resource?: string;
 }
 
@@ -22,8 +22,9 @@ const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'RequestLimitExc
 export function mapAwsError(err: unknown, ctx: AwsCallContext): ChatopsError {
   if (err instanceof ChatopsError) return err;
   const name = awsErrorName(err);
+  // AWS's own message often repeats what the user typed: data, like the resource (awsText escapes it).
   const message = err instanceof Error ? err.message : String(err);
-  const on = ctx.resource ? ` (${ctx.resource})` : '';
+  const on = ctx.resource ? ` (${escapeText(ctx.resource)})` : '';
   const role = ctx.roleArn.split('/').pop() ?? ctx.roleArn;
   if (ACCESS_DENIED.has(name)) {
     return new AwsActionError(
@@ -39,12 +40,12 @@ export function mapAwsError(err: unknown, ctx: AwsCallContext): ChatopsError {
     case 'ClusterNotFoundException':
       return new AwsActionError(
         name,
-        `ECS has no cluster \`${ctx.clusterName}\` in ${ctx.region} (the config's *${ctx.alias}*). Check \`clusters.${ctx.alias}.name\` and \`region\` in the config, or create it with \`/ecs cluster create\`.`,
+        `ECS has no cluster \`${escapeText(ctx.clusterName)}\` in ${ctx.region} (the config's *${ctx.alias}*). Check \`clusters.${ctx.alias}.name\` and \`region\` in the config, or create it with \`/ecs cluster create\`.`,
         { cause: err },
       );
     case 'ServiceNotFoundException':
     case 'ServiceNotActiveException':
-      return new AwsActionError(name, `ECS says the ${ctx.resource ?? 'service'} is not active in *${ctx.alias}*. Run \`/ecs services -c ${ctx.alias}\` to see the services there.`, { cause: err });
+      return new AwsActionError(name, `ECS says the ${escapeText(ctx.resource ?? 'service')} is not active in *${ctx.alias}*. Run \`/ecs services -c ${ctx.alias}\` to see the services there.`, { cause: err });
     case 'InvalidParameterException':
     case 'ClientException':
       return new AwsActionError(name, `ECS rejected \`${ctx.action}\` on *${ctx.alias}*${on}: ${awsText(message)}`, { cause: err });
@@ -52,7 +53,7 @@ export function mapAwsError(err: unknown, ctx: AwsCallContext): ChatopsError {
     case 'ExpiredToken':
       return new AwsActionError(name, `The session for \`${role}\` expired during \`${ctx.action}\` on *${ctx.alias}*; run the command again.`, { cause: err });
     default:
-      return new AwsActionError(name || 'Unknown', `\`${ctx.action}\` on *${ctx.alias}*${on} failed: ${name ? `${name}: ` : ''}${awsText(message)}`, { cause: err });
+      return new AwsActionError(name || 'Unknown', `\`${ctx.action}\` on *${ctx.alias}*${on} failed: ${name ? `${escapeText(name)}: ` : ''}${awsText(message)}`, { cause: err });
   }
 }
 

@@ -12,6 +12,7 @@ import { idOfArn, idStartsWith, parseEcsId } from '../commands/ecs-ids';
 import { awsCall, type AwsCallContext } from './errors';
 import { chunk, mapLimit } from './concurrency';
 import { type ContainerInstanceInfo, type Ec2InstanceDetail, type InstanceOps } from './types';
+import { escapeText } from '../slack/message';
 
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
 type Ec2Module = typeof import('@aws-sdk/client-ec2');
@@ -61,7 +62,7 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
       instances.length === 0
         ? 'It has no container instances.'
         : `Instances there: ${instances.slice(0, 20).map((i) => `\`${i.ec2InstanceId ?? '?'}\` (\`${i.id.slice(0, 8)}\`)`).join(', ')}${instances.length > 20 ? ` and ${instances.length - 20} more` : ''}.`;
-    throw new NotFoundError(`There is no container instance \`${ref}\` in *${base.alias}*${detail}.${didYouMean(ref, names)} ${listed}`);
+    throw new NotFoundError(`There is no container instance \`${escapeText(ref)}\` in *${base.alias}*${detail}.${didYouMean(ref, names)} ${listed}`);
   }
 
   /** The container instance running on an EC2 instance, by the cluster query language. */
@@ -78,7 +79,7 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
       const parsed = EC2_INSTANCE_ID.test(ref) ? undefined : parseEcsId(ref, 'container-instance');
       if (parsed?.form === 'id') {
         if (parsed.cluster && parsed.cluster !== idOfArn(cluster)) {
-          throw new NotFoundError(`\`${ref}\` is a container instance of cluster \`${parsed.cluster}\`, not of *${base.alias}* (\`${idOfArn(cluster)}\`). Add \`-c\` with the cluster it belongs to.`);
+          throw new NotFoundError(`\`${escapeText(ref)}\` is a container instance of cluster \`${escapeText(parsed.cluster)}\`, not of *${base.alias}* (\`${escapeText(idOfArn(cluster))}\`). Add \`-c\` with the cluster it belongs to.`);
         }
         const [found] = await describe([parsed.id]).catch((err: unknown) => {
           // A malformed id is InvalidParameter, an unknown one a MISSING failure: both mean "no such instance".
@@ -100,7 +101,7 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
       if (matches.length === 1) return matches[0]!;
       if (matches.length > 1) {
         throw new NotFoundError(
-          `\`${ref}\` matches ${matches.length} container instances in *${base.alias}*: ${matches.slice(0, 5).map((i) => `\`${i.id}\``).join(', ')}. Type more of the id.`,
+          `\`${escapeText(ref)}\` matches ${matches.length} container instances in *${base.alias}*: ${matches.slice(0, 5).map((i) => `\`${escapeText(i.id)}\``).join(', ')}. Type more of the id.`,
         );
       }
       return notFound(ref, all, byEc2 ? ' running on that EC2 instance' : '');

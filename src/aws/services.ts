@@ -12,6 +12,7 @@ import { didYouMean } from '../commands/suggest';
 import { awsCall, awsErrorName, type AwsCallContext } from './errors';
 import { chunk, createLimiter, mapLimit } from './concurrency';
 import { type ServiceDetail, type ServiceOps, type ServiceSummary } from './types';
+import { escapeText } from '../slack/message';
 
 /** ECS limits: ListServices returns at most 100 a page; DescribeServices takes at most 10 names. */
 const LIST_PAGE = 100;
@@ -34,8 +35,8 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
 
   async function notFound(name: string): Promise<never> {
     const names = await listNames();
-    const listed = names.length === 0 ? 'It has no services yet.' : `Services there: ${names.slice(0, 30).map((n) => `\`${n}\``).join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
-    throw new NotFoundError(`There is no service \`${name}\` in *${base.alias}*.${didYouMean(name, names)} ${listed}`);
+    const listed = names.length === 0 ? 'It has no services yet.' : `Services there: ${names.slice(0, 30).map((n) => `\`${escapeText(n)}\``).join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
+    throw new NotFoundError(`There is no service \`${escapeText(name)}\` in *${base.alias}*.${didYouMean(name, names)} ${listed}`);
   }
 
   /** One DescribeServices call (at most 10 names); INACTIVE services count as gone, as in the console. */
@@ -123,7 +124,7 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
         if (err instanceof ChatopsError && /not idempotent/i.test(err.message)) {
           throw new ChatopsError(
             'service_exists',
-            `There is already a service \`${name}\` in *${base.alias}*. \`/ecs deploy ${name} ${taskDefinition}\` changes what it runs, \`/ecs scale ${name} N\` how many.`,
+            `There is already a service \`${escapeText(name)}\` in *${base.alias}*. \`/ecs deploy ${escapeText(name)} ${escapeText(taskDefinition)}\` changes what it runs, \`/ecs scale ${escapeText(name)} N\` how many.`,
             { cause: err },
           );
         }

@@ -17,6 +17,7 @@ import {
   type TaskDefinitionOps,
   type TaskDefinitionRevision,
 } from './types';
+import { escapeText } from '../slack/message';
 
 /** ListTaskDefinitions and ListTaskDefinitionFamilies return at most 100 a page. */
 const LIST_PAGE = 100;
@@ -56,8 +57,8 @@ export function createTaskDefinitionOps(ecs: ECSClient, base: Omit<AwsCallContex
     const listed =
       known.length === 0
         ? `The account of *${base.alias}* has no active task definitions in ${base.region}.`
-        : `Families: ${known.slice(0, 30).map((f) => `\`${f}\``).join(', ')}${known.length > 30 ? ` and ${known.length - 30} more` : ''}.`;
-    throw new NotFoundError(`There is no task definition family \`${family}\` in ${base.region} (the account of *${base.alias}*).${didYouMean(family, known)} ${listed}`);
+        : `Families: ${known.slice(0, 30).map((f) => `\`${escapeText(f)}\``).join(', ')}${known.length > 30 ? ` and ${known.length - 30} more` : ''}.`;
+    throw new NotFoundError(`There is no task definition family \`${escapeText(family)}\` in ${base.region} (the account of *${base.alias}*).${didYouMean(family, known)} ${listed}`);
   }
 
   async function revisions(family: string): Promise<TaskDefinitionRevision[]> {
@@ -96,11 +97,11 @@ export function createTaskDefinitionOps(ecs: ECSClient, base: Omit<AwsCallContex
       const known = await revisions(family!);
       const active = known.filter((r) => r.status === 'ACTIVE');
       if (revision === undefined) {
-        throw new NotFoundError(`\`${family}\` has no ACTIVE revision: all ${known.length} are deregistered. Name one to see it, e.g. \`${known[0]!.taskDefinition}\`.`);
+        throw new NotFoundError(`\`${escapeText(family ?? '')}\` has no ACTIVE revision: all ${known.length} are deregistered. Name one to see it, e.g. \`${escapeText(known[0]!.taskDefinition)}\`.`);
       }
-      const shown = (active.length > 0 ? active : known).slice(0, 10).map((r) => `\`${r.taskDefinition}\``);
+      const shown = (active.length > 0 ? active : known).slice(0, 10).map((r) => `\`${escapeText(r.taskDefinition)}\``);
       throw new NotFoundError(
-        `\`${family}\` has no revision ${revision}. Its ${active.length > 0 ? 'ACTIVE ' : ''}revisions: ${shown.join(', ')}${known.length > shown.length ? ` (\`/ecs taskdefs ${family}\` lists all ${known.length})` : ''}.`,
+        `\`${escapeText(family ?? '')}\` has no revision ${revision}. Its ${active.length > 0 ? 'ACTIVE ' : ''}revisions: ${shown.join(', ')}${known.length > shown.length ? ` (\`/ecs taskdefs ${escapeText(family ?? '')}\` lists all ${known.length})` : ''}.`,
       );
     },
   };

@@ -1,3 +1,4 @@
+import { sliceWhole } from '../unicode';
 import {
   DescribeTasksCommand,
   RunTaskCommand,
@@ -17,6 +18,7 @@ import { awsCall, type AwsCallContext } from './errors';
 import { createLimiter } from './concurrency';
 import { shortTaskDefinition } from './services';
 import { type TaskFilter, type TaskInfo, type TaskLaunch, type TaskOps } from './types';
+import { escapeText } from '../slack/message';
 
 /** ECS limits: ListTasks returns at most 100 a page; DescribeTasks takes at most 100 tasks. */
 const PAGE = 100;
@@ -85,8 +87,8 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
       for await (const page of paginateListServices({ client: ecs, pageSize: PAGE }, { cluster, maxResults: PAGE })) all.push(...(page.serviceArns ?? []).map(lastPart));
       return all.sort();
     });
-    const listed = names.length === 0 ? 'It has no services.' : `Services there: ${names.slice(0, 30).map((n) => `\`${n}\``).join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
-    throw new NotFoundError(`There is no service \`${name}\` in *${base.alias}*.${didYouMean(name, names)} ${listed}`);
+    const listed = names.length === 0 ? 'It has no services.' : `Services there: ${names.slice(0, 30).map((n) => `\`${escapeText(n)}\``).join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
+    throw new NotFoundError(`There is no service \`${escapeText(name)}\` in *${base.alias}*.${didYouMean(name, names)} ${listed}`);
   }
 
   /** RunTask/StartTask refuse an unknown or deregistered task definition: say which exist. */
@@ -94,7 +96,7 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
     if (!(err instanceof AwsActionError) || !['InvalidParameterException', 'ClientException'].includes(err.awsErrorName)) throw err;
     const message = err.cause instanceof Error ? err.cause.message : err.message;
     if (/inactive/i.test(message)) {
-      throw new NotFoundError(`Task definition \`${taskDefinition}\` is deregistered (INACTIVE), so ECS will not start it. Name an active revision, or just the family for its latest: \`${taskDefinition.split(':')[0]}\`.`);
+      throw new NotFoundError(`Task definition \`${escapeText(taskDefinition)}\` is deregistered (INACTIVE), so ECS will not start it. Name an active revision, or just the family for its latest: \`${escapeText(taskDefinition.split(':')[0] ?? '')}\`.`);
     }
     if (/no container instances/i.test(message)) {
       throw new NotFoundError(`*${base.alias}* has no container instances to run tasks on. Register EC2 instances with the cluster first (\`/ecs instances -c ${base.alias}\` shows them).`);
@@ -107,11 +109,11 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
     });
     const family = taskDefinition.split(':')[0]!;
     const known = families.includes(family);
-    const listed = families.length === 0 ? 'This account has no active task definitions in that region.' : `Families: ${families.slice(0, 30).map((f) => `\`${f}\``).join(', ')}${families.length > 30 ? ` and ${families.length - 30} more` : ''}.`;
+    const listed = families.length === 0 ? 'This account has no active task definitions in that region.' : `Families: ${families.slice(0, 30).map((f) => `\`${escapeText(f)}\``).join(', ')}${families.length > 30 ? ` and ${families.length - 30} more` : ''}.`;
     throw new NotFoundError(
       known
-        ? `Task definition \`${taskDefinition}\` does not exist: \`${family}\` has no such revision. \`/ecs taskdefs ${family}\` lists its revisions.`
-        : `There is no task definition \`${family}\` for *${base.alias}*.${didYouMean(family, families)} ${listed}`,
+        ? `Task definition \`${escapeText(taskDefinition)}\` does not exist: \`${escapeText(family)}\` has no such revision. \`/ecs taskdefs ${escapeText(family)}\` lists its revisions.`
+        : `There is no task definition \`${escapeText(family)}\` for *${base.alias}*.${didYouMean(family, families)} ${listed}`,
     );
   }
 
@@ -121,7 +123,7 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
       const parsed = parseEcsId(ref, 'task');
       if (parsed?.form === 'id') {
         if (parsed.cluster && parsed.cluster !== idOfArn(cluster)) {
-          throw new NotFoundError(`\`${ref}\` is a task of cluster \`${parsed.cluster}\`, not of *${base.alias}* (\`${idOfArn(cluster)}\`). Add \`-c\` with the cluster it belongs to.`);
+          throw new NotFoundError(`\`${escapeText(ref)}\` is a task of cluster \`${escapeText(parsed.cluster)}\`, not of *${base.alias}* (\`${escapeText(idOfArn(cluster))}\`). Add \`-c\` with the cluster it belongs to.`);
         }
         // The bare id: DescribeTasks takes it in every account, whatever ARN format the task has.
         const [task] = await describeBatch([parsed.id]).catch((err: unknown) => {
@@ -129,18 +131,18 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
           throw err;
         });
         if (task) return task;
-        throw new NotFoundError(`There is no task \`${ref}\` in *${base.alias}* (ECS keeps stopped tasks for about an hour). \`/ecs tasks -c ${base.alias}\` lists the running ones, \`--stopped\` the stopped ones.`);
+        throw new NotFoundError(`There is no task \`${escapeText(ref)}\` in *${base.alias}* (ECS keeps stopped tasks for about an hour). \`/ecs tasks -c ${base.alias}\` lists the running ones, \`--stopped\` the stopped ones.`);
       }
-      if (!parsed) throw new NotFoundError(`\`${ref}\` is not a task id. A task is its id, the first 8 characters of it as \`/ecs tasks -c ${base.alias}\` shows them, or its ARN.`);
+      if (!parsed) throw new NotFoundError(`\`${escapeText(ref)}\` is not a task id. A task is its id, the first 8 characters of it as \`/ecs tasks -c ${base.alias}\` shows them, or its ARN.`);
       // The start of an id, as lists show it: find the one running or recently stopped task it starts.
       const [running, stopped] = await Promise.all([listIds({}), listIds({ stopped: true })]);
       const matches = [...new Set([...running, ...stopped])].filter((id) => idStartsWith(id, parsed.prefix));
       if (matches.length > 1) {
-        throw new NotFoundError(`\`${ref}\` matches ${matches.length} tasks in *${base.alias}*: ${matches.slice(0, 5).map((id) => `\`${id}\``).join(', ')}${matches.length > 5 ? ', …' : ''}. Type more of the id.`);
+        throw new NotFoundError(`\`${escapeText(ref)}\` matches ${matches.length} tasks in *${base.alias}*: ${matches.slice(0, 5).map((id) => `\`${escapeText(id)}\``).join(', ')}${matches.length > 5 ? ', …' : ''}. Type more of the id.`);
       }
       const [task] = matches.length === 1 ? await describeBatch(matches) : [];
       if (task) return task;
-      throw new NotFoundError(`No running or recently stopped task in *${base.alias}* has an id starting \`${ref}\`. \`/ecs tasks -c ${base.alias}\` lists the running ones, \`--stopped\` the stopped ones.`);
+      throw new NotFoundError(`No running or recently stopped task in *${base.alias}* has an id starting \`${escapeText(ref)}\`. \`/ecs tasks -c ${base.alias}\` lists the running ones, \`--stopped\` the stopped ones.`);
     },
     async run({ taskDefinition, count, startedBy }) {
       const out = await awsCall(ctx('ecs:RunTask', `task definition ${taskDefinition}`), () =>
@@ -155,7 +157,7 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
       return { tasks: (out.tasks ?? []).map(toTaskInfo), failures: (out.failures ?? []).map(toFailure) };
     },
     async stop(id, reason) {
-      const out = await awsCall(ctx('ecs:StopTask', `task ${id}`), () => ecs.send(new StopTaskCommand({ cluster, task: id, reason: reason.slice(0, 255) })));
+      const out = await awsCall(ctx('ecs:StopTask', `task ${id}`), () => ecs.send(new StopTaskCommand({ cluster, task: id, reason: sliceWhole(reason, 255) })));
       if (!out.task) throw new Error('ECS returned no task');
       return toTaskInfo(out.task);
     },

@@ -1,3 +1,4 @@
+import { sliceWhole } from '../unicode';
 import {
   DeleteClusterCommand,
   DeleteServiceCommand,
@@ -231,7 +232,7 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
 
     async stopTask(id, reason) {
       const out = await unlessGone('ecs:StopTask', `task ${id}`, (code, message) => code === 'InvalidParameterException' && /not found/i.test(message), () =>
-        ecs.send(new StopTaskCommand({ cluster, task: id, reason: reason.slice(0, 255) })),
+        ecs.send(new StopTaskCommand({ cluster, task: id, reason: sliceWhole(reason, 255) })),
       );
       return out === 'gone' ? 'gone' : 'stopped';
     },

@@ -11,6 +11,8 @@
  *   against the cluster's own tasks or instances.
  */
 
+import { sliceWhole } from '../unicode';
+
 export type EcsIdKind = 'task' | 'container-instance';
 
 export type EcsIdRef =
@@ -30,7 +32,7 @@ export const SHORT_ID_LENGTH = 8;
 
 /** The first characters of an id, as lists show it and as `parseEcsId` takes it back. */
 export function shortId(id: string): string {
-  return id.slice(0, SHORT_ID_LENGTH);
+  return sliceWhole(id, SHORT_ID_LENGTH);
 }
 
 export function isWholeEcsId(text: string): boolean {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { type AnyVerbSpec } from './types';
 import { tokenize } from './tokenize';
 import { closestName } from './suggest';
+import { escapeText } from '../slack/message';
 import { type z } from 'zod';
 
 export type ParsedCommand =
@@ -40,7 +41,7 @@ export function parseWords(tokens: string[], verbs: readonly AnyVerbSpec[]): Par
     const guess = closestName(tokens[0]!, names) ?? closestName(tokens.slice(0, 2).join(' '), names);
     return {
       ok: false,
-      error: `I don't know the command \`${tokens[0]}\`.${guess ? ` Did you mean \`${guess}\`?` : ''} Type \`/ecs help\` for the list.`,
+      error: `I don't know the command \`${escapeText(tokens[0]!)}\`.${guess ? ` Did you mean \`${guess}\`?` : ''} Type \`/ecs help\` for the list.`,
     };
   }
   const { spec, rest } = found;
@@ -70,7 +71,7 @@ export function parseWords(tokens: string[], verbs: readonly AnyVerbSpec[]): Par
   }
   if (!restSlot && positionals.length > slots.length) {
     const extra = positionals.slice(slots.length).join(' ');
-    return { ok: false, spec, error: usageError(spec, `I didn't expect \`${extra}\`.`) };
+    return { ok: false, spec, error: usageError(spec, `I didn't expect \`${escapeText(extra)}\`.`) };
   }
   for (const [name, value] of Object.entries(values)) {
     if (name !== 'cluster' && name !== 'help' && value !== undefined) named[name] = value;
@@ -112,7 +113,8 @@ function describeIssues(error: z.ZodError, spec: AnyVerbSpec): string {
   const label = positional ? (positional.label ?? key.toUpperCase()) : `--${key}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${label} is missing.`;
   // Messages that already name the argument ("N must be a whole number") read better unprefixed.
-  return issue.message.startsWith(`${label} `) ? `${issue.message.charAt(0).toUpperCase()}${issue.message.slice(1)}.` : `${label}: ${issue.message}`;
+  const message = escapeText(issue.message);
+  return message.startsWith(`${label} `) ? `${message.charAt(0).toUpperCase()}${message.slice(1)}.` : `${label}: ${message}`;
 }
 
 function optionMessage(err: unknown, spec: AnyVerbSpec): string {
@@ -121,9 +123,9 @@ function optionMessage(err: unknown, spec: AnyVerbSpec): string {
   if (unknown) {
     const known = ['--cluster', ...Object.keys(spec.options ?? {}).map((o) => `--${o}`)];
     const guess = closestName(unknown[1]!, known);
-    return `\`${unknown[1]}\` is not an option of \`${spec.verb}\`.${guess ? ` Did you mean \`${guess}\`?` : ''}`;
+    return `\`${escapeText(unknown[1]!)}\` is not an option of \`${spec.verb}\`.${guess ? ` Did you mean \`${guess}\`?` : ''}`;
   }
   const missingValue = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
   if (missingValue) return `\`${missingValue[1]}\` needs a value.`;
-  return message.replace(/\. To specify a positional argument.*$/s, '.');
+  return escapeText(message.replace(/\. To specify a positional argument.*$/s, '.'));
 }

@@ -5,7 +5,7 @@ import { accessFor, authorize, clustersWith, type UserAccess } from '../auth/pol
 import { noClusterMessage, resolveCluster } from '../auth/resolve-cluster';
 import { type Clock } from '../clock';
 import { type CommandJob } from '../jobs/job';
-import { textMessage, type SlackMessage } from '../slack/message';
+import { escapeText, textMessage, type SlackMessage } from '../slack/message';
 import { parseWords, type ParsedCommand } from './parse';
 import { type AnyVerbSpec, type CommandUser } from './types';
 
@@ -56,14 +56,14 @@ export async function prepareInvocation(input: Invocation, deps: PrepareDeps): P
     const clusters = clustersWith(access, spec.level).map((alias) => ({ alias, team: access.clusters[alias]!.team! }));
     const first = clusters[0];
     if (!first) return { kind: 'reply', message: textMessage(noClusterMessage(access)), outcome: 'refused', verb: spec.verb };
-    const working = spec.working ? spec.working(parsed.args) : `Running \`${spec.verb}\`…`;
+    const working = spec.working ? escapeText(spec.working(parsed.args)) : `Running \`${spec.verb}\`…`;
     return { kind: 'job', job: commandJob(input, parsed, deps, { alias: first.alias, level: spec.level, team: first.team, clusters }), spec, working };
   }
 
   const named = spec.clusterArgument ? (parsed.args as Record<string, unknown>)[spec.clusterArgument] : undefined;
   const clusterWord = typeof named === 'string' ? named : undefined;
   if (clusterWord !== undefined && parsed.clusterFlag !== undefined && clusterWord !== parsed.clusterFlag) {
-    return { kind: 'reply', message: textMessage(`\`${spec.verb} ${clusterWord}\` and \`--cluster ${parsed.clusterFlag}\` name different clusters. Name the cluster once: \`/ecs ${spec.usage}\`.`), outcome: 'usage', verb: spec.verb };
+    return { kind: 'reply', message: textMessage(`\`${spec.verb} ${escapeText(clusterWord)}\` and \`--cluster ${escapeText(parsed.clusterFlag)}\` name different clusters. Name the cluster once: \`/ecs ${spec.usage}\`.`), outcome: 'usage', verb: spec.verb };
   }
   const choice = resolveCluster(deps.config, access, input.channelId, input.cluster ?? clusterWord ?? parsed.clusterFlag);
   if (!choice.ok) return { kind: 'reply', message: textMessage(choice.message), outcome: 'refused', verb: spec.verb };
@@ -71,14 +71,14 @@ export async function prepareInvocation(input: Invocation, deps: PrepareDeps): P
     // A button's cluster wins over flags, but a word that names the cluster (teardown's) must agree with it.
     const word = resolveCluster(deps.config, access, input.channelId, clusterWord);
     if (!word.ok || word.alias !== choice.alias) {
-      return { kind: 'reply', message: textMessage(`This button is for *${choice.alias}*, but \`${spec.verb} ${clusterWord}\` and it name different clusters. Nothing was changed; type \`/ecs ${spec.usage}\` instead.`), outcome: 'usage', verb: spec.verb, cluster: choice.alias };
+      return { kind: 'reply', message: textMessage(`This button is for *${choice.alias}*, but \`${spec.verb} ${escapeText(clusterWord)}\` and it name different clusters. Nothing was changed; type \`/ecs ${spec.usage}\` instead.`), outcome: 'usage', verb: spec.verb, cluster: choice.alias };
     }
   }
   const decision = authorize(deps.config, access, choice.alias, spec.level, spec.verb);
   if (!decision.allowed) return { kind: 'reply', message: textMessage(decision.reason), outcome: 'refused', verb: spec.verb, cluster: choice.alias };
 
   const job = commandJob(input, parsed, deps, { alias: choice.alias, level: spec.level, team: decision.team });
-  const working = spec.working ? spec.working(parsed.args) : `Running \`${spec.verb}\`…`;
+  const working = spec.working ? escapeText(spec.working(parsed.args)) : `Running \`${spec.verb}\`…`;
   return { kind: 'job', job, spec, working: `${working} (${choice.alias})` };
 }
 

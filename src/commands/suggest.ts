@@ -1,9 +1,10 @@
 import { closest, distance } from 'fastest-levenshtein';
+import { escapeText } from '../slack/message';
 
-/** " Did you mean `web`?" when a name is close to one we know, else "". */
+/** " Did you mean `web`?" (mrkdwn, the name escaped) when a name is close to one we know, else "". */
 export function didYouMean(typed: string, known: readonly string[]): string {
   const match = closestName(typed, known);
-  return match ? ` Did you mean \`${match}\`?` : '';
+  return match ? ` Did you mean \`${escapeText(match)}\`?` : '';
 }
 
 export function closestName(typed: string, known: readonly string[]): string | undefined {

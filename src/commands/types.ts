@@ -118,7 +118,7 @@ export interface VerbSpec<A = unknown> {
   args: z.ZodType<A>;
   /** Replies visible to the whole channel (operations) or only the user (reads). */
   visibility: 'in_channel' | 'ephemeral';
-  /** Short progress text for the ack, e.g. "Scaling web…". */
+  /** Short progress text for the ack, e.g. "Scaling web…": plain words (the ack escapes them for mrkdwn). */
   working?: (args: A) => string;
   /** Answers in the ack path with no AWS call (help, whoami). */
   local?: (ctx: LocalContext, args: A) => Promise<SlackMessage>;

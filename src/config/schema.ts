@@ -143,7 +143,7 @@ export const TeamConfig = z
     usergroups: z.array(SlackUsergroupId).default([]),
     users: z.array(SlackUserId).default([]),
     channels: z.array(SlackChannelId).optional().describe("When set, this team's grants count only in these channels"),
-    access: z.record(z.string(), Level).describe('Cluster alias (or "*") to access level'),
+    access: z.record(z.string(), Level).describe('Cluster alias (or "*") to access level. A grant that names a cluster wins over "*" within this team; across teams the highest level wins'),
   })
   .refine((t) => t.usergroups.length > 0 || t.users.length > 0, { message: 'a team needs at least one of usergroups or users' });
 export type TeamConfig = z.infer<typeof TeamConfig>;

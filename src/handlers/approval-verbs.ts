@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ServiceName } from '../commands/arguments';
 import { defineVerb, type CommandContext } from '../commands/types';
 import { ChatopsError } from '../errors';
-import { textMessage } from '../slack/message';
+import { escapeText, textMessage } from '../slack/message';
 import { requestApproval } from '../approvals/request';
 import { readImageDeletePlan, readRepoDeletePlan, readServiceDeletePlan, readTaskdefDeregisterPlan } from '../approvals/deletions';
 import { readTeardownPlan, teardownIsEmpty } from '../teardown/plan';
@@ -36,7 +36,7 @@ export const teardown = defineVerb({
   async run(ctx, { cluster }) {
     // The Slack function picked the cluster from this word; a job whose words disagree is not run.
     if (cluster !== ctx.alias && cluster.toLowerCase() !== ctx.alias.toLowerCase() && cluster !== ctx.cluster.name && !ctx.cluster.name.endsWith(`/${cluster}`)) {
-      throw new ChatopsError('cluster_mismatch', `This job was for *${ctx.alias}*, not \`${cluster}\`; nothing was changed. Run \`/ecs teardown ${cluster}\` again.`);
+      throw new ChatopsError('cluster_mismatch', `This job was for *${ctx.alias}*, not \`${escapeText(cluster)}\`; nothing was changed. Run \`/ecs teardown ${escapeText(cluster)}\` again.`);
     }
     const plan = await readTeardownPlan({ aws: ctx.aws, alias: ctx.alias, cluster: ctx.cluster, state: requireState(ctx), now: ctx.clock.now() });
     if (teardownIsEmpty(plan)) {

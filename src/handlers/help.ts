@@ -4,7 +4,7 @@ import { findVerb, usageText } from '../commands/parse';
 import { didYouMean } from '../commands/suggest';
 import { clustersWith } from '../auth/policy';
 import { LEVELS } from '../auth/levels';
-import { context, header, section, textMessage, type SlackMessage } from '../slack/message';
+import { context, escapeText, header, section, textMessage, type SlackMessage } from '../slack/message';
 
 export const help = defineVerb({
   verb: 'help',
@@ -20,7 +20,7 @@ export const help = defineVerb({
       const found = findVerb(topic, ctx.verbs);
       if (found) return textMessage(usageText(found.spec));
       const names = ctx.verbs.map((v) => v.verb);
-      return textMessage(`There is no command \`${topic.join(' ')}\`.${didYouMean(topic.join(' '), names)} Type \`/ecs help\` for the list.`);
+      return textMessage(`There is no command \`${escapeText(topic.join(' '))}\`.${didYouMean(topic.join(' '), names)} Type \`/ecs help\` for the list.`);
     }
     return helpMessage(ctx.verbs, clustersWith(ctx.access), ctx.config.channels[ctx.channelId]?.cluster);
   },

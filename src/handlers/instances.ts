@@ -4,6 +4,7 @@ import { EC2_INSTANCE_ID, InstanceRef, PageNumber, PageOption } from '../command
 import { ChatopsError } from '../errors';
 import { type Ec2InstanceDetail, type InstanceOps } from '../aws/types';
 import { instanceDetailMessage, instanceListMessage } from '../slack/views/instances';
+import { escapeText } from '../slack/message';
 
 export const instances = defineVerb({
   verb: 'instances',
@@ -61,7 +62,7 @@ async function ec2Facts(ops: InstanceOps, ec2InstanceId: string | undefined): Pr
   if (!ec2InstanceId) return { problem: 'ECS reports no EC2 instance id for it.' };
   try {
     const detail = await ops.ec2(ec2InstanceId);
-    return detail ? { detail } : { problem: `EC2 does not know ${ec2InstanceId} any more.` };
+    return detail ? { detail } : { problem: `EC2 does not know ${escapeText(ec2InstanceId)} any more.` };
   } catch (err) {
     if (err instanceof ChatopsError) return { problem: err.message };
     throw err;

@@ -4,6 +4,7 @@ import { NotFoundError } from '../errors';
 import { parseEcsId } from '../commands/ecs-ids';
 import { DEFAULT_LINES, logsMessage, MAX_LINES, type LogsInput } from '../slack/views/logs';
 import { type TaskInfo } from '../aws/types';
+import { escapeText } from '../slack/message';
 import { CRASH_LOOP_WINDOW_MS } from './explanations';
 
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
@@ -73,7 +74,7 @@ async function pickTask(ctx: CommandContext, target: string): Promise<{ task: Ta
   const pending = newest(live, (t) => t.createdAt ?? 0);
   if (pending) return { task: pending, choice: 'pending' };
   throw new NotFoundError(
-    `Service \`${target}\` in *${ctx.alias}* has no running tasks and none that stopped in the last hour (ECS forgets them after that), so there is no task whose logs to show. \`/ecs service ${target} -c ${ctx.alias}\` shows its state.`,
+    `Service \`${escapeText(target)}\` in *${ctx.alias}* has no running tasks and none that stopped in the last hour (ECS forgets them after that), so there is no task whose logs to show. \`/ecs service ${escapeText(target)} -c ${ctx.alias}\` shows its state.`,
   );
 }
 

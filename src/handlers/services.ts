@@ -159,7 +159,7 @@ export const deploy = defineVerb({
       const target = resolved.value!;
       if (target === before.taskDefinition) {
         await ctx.reply.send(
-          nothingToDoMessage(`*${name}* in *${ctx.alias}* already runs \`${target}\`. Nothing was changed; \`/ecs restart ${name}\` replaces its tasks with fresh ones.`),
+          nothingToDoMessage(`*${escapeText(name)}* in *${ctx.alias}* already runs \`${escapeText(target)}\`. Nothing was changed; \`/ecs restart ${escapeText(name)}\` replaces its tasks with fresh ones.`),
           { visibility: 'ephemeral' },
         );
         return;
@@ -190,7 +190,7 @@ export const rollback = defineVerb({
     if (!previous) {
       const family = before.taskDefinition.split(':')[0];
       await ctx.reply.send(
-        nothingToDoMessage(`*${name}* in *${ctx.alias}* runs \`${before.taskDefinition}\`, and there is no earlier ACTIVE revision of ${family} to go back to. Nothing was changed.`),
+        nothingToDoMessage(`*${escapeText(name)}* in *${ctx.alias}* runs \`${escapeText(before.taskDefinition)}\`, and there is no earlier ACTIVE revision of ${escapeText(family ?? '')} to go back to. Nothing was changed.`),
         { visibility: 'ephemeral' },
       );
       return;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineVerb } from '../commands/types';
-import { context, fieldsSection, header, section } from '../slack/message';
+import { context, escapeText, fieldsSection, header, section } from '../slack/message';
 
 export const whoami = defineVerb({
   verb: 'whoami',
@@ -23,16 +23,16 @@ export const whoami = defineVerb({
       };
     }
     const lines = Object.entries(access.clusters).map(([alias, a]) => {
-      const here = a.level ? `*${a.level}* (team ${a.team})` : 'no access';
-      const elsewhere = a.elsewhere.map((g) => `${g.level} via ${g.team} in ${g.channels!.map((c) => `<#${c}>`).join(', ')}`);
+      const here = a.level ? `*${a.level}* (team ${escapeText(a.team ?? '')})` : 'no access';
+      const elsewhere = a.elsewhere.map((g) => `${g.level} via ${escapeText(g.team)} in ${g.channels!.map((c) => `<#${c}>`).join(', ')}`);
       return `• *${alias}*: ${here}${elsewhere.length > 0 ? ` — also ${elsewhere.join('; ')}` : ''}`;
     });
     const channelDefault = config.channels[ctx.channelId]?.cluster;
     return {
-      text: `You are in teams ${access.teams.join(', ')}`,
+      text: `You are in teams ${escapeText(access.teams.join(', '))}`,
       blocks: [
         header('Who am I'),
-        fieldsSection([`*User*\n<@${ctx.user.id}>`, `*Teams*\n${access.teams.join(', ')}`]),
+        fieldsSection([`*User*\n<@${ctx.user.id}>`, `*Teams*\n${escapeText(access.teams.join(', '))}`]),
         section(`*Access in this channel*\n${lines.join('\n')}`),
         context(channelDefault ? `Commands here go to *${channelDefault}* unless you add \`--cluster\`.` : 'This channel has no default cluster; add `--cluster NAME`.'),
       ],

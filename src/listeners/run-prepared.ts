@@ -2,7 +2,7 @@ import { prepareInvocation, type Invocation, type PrepareDeps } from '../command
 import { audit } from '../audit';
 import { type Logger } from '../logger';
 import { type JobDispatcher } from '../jobs/dispatch';
-import { section, textMessage, type SlackMessage } from '../slack/message';
+import { escapeText, section, textMessage, type SlackMessage } from '../slack/message';
 
 export interface ListenerDeps extends PrepareDeps {
   logger: Logger;
@@ -49,7 +49,7 @@ export async function runPrepared(input: Invocation, deps: ListenerDeps, started
   } catch (err) {
     deps.logger.error({ err, jobId: prepared.job.id }, 'could not dispatch job to the worker');
     audit(deps.logger, { ...base, cluster: prepared.job.cluster, level: prepared.job.level, outcome: 'error', detail: 'dispatch failed', durationMs: deps.clock.now() - started });
-    return { message: textMessage(`I could not start \`${input.words.join(' ')}\`: the worker did not accept the job. Nothing was changed; try again in a moment.`), dispatched: false };
+    return { message: textMessage(`I could not start \`${escapeText(input.words.join(' '))}\`: the worker did not accept the job. Nothing was changed; try again in a moment.`), dispatched: false };
   }
   return { message: { text: prepared.working, blocks: [section(`:hourglass_flowing_sand: ${prepared.working}`)] }, dispatched: true };
 }

@@ -2,6 +2,7 @@ import { type App, type BlockButtonAction } from '@slack/bolt';
 import { prepareInvocation } from '../commands/prepare';
 import { audit } from '../audit';
 import { responseUrlReplier } from '../slack/reply';
+import { escapeText } from '../slack/message';
 import { ScaleButtonValue, ScaleModalMetadata, scaleModal, SCALE_INPUT_ACTION, SCALE_INPUT_BLOCK, SCALE_MODAL_ACTION, SCALE_MODAL_CALLBACK } from '../slack/views/scale-modal';
 import { isAllowedResponseUrl, type ListenerDeps, runPrepared } from './run-prepared';
 import { keyOf } from './commands';
@@ -35,7 +36,7 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
     } catch (err) {
       // Usually an expired trigger_id (Slack allows 3 s): say what to do instead of failing silently.
       deps.logger.warn({ err }, 'could not open the scale form');
-      await respond({ response_type: 'ephemeral', replace_original: false, text: `I could not open the Scale form. Type \`/ecs scale ${service} N -c ${cluster}\` instead.` });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `I could not open the Scale form. Type \`/ecs scale ${escapeText(service)} N -c ${escapeText(cluster)}\` instead.` });
     }
   });
 

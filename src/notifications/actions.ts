@@ -10,6 +10,7 @@ import { type StateStore } from '../state/table';
 import { ACTION_IDS } from './constants';
 import { alreadyMutedMessage, mutedMessage, unmutedNotice } from './view';
 import { audit } from '../audit';
+import { escapeText } from '../slack/message';
 
 export interface NotificationActionDeps {
   config: Config;
@@ -98,7 +99,7 @@ export function registerNotificationActions(app: App, deps: NotificationActionDe
     // Only the mute this button is for: a service's Unmute leaves a mute of the whole cluster alone.
     if (!current || current.service !== service) {
       click.audit('ok', cluster, 'not muted; nothing changed');
-      await tell(current ? `${service ? `${cluster}/${service}` : cluster} is not muted on its own: the whole of ${cluster} is, until its own Unmute. Nothing was changed.` : `${service ? `${cluster}/${service}` : cluster} notifications are not muted (any more). Nothing was changed.`);
+      await tell(current ? `${escapeText(service ? `${cluster}/${service}` : cluster)} is not muted on its own: the whole of ${cluster} is, until its own Unmute. Nothing was changed.` : `${escapeText(service ? `${cluster}/${service}` : cluster)} notifications are not muted (any more). Nothing was changed.`);
       return;
     }
     await clearMute(deps.state, cluster, service);

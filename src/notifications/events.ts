@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DETAIL_TYPES, FUTURE_EVENT_TOLERANCE_MS } from './constants';
+import { sliceWhole } from '../unicode';
 
 /**
  * Schemas of the EventBridge events ECS sends
@@ -23,7 +24,7 @@ const Arn = z.string().min(1).max(MAX_ARN_LENGTH).regex(/^arn:[\x21-\x7e]+$/, 'e
 /** A name or short id (event id, region, eventName, group, stop code …). */
 const Name = (max = 256) => z.string().max(max);
 /** Text a person reads: clipped, not refused. */
-const Text = z.string().transform((text) => (text.length > MAX_TEXT_LENGTH ? `${text.slice(0, MAX_TEXT_LENGTH - 1)}…` : text));
+const Text = z.string().transform((text) => (text.length > MAX_TEXT_LENGTH ? `${sliceWhole(text, MAX_TEXT_LENGTH - 1)}…` : text));
 const MAX_TEXT_LENGTH = 1000;
 const MAX_CONTAINERS = 10;
 

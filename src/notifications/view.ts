@@ -38,21 +38,21 @@ export interface WindowView {
 export function windowMessage(w: WindowView): SlackMessage {
   const headline = windowHeadline(w);
   return {
-    text: headline,
+    text: esc(headline),
     blocks: [header(headline), ...factBlocks(w, w.latest, w.count > 1 ? 'Latest' : undefined), context(windowContext(w)), actions('notification_actions', actionButtons(w, w.latest))],
   };
 }
 
 /** A reply in the window's thread with the detail of occurrence number `n`. */
 export function threadDetailMessage(w: WindowView, fact: Fact, n: number): SlackMessage {
-  const text = `#${n}: ${factSummary(fact)}`;
+  const text = esc(`#${n}: ${factSummary(fact)}`);
   return { text, blocks: [section(`*#${n}* ${factDetailLine(w, fact)}`)] };
 }
 
 /** The reply that closes the detail replies: later occurrences are only counted in the message. */
 export function overflowNote(w: WindowView): SlackMessage {
   const more = w.kind === 'unexpectedStop' || w.kind === 'scaleIn' || w.kind === 'userStop' ? 'stops' : 'occurrences';
-  const command = w.service && more === 'stops' ? ` \`/ecs tasks --service ${w.service} --stopped -c ${w.alias}\` lists them.` : '';
+  const command = w.service && more === 'stops' ? ` \`/ecs tasks --service ${esc(w.service)} --stopped -c ${esc(w.alias)}\` lists them.` : '';
   const text = `Further ${more} are only counted in the message above, which always shows the latest reason; the first ${threadDetailsOf(w) + 1} are detailed here.${command}`;
   return { text, blocks: [context(text)] };
 }
@@ -88,7 +88,7 @@ export function unmutedNotice(input: { userId: string; alias: string; service?: 
 /** The thread reply after the Mute button: "muted by <@U…> until 14:05 UTC". */
 export function muteNotice(input: { userId: string; until: number; alias: string; service?: string }): string {
   const target = input.service ? `${input.alias}/${input.service}` : input.alias;
-  return `:mute: ${target} notifications muted by <@${input.userId}> until ${clockTime(input.until)} UTC`;
+  return `:mute: ${esc(target)} notifications muted by <@${input.userId}> until ${clockTime(input.until)} UTC`;
 }
 
 /** `https://REGION.console.aws.amazon.com/ecs/v2/clusters/CLUSTER/tasks/TASKID` */
@@ -215,7 +215,7 @@ function containerLine(c: { name: string; exitCode?: number; reason?: string }):
   if (c.exitCode === undefined) parts.push('no exit code');
   else {
     const meaning = exitCodeMeaning(c.exitCode);
-    parts.push(`exit ${c.exitCode}${meaning ? ` — ${meaning}` : ''}`);
+    parts.push(`exit ${c.exitCode}${meaning ? ` — ${esc(meaning)}` : ''}`);
   }
   if (c.reason) parts.push(esc(c.reason));
   return parts.join(' · ');

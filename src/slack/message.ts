@@ -1,4 +1,5 @@
 import { type KnownBlock, type Button, type PlainTextElement, type MrkdwnElement, type ConfirmationDialog } from '@slack/types';
+import { sliceWhole } from '../unicode';
 
 /** A message the bot sends: fallback text (notifications, screen readers) and Block Kit blocks. */
 export interface SlackMessage {
@@ -6,22 +7,60 @@ export interface SlackMessage {
   blocks?: KnownBlock[];
 }
 
-/** Slack's limits (https://api.slack.com/reference/block-kit/blocks). */
+/**
+ * Slack's limits, in UTF-16 code units as Slack counts them: blocks
+ * (https://docs.slack.dev/reference/block-kit/blocks), block elements, composition objects (text,
+ * confirmation dialog, option) and modal views (https://docs.slack.dev/reference/views/modal-views).
+ */
 export const SLACK_LIMITS = {
   blocksPerMessage: 50,
+  blocksPerModal: 100,
+  blockId: 255,
   sectionText: 3000,
   fieldsPerSection: 10,
   fieldText: 2000,
   headerText: 150,
   buttonText: 75,
   buttonValue: 2000,
+  buttonUrl: 3000,
+  actionId: 255,
   actionElements: 25,
   contextElements: 10,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
+  optionText: 75,
+  optionValue: 150,
+  optionDescription: 75,
+  selectOptions: 100,
+  overflowOptions: 5,
+  placeholder: 150,
+  inputLabel: 2000,
+  inputHint: 2000,
+  imageAltText: 2000,
+  imageUrl: 3000,
+  modalTitle: 24,
+  modalButton: 24,
+  privateMetadata: 3000,
+  callbackId: 255,
   messageText: 40000,
 } as const;
 
+/**
+ * `text` cut to at most `max` UTF-16 code units, ending in "…" when cut. The cut never splits a
+ * surrogate pair (half an emoji is not valid Unicode, and Slack refuses it), an entity our escaping
+ * made (`&lt;` would show as `&l…`), or one of our own `<…>` links or mentions (an unclosed `<`
+ * shows the raw markup). Escaped text holds no `<` but ours, so backing up to one is safe.
+ */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  let head = sliceWhole(text, max - 1);
+  const amp = head.lastIndexOf('&');
+  if (amp >= 0 && amp > head.length - 5 && !head.slice(amp).includes(';') && /^&(amp|lt|gt);/.test(text.slice(amp, amp + 5))) head = head.slice(0, amp);
+  const open = head.lastIndexOf('<');
+  if (open >= 0 && open > head.lastIndexOf('>')) head = head.slice(0, open);
+  return `${head}…`;
 }
 
 export function header(text: string): KnownBlock {
@@ -47,7 +86,12 @@ export function divider(): KnownBlock {
 }
 
 export function actions(blockId: string, buttons: Button[]): KnownBlock {
-  return { type: 'actions', block_id: blockId, elements: buttons.slice(0, SLACK_LIMITS.actionElements) };
+  return { type: 'actions', block_id: blockIdOf(blockId), elements: buttons.slice(0, SLACK_LIMITS.actionElements) };
+}
+
+/** A block_id or action_id within Slack's 255 characters, never ending in half a surrogate pair. */
+export function blockIdOf(id: string): string {
+  return sliceWhole(id, SLACK_LIMITS.blockId);
 }
 
 export function button(
@@ -84,19 +128,38 @@ export interface CommandButtonValue {
   args: string[];
 }
 
+/** Slack's confirmation dialog, each part cut to its limit (title 100, text 300, buttons 30). */
 export function confirmDialog(title: string, text: string, confirm: string): ConfirmationDialog {
-  return { title: plain(title), text: mrkdwn(text), confirm: plain(confirm), deny: plain('Cancel'), style: 'danger' };
+  return {
+    title: plain(truncate(title, SLACK_LIMITS.confirmTitle)),
+    text: mrkdwn(truncate(text, SLACK_LIMITS.confirmText)),
+    confirm: plain(truncate(confirm, SLACK_LIMITS.confirmButton)),
+    deny: plain('Cancel'),
+    style: 'danger',
+  };
 }
 
 export function plain(text: string): PlainTextElement {
   return { type: 'plain_text', text, emoji: true };
 }
 
+/**
+ * A mrkdwn text object. `verbatim: true` turns off Slack's automatic parsing of the plain text in
+ * it (bare `@channel`, `#channel` names, URLs); our own `<@U…>`, `<!date^…>` and `<url|label>`
+ * still work (https://docs.slack.dev/reference/block-kit/composition-objects/text-object).
+ */
 export function mrkdwn(text: string): MrkdwnElement {
-  return { type: 'mrkdwn', text };
+  return { type: 'mrkdwn', text, verbatim: true };
 }
 
-/** Escapes text from AWS (service names, reasons) so Slack shows it as written. */
+/**
+ * THE escaping function: every string from AWS (names, reasons, events, log lines, images, tags)
+ * or from a user (typed words, button values) goes through it before it becomes part of mrkdwn —
+ * a block's text, a confirm dialog, a message's fallback `text`. Slack reads `&`, `<` and `>` as
+ * control characters (https://docs.slack.dev/messaging/formatting-message-text#escaping): with them
+ * escaped, no `<!channel>`, `<!here>`, `<@U…>`, `<#C…>`, `<!subteam^…>` or `<https://x|disguised
+ * link>` can come out of data. Plain-text objects (headers, button labels) need no escaping.
+ */
 export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -110,6 +173,7 @@ export function awsText(text: string): string {
   return escapeText(text).replace(/`?(arn:aws[a-z-]*:[^\s`'",;()]*[^\s`'",;().])`?/g, (_, arn: string) => `\`${arn}\``);
 }
 
+/** A message of one section; `text` is mrkdwn, so whatever came from AWS or a user in it is already escaped. */
 export function textMessage(text: string): SlackMessage {
   return { text, blocks: [section(text)] };
 }

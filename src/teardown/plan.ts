@@ -3,6 +3,7 @@ import { type ClusterOps } from '../aws/types';
 import { type ClusterConfig } from '../config/schema';
 import { forgetLeftover, listLeftovers } from '../state/approvals';
 import { type StateStore } from '../state/table';
+import { escapeText } from '../slack/message';
 
 /** EC2 states that need no TerminateInstances any more. */
 const GOING_OR_GONE = new Set(['shutting-down', 'terminated']);
@@ -84,6 +85,6 @@ export function teardownPlanChanges(approved: TeardownPlan, live: TeardownPlan):
 }
 
 function list(names: string[]): string {
-  const shown = names.slice(0, 10).map((n) => `\`${n}\``);
+  const shown = names.slice(0, 10).map((n) => `\`${escapeText(n)}\``);
   return names.length > 10 ? `${shown.join(', ')} and ${names.length - 10} more` : shown.join(', ');
 }

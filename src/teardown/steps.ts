@@ -4,6 +4,8 @@ import { ChatopsError } from '../errors';
 import { forgetLeftover, rememberLeftovers } from '../state/approvals';
 import { count, tookText } from '../slack/views/approvals';
 import { readTeardownPlan, teardownPlanChanges } from './plan';
+import { escapeText } from '../slack/message';
+import { sliceWhole } from '../unicode';
 
 /**
  * Tearing a cluster down, in the order ECS allows it: services scaled to 0 and deleted (force),
@@ -42,7 +44,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
 
   for (const service of plan.services.filter((s) => s.status === 'ACTIVE')) {
     steps.push({
-      label: `Scale \`${service.name}\` to 0 and delete it`,
+      label: `Scale \`${escapeText(service.name)}\` to 0 and delete it`,
       async run() {
         const result = await aws.teardown.deleteService(service.name);
         return result === 'gone' ? 'already deleted' : undefined;
@@ -52,7 +54,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
 
   for (const task of plan.tasks) {
     steps.push({
-      label: `Stop task \`${task.id.slice(0, 12)}\` (${task.taskDefinition})`,
+      label: `Stop task \`${escapeText(sliceWhole(task.id, 12))}\` (${escapeText(task.taskDefinition)})`,
       async run() {
         return (await aws.teardown.stopTask(task.id, env.reason)) === 'gone' ? 'already stopped' : undefined;
       },
@@ -85,7 +87,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
 
   for (const instance of plan.containerInstances) {
     steps.push({
-      label: `Deregister container instance \`${instance.id.slice(0, 12)}\`${instance.ec2InstanceId ? ` (${instance.ec2InstanceId})` : ''}`,
+      label: `Deregister container instance \`${escapeText(sliceWhole(instance.id, 12))}\`${instance.ec2InstanceId ? ` (${escapeText(instance.ec2InstanceId)})` : ''}`,
       async run() {
         // Once deregistered, ECS no longer lists it: remember its EC2 instance until it is terminated.
         if (instance.ec2InstanceId && plan.ec2Instances.some((i) => i.id === instance.ec2InstanceId)) {
@@ -98,18 +100,18 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
 
   for (const instance of plan.ec2Instances) {
     steps.push({
-      label: `Terminate EC2 instance \`${instance.id}\`${instance.type ? ` (${instance.type})` : ''}`,
+      label: `Terminate EC2 instance \`${escapeText(instance.id)}\`${instance.type ? ` (${escapeText(instance.type)})` : ''}`,
       async run() {
         const state = await aws.teardown.terminateInstance(instance.id);
         await forgetLeftover(env.state, env.alias, instance.id);
-        return state === 'terminated' ? undefined : state.replace('-', ' ');
+        return state === 'terminated' ? undefined : escapeText(state.replace('-', ' '));
       },
     });
   }
 
   if (plan.clusterActive) {
     steps.push({
-      label: `Delete cluster \`${env.cluster.name}\``,
+      label: `Delete cluster \`${escapeText(env.cluster.name)}\``,
       async run() {
         return (await aws.teardown.deleteCluster()) === 'gone' ? 'already deleted' : undefined;
       },
@@ -118,7 +120,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
 
   for (const repo of plan.repositories) {
     steps.push({
-      label: `Delete ECR repository \`${repo.name}\` and its ${count(repo.imageCount, 'image')}`,
+      label: `Delete ECR repository \`${escapeText(repo.name)}\` and its ${count(repo.imageCount, 'image')}`,
       async run() {
         return (await aws.deletes.deleteRepository(repo.name)) === 'gone' ? 'already deleted' : undefined;
       },
@@ -131,7 +133,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
 /** "2 services draining (web, api), 3 tasks stopping". */
 export function drainText(left: { services: string[]; tasks: number }, draining: string, stopping: string): string {
   const parts: string[] = [];
-  if (left.services.length > 0) parts.push(`${count(left.services.length, 'service')} ${draining} (${left.services.slice(0, 5).join(', ')}${left.services.length > 5 ? ', …' : ''})`);
+  if (left.services.length > 0) parts.push(`${count(left.services.length, 'service')} ${draining} (${escapeText(left.services.slice(0, 5).join(', '))}${left.services.length > 5 ? ', …' : ''})`);
   if (left.tasks > 0) parts.push(`${count(left.tasks, 'task')} ${stopping}`);
   return parts.join(' and ');
 }

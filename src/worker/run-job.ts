@@ -15,6 +15,7 @@ import { runApprovalJob, type ApprovalWorkerDeps } from '../approvals/execute';
 import { type ChatClient } from '../approvals/progress';
 import { responseUrlReplier, type Replier } from '../slack/reply';
 import { errorMessage } from '../slack/views/errors';
+import { escapeText } from '../slack/message';
 import { ownershipGuard } from './ownership-guard';
 
 export interface WorkerDeps {
@@ -63,7 +64,7 @@ export async function runJob(input: unknown, deps: WorkerDeps): Promise<void> {
   if (claim !== 'claimed') {
     if (claim === 'unrecorded' && job.kind === 'command') {
       await replierFor(job, deps)
-        .send(textMessage(`I could not start \`${job.words.join(' ')}\`: the bot's state table did not answer, so I could not make sure it runs only once. Nothing was changed; type it again in a moment.`), { visibility: 'ephemeral' })
+        .send(textMessage(`I could not start \`${escapeText(job.words.join(' '))}\`: the bot's state table did not answer, so I could not make sure it runs only once. Nothing was changed; type it again in a moment.`), { visibility: 'ephemeral' })
         .catch((err: unknown) => deps.logger.error({ err, jobId: job.id }, 'could not tell the user about a failure'));
     }
     return;
@@ -121,7 +122,7 @@ async function refuseStaleCommand(job: CommandJob, waitedMs: number, deps: Worke
   });
   await replierFor(job, deps)
     .send(
-      textMessage(`\`${command}\` waited ${tookText(waitedMs)} before I could start it, so I did not run it: the cluster may have changed since. Nothing was changed; type \`/ecs ${command}\` again if you still want it.`),
+      textMessage(`\`${escapeText(command)}\` waited ${tookText(waitedMs)} before I could start it, so I did not run it: the cluster may have changed since. Nothing was changed; type \`/ecs ${escapeText(command)}\` again if you still want it.`),
       { visibility: 'ephemeral' },
     )
     .catch((err: unknown) => deps.logger.error({ err, jobId: job.id }, 'could not tell the user that their command was too old to run'));
@@ -137,12 +138,12 @@ async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
   let role: string | undefined;
   try {
     if (!command.ok) throw new ChatopsError('usage', command.error);
-    if (!command.spec.run || !cluster) throw new ChatopsError('unknown_verb', `\`${job.verb}\` cannot run in the worker.`);
+    if (!command.spec.run || !cluster) throw new ChatopsError('unknown_verb', `\`${escapeText(job.verb)}\` cannot run in the worker.`);
     // The Slack function authorized this verb at this level; a job whose words name another verb,
     // or that asks for a role other than the one the verb needs, was not made by it: run nothing.
     if (command.spec.verb !== job.verb || command.spec.level !== job.level) {
       deps.logger.error({ jobId: job.id, verb: job.verb, parsedVerb: command.spec.verb, level: job.level, needs: command.spec.level }, 'worker got a job whose verb or level does not match its words; skipped');
-      throw new ChatopsError('job_mismatch', `\`${job.words.join(' ')}\` did not arrive as it was authorized, so I did not run it. Nothing was changed; run it again.`);
+      throw new ChatopsError('job_mismatch', `\`${escapeText(job.words.join(' '))}\` did not arrive as it was authorized, so I did not run it. Nothing was changed; run it again.`);
     }
     const aws = await deps.aws.forCluster({ alias: job.cluster, level: job.level, user: job.user, team: job.team });
     role = aws.roleArn;

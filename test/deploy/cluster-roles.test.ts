@@ -9,7 +9,7 @@ const LEVELS = ['read', 'operate', 'admin'] as const;
 type Level = (typeof LEVELS)[number];
 const ROLE_OF: Record<Level, string> = { read: 'ReadRole', operate: 'OperateRole', admin: 'AdminRole' };
 
-/** What each level's verbs call (product.md § Command surface), level by level, each adding to the one below. */
+/** What each level's verbs call (the command table in README.md), level by level, each adding to the one below. */
 const READ = [
   'ecs:ListClusters', 'ecs:DescribeClusters',
   'ecs:ListContainerInstances', 'ecs:DescribeContainerInstances', 'ec2:DescribeInstances',

@@ -2,7 +2,7 @@ import { startHarness, type Harness } from '../support/harness';
 import { CHANNELS, USERS } from '../support/config';
 import { apiGatewayEvent, slashCommandBody } from '../support/slack-requests';
 
-/** targets.md: secrets never reach the logs. A response URL lets anyone post into the channel for 30 minutes. */
+/** docs/targets.md: secrets never reach the logs. A response URL lets anyone post into the channel for 30 minutes. */
 describe('the raw request never reaches the logs, even at debug level', () => {
   let h: Harness;
   beforeEach(async () => {

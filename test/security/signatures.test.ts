@@ -6,7 +6,7 @@ import { SCALE_INPUT_ACTION, SCALE_INPUT_BLOCK, SCALE_MODAL_ACTION, SCALE_MODAL_
 import { VERBS } from '../../src/handlers';
 
 /**
- * targets.md § Reliability and security: tampered, stale (> 5 min) or missing Slack signatures get
+ * docs/targets.md, reliability and security: tampered, stale (> 5 min) or missing Slack signatures get
  * 401 and make zero AWS calls, on every kind of request Slack sends us; random command text never
  * crashes the handler nor changes anything in AWS.
  */

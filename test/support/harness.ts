@@ -15,11 +15,12 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandb
 import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
 import { type Config } from '../../src/config/schema';
 import { testAccount } from './accounts';
-import { blockKitProblems } from '../../src/slack/limits';
+import { blockKitProblems, modalProblems } from '../../src/slack/limits';
 import { boltLogger } from '../../src/slack/bolt-logger';
 import { slackLambdaHandler } from '../../src/slack/lambda-handler';
 import { CHANNELS, testConfig, USERGROUPS, USERS } from './config';
 import { captureLogs } from './logs';
+import { foreignControlsIn } from './mrkdwn';
 import { apiGatewayEvent, blockActionBody, slashCommandBody, TEST_SIGNING_SECRET, viewSubmissionBody, type ViewSubmissionInput } from './slack-requests';
 import { requestKeyProperties } from '../../src/slack/request-key';
 
@@ -130,6 +131,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
 
   const acks: Reply[] = [];
+  /** People who used the bot in this test: the only ones its messages may mention. */
+  const actors = new Set<string>([...Object.values(USERS), ...Object.values(USERGROUPS).flat(), ...Object.values(config.teams).flatMap((t) => t.users)]);
 
   /** Every message the bot showed in this test: acks, response_url replies, posted and updated messages. */
   function shownMessages(): { where: string; message: Reply }[] {
@@ -164,16 +167,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     send,
     drain: () => dispatcher.drain(),
     async command(text, as = {}) {
+      if (as.user) actors.add(as.user);
       const responseUrl = slack.responseUrl();
       const body = slashCommandBody({ text, userId: as.user ?? USERS.alice, channelId: as.channel ?? CHANNELS.web, responseUrl });
       return collect(await send(apiGatewayEvent(body)), responseUrl);
     },
     async click(actionId, value, as = {}) {
+      if (as.user) actors.add(as.user);
       const responseUrl = slack.responseUrl();
       const body = blockActionBody({ actionId, value, userId: as.user ?? USERS.alice, channelId: as.channel ?? CHANNELS.web, responseUrl });
       return collect(await send(apiGatewayEvent(body)), responseUrl);
     },
     async submit(input, as = {}) {
+      if (as.user) actors.add(as.user);
       const res = await send(apiGatewayEvent(viewSubmissionBody({ ...input, userId: as.user ?? USERS.alice })));
       await dispatcher.drain();
       return res;
@@ -185,9 +191,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const problems = shownMessages().flatMap(({ where, message }) =>
         message.blocks || message.text ? blockKitProblems({ text: message.text ?? '', blocks: message.blocks as never }).map((p) => `${where}: ${p}`) : [],
       );
+      for (const call of slack.calls.filter((c) => c.method === 'views.open' || c.method === 'views.update')) {
+        problems.push(...modalProblems(typeof call.args.view === 'string' ? JSON.parse(call.args.view) : call.args.view).map((p) => `${call.method}: ${p}`));
+      }
       if (problems.length > 0) throw new Error(`replies break Slack's Block Kit limits:\n${problems.join('\n')}`);
+      // Nothing from AWS or a user may become a mention or a link: the only <…> in what the bot
+      // showed are its own (people who used it, the config's channels, dates, console links).
+      const channels = [...Object.keys(config.channels), ...Object.values(config.teams).flatMap((t) => t.channels ?? []), ...Object.values(CHANNELS)];
+      const foreign = shownMessages().flatMap(({ where, message }) => foreignControlsIn(message, { users: [...actors], channels }).map((f) => `${where}: ${f}`));
+      if (foreign.length > 0) throw new Error(`replies hold mentions or links the bot did not mean:\n${foreign.slice(0, 5).join('\n')}`);
       // No secret may reach the logs: the bot token, the signing secret, the bot's AWS secret,
-      // response URLs, and the session credentials the sandbox's STS handed out (targets.md).
+      // response URLs, and the session credentials the sandbox's STS handed out (docs/targets.md).
       // Response URLs also as they sit percent-encoded in a raw form body.
       const secrets = [BOT_TOKEN, TEST_SIGNING_SECRET, BOT_AWS_KEY.secretAccessKey, '/response/', '%2Fresponse%2F'];
       const leaks = logs.raw().filter((line) => secrets.some((secret) => line.includes(secret)) || /IQoJb3JpZ2luX2VjE[0-9a-f]{20}/.test(line));

@@ -1,4 +1,4 @@
-import { accessFor, authorize, clustersWith } from '../../src/auth/policy';
+import { accessFor, authorize, clustersWith, teamLevel } from '../../src/auth/policy';
 import { resolveCluster } from '../../src/auth/resolve-cluster';
 import { parseConfig } from '../../src/config/load';
 import { CHANNELS, testConfig, testConfigYaml, USERS } from '../support/config';
@@ -36,6 +36,21 @@ describe('who may do what where', () => {
     expect(!decision.allowed && decision.reason).toContain(`only in <#${CHANNELS.web}>`);
   });
 
+  it('within one team a grant for the cluster beats "*", higher or lower; across teams the highest wins', () => {
+    const mixed = parseConfig(testConfigYaml().replace('teams:\n', `teams:\n  mostly:\n    users: [U0MAX, ${USERS.alice}]\n    access: { "*": operate, prod: read, staging: admin }\n`));
+    const max = accessFor(mixed, 'U0MAX', new Set(), CHANNELS.web);
+    expect(max.clusters.prod!.level).toBe('read');
+    expect(max.clusters.staging!.level).toBe('admin');
+    expect(teamLevel({ '*': 'operate', prod: 'read' }, 'prod')).toBe('read');
+    expect(teamLevel({ '*': 'read', prod: 'admin' }, 'prod')).toBe('admin');
+    expect(teamLevel({ '*': 'operate' }, 'prod')).toBe('operate');
+    // alice is in web too (operate on prod): the highest of her teams wins.
+    expect(accessFor(mixed, USERS.alice, new Set(['S0WEB']), CHANNELS.web).clusters.prod!.level).toBe('operate');
+    // A refusal names only the teams whose own grant reaches the level.
+    const refusal = authorize(mixed, max, 'prod', 'operate', 'scale');
+    expect(!refusal.allowed && refusal.reason).toContain('Teams that grant operate on prod: web, platform.');
+  });
+
   it('a user in no team gets a polite refusal that tells them how to get access', () => {
     const access = accessFor(config, USERS.nobody, new Set(), CHANNELS.web);
     const decision = authorize(config, access, 'prod', 'read', 'services');
@@ -67,6 +82,18 @@ describe('which cluster a command is about', () => {
   it('a misspelt cluster gets "did you mean"', () => {
     const choice = resolveCluster(config, alice, CHANNELS.ops, 'prdo');
     expect(!choice.ok && choice.message).toMatch(/no cluster called `prdo`.*Did you mean `prod`\?/);
+  });
+
+  it('someone in no team gets no "did you mean" and no cluster names, only how to get access', () => {
+    const nobody = accessFor(config, USERS.nobody, new Set(), CHANNELS.ops);
+    const choice = resolveCluster(config, nobody, CHANNELS.ops, 'prdo');
+    expect(!choice.ok && choice.message).toMatch(/^Sorry, you're not in any team/);
+    expect(!choice.ok && choice.message).not.toMatch(/prod|staging|Did you mean/);
+  });
+
+  it('"did you mean" suggests only clusters the user can use here', () => {
+    const choice = resolveCluster(config, rita, CHANNELS.ops, 'stagign');
+    expect(!choice.ok && choice.message).not.toContain('Did you mean');
   });
 
   it('clustersWith lists only clusters at the level asked', () => {

@@ -90,6 +90,6 @@ describe('why stopped tasks stopped, as a follow-up says it', () => {
     const shown = JSON.stringify(message.blocks);
     expect(shown).toContain('&lt;0&gt;');
     expect(shown).toContain('260 more for 35 other reasons');
-    expect(message.text).toContain('300 tasks stopped: 8 × CannotStartContainerError: <0>');
+    expect(message.text).toContain('300 tasks stopped: 8 × CannotStartContainerError: &lt;0&gt;');
   });
 });

@@ -2,6 +2,7 @@ import { type KnownBlock } from '@slack/types';
 import { type ApprovalRequest, type Plan, type PlanUsage, type StepRecord, type StepState } from '../../approvals/types';
 import { formatDuration } from '../../config/duration';
 import { actions, button, confirmDialog, context, escapeText, header, section, SLACK_LIMITS, truncate, type SlackMessage } from '../message';
+import { sliceWhole } from '../../unicode';
 import { imageSize } from './images';
 
 /** Button action ids; each button's value is only the request id (everything else is in the store). */
@@ -16,9 +17,9 @@ const PROGRESS_LINES = 60;
 export function approvalRequestMessage(request: ApprovalRequest, approvals: { approvers: string[]; runAs: 'requester' | 'approver' }): SlackMessage {
   const { approvers } = approvals;
   const title = planTitle(request.plan, request.alias);
-  const who = approvers.length > 0 ? `a member of ${approvers.map((t) => `*${t}*`).join(' or ')} with admin on *${request.alias}*` : 'an approver';
+  const who = approvers.length > 0 ? `a member of ${approvers.map((t) => `*${escapeText(t)}*`).join(' or ')} with admin on *${request.alias}*` : 'an approver';
   return {
-    text: `${plainTitle(request.plan, request.alias)}: approval needed (asked by <@${request.requester.id}>)`,
+    text: `${escapeText(plainTitle(request.plan, request.alias))}: approval needed (asked by <@${request.requester.id}>)`,
     blocks: [
       header(`${plainTitle(request.plan, request.alias)} — approval needed`),
       section(`<@${request.requester.id}> asked for ${title}. This is what it will do, read from the live cluster just now:`),
@@ -40,7 +41,8 @@ export function approvalRequestMessage(request: ApprovalRequest, approvals: { ap
 
 /** Denied, cancelled, expired or approved-and-about-to-start: the plan stays, the buttons go. */
 export function decidedMessage(request: ApprovalRequest): SlackMessage {
-  const name = plainTitle(request.plan, request.alias);
+  const title = plainTitle(request.plan, request.alias);
+  const name = escapeText(title);
   const by = request.decidedBy ? `<@${request.decidedBy.id}>` : 'someone';
   const at = request.decidedAt ? `, ${slackTime(request.decidedAt)}` : '';
   let banner: string;
@@ -55,7 +57,7 @@ export function decidedMessage(request: ApprovalRequest): SlackMessage {
       text = `${name}: cancelled by ${by}. Nothing was changed.`;
       break;
     case 'expired':
-      banner = `:hourglass: *Expired* ${slackTime(request.deadline)} without a decision. Nothing was changed. Run \`/ecs ${request.command}\` again to ask again.`;
+      banner = `:hourglass: *Expired* ${slackTime(request.deadline)} without a decision. Nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again to ask again.`;
       text = `${name}: the request expired without a decision. Nothing was changed.`;
       break;
     default:
@@ -65,7 +67,7 @@ export function decidedMessage(request: ApprovalRequest): SlackMessage {
   return {
     text,
     blocks: [
-      header(name),
+      header(title),
       section(`<@${request.requester.id}> asked for ${planTitle(request.plan, request.alias)}.`),
       ...planBlocks(request.plan, request.alias),
       section(banner),
@@ -76,13 +78,14 @@ export function decidedMessage(request: ApprovalRequest): SlackMessage {
 
 /** The live progress list: one line per step, then the closing sentence once there is one. */
 export function progressMessage(request: ApprovalRequest, steps: StepRecord[], closing?: { ok: boolean; text: string }): SlackMessage {
-  const name = plainTitle(request.plan, request.alias);
+  const title = plainTitle(request.plan, request.alias);
+  const name = escapeText(title);
   const approval = request.decidedBy
     ? `Approved by <@${request.decidedBy.id}>${request.decidedAt ? `, ${slackTime(request.decidedAt)}` : ''}`
     : 'No approval needed (the config does not gate this verb)';
   const runner = request.runAs ? ` · running as <@${request.runAs.user.id}>'s admin role` : '';
   const blocks: KnownBlock[] = [
-    header(name),
+    header(title),
     context(`${approval} · asked by <@${request.requester.id}>${runner} · request \`${request.id.slice(0, 8)}\``),
     ...linesToSections(progressLines(steps)),
   ];
@@ -94,12 +97,12 @@ export function progressMessage(request: ApprovalRequest, steps: StepRecord[], c
 
 /** The approved plan no longer matches the cluster: nothing ran. */
 export function staleMessage(request: ApprovalRequest, reason: string): SlackMessage {
-  const name = plainTitle(request.plan, request.alias);
-  const text = `Not started: ${reason} Nothing was changed. Run \`/ecs ${request.command}\` again for a fresh plan to approve.`;
+  const title = plainTitle(request.plan, request.alias);
+  const text = `Not started: ${reason} Nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again for a fresh plan to approve.`;
   return {
-    text: `${name}: ${stripMarkup(text)}`,
+    text: `${escapeText(title)}: ${stripMarkup(text)}`,
     blocks: [
-      header(name),
+      header(title),
       context(`Approved by <@${request.decidedBy?.id ?? request.requester.id}> · asked by <@${request.requester.id}> · request \`${request.id.slice(0, 8)}\``),
       ...planBlocks(request.plan, request.alias),
       section(`:warning: ${text}`),
@@ -152,14 +155,14 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
       }
       if (draining.length > 0) lines.push(`• ${count(draining.length, 'service')} already being deleted, to wait for: ${names(draining.map((s) => `\`${escapeText(s.name)}\``))}`);
       if (plan.tasks.length > 0) {
-        lines.push(`• *${count(plan.tasks.length, 'standalone task')}* to stop: ${names(plan.tasks.map((t) => `\`${t.id.slice(0, 12)}\` (${escapeText(t.taskDefinition)})`))}`);
+        lines.push(`• *${count(plan.tasks.length, 'standalone task')}* to stop: ${names(plan.tasks.map((t) => `\`${escapeText(sliceWhole(t.id, 12))}\` (${escapeText(t.taskDefinition)})`))}`);
       }
       if (plan.containerInstances.length > 0) {
-        lines.push(`• *${count(plan.containerInstances.length, 'container instance')}* to deregister: ${names(plan.containerInstances.map((c) => `\`${c.id.slice(0, 12)}\`${c.ec2InstanceId ? ` (${c.ec2InstanceId})` : ''}`))}`);
+        lines.push(`• *${count(plan.containerInstances.length, 'container instance')}* to deregister: ${names(plan.containerInstances.map((c) => `\`${escapeText(sliceWhole(c.id, 12))}\`${c.ec2InstanceId ? ` (${escapeText(c.ec2InstanceId)})` : ''}`))}`);
       }
       if (plan.ec2Instances.length > 0) {
         lines.push(
-          `• *${count(plan.ec2Instances.length, 'EC2 instance')}* to terminate: ${names(plan.ec2Instances.map((i) => `\`${i.id}\`${i.type ? ` ${i.type}` : ''}${i.leftover ? ' (left by an earlier teardown)' : ''}`))}`,
+          `• *${count(plan.ec2Instances.length, 'EC2 instance')}* to terminate: ${names(plan.ec2Instances.map((i) => `\`${escapeText(i.id)}\`${i.type ? ` ${escapeText(i.type)}` : ''}${i.leftover ? ' (left by an earlier teardown)' : ''}`))}`,
         );
       }
       lines.push(plan.clusterActive ? `• *the cluster* \`${escapeText(alias)}\` itself, once it is empty` : `• the ECS cluster is already deleted`);
@@ -186,7 +189,7 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
           : 'It is the image’s only tag, so the image itself is deleted.';
       const size = plan.sizeBytes !== undefined ? `, ${imageSize(plan.sizeBytes)}` : '';
       const used = plan.usage ? `\n${usageLines(plan.usage, alias, 'Their running tasks keep going, but new tasks cannot pull it.')}` : '';
-      return [section(`• Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\` (\`${plan.digest.slice(0, 19)}…\`${size}). ${others}${used}`)];
+      return [section(`• Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\` (\`${escapeText(sliceWhole(plan.digest, 19))}…\`${size}). ${others}${used}`)];
     }
     case 'repo delete': {
       const used = plan.usage ? `\n${usageLines(plan.usage, alias, 'Their running tasks keep going, but new tasks cannot pull from it.')}` : '';

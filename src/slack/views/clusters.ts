@@ -26,14 +26,14 @@ export function clusterListMessage(rows: Page<ClusterRow>): SlackMessage {
   blocks.push(context(`${rows.summary} · the clusters you can read in this channel, each read with its own read role · \`/ecs cluster NAME\` shows one, with the CPU and memory left on its instances`));
   if (rows.next) blocks.push(actions('clusters-next', [rows.next]));
   const lines = rows.items.map((r) => `${r.alias}: ${r.summary ? `${r.summary.status}, ${r.summary.runningTasks} running` : 'unreadable'}`);
-  return { text: `Your clusters: ${lines.join('; ')}`, blocks };
+  return { text: escapeText(`Your clusters: ${lines.join('; ')}`), blocks };
 }
 
 function clusterRow(row: ClusterRow): string {
   const title = `*${row.alias}*${row.name !== row.alias ? ` (\`${escapeText(row.name)}\`)` : ''} · ${row.region}`;
   if (row.problem) return `${title}\n:warning: ${row.problem}`;
   const s = row.summary!;
-  const status = s.status === 'ACTIVE' ? 'ACTIVE' : `:warning: ${s.status}`;
+  const status = s.status === 'ACTIVE' ? 'ACTIVE' : `:warning: ${escapeText(s.status)}`;
   return `${title} · ${status}\n${plural(s.activeServices, 'service')} · ${s.runningTasks} running, ${plural(s.pendingTasks, 'pending task')} · ${plural(s.registeredInstances, 'instance')}`;
 }
 
@@ -50,7 +50,7 @@ export function clusterDetailMessage({ alias, region, summary: s, instances }: C
   const draining = instances.filter((i) => i.status === 'DRAINING').length;
   const instanceNotes = [draining > 0 ? `${draining} draining` : '', disconnected > 0 ? `:warning: ${disconnected} agent${disconnected === 1 ? '' : 's'} disconnected` : ''].filter(Boolean);
   const fields = [
-    `*Status*\n${s.status}`,
+    `*Status*\n${escapeText(s.status)}`,
     `*Region*\n${region}`,
     `*Services*\n${s.activeServices} active`,
     `*Tasks*\n${s.runningTasks} running, ${s.pendingTasks} pending`,
@@ -70,7 +70,7 @@ export function clusterDetailMessage({ alias, region, summary: s, instances }: C
     ]),
   );
   return {
-    text: `Cluster ${alias}: ${s.status}, ${plural(s.activeServices, 'service')}, ${plural(s.runningTasks, 'running task')}, ${plural(s.registeredInstances, 'instance')}, CPU ${cpuText(cap.remainingCpu, cap.registeredCpu)}, memory ${memoryText(cap.remainingMemory, cap.registeredMemory)}`,
+    text: `Cluster ${alias}: ${escapeText(s.status)}, ${plural(s.activeServices, 'service')}, ${plural(s.runningTasks, 'running task')}, ${plural(s.registeredInstances, 'instance')}, CPU ${cpuText(cap.remainingCpu, cap.registeredCpu)}, memory ${memoryText(cap.remainingMemory, cap.registeredMemory)}`,
     blocks,
   };
 }
@@ -100,13 +100,13 @@ export function clusterCreatedMessage(input: ClusterCreatedInput): SlackMessage 
   } else {
     blocks.push(
       section(
-        `It still needs a config entry with roles before anyone can use it from Slack. Deploy \`deploy/cluster-roles.yaml\` for it (\`ClusterName=${escapeText(name)}\`) in account ${input.accountId}, ${region}, then add this to the config and redeploy the bot:`,
+        `It still needs a config entry with roles before anyone can use it from Slack. Deploy \`deploy/cluster-roles.yaml\` for it (\`ClusterName=${escapeText(name)}\`) in account ${escapeText(input.accountId)}, ${region}, then add this to the config and redeploy the bot:`,
       ),
     );
-    blocks.push(section(`\`\`\`${configEntry(input)}\`\`\``));
+    blocks.push(section(`\`\`\`${escapeText(configEntry(input))}\`\`\``));
   }
   blocks.push(context(`by <@${input.userId}> · \`${escapeText(input.summary.arn)}\``));
-  return { text: `${head.replace(/`/g, '')}${input.configuredAs ? '' : ' It still needs a config entry with roles before anyone can use it.'}`, blocks };
+  return { text: `${escapeText(head.replace(/`/g, ''))}${input.configuredAs ? '' : ' It still needs a config entry with roles before anyone can use it.'}`, blocks };
 }
 
 /** The YAML a platform admin adds to the config for a new cluster (src/config/schema.ts). */

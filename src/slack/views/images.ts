@@ -3,6 +3,7 @@ import { actions, commandButton, context, escapeText, header, lineSections, sect
 import { pageOf } from '../paging';
 import { slackDate } from './tasks';
 import { type ImageInfo, type RepositorySummary } from '../../aws/types';
+import { sliceWhole } from '../../unicode';
 
 /** One section (with its Images button) a repository: 15 stay well inside Slack's 50 blocks. */
 export const REPOSITORIES_PER_PAGE = 15;
@@ -60,12 +61,12 @@ export function imagesMessage(input: { alias: string; repository: string; images
   const blocks: KnownBlock[] = [header(`${repository} · ECR images · ${alias}`), section(summary), ...lineSections(shown.items.map(imageLine))];
   blocks.push(context(`${shown.summary}, newest push first · sizes as stored in ECR (compressed)`));
   if (shown.next) blocks.push(actions('images-next', [shown.next]));
-  return { text: `${repository} (${alias}): ${images.length} image${images.length === 1 ? '' : 's'}, ${tagged} tagged (${shown.summary})`, blocks };
+  return { text: `${escapeText(repository)} (${alias}): ${images.length} image${images.length === 1 ? '' : 's'}, ${tagged} tagged (${shown.summary})`, blocks };
 }
 
 function imageLine(image: ImageInfo): string {
   const tags = image.tags.length > 0 ? image.tags.slice(0, 8).map((t) => `\`${escapeText(t)}\``).join(', ') + (image.tags.length > 8 ? ` +${image.tags.length - 8}` : '') : '_untagged_';
-  const parts = [`• ${tags}`, `\`${shortDigest(image.digest)}\``];
+  const parts = [`• ${tags}`, `\`${escapeText(shortDigest(image.digest))}\``];
   if (image.sizeBytes !== undefined) parts.push(imageSize(image.sizeBytes));
   if (image.pushedAt) parts.push(`pushed ${slackDate(image.pushedAt)}`);
   return parts.join(' · ');
@@ -74,7 +75,7 @@ function imageLine(image: ImageInfo): string {
 /** `sha256:` and the first 12 hex digits, as `docker images` shows an id. */
 export function shortDigest(digest: string): string {
   const [algorithm, hex] = digest.split(':');
-  return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest.slice(0, 19);
+  return hex ? `${algorithm}:${sliceWhole(hex, 12)}` : sliceWhole(digest, 19);
 }
 
 /**

@@ -45,7 +45,7 @@ export function instanceListMessage(alias: string, instances: ContainerInstanceI
   }
   const cap = capacityOf(instances);
   const disconnected = instances.filter((i) => !i.agentConnected).length;
-  const byStatus = count(instances.map((i) => i.status));
+  const byStatus = escapeText(count(instances.map((i) => i.status)));
   const summary = [
     `*${instances.length} instance${instances.length === 1 ? '' : 's'}* (${byStatus})`,
     disconnected === 0 ? 'every agent connected' : `:warning: ${disconnected} agent${disconnected === 1 ? '' : 's'} disconnected`,
@@ -67,8 +67,8 @@ export function instanceListMessage(alias: string, instances: ContainerInstanceI
 function instanceRow(i: ContainerInstanceInfo): string {
   const agent = i.agentConnected ? 'agent connected' : ':warning: agent *disconnected*';
   return [
-    `*\`${i.ec2InstanceId ?? '?'}\`*${i.instanceType ? ` ${i.instanceType}` : ''} · ${i.status} · ${agent} · ${i.runningTasks} running${i.pendingTasks > 0 ? `, ${i.pendingTasks} pending` : ''}`,
-    `CPU ${number(i.remainingCpu)}/${number(i.registeredCpu)} free · memory ${number(i.remainingMemory)}/${number(i.registeredMemory)} MiB free · container instance \`${shortId(i.id)}\``,
+    `*\`${escapeText(i.ec2InstanceId ?? '?')}\`*${i.instanceType ? ` ${escapeText(i.instanceType)}` : ''} · ${escapeText(i.status)} · ${agent} · ${i.runningTasks} running${i.pendingTasks > 0 ? `, ${i.pendingTasks} pending` : ''}`,
+    `CPU ${number(i.remainingCpu)}/${number(i.registeredCpu)} free · memory ${number(i.remainingMemory)}/${number(i.registeredMemory)} MiB free · container instance \`${escapeText(shortId(i.id))}\``,
   ].join('\n');
 }
 
@@ -85,12 +85,12 @@ export interface InstanceDetailInput {
 export function instanceDetailMessage({ alias, instance: i, ec2, ec2Problem, tasks, now }: InstanceDetailInput): SlackMessage {
   const name = i.ec2InstanceId ?? shortId(i.id);
   const fields = [
-    `*EC2 state*\n${ec2 ? ec2.state : 'unknown'}`,
-    `*Type*\n${ec2?.type ?? i.instanceType ?? 'unknown'}`,
-    `*Public DNS*\n${ec2?.publicDnsName ? `\`${ec2.publicDnsName}\`` : 'none'}`,
-    `*Private IP*\n${ec2?.privateIp ?? 'unknown'}`,
+    `*EC2 state*\n${escapeText(ec2 ? ec2.state : 'unknown')}`,
+    `*Type*\n${escapeText(ec2?.type ?? i.instanceType ?? 'unknown')}`,
+    `*Public DNS*\n${ec2?.publicDnsName ? `\`${escapeText(ec2.publicDnsName)}\`` : 'none'}`,
+    `*Private IP*\n${escapeText(ec2?.privateIp ?? 'unknown')}`,
     `*Launched*\n${ec2?.launchTime ? `${slackDate(ec2.launchTime)} (${formatDuration(Math.max(0, now - ec2.launchTime))} ago)` : 'unknown'}`,
-    `*Container instance*\n${i.status} · ${i.agentConnected ? 'agent connected' : ':warning: agent disconnected'}`,
+    `*Container instance*\n${escapeText(i.status)} · ${i.agentConnected ? 'agent connected' : ':warning: agent disconnected'}`,
     `*Tasks*\n${i.runningTasks} running, ${i.pendingTasks} pending`,
     `*CPU*\n${cpuText(i.remainingCpu, i.registeredCpu)}`,
     `*Memory*\n${memoryText(i.remainingMemory, i.registeredMemory)}`,
@@ -101,17 +101,17 @@ export function instanceDetailMessage({ alias, instance: i, ec2, ec2Problem, tas
   if (live.length > 0) {
     const lines = live.slice(0, TASKS_SHOWN).map((t) => {
       const age = t.startedAt ? ` for ${formatDuration(Math.max(0, now - t.startedAt))}` : '';
-      return `• \`${shortId(t.id)}\` ${escapeText(t.taskDefinition)} · ${t.lastStatus}${age}${t.service ? ` · service ${escapeText(t.service)}` : ''}`;
+      return `• \`${escapeText(shortId(t.id))}\` ${escapeText(t.taskDefinition)} · ${escapeText(t.lastStatus)}${age}${t.service ? ` · service ${escapeText(t.service)}` : ''}`;
     });
     const more = live.length > TASKS_SHOWN ? `\n…and ${live.length - TASKS_SHOWN} more` : '';
     blocks.push(section(`*Its tasks*\n${lines.join('\n')}${more}`));
   } else {
     blocks.push(section('*Its tasks*\nnone running here'));
   }
-  const where = [i.availabilityZone ?? ec2?.availabilityZone, i.agentVersion ? `agent ${i.agentVersion}` : undefined, ec2?.privateDnsName].filter(Boolean).join(' · ');
-  blocks.push(context(`container instance \`${i.id}\`${where ? ` · ${where}` : ''}`));
+  const where = escapeText([i.availabilityZone ?? ec2?.availabilityZone, i.agentVersion ? `agent ${i.agentVersion}` : undefined, ec2?.privateDnsName].filter(Boolean).join(' · '));
+  blocks.push(context(`container instance \`${escapeText(i.id)}\`${where ? ` · ${where}` : ''}`));
   blocks.push(actions('instance', [commandButton('All instances', alias, 'instances', []), commandButton('Tasks', alias, 'tasks', [])]));
-  return { text: `Instance ${name} in ${alias}: ${ec2?.state ?? i.status}, ${i.runningTasks} running tasks`, blocks };
+  return { text: escapeText(`Instance ${name} in ${alias}: ${ec2?.state ?? i.status}, ${i.runningTasks} running tasks`), blocks };
 }
 
 function count(values: string[]): string {

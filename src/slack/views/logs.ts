@@ -1,3 +1,4 @@
+import { sliceWhole } from '../../unicode';
 import { type Button, type KnownBlock } from '@slack/types';
 import { actions, commandButton, context, escapeText, header, section, type SlackMessage } from '../message';
 import { formatDuration } from '../../config/duration';
@@ -62,14 +63,14 @@ export function logsMessage(input: LogsInput): SlackMessage {
   if (buttons.length > 0) blocks.push(actions('logs', buttons));
   const total = containers.reduce((n, c) => n + (c.kind === 'events' ? c.events.length : 0), 0);
   return {
-    text: `Logs of ${subject} in ${alias}: task ${shortId(task.id)} (${task.taskDefinition}), ${total} line${total === 1 ? '' : 's'} from ${readable} of ${containers.length} container${containers.length === 1 ? '' : 's'}`,
+    text: `Logs of ${escapeText(subject)} in ${alias}: task ${escapeText(shortId(task.id))} (${escapeText(task.taskDefinition)}), ${total} line${total === 1 ? '' : 's'} from ${readable} of ${containers.length} container${containers.length === 1 ? '' : 's'}`,
     blocks,
   };
 }
 
 function taskContext(input: LogsInput): string[] {
   const { task, now } = input;
-  const id = `\`${shortId(task.id)}\` (\`${escapeText(task.taskDefinition)}\`)`;
+  const id = `\`${escapeText(shortId(task.id))}\` (\`${escapeText(task.taskDefinition)}\`)`;
   const service = task.service ? `*${escapeText(task.service)}*` : '';
   let which: string;
   switch (input.choice) {
@@ -77,19 +78,19 @@ function taskContext(input: LogsInput): string[] {
       which = `newest running task of ${service}: ${id}${task.startedAt ? `, up for ${formatDuration(Math.max(0, now - task.startedAt))}` : ''}`;
       break;
     case 'stopped':
-      which = `:warning: ${service} has no running task; this is its most recently stopped one, ${id}, stopped${task.stoppedAt ? ` ${slackDate(task.stoppedAt)}` : ''}: ${stopCodeText(task.stopCode)}${task.stoppedReason ? ` — ${escapeText(task.stoppedReason)}` : ''}`;
+      which = `:warning: ${service} has no running task; this is its most recently stopped one, ${id}, stopped${task.stoppedAt ? ` ${slackDate(task.stoppedAt)}` : ''}: ${escapeText(stopCodeText(task.stopCode))}${task.stoppedReason ? ` — ${escapeText(task.stoppedReason)}` : ''}`;
       break;
     case 'crashed': {
       const newer = input.newer;
-      const young = newer ? `its newest task, \`${shortId(newer.id)}\`, started ${newer.startedAt ? `only ${formatDuration(Math.max(0, now - newer.startedAt))} ago` : 'just now'}` : 'its newest task has only just started';
-      which = `:warning: ${service}: ${young}, so these are the last lines of the task that stopped before it, ${id}, which stopped${task.stoppedAt ? ` ${slackDate(task.stoppedAt)}` : ''}: ${stopCodeText(task.stopCode)}${task.stoppedReason ? ` — ${escapeText(task.stoppedReason)}` : ''}`;
+      const young = newer ? `its newest task, \`${escapeText(shortId(newer.id))}\`, started ${newer.startedAt ? `only ${formatDuration(Math.max(0, now - newer.startedAt))} ago` : 'just now'}` : 'its newest task has only just started';
+      which = `:warning: ${service}: ${young}, so these are the last lines of the task that stopped before it, ${id}, which stopped${task.stoppedAt ? ` ${slackDate(task.stoppedAt)}` : ''}: ${escapeText(stopCodeText(task.stopCode))}${task.stoppedReason ? ` — ${escapeText(task.stoppedReason)}` : ''}`;
       break;
     }
     case 'pending':
-      which = `${service} has no running or recently stopped task; this one, ${id}, is still ${task.lastStatus}`;
+      which = `${service} has no running or recently stopped task; this one, ${id}, is still ${escapeText(task.lastStatus)}`;
       break;
     case 'task':
-      which = `task ${id}${task.service ? ` of service ${service}` : ''} · ${task.lastStatus}${task.lastStatus === 'STOPPED' && task.stoppedAt ? ` ${slackDate(task.stoppedAt)}: ${stopCodeText(task.stopCode)}` : ''}`;
+      which = `task ${id}${task.service ? ` of service ${service}` : ''} · ${escapeText(task.lastStatus)}${task.lastStatus === 'STOPPED' && task.stoppedAt ? ` ${slackDate(task.stoppedAt)}: ${escapeText(stopCodeText(task.stopCode))}` : ''}`;
       break;
   }
   return [which, `the last ${input.lines} line${input.lines === 1 ? '' : 's'} of each container, times in UTC`];
@@ -110,8 +111,8 @@ function whyNoLines(logs: Exclude<ContainerLogs, { kind: 'events' }>, taskId: st
       return `logs to \`${escapeText(logs.group)}\` without \`awslogs-stream-prefix\`, so its stream is named by the Docker container id, which ECS does not report. Add \`awslogs-stream-prefix\` (e.g. \`ecs\`) to its log options; new tasks then log to \`PREFIX/CONTAINER/TASK_ID\`.`;
     case 'no-stream':
       return logs.missing === 'group'
-        ? `its log group \`${escapeText(logs.group)}\` does not exist in ${logs.region}, so the awslogs driver cannot write (the task usually fails to start). Create the group, or set \`awslogs-create-group\` to \`true\`.`
-        : `no stream \`${escapeText(logs.stream)}\` in \`${escapeText(logs.group)}\` (${logs.region}) yet: the container has not written anything, or never started (task \`${shortId(taskId)}\`).`;
+        ? `its log group \`${escapeText(logs.group)}\` does not exist in ${escapeText(logs.region)}, so the awslogs driver cannot write (the task usually fails to start). Create the group, or set \`awslogs-create-group\` to \`true\`.`
+        : `no stream \`${escapeText(logs.stream)}\` in \`${escapeText(logs.group)}\` (${escapeText(logs.region)}) yet: the container has not written anything, or never started (task \`${escapeText(shortId(taskId))}\`).`;
   }
 }
 
@@ -144,7 +145,7 @@ function formatLine(event: LogEvent, withDate: boolean): string {
   const iso = new Date(event.timestamp).toISOString();
   const time = withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 19)}` : iso.slice(11, 19);
   let message = event.message.replace(/\r/g, '').replace(/\n+$/, '');
-  if (message.length > MAX_LINE_CHARS) message = `${message.slice(0, MAX_LINE_CHARS - 1)}…`;
+  if (message.length > MAX_LINE_CHARS) message = `${sliceWhole(message, MAX_LINE_CHARS - 1)}…`;
   // Three backticks in a line would end Slack's code block early.
   return `${time} ${escapeText(message).replace(/```/g, '`\u200b`\u200b`')}`;
 }

@@ -1,6 +1,6 @@
 import { type Button, type ModalView } from '@slack/types';
 import { z } from 'zod';
-import { button, plain, section } from '../message';
+import { button, escapeText, plain, section } from '../message';
 
 export const SCALE_MODAL_ACTION = 'modal:scale';
 export const SCALE_MODAL_CALLBACK = 'scale_modal';
@@ -28,7 +28,7 @@ export function scaleModal(meta: ScaleModalMetadata): ModalView {
     submit: plain('Scale'),
     close: plain('Cancel'),
     blocks: [
-      section(`*${meta.service}* in *${meta.cluster}* runs *${meta.current}* now.`),
+      section(`*${escapeText(meta.service)}* in *${escapeText(meta.cluster)}* runs *${meta.current}* now.`),
       {
         type: 'input',
         block_id: SCALE_INPUT_BLOCK,

@@ -42,7 +42,7 @@ function serviceLine(s: ServiceSummary): string {
   const counts = `${s.running}/${s.desired} running${s.pending > 0 ? `, ${s.pending} pending` : ''}`;
   const rollout = s.rolloutState && s.rolloutState !== 'COMPLETED' ? ` · ${rolloutWords(s.rolloutState)}` : '';
   const deployments = s.deployments > 1 ? ` (${s.deployments} deployments)` : '';
-  const status = s.status !== 'ACTIVE' ? ` · ${s.status}` : '';
+  const status = s.status !== 'ACTIVE' ? ` · ${escapeText(s.status)}` : '';
   return truncate(`${mark} *${escapeText(s.name)}* — ${counts} · \`${escapeText(s.taskDefinition)}\`${rollout}${deployments}${status}`, LINE_MAX);
 }
 
@@ -76,7 +76,7 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { 
     ? crashLoopLine(s, crashed.tasks, crashed.windowMs)
     : steady
       ? `:white_check_mark: Steady: *${s.running}/${s.desired}* running.`
-      : `:warning: Not steady: *${s.running}/${s.desired}* running${s.pending > 0 ? `, ${s.pending} pending` : ''}${s.deployments.length > 1 ? `, ${s.deployments.length} deployments` : ''}${s.status !== 'ACTIVE' ? `, ${s.status}` : ''}.`;
+      : `:warning: Not steady: *${s.running}/${s.desired}* running${s.pending > 0 ? `, ${s.pending} pending` : ''}${s.deployments.length > 1 ? `, ${s.deployments.length} deployments` : ''}${s.status !== 'ACTIVE' ? `, ${escapeText(s.status)}` : ''}.`;
   blocks.push(section(state));
   blocks.push(
     fieldsSection([
@@ -84,8 +84,8 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { 
       `*Desired*\n${s.desired}`,
       `*Pending*\n${s.pending}`,
       `*Task definition*\n\`${escapeText(s.taskDefinition)}\``,
-      `*Launch type*\n${s.launchType ?? 'EC2'}`,
-      `*Status*\n${s.status}`,
+      `*Launch type*\n${escapeText(s.launchType ?? 'EC2')}`,
+      `*Status*\n${escapeText(s.status)}`,
     ]),
   );
   if (s.deployments.length > 0) {
@@ -96,7 +96,7 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { 
     blocks.push(section(`*Last events*\n${events.map((e) => truncate(`${slackAgo(e.createdAt)} ${escapeText(e.message)}`, LINE_MAX)).join('\n')}`));
   }
   blocks.push(
-    actions(`service:${s.name}`.slice(0, 255), [
+    actions(`service:${s.name}`, [
       scaleButton(alias, s.name, s.desired),
       commandButton('Restart', alias, 'restart', [s.name], {
         confirm: confirmDialog('Restart?', truncate(`This replaces every task of *${escapeText(s.name)}* in *${alias}* with a fresh one of \`${escapeText(s.taskDefinition)}\`.`, 300), 'Restart'),
@@ -108,7 +108,7 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { 
   );
   const primary = s.deployments.find((d) => d.status === 'PRIMARY');
   return {
-    text: `${s.name} in ${alias}: ${crashed ? 'crash-looping, ' : ''}${s.running}/${s.desired} running${s.pending > 0 ? `, ${s.pending} pending` : ''}, ${s.taskDefinition}${primary?.rolloutState ? ` (${primary.rolloutState})` : ''}`,
+    text: escapeText(`${s.name} in ${alias}: ${crashed ? 'crash-looping, ' : ''}${s.running}/${s.desired} running${s.pending > 0 ? `, ${s.pending} pending` : ''}, ${s.taskDefinition}${primary?.rolloutState ? ` (${primary.rolloutState})` : ''}`),
     blocks,
   };
 }
@@ -129,7 +129,7 @@ function deploymentLine(d: Deployment): string {
   const rollout = d.status !== 'PRIMARY' ? ' · being replaced' : d.rolloutState ? ` · ${rolloutWords(d.rolloutState)}` : '';
   const reason = d.rolloutState === 'FAILED' && d.rolloutStateReason ? ` — ${escapeText(d.rolloutStateReason)}` : '';
   const since = d.createdAt ? ` · started ${slackAgo(d.createdAt)}` : '';
-  return truncate(`• ${d.status} \`${escapeText(d.taskDefinition)}\` — ${counts}${rollout}${reason}${since}`, LINE_MAX);
+  return truncate(`• ${escapeText(d.status)} \`${escapeText(d.taskDefinition)}\` — ${counts}${rollout}${reason}${since}`, LINE_MAX);
 }
 
 function rolloutWords(state: string): string {
@@ -141,7 +141,7 @@ function rolloutWords(state: string): string {
     case 'FAILED':
       return ':x: rollout failed';
     default:
-      return state;
+      return escapeText(state);
   }
 }
 
@@ -165,7 +165,7 @@ export function restartedMessage(alias: string, after: ServiceDetail, userId: st
         ? `a fresh task of ${revision} replaces the running one`
         : `${after.desired} fresh tasks of ${revision} replace the running ones`;
   return {
-    text: `${after.name} in ${alias}: restarting — ${tasks.replace(/`/g, '')}`,
+    text: `${escapeText(after.name)} in ${alias}: restarting — ${tasks.replace(/`/g, '')}`,
     blocks: [section(`:arrows_counterclockwise: *${escapeText(after.name)}* in *${alias}*: restarting — ${tasks}.`), context(`by <@${userId}> · a new deployment (forceNewDeployment)`)],
   };
 }
@@ -184,7 +184,7 @@ export function deployedMessage(alias: string, service: string, change: { from: 
 
 /** `service create` was accepted. */
 export function createdMessage(alias: string, created: ServiceDetail, userId: string): SlackMessage {
-  const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${created.launchType ?? 'EC2'})`;
+  const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${escapeText(created.launchType ?? 'EC2')})`;
   return { text: text.replace(/[*`]/g, ''), blocks: [section(`:sparkles: ${text}`), context(`by <@${userId}>`)] };
 }
 
@@ -196,8 +196,8 @@ export function nothingToDoMessage(text: string): SlackMessage {
 export function scaledMessage(alias: string, before: ServiceDetail, after: ServiceDetail, userId: string): SlackMessage {
   const text = `*${escapeText(after.name)}* in *${alias}*: desired ${before.desired} → ${after.desired}`;
   return {
-    text: `${after.name} in ${alias}: desired ${before.desired} → ${after.desired}`,
-    blocks: [section(text), context(`by <@${userId}> · ${after.running} running now · task definition \`${after.taskDefinition}\``)],
+    text: `${escapeText(after.name)} in ${alias}: desired ${before.desired} → ${after.desired}`,
+    blocks: [section(text), context(`by <@${userId}> · ${after.running} running now · task definition \`${escapeText(after.taskDefinition)}\``)],
   };
 }
 
@@ -238,7 +238,7 @@ export function settlementMessage(alias: string, outcome: Settlement, timeoutMs:
       return withStoppedTasks(alias, s.name, { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] }, outcome.stopped);
     }
     case 'timeout': {
-      const text = `${name}: still ${s.running}/${s.desired} running (${s.pending} pending) after ${formatDuration(timeoutMs)}. Check \`/ecs service ${s.name} -c ${alias}\`.`;
+      const text = `${name}: still ${s.running}/${s.desired} running (${s.pending} pending) after ${formatDuration(timeoutMs)}. Check \`/ecs service ${escapeText(s.name)} -c ${alias}\`.`;
       return withStoppedTasks(alias, s.name, { text: text.replace(/\*/g, ''), blocks: [section(`:hourglass: ${text}`)] }, outcome.stopped);
     }
   }
@@ -251,15 +251,14 @@ export function settlementMessage(alias: string, outcome: Settlement, timeoutMs:
  */
 function withStoppedTasks(alias: string, service: string, message: SlackMessage, stopped: readonly TaskInfo[]): SlackMessage {
   if (stopped.length === 0) return message;
-  const plainLine = stoppedTasksLine(stopped);
   const shown = stoppedTasksLine(stopped, escapeText);
   const body = shown.reasons.length === 1 ? `*${shown.summary}:* ${shown.reasons[0]}` : `*${shown.summary}:*\n${shown.reasons.map((r) => `• ${r}`).join('\n')}`;
   return {
-    text: truncate(`${message.text}${message.text.endsWith('.') ? '' : '.'} ${plainLine.summary}: ${plainLine.reasons.join('; ')}`, SLACK_LIMITS.messageText),
+    text: truncate(`${message.text}${message.text.endsWith('.') ? '' : '.'} ${shown.summary}: ${shown.reasons.join('; ')}`, SLACK_LIMITS.messageText),
     blocks: [
       ...(message.blocks ?? []),
       section(body),
-      actions(`follow-up:${service}`.slice(0, 255), [
+      actions(`follow-up:${service}`, [
         commandButton('Stopped tasks', alias, 'tasks', ['--service', service, '--stopped']),
         commandButton('Logs', alias, 'logs', [service]),
       ]),

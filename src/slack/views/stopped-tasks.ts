@@ -1,3 +1,4 @@
+import { sliceWhole } from '../../unicode';
 import { type TaskInfo } from '../../aws/types';
 import { exitCodeMeaning, exitFromAgentStop } from './exit-codes';
 import { stopCodeText } from './tasks';
@@ -54,7 +55,7 @@ export function stopReasons(tasks: readonly TaskInfo[]): StopReason[] {
 export function stoppedTasksLine(tasks: readonly TaskInfo[], escape: (text: string) => string = (t) => t): { summary: string; reasons: string[] } {
   const reasons = stopReasons(tasks);
   const summary = `${tasks.length} task${tasks.length === 1 ? '' : 's'} stopped`;
-  const clip = (text: string) => escape(text.length <= REASON_MAX ? text : `${text.slice(0, REASON_MAX - 1)}…`);
+  const clip = (text: string) => escape(text.length <= REASON_MAX ? text : `${sliceWhole(text, REASON_MAX - 1)}…`);
   const shown = reasons.length === 1 ? [clip(reasons[0]!.text)] : reasons.slice(0, STOP_REASONS_SHOWN).map((r) => `${r.count} × ${clip(r.text)}`);
   if (reasons.length > STOP_REASONS_SHOWN) {
     const rest = reasons.slice(STOP_REASONS_SHOWN);

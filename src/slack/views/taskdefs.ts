@@ -1,5 +1,5 @@
 import { type KnownBlock } from '@slack/types';
-import { actions, commandButton, context, escapeText, fieldsSection, header, lineSections, section, type SlackMessage } from '../message';
+import { actions, commandButton, context, escapeText, fieldsSection, header, lineSections, section, SLACK_LIMITS, truncate, type SlackMessage } from '../message';
 import { pageOf } from '../paging';
 import { slackDate } from './tasks';
 import { type ContainerDefinitionInfo, type PortMappingInfo, type TaskDefinitionDetail, type TaskDefinitionRevision } from '../../aws/types';
@@ -50,14 +50,14 @@ export function revisionsMessage(input: { alias: string; family: string; revisio
   blocks.push(context(`${shown.summary}, newest first · \`/ecs taskdef ${escapeText(family)}:REV\` shows one revision`));
   if (shown.next) blocks.push(actions('revisions-next', [shown.next]));
   return {
-    text: `${family} in ${alias}: ${revisions.length} revisions, ${active.length} active${latest ? `, latest ${latest.taskDefinition}` : ''}`,
+    text: escapeText(`${family} in ${alias}: ${revisions.length} revisions, ${active.length} active${latest ? `, latest ${latest.taskDefinition}` : ''}`),
     blocks,
   };
 }
 
 function revisionLine(r: TaskDefinitionRevision, latest: TaskDefinitionRevision | undefined): string {
   if (r.status === 'ACTIVE') return `• \`${escapeText(r.taskDefinition)}\` ACTIVE${r === latest ? ' · *latest*' : ''}`;
-  return `• \`${escapeText(r.taskDefinition)}\` _${r.status === 'INACTIVE' ? 'INACTIVE (deregistered)' : r.status}_`;
+  return `• \`${escapeText(r.taskDefinition)}\` _${r.status === 'INACTIVE' ? 'INACTIVE (deregistered)' : escapeText(r.status)}_`;
 }
 
 export function taskDefinitionMessage(alias: string, td: TaskDefinitionDetail): SlackMessage {
@@ -65,10 +65,10 @@ export function taskDefinitionMessage(alias: string, td: TaskDefinitionDetail): 
   const blocks: KnownBlock[] = [
     header(`${td.taskDefinition} · ${alias}`),
     fieldsSection([
-      `*Status*\n${td.status === 'ACTIVE' ? 'ACTIVE' : `${td.status} (deregistered${td.deregisteredAt ? ` ${slackDate(td.deregisteredAt)}` : ''}): ECS starts no new tasks from it`}`,
+      `*Status*\n${td.status === 'ACTIVE' ? 'ACTIVE' : `${escapeText(td.status)} (deregistered${td.deregisteredAt ? ` ${slackDate(td.deregisteredAt)}` : ''}): ECS starts no new tasks from it`}`,
       `*Registered*\n${td.registeredAt ? slackDate(td.registeredAt) : '—'}`,
       `*Task size*\n${taskSize(td)}`,
-      `*Network mode*\n${escapeText(td.networkMode)}${td.requiresCompatibilities.length > 0 ? ` · ${td.requiresCompatibilities.join(', ')}` : ''}`,
+      `*Network mode*\n${escapeText(td.networkMode)}${td.requiresCompatibilities.length > 0 ? ` · ${escapeText(td.requiresCompatibilities.join(', '))}` : ''}`,
       `*Task role*\n${td.taskRoleArn ? roleName(td.taskRoleArn) : 'none: the containers get no AWS permissions of their own'}`,
       `*Execution role*\n${td.executionRoleArn ? roleName(td.executionRoleArn) : 'none'}`,
     ]),
@@ -86,7 +86,7 @@ export function taskDefinitionMessage(alias: string, td: TaskDefinitionDetail): 
   blocks.push(context(`\`${escapeText(td.arn)}\` · environment variables by name only: their values may be secrets`));
   blocks.push(actions('taskdef', [commandButton(`All revisions of ${td.family}`, alias, 'taskdefs', [td.family])]));
   const names = td.containers.map((c) => `${c.name} ${c.image}`).join(', ');
-  return { text: `${td.taskDefinition} (${td.status}) in ${alias}: ${count(td.containers.length, 'container')} — ${names}`.slice(0, 3000), blocks };
+  return { text: truncate(escapeText(`${td.taskDefinition} (${td.status}) in ${alias}: ${count(td.containers.length, 'container')} — ${names}`), SLACK_LIMITS.messageText), blocks };
 }
 
 function containerBlock(c: ContainerDefinitionInfo): KnownBlock {
@@ -108,7 +108,7 @@ function ports(list: PortMappingInfo[]): string {
   if (list.length === 0) return 'none';
   return list
     .map((p) => {
-      const proto = p.protocol && p.protocol !== 'tcp' ? `/${p.protocol}` : '';
+      const proto = p.protocol && p.protocol !== 'tcp' ? `/${escapeText(p.protocol)}` : '';
       if (p.fixedOnHost) return `${p.containerPort ?? '?'}${proto} → host ${p.hostPort ?? p.containerPort} :warning: fixed`;
       return `${p.containerPort ?? '?'}${proto} → ${p.hostPort ? `${p.hostPort} (own network interface)` : 'dynamic host port'}`;
     })
@@ -119,7 +119,7 @@ function logText(c: ContainerDefinitionInfo): string {
   const log = c.log;
   if (!log) return 'no log configuration (Docker’s default, not in CloudWatch)';
   if (log.driver !== 'awslogs') return `\`${escapeText(log.driver)}\` driver (not readable with \`/ecs logs\`)`;
-  const where = [log.streamPrefix ? `prefix \`${escapeText(log.streamPrefix)}\`` : 'no stream prefix', log.region].filter(Boolean).join(', ');
+  const where = [log.streamPrefix ? `prefix \`${escapeText(log.streamPrefix)}\`` : 'no stream prefix', log.region ? escapeText(log.region) : undefined].filter(Boolean).join(', ');
   return `awslogs → \`${escapeText(log.group ?? '?')}\` (${where})`;
 }
 
@@ -131,7 +131,7 @@ function names(list: string[], noun: string): string {
 
 function taskSize(td: TaskDefinitionDetail): string {
   if (!td.cpu && !td.memory) return 'set per container';
-  return [td.cpu ? `${td.cpu} CPU units` : undefined, td.memory ? `${td.memory} MiB` : undefined].filter(Boolean).join(', ');
+  return escapeText([td.cpu ? `${td.cpu} CPU units` : undefined, td.memory ? `${td.memory} MiB` : undefined].filter(Boolean).join(', '));
 }
 
 function roleName(arn: string): string {

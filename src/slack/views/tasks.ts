@@ -51,7 +51,7 @@ export function taskListMessage({ alias, tasks, filter, page, now }: TaskListInp
     const text = filter.stopped
       ? `No stopped tasks${filter.service ? ` of ${filter.service}` : ''} in ${alias} (ECS keeps them about an hour).`
       : `No running tasks${filter.service ? ` of ${filter.service}` : ''} in ${alias}.`;
-    return { text, blocks: [section(escapeText(text)), context(filter.stopped ? 'Without `--stopped` the list shows running and pending tasks.' : 'Add `--stopped` to see the ones that stopped in the last hour.')] };
+    return { text: escapeText(text), blocks: [section(escapeText(text)), context(filter.stopped ? 'Without `--stopped` the list shows running and pending tasks.' : 'Add `--stopped` to see the ones that stopped in the last hour.')] };
   }
   const sorted = filter.stopped
     ? [...tasks].sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0) || a.id.localeCompare(b.id))
@@ -65,7 +65,7 @@ export function taskListMessage({ alias, tasks, filter, page, now }: TaskListInp
   });
   blocks.push(context(`${shown.summary} · \`/ecs task ID\` for one task's containers and exit codes`));
   if (shown.next) blocks.push(actions('tasks-next', [shown.next]));
-  return { text: `${what}: ${tasks.length} (${shown.summary})`, blocks };
+  return { text: escapeText(`${what}: ${tasks.length} (${shown.summary})`), blocks };
 }
 
 /** "12 tasks: 10 running, 2 pending · by service: web 3, api 9". */
@@ -73,10 +73,10 @@ export function taskSummary(tasks: TaskInfo[], filter: TaskFilter): string {
   const n = tasks.length;
   if (filter.stopped) {
     const byCode = countBy(tasks, (t) => stopCodeText(t.stopCode));
-    return `*${n} stopped task${n === 1 ? '' : 's'}* (ECS keeps them about an hour): ${byCode.map(([k, v]) => `${v} × ${k}`).join(', ')}`;
+    return `*${n} stopped task${n === 1 ? '' : 's'}* (ECS keeps them about an hour): ${byCode.map(([k, v]) => `${v} × ${escapeText(k)}`).join(', ')}`;
   }
   const byStatus = countBy(tasks, (t) => (t.desiredStatus === 'STOPPED' ? 'stopping' : t.lastStatus.toLowerCase()));
-  const parts = [`*${n} task${n === 1 ? '' : 's'}*: ${byStatus.map(([k, v]) => `${v} ${k}`).join(', ')}`];
+  const parts = [`*${n} task${n === 1 ? '' : 's'}*: ${byStatus.map(([k, v]) => `${v} ${escapeText(k)}`).join(', ')}`];
   if (!filter.service) {
     const byService = countBy(tasks, (t) => t.service ?? 'standalone');
     parts.push(`by service: ${byService.slice(0, 12).map(([k, v]) => `${escapeText(k)} ${v}`).join(', ')}${byService.length > 12 ? ` and ${byService.length - 12} more` : ''}`);
@@ -85,18 +85,18 @@ export function taskSummary(tasks: TaskInfo[], filter: TaskFilter): string {
 }
 
 function taskRow(task: TaskInfo, now: number): string {
-  const head = `\`${shortId(task.id)}\` *${escapeText(task.taskDefinition)}*`;
+  const head = `\`${escapeText(shortId(task.id))}\` *${escapeText(task.taskDefinition)}*`;
   const owner = task.service ? `service ${escapeText(task.service)}` : task.startedBy ? `started by ${escapeText(task.startedBy)}` : 'standalone';
   if (task.lastStatus === 'STOPPED') {
     const ago = task.stoppedAt ? ` ${formatDuration(Math.max(0, now - task.stoppedAt))} ago` : '';
     const exits = task.containers
       .filter((c) => c.exitCode !== undefined && c.exitCode !== 0 && !exitFromAgentStop(task.stopCode, c))
       .map((c) => `${escapeText(c.name)} exit ${c.exitCode}${exitCodeMeaning(c.exitCode!) ? ` (${exitCodeMeaning(c.exitCode!)})` : ''}`);
-    return `${head} · STOPPED${ago} · ${stopCodeText(task.stopCode)}${exits.length > 0 ? ` — ${exits.join(', ')}` : ''} · ${owner}`;
+    return `${head} · STOPPED${ago} · ${escapeText(stopCodeText(task.stopCode))}${exits.length > 0 ? ` — ${exits.join(', ')}` : ''} · ${owner}`;
   }
-  const status = task.desiredStatus === 'STOPPED' ? `${task.lastStatus} → stopping` : task.lastStatus;
+  const status = escapeText(task.desiredStatus === 'STOPPED' ? `${task.lastStatus} → stopping` : task.lastStatus);
   const age = task.startedAt ? ` for ${formatDuration(Math.max(0, now - task.startedAt))}` : '';
-  const where = task.containerInstanceId ? ` · instance \`${shortId(task.containerInstanceId)}\`` : '';
+  const where = task.containerInstanceId ? ` · instance \`${escapeText(shortId(task.containerInstanceId))}\`` : '';
   return `${head} · ${status}${age} · ${owner}${where}`;
 }
 
@@ -111,7 +111,7 @@ export function stopButton(alias: string, task: TaskInfo, suffix?: string): Butt
   const replaced = task.service ? ` Service *${escapeText(task.service)}* will start a replacement to keep its count.` : '';
   return commandButton('Stop', alias, 'stop', [task.id], {
     style: 'danger',
-    confirm: confirmDialog('Stop this task?', `Stop task \`${shortId(task.id)}\` (${escapeText(task.taskDefinition)}) in *${alias}*?${replaced}`, 'Stop task'),
+    confirm: confirmDialog('Stop this task?', `Stop task \`${escapeText(shortId(task.id))}\` (${escapeText(task.taskDefinition)}) in *${alias}*?${replaced}`, 'Stop task'),
     ...(suffix ? { uniqueSuffix: suffix } : {}),
   });
 }
@@ -121,8 +121,8 @@ export function taskDetailMessage(alias: string, task: TaskInfo, instance: Conta
   const revision = task.taskDefinition.split(':')[1];
   const ran = task.startedAt ? formatDuration(Math.max(0, (task.stoppedAt ?? now) - task.startedAt)) : undefined;
   const fields = [
-    `*Status*\n${task.lastStatus}${task.desiredStatus !== task.lastStatus ? ` (desired ${task.desiredStatus})` : ''}`,
-    `*Task definition*\n\`${escapeText(task.taskDefinition)}\`${revision ? ` (revision ${revision})` : ''}`,
+    `*Status*\n${escapeText(task.lastStatus)}${task.desiredStatus !== task.lastStatus ? ` (desired ${escapeText(task.desiredStatus)})` : ''}`,
+    `*Task definition*\n\`${escapeText(task.taskDefinition)}\`${revision ? ` (revision ${escapeText(revision)})` : ''}`,
     task.service ? `*Service*\n${escapeText(task.service)}` : `*Started by*\n${escapeText(task.startedBy ?? task.group ?? 'unknown')}`,
     `*Instance*\n${instanceText(task, instance)}`,
     `*Started*\n${task.startedAt ? slackDate(task.startedAt) : 'not yet'}`,
@@ -131,20 +131,20 @@ export function taskDetailMessage(alias: string, task: TaskInfo, instance: Conta
   const blocks: KnownBlock[] = [header(`Task ${shortId(task.id)} · ${task.taskDefinition} · ${alias}`), fieldsSection(fields)];
   if (stopped || task.desiredStatus === 'STOPPED') {
     const reason = task.stoppedReason ? `\n> ${escapeText(task.stoppedReason)}` : '';
-    blocks.push(section(`*${stopped ? 'Stopped' : 'Stopping'}*: ${stopCodeText(task.stopCode)}${task.stopCode ? ` (\`${task.stopCode}\`)` : ''}${task.stoppedAt ? ` at ${slackDate(task.stoppedAt)}` : ''}${reason}`));
+    blocks.push(section(`*${stopped ? 'Stopped' : 'Stopping'}*: ${escapeText(stopCodeText(task.stopCode))}${task.stopCode ? ` (\`${escapeText(task.stopCode)}\`)` : ''}${task.stoppedAt ? ` at ${slackDate(task.stoppedAt)}` : ''}${reason}`));
   }
   blocks.push(section(`*Containers*\n${task.containers.map(containerLine).join('\n') || 'none reported'}`));
-  blocks.push(context(`task id \`${task.id}\``));
+  blocks.push(context(`task id \`${escapeText(task.id)}\``));
   const buttons = [commandButton('Logs', alias, 'logs', [task.id])];
   if (task.desiredStatus !== 'STOPPED') buttons.push(stopButton(alias, task));
   if (task.containerInstanceId) buttons.push(commandButton('Instance', alias, 'instance', [task.containerInstanceId]));
   blocks.push(actions('task', buttons));
   const exits = task.containers.filter((c) => c.exitCode !== undefined).map((c) => `${c.name} exit ${c.exitCode}`);
-  return { text: `Task ${shortId(task.id)} (${task.taskDefinition}) in ${alias}: ${task.lastStatus}${exits.length > 0 ? `, ${exits.join(', ')}` : ''}`, blocks };
+  return { text: escapeText(`Task ${shortId(task.id)} (${task.taskDefinition}) in ${alias}: ${task.lastStatus}${exits.length > 0 ? `, ${exits.join(', ')}` : ''}`), blocks };
 }
 
 function containerLine(c: TaskInfo['containers'][number]): string {
-  const parts = [`• *${escapeText(c.name)}*${c.image ? ` \`${escapeText(c.image)}\`` : ''} — ${c.lastStatus}`];
+  const parts = [`• *${escapeText(c.name)}*${c.image ? ` \`${escapeText(c.image)}\`` : ''} — ${escapeText(c.lastStatus)}`];
   if (c.exitCode !== undefined) {
     const meaning = exitCodeMeaning(c.exitCode);
     parts.push(`exit code *${c.exitCode}*${meaning ? `: ${meaning}` : ''}`);
@@ -155,8 +155,8 @@ function containerLine(c: TaskInfo['containers'][number]): string {
 
 function instanceText(task: TaskInfo, instance: ContainerInstanceInfo | undefined): string {
   if (!task.containerInstanceId) return '—';
-  if (!instance?.ec2InstanceId) return `\`${shortId(task.containerInstanceId)}\``;
-  return `\`${instance.ec2InstanceId}\`${instance.instanceType ? ` (${instance.instanceType})` : ''}`;
+  if (!instance?.ec2InstanceId) return `\`${escapeText(shortId(task.containerInstanceId))}\``;
+  return `\`${escapeText(instance.ec2InstanceId)}\`${instance.instanceType ? ` (${escapeText(instance.instanceType)})` : ''}`;
 }
 
 // ---- run, start, stop --------------------------------------------------------------------------
@@ -183,13 +183,13 @@ export function launchMessage(input: LaunchInput): SlackMessage {
   const failures = failureLines(input);
   if (failures.length > 0) blocks.push(section(`*Not started*\n${failures.join('\n')}`));
   launch.tasks.slice(0, 10).forEach((task, i) => {
-    const at = task.containerInstanceId ? ` on instance \`${shortId(task.containerInstanceId)}\`` : '';
-    blocks.push(section(`\`${shortId(task.id)}\` ${escapeText(task.taskDefinition)} · ${task.lastStatus}${at}`));
+    const at = task.containerInstanceId ? ` on instance \`${escapeText(shortId(task.containerInstanceId))}\`` : '';
+    blocks.push(section(`\`${escapeText(shortId(task.id))}\` ${escapeText(task.taskDefinition)} · ${escapeText(task.lastStatus)}${at}`));
     blocks.push(actions(`launched-${i}`, taskButtons(alias, task, String(i))));
   });
   blocks.push(context(`by <@${input.userId}> · ${input.verb === 'run' ? 'RunTask' : 'StartTask'}, EC2 launch type · \`/ecs tasks -c ${alias}\` lists them`));
   const failed = input.requested - started;
-  return { text: `${headline}${failed > 0 ? `; ${failed} could not be placed: ${failures.map(stripMarkup).join('; ')}` : ''}`, blocks };
+  return { text: `${escapeText(headline)}${failed > 0 ? `; ${failed} could not be placed: ${failures.map(stripMarkup).join('; ')}` : ''}`, blocks };
 }
 
 function failureLines(input: LaunchInput): string[] {
@@ -197,7 +197,7 @@ function failureLines(input: LaunchInput): string[] {
   for (const f of input.launch.failures) groups.set(f.reason, (groups.get(f.reason) ?? 0) + 1);
   return [...groups].map(([reason, n]) => {
     const detail = input.launch.failures.find((f) => f.reason === reason)?.detail;
-    return `${n} × ${launchFailureText(reason, input.fixedHostPorts, input.instance ? 'instance' : 'cluster', detail)} (\`${reason}\`)`;
+    return `${n} × ${launchFailureText(reason, input.fixedHostPorts, input.instance ? 'instance' : 'cluster', detail)} (\`${escapeText(reason)}\`)`;
   });
 }
 
@@ -233,25 +233,25 @@ export function stoppingMessage(alias: string, task: TaskInfo, userId: string, r
     ? `Service *${escapeText(task.service)}* will start a replacement to keep its desired count; to run fewer, \`/ecs scale ${escapeText(task.service)} N -c ${alias}\`.`
     : 'It belongs to no service, so nothing replaces it.';
   return {
-    text,
+    text: escapeText(text),
     blocks: [section(`:octagonal_sign: *${escapeText(text)}*\n> ${escapeText(reason)}`), context(`by <@${userId}> · ${replaced}`)],
   };
 }
 
 export function alreadyStoppedMessage(alias: string, task: TaskInfo): SlackMessage {
   const text = `Task ${shortId(task.id)} (${task.taskDefinition}) in ${alias} is already ${task.lastStatus === 'STOPPED' ? 'stopped' : 'stopping'}: ${stopCodeText(task.stopCode)}. Nothing was changed.`;
-  return { text, blocks: [section(escapeText(text)), actions('task', [commandButton('Details', alias, 'task', [task.id])])] };
+  return { text: escapeText(text), blocks: [section(escapeText(text)), actions('task', [commandButton('Details', alias, 'task', [task.id])])] };
 }
 
 export function stopSettledMessage(alias: string, task: TaskInfo, now: number, waitedMs: number): SlackMessage {
   if (task.lastStatus !== 'STOPPED') {
-    const text = `Task ${shortId(task.id)} in ${alias} is still ${task.lastStatus} after ${formatDuration(waitedMs)} (desired ${task.desiredStatus}). ECS stops it once its containers exit; \`/ecs task ${task.id} -c ${alias}\` shows where it is.`;
+    const text = `Task ${escapeText(shortId(task.id))} in ${alias} is still ${escapeText(task.lastStatus)} after ${formatDuration(waitedMs)} (desired ${escapeText(task.desiredStatus)}). ECS stops it once its containers exit; \`/ecs task ${escapeText(task.id)} -c ${alias}\` shows where it is.`;
     return { text: stripMarkup(text), blocks: [section(`:hourglass: ${text}`)] };
   }
   const ran = task.startedAt ? ` after running ${formatDuration(Math.max(0, (task.stoppedAt ?? now) - task.startedAt))}` : '';
   const exits = task.containers.filter((c) => c.exitCode !== undefined).map((c) => `${c.name} exit ${c.exitCode}${stopExitNote(task, c)}`);
   const text = `Task ${shortId(task.id)} (${task.taskDefinition}) in ${alias} is STOPPED${ran}${exits.length > 0 ? ` (${exits.join(', ')})` : ''}.`;
-  return { text, blocks: [section(`:white_check_mark: ${escapeText(text)}`)] };
+  return { text: escapeText(text), blocks: [section(`:white_check_mark: ${escapeText(text)}`)] };
 }
 
 /** After a stop someone asked for: 143 is the SIGTERM doing its job; 137 means the container outlived its stopTimeout. */
