@@ -60,16 +60,16 @@ const CASES: VerbCase[] = [
   { verb: 'images REPO', text: () => 'images worker', minimum: 1, why: 'DescribeImages' },
   { verb: 'logs SVC', text: () => 'logs worker', minimum: 4, why: 'ListTasks → DescribeTasks → DescribeTaskDefinition (log group of that task’s revision) → GetLogEvents' },
   { verb: 'logs TASK', text: (i) => `logs ${i.task}`, minimum: 3, why: 'DescribeTasks → DescribeTaskDefinition → GetLogEvents' },
-  { verb: 'run', warmUp: 'run no-such-family', text: () => 'run worker', minimum: 1, why: 'RunTask' },
-  { verb: 'start --instance ID', warmUp: 'run no-such-family', text: (i) => `start worker --instance ${i.instance}`, minimum: 1, why: 'StartTask ‖ DescribeContainerInstances (the reply names the EC2 instance)' },
-  { verb: 'start --instance EC2-ID', warmUp: 'run no-such-family', text: (i) => `start worker --instance ${i.ec2}`, minimum: 2, why: 'ListContainerInstances(filter ec2InstanceId == …) → StartTask ‖ DescribeContainerInstances' },
-  { verb: 'stop TASK', warmUp: 'run no-such-family', text: (i) => `stop ${i.task}`, minimum: 2, why: 'DescribeTasks (already stopped? then nothing changes) → StopTask; the follow-up is later' },
-  { verb: 'scale', warmUp: 'run no-such-family', text: () => 'scale web 2', minimum: 2, why: 'DescribeServices (the count before) → UpdateService; the follow-up is later' },
-  { verb: 'restart', warmUp: 'run no-such-family', text: () => 'restart web', minimum: 1, why: 'UpdateService(forceNewDeployment) answers with the service' },
-  { verb: 'deploy SVC REV', warmUp: 'run no-such-family', text: () => 'deploy worker worker:1', minimum: 2, why: 'DescribeServices ‖ DescribeTaskDefinition (ACTIVE?) → UpdateService' },
-  { verb: 'deploy --image', warmUp: 'run no-such-family', text: () => 'deploy worker --image 111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:2.4.2', minimum: 4, why: 'DescribeServices (which revision runs) → DescribeTaskDefinition (its containers) → RegisterTaskDefinition → UpdateService' },
-  { verb: 'rollback', warmUp: 'run no-such-family', text: () => 'rollback worker', minimum: 3, why: 'DescribeServices → ListTaskDefinitions (every page) → UpdateService' },
-  { verb: 'service create', warmUp: 'service create warm no-such-family', text: () => 'service create extra worker:2', user: USERS.bob, minimum: 2, why: 'DescribeTaskDefinition (ACTIVE, resolved revision) → CreateService' },
+  { verb: 'run', warmUp: 'run nope', text: () => 'run worker', minimum: 1, why: 'RunTask' },
+  { verb: 'start --instance ID', warmUp: 'run nope', text: (i) => `start worker --instance ${i.instance}`, minimum: 1, why: 'StartTask ‖ DescribeContainerInstances (the reply names the EC2 instance)' },
+  { verb: 'start --instance EC2-ID', warmUp: 'run nope', text: (i) => `start worker --instance ${i.ec2}`, minimum: 2, why: 'ListContainerInstances(filter ec2InstanceId == …) → StartTask ‖ DescribeContainerInstances' },
+  { verb: 'stop TASK', warmUp: 'run nope', text: (i) => `stop ${i.task}`, minimum: 2, why: 'DescribeTasks (already stopped? then nothing changes) → StopTask; the follow-up is later' },
+  { verb: 'scale', warmUp: 'run nope', text: () => 'scale web 2', minimum: 2, why: 'DescribeServices (the count before) → UpdateService; the follow-up is later' },
+  { verb: 'restart', warmUp: 'run nope', text: () => 'restart web', minimum: 1, why: 'UpdateService(forceNewDeployment) answers with the service' },
+  { verb: 'deploy SVC REV', warmUp: 'run nope', text: () => 'deploy worker worker:1', minimum: 2, why: 'DescribeServices ‖ DescribeTaskDefinition (ACTIVE?) → UpdateService' },
+  { verb: 'deploy --image', warmUp: 'run nope', text: () => 'deploy worker --image 111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:2.4.2', minimum: 4, why: 'DescribeServices (which revision runs) → DescribeTaskDefinition (its containers) → RegisterTaskDefinition → UpdateService' },
+  { verb: 'rollback', warmUp: 'run nope', text: () => 'rollback worker', minimum: 3, why: 'DescribeServices → ListTaskDefinitions (every page) → UpdateService' },
+  { verb: 'service create', warmUp: 'service create warm nope', text: () => 'service create extra worker:2', user: USERS.bob, minimum: 2, why: 'DescribeTaskDefinition (ACTIVE, resolved revision) → CreateService' },
 ];
 
 /**
@@ -86,7 +86,12 @@ const GATED: VerbCase[] = [
   },
   { verb: 'service delete (the plan)', text: () => 'service delete web', minimum: 1, why: 'DescribeServices' },
   { verb: 'taskdef deregister (the plan)', text: () => 'taskdef deregister lab-web:1', minimum: 2, why: 'DescribeTaskDefinition ‖ ListServices → DescribeServices (which services still run it)' },
-  { verb: 'repo delete (the plan)', text: () => 'repo delete lab/web', minimum: 2, why: 'DescribeRepositories → ListImages (its image count)' },
+  {
+    verb: 'repo delete (the plan)',
+    text: () => 'repo delete lab/web',
+    minimum: 3,
+    why: 'DescribeRepositories → ListImages (its image count) ‖ ListServices → DescribeServices → DescribeTaskDefinition of their revisions (which services of the account pull from it)',
+  },
 ];
 
 export async function run(): Promise<void> {
@@ -120,7 +125,9 @@ async function runPlain(): Promise<void> {
       // Warm the role's credentials (and anything else a reused worker has), without latency.
       h.sandbox.clearFaults();
       // Read verbs warm up by running once; operate and admin verbs by a call AWS refuses (an
-      // unknown task definition), which assumes the same role and changes nothing.
+      // unknown task definition), which assumes the same role and changes nothing. It is a family
+      // the cluster owns (`nope` in the test config), or the ownership check would refuse it
+      // before any AWS call and the role would still be cold.
       await h.command(c.warmUp ?? c.text(ids), { user: c.user ?? USERS.alice });
       h.sandbox.inject({ kind: 'latency', ms: LATENCY_MS });
       reportCase(c, await roundTrips(h, c.text(ids), c.user ?? USERS.alice));

@@ -145,9 +145,12 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
 // ---- repo delete ---------------------------------------------------------------------------------
 
 export async function readRepoDeletePlan(aws: ClusterOps, repository: string, usage: UsageReader): Promise<RepoDeletePlan> {
+  // Who pulls from it is read while the repository is: two round trips fewer than one after the other.
+  const using = usage.ofImage(repository);
+  using.catch(() => undefined);
   const repo = await aws.deletes.repository(repository);
   if (!repo) throw new NotFoundError(`There is no ECR repository \`${escapeText(repository)}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`);
-  return { kind: 'repo delete', repository: repo.name, uri: repo.uri, imageCount: repo.imageCount, usage: await usage.ofImage(repo.name) };
+  return { kind: 'repo delete', repository: repo.name, uri: repo.uri, imageCount: repo.imageCount, usage: await using };
 }
 
 export const repoDeleteOperation: GatedOperation<RepoDeletePlan> = {

@@ -114,7 +114,7 @@ describe('sandbox ECS clusters and container instances', () => {
     expect(resource(instance.remainingResources, 'PORTS')?.stringSetValue).toEqual(['22', '2375', '2376', '51678', '51679', '80']);
   });
 
-  it('refuses to deregister a container instance with running tasks unless forced, and forced stops its tasks', async () => {
+  it('refuses to deregister a container instance with running tasks unless forced, and forced, no longer counts its tasks (they are orphaned)', async () => {
     const env = await labWithOneInstance();
     sandbox = env.sandbox;
     const [arn] = (await env.ecs.send(new ListContainerInstancesCommand({ cluster: 'lab' }))).containerInstanceArns!;
