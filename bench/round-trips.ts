@@ -60,7 +60,7 @@ const CASES: VerbCase[] = [
   { verb: 'images REPO', text: () => 'images worker', minimum: 1, why: 'DescribeImages' },
   { verb: 'logs SVC', text: () => 'logs worker', minimum: 4, why: 'ListTasks → DescribeTasks → DescribeTaskDefinition (log group of that task’s revision) → GetLogEvents' },
   { verb: 'logs TASK', text: (i) => `logs ${i.task}`, minimum: 3, why: 'DescribeTasks → DescribeTaskDefinition → GetLogEvents' },
-  { verb: 'run', warmUp: 'run nope', text: () => 'run worker', minimum: 1, why: 'RunTask' },
+  { verb: 'run', warmUp: 'run nope', text: () => 'run worker', minimum: 2, why: "DescribeClusters ‖ DescribeTaskDefinition (the cluster's default strategy; awsvpc or Fargate-only?) → RunTask" },
   { verb: 'start --instance ID', warmUp: 'run nope', text: (i) => `start worker --instance ${i.instance}`, minimum: 1, why: 'StartTask ‖ DescribeContainerInstances (the reply names the EC2 instance)' },
   { verb: 'start --instance EC2-ID', warmUp: 'run nope', text: (i) => `start worker --instance ${i.ec2}`, minimum: 2, why: 'ListContainerInstances(filter ec2InstanceId == …) → StartTask ‖ DescribeContainerInstances' },
   { verb: 'stop TASK', warmUp: 'run nope', text: (i) => `stop ${i.task}`, minimum: 2, why: 'DescribeTasks (already stopped? then nothing changes) → StopTask; the follow-up is later' },
@@ -69,7 +69,7 @@ const CASES: VerbCase[] = [
   { verb: 'deploy SVC REV', warmUp: 'run nope', text: () => 'deploy worker worker:1', minimum: 2, why: 'DescribeServices ‖ DescribeTaskDefinition (ACTIVE?) → UpdateService' },
   { verb: 'deploy --image', warmUp: 'run nope', text: () => 'deploy worker --image 111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:2.4.2', minimum: 4, why: 'DescribeServices (which revision runs) → DescribeTaskDefinition (its containers) → RegisterTaskDefinition → UpdateService' },
   { verb: 'rollback', warmUp: 'run nope', text: () => 'rollback worker', minimum: 3, why: 'DescribeServices → ListTaskDefinitions (every page) → UpdateService' },
-  { verb: 'service create', warmUp: 'service create warm nope', text: () => 'service create extra worker:2', user: USERS.bob, minimum: 2, why: 'DescribeTaskDefinition (ACTIVE, resolved revision) → CreateService' },
+  { verb: 'service create', warmUp: 'service create warm nope', text: () => 'service create extra worker:2', user: USERS.bob, minimum: 2, why: "DescribeTaskDefinition (ACTIVE, resolved revision) ‖ DescribeClusters (default strategy) → CreateService" },
 ];
 
 /**

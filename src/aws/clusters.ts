@@ -41,5 +41,7 @@ export function toClusterSummary(c: Cluster): ClusterSummary {
     runningTasks: c.runningTasksCount ?? 0,
     pendingTasks: c.pendingTasksCount ?? 0,
     registeredInstances: c.registeredContainerInstancesCount ?? 0,
+    capacityProviders: c.capacityProviders ?? [],
+    defaultStrategy: (c.defaultCapacityProviderStrategy ?? []).map((i) => ({ capacityProvider: i.capacityProvider ?? '?', weight: i.weight ?? 0, base: i.base ?? 0 })),
   };
 }

@@ -7,6 +7,7 @@ import {
   type Service,
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
+import { launchParams, toAwsVpcNetwork, toStrategy } from './launch';
 import { ChatopsError, NotFoundError } from '../errors';
 import { didYouMean } from '../commands/suggest';
 import { awsCall, awsErrorName, type AwsCallContext } from './errors';
@@ -112,10 +113,10 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
     summaries,
     restart: (name) => update(name, { forceNewDeployment: true }),
     deploy: (name, taskDefinition) => update(name, { taskDefinition }),
-    async create(name, taskDefinition, desiredCount) {
+    async create(name, taskDefinition, desiredCount, launch) {
       try {
         const out = await awsCall(ctx('ecs:CreateService', `service ${name}`), () =>
-          ecs.send(new CreateServiceCommand({ cluster, serviceName: name, taskDefinition, desiredCount, launchType: 'EC2', schedulingStrategy: 'REPLICA' })),
+          ecs.send(new CreateServiceCommand({ cluster, serviceName: name, taskDefinition, desiredCount, ...launchParams(launch), schedulingStrategy: 'REPLICA' })),
         );
         if (!out.service) throw new Error('ECS returned no service');
         return toServiceDetail(out.service);
@@ -159,6 +160,11 @@ export function toServiceDetail(s: Service): ServiceDetail {
     events: (s.events ?? []).map((e) => ({ id: e.id ?? '', createdAt: e.createdAt?.getTime() ?? 0, message: e.message ?? '' })),
   };
   if (s.launchType) detail.launchType = s.launchType;
+  const strategy = toStrategy(s.capacityProviderStrategy);
+  if (strategy) detail.capacityProviderStrategy = strategy;
+  if (s.platformVersion) detail.platformVersion = s.platformVersion;
+  const network = toAwsVpcNetwork(s.networkConfiguration?.awsvpcConfiguration);
+  if (network) detail.network = network;
   if (s.createdAt) detail.createdAt = s.createdAt.getTime();
   return detail;
 }

@@ -11,6 +11,7 @@ import {
   type Failure,
   type Task,
 } from '@aws-sdk/client-ecs';
+import { launchParams } from './launch';
 import { AwsActionError, NotFoundError } from '../errors';
 import { didYouMean } from '../commands/suggest';
 import { idOfArn, idStartsWith, parseEcsId } from '../commands/ecs-ids';
@@ -144,9 +145,9 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
       if (task) return task;
       throw new NotFoundError(`No running or recently stopped task in *${base.alias}* has an id starting \`${escapeText(ref)}\`. \`/ecs tasks -c ${base.alias}\` lists the running ones, \`--stopped\` the stopped ones.`);
     },
-    async run({ taskDefinition, count, startedBy }) {
+    async run({ taskDefinition, count, startedBy, launch }) {
       const out = await awsCall(ctx('ecs:RunTask', `task definition ${taskDefinition}`), () =>
-        ecs.send(new RunTaskCommand({ cluster, taskDefinition, count, launchType: 'EC2', startedBy: startedByTag(startedBy) })),
+        ecs.send(new RunTaskCommand({ cluster, taskDefinition, count, ...launchParams(launch), startedBy: startedByTag(startedBy) })),
       ).catch((err: unknown) => launchError(err, taskDefinition));
       return { tasks: (out.tasks ?? []).map(toTaskInfo), failures: (out.failures ?? []).map(toFailure) };
     },
@@ -189,6 +190,20 @@ export function toTaskInfo(t: Task): TaskInfo {
   if (t.stoppedAt) info.stoppedAt = t.stoppedAt.getTime();
   if (t.stopCode) info.stopCode = t.stopCode;
   if (t.stoppedReason) info.stoppedReason = t.stoppedReason;
+  if (t.launchType) info.launchType = t.launchType;
+  if (t.capacityProviderName) info.capacityProvider = t.capacityProviderName;
+  if (t.platformVersion) info.platformVersion = t.platformVersion;
+  const eni = (t.attachments ?? []).find((a) => a.type === 'ElasticNetworkInterface');
+  const detail = (name: string) => eni?.details?.find((d) => d.name === name)?.value;
+  const eniId = detail('networkInterfaceId');
+  const privateIp = detail('privateIPv4Address');
+  const subnetId = detail('subnetId');
+  if (eniId) info.eniId = eniId;
+  if (privateIp) info.privateIp = privateIp;
+  if (subnetId) info.subnetId = subnetId;
+  if (t.cpu) info.cpu = t.cpu;
+  if (t.memory) info.memory = t.memory;
+  if (t.ephemeralStorage?.sizeInGiB !== undefined) info.ephemeralStorageGiB = t.ephemeralStorage.sizeInGiB;
   return info;
 }
 

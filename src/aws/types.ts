@@ -32,6 +32,9 @@ export interface ServiceDetail {
   pending: number;
   taskDefinition: string; // family:revision
   launchType?: string;
+  capacityProviderStrategy?: CapacityProviderItem[];
+  platformVersion?: string;
+  network?: AwsVpcNetwork;
   deployments: Deployment[];
   events: ServiceEvent[];
   createdAt?: number;
@@ -56,7 +59,7 @@ export interface ServiceOps {
   /** UpdateService taskDefinition (`family:revision`). */
   deploy(name: string, taskDefinition: string): Promise<ServiceDetail>;
   /** CreateService on the EC2 launch type; a name already taken is a sentence that says what to do instead. */
-  create(name: string, taskDefinition: string, desiredCount: number): Promise<ServiceDetail>;
+  create(name: string, taskDefinition: string, desiredCount: number, launch?: LaunchSpec): Promise<ServiceDetail>;
 }
 
 /** One line of `services`: the counts and the rollout, without the events. */
@@ -235,6 +238,30 @@ export interface ClusterSummary {
   runningTasks: number;
   pendingTasks: number;
   registeredInstances: number;
+  /** FARGATE, FARGATE_SPOT or Auto Scaling group providers associated with the cluster. */
+  capacityProviders?: string[];
+  /** What RunTask and CreateService use when given neither a launch type nor a strategy. */
+  defaultStrategy?: CapacityProviderItem[];
+}
+
+export interface CapacityProviderItem {
+  capacityProvider: string;
+  weight: number;
+  base: number;
+}
+
+/** awsvpc networking of a task or service. */
+export interface AwsVpcNetwork {
+  subnets: string[];
+  securityGroups: string[];
+  assignPublicIp: boolean;
+}
+
+/** How RunTask / CreateService launch: a launch type or a capacity provider strategy, and awsvpc networking. */
+export interface LaunchSpec {
+  launchType?: 'EC2' | 'FARGATE';
+  capacityProviderStrategy?: CapacityProviderItem[];
+  network?: AwsVpcNetwork;
 }
 
 /** The ECS cluster resource itself. */
@@ -308,6 +335,18 @@ export interface TaskInfo {
   stopCode?: string;
   stoppedReason?: string;
   containers: ContainerState[];
+  /** EC2 | FARGATE | EXTERNAL */
+  launchType?: string;
+  capacityProvider?: string;
+  platformVersion?: string;
+  /** awsvpc tasks: their ENI, private IP and subnet. */
+  eniId?: string;
+  privateIp?: string;
+  subnetId?: string;
+  /** Task-level CPU units and MiB as ECS reports them; Fargate tasks' ephemeral storage. */
+  cpu?: string;
+  memory?: string;
+  ephemeralStorageGiB?: number;
 }
 
 export interface TaskFilter {
@@ -330,7 +369,7 @@ export interface TaskOps {
   /** One task by id, unique id prefix or ARN, running or recently stopped; NotFoundError otherwise. */
   describe(ref: string): Promise<TaskInfo>;
   /** RunTask on the EC2 launch type. */
-  run(input: { taskDefinition: string; count: number; startedBy: string }): Promise<TaskLaunch>;
+  run(input: { taskDefinition: string; count: number; startedBy: string; launch?: LaunchSpec }): Promise<TaskLaunch>;
   /** StartTask on one container instance (its id or ARN). */
   start(input: { taskDefinition: string; containerInstance: string; startedBy: string }): Promise<TaskLaunch>;
   /** StopTask; returns the task as ECS reports it after the call. */

@@ -92,6 +92,15 @@ const NotifyRoute = z.strictObject({
   threadDetails: ThreadDetails.optional(),
 });
 
+/** Where awsvpc tasks the bot starts get their network interface when no `--like SVC` is given. */
+const NetworkConfig = z
+  .strictObject({
+    subnets: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'expected a subnet id like subnet-0abc1234')).min(1, 'name at least one subnet').max(16, 'ECS takes at most 16 subnets'),
+    securityGroups: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'expected a security group id like sg-0abc1234')).max(5, 'ECS takes at most 5 security groups').default([]),
+    assignPublicIp: z.boolean().default(false).describe('Give the task a public IP (needed in a public subnet to pull images without a NAT gateway)'),
+  })
+  .describe('The network configuration of awsvpc tasks that run and service create start (Fargate tasks are always awsvpc)');
+
 export const ClusterConfig = z.strictObject({
   name: z.string().min(1).describe('The ECS cluster name or ARN'),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like us-east-1'),
@@ -106,6 +115,7 @@ export const ClusterConfig = z.strictObject({
     .optional()
     .describe("The cluster's AWS account id; default: the account of its ARN (when `name` is one), else of its read role. Notifications are routed only from this account and `region`"),
   externalId: z.string().min(2).max(1224).optional(),
+  network: NetworkConfig.optional(),
   ecrRepositories: z.array(z.string().min(1)).default([]).describe('ECR repositories that teardown deletes with the cluster (the cluster owns them too)'),
   taskDefinitionFamilies: z
     .array(FamilyPattern)

@@ -18,7 +18,10 @@ export const instances = defineVerb({
   visibility: 'ephemeral',
   working: () => 'Listing container instances…',
   async run(ctx, { page }) {
-    await ctx.reply.send(instanceListMessage(ctx.alias, await ctx.aws.instances.list(), page));
+    const list = await ctx.aws.instances.list();
+    // No instances: the cluster's capacity providers say whether it runs on Fargate (one more call, only then).
+    const providers = list.length === 0 ? await ctx.aws.clusters.describe().then((c) => c.capacityProviders ?? [], () => []) : [];
+    await ctx.reply.send(instanceListMessage(ctx.alias, list, page, providers));
   },
 });
 

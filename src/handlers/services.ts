@@ -3,6 +3,7 @@ import { defineVerb, type CommandContext } from '../commands/types';
 import { escapeText } from '../slack/message';
 import { type ServiceDetail, type TaskInfo } from '../aws/types';
 import { CRASH_LOOP_STOPS, CRASH_LOOP_WINDOW_MS, crashed, primaryDeployment, restartsHint, stoppedOnTheirOwn } from './explanations';
+import { chooseLaunch, LaunchArgs, LaunchOptions } from './launch';
 import { PageNumber, PageOption, ServiceName, TaskDefinitionRef, WholeNumber } from '../commands/arguments';
 import { waitForSettlement } from './follow-up';
 import {
@@ -205,18 +206,21 @@ export const rollback = defineVerb({
 export const serviceCreate = defineVerb({
   verb: 'service create',
   level: 'admin',
-  summary: 'Create a service (EC2 launch type) running a task definition',
-  usage: 'service create SVC FAMILY[:REV] [--count N]',
-  examples: ['service create worker worker:3 --count 2', 'service create web web -c staging'],
+  summary: "Create a service running a task definition, launched the way the cluster launches tasks (its capacity provider strategy, Fargate or EC2)",
+  usage: 'service create SVC FAMILY[:REV] [--count N] [--like SVC] [--capacity-provider NAME]',
+  examples: ['service create worker worker:3 --count 2', 'service create web web -c staging', 'service create api api --like web --capacity-provider FARGATE_SPOT'],
   positionals: [{ name: 'service', label: 'SVC' }, { name: 'taskDefinition', label: 'FAMILY[:REV]' }],
-  options: { count: { type: 'string', description: 'how many tasks should run (default 1)' } },
-  args: z.object({ service: ServiceName, taskDefinition: TaskDefinitionRef, count: WholeNumber('the count', 1000).default(1) }),
+  options: { count: { type: 'string', description: 'how many tasks should run (default 1)' }, ...LaunchOptions },
+  args: z.object({ service: ServiceName, taskDefinition: TaskDefinitionRef, count: WholeNumber('the count', 1000).default(1), ...LaunchArgs }),
   visibility: 'in_channel',
   working: ({ service: name, taskDefinition }) => `Looking up ${taskDefinition} to create service ${name}…`,
-  async run(ctx, { service: name, taskDefinition, count }) {
+  async run(ctx, { service: name, taskDefinition, count, like, 'capacity-provider': capacityProvider }) {
+    // What the cluster owns is checked first; how it launches is read meanwhile (reads only).
+    const choosing = chooseLaunch(ctx, { taskDefinition, like, capacityProvider, verb: `service create ${name}` });
+    choosing.catch(() => undefined);
     await ctx.ownership.family(taskDefinition, 'service create');
-    const resolved = await ctx.aws.deployments.resolve(taskDefinition);
-    const created = await ctx.aws.services.create(name, resolved, count);
+    const [resolved, spec] = await Promise.all([ctx.aws.deployments.resolve(taskDefinition), choosing]);
+    const created = await ctx.aws.services.create(name, resolved, count, spec);
     await ctx.reply.send(createdMessage(ctx.alias, created, ctx.user.id));
     const outcome = await waitForSettlement(ctx, name, created);
     await ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs, { showRevision: true }));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineVerb, type CommandContext } from '../commands/types';
 import { InstanceRef, PageNumber, PageOption, PositiveNumber, ServiceName, TaskDefinitionRef, TaskRef } from '../commands/arguments';
 import { type TaskInfo } from '../aws/types';
+import { chooseLaunch, describeLaunch, LaunchArgs, LaunchOptions } from './launch';
 import {
   alreadyStoppedMessage,
   launchMessage,
@@ -57,18 +58,25 @@ export const task = defineVerb({
 export const runTask = defineVerb({
   verb: 'run',
   level: 'operate',
-  summary: 'Run tasks of a task definition (RunTask, EC2 launch type) and say what could not be placed',
-  usage: 'run FAMILY[:REV] [--count N]',
-  examples: ['run migrate', 'run migrate:7 --count 2 -c staging'],
+  summary: "Run tasks of a task definition (RunTask) the way the cluster launches them (its capacity provider strategy, Fargate or EC2) and say what could not be placed",
+  usage: 'run FAMILY[:REV] [--count N] [--like SVC] [--capacity-provider NAME]',
+  examples: ['run migrate', 'run migrate:7 --count 2 -c staging', 'run migrate --like web', 'run report --capacity-provider FARGATE_SPOT'],
   positionals: [{ name: 'taskDefinition', label: 'FAMILY[:REV]' }],
-  options: { count: { type: 'string', short: 'n', description: `how many tasks to start (1 to ${RUN_TASK_MAX}, default 1)` } },
-  args: z.object({ taskDefinition: TaskDefinitionRef, count: PositiveNumber('--count', RUN_TASK_MAX).default(1) }),
+  options: { count: { type: 'string', short: 'n', description: `how many tasks to start (1 to ${RUN_TASK_MAX}, default 1)` }, ...LaunchOptions },
+  args: z.object({ taskDefinition: TaskDefinitionRef, count: PositiveNumber('--count', RUN_TASK_MAX).default(1), ...LaunchArgs }),
   visibility: 'in_channel',
   working: ({ taskDefinition, count }) => `Looking up ${taskDefinition} to run ${count === 1 ? 'a task' : `${count} tasks`} of it…`,
-  async run(ctx, { taskDefinition, count }) {
+  async run(ctx, { taskDefinition, count, like, 'capacity-provider': capacityProvider }) {
+    // What the cluster owns is checked first; how it launches is read meanwhile (reads only).
+    const choosing = chooseLaunch(ctx, { taskDefinition, like, capacityProvider, verb: 'run' });
+    choosing.catch(() => undefined);
     await ctx.ownership.family(taskDefinition, 'run');
-    const launch = await ctx.aws.tasks.run({ taskDefinition, count, startedBy: startedBy(ctx) });
-    await ctx.reply.send(launchMessage({ alias: ctx.alias, verb: 'run', taskDefinition, requested: count, launch, userId: ctx.user.id, fixedHostPorts: await portsIfNeeded(ctx, taskDefinition, launch.failures) }));
+    const spec = await choosing;
+    const launch = await ctx.aws.tasks.run({ taskDefinition, count, startedBy: startedBy(ctx), launch: spec });
+    const launchDescription = spec.launchType === 'EC2' && !spec.network ? undefined : describeLaunch(spec);
+    await ctx.reply.send(
+      launchMessage({ alias: ctx.alias, verb: 'run', taskDefinition, requested: count, launch, userId: ctx.user.id, fixedHostPorts: await portsIfNeeded(ctx, taskDefinition, launch.failures), launchDescription }),
+    );
   },
 });
 

@@ -17,6 +17,7 @@ import { ACTION_IDS, MUTE_BUTTON_MINUTES } from './constants';
 import { threadDetailsOf } from './settings';
 import { type ClusterRef, type Fact } from './types';
 import { exitCodeMeaning, exitFromAgentStop } from '../slack/views/exit-codes';
+import { explainPlacement, explainStop } from '../slack/views/stop-causes';
 
 export { exitCodeMeaning };
 
@@ -160,11 +161,19 @@ function factBlocks(w: WindowView, fact: Fact, label: string | undefined): Known
         ]),
       ];
       if (fact.containers.length) blocks.push(section(`*Containers*\n${fact.containers.map((c) => `• ${containerLine(c)}`).join('\n')}`));
+      const why = explainStop({ stopCode: fact.stopCode, stoppedReason: fact.stoppedReason, reasons: fact.containers.flatMap((c) => (c.reason ? [c.reason] : [])), inService: w.service !== undefined });
+      if (why) blocks.push(section(`:bulb: ${esc(why)}`));
       blocks.push(context(consoleLinks(w, fact.taskId)));
       return blocks;
     }
-    case 'serviceAction':
-      return [section(`${prefix}*${esc(humanEventName(fact.eventName))}*${fact.reason ? `: ${esc(fact.reason)}` : ''}`), context(consoleLinks(w))];
+    case 'serviceAction': {
+      const why = fact.reason ? explainPlacement(fact.reason) : undefined;
+      return [
+        section(`${prefix}*${esc(humanEventName(fact.eventName))}*${fact.reason ? `: ${esc(fact.reason)}` : ''}`),
+        ...(why ? [section(`:bulb: ${esc(why)}`)] : []),
+        context(consoleLinks(w)),
+      ];
+    }
     case 'deployment': {
       const what = fact.rollback ? 'Circuit breaker rollback' : esc(humanEventName(fact.eventName));
       return [section(`${prefix}*${what}*${fact.deploymentId ? ` (${esc(fact.deploymentId)})` : ''}${fact.reason ? `: ${esc(fact.reason)}` : ''}`), context(consoleLinks(w))];

@@ -84,7 +84,7 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
   }
 
   async function run(): Promise<number> {
-    const account = applyScenario(demoAccount(), scenario);
+    const account = applyScenario(demoAccount({ fargate: true }), scenario);
     // One time for the account and the bot: sped up, and jumped ahead by /wait.
     const clock = new PlaygroundTime(speed);
     const sandbox = await startSandbox({ account, clock, ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), logger });

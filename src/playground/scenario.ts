@@ -33,6 +33,11 @@ const Crash = z.strictObject({
   probability: z.number().min(0).max(1).optional(),
 });
 const FailToStart = z.strictObject({ reason: z.string().min(1), probability: z.number().min(0).max(1).optional() });
+const SpotInterruption = z.strictObject({
+  after: Duration.describe('how long after a FARGATE_SPOT task starts Fargate takes the capacity back'),
+  jitter: Duration.optional(),
+  probability: z.number().min(0).max(1).optional(),
+});
 const Sigterm = z.strictObject({
   response: z.enum(['exits', 'handles', 'ignores']).describe('what the process does on SIGTERM: dies of it (exit 143), shuts down (exit 0), ignores it (SIGKILL, exit 137)'),
   shutdown: Duration.optional().describe('how long it takes to exit after SIGTERM'),
@@ -43,7 +48,7 @@ const ScenarioFile = z.strictObject({
   description: z.string().min(1),
   speed: z.number().positive().max(3600).optional(),
   seed: z.number().int().optional(),
-  behaviours: z.record(z.string(), z.strictObject({ crash: Crash.optional(), failToStart: FailToStart.optional(), sigterm: Sigterm.optional() })).optional(),
+  behaviours: z.record(z.string(), z.strictObject({ crash: Crash.optional(), failToStart: FailToStart.optional(), sigterm: Sigterm.optional(), spotInterruption: SpotInterruption.optional() })).optional(),
 });
 
 /** `crashloop` (a file in scenarios/) or a path to a YAML file. */
@@ -79,6 +84,9 @@ export function loadScenario(ref: string): Scenario {
                 ...(b.failToStart ? { failToStart: b.failToStart } : {}),
                 ...(b.sigterm
                   ? { sigterm: { response: b.sigterm.response, ...(b.sigterm.shutdown !== undefined ? { shutdownMs: b.sigterm.shutdown } : {}), ...(b.sigterm.exitCode !== undefined ? { exitCode: b.sigterm.exitCode } : {}) } }
+                  : {}),
+                ...(b.spotInterruption
+                  ? { spotInterruption: { afterMs: b.spotInterruption.after, ...(b.spotInterruption.jitter ? { jitterMs: b.spotInterruption.jitter } : {}), ...(b.spotInterruption.probability !== undefined ? { probability: b.spotInterruption.probability } : {}) } }
                   : {}),
               } satisfies TaskBehaviour,
             ]),

@@ -1,3 +1,4 @@
+import * as vpc from './ec2-vpc';
 import { AwsError } from './errors';
 import type { AuthResource } from './iam';
 import type { XmlValue } from './protocols/query';
@@ -198,5 +199,9 @@ export const ec2Service = defineService<undefined>({
     DescribeInstances: describeInstances,
     DescribeInstanceStatus: describeInstanceStatus,
     TerminateInstances: terminateInstances,
+    DescribeVpcs: vpc.describeVpcs,
+    DescribeSubnets: vpc.describeSubnets,
+    DescribeSecurityGroups: vpc.describeSecurityGroups,
+    DescribeNetworkInterfaces: vpc.describeNetworkInterfaces,
   },
 });

@@ -16,14 +16,15 @@ export const DEMO_OPERATOR_ROLE = `arn:aws:iam::${ACCOUNT}:role/sandbox-operator
 /**
  * The demo account the playground and the CLI start with: `demo-prod` (web on fixed host port 80,
  * a worker that is OOM-killed now and then, a cron runner; two instances) and `demo-staging`
- * (one instance), with chatops-<cluster>-<level> roles scoped to each cluster, an operator
+ * (one instance), and with `fargate` (the playground) `demo-fargate` (no instances: `api` on
+ * FARGATE and FARGATE_SPOT, and a Fargate one-off family `report`), with chatops-<cluster>-<level> roles scoped to each cluster, an operator
  * key (DEMO_OPERATOR_KEY) for the AWS CLI, and ECR repositories for the worker and cron images.
  * Every container logs through awslogs to /ecs/<family>.
  */
 /** The CLI operator: admin everywhere, and may write CloudWatch Logs (create groups and streams, put events). */
 const OPERATOR_ACTIONS = [...LEVEL_ACTIONS.admin, 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
 
-export function demoAccount(): AccountSeed {
+export function demoAccount(options: { fargate?: boolean } = {}): AccountSeed {
   const clusters: ClusterSeed[] = [
     {
       name: 'demo-prod',
@@ -45,6 +46,21 @@ export function demoAccount(): AccountSeed {
       ],
     },
   ];
+  if (options.fargate) {
+    clusters.push(
+      {
+        // No instances: FARGATE and FARGATE_SPOT, one task on FARGATE and the rest three to one on Spot.
+        name: 'demo-fargate',
+        tags: [{ key: 'env', value: 'prod' }],
+        capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+        defaultCapacityProviderStrategy: [
+          { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+          { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+        ],
+        services: [{ name: 'api', taskDefinition: 'api', desiredCount: 4, networkConfiguration: { awsvpcConfiguration: { subnets: [...DEMO_PRIVATE_SUBNETS], securityGroups: [DEMO_APP_SG] } } }],
+      },
+    );
+  }
   return {
     accountId: ACCOUNT,
     region: REGION,
@@ -56,11 +72,17 @@ export function demoAccount(): AccountSeed {
       taskDefinition('cron', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/cron:1.0.3`, cpu: 128, memory: 256, command: ['bin/cron'] }),
       taskDefinition('web-staging', { image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 256, portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] }),
       taskDefinition('worker-staging', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.5.0-rc1`, cpu: 256, memory: 512, command: ['bin/worker'] }),
+      ...(options.fargate
+        ? [
+            fargate(taskDefinition('api', { image: 'public.ecr.aws/nginx/nginx:1.27', portMappings: [{ containerPort: 8080, protocol: 'tcp' }] }), '512', '1024'),
+            fargate(taskDefinition('report', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.4.1`, command: ['bin/report'] }), '1024', '2048'),
+          ]
+        : []),
     ],
     clusters,
     services: {
       // ECS does not create an awslogs group: it must exist before a task starts.
-      logs: { groups: ['web', 'worker', 'cron', 'web-staging', 'worker-staging'].map((family) => ({ name: `/ecs/${family}`, retentionInDays: 30 })) },
+      logs: { groups: ['web', 'worker', 'cron', 'web-staging', 'worker-staging', ...(options.fargate ? ['api', 'report'] : [])].map((family) => ({ name: `/ecs/${family}`, retentionInDays: 30 })) },
       // The images the demo's own task definitions pull from this account's registry.
       ecr: {
         repositories: [
@@ -93,6 +115,15 @@ export function demoAccount(): AccountSeed {
       },
     },
   };
+}
+
+/** The simulated VPC's private subnets and app security group (src/sandbox/world/vpc.ts). */
+export const DEMO_PRIVATE_SUBNETS = ['subnet-0a1f3c5e7b9d2e401', 'subnet-0a1f3c5e7b9d2e402'] as const;
+export const DEMO_APP_SG = 'sg-0d3c5b7a9e1f2d602';
+
+/** A Fargate task definition: awsvpc, task-level size, FARGATE compatibility. */
+function fargate(td: TaskDefinitionSeed, cpu: string, memory: string): TaskDefinitionSeed {
+  return { ...td, networkMode: 'awsvpc', cpu, memory, requiresCompatibilities: ['FARGATE'] };
 }
 
 function rolesFor(cluster: string): RoleSeed[] {

@@ -1,4 +1,4 @@
-import type { ContainerDefinition, DeploymentConfiguration, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
+import type { CapacityProviderStrategyItem, Compatibility, NetworkConfiguration, ContainerDefinition, DeploymentConfiguration, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
 import type { SandboxServiceName } from './types';
 
 /** What an account starts with. Applied through the same world operations the API uses. */
@@ -65,6 +65,8 @@ export interface TaskDefinitionSeed {
   taskRoleArn?: string;
   executionRoleArn?: string;
   tags?: Tag[];
+  /** FARGATE needs awsvpc and a task size Fargate has (e.g. cpu '256', memory '512'). */
+  requiresCompatibilities?: Compatibility[];
 }
 
 export interface ClusterSeed {
@@ -73,6 +75,9 @@ export interface ClusterSeed {
   /** Each one is an EC2 instance registered as a container instance. */
   instances?: InstanceSeed[];
   services?: ServiceSeed[];
+  /** FARGATE and/or FARGATE_SPOT, and the default strategy (e.g. [{ capacityProvider: 'FARGATE', weight: 1 }]). */
+  capacityProviders?: string[];
+  defaultCapacityProviderStrategy?: CapacityProviderStrategyItem[];
 }
 
 export interface InstanceSeed {
@@ -91,6 +96,9 @@ export interface ServiceSeed {
   desiredCount: number;
   deploymentConfiguration?: DeploymentConfiguration;
   placementStrategy?: PlacementStrategy[];
+  launchType?: 'EC2' | 'FARGATE';
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
+  networkConfiguration?: NetworkConfiguration;
 }
 
 export interface TaskBehaviour {
@@ -100,6 +108,8 @@ export interface TaskBehaviour {
   failToStart?: FailToStartBehaviour;
   /** What the containers do when the agent stops the task (StopTask, scale-in, a deployment); default `{ response: 'exits' }`. */
   sigterm?: SigtermBehaviour;
+  /** FARGATE_SPOT tasks of the family are interrupted (SpotInterruption) this long after they start. */
+  spotInterruption?: SpotInterruptionBehaviour;
 }
 
 /**
@@ -114,6 +124,14 @@ export interface SigtermBehaviour {
   response: 'exits' | 'handles' | 'ignores';
   shutdownMs?: number;
   exitCode?: number;
+}
+
+export interface SpotInterruptionBehaviour {
+  afterMs: number;
+  /** Adds a seeded random 0..jitterMs to afterMs. */
+  jitterMs?: number;
+  /** Chance that a given Spot task is interrupted at all (default 1). */
+  probability?: number;
 }
 
 export interface FailToStartBehaviour {

@@ -209,9 +209,11 @@ describe('two clusters in one account: each keeps to its own task definition fam
       await h.command('run migrate', { user: BOB, channel: PROD_CHANNEL });
       const prodCalls = h.sandbox.calls.slice(before).filter((c) => c.service === 'ecs').map((c) => c.action);
 
-      expect([...stagingCalls].sort()).toEqual(['DescribeServices', 'DescribeTasks', 'ListServices', 'ListTasks', 'RunTask']);
+      // Besides the ownership reads, run reads how the cluster launches (DescribeClusters, DescribeTaskDefinition).
+      expect([...stagingCalls].sort()).toEqual(['DescribeClusters', 'DescribeServices', 'DescribeTaskDefinition', 'DescribeTasks', 'ListServices', 'ListTasks', 'RunTask']);
       expect(stagingCalls.at(-1)).toBe('RunTask');
-      expect(prodCalls).toEqual(['RunTask']);
+      expect([...prodCalls].sort()).toEqual(['DescribeClusters', 'DescribeTaskDefinition', 'RunTask']);
+      expect(prodCalls.at(-1)).toBe('RunTask');
     });
 
     it('deploy --image from its own repository or an allowed registry registers a new revision of its own family', async () => {

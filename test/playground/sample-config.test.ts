@@ -13,7 +13,7 @@ describe('config/playground.yaml', () => {
   const config = loadConfigFile(join(ROOT, 'config', 'playground.yaml'));
 
   it('names only clusters and roles that the demo account has, so every command can assume its role', () => {
-    const account = demoAccount();
+    const account = demoAccount({ fargate: true }); // as the playground starts it
     const roles = new Set(account.roles.map((r) => r.arn));
 
     expect(Object.values(config.clusters).map((c) => c.name).sort()).toEqual(account.clusters.map((c) => c.name).sort());
@@ -49,7 +49,7 @@ describe('people and channels', () => {
 
 describe('scenarios', () => {
   it('are the YAML files in scenarios/', () => {
-    expect(scenarioNames()).toEqual(['calm', 'crashloop', 'demo']);
+    expect(scenarioNames()).toEqual(['calm', 'crashloop', 'demo', 'spot']);
   });
 
   it('demo keeps the account as it is; calm takes its crashes away; crashloop makes the worker crash within a minute of starting', () => {

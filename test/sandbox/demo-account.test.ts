@@ -3,6 +3,7 @@ import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@
 import type { ContainerInstanceStateChangeEvent, EcsEventBridgeEvent, ManualClock, Sandbox } from '../../src/sandbox';
 import { DEMO_OPERATOR_KEY, demoAccount } from '../../src/sandbox';
 import { startTestSandbox } from '../support/sandbox';
+import { loadScenario } from '../../src/playground/scenario';
 
 describe('the demo account', () => {
   let sandbox: Sandbox & { clock: ManualClock };
@@ -68,6 +69,28 @@ describe('the demo account', () => {
         updatedAt: expect.any(String),
       },
     });
+  });
+
+  it('with fargate (as the playground has it), has demo-fargate: no instances, api on FARGATE (base 1) and FARGATE_SPOT (weight 3), each task with a private IP', async () => {
+    sandbox = await startTestSandbox({ account: demoAccount({ fargate: true }), timings: {} });
+    expect(demoAccount({ fargate: true }).roles.filter((r) => r.arn.includes('chatops-demo-fargate-')).map((r) => r.clusters)).toEqual([['demo-fargate'], ['demo-fargate'], ['demo-fargate']]);
+    const fargate = sandbox.world.cluster('demo-fargate');
+    expect(fargate.instances.size).toBe(0);
+    const api = [...fargate.services.get('api')!.tasks].filter((t) => t.lastStatus === 'RUNNING');
+    expect(api.map((t) => t.capacityProviderName).sort()).toEqual(['FARGATE', 'FARGATE_SPOT', 'FARGATE_SPOT', 'FARGATE_SPOT']);
+    expect(api.every((t) => t.launchType === 'FARGATE' && /^10\.1\.[12]\.\d+$/.test(t.eni?.privateIp ?? ''))).toBe(true);
+  });
+
+  it('in the spot scenario, FARGATE_SPOT tasks of api are interrupted now and then and replaced, never the FARGATE one', async () => {
+    const scenario = loadScenario('spot');
+    sandbox = await startTestSandbox({ account: { ...demoAccount({ fargate: true }), behaviours: scenario.behaviours }, timings: {} });
+    sandbox.clock.advance(60 * 60 * 1000);
+    const tasks = [...sandbox.world.cluster('demo-fargate').tasks.values()];
+    const interrupted = tasks.filter((t) => t.stopCode === 'SpotInterruption');
+    expect(interrupted.length).toBeGreaterThan(0);
+    expect(interrupted.every((t) => t.capacityProviderName === 'FARGATE_SPOT' && t.stoppedReason === 'Your Spot Task was interrupted.')).toBe(true);
+    expect(tasks.filter((t) => t.capacityProviderName === 'FARGATE' && t.stopCode !== undefined)).toHaveLength(0);
+    expect([...sandbox.world.service('demo-fargate', 'api').tasks].filter((t) => t.desiredStatus === 'RUNNING')).toHaveLength(4);
   });
 
   describe('tells one consistent story from the start', () => {

@@ -28,6 +28,7 @@ const EMOJI: Record<string, string> = {
   large_blue_circle: '🔵',
   white_circle: '⚪',
   information_source: 'ℹ️',
+  bulb: '💡',
   rocket: '🚀',
   fire: '🔥',
   boom: '💥',

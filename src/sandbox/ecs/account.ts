@@ -1,4 +1,5 @@
 import { AwsError, invalidParameter } from '../errors';
+import { FARGATE_PROVIDERS as FARGATE_CAPACITY_PROVIDERS } from '../world/fargate';
 import type { ActionContext } from '../service-module';
 import { page } from './paging';
 import { clusterName } from './resources';
@@ -52,12 +53,10 @@ function tagsOf(ctx: Ctx, type: string, rest: string, parts: string[]) {
 }
 
 /**
- * The two capacity providers every account has in every Region without creating them, for AWS
- * Fargate: "The FARGATE and FARGATE_SPOT capacity providers are reserved and are available to all
- * accounts" (Amazon ECS Developer Guide, Fargate capacity providers). The sandbox's clusters run
- * on EC2 container instances and have no Auto Scaling group providers, so these are all there is.
+ * The two capacity providers every account has in every Region without creating them (see
+ * world/fargate.ts); the sandbox has no Auto Scaling group providers, so these are all there is.
  */
-const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
+const FARGATE_PROVIDERS: readonly string[] = FARGATE_CAPACITY_PROVIDERS;
 
 /**
  * DescribeCapacityProviders: by name or ARN, or all (up to 10 a page); names it does not know

@@ -1,4 +1,4 @@
-import type { Tag } from '@aws-sdk/client-ecs';
+import type { CapacityProviderStrategyItem, Tag } from '@aws-sdk/client-ecs';
 import { invalidParameter } from '../errors';
 import type { ActionContext } from '../service-module';
 import { epochSeconds } from '../wire';
@@ -14,7 +14,23 @@ export function createCluster(ctx: Ctx) {
   const name = ctx.params.optString('clusterName') ?? 'default';
   ctx.authorize(clusterResource(ctx, name));
   const tags = (ctx.params.optList('tags') ?? []) as Tag[];
-  return { cluster: renderCluster(ctx.world.createCluster(name, tags)) };
+  const providers = ctx.params.optStringList('capacityProviders') ?? [];
+  const strategy = (ctx.params.optList('defaultCapacityProviderStrategy') ?? []) as unknown as CapacityProviderStrategyItem[];
+  return { cluster: renderCluster(ctx.world.createCluster(name, tags, { providers, strategy })) };
+}
+
+/**
+ * PutClusterCapacityProviders: both lists are required and replace what the cluster had.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutClusterCapacityProviders.html
+ */
+export function putClusterCapacityProviders(ctx: Ctx) {
+  const name = clusterName(ctx.params.string('cluster'));
+  ctx.authorize(clusterResource(ctx, name));
+  const providers = ctx.params.optStringList('capacityProviders');
+  const strategy = ctx.params.optList('defaultCapacityProviderStrategy') as unknown as CapacityProviderStrategyItem[] | undefined;
+  if (providers === undefined) throw invalidParameter('capacityProviders is required.');
+  if (strategy === undefined) throw invalidParameter('defaultCapacityProviderStrategy is required.');
+  return { cluster: renderCluster(ctx.world.putClusterCapacityProviders(name, providers, strategy)) };
 }
 
 export function deleteCluster(ctx: Ctx) {

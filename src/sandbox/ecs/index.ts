@@ -17,6 +17,7 @@ export const ecsService = defineService<undefined>({
   createState: () => undefined,
   actions: {
     CreateCluster: clusters.createCluster,
+    PutClusterCapacityProviders: clusters.putClusterCapacityProviders,
     DeleteCluster: clusters.deleteCluster,
     DescribeClusters: clusters.describeClusters,
     ListClusters: clusters.listClusters,

@@ -19,6 +19,7 @@ import type {
   TaskRecord,
 } from '../world/records';
 import { AGENT_RESERVED_PORTS } from '../world/placement';
+import { FARGATE_EPHEMERAL_GIB } from '../world/fargate';
 
 /** Records → the shapes ECS returns. `time` picks epoch seconds (API) or ISO strings (events). */
 
@@ -65,8 +66,8 @@ export function renderCluster(cluster: ClusterRecord, include: ReadonlySet<Clust
     ...(include.has('TAGS') ? { tags: cluster.tags } : {}),
     ...(include.has('SETTINGS') ? { settings: [{ name: 'containerInsights', value: 'disabled' }] } : {}),
     ...(include.has('ATTACHMENTS') ? { attachments: [] } : {}),
-    capacityProviders: [],
-    defaultCapacityProviderStrategy: [],
+    capacityProviders: cluster.capacityProviders,
+    defaultCapacityProviderStrategy: cluster.defaultStrategy,
   };
 }
 
@@ -83,7 +84,7 @@ export function renderTaskDefinition(td: TaskDefinitionRecord, time: TimeFormat)
     status: td.status,
     requiresAttributes: requiredAttributes(td),
     placementConstraints: td.placementConstraints,
-    compatibilities: ['EXTERNAL', 'EC2'],
+    compatibilities: td.networkMode === 'awsvpc' ? ['EC2', 'FARGATE'] : ['EXTERNAL', 'EC2'],
     requiresCompatibilities: td.requiresCompatibilities,
     cpu: td.cpu,
     memory: td.memory,
@@ -115,7 +116,7 @@ export function renderService(service: ServiceRecord, time: TimeFormat): Wire<Se
     desiredCount: service.desiredCount,
     runningCount: counts.running,
     pendingCount: counts.pending,
-    launchType: 'EC2',
+    ...launchFields(service.launch),
     taskDefinition: service.taskDefinition.arn,
     deploymentConfiguration: service.deploymentConfiguration,
     deployments: service.deployments.map((d) => renderDeployment(service, d, time)),
@@ -129,6 +130,25 @@ export function renderService(service: ServiceRecord, time: TimeFormat): Wire<Se
     propagateTags: 'NONE',
     enableExecuteCommand: false,
     tags: service.tags,
+  };
+}
+
+/** A service's launch as ECS shows it: launchType, or the strategy (launchType then absent). */
+function launchFields(launch: ServiceRecord['launch']) {
+  return {
+    ...(launch.strategy ? { capacityProviderStrategy: launch.strategy } : { launchType: launch.launchType }),
+    ...(launch.launchType === 'FARGATE' ? { platformVersion: 'LATEST', platformFamily: 'Linux' } : {}),
+    ...(launch.awsvpc
+      ? {
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: launch.awsvpc.subnets ?? [],
+              securityGroups: launch.awsvpc.securityGroups ?? [],
+              assignPublicIp: launch.awsvpc.assignPublicIp ?? 'DISABLED',
+            },
+          },
+        }
+      : {}),
   };
 }
 
@@ -155,7 +175,7 @@ function renderDeployment(service: ServiceRecord, d: DeploymentRecord, time: Tim
     failedTasks: d.failedTasks,
     createdAt: time(d.createdAt),
     updatedAt: time(d.updatedAt),
-    launchType: 'EC2',
+    ...launchFields(service.launch),
     rolloutState: d.rolloutState,
     rolloutStateReason: d.rolloutStateReason,
   };
@@ -164,15 +184,19 @@ function renderDeployment(service: ServiceRecord, d: DeploymentRecord, time: Tim
 export function renderTask(task: TaskRecord, time: TimeFormat): Wire<Task> {
   const at = (ms: number | undefined) => (ms === undefined ? undefined : time(ms));
   return {
-    attachments: [],
+    attachments: task.eni ? [renderEniAttachment(task)] : [],
     attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
+    capacityProviderName: task.capacityProviderName,
+    platformVersion: task.platformVersion,
+    platformFamily: task.platformVersion ? 'Linux' : undefined,
+    ephemeralStorage: task.launchType === 'FARGATE' ? { sizeInGiB: FARGATE_EPHEMERAL_GIB } : undefined,
     availabilityZone: task.availabilityZone,
     clusterArn: task.cluster.arn,
     connectivity: task.connectivityAt === undefined ? undefined : 'CONNECTED',
     connectivityAt: at(task.connectivityAt),
     containerInstanceArn: task.instance?.arn,
     containers: task.containers.map((c) => renderContainer(task, c)),
-    cpu: String(task.reserved.cpu),
+    cpu: task.launchType === 'FARGATE' && task.taskDefinition.cpu ? String(task.taskDefinition.needs.cpu) : String(task.reserved.cpu),
     createdAt: time(task.createdAt),
     desiredStatus: task.desiredStatus,
     enableExecuteCommand: false,
@@ -181,7 +205,7 @@ export function renderTask(task: TaskRecord, time: TimeFormat): Wire<Task> {
     healthStatus: 'UNKNOWN',
     lastStatus: task.lastStatus,
     launchType: task.launchType,
-    memory: String(task.reserved.memory),
+    memory: task.launchType === 'FARGATE' && task.taskDefinition.memory ? String(task.taskDefinition.needs.memory) : String(task.reserved.memory),
     overrides: task.overrides,
     pullStartedAt: at(task.pullStartedAt),
     pullStoppedAt: at(task.pullStoppedAt),
@@ -198,6 +222,27 @@ export function renderTask(task: TaskRecord, time: TimeFormat): Wire<Task> {
   };
 }
 
+/**
+ * An awsvpc task's ENI as ECS lists it under `attachments` (type ElasticNetworkInterface, the
+ * details subnetId, networkInterfaceId, macAddress, privateDnsName, privateIPv4Address).
+ */
+function renderEniAttachment(task: TaskRecord) {
+  const eni = task.eni!;
+  const status = task.lastStatus === 'STOPPED' ? 'DELETED' : task.lastStatus === 'PENDING' ? 'ATTACHING' : task.desiredStatus === 'STOPPED' ? 'DETACHING' : 'ATTACHED';
+  return {
+    id: eni.attachmentId,
+    type: 'ElasticNetworkInterface',
+    status,
+    details: [
+      { name: 'subnetId', value: eni.subnet.id },
+      { name: 'networkInterfaceId', value: eni.id },
+      { name: 'macAddress', value: eni.mac },
+      { name: 'privateDnsName', value: `ip-${eni.privateIp.replaceAll('.', '-')}.ec2.internal` },
+      { name: 'privateIPv4Address', value: eni.privateIp },
+    ],
+  };
+}
+
 function renderContainer(task: TaskRecord, c: ContainerRecord): Wire<Container> {
   return {
     containerArn: c.arn,
@@ -209,7 +254,7 @@ function renderContainer(task: TaskRecord, c: ContainerRecord): Wire<Container> 
     exitCode: c.exitCode,
     reason: c.reason,
     networkBindings: c.networkBindings,
-    networkInterfaces: [],
+    networkInterfaces: task.eni ? [{ attachmentId: task.eni.attachmentId, privateIpv4Address: task.eni.privateIp }] : [],
     healthStatus: 'UNKNOWN',
     cpu: String(c.cpu),
     memory: c.memory === undefined ? undefined : String(c.memory),

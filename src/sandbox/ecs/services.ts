@@ -1,9 +1,10 @@
-import type { DeploymentConfiguration, PlacementConstraint, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
+import type { CapacityProviderStrategyItem, DeploymentConfiguration, PlacementConstraint, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
 import { invalidParameter } from '../errors';
 import type { ActionContext } from '../service-module';
 import { epochSeconds } from '../wire';
 import { page } from './paging';
 import { renderService } from './render';
+import { awsvpcConfiguration } from './tasks';
 import { clusterName, clusterResource, serviceResource } from './resources';
 
 type Ctx = ActionContext<undefined>;
@@ -14,8 +15,6 @@ export function createService(ctx: Ctx) {
   ctx.authorize(serviceResource(ctx, cluster, name));
   const strategy = ctx.params.optString('schedulingStrategy') ?? 'REPLICA';
   if (strategy !== 'REPLICA') throw invalidParameter('The sandbox supports only the REPLICA scheduling strategy.');
-  const launchType = ctx.params.optString('launchType');
-  if (launchType !== undefined && launchType !== 'EC2') throw invalidParameter('The sandbox supports only the EC2 launch type.');
   const desiredCount = ctx.params.optInt('desiredCount');
   if (desiredCount === undefined) throw invalidParameter('desiredCount is required for a service using the REPLICA scheduling strategy.');
   const service = ctx.world.createService(cluster, {
@@ -27,6 +26,9 @@ export function createService(ctx: Ctx) {
     placementStrategy: ctx.params.optList('placementStrategy') as PlacementStrategy[] | undefined,
     tags: ctx.params.optList('tags') as Tag[] | undefined,
     createdBy: ctx.principal.kind === 'assumed' ? ctx.principal.roleArn : undefined,
+    launchType: ctx.params.optString('launchType'),
+    capacityProviderStrategy: ctx.params.optList('capacityProviderStrategy') as unknown as CapacityProviderStrategyItem[] | undefined,
+    awsvpc: awsvpcConfiguration(ctx),
   });
   return { service: renderService(service, epochSeconds) };
 }
@@ -77,7 +79,7 @@ export function listServices(ctx: Ctx) {
     // DeleteService reference: a DRAINING service "is no longer visible in the console or in the
     // ListServices API operation"; DescribeServices still returns it, DRAINING then INACTIVE.
     if (service.status !== 'ACTIVE') continue;
-    if (launchType !== undefined && launchType !== 'EC2') continue;
+    if (launchType !== undefined && service.launch.launchType !== launchType) continue;
     arns.push(service.arn);
   }
   const { items, nextToken } = page(arns, ctx.params, { default: 10, max: 100 });

@@ -1,4 +1,4 @@
-import type { Tag, TaskOverride } from '@aws-sdk/client-ecs';
+import type { AwsVpcConfiguration, CapacityProviderStrategyItem, Tag, TaskOverride } from '@aws-sdk/client-ecs';
 import { invalidParameter } from '../errors';
 import type { ActionContext } from '../service-module';
 import { epochSeconds } from '../wire';
@@ -14,9 +14,10 @@ export function runTask(ctx: Ctx) {
   const cluster = clusterName(ctx.params.optString('cluster'));
   const taskDefinition = ctx.params.string('taskDefinition');
   ctx.authorize(taskDefinitionResource(ctx, taskDefinition, cluster));
-  const launchType = ctx.params.optString('launchType');
-  if (launchType !== undefined && launchType !== 'EC2') throw invalidParameter('The sandbox supports only the EC2 launch type.');
   const result = ctx.world.runTask(cluster, {
+    launchType: ctx.params.optString('launchType'),
+    capacityProviderStrategy: ctx.params.optList('capacityProviderStrategy') as unknown as CapacityProviderStrategyItem[] | undefined,
+    awsvpc: awsvpcConfiguration(ctx),
     taskDefinition,
     count: ctx.params.optInt('count'),
     startedBy: ctx.params.optString('startedBy'),
@@ -117,6 +118,18 @@ export function listTasks(ctx: Ctx) {
   }
   const { items, nextToken } = page(arns, ctx.params, { default: 100, max: 100 });
   return { taskArns: items, nextToken };
+}
+
+/** `networkConfiguration.awsvpcConfiguration` of RunTask and CreateService. */
+export function awsvpcConfiguration(ctx: Ctx): AwsVpcConfiguration | undefined {
+  const network = ctx.params.optObject('networkConfiguration') as { awsvpcConfiguration?: AwsVpcConfiguration } | undefined;
+  if (network === undefined) return undefined;
+  const config = network.awsvpcConfiguration;
+  if (config === undefined) throw invalidParameter('awsvpcConfiguration is required in networkConfiguration.');
+  if (config.assignPublicIp !== undefined && config.assignPublicIp !== 'ENABLED' && config.assignPublicIp !== 'DISABLED') {
+    throw invalidParameter('assignPublicIp must be ENABLED or DISABLED.');
+  }
+  return config;
 }
 
 function lastName(ref: string): string {

@@ -21,6 +21,8 @@ export function createCluster(ctx: WorldContext, name: string, tags: Tag[] = [])
     services: new Map(),
     tasks: new Map(),
     instances: new Map(),
+    capacityProviders: [],
+    defaultStrategy: [],
     unsatisfied: new Set(),
     pendingTasksCount: 0,
     runningTasksCount: 0,

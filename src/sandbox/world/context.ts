@@ -4,6 +4,7 @@ import type { TaskBehaviour } from '../seed';
 import type { SandboxTimings } from '../types';
 import type { ClusterRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from './records';
 import type { TimerQueue } from './timers';
+import type { VpcRecord } from './vpc';
 
 /** Why the agent cannot start this task's containers, or undefined when it can. */
 export type StartCheck = (task: TaskRecord) => string | undefined;
@@ -36,6 +37,8 @@ export interface WorldContext {
   /** Services whose scheduler should run before the world is next observed. */
   readonly dirty: Set<ServiceRecord>;
   readonly bus: EventBus;
+  /** The VPC awsvpc tasks attach to. */
+  readonly vpc: VpcRecord;
   /**
    * How the agent's image pull ends: a CannotPullContainerError reason, or undefined when the image
    * can be pulled. The ECR module sets it (it knows this account's repositories); unset, every pull works.

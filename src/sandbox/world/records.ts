@@ -1,4 +1,5 @@
 import type {
+  AwsVpcConfiguration,
   Compatibility,
   ContainerDefinition,
   DeploymentConfiguration,
@@ -8,6 +9,8 @@ import type {
   TaskDefinitionPlacementConstraint,
   TaskOverride,
 } from '@aws-sdk/client-ecs';
+import type { StrategyItem } from './fargate';
+import type { EniRecord } from './vpc';
 
 /** The sandbox's own state. Times are epoch milliseconds; rendering turns them into wire shapes. */
 
@@ -30,6 +33,11 @@ export interface ClusterRecord {
   /** Every task still visible (STOPPED ones until they expire), by task id, in creation order. */
   tasks: Map<string, TaskRecord>;
   instances: Map<string, ContainerInstanceRecord>;
+  /** FARGATE and/or FARGATE_SPOT when associated (CreateCluster, PutClusterCapacityProviders). */
+  capacityProviders: string[];
+  /** Used by RunTask and CreateService when they name neither a launch type nor a strategy. */
+  defaultStrategy: StrategyItem[];
+  updatedAt?: number;
   /** Services that want more tasks than they have: retried when capacity frees up. */
   unsatisfied: Set<ServiceRecord>;
   pendingTasksCount: number;
@@ -114,6 +122,15 @@ export interface ServiceRecord {
   wakeAt?: number;
   /** The last deployment that completed: what a circuit breaker rolls back to. */
   lastGoodDeployment?: { id: string; taskDefinition: TaskDefinitionRecord };
+  /** How its tasks launch: EC2 (instances, placement) or Fargate, by a capacity provider strategy or not. */
+  launch: ServiceLaunch;
+}
+
+export interface ServiceLaunch {
+  launchType: 'EC2' | 'FARGATE';
+  /** Set when the service was created with a strategy (its own or the cluster's default). */
+  strategy?: StrategyItem[];
+  awsvpc?: AwsVpcConfiguration;
 }
 
 export interface ContainerRecord {
@@ -145,7 +162,13 @@ export interface TaskRecord {
   startedBy?: string;
   lastStatus: TaskStatus;
   desiredStatus: 'RUNNING' | 'STOPPED';
-  launchType: 'EC2';
+  launchType: 'EC2' | 'FARGATE';
+  /** FARGATE or FARGATE_SPOT when launched by a capacity provider strategy. */
+  capacityProviderName?: string;
+  /** Fargate tasks: the platform version they run on. */
+  platformVersion?: string;
+  /** awsvpc tasks: their elastic network interface (released when the task stops). */
+  eni?: EniRecord;
   createdAt: number;
   pullStartedAt?: number;
   pullStoppedAt?: number;

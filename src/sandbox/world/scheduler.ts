@@ -4,6 +4,8 @@ import { placeTask, placementFailureMessage, type Placement } from './placement'
 import type { DeploymentRecord, ServiceRecord, TaskRecord } from './records';
 import { addServiceEvent, emitDeploymentChange, emitServiceAction } from './service-events';
 import { startDeployment } from './services';
+import type { LaunchChoice } from './fargate';
+import { launchChosen } from './launch';
 import { launchTask, requestStop } from './tasks';
 
 /**
@@ -94,21 +96,15 @@ function startTasks(
   const maxTotal = Math.floor((target * service.deploymentConfiguration.maximumPercent) / 100);
   const group = `service:${service.name}`;
   while (missing > 0 && liveCount < maxTotal) {
-    const placement = placeTask(cluster, primary.taskDefinition, group);
-    if (!placement.ok) {
+    const fargate = service.launch.launchType === 'FARGATE';
+    const placement = fargate ? undefined : placeTask(cluster, primary.taskDefinition, group);
+    if (placement && !placement.ok) {
       cluster.unsatisfied.add(service);
       return { started, failure: placement };
     }
-    started.push(
-      launchTask(ctx, {
-        instance: placement.instance,
-        taskDefinition: primary.taskDefinition,
-        group,
-        startedBy: primary.id,
-        service,
-        deploymentId: primary.id,
-      }),
-    );
+    const input = { instance: placement?.instance, taskDefinition: primary.taskDefinition, group, startedBy: primary.id, service, deploymentId: primary.id };
+    const choice: LaunchChoice = fargate ? { launchType: 'FARGATE', strategy: service.launch.strategy } : { launchType: 'EC2' };
+    started.push(service.launch.awsvpc || fargate ? launchChosen(ctx, cluster, choice, service.launch.awsvpc, input, service.tasks) : launchTask(ctx, input));
     missing -= 1;
     liveCount += 1;
   }

@@ -1,7 +1,7 @@
 import type { DeploymentConfiguration, PlacementConstraint, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
 import { AwsError, invalidParameter } from '../errors';
 import { ecsArn, type WorldContext } from './context';
-import type { ClusterRecord, DeploymentRecord, ServiceRecord, TaskDefinitionRecord } from './records';
+import type { ClusterRecord, DeploymentRecord, ServiceLaunch, ServiceRecord, TaskDefinitionRecord } from './records';
 import { emitDeploymentChange } from './service-events';
 
 export interface CreateServiceInput {
@@ -13,6 +13,8 @@ export interface CreateServiceInput {
   placementStrategy?: PlacementStrategy[];
   tags?: Tag[];
   createdBy?: string;
+  /** Chosen by the caller (chooseLaunch, requireAwsVpc); EC2 without it. */
+  launch?: ServiceLaunch;
 }
 
 export interface UpdateServiceInput {
@@ -52,6 +54,7 @@ export function createService(ctx: WorldContext, cluster: ClusterRecord, input: 
     consecutiveFailures: 0,
     lastFailureAt: 0,
     restartNotBefore: 0,
+    launch: input.launch ?? { launchType: 'EC2' },
   };
   // Re-creating a deleted service replaces the INACTIVE one, as ECS does.
   cluster.services.delete(input.name);

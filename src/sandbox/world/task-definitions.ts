@@ -2,6 +2,7 @@ import type { Compatibility, ContainerDefinition, TaskDefinitionPlacementConstra
 import { clientException } from '../errors';
 import type { TaskDefinitionSeed } from '../seed';
 import { ecsArn, type WorldContext } from './context';
+import { checkFargateTaskDefinition } from './fargate';
 import type { TaskDefinitionRecord } from './records';
 
 export interface RegisterTaskDefinitionInput extends TaskDefinitionSeed {
@@ -19,6 +20,10 @@ export function registerTaskDefinition(ctx: WorldContext, input: RegisterTaskDef
   if (input.containerDefinitions.length === 0) throw clientException('Container list cannot be empty.');
   const networkMode = input.networkMode ?? 'bridge';
   const containerDefinitions = input.containerDefinitions.map((c) => normaliseContainer(c, networkMode, input.memory));
+  const requires = needs(containerDefinitions, networkMode, input.cpu, input.memory);
+  if ((input.requiresCompatibilities ?? []).includes('FARGATE')) {
+    checkFargateTaskDefinition({ networkMode, cpu: input.cpu === undefined ? undefined : requires.cpu, memory: input.memory === undefined ? undefined : requires.memory });
+  }
   const revisions = ctx.taskDefinitions.get(input.family) ?? [];
   const revision = revisions.length + 1;
   const td: TaskDefinitionRecord = {
@@ -37,7 +42,7 @@ export function registerTaskDefinition(ctx: WorldContext, input: RegisterTaskDef
     registeredAt: ctx.now,
     registeredBy: input.registeredBy,
     tags: input.tags ?? [],
-    needs: needs(containerDefinitions, networkMode, input.cpu, input.memory),
+    needs: requires,
   };
   revisions.push(td);
   ctx.taskDefinitions.set(input.family, revisions);

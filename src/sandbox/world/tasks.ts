@@ -4,10 +4,15 @@ import { isoTime } from '../wire';
 import { ecsArn, emit, envelope, newEcsId, type WorldContext } from './context';
 import { dynamicPort } from './placement';
 import type { SigtermBehaviour } from '../seed';
-import type { ContainerInstanceRecord, ContainerRecord, ServiceRecord, StopCode, TaskDefinitionRecord, TaskRecord } from './records';
+import { FARGATE_PLATFORM_VERSION, type FargateLaunch } from './fargate';
+import { releaseEni, type EniRecord } from './vpc';
+import type { ClusterRecord, ContainerInstanceRecord, ContainerRecord, ServiceRecord, StopCode, TaskDefinitionRecord, TaskRecord } from './records';
 
 export interface LaunchTaskInput {
-  instance: ContainerInstanceRecord;
+  /** EC2: the instance chosen for it. Fargate tasks have none (see `fargate`). */
+  instance?: ContainerInstanceRecord;
+  cluster?: ClusterRecord;
+  fargate?: FargateLaunch;
   taskDefinition: TaskDefinitionRecord;
   group: string;
   startedBy?: string;
@@ -15,6 +20,8 @@ export interface LaunchTaskInput {
   deploymentId?: string;
   overrides?: TaskOverride;
   tags?: Tag[];
+  /** awsvpc tasks: the ENI attached for it. */
+  eni?: EniRecord;
 }
 
 /**
@@ -23,13 +30,15 @@ export interface LaunchTaskInput {
  */
 export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecord {
   const { instance, taskDefinition: td } = input;
-  const cluster = instance.cluster;
+  const cluster = instance?.cluster ?? input.cluster;
+  if (!cluster) throw new Error('launchTask needs an instance or a cluster');
   const { id, arn } = newEcsId(ctx, 'task', cluster.name);
   const ports: number[] = [];
   const containers: ContainerRecord[] = td.containerDefinitions.map((def) => {
     const bindings = (def.portMappings ?? []).map((m) => {
       const containerPort = m.containerPort ?? 0;
       const fixed = td.networkMode === 'host' ? containerPort : (m.hostPort ?? 0);
+      if (!instance) return { bindIP: '0.0.0.0', containerPort, hostPort: containerPort, protocol: m.protocol ?? 'tcp' };
       const hostPort = fixed > 0 ? fixed : dynamicPort(instance);
       ports.push(hostPort);
       instance.usedPorts.add(hostPort);
@@ -61,7 +70,10 @@ export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecor
     startedBy: input.startedBy,
     lastStatus: 'PENDING',
     desiredStatus: 'RUNNING',
-    launchType: 'EC2',
+    launchType: input.fargate ? 'FARGATE' : 'EC2',
+    capacityProviderName: input.fargate?.capacityProviderName,
+    platformVersion: input.fargate ? FARGATE_PLATFORM_VERSION : undefined,
+    eni: input.eni,
     createdAt: ctx.now,
     containers,
     overrides: input.overrides ?? {
@@ -69,19 +81,21 @@ export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecor
       inferenceAcceleratorOverrides: [],
     },
     tags: input.tags ?? [],
-    availabilityZone: instance.ec2.availabilityZone,
+    availabilityZone: instance?.ec2.availabilityZone ?? input.eni?.subnet.availabilityZone ?? `${ctx.region}a`,
     reserved: { cpu: td.needs.cpu, memory: td.needs.memory, ports },
     version: 1,
     updatedAt: ctx.now,
   };
-  instance.usedCpu += td.needs.cpu;
-  instance.usedMemory += td.needs.memory;
-  instance.tasks.add(task);
+  if (instance) {
+    instance.usedCpu += td.needs.cpu;
+    instance.usedMemory += td.needs.memory;
+    instance.tasks.add(task);
+  }
   cluster.tasks.set(id, task);
   cluster.pendingTasksCount += 1;
   input.service?.tasks.add(task);
   emitTaskChange(ctx, task);
-  instanceResourcesChanged(ctx, instance);
+  if (instance) instanceResourcesChanged(ctx, instance);
 
   ctx.timers.schedule(ctx.now + ctx.timings.taskStartMs, () => markRunning(ctx, task));
   return task;
@@ -300,6 +314,7 @@ function markStopped(ctx: WorldContext, task: TaskRecord): void {
   const instance = task.instance;
   const held = instance?.tasks.has(task) ?? false;
   releaseResources(task);
+  if (task.eni) releaseEni(ctx.vpc, task.eni);
   touch(ctx, task);
   emitTaskChange(ctx, task);
   if (instance && held) instanceResourcesChanged(ctx, instance);

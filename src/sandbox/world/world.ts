@@ -1,4 +1,4 @@
-import type { Tag, TaskOverride } from '@aws-sdk/client-ecs';
+import type { AwsVpcConfiguration, CapacityProviderStrategyItem, Tag, TaskOverride } from '@aws-sdk/client-ecs';
 import type { Logger } from 'pino';
 import type { SandboxClock } from '../clock';
 import { AwsError, clientException, invalidParameter } from '../errors';
@@ -16,6 +16,9 @@ import { TimerQueue } from './timers';
 import { createService, deleteService, updateService, type CreateServiceInput, type UpdateServiceInput } from './services';
 import { deregisterTaskDefinition, findTaskDefinition, registerTaskDefinition, type RegisterTaskDefinitionInput } from './task-definitions';
 import { launchTask, requestStop } from './tasks';
+import { chooseLaunch, putClusterCapacityProviders, requireAwsVpc } from './fargate';
+import { interruptSpotTask, launchChosen } from './launch';
+import { createVpc, type VpcRecord } from './vpc';
 
 export interface WorldOptions {
   accountId: string;
@@ -41,6 +44,9 @@ export interface RunTaskInput {
   group?: string;
   overrides?: TaskOverride;
   tags?: Tag[];
+  launchType?: string;
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
+  awsvpc?: AwsVpcConfiguration;
 }
 
 export interface StartTaskInput extends Omit<RunTaskInput, 'count'> {
@@ -96,6 +102,7 @@ export class SandboxWorld {
       startChecks: [],
       dirty: new Set(),
       bus: options.bus,
+      vpc: createVpc(options.region),
     };
   }
 
@@ -202,8 +209,31 @@ export class SandboxWorld {
 
   // ---- clusters and instances ----------------------------------------------------------------
 
-  createCluster(name: string, tags?: Tag[]): ClusterRecord {
-    return this.change(() => createCluster(this.ctx, name, tags));
+  createCluster(name: string, tags?: Tag[], capacity?: { providers: string[]; strategy: CapacityProviderStrategyItem[] }): ClusterRecord {
+    return this.change(() => {
+      const cluster = createCluster(this.ctx, name, tags);
+      if (capacity && (capacity.providers.length > 0 || capacity.strategy.length > 0)) putClusterCapacityProviders(this.ctx, cluster, capacity.providers, capacity.strategy);
+      return cluster;
+    });
+  }
+
+  putClusterCapacityProviders(clusterRef: string, providers: string[], strategy: CapacityProviderStrategyItem[]): ClusterRecord {
+    return this.change(() => putClusterCapacityProviders(this.ctx, this.cluster(clusterRef), providers, strategy));
+  }
+
+  /** The simulated VPC (EC2 DescribeVpcs, DescribeSubnets, DescribeSecurityGroups, DescribeNetworkInterfaces). */
+  vpc(): VpcRecord {
+    this.advance();
+    return this.ctx.vpc;
+  }
+
+  /** Reclaims Fargate Spot capacity: each named (or every) FARGATE_SPOT task of the cluster gets its two-minute warning. */
+  interruptSpotTasks(clusterRef: string, taskIds?: string[]): TaskRecord[] {
+    return this.change(() => {
+      const cluster = this.cluster(clusterRef);
+      const tasks = taskIds ? taskIds.map((id) => cluster.tasks.get(lastSegment(id, 'task/'))).filter((t): t is TaskRecord => t !== undefined) : [...cluster.tasks.values()];
+      return tasks.filter((t) => interruptSpotTask(this.ctx, t));
+    });
   }
 
   deleteCluster(ref: string): ClusterRecord {
@@ -266,10 +296,23 @@ export class SandboxWorld {
 
   // ---- services ------------------------------------------------------------------------------
 
-  createService(clusterRef: string, input: Omit<CreateServiceInput, 'taskDefinition'> & { taskDefinition: TaskDefinitionRef }): ServiceRecord {
-    return this.change(() =>
-      createService(this.ctx, this.cluster(clusterRef), { ...input, taskDefinition: this.requireTaskDefinition(input.taskDefinition) }),
-    );
+  createService(
+    clusterRef: string,
+    input: Omit<CreateServiceInput, 'taskDefinition' | 'launch'> & {
+      taskDefinition: TaskDefinitionRef;
+      launchType?: string;
+      capacityProviderStrategy?: CapacityProviderStrategyItem[];
+      awsvpc?: AwsVpcConfiguration;
+    },
+  ): ServiceRecord {
+    return this.change(() => {
+      const cluster = this.cluster(clusterRef);
+      const td = this.requireTaskDefinition(input.taskDefinition);
+      const choice = chooseLaunch(cluster, td, input.launchType, input.capacityProviderStrategy);
+      const awsvpc = requireAwsVpc(td, input.awsvpc);
+      const launch = choice.launchType === 'EC2' ? { launchType: 'EC2' as const, awsvpc } : { launchType: 'FARGATE' as const, strategy: choice.strategy, awsvpc };
+      return createService(this.ctx, cluster, { ...input, taskDefinition: td, launch });
+    });
   }
 
   updateService(
@@ -297,6 +340,16 @@ export class SandboxWorld {
       const td = this.requireTaskDefinition(input.taskDefinition);
       const count = input.count ?? 1;
       if (!Number.isInteger(count) || count < 1 || count > 10) throw invalidParameter('count must be between 1 and 10.');
+      const choice = chooseLaunch(cluster, td, input.launchType, input.capacityProviderStrategy);
+      const awsvpc = requireAwsVpc(td, input.awsvpc);
+      if (choice.launchType === 'FARGATE') {
+        const group = input.group ?? `family:${td.family}`;
+        const tasks: TaskRecord[] = [];
+        for (let i = 0; i < count; i += 1) {
+          tasks.push(launchChosen(this.ctx, cluster, choice, awsvpc, { taskDefinition: td, group, startedBy: input.startedBy, overrides: input.overrides, tags: input.tags }, tasks));
+        }
+        return { tasks, failures: [] };
+      }
       if (![...cluster.instances.values()].some((i) => i.status !== 'INACTIVE')) {
         throw invalidParameter('No Container Instances were found in your cluster.');
       }
@@ -379,6 +432,10 @@ export class SandboxWorld {
   // ---- internals -----------------------------------------------------------------------------
 
   private launch(instance: ContainerInstanceRecord, td: TaskDefinitionRecord, group: string, input: RunTaskInput): TaskRecord {
+    if (td.networkMode === 'awsvpc' && input.awsvpc) {
+      const base = { instance, taskDefinition: td, group, startedBy: input.startedBy, overrides: input.overrides, tags: input.tags };
+      return launchChosen(this.ctx, instance.cluster, { launchType: 'EC2' }, input.awsvpc, base, []);
+    }
     return launchTask(this.ctx, {
       instance,
       taskDefinition: td,

@@ -3,6 +3,7 @@ import { actions, commandButton, context, escapeText, fieldsSection, header, sec
 import { type Page } from '../paging';
 import { type ClusterSummary, type ContainerInstanceInfo } from '../../aws/types';
 import { capacityOf, cpuText, memoryText } from './instances';
+import { strategyText } from './services';
 
 /** One section a cluster (Details as its accessory). */
 export const CLUSTERS_PER_PAGE = 20;
@@ -45,6 +46,8 @@ export interface ClusterDetailInput {
 }
 
 export function clusterDetailMessage({ alias, region, summary: s, instances }: ClusterDetailInput): SlackMessage {
+  const providers = s.capacityProviders ?? [];
+  const strategy = s.defaultStrategy ?? [];
   const cap = capacityOf(instances);
   const disconnected = instances.filter((i) => !i.agentConnected).length;
   const draining = instances.filter((i) => i.status === 'DRAINING').length;
@@ -58,9 +61,15 @@ export function clusterDetailMessage({ alias, region, summary: s, instances }: C
     `*Capacity*\nacross ${plural(cap.instances, 'active instance')}`,
     `*CPU*\n${cpuText(cap.remainingCpu, cap.registeredCpu)}`,
     `*Memory*\n${memoryText(cap.remainingMemory, cap.registeredMemory)}`,
+    ...(providers.length > 0 ? [`*Capacity providers*\n${providers.map((p) => escapeText(p)).join(', ')}`] : []),
+    ...(providers.length > 0
+      ? [`*Default strategy*\n${strategy.length > 0 ? escapeText(strategyText(strategy)) : 'none (RunTask without a launch type uses EC2)'}`]
+      : []),
   ];
   const blocks: KnownBlock[] = [header(`Cluster ${alias}`), fieldsSection(fields)];
-  if (cap.instances === 0) blocks.push(section(':warning: No active container instances: tasks on the EC2 launch type have nowhere to run.'));
+  if (cap.instances === 0 && providers.some((p) => p.startsWith('FARGATE'))) {
+    blocks.push(section(':information_source: No container instances: this cluster runs its tasks on AWS Fargate.'));
+  } else if (cap.instances === 0) blocks.push(section(':warning: No active container instances: tasks on the EC2 launch type have nowhere to run.'));
   blocks.push(context(`\`${escapeText(s.arn)}\``));
   blocks.push(
     actions('cluster', [

@@ -38,7 +38,18 @@ export function memoryText(remainingMiB: number, registeredMiB: number): string 
   return `${mib(remainingMiB)} of ${mib(registeredMiB)} free${registeredMiB > 0 ? ` (${Math.round((100 * remainingMiB) / registeredMiB)} %)` : ''}`;
 }
 
-export function instanceListMessage(alias: string, instances: ContainerInstanceInfo[], page: number): SlackMessage {
+export function instanceListMessage(alias: string, instances: ContainerInstanceInfo[], page: number, capacityProviders: string[] = []): SlackMessage {
+  if (instances.length === 0 && capacityProviders.some((p) => p.startsWith('FARGATE'))) {
+    const names = capacityProviders.map((p) => `\`${escapeText(p)}\``).join(', ');
+    const text = `${alias} has no container instances: it runs its tasks on AWS Fargate (capacity providers ${capacityProviders.join(', ')}).`;
+    return {
+      text,
+      blocks: [
+        section(`*${alias}* has no container instances: it runs its tasks on AWS Fargate (capacity providers ${names}).`),
+        context(`Fargate tasks have no instance to look at: \`/ecs tasks -c ${alias}\` and \`/ecs task ID\` show where each runs (its private IP and network interface).`),
+      ],
+    };
+  }
   if (instances.length === 0) {
     const text = `${alias} has no container instances, so it cannot run tasks on the EC2 launch type.`;
     return { text, blocks: [section(text), context('Launch EC2 instances with the ECS-optimised AMI and ECS_CLUSTER set to this cluster; they register themselves.')] };

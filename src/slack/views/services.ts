@@ -1,4 +1,5 @@
 import { type KnownBlock } from '@slack/types';
+import { explainStop } from './stop-causes';
 import { actions, commandButton, confirmDialog, context, escapeText, fieldsSection, header, section, SLACK_LIMITS, truncate, type SlackMessage } from '../message';
 import { pageOf } from '../paging';
 import { scaleButton } from './scale-modal';
@@ -84,8 +85,10 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { 
       `*Desired*\n${s.desired}`,
       `*Pending*\n${s.pending}`,
       `*Task definition*\n\`${escapeText(s.taskDefinition)}\``,
-      `*Launch type*\n${escapeText(s.launchType ?? 'EC2')}`,
+      s.capacityProviderStrategy ? `*Capacity providers*\n${escapeText(strategyText(s.capacityProviderStrategy))}` : `*Launch type*\n${escapeText(s.launchType ?? 'EC2')}`,
       `*Status*\n${escapeText(s.status)}`,
+      ...(s.platformVersion ? [`*Platform version*\n${escapeText(s.platformVersion)}`] : []),
+      ...(s.network ? [`*Network*\n${escapeText(networkText(s.network))}`] : []),
     ]),
   );
   if (s.deployments.length > 0) {
@@ -182,9 +185,19 @@ export function deployedMessage(alias: string, service: string, change: { from: 
   };
 }
 
+/** "FARGATE 1 (base 1) / FARGATE_SPOT 3" */
+export function strategyText(strategy: { capacityProvider: string; weight: number; base: number }[]): string {
+  return strategy.map((i) => `${i.capacityProvider} ${i.weight}${i.base > 0 ? ` (base ${i.base})` : ''}`).join(' / ');
+}
+
+/** "subnet-0a…, subnet-0b… · sg-0d… · no public IP" */
+export function networkText(n: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean }): string {
+  return `${n.subnets.join(', ')} · ${n.securityGroups.length > 0 ? n.securityGroups.join(', ') : 'default security group'} · ${n.assignPublicIp ? 'public IP' : 'no public IP'}`;
+}
+
 /** `service create` was accepted. */
 export function createdMessage(alias: string, created: ServiceDetail, userId: string): SlackMessage {
-  const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${escapeText(created.launchType ?? 'EC2')})`;
+  const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${escapeText(created.capacityProviderStrategy ? strategyText(created.capacityProviderStrategy) : (created.launchType ?? 'EC2'))})`;
   return { text: text.replace(/[*`]/g, ''), blocks: [section(`:sparkles: ${text}`), context(`by <@${userId}>`)] };
 }
 
@@ -249,6 +262,15 @@ export function settlementMessage(alias: string, outcome: Settlement, timeoutMs:
  * CannotPullContainerError: …"), with buttons to the stopped tasks and the logs; unchanged when
  * none stopped.
  */
+/** The first Fargate or awsvpc cause among the stopped tasks, explained. */
+function causeOf(stopped: readonly TaskInfo[]): KnownBlock[] {
+  for (const t of stopped) {
+    const why = explainStop({ stopCode: t.stopCode, stoppedReason: t.stoppedReason, reasons: t.containers.flatMap((c) => (c.reason ? [c.reason] : [])), inService: true });
+    if (why) return [section(`:bulb: ${escapeText(why)}`)];
+  }
+  return [];
+}
+
 function withStoppedTasks(alias: string, service: string, message: SlackMessage, stopped: readonly TaskInfo[]): SlackMessage {
   if (stopped.length === 0) return message;
   const shown = stoppedTasksLine(stopped, escapeText);
@@ -258,6 +280,7 @@ function withStoppedTasks(alias: string, service: string, message: SlackMessage,
     blocks: [
       ...(message.blocks ?? []),
       section(body),
+      ...causeOf(stopped),
       actions(`follow-up:${service}`, [
         commandButton('Stopped tasks', alias, 'tasks', ['--service', service, '--stopped']),
         commandButton('Logs', alias, 'logs', [service]),

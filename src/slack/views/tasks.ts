@@ -1,4 +1,5 @@
 import { type Button, type KnownBlock } from '@slack/types';
+import { explainStop } from './stop-causes';
 import { actions, commandButton, confirmDialog, context, escapeText, fieldsSection, header, section, type SlackMessage } from '../message';
 import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
@@ -96,8 +97,13 @@ function taskRow(task: TaskInfo, now: number): string {
   }
   const status = escapeText(task.desiredStatus === 'STOPPED' ? `${task.lastStatus} → stopping` : task.lastStatus);
   const age = task.startedAt ? ` for ${formatDuration(Math.max(0, now - task.startedAt))}` : '';
-  const where = task.containerInstanceId ? ` · instance \`${escapeText(shortId(task.containerInstanceId))}\`` : '';
-  return `${head} · ${status}${age} · ${owner}${where}`;
+  const where = task.containerInstanceId
+    ? ` · instance \`${escapeText(shortId(task.containerInstanceId))}\``
+    : task.launchType === 'FARGATE'
+      ? ` · ${escapeText(task.capacityProvider ?? 'FARGATE')}`
+      : '';
+  const ip = task.privateIp ? ` · ${escapeText(task.privateIp)}` : '';
+  return `${head} · ${status}${age} · ${owner}${where}${ip}`;
 }
 
 /** Details, and Stop (Slack's confirm dialog first) while the task is still meant to run. */
@@ -127,11 +133,14 @@ export function taskDetailMessage(alias: string, task: TaskInfo, instance: Conta
     `*Instance*\n${instanceText(task, instance)}`,
     `*Started*\n${task.startedAt ? slackDate(task.startedAt) : 'not yet'}`,
     `*${stopped ? 'Ran for' : 'Running for'}*\n${ran ?? '—'}`,
+    ...launchFields(task),
   ];
   const blocks: KnownBlock[] = [header(`Task ${shortId(task.id)} · ${task.taskDefinition} · ${alias}`), fieldsSection(fields)];
   if (stopped || task.desiredStatus === 'STOPPED') {
     const reason = task.stoppedReason ? `\n> ${escapeText(task.stoppedReason)}` : '';
     blocks.push(section(`*${stopped ? 'Stopped' : 'Stopping'}*: ${escapeText(stopCodeText(task.stopCode))}${task.stopCode ? ` (\`${escapeText(task.stopCode)}\`)` : ''}${task.stoppedAt ? ` at ${slackDate(task.stoppedAt)}` : ''}${reason}`));
+    const why = explainStop({ stopCode: task.stopCode, stoppedReason: task.stoppedReason, reasons: task.containers.flatMap((c) => (c.reason ? [c.reason] : [])), inService: task.service !== undefined });
+    if (why) blocks.push(section(`:bulb: ${escapeText(why)}`));
   }
   blocks.push(section(`*Containers*\n${task.containers.map(containerLine).join('\n') || 'none reported'}`));
   blocks.push(context(`task id \`${escapeText(task.id)}\``));
@@ -153,7 +162,26 @@ function containerLine(c: TaskInfo['containers'][number]): string {
   return parts.join(', ');
 }
 
+/** Fargate and awsvpc tasks: how they launched, their network interface, their size. */
+function launchFields(task: TaskInfo): string[] {
+  const out: string[] = [];
+  if (task.launchType === 'FARGATE' || task.capacityProvider) {
+    const how = task.capacityProvider ? `${task.capacityProvider} capacity provider` : `${task.launchType ?? 'EC2'} launch type`;
+    out.push(`*Launch*\n${escapeText(how)}${task.platformVersion ? `, platform ${escapeText(task.platformVersion)}` : ''}`);
+  }
+  if (task.privateIp || task.eniId) {
+    out.push(`*Network*\n${escapeText(task.privateIp ?? 'no IP yet')}${task.eniId ? ` on \`${escapeText(task.eniId)}\`` : ''}${task.subnetId ? `\n${escapeText(task.subnetId)}` : ''}`);
+  }
+  if (task.launchType === 'FARGATE' && (task.cpu || task.memory)) {
+    const vcpu = task.cpu ? `${Number(task.cpu) / 1024} vCPU` : '? vCPU';
+    const memory = task.memory ? `${Number(task.memory) >= 1024 ? `${Number(task.memory) / 1024} GB` : `${task.memory} MiB`}` : '? memory';
+    out.push(`*Size*\n${escapeText(`${vcpu}, ${memory}`)}${task.ephemeralStorageGiB !== undefined ? `, ${task.ephemeralStorageGiB} GiB ephemeral storage` : ''}`);
+  }
+  return out;
+}
+
 function instanceText(task: TaskInfo, instance: ContainerInstanceInfo | undefined): string {
+  if (!task.containerInstanceId && task.launchType === 'FARGATE') return 'none (Fargate)';
   if (!task.containerInstanceId) return '—';
   if (!instance?.ec2InstanceId) return `\`${escapeText(shortId(task.containerInstanceId))}\``;
   return `\`${escapeText(instance.ec2InstanceId)}\`${instance.instanceType ? ` (${escapeText(instance.instanceType)})` : ''}`;
@@ -172,6 +200,8 @@ export interface LaunchInput {
   fixedHostPorts: number[];
   /** For `start`: the instance it was asked to start on. */
   instance?: ContainerInstanceInfo;
+  /** How it launched when not plainly EC2: "on FARGATE_SPOT", "by capacity provider strategy …". */
+  launchDescription?: string;
 }
 
 export function launchMessage(input: LaunchInput): SlackMessage {
@@ -183,11 +213,16 @@ export function launchMessage(input: LaunchInput): SlackMessage {
   const failures = failureLines(input);
   if (failures.length > 0) blocks.push(section(`*Not started*\n${failures.join('\n')}`));
   launch.tasks.slice(0, 10).forEach((task, i) => {
-    const at = task.containerInstanceId ? ` on instance \`${escapeText(shortId(task.containerInstanceId))}\`` : '';
-    blocks.push(section(`\`${escapeText(shortId(task.id))}\` ${escapeText(task.taskDefinition)} · ${escapeText(task.lastStatus)}${at}`));
+    const at = task.containerInstanceId
+      ? ` on instance \`${escapeText(shortId(task.containerInstanceId))}\``
+      : task.capacityProvider || task.launchType === 'FARGATE'
+        ? ` on ${escapeText(task.capacityProvider ?? 'FARGATE')}`
+        : '';
+    const ip = task.privateIp ? ` · ${escapeText(task.privateIp)}` : '';
+    blocks.push(section(`\`${escapeText(shortId(task.id))}\` ${escapeText(task.taskDefinition)} · ${escapeText(task.lastStatus)}${at}${ip}`));
     blocks.push(actions(`launched-${i}`, taskButtons(alias, task, String(i))));
   });
-  blocks.push(context(`by <@${input.userId}> · ${input.verb === 'run' ? 'RunTask' : 'StartTask'}, EC2 launch type · \`/ecs tasks -c ${alias}\` lists them`));
+  blocks.push(context(`by <@${input.userId}> · ${input.verb === 'run' ? 'RunTask' : 'StartTask'}, ${input.launchDescription ? escapeText(input.launchDescription) : 'EC2 launch type'} · \`/ecs tasks -c ${alias}\` lists them`));
   const failed = input.requested - started;
   return { text: `${escapeText(headline)}${failed > 0 ? `; ${failed} could not be placed: ${failures.map(stripMarkup).join('; ')}` : ''}`, blocks };
 }

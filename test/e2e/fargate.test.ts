@@ -1,0 +1,152 @@
+import { startHarness, type Harness } from '../support/harness';
+import { USERS } from '../support/config';
+import { fargateAccount, fargateConfig, VPC } from '../support/fargate-fixtures';
+import type { TaskRecord } from '../../src/sandbox';
+
+describe('Fargate clusters through the signed Slack handler: run, service create and the views', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ sandbox: { account: fargateAccount() }, config: fargateConfig() });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const jobs = (): TaskRecord[] => [...h.sandbox.world.cluster('fg').tasks.values()].filter((t) => t.taskDefinition.family === 'job');
+
+  it('run on a cluster with a default capacity provider strategy launches by that strategy, in the subnets of the cluster’s network config', async () => {
+    const result = await h.command('run job -c fg');
+    const [run] = h.sandbox.callsTo('ecs:RunTask');
+    expect(run!.params).toMatchObject({
+      cluster: 'fg',
+      taskDefinition: 'job',
+      capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }],
+      networkConfiguration: { awsvpcConfiguration: { subnets: [VPC.privateA, VPC.privateB], securityGroups: [VPC.appSg], assignPublicIp: 'DISABLED' } },
+    });
+    expect(run!.params.launchType).toBeUndefined();
+    const [task] = jobs();
+    expect(task).toMatchObject({ launchType: 'FARGATE', capacityProviderName: 'FARGATE' });
+    expect(result.replies[0]!.text).toBe('Started 1 of 1 task of job in fg');
+    const shown = JSON.stringify(result.replies[0]!.blocks);
+    expect(shown).toContain(`on FARGATE · ${task!.eni!.privateIp}`);
+    expect(shown).toContain('RunTask, on FARGATE');
+  });
+
+  it('run --like SVC copies that service’s subnets, security groups and public IP instead of the config', async () => {
+    await h.command('run job --like web -c fg');
+    const [run] = h.sandbox.callsTo('ecs:RunTask');
+    expect(run!.params.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: [VPC.publicA], securityGroups: [VPC.appSg], assignPublicIp: 'ENABLED' } });
+    expect(jobs()[0]!.eni!.subnet.id).toBe(VPC.publicA);
+  });
+
+  it('run --capacity-provider FARGATE_SPOT overrides the cluster’s strategy; a provider the cluster lacks is refused by name', async () => {
+    const result = await h.command('run job --capacity-provider FARGATE_SPOT -c fg');
+    expect(h.sandbox.callsTo('ecs:RunTask')[0]!.params.capacityProviderStrategy).toEqual([{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 }]);
+    expect(jobs()[0]!.capacityProviderName).toBe('FARGATE_SPOT');
+    expect(JSON.stringify(result.replies[0]!.blocks)).toContain('on FARGATE_SPOT');
+
+    const refused = await h.command('run job --capacity-provider MY_ASG -c fg');
+    expect(refused.seen).toContain('*fg* has no capacity provider `MY_ASG`; it has `FARGATE`, `FARGATE_SPOT`');
+    expect(h.sandbox.callsTo('ecs:RunTask')).toHaveLength(1);
+  });
+
+  it('run of a Fargate-only family on an EC2 cluster with no network config says exactly what is missing and starts nothing', async () => {
+    const result = await h.command('run batch -c staging');
+    expect(result.seen).toContain('`batch` uses awsvpc networking, so ECS needs its subnets and security groups, and *staging* has none configured.');
+    expect(result.seen).toContain('--like SVC');
+    expect(result.seen).toContain('network: { subnets: [...], securityGroups: [...] }');
+    expect(h.sandbox.callsTo('ecs:RunTask')).toHaveLength(0);
+  });
+
+  it('run of a Fargate-only family on a cluster with no default strategy sends launchType FARGATE; --like a service without awsvpc is refused by name', async () => {
+    const refused = await h.command('run batch --like web -c staging');
+    expect(refused.seen).toContain('Service `web` in *staging* has no awsvpc network configuration to copy, and `batch` needs one.');
+    expect(h.sandbox.callsTo('ecs:RunTask')).toHaveLength(0);
+
+    await h.stop();
+    const config = fargateConfig();
+    config.clusters.staging!.network = { subnets: [VPC.privateA], securityGroups: [], assignPublicIp: false };
+    h = await startHarness({ sandbox: { account: fargateAccount() }, config });
+    const result = await h.command('run batch -c staging');
+    const [run] = h.sandbox.callsTo('ecs:RunTask');
+    expect(run!.params).toMatchObject({ cluster: 'staging', launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: [VPC.privateA], assignPublicIp: 'DISABLED' } } });
+    expect(run!.params.capacityProviderStrategy).toBeUndefined();
+    expect(result.replies[0]!.text).toBe('Started 1 of 1 task of batch in staging');
+    expect(JSON.stringify(result.replies[0]!.blocks)).toContain('RunTask, on FARGATE');
+  });
+
+  it('run on an EC2 cluster still sends the EC2 launch type and no network configuration', async () => {
+    await h.command('run api -c prod');
+    const [run] = h.sandbox.callsTo('ecs:RunTask');
+    expect(run!.params).toMatchObject({ cluster: 'prod', launchType: 'EC2' });
+    expect(run!.params.networkConfiguration).toBeUndefined();
+  });
+
+  it('service create on a Fargate cluster creates the service by the cluster’s strategy with the network config, and its tasks run on Fargate with ENIs', async () => {
+    const result = await h.command('service create batch job --count 2 -c fg', { user: USERS.bob });
+    const [create] = h.sandbox.callsTo('ecs:CreateService');
+    expect(create!.params).toMatchObject({
+      cluster: 'fg',
+      serviceName: 'batch',
+      taskDefinition: 'job:1',
+      desiredCount: 2,
+      capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }],
+      networkConfiguration: { awsvpcConfiguration: { subnets: [VPC.privateA, VPC.privateB], securityGroups: [VPC.appSg] } },
+    });
+    expect(result.replies[0]!.text).toBe('batch created in fg: job:1, desired 2 (FARGATE 1)');
+    const service = h.sandbox.world.service('fg', 'batch');
+    expect([...service.tasks].every((t) => t.launchType === 'FARGATE' && t.eni !== undefined)).toBe(true);
+  });
+
+  it('task ID on a Fargate task shows its capacity provider, platform version, private IP and ENI, its size and ephemeral storage', async () => {
+    await h.command('run job -c fg');
+    const task = jobs()[0]!;
+    const result = await h.command(`task ${task.id} -c fg`);
+    const shown = JSON.stringify(result.replies[0]!.blocks);
+    expect(shown).toContain('*Launch*\\nFARGATE capacity provider, platform 1.4.0');
+    expect(shown).toContain(`*Network*\\n${task.eni!.privateIp} on \`${task.eni!.id}\`\\n${task.eni!.subnet.id}`);
+    expect(shown).toContain('*Size*\\n0.25 vCPU, 512 MiB, 20 GiB ephemeral storage');
+    expect(shown).toContain('*Instance*\\nnone (Fargate)');
+  });
+
+  it('tasks lists each Fargate task with its capacity provider and private IP', async () => {
+    const web = [...h.sandbox.world.service('fg', 'web').tasks][0]!;
+    const result = await h.command('tasks -c fg');
+    expect(JSON.stringify(result.replies[0]!.blocks)).toContain(`service web · FARGATE · ${web.eni!.privateIp}`);
+  });
+
+  it('service SVC on Fargate shows its capacity provider strategy, platform version and network', async () => {
+    await h.command('service create batch job --capacity-provider FARGATE_SPOT -c fg', { user: USERS.bob });
+    const result = await h.command('service batch -c fg');
+    const shown = JSON.stringify(result.replies[0]!.blocks);
+    expect(shown).toContain('*Capacity providers*\\nFARGATE_SPOT 1');
+    expect(shown).toContain('*Platform version*\\nLATEST');
+    expect(shown).toContain(`*Network*\\n${VPC.privateA}, ${VPC.privateB} · ${VPC.appSg} · no public IP`);
+  });
+
+  it('instances on a cluster with none says it runs on Fargate and names its capacity providers; cluster lists them and the default strategy', async () => {
+    const instances = await h.command('instances -c fg');
+    expect(instances.replies[0]!.text).toBe('fg has no container instances: it runs its tasks on AWS Fargate (capacity providers FARGATE, FARGATE_SPOT).');
+    const cluster = await h.command('cluster -c fg');
+    const shown = JSON.stringify(cluster.replies[0]!.blocks);
+    expect(shown).toContain('*Capacity providers*\\nFARGATE, FARGATE_SPOT');
+    expect(shown).toContain('*Default strategy*\\nFARGATE 1');
+    expect(shown).toContain('this cluster runs its tasks on AWS Fargate');
+    expect(shown).not.toContain('nowhere to run');
+  });
+
+  it('service create of a Fargate service whose tasks cannot fetch their secrets follows up with the ResourceInitializationError and its usual fix', async () => {
+    await h.stop();
+    const account = fargateAccount();
+    account.behaviours = {
+      ...account.behaviours,
+      job: { failToStart: { reason: 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm' } },
+    };
+    h = await startHarness({ sandbox: { account }, config: fargateConfig(), followUpTimeoutMs: 600 });
+    const result = await h.command('service create batch job -c fg', { user: USERS.bob });
+    const followUp = result.replies[1]!;
+    expect(followUp.text).toMatch(/^batch in fg: .*\d+ tasks? stopped: .*ResourceInitializationError: unable to pull secrets/);
+    expect(JSON.stringify(followUp.blocks)).toContain(':bulb: ResourceInitializationError: the task could not fetch its secrets');
+    expect(JSON.stringify(followUp.blocks)).toContain('secretsmanager:GetSecretValue');
+  });
+});
