@@ -177,7 +177,7 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
         directory,
         speed,
         verbs: VERBS.map((v) => v.verb),
-        names: () => completionNames(config, sandbox, account),
+        names: () => completionNames(config, sandbox),
         passTime: (ms, cancelled) => {
           const jobsAsleep = stepSettler(() => jobsRunning <= clock.sleeping);
           return clock.jump(ms, {
@@ -213,17 +213,16 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
 
 /**
  * What Tab offers after a verb: the config's clusters, and the services, task definition families
- * and ECR repositories of the simulated account (repositories as seeded: the completer cannot
- * wait for an API call).
+ * and ECR repositories of the simulated account as they are now (read from the sandbox in-process:
+ * the completer cannot wait for an API call).
  */
-function completionNames(config: Config, sandbox: Sandbox, account: AccountSeed): CompletionNames {
+function completionNames(config: Config, sandbox: Sandbox): CompletionNames {
   const clusters = sandbox.world.clusters().filter((c) => c.status === 'ACTIVE');
-  const seeded = (account.services?.ecr as { repositories?: { name: string }[] } | undefined)?.repositories ?? [];
   return {
     clusters: Object.keys(config.clusters),
     services: clusters.flatMap((c) => [...c.services.values()].filter((s) => s.status === 'ACTIVE').map((s) => s.name)),
     families: [...sandbox.world.taskDefinitionFamilies().keys()],
-    repositories: seeded.map((r) => r.name),
+    repositories: sandbox.world.repositoryNames(),
   };
 }
 

@@ -274,7 +274,9 @@ export class Session {
           ...(body.length > 0 ? [screen.paintLines(body, screen.paint('│ ', ['dim']))] : []),
         ].join('\n'),
       );
-      const answer = await this.deps.terminal.ask(`${screen.paint('│ ', ['dim'])}${yes}? ${screen.paint(`[y = ${yes}, n = ${no}, then Enter]`, ['dim'])} `);
+      // On a terminal y or n answers at once; a pipe sends whole lines.
+      const enter = this.deps.terminal.interactive ? '' : ', then Enter';
+      const answer = await this.deps.terminal.ask(`${screen.paint('│ ', ['dim'])}${yes}? ${screen.paint(`[y = ${yes}, n = ${no}${enter}]`, ['dim'])} `, { keys: ['y', 'n'] });
       if (answer === undefined) return undefined;
       const a = answer.trim().toLowerCase();
       return a === 'y' || a === 'yes' || a === yes.toLowerCase();

@@ -23,11 +23,18 @@ export interface Terminal {
   /**
    * Shows the prompt and waits for a line; undefined when input has ended (Ctrl-D, end of file).
    * Lines typed while nobody was asking (during a /wait) come first, in the order typed.
+   * With `keys` (a y/n question), on a terminal one of those keys answers at once, without Enter
+   * (an Enter right after it is swallowed); a whole line answers too, as it does on a pipe.
    */
-  ask(prompt: string): Promise<string | undefined>;
+  ask(prompt: string, options?: AskOptions): Promise<string | undefined>;
   /** While set, Ctrl-C calls this (to cancel what is running) instead of acting on the prompt. */
   onCancel(handler: (() => void) | undefined): void;
   close(): void;
+}
+
+export interface AskOptions {
+  /** Single characters that answer on their own when typed first on a terminal (lower case). */
+  keys?: readonly string[];
 }
 
 export interface TerminalOptions {
@@ -60,9 +67,15 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
   /** Lines printed by the last print(), while nothing else has been printed since. */
   let lastPrinted = 0;
   let interruptedAt = 0;
+  /** A single-key answer was just given: the Enter a habit adds after it is not a line of its own. */
+  let swallowEnter = false;
 
   rl.on('line', (line) => {
     lastPrinted = 0;
+    if (swallowEnter) {
+      swallowEnter = false;
+      if (line === '') return;
+    }
     const resolve = waiting;
     waiting = undefined;
     if (resolve) resolve(line);
@@ -132,7 +145,7 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
       if (waiting) rl.prompt(true);
       return true;
     },
-    ask(prompt) {
+    ask(prompt, askOptions) {
       const ahead = typedAhead.shift();
       if (ahead !== undefined) {
         // Shown after its prompt, as if typed now: the transcript reads in order.
@@ -141,7 +154,29 @@ function interactiveTerminal(options: TerminalOptions): Terminal {
       }
       if (closed) return Promise.resolve(undefined);
       return new Promise((resolve) => {
-        waiting = resolve;
+        const keys = askOptions?.keys ?? [];
+        const answered = (line: string | undefined) => {
+          options.input.off('keypress', onKey);
+          resolve(line);
+        };
+        // Runs after readline's own keypress handler (registered first), so the key is in rl.line.
+        const onKey = () => {
+          if (waiting !== answered) return;
+          const typed = rl.line;
+          if (typed.length !== 1 || !keys.includes(typed.toLowerCase())) return;
+          waiting = undefined;
+          (rl as Interface & { line: string; cursor: number }).line = '';
+          (rl as Interface & { line: string; cursor: number }).cursor = 0;
+          output.write('\n');
+          lastPrinted = 0;
+          swallowEnter = true;
+          answered(typed);
+        };
+        waiting = answered;
+        if (keys.length > 0) {
+          swallowEnter = false;
+          options.input.on('keypress', onKey);
+        }
         rl.setPrompt(prompt);
         rl.prompt();
       });

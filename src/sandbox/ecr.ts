@@ -67,6 +67,7 @@ function createState(init: ServiceModuleInit): EcrState {
     state.repositories.set(repo.name, record);
   }
   init.world.setImagePull((image) => imagePullFailure(state, init.account.accountId, init.account.region, image));
+  init.world.setRepositoryNames(() => [...state.repositories.keys()].sort());
   return state;
 }
 

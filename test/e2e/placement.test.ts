@@ -40,6 +40,29 @@ describe('placement failures are explained with what the bot knows, and never wi
     expect(placementEvents()).toBe(2);
   });
 
+  it('a deploy whose placement failure ECS does not report again (a duplicate within six hours) still ends with why, from the earlier event, not "still 2/3 running"', async () => {
+    h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 1_500 });
+    await h.command('scale edge 3');
+    // ECS omits a repeated service event "until either the cause is resolved or six hours passes"
+    // (Developer Guide, "Service event messages"): here the sandbox keeps remembering the first
+    // failure through the update, so the deploy brings no new "unable to place" event.
+    const record = h.sandbox.world.service('prod', 'edge');
+    let remembered = record.lastPlacementFailure;
+    Object.defineProperty(record, 'lastPlacementFailure', {
+      get: () => remembered,
+      set: (value: typeof remembered) => {
+        if (value) remembered = value;
+      },
+    });
+    const placementEvents = () => record.events.filter((e) => /unable to place a task/.test(e.message)).length;
+
+    const deployed = await h.command('deploy edge --image nginx:1.28');
+
+    expect(placementEvents()).toBe(1);
+    expect(deployed.replies[1]?.text).toMatch(/^edge in prod: 3 of 3 new tasks of `web-fixed:2` could not be placed: port 80 is already used on all 2 instances\./);
+    expect(deployed.seen).not.toMatch(/still \d+\/\d+ running/);
+  });
+
   it('scaling down a service that could not place a task says it settled, never "0 of N could not be placed"', async () => {
     // While the follow-up waits for the counts to stay right, the placement event is still the newest.
     h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 3_000, followUpSteadyMs: 400 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PlaygroundTerminal } from './playground-terminal';
 
 /**
@@ -62,7 +65,7 @@ describe('a terminal session as alice in #web', () => {
     expect(lines.join(' ').replace(/\s+/g, ' ')).toContain('is not a valid command. In Slack, every message that starts with "/" is a command; this workspace has /ecs.');
   });
 
-  it('asks a button’s confirmation with y or n and says Enter sends it', async () => {
+  it('answers a button’s confirmation with the n key alone, and an Enter typed after it out of habit is not a line of its own', async () => {
     let mark = pg.screen.length;
     pg.type('/ecs tasks\r');
     const tasks = await pg.waitFor((s) => /\[(\d+)\] Stop…/.test(since(s, mark)));
@@ -70,10 +73,20 @@ describe('a terminal session as alice in #web', () => {
 
     mark = pg.screen.length;
     pg.type(`/click ${stop}\r`);
-    await pg.waitFor((s) => since(s, mark).includes('then Enter]'));
-    pg.type('n\r');
+    const asked = await pg.waitFor((s) => /n = Cancel\] $/.test(since(s, mark)));
+    expect(since(asked, mark)).not.toContain('then Enter');
+    pg.type('n');
+    await pg.waitFor((s) => since(s, mark).includes('(cancelled; nothing was sent)') && s.endsWith('› '));
 
-    await pg.waitFor((s) => since(s, mark).includes('(cancelled; nothing was sent)'));
+    mark = pg.screen.length;
+    pg.type(`/click ${stop}\r`);
+    await pg.waitFor((s) => /n = Cancel\] $/.test(since(s, mark)));
+    pg.type('n\r');
+    await pg.waitFor((s) => since(s, mark).includes('(cancelled; nothing was sent)') && s.endsWith('› '));
+    pg.type('/ecs services\r');
+    const after = await pg.waitFor((s) => since(s, mark).includes('Services in demo-prod') && s.endsWith('› '));
+    // The next prompt takes the next command: no empty line was run in between.
+    expect(since(after, mark)).toMatch(/\(cancelled; nothing was sent\)\n@alice in #web › \/ecs services/);
   });
 
   it('creates a cluster as help’s example does it, with -c demo-staging, and shows ARNs as they are', async () => {
@@ -102,7 +115,7 @@ describe('a confirmation open while a crash loop is being reported in #alerts', 
 
       mark = pg.screen.length;
       pg.type(`/click ${stop}\r`);
-      await pg.waitFor((s) => since(s, mark).includes('then Enter]'));
+      await pg.waitFor((s) => /n = Cancel\] $/.test(since(s, mark)));
       // Three simulated minutes with the dialog open (a real second each at 60×).
       await new Promise((resolve) => setTimeout(resolve, 3000));
       const whileOpen = since(pg.screen, mark);
@@ -111,6 +124,40 @@ describe('a confirmation open while a crash loop is being reported in #alerts', 
 
       expect(whileOpen).not.toMatch(/ecs-chatops {2}|◆/);
       expect(since(after, mark).indexOf('ecs-chatops  ')).toBeGreaterThan(since(after, mark).indexOf('cancelled; nothing was sent'));
+    } finally {
+      await pg.quit();
+    }
+  });
+});
+
+describe('Tab completion after a repository was deleted', () => {
+  it('no longer offers the deleted repository: names come from the account as it is now, not as it was seeded', async () => {
+    // The demo config, with alice admin on demo-prod too (cron is demo-prod's repository).
+    const config = readFileSync(join(__dirname, '..', '..', 'config', 'playground.yaml'), 'utf8').replace('access: { demo-prod: operate, demo-staging: admin }', 'access: { "*": admin }');
+    const path = join(mkdtempSync(join(tmpdir(), 'ecs-chatops-')), 'playground.yaml');
+    writeFileSync(path, config);
+    const pg = new PlaygroundTerminal(['--scenario', 'calm', '--config', path]);
+    try {
+      await pg.waitFor((s) => s.includes('/help lists the rest'));
+      let mark = pg.screen.length;
+      pg.type('/ecs repo delete cron\r');
+      const asked = await pg.waitFor((s) => /\[(\d+)\] Approve…/.test(since(s, mark)));
+      const approve = /\[(\d+)\] Approve…/.exec(since(asked, mark))![1]!;
+      pg.type('/as bob\r');
+      mark = pg.screen.length;
+      pg.type(`/click ${approve}\r`);
+      await pg.waitFor((s) => /n = Cancel\] $/.test(since(s, mark)));
+      pg.type('y');
+      await pg.waitFor((s) => since(s, mark).includes('Repository cron deleted') && s.endsWith('› '));
+
+      mark = pg.screen.length;
+      await typeWithTab(pg, '/ecs images cr');
+      const answer = await pg.waitFor((s) => /⚠️|images of cron/.test(since(s, mark)) && s.endsWith('› '));
+
+      // Sent as typed, and answered about "cr": Tab had no cron to offer any more.
+      expect(since(answer, mark)).toMatch(/^\/ecs images cr\s/);
+      expect(since(answer, mark)).toContain('Listing the images of cr…');
+      expect(since(answer, mark)).not.toContain('images cron');
     } finally {
       await pg.quit();
     }

@@ -77,6 +77,7 @@ export class SandboxWorld {
   private readonly logger?: Logger;
   private depth = 0;
   private frozen = false;
+  private repositoryNamesOf: () => string[] = () => [];
 
   constructor(options: WorldOptions) {
     this.accountId = options.accountId;
@@ -109,6 +110,16 @@ export class SandboxWorld {
   /** Lets a registry (the ECR module) decide whether a container's image can be pulled. */
   setImagePull(pull: (image: string) => string | undefined): void {
     this.ctx.imagePull = pull;
+  }
+
+  /** Lets the registry (the ECR module) say which repositories this account has now. */
+  setRepositoryNames(names: () => string[]): void {
+    this.repositoryNamesOf = names;
+  }
+
+  /** The account's ECR repositories as they are now (created and deleted ones included); none without ECR. */
+  repositoryNames(): string[] {
+    return this.repositoryNamesOf();
   }
 
   /** The simulated time the world has reached. */
