@@ -29,7 +29,17 @@ async function measure(addedLatencyMs: number): Promise<{ p50: number; p99: numb
   const queued: Job[] = [];
   const dispatcher: JobDispatcher = { dispatch: async (job) => void queued.push(job), drain: async () => {} };
   const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET });
-  createApp({ config: testConfig(), logger: createLogger({ level: 'silent' }), clock: systemClock, dispatcher, botToken: 'xoxb-bench', slackApiUrl: slack.apiUrl }, receiver);
+  createApp(
+    {
+      config: testConfig(),
+      logger: createLogger({ level: 'silent' }),
+      clock: systemClock,
+      dispatcher,
+      botToken: 'xoxb-bench',
+      slackApiUrl: slack.apiUrl,
+    },
+    receiver,
+  );
   const handler = receiver.toHandler();
   const responseUrl = slack.responseUrl();
   const times: number[] = [];

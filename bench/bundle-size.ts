@@ -42,7 +42,8 @@ export function inputsMatching(meta: Metafile, pattern: RegExp): string[] {
 }
 
 export async function run(): Promise<void> {
-  if (!existsSync(join(ROOT, 'dist/slack.meta.json'))) spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  if (!existsSync(join(ROOT, 'dist/slack.meta.json')))
+    spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
   for (const fn of FUNCTIONS) {
     const file = join(ROOT, 'dist', `${fn}.js`);
     if (!existsSync(file)) {
@@ -54,10 +55,14 @@ export async function run(): Promise<void> {
     const top = packageSizes(meta)
       .slice(0, 6)
       .map(([pkg, bytes]) => `${pkg} ${Math.round(bytes / 1024)}K`);
-    report(`bundle.${fn}.bytes`, code.length, 'bytes', { kib: Math.round(code.length / 1024), biggest: top.join(', ') });
+    report(`bundle.${fn}.bytes`, code.length, 'bytes', {
+      kib: Math.round(code.length / 1024),
+      biggest: top.join(', '),
+    });
     report(`bundle.${fn}.gzipBytes`, gzipSync(code).length, 'bytes');
   }
   const forbidden = inputsMatching(readMetafile('slack'), FORBIDDEN_IN_SLACK);
   report('bundle.slack.ecsEc2EcrInputs', forbidden.length, 'files', { target: 0 });
-  if (forbidden.length > 0) throw new Error(`dist/slack.js carries ECS/EC2/ECR clients: ${forbidden.slice(0, 3).join(', ')}`);
+  if (forbidden.length > 0)
+    throw new Error(`dist/slack.js carries ECS/EC2/ECR clients: ${forbidden.slice(0, 3).join(', ')}`);
 }

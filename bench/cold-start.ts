@@ -71,7 +71,12 @@ function childEnv(): NodeJS.ProcessEnv {
 /** Asynchronous, so the secret stores in this process can answer the child. */
 async function once(subject: Subject): Promise<number> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ['-e', CHILD, subject.module], { cwd: ROOT, env: { ...childEnv(), ...subject.env }, encoding: 'utf8', timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', CHILD, subject.module], {
+      cwd: ROOT,
+      env: { ...childEnv(), ...subject.env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     return Number(stdout);
   } catch (err) {
     throw new Error(`cold start of ${subject.name} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`);
@@ -120,8 +125,14 @@ export async function run(): Promise<void> {
   }
   const fromSsm = times.get('slackSecretsFromSsm');
   if (fromSsm) {
-    report('coldStart.slack.secretsFromSsm', median(fromSsm), 'ms', { runs: RUNS, what: 'dist/slack.js + init() with its secrets read from SSM and Secrets Manager stand-ins on loopback' });
-    report('coldStart.slack.secretsFromSsm.ratio', median(fromSsm) / floor, 'ratio', { note: 'as deployed; informational, the target is on coldStart.slack.ratio' });
+    report('coldStart.slack.secretsFromSsm', median(fromSsm), 'ms', {
+      runs: RUNS,
+      what: 'dist/slack.js + init() with its secrets read from SSM and Secrets Manager stand-ins on loopback',
+    });
+    report('coldStart.slack.secretsFromSsm.ratio', median(fromSsm) / floor, 'ratio', {
+      note: 'as deployed; informational, the target is on coldStart.slack.ratio',
+    });
   }
-  for (const s of SUBJECTS.filter((x) => !subjects.includes(x))) report(`coldStart.${s.name}`, NaN, 'ms', { skipped: `${s.module} is not built` });
+  for (const s of SUBJECTS.filter((x) => !subjects.includes(x)))
+    report(`coldStart.${s.name}`, NaN, 'ms', { skipped: `${s.module} is not built` });
 }

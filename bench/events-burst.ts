@@ -31,7 +31,8 @@ export async function run(): Promise<void> {
       return { at, event: taskStopped({ service: 'web', stoppedAt: at }) };
     });
     const deliveries = [...originals];
-    for (let i = 0; i < STOPS; i += 10) deliveries.push({ at: originals[i]!.at + 2_500, event: structuredClone(originals[i]!.event) });
+    for (let i = 0; i < STOPS; i += 10)
+      deliveries.push({ at: originals[i]!.at + 2_500, event: structuredClone(originals[i]!.event) });
     deliveries.sort((a, b) => a.at - b.at);
 
     for (const key of Object.keys(dynamo)) delete dynamo[key]; // the table's creation is not the burst's
@@ -50,10 +51,21 @@ export async function run(): Promise<void> {
     const byMethod: Record<string, number> = {};
     for (const call of h.slack.calls) byMethod[call.method] = (byMethod[call.method] ?? 0) + 1;
 
-    report('events.burst.slackCalls', h.webApiCalls(), 'calls', { stops: STOPS, deliveries: deliveries.length, simulatedMinutes: SPAN_MS / 60_000, target: '<= 12', byMethod });
+    report('events.burst.slackCalls', h.webApiCalls(), 'calls', {
+      stops: STOPS,
+      deliveries: deliveries.length,
+      simulatedMinutes: SPAN_MS / 60_000,
+      target: '<= 12',
+      byMethod,
+    });
     report('events.burst.finalCount', shown, 'stops', { stored: stored?.count, target: STOPS });
     const dynamoCalls = Object.values(dynamo).reduce((a, b) => a + b, 0);
-    report('events.burst.dynamoCallsPerEvent', Number((dynamoCalls / deliveries.length).toFixed(3)), 'calls/event', { dynamoCalls, deliveries: deliveries.length, target: '<= 2', byOperation: dynamo });
+    report('events.burst.dynamoCallsPerEvent', Number((dynamoCalls / deliveries.length).toFixed(3)), 'calls/event', {
+      dynamoCalls,
+      deliveries: deliveries.length,
+      target: '<= 2',
+      byOperation: dynamo,
+    });
     report('events.burst.wallTime', seconds, 's', { eventsPerSecond: Math.round(deliveries.length / seconds) });
   } finally {
     await h.stop();

@@ -19,11 +19,22 @@ import { median, report } from './report';
 const EVENTS = 2000;
 const RUNS = 3;
 
-async function measure(options: { concurrency: number; services: number; dynaliteThread?: boolean }): Promise<{ eventsPerSecond: number; slackCalls: number }> {
+async function measure(options: {
+  concurrency: number;
+  services: number;
+  dynaliteThread?: boolean;
+}): Promise<{ eventsPerSecond: number; slackCalls: number }> {
   const table = await startDynalite({ thread: options.dynaliteThread ?? false });
   const slack = await startSlackStandin();
-  const deps = { config: testConfig(), logger: createLogger({ level: 'warn', destination: process.stderr }), clock: systemClock, state: table.store };
-  const instances = Array.from({ length: options.concurrency }, () => createEventsHandler({ ...deps, slack: testWebClient(slack.apiUrl) }));
+  const deps = {
+    config: testConfig(),
+    logger: createLogger({ level: 'warn', destination: process.stderr }),
+    clock: systemClock,
+    state: table.store,
+  };
+  const instances = Array.from({ length: options.concurrency }, () =>
+    createEventsHandler({ ...deps, slack: testWebClient(slack.apiUrl) }),
+  );
   const now = Date.now();
   const events: JsonObject[] = [];
   for (let i = 0; events.length < EVENTS; i += 1) {
@@ -32,7 +43,8 @@ async function measure(options: { concurrency: number; services: number; dynalit
     if (i % 10 === 0 && events.length < EVENTS) events.push(structuredClone(event));
   }
   // Warm up the SDK, dynalite and the JIT on a few events of another cluster.
-  for (let i = 0; i < 50; i += 1) await instances[0]!(taskStopped({ cluster: 'staging', service: 'warmup', stoppedAt: now + i }));
+  for (let i = 0; i < 50; i += 1)
+    await instances[0]!(taskStopped({ cluster: 'staging', service: 'warmup', stoppedAt: now + i }));
 
   let next = 0;
   const began = process.hrtime.bigint();
@@ -56,11 +68,16 @@ async function measure(options: { concurrency: number; services: number; dynalit
 async function putsPerSecond(concurrency: number): Promise<number> {
   const table = await startDynalite();
   const per = Math.ceil(EVENTS / concurrency);
-  for (let i = 0; i < 50; i += 1) await table.store.put({ pk: `warm#${i}`, sk: 'seen' }, { condition: 'attribute_not_exists(#pk)' });
+  for (let i = 0; i < 50; i += 1)
+    await table.store.put({ pk: `warm#${i}`, sk: 'seen' }, { condition: 'attribute_not_exists(#pk)' });
   const began = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
-      for (let i = 0; i < per; i += 1) await table.store.put({ pk: `event#${w}#${i}`, sk: 'seen', expiresAt: 1 }, { condition: 'attribute_not_exists(#pk)' });
+      for (let i = 0; i < per; i += 1)
+        await table.store.put(
+          { pk: `event#${w}#${i}`, sk: 'seen', expiresAt: 1 },
+          { condition: 'attribute_not_exists(#pk)' },
+        );
     }),
   );
   const seconds = Number(process.hrtime.bigint() - began) / 1e9;
@@ -68,7 +85,11 @@ async function putsPerSecond(concurrency: number): Promise<number> {
   return (per * concurrency) / seconds;
 }
 
-async function medianOf(options: { concurrency: number; services: number; dynaliteThread?: boolean }): Promise<{ value: number; runs: number[]; slackCalls: number }> {
+async function medianOf(options: {
+  concurrency: number;
+  services: number;
+  dynaliteThread?: boolean;
+}): Promise<{ value: number; runs: number[]; slackCalls: number }> {
   const runs: number[] = [];
   let slackCalls = 0;
   for (let i = 0; i < RUNS; i += 1) {
@@ -81,19 +102,43 @@ async function medianOf(options: { concurrency: number; services: number; dynali
 
 export async function run(): Promise<void> {
   const sequential = await medianOf({ concurrency: 1, services: 20 });
-  report('events.throughput.sequential', sequential.value, 'events/s', { events: EVENTS, services: 20, concurrency: 1, runs: sequential.runs });
+  report('events.throughput.sequential', sequential.value, 'events/s', {
+    events: EVENTS,
+    services: 20,
+    concurrency: 1,
+    runs: sequential.runs,
+  });
   const concurrent = await medianOf({ concurrency: 4, services: 20 });
-  report('events.throughput', concurrent.value, 'events/s', { events: EVENTS, services: 20, concurrency: 4, runs: concurrent.runs, target: '>= 500' });
+  report('events.throughput', concurrent.value, 'events/s', {
+    events: EVENTS,
+    services: 20,
+    concurrency: 4,
+    runs: concurrent.runs,
+    target: '>= 500',
+  });
   const puts: number[] = [];
   for (let i = 0; i < RUNS; i += 1) puts.push(Math.round(await putsPerSecond(4)));
   report('events.throughput.dynalitePuts', median(puts), 'puts/s', { concurrency: 4, runs: puts });
-  report('events.throughput.perPut', concurrent.value / median(puts), 'ratio', { note: 'events/s per conditional put/s in the same run; 0.5 is the ceiling at two writes an event' });
+  report('events.throughput.perPut', concurrent.value / median(puts), 'ratio', {
+    note: 'events/s per conditional put/s in the same run; 0.5 is the ceiling at two writes an event',
+  });
   // The same, with dynalite served from a worker thread of this process (as DynamoDB is served
   // from elsewhere): what the handler itself sustains when it does not share its thread with the table.
   const threaded = await medianOf({ concurrency: 4, services: 20, dynaliteThread: true });
-  report('events.throughput.dynaliteThread', threaded.value, 'events/s', { events: EVENTS, services: 20, concurrency: 4, runs: threaded.runs });
+  report('events.throughput.dynaliteThread', threaded.value, 'events/s', {
+    events: EVENTS,
+    services: 20,
+    concurrency: 4,
+    runs: threaded.runs,
+  });
   const hot = await medianOf({ concurrency: 4, services: 1 });
-  report('events.throughput.oneHotWindow', hot.value, 'events/s', { events: EVENTS, services: 1, concurrency: 4, runs: hot.runs, slackCalls: hot.slackCalls });
+  report('events.throughput.oneHotWindow', hot.value, 'events/s', {
+    events: EVENTS,
+    services: 1,
+    concurrency: 4,
+    runs: hot.runs,
+    slackCalls: hot.slackCalls,
+  });
 }
 
 if (require.main === module) {

@@ -43,33 +43,154 @@ interface Ids {
 
 const CASES: VerbCase[] = [
   { verb: 'whoami', text: () => 'whoami', minimum: 0, why: 'config only' },
-  { verb: 'clusters', text: () => 'clusters', minimum: 1, why: 'DescribeClusters, each cluster in parallel under its own role' },
-  { verb: 'cluster NAME', text: () => 'cluster', minimum: 2, why: 'DescribeClusters ‖ ListContainerInstances → DescribeContainerInstances (CPU and memory left)' },
-  { verb: 'services', text: () => 'services', minimum: 2, why: 'ListServices → DescribeServices (one page; each further page adds one)' },
-  { verb: 'service SVC', text: () => 'service web', minimum: 1, why: 'DescribeServices holds counts, deployments and events' },
+  {
+    verb: 'clusters',
+    text: () => 'clusters',
+    minimum: 1,
+    why: 'DescribeClusters, each cluster in parallel under its own role',
+  },
+  {
+    verb: 'cluster NAME',
+    text: () => 'cluster',
+    minimum: 2,
+    why: 'DescribeClusters ‖ ListContainerInstances → DescribeContainerInstances (CPU and memory left)',
+  },
+  {
+    verb: 'services',
+    text: () => 'services',
+    minimum: 2,
+    why: 'ListServices → DescribeServices (one page; each further page adds one)',
+  },
+  {
+    verb: 'service SVC',
+    text: () => 'service web',
+    minimum: 1,
+    why: 'DescribeServices holds counts, deployments and events',
+  },
   { verb: 'tasks', text: () => 'tasks', minimum: 2, why: 'ListTasks → DescribeTasks' },
-  { verb: 'task ID', text: (i) => `task ${i.task}`, minimum: 2, why: 'DescribeTasks → DescribeContainerInstances (the EC2 instance needs the task’s container instance)' },
-  { verb: 'task PREFIX', text: (i) => `task ${i.task.slice(0, 8)}`, minimum: 3, why: 'ListTasks (running ‖ stopped) → DescribeTasks → DescribeContainerInstances' },
-  { verb: 'instances', text: () => 'instances', minimum: 2, why: 'ListContainerInstances → DescribeContainerInstances' },
-  { verb: 'instance ID', text: (i) => `instance ${i.instance}`, minimum: 2, why: 'DescribeContainerInstances ‖ ListTasks(containerInstance) → EC2 DescribeInstances ‖ DescribeTasks' },
-  { verb: 'instance EC2-ID', text: (i) => `instance ${i.ec2}`, minimum: 3, why: 'EC2 DescribeInstances at once ‖ ListContainerInstances(filter ec2InstanceId == …) → DescribeContainerInstances ‖ ListTasks(containerInstance) → DescribeTasks' },
+  {
+    verb: 'task ID',
+    text: (i) => `task ${i.task}`,
+    minimum: 2,
+    why: 'DescribeTasks → DescribeContainerInstances (the EC2 instance needs the task’s container instance)',
+  },
+  {
+    verb: 'task PREFIX',
+    text: (i) => `task ${i.task.slice(0, 8)}`,
+    minimum: 3,
+    why: 'ListTasks (running ‖ stopped) → DescribeTasks → DescribeContainerInstances',
+  },
+  {
+    verb: 'instances',
+    text: () => 'instances',
+    minimum: 2,
+    why: 'ListContainerInstances → DescribeContainerInstances',
+  },
+  {
+    verb: 'instance ID',
+    text: (i) => `instance ${i.instance}`,
+    minimum: 2,
+    why: 'DescribeContainerInstances ‖ ListTasks(containerInstance) → EC2 DescribeInstances ‖ DescribeTasks',
+  },
+  {
+    verb: 'instance EC2-ID',
+    text: (i) => `instance ${i.ec2}`,
+    minimum: 3,
+    why: 'EC2 DescribeInstances at once ‖ ListContainerInstances(filter ec2InstanceId == …) → DescribeContainerInstances ‖ ListTasks(containerInstance) → DescribeTasks',
+  },
   { verb: 'taskdefs', text: () => 'taskdefs', minimum: 1, why: 'ListTaskDefinitionFamilies' },
   { verb: 'taskdefs FAMILY', text: () => 'taskdefs worker', minimum: 1, why: 'ListTaskDefinitions ACTIVE ‖ INACTIVE' },
   { verb: 'taskdef FAMILY', text: () => 'taskdef worker', minimum: 1, why: 'DescribeTaskDefinition' },
-  { verb: 'repos', text: () => 'repos', minimum: 2, why: 'DescribeRepositories → ListImages of each (in parallel): the list shows image counts' },
+  {
+    verb: 'repos',
+    text: () => 'repos',
+    minimum: 2,
+    why: 'DescribeRepositories → ListImages of each (in parallel): the list shows image counts',
+  },
   { verb: 'images REPO', text: () => 'images worker', minimum: 1, why: 'DescribeImages' },
-  { verb: 'logs SVC', text: () => 'logs worker', minimum: 4, why: 'ListTasks → DescribeTasks → DescribeTaskDefinition (log group of that task’s revision) → GetLogEvents' },
-  { verb: 'logs TASK', text: (i) => `logs ${i.task}`, minimum: 3, why: 'DescribeTasks → DescribeTaskDefinition → GetLogEvents' },
-  { verb: 'run', warmUp: 'run nope', text: () => 'run worker', minimum: 2, why: "DescribeClusters ‖ DescribeTaskDefinition (the cluster's default strategy; awsvpc or Fargate-only?) → RunTask" },
-  { verb: 'start --instance ID', warmUp: 'run nope', text: (i) => `start worker --instance ${i.instance}`, minimum: 1, why: 'StartTask ‖ DescribeContainerInstances (the reply names the EC2 instance)' },
-  { verb: 'start --instance EC2-ID', warmUp: 'run nope', text: (i) => `start worker --instance ${i.ec2}`, minimum: 2, why: 'ListContainerInstances(filter ec2InstanceId == …) → StartTask ‖ DescribeContainerInstances' },
-  { verb: 'stop TASK', warmUp: 'run nope', text: (i) => `stop ${i.task}`, minimum: 2, why: 'DescribeTasks (already stopped? then nothing changes) → StopTask; the follow-up is later' },
-  { verb: 'scale', warmUp: 'run nope', text: () => 'scale web 2', minimum: 2, why: 'DescribeServices (the count before) → UpdateService; the follow-up is later' },
-  { verb: 'restart', warmUp: 'run nope', text: () => 'restart web', minimum: 1, why: 'UpdateService(forceNewDeployment) answers with the service' },
-  { verb: 'deploy SVC REV', warmUp: 'run nope', text: () => 'deploy worker worker:1', minimum: 2, why: 'DescribeServices ‖ DescribeTaskDefinition (ACTIVE?) → UpdateService' },
-  { verb: 'deploy --image', warmUp: 'run nope', text: () => 'deploy worker --image 111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:2.4.2', minimum: 4, why: 'DescribeServices (which revision runs) → DescribeTaskDefinition (its containers) → RegisterTaskDefinition → UpdateService' },
-  { verb: 'rollback', warmUp: 'run nope', text: () => 'rollback worker', minimum: 3, why: 'DescribeServices → ListTaskDefinitions (every page) → UpdateService' },
-  { verb: 'service create', warmUp: 'service create warm nope', text: () => 'service create extra worker:2', user: USERS.bob, minimum: 2, why: "DescribeTaskDefinition (ACTIVE, resolved revision) ‖ DescribeClusters (default strategy) → CreateService" },
+  {
+    verb: 'logs SVC',
+    text: () => 'logs worker',
+    minimum: 4,
+    why: 'ListTasks → DescribeTasks → DescribeTaskDefinition (log group of that task’s revision) → GetLogEvents',
+  },
+  {
+    verb: 'logs TASK',
+    text: (i) => `logs ${i.task}`,
+    minimum: 3,
+    why: 'DescribeTasks → DescribeTaskDefinition → GetLogEvents',
+  },
+  {
+    verb: 'run',
+    warmUp: 'run nope',
+    text: () => 'run worker',
+    minimum: 2,
+    why: "DescribeClusters ‖ DescribeTaskDefinition (the cluster's default strategy; awsvpc or Fargate-only?) → RunTask",
+  },
+  {
+    verb: 'start --instance ID',
+    warmUp: 'run nope',
+    text: (i) => `start worker --instance ${i.instance}`,
+    minimum: 1,
+    why: 'StartTask ‖ DescribeContainerInstances (the reply names the EC2 instance)',
+  },
+  {
+    verb: 'start --instance EC2-ID',
+    warmUp: 'run nope',
+    text: (i) => `start worker --instance ${i.ec2}`,
+    minimum: 2,
+    why: 'ListContainerInstances(filter ec2InstanceId == …) → StartTask ‖ DescribeContainerInstances',
+  },
+  {
+    verb: 'stop TASK',
+    warmUp: 'run nope',
+    text: (i) => `stop ${i.task}`,
+    minimum: 2,
+    why: 'DescribeTasks (already stopped? then nothing changes) → StopTask; the follow-up is later',
+  },
+  {
+    verb: 'scale',
+    warmUp: 'run nope',
+    text: () => 'scale web 2',
+    minimum: 2,
+    why: 'DescribeServices (the count before) → UpdateService; the follow-up is later',
+  },
+  {
+    verb: 'restart',
+    warmUp: 'run nope',
+    text: () => 'restart web',
+    minimum: 1,
+    why: 'UpdateService(forceNewDeployment) answers with the service',
+  },
+  {
+    verb: 'deploy SVC REV',
+    warmUp: 'run nope',
+    text: () => 'deploy worker worker:1',
+    minimum: 2,
+    why: 'DescribeServices ‖ DescribeTaskDefinition (ACTIVE?) → UpdateService',
+  },
+  {
+    verb: 'deploy --image',
+    warmUp: 'run nope',
+    text: () => 'deploy worker --image 111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:2.4.2',
+    minimum: 4,
+    why: 'DescribeServices (which revision runs) → DescribeTaskDefinition (its containers) → RegisterTaskDefinition → UpdateService',
+  },
+  {
+    verb: 'rollback',
+    warmUp: 'run nope',
+    text: () => 'rollback worker',
+    minimum: 3,
+    why: 'DescribeServices → ListTaskDefinitions (every page) → UpdateService',
+  },
+  {
+    verb: 'service create',
+    warmUp: 'service create warm nope',
+    text: () => 'service create extra worker:2',
+    user: USERS.bob,
+    minimum: 2,
+    why: 'DescribeTaskDefinition (ACTIVE, resolved revision) ‖ DescribeClusters (default strategy) → CreateService',
+  },
 ];
 
 /**
@@ -85,7 +206,12 @@ const GATED: VerbCase[] = [
     why: 'ListServices ‖ ListTasks (running ‖ stopping) ‖ ListContainerInstances ‖ ECR DescribeRepositories → their Describe calls and ListImages → EC2 DescribeInstances (the EC2 ids come from DescribeContainerInstances); DescribeClusters alongside the lists',
   },
   { verb: 'service delete (the plan)', text: () => 'service delete web', minimum: 1, why: 'DescribeServices' },
-  { verb: 'taskdef deregister (the plan)', text: () => 'taskdef deregister lab-web:1', minimum: 2, why: 'DescribeTaskDefinition ‖ ListServices → DescribeServices (which services still run it)' },
+  {
+    verb: 'taskdef deregister (the plan)',
+    text: () => 'taskdef deregister lab-web:1',
+    minimum: 2,
+    why: 'DescribeTaskDefinition ‖ ListServices → DescribeServices (which services still run it)',
+  },
   {
     verb: 'repo delete (the plan)',
     text: () => 'repo delete lab/web',
@@ -106,7 +232,13 @@ async function runGated(): Promise<void> {
       h.sandbox.clearFaults();
       await h.command(c.text({ task: '', instance: '', ec2: '' }), { user: APPROVAL_USERS.alice, channel: OPS });
       h.sandbox.inject({ kind: 'latency', ms: LATENCY_MS });
-      const measured = await roundTrips(h, c.text({ task: '', instance: '', ec2: '' }), APPROVAL_USERS.alice, 'chat.postMessage', OPS);
+      const measured = await roundTrips(
+        h,
+        c.text({ task: '', instance: '', ec2: '' }),
+        APPROVAL_USERS.alice,
+        'chat.postMessage',
+        OPS,
+      );
       reportCase(c, measured);
     }
   } finally {
@@ -116,9 +248,15 @@ async function runGated(): Promise<void> {
 }
 
 async function runPlain(): Promise<void> {
-  const h = await startHarness({ config: testConfig(), sandbox: { account: taskdefsAccount() }, followUpTimeoutMs: 2_000 });
+  const h = await startHarness({
+    config: testConfig(),
+    sandbox: { account: taskdefsAccount() },
+    followUpTimeoutMs: 2_000,
+  });
   try {
-    const web = [...h.sandbox.world.cluster('prod').tasks.values()].find((t) => t.taskDefinition.family === 'worker' && t.desiredStatus === 'RUNNING')!;
+    const web = [...h.sandbox.world.cluster('prod').tasks.values()].find(
+      (t) => t.taskDefinition.family === 'worker' && t.desiredStatus === 'RUNNING',
+    )!;
     const instance = web.instance!;
     const ids: Ids = { task: web.id, instance: instance.id, ec2: instance.ec2.id };
     for (const c of CASES) {
@@ -149,7 +287,13 @@ function reportCase(c: VerbCase, measured: { roundTrips: number; calls: number; 
   });
 }
 
-async function roundTrips(h: Harness, text: string, user: string, replyMethod = 'response_url', channel?: string): Promise<{ roundTrips: number; calls: number; ms: number }> {
+async function roundTrips(
+  h: Harness,
+  text: string,
+  user: string,
+  replyMethod = 'response_url',
+  channel?: string,
+): Promise<{ roundTrips: number; calls: number; ms: number }> {
   const before = h.sandbox.calls.length;
   const slackBefore = h.slack.calls.length;
   const started = Date.now();
@@ -158,7 +302,13 @@ async function roundTrips(h: Harness, text: string, user: string, replyMethod = 
   const ms = (reply?.at ?? Date.now()) - started;
   const onPath = h.sandbox.calls.slice(before).filter((c) => c.at <= (reply?.at ?? Infinity));
   const calls = onPath.length;
-  if (process.env.ROUND_TRIP_DEBUG) process.stderr.write(`${text}: ${h.sandbox.calls.slice(before).map((c) => `${c.action}@${c.at - started}`).join(' ')}\n`);
+  if (process.env.ROUND_TRIP_DEBUG)
+    process.stderr.write(
+      `${text}: ${h.sandbox.calls
+        .slice(before)
+        .map((c) => `${c.action}@${c.at - started}`)
+        .join(' ')}\n`,
+    );
   // A call that waited for another arrives at least LATENCY_MS after it: each call's wave is its
   // arrival (after the first) in units of the latency, and the round trips are the waves.
   const first = onPath[0]?.at ?? started;

@@ -66,7 +66,8 @@ export async function run(): Promise<void> {
     const perRun = child.runs.map((r) => {
       const calls = sandbox.calls.filter((c) => c.at >= r.startedAt && c.at <= r.endedAt);
       const id = decodeURIComponent(r.responseUrl.split('/response/')[1]!);
-      const reply = slack.calls.find((c) => c.method === 'response_url' && c.responseId === id)?.args as { text?: string; blocks?: never } | undefined;
+      const reply = slack.calls.find((c) => c.method === 'response_url' && c.responseId === id)?.args as
+        { text?: string; blocks?: never } | undefined;
       return {
         ms: r.ms,
         list: calls.filter((c) => c.action === 'ListServices').length,
@@ -77,22 +78,41 @@ export async function run(): Promise<void> {
     });
     const warm = perRun.slice(1);
     const last = perRun.at(-1)!;
-    const problems = last.reply ? blockKitProblems({ text: last.reply.text ?? '', blocks: last.reply.blocks }) : ['no reply'];
+    const problems = last.reply
+      ? blockKitProblems({ text: last.reply.text ?? '', blocks: last.reply.blocks })
+      : ['no reply'];
 
     report('services.seed1000', seedMs, 'ms', { note: 'sandbox start-up with 1,000 services (not a target)' });
     report('services.listServicesCalls', last.list, 'calls', { services: SERVICES, target: Math.ceil(SERVICES / 100) });
-    report('services.describeServicesCalls', last.describe, 'calls', { services: SERVICES, target: Math.ceil(SERVICES / 10) });
-    report('services.warm.median', median(warm.map((r) => r.ms)), 'ms', { runs: warm.length, latencyMsPerCall: LATENCY_MS, target: '<= 1500' });
-    report('services.cold', perRun[0]!.ms, 'ms', { assumeRoleCalls: perRun[0]!.assume, latencyMsPerCall: LATENCY_MS, note: 'first run: credentials not yet cached' });
+    report('services.describeServicesCalls', last.describe, 'calls', {
+      services: SERVICES,
+      target: Math.ceil(SERVICES / 10),
+    });
+    report('services.warm.median', median(warm.map((r) => r.ms)), 'ms', {
+      runs: warm.length,
+      latencyMsPerCall: LATENCY_MS,
+      target: '<= 1500',
+    });
+    report('services.cold', perRun[0]!.ms, 'ms', {
+      assumeRoleCalls: perRun[0]!.assume,
+      latencyMsPerCall: LATENCY_MS,
+      note: 'first run: credentials not yet cached',
+    });
     report('services.replyWithinSlackLimits', problems.length === 0 ? 1 : 0, 'bool', {
       problems,
       blocks: (last.reply?.blocks as unknown[] | undefined)?.length ?? 0,
       text: last.reply?.text,
       target: 1,
     });
-    report('services.workerPeakRss', child.peakRssMb, 'MB', { baselineMb: child.baselineRssMb, target: '<= 200', note: 'worker child process, from source via tsx' });
+    report('services.workerPeakRss', child.peakRssMb, 'MB', {
+      baselineMb: child.baselineRssMb,
+      target: '<= 200',
+      note: 'worker child process, from source via tsx',
+    });
     if (perRun.some((r) => r.list !== last.list || r.describe !== last.describe)) {
-      report('services.callCountsVaried', 1, 'bool', { perRun: perRun.map((r) => ({ list: r.list, describe: r.describe })) });
+      report('services.callCountsVaried', 1, 'bool', {
+        perRun: perRun.map((r) => ({ list: r.list, describe: r.describe })),
+      });
     }
   } finally {
     await Promise.all([sandbox.stop(), slack.stop()]);
@@ -102,7 +122,9 @@ export async function run(): Promise<void> {
 /** Starts this file as the worker child and collects its one-line JSON report. */
 function runWorkerChild(sandboxUrl: string, responseUrls: string[]): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, __filename, '--worker', sandboxUrl, ...responseUrls], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...process.execArgv, __filename, '--worker', sandboxUrl, ...responseUrls], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
@@ -129,7 +151,14 @@ async function workerChild(sandboxUrl: string, responseUrls: string[]): Promise<
     // Any key the sandbox did not issue is the bot's own role, which may only assume roles.
     stsConfig: { credentials: { accessKeyId: 'AKIABENCHBOTKEY00001', secretAccessKey: 'bench-bot-secret' } },
   });
-  const deps = { config, logger, clock: systemClock, aws, verbs: VERBS, timing: { followUpPollMs: 1000, followUpTimeoutMs: 60_000 } };
+  const deps = {
+    config,
+    logger,
+    clock: systemClock,
+    aws,
+    verbs: VERBS,
+    timing: { followUpPollMs: 1000, followUpTimeoutMs: 60_000 },
+  };
   const baselineRssMb = process.memoryUsage().rss / 1e6;
   const runs: ChildRun[] = [];
   for (const [i, responseUrl] of responseUrls.entries()) {

@@ -20,7 +20,10 @@ const RUNS = 3;
 
 export async function run(): Promise<void> {
   const seedStart = process.hrtime.bigint();
-  const sandbox = await startSandbox({ account: busyClusterAccount(TASKS), timings: { taskStartMs: 0, taskStopMs: 0 } });
+  const sandbox = await startSandbox({
+    account: busyClusterAccount(TASKS),
+    timings: { taskStartMs: 0, taskStopMs: 0 },
+  });
   const seedMs = Number(process.hrtime.bigint() - seedStart) / 1e6;
   const config = busyClusterConfig();
   const aws = createAwsAccess({
@@ -30,7 +33,12 @@ export async function run(): Promise<void> {
     clientConfig: { endpoint: sandbox.url },
     stsConfig: { credentials: { accessKeyId: 'AKIABENCHBOTKEY00001', secretAccessKey: 'bench-bot-secret' } },
   });
-  const ops = await aws.forCluster({ alias: 'busy', level: 'read', user: { id: 'U0BENCH', teamId: 'T0BENCH' }, team: 'web' });
+  const ops = await aws.forCluster({
+    alias: 'busy',
+    level: 'read',
+    user: { id: 'U0BENCH', teamId: 'T0BENCH' },
+    team: 'web',
+  });
   sandbox.inject({ kind: 'latency', ms: LATENCY_MS });
 
   const times: number[] = [];
@@ -39,12 +47,18 @@ export async function run(): Promise<void> {
   let problems: string[] = [];
   let blocks = 0;
   for (let i = 0; i < RUNS; i += 1) {
-    const before = { list: sandbox.callsTo('ecs:ListTasks').length, describe: sandbox.callsTo('ecs:DescribeTasks').length };
+    const before = {
+      list: sandbox.callsTo('ecs:ListTasks').length,
+      describe: sandbox.callsTo('ecs:DescribeTasks').length,
+    };
     const start = process.hrtime.bigint();
     const tasks = await ops.tasks.list({});
     const message = taskListMessage({ alias: 'busy', tasks, filter: {}, page: 1, now: Date.now() });
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    calls.push({ list: sandbox.callsTo('ecs:ListTasks').length - before.list, describe: sandbox.callsTo('ecs:DescribeTasks').length - before.describe });
+    calls.push({
+      list: sandbox.callsTo('ecs:ListTasks').length - before.list,
+      describe: sandbox.callsTo('ecs:DescribeTasks').length - before.describe,
+    });
     listed = tasks.length;
     problems = blockKitProblems(message);
     blocks = message.blocks?.length ?? 0;
@@ -53,8 +67,15 @@ export async function run(): Promise<void> {
 
   const target = Math.ceil(TASKS / 100);
   report('tasks.5000.listTasksCalls', calls[0]!.list, 'calls', { target, everyRun: calls.map((c) => c.list) });
-  report('tasks.5000.describeTasksCalls', calls[0]!.describe, 'calls', { target, everyRun: calls.map((c) => c.describe) });
-  report('tasks.5000.time.median', median(times), 'ms', { latencyPerCallMs: LATENCY_MS, runs: times.map((t) => Math.round(t)), floor: `${target} sequential pages × ${LATENCY_MS} ms = ${target * LATENCY_MS} ms` });
+  report('tasks.5000.describeTasksCalls', calls[0]!.describe, 'calls', {
+    target,
+    everyRun: calls.map((c) => c.describe),
+  });
+  report('tasks.5000.time.median', median(times), 'ms', {
+    latencyPerCallMs: LATENCY_MS,
+    runs: times.map((t) => Math.round(t)),
+    floor: `${target} sequential pages × ${LATENCY_MS} ms = ${target * LATENCY_MS} ms`,
+  });
   report('tasks.5000.tasksListed', listed, 'tasks', { expected: TASKS });
   report('tasks.5000.replyBlocks', blocks, 'blocks', { limit: 50, problems });
   report('tasks.5000.sandboxSeed', seedMs, 'ms');

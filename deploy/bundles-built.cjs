@@ -13,7 +13,9 @@ const FUNCTIONS = ['slack', 'worker', 'events'];
 module.exports = () => {
   const missing = FUNCTIONS.filter((fn) => !existsSync(join(__dirname, '..', 'dist', `${fn}.js`)));
   if (missing.length > 0) {
-    throw new Error(`dist/${missing.join('.js, dist/')}.js missing: run \`npm run build\` first (\`npm run package\` and \`npm run deploy\` do)`);
+    throw new Error(
+      `dist/${missing.join('.js, dist/')}.js missing: run \`npm run build\` first (\`npm run package\` and \`npm run deploy\` do)`,
+    );
   }
   return Object.fromEntries(FUNCTIONS.map((fn) => [fn, statSync(join(__dirname, '..', 'dist', `${fn}.js`)).size]));
 };

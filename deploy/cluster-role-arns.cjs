@@ -24,7 +24,9 @@ function clusterRoleArns(text, source = 'config') {
       // read is required; operate and admin may be left out (src/config/schema.ts).
       if (arn === undefined && level !== 'read') continue;
       if (typeof arn !== 'string' || !ROLE_ARN.test(arn)) {
-        throw new Error(`${source}: clusters.${alias}.roles.${level} must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got ${JSON.stringify(arn)}`);
+        throw new Error(
+          `${source}: clusters.${alias}.roles.${level} must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got ${JSON.stringify(arn)}`,
+        );
       }
       arns.add(arn);
     }
@@ -39,7 +41,9 @@ module.exports = async ({ resolveVariable }) => {
   try {
     text = readFileSync(resolve(__dirname, '..', path), 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the config file ${path} (serverless.yml parameter "config"; copy config/example.yaml to config/chatops.yaml, or pass --param="config=PATH"): ${err.message}`);
+    throw new Error(
+      `cannot read the config file ${path} (serverless.yml parameter "config"; copy config/example.yaml to config/chatops.yaml, or pass --param="config=PATH"): ${err.message}`,
+    );
   }
   return clusterRoleArns(text, path);
 };

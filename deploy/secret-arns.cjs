@@ -17,15 +17,20 @@ const PREFIX = { ssm: 'ssm:', secretsmanager: 'secretsmanager:' };
 
 /** Where a `_PARAM` value points, as src/entry/secrets.ts reads it (`#key` dropped). */
 function secretRef(value, source = 'parameter') {
-  if (typeof value !== 'string' || value.length === 0) throw new Error(`${source}: expected where a Slack secret is stored (ssm:/NAME or secretsmanager:NAME), got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new Error(
+      `${source}: expected where a Slack secret is stored (ssm:/NAME or secretsmanager:NAME), got ${JSON.stringify(value)}`,
+    );
   const hash = value.lastIndexOf('#');
   const where = hash >= 0 ? value.slice(0, hash) : value;
   if (where.startsWith('arn:')) {
     const service = where.split(':')[2];
-    if (service !== 'ssm' && service !== 'secretsmanager') throw new Error(`${source}: ${where} is neither an SSM parameter nor a Secrets Manager secret`);
+    if (service !== 'ssm' && service !== 'secretsmanager')
+      throw new Error(`${source}: ${where} is neither an SSM parameter nor a Secrets Manager secret`);
     return { store: service, arn: where };
   }
-  if (where.startsWith(PREFIX.secretsmanager)) return { store: 'secretsmanager', name: where.slice(PREFIX.secretsmanager.length) };
+  if (where.startsWith(PREFIX.secretsmanager))
+    return { store: 'secretsmanager', name: where.slice(PREFIX.secretsmanager.length) };
   const name = where.startsWith(PREFIX.ssm) ? where.slice(PREFIX.ssm.length) : where;
   return { store: 'ssm', name };
 }
@@ -39,7 +44,9 @@ function arnOf(ref) {
     return { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${path}` };
   }
   // Secrets Manager appends a hyphen and six random characters to a secret's ARN.
-  return { 'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${ref.name}-??????` };
+  return {
+    'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${ref.name}-??????`,
+  };
 }
 
 /** Read and decrypt statements for each stored secret, duplicates merged. */
@@ -53,13 +60,19 @@ function secretStatements(values, source = 'parameters') {
     if (seen.has(key)) continue;
     seen.add(key);
     const ssm = ref.store === 'ssm';
-    statements.push({ Effect: 'Allow', Action: [ssm ? 'ssm:GetParameter' : 'secretsmanager:GetSecretValue'], Resource: arn });
+    statements.push({
+      Effect: 'Allow',
+      Action: [ssm ? 'ssm:GetParameter' : 'secretsmanager:GetSecretValue'],
+      Resource: arn,
+    });
     statements.push({
       Effect: 'Allow',
       Action: ['kms:Decrypt'],
       Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*' },
       Condition: {
-        StringEquals: { 'kms:ViaService': { 'Fn::Sub': `${ssm ? 'ssm' : 'secretsmanager'}.\${AWS::Region}.amazonaws.com` } },
+        StringEquals: {
+          'kms:ViaService': { 'Fn::Sub': `${ssm ? 'ssm' : 'secretsmanager'}.\${AWS::Region}.amazonaws.com` },
+        },
         StringLike: { [ssm ? 'kms:EncryptionContext:PARAMETER_ARN' : 'kms:EncryptionContext:SecretARN']: arn },
       },
     });
@@ -68,6 +81,10 @@ function secretStatements(values, source = 'parameters') {
 }
 
 module.exports.signingSecretAndBotToken = async ({ resolveVariable }) =>
-  secretStatements([await resolveVariable('param:slackSigningSecret'), await resolveVariable('param:slackBotToken')], 'slackSigningSecret/slackBotToken');
-module.exports.botToken = async ({ resolveVariable }) => secretStatements([await resolveVariable('param:slackBotToken')], 'slackBotToken');
+  secretStatements(
+    [await resolveVariable('param:slackSigningSecret'), await resolveVariable('param:slackBotToken')],
+    'slackSigningSecret/slackBotToken',
+  );
+module.exports.botToken = async ({ resolveVariable }) =>
+  secretStatements([await resolveVariable('param:slackBotToken')], 'slackBotToken');
 module.exports.secretStatements = secretStatements;

@@ -49,14 +49,20 @@ const BOLT_DIST = dirname(require.resolve('@slack/bolt'));
 const boltForLambda = {
   name: 'bolt-for-lambda',
   setup(b) {
-    b.onResolve({ filter: /^@slack\/bolt$/ }, () => ({ path: '@slack/bolt (App + AwsLambdaReceiver)', namespace: 'bolt-for-lambda' }));
+    b.onResolve({ filter: /^@slack\/bolt$/ }, () => ({
+      path: '@slack/bolt (App + AwsLambdaReceiver)',
+      namespace: 'bolt-for-lambda',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'bolt-for-lambda' }, () => ({
       resolveDir: BOLT_DIST,
       loader: 'js',
-      contents: "export { default as App } from './App.js';\nexport { default as AwsLambdaReceiver } from './receivers/AwsLambdaReceiver.js';\n",
+      contents:
+        "export { default as App } from './App.js';\nexport { default as AwsLambdaReceiver } from './receivers/AwsLambdaReceiver.js';\n",
     }));
     b.onResolve({ filter: /^\.\/receivers\/(HTTPReceiver|SocketModeReceiver)$/ }, (args) =>
-      args.importer === join(BOLT_DIST, 'App.js') ? { path: args.path, namespace: 'bolt-receiver-not-bundled' } : undefined,
+      args.importer === join(BOLT_DIST, 'App.js')
+        ? { path: args.path, namespace: 'bolt-receiver-not-bundled' }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'bolt-receiver-not-bundled' }, (args) => ({
       loader: 'js',

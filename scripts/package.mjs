@@ -18,9 +18,13 @@ function run(command, commandArgs) {
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 
-const hasConfigParam = args.some((a, i) => /^--param=["']?config=/.test(a) || (a === '--param' && /^config=/.test(args[i + 1] ?? '')));
+const hasConfigParam = args.some(
+  (a, i) => /^--param=["']?config=/.test(a) || (a === '--param' && /^config=/.test(args[i + 1] ?? '')),
+);
 if (!hasConfigParam && !existsSync(join(ROOT, 'config/chatops.yaml'))) {
-  console.log('config/chatops.yaml does not exist: packaging config/example.yaml (a packaging check, not a deployable bot)');
+  console.log(
+    'config/chatops.yaml does not exist: packaging config/example.yaml (a packaging check, not a deployable bot)',
+  );
   args.push('--param=config=config/example.yaml');
 }
 

@@ -40,12 +40,35 @@ export function createApp(deps: AppDeps, receiver: Receiver): { app: App; direct
     logger: boltLogger(deps.logger),
     clientOptions: deps.slackApiUrl ? { slackApiUrl: deps.slackApiUrl } : {},
   });
-  const directory = deps.directory ?? createTeamDirectory({ config: deps.config, slack: withToken(app, deps.botToken), clock: deps.clock, logger: deps.logger });
-  const responseUrlPrefixes = deps.responseUrlPrefixes ?? [SLACK_RESPONSE_URL_PREFIX, ...(deps.slackApiUrl ? [`${new URL(deps.slackApiUrl).origin}/`] : [])];
-  registerListeners(app, { config: deps.config, logger: deps.logger, clock: deps.clock, dispatcher: deps.dispatcher, directory, verbs: deps.verbs ?? VERBS, responseUrlPrefixes, ...(deps.state ? { state: deps.state } : {}) });
+  const directory =
+    deps.directory ??
+    createTeamDirectory({
+      config: deps.config,
+      slack: withToken(app, deps.botToken),
+      clock: deps.clock,
+      logger: deps.logger,
+    });
+  const responseUrlPrefixes = deps.responseUrlPrefixes ?? [
+    SLACK_RESPONSE_URL_PREFIX,
+    ...(deps.slackApiUrl ? [`${new URL(deps.slackApiUrl).origin}/`] : []),
+  ];
+  registerListeners(app, {
+    config: deps.config,
+    logger: deps.logger,
+    clock: deps.clock,
+    dispatcher: deps.dispatcher,
+    directory,
+    verbs: deps.verbs ?? VERBS,
+    responseUrlPrefixes,
+    ...(deps.state ? { state: deps.state } : {}),
+  });
   return { app, directory };
 }
 
 function withToken(app: App, token: string) {
-  return { usergroups: { users: { list: (args: { usergroup: string }) => app.client.usergroups.users.list({ ...args, token }) } } };
+  return {
+    usergroups: {
+      users: { list: (args: { usergroup: string }) => app.client.usergroups.users.list({ ...args, token }) },
+    },
+  };
 }

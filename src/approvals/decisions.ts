@@ -104,7 +104,12 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
   if (runAsApprover) {
     runAs = { user: click.user, team: rights.team ?? 'unknown' };
   } else {
-    const requesterAccess = accessFor(deps.config, request.requester.id, await deps.directory.groupsOf(request.requester.id), request.channelId);
+    const requesterAccess = accessFor(
+      deps.config,
+      request.requester.id,
+      await deps.directory.groupsOf(request.requester.id),
+      request.channelId,
+    );
     const still = requesterStillAdmin(requesterAccess, request);
     if (!still.ok) {
       line(request, 'refused', 'the requester no longer has admin');
@@ -124,7 +129,10 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
   try {
     await deps.dispatcher.dispatch({ kind: 'approval', id: randomUUID(), requestId: approved.id, requestedAt: now });
   } catch (err) {
-    deps.logger.error({ err, approval: approved.id }, 'approved, but the worker did not accept the job; back to pending');
+    deps.logger.error(
+      { err, approval: approved.id },
+      'approved, but the worker did not accept the job; back to pending',
+    );
     if (await undoApproval(deps.state, approved.id)) {
       await watchRequest(deps.state, approved.id, approved.deadline).catch(() => undefined);
       await show(deps, approved, approvalRequestMessage({ ...approved, status: 'pending' }, deps.config.approvals));
@@ -137,7 +145,11 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
 }
 
 /** Another click (or the deadline) got there between our read and our write. */
-async function settledMeanwhile(deps: DecisionDeps, request: ApprovalRequest, line: (r: ApprovalRequest | undefined, o: AuditEntry['outcome'], d: string) => void): Promise<string> {
+async function settledMeanwhile(
+  deps: DecisionDeps,
+  request: ApprovalRequest,
+  line: (r: ApprovalRequest | undefined, o: AuditEntry['outcome'], d: string) => void,
+): Promise<string> {
   const now = (await getApprovalRequest(deps.state, request.id)) ?? request;
   if (now.status === 'pending' && deps.clock.now() >= now.deadline) {
     const expired = await expire(deps.state, now.id, deps.clock.now());
@@ -178,14 +190,21 @@ function alreadyDecided(request: ApprovalRequest): string {
 
 /** The request no longer waits for a decision: the expiry sweep can forget it (best effort; it checks anyway). */
 async function settled(deps: DecisionDeps, id: string): Promise<void> {
-  await forgetPending(deps.state, id).catch((err: unknown) => deps.logger.warn({ err, approval: id }, 'could not drop a decided request from the pending list'));
+  await forgetPending(deps.state, id).catch((err: unknown) =>
+    deps.logger.warn({ err, approval: id }, 'could not drop a decided request from the pending list'),
+  );
 }
 
 /** Edits the request's channel message (where the request says it is, never where the payload says). */
 async function show(deps: DecisionDeps, request: ApprovalRequest, message: SlackMessage): Promise<void> {
   if (!request.messageTs) return;
   try {
-    await deps.slack.chat.update({ channel: request.channelId, ts: request.messageTs, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+    await deps.slack.chat.update({
+      channel: request.channelId,
+      ts: request.messageTs,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks } : {}),
+    });
   } catch (err) {
     deps.logger.warn({ err: slackError(err), approval: request.id }, 'could not update the approval message');
   }

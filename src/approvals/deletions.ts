@@ -17,7 +17,15 @@ import { sliceWhole } from '../unicode';
 
 export async function readServiceDeletePlan(aws: ClusterOps, name: string): Promise<ServiceDeletePlan> {
   const service = await aws.services.describe(name);
-  return { kind: 'service delete', service: { name: service.name, desired: service.desired, running: service.running, taskDefinition: service.taskDefinition } };
+  return {
+    kind: 'service delete',
+    service: {
+      name: service.name,
+      desired: service.desired,
+      running: service.running,
+      taskDefinition: service.taskDefinition,
+    },
+  };
 }
 
 export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
@@ -42,9 +50,16 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
               const left = await env.aws.teardown.drainState([name], { service: name });
               if (left.services.length === 0 && left.tasks === 0) return `took ${tookText(env.clock.now() - started)}`;
               if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
-                throw new ChatopsError('service_drain_timeout', `\`${escapeText(name)}\` is still draining after ${tookText(env.timing.waitTimeoutMs)} (${drainText(left, 'DRAINING', 'stopping')}); ECS will finish deleting it by itself.`);
+                throw new ChatopsError(
+                  'service_drain_timeout',
+                  `\`${escapeText(name)}\` is still draining after ${tookText(env.timing.waitTimeoutMs)} (${drainText(left, 'DRAINING', 'stopping')}); ECS will finish deleting it by itself.`,
+                );
               }
-              await progress.note(left.services.length > 0 ? `draining${left.tasks > 0 ? `, ${count(left.tasks, 'task')} stopping` : ''}` : `INACTIVE, ${count(left.tasks, 'task')} stopping`);
+              await progress.note(
+                left.services.length > 0
+                  ? `draining${left.tasks > 0 ? `, ${count(left.tasks, 'task')} stopping` : ''}`
+                  : `INACTIVE, ${count(left.tasks, 'task')} stopping`,
+              );
               await env.clock.sleep(env.timing.pollMs);
             }
           },
@@ -59,14 +74,24 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
 
 // ---- taskdef deregister --------------------------------------------------------------------------
 
-export async function readTaskdefDeregisterPlan(aws: ClusterOps, ref: string, usage: UsageReader): Promise<TaskdefDeregisterPlan | { nothingToDo: string }> {
+export async function readTaskdefDeregisterPlan(
+  aws: ClusterOps,
+  ref: string,
+  usage: UsageReader,
+): Promise<TaskdefDeregisterPlan | { nothingToDo: string }> {
   // Who uses it (every cluster of the account) is read while the revision is: one round trip
   // fewer when it is ACTIVE. `ref` is FAMILY:REV, the form services name revisions in.
   const reading = usage.ofTaskDefinition(ref);
   reading.catch(() => undefined);
   const info = await aws.deletes.taskDefinition(ref);
-  if (!info) throw new NotFoundError(`ECS has no task definition \`${escapeText(ref)}\` in ${aws.region}. Run \`/ecs taskdefs -c ${aws.alias}\` to see the families there.`);
-  if (info.status !== 'ACTIVE') return { nothingToDo: `\`${escapeText(info.taskDefinition)}\` is already ${escapeText(info.status)}; there is nothing to deregister.` };
+  if (!info)
+    throw new NotFoundError(
+      `ECS has no task definition \`${escapeText(ref)}\` in ${aws.region}. Run \`/ecs taskdefs -c ${aws.alias}\` to see the families there.`,
+    );
+  if (info.status !== 'ACTIVE')
+    return {
+      nothingToDo: `\`${escapeText(info.taskDefinition)}\` is already ${escapeText(info.status)}; there is nothing to deregister.`,
+    };
   const used = await reading;
   const usedBy = used.checked.find((u) => u.cluster === aws.alias)?.services ?? [];
   return { kind: 'taskdef deregister', taskDefinition: info.taskDefinition, images: info.images, usedBy, usage: used };
@@ -98,7 +123,12 @@ export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> =
 
 // ---- image delete --------------------------------------------------------------------------------
 
-export async function readImageDeletePlan(aws: ClusterOps, repository: string, tag: string, usage: UsageReader): Promise<ImageDeletePlan> {
+export async function readImageDeletePlan(
+  aws: ClusterOps,
+  repository: string,
+  tag: string,
+  usage: UsageReader,
+): Promise<ImageDeletePlan> {
   const image = await aws.deletes.imageByTag(repository, tag);
   if (!image) {
     const repo = await aws.deletes.repository(repository);
@@ -108,7 +138,13 @@ export async function readImageDeletePlan(aws: ClusterOps, repository: string, t
         : `There is no ECR repository \`${escapeText(repository)}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`,
     );
   }
-  const plan: ImageDeletePlan = { kind: 'image delete', repository, tag, digest: image.digest, otherTags: image.tags.filter((t) => t !== tag) };
+  const plan: ImageDeletePlan = {
+    kind: 'image delete',
+    repository,
+    tag,
+    digest: image.digest,
+    otherTags: image.tags.filter((t) => t !== tag),
+  };
   if (image.sizeBytes !== undefined) plan.sizeBytes = image.sizeBytes;
   if (image.pushedAt !== undefined) plan.pushedAt = image.pushedAt;
   plan.usage = await usage.ofImage(repository, { tag, digest: image.digest });
@@ -120,7 +156,10 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
     const image = await env.aws.deletes.imageByTag(plan.repository, plan.tag);
     // The tag was pushed again since: that is another image than the one approved.
     if (image && image.digest !== plan.digest) {
-      return { ok: false, reason: `\`${escapeText(plan.repository)}:${escapeText(plan.tag)}\` now points to another image (\`${escapeText(sliceWhole(image.digest, 19))}…\`) than the one approved (\`${escapeText(sliceWhole(plan.digest, 19))}…\`).` };
+      return {
+        ok: false,
+        reason: `\`${escapeText(plan.repository)}:${escapeText(plan.tag)}\` now points to another image (\`${escapeText(sliceWhole(image.digest, 19))}…\`) than the one approved (\`${escapeText(sliceWhole(plan.digest, 19))}…\`).`,
+      };
     }
     return {
       ok: true,
@@ -129,7 +168,9 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
           label: `Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\`${plan.otherTags.length === 0 ? ' (and the image with it)' : ''}`,
           async run() {
             if (!image) return 'already gone';
-            return (await env.aws.deletes.deleteImage(plan.repository, plan.tag)) === 'gone' ? 'already gone' : undefined;
+            return (await env.aws.deletes.deleteImage(plan.repository, plan.tag)) === 'gone'
+              ? 'already gone'
+              : undefined;
           },
         },
       ],
@@ -144,12 +185,19 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
 
 // ---- repo delete ---------------------------------------------------------------------------------
 
-export async function readRepoDeletePlan(aws: ClusterOps, repository: string, usage: UsageReader): Promise<RepoDeletePlan> {
+export async function readRepoDeletePlan(
+  aws: ClusterOps,
+  repository: string,
+  usage: UsageReader,
+): Promise<RepoDeletePlan> {
   // Who pulls from it is read while the repository is: two round trips fewer than one after the other.
   const using = usage.ofImage(repository);
   using.catch(() => undefined);
   const repo = await aws.deletes.repository(repository);
-  if (!repo) throw new NotFoundError(`There is no ECR repository \`${escapeText(repository)}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`);
+  if (!repo)
+    throw new NotFoundError(
+      `There is no ECR repository \`${escapeText(repository)}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`,
+    );
   return { kind: 'repo delete', repository: repo.name, uri: repo.uri, imageCount: repo.imageCount, usage: await using };
 }
 

@@ -9,8 +9,19 @@ import { claimExecution, failUnfinished, finishExecution, forgetPending } from '
 import { type StateStore } from '../state/table';
 import { progressMessage, staleMessage, tookText } from '../slack/views/approvals';
 import { teardownOperation } from '../teardown/steps';
-import { imageDeleteOperation, repoDeleteOperation, serviceDeleteOperation, taskdefDeregisterOperation } from './deletions';
-import { DEFAULT_APPROVAL_TIMING, OutOfTime, type ApprovalTiming, type ExecutionEnv, type GatedOperation } from './operations';
+import {
+  imageDeleteOperation,
+  repoDeleteOperation,
+  serviceDeleteOperation,
+  taskdefDeregisterOperation,
+} from './deletions';
+import {
+  DEFAULT_APPROVAL_TIMING,
+  OutOfTime,
+  type ApprovalTiming,
+  type ExecutionEnv,
+  type GatedOperation,
+} from './operations';
 import { ProgressMessage, type ChatClient } from './progress';
 import { type ApprovalRequest, type Plan, type StepRecord } from './types';
 import { escapeText } from '../slack/message';
@@ -46,11 +57,27 @@ export async function runApprovalJob(job: ApprovalJob, deps: ApprovalWorkerDeps)
     if (waited > (deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS)) {
       // Too late to run what was approved against a cluster that may have changed: say so instead.
       const reason = `the approved work waited ${tookText(waited)} before the worker could start it, so it did not run.`;
-      const ended = await failUnfinished(deps.state, job.requestId, 'approved', `Not started: ${reason} Nothing was changed.`, deps.clock.now());
-      log.warn({ waitedMs: waited, maxAgeMs: deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS }, 'approval job skipped: it waited longer than the job max age');
+      const ended = await failUnfinished(
+        deps.state,
+        job.requestId,
+        'approved',
+        `Not started: ${reason} Nothing was changed.`,
+        deps.clock.now(),
+      );
+      log.warn(
+        { waitedMs: waited, maxAgeMs: deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS },
+        'approval job skipped: it waited longer than the job max age',
+      );
       if (ended) {
         await forgetPending(deps.state, ended.id).catch(() => undefined);
-        await new ProgressMessage({ slack: deps.slack, channel: ended.channelId, ts: ended.messageTs, clock: deps.clock, intervalMs: 0, logger: deps.logger }).final(staleMessage(ended, reason));
+        await new ProgressMessage({
+          slack: deps.slack,
+          channel: ended.channelId,
+          ts: ended.messageTs,
+          clock: deps.clock,
+          intervalMs: 0,
+          logger: deps.logger,
+        }).final(staleMessage(ended, reason));
       }
       return;
     }
@@ -71,11 +98,21 @@ export async function runApprovalJob(job: ApprovalJob, deps: ApprovalWorkerDeps)
  * step as it goes. The first failing step ends the run; the message says what was done and what
  * was not. Every step is an audit line.
  */
-export async function executeRequest(request: ApprovalRequest, deps: ApprovalWorkerDeps & { state: StateStore; slack: ChatClient }): Promise<void> {
+export async function executeRequest(
+  request: ApprovalRequest,
+  deps: ApprovalWorkerDeps & { state: StateStore; slack: ChatClient },
+): Promise<void> {
   const timing = { ...DEFAULT_APPROVAL_TIMING, ...deps.approvalTiming };
   const started = deps.clock.now();
   const runAs = request.runAs ?? { user: request.requester, team: request.requesterTeam };
-  const progress = new ProgressMessage({ slack: deps.slack, channel: request.channelId, ts: request.messageTs, clock: deps.clock, intervalMs: timing.progressIntervalMs, logger: deps.logger });
+  const progress = new ProgressMessage({
+    slack: deps.slack,
+    channel: request.channelId,
+    ts: request.messageTs,
+    clock: deps.clock,
+    intervalMs: timing.progressIntervalMs,
+    logger: deps.logger,
+  });
   const line: Omit<AuditEntry, 'outcome' | 'durationMs'> = {
     user: runAs.user.id,
     channel: request.channelId,
@@ -88,8 +125,9 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
   let records: StepRecord[] = [];
 
   const finish = async (status: 'done' | 'failed' | 'stale', outcome: string) => {
-    await finishExecution(deps.state, request.id, { status, steps: records, outcome, now: deps.clock.now() }).catch((err: unknown) =>
-      deps.logger.error({ err, approval: request.id }, 'could not record how the approved request ended'),
+    await finishExecution(deps.state, request.id, { status, steps: records, outcome, now: deps.clock.now() }).catch(
+      (err: unknown) =>
+        deps.logger.error({ err, approval: request.id }, 'could not record how the approved request ended'),
     );
     // Ended either way: the sweep need not watch it any more (it would find it ended anyway).
     await forgetPending(deps.state, request.id).catch(() => undefined);
@@ -99,7 +137,8 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
   let role: string | undefined;
   try {
     const cluster = deps.config.clusters[request.alias];
-    if (!cluster) throw new ChatopsError('unknown_cluster', `*${request.alias}* is no longer in the config, so nothing was run.`);
+    if (!cluster)
+      throw new ChatopsError('unknown_cluster', `*${request.alias}* is no longer in the config, so nothing was run.`);
     const aws = await deps.aws.forCluster({ alias: request.alias, level: 'admin', user: runAs.user, team: runAs.team });
     role = aws.roleArn;
     const env: ExecutionEnv = {
@@ -117,11 +156,18 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
     const operation = operationFor(request.plan);
     // The config may have changed since the plan was read: what it deletes must still be this cluster's.
     const refusal = await ownershipRefusal(request.plan, ownershipGuard(deps.config, request.alias, aws));
-    const prepared = refusal !== undefined ? { ok: false as const, reason: refusal } : await operation.prepare(env, request.plan);
+    const prepared =
+      refusal !== undefined ? { ok: false as const, reason: refusal } : await operation.prepare(env, request.plan);
     if (!prepared.ok) {
       await finish('stale', prepared.reason);
       await progress.final(staleMessage(request, prepared.reason));
-      audit(deps.logger, { ...line, role, outcome: 'refused', detail: `not started: ${prepared.reason}`, durationMs: deps.clock.now() - started });
+      audit(deps.logger, {
+        ...line,
+        role,
+        outcome: 'refused',
+        detail: `not started: ${prepared.reason}`,
+        durationMs: deps.clock.now() - started,
+      });
       return;
     }
 
@@ -146,7 +192,13 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
           },
         });
         records[i] = { label: step.label, state: 'done', ...(note ? { note } : {}) };
-        audit(deps.logger, { ...line, role, outcome: 'ok', detail: `step ${i + 1}/${steps.length}: ${plainLabel(step.label)}${note ? ` (${note})` : ''}`, durationMs: deps.clock.now() - stepStarted });
+        audit(deps.logger, {
+          ...line,
+          role,
+          outcome: 'ok',
+          detail: `step ${i + 1}/${steps.length}: ${plainLabel(step.label)}${note ? ` (${note})` : ''}`,
+          durationMs: deps.clock.now() - stepStarted,
+        });
       } catch (err) {
         if (err instanceof OutOfTime) {
           // The step stopped itself (a wait) before the worker's time ran out: not done, not failed.
@@ -155,8 +207,15 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
           break;
         }
         records[i] = { label: step.label, state: 'failed', note: errorText(err) };
-        audit(deps.logger, { ...line, role, outcome: 'error', detail: `step ${i + 1}/${steps.length}: ${plainLabel(step.label)}: ${plainLabel(errorText(err))}`, durationMs: deps.clock.now() - stepStarted });
-        if (!(err instanceof ChatopsError)) deps.logger.error({ err, approval: request.id }, 'an approved step failed unexpectedly');
+        audit(deps.logger, {
+          ...line,
+          role,
+          outcome: 'error',
+          detail: `step ${i + 1}/${steps.length}: ${plainLabel(step.label)}: ${plainLabel(errorText(err))}`,
+          durationMs: deps.clock.now() - stepStarted,
+        });
+        if (!(err instanceof ChatopsError))
+          deps.logger.error({ err, approval: request.id }, 'an approved step failed unexpectedly');
         failure = { index: i, err };
         break;
       }
@@ -173,14 +232,27 @@ export async function executeRequest(request: ApprovalRequest, deps: ApprovalWor
           : operationFor(request.plan).summary(request.plan, records, tookMs);
     await finish(stopped ? 'failed' : 'done', closing);
     await progress.final(progressMessage(request, records, { ok: !stopped, text: closing }));
-    audit(deps.logger, { ...line, role, outcome: stopped ? 'error' : 'ok', detail: plainLabel(closing), durationMs: tookMs });
+    audit(deps.logger, {
+      ...line,
+      role,
+      outcome: stopped ? 'error' : 'ok',
+      detail: plainLabel(closing),
+      durationMs: tookMs,
+    });
   } catch (err) {
     // Before any step ran: the role could not be assumed, or the live state could not be read.
-    if (!(err instanceof ChatopsError)) deps.logger.error({ err, approval: request.id }, 'an approved request could not start');
+    if (!(err instanceof ChatopsError))
+      deps.logger.error({ err, approval: request.id }, 'an approved request could not start');
     const closing = `Could not start: ${errorText(err)} Nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again once that is fixed.`;
     await finish('failed', closing);
     await progress.final(progressMessage(request, records, { ok: false, text: closing }));
-    audit(deps.logger, { ...line, ...(role ? { role } : {}), outcome: 'error', detail: plainLabel(closing), durationMs: deps.clock.now() - started });
+    audit(deps.logger, {
+      ...line,
+      ...(role ? { role } : {}),
+      outcome: 'error',
+      detail: plainLabel(closing),
+      durationMs: deps.clock.now() - started,
+    });
   }
 }
 

@@ -26,7 +26,12 @@ export interface ApprovalTiming {
   stopMarginMs: number;
 }
 
-export const DEFAULT_APPROVAL_TIMING: ApprovalTiming = { progressIntervalMs: 1000, pollMs: 5000, waitTimeoutMs: 10 * 60_000, stopMarginMs: 60_000 };
+export const DEFAULT_APPROVAL_TIMING: ApprovalTiming = {
+  progressIntervalMs: 1000,
+  pollMs: 5000,
+  waitTimeoutMs: 10 * 60_000,
+  stopMarginMs: 60_000,
+};
 
 /** Everything a step may use: the role-bound AWS operations and where to remember things. */
 export interface ExecutionEnv {

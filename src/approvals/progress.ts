@@ -9,8 +9,17 @@ import { type SlackMessage } from '../slack/message';
  */
 export interface ChatClient {
   chat: {
-    postMessage(args: { channel: string; text: string; blocks?: KnownBlock[] }): Promise<{ ok?: boolean; ts?: string; error?: string }>;
-    update(args: { channel: string; ts: string; text: string; blocks?: KnownBlock[] }): Promise<{ ok?: boolean; error?: string }>;
+    postMessage(args: {
+      channel: string;
+      text: string;
+      blocks?: KnownBlock[];
+    }): Promise<{ ok?: boolean; ts?: string; error?: string }>;
+    update(args: {
+      channel: string;
+      ts: string;
+      text: string;
+      blocks?: KnownBlock[];
+    }): Promise<{ ok?: boolean; error?: string }>;
   };
 }
 
@@ -25,7 +34,14 @@ export class ProgressMessage {
   private pending: SlackMessage | undefined;
 
   constructor(
-    private readonly options: { slack: ChatClient; channel: string; ts: string | undefined; clock: Clock; intervalMs: number; logger: Logger },
+    private readonly options: {
+      slack: ChatClient;
+      channel: string;
+      ts: string | undefined;
+      clock: Clock;
+      intervalMs: number;
+      logger: Logger;
+    },
   ) {}
 
   /** Shows this state if the last update was long enough ago; otherwise keeps it for later. */
@@ -49,9 +65,17 @@ export class ProgressMessage {
     if (!message || !ts) return;
     this.lastSentAt = this.options.clock.now();
     try {
-      await this.options.slack.chat.update({ channel, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+      await this.options.slack.chat.update({
+        channel,
+        ts,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks } : {}),
+      });
     } catch (err) {
-      this.options.logger.warn({ err: slackError(err), channel, ts }, 'could not update the progress message; carrying on');
+      this.options.logger.warn(
+        { err: slackError(err), channel, ts },
+        'could not update the progress message; carrying on',
+      );
     }
   }
 }

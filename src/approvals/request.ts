@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { audit } from '../audit';
 import { type CommandContext } from '../commands/types';
 import { ChatopsError } from '../errors';
-import { claimExecution, createApprovalRequest, forgetPending, setRequestMessage, watchRequest, withdraw } from '../state/approvals';
+import {
+  claimExecution,
+  createApprovalRequest,
+  forgetPending,
+  setRequestMessage,
+  watchRequest,
+  withdraw,
+} from '../state/approvals';
 import { UNSTARTED_AFTER_MS } from './sweep';
 import { approvalRequestMessage, plainTitle, progressMessage } from '../slack/views/approvals';
 import { executeRequest } from './execute';
@@ -22,7 +29,10 @@ const MAX_PLAN_BYTES = 300_000;
 export async function requestApproval(ctx: CommandContext, verb: string, words: string[], plan: Plan): Promise<void> {
   const { state, slack } = ctx;
   if (!state || !slack) {
-    throw new ChatopsError('approvals_unavailable', `\`${escapeText(verb)}\` needs the bot's state table (STATE_TABLE) and its Slack token, and this deployment has not got both. Nothing was changed.`);
+    throw new ChatopsError(
+      'approvals_unavailable',
+      `\`${escapeText(verb)}\` needs the bot's state table (STATE_TABLE) and its Slack token, and this deployment has not got both. Nothing was changed.`,
+    );
   }
   const gated = (ctx.config.approvals.verbs as string[]).includes(verb);
   const approvers = ctx.config.approvals.approvers;
@@ -33,7 +43,10 @@ export async function requestApproval(ctx: CommandContext, verb: string, words: 
     );
   }
   if (JSON.stringify(plan).length > MAX_PLAN_BYTES) {
-    throw new ChatopsError('plan_too_large', `The plan for \`${escapeText(words.join(' '))}\` is too large to keep for an approval. Nothing was changed; do this one with the AWS console or CLI.`);
+    throw new ChatopsError(
+      'plan_too_large',
+      `The plan for \`${escapeText(words.join(' '))}\` is too large to keep for an approval. Nothing was changed; do this one with the AWS console or CLI.`,
+    );
   }
   const now = ctx.clock.now();
   const requester = { id: ctx.user.id, teamId: ctx.user.teamId, ...(ctx.user.name ? { name: ctx.user.name } : {}) };
@@ -53,7 +66,15 @@ export async function requestApproval(ctx: CommandContext, verb: string, words: 
     ...(gated ? {} : { runAs: { user: requester, team: ctx.team ?? 'unknown' } }),
     plan,
   };
-  const line = { user: ctx.user.id, channel: ctx.channelId, workspace: ctx.user.teamId, source: 'approval' as const, command: request.command, cluster: ctx.alias, level: 'admin' };
+  const line = {
+    user: ctx.user.id,
+    channel: ctx.channelId,
+    workspace: ctx.user.teamId,
+    source: 'approval' as const,
+    command: request.command,
+    cluster: ctx.alias,
+    level: 'admin',
+  };
 
   await createApprovalRequest(state, request);
   // Not gated: approved already, and watched as any approved request is (a run that never ends is marked failed).
@@ -61,14 +82,23 @@ export async function requestApproval(ctx: CommandContext, verb: string, words: 
   const message = gated ? approvalRequestMessage(request, ctx.config.approvals) : progressMessage(request, []);
   let ts: string | undefined;
   try {
-    const posted = await slack.chat.postMessage({ channel: ctx.channelId, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+    const posted = await slack.chat.postMessage({
+      channel: ctx.channelId,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks } : {}),
+    });
     ts = posted.ts;
   } catch (err) {
     // Nobody can click on a message that was never posted: end the request.
     await withdraw(state, request.id, requester, ctx.clock.now()).catch(() => undefined);
     await forgetPending(state, request.id).catch(() => undefined);
     const reason = slackError(err);
-    audit(ctx.logger, { ...line, outcome: 'error', detail: `could not post the request: ${reason}`, durationMs: ctx.clock.now() - now });
+    audit(ctx.logger, {
+      ...line,
+      outcome: 'error',
+      detail: `could not post the request: ${reason}`,
+      durationMs: ctx.clock.now() - now,
+    });
     throw new ChatopsError(
       'approval_not_posted',
       reason === 'not_in_channel' || reason === 'channel_not_found'
@@ -80,10 +110,20 @@ export async function requestApproval(ctx: CommandContext, verb: string, words: 
   const posted: ApprovalRequest = { ...request, ...(ts ? { messageTs: ts } : {}) };
 
   if (gated) {
-    audit(ctx.logger, { ...line, outcome: 'ok', detail: `approval requested (${request.id}): ${plainTitle(plan, ctx.alias)}`, durationMs: ctx.clock.now() - now });
+    audit(ctx.logger, {
+      ...line,
+      outcome: 'ok',
+      detail: `approval requested (${request.id}): ${plainTitle(plan, ctx.alias)}`,
+      durationMs: ctx.clock.now() - now,
+    });
     return;
   }
-  audit(ctx.logger, { ...line, outcome: 'ok', detail: `runs without approval (approvals.verbs does not list ${verb}) (${request.id})`, durationMs: ctx.clock.now() - now });
+  audit(ctx.logger, {
+    ...line,
+    outcome: 'ok',
+    detail: `runs without approval (approvals.verbs does not list ${verb}) (${request.id})`,
+    durationMs: ctx.clock.now() - now,
+  });
   const running = await claimExecution(state, posted.id, ctx.clock.now());
   if (running) {
     await executeRequest(running, {

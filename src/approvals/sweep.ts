@@ -3,7 +3,14 @@ import { type Clock } from '../clock';
 import { formatDuration } from '../config/duration';
 import { JOB_MAX_AGE_MS, WORKER_TIME_LIMIT_MS } from '../jobs/job';
 import { type Logger } from '../logger';
-import { expire, failUnfinished, forgetPending, getApprovalRequest, listPending, watchRequest } from '../state/approvals';
+import {
+  expire,
+  failUnfinished,
+  forgetPending,
+  getApprovalRequest,
+  listPending,
+  watchRequest,
+} from '../state/approvals';
 import { type StateStore } from '../state/table';
 import { escapeText, type SlackMessage } from '../slack/message';
 import { decidedMessage, plainTitle, progressMessage, staleMessage } from '../slack/views/approvals';
@@ -31,7 +38,12 @@ export const UNFINISHED_AFTER_MS = WORKER_TIME_LIMIT_MS + 60_000;
  * due: one Query of a partition that holds only unfinished requests, each with the time it is
  * next due.
  */
-export async function sweepExpiredApprovals(deps: { state: StateStore; slack: ChatClient; clock: Clock; logger: Logger }): Promise<{ expired: number; failed: number }> {
+export async function sweepExpiredApprovals(deps: {
+  state: StateStore;
+  slack: ChatClient;
+  clock: Clock;
+  logger: Logger;
+}): Promise<{ expired: number; failed: number }> {
   const now = deps.clock.now();
   let expired = 0;
   let failed = 0;
@@ -45,7 +57,10 @@ export async function sweepExpiredApprovals(deps: { state: StateStore; slack: Ch
       await show(deps, gone, decidedMessage(gone));
       line(deps, gone, 'expired', `expired without a decision: ${plainTitle(gone.plan, gone.alias)} (request ${id})`);
     } else if (request?.status === 'approved' || request?.status === 'running') {
-      const since = request.status === 'approved' ? (request.decidedAt ?? request.createdAt) : (request.startedAt ?? request.decidedAt ?? request.createdAt);
+      const since =
+        request.status === 'approved'
+          ? (request.decidedAt ?? request.createdAt)
+          : (request.startedAt ?? request.decidedAt ?? request.createdAt);
       const dueAt = since + (request.status === 'approved' ? UNSTARTED_AFTER_MS : UNFINISHED_AFTER_MS);
       if (now < dueAt) {
         await watchRequest(deps.state, id, dueAt);
@@ -54,9 +69,23 @@ export async function sweepExpiredApprovals(deps: { state: StateStore; slack: Ch
       const ended = await failUnfinished(deps.state, id, request.status, unfinishedText(request, now - since), now);
       if (!ended) continue; // the worker got there first; the next sweep sees how it ended
       failed += 1;
-      await show(deps, ended, request.status === 'approved' ? staleMessage(ended, neverStartedReason(now - since)) : progressMessage(ended, ended.steps ?? [], { ok: false, text: ended.outcome ?? '' }));
-      line(deps, ended, 'error', `${request.status === 'approved' ? 'never started' : 'never finished'}: ${plainTitle(ended.plan, ended.alias)} (request ${id})`);
-      deps.logger.warn({ approval: id, was: request.status, sinceMs: now - since }, 'approval request stuck; marked failed');
+      await show(
+        deps,
+        ended,
+        request.status === 'approved'
+          ? staleMessage(ended, neverStartedReason(now - since))
+          : progressMessage(ended, ended.steps ?? [], { ok: false, text: ended.outcome ?? '' }),
+      );
+      line(
+        deps,
+        ended,
+        'error',
+        `${request.status === 'approved' ? 'never started' : 'never finished'}: ${plainTitle(ended.plan, ended.alias)} (request ${id})`,
+      );
+      deps.logger.warn(
+        { approval: id, was: request.status, sinceMs: now - since },
+        'approval request stuck; marked failed',
+      );
     }
     await forgetPending(deps.state, id);
   }
@@ -75,14 +104,33 @@ function unfinishedText(request: ApprovalRequest, sinceMs: number): string {
   );
 }
 
-async function show(deps: { slack: ChatClient; logger: Logger }, request: ApprovalRequest, message: SlackMessage): Promise<void> {
+async function show(
+  deps: { slack: ChatClient; logger: Logger },
+  request: ApprovalRequest,
+  message: SlackMessage,
+): Promise<void> {
   if (!request.messageTs) return;
   await deps.slack.chat
-    .update({ channel: request.channelId, ts: request.messageTs, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) })
-    .catch((err: unknown) => deps.logger.warn({ err: slackError(err), approval: request.id }, `could not show that an approval request ${request.status === 'expired' ? 'expired' : 'did not finish'}`));
+    .update({
+      channel: request.channelId,
+      ts: request.messageTs,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks } : {}),
+    })
+    .catch((err: unknown) =>
+      deps.logger.warn(
+        { err: slackError(err), approval: request.id },
+        `could not show that an approval request ${request.status === 'expired' ? 'expired' : 'did not finish'}`,
+      ),
+    );
 }
 
-function line(deps: { logger: Logger }, request: ApprovalRequest, outcome: AuditEntry['outcome'], detail: string): void {
+function line(
+  deps: { logger: Logger },
+  request: ApprovalRequest,
+  outcome: AuditEntry['outcome'],
+  detail: string,
+): void {
   audit(deps.logger, {
     user: request.requester.id,
     channel: request.channelId,

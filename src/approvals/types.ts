@@ -19,12 +19,16 @@ export const TeardownPlan = z.object({
   stoppingTasks: z.number().optional(),
   /** Tasks that belong to no service (RunTask/StartTask), still running or pending. */
   tasks: z.array(z.object({ id: z.string(), taskDefinition: z.string(), lastStatus: z.string() })),
-  containerInstances: z.array(z.object({ id: z.string(), ec2InstanceId: z.string().optional(), status: z.string(), runningTasks: z.number() })),
+  containerInstances: z.array(
+    z.object({ id: z.string(), ec2InstanceId: z.string().optional(), status: z.string(), runningTasks: z.number() }),
+  ),
   /**
    * EC2 instances to terminate: those behind the container instances, and `leftover` ones that an
    * earlier teardown deregistered but could not terminate (remembered in the state table).
    */
-  ec2Instances: z.array(z.object({ id: z.string(), type: z.string().optional(), state: z.string(), leftover: z.boolean() })),
+  ec2Instances: z.array(
+    z.object({ id: z.string(), type: z.string().optional(), state: z.string(), leftover: z.boolean() }),
+  ),
   /** ECR repositories the config lists for this cluster that exist, with their image counts. */
   repositories: z.array(z.object({ name: z.string(), imageCount: z.number() })),
 });
@@ -79,7 +83,13 @@ export const RepoDeletePlan = z.object({
 });
 export type RepoDeletePlan = z.infer<typeof RepoDeletePlan>;
 
-export const Plan = z.discriminatedUnion('kind', [TeardownPlan, ServiceDeletePlan, TaskdefDeregisterPlan, ImageDeletePlan, RepoDeletePlan]);
+export const Plan = z.discriminatedUnion('kind', [
+  TeardownPlan,
+  ServiceDeletePlan,
+  TaskdefDeregisterPlan,
+  ImageDeletePlan,
+  RepoDeletePlan,
+]);
 export type Plan = z.infer<typeof Plan>;
 export type PlanKind = Plan['kind'];
 
@@ -87,7 +97,17 @@ export type PlanKind = Plan['kind'];
  * pending → approved → running → done | failed | stale, or pending → denied | cancelled | expired.
  * Each arrow is one conditional write, so exactly one click or one worker wins it.
  */
-export const APPROVAL_STATUSES = ['pending', 'approved', 'denied', 'cancelled', 'expired', 'running', 'done', 'failed', 'stale'] as const;
+export const APPROVAL_STATUSES = [
+  'pending',
+  'approved',
+  'denied',
+  'cancelled',
+  'expired',
+  'running',
+  'done',
+  'failed',
+  'stale',
+] as const;
 export const ApprovalStatus = z.enum(APPROVAL_STATUSES);
 export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
 

@@ -20,7 +20,9 @@ export interface UsageReader {
   ofImage(repository: string, image?: { tag: string; digest?: string }): Promise<PlanUsage>;
 }
 
-export function usageReader(ctx: Pick<CommandContext, 'config' | 'alias' | 'cluster' | 'aws' | 'readCluster'>): UsageReader {
+export function usageReader(
+  ctx: Pick<CommandContext, 'config' | 'alias' | 'cluster' | 'aws' | 'readCluster'>,
+): UsageReader {
   const read = async (test: UsageTest): Promise<PlanUsage> => {
     const aliases = clustersSharingHome(ctx.config, ctx.alias);
     const results = await Promise.all(
@@ -37,7 +39,9 @@ export function usageReader(ctx: Pick<CommandContext, 'config' | 'alias' | 'clus
     );
     return {
       checked: results.flatMap((r) => (r.services ? [{ cluster: r.cluster, services: r.services }] : [])),
-      unchecked: results.flatMap((r) => (r.unchecked !== undefined ? [{ cluster: r.cluster, reason: r.unchecked }] : [])),
+      unchecked: results.flatMap((r) =>
+        r.unchecked !== undefined ? [{ cluster: r.cluster, reason: r.unchecked }] : [],
+      ),
     };
   };
   return {
@@ -49,14 +53,20 @@ export function usageReader(ctx: Pick<CommandContext, 'config' | 'alias' | 'clus
 async function servicesUsing(ops: ClusterOps, test: UsageTest): Promise<string[]> {
   const services = await ops.services.describeMany(await ops.services.listNames());
   const refs = (s: ServiceDetail) => [...new Set([s.taskDefinition, ...s.deployments.map((d) => d.taskDefinition)])];
-  if ('taskDefinition' in test) return services.filter((s) => refs(s).includes(test.taskDefinition)).map((s) => s.name).sort();
+  if ('taskDefinition' in test)
+    return services
+      .filter((s) => refs(s).includes(test.taskDefinition))
+      .map((s) => s.name)
+      .sort();
   const imagesOf = new Map<string, Promise<string[]>>();
   const images = (ref: string) => {
     let found = imagesOf.get(ref);
     if (!found) imagesOf.set(ref, (found = ops.deletes.taskDefinition(ref).then((td) => td?.images ?? [])));
     return found;
   };
-  const used = await Promise.all(services.map(async (s) => ((await Promise.all(refs(s).map(images))).flat().some(test.image) ? s.name : undefined)));
+  const used = await Promise.all(
+    services.map(async (s) => ((await Promise.all(refs(s).map(images))).flat().some(test.image) ? s.name : undefined)),
+  );
   return used.filter((n): n is string => n !== undefined).sort();
 }
 
@@ -64,7 +74,11 @@ async function servicesUsing(ops: ClusterOps, test: UsageTest): Promise<string[]
  * An image URI that pulls from `repository` in the cluster's own account's ECR; with `tag` or
  * `digest`, only that image (an untagged, undigested URI means `latest`, as Docker reads it).
  */
-export function pullsFrom(cluster: ClusterConfig, repository: string, image?: { tag: string; digest?: string }): (uri: string) => boolean {
+export function pullsFrom(
+  cluster: ClusterConfig,
+  repository: string,
+  image?: { tag: string; digest?: string },
+): (uri: string) => boolean {
   const home = homeOf(cluster);
   return (uri) => {
     const ref = parseImage(uri);

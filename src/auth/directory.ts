@@ -4,7 +4,9 @@ import { type Config } from '../config/schema';
 
 /** The part of the Slack Web API the directory needs (a Bolt/WebClient `client` fits). */
 export interface UsergroupReader {
-  usergroups: { users: { list(args: { usergroup: string }): Promise<{ ok?: boolean; users?: string[]; error?: string }> } };
+  usergroups: {
+    users: { list(args: { usergroup: string }): Promise<{ ok?: boolean; users?: string[]; error?: string }> };
+  };
 }
 
 /**
@@ -35,7 +37,10 @@ export function createTeamDirectory(deps: {
       .catch((err: unknown) => {
         // Fail closed: an unreadable group grants nothing. Forget it so the next request tries again.
         cache.delete(group);
-        deps.logger.warn({ usergroup: group, err: String(err) }, 'cannot read Slack user group; its members get no access until it can be read (needs the usergroups:read scope)');
+        deps.logger.warn(
+          { usergroup: group, err: String(err) },
+          'cannot read Slack user group; its members get no access until it can be read (needs the usergroups:read scope)',
+        );
         return new Set<string>();
       });
     cache.set(group, { members: fetching, fetchedAt: deps.clock.now() });

@@ -53,7 +53,9 @@ export function clustersSharingHome(config: Config, alias: string): string[] {
 
 /** `web`, `web:3` or a task definition ARN → `web`. */
 export function familyOf(ref: string): string {
-  const name = ref.includes('task-definition/') ? ref.slice(ref.lastIndexOf('task-definition/') + 'task-definition/'.length) : ref;
+  const name = ref.includes('task-definition/')
+    ? ref.slice(ref.lastIndexOf('task-definition/') + 'task-definition/'.length)
+    : ref;
   const colon = name.indexOf(':');
   return colon < 0 ? name : name.slice(0, colon);
 }
@@ -63,26 +65,50 @@ export function familyOf(ref: string): string {
 /** Whether the rule for this family needs the families the cluster runs now (a read in the worker). */
 export function familyNeedsLiveUse(config: Config, alias: string, family: string): boolean {
   const cluster = config.clusters[alias];
-  return cluster !== undefined && cluster.taskDefinitionFamilies === undefined && familyClaimants(config, alias, family).length === 0;
+  return (
+    cluster !== undefined &&
+    cluster.taskDefinitionFamilies === undefined &&
+    familyClaimants(config, alias, family).length === 0
+  );
 }
 
 /**
  * Whether `alias` owns `family`. `running` is what its services and tasks run now (needed only
  * when familyNeedsLiveUse says so); `verb` names the command in the refusal.
  */
-export function familyOwnership(config: Config, alias: string, family: string, verb: string, running: readonly string[] = []): Ownership {
+export function familyOwnership(
+  config: Config,
+  alias: string,
+  family: string,
+  verb: string,
+  running: readonly string[] = [],
+): Ownership {
   const cluster = config.clusters[alias];
-  if (!cluster) return { owned: false, refusal: `There is no cluster \`${escapeText(alias)}\` in the config. Nothing was changed.` };
+  if (!cluster)
+    return {
+      owned: false,
+      refusal: `There is no cluster \`${escapeText(alias)}\` in the config. Nothing was changed.`,
+    };
   const declared = cluster.taskDefinitionFamilies;
   const claimants = familyClaimants(config, alias, family);
-  if (declared !== undefined ? declared.some((p) => wildcardMatches(p, family)) : claimants.length === 0 && running.includes(family)) return { owned: true };
+  if (
+    declared !== undefined
+      ? declared.some((p) => wildcardMatches(p, family))
+      : claimants.length === 0 && running.includes(family)
+  )
+    return { owned: true };
 
   const key = `clusters.${alias}.taskDefinitionFamilies`;
-  const lines = [`\`${escapeText(family)}\` is not a task definition family of *${alias}*, so \`${verb}\` may not use it there.`];
+  const lines = [
+    `\`${escapeText(family)}\` is not a task definition family of *${alias}*, so \`${verb}\` may not use it there.`,
+  ];
   lines.push(...guessLine(family, declared !== undefined ? declared : running));
   if (claimants.length > 0) {
-    lines.push(`It belongs to ${claimants.map((c) => `*${c}* (\`clusters.${c}.taskDefinitionFamilies\`)`).join(' and ')}.`);
-    if (declared === undefined && running.includes(family)) lines.push(`*${alias}* runs it too, but a claim in the config wins over use.`);
+    lines.push(
+      `It belongs to ${claimants.map((c) => `*${c}* (\`clusters.${c}.taskDefinitionFamilies\`)`).join(' and ')}.`,
+    );
+    if (declared === undefined && running.includes(family))
+      lines.push(`*${alias}* runs it too, but a claim in the config wins over use.`);
   } else {
     lines.push('No cluster of this account claims it in the config.');
   }
@@ -97,19 +123,27 @@ export function familyOwnership(config: Config, alias: string, family: string, v
 
 /** "Did you mean `web`?" among the plain names (not the patterns) a cluster owns. */
 function guessLine(typed: string, owned: readonly string[]): string[] {
-  const guess = closestName(typed, owned.filter((p) => !/[*?]/.test(p)));
+  const guess = closestName(
+    typed,
+    owned.filter((p) => !/[*?]/.test(p)),
+  );
   return guess && guess !== typed ? [`Did you mean \`${escapeText(guess)}\`?`] : [];
 }
 
 function list(names: readonly string[]): string {
   if (names.length === 0) return 'none';
-  const shown = names.slice(0, 12).map((n) => `\`${escapeText(n)}\``).join(', ');
+  const shown = names
+    .slice(0, 12)
+    .map((n) => `\`${escapeText(n)}\``)
+    .join(', ');
   return names.length > 12 ? `${shown} and ${names.length - 12} more` : shown;
 }
 
 /** Other clusters of the same account and region whose config names this family. */
 function familyClaimants(config: Config, alias: string, family: string): string[] {
-  return clustersSharingHome(config, alias).filter((a) => a !== alias && (config.clusters[a]?.taskDefinitionFamilies ?? []).some((p) => wildcardMatches(p, family)));
+  return clustersSharingHome(config, alias).filter(
+    (a) => a !== alias && (config.clusters[a]?.taskDefinitionFamilies ?? []).some((p) => wildcardMatches(p, family)),
+  );
 }
 
 // ---- ECR repositories ----------------------------------------------------------------------------
@@ -120,19 +154,31 @@ function repositoryPatterns(cluster: ClusterConfig): string[] {
 
 export function repositoryOwnership(config: Config, alias: string, repository: string, verb: string): Ownership {
   const cluster = config.clusters[alias];
-  if (!cluster) return { owned: false, refusal: `There is no cluster \`${escapeText(alias)}\` in the config. Nothing was changed.` };
+  if (!cluster)
+    return {
+      owned: false,
+      refusal: `There is no cluster \`${escapeText(alias)}\` in the config. Nothing was changed.`,
+    };
   const patterns = repositoryPatterns(cluster);
   if (patterns.some((p) => wildcardMatches(p, repository))) return { owned: true };
-  const claimants = clustersSharingHome(config, alias).filter((a) => a !== alias && repositoryPatterns(config.clusters[a]!).some((p) => wildcardMatches(p, repository)));
+  const claimants = clustersSharingHome(config, alias).filter(
+    (a) => a !== alias && repositoryPatterns(config.clusters[a]!).some((p) => wildcardMatches(p, repository)),
+  );
   const key = `clusters.${alias}.repositories`;
-  const lines = [`\`${escapeText(repository)}\` is not an ECR repository of *${alias}*, so \`${verb}\` may not use it there.`];
+  const lines = [
+    `\`${escapeText(repository)}\` is not an ECR repository of *${alias}*, so \`${verb}\` may not use it there.`,
+  ];
   lines.push(...guessLine(repository, patterns));
   lines.push(
     claimants.length > 0
       ? `It belongs to ${claimants.map((c) => `*${c}*`).join(' and ')} (\`clusters.${claimants[0]}.repositories\` or \`ecrRepositories\`).`
       : 'No cluster of this account claims it in the config.',
   );
-  lines.push(patterns.length > 0 ? `*${alias}* owns ${list(patterns)}.` : `*${alias}* owns no repository: the config gives it none.`);
+  lines.push(
+    patterns.length > 0
+      ? `*${alias}* owns ${list(patterns)}.`
+      : `*${alias}* owns no repository: the config gives it none.`,
+  );
   lines.push(`If it should be ${alias}'s, add it to \`${key}\` in the config. Nothing was changed.`);
   return { owned: false, refusal: lines.join(' ') };
 }
@@ -180,7 +226,11 @@ function registryMatches(pattern: string, image: ImageReference): boolean {
 
 export function imageOwnership(config: Config, alias: string, uri: string, verb: string): Ownership {
   const cluster = config.clusters[alias];
-  if (!cluster) return { owned: false, refusal: `There is no cluster \`${escapeText(alias)}\` in the config. Nothing was changed.` };
+  if (!cluster)
+    return {
+      owned: false,
+      refusal: `There is no cluster \`${escapeText(alias)}\` in the config. Nothing was changed.`,
+    };
   const image = parseImage(uri);
   const home = homeOf(cluster);
   // Its own account's ECR: the repository must be one the cluster owns.

@@ -76,9 +76,7 @@ export function teamsGranting(config: Config, alias: string, needed: Level): str
     .map(([name]) => name);
 }
 
-export type Decision =
-  | { allowed: true; level: Level; team: string }
-  | { allowed: false; reason: string };
+export type Decision = { allowed: true; level: Level; team: string } | { allowed: false; reason: string };
 
 /** May this user act at `needed` on cluster `alias` here? The refusal says what to do next. */
 export function authorize(config: Config, access: UserAccess, alias: string, needed: Level, action: string): Decision {
@@ -90,11 +88,15 @@ export function authorize(config: Config, access: UserAccess, alias: string, nee
     return { allowed: false, reason: notInAnyTeam(access.userId) };
   }
   const parts = [`\`${action}\` needs *${needed}* on *${alias}*`];
-  parts.push(here?.level ? `you have *${here.level}* there (team ${escapeText(here.team ?? '')}).` : `you have no access there.`);
+  parts.push(
+    here?.level ? `you have *${here.level}* there (team ${escapeText(here.team ?? '')}).` : `you have no access there.`,
+  );
   const elsewhere = here?.elsewhere.filter((g) => atLeast(g.level, needed)) ?? [];
   if (elsewhere.length > 0) {
     const g = elsewhere[0]!;
-    parts.push(`Team *${escapeText(g.team)}* grants ${g.level} on ${alias} only in ${g.channels!.map((c) => `<#${c}>`).join(', ')}: run it there.`);
+    parts.push(
+      `Team *${escapeText(g.team)}* grants ${g.level} on ${alias} only in ${g.channels!.map((c) => `<#${c}>`).join(', ')}: run it there.`,
+    );
   } else {
     const granting = teamsGranting(config, alias, needed);
     parts.push(

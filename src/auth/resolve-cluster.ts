@@ -3,13 +3,19 @@ import { clustersWith, notInAnyTeam, type UserAccess } from './policy';
 import { didYouMean } from '../commands/suggest';
 import { escapeText } from '../slack/message';
 
-export type ClusterChoice = { ok: true; alias: string; how: 'flag' | 'channel' | 'only' } | { ok: false; message: string };
+export type ClusterChoice =
+  { ok: true; alias: string; how: 'flag' | 'channel' | 'only' } | { ok: false; message: string };
 
 /**
  * Which cluster a command is about: `--cluster` (an alias, or the cluster's real name/ARN),
  * else the channel's default, else the user's only cluster, else a reply listing the choices.
  */
-export function resolveCluster(config: Config, access: UserAccess, channelId: string, flag: string | undefined): ClusterChoice {
+export function resolveCluster(
+  config: Config,
+  access: UserAccess,
+  channelId: string,
+  flag: string | undefined,
+): ClusterChoice {
   const aliases = Object.keys(config.clusters);
   if (flag !== undefined) {
     const alias =
@@ -23,7 +29,8 @@ export function resolveCluster(config: Config, access: UserAccess, channelId: st
     const visible = clustersWith(access);
     return {
       ok: false,
-      message: `There is no cluster called \`${escapeText(flag)}\` in the config.${didYouMean(flag, visible)} ${visible.length > 0 ? `Your clusters: ${visible.map((a) => `\`${a}\``).join(', ')}.` : ''}`.trim(),
+      message:
+        `There is no cluster called \`${escapeText(flag)}\` in the config.${didYouMean(flag, visible)} ${visible.length > 0 ? `Your clusters: ${visible.map((a) => `\`${a}\``).join(', ')}.` : ''}`.trim(),
     };
   }
   const channelDefault = config.channels[channelId]?.cluster;

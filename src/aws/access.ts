@@ -36,7 +36,10 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
   const credentials = createRoleCredentials({
     clock: options.clock,
     logger: options.logger,
-    stsConfig: { ...(options.clientConfig?.endpoint ? { endpoint: options.clientConfig.endpoint } : {}), ...options.stsConfig },
+    stsConfig: {
+      ...(options.clientConfig?.endpoint ? { endpoint: options.clientConfig.endpoint } : {}),
+      ...options.stsConfig,
+    },
   });
   const opsCache = new Map<string, ClusterOps>();
   // 30 % of calls throttled must still succeed: six attempts leave 0.3^6 ≈ 0.07 % per call.

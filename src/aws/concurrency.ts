@@ -2,7 +2,11 @@
  * Maps over items with at most `limit` calls in flight, keeping order. Hand-written (ten lines)
  * because p-limit and friends are ESM-only and our Lambda bundles are CommonJS.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   async function worker(): Promise<void> {

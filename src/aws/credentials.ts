@@ -67,7 +67,12 @@ export function createRoleCredentials(deps: {
       );
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
-      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+      };
     } catch (err) {
       const name = awsErrorName(err);
       deps.logger.warn({ roleArn: request.roleArn, alias: request.alias, err: name }, 'AssumeRole failed');

@@ -44,13 +44,22 @@ const CARRIED_OVER = [
 const LIST_PAGE = 100;
 
 export function createDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action'>): DeploymentOps {
-  const ctx = (action: string, resource?: string): AwsCallContext => ({ ...base, action, ...(resource ? { resource } : {}) });
+  const ctx = (action: string, resource?: string): AwsCallContext => ({
+    ...base,
+    action,
+    ...(resource ? { resource } : {}),
+  });
 
   /** DescribeTaskDefinition; undefined when ECS does not know it (its ClientException). */
-  async function describe(ref: string, withTags = false): Promise<{ taskDefinition: TaskDefinition; tags: { key?: string; value?: string }[] } | undefined> {
+  async function describe(
+    ref: string,
+    withTags = false,
+  ): Promise<{ taskDefinition: TaskDefinition; tags: { key?: string; value?: string }[] } | undefined> {
     try {
       const out = await awsCall(ctx('ecs:DescribeTaskDefinition', `task definition ${ref}`), () =>
-        ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: ref, ...(withTags ? { include: ['TAGS'] } : {}) })),
+        ecs.send(
+          new DescribeTaskDefinitionCommand({ taskDefinition: ref, ...(withTags ? { include: ['TAGS'] } : {}) }),
+        ),
       );
       return out.taskDefinition ? { taskDefinition: out.taskDefinition, tags: out.tags ?? [] } : undefined;
     } catch (err) {
@@ -67,7 +76,10 @@ export function createDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, '
     return awsCall(ctx('ecs:ListTaskDefinitions', `task definition family ${family}`), async () => {
       const revisions: number[] = [];
       // familyPrefix names one family exactly, despite its name.
-      const pages = paginateListTaskDefinitions({ client: ecs, pageSize: LIST_PAGE }, { familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: LIST_PAGE });
+      const pages = paginateListTaskDefinitions(
+        { client: ecs, pageSize: LIST_PAGE },
+        { familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: LIST_PAGE },
+      );
       for await (const page of pages) {
         for (const arn of page.taskDefinitionArns ?? []) {
           const [f, rev] = shortTaskDefinition(arn).split(':');
@@ -84,13 +96,25 @@ export function createDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, '
     const [family] = ref.split(':');
     const revisions = await activeRevisions(family!).catch(() => [] as number[]);
     if (revisions.length > 0) {
-      throw new NotFoundError(`ECS has no task definition \`${escapeText(ref)}\`. ACTIVE revisions of ${escapeText(family ?? '')}: ${revisionList(family!, revisions)}.`);
+      throw new NotFoundError(
+        `ECS has no task definition \`${escapeText(ref)}\`. ACTIVE revisions of ${escapeText(family ?? '')}: ${revisionList(family!, revisions)}.`,
+      );
     }
-    const families = await awsCall(ctx('ecs:ListTaskDefinitionFamilies'), () => ecs.send(new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE', maxResults: 100 })))
+    const families = await awsCall(ctx('ecs:ListTaskDefinitionFamilies'), () =>
+      ecs.send(new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE', maxResults: 100 })),
+    )
       .then((out) => out.families ?? [])
       .catch(() => [] as string[]);
-    const listed = families.length === 0 ? '' : ` Families: ${families.slice(0, 30).map((f) => `\`${escapeText(f)}\``).join(', ')}${families.length > 30 ? ' and more' : ''}.`;
-    throw new NotFoundError(`ECS has no task definition family \`${escapeText(family ?? '')}\`.${didYouMean(family!, families)}${listed}`);
+    const listed =
+      families.length === 0
+        ? ''
+        : ` Families: ${families
+            .slice(0, 30)
+            .map((f) => `\`${escapeText(f)}\``)
+            .join(', ')}${families.length > 30 ? ' and more' : ''}.`;
+    throw new NotFoundError(
+      `ECS has no task definition family \`${escapeText(family ?? '')}\`.${didYouMean(family!, families)}${listed}`,
+    );
   }
 
   return {
@@ -127,7 +151,9 @@ export function createDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, '
       let target: string;
       if (containerName !== undefined) {
         if (!names.includes(containerName)) {
-          throw new NotFoundError(`\`${escapeText(taskDefinition)}\` has no container \`${escapeText(containerName)}\`.${didYouMean(containerName, names)} Its containers: ${names.map((n) => `\`${escapeText(n)}\``).join(', ')}.`);
+          throw new NotFoundError(
+            `\`${escapeText(taskDefinition)}\` has no container \`${escapeText(containerName)}\`.${didYouMean(containerName, names)} Its containers: ${names.map((n) => `\`${escapeText(n)}\``).join(', ')}.`,
+          );
         }
         target = containerName;
       } else if (containers.length === 1) {
@@ -147,11 +173,17 @@ export function createDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, '
       }
       const carried: Record<string, unknown> = {};
       for (const key of CARRIED_OVER) if (td[key] !== undefined) carried[key] = td[key];
-      const input = { ...carried, family: td.family!, containerDefinitions: containers.map((c) => (c.name === target ? { ...c, image } : c)) } as RegisterTaskDefinitionCommandInput;
+      const input = {
+        ...carried,
+        family: td.family!,
+        containerDefinitions: containers.map((c) => (c.name === target ? { ...c, image } : c)),
+      } as RegisterTaskDefinitionCommandInput;
       // Tags come back only when asked for; an empty list is left out (nothing to carry).
       const tags = found.tags.filter((t) => t.key !== undefined);
       if (tags.length > 0) input.tags = tags;
-      const out = await awsCall(ctx('ecs:RegisterTaskDefinition', `task definition family ${td.family}`), () => ecs.send(new RegisterTaskDefinitionCommand(input)));
+      const out = await awsCall(ctx('ecs:RegisterTaskDefinition', `task definition family ${td.family}`), () =>
+        ecs.send(new RegisterTaskDefinitionCommand(input)),
+      );
       return {
         from: shortTaskDefinition(td.taskDefinitionArn),
         to: shortTaskDefinition(out.taskDefinition?.taskDefinitionArn),
@@ -166,7 +198,11 @@ export function createDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, '
 function isUnknownTaskDefinition(err: unknown): boolean {
   const name = err instanceof Error && 'awsErrorName' in err ? String(err.awsErrorName) : awsErrorName(err);
   // ECS answers an unknown task definition with ClientException "Unable to describe task definition."
-  return name === 'ClientException' && err instanceof Error && /unable to describe|not found|does not exist/i.test(err.message);
+  return (
+    name === 'ClientException' &&
+    err instanceof Error &&
+    /unable to describe|not found|does not exist/i.test(err.message)
+  );
 }
 
 function revisionList(family: string, revisions: number[]): string {

@@ -20,8 +20,13 @@ const PARALLEL_CALLS = 5;
 export function createEcrOps(clients: { ecrConfig: ECRClientConfig }, base: Omit<AwsCallContext, 'action'>): EcrOps {
   // Loaded on first use, so jobs that never touch ECR do not pay for it at cold start.
   let loaded: Promise<{ m: EcrModule; client: InstanceType<EcrModule['ECRClient']> }> | undefined;
-  const ecr = () => (loaded ??= import('@aws-sdk/client-ecr').then((m) => ({ m, client: new m.ECRClient(clients.ecrConfig) })));
-  const ctx = (action: string, resource?: string): AwsCallContext => ({ ...base, action, ...(resource ? { resource } : {}) });
+  const ecr = () =>
+    (loaded ??= import('@aws-sdk/client-ecr').then((m) => ({ m, client: new m.ECRClient(clients.ecrConfig) })));
+  const ctx = (action: string, resource?: string): AwsCallContext => ({
+    ...base,
+    action,
+    ...(resource ? { resource } : {}),
+  });
 
   async function repositories(): Promise<RepositorySummary[]> {
     const { m, client } = await ecr();
@@ -29,7 +34,11 @@ export function createEcrOps(clients: { ecrConfig: ECRClientConfig }, base: Omit
       const all: RepositorySummary[] = [];
       for await (const page of m.paginateDescribeRepositories({ client, pageSize: PAGE }, { maxResults: PAGE })) {
         for (const r of page.repositories ?? []) {
-          all.push({ name: r.repositoryName ?? '?', uri: r.repositoryUri ?? '', ...(r.createdAt ? { createdAt: r.createdAt.getTime() } : {}) });
+          all.push({
+            name: r.repositoryName ?? '?',
+            uri: r.repositoryUri ?? '',
+            ...(r.createdAt ? { createdAt: r.createdAt.getTime() } : {}),
+          });
         }
       }
       return all.sort((a, b) => a.name.localeCompare(b.name));
@@ -41,8 +50,14 @@ export function createEcrOps(clients: { ecrConfig: ECRClientConfig }, base: Omit
     const listed =
       names.length === 0
         ? `The account of *${base.alias}* has no ECR repositories in ${base.region}.`
-        : `Repositories: ${names.slice(0, 30).map((n) => `\`${escapeText(n)}\``).join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
-    throw new NotFoundError(`There is no ECR repository \`${escapeText(name)}\` in ${base.region} (the account of *${base.alias}*).${didYouMean(name, names)} ${listed}`, { cause });
+        : `Repositories: ${names
+            .slice(0, 30)
+            .map((n) => `\`${escapeText(n)}\``)
+            .join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
+    throw new NotFoundError(
+      `There is no ECR repository \`${escapeText(name)}\` in ${base.region} (the account of *${base.alias}*).${didYouMean(name, names)} ${listed}`,
+      { cause },
+    );
   }
 
   return {
@@ -54,7 +69,10 @@ export function createEcrOps(clients: { ecrConfig: ECRClientConfig }, base: Omit
         awsCall(ctx('ecr:ListImages', `repository ${repositoryName}`), async () => {
           const digests = new Set<string>();
           // ListImages lists an image once per tag; count digests.
-          for await (const page of m.paginateListImages({ client, pageSize: PAGE }, { repositoryName, maxResults: PAGE })) {
+          for await (const page of m.paginateListImages(
+            { client, pageSize: PAGE },
+            { repositoryName, maxResults: PAGE },
+          )) {
             for (const id of page.imageIds ?? []) if (id.imageDigest) digests.add(id.imageDigest);
           }
           return digests.size;
@@ -68,7 +86,10 @@ export function createEcrOps(clients: { ecrConfig: ECRClientConfig }, base: Omit
       try {
         return await awsCall(ctx('ecr:DescribeImages', `repository ${repository}`), async () => {
           const all: ImageInfo[] = [];
-          for await (const page of m.paginateDescribeImages({ client, pageSize: PAGE }, { repositoryName: repository, maxResults: PAGE })) {
+          for await (const page of m.paginateDescribeImages(
+            { client, pageSize: PAGE },
+            { repositoryName: repository, maxResults: PAGE },
+          )) {
             for (const d of page.imageDetails ?? []) {
               const image: ImageInfo = { repository, digest: d.imageDigest ?? '', tags: d.imageTags ?? [] };
               if (d.imageSizeInBytes !== undefined) image.sizeBytes = d.imageSizeInBytes;
@@ -80,7 +101,8 @@ export function createEcrOps(clients: { ecrConfig: ECRClientConfig }, base: Omit
           return all.sort((a, b) => (b.pushedAt ?? 0) - (a.pushedAt ?? 0));
         });
       } catch (err) {
-        if (err instanceof AwsActionError && err.awsErrorName === 'RepositoryNotFoundException') return repositoryNotFound(repository, err);
+        if (err instanceof AwsActionError && err.awsErrorName === 'RepositoryNotFoundException')
+          return repositoryNotFound(repository, err);
         throw err;
       }
     },

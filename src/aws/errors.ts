@@ -12,8 +12,20 @@ export interface AwsCallContext {
   resource?: string;
 }
 
-const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnrecognizedClientException', 'InvalidClientTokenId']);
-const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'TooManyRequestsException', 'ThrottledException']);
+const ACCESS_DENIED = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnauthorizedOperation',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+]);
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'ThrottledException',
+]);
 
 /**
  * Turns an AWS SDK error into a sentence a user can act on: it names the cluster, the action
@@ -34,7 +46,11 @@ export function mapAwsError(err: unknown, ctx: AwsCallContext): ChatopsError {
     );
   }
   if (THROTTLED.has(name)) {
-    return new AwsActionError(name, `AWS is throttling \`${ctx.action}\` on *${ctx.alias}*${on} even after retries. Nothing more was changed; try again in a minute.`, { cause: err });
+    return new AwsActionError(
+      name,
+      `AWS is throttling \`${ctx.action}\` on *${ctx.alias}*${on} even after retries. Nothing more was changed; try again in a minute.`,
+      { cause: err },
+    );
   }
   switch (name) {
     case 'ClusterNotFoundException':
@@ -45,15 +61,29 @@ export function mapAwsError(err: unknown, ctx: AwsCallContext): ChatopsError {
       );
     case 'ServiceNotFoundException':
     case 'ServiceNotActiveException':
-      return new AwsActionError(name, `ECS says the ${escapeText(ctx.resource ?? 'service')} is not active in *${ctx.alias}*. Run \`/ecs services -c ${ctx.alias}\` to see the services there.`, { cause: err });
+      return new AwsActionError(
+        name,
+        `ECS says the ${escapeText(ctx.resource ?? 'service')} is not active in *${ctx.alias}*. Run \`/ecs services -c ${ctx.alias}\` to see the services there.`,
+        { cause: err },
+      );
     case 'InvalidParameterException':
     case 'ClientException':
-      return new AwsActionError(name, `ECS rejected \`${ctx.action}\` on *${ctx.alias}*${on}: ${awsText(message)}`, { cause: err });
+      return new AwsActionError(name, `ECS rejected \`${ctx.action}\` on *${ctx.alias}*${on}: ${awsText(message)}`, {
+        cause: err,
+      });
     case 'ExpiredTokenException':
     case 'ExpiredToken':
-      return new AwsActionError(name, `The session for \`${role}\` expired during \`${ctx.action}\` on *${ctx.alias}*; run the command again.`, { cause: err });
+      return new AwsActionError(
+        name,
+        `The session for \`${role}\` expired during \`${ctx.action}\` on *${ctx.alias}*; run the command again.`,
+        { cause: err },
+      );
     default:
-      return new AwsActionError(name || 'Unknown', `\`${ctx.action}\` on *${ctx.alias}*${on} failed: ${name ? `${escapeText(name)}: ` : ''}${awsText(message)}`, { cause: err });
+      return new AwsActionError(
+        name || 'Unknown',
+        `\`${ctx.action}\` on *${ctx.alias}*${on} failed: ${name ? `${escapeText(name)}: ` : ''}${awsText(message)}`,
+        { cause: err },
+      );
   }
 }
 

@@ -21,13 +21,21 @@ type Ec2Module = typeof import('@aws-sdk/client-ec2');
 const PAGE = 100;
 const PARALLEL_CALLS = 8;
 
-export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2ClientConfig }, base: Omit<AwsCallContext, 'action'>): InstanceOps {
+export function createInstanceOps(
+  clients: { ecs: ECSClient; ec2Config: EC2ClientConfig },
+  base: Omit<AwsCallContext, 'action'>,
+): InstanceOps {
   const { ecs } = clients;
   const cluster = base.clusterName;
-  const ctx = (action: string, resource?: string): AwsCallContext => ({ ...base, action, ...(resource ? { resource } : {}) });
+  const ctx = (action: string, resource?: string): AwsCallContext => ({
+    ...base,
+    action,
+    ...(resource ? { resource } : {}),
+  });
   // The EC2 client is loaded the first time `instance ID` needs it: a large module most jobs never use.
   let ec2Loaded: Promise<{ m: Ec2Module; client: InstanceType<Ec2Module['EC2Client']> }> | undefined;
-  const ec2 = () => (ec2Loaded ??= import('@aws-sdk/client-ec2').then((m) => ({ m, client: new m.EC2Client(clients.ec2Config) })));
+  const ec2 = () =>
+    (ec2Loaded ??= import('@aws-sdk/client-ec2').then((m) => ({ m, client: new m.EC2Client(clients.ec2Config) })));
 
   async function listArns(status?: 'ACTIVE', filter?: string): Promise<string[]> {
     return awsCall(ctx('ecs:ListContainerInstances'), async () => {
@@ -43,8 +51,9 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
 
   async function describe(refs: string[]): Promise<ContainerInstanceInfo[]> {
     const batches = await mapLimit(chunk(refs, PAGE), PARALLEL_CALLS, (batch) =>
-      awsCall(ctx('ecs:DescribeContainerInstances', batch.length === 1 ? `container instance ${batch[0]}` : undefined), () =>
-        ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: batch })),
+      awsCall(
+        ctx('ecs:DescribeContainerInstances', batch.length === 1 ? `container instance ${batch[0]}` : undefined),
+        () => ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: batch })),
       ),
     );
     return batches.flatMap((b) => b.containerInstances ?? []).map(toContainerInstanceInfo);
@@ -61,8 +70,13 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
     const listed =
       instances.length === 0
         ? 'It has no container instances.'
-        : `Instances there: ${instances.slice(0, 20).map((i) => `\`${i.ec2InstanceId ?? '?'}\` (\`${i.id.slice(0, 8)}\`)`).join(', ')}${instances.length > 20 ? ` and ${instances.length - 20} more` : ''}.`;
-    throw new NotFoundError(`There is no container instance \`${escapeText(ref)}\` in *${base.alias}*${detail}.${didYouMean(ref, names)} ${listed}`);
+        : `Instances there: ${instances
+            .slice(0, 20)
+            .map((i) => `\`${i.ec2InstanceId ?? '?'}\` (\`${i.id.slice(0, 8)}\`)`)
+            .join(', ')}${instances.length > 20 ? ` and ${instances.length - 20} more` : ''}.`;
+    throw new NotFoundError(
+      `There is no container instance \`${escapeText(ref)}\` in *${base.alias}*${detail}.${didYouMean(ref, names)} ${listed}`,
+    );
   }
 
   /** The container instance running on an EC2 instance, by the cluster query language. */
@@ -79,7 +93,9 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
       const parsed = EC2_INSTANCE_ID.test(ref) ? undefined : parseEcsId(ref, 'container-instance');
       if (parsed?.form === 'id') {
         if (parsed.cluster && parsed.cluster !== idOfArn(cluster)) {
-          throw new NotFoundError(`\`${escapeText(ref)}\` is a container instance of cluster \`${escapeText(parsed.cluster)}\`, not of *${base.alias}* (\`${escapeText(idOfArn(cluster))}\`). Add \`-c\` with the cluster it belongs to.`);
+          throw new NotFoundError(
+            `\`${escapeText(ref)}\` is a container instance of cluster \`${escapeText(parsed.cluster)}\`, not of *${base.alias}* (\`${escapeText(idOfArn(cluster))}\`). Add \`-c\` with the cluster it belongs to.`,
+          );
         }
         const [found] = await describe([parsed.id]).catch((err: unknown) => {
           // A malformed id is InvalidParameter, an unknown one a MISSING failure: both mean "no such instance".
@@ -97,11 +113,16 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
         if (found) return found;
       }
       const all = await list();
-      const matches = all.filter((i) => (byEc2 ? i.ec2InstanceId === ref : parsed ? idStartsWith(i.id, parsed.prefix) : false));
+      const matches = all.filter((i) =>
+        byEc2 ? i.ec2InstanceId === ref : parsed ? idStartsWith(i.id, parsed.prefix) : false,
+      );
       if (matches.length === 1) return matches[0]!;
       if (matches.length > 1) {
         throw new NotFoundError(
-          `\`${escapeText(ref)}\` matches ${matches.length} container instances in *${base.alias}*: ${matches.slice(0, 5).map((i) => `\`${escapeText(i.id)}\``).join(', ')}. Type more of the id.`,
+          `\`${escapeText(ref)}\` matches ${matches.length} container instances in *${base.alias}*: ${matches
+            .slice(0, 5)
+            .map((i) => `\`${escapeText(i.id)}\``)
+            .join(', ')}. Type more of the id.`,
         );
       }
       return notFound(ref, all, byEc2 ? ' running on that EC2 instance' : '');
@@ -117,8 +138,12 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
     async ec2(instanceId) {
       const { m, client } = await ec2();
       try {
-        const out = await awsCall(ctx('ec2:DescribeInstances', `EC2 instance ${instanceId}`), () => client.send(new m.DescribeInstancesCommand({ InstanceIds: [instanceId] })));
-        const instance = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
+        const out = await awsCall(ctx('ec2:DescribeInstances', `EC2 instance ${instanceId}`), () =>
+          client.send(new m.DescribeInstancesCommand({ InstanceIds: [instanceId] })),
+        );
+        const instance = (out.Reservations ?? [])
+          .flatMap((r) => r.Instances ?? [])
+          .find((i) => i.InstanceId === instanceId);
         return instance ? toEc2InstanceDetail(instance) : undefined;
       } catch (err) {
         // EC2 forgets terminated instances after a while: not finding one is an answer, not a failure.
@@ -130,7 +155,8 @@ export function createInstanceOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
 }
 
 export function toContainerInstanceInfo(ci: ContainerInstance): ContainerInstanceInfo {
-  const resource = (list: ContainerInstance['registeredResources'], name: string) => list?.find((r) => r.name === name)?.integerValue ?? 0;
+  const resource = (list: ContainerInstance['registeredResources'], name: string) =>
+    list?.find((r) => r.name === name)?.integerValue ?? 0;
   const attribute = (name: string) => ci.attributes?.find((a) => a.name === name)?.value;
   const info: ContainerInstanceInfo = {
     id: idOfArn(ci.containerInstanceArn) || '?',

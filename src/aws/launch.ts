@@ -9,7 +9,8 @@ export function launchParams(launch: LaunchSpec | undefined): {
 } {
   if (!launch) return { launchType: 'EC2' };
   const out: ReturnType<typeof launchParams> = {};
-  if (launch.capacityProviderStrategy && launch.capacityProviderStrategy.length > 0) out.capacityProviderStrategy = launch.capacityProviderStrategy;
+  if (launch.capacityProviderStrategy && launch.capacityProviderStrategy.length > 0)
+    out.capacityProviderStrategy = launch.capacityProviderStrategy;
   else out.launchType = launch.launchType ?? 'EC2';
   if (launch.network) {
     out.networkConfiguration = {
@@ -25,7 +26,11 @@ export function launchParams(launch: LaunchSpec | undefined): {
 
 export function toAwsVpcNetwork(config: AwsVpcConfiguration | undefined): AwsVpcNetwork | undefined {
   if (!config) return undefined;
-  return { subnets: config.subnets ?? [], securityGroups: config.securityGroups ?? [], assignPublicIp: config.assignPublicIp === 'ENABLED' };
+  return {
+    subnets: config.subnets ?? [],
+    securityGroups: config.securityGroups ?? [],
+    assignPublicIp: config.assignPublicIp === 'ENABLED',
+  };
 }
 
 export function toStrategy(items: CapacityProviderStrategyItem[] | undefined): CapacityProviderItem[] | undefined {

@@ -13,7 +13,10 @@ type LogsClient = InstanceType<LogsModule['CloudWatchLogsClient']>;
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html).
  * One client per region, on the cluster's role.
  */
-export function createLogOps(clients: { logsConfig: CloudWatchLogsClientConfig }, base: Omit<AwsCallContext, 'action'>): LogOps {
+export function createLogOps(
+  clients: { logsConfig: CloudWatchLogsClientConfig },
+  base: Omit<AwsCallContext, 'action'>,
+): LogOps {
   // Loaded on first use, so jobs that never read logs do not pay for it at cold start.
   let loaded: Promise<LogsModule> | undefined;
   const module = () => (loaded ??= import('@aws-sdk/client-cloudwatch-logs'));
@@ -33,19 +36,36 @@ export function createLogOps(clients: { logsConfig: CloudWatchLogsClientConfig }
       return Promise.all(
         taskDefinition.containers.map(async (c): Promise<ContainerLogs> => {
           const log = c.log;
-          if (log?.driver !== 'awslogs' || !log.group) return { container: c.name, kind: 'not-awslogs', ...(log?.driver ? { driver: log.driver } : {}) };
+          if (log?.driver !== 'awslogs' || !log.group)
+            return { container: c.name, kind: 'not-awslogs', ...(log?.driver ? { driver: log.driver } : {}) };
           const region = log.region ?? base.region;
           if (!log.streamPrefix) return { container: c.name, kind: 'no-prefix', group: log.group, region };
           const where = { group: log.group, stream: `${log.streamPrefix}/${c.name}/${taskId}`, region };
           try {
-            const out = await awsCall({ ...base, region, action: 'logs:GetLogEvents', resource: `log stream ${where.stream} of ${where.group}` }, () =>
-              clientFor(m, region).send(new m.GetLogEventsCommand({ logGroupName: where.group, logStreamName: where.stream, startFromHead: false, limit: lines })),
+            const out = await awsCall(
+              {
+                ...base,
+                region,
+                action: 'logs:GetLogEvents',
+                resource: `log stream ${where.stream} of ${where.group}`,
+              },
+              () =>
+                clientFor(m, region).send(
+                  new m.GetLogEventsCommand({
+                    logGroupName: where.group,
+                    logStreamName: where.stream,
+                    startFromHead: false,
+                    limit: lines,
+                  }),
+                ),
             );
             const events = (out.events ?? []).map((e) => ({ timestamp: e.timestamp ?? 0, message: e.message ?? '' }));
             return { container: c.name, kind: 'events', ...where, events };
           } catch (err) {
             if (err instanceof AwsActionError && err.awsErrorName === 'ResourceNotFoundException') {
-              const missing = /log group/i.test(err.cause instanceof Error ? err.cause.message : err.message) ? 'group' : 'stream';
+              const missing = /log group/i.test(err.cause instanceof Error ? err.cause.message : err.message)
+                ? 'group'
+                : 'stream';
               return { container: c.name, kind: 'no-stream', ...where, missing };
             }
             throw err;

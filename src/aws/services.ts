@@ -22,12 +22,19 @@ const PARALLEL_CALLS = 8;
 
 export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action'>): ServiceOps {
   const cluster = base.clusterName;
-  const ctx = (action: string, resource?: string): AwsCallContext => ({ ...base, action, ...(resource ? { resource } : {}) });
+  const ctx = (action: string, resource?: string): AwsCallContext => ({
+    ...base,
+    action,
+    ...(resource ? { resource } : {}),
+  });
 
   async function listNames(): Promise<string[]> {
     return awsCall(ctx('ecs:ListServices'), async () => {
       const names: string[] = [];
-      for await (const page of paginateListServices({ client: ecs, pageSize: LIST_PAGE }, { cluster, maxResults: LIST_PAGE })) {
+      for await (const page of paginateListServices(
+        { client: ecs, pageSize: LIST_PAGE },
+        { cluster, maxResults: LIST_PAGE },
+      )) {
         for (const arn of page.serviceArns ?? []) names.push(arn.split('/').pop()!);
       }
       return names.sort();
@@ -36,8 +43,16 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
 
   async function notFound(name: string): Promise<never> {
     const names = await listNames();
-    const listed = names.length === 0 ? 'It has no services yet.' : `Services there: ${names.slice(0, 30).map((n) => `\`${escapeText(n)}\``).join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
-    throw new NotFoundError(`There is no service \`${escapeText(name)}\` in *${base.alias}*.${didYouMean(name, names)} ${listed}`);
+    const listed =
+      names.length === 0
+        ? 'It has no services yet.'
+        : `Services there: ${names
+            .slice(0, 30)
+            .map((n) => `\`${escapeText(n)}\``)
+            .join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
+    throw new NotFoundError(
+      `There is no service \`${escapeText(name)}\` in *${base.alias}*.${didYouMean(name, names)} ${listed}`,
+    );
   }
 
   /** One DescribeServices call (at most 10 names); INACTIVE services count as gone, as in the console. */
@@ -55,9 +70,14 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
   }
 
   /** UpdateService; a service that is gone gets "did you mean" and the names that exist. */
-  async function update(name: string, input: Omit<UpdateServiceCommandInput, 'cluster' | 'service'>): Promise<ServiceDetail> {
+  async function update(
+    name: string,
+    input: Omit<UpdateServiceCommandInput, 'cluster' | 'service'>,
+  ): Promise<ServiceDetail> {
     try {
-      const out = await awsCall(ctx('ecs:UpdateService', `service ${name}`), () => ecs.send(new UpdateServiceCommand({ cluster, service: name, ...input })));
+      const out = await awsCall(ctx('ecs:UpdateService', `service ${name}`), () =>
+        ecs.send(new UpdateServiceCommand({ cluster, service: name, ...input })),
+      );
       if (!out.service) throw new Error('ECS returned no service');
       return toServiceDetail(out.service);
     } catch (err) {
@@ -83,11 +103,16 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
     };
     try {
       await awsCall(ctx('ecs:ListServices'), async () => {
-        for await (const page of paginateListServices({ client: ecs, pageSize: LIST_PAGE }, { cluster, maxResults: LIST_PAGE })) {
+        for await (const page of paginateListServices(
+          { client: ecs, pageSize: LIST_PAGE },
+          { cluster, maxResults: LIST_PAGE },
+        )) {
           if (failure) break;
           const names = (page.serviceArns ?? []).map((arn) => arn.split('/').pop()!);
           for (const batch of chunk(names, DESCRIBE_BATCH)) {
-            batches.push(limited(async () => (failure ? [] : (await describeRaw(batch)).map(toServiceSummary))).catch(fail));
+            batches.push(
+              limited(async () => (failure ? [] : (await describeRaw(batch)).map(toServiceSummary))).catch(fail),
+            );
           }
         }
       });
@@ -116,7 +141,16 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
     async create(name, taskDefinition, desiredCount, launch) {
       try {
         const out = await awsCall(ctx('ecs:CreateService', `service ${name}`), () =>
-          ecs.send(new CreateServiceCommand({ cluster, serviceName: name, taskDefinition, desiredCount, ...launchParams(launch), schedulingStrategy: 'REPLICA' })),
+          ecs.send(
+            new CreateServiceCommand({
+              cluster,
+              serviceName: name,
+              taskDefinition,
+              desiredCount,
+              ...launchParams(launch),
+              schedulingStrategy: 'REPLICA',
+            }),
+          ),
         );
         if (!out.service) throw new Error('ECS returned no service');
         return toServiceDetail(out.service);
@@ -157,7 +191,11 @@ export function toServiceDetail(s: Service): ServiceDetail {
       ...(d.createdAt ? { createdAt: d.createdAt.getTime() } : {}),
       ...(d.updatedAt ? { updatedAt: d.updatedAt.getTime() } : {}),
     })),
-    events: (s.events ?? []).map((e) => ({ id: e.id ?? '', createdAt: e.createdAt?.getTime() ?? 0, message: e.message ?? '' })),
+    events: (s.events ?? []).map((e) => ({
+      id: e.id ?? '',
+      createdAt: e.createdAt?.getTime() ?? 0,
+      message: e.message ?? '',
+    })),
   };
   if (s.launchType) detail.launchType = s.launchType;
   const strategy = toStrategy(s.capacityProviderStrategy);
@@ -184,7 +222,11 @@ export function toServiceSummary(s: Service): ServiceSummary {
   };
   if (primary?.rolloutState) summary.rolloutState = primary.rolloutState;
   summary.steady =
-    summary.status === 'ACTIVE' && summary.running === summary.desired && summary.pending === 0 && summary.deployments <= 1 && summary.rolloutState !== 'FAILED';
+    summary.status === 'ACTIVE' &&
+    summary.running === summary.desired &&
+    summary.pending === 0 &&
+    summary.deployments <= 1 &&
+    summary.rolloutState !== 'FAILED';
   return summary;
 }
 

@@ -23,12 +23,19 @@ import { escapeText } from '../slack/message';
 const LIST_PAGE = 100;
 
 export function createTaskDefinitionOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action'>): TaskDefinitionOps {
-  const ctx = (action: string, resource?: string): AwsCallContext => ({ ...base, action, ...(resource ? { resource } : {}) });
+  const ctx = (action: string, resource?: string): AwsCallContext => ({
+    ...base,
+    action,
+    ...(resource ? { resource } : {}),
+  });
 
   async function families(): Promise<string[]> {
     return awsCall(ctx('ecs:ListTaskDefinitionFamilies'), async () => {
       const all: string[] = [];
-      for await (const page of paginateListTaskDefinitionFamilies({ client: ecs, pageSize: LIST_PAGE }, { status: 'ACTIVE', maxResults: LIST_PAGE })) {
+      for await (const page of paginateListTaskDefinitionFamilies(
+        { client: ecs, pageSize: LIST_PAGE },
+        { status: 'ACTIVE', maxResults: LIST_PAGE },
+      )) {
         all.push(...(page.families ?? []));
       }
       return all.sort();
@@ -40,12 +47,16 @@ export function createTaskDefinitionOps(ecs: ECSClient, base: Omit<AwsCallContex
     return awsCall(ctx('ecs:ListTaskDefinitions', `task definition family ${family}`), async () => {
       const found: TaskDefinitionRevision[] = [];
       // familyPrefix names one family exactly, despite its name.
-      const pages = paginateListTaskDefinitions({ client: ecs, pageSize: LIST_PAGE }, { familyPrefix: family, status, sort: 'DESC', maxResults: LIST_PAGE });
+      const pages = paginateListTaskDefinitions(
+        { client: ecs, pageSize: LIST_PAGE },
+        { familyPrefix: family, status, sort: 'DESC', maxResults: LIST_PAGE },
+      );
       for await (const page of pages) {
         for (const arn of page.taskDefinitionArns ?? []) {
           const short = shortTaskDefinition(arn);
           const [f, rev] = short.split(':');
-          if (f === family && rev !== undefined) found.push({ taskDefinition: short, family, revision: Number(rev), status });
+          if (f === family && rev !== undefined)
+            found.push({ taskDefinition: short, family, revision: Number(rev), status });
         }
       }
       return found;
@@ -57,8 +68,13 @@ export function createTaskDefinitionOps(ecs: ECSClient, base: Omit<AwsCallContex
     const listed =
       known.length === 0
         ? `The account of *${base.alias}* has no active task definitions in ${base.region}.`
-        : `Families: ${known.slice(0, 30).map((f) => `\`${escapeText(f)}\``).join(', ')}${known.length > 30 ? ` and ${known.length - 30} more` : ''}.`;
-    throw new NotFoundError(`There is no task definition family \`${escapeText(family)}\` in ${base.region} (the account of *${base.alias}*).${didYouMean(family, known)} ${listed}`);
+        : `Families: ${known
+            .slice(0, 30)
+            .map((f) => `\`${escapeText(f)}\``)
+            .join(', ')}${known.length > 30 ? ` and ${known.length - 30} more` : ''}.`;
+    throw new NotFoundError(
+      `There is no task definition family \`${escapeText(family)}\` in ${base.region} (the account of *${base.alias}*).${didYouMean(family, known)} ${listed}`,
+    );
   }
 
   async function revisions(family: string): Promise<TaskDefinitionRevision[]> {
@@ -86,7 +102,9 @@ export function createTaskDefinitionOps(ecs: ECSClient, base: Omit<AwsCallContex
     async describe(ref) {
       let td: TaskDefinition | undefined;
       try {
-        const out = await awsCall(ctx('ecs:DescribeTaskDefinition', `task definition ${ref}`), () => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: ref })));
+        const out = await awsCall(ctx('ecs:DescribeTaskDefinition', `task definition ${ref}`), () =>
+          ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: ref })),
+        );
         td = out.taskDefinition;
       } catch (err) {
         // ECS answers an unknown family or revision with ClientException "Unable to describe task definition."
@@ -97,7 +115,9 @@ export function createTaskDefinitionOps(ecs: ECSClient, base: Omit<AwsCallContex
       const known = await revisions(family!);
       const active = known.filter((r) => r.status === 'ACTIVE');
       if (revision === undefined) {
-        throw new NotFoundError(`\`${escapeText(family ?? '')}\` has no ACTIVE revision: all ${known.length} are deregistered. Name one to see it, e.g. \`${escapeText(known[0]!.taskDefinition)}\`.`);
+        throw new NotFoundError(
+          `\`${escapeText(family ?? '')}\` has no ACTIVE revision: all ${known.length} are deregistered. Name one to see it, e.g. \`${escapeText(known[0]!.taskDefinition)}\`.`,
+        );
       }
       const shown = (active.length > 0 ? active : known).slice(0, 10).map((r) => `\`${escapeText(r.taskDefinition)}\``);
       throw new NotFoundError(
@@ -131,8 +151,14 @@ function toContainer(c: ContainerDefinition, networkMode: string | undefined): C
     image: c.image ?? '',
     essential: c.essential !== false,
     ports: portsOf(c, networkMode),
-    environmentNames: (c.environment ?? []).map((e) => e.name ?? '').filter(Boolean).sort(),
-    secretNames: (c.secrets ?? []).map((s) => s.name ?? '').filter(Boolean).sort(),
+    environmentNames: (c.environment ?? [])
+      .map((e) => e.name ?? '')
+      .filter(Boolean)
+      .sort(),
+    secretNames: (c.secrets ?? [])
+      .map((s) => s.name ?? '')
+      .filter(Boolean)
+      .sort(),
   };
   if (c.cpu !== undefined) info.cpu = c.cpu;
   if (c.memory !== undefined) info.memory = c.memory;

@@ -29,10 +29,16 @@ const STARTED_BY = /[^A-Za-z0-9_/-]/g;
 
 export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action'>): TaskOps {
   const cluster = base.clusterName;
-  const ctx = (action: string, resource?: string): AwsCallContext => ({ ...base, action, ...(resource ? { resource } : {}) });
+  const ctx = (action: string, resource?: string): AwsCallContext => ({
+    ...base,
+    action,
+    ...(resource ? { resource } : {}),
+  });
 
   async function describeBatch(refs: string[]): Promise<TaskInfo[]> {
-    const out = await awsCall(ctx('ecs:DescribeTasks', refs.length === 1 ? `task ${refs[0]}` : undefined), () => ecs.send(new DescribeTasksCommand({ cluster, tasks: refs })));
+    const out = await awsCall(ctx('ecs:DescribeTasks', refs.length === 1 ? `task ${refs[0]}` : undefined), () =>
+      ecs.send(new DescribeTasksCommand({ cluster, tasks: refs })),
+    );
     return (out.tasks ?? []).map(toTaskInfo);
   }
 
@@ -51,7 +57,11 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
         described.push(pending);
       });
     } catch (err) {
-      if (filter.service && err instanceof AwsActionError && (err.awsErrorName === 'ServiceNotFoundException' || err.awsErrorName === 'ServiceNotActiveException')) {
+      if (
+        filter.service &&
+        err instanceof AwsActionError &&
+        (err.awsErrorName === 'ServiceNotFoundException' || err.awsErrorName === 'ServiceNotActiveException')
+      ) {
         return serviceNotFound(filter.service);
       }
       throw err;
@@ -85,32 +95,59 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
   async function serviceNotFound(name: string): Promise<never> {
     const names = await awsCall(ctx('ecs:ListServices'), async () => {
       const all: string[] = [];
-      for await (const page of paginateListServices({ client: ecs, pageSize: PAGE }, { cluster, maxResults: PAGE })) all.push(...(page.serviceArns ?? []).map(lastPart));
+      for await (const page of paginateListServices({ client: ecs, pageSize: PAGE }, { cluster, maxResults: PAGE }))
+        all.push(...(page.serviceArns ?? []).map(lastPart));
       return all.sort();
     });
-    const listed = names.length === 0 ? 'It has no services.' : `Services there: ${names.slice(0, 30).map((n) => `\`${escapeText(n)}\``).join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
-    throw new NotFoundError(`There is no service \`${escapeText(name)}\` in *${base.alias}*.${didYouMean(name, names)} ${listed}`);
+    const listed =
+      names.length === 0
+        ? 'It has no services.'
+        : `Services there: ${names
+            .slice(0, 30)
+            .map((n) => `\`${escapeText(n)}\``)
+            .join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
+    throw new NotFoundError(
+      `There is no service \`${escapeText(name)}\` in *${base.alias}*.${didYouMean(name, names)} ${listed}`,
+    );
   }
 
   /** RunTask/StartTask refuse an unknown or deregistered task definition: say which exist. */
   async function launchError(err: unknown, taskDefinition: string): Promise<never> {
-    if (!(err instanceof AwsActionError) || !['InvalidParameterException', 'ClientException'].includes(err.awsErrorName)) throw err;
+    if (
+      !(err instanceof AwsActionError) ||
+      !['InvalidParameterException', 'ClientException'].includes(err.awsErrorName)
+    )
+      throw err;
     const message = err.cause instanceof Error ? err.cause.message : err.message;
     if (/inactive/i.test(message)) {
-      throw new NotFoundError(`Task definition \`${escapeText(taskDefinition)}\` is deregistered (INACTIVE), so ECS will not start it. Name an active revision, or just the family for its latest: \`${escapeText(taskDefinition.split(':')[0] ?? '')}\`.`);
+      throw new NotFoundError(
+        `Task definition \`${escapeText(taskDefinition)}\` is deregistered (INACTIVE), so ECS will not start it. Name an active revision, or just the family for its latest: \`${escapeText(taskDefinition.split(':')[0] ?? '')}\`.`,
+      );
     }
     if (/no container instances/i.test(message)) {
-      throw new NotFoundError(`*${base.alias}* has no container instances to run tasks on. Register EC2 instances with the cluster first (\`/ecs instances -c ${base.alias}\` shows them).`);
+      throw new NotFoundError(
+        `*${base.alias}* has no container instances to run tasks on. Register EC2 instances with the cluster first (\`/ecs instances -c ${base.alias}\` shows them).`,
+      );
     }
     if (!/task ?definition|unable to describe/i.test(message)) throw err;
     const families = await awsCall(ctx('ecs:ListTaskDefinitionFamilies'), async () => {
       const all: string[] = [];
-      for await (const page of paginateListTaskDefinitionFamilies({ client: ecs, pageSize: PAGE }, { status: 'ACTIVE', maxResults: PAGE })) all.push(...(page.families ?? []));
+      for await (const page of paginateListTaskDefinitionFamilies(
+        { client: ecs, pageSize: PAGE },
+        { status: 'ACTIVE', maxResults: PAGE },
+      ))
+        all.push(...(page.families ?? []));
       return all.sort();
     });
     const family = taskDefinition.split(':')[0]!;
     const known = families.includes(family);
-    const listed = families.length === 0 ? 'This account has no active task definitions in that region.' : `Families: ${families.slice(0, 30).map((f) => `\`${escapeText(f)}\``).join(', ')}${families.length > 30 ? ` and ${families.length - 30} more` : ''}.`;
+    const listed =
+      families.length === 0
+        ? 'This account has no active task definitions in that region.'
+        : `Families: ${families
+            .slice(0, 30)
+            .map((f) => `\`${escapeText(f)}\``)
+            .join(', ')}${families.length > 30 ? ` and ${families.length - 30} more` : ''}.`;
     throw new NotFoundError(
       known
         ? `Task definition \`${escapeText(taskDefinition)}\` does not exist: \`${escapeText(family)}\` has no such revision. \`/ecs taskdefs ${escapeText(family)}\` lists its revisions.`
@@ -124,7 +161,9 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
       const parsed = parseEcsId(ref, 'task');
       if (parsed?.form === 'id') {
         if (parsed.cluster && parsed.cluster !== idOfArn(cluster)) {
-          throw new NotFoundError(`\`${escapeText(ref)}\` is a task of cluster \`${escapeText(parsed.cluster)}\`, not of *${base.alias}* (\`${escapeText(idOfArn(cluster))}\`). Add \`-c\` with the cluster it belongs to.`);
+          throw new NotFoundError(
+            `\`${escapeText(ref)}\` is a task of cluster \`${escapeText(parsed.cluster)}\`, not of *${base.alias}* (\`${escapeText(idOfArn(cluster))}\`). Add \`-c\` with the cluster it belongs to.`,
+          );
         }
         // The bare id: DescribeTasks takes it in every account, whatever ARN format the task has.
         const [task] = await describeBatch([parsed.id]).catch((err: unknown) => {
@@ -132,33 +171,62 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
           throw err;
         });
         if (task) return task;
-        throw new NotFoundError(`There is no task \`${escapeText(ref)}\` in *${base.alias}* (ECS keeps stopped tasks for about an hour). \`/ecs tasks -c ${base.alias}\` lists the running ones, \`--stopped\` the stopped ones.`);
+        throw new NotFoundError(
+          `There is no task \`${escapeText(ref)}\` in *${base.alias}* (ECS keeps stopped tasks for about an hour). \`/ecs tasks -c ${base.alias}\` lists the running ones, \`--stopped\` the stopped ones.`,
+        );
       }
-      if (!parsed) throw new NotFoundError(`\`${escapeText(ref)}\` is not a task id. A task is its id, the first 8 characters of it as \`/ecs tasks -c ${base.alias}\` shows them, or its ARN.`);
+      if (!parsed)
+        throw new NotFoundError(
+          `\`${escapeText(ref)}\` is not a task id. A task is its id, the first 8 characters of it as \`/ecs tasks -c ${base.alias}\` shows them, or its ARN.`,
+        );
       // The start of an id, as lists show it: find the one running or recently stopped task it starts.
       const [running, stopped] = await Promise.all([listIds({}), listIds({ stopped: true })]);
       const matches = [...new Set([...running, ...stopped])].filter((id) => idStartsWith(id, parsed.prefix));
       if (matches.length > 1) {
-        throw new NotFoundError(`\`${escapeText(ref)}\` matches ${matches.length} tasks in *${base.alias}*: ${matches.slice(0, 5).map((id) => `\`${escapeText(id)}\``).join(', ')}${matches.length > 5 ? ', …' : ''}. Type more of the id.`);
+        throw new NotFoundError(
+          `\`${escapeText(ref)}\` matches ${matches.length} tasks in *${base.alias}*: ${matches
+            .slice(0, 5)
+            .map((id) => `\`${escapeText(id)}\``)
+            .join(', ')}${matches.length > 5 ? ', …' : ''}. Type more of the id.`,
+        );
       }
       const [task] = matches.length === 1 ? await describeBatch(matches) : [];
       if (task) return task;
-      throw new NotFoundError(`No running or recently stopped task in *${base.alias}* has an id starting \`${escapeText(ref)}\`. \`/ecs tasks -c ${base.alias}\` lists the running ones, \`--stopped\` the stopped ones.`);
+      throw new NotFoundError(
+        `No running or recently stopped task in *${base.alias}* has an id starting \`${escapeText(ref)}\`. \`/ecs tasks -c ${base.alias}\` lists the running ones, \`--stopped\` the stopped ones.`,
+      );
     },
     async run({ taskDefinition, count, startedBy, launch }) {
       const out = await awsCall(ctx('ecs:RunTask', `task definition ${taskDefinition}`), () =>
-        ecs.send(new RunTaskCommand({ cluster, taskDefinition, count, ...launchParams(launch), startedBy: startedByTag(startedBy) })),
+        ecs.send(
+          new RunTaskCommand({
+            cluster,
+            taskDefinition,
+            count,
+            ...launchParams(launch),
+            startedBy: startedByTag(startedBy),
+          }),
+        ),
       ).catch((err: unknown) => launchError(err, taskDefinition));
       return { tasks: (out.tasks ?? []).map(toTaskInfo), failures: (out.failures ?? []).map(toFailure) };
     },
     async start({ taskDefinition, containerInstance, startedBy }) {
       const out = await awsCall(ctx('ecs:StartTask', `task definition ${taskDefinition}`), () =>
-        ecs.send(new StartTaskCommand({ cluster, taskDefinition, containerInstances: [containerInstance], startedBy: startedByTag(startedBy) })),
+        ecs.send(
+          new StartTaskCommand({
+            cluster,
+            taskDefinition,
+            containerInstances: [containerInstance],
+            startedBy: startedByTag(startedBy),
+          }),
+        ),
       ).catch((err: unknown) => launchError(err, taskDefinition));
       return { tasks: (out.tasks ?? []).map(toTaskInfo), failures: (out.failures ?? []).map(toFailure) };
     },
     async stop(id, reason) {
-      const out = await awsCall(ctx('ecs:StopTask', `task ${id}`), () => ecs.send(new StopTaskCommand({ cluster, task: id, reason: sliceWhole(reason, 255) })));
+      const out = await awsCall(ctx('ecs:StopTask', `task ${id}`), () =>
+        ecs.send(new StopTaskCommand({ cluster, task: id, reason: sliceWhole(reason, 255) })),
+      );
       if (!out.task) throw new Error('ECS returned no task');
       return toTaskInfo(out.task);
     },

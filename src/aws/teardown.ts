@@ -36,26 +36,37 @@ const GONE = ['ServiceNotFoundException', 'ServiceNotActiveException'];
  * answer 'gone' instead of failing, so that running teardown again after a partial run finishes
  * the job instead of tripping over what the first run did.
  */
-export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2ClientConfig }, base: Omit<AwsCallContext, 'action'>): TeardownOps {
+export function createTeardownOps(
+  clients: { ecs: ECSClient; ec2Config: EC2ClientConfig },
+  base: Omit<AwsCallContext, 'action'>,
+): TeardownOps {
   const { ecs } = clients;
   // The EC2 client is loaded when a teardown first needs it: most jobs never do, and it is a
   // large module to evaluate at the worker's cold start.
   let ec2Loaded: Promise<{ m: Ec2Module; client: InstanceType<Ec2Module['EC2Client']> }> | undefined;
-  const ec2 = () => (ec2Loaded ??= import('@aws-sdk/client-ec2').then((m) => ({ m, client: new m.EC2Client(clients.ec2Config) })));
+  const ec2 = () =>
+    (ec2Loaded ??= import('@aws-sdk/client-ec2').then((m) => ({ m, client: new m.EC2Client(clients.ec2Config) })));
   const cluster = base.clusterName;
-  const ctx = (action: string, resource?: string): AwsCallContext => ({ ...base, action, ...(resource ? { resource } : {}) });
+  const ctx = (action: string, resource?: string): AwsCallContext => ({
+    ...base,
+    action,
+    ...(resource ? { resource } : {}),
+  });
   /** Task ARNs already seen STOPPED (see stoppingTasks). */
   const seenStopped = new Set<string>();
 
   async function clusterActive(): Promise<boolean> {
-    const out = await awsCall(ctx('ecs:DescribeClusters'), () => ecs.send(new DescribeClustersCommand({ clusters: [cluster] })));
+    const out = await awsCall(ctx('ecs:DescribeClusters'), () =>
+      ecs.send(new DescribeClustersCommand({ clusters: [cluster] })),
+    );
     return (out.clusters ?? []).some((c) => c.status === 'ACTIVE' || c.status === 'PROVISIONING');
   }
 
   async function services(): Promise<ClusterInventory['services']> {
     const arns = await awsCall(ctx('ecs:ListServices'), async () => {
       const all: string[] = [];
-      for await (const page of paginateListServices({ client: ecs, pageSize: PAGE }, { cluster, maxResults: PAGE })) all.push(...(page.serviceArns ?? []));
+      for await (const page of paginateListServices({ client: ecs, pageSize: PAGE }, { cluster, maxResults: PAGE }))
+        all.push(...(page.serviceArns ?? []));
       return all;
     });
     const batches = await mapLimit(chunk(arns, 10), PARALLEL_CALLS, (names) =>
@@ -64,7 +75,12 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
     return batches
       .flatMap((b) => b.services ?? [])
       .filter((s) => s.status !== 'INACTIVE')
-      .map((s) => ({ name: s.serviceName ?? lastPart(s.serviceArn), status: s.status ?? 'UNKNOWN', desired: s.desiredCount ?? 0, running: s.runningCount ?? 0 }))
+      .map((s) => ({
+        name: s.serviceName ?? lastPart(s.serviceArn),
+        status: s.status ?? 'UNKNOWN',
+        desired: s.desiredCount ?? 0,
+        running: s.runningCount ?? 0,
+      }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -72,7 +88,8 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
     return awsCall(ctx('ecs:ListTasks', serviceName ? `tasks of service ${serviceName}` : undefined), async () => {
       const all: string[] = [];
       const input = { cluster, maxResults: PAGE, desiredStatus, ...(serviceName ? { serviceName } : {}) };
-      for await (const page of paginateListTasks({ client: ecs, pageSize: PAGE }, input)) all.push(...(page.taskArns ?? []));
+      for await (const page of paginateListTasks({ client: ecs, pageSize: PAGE }, input))
+        all.push(...(page.taskArns ?? []));
       return all;
     });
   }
@@ -88,7 +105,12 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
     const tasks = await describeTasks(await listTaskArns('RUNNING'));
     return tasks
       .filter((t) => t.lastStatus !== 'STOPPED')
-      .map((t) => ({ id: lastPart(t.taskArn), taskDefinition: lastPart(t.taskDefinitionArn), lastStatus: t.lastStatus ?? 'UNKNOWN', group: t.group ?? '' }));
+      .map((t) => ({
+        id: lastPart(t.taskArn),
+        taskDefinition: lastPart(t.taskDefinitionArn),
+        lastStatus: t.lastStatus ?? 'UNKNOWN',
+        group: t.group ?? '',
+      }));
   }
 
   /**
@@ -121,11 +143,17 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
   async function containerInstances(): Promise<ClusterInventory['containerInstances']> {
     const arns = await awsCall(ctx('ecs:ListContainerInstances'), async () => {
       const all: string[] = [];
-      for await (const page of paginateListContainerInstances({ client: ecs, pageSize: PAGE }, { cluster, maxResults: PAGE })) all.push(...(page.containerInstanceArns ?? []));
+      for await (const page of paginateListContainerInstances(
+        { client: ecs, pageSize: PAGE },
+        { cluster, maxResults: PAGE },
+      ))
+        all.push(...(page.containerInstanceArns ?? []));
       return all;
     });
     const batches = await mapLimit(chunk(arns, PAGE), PARALLEL_CALLS, (ids) =>
-      awsCall(ctx('ecs:DescribeContainerInstances'), () => ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: ids }))),
+      awsCall(ctx('ecs:DescribeContainerInstances'), () =>
+        ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: ids })),
+      ),
     );
     return batches
       .flatMap((b) => b.containerInstances ?? [])
@@ -139,7 +167,12 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
   }
 
   /** Runs a delete; an error that means "it is already gone" becomes `gone`. */
-  async function unlessGone<T>(action: string, resource: string, goneWhen: (name: string, message: string) => boolean, call: () => Promise<T>): Promise<T | 'gone'> {
+  async function unlessGone<T>(
+    action: string,
+    resource: string,
+    goneWhen: (name: string, message: string) => boolean,
+    call: () => Promise<T>,
+  ): Promise<T | 'gone'> {
     try {
       return await awsCall(ctx(action, resource), call);
     } catch (err) {
@@ -158,12 +191,20 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
       // cluster that is gone, the lists fail and are not needed.
       const contents = Promise.all([services(), liveTasks(), stoppingTasks(), containerInstances()]);
       contents.catch(() => undefined);
-      if (!(await clusterActive())) return { active: false, services: [], stoppingTasks: 0, standaloneTasks: [], containerInstances: [] };
+      if (!(await clusterActive()))
+        return { active: false, services: [], stoppingTasks: 0, standaloneTasks: [], containerInstances: [] };
       const [listed, tasks, stopping, instances] = await contents;
       // ListServices hides DRAINING services (DeleteService reference); the tasks they are still
       // stopping name them, and the teardown must wait for them before it deletes the cluster.
-      const hidden = [...new Set(stopping.flatMap((t) => serviceOf(t) ?? []))].filter((name) => !listed.some((s) => s.name === name));
-      const draining = (await notInactive(hidden)).map((s) => ({ name: s.serviceName ?? lastPart(s.serviceArn), status: s.status ?? 'UNKNOWN', desired: s.desiredCount ?? 0, running: s.runningCount ?? 0 }));
+      const hidden = [...new Set(stopping.flatMap((t) => serviceOf(t) ?? []))].filter(
+        (name) => !listed.some((s) => s.name === name),
+      );
+      const draining = (await notInactive(hidden)).map((s) => ({
+        name: s.serviceName ?? lastPart(s.serviceArn),
+        status: s.status ?? 'UNKNOWN',
+        desired: s.desiredCount ?? 0,
+        running: s.runningCount ?? 0,
+      }));
       return {
         active: true,
         services: [...listed, ...draining].sort((a, b) => a.name.localeCompare(b.name)),
@@ -185,7 +226,12 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
         );
         for (const r of out.Reservations ?? []) {
           for (const i of r.Instances ?? []) {
-            if (i.InstanceId) found.push({ id: i.InstanceId, state: i.State?.Name ?? 'unknown', ...(i.InstanceType ? { type: i.InstanceType } : {}) });
+            if (i.InstanceId)
+              found.push({
+                id: i.InstanceId,
+                state: i.State?.Name ?? 'unknown',
+                ...(i.InstanceType ? { type: i.InstanceType } : {}),
+              });
           }
         }
       }
@@ -231,8 +277,11 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
     },
 
     async stopTask(id, reason) {
-      const out = await unlessGone('ecs:StopTask', `task ${id}`, (code, message) => code === 'InvalidParameterException' && /not found/i.test(message), () =>
-        ecs.send(new StopTaskCommand({ cluster, task: id, reason: sliceWhole(reason, 255) })),
+      const out = await unlessGone(
+        'ecs:StopTask',
+        `task ${id}`,
+        (code, message) => code === 'InvalidParameterException' && /not found/i.test(message),
+        () => ecs.send(new StopTaskCommand({ cluster, task: id, reason: sliceWhole(reason, 255) })),
       );
       return out === 'gone' ? 'gone' : 'stopped';
     },
@@ -250,16 +299,22 @@ export function createTeardownOps(clients: { ecs: ECSClient; ec2Config: EC2Clien
 
     async terminateInstance(id) {
       const { m, client } = await ec2();
-      const out = await unlessGone('ec2:TerminateInstances', `EC2 instance ${id}`, (code) => code === 'InvalidInstanceID.NotFound', () =>
-        client.send(new m.TerminateInstancesCommand({ InstanceIds: [id] })),
+      const out = await unlessGone(
+        'ec2:TerminateInstances',
+        `EC2 instance ${id}`,
+        (code) => code === 'InvalidInstanceID.NotFound',
+        () => client.send(new m.TerminateInstancesCommand({ InstanceIds: [id] })),
       );
       if (out === 'gone') return 'terminated';
       return out.TerminatingInstances?.[0]?.CurrentState?.Name ?? 'shutting-down';
     },
 
     async deleteCluster() {
-      const out = await unlessGone('ecs:DeleteCluster', `cluster ${cluster}`, (code) => code === 'ClusterNotFoundException', () =>
-        ecs.send(new DeleteClusterCommand({ cluster })),
+      const out = await unlessGone(
+        'ecs:DeleteCluster',
+        `cluster ${cluster}`,
+        (code) => code === 'ClusterNotFoundException',
+        () => ecs.send(new DeleteClusterCommand({ cluster })),
       );
       return out === 'gone' ? 'gone' : 'deleted';
     },

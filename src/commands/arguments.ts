@@ -27,7 +27,9 @@ export const PositiveNumber = (what: string, max: number) =>
     .pipe(z.number().min(1, `${what} must be at least 1`).max(max, `${what} can be at most ${max}`));
 
 /** `--page N` of list verbs (the "Next" button sends it). */
-export const PageOption = { page: { type: 'string' as const, description: 'page of a long list (the Next button sets it)' } };
+export const PageOption = {
+  page: { type: 'string' as const, description: 'page of a long list (the Next button sets it)' },
+};
 export const PageNumber = z
   .string()
   .regex(/^\d+$/, 'the page must be a whole number')
@@ -41,7 +43,10 @@ export const PageNumber = z
  */
 export const TaskRef = z
   .string()
-  .refine((text) => parseEcsId(text, 'task') !== undefined, 'a task is its id (32 hex characters, or a UUID like 9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c), the first 8 characters as lists show them, or its ARN');
+  .refine(
+    (text) => parseEcsId(text, 'task') !== undefined,
+    'a task is its id (32 hex characters, or a UUID like 9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c), the first 8 characters as lists show them, or its ARN',
+  );
 
 /** EC2 instance ids: `i-` and 8 (older) or 17 hex digits. */
 export const EC2_INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;

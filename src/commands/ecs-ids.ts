@@ -25,7 +25,8 @@ const HEX_ID = /^[0-9a-f]{32}$/;
 const UUID_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** 4 to 35 characters of an id: hex, dashes only after the first few (a UUID's start). */
 const ID_PREFIX = /^[0-9a-f]{4}[0-9a-f-]{0,31}$/;
-const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:(task|container-instance)\/(?:([A-Za-z0-9_-]{1,255})\/)?([0-9a-fA-F-]{32,36})$/;
+const ARN =
+  /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:(task|container-instance)\/(?:([A-Za-z0-9_-]{1,255})\/)?([0-9a-fA-F-]{32,36})$/;
 
 /** How many characters of an id list views show (a prefix that long is what people copy). */
 export const SHORT_ID_LENGTH = 8;

@@ -13,7 +13,10 @@ const NEGATIVE_NUMBER = /^-\d+(\.\d+)?$/;
 const NEGATIVE_MARK = '\u0000';
 
 /** Finds the verb (one or two words, or an alias) at the start of the tokens. */
-export function findVerb(tokens: string[], verbs: readonly AnyVerbSpec[]): { spec: AnyVerbSpec; rest: string[] } | undefined {
+export function findVerb(
+  tokens: string[],
+  verbs: readonly AnyVerbSpec[],
+): { spec: AnyVerbSpec; rest: string[] } | undefined {
   const lower = tokens.map((t) => t.toLowerCase());
   const two = lower.slice(0, 2).join(' ');
   const byName = (name: string) => verbs.find((v) => v.verb === name || v.aliases?.includes(name));
@@ -49,7 +52,8 @@ export function parseWords(tokens: string[], verbs: readonly AnyVerbSpec[]): Par
     cluster: { type: 'string', short: 'c' },
     help: { type: 'boolean', short: 'h' },
   };
-  for (const [name, o] of Object.entries(spec.options ?? {})) options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}) };
+  for (const [name, o] of Object.entries(spec.options ?? {}))
+    options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}) };
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
@@ -89,10 +93,19 @@ export function usageText(spec: AnyVerbSpec): string {
     // The cluster is the verb's own argument (teardown CLUSTER): --cluster would only repeat it.
     const positional = spec.positionals.find((p) => p.name === spec.clusterArgument);
     const label = positional?.label ?? spec.clusterArgument.toUpperCase();
-    lines.push(`Needs *${spec.level}* on the cluster ${label} names${positional?.optional ? ` (without ${label}: this channel's default cluster)` : ''}.`);
-  } else if (spec.level !== 'none') lines.push(`Needs *${spec.level}* on the cluster. Add \`--cluster NAME\` (\`-c\`) to pick a cluster.`);
-  for (const [name, o] of Object.entries(spec.options ?? {})) lines.push(`\`--${name}\`${o.short ? ` (\`-${o.short}\`)` : ''}${o.type === 'string' ? ' VALUE' : ''}: ${o.description}`);
-  if (spec.examples.length > 0) lines.push(`Example${spec.examples.length > 1 ? 's' : ''}: ${spec.examples.map((e) => `\`/ecs ${e}\``).join(', ')}`);
+    lines.push(
+      `Needs *${spec.level}* on the cluster ${label} names${positional?.optional ? ` (without ${label}: this channel's default cluster)` : ''}.`,
+    );
+  } else if (spec.level !== 'none')
+    lines.push(`Needs *${spec.level}* on the cluster. Add \`--cluster NAME\` (\`-c\`) to pick a cluster.`);
+  for (const [name, o] of Object.entries(spec.options ?? {}))
+    lines.push(
+      `\`--${name}\`${o.short ? ` (\`-${o.short}\`)` : ''}${o.type === 'string' ? ' VALUE' : ''}: ${o.description}`,
+    );
+  if (spec.examples.length > 0)
+    lines.push(
+      `Example${spec.examples.length > 1 ? 's' : ''}: ${spec.examples.map((e) => `\`/ecs ${e}\``).join(', ')}`,
+    );
   return lines.join('\n');
 }
 
@@ -114,7 +127,9 @@ function describeIssues(error: z.ZodError, spec: AnyVerbSpec): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${label} is missing.`;
   // Messages that already name the argument ("N must be a whole number") read better unprefixed.
   const message = escapeText(issue.message);
-  return message.startsWith(`${label} `) ? `${message.charAt(0).toUpperCase()}${message.slice(1)}.` : `${label}: ${message}`;
+  return message.startsWith(`${label} `)
+    ? `${message.charAt(0).toUpperCase()}${message.slice(1)}.`
+    : `${label}: ${message}`;
 }
 
 function optionMessage(err: unknown, spec: AnyVerbSpec): string {

@@ -41,13 +41,27 @@ export interface PrepareDeps {
  */
 export async function prepareInvocation(input: Invocation, deps: PrepareDeps): Promise<Prepared> {
   const parsed = parseWords(input.words, deps.verbs);
-  if (!parsed.ok) return { kind: 'reply', message: textMessage(parsed.error), outcome: 'usage', verb: parsed.spec?.verb ?? input.words[0] ?? '' };
+  if (!parsed.ok)
+    return {
+      kind: 'reply',
+      message: textMessage(parsed.error),
+      outcome: 'usage',
+      verb: parsed.spec?.verb ?? input.words[0] ?? '',
+    };
   const { spec } = parsed;
-  const access: UserAccess = accessFor(deps.config, input.user.id, await deps.directory.groupsOf(input.user.id), input.channelId);
+  const access: UserAccess = accessFor(
+    deps.config,
+    input.user.id,
+    await deps.directory.groupsOf(input.user.id),
+    input.channelId,
+  );
 
   if (spec.level === 'none') {
     if (!spec.local) throw new Error(`verb ${spec.verb} has neither a level nor a local answer`);
-    const message = await spec.local({ config: deps.config, user: input.user, channelId: input.channelId, access, verbs: deps.verbs }, parsed.args);
+    const message = await spec.local(
+      { config: deps.config, user: input.user, channelId: input.channelId, access, verbs: deps.verbs },
+      parsed.args,
+    );
     return { kind: 'reply', message, outcome: 'ok', verb: spec.verb };
   }
 
@@ -55,27 +69,60 @@ export async function prepareInvocation(input: Invocation, deps: PrepareDeps): P
     // Spans clusters: every one the user may use at this level here, each authorized on its own.
     const clusters = clustersWith(access, spec.level).map((alias) => ({ alias, team: access.clusters[alias]!.team! }));
     const first = clusters[0];
-    if (!first) return { kind: 'reply', message: textMessage(noClusterMessage(access)), outcome: 'refused', verb: spec.verb };
+    if (!first)
+      return { kind: 'reply', message: textMessage(noClusterMessage(access)), outcome: 'refused', verb: spec.verb };
     const working = spec.working ? escapeText(spec.working(parsed.args)) : `Running \`${spec.verb}\`…`;
-    return { kind: 'job', job: commandJob(input, parsed, deps, { alias: first.alias, level: spec.level, team: first.team, clusters }), spec, working };
+    return {
+      kind: 'job',
+      job: commandJob(input, parsed, deps, { alias: first.alias, level: spec.level, team: first.team, clusters }),
+      spec,
+      working,
+    };
   }
 
   const named = spec.clusterArgument ? (parsed.args as Record<string, unknown>)[spec.clusterArgument] : undefined;
   const clusterWord = typeof named === 'string' ? named : undefined;
   if (clusterWord !== undefined && parsed.clusterFlag !== undefined && clusterWord !== parsed.clusterFlag) {
-    return { kind: 'reply', message: textMessage(`\`${spec.verb} ${escapeText(clusterWord)}\` and \`--cluster ${escapeText(parsed.clusterFlag)}\` name different clusters. Name the cluster once: \`/ecs ${spec.usage}\`.`), outcome: 'usage', verb: spec.verb };
+    return {
+      kind: 'reply',
+      message: textMessage(
+        `\`${spec.verb} ${escapeText(clusterWord)}\` and \`--cluster ${escapeText(parsed.clusterFlag)}\` name different clusters. Name the cluster once: \`/ecs ${spec.usage}\`.`,
+      ),
+      outcome: 'usage',
+      verb: spec.verb,
+    };
   }
-  const choice = resolveCluster(deps.config, access, input.channelId, input.cluster ?? clusterWord ?? parsed.clusterFlag);
+  const choice = resolveCluster(
+    deps.config,
+    access,
+    input.channelId,
+    input.cluster ?? clusterWord ?? parsed.clusterFlag,
+  );
   if (!choice.ok) return { kind: 'reply', message: textMessage(choice.message), outcome: 'refused', verb: spec.verb };
   if (input.cluster !== undefined && clusterWord !== undefined) {
     // A button's cluster wins over flags, but a word that names the cluster (teardown's) must agree with it.
     const word = resolveCluster(deps.config, access, input.channelId, clusterWord);
     if (!word.ok || word.alias !== choice.alias) {
-      return { kind: 'reply', message: textMessage(`This button is for *${choice.alias}*, but \`${spec.verb} ${escapeText(clusterWord)}\` and it name different clusters. Nothing was changed; type \`/ecs ${spec.usage}\` instead.`), outcome: 'usage', verb: spec.verb, cluster: choice.alias };
+      return {
+        kind: 'reply',
+        message: textMessage(
+          `This button is for *${choice.alias}*, but \`${spec.verb} ${escapeText(clusterWord)}\` and it name different clusters. Nothing was changed; type \`/ecs ${spec.usage}\` instead.`,
+        ),
+        outcome: 'usage',
+        verb: spec.verb,
+        cluster: choice.alias,
+      };
     }
   }
   const decision = authorize(deps.config, access, choice.alias, spec.level, spec.verb);
-  if (!decision.allowed) return { kind: 'reply', message: textMessage(decision.reason), outcome: 'refused', verb: spec.verb, cluster: choice.alias };
+  if (!decision.allowed)
+    return {
+      kind: 'reply',
+      message: textMessage(decision.reason),
+      outcome: 'refused',
+      verb: spec.verb,
+      cluster: choice.alias,
+    };
 
   const job = commandJob(input, parsed, deps, { alias: choice.alias, level: spec.level, team: decision.team });
   const working = spec.working ? escapeText(spec.working(parsed.args)) : `Running \`${spec.verb}\`…`;

@@ -8,7 +8,9 @@ export function commandReference(verbs: readonly AnyVerbSpec[]): string {
   const sorted = [...verbs].sort((a, b) => order.indexOf(a.level) - order.indexOf(b.level));
   for (const v of sorted) {
     const aliases = v.aliases?.length ? ` (alias ${v.aliases.map((a) => `\`${a}\``).join(', ')})` : '';
-    rows.push(`| ${cell(`\`/ecs ${v.usage}\``)}${aliases} | ${v.level === 'none' ? '—' : v.level} | ${cell(v.summary)} | ${cell(`\`/ecs ${v.examples[0] ?? v.verb}\``)} |`);
+    rows.push(
+      `| ${cell(`\`/ecs ${v.usage}\``)}${aliases} | ${v.level === 'none' ? '—' : v.level} | ${cell(v.summary)} | ${cell(`\`/ecs ${v.examples[0] ?? v.verb}\``)} |`,
+    );
   }
   return rows.join('\n');
 }

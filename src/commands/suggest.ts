@@ -12,7 +12,10 @@ export function closestName(typed: string, known: readonly string[]): string | u
   const lower = typed.toLowerCase();
   const prefix = known.find((k) => k.toLowerCase().startsWith(lower) && lower.length >= 3);
   if (prefix) return prefix;
-  const match = closest(lower, known.map((k) => k.toLowerCase()));
+  const match = closest(
+    lower,
+    known.map((k) => k.toLowerCase()),
+  );
   // Two edits (a transposition is two) for ordinary words, one for very short ones.
   const limit = typed.length <= 2 ? 1 : Math.max(2, Math.floor(typed.length / 4));
   if (distance(lower, match) > limit) return undefined;

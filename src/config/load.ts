@@ -25,7 +25,9 @@ export function loadConfigFile(path: string): Config {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read the config file ${path} (CHATOPS_CONFIG): ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(`cannot read the config file ${path} (CHATOPS_CONFIG): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return parseConfig(text, path);
 }

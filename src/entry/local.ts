@@ -34,12 +34,23 @@ async function main(): Promise<void> {
     // middle of the playground's chat it would only puzzle a first-time user.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const argv = process.argv.slice(2);
-    const code = await runPlayground({ argv, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, noColor: Boolean(process.env.NO_COLOR), ...(process.env.LOG_LEVEL ? { logLevel: env.LOG_LEVEL } : {}) });
+    const code = await runPlayground({
+      argv,
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      noColor: Boolean(process.env.NO_COLOR),
+      ...(process.env.LOG_LEVEL ? { logLevel: env.LOG_LEVEL } : {}),
+    });
     if (argv.includes('--help') || argv.includes('-h')) process.stdout.write(`\nWith a Slack app instead:\n\n${USAGE}`);
     // Everything the playground started is stopped by now; this also ends what a library may keep open.
     process.exit(code);
   }
-  const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: false });
+  const { values } = parseArgs({
+    options: { help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: false,
+  });
   if (values.help) {
     process.stdout.write(USAGE);
     return;
@@ -56,13 +67,34 @@ async function startWithSlack(env: Env): Promise<void> {
   const dispatcher = createInProcessDispatcher((job) => runJob(job, worker), logger);
   const receiver: Receiver = env.SLACK_APP_TOKEN
     ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger: boltLogger(logger) })
-    : new HTTPReceiver({ signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'Slack requests are verified with it'), logger: boltLogger(logger), port: env.PORT, customPropertiesExtractor: requestKeyProperties });
-  const { app } = createApp({ config, logger, clock: systemClock, dispatcher, botToken, ...(state ? { state } : {}), ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}) }, receiver);
+    : new HTTPReceiver({
+        signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'Slack requests are verified with it'),
+        logger: boltLogger(logger),
+        port: env.PORT,
+        customPropertiesExtractor: requestKeyProperties,
+      });
+  const { app } = createApp(
+    {
+      config,
+      logger,
+      clock: systemClock,
+      dispatcher,
+      botToken,
+      ...(state ? { state } : {}),
+      ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    },
+    receiver,
+  );
   await app.start(env.PORT);
-  logger.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.SLACK_APP_TOKEN ? undefined : env.PORT }, 'ecs-chatops is running');
+  logger.info(
+    { mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', port: env.SLACK_APP_TOKEN ? undefined : env.PORT },
+    'ecs-chatops is running',
+  );
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -36,22 +36,33 @@ export type SecretName = (typeof SECRETS)[number]['plain'];
  * The env with each wanted secret filled in from its `_PARAM` when the plain variable is not set.
  * Throws ConfigError naming the variable and the parameter (never the value) when one cannot be read.
  */
-export async function withSecrets(env: Env, wanted: readonly SecretName[], options: { read?: SecretReader } = {}): Promise<Env> {
+export async function withSecrets(
+  env: Env,
+  wanted: readonly SecretName[],
+  options: { read?: SecretReader } = {},
+): Promise<Env> {
   const read = options.read ?? readWithPowertools;
   const filled = await Promise.all(
-    SECRETS.filter((s) => wanted.includes(s.plain) && env[s.plain] === undefined && env[s.param] !== undefined).map(async (s) => {
-      const where = env[s.param]!;
-      const ref = parseSecretRef(where);
-      let value: string | undefined;
-      try {
-        value = pick(await read(ref), ref);
-      } catch (err) {
-        const root = rootCause(err);
-        throw new ConfigError(`cannot read ${s.plain} from ${where} (${s.param}): ${root.name}: ${root.message}`, { cause: err });
-      }
-      if (!value) throw new ConfigError(`${s.plain} from ${where} (${s.param}) is empty${ref.key ? ` or has no key "${ref.key}"` : ''}`);
-      return [s.plain, value] as const;
-    }),
+    SECRETS.filter((s) => wanted.includes(s.plain) && env[s.plain] === undefined && env[s.param] !== undefined).map(
+      async (s) => {
+        const where = env[s.param]!;
+        const ref = parseSecretRef(where);
+        let value: string | undefined;
+        try {
+          value = pick(await read(ref), ref);
+        } catch (err) {
+          const root = rootCause(err);
+          throw new ConfigError(`cannot read ${s.plain} from ${where} (${s.param}): ${root.name}: ${root.message}`, {
+            cause: err,
+          });
+        }
+        if (!value)
+          throw new ConfigError(
+            `${s.plain} from ${where} (${s.param}) is empty${ref.key ? ` or has no key "${ref.key}"` : ''}`,
+          );
+        return [s.plain, value] as const;
+      },
+    ),
   );
   return { ...env, ...Object.fromEntries(filled) };
 }
@@ -66,7 +77,8 @@ export function parseSecretRef(value: string): SecretRef {
     if (service === 'ssm' || service === 'secretsmanager') return withKey({ store: service, id: where });
     throw new ConfigError(`${value} is neither an SSM parameter nor a Secrets Manager secret ARN`);
   }
-  if (where.startsWith('secretsmanager:')) return withKey({ store: 'secretsmanager', id: where.slice('secretsmanager:'.length) });
+  if (where.startsWith('secretsmanager:'))
+    return withKey({ store: 'secretsmanager', id: where.slice('secretsmanager:'.length) });
   if (where.startsWith('ssm:')) return withKey({ store: 'ssm', id: where.slice('ssm:'.length) });
   return withKey({ store: 'ssm', id: where });
 }

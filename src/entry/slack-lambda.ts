@@ -20,35 +20,37 @@ let ready: Promise<LambdaHandler> | undefined;
 
 /** Reads env, secrets (SSM / Secrets Manager when deployed) and config and builds the app: once per cold start. Exported for the cold-start bench. */
 export function init(): Promise<LambdaHandler> {
-  ready ??= Promise.resolve().then(async () => {
-    const env = await withSecrets(readEnv(process.env), ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
-    const logger = createLogger({ level: env.LOG_LEVEL, name: 'ecs-chatops-slack' });
-    const config = loadConfigFile(required(env, 'CHATOPS_CONFIG', 'it names the YAML config file'));
-    const receiver = new AwsLambdaReceiver({
-      signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'Slack requests are verified with it'),
-      logger: boltLogger(logger),
-      // Each signed request's key: its job's id, so a replayed request runs nothing twice.
-      customPropertiesExtractor: requestKeyProperties,
+  ready ??= Promise.resolve()
+    .then(async () => {
+      const env = await withSecrets(readEnv(process.env), ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
+      const logger = createLogger({ level: env.LOG_LEVEL, name: 'ecs-chatops-slack' });
+      const config = loadConfigFile(required(env, 'CHATOPS_CONFIG', 'it names the YAML config file'));
+      const receiver = new AwsLambdaReceiver({
+        signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'Slack requests are verified with it'),
+        logger: boltLogger(logger),
+        // Each signed request's key: its job's id, so a replayed request runs nothing twice.
+        customPropertiesExtractor: requestKeyProperties,
+      });
+      createApp(
+        {
+          config,
+          logger,
+          clock: systemClock,
+          dispatcher: dispatcher(env, logger),
+          botToken: required(env, 'SLACK_BOT_TOKEN', 'the bot reads user groups with it'),
+          ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+          // Approval buttons read and decide requests here (the SDK reads AWS_REGION / AWS_ENDPOINT_URL_DYNAMODB).
+          ...(env.STATE_TABLE ? { state: stateStore(env.STATE_TABLE) } : {}),
+        },
+        receiver,
+      );
+      return slackLambdaHandler(receiver, systemClock);
+    })
+    .catch((err: unknown) => {
+      // A failed start (SSM throttled, say) is tried again by the next request, not cached.
+      ready = undefined;
+      throw err;
     });
-    createApp(
-      {
-        config,
-        logger,
-        clock: systemClock,
-        dispatcher: dispatcher(env, logger),
-        botToken: required(env, 'SLACK_BOT_TOKEN', 'the bot reads user groups with it'),
-        ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-        // Approval buttons read and decide requests here (the SDK reads AWS_REGION / AWS_ENDPOINT_URL_DYNAMODB).
-        ...(env.STATE_TABLE ? { state: stateStore(env.STATE_TABLE) } : {}),
-      },
-      receiver,
-    );
-    return slackLambdaHandler(receiver, systemClock);
-  }).catch((err: unknown) => {
-    // A failed start (SSM throttled, say) is tried again by the next request, not cached.
-    ready = undefined;
-    throw err;
-  });
   return ready;
 }
 
@@ -71,6 +73,9 @@ function dispatcher(env: Env, logger: Logger): JobDispatcher {
 }
 
 /** The Slack function: API Gateway HTTP API → Bolt (signature check, ack within 3 s). */
-export async function handler(event: Parameters<LambdaHandler>[0], context: Parameters<LambdaHandler>[1]): ReturnType<LambdaHandler> {
+export async function handler(
+  event: Parameters<LambdaHandler>[0],
+  context: Parameters<LambdaHandler>[1],
+): ReturnType<LambdaHandler> {
   return (await init())(event, context);
 }

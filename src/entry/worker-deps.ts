@@ -19,11 +19,20 @@ export function workerDepsFromEnv(env: Env, config: Config, logger: Logger): Wor
     clock: systemClock,
     aws: createAwsAccess({ config, clock: systemClock, logger }),
     verbs: VERBS,
-    timing: { followUpPollMs: env.CHATOPS_FOLLOW_UP_POLL_MS, followUpTimeoutMs: env.CHATOPS_FOLLOW_UP_TIMEOUT_MS, followUpSteadyMs: env.CHATOPS_FOLLOW_UP_STEADY_MS },
+    timing: {
+      followUpPollMs: env.CHATOPS_FOLLOW_UP_POLL_MS,
+      followUpTimeoutMs: env.CHATOPS_FOLLOW_UP_TIMEOUT_MS,
+      followUpSteadyMs: env.CHATOPS_FOLLOW_UP_STEADY_MS,
+    },
     // Approval requests: the state table, and the bot's own messages (posted, then edited as steps run).
     ...(env.STATE_TABLE ? { state: stateStore(env.STATE_TABLE) } : {}),
     ...(env.SLACK_BOT_TOKEN
-      ? { slack: new WebClient(env.SLACK_BOT_TOKEN, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}), retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 } }) }
+      ? {
+          slack: new WebClient(env.SLACK_BOT_TOKEN, {
+            ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+            retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
+          }),
+        }
       : {}),
   };
 }

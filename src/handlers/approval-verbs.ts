@@ -4,7 +4,12 @@ import { defineVerb, type CommandContext } from '../commands/types';
 import { ChatopsError } from '../errors';
 import { escapeText, textMessage } from '../slack/message';
 import { requestApproval } from '../approvals/request';
-import { readImageDeletePlan, readRepoDeletePlan, readServiceDeletePlan, readTaskdefDeregisterPlan } from '../approvals/deletions';
+import {
+  readImageDeletePlan,
+  readRepoDeletePlan,
+  readServiceDeletePlan,
+  readTaskdefDeregisterPlan,
+} from '../approvals/deletions';
 import { readTeardownPlan, teardownIsEmpty } from '../teardown/plan';
 import { usageReader } from '../approvals/usage';
 
@@ -14,18 +19,28 @@ import { usageReader } from '../approvals/usage';
  * or runs at once when it does not. See docs/approvals.md.
  */
 
-const ClusterName = z.string().regex(/^[A-Za-z0-9_.:/-]{1,255}$/, 'a cluster name has letters, digits, - _ . (or is an ARN)');
+const ClusterName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:/-]{1,255}$/, 'a cluster name has letters, digits, - _ . (or is an ARN)');
 const RepositoryName = z
   .string()
-  .regex(/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/, 'an ECR repository name has lower-case letters, digits, . _ - and /')
+  .regex(
+    /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+    'an ECR repository name has lower-case letters, digits, . _ - and /',
+  )
   .max(256);
-const ImageTag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag has letters, digits, _ . - (up to 128)');
-const TaskDefinitionRevision = z.string().regex(/^[A-Za-z0-9_-]{1,255}:\d+$/, 'name the revision: FAMILY:REV, like web:3');
+const ImageTag = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag has letters, digits, _ . - (up to 128)');
+const TaskDefinitionRevision = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,255}:\d+$/, 'name the revision: FAMILY:REV, like web:3');
 
 export const teardown = defineVerb({
   verb: 'teardown',
   level: 'admin',
-  summary: 'Delete a whole cluster: services, tasks, instances (EC2 terminated), the cluster and its ECR repositories, after approval',
+  summary:
+    'Delete a whole cluster: services, tasks, instances (EC2 terminated), the cluster and its ECR repositories, after approval',
   usage: 'teardown CLUSTER',
   examples: ['teardown staging'],
   positionals: [{ name: 'cluster', label: 'CLUSTER' }],
@@ -35,12 +50,30 @@ export const teardown = defineVerb({
   working: ({ cluster }) => `Reading ${cluster} to plan its teardown…`,
   async run(ctx, { cluster }) {
     // The Slack function picked the cluster from this word; a job whose words disagree is not run.
-    if (cluster !== ctx.alias && cluster.toLowerCase() !== ctx.alias.toLowerCase() && cluster !== ctx.cluster.name && !ctx.cluster.name.endsWith(`/${cluster}`)) {
-      throw new ChatopsError('cluster_mismatch', `This job was for *${ctx.alias}*, not \`${escapeText(cluster)}\`; nothing was changed. Run \`/ecs teardown ${escapeText(cluster)}\` again.`);
+    if (
+      cluster !== ctx.alias &&
+      cluster.toLowerCase() !== ctx.alias.toLowerCase() &&
+      cluster !== ctx.cluster.name &&
+      !ctx.cluster.name.endsWith(`/${cluster}`)
+    ) {
+      throw new ChatopsError(
+        'cluster_mismatch',
+        `This job was for *${ctx.alias}*, not \`${escapeText(cluster)}\`; nothing was changed. Run \`/ecs teardown ${escapeText(cluster)}\` again.`,
+      );
     }
-    const plan = await readTeardownPlan({ aws: ctx.aws, alias: ctx.alias, cluster: ctx.cluster, state: requireState(ctx), now: ctx.clock.now() });
+    const plan = await readTeardownPlan({
+      aws: ctx.aws,
+      alias: ctx.alias,
+      cluster: ctx.cluster,
+      state: requireState(ctx),
+      now: ctx.clock.now(),
+    });
     if (teardownIsEmpty(plan)) {
-      await ctx.reply.send(textMessage(`There is nothing left to tear down in *${ctx.alias}*: the ECS cluster is deleted and nothing the config lists for it remains.`));
+      await ctx.reply.send(
+        textMessage(
+          `There is nothing left to tear down in *${ctx.alias}*: the ECS cluster is deleted and nothing the config lists for it remains.`,
+        ),
+      );
       return;
     }
     await requestApproval(ctx, 'teardown', ['teardown', ctx.alias], plan);
@@ -90,7 +123,10 @@ export const imageDelete = defineVerb({
   summary: 'Delete an image tag from an ECR repository (the image too, with its last tag), after approval',
   usage: 'image delete REPO TAG',
   examples: ['image delete web 1.4.2'],
-  positionals: [{ name: 'repository', label: 'REPO' }, { name: 'tag', label: 'TAG' }],
+  positionals: [
+    { name: 'repository', label: 'REPO' },
+    { name: 'tag', label: 'TAG' },
+  ],
   args: z.object({ repository: RepositoryName, tag: ImageTag }),
   visibility: 'ephemeral',
   working: ({ repository, tag }) => `Reading ${repository}:${tag}…`,
@@ -119,6 +155,10 @@ export const repoDelete = defineVerb({
 });
 
 function requireState(ctx: CommandContext) {
-  if (!ctx.state) throw new ChatopsError('approvals_unavailable', 'Teardown needs the bot’s state table (STATE_TABLE), and this deployment has none. Nothing was changed.');
+  if (!ctx.state)
+    throw new ChatopsError(
+      'approvals_unavailable',
+      'Teardown needs the bot’s state table (STATE_TABLE), and this deployment has none. Nothing was changed.',
+    );
   return ctx.state;
 }

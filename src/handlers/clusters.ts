@@ -4,11 +4,21 @@ import { PageNumber, PageOption } from '../commands/arguments';
 import { ChatopsError } from '../errors';
 import { type ClusterOps } from '../aws/types';
 import { pageOf } from '../slack/paging';
-import { CLUSTERS_PER_PAGE, clusterCreatedMessage, clusterDetailMessage, clusterListMessage, type ClusterRow } from '../slack/views/clusters';
+import {
+  CLUSTERS_PER_PAGE,
+  clusterCreatedMessage,
+  clusterDetailMessage,
+  clusterListMessage,
+  type ClusterRow,
+} from '../slack/views/clusters';
 
 /** ECS's own rule for cluster names. */
-const NewClusterName = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'a cluster name has letters, digits, - and _ (up to 255)');
-const ClusterAlias = z.string().regex(/^[A-Za-z0-9_.:/-]{1,300}$/, 'a cluster is named by its alias from the config, e.g. prod');
+const NewClusterName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,255}$/, 'a cluster name has letters, digits, - and _ (up to 255)');
+const ClusterAlias = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:/-]{1,300}$/, 'a cluster is named by its alias from the config, e.g. prod');
 
 export const clusters = defineVerb({
   verb: 'clusters',
@@ -27,7 +37,9 @@ export const clusters = defineVerb({
     const shown = pageOf(all, page, CLUSTERS_PER_PAGE, { cluster: ctx.alias, verb: 'clusters', args: [] });
     // Each cluster with its own read role (a page is at most 20: one call each, at once); one
     // that fails says why without hiding the others.
-    const rows = await Promise.all(shown.items.map((ops) => clusterRow(ops, ctx.config.clusters[ops.alias]?.name ?? ops.clusterName)));
+    const rows = await Promise.all(
+      shown.items.map((ops) => clusterRow(ops, ctx.config.clusters[ops.alias]?.name ?? ops.clusterName)),
+    );
     await ctx.reply.send(clusterListMessage({ ...shown, items: rows }));
   },
 });
@@ -73,7 +85,9 @@ export const clusterCreate = defineVerb({
     // CreateCluster answers the same for a new and an existing cluster: ask first, to say which.
     const before = await ctx.aws.clusters.find(name).catch(() => undefined);
     const summary = before ?? (await ctx.aws.clusters.create(name));
-    const configuredAs = Object.entries(ctx.config.clusters).find(([, c]) => c.region === ctx.cluster.region && (c.name === name || c.name === summary.arn))?.[0];
+    const configuredAs = Object.entries(ctx.config.clusters).find(
+      ([, c]) => c.region === ctx.cluster.region && (c.name === name || c.name === summary.arn),
+    )?.[0];
     const accountId = summary.arn.split(':')[4] || ctx.cluster.roles.read.split(':')[4] || 'ACCOUNT_ID';
     await ctx.reply.send(
       clusterCreatedMessage({

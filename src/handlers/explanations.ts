@@ -43,7 +43,9 @@ export function stoppedOnTheirOwn(tasks: readonly TaskInfo[], since: number | un
   return tasks
     .filter((t) => since === undefined || (t.createdAt ?? Number.POSITIVE_INFINITY) >= since)
     .filter((t) => !ASKED_FOR.has(t.stopCode ?? ''))
-    .sort((a, b) => (b.stoppedAt ?? b.stoppingAt ?? 0) - (a.stoppedAt ?? a.stoppingAt ?? 0) || a.id.localeCompare(b.id));
+    .sort(
+      (a, b) => (b.stoppedAt ?? b.stoppingAt ?? 0) - (a.stoppedAt ?? a.stoppingAt ?? 0) || a.id.localeCompare(b.id),
+    );
 }
 
 /** Of those, the ones that had started (ran, then stopped): a crash, not a failure to start. */
@@ -68,7 +70,11 @@ export function primaryDeployment(service: ServiceDetail): Deployment | undefine
 
 /** "port 80 is", "ports 80, 443 are", or (ports unknown) "a host port it needs is": the subject of a port conflict. */
 export function portsInUse(fixedHostPorts: readonly number[]): string {
-  return fixedHostPorts.length === 0 ? 'a host port it needs is' : fixedHostPorts.length === 1 ? `port ${fixedHostPorts[0]} is` : `ports ${fixedHostPorts.join(', ')} are`;
+  return fixedHostPorts.length === 0
+    ? 'a host port it needs is'
+    : fixedHostPorts.length === 1
+      ? `port ${fixedHostPorts[0]} is`
+      : `ports ${fixedHostPorts.join(', ')} are`;
 }
 
 /**
@@ -83,7 +89,8 @@ export async function placementReason(ctx: CommandContext, service: ServiceDetai
       ctx.aws.instances.count().catch(() => 0),
     ]);
     const ports = portsInUse(fixedHostPorts);
-    const where = instances === 1 ? 'the only instance' : instances > 1 ? `all ${instances} instances` : 'every instance';
+    const where =
+      instances === 1 ? 'the only instance' : instances > 1 ? `all ${instances} instances` : 'every instance';
     const rolling =
       service.deployments.length > 1
         ? ' The old tasks hold it until new ones run, so a rolling deployment with a fixed host port needs a free instance (or a minimum healthy percent below 100).'
@@ -91,7 +98,8 @@ export async function placementReason(ctx: CommandContext, service: ServiceDetai
     return `${ports} already used on ${where}.${rolling} Use a dynamic host port (hostPort 0) behind a load balancer, or add container instances.`;
   }
   if (/insufficient CPU/i.test(message)) return 'no instance has enough free CPU. Add instances or lower the task CPU.';
-  if (/insufficient memory/i.test(message)) return 'no instance has enough free memory. Add instances or lower the task memory.';
+  if (/insufficient memory/i.test(message))
+    return 'no instance has enough free memory. Add instances or lower the task memory.';
   if (/no container instances were found/i.test(message)) return 'the cluster has no container instances.';
   const why = explainPlacement(message);
   return why ? `${message} ${why}` : message;

@@ -1,6 +1,15 @@
 import { type CommandContext } from '../commands/types';
 import { type ServiceDetail, type TaskInfo } from '../aws/types';
-import { CRASH_LOOP_STOPS, crashed, FAILED_TO_START_STOPS, PLACEMENT_FAILURE, placementReason, primaryDeployment, stoppedOnTheirOwn, tasksStarted } from './explanations';
+import {
+  CRASH_LOOP_STOPS,
+  crashed,
+  FAILED_TO_START_STOPS,
+  PLACEMENT_FAILURE,
+  placementReason,
+  primaryDeployment,
+  stoppedOnTheirOwn,
+  tasksStarted,
+} from './explanations';
 
 export type Settlement =
   | { kind: 'settled'; service: ServiceDetail }
@@ -54,10 +63,15 @@ export async function waitForSettlement(ctx: CommandContext, name: string, befor
     // (in the new deployment's reason or a new event) counts too.
     const fresh = service.events.filter((e) => !seen.has(e.id));
     const replaced = watched !== undefined && primary !== undefined && primary.id !== watched;
-    const rolledBack = replaced && (/rolling back/i.test(primary.rolloutStateReason ?? '') || fresh.some((e) => /rolling back to deployment/i.test(e.message)));
+    const rolledBack =
+      replaced &&
+      (/rolling back/i.test(primary.rolloutStateReason ?? '') ||
+        fresh.some((e) => /rolling back to deployment/i.test(e.message)));
     const failed = [ours, primary].find((d) => d?.rolloutState === 'FAILED');
     if (failed || rolledBack) {
-      const failedEvent = fresh.find((e) => /deployment failed/i.test(e.message))?.message.replace(/^\(service [^)]*\)\s*(\(deployment [^)]*\)\s*)?(deployment failed:\s*)?/i, '');
+      const failedEvent = fresh
+        .find((e) => /deployment failed/i.test(e.message))
+        ?.message.replace(/^\(service [^)]*\)\s*(\(deployment [^)]*\)\s*)?(deployment failed:\s*)?/i, '');
       const why = failed?.rolloutStateReason ?? failedEvent ?? 'the deployment failed';
       const reason = rolledBack ? `${why.replace(/\.$/, '')}; ECS rolled back to ${primary!.taskDefinition}` : why;
       return { kind: 'failed', service, reason, stopped: await stoppedSince(ctx, name, since) };
@@ -90,7 +104,13 @@ export async function waitForSettlement(ctx: CommandContext, name: string, befor
     const missing = unplacedCount(service);
     const placement = fresh.find((e) => PLACEMENT_FAILURE.test(e.message));
     if (placement && service.pending === 0 && missing.missing > 0) {
-      return { kind: 'unplaceable', service, reason: await placementReason(ctx, service, placement.message), eventMessage: placement.message, ...missing };
+      return {
+        kind: 'unplaceable',
+        service,
+        reason: await placementReason(ctx, service, placement.message),
+        eventMessage: placement.message,
+        ...missing,
+      };
     }
     if (now >= deadline) {
       // ECS repeats a placement event only after hours, so the one explaining this may predate the
@@ -98,8 +118,19 @@ export async function waitForSettlement(ctx: CommandContext, name: string, befor
       const latest = [...service.events].sort((a, b) => b.createdAt - a.createdAt);
       const lastPlacement = latest.find((e) => PLACEMENT_FAILURE.test(e.message));
       const lastStart = latest.find((e) => tasksStarted([e]) > 0);
-      if (lastPlacement && service.pending === 0 && missing.missing > 0 && (!lastStart || lastStart.createdAt <= lastPlacement.createdAt)) {
-        return { kind: 'unplaceable', service, reason: await placementReason(ctx, service, lastPlacement.message), eventMessage: lastPlacement.message, ...missing };
+      if (
+        lastPlacement &&
+        service.pending === 0 &&
+        missing.missing > 0 &&
+        (!lastStart || lastStart.createdAt <= lastPlacement.createdAt)
+      ) {
+        return {
+          kind: 'unplaceable',
+          service,
+          reason: await placementReason(ctx, service, lastPlacement.message),
+          eventMessage: lastPlacement.message,
+          ...missing,
+        };
       }
       return { kind: 'timeout', service, stopped: await stoppedSince(ctx, name, since) };
     }
@@ -124,7 +155,10 @@ async function stoppedSince(ctx: CommandContext, name: string, since: number | u
   try {
     return stoppedOnTheirOwn(await ctx.aws.tasks.list({ service: name, stopped: true }), since);
   } catch (err) {
-    ctx.logger.warn({ err: err instanceof Error ? err.message : String(err), service: name }, 'follow-up: could not read the stopped tasks');
+    ctx.logger.warn(
+      { err: err instanceof Error ? err.message : String(err), service: name },
+      'follow-up: could not read the stopped tasks',
+    );
     return [];
   }
 }

@@ -24,7 +24,9 @@ export const repos = defineVerb({
     const repositories = await ctx.aws.ecr.repositories();
     // Counting images takes a call per repository: only for the ones this page shows.
     const imageCounts = await ctx.aws.ecr.imageCounts(repositoriesOnPage(repositories, page).map((r) => r.name));
-    await ctx.reply.send(repositoriesMessage({ alias: ctx.alias, region: ctx.aws.region, repositories, imageCounts, page }));
+    await ctx.reply.send(
+      repositoriesMessage({ alias: ctx.alias, region: ctx.aws.region, repositories, imageCounts, page }),
+    );
   },
 });
 

@@ -20,7 +20,13 @@ export const instances = defineVerb({
   async run(ctx, { page }) {
     const list = await ctx.aws.instances.list();
     // No instances: the cluster's capacity providers say whether it runs on Fargate (one more call, only then).
-    const providers = list.length === 0 ? await ctx.aws.clusters.describe().then((c) => c.capacityProviders ?? [], () => []) : [];
+    const providers =
+      list.length === 0
+        ? await ctx.aws.clusters.describe().then(
+            (c) => c.capacityProviders ?? [],
+            () => [],
+          )
+        : [];
     await ctx.reply.send(instanceListMessage(ctx.alias, list, page, providers));
   },
 });
@@ -61,7 +67,10 @@ export const instance = defineVerb({
 });
 
 /** EC2 facts are a bonus: without them (say the role lacks ec2:DescribeInstances) the ECS facts still stand. */
-async function ec2Facts(ops: InstanceOps, ec2InstanceId: string | undefined): Promise<{ detail?: Ec2InstanceDetail; problem?: string }> {
+async function ec2Facts(
+  ops: InstanceOps,
+  ec2InstanceId: string | undefined,
+): Promise<{ detail?: Ec2InstanceDetail; problem?: string }> {
   if (!ec2InstanceId) return { problem: 'ECS reports no EC2 instance id for it.' };
   try {
     const detail = await ops.ec2(ec2InstanceId);

@@ -5,8 +5,14 @@ import { ChatopsError } from '../errors';
 
 /** The options `run` and `service create` share for choosing how tasks launch. */
 export const LaunchOptions: Record<'like' | 'capacity-provider', OptionSpec> = {
-  like: { type: 'string', description: "copy this service's subnets, security groups and public-IP setting (awsvpc tasks)" },
-  'capacity-provider': { type: 'string', description: "launch on this capacity provider (e.g. FARGATE_SPOT) instead of the cluster's default strategy" },
+  like: {
+    type: 'string',
+    description: "copy this service's subnets, security groups and public-IP setting (awsvpc tasks)",
+  },
+  'capacity-provider': {
+    type: 'string',
+    description: "launch on this capacity provider (e.g. FARGATE_SPOT) instead of the cluster's default strategy",
+  },
 };
 
 export const LaunchArgs = {
@@ -58,7 +64,10 @@ export async function chooseLaunch(ctx: CommandContext, request: LaunchRequest):
   } else if (defaultStrategy.length > 0) {
     spec.capacityProviderStrategy = defaultStrategy;
   } else {
-    spec.launchType = td?.requiresCompatibilities.includes('FARGATE') && !td.requiresCompatibilities.includes('EC2') ? 'FARGATE' : 'EC2';
+    spec.launchType =
+      td?.requiresCompatibilities.includes('FARGATE') && !td.requiresCompatibilities.includes('EC2')
+        ? 'FARGATE'
+        : 'EC2';
   }
   const awsvpc = td?.networkMode === 'awsvpc' || (td !== undefined && spec.launchType === 'FARGATE');
   if (!awsvpc) return spec;
@@ -83,6 +92,7 @@ export async function chooseLaunch(ctx: CommandContext, request: LaunchRequest):
 export function describeLaunch(spec: LaunchSpec): string {
   const strategy = spec.capacityProviderStrategy;
   if (strategy && strategy.length === 1) return `on ${strategy[0]!.capacityProvider}`;
-  if (strategy) return `by capacity provider strategy ${strategy.map((i) => `${i.capacityProvider} ${i.weight}${i.base > 0 ? ` (base ${i.base})` : ''}`).join(' / ')}`;
+  if (strategy)
+    return `by capacity provider strategy ${strategy.map((i) => `${i.capacityProvider} ${i.weight}${i.base > 0 ? ` (base ${i.base})` : ''}`).join(' / ')}`;
   return `on ${spec.launchType ?? 'EC2'}`;
 }

@@ -11,13 +11,21 @@ const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
 
 const Target = z
   .string()
-  .refine((text) => SERVICE_NAME.test(text) || parseEcsId(text, 'task') !== undefined || /^arn:\S+$/.test(text), 'name a service, or a task by its id (or the first 8 characters of it) or ARN');
+  .refine(
+    (text) => SERVICE_NAME.test(text) || parseEcsId(text, 'task') !== undefined || /^arn:\S+$/.test(text),
+    'name a service, or a task by its id (or the first 8 characters of it) or ARN',
+  );
 
 const Lines = z
   .string()
   .regex(/^\d+$/, `--lines must be a whole number from 1 to ${MAX_LINES}`)
   .transform(Number)
-  .pipe(z.number().min(1, '--lines must be at least 1').max(MAX_LINES, `--lines can be at most ${MAX_LINES} (CloudWatch has the rest)`))
+  .pipe(
+    z
+      .number()
+      .min(1, '--lines must be at least 1')
+      .max(MAX_LINES, `--lines can be at most ${MAX_LINES} (CloudWatch has the rest)`),
+  )
   .default(DEFAULT_LINES);
 
 export const logs = defineVerb({
@@ -27,7 +35,13 @@ export const logs = defineVerb({
   usage: 'logs SVC|TASK [--lines N]',
   examples: ['logs web', 'logs worker --lines 100', 'logs 3f2a9c1e'],
   positionals: [{ name: 'target', label: 'SVC|TASK' }],
-  options: { lines: { type: 'string', short: 'n', description: `how many of the newest lines per container (default ${DEFAULT_LINES}, at most ${MAX_LINES})` } },
+  options: {
+    lines: {
+      type: 'string',
+      short: 'n',
+      description: `how many of the newest lines per container (default ${DEFAULT_LINES}, at most ${MAX_LINES})`,
+    },
+  },
   args: z.object({ target: Target, lines: Lines }),
   visibility: 'ephemeral',
   working: ({ target }) => `Reading the logs of ${target}…`,
@@ -35,12 +49,27 @@ export const logs = defineVerb({
     const { task, choice, newer } = await pickTask(ctx, target);
     const taskDefinition = await ctx.aws.taskDefinitions.describe(task.taskDefinition);
     const containers = await ctx.aws.logs.forTask(task.id, taskDefinition, lines);
-    await ctx.reply.send(logsMessage({ alias: ctx.alias, target, task, choice, ...(newer ? { newer } : {}), taskDefinition, containers, lines, now: ctx.clock.now() }));
+    await ctx.reply.send(
+      logsMessage({
+        alias: ctx.alias,
+        target,
+        task,
+        choice,
+        ...(newer ? { newer } : {}),
+        taskDefinition,
+        containers,
+        lines,
+        now: ctx.clock.now(),
+      }),
+    );
   },
 });
 
 /** A task named by id or ARN; for a service, its newest running task, else its last stopped one. */
-async function pickTask(ctx: CommandContext, target: string): Promise<{ task: TaskInfo; choice: LogsInput['choice']; newer?: TaskInfo }> {
+async function pickTask(
+  ctx: CommandContext,
+  target: string,
+): Promise<{ task: TaskInfo; choice: LogsInput['choice']; newer?: TaskInfo }> {
   const ref = parseEcsId(target, 'task');
   if (ref?.form === 'id') return { task: await ctx.aws.tasks.describe(target), choice: 'task' };
   // The start of an id, as lists show it; but `cafe` or `beef` may as well be a service: a word
@@ -56,8 +85,13 @@ async function pickTask(ctx: CommandContext, target: string): Promise<{ task: Ta
   // Newest first, but a task already being stopped only when nothing else runs.
   const running = live
     .filter((t) => t.lastStatus === 'RUNNING')
-    .sort((a, b) => Number(b.desiredStatus === 'RUNNING') - Number(a.desiredStatus === 'RUNNING') || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0];
-  if (running && !(running.startedAt !== undefined && ctx.clock.now() - running.startedAt < JUST_STARTED_MS)) return { task: running, choice: 'running' };
+    .sort(
+      (a, b) =>
+        Number(b.desiredStatus === 'RUNNING') - Number(a.desiredStatus === 'RUNNING') ||
+        (b.startedAt ?? 0) - (a.startedAt ?? 0),
+    )[0];
+  if (running && !(running.startedAt !== undefined && ctx.clock.now() - running.startedAt < JUST_STARTED_MS))
+    return { task: running, choice: 'running' };
   const stoppedTasks = await ctx.aws.tasks.list({ service: target, stopped: true });
   if (running) {
     // A crash loop: the newest task has only just replaced one that failed. Its few start-up lines
@@ -84,7 +118,11 @@ const JUST_STARTED_MS = 60_000;
 /** Stopped on its own, badly: its essential container exited (non-zero, or at all), or it never started. */
 function stoppedWithAnError(task: TaskInfo): boolean {
   if (task.stopCode === 'TaskFailedToStart' || task.stopCode === 'EssentialContainerExited') return true;
-  return task.stopCode !== 'UserInitiated' && task.stopCode !== 'ServiceSchedulerInitiated' && task.containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0);
+  return (
+    task.stopCode !== 'UserInitiated' &&
+    task.stopCode !== 'ServiceSchedulerInitiated' &&
+    task.containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0)
+  );
 }
 
 function newest(tasks: TaskInfo[], key: (t: TaskInfo) => number): TaskInfo | undefined {

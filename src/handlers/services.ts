@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { defineVerb, type CommandContext } from '../commands/types';
 import { escapeText } from '../slack/message';
 import { type ServiceDetail, type TaskInfo } from '../aws/types';
-import { CRASH_LOOP_STOPS, CRASH_LOOP_WINDOW_MS, crashed, primaryDeployment, restartsHint, stoppedOnTheirOwn } from './explanations';
+import {
+  CRASH_LOOP_STOPS,
+  CRASH_LOOP_WINDOW_MS,
+  crashed,
+  primaryDeployment,
+  restartsHint,
+  stoppedOnTheirOwn,
+} from './explanations';
 import { chooseLaunch, LaunchArgs, LaunchOptions } from './launch';
 import { PageNumber, PageOption, ServiceName, TaskDefinitionRef, WholeNumber } from '../commands/arguments';
 import { waitForSettlement } from './follow-up';
@@ -56,15 +63,23 @@ export const service = defineVerb({
  * (or its deployment counts failures), the stopped tasks of the last 15 minutes are read, and two
  * or more that ran and then stopped on their own make it crash-looping. Otherwise no further call.
  */
-async function recentCrashes(ctx: CommandContext, detail: ServiceDetail): Promise<{ tasks: TaskInfo[]; windowMs: number } | undefined> {
+async function recentCrashes(
+  ctx: CommandContext,
+  detail: ServiceDetail,
+): Promise<{ tasks: TaskInfo[]; windowMs: number } | undefined> {
   const now = ctx.clock.now();
   if (!restartsHint(detail, now) && !((primaryDeployment(detail)?.failed ?? 0) > 0)) return undefined;
   // The service itself was read; without its stopped tasks the reply still shows it, only without the crash loop.
   const stopped = await ctx.aws.tasks.list({ service: detail.name, stopped: true }).catch((err: unknown) => {
-    ctx.logger.warn({ err: err instanceof Error ? err.message : String(err), service: detail.name }, 'service: could not read the stopped tasks');
+    ctx.logger.warn(
+      { err: err instanceof Error ? err.message : String(err), service: detail.name },
+      'service: could not read the stopped tasks',
+    );
     return [] as TaskInfo[];
   });
-  const recent = crashed(stoppedOnTheirOwn(stopped, undefined)).filter((t) => (t.stoppedAt ?? t.stoppingAt ?? 0) >= now - CRASH_LOOP_WINDOW_MS);
+  const recent = crashed(stoppedOnTheirOwn(stopped, undefined)).filter(
+    (t) => (t.stoppedAt ?? t.stoppingAt ?? 0) >= now - CRASH_LOOP_WINDOW_MS,
+  );
   return recent.length >= CRASH_LOOP_STOPS ? { tasks: recent, windowMs: CRASH_LOOP_WINDOW_MS } : undefined;
 }
 
@@ -74,7 +89,10 @@ export const scale = defineVerb({
   summary: 'Set how many tasks of a service should run',
   usage: 'scale SVC N',
   examples: ['scale web 4', 'scale worker 0 -c staging'],
-  positionals: [{ name: 'service', label: 'SVC' }, { name: 'count', label: 'N' }],
+  positionals: [
+    { name: 'service', label: 'SVC' },
+    { name: 'count', label: 'N' },
+  ],
   args: z.object({ service: ServiceName, count: WholeNumber('N', 1000) }),
   visibility: 'in_channel',
   // The ack comes before any AWS call: it says what is being looked up, and promises nothing a typo could break.
@@ -84,7 +102,9 @@ export const scale = defineVerb({
     if (before.desired === count) {
       // A no-op is news only to the person who asked, not to the channel.
       await ctx.reply.send(
-        nothingToDoMessage(`*${escapeText(service)}* in *${ctx.alias}* already wants ${count} task${count === 1 ? '' : 's'} (${before.running} running). Nothing was changed.`),
+        nothingToDoMessage(
+          `*${escapeText(service)}* in *${ctx.alias}* already wants ${count} task${count === 1 ? '' : 's'} (${before.running} running). Nothing was changed.`,
+        ),
         { visibility: 'ephemeral' },
       );
       return;
@@ -116,8 +136,13 @@ export const restart = defineVerb({
 
 const ImageUri = z
   .string()
-  .regex(/^[a-z0-9][a-zA-Z0-9._\-/:@]{0,254}$/, 'an image is a URI like 111111111111.dkr.ecr.us-east-1.amazonaws.com/web:1.4 or nginx:1.27');
-const ContainerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, 'a container name has letters, digits, - and _');
+  .regex(
+    /^[a-z0-9][a-zA-Z0-9._\-/:@]{0,254}$/,
+    'an image is a URI like 111111111111.dkr.ecr.us-east-1.amazonaws.com/web:1.4 or nginx:1.27',
+  );
+const ContainerName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, 'a container name has letters, digits, - and _');
 
 export const deploy = defineVerb({
   verb: 'deploy',
@@ -125,19 +150,36 @@ export const deploy = defineVerb({
   summary: 'Deploy a task definition revision to a service, or a new image (registers a new revision)',
   usage: 'deploy SVC FAMILY[:REV]  or  deploy SVC --image URI [--container NAME]',
   examples: ['deploy web web:4', 'deploy web --image nginx:1.28', 'deploy api --image example/api:2 --container api'],
-  positionals: [{ name: 'service', label: 'SVC' }, { name: 'taskDefinition', label: 'FAMILY[:REV]', optional: true }],
+  positionals: [
+    { name: 'service', label: 'SVC' },
+    { name: 'taskDefinition', label: 'FAMILY[:REV]', optional: true },
+  ],
   options: {
-    image: { type: 'string', description: 'deploy this image: a new revision of the service’s task definition with it' },
+    image: {
+      type: 'string',
+      description: 'deploy this image: a new revision of the service’s task definition with it',
+    },
     container: { type: 'string', description: 'which container gets the image (needed when there are several)' },
   },
   args: z
-    .object({ service: ServiceName, taskDefinition: TaskDefinitionRef.optional(), image: ImageUri.optional(), container: ContainerName.optional() })
-    .refine((a) => a.container === undefined || a.image !== undefined, { path: ['container'], message: 'goes with --image (it names the container that gets the image)' })
+    .object({
+      service: ServiceName,
+      taskDefinition: TaskDefinitionRef.optional(),
+      image: ImageUri.optional(),
+      container: ContainerName.optional(),
+    })
+    .refine((a) => a.container === undefined || a.image !== undefined, {
+      path: ['container'],
+      message: 'goes with --image (it names the container that gets the image)',
+    })
     .refine((a) => a.taskDefinition !== undefined || a.image !== undefined, {
       path: ['taskDefinition'],
       message: 'say what to deploy: a revision (`deploy web web:4`) or an image (`deploy web --image URI`)',
     })
-    .refine((a) => a.taskDefinition === undefined || a.image === undefined, { path: ['image'], message: 'give either FAMILY[:REV] or --image, not both' }),
+    .refine((a) => a.taskDefinition === undefined || a.image === undefined, {
+      path: ['image'],
+      message: 'give either FAMILY[:REV] or --image, not both',
+    }),
   visibility: 'in_channel',
   working: (a) => `Looking up ${a.service} to deploy ${a.image ?? a.taskDefinition ?? ''} to it…`,
   async run(ctx, { service: name, taskDefinition, image, container }) {
@@ -146,7 +188,10 @@ export const deploy = defineVerb({
     else await ctx.ownership.family(taskDefinition!, 'deploy');
     // The service and the named revision are read at once (one round trip, not two); a missing
     // service is reported before a missing revision, as if they had been read in turn.
-    const [service, resolved] = await Promise.allSettled([ctx.aws.services.describe(name), taskDefinition === undefined ? undefined : ctx.aws.deployments.resolve(taskDefinition)]);
+    const [service, resolved] = await Promise.allSettled([
+      ctx.aws.services.describe(name),
+      taskDefinition === undefined ? undefined : ctx.aws.deployments.resolve(taskDefinition),
+    ]);
     if (service.status === 'rejected') throw service.reason;
     const before = service.value;
     let change: Parameters<typeof deployedMessage>[2];
@@ -160,7 +205,9 @@ export const deploy = defineVerb({
       const target = resolved.value!;
       if (target === before.taskDefinition) {
         await ctx.reply.send(
-          nothingToDoMessage(`*${escapeText(name)}* in *${ctx.alias}* already runs \`${escapeText(target)}\`. Nothing was changed; \`/ecs restart ${escapeText(name)}\` replaces its tasks with fresh ones.`),
+          nothingToDoMessage(
+            `*${escapeText(name)}* in *${ctx.alias}* already runs \`${escapeText(target)}\`. Nothing was changed; \`/ecs restart ${escapeText(name)}\` replaces its tasks with fresh ones.`,
+          ),
           { visibility: 'ephemeral' },
         );
         return;
@@ -191,13 +238,17 @@ export const rollback = defineVerb({
     if (!previous) {
       const family = before.taskDefinition.split(':')[0];
       await ctx.reply.send(
-        nothingToDoMessage(`*${escapeText(name)}* in *${ctx.alias}* runs \`${escapeText(before.taskDefinition)}\`, and there is no earlier ACTIVE revision of ${escapeText(family ?? '')} to go back to. Nothing was changed.`),
+        nothingToDoMessage(
+          `*${escapeText(name)}* in *${ctx.alias}* runs \`${escapeText(before.taskDefinition)}\`, and there is no earlier ACTIVE revision of ${escapeText(family ?? '')} to go back to. Nothing was changed.`,
+        ),
         { visibility: 'ephemeral' },
       );
       return;
     }
     const after = await ctx.aws.services.deploy(name, previous);
-    await ctx.reply.send(deployedMessage(ctx.alias, name, { kind: 'rollback', from: before.taskDefinition, to: previous }, ctx.user.id));
+    await ctx.reply.send(
+      deployedMessage(ctx.alias, name, { kind: 'rollback', from: before.taskDefinition, to: previous }, ctx.user.id),
+    );
     const outcome = await waitForSettlement(ctx, name, after);
     await ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs, { showRevision: true }));
   },
@@ -206,12 +257,25 @@ export const rollback = defineVerb({
 export const serviceCreate = defineVerb({
   verb: 'service create',
   level: 'admin',
-  summary: "Create a service running a task definition, launched the way the cluster launches tasks (its capacity provider strategy, Fargate or EC2)",
+  summary:
+    'Create a service running a task definition, launched the way the cluster launches tasks (its capacity provider strategy, Fargate or EC2)',
   usage: 'service create SVC FAMILY[:REV] [--count N] [--like SVC] [--capacity-provider NAME]',
-  examples: ['service create worker worker:3 --count 2', 'service create web web -c staging', 'service create api api --like web --capacity-provider FARGATE_SPOT'],
-  positionals: [{ name: 'service', label: 'SVC' }, { name: 'taskDefinition', label: 'FAMILY[:REV]' }],
+  examples: [
+    'service create worker worker:3 --count 2',
+    'service create web web -c staging',
+    'service create api api --like web --capacity-provider FARGATE_SPOT',
+  ],
+  positionals: [
+    { name: 'service', label: 'SVC' },
+    { name: 'taskDefinition', label: 'FAMILY[:REV]' },
+  ],
   options: { count: { type: 'string', description: 'how many tasks should run (default 1)' }, ...LaunchOptions },
-  args: z.object({ service: ServiceName, taskDefinition: TaskDefinitionRef, count: WholeNumber('the count', 1000).default(1), ...LaunchArgs }),
+  args: z.object({
+    service: ServiceName,
+    taskDefinition: TaskDefinitionRef,
+    count: WholeNumber('the count', 1000).default(1),
+    ...LaunchArgs,
+  }),
   visibility: 'in_channel',
   working: ({ service: name, taskDefinition }) => `Looking up ${taskDefinition} to create service ${name}…`,
   async run(ctx, { service: name, taskDefinition, count, like, 'capacity-provider': capacityProvider }) {

@@ -6,7 +6,10 @@ import { familiesMessage, revisionsMessage, taskDefinitionMessage } from '../sla
 /** A family alone; `web:3` here gets a hint towards `taskdef`. */
 const FamilyName = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,255}$/, 'a task definition family has letters, digits, - and _ (for one revision, `/ecs taskdef FAMILY:REV`)');
+  .regex(
+    /^[A-Za-z0-9_-]{1,255}$/,
+    'a task definition family has letters, digits, - and _ (for one revision, `/ecs taskdef FAMILY:REV`)',
+  );
 
 export const taskdefs = defineVerb({
   verb: 'taskdefs',

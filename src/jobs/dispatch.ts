@@ -33,7 +33,11 @@ export interface LambdaInvoker {
 }
 
 /** An async Lambda invoke (InvocationType Event) of the worker function. */
-export function createLambdaDispatcher(options: { functionName: string; invoker: LambdaInvoker; logger: Logger }): JobDispatcher {
+export function createLambdaDispatcher(options: {
+  functionName: string;
+  invoker: LambdaInvoker;
+  logger: Logger;
+}): JobDispatcher {
   return {
     async dispatch(job) {
       await options.invoker.invokeAsync(options.functionName, JSON.stringify(job));

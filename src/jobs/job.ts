@@ -39,7 +39,10 @@ export const CommandJob = z.object({
   source: z.enum(['slash', 'button', 'modal']),
   requestedAt: z.number(),
   /** A verb that spans clusters: each cluster it may read, with the team whose grant allows it. */
-  clusters: z.array(z.object({ alias: z.string().min(1), team: z.string().min(1) })).max(500).optional(),
+  clusters: z
+    .array(z.object({ alias: z.string().min(1), team: z.string().min(1) }))
+    .max(500)
+    .optional(),
 });
 export type CommandJob = z.infer<typeof CommandJob>;
 

@@ -11,9 +11,14 @@ export function createLambdaInvoker(region?: string): LambdaInvoker {
   let loaded: Promise<{ m: LambdaModule; client: InstanceType<LambdaModule['LambdaClient']> }> | undefined;
   return {
     async invokeAsync(functionName, payload) {
-      loaded ??= import('@aws-sdk/client-lambda').then((m) => ({ m, client: new m.LambdaClient(region ? { region } : {}) }));
+      loaded ??= import('@aws-sdk/client-lambda').then((m) => ({
+        m,
+        client: new m.LambdaClient(region ? { region } : {}),
+      }));
       const { m, client } = await loaded;
-      await client.send(new m.InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(payload) }));
+      await client.send(
+        new m.InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(payload) }),
+      );
     },
   };
 }

@@ -11,15 +11,37 @@ export function registerCommandListener(app: App, deps: ListenerDeps): void {
     const user = { id: command.user_id, name: command.user_name, teamId: command.team_id };
     try {
       const result = await runPrepared(
-        { words: tokenize(command.text ?? ''), user, channelId: command.channel_id, responseUrl: command.response_url, source: 'slash', ...keyOf(context) },
+        {
+          words: tokenize(command.text ?? ''),
+          user,
+          channelId: command.channel_id,
+          responseUrl: command.response_url,
+          source: 'slash',
+          ...keyOf(context),
+        },
         deps,
         started,
       );
-      await ack({ response_type: 'ephemeral', text: result.message.text, ...(result.message.blocks ? { blocks: result.message.blocks } : {}) });
+      await ack({
+        response_type: 'ephemeral',
+        text: result.message.text,
+        ...(result.message.blocks ? { blocks: result.message.blocks } : {}),
+      });
     } catch (err) {
       deps.logger.error({ err }, 'slash command failed before ack');
-      audit(deps.logger, { user: user.id, channel: command.channel_id, workspace: user.teamId, source: 'slash', command: command.text, outcome: 'error', durationMs: deps.clock.now() - started });
-      await ack({ response_type: 'ephemeral', text: 'Sorry, something went wrong before I could start that. Nothing was changed; please try again.' });
+      audit(deps.logger, {
+        user: user.id,
+        channel: command.channel_id,
+        workspace: user.teamId,
+        source: 'slash',
+        command: command.text,
+        outcome: 'error',
+        durationMs: deps.clock.now() - started,
+      });
+      await ack({
+        response_type: 'ephemeral',
+        text: 'Sorry, something went wrong before I could start that. Nothing was changed; please try again.',
+      });
     }
   });
 }

@@ -22,7 +22,14 @@ export function registerListeners(app: App, deps: ListenerDeps & { state?: State
     registerNotificationActions(app, {
       ...deps,
       state: deps.state,
-      decide: async (userId, channelId, alias, needed, action) => authorize(deps.config, accessFor(deps.config, userId, await deps.directory.groupsOf(userId), channelId), alias, needed, action),
+      decide: async (userId, channelId, alias, needed, action) =>
+        authorize(
+          deps.config,
+          accessFor(deps.config, userId, await deps.directory.groupsOf(userId), channelId),
+          alias,
+          needed,
+          action,
+        ),
     });
   }
 }

@@ -37,19 +37,49 @@ export function isAllowedResponseUrl(url: string, prefixes: readonly string[] = 
  * Shared by typed commands, buttons and modals: prepare, then either the immediate answer or
  * a dispatched job with a short "working" note. One audit line for what ends here.
  */
-export async function runPrepared(input: Invocation, deps: ListenerDeps, started: number): Promise<{ message: SlackMessage; dispatched: boolean }> {
+export async function runPrepared(
+  input: Invocation,
+  deps: ListenerDeps,
+  started: number,
+): Promise<{ message: SlackMessage; dispatched: boolean }> {
   const prepared = await prepareInvocation(input, deps);
-  const base = { user: input.user.id, channel: input.channelId, workspace: input.user.teamId, source: input.source, command: input.words.join(' ') };
+  const base = {
+    user: input.user.id,
+    channel: input.channelId,
+    workspace: input.user.teamId,
+    source: input.source,
+    command: input.words.join(' '),
+  };
   if (prepared.kind === 'reply') {
-    audit(deps.logger, { ...base, ...(prepared.cluster ? { cluster: prepared.cluster } : {}), outcome: prepared.outcome, durationMs: deps.clock.now() - started });
+    audit(deps.logger, {
+      ...base,
+      ...(prepared.cluster ? { cluster: prepared.cluster } : {}),
+      outcome: prepared.outcome,
+      durationMs: deps.clock.now() - started,
+    });
     return { message: prepared.message, dispatched: false };
   }
   try {
     await deps.dispatcher.dispatch(prepared.job);
   } catch (err) {
     deps.logger.error({ err, jobId: prepared.job.id }, 'could not dispatch job to the worker');
-    audit(deps.logger, { ...base, cluster: prepared.job.cluster, level: prepared.job.level, outcome: 'error', detail: 'dispatch failed', durationMs: deps.clock.now() - started });
-    return { message: textMessage(`I could not start \`${escapeText(input.words.join(' '))}\`: the worker did not accept the job. Nothing was changed; try again in a moment.`), dispatched: false };
+    audit(deps.logger, {
+      ...base,
+      cluster: prepared.job.cluster,
+      level: prepared.job.level,
+      outcome: 'error',
+      detail: 'dispatch failed',
+      durationMs: deps.clock.now() - started,
+    });
+    return {
+      message: textMessage(
+        `I could not start \`${escapeText(input.words.join(' '))}\`: the worker did not accept the job. Nothing was changed; try again in a moment.`,
+      ),
+      dispatched: false,
+    };
   }
-  return { message: { text: prepared.working, blocks: [section(`:hourglass_flowing_sand: ${prepared.working}`)] }, dispatched: true };
+  return {
+    message: { text: prepared.working, blocks: [section(`:hourglass_flowing_sand: ${prepared.working}`)] },
+    dispatched: true,
+  };
 }

@@ -3,7 +3,15 @@ import { prepareInvocation } from '../commands/prepare';
 import { audit } from '../audit';
 import { responseUrlReplier } from '../slack/reply';
 import { escapeText } from '../slack/message';
-import { ScaleButtonValue, ScaleModalMetadata, scaleModal, SCALE_INPUT_ACTION, SCALE_INPUT_BLOCK, SCALE_MODAL_ACTION, SCALE_MODAL_CALLBACK } from '../slack/views/scale-modal';
+import {
+  ScaleButtonValue,
+  ScaleModalMetadata,
+  scaleModal,
+  SCALE_INPUT_ACTION,
+  SCALE_INPUT_BLOCK,
+  SCALE_MODAL_ACTION,
+  SCALE_MODAL_CALLBACK,
+} from '../slack/views/scale-modal';
 import { isAllowedResponseUrl, type ListenerDeps, runPrepared } from './run-prepared';
 import { keyOf } from './commands';
 
@@ -15,28 +23,67 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(SCALE_MODAL_ACTION, async ({ action, body, ack, client, respond }) => {
     await ack();
     const started = deps.clock.now();
-    const user = { id: body.user.id, name: body.user.username ?? body.user.name, teamId: body.user.team_id ?? body.team?.id ?? 'unknown' };
+    const user = {
+      id: body.user.id,
+      name: body.user.username ?? body.user.name,
+      teamId: body.user.team_id ?? body.team?.id ?? 'unknown',
+    };
     const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
     const value = ScaleButtonValue.safeParse(safeJson(action.value ?? ''));
     if (!value.success || !body.response_url) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: 'That Scale button is no longer valid. Use `/ecs scale SVC N`.' });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'That Scale button is no longer valid. Use `/ecs scale SVC N`.',
+      });
       return;
     }
     const { cluster, service, current } = value.data;
     // Refuse before opening a form the user could not submit. The count only has to parse (scale takes
     // at most 1000); a service already above that must still be able to open the form and scale down.
-    const check = await prepareInvocation({ words: ['scale', service, String(Math.min(current, 1000))], user, channelId, responseUrl: body.response_url, source: 'button', cluster }, deps);
+    const check = await prepareInvocation(
+      {
+        words: ['scale', service, String(Math.min(current, 1000))],
+        user,
+        channelId,
+        responseUrl: body.response_url,
+        source: 'button',
+        cluster,
+      },
+      deps,
+    );
     if (check.kind === 'reply') {
-      audit(deps.logger, { user: user.id, channel: channelId, workspace: user.teamId, source: 'button', command: `scale ${service} (modal)`, cluster, outcome: check.outcome, durationMs: deps.clock.now() - started });
-      await respond({ response_type: 'ephemeral', replace_original: false, text: check.message.text, ...(check.message.blocks ? { blocks: check.message.blocks } : {}) });
+      audit(deps.logger, {
+        user: user.id,
+        channel: channelId,
+        workspace: user.teamId,
+        source: 'button',
+        command: `scale ${service} (modal)`,
+        cluster,
+        outcome: check.outcome,
+        durationMs: deps.clock.now() - started,
+      });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: check.message.text,
+        ...(check.message.blocks ? { blocks: check.message.blocks } : {}),
+      });
       return;
     }
     try {
-      await client.views.open({ trigger_id: body.trigger_id, view: scaleModal({ cluster, service, current, channelId, responseUrl: body.response_url }) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: scaleModal({ cluster, service, current, channelId, responseUrl: body.response_url }),
+      });
     } catch (err) {
       // Usually an expired trigger_id (Slack allows 3 s): say what to do instead of failing silently.
       deps.logger.warn({ err }, 'could not open the scale form');
-      await respond({ response_type: 'ephemeral', replace_original: false, text: `I could not open the Scale form. Type \`/ecs scale ${escapeText(service)} N -c ${escapeText(cluster)}\` instead.` });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `I could not open the Scale form. Type \`/ecs scale ${escapeText(service)} N -c ${escapeText(cluster)}\` instead.`,
+      });
     }
   });
 
@@ -46,10 +93,26 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
     // The hidden state comes back from the client: a response URL that is not Slack's is never posted to.
     if (!meta.success || !isAllowedResponseUrl(meta.data.responseUrl, deps.responseUrlPrefixes)) {
       if (meta.success) {
-        deps.logger.warn({ user: body.user.id, host: safeHost(meta.data.responseUrl) }, 'scale form with a response URL that is not Slack’s; refused');
-        audit(deps.logger, { user: body.user.id, channel: meta.data.channelId, workspace: body.user.team_id ?? body.team?.id ?? 'unknown', source: 'modal', command: `scale ${meta.data.service}`, cluster: meta.data.cluster, outcome: 'refused', detail: 'response URL is not Slack’s', durationMs: 0 });
+        deps.logger.warn(
+          { user: body.user.id, host: safeHost(meta.data.responseUrl) },
+          'scale form with a response URL that is not Slack’s; refused',
+        );
+        audit(deps.logger, {
+          user: body.user.id,
+          channel: meta.data.channelId,
+          workspace: body.user.team_id ?? body.team?.id ?? 'unknown',
+          source: 'modal',
+          command: `scale ${meta.data.service}`,
+          cluster: meta.data.cluster,
+          outcome: 'refused',
+          detail: 'response URL is not Slack’s',
+          durationMs: 0,
+        });
       }
-      await ack({ response_action: 'errors', errors: { [SCALE_INPUT_BLOCK]: 'This form has expired; close it and click Scale again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [SCALE_INPUT_BLOCK]: 'This form has expired; close it and click Scale again.' },
+      });
       return;
     }
     if (!/^\d+$/.test(raw) || Number(raw) > 1000) {
@@ -60,13 +123,26 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
     const started = deps.clock.now();
     const user = { id: body.user.id, name: body.user.name, teamId: body.user.team_id ?? body.team?.id ?? 'unknown' };
     const result = await runPrepared(
-      { words: ['scale', meta.data.service, raw], user, channelId: meta.data.channelId, responseUrl: meta.data.responseUrl, source: 'modal', cluster: meta.data.cluster, ...keyOf(context) },
+      {
+        words: ['scale', meta.data.service, raw],
+        user,
+        channelId: meta.data.channelId,
+        responseUrl: meta.data.responseUrl,
+        source: 'modal',
+        cluster: meta.data.cluster,
+        ...keyOf(context),
+      },
       deps,
       started,
     );
     if (!result.dispatched) {
       // Refused or failed to start: say so where the button was.
-      await responseUrlReplier({ responseUrl: meta.data.responseUrl, visibility: 'ephemeral', logger: deps.logger, clock: deps.clock })
+      await responseUrlReplier({
+        responseUrl: meta.data.responseUrl,
+        visibility: 'ephemeral',
+        logger: deps.logger,
+        clock: deps.clock,
+      })
         .send(result.message)
         .catch((err: unknown) => deps.logger.warn({ err }, 'could not tell the user why the scale form was refused'));
     }

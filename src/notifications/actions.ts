@@ -25,7 +25,11 @@ export interface NotificationActionDeps {
 export const MuteButtonValue = z.strictObject({
   cluster: z.string().min(1),
   service: z.string().min(1).optional(),
-  minutes: z.number().int().positive().max(7 * 24 * 60),
+  minutes: z
+    .number()
+    .int()
+    .positive()
+    .max(7 * 24 * 60),
 });
 export type MuteButtonValue = z.infer<typeof MuteButtonValue>;
 
@@ -42,74 +46,102 @@ export const DEFAULT_MUTE_LEVEL: Level = 'operate';
  * (or the cluster's `notify.muteLevel`).
  */
 export function registerNotificationActions(app: App, deps: NotificationActionDeps): void {
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: ACTION_IDS.mute }, async ({ ack, body, action, client }) => {
-    await ack();
-    const click = clickContext(deps, body, 'mute');
-    const tell = (message: { text: string; blocks?: unknown[] }) => client.chat.postEphemeral({ channel: click.channelId, user: click.userId, ...message } as never);
+  app.action<BlockAction<ButtonAction>>(
+    { type: 'block_actions', action_id: ACTION_IDS.mute },
+    async ({ ack, body, action, client }) => {
+      await ack();
+      const click = clickContext(deps, body, 'mute');
+      const tell = (message: { text: string; blocks?: unknown[] }) =>
+        client.chat.postEphemeral({ channel: click.channelId, user: click.userId, ...message } as never);
 
-    const value = MuteButtonValue.safeParse(safeJson(action.value));
-    if (!value.success || !Object.hasOwn(deps.config.clusters, value.data.cluster)) {
-      click.audit('usage', undefined, 'invalid mute button');
-      await tell({ text: 'This Mute button no longer matches the configuration; nothing was muted.' });
-      return;
-    }
-    const { cluster, service, minutes } = value.data;
-    const decision = await deps.decide(click.userId, click.channelId, cluster, muteLevel(deps.config, cluster), 'Mute');
-    if (!decision.allowed) {
-      click.audit('refused', cluster);
-      await tell({ text: `${decision.reason} Nothing was muted.` });
-      return;
-    }
-    const now = deps.clock.now();
-    const current = await activeMute(deps.state, cluster, service, now);
-    if (current) {
-      click.audit('ok', cluster, `already muted until ${new Date(current.until).toISOString()}; nothing changed`);
-      await tell(alreadyMutedMessage(current));
-      return;
-    }
-    const until = now + minutes * 60_000;
-    await setMute(deps.state, { alias: cluster, ...(service ? { service } : {}), until, by: click.userId, at: now });
-    click.audit('ok', cluster, `muted ${service ?? 'the whole cluster'} until ${new Date(until).toISOString()}`);
-    await client.chat.postMessage({
-      channel: click.channelId,
-      ...(click.threadTs ? { thread_ts: click.threadTs } : {}),
-      ...mutedMessage({ userId: click.userId, until, alias: cluster, ...(service ? { service } : {}) }),
-    });
-  });
+      const value = MuteButtonValue.safeParse(safeJson(action.value));
+      if (!value.success || !Object.hasOwn(deps.config.clusters, value.data.cluster)) {
+        click.audit('usage', undefined, 'invalid mute button');
+        await tell({ text: 'This Mute button no longer matches the configuration; nothing was muted.' });
+        return;
+      }
+      const { cluster, service, minutes } = value.data;
+      const decision = await deps.decide(
+        click.userId,
+        click.channelId,
+        cluster,
+        muteLevel(deps.config, cluster),
+        'Mute',
+      );
+      if (!decision.allowed) {
+        click.audit('refused', cluster);
+        await tell({ text: `${decision.reason} Nothing was muted.` });
+        return;
+      }
+      const now = deps.clock.now();
+      const current = await activeMute(deps.state, cluster, service, now);
+      if (current) {
+        click.audit('ok', cluster, `already muted until ${new Date(current.until).toISOString()}; nothing changed`);
+        await tell(alreadyMutedMessage(current));
+        return;
+      }
+      const until = now + minutes * 60_000;
+      await setMute(deps.state, { alias: cluster, ...(service ? { service } : {}), until, by: click.userId, at: now });
+      click.audit('ok', cluster, `muted ${service ?? 'the whole cluster'} until ${new Date(until).toISOString()}`);
+      await client.chat.postMessage({
+        channel: click.channelId,
+        ...(click.threadTs ? { thread_ts: click.threadTs } : {}),
+        ...mutedMessage({ userId: click.userId, until, alias: cluster, ...(service ? { service } : {}) }),
+      });
+    },
+  );
 
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: ACTION_IDS.unmute }, async ({ ack, body, action, client }) => {
-    await ack();
-    const click = clickContext(deps, body, 'unmute');
-    const tell = (text: string) => client.chat.postEphemeral({ channel: click.channelId, user: click.userId, text });
+  app.action<BlockAction<ButtonAction>>(
+    { type: 'block_actions', action_id: ACTION_IDS.unmute },
+    async ({ ack, body, action, client }) => {
+      await ack();
+      const click = clickContext(deps, body, 'unmute');
+      const tell = (text: string) => client.chat.postEphemeral({ channel: click.channelId, user: click.userId, text });
 
-    const value = UnmuteButtonValue.safeParse(safeJson(action.value));
-    if (!value.success || !Object.hasOwn(deps.config.clusters, value.data.cluster)) {
-      click.audit('usage', undefined, 'invalid unmute button');
-      await tell('This Unmute button no longer matches the configuration; nothing was changed.');
-      return;
-    }
-    const { cluster, service } = value.data;
-    const decision = await deps.decide(click.userId, click.channelId, cluster, muteLevel(deps.config, cluster), 'Unmute');
-    if (!decision.allowed) {
-      click.audit('refused', cluster);
-      await tell(`${decision.reason} Nothing was changed.`);
-      return;
-    }
-    const current = await activeMute(deps.state, cluster, service, deps.clock.now());
-    // Only the mute this button is for: a service's Unmute leaves a mute of the whole cluster alone.
-    if (!current || current.service !== service) {
-      click.audit('ok', cluster, 'not muted; nothing changed');
-      await tell(current ? `${escapeText(service ? `${cluster}/${service}` : cluster)} is not muted on its own: the whole of ${cluster} is, until its own Unmute. Nothing was changed.` : `${escapeText(service ? `${cluster}/${service}` : cluster)} notifications are not muted (any more). Nothing was changed.`);
-      return;
-    }
-    await clearMute(deps.state, cluster, service);
-    click.audit('ok', cluster, `unmuted ${service ?? 'the whole cluster'}`);
-    await client.chat.postMessage({
-      channel: click.channelId,
-      ...(click.threadTs ? { thread_ts: click.threadTs } : {}),
-      text: unmutedNotice({ userId: click.userId, alias: cluster, ...(service ? { service } : {}), mutedBy: current.by }),
-    });
-  });
+      const value = UnmuteButtonValue.safeParse(safeJson(action.value));
+      if (!value.success || !Object.hasOwn(deps.config.clusters, value.data.cluster)) {
+        click.audit('usage', undefined, 'invalid unmute button');
+        await tell('This Unmute button no longer matches the configuration; nothing was changed.');
+        return;
+      }
+      const { cluster, service } = value.data;
+      const decision = await deps.decide(
+        click.userId,
+        click.channelId,
+        cluster,
+        muteLevel(deps.config, cluster),
+        'Unmute',
+      );
+      if (!decision.allowed) {
+        click.audit('refused', cluster);
+        await tell(`${decision.reason} Nothing was changed.`);
+        return;
+      }
+      const current = await activeMute(deps.state, cluster, service, deps.clock.now());
+      // Only the mute this button is for: a service's Unmute leaves a mute of the whole cluster alone.
+      if (!current || current.service !== service) {
+        click.audit('ok', cluster, 'not muted; nothing changed');
+        await tell(
+          current
+            ? `${escapeText(service ? `${cluster}/${service}` : cluster)} is not muted on its own: the whole of ${cluster} is, until its own Unmute. Nothing was changed.`
+            : `${escapeText(service ? `${cluster}/${service}` : cluster)} notifications are not muted (any more). Nothing was changed.`,
+        );
+        return;
+      }
+      await clearMute(deps.state, cluster, service);
+      click.audit('ok', cluster, `unmuted ${service ?? 'the whole cluster'}`);
+      await client.chat.postMessage({
+        channel: click.channelId,
+        ...(click.threadTs ? { thread_ts: click.threadTs } : {}),
+        text: unmutedNotice({
+          userId: click.userId,
+          alias: cluster,
+          ...(service ? { service } : {}),
+          mutedBy: current.by,
+        }),
+      });
+    },
+  );
 }
 
 /** The level Mute and Unmute need on a cluster. */
@@ -120,7 +152,10 @@ export function muteLevel(config: Config, alias: string): Level {
 function clickContext(deps: NotificationActionDeps, body: BlockAction<ButtonAction>, command: 'mute' | 'unmute') {
   const userId = body.user.id;
   const channelId = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id ?? '';
-  const threadTs = (body.message?.thread_ts as string | undefined) ?? body.message?.ts ?? (body.container as { message_ts?: string } | undefined)?.message_ts;
+  const threadTs =
+    (body.message?.thread_ts as string | undefined) ??
+    body.message?.ts ??
+    (body.container as { message_ts?: string } | undefined)?.message_ts;
   const started = deps.clock.now();
   return {
     userId,

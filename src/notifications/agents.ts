@@ -20,12 +20,17 @@ export async function recordContainerInstanceState(ctx: NotifierContext, event: 
   const cluster = clusterRef(d.clusterArn, event.region, event.account);
   const match = matchCluster(ctx.config, cluster);
   if (!match.ok) {
-    if (match.foreign) ctx.logger.warn({ eventId: event.id, problem: match.reason }, 'event from outside the cluster’s account or region skipped');
+    if (match.foreign)
+      ctx.logger.warn(
+        { eventId: event.id, problem: match.reason },
+        'event from outside the cluster’s account or region skipped',
+      );
     return { outcome: 'skipped', reason: match.reason };
   }
   const { alias } = match;
   const route = routeFor(ctx.config, alias, undefined);
-  if (!route?.kinds.includes('instanceDisconnected')) return { outcome: 'quiet', reason: `instanceDisconnected is not sent for ${alias}` };
+  if (!route?.kinds.includes('instanceDisconnected'))
+    return { outcome: 'quiet', reason: `instanceDisconnected is not sent for ${alias}` };
 
   // A deregistered or draining instance is on its way out on purpose.
   const connected = d.agentConnected || (d.status !== undefined && d.status !== 'ACTIVE');
@@ -34,7 +39,8 @@ export async function recordContainerInstanceState(ctx: NotifierContext, event: 
   const version = d.version ?? event.time;
   if (existing && existing.version >= version) return { outcome: 'quiet', reason: 'an older state of the instance' };
   // Only a change of connection state matters; a disconnect keeps the time it started.
-  if (existing ? existing.connected === connected : connected) return { outcome: 'quiet', reason: connected ? 'agent connected' : 'disconnect already recorded' };
+  if (existing ? existing.connected === connected : connected)
+    return { outcome: 'quiet', reason: connected ? 'agent connected' : 'disconnect already recorded' };
 
   const now = ctx.clock.now();
   await recordAgentState(ctx.state, {
@@ -56,14 +62,21 @@ export async function recordContainerInstanceState(ctx: NotifierContext, event: 
     ...opt('account', cluster.account),
     expiresAt: ttlSeconds(now + 24 * 3_600_000),
   });
-  return connected ? { outcome: 'quiet', reason: 'agent reconnected in time' } : { outcome: 'pending', reason: 'agent disconnected; waiting for a reconnect' };
+  return connected
+    ? { outcome: 'quiet', reason: 'agent reconnected in time' }
+    : { outcome: 'pending', reason: 'agent disconnected; waiting for a reconnect' };
 }
 
 /** The occurrence a confirmed disconnect becomes. */
 export function disconnectOccurrence(marker: AgentMarker): Occurrence {
   return {
     kind: 'instanceDisconnected',
-    cluster: { name: marker.clusterName, region: marker.region, ...opt('arn', marker.clusterArn), ...opt('account', marker.account) },
+    cluster: {
+      name: marker.clusterName,
+      region: marker.region,
+      ...opt('arn', marker.clusterArn),
+      ...opt('account', marker.account),
+    },
     dedupeKey: `agent:${marker.fact.containerInstanceArn}:${marker.version}`,
     at: marker.fact.since,
     fact: marker.fact,

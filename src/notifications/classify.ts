@@ -24,7 +24,14 @@ export function classifyEvent(event: EcsEvent): Occurrence | undefined {
       return classifyTask(event, event.detail);
     case 'service': {
       const { eventName } = event.detail;
-      if (!['SERVICE_TASK_PLACEMENT_FAILURE', 'SERVICE_TASK_START_IMPAIRED', 'SERVICE_TASK_CONFIGURATION_FAILURE'].includes(eventName)) return undefined;
+      if (
+        ![
+          'SERVICE_TASK_PLACEMENT_FAILURE',
+          'SERVICE_TASK_START_IMPAIRED',
+          'SERVICE_TASK_CONFIGURATION_FAILURE',
+        ].includes(eventName)
+      )
+        return undefined;
       const service = serviceFromArn(event.resources.find((r) => r.includes(':service/')));
       return {
         kind: 'placementFailure',
@@ -32,7 +39,12 @@ export function classifyEvent(event: EcsEvent): Occurrence | undefined {
         ...(service.name ? { service: service.name } : {}),
         dedupeKey: `event:${event.id}`,
         at: parseTime(event.detail.createdAt) ?? event.time,
-        fact: { type: 'serviceAction', eventName, ...opt('eventType', event.detail.eventType), ...opt('reason', event.detail.reason ?? event.detail.reasons?.join(', ')) },
+        fact: {
+          type: 'serviceAction',
+          eventName,
+          ...opt('eventType', event.detail.eventType),
+          ...opt('reason', event.detail.reason ?? event.detail.reasons?.join(', ')),
+        },
       };
     }
     case 'deployment': {
@@ -50,11 +62,22 @@ export function classifyEvent(event: EcsEvent): Occurrence | undefined {
       if (!service.cluster || !service.name) return undefined;
       return {
         kind,
-        cluster: { name: service.cluster, ...opt('arn', clusterArnOf(service.arn)), region: event.region || regionFromArn(service.arn), ...opt('account', event.account) },
+        cluster: {
+          name: service.cluster,
+          ...opt('arn', clusterArnOf(service.arn)),
+          region: event.region || regionFromArn(service.arn),
+          ...opt('account', event.account),
+        },
         service: service.name,
         dedupeKey: `event:${event.id}`,
         at: parseTime(event.detail.updatedAt) ?? event.time,
-        fact: { type: 'deployment', eventName, rollback, ...opt('deploymentId', event.detail.deploymentId), ...opt('reason', reason) },
+        fact: {
+          type: 'deployment',
+          eventName,
+          rollback,
+          ...opt('deploymentId', event.detail.deploymentId),
+          ...opt('reason', reason),
+        },
       };
     }
     case 'instance':
@@ -63,9 +86,14 @@ export function classifyEvent(event: EcsEvent): Occurrence | undefined {
 }
 
 function classifyTask(event: EcsEvent, d: TaskStateChangeDetail): Occurrence | undefined {
-  const stopping = d.lastStatus === 'STOPPED' || (d.desiredStatus === 'STOPPED' && SPOT_STOP_CODES.has(d.stopCode ?? ''));
+  const stopping =
+    d.lastStatus === 'STOPPED' || (d.desiredStatus === 'STOPPED' && SPOT_STOP_CODES.has(d.stopCode ?? ''));
   if (!stopping) return undefined;
-  const containers: ContainerFact[] = (d.containers ?? []).map((c) => ({ name: c.name, ...opt('exitCode', c.exitCode), ...opt('reason', c.reason) }));
+  const containers: ContainerFact[] = (d.containers ?? []).map((c) => ({
+    name: c.name,
+    ...opt('exitCode', c.exitCode),
+    ...opt('reason', c.reason),
+  }));
   const service = d.group?.startsWith('service:') ? d.group.slice('service:'.length) : undefined;
   const kind = stopKind(d, containers, service !== undefined);
   if (!kind) return undefined;
@@ -94,7 +122,11 @@ function classifyTask(event: EcsEvent, d: TaskStateChangeDetail): Occurrence | u
   };
 }
 
-function stopKind(d: TaskStateChangeDetail, containers: ContainerFact[], inService: boolean): Occurrence['kind'] | undefined {
+function stopKind(
+  d: TaskStateChangeDetail,
+  containers: ContainerFact[],
+  inService: boolean,
+): Occurrence['kind'] | undefined {
   const failedExit = containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0);
   switch (d.stopCode) {
     case 'UserInitiated':
@@ -107,7 +139,9 @@ function stopKind(d: TaskStateChangeDetail, containers: ContainerFact[], inServi
       return 'unexpectedStop';
     case 'EssentialContainerExited':
       // A standalone task (RunTask) whose containers all exited 0 simply finished its job.
-      return inService || failedExit || containers.every((c) => c.exitCode === undefined) ? 'unexpectedStop' : undefined;
+      return inService || failedExit || containers.every((c) => c.exitCode === undefined)
+        ? 'unexpectedStop'
+        : undefined;
     case undefined:
       return failedExit ? 'unexpectedStop' : undefined;
     default:
@@ -119,7 +153,12 @@ function stopKind(d: TaskStateChangeDetail, containers: ContainerFact[], inServi
 export function clusterRef(clusterArnOrName: string, region: string, account?: string): ClusterRef {
   const from = opt('account', account);
   if (!clusterArnOrName.startsWith('arn:')) return { name: clusterArnOrName, region, ...from };
-  return { name: lastSegment(clusterArnOrName), arn: clusterArnOrName, region: region || regionFromArn(clusterArnOrName), ...from };
+  return {
+    name: lastSegment(clusterArnOrName),
+    arn: clusterArnOrName,
+    region: region || regionFromArn(clusterArnOrName),
+    ...from,
+  };
 }
 
 /** The cluster ARN a long-format service ARN implies: `arn:aws:ecs:R:A:service/C/S` → `arn:aws:ecs:R:A:cluster/C`. */

@@ -18,7 +18,10 @@ export interface Counted {
 
 export class WindowContentionError extends ChatopsError {
   constructor(pk: string) {
-    super('notify_window_contention', `could not count an occurrence into ${pk} after ${MAX_WINDOW_WRITE_ATTEMPTS} attempts`);
+    super(
+      'notify_window_contention',
+      `could not count an occurrence into ${pk} after ${MAX_WINDOW_WRITE_ATTEMPTS} attempts`,
+    );
   }
 }
 
@@ -41,13 +44,19 @@ export async function countOccurrence(ctx: NotifierContext, route: Route, occ: O
     if (!known) current = await getWindow(ctx.state, pk);
     known = false;
     const now = ctx.clock.now();
-    const fresh = !current || isExpired(current, now) || now - current.lastSeenAt >= route.settings.quietPeriodMs || current.channel !== route.channel;
+    const fresh =
+      !current ||
+      isExpired(current, now) ||
+      now - current.lastSeenAt >= route.settings.quietPeriodMs ||
+      current.channel !== route.channel;
     if (!fresh && canCountHot(current as NotificationWindow, occ)) {
       const updated = await countHot(ctx, current as NotificationWindow, occ, now, route.settings.quietPeriodMs);
       if (updated) return updated;
       continue;
     }
-    const next = fresh ? startWindow(pk, route, occ, now, current?.rev ?? 0) : extendWindow(current as NotificationWindow, occ, now);
+    const next = fresh
+      ? startWindow(pk, route, occ, now, current?.rev ?? 0)
+      : extendWindow(current as NotificationWindow, occ, now);
     if (await putWindow(ctx.state, next, current?.rev)) {
       ctx.windows.set(pk, next);
       return {
@@ -66,7 +75,13 @@ function canCountHot(w: NotificationWindow, occ: Occurrence): boolean {
   return w.count >= threadDetailsOf(w) + 1 && occ.at + REORDER_TOLERANCE_MS >= w.lastAt;
 }
 
-async function countHot(ctx: NotifierContext, w: NotificationWindow, occ: Occurrence, now: number, quietPeriodMs: number): Promise<Counted | undefined> {
+async function countHot(
+  ctx: NotifierContext,
+  w: NotificationWindow,
+  occ: Occurrence,
+  now: number,
+  quietPeriodMs: number,
+): Promise<Counted | undefined> {
   const updated = await incrementWindow(ctx.state, w, {
     now,
     quietCutoff: now - quietPeriodMs,

@@ -20,11 +20,17 @@ import { sliceWhole } from '../unicode';
 
 /** An ARN as ECS writes them: printable ASCII, well under the key limits with our prefixes. */
 export const MAX_ARN_LENGTH = 512;
-const Arn = z.string().min(1).max(MAX_ARN_LENGTH).regex(/^arn:[\x21-\x7e]+$/, 'expected an ARN');
+const Arn = z
+  .string()
+  .min(1)
+  .max(MAX_ARN_LENGTH)
+  .regex(/^arn:[\x21-\x7e]+$/, 'expected an ARN');
 /** A name or short id (event id, region, eventName, group, stop code …). */
 const Name = (max = 256) => z.string().max(max);
 /** Text a person reads: clipped, not refused. */
-const Text = z.string().transform((text) => (text.length > MAX_TEXT_LENGTH ? `${sliceWhole(text, MAX_TEXT_LENGTH - 1)}…` : text));
+const Text = z
+  .string()
+  .transform((text) => (text.length > MAX_TEXT_LENGTH ? `${sliceWhole(text, MAX_TEXT_LENGTH - 1)}…` : text));
 const MAX_TEXT_LENGTH = 1000;
 const MAX_CONTAINERS = 10;
 
@@ -34,7 +40,10 @@ export const EventBridgeEnvelope = z.looseObject({
   'detail-type': Name(128),
   source: Name(128),
   /** The account the event comes from: EventBridge sets it (a bus that forwards keeps the source account). */
-  account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional(),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
+    .optional(),
   time: Name(64).optional(),
   region: Name(32).optional(),
   resources: z.array(Arn).max(100).optional(),
@@ -148,10 +157,23 @@ export function parseEvent(raw: unknown, arrivedAt: number): ParsedEvent {
   const e = envelope.data;
   const detailType = e['detail-type'];
   if (e.source === 'aws.events' && detailType === DETAIL_TYPES.scheduled) return { ok: true, tick: true };
-  if (e.source !== 'aws.ecs') return { ok: false, reason: 'ignored', message: `source ${e.source}`, id: e.id, detailType };
+  if (e.source !== 'aws.ecs')
+    return { ok: false, reason: 'ignored', message: `source ${e.source}`, id: e.id, detailType };
   const time = clampEventTime(parseTime(e.time) ?? arrivedAt, arrivedAt);
-  const base: Base = { id: e.id, region: e.region ?? '', time, resources: e.resources ?? [], ...(e.account ? { account: e.account } : {}) };
-  const fail = (error: z.ZodError): ParsedEvent => ({ ok: false, reason: 'malformed', message: describeIssues(error, ['detail']), id: e.id, detailType });
+  const base: Base = {
+    id: e.id,
+    region: e.region ?? '',
+    time,
+    resources: e.resources ?? [],
+    ...(e.account ? { account: e.account } : {}),
+  };
+  const fail = (error: z.ZodError): ParsedEvent => ({
+    ok: false,
+    reason: 'malformed',
+    message: describeIssues(error, ['detail']),
+    id: e.id,
+    detailType,
+  });
   switch (detailType) {
     case DETAIL_TYPES.task: {
       const d = TaskStateChangeDetail.safeParse(e.detail);

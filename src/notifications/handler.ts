@@ -30,7 +30,10 @@ export function createEventsHandler(deps: NotificationDeps): EventsHandler {
     const parsed = parseEvent(raw, deps.clock.now());
     if (!parsed.ok) {
       if (parsed.reason === 'malformed') {
-        logger.warn({ eventId: parsed.id, detailType: parsed.detailType, problem: parsed.message }, 'malformed event skipped');
+        logger.warn(
+          { eventId: parsed.id, detailType: parsed.detailType, problem: parsed.message },
+          'malformed event skipped',
+        );
         return { outcome: 'malformed', reason: parsed.message };
       }
       logger.debug({ eventId: parsed.id, detailType: parsed.detailType }, `event ignored: ${parsed.message}`);
@@ -39,7 +42,9 @@ export function createEventsHandler(deps: NotificationDeps): EventsHandler {
     if ('tick' in parsed) {
       ctx.lastSweepAt = deps.clock.now();
       // Other periodic work failing must not stop the notification sweep, nor make Lambda retry.
-      await deps.onTick?.().catch((err: unknown) => logger.error({ err }, 'tick work failed; the next tick tries again'));
+      await deps
+        .onTick?.()
+        .catch((err: unknown) => logger.error({ err }, 'tick work failed; the next tick tries again'));
       return { outcome: 'swept', items: await sweep(ctx) };
     }
     const { event } = parsed;
@@ -51,12 +56,17 @@ export function createEventsHandler(deps: NotificationDeps): EventsHandler {
       } else {
         const occurrence = classifyEvent(event);
         // Times inside the detail (stoppedAt, updatedAt) are clamped as the envelope's is.
-        result = occurrence ? await deliverOccurrence(ctx, { ...occurrence, at: clampEventTime(occurrence.at, arrivedAt) }) : { outcome: 'quiet', reason: 'nothing to tell' };
+        result = occurrence
+          ? await deliverOccurrence(ctx, { ...occurrence, at: clampEventTime(occurrence.at, arrivedAt) })
+          : { outcome: 'quiet', reason: 'nothing to tell' };
       }
     } catch (err) {
       // DynamoDB refused the event's own data (a key too large, say): a retry would fail the same way.
       if (!isPoisonError(err)) throw err;
-      logger.error({ eventId: event.id, detailType: event.type, err }, 'event the state table refuses skipped (poison event)');
+      logger.error(
+        { eventId: event.id, detailType: event.type, err },
+        'event the state table refuses skipped (poison event)',
+      );
       return { outcome: 'malformed', reason: 'the state table refused its keys' };
     }
     logger.debug({ eventId: event.id, ...result }, 'event handled');

@@ -51,7 +51,10 @@ export async function finalEdit(ctx: NotifierContext, old: NotificationWindow): 
   try {
     await ctx.slack.chat.update({ channel: old.channel, ts: old.ts, ...windowMessage(old) });
   } catch (err) {
-    ctx.logger.error({ err, window: old.pk, windowId: old.windowId }, 'could not give a closed notification its final count');
+    ctx.logger.error(
+      { err, window: old.pk, windowId: old.windowId },
+      'could not give a closed notification its final count',
+    );
   }
 }
 
@@ -67,10 +70,18 @@ async function postWindow(ctx: NotifierContext, w: NotificationWindow): Promise<
   ctx.windows.set(w.pk, claimed);
   let ts: string | undefined;
   try {
-    const res = await ctx.slack.chat.postMessage({ channel: claimed.channel, ...windowMessage(claimed), unfurl_links: false, unfurl_media: false });
+    const res = await ctx.slack.chat.postMessage({
+      channel: claimed.channel,
+      ...windowMessage(claimed),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
     ts = res.ts;
   } catch (err) {
-    ctx.logger.error({ err, window: w.pk, channel: claimed.channel }, 'could not post a notification; the sweeper will try again');
+    ctx.logger.error(
+      { err, window: w.pk, channel: claimed.channel },
+      'could not post a notification; the sweeper will try again',
+    );
   }
   if (!ts) {
     await releasePost(ctx.state, claimed, me);
@@ -105,11 +116,19 @@ async function postThread(ctx: NotifierContext, w: NotificationWindow): Promise<
   const claimed = await claimThread(ctx.state, w, upTo, note);
   if (!claimed || !w.ts) return;
   ctx.windows.set(w.pk, claimed);
-  const replies = w.details.slice(w.threadPosted, upTo).map((fact, i) => threadDetailMessage(w, fact, w.threadPosted + i + 2));
+  const replies = w.details
+    .slice(w.threadPosted, upTo)
+    .map((fact, i) => threadDetailMessage(w, fact, w.threadPosted + i + 2));
   if (note) replies.push(overflowNote(w));
   for (const reply of replies) {
     try {
-      await ctx.slack.chat.postMessage({ channel: w.channel, thread_ts: w.ts, ...reply, unfurl_links: false, unfurl_media: false });
+      await ctx.slack.chat.postMessage({
+        channel: w.channel,
+        thread_ts: w.ts,
+        ...reply,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
     } catch (err) {
       ctx.logger.error({ err, window: w.pk }, 'could not post a thread reply');
     }

@@ -17,7 +17,8 @@ export function matchCluster(config: Config, cluster: ClusterRef): ClusterMatch 
   const home = named.find(([, c]) => fromClusterHome(c, cluster));
   if (home) return { ok: true, alias: home[0] };
   const first = named[0];
-  if (!first) return { ok: false, foreign: false, reason: `cluster ${cluster.arn ?? cluster.name} is not in the config` };
+  if (!first)
+    return { ok: false, foreign: false, reason: `cluster ${cluster.arn ?? cluster.name} is not in the config` };
   const [alias, c] = first;
   return {
     ok: false,
@@ -38,14 +39,17 @@ export function clusterAccount(c: ClusterConfig): string {
 }
 
 function clusterMatches(c: ClusterConfig, cluster: ClusterRef): boolean {
-  if (c.name.startsWith('arn:')) return cluster.arn !== undefined ? c.name === cluster.arn : lastSegment(c.name) === cluster.name;
+  if (c.name.startsWith('arn:'))
+    return cluster.arn !== undefined ? c.name === cluster.arn : lastSegment(c.name) === cluster.name;
   return c.name === cluster.name;
 }
 
 function fromClusterHome(c: ClusterConfig, cluster: ClusterRef): boolean {
   const account = clusterAccount(c);
   if (cluster.account !== account || cluster.region !== c.region) return false;
-  return cluster.arn === undefined || (accountFromArn(cluster.arn) === account && regionFromArn(cluster.arn) === c.region);
+  return (
+    cluster.arn === undefined || (accountFromArn(cluster.arn) === account && regionFromArn(cluster.arn) === c.region)
+  );
 }
 
 /**
@@ -57,7 +61,8 @@ export function routeFor(config: Config, alias: string, service: string | undefi
   // Object.hasOwn: names come from events, and a service called "constructor" is still a service name.
   const notify = Object.hasOwn(config.clusters, alias) ? config.clusters[alias]?.notify : undefined;
   if (!notify) return undefined;
-  const serviceRoute = service !== undefined && Object.hasOwn(notify.services, service) ? notify.services[service] : undefined;
+  const serviceRoute =
+    service !== undefined && Object.hasOwn(notify.services, service) ? notify.services[service] : undefined;
   const clusterSettings = settingsOf(notify, DEFAULT_NOTIFY_SETTINGS);
   if (serviceRoute) {
     return {
@@ -67,10 +72,20 @@ export function routeFor(config: Config, alias: string, service: string | undefi
       settings: settingsOf(serviceRoute, clusterSettings),
     };
   }
-  return { alias, channel: notify.channel, kinds: notify.events ?? DEFAULT_NOTIFICATION_KINDS, settings: clusterSettings };
+  return {
+    alias,
+    channel: notify.channel,
+    kinds: notify.events ?? DEFAULT_NOTIFICATION_KINDS,
+    settings: clusterSettings,
+  };
 }
 
-type NotifyKeys = { quietPeriod?: number; updateInterval?: number; threadDetails?: number; agentDisconnectGrace?: number };
+type NotifyKeys = {
+  quietPeriod?: number;
+  updateInterval?: number;
+  threadDetails?: number;
+  agentDisconnectGrace?: number;
+};
 
 /** The keys a route sets (durations already in ms), over `fallback` for the ones it does not. */
 function settingsOf(keys: NotifyKeys, fallback: NotifySettings): NotifySettings {

@@ -19,7 +19,11 @@ export async function sweep(ctx: NotifierContext): Promise<number> {
       if (item.type === 'window') {
         const w = await getWindow(ctx.state, item.windowPk);
         const upToDate =
-          !w || (w.ts !== undefined && w.count <= w.renderedCount && w.threadPosted >= w.details.length && !overflowNoteDue(w));
+          !w ||
+          (w.ts !== undefined &&
+            w.count <= w.renderedCount &&
+            w.threadPosted >= w.details.length &&
+            !overflowNoteDue(w));
         if (upToDate) {
           await clearWindowMarker(ctx.state, item);
           continue;

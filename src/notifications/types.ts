@@ -27,7 +27,13 @@ export type Fact =
     }
   | { type: 'serviceAction'; eventName: string; eventType?: string; reason?: string }
   | { type: 'deployment'; eventName: string; deploymentId?: string; reason?: string; rollback: boolean }
-  | { type: 'instanceDisconnected'; containerInstanceArn: string; containerInstanceId: string; ec2InstanceId?: string; since: number };
+  | {
+      type: 'instanceDisconnected';
+      containerInstanceArn: string;
+      containerInstanceId: string;
+      ec2InstanceId?: string;
+      since: number;
+    };
 
 /** The ECS cluster an event is about, as ECS names it. */
 export interface ClusterRef {

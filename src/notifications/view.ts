@@ -40,7 +40,12 @@ export function windowMessage(w: WindowView): SlackMessage {
   const headline = windowHeadline(w);
   return {
     text: esc(headline),
-    blocks: [header(headline), ...factBlocks(w, w.latest, w.count > 1 ? 'Latest' : undefined), context(windowContext(w)), actions('notification_actions', actionButtons(w, w.latest))],
+    blocks: [
+      header(headline),
+      ...factBlocks(w, w.latest, w.count > 1 ? 'Latest' : undefined),
+      context(windowContext(w)),
+      actions('notification_actions', actionButtons(w, w.latest)),
+    ],
   };
 }
 
@@ -53,7 +58,10 @@ export function threadDetailMessage(w: WindowView, fact: Fact, n: number): Slack
 /** The reply that closes the detail replies: later occurrences are only counted in the message. */
 export function overflowNote(w: WindowView): SlackMessage {
   const more = w.kind === 'unexpectedStop' || w.kind === 'scaleIn' || w.kind === 'userStop' ? 'stops' : 'occurrences';
-  const command = w.service && more === 'stops' ? ` \`/ecs tasks --service ${esc(w.service)} --stopped -c ${esc(w.alias)}\` lists them.` : '';
+  const command =
+    w.service && more === 'stops'
+      ? ` \`/ecs tasks --service ${esc(w.service)} --stopped -c ${esc(w.alias)}\` lists them.`
+      : '';
   const text = `Further ${more} are only counted in the message above, which always shows the latest reason; the first ${threadDetailsOf(w) + 1} are detailed here.${command}`;
   return { text, blocks: [context(text)] };
 }
@@ -76,7 +84,12 @@ export function mutedMessage(input: { userId: string; until: number; alias: stri
 }
 
 /** Mute pressed while a mute is in force: who muted it until when, nothing changed, and Unmute. */
-export function alreadyMutedMessage(mute: { by: string; until: number; alias: string; service?: string }): SlackMessage {
+export function alreadyMutedMessage(mute: {
+  by: string;
+  until: number;
+  alias: string;
+  service?: string;
+}): SlackMessage {
   const text = `:mute: ${esc(muteTarget(mute))} notifications are already muted by <@${mute.by}> until ${clockTime(mute.until)} UTC. Nothing was changed; Unmute turns them back on.`;
   return { text, blocks: [section(text), actions('mute_actions', [unmuteButton(mute)])] };
 }
@@ -118,7 +131,12 @@ export function windowHeadline(w: WindowView): string {
     }
     case 'placementFailure': {
       const name = w.latest.type === 'serviceAction' ? w.latest.eventName : '';
-      const one = name === 'SERVICE_TASK_START_IMPAIRED' ? 'tasks keep failing to start' : name === 'SERVICE_TASK_CONFIGURATION_FAILURE' ? 'task configuration failure' : 'tasks cannot be placed';
+      const one =
+        name === 'SERVICE_TASK_START_IMPAIRED'
+          ? 'tasks keep failing to start'
+          : name === 'SERVICE_TASK_CONFIGURATION_FAILURE'
+            ? 'task configuration failure'
+            : 'tasks cannot be placed';
       return `${subject}: ${n === 1 ? one : `${n.toLocaleString('en-US')} placement failures`}${span}${tail}`;
     }
     case 'deploymentFailure': {
@@ -137,8 +155,11 @@ export function windowHeadline(w: WindowView): string {
 function windowContext(w: WindowView): string {
   const parts = [`cluster *${esc(w.alias)}*`];
   if (w.count > 1) {
-    parts.push(`${w.count.toLocaleString('en-US')} since ${clockTime(w.firstAt, true)} UTC, latest ${clockTime(w.lastAt, true)} UTC`);
-    if (threadDetailsOf(w) > 0) parts.push(`details of the first ${Math.min(w.count, threadDetailsOf(w) + 1)} in the thread`);
+    parts.push(
+      `${w.count.toLocaleString('en-US')} since ${clockTime(w.firstAt, true)} UTC, latest ${clockTime(w.lastAt, true)} UTC`,
+    );
+    if (threadDetailsOf(w) > 0)
+      parts.push(`details of the first ${Math.min(w.count, threadDetailsOf(w) + 1)} in the thread`);
   } else {
     parts.push(`at ${clockTime(w.lastAt, true)} UTC`);
   }
@@ -160,8 +181,14 @@ function factBlocks(w: WindowView, fact: Fact, label: string | undefined): Known
           `*Task*\n<${taskConsoleUrl(w.cluster, fact.taskId)}|${esc(fact.taskId)}>`,
         ]),
       ];
-      if (fact.containers.length) blocks.push(section(`*Containers*\n${fact.containers.map((c) => `• ${containerLine(c)}`).join('\n')}`));
-      const why = explainStop({ stopCode: fact.stopCode, stoppedReason: fact.stoppedReason, reasons: fact.containers.flatMap((c) => (c.reason ? [c.reason] : [])), inService: w.service !== undefined });
+      if (fact.containers.length)
+        blocks.push(section(`*Containers*\n${fact.containers.map((c) => `• ${containerLine(c)}`).join('\n')}`));
+      const why = explainStop({
+        stopCode: fact.stopCode,
+        stoppedReason: fact.stoppedReason,
+        reasons: fact.containers.flatMap((c) => (c.reason ? [c.reason] : [])),
+        inService: w.service !== undefined,
+      });
       if (why) blocks.push(section(`:bulb: ${esc(why)}`));
       blocks.push(context(consoleLinks(w, fact.taskId)));
       return blocks;
@@ -176,7 +203,12 @@ function factBlocks(w: WindowView, fact: Fact, label: string | undefined): Known
     }
     case 'deployment': {
       const what = fact.rollback ? 'Circuit breaker rollback' : esc(humanEventName(fact.eventName));
-      return [section(`${prefix}*${what}*${fact.deploymentId ? ` (${esc(fact.deploymentId)})` : ''}${fact.reason ? `: ${esc(fact.reason)}` : ''}`), context(consoleLinks(w))];
+      return [
+        section(
+          `${prefix}*${what}*${fact.deploymentId ? ` (${esc(fact.deploymentId)})` : ''}${fact.reason ? `: ${esc(fact.reason)}` : ''}`,
+        ),
+        context(consoleLinks(w)),
+      ];
     }
     case 'instanceDisconnected':
       return [
@@ -196,12 +228,21 @@ function actionButtons(w: WindowView, fact: Fact): Button[] {
     buttons.push(commandButton('Service', w.alias, 'service', [w.service]));
     buttons.push(commandButton('Logs', w.alias, 'logs', [w.service]));
   }
-  if (fact.type === 'instanceDisconnected') buttons.push(commandButton('Instance', w.alias, 'instance', [fact.containerInstanceId]));
+  if (fact.type === 'instanceDisconnected')
+    buttons.push(commandButton('Instance', w.alias, 'instance', [fact.containerInstanceId]));
   if (w.service && (fact.type === 'taskStopped' || w.kind === 'placementFailure')) {
-    const confirm = confirmDialog('Restart service?', `Start a new deployment of *${esc(w.service)}* in *${esc(w.alias)}*: ECS replaces its tasks with new ones.`, 'Restart');
+    const confirm = confirmDialog(
+      'Restart service?',
+      `Start a new deployment of *${esc(w.service)}* in *${esc(w.alias)}*: ECS replaces its tasks with new ones.`,
+      'Restart',
+    );
     buttons.push(commandButton('Restart service', w.alias, 'restart', [w.service], { confirm }));
   }
-  const muteValue: MuteValue = { cluster: w.alias, ...(w.service ? { service: w.service } : {}), minutes: MUTE_BUTTON_MINUTES };
+  const muteValue: MuteValue = {
+    cluster: w.alias,
+    ...(w.service ? { service: w.service } : {}),
+    minutes: MUTE_BUTTON_MINUTES,
+  };
   buttons.push(button('Mute 1 h', ACTION_IDS.mute, JSON.stringify(muteValue)));
   return buttons;
 }
@@ -234,7 +275,9 @@ function consoleLinks(w: WindowView, taskId?: string): string {
   const links: string[] = [];
   if (taskId) links.push(`<${taskConsoleUrl(w.cluster, taskId)}|task in the AWS console>`);
   if (w.service) links.push(`<${serviceConsoleUrl(w.cluster, w.service)}|service ${esc(w.service)}>`);
-  links.push(`<https://${w.cluster.region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(w.cluster.name)}|cluster ${esc(w.cluster.name)}>`);
+  links.push(
+    `<https://${w.cluster.region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(w.cluster.name)}|cluster ${esc(w.cluster.name)}>`,
+  );
   return links.join(' · ');
 }
 
@@ -275,11 +318,14 @@ function shortReason(fact: Fact): string | undefined {
       const code = STOP_CODE_WORDS.get(fact.stopCode ?? '') ?? (fact.stopCode || undefined);
       // The container that stopped the task, not one the agent then stopped with SIGTERM (exit 143).
       const exit =
-        fact.containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0 && !exitFromAgentStop(fact.stopCode, c)) ??
+        fact.containers.find(
+          (c) => c.exitCode !== undefined && c.exitCode !== 0 && !exitFromAgentStop(fact.stopCode, c),
+        ) ??
         fact.containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0) ??
         fact.containers.find((c) => c.exitCode !== undefined);
       const exitText = exit?.exitCode !== undefined ? `exit ${exit.exitCode}` : undefined;
-      const failedToStart = fact.stopCode === 'TaskFailedToStart' && fact.stoppedReason ? truncate(fact.stoppedReason, 80) : undefined;
+      const failedToStart =
+        fact.stopCode === 'TaskFailedToStart' && fact.stoppedReason ? truncate(fact.stoppedReason, 80) : undefined;
       return [code, failedToStart, exitText].filter(Boolean).join(', ') || undefined;
     }
     case 'serviceAction':

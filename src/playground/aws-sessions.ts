@@ -49,7 +49,10 @@ function renewing(first: ClusterOps, latest: () => Promise<ClusterOps>): Cluster
             const member: unknown = Reflect.get(groupTarget, method, groupReceiver);
             if (typeof member !== 'function') return member;
             return async (...args: unknown[]) => {
-              const ops = (await latest()) as unknown as Record<string, Record<string | symbol, (...a: unknown[]) => unknown>>;
+              const ops = (await latest()) as unknown as Record<
+                string,
+                Record<string | symbol, (...a: unknown[]) => unknown>
+              >;
               return ops[property]![method]!(...args);
             };
           },

@@ -26,7 +26,9 @@ export function printBanner(screen: Screen, input: BannerInput): void {
   const d = (t: string) => screen.paint(t, ['dim']);
   const c = (t: string) => screen.paint(t, ['code']);
   const lines: string[] = [];
-  lines.push(`${screen.paint('ecs-chatops playground', ['bold', 'accent'])}  ${d('the real bot, a pretend Slack and a simulated AWS account, all on this machine')}`);
+  lines.push(
+    `${screen.paint('ecs-chatops playground', ['bold', 'accent'])}  ${d('the real bot, a pretend Slack and a simulated AWS account, all on this machine')}`,
+  );
   lines.push('');
   const pace = speed === 1 ? 'in real time' : `time runs ${formatSpeed(speed)}× faster`;
   lines.push(`${b('AWS account')} ${sandbox.accountId} ${d(`(${sandbox.region}, simulated; ${pace})`)}`);
@@ -38,13 +40,25 @@ export function printBanner(screen: Screen, input: BannerInput): void {
   lines.push(`  ${d(`scenario ${scenario.name}: ${scenario.description}`)}`);
   for (const warning of input.warnings) lines.push(`  ${screen.paint(`⚠ ${warning}`, ['notice'])}`);
   lines.push('');
-  lines.push(`${b('You are')} ${screen.paint(`@${user.name}`, ['mention'])} ${d(`(${describePerson(config, user, directory)})`)}`);
-  lines.push(`  in ${screen.paint(`#${channel.name}`, ['mention'])}${channel.defaultCluster ? `, where commands use ${b(channel.defaultCluster)} unless you add ${c('-c CLUSTER')}` : ''}`);
+  lines.push(
+    `${b('You are')} ${screen.paint(`@${user.name}`, ['mention'])} ${d(`(${describePerson(config, user, directory)})`)}`,
+  );
+  lines.push(
+    `  in ${screen.paint(`#${channel.name}`, ['mention'])}${channel.defaultCluster ? `, where commands use ${b(channel.defaultCluster)} unless you add ${c('-c CLUSTER')}` : ''}`,
+  );
   const others = directory.people.filter((p) => p.id !== user.id);
-  others.forEach((p, i) => lines.push(`  ${i === 0 ? 'also here:' : '          '} ${screen.paint(`@${p.name}`, ['mention'])} ${d(`(${describePerson(config, p, directory)})`)}`));
-  lines.push(`  channels: ${directory.channels.map((ch) => `${screen.paint(`#${ch.name}`, ['mention'])}${ch.notificationsOf.length > 0 ? d(` (notifications of ${ch.notificationsOf.join(', ')})`) : ''}`).join(', ')}`);
+  others.forEach((p, i) =>
+    lines.push(
+      `  ${i === 0 ? 'also here:' : '          '} ${screen.paint(`@${p.name}`, ['mention'])} ${d(`(${describePerson(config, p, directory)})`)}`,
+    ),
+  );
+  lines.push(
+    `  channels: ${directory.channels.map((ch) => `${screen.paint(`#${ch.name}`, ['mention'])}${ch.notificationsOf.length > 0 ? d(` (notifications of ${ch.notificationsOf.join(', ')})`) : ''}`).join(', ')}`,
+  );
   if (directory.usergroups.length > 0) {
-    lines.push(`  ${screen.paint(`⚠ user groups (${directory.usergroups.join(', ')}) have no members here; list people under users: in the config`, ['notice'])}`);
+    lines.push(
+      `  ${screen.paint(`⚠ user groups (${directory.usergroups.join(', ')}) have no members here; list people under users: in the config`, ['notice'])}`,
+    );
   }
   lines.push('');
   lines.push(b('Try'));
@@ -62,7 +76,9 @@ export function describePerson(config: Config, person: Person, directory: Pick<D
   return person.teams
     .map((team) => {
       const t = config.teams[team]!;
-      const grants = Object.entries(t.access).map(([alias, level]) => (alias === '*' ? `${level} on every cluster` : `${level} on ${alias}`));
+      const grants = Object.entries(t.access).map(([alias, level]) =>
+        alias === '*' ? `${level} on every cluster` : `${level} on ${alias}`,
+      );
       const approves = config.approvals.approvers.includes(team) ? ', approves' : '';
       const where = t.channels ? ` in ${t.channels.map((ch) => `#${directory.channelName(ch) ?? ch}`).join(', ')}` : '';
       return `team ${team}: ${grants.join(', ')}${where}${approves}`;
@@ -74,7 +90,9 @@ function clusterLine(sandbox: Sandbox, name: string): string {
   const cluster = sandbox.world.findCluster(name);
   if (!cluster || cluster.status !== 'ACTIVE') return '(not in the simulated account)';
   const services = [...cluster.services.values()].filter((s) => s.status === 'ACTIVE');
-  const parts = services.map((s) => `${s.name} ${[...s.tasks].filter((t) => t.lastStatus === 'RUNNING').length}/${s.desiredCount}`);
+  const parts = services.map(
+    (s) => `${s.name} ${[...s.tasks].filter((t) => t.lastStatus === 'RUNNING').length}/${s.desiredCount}`,
+  );
   const instances = [...cluster.instances.values()].filter((i) => i.status === 'ACTIVE').length;
   parts.push(`${instances} EC2 instance${instances === 1 ? '' : 's'}`);
   for (const s of services) {
@@ -90,7 +108,9 @@ function suggestions(input: BannerInput): [string, string][] {
   const aliases = Object.keys(config.clusters);
   const home = channel.defaultCluster ?? aliases[0]!;
   const homeName = config.clusters[home]?.name ?? home;
-  const services = [...(sandbox.world.findCluster(homeName)?.services.values() ?? [])].filter((s) => s.status === 'ACTIVE');
+  const services = [...(sandbox.world.findCluster(homeName)?.services.values() ?? [])].filter(
+    (s) => s.status === 'ACTIVE',
+  );
   const fixedPort = services.find((s) => s.taskDefinition.needs.hostPorts.length > 0);
   const service = fixedPort ?? services[0];
   const onHome = channel.defaultCluster ? '' : ` -c ${home}`;
@@ -98,12 +118,19 @@ function suggestions(input: BannerInput): [string, string][] {
   if (service) {
     const instances = sandbox.world.findCluster(homeName)?.instances.size ?? 0;
     const target = fixedPort ? instances + 1 : service.desiredCount + 1;
-    const why = fixedPort ? `and watch the follow-up: port ${fixedPort.taskDefinition.needs.hostPorts[0]} fits once per instance` : 'and watch the follow-up';
+    const why = fixedPort
+      ? `and watch the follow-up: port ${fixedPort.taskDefinition.needs.hostPorts[0]} fits once per instance`
+      : 'and watch the follow-up';
     tries.push([`/ecs scale ${service.name} ${target}${onHome}`, why]);
   }
   const other = aliases.find((a) => a !== home) ?? home;
-  const approver = directory.people.find((p) => p.id !== user.id && p.teams.some((t) => config.approvals.approvers.includes(t)));
-  tries.push([`/ecs teardown ${other}`, approver ? `then /as ${approver.name} and /click its Approve button` : 'a plan, for someone else to approve']);
+  const approver = directory.people.find(
+    (p) => p.id !== user.id && p.teams.some((t) => config.approvals.approvers.includes(t)),
+  );
+  tries.push([
+    `/ecs teardown ${other}`,
+    approver ? `then /as ${approver.name} and /click its Approve button` : 'a plan, for someone else to approve',
+  ]);
   return tries;
 }
 

@@ -56,7 +56,10 @@ export class Conversation {
   ) {}
 
   /** A slash command or a click is about to be sent with this response_url id. */
-  expectResponses(responseId: string, target: { channel: string; user: string; from: 'command' | 'click'; original?: string }): void {
+  expectResponses(
+    responseId: string,
+    target: { channel: string; user: string; from: 'command' | 'click'; original?: string },
+  ): void {
     this.responses.set(responseId, { ...target });
   }
 
@@ -64,7 +67,14 @@ export class Conversation {
   ackReceived(responseId: string, ack: { text?: string; blocks?: unknown[]; response_type?: string }): void {
     const target = this.responses.get(responseId);
     if (!target || (!ack.text && !ack.blocks)) return;
-    const message = this.add({ channel: target.channel, ephemeral: ack.response_type !== 'in_channel', visibleTo: target.user, text: ack.text, blocks: ack.blocks, via: 'ack' });
+    const message = this.add({
+      channel: target.channel,
+      ephemeral: ack.response_type !== 'in_channel',
+      visibleTo: target.user,
+      text: ack.text,
+      blocks: ack.blocks,
+      via: 'ack',
+    });
     target.original = message.key;
   }
 
@@ -95,11 +105,19 @@ export class Conversation {
         return;
       }
       case 'chat.postEphemeral':
-        this.add({ channel: String(args.channel ?? ''), ephemeral: true, visibleTo: String(args.user ?? ''), text: str(args.text), blocks: arr(args.blocks), via: 'chat.postEphemeral' });
+        this.add({
+          channel: String(args.channel ?? ''),
+          ephemeral: true,
+          visibleTo: String(args.user ?? ''),
+          text: str(args.text),
+          blocks: arr(args.blocks),
+          via: 'chat.postEphemeral',
+        });
         return;
       case 'chat.update': {
         const message = this.messages.get(`${String(args.channel)}:${String(args.ts)}`);
-        if (message) this.update(message, { text: str(args.text) ?? message.text, blocks: arr(args.blocks) ?? message.blocks });
+        if (message)
+          this.update(message, { text: str(args.text) ?? message.text, blocks: arr(args.blocks) ?? message.blocks });
         return;
       }
       case 'chat.delete': {
@@ -114,7 +132,12 @@ export class Conversation {
       case 'views.push':
       case 'views.update':
         if (args.view && typeof args.view === 'object') {
-          this.listener({ type: 'modal', triggerId: String(args.trigger_id ?? ''), view: args.view as Record<string, unknown>, method: call.method });
+          this.listener({
+            type: 'modal',
+            triggerId: String(args.trigger_id ?? ''),
+            view: args.view as Record<string, unknown>,
+            method: call.method,
+          });
         }
         return;
       default:
@@ -130,7 +153,8 @@ export class Conversation {
   /** Whether a message still shows a button whose action_id starts with `prefix` (an Approve waiting for a decision). */
   showsButton(prefix: string): boolean {
     for (const message of this.messages.values()) {
-      if (!message.deleted && buttonsOf(message).some(({ button }) => button.action_id?.startsWith(prefix))) return true;
+      if (!message.deleted && buttonsOf(message).some(({ button }) => button.action_id?.startsWith(prefix)))
+        return true;
     }
     return false;
   }
@@ -168,7 +192,9 @@ export class Conversation {
     if (target.from === 'command' || !target.original) target.original = message.key;
   }
 
-  private add(input: Omit<ShownMessage, 'key' | 'ts' | 'version' | 'deleted' | 'postedAt'> & { ts?: string }): ShownMessage {
+  private add(
+    input: Omit<ShownMessage, 'key' | 'ts' | 'version' | 'deleted' | 'postedAt'> & { ts?: string },
+  ): ShownMessage {
     let key: string;
     let ts = input.ts;
     if (ts && !input.ephemeral) {
@@ -201,8 +227,14 @@ export function buttonsOf(message: { blocks?: unknown[] }): { button: ButtonElem
   for (const [i, raw] of (message.blocks ?? []).entries()) {
     const block = raw as { type?: string; block_id?: string; elements?: unknown[]; accessory?: unknown };
     const blockId = blockIdOf(block, i);
-    const candidates = block.type === 'actions' ? (block.elements ?? []) : block.type === 'section' && block.accessory ? [block.accessory] : [];
-    for (const c of candidates) if ((c as { type?: string }).type === 'button') out.push({ button: c as ButtonElement, blockId });
+    const candidates =
+      block.type === 'actions'
+        ? (block.elements ?? [])
+        : block.type === 'section' && block.accessory
+          ? [block.accessory]
+          : [];
+    for (const c of candidates)
+      if ((c as { type?: string }).type === 'button') out.push({ button: c as ButtonElement, blockId });
   }
   return out;
 }

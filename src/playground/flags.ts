@@ -69,16 +69,22 @@ export function parsePlaygroundFlags(argv: readonly string[]): PlaygroundFlags {
       allowPositionals: false,
     }));
   } catch (err) {
-    throw new ConfigError(`${err instanceof Error ? err.message : String(err)}\nnpm start -- --help lists the options.`);
+    throw new ConfigError(
+      `${err instanceof Error ? err.message : String(err)}\nnpm start -- --help lists the options.`,
+    );
   }
-  const flags: PlaygroundFlags = { help: values.help === true, colour: values['no-color'] !== true && values['no-colour'] !== true };
+  const flags: PlaygroundFlags = {
+    help: values.help === true,
+    colour: values['no-color'] !== true && values['no-colour'] !== true,
+  };
   if (typeof values.config === 'string') flags.config = values.config;
   if (typeof values.scenario === 'string') flags.scenario = values.scenario;
   if (typeof values.user === 'string') flags.user = values.user;
   if (typeof values.channel === 'string') flags.channel = values.channel;
   if (typeof values.speed === 'string') {
     const speed = Number(values.speed);
-    if (!Number.isFinite(speed) || speed <= 0 || speed > 3600) throw new ConfigError(`--speed must be a number above 0 and at most 3600, got "${values.speed}".`);
+    if (!Number.isFinite(speed) || speed <= 0 || speed > 3600)
+      throw new ConfigError(`--speed must be a number above 0 and at most 3600, got "${values.speed}".`);
     flags.speed = speed;
   }
   return flags;

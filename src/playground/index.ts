@@ -46,7 +46,13 @@ export interface PlaygroundIo {
   logLevel?: string;
 }
 
-const WORKSPACE: Workspace = { teamId: 'T0PLAYGROUND', domain: 'playground', appId: 'A0ECSCHATOPS', botUserId: 'U0ECSCHATOPS', botId: 'B0ECSCHATOPS' };
+const WORKSPACE: Workspace = {
+  teamId: 'T0PLAYGROUND',
+  domain: 'playground',
+  appId: 'A0ECSCHATOPS',
+  botUserId: 'U0ECSCHATOPS',
+  botId: 'B0ECSCHATOPS',
+};
 const BOT_NAME = 'ecs-chatops';
 const BOT_TOKEN = 'xoxb-playground-not-a-real-token';
 /** The bot's own AWS key in the simulated account: it may only assume the cluster roles (as in production). */
@@ -74,7 +80,11 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
   const user = startingPerson(directory, flags.user);
   const channel = startingChannel(directory, flags.channel);
 
-  const logger = createLogger({ level: io.logLevel ?? 'silent', destination: io.stderr, name: 'ecs-chatops-playground' });
+  const logger = createLogger({
+    level: io.logLevel ?? 'silent',
+    destination: io.stderr,
+    name: 'ecs-chatops-playground',
+  });
   // What has been started, stopped in reverse order however the session ends (or fails to start).
   const started: (() => Promise<void> | void)[] = [];
   try {
@@ -87,7 +97,12 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     const account = applyScenario(demoAccount({ fargate: true }), scenario);
     // One time for the account and the bot: sped up, and jumped ahead by /wait.
     const clock = new PlaygroundTime(speed);
-    const sandbox = await startSandbox({ account, clock, ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), logger });
+    const sandbox = await startSandbox({
+      account,
+      clock,
+      ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}),
+      logger,
+    });
     started.push(() => sandbox.stop());
     const ticking = setInterval(() => sandbox.tick(), TICK_MS);
     started.push(() => clearInterval(ticking));
@@ -95,10 +110,13 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     // The conversation is told of every Slack call from the start; the screen and the session that
     // show it come later (notifications can arrive while the rest is being built).
     const display: { screen?: Screen; session?: Session } = {};
-    const conversation = new Conversation((event) => {
-      if (event.type === 'modal') display.session?.modalOpened(event.view);
-      else display.screen?.handle(event);
-    }, () => clock.now());
+    const conversation = new Conversation(
+      (event) => {
+        if (event.type === 'modal') display.session?.modalOpened(event.view);
+        else display.screen?.handle(event);
+      },
+      () => clock.now(),
+    );
     const standin = await startSlackStandin({
       botUserId: WORKSPACE.botUserId,
       users: Object.fromEntries(directory.people.map((p) => [p.id, { name: p.name }])),
@@ -109,13 +127,23 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     started.push(() => standin.stop());
     const state = await startPlaygroundStateTable();
     started.push(() => state.stop());
-    const slack = new WebClient(BOT_TOKEN, { slackApiUrl: standin.apiUrl, logger: boltLogger(logger), retryConfig: { retries: 3, factor: 1, minTimeout: 50, maxTimeout: 500 } });
+    const slack = new WebClient(BOT_TOKEN, {
+      slackApiUrl: standin.apiUrl,
+      logger: boltLogger(logger),
+      retryConfig: { retries: 3, factor: 1, minTimeout: 50, maxTimeout: 500 },
+    });
 
     const worker: WorkerDeps = {
       config,
       logger,
       clock,
-      aws: awsAccessForSimulatedTime({ config, clock, logger, clientConfig: { endpoint: sandbox.url }, stsConfig: { credentials: BOT_AWS_KEY } }),
+      aws: awsAccessForSimulatedTime({
+        config,
+        clock,
+        logger,
+        clientConfig: { endpoint: sandbox.url },
+        stsConfig: { credentials: BOT_AWS_KEY },
+      }),
       verbs: VERBS,
       // The deployed defaults (5 s polls, a 3-minute wait), in simulated time.
       timing: { followUpPollMs: 5000, followUpTimeoutMs: 180_000 },
@@ -141,7 +169,11 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     const teams = createTeamDirectory({ config, slack, clock, logger });
     // Requests are signed and checked as Slack's are, with a secret made up for this run.
     const signingSecret = randomBytes(32).toString('hex');
-    const receiver = new AwsLambdaReceiver({ signingSecret, logger: boltLogger(logger), customPropertiesExtractor: requestKeyProperties });
+    const receiver = new AwsLambdaReceiver({
+      signingSecret,
+      logger: boltLogger(logger),
+      customPropertiesExtractor: requestKeyProperties,
+    });
     createApp(
       {
         config,
@@ -157,16 +189,50 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     );
     // As on Lambda, the events function's tick also expires approval requests nobody decided on (their
     // buttons go): the bridge ticks in simulated time, so a /wait that jumps ahead sweeps too.
-    const events = createEventsHandler({ config, logger, clock, slack, state: state.store, onTick: () => sweepExpiredApprovals({ state: state.store, slack, clock, logger }) });
-    const bridge = startNotificationBridge({ sandbox, handler: events, time: clock, logger, pending: () => conversation.showsButton('approval:') });
+    const events = createEventsHandler({
+      config,
+      logger,
+      clock,
+      slack,
+      state: state.store,
+      onTick: () => sweepExpiredApprovals({ state: state.store, slack, clock, logger }),
+    });
+    const bridge = startNotificationBridge({
+      sandbox,
+      handler: events,
+      time: clock,
+      logger,
+      pending: () => conversation.showsButton('approval:'),
+    });
     started.push(() => bridge.stop());
 
     const palette = flags.colour && !io.noColor && io.stdout.isTTY ? colourPalette() : plainPalette;
-    const terminal = createTerminal({ input: io.stdin, output: io.stdout, completer: (line: string) => display.session?.complete(line) ?? [[], line] });
+    const terminal = createTerminal({
+      input: io.stdin,
+      output: io.stdout,
+      completer: (line: string) => display.session?.complete(line) ?? [[], line],
+    });
     started.push(() => terminal.close());
-    const here = () => ({ user: display.session?.user.id ?? user.id, channel: display.session?.channel.id ?? channel.id });
-    const screen = new Screen({ terminal, palette, directory, conversation, now: () => clock.now(), here, botName: BOT_NAME });
-    const frontEnd = new SlackFrontEnd({ handler: receiver.toHandler(), signingSecret, standin, conversation, workspace: WORKSPACE });
+    const here = () => ({
+      user: display.session?.user.id ?? user.id,
+      channel: display.session?.channel.id ?? channel.id,
+    });
+    const screen = new Screen({
+      terminal,
+      palette,
+      directory,
+      conversation,
+      now: () => clock.now(),
+      here,
+      botName: BOT_NAME,
+    });
+    const frontEnd = new SlackFrontEnd({
+      handler: receiver.toHandler(),
+      signingSecret,
+      standin,
+      conversation,
+      workspace: WORKSPACE,
+    });
     const session = new Session(
       {
         config,
@@ -202,7 +268,16 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     display.screen = screen;
     display.session = session;
 
-    printBanner(screen, { config, sandbox, directory, scenario, speed, user, channel, warnings: accountWarnings(config, sandbox, account) });
+    printBanner(screen, {
+      config,
+      sandbox,
+      directory,
+      scenario,
+      speed,
+      user,
+      channel,
+      warnings: accountWarnings(config, sandbox, account),
+    });
     await session.run();
     // Work still running (a follow-up, a teardown) finishes and is shown before everything stops.
     await dispatcher.drain();
@@ -230,11 +305,17 @@ function completionNames(config: Config, sandbox: Sandbox): CompletionNames {
 function startingPerson(directory: Directory, ref: string | undefined): Person {
   if (ref) {
     const person = directory.person(ref);
-    if (!person) throw new ConfigError(`--user ${ref}: there is nobody called that in the config. People: ${directory.people.map((p) => `@${p.name}`).join(', ') || 'none'}.`);
+    if (!person)
+      throw new ConfigError(
+        `--user ${ref}: there is nobody called that in the config. People: ${directory.people.map((p) => `@${p.name}`).join(', ') || 'none'}.`,
+      );
     return person;
   }
   const person = directory.person('alice') ?? directory.people[0];
-  if (!person) throw new ConfigError('The config lists nobody under teams.*.users, so there is nobody to be in the playground. Add a user id like U0ALICE to a team.');
+  if (!person)
+    throw new ConfigError(
+      'The config lists nobody under teams.*.users, so there is nobody to be in the playground. Add a user id like U0ALICE to a team.',
+    );
   return person;
 }
 
@@ -242,7 +323,10 @@ function startingPerson(directory: Directory, ref: string | undefined): Person {
 function startingChannel(directory: Directory, ref: string | undefined): Channel {
   if (ref) {
     const channel = directory.channel(ref);
-    if (!channel) throw new ConfigError(`--channel ${ref}: the config mentions no such channel. Channels: ${directory.channels.map((c) => `#${c.name}`).join(', ')}.`);
+    if (!channel)
+      throw new ConfigError(
+        `--channel ${ref}: the config mentions no such channel. Channels: ${directory.channels.map((c) => `#${c.name}`).join(', ')}.`,
+      );
     return channel;
   }
   return directory.channel('web') ?? directory.channels[0]!;
@@ -256,12 +340,17 @@ function accountWarnings(config: Config, sandbox: Sandbox, account: AccountSeed)
   for (const [alias, cluster] of Object.entries(config.clusters)) {
     const name = cluster.name.split('/').pop()!;
     const missing: string[] = [];
-    if (cluster.region !== sandbox.region) missing.push(`no cluster in ${cluster.region} (its clusters are in ${sandbox.region})`);
+    if (cluster.region !== sandbox.region)
+      missing.push(`no cluster in ${cluster.region} (its clusters are in ${sandbox.region})`);
     else if (!clusters.includes(name)) missing.push(`no cluster ${name}`);
-    const roleNames = Object.values(cluster.roles).filter((arn): arn is string => !!arn && !roles.has(arn)).map((arn) => arn.split('/').pop()!);
+    const roleNames = Object.values(cluster.roles)
+      .filter((arn): arn is string => !!arn && !roles.has(arn))
+      .map((arn) => arn.split('/').pop()!);
     if (roleNames.length > 0) missing.push(`no role${roleNames.length > 1 ? 's' : ''} ${roleNames.join(', ')}`);
     if (missing.length > 0) {
-      warnings.push(`${alias}: the simulated account has ${missing.join(' and ')}; it has clusters ${clusters.join(', ')} with roles chatops-CLUSTER-LEVEL (see config/playground.yaml)`);
+      warnings.push(
+        `${alias}: the simulated account has ${missing.join(' and ')}; it has clusters ${clusters.join(', ')} with roles chatops-CLUSTER-LEVEL (see config/playground.yaml)`,
+      );
     }
   }
   return warnings;

@@ -80,7 +80,13 @@ function showModal(view: OpenView, screen: Screen): void {
   );
 }
 
-async function askInput(block: Block, error: string | undefined, prompt: ModalPrompt, screen: Screen, directory: Directory): Promise<Record<string, unknown> | 'cancel' | 'ended'> {
+async function askInput(
+  block: Block,
+  error: string | undefined,
+  prompt: ModalPrompt,
+  screen: Screen,
+  directory: Directory,
+): Promise<Record<string, unknown> | 'cancel' | 'ended'> {
   const element = (block.element as Element | undefined) ?? {};
   const label = String((block.label as { text?: string } | undefined)?.text ?? 'Value');
   const hint = (block.hint as { text?: string } | undefined)?.text;
@@ -89,7 +95,14 @@ async function askInput(block: Block, error: string | undefined, prompt: ModalPr
   if (error) screen.error(`│ ${label}: ${error}`);
   if (hint) screen.print(`${screen.paint('│ ', ['dim'])}${screen.paint(hint, ['dim'])}`);
   if (options.length > 0) {
-    screen.print(options.map((o, i) => `${screen.paint('│ ', ['dim'])}  ${screen.paint(`(${i + 1})`, ['button'])} ${o.text?.text ?? o.value ?? ''}`).join('\n'));
+    screen.print(
+      options
+        .map(
+          (o, i) =>
+            `${screen.paint('│ ', ['dim'])}  ${screen.paint(`(${i + 1})`, ['button'])} ${o.text?.text ?? o.value ?? ''}`,
+        )
+        .join('\n'),
+    );
   }
   const initial = initialText(element, options);
   for (;;) {
@@ -121,13 +134,19 @@ function initialText(element: Element, options: Option[]): string | undefined {
 }
 
 /** The state value Slack would send for this answer, or what is wrong with it (Slack checks these in the form itself). */
-function stateValue(element: Element, text: string, options: Option[], directory: Directory): Record<string, unknown> | string {
+function stateValue(
+  element: Element,
+  text: string,
+  options: Option[],
+  directory: Directory,
+): Record<string, unknown> | string {
   const type = String(element.type ?? 'plain_text_input');
   switch (type) {
     case 'number_input': {
       if (text === '') return { type, value: null };
       const decimal = element.is_decimal_allowed === true;
-      if (!(decimal ? /^-?\d+(\.\d+)?$/ : /^-?\d+$/).test(text)) return decimal ? 'Enter a number.' : 'Enter a whole number.';
+      if (!(decimal ? /^-?\d+(\.\d+)?$/ : /^-?\d+$/).test(text))
+        return decimal ? 'Enter a number.' : 'Enter a whole number.';
       const n = Number(text);
       const min = element.min_value !== undefined ? Number(element.min_value) : undefined;
       const max = element.max_value !== undefined ? Number(element.max_value) : undefined;
@@ -158,13 +177,18 @@ function stateValue(element: Element, text: string, options: Option[], directory
     }
     case 'users_select': {
       const person = directory.person(text);
-      return person ? { type, selected_user: person.id } : `There is nobody called ${text} here; people: ${directory.people.map((p) => `@${p.name}`).join(', ')}.`;
+      return person
+        ? { type, selected_user: person.id }
+        : `There is nobody called ${text} here; people: ${directory.people.map((p) => `@${p.name}`).join(', ')}.`;
     }
     case 'conversations_select':
     case 'channels_select': {
       const channel = directory.channel(text);
-      if (!channel) return `There is no channel ${text} here; channels: ${directory.channels.map((c) => `#${c.name}`).join(', ')}.`;
-      return type === 'channels_select' ? { type, selected_channel: channel.id } : { type, selected_conversation: channel.id };
+      if (!channel)
+        return `There is no channel ${text} here; channels: ${directory.channels.map((c) => `#${c.name}`).join(', ')}.`;
+      return type === 'channels_select'
+        ? { type, selected_channel: channel.id }
+        : { type, selected_conversation: channel.id };
     }
     case 'datepicker':
       return /^\d{4}-\d{2}-\d{2}$/.test(text) ? { type, selected_date: text } : 'Enter a date as YYYY-MM-DD.';

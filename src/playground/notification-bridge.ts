@@ -56,7 +56,8 @@ export function startNotificationBridge(options: {
     for (let tick = 1; !stopped; tick += 1) {
       await options.time.background(SWEEP_EVERY_MS);
       const now = options.time.now();
-      if (now - lastEventAt <= BUSY_FOR_MS || tick % IDLE_SWEEP_EVERY === 0 || options.pending?.()) deliver(scheduledEvent(options.sandbox, now));
+      if (now - lastEventAt <= BUSY_FOR_MS || tick % IDLE_SWEEP_EVERY === 0 || options.pending?.())
+        deliver(scheduledEvent(options.sandbox, now));
     }
   })();
   return {

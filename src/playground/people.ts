@@ -58,17 +58,27 @@ export function directoryFromConfig(config: Config): Directory {
   if (channelIds.size === 0) channelIds.add(FALLBACK_CHANNEL_ID);
   const channels: Channel[] = [...channelIds].map((id) => {
     const notificationsOf = Object.entries(config.clusters)
-      .filter(([, c]) => c.notify && (c.notify.channel === id || Object.values(c.notify.services).some((r) => r.channel === id)))
+      .filter(
+        ([, c]) =>
+          c.notify && (c.notify.channel === id || Object.values(c.notify.services).some((r) => r.channel === id)),
+      )
       .map(([alias]) => alias);
     const defaultCluster = config.channels[id]?.cluster;
-    return { id, name: nameFromId(id, /^[CGD]0([A-Z][A-Z0-9]*)$/), notificationsOf, ...(defaultCluster ? { defaultCluster } : {}) };
+    return {
+      id,
+      name: nameFromId(id, /^[CGD]0([A-Z][A-Z0-9]*)$/),
+      notificationsOf,
+      ...(defaultCluster ? { defaultCluster } : {}),
+    };
   });
   const usergroups = [...new Set(Object.values(config.teams).flatMap((t) => t.usergroups))];
 
-  const byRef = <T extends { id: string; name: string }>(list: readonly T[], sigil: string) => (ref: string) => {
-    const key = ref.trim().replace(new RegExp(`^\\${sigil}`), '');
-    return list.find((x) => x.id === key) ?? list.find((x) => x.name.toLowerCase() === key.toLowerCase());
-  };
+  const byRef =
+    <T extends { id: string; name: string }>(list: readonly T[], sigil: string) =>
+    (ref: string) => {
+      const key = ref.trim().replace(new RegExp(`^\\${sigil}`), '');
+      return list.find((x) => x.id === key) ?? list.find((x) => x.name.toLowerCase() === key.toLowerCase());
+    };
   const peopleList = [...people.values()];
   return {
     people: peopleList,

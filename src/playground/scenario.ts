@@ -39,7 +39,11 @@ const SpotInterruption = z.strictObject({
   probability: z.number().min(0).max(1).optional(),
 });
 const Sigterm = z.strictObject({
-  response: z.enum(['exits', 'handles', 'ignores']).describe('what the process does on SIGTERM: dies of it (exit 143), shuts down (exit 0), ignores it (SIGKILL, exit 137)'),
+  response: z
+    .enum(['exits', 'handles', 'ignores'])
+    .describe(
+      'what the process does on SIGTERM: dies of it (exit 143), shuts down (exit 0), ignores it (SIGKILL, exit 137)',
+    ),
   shutdown: Duration.optional().describe('how long it takes to exit after SIGTERM'),
   exitCode: z.number().int().min(0).max(255).optional(),
 });
@@ -48,14 +52,26 @@ const ScenarioFile = z.strictObject({
   description: z.string().min(1),
   speed: z.number().positive().max(3600).optional(),
   seed: z.number().int().optional(),
-  behaviours: z.record(z.string(), z.strictObject({ crash: Crash.optional(), failToStart: FailToStart.optional(), sigterm: Sigterm.optional(), spotInterruption: SpotInterruption.optional() })).optional(),
+  behaviours: z
+    .record(
+      z.string(),
+      z.strictObject({
+        crash: Crash.optional(),
+        failToStart: FailToStart.optional(),
+        sigterm: Sigterm.optional(),
+        spotInterruption: SpotInterruption.optional(),
+      }),
+    )
+    .optional(),
 });
 
 /** `crashloop` (a file in scenarios/) or a path to a YAML file. */
 export function loadScenario(ref: string): Scenario {
   const path = /[/\\]|\.ya?ml$/.test(ref) ? resolve(ref) : join(SCENARIOS_DIR, `${ref}.yaml`);
   if (!existsSync(path)) {
-    throw new ConfigError(`There is no scenario "${ref}". Scenarios: ${scenarioNames().join(', ')} (files in scenarios/), or give a path to a YAML file.`);
+    throw new ConfigError(
+      `There is no scenario "${ref}". Scenarios: ${scenarioNames().join(', ')} (files in scenarios/), or give a path to a YAML file.`,
+    );
   }
   const name = basename(path).replace(/\.ya?ml$/, '');
   let raw: unknown;
@@ -79,14 +95,36 @@ export function loadScenario(ref: string): Scenario {
               family,
               {
                 ...(b.crash
-                  ? { crash: { afterMs: b.crash.after, exitCode: b.crash.exitCode, ...(b.crash.jitter ? { jitterMs: b.crash.jitter } : {}), ...(b.crash.reason ? { reason: b.crash.reason } : {}), ...(b.crash.probability !== undefined ? { probability: b.crash.probability } : {}) } }
+                  ? {
+                      crash: {
+                        afterMs: b.crash.after,
+                        exitCode: b.crash.exitCode,
+                        ...(b.crash.jitter ? { jitterMs: b.crash.jitter } : {}),
+                        ...(b.crash.reason ? { reason: b.crash.reason } : {}),
+                        ...(b.crash.probability !== undefined ? { probability: b.crash.probability } : {}),
+                      },
+                    }
                   : {}),
                 ...(b.failToStart ? { failToStart: b.failToStart } : {}),
                 ...(b.sigterm
-                  ? { sigterm: { response: b.sigterm.response, ...(b.sigterm.shutdown !== undefined ? { shutdownMs: b.sigterm.shutdown } : {}), ...(b.sigterm.exitCode !== undefined ? { exitCode: b.sigterm.exitCode } : {}) } }
+                  ? {
+                      sigterm: {
+                        response: b.sigterm.response,
+                        ...(b.sigterm.shutdown !== undefined ? { shutdownMs: b.sigterm.shutdown } : {}),
+                        ...(b.sigterm.exitCode !== undefined ? { exitCode: b.sigterm.exitCode } : {}),
+                      },
+                    }
                   : {}),
                 ...(b.spotInterruption
-                  ? { spotInterruption: { afterMs: b.spotInterruption.after, ...(b.spotInterruption.jitter ? { jitterMs: b.spotInterruption.jitter } : {}), ...(b.spotInterruption.probability !== undefined ? { probability: b.spotInterruption.probability } : {}) } }
+                  ? {
+                      spotInterruption: {
+                        afterMs: b.spotInterruption.after,
+                        ...(b.spotInterruption.jitter ? { jitterMs: b.spotInterruption.jitter } : {}),
+                        ...(b.spotInterruption.probability !== undefined
+                          ? { probability: b.spotInterruption.probability }
+                          : {}),
+                      },
+                    }
                   : {}),
               } satisfies TaskBehaviour,
             ]),

@@ -112,7 +112,12 @@ export class Screen {
   /** Lines a message takes when drawn (without numbering its buttons). */
   private measure(message: ShownMessage): number {
     const indent = message.threadTs ? THREAD_INDENT : INDENT;
-    const body = renderMessage(message, { ...this.mrkdwnContext(), width: this.options.terminal.width - indent.length, colour: this.options.palette.colour, numberButton: () => 0 });
+    const body = renderMessage(message, {
+      ...this.mrkdwnContext(),
+      width: this.options.terminal.width - indent.length,
+      colour: this.options.palette.colour,
+      numberButton: () => 0,
+    });
     return 2 + Math.max(1, body.length);
   }
 
@@ -184,7 +189,10 @@ export class Screen {
     const gathered = this.gathering;
     this.gathering = undefined;
     for (const [where, { count, latest, hint }] of gathered ?? []) {
-      this.notice(count === 1 ? `new in ${where}: ${latest}` : `${count} new in ${where} meanwhile, the latest: ${latest}`, hint);
+      this.notice(
+        count === 1 ? `new in ${where}: ${latest}` : `${count} new in ${where} meanwhile, the latest: ${latest}`,
+        hint,
+      );
     }
   }
 
@@ -284,14 +292,20 @@ export class Screen {
 
   private headLine(message: ShownMessage, update: boolean, user: string): string {
     const labels: string[] = [];
-    if (message.ephemeral) labels.push(message.visibleTo && message.visibleTo !== user ? `only visible to @${this.options.directory.userName(message.visibleTo) ?? message.visibleTo}` : 'only visible to you');
+    if (message.ephemeral)
+      labels.push(
+        message.visibleTo && message.visibleTo !== user
+          ? `only visible to @${this.options.directory.userName(message.visibleTo) ?? message.visibleTo}`
+          : 'only visible to you',
+      );
     if (update) labels.push('↻ updated');
     const indent = message.threadTs ? '  ' : '';
     const time = clock(message.postedAt, this.options.now());
     if (message.threadTs) {
       const parent = this.options.conversation.message(`${message.channel}:${message.threadTs}`);
       // The parent's title fills what is left of the line.
-      const fixed = indent.length + this.options.botName.length + 2 + [time, ...labels, '↳ in the thread of «»'].join(' · ').length;
+      const fixed =
+        indent.length + this.options.botName.length + 2 + [time, ...labels, '↳ in the thread of «»'].join(' · ').length;
       const room = Math.max(12, this.options.terminal.width - fixed);
       const name = parent ? this.title(parent) : 'a message';
       labels.push(`↳ in the thread of «${name.length > room ? `${name.slice(0, room - 1)}…` : name}»`);
@@ -327,5 +341,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 function clock(ms: number, now: number): string {
   const d = new Date(ms);
   const time = d.toISOString().slice(11, 16);
-  return Math.floor(ms / 86_400_000) === Math.floor(now / 86_400_000) ? time : `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${time}`;
+  return Math.floor(ms / 86_400_000) === Math.floor(now / 86_400_000)
+    ? time
+    : `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${time}`;
 }

@@ -179,12 +179,19 @@ export class Session {
           await this.wait(args);
           return false;
         case '/ecs':
-          await this.deps.frontEnd.slashCommand({ command: '/ecs', text: line.slice(word.length).trim(), user: this.user, channel: this.channel });
+          await this.deps.frontEnd.slashCommand({
+            command: '/ecs',
+            text: line.slice(word.length).trim(),
+            user: this.user,
+            channel: this.channel,
+          });
           await this.afterInput();
           return false;
         default:
           if (word.startsWith('/')) {
-            screen.error(`${word} is not a valid command. In Slack, every message that starts with "/" is a command; this workspace has /ecs. /help lists the playground's own.`);
+            screen.error(
+              `${word} is not a valid command. In Slack, every message that starts with "/" is a command; this workspace has /ecs. /help lists the playground's own.`,
+            );
           } else {
             screen.info(`(Only the bot is listening here, and it reads /ecs commands. Try /ecs help.)`);
           }
@@ -192,7 +199,10 @@ export class Session {
       }
     } catch (err) {
       if (err instanceof SlackRequestFailed) screen.error(err.message);
-      else screen.error(`Something went wrong in the playground itself: ${err instanceof Error ? err.message : String(err)}`);
+      else
+        screen.error(
+          `Something went wrong in the playground itself: ${err instanceof Error ? err.message : String(err)}`,
+        );
       return false;
     }
   }
@@ -221,7 +231,9 @@ export class Session {
     if (!target) return;
     const shown = this.deps.conversation.message(target.messageKey);
     if (!shown || !screen.isCurrent(target)) {
-      screen.error(`Button [${target.number}] is no longer there: its message has changed since (its latest version shows the buttons it has now).`);
+      screen.error(
+        `Button [${target.number}] is no longer there: its message has changed since (its latest version shows the buttons it has now).`,
+      );
       return;
     }
     const { button } = target;
@@ -234,7 +246,11 @@ export class Session {
         return;
       }
     }
-    const channel = this.deps.directory.channels.find((c) => c.id === shown.channel) ?? { id: shown.channel, name: shown.channel.toLowerCase(), notificationsOf: [] };
+    const channel = this.deps.directory.channels.find((c) => c.id === shown.channel) ?? {
+      id: shown.channel,
+      name: shown.channel.toLowerCase(),
+      notificationsOf: [],
+    };
     await this.deps.frontEnd.click({ user: this.user, channel, message: shown, button, blockId: target.blockId });
     await this.afterInput();
   }
@@ -244,12 +260,15 @@ export class Session {
     const { screen } = this.deps;
     const ref = args.trim().replace(/^\[|\]$/g, '');
     if (ref === '') {
-      screen.error('Which button? /click N presses the button shown as [N]; /click LABEL the newest one with that label.');
+      screen.error(
+        'Which button? /click N presses the button shown as [N]; /click LABEL the newest one with that label.',
+      );
       return undefined;
     }
     if (/^\d+$/.test(ref)) {
       const found = screen.button(Number(ref));
-      if (!found) screen.error(`There is no button [${ref}] on screen. Buttons are numbered as they are shown: [1], [2], …`);
+      if (!found)
+        screen.error(`There is no button [${ref}] on screen. Buttons are numbered as they are shown: [1], [2], …`);
       return found;
     }
     const found = screen.buttonsLabelled(ref)[0];
@@ -263,7 +282,11 @@ export class Session {
     const dialog = target.button.confirm!;
     const yes = dialog.confirm?.text ?? 'Yes';
     const no = dialog.deny?.text ?? 'Cancel';
-    const body = screen.renderLines({ blocks: dialog.text ? [{ type: 'section', text: dialog.text }] : [] }, `confirm:${target.number}`, 70);
+    const body = screen.renderLines(
+      { blocks: dialog.text ? [{ type: 'section', text: dialog.text }] : [] },
+      `confirm:${target.number}`,
+      70,
+    );
     // What arrives while the dialog is open waits below it, as Slack's dialog covers the channel.
     screen.openBox();
     try {
@@ -276,7 +299,10 @@ export class Session {
       );
       // On a terminal y or n answers at once; a pipe sends whole lines.
       const enter = this.deps.terminal.interactive ? '' : ', then Enter';
-      const answer = await this.deps.terminal.ask(`${screen.paint('│ ', ['dim'])}${yes}? ${screen.paint(`[y = ${yes}, n = ${no}${enter}]`, ['dim'])} `, { keys: ['y', 'n'] });
+      const answer = await this.deps.terminal.ask(
+        `${screen.paint('│ ', ['dim'])}${yes}? ${screen.paint(`[y = ${yes}, n = ${no}${enter}]`, ['dim'])} `,
+        { keys: ['y', 'n'] },
+      );
       if (answer === undefined) return undefined;
       const a = answer.trim().toLowerCase();
       return a === 'y' || a === 'yes' || a === yes.toLowerCase();
@@ -289,24 +315,33 @@ export class Session {
     const { screen, directory, config } = this.deps;
     const person = args ? directory.person(args) : undefined;
     if (!person) {
-      screen.error(`${args ? `There is nobody called ${args} here. ` : ''}People: ${directory.people.map((p) => `@${p.name}`).join(', ')}. /as NAME switches.`);
+      screen.error(
+        `${args ? `There is nobody called ${args} here. ` : ''}People: ${directory.people.map((p) => `@${p.name}`).join(', ')}. /as NAME switches.`,
+      );
       return;
     }
     this.user = person;
-    screen.say(`You are now @${person.name} (${describePerson(config, person, directory)}), in #${this.channel.name}.`, 'accent');
+    screen.say(
+      `You are now @${person.name} (${describePerson(config, person, directory)}), in #${this.channel.name}.`,
+      'accent',
+    );
   }
 
   private switchChannel(args: string): void {
     const { screen, directory } = this.deps;
     const channel = args ? directory.channel(args) : undefined;
     if (!channel) {
-      screen.error(`${args ? `There is no channel ${args} here. ` : ''}Channels: ${directory.channels.map((c) => `#${c.name}`).join(', ')}. /channel NAME switches.`);
+      screen.error(
+        `${args ? `There is no channel ${args} here. ` : ''}Channels: ${directory.channels.map((c) => `#${c.name}`).join(', ')}. /channel NAME switches.`,
+      );
       return;
     }
     this.channel = channel;
     const about = [
       channel.defaultCluster ? `commands here use ${channel.defaultCluster}` : undefined,
-      channel.notificationsOf.length > 0 ? `notifications of ${channel.notificationsOf.join(', ')} arrive here` : undefined,
+      channel.notificationsOf.length > 0
+        ? `notifications of ${channel.notificationsOf.join(', ')} arrive here`
+        : undefined,
     ].filter(Boolean);
     screen.say(`You are in #${channel.name}${about.length > 0 ? ` (${about.join('; ')})` : ''}.`, 'accent');
     if (screen.catchUp(channel.id) === 0) screen.info('(nothing new here)');
@@ -324,7 +359,9 @@ export class Session {
       screen.error('/wait takes a simulated time like 30s, 10m or 2h (at most 7d).');
       return;
     }
-    screen.info(`(${simulatedDuration(ms)} pass in the simulated account${terminal.interactive ? '; Ctrl-C stops the clock where it is' : ''}…)`);
+    screen.info(
+      `(${simulatedDuration(ms)} pass in the simulated account${terminal.interactive ? '; Ctrl-C stops the clock where it is' : ''}…)`,
+    );
     let cancelled = false;
     terminal.onCancel(() => (cancelled = true));
     // Messages in this channel are drawn as they come; news from elsewhere is summed up at the end.
@@ -336,7 +373,10 @@ export class Session {
       terminal.onCancel(undefined);
       screen.releaseNotices();
     }
-    if (cancelled) screen.info(`(wait cancelled: ${simulatedDuration(passed)} of ${simulatedDuration(ms)} passed; simulated time goes on from there at the usual pace)`);
+    if (cancelled)
+      screen.info(
+        `(wait cancelled: ${simulatedDuration(passed)} of ${simulatedDuration(ms)} passed; simulated time goes on from there at the usual pace)`,
+      );
     await this.deps.settle();
   }
 
@@ -351,9 +391,14 @@ export class Session {
       `  ${c('/channel NAME'.padEnd(16))}go to another channel: ${directory.channels.map((ch) => `#${ch.name}`).join(', ')}`,
       `  ${c('/wait [TIME]'.padEnd(16))}let simulated time pass (${c('/wait 10m')}): the clock jumps, Ctrl-C stops it`,
       `  ${c('/quit'.padEnd(16))}leave (Ctrl-D too)`,
-      screen.paint('Forms and confirmations are asked on the prompt; Enter keeps the value in [brackets], /cancel closes a form.', ['dim']),
+      screen.paint(
+        'Forms and confirmations are asked on the prompt; Enter keeps the value in [brackets], /cancel closes a form.',
+        ['dim'],
+      ),
       screen.paint('Tab completes commands, people, channels, and the names a verb takes.', ['dim']),
-      screen.paint('Messages in other channels show as one line starting with ◆; /channel shows them in full.', ['dim']),
+      screen.paint('Messages in other channels show as one line starting with ◆; /channel shows them in full.', [
+        'dim',
+      ]),
     ];
     screen.print(lines.join('\n'));
   }

@@ -4,7 +4,15 @@ import { type SlackStandin } from '../slack/standin/server';
 import { type Conversation, type ShownMessage } from './conversation';
 import { type Channel, type Person } from './people';
 import { type ButtonElement } from './render/blocks';
-import { blockActionsBody, signedLambdaEvent, slashCommandBody, viewClosedBody, viewSubmissionBody, type OpenView, type Workspace } from './slack-payloads';
+import {
+  blockActionsBody,
+  signedLambdaEvent,
+  slashCommandBody,
+  viewClosedBody,
+  viewSubmissionBody,
+  type OpenView,
+  type Workspace,
+} from './slack-payloads';
 
 type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
 
@@ -49,7 +57,11 @@ export class SlackFrontEnd {
   async slashCommand(input: { command: string; text: string; user: Person; channel: Channel }): Promise<void> {
     const responseId = `cmd-${randomUUID()}`;
     const triggerId = this.trigger(input.user.id);
-    this.options.conversation.expectResponses(responseId, { channel: input.channel.id, user: input.user.id, from: 'command' });
+    this.options.conversation.expectResponses(responseId, {
+      channel: input.channel.id,
+      user: input.user.id,
+      from: 'command',
+    });
     const body = slashCommandBody({
       workspace: this.options.workspace,
       user: { id: input.user.id, name: input.user.name },
@@ -60,14 +72,32 @@ export class SlackFrontEnd {
       triggerId,
     });
     const res = await this.send(body);
-    if (res.statusCode !== 200) throw new SlackRequestFailed(`${input.command} failed with the error "dispatch_failed" (the app answered HTTP ${res.statusCode})`, res.statusCode);
-    this.options.conversation.ackReceived(responseId, parseJson(res.body) as { text?: string; blocks?: unknown[]; response_type?: string });
+    if (res.statusCode !== 200)
+      throw new SlackRequestFailed(
+        `${input.command} failed with the error "dispatch_failed" (the app answered HTTP ${res.statusCode})`,
+        res.statusCode,
+      );
+    this.options.conversation.ackReceived(
+      responseId,
+      parseJson(res.body) as { text?: string; blocks?: unknown[]; response_type?: string },
+    );
   }
 
   /** A click on a button of a message. */
-  async click(input: { user: Person; channel: Channel; message: ShownMessage; button: ButtonElement; blockId: string }): Promise<void> {
+  async click(input: {
+    user: Person;
+    channel: Channel;
+    message: ShownMessage;
+    button: ButtonElement;
+    blockId: string;
+  }): Promise<void> {
     const responseId = `click-${randomUUID()}`;
-    this.options.conversation.expectResponses(responseId, { channel: input.channel.id, user: input.user.id, from: 'click', original: input.message.key });
+    this.options.conversation.expectResponses(responseId, {
+      channel: input.channel.id,
+      user: input.user.id,
+      from: 'click',
+      original: input.message.key,
+    });
     const body = blockActionsBody({
       workspace: this.options.workspace,
       user: { id: input.user.id, name: input.user.name },
@@ -92,23 +122,52 @@ export class SlackFrontEnd {
     });
     const res = await this.send(body);
     // Slack shows a small warning beside a button whose click the app did not acknowledge.
-    if (res.statusCode !== 200) throw new SlackRequestFailed(`The app did not handle that click (HTTP ${res.statusCode}); Slack would show a warning beside the button.`, res.statusCode);
+    if (res.statusCode !== 200)
+      throw new SlackRequestFailed(
+        `The app did not handle that click (HTTP ${res.statusCode}); Slack would show a warning beside the button.`,
+        res.statusCode,
+      );
   }
 
-  async submitView(input: { user: Person; view: OpenView; values: Record<string, Record<string, unknown>> }): Promise<ViewAck> {
-    const body = viewSubmissionBody({ workspace: this.options.workspace, user: { id: input.user.id, name: input.user.name }, view: input.view, values: input.values, triggerId: this.trigger(input.user.id) });
+  async submitView(input: {
+    user: Person;
+    view: OpenView;
+    values: Record<string, Record<string, unknown>>;
+  }): Promise<ViewAck> {
+    const body = viewSubmissionBody({
+      workspace: this.options.workspace,
+      user: { id: input.user.id, name: input.user.name },
+      view: input.view,
+      values: input.values,
+      triggerId: this.trigger(input.user.id),
+    });
     const res = await this.send(body);
-    if (res.statusCode !== 200) throw new SlackRequestFailed(`The app did not accept the form (HTTP ${res.statusCode}); Slack would say "We had some trouble connecting".`, res.statusCode);
-    const ack = parseJson(res.body) as { response_action?: string; errors?: Record<string, string>; view?: Record<string, unknown> };
+    if (res.statusCode !== 200)
+      throw new SlackRequestFailed(
+        `The app did not accept the form (HTTP ${res.statusCode}); Slack would say "We had some trouble connecting".`,
+        res.statusCode,
+      );
+    const ack = parseJson(res.body) as {
+      response_action?: string;
+      errors?: Record<string, string>;
+      view?: Record<string, unknown>;
+    };
     if (ack.response_action === 'errors' && ack.errors) return { action: 'errors', errors: ack.errors };
-    if ((ack.response_action === 'update' || ack.response_action === 'push') && ack.view) return { action: ack.response_action, view: ack.view };
+    if ((ack.response_action === 'update' || ack.response_action === 'push') && ack.view)
+      return { action: ack.response_action, view: ack.view };
     return { action: 'close' };
   }
 
   /** Cancel on a modal: Slack tells the app only when the view asked (`notify_on_close`). */
   async closeView(input: { user: Person; view: OpenView }): Promise<void> {
     if (input.view.view.notify_on_close !== true) return;
-    await this.send(viewClosedBody({ workspace: this.options.workspace, user: { id: input.user.id, name: input.user.name }, view: input.view }));
+    await this.send(
+      viewClosedBody({
+        workspace: this.options.workspace,
+        user: { id: input.user.id, name: input.user.name },
+        view: input.view,
+      }),
+    );
   }
 
   /** Who was given this trigger_id (so a views.open is shown to the person who clicked). */

@@ -24,7 +24,15 @@ export interface Place {
   name: string;
 }
 
-export function slashCommandBody(input: { workspace: Workspace; user: Actor; channel: Place; command: string; text: string; responseUrl: string; triggerId: string }): string {
+export function slashCommandBody(input: {
+  workspace: Workspace;
+  user: Actor;
+  channel: Place;
+  command: string;
+  text: string;
+  responseUrl: string;
+  triggerId: string;
+}): string {
   return new URLSearchParams({
     token: 'playground-verification-token',
     team_id: input.workspace.teamId,
@@ -75,7 +83,13 @@ export function blockActionsBody(input: {
     user: { id: user.id, username: user.name, name: user.name, team_id: workspace.teamId },
     api_app_id: workspace.appId,
     token: 'playground-verification-token',
-    container: { type: 'message', message_ts: message.ts, channel_id: channel.id, is_ephemeral: message.ephemeral, ...(message.threadTs ? { thread_ts: message.threadTs } : {}) },
+    container: {
+      type: 'message',
+      message_ts: message.ts,
+      channel_id: channel.id,
+      is_ephemeral: message.ephemeral,
+      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+    },
     trigger_id: input.triggerId,
     team: { id: workspace.teamId, domain: workspace.domain },
     enterprise: null,
@@ -120,7 +134,13 @@ export interface OpenView {
   view: Record<string, unknown>;
 }
 
-export function viewSubmissionBody(input: { workspace: Workspace; user: Actor; view: OpenView; values: Record<string, Record<string, unknown>>; triggerId: string }): string {
+export function viewSubmissionBody(input: {
+  workspace: Workspace;
+  user: Actor;
+  view: OpenView;
+  values: Record<string, Record<string, unknown>>;
+  triggerId: string;
+}): string {
   const { workspace, user, view } = input;
   const payload = {
     type: 'view_submission',
@@ -154,7 +174,11 @@ export function viewClosedBody(input: { workspace: Workspace; user: Actor; view:
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-function submittedView(workspace: Workspace, view: OpenView, state: { values: Record<string, Record<string, unknown>> }) {
+function submittedView(
+  workspace: Workspace,
+  view: OpenView,
+  state: { values: Record<string, Record<string, unknown>> },
+) {
   return {
     id: view.id,
     team_id: workspace.teamId,
@@ -193,7 +217,10 @@ export function signedLambdaEvent(body: string, signingSecret: string, nowMs = D
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': signature,
     },
-    requestContext: { http: { method: 'POST', path: '/slack/events', sourceIp: '127.0.0.1' }, requestId: `playground-${timestamp}-${Math.random().toString(36).slice(2)}` },
+    requestContext: {
+      http: { method: 'POST', path: '/slack/events', sourceIp: '127.0.0.1' },
+      requestId: `playground-${timestamp}-${Math.random().toString(36).slice(2)}`,
+    },
     body,
     isBase64Encoded: false,
   };

@@ -58,7 +58,13 @@ export function createTerminal(options: TerminalOptions): Terminal {
 
 function interactiveTerminal(options: TerminalOptions): Terminal {
   const { output } = options;
-  const rl: Interface = createInterface({ input: options.input, output, terminal: true, historySize: 200, ...(options.completer ? { completer: options.completer } : {}) });
+  const rl: Interface = createInterface({
+    input: options.input,
+    output,
+    terminal: true,
+    historySize: 200,
+    ...(options.completer ? { completer: options.completer } : {}),
+  });
   let waiting: ((line: string | undefined) => void) | undefined;
   /** Lines entered while no prompt was waiting for one: they run next, in order. */
   const typedAhead: string[] = [];

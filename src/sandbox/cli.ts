@@ -38,18 +38,31 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   const speed = Number(values.speed);
   const seed = Number(values.seed);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0-65535, got ${values.port}`);
   if (!(speed > 0)) throw new Error(`--speed must be a positive number, got ${values.speed}`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
 
   const logger = pino({ level: 'warn' });
-  const sandbox = await startSandbox({ host: values.host, port, clock: new RealClock(speed), account: demoAccount(), seed, logger }).catch((error: unknown) => {
+  const sandbox = await startSandbox({
+    host: values.host,
+    port,
+    clock: new RealClock(speed),
+    account: demoAccount(),
+    seed,
+    logger,
+  }).catch((error: unknown) => {
     throw portProblem(error, values.host, port) ?? error;
   });
   if (values.events) {
     sandbox.onEvent((e) => {
       const d = e.detail;
-      const what = 'lastStatus' in d ? `${d.lastStatus}${'stopCode' in d && d.stopCode ? ` (${d.stopCode})` : ''}` : 'eventName' in d ? d.eventName : '';
+      const what =
+        'lastStatus' in d
+          ? `${d.lastStatus}${'stopCode' in d && d.stopCode ? ` (${d.stopCode})` : ''}`
+          : 'eventName' in d
+            ? d.eventName
+            : '';
       process.stdout.write(`${e.time} ${e['detail-type']}: ${e.resources.join(' ')} ${what}\n`);
     });
   }
@@ -61,7 +74,7 @@ async function main(): Promise<void> {
       `The demo's clusters, instances and repositories are in ${sandbox.region}; other Regions start empty.`,
       '',
       'Environment for the SDK or the AWS CLI (the operator key is admin on every cluster;',
-      'any other key is the bot\'s base role, which may only call sts:AssumeRole):',
+      "any other key is the bot's base role, which may only call sts:AssumeRole):",
       `  export AWS_ENDPOINT_URL=${sandbox.url}`,
       `  export AWS_ACCESS_KEY_ID=${DEMO_OPERATOR_KEY.accessKeyId}`,
       `  export AWS_SECRET_ACCESS_KEY=${DEMO_OPERATOR_KEY.secretAccessKey}`,
@@ -95,9 +108,14 @@ async function main(): Promise<void> {
 function portProblem(error: unknown, host: string, port: number): Error | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   const choose = `Choose another with --port N (npm run sandbox -- --port ${port === 4566 ? 4567 : port + 1}), or --port 0 for any free port.`;
-  if (code === 'EADDRINUSE') return new Error(`Port ${port} on ${host} is already in use (another sandbox, or LocalStack, which also uses 4566?). ${choose}`);
-  if (code === 'EACCES') return new Error(`Port ${port} on ${host} needs privileges this user does not have. ${choose}`);
-  if (code === 'EADDRNOTAVAIL') return new Error(`${host} is not an address of this machine; --host 127.0.0.1 is the usual one.`);
+  if (code === 'EADDRINUSE')
+    return new Error(
+      `Port ${port} on ${host} is already in use (another sandbox, or LocalStack, which also uses 4566?). ${choose}`,
+    );
+  if (code === 'EACCES')
+    return new Error(`Port ${port} on ${host} needs privileges this user does not have. ${choose}`);
+  if (code === 'EADDRNOTAVAIL')
+    return new Error(`${host} is not an address of this machine; --host 127.0.0.1 is the usual one.`);
   return undefined;
 }
 

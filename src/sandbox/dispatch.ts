@@ -52,7 +52,9 @@ export function createDispatcher(deps: DispatcherDeps): (request: RawRequest) =>
       routed = route(request, jsonServices, queryServices);
     } catch (error) {
       const awsError = error instanceof AwsError ? error : new AwsError('InvalidAction', String(error));
-      return request.headers['x-amz-target'] ? jsonError(awsError, requestId) : queryError('awsQuery', '', awsError, requestId);
+      return request.headers['x-amz-target']
+        ? jsonError(awsError, requestId)
+        : queryError('awsQuery', '', awsError, requestId);
     }
     // Resources live in a Region: the request's credential scope names it, as AWS routes by endpoint.
     const region = deps.region(regionOf(request));
@@ -62,7 +64,14 @@ export function createDispatcher(deps: DispatcherDeps): (request: RawRequest) =>
     const fullAction = `${service.name}:${action}`;
     world.advance();
     const { principal, expiresAt } = deps.iam.identify(accessKeyOf(request));
-    const call: SandboxCall = { service: service.name, action, principal, params: routed.params, at: world.now, region: world.region };
+    const call: SandboxCall = {
+      service: service.name,
+      action,
+      principal,
+      params: routed.params,
+      at: world.now,
+      region: world.region,
+    };
     deps.calls.push(call);
 
     try {
@@ -76,7 +85,9 @@ export function createDispatcher(deps: DispatcherDeps): (request: RawRequest) =>
       }
       // A throttled call is refused before it runs, so the SDK's retry does not do it twice.
       if (deps.faults.throttles(fullAction)) {
-        throw new AwsError(service.errors.throttling, service.errors.throttlingMessage, { status: service.errors.throttlingStatus ?? 400 });
+        throw new AwsError(service.errors.throttling, service.errors.throttlingMessage, {
+          status: service.errors.throttlingStatus ?? 400,
+        });
       }
       if (!service.hasAction(action)) {
         throw new AwsError(service.errors.unknownOperation, `The action ${action} is not valid for this web service.`);
@@ -91,8 +102,15 @@ export function createDispatcher(deps: DispatcherDeps): (request: RawRequest) =>
         region: world.region,
         accountId: world.accountId,
         authorize(resources?: AuthResource | readonly AuthResource[]) {
-          const list = resources === undefined ? [] : Array.isArray(resources) ? resources : [resources as AuthResource];
-          deps.iam.authorize(principal, fullAction, list, service.errors.accessDenied, service.errors.accessDeniedPrefix);
+          const list =
+            resources === undefined ? [] : Array.isArray(resources) ? resources : [resources as AuthResource];
+          deps.iam.authorize(
+            principal,
+            fullAction,
+            list,
+            service.errors.accessDenied,
+            service.errors.accessDeniedPrefix,
+          );
           authorized = true;
         },
       });
@@ -104,9 +122,13 @@ export function createDispatcher(deps: DispatcherDeps): (request: RawRequest) =>
       const awsError =
         error instanceof AwsError
           ? error
-          : new AwsError(service.protocol.kind === 'json' ? 'ServerException' : 'InternalFailure', 'An internal error occurred in the sandbox.', {
-              status: 500,
-            });
+          : new AwsError(
+              service.protocol.kind === 'json' ? 'ServerException' : 'InternalFailure',
+              'An internal error occurred in the sandbox.',
+              {
+                status: 500,
+              },
+            );
       if (!(error instanceof AwsError)) deps.logger?.error({ err: error, action: fullAction }, 'sandbox action failed');
       call.error = awsError.code;
       return service.protocol.kind === 'json'
@@ -133,7 +155,11 @@ function route(request: RawRequest, json: Map<string, BoundService>, query: Map<
   const action = form.get('Action');
   const version = form.get('Version');
   const service = version ? query.get(version) : undefined;
-  if (!action || !service) throw new AwsError('InvalidAction', 'Could not find operation for this request (no X-Amz-Target, or unknown Action/Version).');
+  if (!action || !service)
+    throw new AwsError(
+      'InvalidAction',
+      'Could not find operation for this request (no X-Amz-Target, or unknown Action/Version).',
+    );
   return { service, action, params: decodeForm(form) };
 }
 
@@ -144,7 +170,9 @@ function route(request: RawRequest, json: Map<string, BoundService>, query: Map<
  */
 function regionOf(request: RawRequest): string | undefined {
   const auth = header(request, 'authorization') ?? '';
-  const scope = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\//.exec(auth)?.[1] ?? request.url.searchParams.get('X-Amz-Credential')?.split('/')[2];
+  const scope =
+    /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\//.exec(auth)?.[1] ??
+    request.url.searchParams.get('X-Amz-Credential')?.split('/')[2];
   return scope || undefined;
 }
 

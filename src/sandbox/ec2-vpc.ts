@@ -31,7 +31,8 @@ function filtered<T>(ctx: Ctx, items: T[], value: (item: T, name: string) => str
   return items.filter((item) =>
     list.every(({ name, values }) => {
       const actual = value(item, name);
-      if (actual === undefined) throw new AwsError('InvalidParameterValue', `The filter '${name.slice(0, 60)}' is invalid`);
+      if (actual === undefined)
+        throw new AwsError('InvalidParameterValue', `The filter '${name.slice(0, 60)}' is invalid`);
       return values.includes(actual);
     }),
   );
@@ -46,11 +47,24 @@ export function describeVpcs(ctx: Ctx) {
   const vpc = vpcOf(ctx);
   const vpcs = filtered(
     ctx,
-    named(ctx, 'VpcId', [vpc], (id) => new AwsError('InvalidVpcID.NotFound', `The vpc ID '${id.slice(0, 40)}' does not exist`)),
+    named(
+      ctx,
+      'VpcId',
+      [vpc],
+      (id) => new AwsError('InvalidVpcID.NotFound', `The vpc ID '${id.slice(0, 40)}' does not exist`),
+    ),
     (v, name) => (name === 'vpc-id' ? v.id : undefined),
   );
   return xmlResult({
-    vpcSet: vpcs.map((v) => ({ vpcId: v.id, ownerId: ctx.accountId, state: 'available', cidrBlock: v.cidr, dhcpOptionsId: 'dopt-0a1b2c3d', instanceTenancy: 'default', isDefault: false })),
+    vpcSet: vpcs.map((v) => ({
+      vpcId: v.id,
+      ownerId: ctx.accountId,
+      state: 'available',
+      cidrBlock: v.cidr,
+      dhcpOptionsId: 'dopt-0a1b2c3d',
+      instanceTenancy: 'default',
+      isDefault: false,
+    })),
   });
 }
 
@@ -58,8 +72,20 @@ export function describeSubnets(ctx: Ctx) {
   const vpc = vpcOf(ctx);
   const subnets = filtered(
     ctx,
-    named(ctx, 'SubnetId', vpc.subnets, (id) => new AwsError('InvalidSubnetID.NotFound', `The subnet ID '${id.slice(0, 40)}' does not exist`)),
-    (s, name) => (name === 'vpc-id' ? s.vpcId : name === 'subnet-id' ? s.id : name === 'availability-zone' ? s.availabilityZone : undefined),
+    named(
+      ctx,
+      'SubnetId',
+      vpc.subnets,
+      (id) => new AwsError('InvalidSubnetID.NotFound', `The subnet ID '${id.slice(0, 40)}' does not exist`),
+    ),
+    (s, name) =>
+      name === 'vpc-id'
+        ? s.vpcId
+        : name === 'subnet-id'
+          ? s.id
+          : name === 'availability-zone'
+            ? s.availabilityZone
+            : undefined,
   );
   return xmlResult({ subnetSet: subnets.map((s) => renderSubnet(ctx, vpc, s)) });
 }
@@ -86,8 +112,14 @@ export function describeSecurityGroups(ctx: Ctx) {
   const vpc = vpcOf(ctx);
   const groups = filtered(
     ctx,
-    named(ctx, 'GroupId', vpc.securityGroups, (id) => new AwsError('InvalidGroup.NotFound', `The security group '${id.slice(0, 40)}' does not exist`)),
-    (g, name) => (name === 'vpc-id' ? g.vpcId : name === 'group-id' ? g.id : name === 'group-name' ? g.name : undefined),
+    named(
+      ctx,
+      'GroupId',
+      vpc.securityGroups,
+      (id) => new AwsError('InvalidGroup.NotFound', `The security group '${id.slice(0, 40)}' does not exist`),
+    ),
+    (g, name) =>
+      name === 'vpc-id' ? g.vpcId : name === 'group-id' ? g.id : name === 'group-name' ? g.name : undefined,
   );
   return xmlResult({
     securityGroupInfo: groups.map((g) => ({
@@ -106,8 +138,24 @@ export function describeNetworkInterfaces(ctx: Ctx) {
   const vpc = vpcOf(ctx);
   const enis = filtered(
     ctx,
-    named(ctx, 'NetworkInterfaceId', [...vpc.enis.values()], (id) => new AwsError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id.slice(0, 40)}' does not exist`)),
-    (e, name) => (name === 'vpc-id' ? vpc.id : name === 'subnet-id' ? e.subnet.id : name === 'availability-zone' ? e.subnet.availabilityZone : undefined),
+    named(
+      ctx,
+      'NetworkInterfaceId',
+      [...vpc.enis.values()],
+      (id) =>
+        new AwsError(
+          'InvalidNetworkInterfaceID.NotFound',
+          `The networkInterface ID '${id.slice(0, 40)}' does not exist`,
+        ),
+    ),
+    (e, name) =>
+      name === 'vpc-id'
+        ? vpc.id
+        : name === 'subnet-id'
+          ? e.subnet.id
+          : name === 'availability-zone'
+            ? e.subnet.availabilityZone
+            : undefined,
   );
   return xmlResult({ networkInterfaceSet: enis.map((e) => renderEni(ctx, vpc, e)) });
 }
@@ -129,8 +177,13 @@ function renderEni(ctx: Ctx, vpc: VpcRecord, e: EniRecord): XmlValue {
     privateDnsName: privateDnsName(e, ctx.region),
     sourceDestCheck: true,
     interfaceType: 'interface',
-    groupSet: e.securityGroups.map((id) => ({ groupId: id, groupName: vpc.securityGroups.find((g) => g.id === id)?.name ?? '' })),
+    groupSet: e.securityGroups.map((id) => ({
+      groupId: id,
+      groupName: vpc.securityGroups.find((g) => g.id === id)?.name ?? '',
+    })),
     association: e.publicIp ? { publicIp: e.publicIp, ipOwnerId: 'amazon' } : undefined,
-    privateIpAddressesSet: [{ privateIpAddress: e.privateIp, privateDnsName: privateDnsName(e, ctx.region), primary: true }],
+    privateIpAddressesSet: [
+      { privateIpAddress: e.privateIp, privateDnsName: privateDnsName(e, ctx.region), primary: true },
+    ],
   };
 }

@@ -69,7 +69,7 @@ function terminateInstances(ctx: Ctx) {
     return clusterName === undefined ? { arn } : { arn, cluster: clusterName };
   });
   ctx.authorize(resources);
-  if (ids.length === 0) throw new AwsError('MissingParameter', "The request must contain the parameter InstanceId");
+  if (ids.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter InstanceId');
   selectInstances(ctx, ids);
   const results = ctx.world.terminateEc2Instances(ids);
   return xmlResult({
@@ -87,8 +87,10 @@ function selectInstances(ctx: Ctx, ids: string[] | undefined): Ec2InstanceRecord
   const malformed = ids.find((id) => !/^i-[0-9a-f]{8,17}$/.test(id));
   if (malformed !== undefined) throw new AwsError('InvalidInstanceID.Malformed', `Invalid id: "${malformed}"`);
   const missing = ids.filter((id) => !ctx.world.findEc2Instance(id));
-  if (missing.length === 1) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${missing[0]}' does not exist`);
-  if (missing.length > 1) throw new AwsError('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
+  if (missing.length === 1)
+    throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${missing[0]}' does not exist`);
+  if (missing.length > 1)
+    throw new AwsError('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
   return ids.map((id) => ctx.world.findEc2Instance(id) as Ec2InstanceRecord);
 }
 
@@ -134,20 +136,37 @@ function filterValue(instance: Ec2InstanceRecord, name: string): string | undefi
 
 /** EC2 filter values allow * and ? wildcards. */
 function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+  );
   return re.test(value);
 }
 
 function ec2Page<T>(ctx: Ctx, items: T[], namedIds: boolean): { items: T[]; nextToken?: string } {
   const max = ctx.params.optInt('MaxResults');
   if (max === undefined) return { items };
-  if (namedIds) throw new AwsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
-  if (max < 5 || max > 1000) throw new AwsError('InvalidParameterValue', `Value ( ${max} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
+  if (namedIds)
+    throw new AwsError(
+      'InvalidParameterCombination',
+      'The parameter instancesSet cannot be used with the parameter maxResults',
+    );
+  if (max < 5 || max > 1000)
+    throw new AwsError(
+      'InvalidParameterValue',
+      `Value ( ${max} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`,
+    );
   const token = ctx.params.optString('NextToken');
   const offset = token === undefined ? 0 : Number(Buffer.from(token, 'base64').toString('utf8'));
-  if (!Number.isInteger(offset) || offset < 0) throw new AwsError('InvalidParameterValue', 'Invalid value for NextToken.');
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new AwsError('InvalidParameterValue', 'Invalid value for NextToken.');
   const next = offset + max;
-  return { items: items.slice(offset, next), nextToken: next < items.length ? Buffer.from(String(next)).toString('base64') : undefined };
+  return {
+    items: items.slice(offset, next),
+    nextToken: next < items.length ? Buffer.from(String(next)).toString('base64') : undefined,
+  };
 }
 
 function renderInstance(i: Ec2InstanceRecord, accountId: string): XmlValue {
@@ -172,7 +191,10 @@ function renderInstance(i: Ec2InstanceRecord, accountId: string): XmlValue {
     architecture: 'x86_64',
     rootDeviceType: 'ebs',
     rootDeviceName: '/dev/xvda',
-    iamInstanceProfile: { arn: `arn:aws:iam::${accountId}:instance-profile/ecsInstanceRole`, id: 'AIPAEXAMPLEECSINSTANCE' },
+    iamInstanceProfile: {
+      arn: `arn:aws:iam::${accountId}:instance-profile/ecsInstanceRole`,
+      id: 'AIPAEXAMPLEECSINSTANCE',
+    },
     stateReason:
       i.state === 'terminated' || i.state === 'shutting-down'
         ? { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' }

@@ -56,13 +56,24 @@ function createState(init: ServiceModuleInit): EcrState {
   const seed = (init.account.services?.ecr ?? {}) as EcrSeed;
   const now = init.world.now;
   for (const repo of seed.repositories ?? []) {
-    const pushedAt = (image: NonNullable<EcrRepositorySeed['images']>[number]) => image.pushedAt ?? now - (image.ageMs ?? 0);
+    const pushedAt = (image: NonNullable<EcrRepositorySeed['images']>[number]) =>
+      image.pushedAt ?? now - (image.ageMs ?? 0);
     // A repository exists before anything is pushed to it.
     const oldestPush = Math.min(now, ...(repo.images ?? []).map(pushedAt));
-    const record = newRepository(init.account.accountId, init.account.region, repo.name, Math.min(repo.ageMs !== undefined ? now - repo.ageMs : oldestPush - 60 * 60 * 1000, oldestPush));
+    const record = newRepository(
+      init.account.accountId,
+      init.account.region,
+      repo.name,
+      Math.min(repo.ageMs !== undefined ? now - repo.ageMs : oldestPush - 60 * 60 * 1000, oldestPush),
+    );
     for (const [i, image] of (repo.images ?? []).entries()) {
       const digest = digestOf(`${repo.name}:${i}:${(image.tags ?? []).join(',')}`);
-      record.images.set(digest, { digest, tags: [...(image.tags ?? [])], sizeBytes: image.sizeBytes ?? 50_000_000 + i * 1_000_000, pushedAt: pushedAt(image) });
+      record.images.set(digest, {
+        digest,
+        tags: [...(image.tags ?? [])],
+        sizeBytes: image.sizeBytes ?? 50_000_000 + i * 1_000_000,
+        pushedAt: pushedAt(image),
+      });
     }
     state.repositories.set(repo.name, record);
   }
@@ -78,7 +89,12 @@ function createState(init: ServiceModuleInit): EcrState {
  * words ECS puts in the stopped reason ("CannotPullContainer task errors", Amazon ECS Developer
  * Guide). Other registries (Docker Hub, ECR Public, other accounts) are assumed to have the image.
  */
-export function imagePullFailure(state: EcrState, accountId: string, region: string, image: string): string | undefined {
+export function imagePullFailure(
+  state: EcrState,
+  accountId: string,
+  region: string,
+  image: string,
+): string | undefined {
   const registry = `${accountId}.dkr.ecr.${region}.amazonaws.com/`;
   if (!image.startsWith(registry)) return undefined;
   const rest = image.slice(registry.length);
@@ -88,7 +104,9 @@ export function imagePullFailure(state: EcrState, accountId: string, region: str
   const digest = at >= 0 ? rest.slice(at + 1) : undefined;
   const tag = at >= 0 ? undefined : colon >= 0 ? rest.slice(colon + 1) : 'latest';
   const repo = state.repositories.get(name);
-  const found = repo !== undefined && [...repo.images.values()].some((i) => (digest !== undefined ? i.digest === digest : i.tags.includes(tag!)));
+  const found =
+    repo !== undefined &&
+    [...repo.images.values()].some((i) => (digest !== undefined ? i.digest === digest : i.tags.includes(tag!)));
   if (found) return undefined;
   const ref = tag !== undefined && colon < 0 && at < 0 ? `${image}:latest` : image;
   return `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${ref}: ${ref}: not found`;
@@ -150,10 +168,16 @@ function createRepository(ctx: Ctx) {
   ctx.authorize(repoResource(ctx, name));
   checkRegistry(ctx);
   if (!NAME.test(name) || name.length < 2 || name.length > 256) {
-    throw new AwsError('InvalidParameterException', `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '${NAME.source}''`);
+    throw new AwsError(
+      'InvalidParameterException',
+      `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '${NAME.source}''`,
+    );
   }
   if (ctx.state.repositories.has(name)) {
-    throw new AwsError('RepositoryAlreadyExistsException', `The repository with name '${name}' already exists in the registry with id '${ctx.accountId}'`);
+    throw new AwsError(
+      'RepositoryAlreadyExistsException',
+      `The repository with name '${name}' already exists in the registry with id '${ctx.accountId}'`,
+    );
   }
   const repo = newRepository(ctx.accountId, ctx.region, name, ctx.world.now);
   ctx.state.repositories.set(name, repo);
@@ -165,7 +189,8 @@ function describeRepositories(ctx: Ctx) {
   ctx.authorize(names === undefined ? [] : names.map((n) => repoResource(ctx, n)));
   checkRegistry(ctx);
   if (names !== undefined) {
-    if (ctx.params.has('maxResults')) throw new AwsError('InvalidParameterException', 'maxResults cannot be used with repositoryNames.');
+    if (ctx.params.has('maxResults'))
+      throw new AwsError('InvalidParameterException', 'maxResults cannot be used with repositoryNames.');
     return { repositories: names.map((n) => renderRepository(requireRepository(ctx, n))) };
   }
   const all = [...ctx.state.repositories.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -213,7 +238,8 @@ function tagStatusFilter(ctx: Ctx): 'TAGGED' | 'UNTAGGED' | 'ANY' {
   const filter = ctx.params.optObject('filter');
   const status = filter?.tagStatus;
   if (status === undefined) return 'ANY';
-  if (status !== 'TAGGED' && status !== 'UNTAGGED' && status !== 'ANY') throw new AwsError('InvalidParameterException', 'tagStatus must be TAGGED, UNTAGGED or ANY.');
+  if (status !== 'TAGGED' && status !== 'UNTAGGED' && status !== 'ANY')
+    throw new AwsError('InvalidParameterException', 'tagStatus must be TAGGED, UNTAGGED or ANY.');
   return status;
 }
 
@@ -245,7 +271,10 @@ function describeImages(ctx: Ctx) {
       const image = findImage(repo, id);
       if (!image) {
         const what = id.imageTag !== undefined ? `imageTag=${id.imageTag}` : `imageDigest=${id.imageDigest ?? ''}`;
-        throw new AwsError('ImageNotFoundException', `The image with imageId {${what}} does not exist within the repository with name '${name}' in the registry with id '${ctx.accountId}'`);
+        throw new AwsError(
+          'ImageNotFoundException',
+          `The image with imageId {${what}} does not exist within the repository with name '${name}' in the registry with id '${ctx.accountId}'`,
+        );
       }
       return renderImage(repo, image);
     });
@@ -266,7 +295,9 @@ function listImages(ctx: Ctx) {
   // One entry per tag, and one (digest only) per untagged image, as ECR lists them.
   const ids = [...repo.images.values()]
     .filter((i) => matchesTagStatus(i, status))
-    .flatMap((i) => (i.tags.length > 0 ? i.tags.map((tag) => ({ imageDigest: i.digest, imageTag: tag })) : [{ imageDigest: i.digest }]));
+    .flatMap((i) =>
+      i.tags.length > 0 ? i.tags.map((tag) => ({ imageDigest: i.digest, imageTag: tag })) : [{ imageDigest: i.digest }],
+    );
   const { items, nextToken } = page(ids, ctx.params, { default: 100, max: 1000 });
   return { imageIds: items, nextToken };
 }
@@ -281,12 +312,18 @@ function batchDeleteImage(ctx: Ctx) {
   checkRegistry(ctx);
   const repo = requireRepository(ctx, name);
   const ids = imageIds(ctx) ?? [];
-  if (ids.length < 1 || ids.length > 100) throw new AwsError('InvalidParameterException', 'imageIds must have between 1 and 100 items.');
+  if (ids.length < 1 || ids.length > 100)
+    throw new AwsError('InvalidParameterException', 'imageIds must have between 1 and 100 items.');
   const deleted: ImageIdentifier[] = [];
   const failures: { imageId: ImageIdentifier; failureCode: string; failureReason: string }[] = [];
   for (const id of ids) {
     if (id.imageDigest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(id.imageDigest)) {
-      failures.push({ imageId: id, failureCode: 'InvalidImageDigest', failureReason: 'Invalid request parameters: image digest should satisfy the regex \'[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+\'' });
+      failures.push({
+        imageId: id,
+        failureCode: 'InvalidImageDigest',
+        failureReason:
+          "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'",
+      });
       continue;
     }
     const image = findImage(repo, id);
@@ -294,7 +331,11 @@ function batchDeleteImage(ctx: Ctx) {
       const tagged = id.imageDigest !== undefined && id.imageTag !== undefined && repo.images.has(id.imageDigest);
       failures.push(
         tagged
-          ? { imageId: id, failureCode: 'ImageTagDoesNotMatchDigest', failureReason: 'Invalid request parameters: given tag does not map to the given digest' }
+          ? {
+              imageId: id,
+              failureCode: 'ImageTagDoesNotMatchDigest',
+              failureReason: 'Invalid request parameters: given tag does not map to the given digest',
+            }
           : { imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' },
       );
       continue;
@@ -318,7 +359,9 @@ const DOCKER_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
 function manifestSize(body: string): number {
   try {
     const parsed = JSON.parse(body) as { config?: { size?: unknown }; layers?: { size?: unknown }[] };
-    const sizes = [parsed.config?.size, ...(parsed.layers ?? []).map((l) => l.size)].filter((n): n is number => typeof n === 'number');
+    const sizes = [parsed.config?.size, ...(parsed.layers ?? []).map((l) => l.size)].filter(
+      (n): n is number => typeof n === 'number',
+    );
     if (sizes.length > 0) return sizes.reduce((a, b) => a + b, 0);
   } catch {
     // not JSON: fall through
@@ -336,21 +379,35 @@ function putImage(ctx: Ctx) {
   ctx.authorize(repoResource(ctx, name));
   checkRegistry(ctx);
   const body = ctx.params.string('imageManifest');
-  if (body.length < 1 || body.length > 4_194_304) throw new AwsError('InvalidParameterException', "Invalid parameter at 'imageManifest' failed to satisfy constraint: 'Member must have length between 1 and 4194304'");
+  if (body.length < 1 || body.length > 4_194_304)
+    throw new AwsError(
+      'InvalidParameterException',
+      "Invalid parameter at 'imageManifest' failed to satisfy constraint: 'Member must have length between 1 and 4194304'",
+    );
   const tag = ctx.params.optString('imageTag');
-  if (tag !== undefined && (tag.length < 1 || tag.length > 300)) throw new AwsError('InvalidParameterException', "Invalid parameter at 'imageTag' failed to satisfy constraint: 'Member must have length between 1 and 300'");
+  if (tag !== undefined && (tag.length < 1 || tag.length > 300))
+    throw new AwsError(
+      'InvalidParameterException',
+      "Invalid parameter at 'imageTag' failed to satisfy constraint: 'Member must have length between 1 and 300'",
+    );
   let mediaType = ctx.params.optString('imageManifestMediaType');
   try {
     const declared = (JSON.parse(body) as { mediaType?: unknown }).mediaType;
     if (typeof declared === 'string') mediaType ??= declared;
   } catch {
-    throw new AwsError('InvalidParameterException', 'Invalid parameter at \'ImageManifest\' failed to satisfy constraint: \'Invalid JSON syntax\'');
+    throw new AwsError(
+      'InvalidParameterException',
+      "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'",
+    );
   }
   const repo = requireRepository(ctx, name);
   const digest = digestOf(body);
   const given = ctx.params.optString('imageDigest');
   if (given !== undefined && given !== digest) {
-    throw new AwsError('ImageDigestDoesNotMatchException', `Invalid parameter at 'ImageDigest' failed to satisfy constraint: 'The digest ${given} does not match the digest ${digest} calculated for the image manifest'`);
+    throw new AwsError(
+      'ImageDigestDoesNotMatchException',
+      `Invalid parameter at 'ImageDigest' failed to satisfy constraint: 'The digest ${given} does not match the digest ${digest} calculated for the image manifest'`,
+    );
   }
   let image = repo.images.get(digest);
   if (image && (tag === undefined || image.tags.includes(tag))) {
@@ -361,7 +418,13 @@ function putImage(ctx: Ctx) {
   }
   if (tag !== undefined) for (const other of repo.images.values()) other.tags = other.tags.filter((t) => t !== tag);
   if (!image) {
-    image = { digest, tags: [], sizeBytes: manifestSize(body), pushedAt: ctx.world.now, manifest: { body, mediaType: mediaType ?? DOCKER_V2 } };
+    image = {
+      digest,
+      tags: [],
+      sizeBytes: manifestSize(body),
+      pushedAt: ctx.world.now,
+      manifest: { body, mediaType: mediaType ?? DOCKER_V2 },
+    };
     repo.images.set(digest, image);
   }
   if (tag !== undefined) image.tags.push(tag);

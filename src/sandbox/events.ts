@@ -30,10 +30,7 @@ export type ContainerInstanceStateChangeDetail = Wire<ContainerInstance> & {
 };
 
 export type ServiceActionEventName =
-  | 'SERVICE_STEADY_STATE'
-  | 'SERVICE_TASK_START_IMPAIRED'
-  | 'SERVICE_TASK_PLACEMENT_FAILURE'
-  | 'TASKS_STOPPED';
+  'SERVICE_STEADY_STATE' | 'SERVICE_TASK_START_IMPAIRED' | 'SERVICE_TASK_PLACEMENT_FAILURE' | 'TASKS_STOPPED';
 
 export interface ServiceActionDetail {
   eventType: 'INFO' | 'WARN' | 'ERROR';
@@ -55,15 +52,15 @@ export interface DeploymentStateChangeDetail {
 }
 
 export type TaskStateChangeEvent = EventEnvelope<'ECS Task State Change', TaskStateChangeDetail>;
-export type ContainerInstanceStateChangeEvent = EventEnvelope<'ECS Container Instance State Change', ContainerInstanceStateChangeDetail>;
+export type ContainerInstanceStateChangeEvent = EventEnvelope<
+  'ECS Container Instance State Change',
+  ContainerInstanceStateChangeDetail
+>;
 export type ServiceActionEvent = EventEnvelope<'ECS Service Action', ServiceActionDetail>;
 export type DeploymentStateChangeEvent = EventEnvelope<'ECS Deployment State Change', DeploymentStateChangeDetail>;
 
 export type EcsEventBridgeEvent =
-  | TaskStateChangeEvent
-  | ContainerInstanceStateChangeEvent
-  | ServiceActionEvent
-  | DeploymentStateChangeEvent;
+  TaskStateChangeEvent | ContainerInstanceStateChangeEvent | ServiceActionEvent | DeploymentStateChangeEvent;
 
 export type EcsEventListener = (event: EcsEventBridgeEvent) => void;
 

@@ -25,8 +25,23 @@ const READ_ACTIONS = [
 
 export const LEVEL_ACTIONS: Record<AccessLevel, readonly string[]> = {
   read: READ_ACTIONS,
-  operate: [...READ_ACTIONS, 'ecs:UpdateService', 'ecs:RunTask', 'ecs:StartTask', 'ecs:StopTask', 'ecs:RegisterTaskDefinition'],
-  admin: ['ecs:*', 'ec2:Describe*', 'ec2:TerminateInstances', 'ecr:*', 'logs:Get*', 'logs:Describe*', 'logs:FilterLogEvents'],
+  operate: [
+    ...READ_ACTIONS,
+    'ecs:UpdateService',
+    'ecs:RunTask',
+    'ecs:StartTask',
+    'ecs:StopTask',
+    'ecs:RegisterTaskDefinition',
+  ],
+  admin: [
+    'ecs:*',
+    'ec2:Describe*',
+    'ec2:TerminateInstances',
+    'ecr:*',
+    'logs:Get*',
+    'logs:Describe*',
+    'logs:FilterLogEvents',
+  ],
 };
 
 /** Calls IAM never denies: anyone may ask who they are. */
@@ -93,7 +108,10 @@ export class Iam {
   identify(accessKeyId: string | undefined): { principal: Principal; expiresAt?: number } {
     const session = accessKeyId ? this.sessions.get(accessKeyId) : undefined;
     if (!session) return { principal: { kind: 'base' } };
-    return { principal: session.principal, expiresAt: Number.isFinite(session.expiresAt) ? session.expiresAt : undefined };
+    return {
+      principal: session.principal,
+      expiresAt: Number.isFinite(session.expiresAt) ? session.expiresAt : undefined,
+    };
   }
 
   /** The ARN AWS names a principal by in error messages and GetCallerIdentity. */
@@ -112,7 +130,13 @@ export class Iam {
    * Throws `deniedCode` with AWS's wording unless the principal may do `action` on every resource.
    * An injected accessDenied fault denies the same way.
    */
-  authorize(principal: Principal, action: string, resources: readonly AuthResource[], deniedCode: string, messagePrefix = ''): void {
+  authorize(
+    principal: Principal,
+    action: string,
+    resources: readonly AuthResource[],
+    deniedCode: string,
+    messagePrefix = '',
+  ): void {
     const arns = resources.map((r) => r.arn);
     const denied = this.faults.denies(action, arns) ? (arns[0] ?? '*') : this.firstDenied(principal, action, resources);
     if (denied === undefined) return;
@@ -126,7 +150,10 @@ export class Iam {
   assumeRole(caller: Principal, input: AssumeRoleInput, now: number): Session {
     const role = this.roles.get(input.roleArn);
     // Only the base role is trusted by the chat-ops roles: no role chaining.
-    const trusted = caller.kind === 'base' && role !== undefined && (role.externalId === undefined || role.externalId === input.externalId);
+    const trusted =
+      caller.kind === 'base' &&
+      role !== undefined &&
+      (role.externalId === undefined || role.externalId === input.externalId);
     if (!trusted) {
       throw new AwsError(
         'AccessDenied',
@@ -136,7 +163,10 @@ export class Iam {
     }
     const duration = input.durationSeconds ?? 3600;
     if (duration > (role.maxSessionDurationSeconds ?? 3600)) {
-      throw new AwsError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+      throw new AwsError(
+        'ValidationError',
+        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+      );
     }
     const accessKeyId = `ASIA${this.ids.hex(16).toUpperCase()}`;
     const session: Session = {
@@ -166,10 +196,16 @@ export class Iam {
     if (!role) return wildcard ?? resources[0]?.arn;
     const allowed = role.actions ?? LEVEL_ACTIONS[role.level];
     if (!allowed.some((pattern) => actionMatches(pattern, action))) return wildcard ?? resources[0]?.arn;
-    const outsideFamilies = role.taskDefinitionFamilies && FAMILY_SCOPED.has(action) ? resources.find((r) => !inPatterns(r.arn, ':task-definition/', role.taskDefinitionFamilies!, /:[^:]*$/)) : undefined;
+    const outsideFamilies =
+      role.taskDefinitionFamilies && FAMILY_SCOPED.has(action)
+        ? resources.find((r) => !inPatterns(r.arn, ':task-definition/', role.taskDefinitionFamilies!, /:[^:]*$/))
+        : undefined;
     if (outsideFamilies) return outsideFamilies.arn;
     // ECR authorizes the unfiltered DescribeRepositories against `*`: deploy/cluster-roles.yaml leaves it account-wide.
-    const outsideRepositories = role.repositories && action.startsWith('ecr:') && action !== 'ecr:DescribeRepositories' ? resources.find((r) => !inPatterns(r.arn, ':repository/', role.repositories!)) : undefined;
+    const outsideRepositories =
+      role.repositories && action.startsWith('ecr:') && action !== 'ecr:DescribeRepositories'
+        ? resources.find((r) => !inPatterns(r.arn, ':repository/', role.repositories!))
+        : undefined;
     if (outsideRepositories) return outsideRepositories.arn;
     if (role.clusters === '*') return undefined;
     if (role.createClusters && action.toLowerCase() === 'ecs:createcluster') return undefined;
@@ -183,7 +219,12 @@ export class Iam {
  * lists no resource for DescribeTaskDefinition or the lists, so a role scoped to some families
  * still reads them all, as in AWS).
  */
-const FAMILY_SCOPED = new Set(['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecs:RunTask', 'ecs:StartTask']);
+const FAMILY_SCOPED = new Set([
+  'ecs:RegisterTaskDefinition',
+  'ecs:DeregisterTaskDefinition',
+  'ecs:RunTask',
+  'ecs:StartTask',
+]);
 
 /** Whether the name after `marker` in an ARN (less `strip`, e.g. a revision) matches one of the patterns; ARNs of other kinds pass. */
 function inPatterns(arn: string, marker: string, patterns: readonly string[], strip?: RegExp): boolean {
@@ -195,7 +236,12 @@ function inPatterns(arn: string, marker: string, patterns: readonly string[], st
 
 /** IAM resource wildcards, case-sensitive (unlike actions): `*` any run, `?` one character. */
 function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escapeRegExp(c))).join('')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escapeRegExp(c)))
+      .join('')}$`,
+  );
 }
 
 /** IAM action patterns: 'ecs:*', 'ecs:Describe*', 'ecs:UpdateService' (case-insensitive, as IAM). */

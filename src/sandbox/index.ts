@@ -18,7 +18,14 @@ export type * from './events';
 export { LEVEL_ACTIONS } from './iam';
 export { DEMO_OPERATOR_KEY, DEMO_OPERATOR_ROLE, demoAccount } from './sample-account';
 export type * from './seed';
-export { DEFAULT_TIMINGS, type Fault, type Principal, type SandboxCall, type SandboxServiceName, type SandboxTimings } from './types';
+export {
+  DEFAULT_TIMINGS,
+  type Fault,
+  type Principal,
+  type SandboxCall,
+  type SandboxServiceName,
+  type SandboxTimings,
+} from './types';
 export type * from './world/records';
 export { SandboxWorld } from './world/world';
 
@@ -85,7 +92,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const logger = options.logger;
   const bus = new EventBus(logger);
   const faults = new FaultSet(new SeededRandom(seed ^ 0x1b873593));
-  const iam = new Iam(account.accountId, account.roles, new SeededRandom(seed ^ 0x85ebca6b), faults, account.baseRoleArn, account.accessKeys);
+  const iam = new Iam(
+    account.accountId,
+    account.roles,
+    new SeededRandom(seed ^ 0x85ebca6b),
+    faults,
+    account.baseRoleArn,
+    account.accessKeys,
+  );
   // Each Region has its own world and service state; the seed fills the account's home Region,
   // the others start empty (as a new account's other Regions are). IAM is global.
   const regions = new Map<string, SandboxRegion>();
@@ -103,7 +117,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       logger,
     });
     applySeed(world, seeded, clock.now());
-    const region = { world, services: SERVICES.map((definition) => definition.bind({ world, iam, account: seeded, logger, onEvent: (listener) => bus.on(listener) })) };
+    const region = {
+      world,
+      services: SERVICES.map((definition) =>
+        definition.bind({ world, iam, account: seeded, logger, onEvent: (listener) => bus.on(listener) }),
+      ),
+    };
     regions.set(name, region);
     return region;
   };
@@ -128,7 +147,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     calls,
     world,
     callsTo: (action) => calls.filter((c) => `${c.service}:${c.action}` === action || c.action === action),
-    mutations: () => calls.filter((c) => c.error === undefined && c.service !== 'sts' && !READ_ONLY_ACTION.test(c.action)),
+    mutations: () =>
+      calls.filter((c) => c.error === undefined && c.service !== 'sts' && !READ_ONLY_ACTION.test(c.action)),
     inject: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     tick: () => {

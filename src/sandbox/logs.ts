@@ -124,7 +124,9 @@ function createState(init: ServiceModuleInit): LogsState {
     const snapshot = snapshotOfEvent(event);
     if (snapshot) note(state, snapshot);
   });
-  init.world.addStartCheck((task) => missingLogGroup(state, task.taskDefinition.containerDefinitions, task.launchType, init.world.now));
+  init.world.addStartCheck((task) =>
+    missingLogGroup(state, task.taskDefinition.containerDefinitions, task.launchType, init.world.now),
+  );
   return state;
 }
 
@@ -135,9 +137,15 @@ function createState(init: ServiceModuleInit): LogsState {
  * fails while its resources are prepared, a ResourceInitializationError ("Troubleshooting
  * ResourceInitializationError errors", ECS Developer Guide: "failed to validate logger args").
  */
-function missingLogGroup(state: LogsState, containers: readonly ContainerDefinition[], launchType: 'EC2' | 'FARGATE', now: number): string | undefined {
+function missingLogGroup(
+  state: LogsState,
+  containers: readonly ContainerDefinition[],
+  launchType: 'EC2' | 'FARGATE',
+  now: number,
+): string | undefined {
   for (const container of containers) {
-    const options = container.logConfiguration?.logDriver === 'awslogs' ? container.logConfiguration.options : undefined;
+    const options =
+      container.logConfiguration?.logDriver === 'awslogs' ? container.logConfiguration.options : undefined;
     const name = options?.['awslogs-group'];
     if (!options || !name || state.groups.has(name)) continue;
     // Another region's log groups are not simulated: nothing to check there.
@@ -145,7 +153,8 @@ function missingLogGroup(state: LogsState, containers: readonly ContainerDefinit
     if (options['awslogs-create-group'] === 'true') ensureGroup(state, name, now);
     else if (launchType === 'FARGATE') {
       return 'ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1';
-    } else return 'CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist.';
+    } else
+      return 'CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist.';
   }
   return undefined;
 }
@@ -164,9 +173,16 @@ function snapshotOfRecord(task: TaskRecord): TaskSnapshot {
     taskDefinitionArn: task.taskDefinition.arn,
     lastStatus: task.lastStatus,
     ...(task.startedAt !== undefined ? { startedAt: task.startedAt } : {}),
-    ...(task.lastStatus === 'STOPPED' ? { stoppedAt: task.executionStoppedAt ?? task.stoppedAt ?? task.startedAt } : {}),
+    ...(task.lastStatus === 'STOPPED'
+      ? { stoppedAt: task.executionStoppedAt ?? task.stoppedAt ?? task.startedAt }
+      : {}),
     ...(task.stopCode ? { stopCode: task.stopCode } : {}),
-    containers: task.containers.map((c) => ({ name: c.name, exitCode: c.exitCode, reason: c.reason, runtimeId: c.runtimeId })),
+    containers: task.containers.map((c) => ({
+      name: c.name,
+      exitCode: c.exitCode,
+      reason: c.reason,
+      runtimeId: c.runtimeId,
+    })),
   };
 }
 
@@ -174,7 +190,8 @@ function snapshotOfEvent(event: EcsEventBridgeEvent): TaskSnapshot | undefined {
   if (event['detail-type'] !== 'ECS Task State Change') return undefined;
   const d = event.detail;
   if (!d.taskArn || !d.taskDefinitionArn) return undefined;
-  const time = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : undefined);
+  const time = (value: unknown) =>
+    typeof value === 'string' || typeof value === 'number' ? new Date(value).getTime() : undefined;
   const startedAt = time(d.startedAt);
   const stoppedAt = time(d.executionStoppedAt) ?? time(d.stoppedAt);
   return {
@@ -225,7 +242,8 @@ function apply(state: LogsState, snapshot: TaskSnapshot): void {
   writePeriodic(state, writer, stoppedAt);
   for (const output of writer.outputs) {
     const container = snapshot.containers.find((c) => c.name === output.container.name);
-    for (const message of stopLines(output.container, container, snapshot.stopCode)) append(state, output.stream, stoppedAt, message);
+    for (const message of stopLines(output.container, container, snapshot.stopCode))
+      append(state, output.stream, stoppedAt, message);
   }
   state.writers.delete(snapshot.taskArn);
   markFinished(state, snapshot.taskArn);
@@ -250,7 +268,9 @@ function openWriter(state: LogsState, snapshot: TaskSnapshot, startedAt: number)
     if (region !== undefined && region !== state.region) continue;
     const prefix = config.options?.['awslogs-stream-prefix'];
     const runtimeId = snapshot.containers.find((c) => c.name === container.name)?.runtimeId;
-    const streamName = prefix ? `${prefix}/${container.name ?? 'container'}/${snapshot.taskId}` : (runtimeId ?? snapshot.taskId);
+    const streamName = prefix
+      ? `${prefix}/${container.name ?? 'container'}/${snapshot.taskId}`
+      : (runtimeId ?? snapshot.taskId);
     const group = ensureGroup(state, groupName, startedAt);
     let stream = group.streams.get(streamName);
     if (!stream) {
@@ -262,7 +282,8 @@ function openWriter(state: LogsState, snapshot: TaskSnapshot, startedAt: number)
   if (outputs.length === 0) return undefined;
   const writer: TaskWriter = { taskId: snapshot.taskId, startedAt, writtenUntil: startedAt, lines: 0, outputs };
   for (const output of outputs) {
-    for (const [i, message] of startLines(output.container).entries()) append(state, output.stream, startedAt + i, message);
+    for (const [i, message] of startLines(output.container).entries())
+      append(state, output.stream, startedAt + i, message);
   }
   return writer;
 }
@@ -289,7 +310,8 @@ function writePeriodic(state: LogsState, writer: TaskWriter, until: number): voi
   for (let k = skip; k < due; k += 1) {
     const at = first + k * interval;
     const n = writer.lines + k + 1;
-    for (const output of writer.outputs) append(state, output.stream, at, periodicLine(output.container, n, writer.taskId));
+    for (const output of writer.outputs)
+      append(state, output.stream, at, periodicLine(output.container, n, writer.taskId));
   }
   writer.lines += due;
   writer.writtenUntil = until;
@@ -298,7 +320,8 @@ function writePeriodic(state: LogsState, writer: TaskWriter, until: number): voi
 function append(state: LogsState, stream: LogStreamRecord, timestamp: number, message: string): void {
   stream.events.push({ timestamp, message, ingestionTime: timestamp + 150 });
   stream.storedBytes += message.length + 26;
-  if (stream.events.length > state.maxEventsPerStream) stream.events.splice(0, stream.events.length - state.maxEventsPerStream);
+  if (stream.events.length > state.maxEventsPerStream)
+    stream.events.splice(0, stream.events.length - state.maxEventsPerStream);
 }
 
 function imageName(container: ContainerDefinition): string {
@@ -331,21 +354,31 @@ function periodicLine(container: ContainerDefinition, n: number, taskId: string)
   const name = container.name ?? 'container';
   // Memory that creeps up towards the limit is what an OOM kill looks like from inside; it only
   // ever grows within one task (a new task starts low again).
-  const heap = container.memory ? ` heap=${Math.round(container.memory * (0.4 + 0.58 * (1 - Math.exp(-n / 12))))}MiB` : '';
-  return `${name}: processed batch ${n} (${(n * 17) % 90 + 10} jobs) task=${taskId.slice(0, 8)}${heap}`;
+  const heap = container.memory
+    ? ` heap=${Math.round(container.memory * (0.4 + 0.58 * (1 - Math.exp(-n / 12))))}MiB`
+    : '';
+  return `${name}: processed batch ${n} (${((n * 17) % 90) + 10} jobs) task=${taskId.slice(0, 8)}${heap}`;
 }
 
-function stopLines(container: ContainerDefinition, state: TaskSnapshot['containers'][number] | undefined, stopCode: string | undefined): string[] {
+function stopLines(
+  container: ContainerDefinition,
+  state: TaskSnapshot['containers'][number] | undefined,
+  stopCode: string | undefined,
+): string[] {
   const name = container.name ?? 'container';
   const exitCode = state?.exitCode;
   if (exitCode === undefined) return [];
   if (exitCode === 0) return [`${name}: received SIGTERM, shutting down gracefully`, `${name}: exited with code 0`];
   // Ended by the agent's SIGTERM (no handler) or SIGKILL (stopTimeout passed): the process writes nothing more.
-  const stoppedByAgent = stopCode !== undefined && stopCode !== 'EssentialContainerExited' && stopCode !== 'TaskFailedToStart';
+  const stoppedByAgent =
+    stopCode !== undefined && stopCode !== 'EssentialContainerExited' && stopCode !== 'TaskFailedToStart';
   if (stoppedByAgent && (exitCode === 143 || exitCode === 137) && !/OutOfMemory/i.test(state?.reason ?? '')) return [];
   if (/OutOfMemory/i.test(state?.reason ?? '')) {
     const limit = container.memory ? ` (limit ${container.memory} MiB)` : '';
-    return [`fatal error: runtime: out of memory${limit}`, `${name}: killed by the OOM killer, exit code ${exitCode} — ${state?.reason ?? ''}`];
+    return [
+      `fatal error: runtime: out of memory${limit}`,
+      `${name}: killed by the OOM killer, exit code ${exitCode} — ${state?.reason ?? ''}`,
+    ];
   }
   if (exitCode === 137) return [`${name}: killed (SIGKILL), exit code 137${state?.reason ? ` — ${state.reason}` : ''}`];
   const why = state?.reason ?? (stopCode === 'EssentialContainerExited' ? 'unhandled error' : 'error');
@@ -371,10 +404,14 @@ function groupName(ctx: Ctx): string {
   const name = ctx.params.optString('logGroupName');
   const identifier = ctx.params.optString('logGroupIdentifier');
   if (name !== undefined && identifier !== undefined) {
-    throw new AwsError('InvalidParameterException', 'LogGroup name and LogGroup ARN are mutually exclusive parameters.');
+    throw new AwsError(
+      'InvalidParameterException',
+      'LogGroup name and LogGroup ARN are mutually exclusive parameters.',
+    );
   }
   const value = name ?? identifier?.replace(/^arn:[^:]+:logs:[^:]*:\d*:log-group:/, '').replace(/:\*$/, '');
-  if (value === undefined || value === '') throw new AwsError('InvalidParameterException', 'Either logGroupName or logGroupIdentifier must be specified.');
+  if (value === undefined || value === '')
+    throw new AwsError('InvalidParameterException', 'Either logGroupName or logGroupIdentifier must be specified.');
   return value;
 }
 
@@ -387,7 +424,10 @@ function requireGroup(ctx: Ctx, name: string): LogGroupRecord {
 function limit(ctx: Ctx, max: number, fallback: number): number {
   const value = ctx.params.optInt('limit') ?? fallback;
   if (value < 1 || value > max) {
-    throw new AwsError('InvalidParameterException', `1 validation error detected: Value '${value}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`);
+    throw new AwsError(
+      'InvalidParameterException',
+      `1 validation error detected: Value '${value}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`,
+    );
   }
   return value;
 }
@@ -401,7 +441,13 @@ function offsetOf(ctx: Ctx): number {
   if (token === undefined) return 0;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
-    if (typeof parsed === 'object' && parsed !== null && 'sandboxOffset' in parsed && Number.isInteger(parsed.sandboxOffset)) return parsed.sandboxOffset as number;
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'sandboxOffset' in parsed &&
+      Number.isInteger(parsed.sandboxOffset)
+    )
+      return parsed.sandboxOffset as number;
   } catch {
     // fall through
   }
@@ -443,15 +489,25 @@ function describeLogGroups(ctx: Ctx) {
   const prefix = ctx.params.optString('logGroupNamePrefix');
   const pattern = ctx.params.optString('logGroupNamePattern');
   if (prefix !== undefined && pattern !== undefined) {
-    throw new AwsError('InvalidParameterException', 'LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
+    throw new AwsError(
+      'InvalidParameterException',
+      'LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.',
+    );
   }
   const max = limit(ctx, 50, 50);
   const all = [...ctx.state.groups.values()]
-    .filter((g) => (prefix === undefined || g.name.startsWith(prefix)) && (pattern === undefined || g.name.toLowerCase().includes(pattern.toLowerCase())))
+    .filter(
+      (g) =>
+        (prefix === undefined || g.name.startsWith(prefix)) &&
+        (pattern === undefined || g.name.toLowerCase().includes(pattern.toLowerCase())),
+    )
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const offset = offsetOf(ctx);
   const items = all.slice(offset, offset + max);
-  return { logGroups: items.map((g) => renderGroup(ctx, g)), ...(offset + max < all.length ? { nextToken: offsetToken(offset + max) } : {}) };
+  return {
+    logGroups: items.map((g) => renderGroup(ctx, g)),
+    ...(offset + max < all.length ? { nextToken: offsetToken(offset + max) } : {}),
+  };
 }
 
 function describeLogStreams(ctx: Ctx) {
@@ -463,9 +519,13 @@ function describeLogStreams(ctx: Ctx) {
   const orderBy = ctx.params.optString('orderBy') ?? 'LogStreamName';
   const descending = ctx.params.optBool('descending') ?? false;
   if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') {
-    throw new AwsError('InvalidParameterException', `1 validation error detected: Value '${orderBy}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]`);
+    throw new AwsError(
+      'InvalidParameterException',
+      `1 validation error detected: Value '${orderBy}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]`,
+    );
   }
-  if (prefix !== undefined && orderBy === 'LastEventTime') throw new AwsError('InvalidParameterException', 'Cannot order by LastEventTime with a logStreamNamePrefix.');
+  if (prefix !== undefined && orderBy === 'LastEventTime')
+    throw new AwsError('InvalidParameterException', 'Cannot order by LastEventTime with a logStreamNamePrefix.');
   const max = limit(ctx, 50, 50);
   const streams = [...group.streams.values()].filter((s) => prefix === undefined || s.name.startsWith(prefix));
   const key = (s: LogStreamRecord) => (orderBy === 'LastEventTime' ? (s.events.at(-1)?.timestamp ?? 0) : 0);
@@ -473,7 +533,10 @@ function describeLogStreams(ctx: Ctx) {
   if (descending) streams.reverse();
   const offset = offsetOf(ctx);
   const items = streams.slice(offset, offset + max);
-  return { logStreams: items.map((s) => renderStream(ctx, group, s)), ...(offset + max < streams.length ? { nextToken: offsetToken(offset + max) } : {}) };
+  return {
+    logStreams: items.map((s) => renderStream(ctx, group, s)),
+    ...(offset + max < streams.length ? { nextToken: offsetToken(offset + max) } : {}),
+  };
 }
 
 function timeRange(ctx: Ctx): (e: LogEventRecord) => boolean {
@@ -510,7 +573,9 @@ function getLogEvents(ctx: Ctx) {
   }
   const pad = (n: number) => String(n).padStart(56, '0');
   return {
-    events: events.slice(from, to).map((e) => ({ timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime })),
+    events: events
+      .slice(from, to)
+      .map((e) => ({ timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime })),
     nextForwardToken: `f/${pad(to)}`,
     nextBackwardToken: `b/${pad(from)}`,
   };
@@ -525,14 +590,22 @@ export function matchesFilterPattern(pattern: string | undefined): (message: str
   if (pattern === undefined || pattern.trim() === '') return () => true;
   const trimmed = pattern.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    throw new AwsError('InvalidParameterException', 'The sandbox supports only term filter patterns (words, "phrases", ?any, -exclude).');
+    throw new AwsError(
+      'InvalidParameterException',
+      'The sandbox supports only term filter patterns (words, "phrases", ?any, -exclude).',
+    );
   }
-  const terms = [...trimmed.matchAll(/([?-]?)(?:"([^"]*)"|(\S+))/g)].map((m) => ({ kind: m[1] ?? '', text: m[2] ?? m[3] ?? '' }));
+  const terms = [...trimmed.matchAll(/([?-]?)(?:"([^"]*)"|(\S+))/g)].map((m) => ({
+    kind: m[1] ?? '',
+    text: m[2] ?? m[3] ?? '',
+  }));
   const all = terms.filter((t) => t.kind === '').map((t) => t.text);
   const any = terms.filter((t) => t.kind === '?').map((t) => t.text);
   const none = terms.filter((t) => t.kind === '-').map((t) => t.text);
   return (message) =>
-    all.every((t) => message.includes(t)) && (any.length === 0 || any.some((t) => message.includes(t))) && !none.some((t) => message.includes(t));
+    all.every((t) => message.includes(t)) &&
+    (any.length === 0 || any.some((t) => message.includes(t))) &&
+    !none.some((t) => message.includes(t));
 }
 
 function filterLogEvents(ctx: Ctx) {
@@ -543,13 +616,18 @@ function filterLogEvents(ctx: Ctx) {
   const names = ctx.params.optStringList('logStreamNames');
   const prefix = ctx.params.optString('logStreamNamePrefix');
   if (names !== undefined && prefix !== undefined) {
-    throw new AwsError('InvalidParameterException', 'logStreamNames and logStreamNamePrefix are mutually exclusive parameters.');
+    throw new AwsError(
+      'InvalidParameterException',
+      'logStreamNames and logStreamNamePrefix are mutually exclusive parameters.',
+    );
   }
   const matches = matchesFilterPattern(ctx.params.optString('filterPattern'));
   const inRange = timeRange(ctx);
   const max = limit(ctx, 10_000, 10_000);
   const streams = [...group.streams.values()]
-    .filter((s) => (names === undefined || names.includes(s.name)) && (prefix === undefined || s.name.startsWith(prefix)))
+    .filter(
+      (s) => (names === undefined || names.includes(s.name)) && (prefix === undefined || s.name.startsWith(prefix)),
+    )
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const found = streams
     .flatMap((s) => s.events.map((e, i) => ({ stream: s, event: e, index: i })))
@@ -577,9 +655,13 @@ function createLogGroup(ctx: Ctx) {
   const name = ctx.params.string('logGroupName');
   ctx.authorize(groupResource(ctx, name));
   if (!NAME_LIMITS.group.test(name)) {
-    throw new AwsError('InvalidParameterException', `1 validation error detected: Value '${name}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`);
+    throw new AwsError(
+      'InvalidParameterException',
+      `1 validation error detected: Value '${name}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`,
+    );
   }
-  if (ctx.state.groups.has(name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
+  if (ctx.state.groups.has(name))
+    throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
   ensureGroup(ctx.state, name, ctx.world.now);
   return {};
 }
@@ -590,10 +672,14 @@ function createLogStream(ctx: Ctx) {
   const name = ctx.params.string('logStreamName');
   ctx.authorize(streamResource(ctx, group, name));
   if (!NAME_LIMITS.stream.test(name)) {
-    throw new AwsError('InvalidParameterException', `1 validation error detected: Value '${name}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*`);
+    throw new AwsError(
+      'InvalidParameterException',
+      `1 validation error detected: Value '${name}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*`,
+    );
   }
   const record = requireGroup(ctx, group);
-  if (record.streams.has(name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+  if (record.streams.has(name))
+    throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
   record.streams.set(name, { name, createdAt: ctx.world.now, events: [], storedBytes: 0 });
   return {};
 }
@@ -613,24 +699,37 @@ function putLogEvents(ctx: Ctx) {
   syncLogs(ctx.state, ctx.world.now);
   const events = (ctx.params.optList('logEvents') ?? []) as { timestamp?: unknown; message?: unknown }[];
   if (events.length < 1 || events.length > 10_000) {
-    throw new AwsError('InvalidParameterException', `1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length between 1 and 10000`);
+    throw new AwsError(
+      'InvalidParameterException',
+      `1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length between 1 and 10000`,
+    );
   }
-  const parsed = events.map((e) => ({ timestamp: Number(e.timestamp), message: typeof e.message === 'string' ? e.message : '' }));
+  const parsed = events.map((e) => ({
+    timestamp: Number(e.timestamp),
+    message: typeof e.message === 'string' ? e.message : '',
+  }));
   if (parsed.some((e) => !Number.isInteger(e.timestamp) || e.message.length === 0)) {
     throw new AwsError('InvalidParameterException', 'Each log event needs a timestamp and a non-empty message.');
   }
   const bytes = parsed.reduce((n, e) => n + Buffer.byteLength(e.message, 'utf8') + 26, 0);
-  if (bytes > 1_048_576) throw new AwsError('InvalidParameterException', 'Upload too large: 1048576 bytes exceeds limit of 1048576');
+  if (bytes > 1_048_576)
+    throw new AwsError('InvalidParameterException', 'Upload too large: 1048576 bytes exceeds limit of 1048576');
   for (let i = 1; i < parsed.length; i += 1) {
     if (parsed[i]!.timestamp < parsed[i - 1]!.timestamp) {
-      throw new AwsError('InvalidParameterException', 'Log events in a single PutLogEvents request must be in chronological order.');
+      throw new AwsError(
+        'InvalidParameterException',
+        'Log events in a single PutLogEvents request must be in chronological order.',
+      );
     }
   }
   const record = requireGroup(ctx, group);
   const stream = record.streams.get(streamName);
   if (!stream) throw new AwsError('ResourceNotFoundException', 'The specified log stream does not exist.');
   const now = ctx.world.now;
-  const oldest = Math.max(now - FOURTEEN_DAYS_MS, record.retentionInDays !== undefined ? now - record.retentionInDays * 24 * 60 * 60 * 1000 : 0);
+  const oldest = Math.max(
+    now - FOURTEEN_DAYS_MS,
+    record.retentionInDays !== undefined ? now - record.retentionInDays * 24 * 60 * 60 * 1000 : 0,
+  );
   let tooOldLogEventEndIndex: number | undefined;
   let tooNewLogEventStartIndex: number | undefined;
   for (const [i, e] of parsed.entries()) {
@@ -645,7 +744,8 @@ function putLogEvents(ctx: Ctx) {
       stream.storedBytes += Buffer.byteLength(e.message, 'utf8') + 26;
     }
   }
-  if (stream.events.length > ctx.state.maxEventsPerStream) stream.events.splice(0, stream.events.length - ctx.state.maxEventsPerStream);
+  if (stream.events.length > ctx.state.maxEventsPerStream)
+    stream.events.splice(0, stream.events.length - ctx.state.maxEventsPerStream);
   const rejected = {
     ...(tooNewLogEventStartIndex !== undefined ? { tooNewLogEventStartIndex } : {}),
     ...(tooOldLogEventEndIndex !== undefined ? { tooOldLogEventEndIndex } : {}),

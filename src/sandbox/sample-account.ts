@@ -47,42 +47,100 @@ export function demoAccount(options: { fargate?: boolean } = {}): AccountSeed {
     },
   ];
   if (options.fargate) {
-    clusters.push(
-      {
-        // No instances: FARGATE and FARGATE_SPOT, one task on FARGATE and the rest three to one on Spot.
-        name: 'demo-fargate',
-        tags: [{ key: 'env', value: 'prod' }],
-        capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
-        defaultCapacityProviderStrategy: [
-          { capacityProvider: 'FARGATE', weight: 1, base: 1 },
-          { capacityProvider: 'FARGATE_SPOT', weight: 3 },
-        ],
-        services: [{ name: 'api', taskDefinition: 'api', desiredCount: 4, networkConfiguration: { awsvpcConfiguration: { subnets: [...DEMO_PRIVATE_SUBNETS], securityGroups: [DEMO_APP_SG] } } }],
-      },
-    );
+    clusters.push({
+      // No instances: FARGATE and FARGATE_SPOT, one task on FARGATE and the rest three to one on Spot.
+      name: 'demo-fargate',
+      tags: [{ key: 'env', value: 'prod' }],
+      capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+      defaultCapacityProviderStrategy: [
+        { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+        { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+      ],
+      services: [
+        {
+          name: 'api',
+          taskDefinition: 'api',
+          desiredCount: 4,
+          networkConfiguration: {
+            awsvpcConfiguration: { subnets: [...DEMO_PRIVATE_SUBNETS], securityGroups: [DEMO_APP_SG] },
+          },
+        },
+      ],
+    });
   }
   return {
     accountId: ACCOUNT,
     region: REGION,
-    roles: [...clusters.flatMap((c) => rolesFor(c.name)), { arn: DEMO_OPERATOR_ROLE, level: 'admin', clusters: '*', actions: OPERATOR_ACTIONS }],
+    roles: [
+      ...clusters.flatMap((c) => rolesFor(c.name)),
+      { arn: DEMO_OPERATOR_ROLE, level: 'admin', clusters: '*', actions: OPERATOR_ACTIONS },
+    ],
     accessKeys: [{ accessKeyId: DEMO_OPERATOR_KEY.accessKeyId, roleArn: DEMO_OPERATOR_ROLE, sessionName: 'operator' }],
     taskDefinitions: [
-      taskDefinition('web', { image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 512, portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }] }),
-      taskDefinition('worker', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.4.1`, cpu: 512, memory: 1024, command: ['bin/worker'] }),
-      taskDefinition('cron', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/cron:1.0.3`, cpu: 128, memory: 256, command: ['bin/cron'] }),
-      taskDefinition('web-staging', { image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 256, portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] }),
-      taskDefinition('worker-staging', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.5.0-rc1`, cpu: 256, memory: 512, command: ['bin/worker'] }),
+      taskDefinition('web', {
+        image: 'public.ecr.aws/nginx/nginx:1.27',
+        cpu: 256,
+        memory: 512,
+        portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }],
+      }),
+      taskDefinition('worker', {
+        image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.4.1`,
+        cpu: 512,
+        memory: 1024,
+        command: ['bin/worker'],
+      }),
+      taskDefinition('cron', {
+        image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/cron:1.0.3`,
+        cpu: 128,
+        memory: 256,
+        command: ['bin/cron'],
+      }),
+      taskDefinition('web-staging', {
+        image: 'public.ecr.aws/nginx/nginx:1.27',
+        cpu: 256,
+        memory: 256,
+        portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
+      }),
+      taskDefinition('worker-staging', {
+        image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.5.0-rc1`,
+        cpu: 256,
+        memory: 512,
+        command: ['bin/worker'],
+      }),
       ...(options.fargate
         ? [
-            fargate(taskDefinition('api', { image: 'public.ecr.aws/nginx/nginx:1.27', portMappings: [{ containerPort: 8080, protocol: 'tcp' }] }), '512', '1024'),
-            fargate(taskDefinition('report', { image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.4.1`, command: ['bin/report'] }), '1024', '2048'),
+            fargate(
+              taskDefinition('api', {
+                image: 'public.ecr.aws/nginx/nginx:1.27',
+                portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+              }),
+              '512',
+              '1024',
+            ),
+            fargate(
+              taskDefinition('report', {
+                image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/worker:2.4.1`,
+                command: ['bin/report'],
+              }),
+              '1024',
+              '2048',
+            ),
           ]
         : []),
     ],
     clusters,
     services: {
       // ECS does not create an awslogs group: it must exist before a task starts.
-      logs: { groups: ['web', 'worker', 'cron', 'web-staging', 'worker-staging', ...(options.fargate ? ['api', 'report'] : [])].map((family) => ({ name: `/ecs/${family}`, retentionInDays: 30 })) },
+      logs: {
+        groups: [
+          'web',
+          'worker',
+          'cron',
+          'web-staging',
+          'worker-staging',
+          ...(options.fargate ? ['api', 'report'] : []),
+        ].map((family) => ({ name: `/ecs/${family}`, retentionInDays: 30 })),
+      },
       // The images the demo's own task definitions pull from this account's registry.
       ecr: {
         repositories: [
@@ -96,7 +154,14 @@ export function demoAccount(options: { fargate?: boolean } = {}): AccountSeed {
               { tags: ['2.5.0-rc1', 'next'], sizeBytes: 190_840_832, ageMs: 3 * HOUR },
             ],
           },
-          { name: 'cron', ageMs: 90 * DAY, images: [{ tags: ['1.0.2'], sizeBytes: 41_943_040, ageMs: 30 * DAY }, { tags: ['1.0.3', 'latest'], sizeBytes: 42_467_328, ageMs: 6 * DAY }] },
+          {
+            name: 'cron',
+            ageMs: 90 * DAY,
+            images: [
+              { tags: ['1.0.2'], sizeBytes: 41_943_040, ageMs: 30 * DAY },
+              { tags: ['1.0.3', 'latest'], sizeBytes: 42_467_328, ageMs: 6 * DAY },
+            ],
+          },
         ],
       } satisfies EcrSeed,
     },
@@ -130,7 +195,12 @@ function rolesFor(cluster: string): RoleSeed[] {
   const levels: AccessLevel[] = ['read', 'operate', 'admin'];
   // The admin roles may create new clusters too, so `/ecs cluster create qa -c demo-staging` (the
   // help's example) can be tried; everything else stays scoped to the role's own cluster.
-  return levels.map((level) => ({ arn: `arn:aws:iam::${ACCOUNT}:role/chatops-${cluster}-${level}`, level, clusters: [cluster], ...(level === 'admin' ? { createClusters: true } : {}) }));
+  return levels.map((level) => ({
+    arn: `arn:aws:iam::${ACCOUNT}:role/chatops-${cluster}-${level}`,
+    level,
+    clusters: [cluster],
+    ...(level === 'admin' ? { createClusters: true } : {}),
+  }));
 }
 
 function taskDefinition(family: string, container: Omit<ContainerDefinition, 'name'>): TaskDefinitionSeed {

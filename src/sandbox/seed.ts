@@ -1,4 +1,12 @@
-import type { CapacityProviderStrategyItem, Compatibility, NetworkConfiguration, ContainerDefinition, DeploymentConfiguration, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
+import type {
+  CapacityProviderStrategyItem,
+  Compatibility,
+  NetworkConfiguration,
+  ContainerDefinition,
+  DeploymentConfiguration,
+  PlacementStrategy,
+  Tag,
+} from '@aws-sdk/client-ecs';
 import type { SandboxServiceName } from './types';
 
 /** What an account starts with. Applied through the same world operations the API uses. */

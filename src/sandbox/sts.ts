@@ -13,26 +13,36 @@ function assumeRole(ctx: ActionContext<undefined>) {
   ctx.authorize({ arn: roleArn });
   const sessionName = ctx.params.string('RoleSessionName');
   if (!NAME_PATTERN.test(sessionName)) {
-    throw validation(`Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+    throw validation(
+      `Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+    );
   }
   if (!/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
-    throw validation(`Value '${roleArn}' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+`);
+    throw validation(
+      `Value '${roleArn}' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+`,
+    );
   }
   const sourceIdentity = ctx.params.optString('SourceIdentity');
   if (sourceIdentity !== undefined && !NAME_PATTERN.test(sourceIdentity)) {
-    throw validation(`Value '${sourceIdentity}' at 'sourceIdentity' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+    throw validation(
+      `Value '${sourceIdentity}' at 'sourceIdentity' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+    );
   }
   const durationSeconds = ctx.params.optInt('DurationSeconds');
   if (durationSeconds !== undefined && (durationSeconds < 900 || durationSeconds > 43200)) {
-    throw validation(`Value '${durationSeconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`);
+    throw validation(
+      `Value '${durationSeconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`,
+    );
   }
   const tags: Record<string, string> = {};
   const tagList = ctx.params.optList('Tags') ?? [];
-  if (tagList.length > 50) throw validation(`Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50`);
+  if (tagList.length > 50)
+    throw validation(`Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50`);
   for (const tag of tagList) {
     const key = tag.Key;
     const value = tag.Value;
-    if (typeof key !== 'string' || typeof value !== 'string') throw validation('Each session tag needs a Key and a Value.');
+    if (typeof key !== 'string' || typeof value !== 'string')
+      throw validation('Each session tag needs a Key and a Value.');
     tags[key] = value;
   }
   const session = ctx.iam.assumeRole(
@@ -68,7 +78,12 @@ function validation(message: string): AwsError {
 
 export const stsService = defineService<undefined>({
   name: 'sts',
-  protocol: { kind: 'query', style: 'awsQuery', version: '2011-06-15', xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/' },
+  protocol: {
+    kind: 'query',
+    style: 'awsQuery',
+    version: '2011-06-15',
+    xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/',
+  },
   errors: {
     accessDenied: 'AccessDenied',
     throttling: 'Throttling',

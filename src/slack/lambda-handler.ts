@@ -15,7 +15,9 @@ export function slackLambdaHandler(receiver: AwsLambdaReceiver, clock: Clock): S
   const handle = receiver.toHandler();
   return async (event, context) => {
     const headers = (event as { headers?: Record<string, string | undefined> }).headers ?? {};
-    const stamp = Number(Object.entries(headers).find(([name]) => name.toLowerCase() === 'x-slack-request-timestamp')?.[1]);
+    const stamp = Number(
+      Object.entries(headers).find(([name]) => name.toLowerCase() === 'x-slack-request-timestamp')?.[1],
+    );
     if (Number.isFinite(stamp) && stamp > Math.floor(clock.now() / 1000) + MAX_SKEW_SECONDS) {
       return { statusCode: 401, body: '' };
     }

@@ -13,7 +13,8 @@ export function blockKitProblems(message: SlackMessage): string[] {
   if (message.text.length > SLACK_LIMITS.messageText) problems.push(`text is ${message.text.length} characters`);
   if (!wellFormed(message.text)) problems.push('text holds half a surrogate pair');
   const blocks = (message.blocks ?? []) as unknown as Json[];
-  if (blocks.length > SLACK_LIMITS.blocksPerMessage) problems.push(`${blocks.length} blocks (limit ${SLACK_LIMITS.blocksPerMessage})`);
+  if (blocks.length > SLACK_LIMITS.blocksPerMessage)
+    problems.push(`${blocks.length} blocks (limit ${SLACK_LIMITS.blocksPerMessage})`);
   problems.push(...blocksProblems(blocks));
   return problems;
 }
@@ -26,10 +27,13 @@ export function modalProblems(view: unknown): string[] {
   plainText(v.title, 'title', SLACK_LIMITS.modalTitle, p, true);
   plainText(v.submit, 'submit', SLACK_LIMITS.modalButton, p, false);
   plainText(v.close, 'close', SLACK_LIMITS.modalButton, p, false);
-  if (typeof v.private_metadata === 'string' && v.private_metadata.length > SLACK_LIMITS.privateMetadata) p('private_metadata', `over ${SLACK_LIMITS.privateMetadata} characters`);
-  if (typeof v.callback_id === 'string' && v.callback_id.length > SLACK_LIMITS.callbackId) p('callback_id', `over ${SLACK_LIMITS.callbackId} characters`);
+  if (typeof v.private_metadata === 'string' && v.private_metadata.length > SLACK_LIMITS.privateMetadata)
+    p('private_metadata', `over ${SLACK_LIMITS.privateMetadata} characters`);
+  if (typeof v.callback_id === 'string' && v.callback_id.length > SLACK_LIMITS.callbackId)
+    p('callback_id', `over ${SLACK_LIMITS.callbackId} characters`);
   const blocks = Array.isArray(v.blocks) ? (v.blocks as Json[]) : [];
-  if (blocks.length > SLACK_LIMITS.blocksPerModal) problems.push(`modal: ${blocks.length} blocks (limit ${SLACK_LIMITS.blocksPerModal})`);
+  if (blocks.length > SLACK_LIMITS.blocksPerModal)
+    problems.push(`modal: ${blocks.length} blocks (limit ${SLACK_LIMITS.blocksPerModal})`);
   problems.push(...blocksProblems(blocks));
   return problems;
 }
@@ -45,7 +49,8 @@ function blocksProblems(blocks: Json[]): string[] {
     const p: Report = (what, problem) => problems.push(`${where}${what ? ` ${what}` : ''}: ${problem}`);
     if (block.block_id !== undefined) {
       const id = String(block.block_id);
-      if (id.length === 0 || id.length > SLACK_LIMITS.blockId) p('', `block_id of ${id.length} characters (1–${SLACK_LIMITS.blockId})`);
+      if (id.length === 0 || id.length > SLACK_LIMITS.blockId)
+        p('', `block_id of ${id.length} characters (1–${SLACK_LIMITS.blockId})`);
       if (blockIds.has(id)) p('', `duplicate block_id ${id}`);
       blockIds.add(id);
     }
@@ -59,20 +64,23 @@ function blocksProblems(blocks: Json[]): string[] {
         const fields = Array.isArray(block.fields) ? (block.fields as Json[]) : [];
         if (block.text === undefined && fields.length === 0) p('', 'neither text nor fields');
         if (block.text !== undefined) anyText(block.text, 'text', SLACK_LIMITS.sectionText, p);
-        if (fields.length > SLACK_LIMITS.fieldsPerSection) p('', `${fields.length} fields (limit ${SLACK_LIMITS.fieldsPerSection})`);
+        if (fields.length > SLACK_LIMITS.fieldsPerSection)
+          p('', `${fields.length} fields (limit ${SLACK_LIMITS.fieldsPerSection})`);
         fields.forEach((f, n) => anyText(f, `field ${n}`, SLACK_LIMITS.fieldText, p));
         if (block.accessory !== undefined) element(block.accessory as Json, 'accessory');
         break;
       }
       case 'actions': {
         const elements = Array.isArray(block.elements) ? (block.elements as Json[]) : [];
-        if (elements.length === 0 || elements.length > SLACK_LIMITS.actionElements) p('', `${elements.length} elements (1–${SLACK_LIMITS.actionElements})`);
+        if (elements.length === 0 || elements.length > SLACK_LIMITS.actionElements)
+          p('', `${elements.length} elements (1–${SLACK_LIMITS.actionElements})`);
         elements.forEach((e, n) => element(e, `element ${n}`));
         break;
       }
       case 'context': {
         const elements = Array.isArray(block.elements) ? (block.elements as Json[]) : [];
-        if (elements.length === 0 || elements.length > SLACK_LIMITS.contextElements) p('', `${elements.length} elements (1–${SLACK_LIMITS.contextElements})`);
+        if (elements.length === 0 || elements.length > SLACK_LIMITS.contextElements)
+          p('', `${elements.length} elements (1–${SLACK_LIMITS.contextElements})`);
         elements.forEach((e, n) => {
           if (e.type === 'image') imageProblems(e, `element ${n}`, p);
           else anyText(e, `element ${n}`, SLACK_LIMITS.sectionText, p);
@@ -100,7 +108,8 @@ function blocksProblems(blocks: Json[]): string[] {
 /** Buttons, overflow menus, selects and inputs: ids, texts, values, options and confirm dialogs. */
 function elementProblems(e: Json, what: string, p: Report, actionIds: Set<string>): void {
   if (typeof e.action_id === 'string') {
-    if (e.action_id.length === 0 || e.action_id.length > SLACK_LIMITS.actionId) p(what, `action_id of ${e.action_id.length} characters (1–${SLACK_LIMITS.actionId})`);
+    if (e.action_id.length === 0 || e.action_id.length > SLACK_LIMITS.actionId)
+      p(what, `action_id of ${e.action_id.length} characters (1–${SLACK_LIMITS.actionId})`);
     if (actionIds.has(e.action_id)) p(what, `duplicate action_id ${e.action_id}`);
     actionIds.add(e.action_id);
   }
@@ -109,12 +118,15 @@ function elementProblems(e: Json, what: string, p: Report, actionIds: Set<string
   switch (e.type) {
     case 'button':
       plainText(e.text, `${what} text`, SLACK_LIMITS.buttonText, p, true);
-      if (typeof e.value === 'string' && e.value.length > SLACK_LIMITS.buttonValue) p(what, `button value over ${SLACK_LIMITS.buttonValue} characters`);
-      if (typeof e.url === 'string' && e.url.length > SLACK_LIMITS.buttonUrl) p(what, `url over ${SLACK_LIMITS.buttonUrl} characters`);
+      if (typeof e.value === 'string' && e.value.length > SLACK_LIMITS.buttonValue)
+        p(what, `button value over ${SLACK_LIMITS.buttonValue} characters`);
+      if (typeof e.url === 'string' && e.url.length > SLACK_LIMITS.buttonUrl)
+        p(what, `url over ${SLACK_LIMITS.buttonUrl} characters`);
       break;
     case 'overflow': {
       const options = Array.isArray(e.options) ? (e.options as Json[]) : [];
-      if (options.length < 1 || options.length > SLACK_LIMITS.overflowOptions) p(what, `${options.length} options (1–${SLACK_LIMITS.overflowOptions})`);
+      if (options.length < 1 || options.length > SLACK_LIMITS.overflowOptions)
+        p(what, `${options.length} options (1–${SLACK_LIMITS.overflowOptions})`);
       options.forEach((o, n) => optionProblems(o, `${what} option ${n}`, p));
       break;
     }
@@ -123,7 +135,8 @@ function elementProblems(e: Json, what: string, p: Report, actionIds: Set<string
     case 'radio_buttons':
     case 'checkboxes': {
       const options = Array.isArray(e.options) ? (e.options as Json[]) : [];
-      if (options.length > SLACK_LIMITS.selectOptions) p(what, `${options.length} options (limit ${SLACK_LIMITS.selectOptions})`);
+      if (options.length > SLACK_LIMITS.selectOptions)
+        p(what, `${options.length} options (limit ${SLACK_LIMITS.selectOptions})`);
       options.forEach((o, n) => optionProblems(o, `${what} option ${n}`, p));
       if (e.initial_option !== undefined) optionProblems(e.initial_option as Json, `${what} initial option`, p);
       break;
@@ -142,13 +155,20 @@ function confirmProblems(c: Json, what: string, p: Report): void {
 
 function optionProblems(o: Json, what: string, p: Report): void {
   anyText(o.text, `${what} text`, SLACK_LIMITS.optionText, p);
-  if (typeof o.value === 'string' && o.value.length > SLACK_LIMITS.optionValue) p(what, `value over ${SLACK_LIMITS.optionValue} characters`);
+  if (typeof o.value === 'string' && o.value.length > SLACK_LIMITS.optionValue)
+    p(what, `value over ${SLACK_LIMITS.optionValue} characters`);
   if (o.description !== undefined) anyText(o.description, `${what} description`, SLACK_LIMITS.optionDescription, p);
 }
 
 function imageProblems(image: Json, what: string, p: Report): void {
-  if (typeof image.alt_text !== 'string' || image.alt_text.length === 0 || image.alt_text.length > SLACK_LIMITS.imageAltText) p(what, `alt_text must be 1–${SLACK_LIMITS.imageAltText} characters`);
-  if (typeof image.image_url === 'string' && image.image_url.length > SLACK_LIMITS.imageUrl) p(what, `image_url over ${SLACK_LIMITS.imageUrl} characters`);
+  if (
+    typeof image.alt_text !== 'string' ||
+    image.alt_text.length === 0 ||
+    image.alt_text.length > SLACK_LIMITS.imageAltText
+  )
+    p(what, `alt_text must be 1–${SLACK_LIMITS.imageAltText} characters`);
+  if (typeof image.image_url === 'string' && image.image_url.length > SLACK_LIMITS.imageUrl)
+    p(what, `image_url over ${SLACK_LIMITS.imageUrl} characters`);
 }
 
 /** A text object (plain_text or mrkdwn) of 1 to `max` characters, well-formed Unicode. */

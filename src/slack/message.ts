@@ -1,4 +1,10 @@
-import { type KnownBlock, type Button, type PlainTextElement, type MrkdwnElement, type ConfirmationDialog } from '@slack/types';
+import {
+  type KnownBlock,
+  type Button,
+  type PlainTextElement,
+  type MrkdwnElement,
+  type ConfirmationDialog,
+} from '@slack/types';
 import { sliceWhole } from '../unicode';
 
 /** A message the bot sends: fallback text (notifications, screen readers) and Block Kit blocks. */
@@ -57,7 +63,13 @@ export function truncate(text: string, max: number): string {
   if (max <= 0) return '';
   let head = sliceWhole(text, max - 1);
   const amp = head.lastIndexOf('&');
-  if (amp >= 0 && amp > head.length - 5 && !head.slice(amp).includes(';') && /^&(amp|lt|gt);/.test(text.slice(amp, amp + 5))) head = head.slice(0, amp);
+  if (
+    amp >= 0 &&
+    amp > head.length - 5 &&
+    !head.slice(amp).includes(';') &&
+    /^&(amp|lt|gt);/.test(text.slice(amp, amp + 5))
+  )
+    head = head.slice(0, amp);
   const open = head.lastIndexOf('<');
   if (open >= 0 && open > head.lastIndexOf('>')) head = head.slice(0, open);
   return `${head}…`;
@@ -69,16 +81,25 @@ export function header(text: string): KnownBlock {
 
 export function section(text: string, fields?: string[]): KnownBlock {
   const block: KnownBlock = { type: 'section', text: mrkdwn(truncate(text, SLACK_LIMITS.sectionText)) };
-  if (fields && fields.length > 0) block.fields = fields.slice(0, SLACK_LIMITS.fieldsPerSection).map((f) => mrkdwn(truncate(f, SLACK_LIMITS.fieldText)));
+  if (fields && fields.length > 0)
+    block.fields = fields
+      .slice(0, SLACK_LIMITS.fieldsPerSection)
+      .map((f) => mrkdwn(truncate(f, SLACK_LIMITS.fieldText)));
   return block;
 }
 
 export function fieldsSection(fields: string[]): KnownBlock {
-  return { type: 'section', fields: fields.slice(0, SLACK_LIMITS.fieldsPerSection).map((f) => mrkdwn(truncate(f, SLACK_LIMITS.fieldText))) };
+  return {
+    type: 'section',
+    fields: fields.slice(0, SLACK_LIMITS.fieldsPerSection).map((f) => mrkdwn(truncate(f, SLACK_LIMITS.fieldText))),
+  };
 }
 
 export function context(...texts: string[]): KnownBlock {
-  return { type: 'context', elements: texts.slice(0, SLACK_LIMITS.contextElements).map((t) => mrkdwn(truncate(t, SLACK_LIMITS.sectionText))) };
+  return {
+    type: 'context',
+    elements: texts.slice(0, SLACK_LIMITS.contextElements).map((t) => mrkdwn(truncate(t, SLACK_LIMITS.sectionText))),
+  };
 }
 
 export function divider(): KnownBlock {
@@ -100,7 +121,12 @@ export function button(
   value: string,
   options: { style?: 'primary' | 'danger'; confirm?: ConfirmationDialog } = {},
 ): Button {
-  const b: Button = { type: 'button', text: plain(truncate(text, SLACK_LIMITS.buttonText)), action_id: actionId, value };
+  const b: Button = {
+    type: 'button',
+    text: plain(truncate(text, SLACK_LIMITS.buttonText)),
+    action_id: actionId,
+    value,
+  };
   if (options.style) b.style = options.style;
   if (options.confirm) b.confirm = options.confirm;
   return b;

@@ -28,12 +28,33 @@ export function pageOf<T>(
   const current = Math.min(Math.max(1, page), pages);
   const start = (current - 1) * perPage;
   const items = all.slice(start, start + perPage);
-  const counted = all.length === 0 ? 'none' : all.length <= perPage ? `${all.length} in all` : `showing ${start + 1}–${start + items.length} of ${all.length}`;
+  const counted =
+    all.length === 0
+      ? 'none'
+      : all.length <= perPage
+        ? `${all.length} in all`
+        : `showing ${start + 1}–${start + items.length} of ${all.length}`;
   // Past the end: say so, rather than quietly showing another page than the one asked for.
-  const summary = page > pages ? `there ${pages === 1 ? 'is only 1 page' : `are only ${pages} pages`}, so this is page ${current} (${counted})` : counted;
-  const result: Page<T> = { items, page: current, pages, total: all.length, summary, ...(page > pages ? { pastEnd: true } : {}) };
+  const summary =
+    page > pages
+      ? `there ${pages === 1 ? 'is only 1 page' : `are only ${pages} pages`}, so this is page ${current} (${counted})`
+      : counted;
+  const result: Page<T> = {
+    items,
+    page: current,
+    pages,
+    total: all.length,
+    summary,
+    ...(page > pages ? { pastEnd: true } : {}),
+  };
   if (current < pages) {
-    result.next = commandButton(`Next ${Math.min(perPage, all.length - start - perPage)} →`, command.cluster, command.verb, [...command.args, '--page', String(current + 1)], { uniqueSuffix: 'next' });
+    result.next = commandButton(
+      `Next ${Math.min(perPage, all.length - start - perPage)} →`,
+      command.cluster,
+      command.verb,
+      [...command.args, '--page', String(current + 1)],
+      { uniqueSuffix: 'next' },
+    );
   }
   return result;
 }

@@ -5,7 +5,10 @@ import { type SlackMessage } from './message';
 /** How a command answers: through the response_url Slack gave it. */
 export interface Replier {
   /** A reply to the command, visible to the channel or only the user. */
-  send(message: SlackMessage, options?: { visibility?: 'in_channel' | 'ephemeral'; replaceOriginal?: boolean }): Promise<void>;
+  send(
+    message: SlackMessage,
+    options?: { visibility?: 'in_channel' | 'ephemeral'; replaceOriginal?: boolean },
+  ): Promise<void>;
 }
 
 export interface ResponseUrlOptions {
@@ -34,7 +37,11 @@ export function responseUrlReplier(options: ResponseUrlOptions): Replier {
         ...(message.blocks ? { blocks: message.blocks } : {}),
       });
       for (let attempt = 1; ; attempt += 1) {
-        const res = await doFetch(options.responseUrl, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body });
+        const res = await doFetch(options.responseUrl, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json; charset=utf-8' },
+          body,
+        });
         if (res.ok) return;
         const retryable = res.status === 429 || res.status >= 500;
         if (!retryable || attempt >= maxAttempts) {

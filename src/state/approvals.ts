@@ -74,7 +74,10 @@ export async function getApprovalRequest(store: StateStore, id: string): Promise
 
 /** Records where the request was posted. */
 export async function setRequestMessage(store: StateStore, id: string, messageTs: string): Promise<void> {
-  await store.update(requestKey(id), 'SET #messageTs = :ts', { condition: 'attribute_exists(#pk)', values: { ':ts': messageTs } });
+  await store.update(requestKey(id), 'SET #messageTs = :ts', {
+    condition: 'attribute_exists(#pk)',
+    values: { ':ts': messageTs },
+  });
 }
 
 export type DecisionWrite =
@@ -86,7 +89,12 @@ export type DecisionWrite =
  * also requires, in the same write, that the approver is not the requester. Returns the request
  * as written, or undefined when another decision (or the deadline) got there first.
  */
-export async function decide(store: StateStore, id: string, write: DecisionWrite, now: number): Promise<ApprovalRequest | undefined> {
+export async function decide(
+  store: StateStore,
+  id: string,
+  write: DecisionWrite,
+  now: number,
+): Promise<ApprovalRequest | undefined> {
   const values: Record<string, unknown> = { ':to': write.to, ':pending': 'pending', ':now': now, ':by': write.by };
   let update = 'SET #status = :to, #decidedBy = :by, #decidedAt = :now';
   let condition = '#status = :pending AND #deadline > :now';
@@ -111,19 +119,27 @@ export async function expire(store: StateStore, id: string, now: number): Promis
 
 /** pending / approved (not yet running) → cancelled: a request whose message could not be posted. */
 export async function withdraw(store: StateStore, id: string, by: ApprovalUser, now: number): Promise<boolean> {
-  const item = await store.update<StoredRequest>(requestKey(id), 'SET #status = :cancelled, #decidedBy = :by, #decidedAt = :now', {
-    condition: '#status IN (:pending, :approved)',
-    values: { ':cancelled': 'cancelled', ':pending': 'pending', ':approved': 'approved', ':by': by, ':now': now },
-  });
+  const item = await store.update<StoredRequest>(
+    requestKey(id),
+    'SET #status = :cancelled, #decidedBy = :by, #decidedAt = :now',
+    {
+      condition: '#status IN (:pending, :approved)',
+      values: { ':cancelled': 'cancelled', ':pending': 'pending', ':approved': 'approved', ':by': by, ':now': now },
+    },
+  );
   return item !== undefined;
 }
 
 /** approved → pending again, when the worker could not be started (the approver may click again). */
 export async function undoApproval(store: StateStore, id: string): Promise<boolean> {
-  const item = await store.update<StoredRequest>(requestKey(id), 'SET #status = :pending REMOVE #decidedBy, #decidedAt, #runAs', {
-    condition: '#status = :approved',
-    values: { ':pending': 'pending', ':approved': 'approved' },
-  });
+  const item = await store.update<StoredRequest>(
+    requestKey(id),
+    'SET #status = :pending REMOVE #decidedBy, #decidedAt, #runAs',
+    {
+      condition: '#status = :approved',
+      values: { ':pending': 'pending', ':approved': 'approved' },
+    },
+  );
   return item !== undefined;
 }
 
@@ -140,12 +156,27 @@ export async function claimExecution(store: StateStore, id: string, now: number)
 export async function finishExecution(
   store: StateStore,
   id: string,
-  result: { status: Extract<ApprovalStatus, 'done' | 'failed' | 'stale'>; steps: StepRecord[]; outcome: string; now: number },
+  result: {
+    status: Extract<ApprovalStatus, 'done' | 'failed' | 'stale'>;
+    steps: StepRecord[];
+    outcome: string;
+    now: number;
+  },
 ): Promise<ApprovalRequest | undefined> {
-  const item = await store.update<StoredRequest>(requestKey(id), 'SET #status = :to, #finishedAt = :now, #steps = :steps, #outcome = :outcome', {
-    condition: '#status = :running',
-    values: { ':to': result.status, ':running': 'running', ':now': result.now, ':steps': JSON.stringify(result.steps), ':outcome': result.outcome },
-  });
+  const item = await store.update<StoredRequest>(
+    requestKey(id),
+    'SET #status = :to, #finishedAt = :now, #steps = :steps, #outcome = :outcome',
+    {
+      condition: '#status = :running',
+      values: {
+        ':to': result.status,
+        ':running': 'running',
+        ':now': result.now,
+        ':steps': JSON.stringify(result.steps),
+        ':outcome': result.outcome,
+      },
+    },
+  );
   return item ? fromStored(item) : undefined;
 }
 
@@ -161,10 +192,14 @@ export async function failUnfinished(
   outcome: string,
   now: number,
 ): Promise<ApprovalRequest | undefined> {
-  const item = await store.update<StoredRequest>(requestKey(id), 'SET #status = :failed, #finishedAt = :now, #outcome = :outcome', {
-    condition: '#status = :from',
-    values: { ':failed': 'failed', ':from': from, ':now': now, ':outcome': outcome },
-  });
+  const item = await store.update<StoredRequest>(
+    requestKey(id),
+    'SET #status = :failed, #finishedAt = :now, #outcome = :outcome',
+    {
+      condition: '#status = :from',
+      values: { ':failed': 'failed', ':from': from, ':now': now, ':outcome': outcome },
+    },
+  );
   return item ? fromStored(item) : undefined;
 }
 
@@ -175,9 +210,22 @@ export async function failUnfinished(
  * before terminating its EC2 instance would lose track of it. It is remembered here first and
  * forgotten once terminated; the next plan for the cluster looks these up again.
  */
-export async function rememberLeftovers(store: StateStore, alias: string, instanceIds: string[], requestId: string, now: number): Promise<void> {
+export async function rememberLeftovers(
+  store: StateStore,
+  alias: string,
+  instanceIds: string[],
+  requestId: string,
+  now: number,
+): Promise<void> {
   for (const id of instanceIds) {
-    await store.put({ pk: leftoversPk(alias), sk: `ec2#${id}`, instanceId: id, requestId, since: now, expiresAt: ttlSeconds(now + LEFTOVER_RETENTION_MS) });
+    await store.put({
+      pk: leftoversPk(alias),
+      sk: `ec2#${id}`,
+      instanceId: id,
+      requestId,
+      since: now,
+      expiresAt: ttlSeconds(now + LEFTOVER_RETENTION_MS),
+    });
   }
 }
 
@@ -214,7 +262,11 @@ function toStored(request: ApprovalRequest): StoredRequest {
 function fromStored(item: StoredRequest): ApprovalRequest | undefined {
   const { pk: _pk, sk: _sk, expiresAt: _ttl, plan, steps, ...rest } = item;
   try {
-    const parsed = ApprovalRequest.safeParse({ ...rest, plan: JSON.parse(plan), ...(steps ? { steps: JSON.parse(steps) } : {}) });
+    const parsed = ApprovalRequest.safeParse({
+      ...rest,
+      plan: JSON.parse(plan),
+      ...(steps ? { steps: JSON.parse(steps) } : {}),
+    });
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

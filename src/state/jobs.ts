@@ -16,9 +16,21 @@ import { type StateStore, ttlSeconds } from './table';
 export const JOB_CLAIM_TTL_MS = 24 * 3_600_000;
 
 /** True when this delivery is the first to claim the job; false when another one already did. */
-export async function claimJob(store: StateStore, jobId: string, nowMs: number, what: { kind: string; verb?: string }): Promise<boolean> {
+export async function claimJob(
+  store: StateStore,
+  jobId: string,
+  nowMs: number,
+  what: { kind: string; verb?: string },
+): Promise<boolean> {
   return store.put(
-    { pk: jobPk(jobId), sk: 'claim', claimedAt: nowMs, kind: what.kind, ...(what.verb ? { verb: what.verb } : {}), expiresAt: ttlSeconds(nowMs + JOB_CLAIM_TTL_MS) },
+    {
+      pk: jobPk(jobId),
+      sk: 'claim',
+      claimedAt: nowMs,
+      kind: what.kind,
+      ...(what.verb ? { verb: what.verb } : {}),
+      expiresAt: ttlSeconds(nowMs + JOB_CLAIM_TTL_MS),
+    },
     // An expired claim DynamoDB has not deleted yet counts as absent (as everywhere in the table).
     { condition: 'attribute_not_exists(#pk) OR #expiresAt <= :now', values: { ':now': ttlSeconds(nowMs) } },
   );

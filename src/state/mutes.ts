@@ -19,7 +19,12 @@ interface MuteItem extends Mute {
 }
 
 export async function setMute(store: StateStore, mute: Mute): Promise<void> {
-  const item: MuteItem = { pk: mutePk(mute.alias), sk: muteSk(mute.service), ...mute, expiresAt: ttlSeconds(mute.until) };
+  const item: MuteItem = {
+    pk: mutePk(mute.alias),
+    sk: muteSk(mute.service),
+    ...mute,
+    expiresAt: ttlSeconds(mute.until),
+  };
   await store.put({ ...item });
 }
 
@@ -29,13 +34,26 @@ export async function clearMute(store: StateStore, alias: string, service?: stri
 }
 
 /** The mute in force for a cluster or one of its services (the cluster's or the service's; the later one), if any. */
-export async function activeMute(store: StateStore, alias: string, service: string | undefined, nowMs: number): Promise<Mute | undefined> {
+export async function activeMute(
+  store: StateStore,
+  alias: string,
+  service: string | undefined,
+  nowMs: number,
+): Promise<Mute | undefined> {
   const items = await store.query<MuteItem>(mutePk(alias));
-  const relevant = items.filter((m) => m.until > nowMs && (m.sk === muteSk(undefined) || (service !== undefined && m.sk === muteSk(service))));
+  const relevant = items.filter(
+    (m) => m.until > nowMs && (m.sk === muteSk(undefined) || (service !== undefined && m.sk === muteSk(service))),
+  );
   relevant.sort((a, b) => b.until - a.until);
   const found = relevant[0];
   if (!found) return undefined;
-  return { alias: found.alias, until: found.until, by: found.by, at: found.at, ...(found.service !== undefined ? { service: found.service } : {}) };
+  return {
+    alias: found.alias,
+    until: found.until,
+    by: found.by,
+    at: found.at,
+    ...(found.service !== undefined ? { service: found.service } : {}),
+  };
 }
 
 function mutePk(alias: string): string {

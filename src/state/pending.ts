@@ -49,8 +49,22 @@ export async function listPending(store: StateStore): Promise<PendingItem[]> {
   return store.query<PendingItem>(PENDING_PK);
 }
 
-export async function markWindowBehind(store: StateStore, windowPk: string, windowId: string, count: number, expiresAtMs: number): Promise<void> {
-  const marker: WindowMarker = { pk: PENDING_PK, sk: windowPk, type: 'window', windowPk, windowId, markedCount: count, expiresAt: ttlSeconds(expiresAtMs) };
+export async function markWindowBehind(
+  store: StateStore,
+  windowPk: string,
+  windowId: string,
+  count: number,
+  expiresAtMs: number,
+): Promise<void> {
+  const marker: WindowMarker = {
+    pk: PENDING_PK,
+    sk: windowPk,
+    type: 'window',
+    windowPk,
+    windowId,
+    markedCount: count,
+    expiresAt: ttlSeconds(expiresAtMs),
+  };
   await store.put({ ...marker });
 }
 
@@ -58,7 +72,10 @@ export async function markWindowBehind(store: StateStore, windowPk: string, wind
 export async function clearWindowMarker(store: StateStore, marker: WindowMarker): Promise<boolean> {
   return store.delete(
     { pk: PENDING_PK, sk: marker.sk },
-    { condition: '#markedCount = :mc AND #windowId = :wid', values: { ':mc': marker.markedCount, ':wid': marker.windowId } },
+    {
+      condition: '#markedCount = :mc AND #windowId = :wid',
+      values: { ':mc': marker.markedCount, ':wid': marker.windowId },
+    },
   );
 }
 
@@ -76,5 +93,8 @@ export async function recordAgentState(store: StateStore, marker: Omit<AgentMark
 
 /** Takes a due agent marker exactly once (the sweeper, with the version it read). */
 export async function takeAgentMarker(store: StateStore, marker: AgentMarker): Promise<boolean> {
-  return store.delete({ pk: PENDING_PK, sk: marker.sk }, { condition: '#version = :v', values: { ':v': marker.version } });
+  return store.delete(
+    { pk: PENDING_PK, sk: marker.sk },
+    { condition: '#version = :v', values: { ':v': marker.version } },
+  );
 }

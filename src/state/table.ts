@@ -109,7 +109,9 @@ export class StateStore {
   /** Deletes the item; false when the condition failed. */
   async delete(key: ItemKey, write: ConditionalWrite = {}): Promise<boolean> {
     try {
-      await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key, ...expression(write.condition, write.values) }));
+      await this.doc.send(
+        new DeleteCommand({ TableName: this.tableName, Key: key, ...expression(write.condition, write.values) }),
+      );
       return true;
     } catch (err) {
       if (isConditionFailed(err)) return false;
@@ -206,7 +208,8 @@ function expression(
   ExpressionAttributeValues?: Record<string, unknown>;
 } {
   const names: Record<string, string> = {};
-  for (const match of `${update} ${condition ?? ''}`.matchAll(/#([A-Za-z0-9_]+)/g)) names[`#${match[1]}`] = match[1] as string;
+  for (const match of `${update} ${condition ?? ''}`.matchAll(/#([A-Za-z0-9_]+)/g))
+    names[`#${match[1]}`] = match[1] as string;
   return {
     ...(condition ? { ConditionExpression: condition } : {}),
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),

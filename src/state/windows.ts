@@ -64,10 +64,19 @@ export function windowPk(alias: string, service: string | undefined, kind: Notif
  * string is much cheaper to marshal and to write than a nested map (this write happens once per
  * event).
  */
-type StoredWindow = Omit<NotificationWindow, 'cluster' | 'latest' | 'details'> & { cluster: string; latest: string; details: string };
+type StoredWindow = Omit<NotificationWindow, 'cluster' | 'latest' | 'details'> & {
+  cluster: string;
+  latest: string;
+  details: string;
+};
 
 function encode(w: NotificationWindow): StoredWindow {
-  return { ...w, cluster: JSON.stringify(w.cluster), latest: JSON.stringify(w.latest), details: JSON.stringify(w.details) };
+  return {
+    ...w,
+    cluster: JSON.stringify(w.cluster),
+    latest: JSON.stringify(w.latest),
+    details: JSON.stringify(w.details),
+  };
 }
 
 function decode(item: StoredWindow | undefined): NotificationWindow | undefined {
@@ -85,7 +94,11 @@ export async function getWindow(store: StateStore, pk: string): Promise<Notifica
 }
 
 /** Writes the window if the stored one still has `expectedRev` (or does not exist, for undefined). */
-export async function putWindow(store: StateStore, next: NotificationWindow, expectedRev: number | undefined): Promise<boolean> {
+export async function putWindow(
+  store: StateStore,
+  next: NotificationWindow,
+  expectedRev: number | undefined,
+): Promise<boolean> {
   return store.put(
     { ...encode(next) },
     expectedRev === undefined
@@ -130,23 +143,39 @@ export async function incrementWindow(
 }
 
 /** Claims posting the first message of a window; the claim lapses at `until` in case its holder dies. */
-export async function claimPost(store: StateStore, w: NotificationWindow, by: string, now: number, until: number): Promise<NotificationWindow | undefined> {
-  return decode(await store.update<StoredWindow>(
-    key(w),
-    'SET #postClaimBy = :by, #postClaimUntil = :until, #rev = #rev + :one',
-    {
-      condition: '#windowId = :wid AND attribute_not_exists(#ts) AND (attribute_not_exists(#postClaimUntil) OR #postClaimUntil < :now)',
+export async function claimPost(
+  store: StateStore,
+  w: NotificationWindow,
+  by: string,
+  now: number,
+  until: number,
+): Promise<NotificationWindow | undefined> {
+  return decode(
+    await store.update<StoredWindow>(key(w), 'SET #postClaimBy = :by, #postClaimUntil = :until, #rev = #rev + :one', {
+      condition:
+        '#windowId = :wid AND attribute_not_exists(#ts) AND (attribute_not_exists(#postClaimUntil) OR #postClaimUntil < :now)',
       values: { ':by': by, ':until': until, ':now': now, ':wid': w.windowId, ':one': 1 },
-    },
-  ));
+    }),
+  );
 }
 
-export async function finishPost(store: StateStore, w: NotificationWindow, ts: string, renderedCount: number, now: number): Promise<NotificationWindow | undefined> {
-  return decode(await store.update<StoredWindow>(
-    key(w),
-    'SET #ts = :ts, #renderedCount = :rc, #renderedAt = :now, #rev = #rev + :one REMOVE #postClaimBy, #postClaimUntil',
-    { condition: '#windowId = :wid', values: { ':ts': ts, ':rc': renderedCount, ':now': now, ':wid': w.windowId, ':one': 1 } },
-  ));
+export async function finishPost(
+  store: StateStore,
+  w: NotificationWindow,
+  ts: string,
+  renderedCount: number,
+  now: number,
+): Promise<NotificationWindow | undefined> {
+  return decode(
+    await store.update<StoredWindow>(
+      key(w),
+      'SET #ts = :ts, #renderedCount = :rc, #renderedAt = :now, #rev = #rev + :one REMOVE #postClaimBy, #postClaimUntil',
+      {
+        condition: '#windowId = :wid',
+        values: { ':ts': ts, ':rc': renderedCount, ':now': now, ':wid': w.windowId, ':one': 1 },
+      },
+    ),
+  );
 }
 
 export async function releasePost(store: StateStore, w: NotificationWindow, by: string): Promise<void> {
@@ -157,27 +186,53 @@ export async function releasePost(store: StateStore, w: NotificationWindow, by: 
 }
 
 /** Claims the next edit of the message: only one invocation per `renderedAt` wins. Returns the window as it is now. */
-export async function claimEdit(store: StateStore, w: NotificationWindow, now: number): Promise<NotificationWindow | undefined> {
-  return decode(await store.update<StoredWindow>(key(w), 'SET #renderedAt = :now, #rev = #rev + :one', {
-    condition: '#windowId = :wid AND #renderedAt = :old AND attribute_exists(#ts)',
-    values: { ':now': now, ':old': w.renderedAt, ':wid': w.windowId, ':one': 1 },
-  }));
+export async function claimEdit(
+  store: StateStore,
+  w: NotificationWindow,
+  now: number,
+): Promise<NotificationWindow | undefined> {
+  return decode(
+    await store.update<StoredWindow>(key(w), 'SET #renderedAt = :now, #rev = #rev + :one', {
+      condition: '#windowId = :wid AND #renderedAt = :old AND attribute_exists(#ts)',
+      values: { ':now': now, ':old': w.renderedAt, ':wid': w.windowId, ':one': 1 },
+    }),
+  );
 }
 
 /** Records that the message now shows `count` (never moves backwards). */
-export async function markRendered(store: StateStore, w: NotificationWindow, count: number): Promise<NotificationWindow | undefined> {
-  return decode(await store.update<StoredWindow>(key(w), 'SET #renderedCount = :c, #rev = #rev + :one', {
-    condition: '#windowId = :wid AND #renderedCount < :c',
-    values: { ':c': count, ':wid': w.windowId, ':one': 1 },
-  }));
+export async function markRendered(
+  store: StateStore,
+  w: NotificationWindow,
+  count: number,
+): Promise<NotificationWindow | undefined> {
+  return decode(
+    await store.update<StoredWindow>(key(w), 'SET #renderedCount = :c, #rev = #rev + :one', {
+      condition: '#windowId = :wid AND #renderedCount < :c',
+      values: { ':c': count, ':wid': w.windowId, ':one': 1 },
+    }),
+  );
 }
 
 /** Claims posting thread replies: details [w.threadPosted, threadPosted) and, with `note`, the closing note. */
-export async function claimThread(store: StateStore, w: NotificationWindow, threadPosted: number, note: boolean): Promise<NotificationWindow | undefined> {
-  return decode(await store.update<StoredWindow>(key(w), 'SET #threadPosted = :tp, #notePosted = :np, #rev = #rev + :one', {
-    condition: '#windowId = :wid AND #threadPosted = :oldTp AND #notePosted = :oldNp',
-    values: { ':tp': threadPosted, ':np': note || w.notePosted, ':oldTp': w.threadPosted, ':oldNp': w.notePosted, ':wid': w.windowId, ':one': 1 },
-  }));
+export async function claimThread(
+  store: StateStore,
+  w: NotificationWindow,
+  threadPosted: number,
+  note: boolean,
+): Promise<NotificationWindow | undefined> {
+  return decode(
+    await store.update<StoredWindow>(key(w), 'SET #threadPosted = :tp, #notePosted = :np, #rev = #rev + :one', {
+      condition: '#windowId = :wid AND #threadPosted = :oldTp AND #notePosted = :oldNp',
+      values: {
+        ':tp': threadPosted,
+        ':np': note || w.notePosted,
+        ':oldTp': w.threadPosted,
+        ':oldNp': w.notePosted,
+        ':wid': w.windowId,
+        ':one': 1,
+      },
+    }),
+  );
 }
 
 function key(w: NotificationWindow): { pk: string; sk: string } {

@@ -14,7 +14,13 @@ const GOING_OR_GONE = new Set(['shutting-down', 'terminated']);
  * repositories the config lists for it. EC2 instances an earlier, interrupted teardown
  * deregistered (ECS no longer lists them) come from the state table and are checked with EC2.
  */
-export async function readTeardownPlan(input: { aws: ClusterOps; alias: string; cluster: ClusterConfig; state: StateStore; now: number }): Promise<TeardownPlan> {
+export async function readTeardownPlan(input: {
+  aws: ClusterOps;
+  alias: string;
+  cluster: ClusterConfig;
+  state: StateStore;
+  now: number;
+}): Promise<TeardownPlan> {
   const { aws, alias, cluster, state, now } = input;
   const [inventory, remembered, repositories] = await Promise.all([
     aws.teardown.inventory(),
@@ -36,7 +42,12 @@ export async function readTeardownPlan(input: { aws: ClusterOps; alias: string; 
   for (const id of [...behindInstances, ...leftoverIds]) {
     const found = byId.get(id);
     if (!found || GOING_OR_GONE.has(found.state)) continue;
-    ec2Instances.push({ id, state: found.state, leftover: leftoverIds.includes(id), ...(found.type ? { type: found.type } : {}) });
+    ec2Instances.push({
+      id,
+      state: found.state,
+      leftover: leftoverIds.includes(id),
+      ...(found.type ? { type: found.type } : {}),
+    });
   }
 
   return {
@@ -73,13 +84,29 @@ export function teardownPlanChanges(approved: TeardownPlan, live: TeardownPlan):
   const added = (now: string[], then: string[]) => now.filter((n) => !then.includes(n));
   const changes: string[] = [];
   if (live.clusterActive && !approved.clusterActive) changes.push('the ECS cluster exists again');
-  const services = added(live.services.map((s) => s.name), approved.services.map((s) => s.name));
+  const services = added(
+    live.services.map((s) => s.name),
+    approved.services.map((s) => s.name),
+  );
   if (services.length > 0) changes.push(`new ${services.length === 1 ? 'service' : 'services'} ${list(services)}`);
-  const instances = added(live.containerInstances.map((c) => c.id), approved.containerInstances.map((c) => c.id));
-  if (instances.length > 0) changes.push(`new container ${instances.length === 1 ? 'instance' : 'instances'} ${list(instances.map((i) => i.slice(0, 12)))}`);
-  const ec2 = added(live.ec2Instances.map((i) => i.id), approved.ec2Instances.map((i) => i.id));
-  if (ec2.length > 0 && instances.length === 0) changes.push(`new EC2 ${ec2.length === 1 ? 'instance' : 'instances'} ${list(ec2)}`);
-  const repos = added(live.repositories.map((r) => r.name), approved.repositories.map((r) => r.name));
+  const instances = added(
+    live.containerInstances.map((c) => c.id),
+    approved.containerInstances.map((c) => c.id),
+  );
+  if (instances.length > 0)
+    changes.push(
+      `new container ${instances.length === 1 ? 'instance' : 'instances'} ${list(instances.map((i) => i.slice(0, 12)))}`,
+    );
+  const ec2 = added(
+    live.ec2Instances.map((i) => i.id),
+    approved.ec2Instances.map((i) => i.id),
+  );
+  if (ec2.length > 0 && instances.length === 0)
+    changes.push(`new EC2 ${ec2.length === 1 ? 'instance' : 'instances'} ${list(ec2)}`);
+  const repos = added(
+    live.repositories.map((r) => r.name),
+    approved.repositories.map((r) => r.name),
+  );
   if (repos.length > 0) changes.push(`new ECR ${repos.length === 1 ? 'repository' : 'repositories'} ${list(repos)}`);
   return changes.length > 0 ? `the cluster changed since the plan was approved: ${changes.join('; ')}.` : undefined;
 }

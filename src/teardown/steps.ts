@@ -15,7 +15,13 @@ import { sliceWhole } from '../unicode';
  */
 export const teardownOperation: GatedOperation<TeardownPlan> = {
   async prepare(env, approved) {
-    const live = await readTeardownPlan({ aws: env.aws, alias: env.alias, cluster: env.cluster, state: env.state, now: env.clock.now() });
+    const live = await readTeardownPlan({
+      aws: env.aws,
+      alias: env.alias,
+      cluster: env.cluster,
+      state: env.state,
+      now: env.clock.now(),
+    });
     const changed = teardownPlanChanges(approved, live);
     if (changed) return { ok: false, reason: changed };
     return { ok: true, steps: teardownSteps(env, live) };
@@ -33,7 +39,8 @@ export const teardownOperation: GatedOperation<TeardownPlan> = {
     ]
       .filter(([n]) => Number(n) > 0)
       .map(([n, one, many]) => count(Number(n), String(one), String(many)));
-    if (done('Delete cluster') > 0) said.splice(said.length - (done('Delete ECR') > 0 ? 1 : 0), 0, 'the cluster deleted');
+    if (done('Delete cluster') > 0)
+      said.splice(said.length - (done('Delete ECR') > 0 ? 1 : 0), 0, 'the cluster deleted');
     return `Teardown finished in ${tookText(tookMs)}: ${said.length > 0 ? said.join(', ') : 'there was nothing left to do'}.`;
   },
 };
@@ -74,7 +81,10 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
           if (left.services.length === 0 && left.tasks === 0) return `took ${tookText(env.clock.now() - started)}`;
           followed = left.services;
           if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
-            throw new ChatopsError('teardown_wait_timeout', `After ${tookText(env.timing.waitTimeoutMs)}, ${drainText(left, 'still draining', 'still stopping')}.`);
+            throw new ChatopsError(
+              'teardown_wait_timeout',
+              `After ${tookText(env.timing.waitTimeoutMs)}, ${drainText(left, 'still draining', 'still stopping')}.`,
+            );
           }
           // Stop cleanly rather than be killed mid-wait: the next run plans from what is left.
           if (env.timeLeftMs() - env.timing.pollMs < env.timing.stopMarginMs) throw new OutOfTime();
@@ -93,7 +103,9 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
         if (instance.ec2InstanceId && plan.ec2Instances.some((i) => i.id === instance.ec2InstanceId)) {
           await rememberLeftovers(env.state, env.alias, [instance.ec2InstanceId], env.requestId, env.clock.now());
         }
-        return (await aws.teardown.deregisterContainerInstance(instance.id)) === 'gone' ? 'already deregistered' : undefined;
+        return (await aws.teardown.deregisterContainerInstance(instance.id)) === 'gone'
+          ? 'already deregistered'
+          : undefined;
       },
     });
   }
@@ -133,7 +145,10 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
 /** "2 services draining (web, api), 3 tasks stopping". */
 export function drainText(left: { services: string[]; tasks: number }, draining: string, stopping: string): string {
   const parts: string[] = [];
-  if (left.services.length > 0) parts.push(`${count(left.services.length, 'service')} ${draining} (${escapeText(left.services.slice(0, 5).join(', '))}${left.services.length > 5 ? ', …' : ''})`);
+  if (left.services.length > 0)
+    parts.push(
+      `${count(left.services.length, 'service')} ${draining} (${escapeText(left.services.slice(0, 5).join(', '))}${left.services.length > 5 ? ', …' : ''})`,
+    );
   if (left.tasks > 0) parts.push(`${count(left.tasks, 'task')} ${stopping}`);
   return parts.join(' and ');
 }

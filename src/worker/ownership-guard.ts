@@ -1,4 +1,11 @@
-import { familyNeedsLiveUse, familyOf, familyOwnership, imageOwnership, repositoryOwnership, type Ownership } from '../auth/ownership';
+import {
+  familyNeedsLiveUse,
+  familyOf,
+  familyOwnership,
+  imageOwnership,
+  repositoryOwnership,
+  type Ownership,
+} from '../auth/ownership';
 import { type ClusterOps } from '../aws/types';
 import { type Config } from '../config/schema';
 import { ChatopsError } from '../errors';
@@ -25,7 +32,11 @@ export interface OwnershipGuard {
   image(uri: string, verb: string): void;
 }
 
-export function ownershipGuard(config: Config, alias: string, aws: Pick<ClusterOps, 'services' | 'tasks'>): OwnershipGuard {
+export function ownershipGuard(
+  config: Config,
+  alias: string,
+  aws: Pick<ClusterOps, 'services' | 'tasks'>,
+): OwnershipGuard {
   let running: Promise<string[]> | undefined;
   const liveFamilies = () => (running ??= familiesInUse(aws));
   const enforce = (ownership: Ownership) => {
@@ -35,7 +46,11 @@ export function ownershipGuard(config: Config, alias: string, aws: Pick<ClusterO
     async family(ref, verb, options = {}) {
       const family = familyOf(ref);
       // Only a cluster without taskDefinitionFamilies, for a family nobody claims, needs the read.
-      const live = options.runByService ? [family] : familyNeedsLiveUse(config, alias, family) ? await liveFamilies() : [];
+      const live = options.runByService
+        ? [family]
+        : familyNeedsLiveUse(config, alias, family)
+          ? await liveFamilies()
+          : [];
       const ownership = familyOwnership(config, alias, family, verb, live);
       // A refusal of a cluster without the key lists everything it runs: a read, and only then.
       if (!ownership.owned && options.runByService && config.clusters[alias]?.taskDefinitionFamilies === undefined) {
@@ -57,7 +72,13 @@ export function ownershipGuard(config: Config, alias: string, aws: Pick<ClusterO
  * ListServices + DescribeServices, ListTasks + DescribeTasks, read only.
  */
 export async function familiesInUse(aws: Pick<ClusterOps, 'services' | 'tasks'>): Promise<string[]> {
-  const [services, tasks] = await Promise.all([aws.services.listNames().then((names) => aws.services.describeMany(names)), aws.tasks.list()]);
-  const refs = [...services.flatMap((s) => [s.taskDefinition, ...s.deployments.map((d) => d.taskDefinition)]), ...tasks.map((t) => t.taskDefinition)];
+  const [services, tasks] = await Promise.all([
+    aws.services.listNames().then((names) => aws.services.describeMany(names)),
+    aws.tasks.list(),
+  ]);
+  const refs = [
+    ...services.flatMap((s) => [s.taskDefinition, ...s.deployments.map((d) => d.taskDefinition)]),
+    ...tasks.map((t) => t.taskDefinition),
+  ];
   return [...new Set(refs.filter(Boolean).map(familyOf))].sort();
 }

@@ -64,7 +64,12 @@ export async function runJob(input: unknown, deps: WorkerDeps): Promise<void> {
   if (claim !== 'claimed') {
     if (claim === 'unrecorded' && job.kind === 'command') {
       await replierFor(job, deps)
-        .send(textMessage(`I could not start \`${escapeText(job.words.join(' '))}\`: the bot's state table did not answer, so I could not make sure it runs only once. Nothing was changed; type it again in a moment.`), { visibility: 'ephemeral' })
+        .send(
+          textMessage(
+            `I could not start \`${escapeText(job.words.join(' '))}\`: the bot's state table did not answer, so I could not make sure it runs only once. Nothing was changed; type it again in a moment.`,
+          ),
+          { visibility: 'ephemeral' },
+        )
         .catch((err: unknown) => deps.logger.error({ err, jobId: job.id }, 'could not tell the user about a failure'));
     }
     return;
@@ -86,10 +91,19 @@ export async function runJob(input: unknown, deps: WorkerDeps): Promise<void> {
 async function claimOnce(job: Job, deps: WorkerDeps): Promise<'claimed' | 'duplicate' | 'unrecorded'> {
   if (!deps.state) return 'claimed';
   try {
-    const first = await claimJob(deps.state, job.id, deps.clock.now(), { kind: job.kind, ...(job.kind === 'command' ? { verb: job.verb } : {}) });
+    const first = await claimJob(deps.state, job.id, deps.clock.now(), {
+      kind: job.kind,
+      ...(job.kind === 'command' ? { verb: job.verb } : {}),
+    });
     if (first) return 'claimed';
     deps.logger.warn(
-      { jobId: job.id, kind: job.kind, ...(job.kind === 'command' ? { verb: job.verb, cluster: job.cluster, user: job.user.id } : { approval: job.requestId }) },
+      {
+        jobId: job.id,
+        kind: job.kind,
+        ...(job.kind === 'command'
+          ? { verb: job.verb, cluster: job.cluster, user: job.user.id }
+          : { approval: job.requestId }),
+      },
       'job skipped: this job id was already claimed (a second delivery of the same invocation, or a replayed Slack request)',
     );
     return 'duplicate';
@@ -100,14 +114,20 @@ async function claimOnce(job: Job, deps: WorkerDeps): Promise<'claimed' | 'dupli
 }
 
 function replierFor(job: CommandJob, deps: WorkerDeps, visibility: 'in_channel' | 'ephemeral' = 'ephemeral'): Replier {
-  return deps.replierFor?.(job, visibility) ?? responseUrlReplier({ responseUrl: job.responseUrl, visibility, logger: deps.logger, clock: deps.clock });
+  return (
+    deps.replierFor?.(job, visibility) ??
+    responseUrlReplier({ responseUrl: job.responseUrl, visibility, logger: deps.logger, clock: deps.clock })
+  );
 }
 
 /** The job waited too long (a throttled or backed-up invoke queue): tell the user, run nothing. */
 async function refuseStaleCommand(job: CommandJob, waitedMs: number, deps: WorkerDeps): Promise<void> {
   const command = job.words.join(' ');
   const maxAgeMs = deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS;
-  deps.logger.warn({ jobId: job.id, verb: job.verb, cluster: job.cluster, waitedMs, maxAgeMs }, 'job skipped: it waited longer than the job max age');
+  deps.logger.warn(
+    { jobId: job.id, verb: job.verb, cluster: job.cluster, waitedMs, maxAgeMs },
+    'job skipped: it waited longer than the job max age',
+  );
   audit(deps.logger, {
     user: job.user.id,
     channel: job.channelId,
@@ -122,10 +142,14 @@ async function refuseStaleCommand(job: CommandJob, waitedMs: number, deps: Worke
   });
   await replierFor(job, deps)
     .send(
-      textMessage(`\`${escapeText(command)}\` waited ${tookText(waitedMs)} before I could start it, so I did not run it: the cluster may have changed since. Nothing was changed; type \`/ecs ${escapeText(command)}\` again if you still want it.`),
+      textMessage(
+        `\`${escapeText(command)}\` waited ${tookText(waitedMs)} before I could start it, so I did not run it: the cluster may have changed since. Nothing was changed; type \`/ecs ${escapeText(command)}\` again if you still want it.`,
+      ),
       { visibility: 'ephemeral' },
     )
-    .catch((err: unknown) => deps.logger.error({ err, jobId: job.id }, 'could not tell the user that their command was too old to run'));
+    .catch((err: unknown) =>
+      deps.logger.error({ err, jobId: job.id }, 'could not tell the user that their command was too old to run'),
+    );
 }
 
 async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
@@ -134,23 +158,45 @@ async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
   const visibility = command.ok ? command.spec.visibility : 'ephemeral';
   const reply = replierFor(job, deps, visibility);
   const cluster = deps.config.clusters[job.cluster];
-  const base = { user: job.user.id, channel: job.channelId, workspace: job.user.teamId, source: job.source, command: job.words.join(' '), cluster: job.clusters ? job.clusters.map((c) => c.alias).join(',') : job.cluster, level: job.level };
+  const base = {
+    user: job.user.id,
+    channel: job.channelId,
+    workspace: job.user.teamId,
+    source: job.source,
+    command: job.words.join(' '),
+    cluster: job.clusters ? job.clusters.map((c) => c.alias).join(',') : job.cluster,
+    level: job.level,
+  };
   let role: string | undefined;
   try {
     if (!command.ok) throw new ChatopsError('usage', command.error);
-    if (!command.spec.run || !cluster) throw new ChatopsError('unknown_verb', `\`${escapeText(job.verb)}\` cannot run in the worker.`);
+    if (!command.spec.run || !cluster)
+      throw new ChatopsError('unknown_verb', `\`${escapeText(job.verb)}\` cannot run in the worker.`);
     // The Slack function authorized this verb at this level; a job whose words name another verb,
     // or that asks for a role other than the one the verb needs, was not made by it: run nothing.
     if (command.spec.verb !== job.verb || command.spec.level !== job.level) {
-      deps.logger.error({ jobId: job.id, verb: job.verb, parsedVerb: command.spec.verb, level: job.level, needs: command.spec.level }, 'worker got a job whose verb or level does not match its words; skipped');
-      throw new ChatopsError('job_mismatch', `\`${escapeText(job.words.join(' '))}\` did not arrive as it was authorized, so I did not run it. Nothing was changed; run it again.`);
+      deps.logger.error(
+        { jobId: job.id, verb: job.verb, parsedVerb: command.spec.verb, level: job.level, needs: command.spec.level },
+        'worker got a job whose verb or level does not match its words; skipped',
+      );
+      throw new ChatopsError(
+        'job_mismatch',
+        `\`${escapeText(job.words.join(' '))}\` did not arrive as it was authorized, so I did not run it. Nothing was changed; run it again.`,
+      );
     }
     const aws = await deps.aws.forCluster({ alias: job.cluster, level: job.level, user: job.user, team: job.team });
     role = aws.roleArn;
     // A verb that spans clusters gets each cluster on that cluster's own role.
-    const clusters = command.spec.scope === 'allClusters' && job.clusters
-      ? await Promise.all(job.clusters.map((c) => (c.alias === job.cluster ? aws : deps.aws.forCluster({ alias: c.alias, level: job.level, user: job.user, team: c.team }))))
-      : undefined;
+    const clusters =
+      command.spec.scope === 'allClusters' && job.clusters
+        ? await Promise.all(
+            job.clusters.map((c) =>
+              c.alias === job.cluster
+                ? aws
+                : deps.aws.forCluster({ alias: c.alias, level: job.level, user: job.user, team: c.team }),
+            ),
+          )
+        : undefined;
     if (clusters) role = clusters.map((c) => c.roleArn).join(',');
     await command.spec.run(
       {
@@ -181,9 +227,17 @@ async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
   } catch (err) {
     const known = err instanceof ChatopsError;
     if (!known) deps.logger.error({ err, jobId: job.id }, 'command failed unexpectedly');
-    audit(deps.logger, { ...base, ...(role ? { role } : {}), outcome: 'error', detail: known ? err.code : 'unexpected', durationMs: deps.clock.now() - started });
+    audit(deps.logger, {
+      ...base,
+      ...(role ? { role } : {}),
+      outcome: 'error',
+      detail: known ? err.code : 'unexpected',
+      durationMs: deps.clock.now() - started,
+    });
     await reply
       .send(errorMessage(err, job.cluster, job.words.join(' ')), { visibility: 'ephemeral' })
-      .catch((replyErr: unknown) => deps.logger.error({ err: replyErr, jobId: job.id }, 'could not tell the user about a failure'));
+      .catch((replyErr: unknown) =>
+        deps.logger.error({ err: replyErr, jobId: job.id }, 'could not tell the user about a failure'),
+      );
   }
 }

@@ -50,7 +50,10 @@ describe('who may decide an approval request', () => {
       const click = await h.click('approval:approve', requestId, { user: U.bob, channel: OPS });
 
       expect(click.replies).toEqual([
-        expect.objectContaining({ response_type: 'ephemeral', text: 'You asked for this, so someone else has to approve it: approvals take a second person. Nothing was changed.' }),
+        expect.objectContaining({
+          response_type: 'ephemeral',
+          text: 'You asked for this, so someone else has to approve it: approvals take a second person. Nothing was changed.',
+        }),
       ]);
       await expectNothingChanged(h, requestId);
     });
@@ -60,7 +63,9 @@ describe('who may decide an approval request', () => {
 
       const click = await h.click('approval:approve', requestId, { user: U.carol, channel: OPS });
 
-      expect(click.replies[0]?.text).toBe('Only members of *platform* or *auditors* can approve this; you are in web. Nothing was changed.');
+      expect(click.replies[0]?.text).toBe(
+        'Only members of *platform* or *auditors* can approve this; you are in web. Nothing was changed.',
+      );
       expect(click.replies[0]?.response_type).toBe('ephemeral');
       await expectNothingChanged(h, requestId);
     });
@@ -70,14 +75,18 @@ describe('who may decide an approval request', () => {
 
       const click = await h.click('approval:approve', requestId, { user: U.dave, channel: OPS });
 
-      expect(click.replies[0]?.text).toBe('To approve this you also need *admin* on *lab*; you have *read* there. Nothing was changed.');
+      expect(click.replies[0]?.text).toBe(
+        'To approve this you also need *admin* on *lab*; you have *read* there. Nothing was changed.',
+      );
       await expectNothingChanged(h, requestId);
     });
 
     it('someone in no team at all is refused too', async () => {
       const requestId = await askForTeardown(h);
       const click = await h.click('approval:approve', requestId, { user: U.nobody, channel: OPS });
-      expect(click.replies[0]?.text).toMatch(/^Only members of \*platform\* or \*auditors\* can approve this; you are in no team/);
+      expect(click.replies[0]?.text).toMatch(
+        /^Only members of \*platform\* or \*auditors\* can approve this; you are in no team/,
+      );
       await expectNothingChanged(h, requestId);
     });
 
@@ -85,7 +94,9 @@ describe('who may decide an approval request', () => {
       const requestId = await askForTeardown(h);
 
       const byBob = await h.click('approval:cancel', requestId, { user: U.bob, channel: OPS });
-      expect(byBob.replies[0]?.text).toBe('Only <@U0ALICE>, who asked for this, can cancel it. Approvers can Deny it instead. Nothing was changed.');
+      expect(byBob.replies[0]?.text).toBe(
+        'Only <@U0ALICE>, who asked for this, can cancel it. Approvers can Deny it instead. Nothing was changed.',
+      );
       await expectNothingChanged(h, requestId);
 
       const byAlice = await h.click('approval:cancel', requestId, { user: U.alice, channel: OPS });
@@ -126,7 +137,9 @@ describe('who may decide an approval request', () => {
       await h.click('approval:approve', requestId, { user: U.bob, channel: OPS });
       const again = await h.click('approval:approve', requestId, { user: U.bob, channel: OPS });
 
-      expect(again.replies[0]?.text).toBe('This was already approved by <@U0BOB> and has finished. Nothing more was changed.');
+      expect(again.replies[0]?.text).toBe(
+        'This was already approved by <@U0BOB> and has finished. Nothing more was changed.',
+      );
       expect(h.sandbox.callsTo('ecs:DeleteCluster')).toHaveLength(1);
       expect(h.sandbox.callsTo('ecs:DeleteService')).toHaveLength(3);
       expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
@@ -134,7 +147,13 @@ describe('who may decide an approval request', () => {
 
     it('a replayed Approve payload, sent again byte for byte with a valid signature, changes nothing', async () => {
       const requestId = await askForTeardown(h);
-      const body = blockActionBody({ actionId: 'approval:approve', value: requestId, userId: U.bob, channelId: OPS, responseUrl: h.slack.responseUrl() });
+      const body = blockActionBody({
+        actionId: 'approval:approve',
+        value: requestId,
+        userId: U.bob,
+        channelId: OPS,
+        responseUrl: h.slack.responseUrl(),
+      });
       const event = apiGatewayEvent(body);
       await h.send(event);
       await h.drain(); // the run, through its last message edit
@@ -153,7 +172,13 @@ describe('who may decide an approval request', () => {
 
     it('a replayed Approve payload of a request that was denied meanwhile changes nothing', async () => {
       const requestId = await askForTeardown(h);
-      const body = blockActionBody({ actionId: 'approval:approve', value: requestId, userId: U.bob, channelId: OPS, responseUrl: h.slack.responseUrl() });
+      const body = blockActionBody({
+        actionId: 'approval:approve',
+        value: requestId,
+        userId: U.bob,
+        channelId: OPS,
+        responseUrl: h.slack.responseUrl(),
+      });
       await h.click('approval:deny', requestId, { user: U.erin, channel: OPS });
 
       await h.send(apiGatewayEvent(body));
@@ -173,7 +198,9 @@ describe('who may decide an approval request', () => {
 
       const click = await h.click('approval:approve', value, { user: U.bob, channel: OPS });
 
-      expect(click.replies[0]?.text).toBe('That approval request does not exist (the button may be from an old or altered message). Nothing was changed.');
+      expect(click.replies[0]?.text).toBe(
+        'That approval request does not exist (the button may be from an old or altered message). Nothing was changed.',
+      );
       await expectNothingChanged(h, requestId);
     });
 
@@ -181,7 +208,9 @@ describe('who may decide an approval request', () => {
       const requestId = await askForTeardown(h);
 
       const clicks = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => h.click('approval:approve', requestId, { user: i % 2 === 0 ? U.bob : U.erin, channel: OPS })),
+        Array.from({ length: 50 }, (_, i) =>
+          h.click('approval:approve', requestId, { user: i % 2 === 0 ? U.bob : U.erin, channel: OPS }),
+        ),
       );
 
       const silent = clicks.filter((c) => c.replies.length === 0);
@@ -195,7 +224,9 @@ describe('who may decide an approval request', () => {
       expect(await clusterStatus(h)).toBe('INACTIVE');
       const record = await storedRequest(h, requestId);
       expect(record?.status).toBe('done');
-      const approvals = h.logs.lines().filter((l) => (l.audit as { outcome?: string } | undefined)?.outcome === 'dispatched');
+      const approvals = h.logs
+        .lines()
+        .filter((l) => (l.audit as { outcome?: string } | undefined)?.outcome === 'dispatched');
       expect(approvals).toHaveLength(1);
     });
 
@@ -225,7 +256,10 @@ describe('who may decide an approval request', () => {
       );
       expect(h.sandbox.mutations()).toEqual([]);
       expect((await storedRequest(h, requestId))?.status).toBe('stale');
-      const audit = h.logs.lines().map((l) => l.audit as { outcome?: string; detail?: string } | undefined).find((a) => a?.detail?.startsWith('not started'));
+      const audit = h.logs
+        .lines()
+        .map((l) => l.audit as { outcome?: string; detail?: string } | undefined)
+        .find((a) => a?.detail?.startsWith('not started'));
       expect(audit).toMatchObject({ outcome: 'refused' });
     });
   });
@@ -239,7 +273,9 @@ describe('who may decide an approval request', () => {
     const click = await h.click('approval:approve', requestId, { user: U.bob, channel: OPS });
     const later = await h.click('approval:deny', requestId, { user: U.erin, channel: OPS });
 
-    expect(click.replies[0]?.text).toMatch(/^This request expired <!date\^\d+\^\{date_short_pretty\} at \{time\}\|[^>]+>; nothing was changed\. Run `\/ecs teardown lab` again to ask again\.$/);
+    expect(click.replies[0]?.text).toMatch(
+      /^This request expired <!date\^\d+\^\{date_short_pretty\} at \{time\}\|[^>]+>; nothing was changed\. Run `\/ecs teardown lab` again to ask again\.$/,
+    );
     expect(later.replies[0]?.text).toMatch(/^This request expired/);
     const [message] = channelMessages(h);
     expect(message?.text).toBe('Teardown of lab: the request expired without a decision. Nothing was changed.');
@@ -266,13 +302,23 @@ describe('who may decide an approval request', () => {
 
     const mutations = h.sandbox.mutations();
     expect(mutations.length).toBeGreaterThan(0);
-    expect(mutations.every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('lab', 'admin') && c.principal.sourceIdentity === U.bob)).toBe(true);
+    expect(
+      mutations.every(
+        (c) =>
+          c.principal.kind === 'assumed' &&
+          c.principal.roleArn === roleArn('lab', 'admin') &&
+          c.principal.sourceIdentity === U.bob,
+      ),
+    ).toBe(true);
     expect(shown(channelMessages(h)[0])).toContain("running as <@U0BOB>'s admin role");
   });
 
   it('with runAs: requester, an approval is refused once the requester has lost admin, and nothing runs', async () => {
     const clock = shiftableClock();
-    const yaml = approvalsConfigYaml().replace(`lab-admins:\n    users: [${U.alice}]`, 'lab-admins:\n    usergroups: [S0LABADMINS]');
+    const yaml = approvalsConfigYaml().replace(
+      `lab-admins:\n    users: [${U.alice}]`,
+      'lab-admins:\n    usergroups: [S0LABADMINS]',
+    );
     h = await startApprovalHarness({ clock, yaml });
     h.slack.setUsergroup('S0LABADMINS', [U.alice]);
     const requestId = await askForTeardown(h);
@@ -288,7 +334,9 @@ describe('who may decide an approval request', () => {
   });
 
   it('with no approver team in the config, a gated verb says nobody could approve it and posts nothing', async () => {
-    h = await startApprovalHarness({ yaml: approvalsConfigYaml().replace('approvers: [platform, auditors]', 'approvers: []') });
+    h = await startApprovalHarness({
+      yaml: approvalsConfigYaml().replace('approvers: [platform, auditors]', 'approvers: []'),
+    });
     const result = await h.command('teardown lab', { user: U.alice, channel: OPS });
     expect(result.seen).toContain('the config names no approver team');
     expect(channelMessages(h)).toHaveLength(0);
@@ -298,16 +346,22 @@ describe('who may decide an approval request', () => {
     h = await startApprovalHarness();
     h.slack.fail({ method: 'chat.postMessage', status: 200, error: 'not_in_channel' });
     const result = await h.command('teardown lab', { user: U.alice, channel: OPS });
-    expect(result.seen).toContain('I could not post the plan for approval here (not_in_channel). Invite me to this channel');
+    expect(result.seen).toContain(
+      'I could not post the plan for approval here (not_in_channel). Invite me to this channel',
+    );
     expect(h.sandbox.mutations()).toEqual([]);
   });
 });
 
 async function waitForStatus(h: Harness, requestId: string, status: string) {
-  return waitFor(async () => {
-    const record = await storedRequest(h, requestId);
-    return record?.status === status ? record : undefined;
-  }, `request ${requestId} to reach ${status}`, 25_000);
+  return waitFor(
+    async () => {
+      const record = await storedRequest(h, requestId);
+      return record?.status === status ? record : undefined;
+    },
+    `request ${requestId} to reach ${status}`,
+    25_000,
+  );
 }
 
 describe('expiry without a click', () => {
@@ -323,7 +377,8 @@ describe('expiry without a click', () => {
     await h.command('repo delete keep/me', { user: U.alice, channel: OPS });
     const denied = buttonsOf(channelMessages(h).at(-1)!)[0]!.value;
     await h.click('approval:deny', denied, { user: U.bob, channel: OPS });
-    const sweep = () => sweepExpiredApprovals({ state: h.state.store, slack: h.worker.slack!, clock, logger: h.logs.logger });
+    const sweep = () =>
+      sweepExpiredApprovals({ state: h.state.store, slack: h.worker.slack!, clock, logger: h.logs.logger });
 
     expect(await sweep()).toEqual({ expired: 0, failed: 0 }); // nothing is due yet
     clock.advance(31 * 60_000);

@@ -1,7 +1,18 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { DescribeImagesCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { type Harness } from '../support/harness';
-import { APPROVAL_USERS as U, OPS, approvalsConfigYaml, buttonsOf, channelMessages, labClients, requestMessage, shown, startApprovalHarness, storedRequest } from './support';
+import {
+  APPROVAL_USERS as U,
+  OPS,
+  approvalsConfigYaml,
+  buttonsOf,
+  channelMessages,
+  labClients,
+  requestMessage,
+  shown,
+  startApprovalHarness,
+  storedRequest,
+} from './support';
 
 async function approveLatest(h: Harness, by: string = U.bob): Promise<void> {
   const { requestId } = requestMessage(h);
@@ -10,12 +21,16 @@ async function approveLatest(h: Harness, by: string = U.bob): Promise<void> {
 
 async function repositoryNames(h: Harness): Promise<string[]> {
   const { ecr } = await labClients(h);
-  return ((await ecr.send(new DescribeRepositoriesCommand({}))).repositories ?? []).map((r) => r.repositoryName ?? '').sort();
+  return ((await ecr.send(new DescribeRepositoriesCommand({}))).repositories ?? [])
+    .map((r) => r.repositoryName ?? '')
+    .sort();
 }
 
 async function imageTags(h: Harness, repositoryName: string): Promise<string[][]> {
   const { ecr } = await labClients(h);
-  return ((await ecr.send(new DescribeImagesCommand({ repositoryName }))).imageDetails ?? []).map((i) => i.imageTags ?? []);
+  return ((await ecr.send(new DescribeImagesCommand({ repositoryName }))).imageDetails ?? []).map(
+    (i) => i.imageTags ?? [],
+  );
 }
 
 describe('the other approval-gated verbs', () => {
@@ -33,7 +48,9 @@ describe('the other approval-gated verbs', () => {
       await h.command('service delete api', { user: U.alice, channel: OPS });
       const { message, buttons } = requestMessage(h);
       expect(message.text).toBe('Delete service api (lab): approval needed (asked by <@U0ALICE>)');
-      expect(shown(message)).toContain('• Scale `api` (now 1 running of 1, `lab-api:1`) to 0 and delete it; ECS stops its tasks as it drains.');
+      expect(shown(message)).toContain(
+        '• Scale `api` (now 1 running of 1, `lab-api:1`) to 0 and delete it; ECS stops its tasks as it drains.',
+      );
       expect(buttons).toEqual(['Approve', 'Deny', 'Cancel (requester)']);
       expect(h.sandbox.mutations()).toEqual([]);
 
@@ -44,7 +61,9 @@ describe('the other approval-gated verbs', () => {
       expect(shown(final)).toContain(':white_check_mark: Scale `api` to 0 and delete it');
       expect(shown(final)).toContain(':white_check_mark: Wait for `api` to drain');
       const { ecs } = await labClients(h);
-      const services = await ecs.send(new DescribeServicesCommand({ cluster: 'lab', services: ['api', 'web', 'worker'] }));
+      const services = await ecs.send(
+        new DescribeServicesCommand({ cluster: 'lab', services: ['api', 'web', 'worker'] }),
+      );
       expect(services.services?.map((s) => [s.serviceName, s.status])).toEqual([
         ['api', 'INACTIVE'],
         ['web', 'ACTIVE'],
@@ -66,7 +85,9 @@ describe('the other approval-gated verbs', () => {
 
       await approveLatest(h, U.erin);
 
-      expect(channelMessages(h)[0]!.text).toMatch(/^Deregister task definition lab-web:1: Task definition lab-web:1 is INACTIVE \(.*\)\. 1 service still ran it when it was planned\.$/);
+      expect(channelMessages(h)[0]!.text).toMatch(
+        /^Deregister task definition lab-web:1: Task definition lab-web:1 is INACTIVE \(.*\)\. 1 service still ran it when it was planned\.$/,
+      );
       const { ecs } = await labClients(h);
       const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'lab-web:1' }));
       expect(td.taskDefinition?.status).toBe('INACTIVE');
@@ -89,7 +110,9 @@ describe('the other approval-gated verbs', () => {
 
       await approveLatest(h);
 
-      expect(channelMessages(h)[0]!.text).toMatch(/^Delete image lab\/web:latest: Tag latest removed from lab\/web \(.*\); the image keeps 1 other tag\.$/);
+      expect(channelMessages(h)[0]!.text).toMatch(
+        /^Delete image lab\/web:latest: Tag latest removed from lab\/web \(.*\); the image keeps 1 other tag\.$/,
+      );
       expect(await imageTags(h, 'lab/web')).toEqual([['1.0'], ['0.9'], []]);
     });
 
@@ -128,12 +151,19 @@ describe('the other approval-gated verbs', () => {
 
       await approveLatest(h);
 
-      expect(channelMessages(h)[0]!.text).toMatch(/^Delete ECR repository lab\/web: Repository lab\/web deleted with its images/);
+      expect(channelMessages(h)[0]!.text).toMatch(
+        /^Delete ECR repository lab\/web: Repository lab\/web deleted with its images/,
+      );
       expect(await repositoryNames(h)).toEqual(['keep/me', 'lab/api']);
     });
 
     it('each of them needs admin: an operator is refused before anything is read', async () => {
-      for (const text of ['service delete api', 'taskdef deregister lab-web:1', 'image delete lab/web 1.0', 'repo delete lab/web']) {
+      for (const text of [
+        'service delete api',
+        'taskdef deregister lab-web:1',
+        'image delete lab/web 1.0',
+        'repo delete lab/web',
+      ]) {
         const result = await h.command(text, { user: U.carol, channel: OPS });
         expect(result.ack.text).toMatch(/needs \*admin\* on \*lab\*, but you have \*operate\* there/);
       }

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type ApprovalRequest } from '../../src/approvals/types';
-import { claimExecution, createApprovalRequest, decide, expire, finishExecution, getApprovalRequest } from '../../src/state/approvals';
+import {
+  claimExecution,
+  createApprovalRequest,
+  decide,
+  expire,
+  finishExecution,
+  getApprovalRequest,
+} from '../../src/state/approvals';
 import { startDynalite, type LocalStateTable } from '../support/dynalite';
 
 const alice = { id: 'U0ALICE', teamId: 'T0' };
@@ -21,7 +28,12 @@ function newRequest(): ApprovalRequest {
     createdAt: NOW,
     deadline: NOW + 30 * 60_000,
     status: 'pending',
-    plan: { kind: 'repo delete', repository: 'old', uri: '111111111111.dkr.ecr.us-east-1.amazonaws.com/old', imageCount: 2 },
+    plan: {
+      kind: 'repo delete',
+      repository: 'old',
+      uri: '111111111111.dkr.ecr.us-east-1.amazonaws.com/old',
+      imageCount: 2,
+    },
   };
 }
 
@@ -38,7 +50,14 @@ describe('approval requests in the state table', () => {
   it('the requester’s own approval is refused by the write itself', async () => {
     const request = newRequest();
     await createApprovalRequest(table.store, request);
-    expect(await decide(table.store, request.id, { to: 'approved', by: alice, runAs: { user: alice, team: 'lab-admins' } }, NOW + 1000)).toBeUndefined();
+    expect(
+      await decide(
+        table.store,
+        request.id,
+        { to: 'approved', by: alice, runAs: { user: alice, team: 'lab-admins' } },
+        NOW + 1000,
+      ),
+    ).toBeUndefined();
     expect((await getApprovalRequest(table.store, request.id))?.status).toBe('pending');
   });
 
@@ -46,7 +65,14 @@ describe('approval requests in the state table', () => {
     const request = newRequest();
     await createApprovalRequest(table.store, request);
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => decide(table.store, request.id, { to: 'approved', by: i % 2 ? bob : erin, runAs: { user: alice, team: 'lab-admins' } }, NOW + 1000 + i)),
+      Array.from({ length: 50 }, (_, i) =>
+        decide(
+          table.store,
+          request.id,
+          { to: 'approved', by: i % 2 ? bob : erin, runAs: { user: alice, team: 'lab-admins' } },
+          NOW + 1000 + i,
+        ),
+      ),
     );
     const winners = results.filter((r) => r !== undefined);
     expect(winners).toHaveLength(1);
@@ -62,25 +88,54 @@ describe('approval requests in the state table', () => {
     expect(await expire(table.store, request.id, request.deadline - 1)).toBeUndefined();
     expect(await decide(table.store, request.id, { to: 'denied', by: bob }, request.deadline)).toBeUndefined();
     expect(await expire(table.store, request.id, request.deadline)).toMatchObject({ status: 'expired' });
-    expect(await decide(table.store, request.id, { to: 'approved', by: bob, runAs: { user: alice, team: 'x' } }, request.deadline - 1)).toBeUndefined();
+    expect(
+      await decide(
+        table.store,
+        request.id,
+        { to: 'approved', by: bob, runAs: { user: alice, team: 'x' } },
+        request.deadline - 1,
+      ),
+    ).toBeUndefined();
   });
 
   it('an approved request is claimed to run once, and finishes once', async () => {
     const request = newRequest();
     await createApprovalRequest(table.store, request);
-    await decide(table.store, request.id, { to: 'approved', by: bob, runAs: { user: alice, team: 'lab-admins' } }, NOW + 1);
-    const claims = await Promise.all([claimExecution(table.store, request.id, NOW + 2), claimExecution(table.store, request.id, NOW + 2)]);
+    await decide(
+      table.store,
+      request.id,
+      { to: 'approved', by: bob, runAs: { user: alice, team: 'lab-admins' } },
+      NOW + 1,
+    );
+    const claims = await Promise.all([
+      claimExecution(table.store, request.id, NOW + 2),
+      claimExecution(table.store, request.id, NOW + 2),
+    ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     const steps = [{ label: 'Delete ECR repository `old`', state: 'done' as const }];
-    expect(await finishExecution(table.store, request.id, { status: 'done', steps, outcome: 'Repository old deleted.', now: NOW + 3 })).toMatchObject({ status: 'done', steps });
-    expect(await finishExecution(table.store, request.id, { status: 'failed', steps, outcome: 'again', now: NOW + 4 })).toBeUndefined();
+    expect(
+      await finishExecution(table.store, request.id, {
+        status: 'done',
+        steps,
+        outcome: 'Repository old deleted.',
+        now: NOW + 3,
+      }),
+    ).toMatchObject({ status: 'done', steps });
+    expect(
+      await finishExecution(table.store, request.id, { status: 'failed', steps, outcome: 'again', now: NOW + 4 }),
+    ).toBeUndefined();
   });
 
   it('a denied request can be neither approved nor cancelled afterwards', async () => {
     const request = newRequest();
     await createApprovalRequest(table.store, request);
-    expect(await decide(table.store, request.id, { to: 'denied', by: bob }, NOW + 1)).toMatchObject({ status: 'denied', decidedBy: bob });
-    expect(await decide(table.store, request.id, { to: 'approved', by: erin, runAs: { user: alice, team: 'x' } }, NOW + 2)).toBeUndefined();
+    expect(await decide(table.store, request.id, { to: 'denied', by: bob }, NOW + 1)).toMatchObject({
+      status: 'denied',
+      decidedBy: bob,
+    });
+    expect(
+      await decide(table.store, request.id, { to: 'approved', by: erin, runAs: { user: alice, team: 'x' } }, NOW + 2),
+    ).toBeUndefined();
     expect(await decide(table.store, request.id, { to: 'cancelled', by: alice }, NOW + 2)).toBeUndefined();
     expect(await claimExecution(table.store, request.id, NOW + 3)).toBeUndefined();
   });
@@ -88,7 +143,9 @@ describe('approval requests in the state table', () => {
   it('an unknown id reads as nothing, and no write creates it', async () => {
     const id = randomUUID();
     expect(await getApprovalRequest(table.store, id)).toBeUndefined();
-    expect(await decide(table.store, id, { to: 'approved', by: bob, runAs: { user: bob, team: 'x' } }, NOW)).toBeUndefined();
+    expect(
+      await decide(table.store, id, { to: 'approved', by: bob, runAs: { user: bob, team: 'x' } }, NOW),
+    ).toBeUndefined();
     expect(await getApprovalRequest(table.store, id)).toBeUndefined();
   });
 });

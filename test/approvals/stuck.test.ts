@@ -39,7 +39,8 @@ describe('an approval whose work never started or never finished', () => {
     h = await startApprovalHarness({ clock, lostJobs: (job) => job.kind === 'approval' });
     const id = await askAndApprove(h);
     expect((await storedRequest(h, id))?.status).toBe('approved');
-    const sweep = () => sweepExpiredApprovals({ state: h.state.store, slack: h.worker.slack!, clock, logger: h.logs.logger });
+    const sweep = () =>
+      sweepExpiredApprovals({ state: h.state.store, slack: h.worker.slack!, clock, logger: h.logs.logger });
 
     clock.advance(5 * 60_000);
     expect(await sweep()).toEqual({ expired: 0, failed: 0 }); // the job may still start
@@ -59,7 +60,9 @@ describe('an approval whose work never started or never finished', () => {
     const late = h.jobs.find((j) => j.kind === 'approval');
     expect(late).toMatchObject({ kind: 'approval', requestId: id });
     await runJob(late, h.worker);
-    expect(h.logs.lines().some((l) => l.msg === 'approval job skipped: it waited longer than the job max age')).toBe(true);
+    expect(h.logs.lines().some((l) => l.msg === 'approval job skipped: it waited longer than the job max age')).toBe(
+      true,
+    );
     expect(h.sandbox.mutations()).toEqual([]);
     expect(await clusterStatus(h)).toBe('ACTIVE');
   });
@@ -70,7 +73,8 @@ describe('an approval whose work never started or never finished', () => {
     const id = await askAndApprove(h);
     // A worker claims the request, then crashes before it records anything.
     await claimExecution(h.state.store, id, clock.now());
-    const sweep = () => sweepExpiredApprovals({ state: h.state.store, slack: h.worker.slack!, clock, logger: h.logs.logger });
+    const sweep = () =>
+      sweepExpiredApprovals({ state: h.state.store, slack: h.worker.slack!, clock, logger: h.logs.logger });
 
     clock.advance(15 * 60_000);
     expect(await sweep()).toEqual({ expired: 0, failed: 0 }); // a worker may run for 15 minutes
@@ -84,7 +88,10 @@ describe('an approval whose work never started or never finished', () => {
     expect(shown(message)).toContain(':x: Stopped without finishing');
     expect(await storedRequest(h, id)).toMatchObject({ status: 'failed' });
     expect(await listPending(h.state.store)).toEqual([]);
-    const audit = h.logs.lines().map((l) => l.audit as { outcome?: string; detail?: string } | undefined).find((a) => a?.detail?.startsWith('never finished'));
+    const audit = h.logs
+      .lines()
+      .map((l) => l.audit as { outcome?: string; detail?: string } | undefined)
+      .find((a) => a?.detail?.startsWith('never finished'));
     expect(audit).toMatchObject({ outcome: 'error' });
   });
 
@@ -94,7 +101,10 @@ describe('an approval whose work never started or never finished', () => {
     const id = await askAndApprove(h);
     clock.advance(6 * 60_000);
 
-    await runJob(h.jobs.find((j) => j.kind === 'approval'), h.worker);
+    await runJob(
+      h.jobs.find((j) => j.kind === 'approval'),
+      h.worker,
+    );
 
     expect(h.sandbox.mutations()).toEqual([]);
     expect(await storedRequest(h, id)).toMatchObject({ status: 'failed' });
@@ -120,11 +130,15 @@ describe('a teardown near the worker’s time limit', () => {
 
   it('stops cleanly while its tasks are still stopping, says what was done, and tells to run teardown again to continue', async () => {
     // Tasks take an hour to stop, so the teardown waits; its time runs out while it does.
-    h = await startApprovalHarness({ sandbox: { timings: { taskStartMs: 0, taskStopMs: 3_600_000, instanceShutdownMs: 0 } }, approvalTiming: { stopMarginMs: 200, pollMs: 20 } });
+    h = await startApprovalHarness({
+      sandbox: { timings: { taskStartMs: 0, taskStopMs: 3_600_000, instanceShutdownMs: 0 } },
+      approvalTiming: { stopMarginMs: 200, pollMs: 20 },
+    });
     let deadline = Number.POSITIVE_INFINITY;
     h.worker.remainingTimeMs = () => {
       // The clock starts once the two standalone tasks have been asked to stop (the step before the wait).
-      if (deadline === Number.POSITIVE_INFINITY && h.sandbox.callsTo('ecs:StopTask').length >= 2) deadline = Date.now() + 300;
+      if (deadline === Number.POSITIVE_INFINITY && h.sandbox.callsTo('ecs:StopTask').length >= 2)
+        deadline = Date.now() + 300;
       return deadline - Date.now();
     };
     const id = await askAndApprove(h);
@@ -146,7 +160,9 @@ describe('a teardown near the worker’s time limit', () => {
     h.worker.remainingTimeMs = () => 30_000; // under the 60 s a step may need
     const id = await askAndApprove(h);
 
-    expect(channelMessages(h)[0]!.text).toMatch(/^Teardown of lab: Paused at step 1 of 13 after (under a second|\ds), before the worker's time limit\. Done: 0 steps\. .* Run teardown again to continue: \/ecs teardown lab plans from what is left\.$/);
+    expect(channelMessages(h)[0]!.text).toMatch(
+      /^Teardown of lab: Paused at step 1 of 13 after (under a second|\ds), before the worker's time limit\. Done: 0 steps\. .* Run teardown again to continue: \/ecs teardown lab plans from what is left\.$/,
+    );
     expect(h.sandbox.mutations()).toEqual([]);
     expect(await storedRequest(h, id)).toMatchObject({ status: 'failed' });
   });

@@ -27,8 +27,11 @@ export const APPROVAL_USERS = { ...USERS, erin: 'U0ERIN', dave: 'U0DAVE' } as co
 export const OPS = CHANNELS.ops; // #ops defaults to lab
 export const LAB_REPOSITORIES = ['lab/web', 'lab/api'];
 
-export function approvalsConfigYaml(options: { verbs?: string[]; runAs?: 'requester' | 'approver'; expires?: string } = {}): string {
-  const roles = (c: string) => `{ read: ${roleArn(c, 'read')}, operate: ${roleArn(c, 'operate')}, admin: ${roleArn(c, 'admin')} }`;
+export function approvalsConfigYaml(
+  options: { verbs?: string[]; runAs?: 'requester' | 'approver'; expires?: string } = {},
+): string {
+  const roles = (c: string) =>
+    `{ read: ${roleArn(c, 'read')}, operate: ${roleArn(c, 'operate')}, admin: ${roleArn(c, 'admin')} }`;
   return `
 clusters:
   prod: { name: prod, region: us-east-1, roles: ${roles('prod')} }
@@ -71,11 +74,20 @@ export function labAccount(): AccountSeed {
   const lab = (level: 'read' | 'operate' | 'admin') => ({ arn: roleArn('lab', level), level, clusters: ['lab'] });
   // Images that exist: the sandbox fails the pull of an image its ECR does not have, as ECS would.
   const ecr = (repo: string) => `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/lab/${repo}:1.0`;
-  const image = (name: string, uri: string, cpu = 256) => ({ family: name, containerDefinitions: [{ name, image: uri, cpu, memory: 256, essential: true }] });
+  const image = (name: string, uri: string, cpu = 256) => ({
+    family: name,
+    containerDefinitions: [{ name, image: uri, cpu, memory: 256, essential: true }],
+  });
   return {
     ...base,
     roles: [...base.roles, lab('read'), lab('operate'), lab('admin')],
-    taskDefinitions: [...base.taskDefinitions, image('lab-web', ecr('web')), image('lab-api', ecr('api')), image('lab-worker', 'example/lab-worker:1'), image('lab-batch', 'example/lab-batch:1', 128)],
+    taskDefinitions: [
+      ...base.taskDefinitions,
+      image('lab-web', ecr('web')),
+      image('lab-api', ecr('api')),
+      image('lab-worker', 'example/lab-worker:1'),
+      image('lab-batch', 'example/lab-batch:1', 128),
+    ],
     clusters: [
       ...base.clusters,
       {
@@ -105,7 +117,11 @@ export async function startApprovalHarness(options: HarnessOptions & { yaml?: st
   const h = await startHarness({
     config: testConfig(options.yaml ?? approvalsConfigYaml()),
     ...options,
-    sandbox: { account: labAccount(), timings: { taskStartMs: 0, taskStopMs: 0, instanceShutdownMs: 0 }, ...options.sandbox },
+    sandbox: {
+      account: labAccount(),
+      timings: { taskStartMs: 0, taskStopMs: 0, instanceShutdownMs: 0 },
+      ...options.sandbox,
+    },
   });
   h.sandbox.world.runTask('lab', { taskDefinition: 'lab-batch', count: 2, startedBy: 'nightly-import' });
   return h;
@@ -117,7 +133,10 @@ export function channelMessages(h: Harness, channel: string = OPS): StoredMessag
 }
 
 /** The one approval request message in the channel, and its buttons. */
-export function requestMessage(h: Harness, channel: string = OPS): { message: StoredMessage; requestId: string; buttons: string[] } {
+export function requestMessage(
+  h: Harness,
+  channel: string = OPS,
+): { message: StoredMessage; requestId: string; buttons: string[] } {
   const messages = channelMessages(h, channel);
   if (messages.length !== 1) throw new Error(`expected one message in ${channel}, found ${messages.length}`);
   const message = messages[0]!;
@@ -127,7 +146,10 @@ export function requestMessage(h: Harness, channel: string = OPS): { message: St
 }
 
 export function buttonsOf(message: StoredMessage): { text: string; actionId: string; value: string }[] {
-  const blocks = (message.blocks ?? []) as { type: string; elements?: { type: string; text?: { text: string }; action_id?: string; value?: string }[] }[];
+  const blocks = (message.blocks ?? []) as {
+    type: string;
+    elements?: { type: string; text?: { text: string }; action_id?: string; value?: string }[];
+  }[];
   return blocks
     .filter((b) => b.type === 'actions')
     .flatMap((b) => b.elements ?? [])

@@ -8,10 +8,29 @@ function hugePlan(): TeardownPlan {
   return {
     kind: 'teardown',
     clusterActive: true,
-    services: Array.from({ length: 1000 }, (_, i) => ({ name: `service-with-a-rather-long-name-${i}`, status: i % 10 ? 'ACTIVE' : 'DRAINING', desired: 3, running: 3 })),
-    tasks: Array.from({ length: 500 }, (_, i) => ({ id: `${i}`.padStart(32, 'a'), taskDefinition: `batch-job-family:${i}`, lastStatus: 'RUNNING' })),
-    containerInstances: Array.from({ length: 300 }, (_, i) => ({ id: `${i}`.padStart(32, 'c'), ec2InstanceId: `i-${`${i}`.padStart(17, '0')}`, status: 'ACTIVE', runningTasks: 2 })),
-    ec2Instances: Array.from({ length: 300 }, (_, i) => ({ id: `i-${`${i}`.padStart(17, '0')}`, type: 'm5.xlarge', state: 'running', leftover: i === 0 })),
+    services: Array.from({ length: 1000 }, (_, i) => ({
+      name: `service-with-a-rather-long-name-${i}`,
+      status: i % 10 ? 'ACTIVE' : 'DRAINING',
+      desired: 3,
+      running: 3,
+    })),
+    tasks: Array.from({ length: 500 }, (_, i) => ({
+      id: `${i}`.padStart(32, 'a'),
+      taskDefinition: `batch-job-family:${i}`,
+      lastStatus: 'RUNNING',
+    })),
+    containerInstances: Array.from({ length: 300 }, (_, i) => ({
+      id: `${i}`.padStart(32, 'c'),
+      ec2InstanceId: `i-${`${i}`.padStart(17, '0')}`,
+      status: 'ACTIVE',
+      runningTasks: 2,
+    })),
+    ec2Instances: Array.from({ length: 300 }, (_, i) => ({
+      id: `i-${`${i}`.padStart(17, '0')}`,
+      type: 'm5.xlarge',
+      state: 'running',
+      leftover: i === 0,
+    })),
     repositories: Array.from({ length: 40 }, (_, i) => ({ name: `team/repository-${i}`, imageCount: 1000 + i })),
   };
 }
@@ -48,11 +67,14 @@ describe('approval messages stay within Slack’s limits, whatever the size of t
     expect(text).toContain('*40 ECR repositories*');
   });
 
-  it.each(['approved', 'denied', 'cancelled', 'expired'] as const)('the %s message of that request fits too, without buttons', (status) => {
-    const message = decidedMessage(request(hugePlan(), status));
-    expect(blockKitProblems(message)).toEqual([]);
-    expect(message.blocks?.some((b) => b.type === 'actions')).toBe(false);
-  });
+  it.each(['approved', 'denied', 'cancelled', 'expired'] as const)(
+    'the %s message of that request fits too, without buttons',
+    (status) => {
+      const message = decidedMessage(request(hugePlan(), status));
+      expect(blockKitProblems(message)).toEqual([]);
+      expect(message.blocks?.some((b) => b.type === 'actions')).toBe(false);
+    },
+  );
 
   it('a progress list of 2,000 steps folds the finished ones and fits', () => {
     const steps: StepRecord[] = Array.from({ length: 2000 }, (_, i) => ({
@@ -60,7 +82,10 @@ describe('approval messages stay within Slack’s limits, whatever the size of t
       state: i < 1500 ? 'done' : i === 1500 ? 'failed' : 'pending',
       ...(i === 1500 ? { note: 'AWS denied `ecs:DeleteService` '.repeat(20) } : {}),
     }));
-    const message = progressMessage(request(hugePlan(), 'running'), steps, { ok: false, text: 'Stopped at step 1501 of 2000.' });
+    const message = progressMessage(request(hugePlan(), 'running'), steps, {
+      ok: false,
+      text: 'Stopped at step 1501 of 2000.',
+    });
     expect(blockKitProblems(message)).toEqual([]);
     const text = JSON.stringify(message.blocks);
     expect(text).toContain('earlier steps done');
@@ -69,6 +94,10 @@ describe('approval messages stay within Slack’s limits, whatever the size of t
   });
 
   it('a stale request’s message fits', () => {
-    expect(blockKitProblems(staleMessage(request(hugePlan(), 'stale'), 'the cluster changed since the plan was approved: new service `x`.'))).toEqual([]);
+    expect(
+      blockKitProblems(
+        staleMessage(request(hugePlan(), 'stale'), 'the cluster changed since the plan was approved: new service `x`.'),
+      ),
+    ).toEqual([]);
   });
 });

@@ -6,7 +6,23 @@ import { parse, type ScalarTag, type CollectionTag } from 'yaml';
  * functions (`!Ref X`, `!Sub '…'`, `!GetAtt A.B`, `!If [...]`); these tags turn them into the long
  * JSON forms (`{ Ref: X }`, `{ 'Fn::Sub': '…' }`, …), the same shape `serverless package` writes.
  */
-const FUNCTIONS = ['Base64', 'Cidr', 'FindInMap', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'If', 'Not', 'Equals', 'And', 'Or'];
+const FUNCTIONS = [
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'If',
+  'Not',
+  'Equals',
+  'And',
+  'Or',
+];
 
 const longForm = (name: string, value: unknown): Record<string, unknown> => {
   if (name === 'Ref' || name === 'Condition') return { [name]: value };
@@ -16,8 +32,16 @@ const longForm = (name: string, value: unknown): Record<string, unknown> => {
 
 const CFN_TAGS: (ScalarTag | CollectionTag)[] = ['Ref', 'Condition', 'GetAtt', ...FUNCTIONS].flatMap((name) => [
   { tag: `!${name}`, resolve: (value: string) => longForm(name, value) } as ScalarTag,
-  { tag: `!${name}`, collection: 'seq', resolve: (seq: { toJSON(): unknown }) => longForm(name, seq.toJSON()) } as unknown as CollectionTag,
-  { tag: `!${name}`, collection: 'map', resolve: (map: { toJSON(): unknown }) => longForm(name, map.toJSON()) } as unknown as CollectionTag,
+  {
+    tag: `!${name}`,
+    collection: 'seq',
+    resolve: (seq: { toJSON(): unknown }) => longForm(name, seq.toJSON()),
+  } as unknown as CollectionTag,
+  {
+    tag: `!${name}`,
+    collection: 'map',
+    resolve: (map: { toJSON(): unknown }) => longForm(name, map.toJSON()),
+  } as unknown as CollectionTag,
 ]);
 
 export function readCloudFormationYaml(path: string): Template {
@@ -39,7 +63,8 @@ export interface Statement {
   Condition?: unknown;
 }
 
-export const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+export const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** `{ 'Fn::Sub': 'arn:…' }` → 'arn:…'; plain strings as they are; anything else as JSON, so a test can still match on it. */
 export function resourceText(resource: unknown): string {

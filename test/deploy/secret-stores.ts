@@ -13,7 +13,10 @@ export interface SecretStores {
   stop(): Promise<void>;
 }
 
-export async function startSecretStores(options: { parameters?: Record<string, string>; secrets?: Record<string, string> }): Promise<SecretStores> {
+export async function startSecretStores(options: {
+  parameters?: Record<string, string>;
+  secrets?: Record<string, string>;
+}): Promise<SecretStores> {
   const parameters = new Map(Object.entries(options.parameters ?? {}));
   const secrets = new Map(Object.entries(options.secrets ?? {}));
   const calls: SecretStores['calls'] = [];
@@ -22,22 +25,45 @@ export async function startSecretStores(options: { parameters?: Record<string, s
     const params = JSON.parse((await body(req)) || '{}') as Record<string, unknown>;
     calls.push({ target, params });
     const reply = (status: number, payload: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `req-${calls.length}` });
+      res.writeHead(status, {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-requestid': `req-${calls.length}`,
+      });
       res.end(JSON.stringify(payload));
     };
     if (target === 'AmazonSSM.GetParameter') {
       const name = String(params.Name);
       const value = parameters.get(name);
-      if (value === undefined) return reply(400, { __type: 'ParameterNotFound', message: `Parameter ${name} not found.` });
+      if (value === undefined)
+        return reply(400, { __type: 'ParameterNotFound', message: `Parameter ${name} not found.` });
       // A SecureString read without decryption comes back encrypted; the bot must ask for it.
       const shown = params.WithDecryption === true ? value : Buffer.from(`kms:${value}`).toString('base64');
-      return reply(200, { Parameter: { Name: name, Type: 'SecureString', Value: shown, Version: 1, ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${name}` } });
+      return reply(200, {
+        Parameter: {
+          Name: name,
+          Type: 'SecureString',
+          Value: shown,
+          Version: 1,
+          ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${name}`,
+        },
+      });
     }
     if (target === 'secretsmanager.GetSecretValue') {
       const id = String(params.SecretId);
       const value = secrets.get(id);
-      if (value === undefined) return reply(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
-      return reply(200, { ARN: id.startsWith('arn:') ? id : `arn:aws:secretsmanager:us-east-1:123456789012:secret:${id}-AbCdEf`, Name: id, SecretString: value, VersionId: 'v1', VersionStages: ['AWSCURRENT'], CreatedDate: 1.7e9 });
+      if (value === undefined)
+        return reply(400, {
+          __type: 'ResourceNotFoundException',
+          message: "Secrets Manager can't find the specified secret.",
+        });
+      return reply(200, {
+        ARN: id.startsWith('arn:') ? id : `arn:aws:secretsmanager:us-east-1:123456789012:secret:${id}-AbCdEf`,
+        Name: id,
+        SecretString: value,
+        VersionId: 'v1',
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: 1.7e9,
+      });
     }
     return reply(400, { __type: 'UnknownOperationException', message: `${target} is not played here` });
   });

@@ -30,7 +30,10 @@ describe('Slack secrets from SSM Parameter Store and Secrets Manager', () => {
 
   beforeAll(async () => {
     stores = await startSecretStores({
-      parameters: { '/ecs-chatops/test/slack-signing-secret': SIGNING_SECRET, '/ecs-chatops/test/slack-bot-token': 'xoxb-token-from-ssm' },
+      parameters: {
+        '/ecs-chatops/test/slack-signing-secret': SIGNING_SECRET,
+        '/ecs-chatops/test/slack-bot-token': 'xoxb-token-from-ssm',
+      },
       secrets: { 'ecs-chatops/test/slack': JSON.stringify({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN }) },
     });
     Object.assign(process.env, awsEnv(stores));
@@ -50,7 +53,10 @@ describe('Slack secrets from SSM Parameter Store and Secrets Manager', () => {
 
     // Assess
     expect(filled.SLACK_SIGNING_SECRET).toBe(SIGNING_SECRET);
-    expect(stores.calls.at(-1)).toEqual({ target: 'AmazonSSM.GetParameter', params: { Name: '/ecs-chatops/test/slack-signing-secret', WithDecryption: true } });
+    expect(stores.calls.at(-1)).toEqual({
+      target: 'AmazonSSM.GetParameter',
+      params: { Name: '/ecs-chatops/test/slack-signing-secret', WithDecryption: true },
+    });
   });
 
   it('one JSON secret in Secrets Manager can hold both, picked by #key', async () => {
@@ -76,11 +82,16 @@ describe('Slack secrets from SSM Parameter Store and Secrets Manager', () => {
   });
 
   it('a missing parameter is a start-up error naming the variable and the parameter, never a value', async () => {
-    const env = readEnv({ SLACK_BOT_TOKEN_PARAM: '/ecs-chatops/test/no-such-parameter', SLACK_SIGNING_SECRET: SIGNING_SECRET });
+    const env = readEnv({
+      SLACK_BOT_TOKEN_PARAM: '/ecs-chatops/test/no-such-parameter',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    });
 
     const failure = withSecrets(env, ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
 
-    await expect(failure).rejects.toThrow(/SLACK_BOT_TOKEN from \/ecs-chatops\/test\/no-such-parameter \(SLACK_BOT_TOKEN_PARAM\).*ParameterNotFound/);
+    await expect(failure).rejects.toThrow(
+      /SLACK_BOT_TOKEN from \/ecs-chatops\/test\/no-such-parameter \(SLACK_BOT_TOKEN_PARAM\).*ParameterNotFound/,
+    );
     await expect(failure).rejects.not.toThrow(SIGNING_SECRET);
   });
 
@@ -91,15 +102,23 @@ describe('Slack secrets from SSM Parameter Store and Secrets Manager', () => {
   });
 
   it('parameter names, ARNs and store prefixes all say where a secret lives', () => {
-    expect(parseSecretRef('/ecs-chatops/prod/slack-bot-token')).toEqual({ store: 'ssm', id: '/ecs-chatops/prod/slack-bot-token' });
+    expect(parseSecretRef('/ecs-chatops/prod/slack-bot-token')).toEqual({
+      store: 'ssm',
+      id: '/ecs-chatops/prod/slack-bot-token',
+    });
     expect(parseSecretRef('ssm:/a/b#k')).toEqual({ store: 'ssm', id: '/a/b', key: 'k' });
-    expect(parseSecretRef('arn:aws:ssm:eu-west-1:123456789012:parameter/a/b')).toEqual({ store: 'ssm', id: 'arn:aws:ssm:eu-west-1:123456789012:parameter/a/b' });
+    expect(parseSecretRef('arn:aws:ssm:eu-west-1:123456789012:parameter/a/b')).toEqual({
+      store: 'ssm',
+      id: 'arn:aws:ssm:eu-west-1:123456789012:parameter/a/b',
+    });
     expect(parseSecretRef('arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-AbCdEf#botToken')).toEqual({
       store: 'secretsmanager',
       id: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-AbCdEf',
       key: 'botToken',
     });
-    expect(() => parseSecretRef('arn:aws:s3:::bucket/key')).toThrow(/neither an SSM parameter nor a Secrets Manager secret/);
+    expect(() => parseSecretRef('arn:aws:s3:::bucket/key')).toThrow(
+      /neither an SSM parameter nor a Secrets Manager secret/,
+    );
   });
 });
 
@@ -114,7 +133,8 @@ describe('dist/slack.js with its secrets in SSM and Secrets Manager', () => {
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    if (!existsSync(join(__dirname, '../../dist/slack.js'))) throw new Error('dist/slack.js is missing: run `npm run build` first (npm test does)');
+    if (!existsSync(join(__dirname, '../../dist/slack.js')))
+      throw new Error('dist/slack.js is missing: run `npm run build` first (npm test does)');
     stores = await startSecretStores({
       parameters: { '/ecs-chatops/bundle/slack-signing-secret': SIGNING_SECRET },
       secrets: { 'ecs-chatops/bundle/slack': JSON.stringify({ botToken: BOT_TOKEN }) },
@@ -137,7 +157,9 @@ describe('dist/slack.js with its secrets in SSM and Secrets Manager', () => {
 
   it('a request signed with the stored signing secret is answered, with the stored bot token, after one read of each', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built CommonJS bundle, loaded as Lambda loads it
-    const { handler } = require(join(__dirname, '../../dist/slack.js')) as { handler: (event: unknown, context: Context) => Promise<{ statusCode: number; body: string }> };
+    const { handler } = require(join(__dirname, '../../dist/slack.js')) as {
+      handler: (event: unknown, context: Context) => Promise<{ statusCode: number; body: string }>;
+    };
     const body = (text: string) => slashCommandBody({ text, userId: USERS.alice, responseUrl: slack.responseUrl() });
 
     const forged = await handler(apiGatewayEvent(body('whoami'), { secret: 'not-the-stored-secret' }), {} as Context);
@@ -151,6 +173,9 @@ describe('dist/slack.js with its secrets in SSM and Secrets Manager', () => {
     const tokens = new Set(slack.calls.filter((c) => c.method === 'usergroups.users.list').map((c) => c.token));
     expect([...tokens]).toEqual([BOT_TOKEN]);
     // Read once per cold start, kept for every request after it.
-    expect(stores.calls.map((c) => c.target).sort()).toEqual(['AmazonSSM.GetParameter', 'secretsmanager.GetSecretValue']);
+    expect(stores.calls.map((c) => c.target).sort()).toEqual([
+      'AmazonSSM.GetParameter',
+      'secretsmanager.GetSecretValue',
+    ]);
   });
 });

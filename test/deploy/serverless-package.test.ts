@@ -23,12 +23,31 @@ beforeAll(() => {
     execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
   }
   out = mkdtempSync(join(tmpdir(), 'ecs-chatops-package-'));
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', STAGE, '--package', out, `--param=config=${CONFIG}`], {
-    cwd: ROOT,
-    stdio: 'pipe',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
-    timeout: 120_000,
-  });
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/osls/bin/serverless.js'),
+      'package',
+      '--stage',
+      STAGE,
+      '--package',
+      out,
+      `--param=config=${CONFIG}`,
+    ],
+    {
+      cwd: ROOT,
+      stdio: 'pipe',
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      },
+      timeout: 120_000,
+    },
+  );
   template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
 }, 180_000);
 
@@ -57,23 +76,32 @@ function zipEntries(path: string): string[] {
 }
 
 describe('serverless.yml, packaged', () => {
-  it.each(['slack', 'worker', 'events'])('the %s function runs its own bundle from dist/ on nodejs22.x, and its zip holds that bundle and the config only', (name) => {
-    expect(fn(name).Handler).toBe(`dist/${name}.handler`);
-    expect(fn(name).Runtime).toBe('nodejs22.x');
-    expect(zipEntries(join(out, `${name}.zip`))).toEqual([CONFIG, `dist/${name}.js`].sort());
-  });
+  it.each(['slack', 'worker', 'events'])(
+    'the %s function runs its own bundle from dist/ on nodejs22.x, and its zip holds that bundle and the config only',
+    (name) => {
+      expect(fn(name).Handler).toBe(`dist/${name}.handler`);
+      expect(fn(name).Runtime).toBe('nodejs22.x');
+      expect(zipEntries(join(out, `${name}.zip`))).toEqual([CONFIG, `dist/${name}.js`].sort());
+    },
+  );
 
   it('Slack reaches the slack function at POST /slack/events of an HTTP API', () => {
     const [, route] = resourcesOfType(template, 'AWS::ApiGatewayV2::Route')[0]!;
     expect(resourcesOfType(template, 'AWS::ApiGatewayV2::Route')).toHaveLength(1);
     expect(route.Properties.RouteKey).toBe('POST /slack/events');
     const [, integration] = resourcesOfType(template, 'AWS::ApiGatewayV2::Integration')[0]!;
-    expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: { 'Fn::GetAtt': ['SlackLambdaFunction', 'Arn'] } });
+    expect(integration.Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': ['SlackLambdaFunction', 'Arn'] },
+    });
     expect(JSON.stringify(template.Outputs?.SlackRequestUrl?.Value)).toContain('/slack/events');
   });
 
   it('a job handed to the worker runs at most once: Lambda does not retry it', () => {
-    const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').filter(([, r]) => JSON.stringify(r.Properties.FunctionName).includes('WorkerLambdaFunction'));
+    const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').filter(([, r]) =>
+      JSON.stringify(r.Properties.FunctionName).includes('WorkerLambdaFunction'),
+    );
     expect(configs).toHaveLength(1);
     expect(configs[0]![1].Properties.MaximumRetryAttempts).toBe(0);
   });
@@ -88,7 +116,12 @@ describe('serverless.yml, packaged', () => {
     expect(ecs).toHaveLength(1);
     expect(ecs[0]!.EventPattern).toEqual({
       source: ['aws.ecs'],
-      'detail-type': ['ECS Task State Change', 'ECS Service Action', 'ECS Deployment State Change', 'ECS Container Instance State Change'],
+      'detail-type': [
+        'ECS Task State Change',
+        'ECS Service Action',
+        'ECS Deployment State Change',
+        'ECS Container Instance State Change',
+      ],
     });
     expect(rules.find((r) => r.ScheduleExpression)?.ScheduleExpression).toBe('rate(1 minute)');
     for (const rule of rules) expect(JSON.stringify(rule.Targets)).toContain('EventsLambdaFunction');
@@ -113,9 +146,16 @@ describe('serverless.yml, packaged', () => {
 
   it('every function knows its config file, the state table and where its Slack secrets are; no secret is in the template', () => {
     for (const name of ['slack', 'worker', 'events']) {
-      expect(env(name)).toMatchObject({ CHATOPS_CONFIG: CONFIG, STATE_TABLE: { Ref: 'StateTable' }, SLACK_BOT_TOKEN_PARAM: `ssm:/ecs-chatops/${STAGE}/slack-bot-token` });
+      expect(env(name)).toMatchObject({
+        CHATOPS_CONFIG: CONFIG,
+        STATE_TABLE: { Ref: 'StateTable' },
+        SLACK_BOT_TOKEN_PARAM: `ssm:/ecs-chatops/${STAGE}/slack-bot-token`,
+      });
     }
-    expect(env('slack')).toMatchObject({ SLACK_SIGNING_SECRET_PARAM: `ssm:/ecs-chatops/${STAGE}/slack-signing-secret`, WORKER_FUNCTION: `ecs-chatops-${STAGE}-worker` });
+    expect(env('slack')).toMatchObject({
+      SLACK_SIGNING_SECRET_PARAM: `ssm:/ecs-chatops/${STAGE}/slack-signing-secret`,
+      WORKER_FUNCTION: `ecs-chatops-${STAGE}-worker`,
+    });
     const text = JSON.stringify(template);
     expect(text).not.toMatch(/xox[abp]-|"SLACK_SIGNING_SECRET"|"SLACK_BOT_TOKEN"/);
   });
@@ -124,21 +164,39 @@ describe('serverless.yml, packaged', () => {
     const ROLE_OF = { slack: 'SlackRole', events: 'EventsRole', worker: 'WorkerRole' } as const;
     type Fn = keyof typeof ROLE_OF;
     const statementsOf = (name: Fn): Statement[] => {
-      const policies = template.Resources[ROLE_OF[name]]!.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
+      const policies = template.Resources[ROLE_OF[name]]!.Properties.Policies as {
+        PolicyDocument: { Statement: Statement[] };
+      }[];
       return policies.flatMap((p) => p.PolicyDocument.Statement);
     };
     const configRoleArns = () => {
-      const config = parse(readFileSync(join(ROOT, CONFIG), 'utf8')) as { clusters: Record<string, { roles: Record<string, string> }> };
-      return Object.values(config.clusters).flatMap((c) => Object.values(c.roles)).sort();
+      const config = parse(readFileSync(join(ROOT, CONFIG), 'utf8')) as {
+        clusters: Record<string, { roles: Record<string, string> }>;
+      };
+      return Object.values(config.clusters)
+        .flatMap((c) => Object.values(c.roles))
+        .sort();
     };
-    const resourceOf = (r: unknown) => (typeof r === 'string' ? r : JSON.stringify(r).includes('StateTable') ? 'StateTable' : resourceText(r));
+    const resourceOf = (r: unknown) =>
+      typeof r === 'string' ? r : JSON.stringify(r).includes('StateTable') ? 'StateTable' : resourceText(r);
     const stateTable = (r: string) => r === 'StateTable';
     const ownLogs = (name: Fn) => (r: string) => r.endsWith(`:log-group:/aws/lambda/ecs-chatops-${STAGE}-${name}:*`);
     const parameter = (secret: string) => (r: string) => r.endsWith(`:parameter/ecs-chatops/${STAGE}/${secret}`);
     /** kms:Decrypt on any key, but only through SSM and only for the named parameters. */
-    const decryptOnly = (...secrets: string[]) => (r: string, s: Statement) =>
-      r.endsWith(':key/*') && /"kms:ViaService"/.test(JSON.stringify(s.Condition)) && secrets.some((secret) => JSON.stringify(s.Condition).includes(`:parameter/ecs-chatops/${STAGE}/${secret}`));
-    const ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+    const decryptOnly =
+      (...secrets: string[]) =>
+      (r: string, s: Statement) =>
+        r.endsWith(':key/*') &&
+        /"kms:ViaService"/.test(JSON.stringify(s.Condition)) &&
+        secrets.some((secret) => JSON.stringify(s.Condition).includes(`:parameter/ecs-chatops/${STAGE}/${secret}`));
+    const ITEM_ACTIONS = [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+      'dynamodb:ConditionCheckItem',
+    ];
     const items = Object.fromEntries(ITEM_ACTIONS.map((a) => [a, stateTable]));
     const ALLOWED: Record<Fn, Record<string, (resource: string, s: Statement) => boolean>> = {
       slack: {
@@ -169,8 +227,13 @@ describe('serverless.yml, packaged', () => {
     };
 
     it('there are exactly three roles, and each function runs with its own', () => {
-      expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['EventsRole', 'SlackRole', 'WorkerRole']);
-      for (const name of ['slack', 'worker', 'events'] as const) expect(fn(name).Role).toEqual({ 'Fn::GetAtt': [ROLE_OF[name], 'Arn'] });
+      expect(
+        resourcesOfType(template, 'AWS::IAM::Role')
+          .map(([id]) => id)
+          .sort(),
+      ).toEqual(['EventsRole', 'SlackRole', 'WorkerRole']);
+      for (const name of ['slack', 'worker', 'events'] as const)
+        expect(fn(name).Role).toEqual({ 'Fn::GetAtt': [ROLE_OF[name], 'Arn'] });
       for (const role of Object.values(ROLE_OF)) {
         expect(template.Resources[role]!.Properties.AssumeRolePolicyDocument).toEqual({
           Version: '2012-10-17',
@@ -179,32 +242,41 @@ describe('serverless.yml, packaged', () => {
       }
     });
 
-    it.each(['slack', 'events', 'worker'] as const)('the %s role allows only its own actions, each on only its own resources', (name) => {
-      const refused: string[] = [];
-      for (const s of statementsOf(name)) {
-        expect(s.Effect).toBe('Allow');
-        for (const action of asList(s.Action)) {
-          for (const resource of asList(s.Resource).map(resourceOf)) {
-            if (!ALLOWED[name][action]?.(resource, s)) refused.push(`${action} on ${resource}`);
+    it.each(['slack', 'events', 'worker'] as const)(
+      'the %s role allows only its own actions, each on only its own resources',
+      (name) => {
+        const refused: string[] = [];
+        for (const s of statementsOf(name)) {
+          expect(s.Effect).toBe('Allow');
+          for (const action of asList(s.Action)) {
+            for (const resource of asList(s.Resource).map(resourceOf)) {
+              if (!ALLOWED[name][action]?.(resource, s)) refused.push(`${action} on ${resource}`);
+            }
           }
         }
-      }
-      expect(refused).toEqual([]);
-      // …and every action it is allowed is there: a role missing one would fail at run time.
-      const granted = new Set(statementsOf(name).flatMap((s) => asList(s.Action)));
-      expect([...granted].sort()).toEqual(Object.keys(ALLOWED[name]).sort());
-    });
+        expect(refused).toEqual([]);
+        // …and every action it is allowed is there: a role missing one would fail at run time.
+        const granted = new Set(statementsOf(name).flatMap((s) => asList(s.Action)));
+        expect([...granted].sort()).toEqual(Object.keys(ALLOWED[name]).sort());
+      },
+    );
 
     it('only the worker may assume cluster roles, exactly those the config names', () => {
       const sts = statementsOf('worker').filter((s) => asList(s.Action).some((a) => a.startsWith('sts:')));
       expect(sts).toHaveLength(1);
       expect(asList(sts[0]!.Action).sort()).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession']);
       expect(asList(sts[0]!.Resource).sort()).toEqual(configRoleArns());
-      for (const name of ['slack', 'events'] as const) expect(statementsOf(name).flatMap((s) => asList(s.Action)).filter((a) => a.startsWith('sts:'))).toEqual([]);
+      for (const name of ['slack', 'events'] as const)
+        expect(
+          statementsOf(name)
+            .flatMap((s) => asList(s.Action))
+            .filter((a) => a.startsWith('sts:')),
+        ).toEqual([]);
     });
 
     it('the signing secret is readable by the slack function alone', () => {
-      for (const name of ['events', 'worker'] as const) expect(JSON.stringify(statementsOf(name))).not.toContain('slack-signing-secret');
+      for (const name of ['events', 'worker'] as const)
+        expect(JSON.stringify(statementsOf(name))).not.toContain('slack-signing-secret');
       expect(JSON.stringify(statementsOf('slack'))).toContain('slack-signing-secret');
     });
 
@@ -213,7 +285,9 @@ describe('serverless.yml, packaged', () => {
         for (const s of statementsOf(name)) {
           for (const action of asList(s.Action)) expect(action).not.toMatch(/\*/);
           for (const resource of asList(s.Resource)) expect(resource).not.toBe('*');
-          expect(asList(s.Action).some((a) => a.startsWith('ecs:') || a.startsWith('ec2:') || a.startsWith('ecr:'))).toBe(false);
+          expect(
+            asList(s.Action).some((a) => a.startsWith('ecs:') || a.startsWith('ec2:') || a.startsWith('ecr:')),
+          ).toBe(false);
         }
       }
     });
@@ -226,7 +300,9 @@ describe('serverless.yml, packaged', () => {
 
 describe('deploy/cluster-role-arns.cjs: the roles the bot may assume, from its config', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS file serverless loads
-  const { clusterRoleArns } = require(join(ROOT, 'deploy/cluster-role-arns.cjs')) as { clusterRoleArns: (text: string, source?: string) => string[] };
+  const { clusterRoleArns } = require(join(ROOT, 'deploy/cluster-role-arns.cjs')) as {
+    clusterRoleArns: (text: string, source?: string) => string[];
+  };
 
   it('lists every level of every cluster once, operate and admin being optional', () => {
     const text = `clusters:
@@ -238,7 +314,9 @@ describe('deploy/cluster-role-arns.cjs: the roles the bot may assume, from its c
 
   it('refuses a config whose role is not an IAM role ARN, naming the key', () => {
     const text = 'clusters:\n  prod: { roles: { read: "*" } }\n';
-    expect(() => clusterRoleArns(text, 'config/chatops.yaml')).toThrow(/config\/chatops.yaml: clusters.prod.roles.read must be an IAM role ARN/);
+    expect(() => clusterRoleArns(text, 'config/chatops.yaml')).toThrow(
+      /config\/chatops.yaml: clusters.prod.roles.read must be an IAM role ARN/,
+    );
   });
 
   it('refuses a config without clusters, since the bot would have nothing to assume', () => {
@@ -248,7 +326,9 @@ describe('deploy/cluster-role-arns.cjs: the roles the bot may assume, from its c
 
 describe('deploy/secret-arns.cjs: read and decrypt exactly the stored Slack secrets', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS file serverless loads
-  const { secretStatements } = require(join(ROOT, 'deploy/secret-arns.cjs')) as { secretStatements: (values: string[]) => Statement[] };
+  const { secretStatements } = require(join(ROOT, 'deploy/secret-arns.cjs')) as {
+    secretStatements: (values: string[]) => Statement[];
+  };
 
   it('an SSM parameter, a Secrets Manager secret by name, and ARNs each name that one resource', () => {
     const resources = secretStatements([
@@ -259,8 +339,14 @@ describe('deploy/secret-arns.cjs: read and decrypt exactly the stored Slack secr
       .filter((s) => !asList(s.Action).includes('kms:Decrypt'))
       .map((s) => [asList(s.Action)[0], resourceText(s.Resource)]);
     expect(resources).toEqual([
-      ['ssm:GetParameter', 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/ecs-chatops/prod/slack-bot-token'],
-      ['secretsmanager:GetSecretValue', 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:ecs-chatops/prod/slack-??????'],
+      [
+        'ssm:GetParameter',
+        'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/ecs-chatops/prod/slack-bot-token',
+      ],
+      [
+        'secretsmanager:GetSecretValue',
+        'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:ecs-chatops/prod/slack-??????',
+      ],
       ['ssm:GetParameter', 'arn:aws:ssm:eu-west-1:111111111111:parameter/other'],
     ]);
   });

@@ -8,7 +8,13 @@ interface Manifest {
   display_information: { name: string; description?: string; long_description?: string };
   features: {
     bot_user: { display_name: string };
-    slash_commands: { command: string; url: string; description: string; usage_hint?: string; should_escape?: boolean }[];
+    slash_commands: {
+      command: string;
+      url: string;
+      description: string;
+      usage_hint?: string;
+      should_escape?: boolean;
+    }[];
   };
   oauth_config: { scopes: { bot: string[]; user?: string[] } };
   settings: {
@@ -57,7 +63,8 @@ function botSources(dir = join(ROOT, 'src')): string[] {
   });
 }
 
-const FAMILIES = 'chat|usergroups|users|conversations|views|reactions|files|pins|bookmarks|reminders|team|auth|bots|emoji|dnd|apps|admin|assistant|functions|canvases|calls|search|stars|workflows';
+const FAMILIES =
+  'chat|usergroups|users|conversations|views|reactions|files|pins|bookmarks|reminders|team|auth|bots|emoji|dnd|apps|admin|assistant|functions|canvases|calls|search|stars|workflows';
 /**
  * `client.chat.postMessage(`, `ctx.slack.usergroups.users\n  .list(`, `app.client.views.open(`: a
  * Web API family called on something named like a Slack client. By name: `apiCall('chat.update'`
@@ -127,7 +134,8 @@ describe('deploy/slack-app-manifest.yaml', () => {
         uncovered.push(`${method} (called in ${files[0]}): not in SCOPES_OF_METHOD; look up its required scope`);
         continue;
       }
-      if (needs.length > 0 && !needs.some((scope) => requested.includes(scope))) uncovered.push(`${method} (called in ${files[0]}) needs one of ${needs.join(', ')}`);
+      if (needs.length > 0 && !needs.some((scope) => requested.includes(scope)))
+        uncovered.push(`${method} (called in ${files[0]}) needs one of ${needs.join(', ')}`);
     }
     expect(uncovered).toEqual([]);
   });

@@ -15,13 +15,16 @@ describe('the ack promises nothing it has not checked, and no-ops speak only to 
     ['restart wbe', 'Restarting wbe'],
     ['deploy wbe web:1', 'Deploying'],
     ['rollback wbe', 'Rolling back wbe'],
-  ])('"%s" is acked as a look-up, not as "%s…", and then gets "did you mean web" with nothing changed', async (text, promise) => {
-    const result = await h.command(text);
-    expect(result.ack.text).toMatch(/^Looking up wbe /);
-    expect(result.seen).not.toContain(promise);
-    expect(result.replies[0]?.text).toMatch(/Did you mean web\?/);
-    expect(h.sandbox.mutations()).toHaveLength(0);
-  });
+  ])(
+    '"%s" is acked as a look-up, not as "%s…", and then gets "did you mean web" with nothing changed',
+    async (text, promise) => {
+      const result = await h.command(text);
+      expect(result.ack.text).toMatch(/^Looking up wbe /);
+      expect(result.seen).not.toContain(promise);
+      expect(result.replies[0]?.text).toMatch(/Did you mean web\?/);
+      expect(h.sandbox.mutations()).toHaveLength(0);
+    },
+  );
 
   it('a verb or option typo is answered in the ack itself, before anything is promised', async () => {
     const verb = await h.command('scael web 2');
@@ -57,7 +60,10 @@ describe('scaling to the count a service already wants', () => {
   it('says so only to the person who asked, and changes nothing', async () => {
     const result = await h.command('scale web 1');
     expect(result.replies).toHaveLength(1);
-    expect(result.replies[0]).toMatchObject({ response_type: 'ephemeral', text: 'web in prod already wants 1 task (1 running). Nothing was changed.' });
+    expect(result.replies[0]).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'web in prod already wants 1 task (1 running). Nothing was changed.',
+    });
     expect(h.sandbox.callsTo('ecs:UpdateService')).toHaveLength(0);
   });
 });

@@ -3,7 +3,12 @@ import { ACCOUNT_ID, REGION, roleArn } from '../support/accounts';
 import { testConfig } from '../support/config';
 import { channelMessages, requestMessage, shown } from '../approvals/support';
 import type { AccountSeed, SandboxCall } from '../../src/sandbox';
-import { DeregisterTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import {
+  DeregisterTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+} from '@aws-sdk/client-ecs';
 import { DeleteRepositoryCommand, DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { assumeRole, clientConfig } from '../support/sandbox';
 
@@ -28,9 +33,21 @@ const PROD_CHANNEL = 'C0PROD';
 
 function twoClusterAccount(): AccountSeed {
   // Each cluster's roles scoped as deploy/cluster-roles.yaml scopes them, to its families and repositories.
-  const owned = { prod: { taskDefinitionFamilies: ['web', 'migrate'], repositories: ['prod/*'] }, staging: { taskDefinitionFamilies: ['stg-*'], repositories: ['staging/*'] } };
-  const roles = (cluster: 'prod' | 'staging') => (['read', 'operate', 'admin'] as const).map((level) => ({ arn: roleArn(cluster, level), level, clusters: [cluster], ...owned[cluster] }));
-  const family = (name: string, image: string) => ({ family: name, containerDefinitions: [{ name: 'app', image, cpu: 128, memory: 128, essential: true }] });
+  const owned = {
+    prod: { taskDefinitionFamilies: ['web', 'migrate'], repositories: ['prod/*'] },
+    staging: { taskDefinitionFamilies: ['stg-*'], repositories: ['staging/*'] },
+  };
+  const roles = (cluster: 'prod' | 'staging') =>
+    (['read', 'operate', 'admin'] as const).map((level) => ({
+      arn: roleArn(cluster, level),
+      level,
+      clusters: [cluster],
+      ...owned[cluster],
+    }));
+  const family = (name: string, image: string) => ({
+    family: name,
+    containerDefinitions: [{ name: 'app', image, cpu: 128, memory: 128, essential: true }],
+  });
   return {
     accountId: ACCOUNT_ID,
     region: REGION,
@@ -42,7 +59,11 @@ function twoClusterAccount(): AccountSeed {
       family('stg-batch', `${ECR}/staging/web:1`),
     ],
     clusters: [
-      { name: 'prod', instances: [{ instanceType: 't3.large' }], services: [{ name: 'web', taskDefinition: 'web', desiredCount: 1 }] },
+      {
+        name: 'prod',
+        instances: [{ instanceType: 't3.large' }],
+        services: [{ name: 'web', taskDefinition: 'web', desiredCount: 1 }],
+      },
       {
         name: 'staging',
         instances: [{ instanceType: 't3.large' }],
@@ -65,7 +86,8 @@ function twoClusterAccount(): AccountSeed {
 }
 
 function twoClusterConfig(prodFamilies = '[web, migrate]') {
-  const roles = (c: string) => `{ read: ${roleArn(c, 'read')}, operate: ${roleArn(c, 'operate')}, admin: ${roleArn(c, 'admin')} }`;
+  const roles = (c: string) =>
+    `{ read: ${roleArn(c, 'read')}, operate: ${roleArn(c, 'operate')}, admin: ${roleArn(c, 'admin')} }`;
   return testConfig(`
 clusters:
   prod:
@@ -97,7 +119,8 @@ approvals:
 
 /** Anything but a read: what a refused command must never have called, even unsuccessfully. */
 const READ_ONLY = /^(Describe|List|Get|BatchGet|AssumeRole$|GetCallerIdentity$)/;
-const attemptedChanges = (calls: readonly SandboxCall[]) => calls.filter((c) => !READ_ONLY.test(c.action)).map((c) => `${c.service}:${c.action}`);
+const attemptedChanges = (calls: readonly SandboxCall[]) =>
+  calls.filter((c) => !READ_ONLY.test(c.action)).map((c) => `${c.service}:${c.action}`);
 
 describe('two clusters in one account: each keeps to its own task definition families, repositories and registries', () => {
   let h: Harness;
@@ -121,17 +144,24 @@ describe('two clusters in one account: each keeps to its own task definition fam
       ['taskdefs web', 'taskdefs', 'web'],
       ['taskdef web:1', 'taskdef', 'web'],
       ['taskdef deregister web:1', 'taskdef deregister', 'web'],
-    ])('`%s` is refused, naming prod as the owner and the config key that would grant it', async (command, verb, family) => {
-      const result = await asAlice(command.replace('INSTANCE', stagingInstance()));
+    ])(
+      '`%s` is refused, naming prod as the owner and the config key that would grant it',
+      async (command, verb, family) => {
+        const result = await asAlice(command.replace('INSTANCE', stagingInstance()));
 
-      expect(result.seen).toContain(`\`${family}\` is not a task definition family of *staging*, so \`${verb}\` may not use it there.`);
-      expect(result.seen).toContain('It belongs to *prod* (`clusters.prod.taskDefinitionFamilies`).');
-      expect(result.seen).toContain("If it should be staging's, add it to `clusters.staging.taskDefinitionFamilies` in the config. Nothing was changed.");
-      expect(attemptedChanges(h.sandbox.calls)).toEqual([]);
-      // Nothing of prod's was even read: every call named staging (or was STS).
-      expect(h.sandbox.calls.filter((c) => c.service !== 'sts' && c.params.cluster !== 'staging')).toEqual([]);
-      expect(channelMessages(h, STAGING_CHANNEL)).toEqual([]);
-    });
+        expect(result.seen).toContain(
+          `\`${family}\` is not a task definition family of *staging*, so \`${verb}\` may not use it there.`,
+        );
+        expect(result.seen).toContain('It belongs to *prod* (`clusters.prod.taskDefinitionFamilies`).');
+        expect(result.seen).toContain(
+          "If it should be staging's, add it to `clusters.staging.taskDefinitionFamilies` in the config. Nothing was changed.",
+        );
+        expect(attemptedChanges(h.sandbox.calls)).toEqual([]);
+        // Nothing of prod's was even read: every call named staging (or was STS).
+        expect(h.sandbox.calls.filter((c) => c.service !== 'sts' && c.params.cluster !== 'staging')).toEqual([]);
+        expect(channelMessages(h, STAGING_CHANNEL)).toEqual([]);
+      },
+    );
 
     it.each([
       ['images prod/web', 'images'],
@@ -140,7 +170,9 @@ describe('two clusters in one account: each keeps to its own task definition fam
     ])('`%s` is refused, naming prod as the owner and the config key that would grant it', async (command, verb) => {
       const result = await asAlice(command);
 
-      expect(result.seen).toContain(`\`prod/web\` is not an ECR repository of *staging*, so \`${verb}\` may not use it there.`);
+      expect(result.seen).toContain(
+        `\`prod/web\` is not an ECR repository of *staging*, so \`${verb}\` may not use it there.`,
+      );
       expect(result.seen).toContain('It belongs to *prod*');
       expect(result.seen).toContain('add it to `clusters.staging.repositories`');
       expect(h.sandbox.calls.filter((c) => c.service !== 'sts')).toEqual([]);
@@ -150,7 +182,9 @@ describe('two clusters in one account: each keeps to its own task definition fam
     it("deploy --image of prod's repository is refused before anything is read or registered", async () => {
       const result = await asAlice(`deploy web --image ${ECR}/prod/web:2`);
 
-      expect(result.seen).toContain('`prod/web` is not an ECR repository of *staging*, so `deploy --image` may not use it there.');
+      expect(result.seen).toContain(
+        '`prod/web` is not an ECR repository of *staging*, so `deploy --image` may not use it there.',
+      );
       expect(h.sandbox.calls.filter((c) => c.service !== 'sts')).toEqual([]);
     });
 
@@ -158,7 +192,9 @@ describe('two clusters in one account: each keeps to its own task definition fam
       const result = await asAlice('deploy web --image evil.example/x:1');
 
       expect(result.seen).toContain('`evil.example/x:1` is not from a registry *staging* may deploy from');
-      expect(result.seen).toContain(`its own account's ECR (\`${ECR}\`, repositories it owns) and from \`docker.io/library\``);
+      expect(result.seen).toContain(
+        `its own account's ECR (\`${ECR}\`, repositories it owns) and from \`docker.io/library\``,
+      );
       expect(result.seen).toContain('add `evil.example` (or a narrower path) to `clusters.staging.imageRegistries`');
       expect(h.sandbox.calls.filter((c) => c.service !== 'sts')).toEqual([]);
     });
@@ -178,7 +214,9 @@ describe('two clusters in one account: each keeps to its own task definition fam
       const result = await asAlice('run stg-batch');
 
       expect(result.seen).toContain('No cluster of this account claims it in the config.');
-      expect(result.seen).toContain('so it owns only the families its services and tasks run now that no other cluster claims: `stg-web`.');
+      expect(result.seen).toContain(
+        'so it owns only the families its services and tasks run now that no other cluster claims: `stg-web`.',
+      );
       expect(attemptedChanges(h.sandbox.calls)).toEqual([]);
     });
 
@@ -207,10 +245,21 @@ describe('two clusters in one account: each keeps to its own task definition fam
       const stagingCalls = h.sandbox.calls.filter((c) => c.service === 'ecs').map((c) => c.action);
       const before = h.sandbox.calls.length;
       await h.command('run migrate', { user: BOB, channel: PROD_CHANNEL });
-      const prodCalls = h.sandbox.calls.slice(before).filter((c) => c.service === 'ecs').map((c) => c.action);
+      const prodCalls = h.sandbox.calls
+        .slice(before)
+        .filter((c) => c.service === 'ecs')
+        .map((c) => c.action);
 
       // Besides the ownership reads, run reads how the cluster launches (DescribeClusters, DescribeTaskDefinition).
-      expect([...stagingCalls].sort()).toEqual(['DescribeClusters', 'DescribeServices', 'DescribeTaskDefinition', 'DescribeTasks', 'ListServices', 'ListTasks', 'RunTask']);
+      expect([...stagingCalls].sort()).toEqual([
+        'DescribeClusters',
+        'DescribeServices',
+        'DescribeTaskDefinition',
+        'DescribeTasks',
+        'ListServices',
+        'ListTasks',
+        'RunTask',
+      ]);
       expect(stagingCalls.at(-1)).toBe('RunTask');
       expect([...prodCalls].sort()).toEqual(['DescribeClusters', 'DescribeTaskDefinition', 'RunTask']);
       expect(prodCalls.at(-1)).toBe('RunTask');
@@ -222,7 +271,10 @@ describe('two clusters in one account: each keeps to its own task definition fam
 
       expect(own.replies[0]?.text).toMatch(/^web in staging: deploying stg-web:1 → stg-web:2 /);
       expect(hub.replies[0]?.text).toMatch(/^web in staging: deploying stg-web:2 → stg-web:3 /);
-      expect(h.sandbox.callsTo('ecs:RegisterTaskDefinition').map((c) => c.params.family)).toEqual(['stg-web', 'stg-web']);
+      expect(h.sandbox.callsTo('ecs:RegisterTaskDefinition').map((c) => c.params.family)).toEqual([
+        'stg-web',
+        'stg-web',
+      ]);
     });
 
     it('deploy of a revision, rollback, service create and taskdef(s) of its own family work', async () => {
@@ -238,7 +290,11 @@ describe('two clusters in one account: each keeps to its own task definition fam
       expect(create.replies[0]?.text).toBe('copy created in staging: stg-web:2, desired 1 (EC2)');
       expect(revisions.seen).toContain('stg-web:2');
       expect(detail.seen).toContain('stg-web:1');
-      expect(h.sandbox.calls.filter((c) => c.service === 'ecs' && !READ_ONLY.test(c.action)).every((c) => c.params.cluster === 'staging' || c.params.family === 'stg-web')).toBe(true);
+      expect(
+        h.sandbox.calls
+          .filter((c) => c.service === 'ecs' && !READ_ONLY.test(c.action))
+          .every((c) => c.params.cluster === 'staging' || c.params.family === 'stg-web'),
+      ).toBe(true);
     });
 
     it('images of its repository are listed, and its gated deletes go to approval', async () => {
@@ -260,7 +316,9 @@ describe('two clusters in one account: each keeps to its own task definition fam
       // staging was read with staging's own read role, never changed.
       const stagingReads = h.sandbox.calls.filter((c) => c.params.cluster === 'staging');
       expect(stagingReads.length).toBeGreaterThan(0);
-      expect(stagingReads.every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('staging', 'read'))).toBe(true);
+      expect(
+        stagingReads.every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('staging', 'read')),
+      ).toBe(true);
       expect(attemptedChanges(h.sandbox.calls)).toEqual([]);
     });
 
@@ -284,12 +342,14 @@ describe('two clusters in one account: each keeps to its own task definition fam
       await h.click('approval:approve', requestId, { user: ERIN, channel: PROD_CHANNEL });
 
       const final = shown(channelMessages(h, PROD_CHANNEL)[0]);
-      expect(final).toContain('Not started: `web` is not a task definition family of *prod*, so `taskdef deregister` may not use it there.');
+      expect(final).toContain(
+        'Not started: `web` is not a task definition family of *prod*, so `taskdef deregister` may not use it there.',
+      );
       expect(h.sandbox.callsTo('ecs:DeregisterTaskDefinition')).toEqual([]);
       expect(attemptedChanges(h.sandbox.calls)).toEqual([]);
     });
 
-    it("repo delete and image delete of prod/web name the services of both clusters that pull from it", async () => {
+    it('repo delete and image delete of prod/web name the services of both clusters that pull from it', async () => {
       await h.command('repo delete prod/web', { user: BOB, channel: PROD_CHANNEL });
       const repoPlan = shown(channelMessages(h, PROD_CHANNEL).at(-1));
       await h.command('image delete prod/web 1', { user: BOB, channel: PROD_CHANNEL });
@@ -305,15 +365,25 @@ describe('two clusters in one account: each keeps to its own task definition fam
       await asAlice('deploy web --image nginx:1.28');
       await asAlice('taskdef deregister stg-web:1');
 
-      const plan = shown(channelMessages(h, STAGING_CHANNEL).find((m) => shown(m).includes('Deregister task definition stg-web:1')));
-      expect(plan).toContain("No service in *staging* uses it, nor in *prod* (the config's other clusters in this account).");
+      const plan = shown(
+        channelMessages(h, STAGING_CHANNEL).find((m) => shown(m).includes('Deregister task definition stg-web:1')),
+      );
+      expect(plan).toContain(
+        "No service in *staging* uses it, nor in *prod* (the config's other clusters in this account).",
+      );
     });
   });
 
   describe("IAM says the same: staging's roles, used directly, cannot touch prod's families or repositories", () => {
     const clients = async (level: 'operate' | 'admin') => {
-      const credentials = await assumeRole(h.sandbox, roleArn('staging', level), { sessionName: ALICE, sourceIdentity: ALICE });
-      return { ecs: new ECSClient(clientConfig(h.sandbox, credentials)), ecr: new ECRClient(clientConfig(h.sandbox, credentials)) };
+      const credentials = await assumeRole(h.sandbox, roleArn('staging', level), {
+        sessionName: ALICE,
+        sourceIdentity: ALICE,
+      });
+      return {
+        ecs: new ECSClient(clientConfig(h.sandbox, credentials)),
+        ecr: new ECRClient(clientConfig(h.sandbox, credentials)),
+      };
     };
     const denied = { name: expect.stringMatching(/AccessDenied/) };
 
@@ -321,20 +391,34 @@ describe('two clusters in one account: each keeps to its own task definition fam
       const { ecs } = await clients('operate');
       const definition = { containerDefinitions: [{ name: 'app', image: 'evil.example/x:1', memory: 128 }] };
 
-      await expect(ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', ...definition }))).rejects.toMatchObject(denied);
-      await expect(ecs.send(new RunTaskCommand({ cluster: 'staging', taskDefinition: 'web:1' }))).rejects.toMatchObject(denied);
+      await expect(ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', ...definition }))).rejects.toMatchObject(
+        denied,
+      );
+      await expect(ecs.send(new RunTaskCommand({ cluster: 'staging', taskDefinition: 'web:1' }))).rejects.toMatchObject(
+        denied,
+      );
       // Its own family goes through.
-      await expect(ecs.send(new RegisterTaskDefinitionCommand({ family: 'stg-web', ...definition }))).resolves.toMatchObject({ taskDefinition: { family: 'stg-web' } });
-      expect(h.sandbox.mutations().map((c) => `${c.action} ${String(c.params.family ?? c.params.taskDefinition)}`)).toEqual(['RegisterTaskDefinition stg-web']);
+      await expect(
+        ecs.send(new RegisterTaskDefinitionCommand({ family: 'stg-web', ...definition })),
+      ).resolves.toMatchObject({ taskDefinition: { family: 'stg-web' } });
+      expect(
+        h.sandbox.mutations().map((c) => `${c.action} ${String(c.params.family ?? c.params.taskDefinition)}`),
+      ).toEqual(['RegisterTaskDefinition stg-web']);
     });
 
     it("admin cannot deregister prod's revisions, read prod's images or delete prod's repository", async () => {
       const { ecs, ecr } = await clients('admin');
 
-      await expect(ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'web:1' }))).rejects.toMatchObject(denied);
+      await expect(ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'web:1' }))).rejects.toMatchObject(
+        denied,
+      );
       await expect(ecr.send(new DescribeImagesCommand({ repositoryName: 'prod/web' }))).rejects.toMatchObject(denied);
-      await expect(ecr.send(new DeleteRepositoryCommand({ repositoryName: 'prod/web', force: true }))).rejects.toMatchObject(denied);
-      await expect(ecr.send(new DescribeImagesCommand({ repositoryName: 'staging/web' }))).resolves.toMatchObject({ imageDetails: expect.any(Array) });
+      await expect(
+        ecr.send(new DeleteRepositoryCommand({ repositoryName: 'prod/web', force: true })),
+      ).rejects.toMatchObject(denied);
+      await expect(ecr.send(new DescribeImagesCommand({ repositoryName: 'staging/web' }))).resolves.toMatchObject({
+        imageDetails: expect.any(Array),
+      });
       expect(h.sandbox.mutations()).toEqual([]);
     });
   });

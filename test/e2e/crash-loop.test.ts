@@ -7,14 +7,24 @@ const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
 /** testAccount() plus `worker` on prod (2 tasks), whose container is OOM-killed (exit 137) 150 ms after each start. */
 function account(): AccountSeed {
   const seed = testAccount();
-  seed.taskDefinitions.push({ family: 'worker', containerDefinitions: [{ name: 'worker', image: 'example/worker:3', cpu: 128, memory: 256, essential: true }] });
+  seed.taskDefinitions.push({
+    family: 'worker',
+    containerDefinitions: [{ name: 'worker', image: 'example/worker:3', cpu: 128, memory: 256, essential: true }],
+  });
   seed.behaviours = { ...seed.behaviours, worker: { crash: { afterMs: 150, exitCode: 137, reason: OOM_REASON } } };
-  seed.clusters.find((c) => c.name === 'prod')!.services!.push({ name: 'worker', taskDefinition: 'worker', desiredCount: 2 });
+  seed.clusters
+    .find((c) => c.name === 'prod')!
+    .services!.push({ name: 'worker', taskDefinition: 'worker', desiredCount: 2 });
   return seed;
 }
 
-type Block = { type: string; text?: { text: string }; elements?: { action_id: string; value: string; text: { text: string } }[] };
-const buttons = (blocks: unknown[] | undefined) => ((blocks ?? []) as Block[]).flatMap((b) => b.elements ?? []).map((e) => e.text.text);
+type Block = {
+  type: string;
+  text?: { text: string };
+  elements?: { action_id: string; value: string; text: { text: string } }[];
+};
+const buttons = (blocks: unknown[] | undefined) =>
+  ((blocks ?? []) as Block[]).flatMap((b) => b.elements ?? []).map((e) => e.text.text);
 
 describe('a crash-looping service is called crash-looping, never settled or steady', () => {
   let h: Harness;
@@ -26,7 +36,9 @@ describe('a crash-looping service is called crash-looping, never settled or stea
     h = await startHarness({ sandbox: { account: account() }, followUpSteadyMs: 2_000 });
     const result = await h.command('restart worker');
     const followUp = result.replies[1]!;
-    expect(followUp.text).toMatch(/^worker in prod is crash-looping: its tasks stop soon after they start \(\d+ since the change; \d\/2 running now\)\. \d+ tasks stopped: /);
+    expect(followUp.text).toMatch(
+      /^worker in prod is crash-looping: its tasks stop soon after they start \(\d+ since the change; \d\/2 running now\)\. \d+ tasks stopped: /,
+    );
     expect(followUp.text).not.toMatch(/2\/2 running$/);
     expect(followUp.text).toContain(`worker exit 137: killed (SIGKILL) — often out of memory (${OOM_REASON})`);
     expect(JSON.stringify(followUp.blocks)).toContain(':x: *worker* in *prod* is crash-looping');
@@ -47,7 +59,9 @@ describe('a crash-looping service is called crash-looping, never settled or stea
     const reply = result.replies[0]!;
     const shown = JSON.stringify(reply.blocks);
     expect(shown).not.toContain('Steady');
-    expect(shown).toMatch(/:x: Crash-looping: \*\d\/2\* running, but \d+ tasks stopped soon after starting in the last 15m: Essential container in task exited — worker exit 137/);
+    expect(shown).toMatch(
+      /:x: Crash-looping: \*\d\/2\* running, but \d+ tasks stopped soon after starting in the last 15m: Essential container in task exited — worker exit 137/,
+    );
     expect(reply.text).toMatch(/^worker in prod: crash-looping, /);
     expect(buttons(reply.blocks)).toEqual(['Scale', 'Restart', 'Tasks', 'Stopped tasks', 'Logs']);
   });

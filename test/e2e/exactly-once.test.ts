@@ -17,7 +17,10 @@ describe('every command changes AWS once', () => {
   });
 
   function skippedAsClaimed(): number {
-    return h.logs.lines().filter((l) => typeof l.msg === 'string' && l.msg.startsWith('job skipped: this job id was already claimed')).length;
+    return h.logs
+      .lines()
+      .filter((l) => typeof l.msg === 'string' && l.msg.startsWith('job skipped: this job id was already claimed'))
+      .length;
   }
 
   it('the same scale job delivered twice to the worker updates the service once, and the second delivery says why in the log', async () => {
@@ -40,31 +43,52 @@ describe('every command changes AWS once', () => {
     await Promise.all([runJob(job, h.worker), runJob(job, h.worker), runJob(job, h.worker)]);
 
     expect(h.sandbox.callsTo('ecs:RunTask')).toHaveLength(1);
-    expect([...h.sandbox.world.cluster('prod').tasks.values()].filter((t) => t.startedBy === `chatops/${USERS.alice}`)).toHaveLength(2);
+    expect(
+      [...h.sandbox.world.cluster('prod').tasks.values()].filter((t) => t.startedBy === `chatops/${USERS.alice}`),
+    ).toHaveLength(2);
     expect(skippedAsClaimed()).toBe(3);
   });
 
   it('a signed request replayed byte for byte within five minutes is acknowledged but changes nothing the second time', async () => {
     h = await startHarness();
-    const request = apiGatewayEvent(slashCommandBody({ text: 'scale web 4', userId: USERS.alice, channelId: CHANNELS.web, responseUrl: h.slack.responseUrl() }));
+    const request = apiGatewayEvent(
+      slashCommandBody({
+        text: 'scale web 4',
+        userId: USERS.alice,
+        channelId: CHANNELS.web,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
 
     const first = await h.send(request);
     const replay = await h.send(structuredClone(request));
     await h.drain();
 
     expect([first.statusCode, replay.statusCode]).toEqual([200, 200]);
-    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([{ cluster: 'prod', service: 'web', desiredCount: 4 }]);
+    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([
+      { cluster: 'prod', service: 'web', desiredCount: 4 },
+    ]);
   });
 
   it('a button click replayed byte for byte restarts the service once', async () => {
     h = await startHarness();
-    const click = apiGatewayEvent(blockActionBody({ actionId: 'cmd:restart', value: JSON.stringify({ cluster: 'prod', args: ['web'] }), userId: USERS.alice, channelId: CHANNELS.web, responseUrl: h.slack.responseUrl() }));
+    const click = apiGatewayEvent(
+      blockActionBody({
+        actionId: 'cmd:restart',
+        value: JSON.stringify({ cluster: 'prod', args: ['web'] }),
+        userId: USERS.alice,
+        channelId: CHANNELS.web,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
 
     await h.send(click);
     await h.send(structuredClone(click));
     await h.drain();
 
-    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([expect.objectContaining({ cluster: 'prod', service: 'web', forceNewDeployment: true })]);
+    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([
+      expect.objectContaining({ cluster: 'prod', service: 'web', forceNewDeployment: true }),
+    ]);
   });
 
   it('two different requests for the same change are two jobs: only a replay is refused', async () => {
@@ -88,8 +112,13 @@ describe('every command changes AWS once', () => {
 
     expect(h.sandbox.mutations()).toEqual([]);
     const told = h.slack.calls.filter((c) => c.method === 'response_url').map((c) => String(c.args.text));
-    expect(told).toEqual(['`scale web 3` waited 6m before I could start it, so I did not run it: the cluster may have changed since. Nothing was changed; type `/ecs scale web 3` again if you still want it.']);
-    const audit = h.logs.lines().map((l) => l.audit as { outcome?: string; detail?: string } | undefined).find((a) => a?.outcome === 'expired');
+    expect(told).toEqual([
+      '`scale web 3` waited 6m before I could start it, so I did not run it: the cluster may have changed since. Nothing was changed; type `/ecs scale web 3` again if you still want it.',
+    ]);
+    const audit = h.logs
+      .lines()
+      .map((l) => l.audit as { outcome?: string; detail?: string } | undefined)
+      .find((a) => a?.outcome === 'expired');
     expect(audit?.detail).toBe('waited 360s before the worker started it (max 300s); not run');
   });
 
@@ -113,8 +142,13 @@ describe('every command changes AWS once', () => {
     await runJob(commandJob(h, 'scale web 3'), broken);
 
     expect(h.sandbox.mutations()).toEqual([]);
-    const told = h.slack.calls.filter((c) => c.method === 'response_url').map((c) => String(c.args.text)).at(-1);
-    expect(told).toContain("I could not start `scale web 3`: the bot's state table did not answer, so I could not make sure it runs only once. Nothing was changed");
+    const told = h.slack.calls
+      .filter((c) => c.method === 'response_url')
+      .map((c) => String(c.args.text))
+      .at(-1);
+    expect(told).toContain(
+      "I could not start `scale web 3`: the bot's state table did not answer, so I could not make sure it runs only once. Nothing was changed",
+    );
   });
 });
 

@@ -12,7 +12,8 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     await h.stop();
   });
 
-  const jobs = (): TaskRecord[] => [...h.sandbox.world.cluster('fg').tasks.values()].filter((t) => t.taskDefinition.family === 'job');
+  const jobs = (): TaskRecord[] =>
+    [...h.sandbox.world.cluster('fg').tasks.values()].filter((t) => t.taskDefinition.family === 'job');
 
   it('run on a cluster with a default capacity provider strategy launches by that strategy, in the subnets of the cluster’s network config', async () => {
     const result = await h.command('run job -c fg');
@@ -21,7 +22,13 @@ describe('Fargate clusters through the signed Slack handler: run, service create
       cluster: 'fg',
       taskDefinition: 'job',
       capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }],
-      networkConfiguration: { awsvpcConfiguration: { subnets: [VPC.privateA, VPC.privateB], securityGroups: [VPC.appSg], assignPublicIp: 'DISABLED' } },
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: [VPC.privateA, VPC.privateB],
+          securityGroups: [VPC.appSg],
+          assignPublicIp: 'DISABLED',
+        },
+      },
     });
     expect(run!.params.launchType).toBeUndefined();
     const [task] = jobs();
@@ -35,13 +42,17 @@ describe('Fargate clusters through the signed Slack handler: run, service create
   it('run --like SVC copies that service’s subnets, security groups and public IP instead of the config', async () => {
     await h.command('run job --like web -c fg');
     const [run] = h.sandbox.callsTo('ecs:RunTask');
-    expect(run!.params.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: [VPC.publicA], securityGroups: [VPC.appSg], assignPublicIp: 'ENABLED' } });
+    expect(run!.params.networkConfiguration).toEqual({
+      awsvpcConfiguration: { subnets: [VPC.publicA], securityGroups: [VPC.appSg], assignPublicIp: 'ENABLED' },
+    });
     expect(jobs()[0]!.eni!.subnet.id).toBe(VPC.publicA);
   });
 
   it('run --capacity-provider FARGATE_SPOT overrides the cluster’s strategy; a provider the cluster lacks is refused by name', async () => {
     const result = await h.command('run job --capacity-provider FARGATE_SPOT -c fg');
-    expect(h.sandbox.callsTo('ecs:RunTask')[0]!.params.capacityProviderStrategy).toEqual([{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 }]);
+    expect(h.sandbox.callsTo('ecs:RunTask')[0]!.params.capacityProviderStrategy).toEqual([
+      { capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 },
+    ]);
     expect(jobs()[0]!.capacityProviderName).toBe('FARGATE_SPOT');
     expect(JSON.stringify(result.replies[0]!.blocks)).toContain('on FARGATE_SPOT');
 
@@ -52,7 +63,9 @@ describe('Fargate clusters through the signed Slack handler: run, service create
 
   it('run of a Fargate-only family on an EC2 cluster with no network config says exactly what is missing and starts nothing', async () => {
     const result = await h.command('run batch -c staging');
-    expect(result.seen).toContain('`batch` uses awsvpc networking, so ECS needs its subnets and security groups, and *staging* has none configured.');
+    expect(result.seen).toContain(
+      '`batch` uses awsvpc networking, so ECS needs its subnets and security groups, and *staging* has none configured.',
+    );
     expect(result.seen).toContain('--like SVC');
     expect(result.seen).toContain('network: { subnets: [...], securityGroups: [...] }');
     expect(h.sandbox.callsTo('ecs:RunTask')).toHaveLength(0);
@@ -60,7 +73,9 @@ describe('Fargate clusters through the signed Slack handler: run, service create
 
   it('run of a Fargate-only family on a cluster with no default strategy sends launchType FARGATE; --like a service without awsvpc is refused by name', async () => {
     const refused = await h.command('run batch --like web -c staging');
-    expect(refused.seen).toContain('Service `web` in *staging* has no awsvpc network configuration to copy, and `batch` needs one.');
+    expect(refused.seen).toContain(
+      'Service `web` in *staging* has no awsvpc network configuration to copy, and `batch` needs one.',
+    );
     expect(h.sandbox.callsTo('ecs:RunTask')).toHaveLength(0);
 
     await h.stop();
@@ -69,7 +84,11 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     h = await startHarness({ sandbox: { account: fargateAccount() }, config });
     const result = await h.command('run batch -c staging');
     const [run] = h.sandbox.callsTo('ecs:RunTask');
-    expect(run!.params).toMatchObject({ cluster: 'staging', launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: [VPC.privateA], assignPublicIp: 'DISABLED' } } });
+    expect(run!.params).toMatchObject({
+      cluster: 'staging',
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: [VPC.privateA], assignPublicIp: 'DISABLED' } },
+    });
     expect(run!.params.capacityProviderStrategy).toBeUndefined();
     expect(result.replies[0]!.text).toBe('Started 1 of 1 task of batch in staging');
     expect(JSON.stringify(result.replies[0]!.blocks)).toContain('RunTask, on FARGATE');
@@ -91,7 +110,9 @@ describe('Fargate clusters through the signed Slack handler: run, service create
       taskDefinition: 'job:1',
       desiredCount: 2,
       capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }],
-      networkConfiguration: { awsvpcConfiguration: { subnets: [VPC.privateA, VPC.privateB], securityGroups: [VPC.appSg] } },
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: [VPC.privateA, VPC.privateB], securityGroups: [VPC.appSg] },
+      },
     });
     expect(result.replies[0]!.text).toBe('batch created in fg: job:1, desired 2 (FARGATE 1)');
     const service = h.sandbox.world.service('fg', 'batch');
@@ -126,7 +147,9 @@ describe('Fargate clusters through the signed Slack handler: run, service create
 
   it('instances on a cluster with none says it runs on Fargate and names its capacity providers; cluster lists them and the default strategy', async () => {
     const instances = await h.command('instances -c fg');
-    expect(instances.replies[0]!.text).toBe('fg has no container instances: it runs its tasks on AWS Fargate (capacity providers FARGATE, FARGATE_SPOT).');
+    expect(instances.replies[0]!.text).toBe(
+      'fg has no container instances: it runs its tasks on AWS Fargate (capacity providers FARGATE, FARGATE_SPOT).',
+    );
     const cluster = await h.command('cluster -c fg');
     const shown = JSON.stringify(cluster.replies[0]!.blocks);
     expect(shown).toContain('*Capacity providers*\\nFARGATE, FARGATE_SPOT');
@@ -140,13 +163,22 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     const account = fargateAccount();
     account.behaviours = {
       ...account.behaviours,
-      job: { failToStart: { reason: 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm' } },
+      job: {
+        failToStart: {
+          reason:
+            'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm',
+        },
+      },
     };
     h = await startHarness({ sandbox: { account }, config: fargateConfig(), followUpTimeoutMs: 600 });
     const result = await h.command('service create batch job -c fg', { user: USERS.bob });
     const followUp = result.replies[1]!;
-    expect(followUp.text).toMatch(/^batch in fg: .*\d+ tasks? stopped: .*ResourceInitializationError: unable to pull secrets/);
-    expect(JSON.stringify(followUp.blocks)).toContain(':bulb: ResourceInitializationError: the task could not fetch its secrets');
+    expect(followUp.text).toMatch(
+      /^batch in fg: .*\d+ tasks? stopped: .*ResourceInitializationError: unable to pull secrets/,
+    );
+    expect(JSON.stringify(followUp.blocks)).toContain(
+      ':bulb: ResourceInitializationError: the task could not fetch its secrets',
+    );
     expect(JSON.stringify(followUp.blocks)).toContain('secretsmanager:GetSecretValue');
   });
 
@@ -156,7 +188,9 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     expect(jobs()).toHaveLength(0);
     expect(result.replies[0]!.text).toContain('Started 0 of 1 task of job in fg; 1 could not be placed');
     const shown = JSON.stringify(result.replies[0]!.blocks);
-    expect(shown).toContain('Capacity is unavailable at this time. Please try again later or in a different availability zone');
+    expect(shown).toContain(
+      'Capacity is unavailable at this time. Please try again later or in a different availability zone',
+    );
     expect(shown).toContain(':bulb: Fargate had no capacity for the task');
 
     // FARGATE_SPOT still has capacity: only the provider without it fails.
@@ -174,7 +208,9 @@ describe('Fargate clusters through the signed Slack handler: run, service create
       '(service batch) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
     );
     const followUp = result.replies[1]!;
-    expect(followUp.text).toContain('batch in fg: 1 of 1 could not be placed: (service batch) was unable to place a task. Reason: Capacity is unavailable at this time.');
+    expect(followUp.text).toContain(
+      'batch in fg: 1 of 1 could not be placed: (service batch) was unable to place a task. Reason: Capacity is unavailable at this time.',
+    );
     expect(followUp.text).toContain('Fargate had no capacity for the task');
 
     h.sandbox.world.setCapacityAvailable('FARGATE', true);
@@ -184,7 +220,11 @@ describe('Fargate clusters through the signed Slack handler: run, service create
   it('run of an awsvpc family on EC2 starts what the instance has network interfaces for and says RESOURCE:ENI and what helps for the rest; a service of it then cannot place its task and the follow-up says the same', async () => {
     await h.stop();
     const account = fargateAccount();
-    account.taskDefinitions.push({ family: 'netjob', networkMode: 'awsvpc', containerDefinitions: [{ name: 'netjob', image: 'example/job:4', cpu: 128, memory: 128, essential: true }] });
+    account.taskDefinitions.push({
+      family: 'netjob',
+      networkMode: 'awsvpc',
+      containerDefinitions: [{ name: 'netjob', image: 'example/job:4', cpu: 128, memory: 128, essential: true }],
+    });
     const config = fargateConfig();
     config.clusters.staging!.network = { subnets: [VPC.privateA], securityGroups: [VPC.appSg], assignPublicIp: false };
     config.clusters.staging!.taskDefinitionFamilies = ['web-fixed', 'batch', 'netjob'];
@@ -193,18 +233,29 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     const result = await h.command('run netjob --count 3 -c staging');
     const [run] = h.sandbox.callsTo('ecs:RunTask');
     expect(run!.params).toMatchObject({ launchType: 'EC2', count: 3 });
-    const started = [...h.sandbox.world.cluster('staging').tasks.values()].filter((t) => t.taskDefinition.family === 'netjob');
+    const started = [...h.sandbox.world.cluster('staging').tasks.values()].filter(
+      (t) => t.taskDefinition.family === 'netjob',
+    );
     expect(started).toHaveLength(2);
     expect(started.every((t) => t.eni !== undefined && t.instance !== undefined)).toBe(true);
     expect(result.replies[0]!.text).toContain('Started 2 of 3 tasks of netjob in staging; 1 could not be placed');
     const shown = JSON.stringify(result.replies[0]!.blocks);
-    expect(shown).toContain('1 × no free network interface (ENI) for another awsvpc task on any instance (`RESOURCE:ENI`)');
+    expect(shown).toContain(
+      '1 × no free network interface (ENI) for another awsvpc task on any instance (`RESOURCE:ENI`)',
+    );
     expect(shown).toContain(':bulb: Every awsvpc task needs its own network interface');
     expect(shown).toContain('awsvpcTrunking');
 
     // A service of the same family finds no interface left: its event names RESOURCE:ENI and the follow-up explains it.
     const created = await h.command('service create net netjob -c staging', { user: USERS.bob });
-    expect(h.sandbox.world.service('staging', 'net').events.map((e) => e.message).join('\n')).toMatch(/\(service net\) was unable to place a task because no container instance met all of its requirements\. The closest matching \(container-instance [0-9a-f]+\) encountered error "RESOURCE:ENI"/);
+    expect(
+      h.sandbox.world
+        .service('staging', 'net')
+        .events.map((e) => e.message)
+        .join('\n'),
+    ).toMatch(
+      /\(service net\) was unable to place a task because no container instance met all of its requirements\. The closest matching \(container-instance [0-9a-f]+\) encountered error "RESOURCE:ENI"/,
+    );
     expect(created.replies[1]!.text).toContain('net in staging: 1 of 1 could not be placed');
     expect(created.replies[1]!.text).toContain('Every awsvpc task needs its own network interface');
   });
@@ -219,19 +270,33 @@ describe('Fargate clusters through the signed Slack handler: run, service create
       memory: '512',
       requiresCompatibilities: ['FARGATE'],
       containerDefinitions: [
-        { name: 'logjob', image: 'example/job:4', essential: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/logjob', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs' } } },
+        {
+          name: 'logjob',
+          image: 'example/job:4',
+          essential: true,
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': '/ecs/logjob', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs' },
+          },
+        },
       ],
     });
     const config = fargateConfig();
     config.clusters.fg!.taskDefinitionFamilies = ['job', 'site', 'logjob'];
     h = await startHarness({ sandbox: { account }, config, followUpTimeoutMs: 600 });
     const result = await h.command('service create logs logjob -c fg', { user: USERS.bob });
-    const stopped = [...h.sandbox.world.cluster('fg').tasks.values()].find((t) => t.taskDefinition.family === 'logjob' && t.lastStatus === 'STOPPED');
+    const stopped = [...h.sandbox.world.cluster('fg').tasks.values()].find(
+      (t) => t.taskDefinition.family === 'logjob' && t.lastStatus === 'STOPPED',
+    );
     expect(stopped).toMatchObject({ stopCode: 'TaskFailedToStart' });
-    expect(stopped!.stoppedReason).toMatch(/^ResourceInitializationError: failed to validate logger args: .*The specified log group does not exist/);
+    expect(stopped!.stoppedReason).toMatch(
+      /^ResourceInitializationError: failed to validate logger args: .*The specified log group does not exist/,
+    );
     const followUp = result.replies[1]!;
     expect(followUp.text).toContain('ResourceInitializationError: failed to validate logger args');
     expect(followUp.text).not.toContain('CannotStartContainerError');
-    expect(JSON.stringify(followUp.blocks)).toContain(':bulb: ResourceInitializationError: the awslogs log driver could not start, usually because the log group does not exist');
+    expect(JSON.stringify(followUp.blocks)).toContain(
+      ':bulb: ResourceInitializationError: the awslogs log driver could not start, usually because the log group does not exist',
+    );
   });
 });

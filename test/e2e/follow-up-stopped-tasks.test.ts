@@ -2,7 +2,8 @@ import { startHarness, type Harness } from '../support/harness';
 import { testAccount } from '../support/accounts';
 import type { AccountSeed } from '../../src/sandbox/seed';
 
-const PULL_ERROR = 'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/nope:latest: not found';
+const PULL_ERROR =
+  'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/nope:latest: not found';
 const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
 
 /**
@@ -15,7 +16,12 @@ const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
 function account(): AccountSeed {
   const seed = testAccount();
   seed.taskDefinitions.push(
-    { family: 'nope', containerDefinitions: [{ name: 'app', image: 'docker.io/library/nope:latest', cpu: 128, memory: 128, essential: true }] },
+    {
+      family: 'nope',
+      containerDefinitions: [
+        { name: 'app', image: 'docker.io/library/nope:latest', cpu: 128, memory: 128, essential: true },
+      ],
+    },
     {
       family: 'worker',
       containerDefinitions: [
@@ -32,14 +38,26 @@ function account(): AccountSeed {
   seed.clusters
     .find((c) => c.name === 'prod')!
     .services!.push(
-      { name: 'guarded', taskDefinition: 'api', desiredCount: 1, deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } },
+      {
+        name: 'guarded',
+        taskDefinition: 'api',
+        desiredCount: 1,
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+      },
       { name: 'worker', taskDefinition: 'worker', desiredCount: 1 },
     );
   return seed;
 }
 
-type Block = { type: string; text?: { text: string }; elements?: { action_id: string; value: string; text: { text: string } }[] };
-const buttons = (blocks: unknown[] | undefined) => ((blocks ?? []) as Block[]).flatMap((b) => b.elements ?? []).map((e) => ({ text: e.text.text, action: e.action_id, value: JSON.parse(e.value) as unknown }));
+type Block = {
+  type: string;
+  text?: { text: string };
+  elements?: { action_id: string; value: string; text: { text: string } }[];
+};
+const buttons = (blocks: unknown[] | undefined) =>
+  ((blocks ?? []) as Block[])
+    .flatMap((b) => b.elements ?? [])
+    .map((e) => ({ text: e.text.text, action: e.action_id, value: JSON.parse(e.value) as unknown }));
 
 describe('a follow-up that ends badly says why the tasks stopped', () => {
   let h: Harness;
@@ -52,33 +70,47 @@ describe('a follow-up that ends badly says why the tasks stopped', () => {
     const result = await h.command('deploy guarded nope:1');
     expect(result.replies[0]?.text).toBe('guarded in prod: deploying api:1 → nope:1');
     const followUp = result.replies[1]!;
-    expect(followUp.text).toBe(`guarded in prod: the deployment failed — tasks failed to start; ECS rolled back to api:1 (1/1 running). 3 tasks stopped: ${PULL_ERROR}`);
+    expect(followUp.text).toBe(
+      `guarded in prod: the deployment failed — tasks failed to start; ECS rolled back to api:1 (1/1 running). 3 tasks stopped: ${PULL_ERROR}`,
+    );
     const shown = JSON.stringify(followUp.blocks);
     expect(shown).toContain(`*3 tasks stopped:* ${PULL_ERROR}`);
     expect(buttons(followUp.blocks)).toEqual([
-      { text: 'Stopped tasks', action: 'cmd:tasks', value: { cluster: 'prod', args: ['--service', 'guarded', '--stopped'] } },
+      {
+        text: 'Stopped tasks',
+        action: 'cmd:tasks',
+        value: { cluster: 'prod', args: ['--service', 'guarded', '--stopped'] },
+      },
       { text: 'Logs', action: 'cmd:logs', value: { cluster: 'prod', args: ['guarded'] } },
     ]);
     // Read with the command's own role, once the deployment had failed.
-    expect(h.sandbox.callsTo('ecs:ListTasks').map((c) => c.params)).toEqual([expect.objectContaining({ cluster: 'prod', serviceName: 'guarded', desiredStatus: 'STOPPED' })]);
+    expect(h.sandbox.callsTo('ecs:ListTasks').map((c) => c.params)).toEqual([
+      expect.objectContaining({ cluster: 'prod', serviceName: 'guarded', desiredStatus: 'STOPPED' }),
+    ]);
   });
 
   it('a deploy whose tasks keep failing to start, with no circuit breaker, ends once three have failed and says why, without waiting out the follow-up', async () => {
     h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 60_000 });
     const result = await h.command('deploy api nope');
     const followUp = result.replies[1]!;
-    expect(followUp.text).toMatch(/^api in prod: its new tasks of nope:1 fail to start \(\d+ so far; 2\/2 running now\)\. \d+ tasks stopped: CannotPullContainerError: /);
+    expect(followUp.text).toMatch(
+      /^api in prod: its new tasks of nope:1 fail to start \(\d+ so far; 2\/2 running now\)\. \d+ tasks stopped: CannotPullContainerError: /,
+    );
     const count = Number(/(\d+) tasks stopped/.exec(followUp.text!)![1]);
     expect(count).toBeGreaterThanOrEqual(3);
     // Every one of them is a task of the new revision: the old ones kept running.
-    const stopped = [...h.sandbox.world.cluster('prod').tasks.values()].filter((t) => t.lastStatus === 'STOPPED' && t.group === 'service:api');
+    const stopped = [...h.sandbox.world.cluster('prod').tasks.values()].filter(
+      (t) => t.lastStatus === 'STOPPED' && t.group === 'service:api',
+    );
     expect(stopped.filter((t) => t.taskDefinition.family === 'nope')).toHaveLength(count);
   });
 
   it('a restart of a service that crash-loops with exit 137 says crash-looping and names the out-of-memory kill', async () => {
     h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 600 });
     const result = await h.command('restart worker');
-    expect(result.replies[0]?.text).toBe('worker in prod: restarting — a fresh task of worker:1 replaces the running one');
+    expect(result.replies[0]?.text).toBe(
+      'worker in prod: restarting — a fresh task of worker:1 replaces the running one',
+    );
     const followUp = result.replies[1]!;
     const reason = `Essential container in task exited — worker exit 137: killed (SIGKILL) — often out of memory (${OOM_REASON})`;
     expect(followUp.text).toMatch(/^worker in prod is crash-looping: its tasks stop soon after they start /);
@@ -87,7 +119,9 @@ describe('a follow-up that ends badly says why the tasks stopped', () => {
     expect(count).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(followUp.blocks)).toContain(`tasks stopped:* ${reason}`);
     // Only the tasks the restart started: the worker crashed many times before it, within the hour ECS keeps them.
-    const stoppedBefore = [...h.sandbox.world.cluster('prod').tasks.values()].filter((t) => t.lastStatus === 'STOPPED' && t.group === 'service:worker');
+    const stoppedBefore = [...h.sandbox.world.cluster('prod').tasks.values()].filter(
+      (t) => t.lastStatus === 'STOPPED' && t.group === 'service:worker',
+    );
     expect(stoppedBefore.length).toBeGreaterThan(count);
     expect(buttons(followUp.blocks).map((b) => b.text)).toEqual(['Stopped tasks', 'Logs']);
   });

@@ -18,7 +18,9 @@ describe('help and footers say only what is true', () => {
 
   it('help cluster says which cluster it shows without NAME', async () => {
     const result = await h.command('help cluster');
-    expect(result.ack.text).toContain("Needs *read* on the cluster NAME names (without NAME: this channel's default cluster).");
+    expect(result.ack.text).toContain(
+      "Needs *read* on the cluster NAME names (without NAME: this channel's default cluster).",
+    );
   });
 
   it('help still tells verbs that act on a cluster to use --cluster', async () => {
@@ -29,7 +31,9 @@ describe('help and footers say only what is true', () => {
   it('help lists the status alias of service, and help service and help status name it', async () => {
     const list = await h.command('help');
     expect(JSON.stringify(list.ack.blocks)).toContain('`service SVC` (alias `status`) — Show one service');
-    expect((await h.command('help service')).ack.text).toMatch(/^\*\/ecs service SVC\* — Show one service: counts, deployments and their rollout, last events \(also `\/ecs status`\)/);
+    expect((await h.command('help service')).ack.text).toMatch(
+      /^\*\/ecs service SVC\* — Show one service: counts, deployments and their rollout, last events \(also `\/ecs status`\)/,
+    );
     expect((await h.command('help status')).ack.text).toMatch(/^\*\/ecs service SVC\*/);
   });
 

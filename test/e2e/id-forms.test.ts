@@ -17,14 +17,21 @@ interface Button {
 
 function buttonsOf(reply: Reply | undefined): Button[] {
   const blocks = (reply?.blocks ?? []) as { type: string; elements?: Button[]; accessory?: Button }[];
-  return blocks.flatMap((b) => [...(b.type === 'actions' ? (b.elements ?? []) : []), ...(b.accessory ? [b.accessory] : [])]);
+  return blocks.flatMap((b) => [
+    ...(b.type === 'actions' ? (b.elements ?? []) : []),
+    ...(b.accessory ? [b.accessory] : []),
+  ]);
 }
 
 const oldArn = (resource: string, id: string) => `arn:aws:ecs:${REGION}:${ACCOUNT_ID}:${resource}/${id}`;
 const longArn = (resource: string, id: string) => `arn:aws:ecs:${REGION}:${ACCOUNT_ID}:${resource}/prod/${id}`;
 
 describe.each([
-  { form: 'UUID ids (older accounts)', legacyIdShare: 1, idPattern: /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/ },
+  {
+    form: 'UUID ids (older accounts)',
+    legacyIdShare: 1,
+    idPattern: /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+  },
   { form: '32-hex ids', legacyIdShare: 0, idPattern: /^[0-9a-f]{32}$/ },
 ])('with $form', ({ legacyIdShare, idPattern }) => {
   let h: Harness;
@@ -35,7 +42,10 @@ describe.each([
     await h.stop();
   });
 
-  const liveWeb = (): TaskRecord => [...h.sandbox.world.cluster('prod').tasks.values()].find((t) => t.taskDefinition.family === 'web' && t.desiredStatus === 'RUNNING')!;
+  const liveWeb = (): TaskRecord =>
+    [...h.sandbox.world.cluster('prod').tasks.values()].find(
+      (t) => t.taskDefinition.family === 'web' && t.desiredStatus === 'RUNNING',
+    )!;
   const instances = (): ContainerInstanceRecord[] => [...h.sandbox.world.cluster('prod').instances.values()];
 
   it('the sandbox hands out ids of that form, and ARNs to match', () => {
@@ -47,9 +57,17 @@ describe.each([
 
   it('task accepts the id, the first 8 characters, and the ARN in the old form and the long one', async () => {
     const web = liveWeb();
-    for (const ref of [web.id, web.id.toUpperCase(), web.id.slice(0, 8), oldArn('task', web.id), longArn('task', web.id)]) {
+    for (const ref of [
+      web.id,
+      web.id.toUpperCase(),
+      web.id.slice(0, 8),
+      oldArn('task', web.id),
+      longArn('task', web.id),
+    ]) {
       const result = await h.command(`task ${ref}`);
-      expect(result.replies.at(-1)?.text).toMatch(new RegExp(`^Task ${web.id.slice(0, 8)} \\(web:1\\) in prod: RUNNING`));
+      expect(result.replies.at(-1)?.text).toMatch(
+        new RegExp(`^Task ${web.id.slice(0, 8)} \\(web:1\\) in prod: RUNNING`),
+      );
     }
   });
 
@@ -77,16 +95,29 @@ describe.each([
 
   it('instance and start --instance take the id, the first 8 characters and both ARN forms', async () => {
     const [first, second] = instances();
-    for (const ref of [first!.id, first!.id.slice(0, 8), oldArn('container-instance', first!.id), longArn('container-instance', first!.id)]) {
+    for (const ref of [
+      first!.id,
+      first!.id.slice(0, 8),
+      oldArn('container-instance', first!.id),
+      longArn('container-instance', first!.id),
+    ]) {
       const result = await h.command(`instance ${ref}`);
       expect(result.seen).toContain(first!.ec2.id);
       expect(result.seen).not.toContain('There is no container instance');
     }
-    for (const ref of [second!.id, oldArn('container-instance', second!.id), longArn('container-instance', second!.id)]) {
+    for (const ref of [
+      second!.id,
+      oldArn('container-instance', second!.id),
+      longArn('container-instance', second!.id),
+    ]) {
       const result = await h.command(`start migrate --instance ${ref}`);
       expect(result.replies[0]?.text).toBe(`Started 1 of 1 task of migrate in prod on ${second!.ec2.id}`);
     }
-    expect(h.sandbox.callsTo('ecs:StartTask').map((c) => c.params.containerInstances)).toEqual([[second!.id], [second!.id], [second!.id]]);
+    expect(h.sandbox.callsTo('ecs:StartTask').map((c) => c.params.containerInstances)).toEqual([
+      [second!.id],
+      [second!.id],
+      [second!.id],
+    ]);
   });
 
   it('the buttons of the task list, the task and the instance list carry ids of that form, and each works', async () => {
@@ -109,7 +140,8 @@ describe.each([
     const instanceList = await h.command('instances');
     const instanceDetails = buttonsOf(instanceList.replies[0]).filter((b) => b.action_id.startsWith('cmd:instance'));
     expect(instanceDetails).toHaveLength(2);
-    for (const button of instanceDetails) expect((await h.click(button.action_id, button.value)).seen).not.toContain('There is no container instance');
+    for (const button of instanceDetails)
+      expect((await h.click(button.action_id, button.value)).seen).not.toContain('There is no container instance');
 
     const stop = buttonsOf(list.replies[0]).find((b) => b.action_id.startsWith('cmd:stop'))!;
     await h.click(stop.action_id, stop.value);
@@ -132,7 +164,10 @@ describe('a short id that starts more than one task', () => {
 
   it('is refused with the matching ids, and the user is asked to type more of it', async () => {
     // 1,000 tasks, half with UUID ids: some share their first 4 characters (dashes do not count).
-    h = await startHarness({ config: busyClusterConfig(), sandbox: { account: busyClusterAccount(1000), legacyIdShare: 0.5 } });
+    h = await startHarness({
+      config: busyClusterConfig(),
+      sandbox: { account: busyClusterAccount(1000), legacyIdShare: 0.5 },
+    });
     const ids = [...h.sandbox.world.cluster('busy').tasks.values()].map((t) => t.id);
     const byStart = new Map<string, string[]>();
     for (const id of ids) byStart.set(id.slice(0, 4), [...(byStart.get(id.slice(0, 4)) ?? []), id]);

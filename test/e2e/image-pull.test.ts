@@ -9,8 +9,13 @@ const OPERATOR_KEY = 'AKIATESTOPERATOR0001';
 /** testAccount() plus `cron` on prod, whose image is worker:1.0 in this account's ECR. */
 function account(): AccountSeed {
   const seed = testAccount();
-  seed.taskDefinitions.push({ family: 'cron', containerDefinitions: [{ name: 'cron', image: `${REGISTRY}/worker:1.0`, cpu: 128, memory: 128, essential: true }] });
-  seed.clusters.find((c) => c.name === 'prod')!.services!.push({ name: 'cron', taskDefinition: 'cron', desiredCount: 1 });
+  seed.taskDefinitions.push({
+    family: 'cron',
+    containerDefinitions: [{ name: 'cron', image: `${REGISTRY}/worker:1.0`, cpu: 128, memory: 128, essential: true }],
+  });
+  seed.clusters
+    .find((c) => c.name === 'prod')!
+    .services!.push({ name: 'cron', taskDefinition: 'cron', desiredCount: 1 });
   seed.services = { ecr: { repositories: [{ name: 'worker', images: [{ tags: ['1.0'] }] }] } };
   // Someone at the AWS CLI, who deletes a repository behind the bot's back.
   seed.roles.push({ arn: `arn:aws:iam::${ACCOUNT_ID}:role/operator`, level: 'admin', clusters: '*' });
@@ -28,14 +33,22 @@ describe('an image that cannot be pulled fails the deploy with ECS’s own reaso
     h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 60_000 });
     const result = await h.command(`deploy cron --image ${REGISTRY}/worker:9.9.9`);
     const followUp = result.replies[1]!;
-    expect(followUp.text).toMatch(/^cron in prod: its new tasks of cron:2 fail to start \(\d+ so far; 1\/1 running now\)\./);
+    expect(followUp.text).toMatch(
+      /^cron in prod: its new tasks of cron:2 fail to start \(\d+ so far; 1\/1 running now\)\./,
+    );
     expect(followUp.text).toContain(
       `tasks stopped: CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${REGISTRY}/worker:9.9.9: ${REGISTRY}/worker:9.9.9: not found`,
     );
     // The old task kept running; every stopped one is of the new revision and never started.
-    const stopped = [...h.sandbox.world.cluster('prod').tasks.values()].filter((t) => t.group === 'service:cron' && t.lastStatus === 'STOPPED');
+    const stopped = [...h.sandbox.world.cluster('prod').tasks.values()].filter(
+      (t) => t.group === 'service:cron' && t.lastStatus === 'STOPPED',
+    );
     expect(stopped.length).toBeGreaterThan(0);
-    expect(stopped.every((t) => t.stopCode === 'TaskFailedToStart' && t.startedAt === undefined && t.taskDefinition.revision === 2)).toBe(true);
+    expect(
+      stopped.every(
+        (t) => t.stopCode === 'TaskFailedToStart' && t.startedAt === undefined && t.taskDefinition.revision === 2,
+      ),
+    ).toBe(true);
   });
 
   it('restarting a service whose ECR repository was deleted fails the same way; an image from another registry is assumed to exist', async () => {
@@ -44,9 +57,15 @@ describe('an image that cannot be pulled fails the deploy with ECS’s own reaso
     const task = [...h.sandbox.world.service('prod', 'cron').tasks][0]!;
     expect([task.lastStatus, task.containers[0]!.image]).toEqual(['RUNNING', 'nginx:1.28']);
     await h.command('rollback cron');
-    const ecr = new ECRClient({ endpoint: h.sandbox.url, region: 'us-east-1', credentials: { accessKeyId: OPERATOR_KEY, secretAccessKey: 'any' } });
+    const ecr = new ECRClient({
+      endpoint: h.sandbox.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: OPERATOR_KEY, secretAccessKey: 'any' },
+    });
     await ecr.send(new DeleteRepositoryCommand({ repositoryName: 'worker', force: true }));
     const restarted = await h.command('restart cron');
-    expect(restarted.replies[1]?.text).toContain(`CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${REGISTRY}/worker:1.0`);
+    expect(restarted.replies[1]?.text).toContain(
+      `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${REGISTRY}/worker:1.0`,
+    );
   });
 });

@@ -17,7 +17,9 @@ function buttonsOf(reply: Reply | undefined): Button[] {
 }
 
 function sectionTexts(reply: Reply | undefined): string[] {
-  return ((reply?.blocks ?? []) as { type: string; text?: { text: string } }[]).filter((b) => b.type === 'section' && b.text).map((b) => b.text!.text);
+  return ((reply?.blocks ?? []) as { type: string; text?: { text: string } }[])
+    .filter((b) => b.type === 'section' && b.text)
+    .map((b) => b.text!.text);
 }
 
 /** Slack's date token shows each reader their own time zone; its fallback text is what we compare. */
@@ -43,13 +45,21 @@ describe('/ecs repos and /ecs images, through the signed Slack handler, against 
     expect(reply.text).toBe('ECR repositories in us-east-1 (prod): 4 (4 in all)');
     const rows = sectionTexts(reply).slice(1).map(withoutDateTokens);
     expect(rows.map((r) => r.split(' · ')[0])).toEqual(['*busy*', '*team/api*', '*web*', '*worker*']);
-    expect(rows[3]).toMatch(/^\*worker\* · 3 images · created \d{4}-\d\d-\d\d \d\d:\d\d UTC\n`111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/worker`$/);
+    expect(rows[3]).toMatch(
+      /^\*worker\* · 3 images · created \d{4}-\d\d-\d\d \d\d:\d\d UTC\n`111111111111\.dkr\.ecr\.us-east-1\.amazonaws\.com\/worker`$/,
+    );
     expect(rows[1]).toContain('*team/api* · 0 images');
     const images = buttonsOf(reply).filter((b) => b.text.text === 'Images');
-    expect(images.map((b) => JSON.parse(b.value) as unknown)).toEqual(['busy', 'team/api', 'web', 'worker'].map((r) => ({ cluster: 'prod', args: [r] })));
+    expect(images.map((b) => JSON.parse(b.value) as unknown)).toEqual(
+      ['busy', 'team/api', 'web', 'worker'].map((r) => ({ cluster: 'prod', args: [r] })),
+    );
     expect(h.sandbox.callsTo('ecr:DescribeRepositories')).toHaveLength(1);
     expect(h.sandbox.callsTo('ecr:ListImages')).toHaveLength(4);
-    expect(h.sandbox.calls.filter((c) => c.service !== 'sts').every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('prod', 'read'))).toBe(true);
+    expect(
+      h.sandbox.calls
+        .filter((c) => c.service !== 'sts')
+        .every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('prod', 'read')),
+    ).toBe(true);
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
@@ -62,7 +72,9 @@ describe('/ecs repos and /ecs images, through the signed Slack handler, against 
     expect(summary).toBe('*3 images* in `worker`: 2 tagged, 1 untagged · last push 2026-01-05 11:00 UTC');
     const lines = list!.split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^• `2\.4\.1`, `latest` · `sha256:[0-9a-f]{12}` · 97\.0 MiB · pushed 2026-01-05 11:00 UTC$/);
+    expect(lines[0]).toMatch(
+      /^• `2\.4\.1`, `latest` · `sha256:[0-9a-f]{12}` · 97\.0 MiB · pushed 2026-01-05 11:00 UTC$/,
+    );
     expect(lines[1]).toMatch(/^• _untagged_ · `sha256:[0-9a-f]{12}` · 95\.0 MiB · pushed 2026-01-05 10:00 UTC$/);
     expect(lines[2]).toMatch(/^• `2\.4\.0` · `sha256:[0-9a-f]{12}` · 94\.0 MiB · pushed 2026-01-05 09:00 UTC$/);
     expect(h.sandbox.callsTo('ecr:DescribeImages')[0]!.params).toMatchObject({ repositoryName: 'worker' });
@@ -76,14 +88,19 @@ describe('/ecs repos and /ecs images, through the signed Slack handler, against 
     const result = await h.click(web.action_id, web.value, { user: USERS.rita });
 
     expect(result.replies.at(-1)!.text).toBe('web (prod): 1 image, 1 tagged (1 in all)');
-    expect(h.sandbox.callsTo('ecr:DescribeImages').at(-1)!.principal).toMatchObject({ roleArn: roleArn('prod', 'read'), sourceIdentity: USERS.rita });
+    expect(h.sandbox.callsTo('ecr:DescribeImages').at(-1)!.principal).toMatchObject({
+      roleArn: roleArn('prod', 'read'),
+      sourceIdentity: USERS.rita,
+    });
   });
 
   it('a misspelt repository gets "did you mean" and the repositories that exist', async () => {
     const result = await h.command('images wroker');
 
     // prod owns worker (clusters.prod.repositories): a name it does not own is refused before ECR is asked.
-    expect(result.replies[0]!.text).toMatch(/^wroker is not an ECR repository of prod, so images may not use it there\. Did you mean worker\? /);
+    expect(result.replies[0]!.text).toMatch(
+      /^wroker is not an ECR repository of prod, so images may not use it there\. Did you mean worker\? /,
+    );
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 

@@ -36,7 +36,9 @@ describe('/ecs instances and /ecs instance ID, through the signed Slack handler,
       expect(body).toContain(`*\`${i.ec2.id}\`* t3.large · ACTIVE · agent connected · ${running} running`);
       expect(body).toContain(`CPU ${(i.registeredCpu - i.usedCpu).toLocaleString('en-US')}/2,048 free`);
     }
-    expect(accessoriesOf(reply).map((b) => JSON.parse(b.value) as { args: string[] })).toEqual(prod.map((i) => ({ cluster: 'prod', args: [i.id] })));
+    expect(accessoriesOf(reply).map((b) => JSON.parse(b.value) as { args: string[] })).toEqual(
+      prod.map((i) => ({ cluster: 'prod', args: [i.id] })),
+    );
     expect(h.sandbox.callsTo('ecs:ListContainerInstances')).toHaveLength(1);
     expect(h.sandbox.callsTo('ecs:DescribeContainerInstances')).toHaveLength(1);
     expect(h.sandbox.mutations()).toHaveLength(0);
@@ -84,7 +86,9 @@ describe('/ecs instances and /ecs instance ID, through the signed Slack handler,
 
   it('an unknown instance gets a reply naming the instances that do exist', async () => {
     const result = await h.command('instance i-0123456789abcdef0');
-    expect(result.replies[0]!.text).toContain('There is no container instance i-0123456789abcdef0 in prod running on that EC2 instance.');
+    expect(result.replies[0]!.text).toContain(
+      'There is no container instance i-0123456789abcdef0 in prod running on that EC2 instance.',
+    );
     for (const i of prod) expect(result.replies[0]!.text).toContain(i.ec2.id);
   });
 

@@ -23,7 +23,8 @@ describe('dist/slack.js and dist/worker.js', () => {
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    if (!existsSync(join(DIST, 'slack.js'))) throw new Error('dist/slack.js is missing: run `npm run build` first (npm test does)');
+    if (!existsSync(join(DIST, 'slack.js')))
+      throw new Error('dist/slack.js is missing: run `npm run build` first (npm test does)');
     sandbox = await startSandbox({ account: testAccount(), timings: { taskStartMs: 0, taskStopMs: 0 } });
     slack = await startSlackStandin({ usergroups: USERGROUPS });
     table = await startDynalite();
@@ -54,7 +55,9 @@ describe('dist/slack.js and dist/worker.js', () => {
 
   it('a signed /ecs scale web 2 gets 200, scales web to 2 with the operate role of prod, and replies on the response_url', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built CommonJS bundle, loaded as Lambda loads it
-    const { handler } = require(join(DIST, 'slack.js')) as { handler: (event: unknown, context: Context) => Promise<{ statusCode: number; body: string }> };
+    const { handler } = require(join(DIST, 'slack.js')) as {
+      handler: (event: unknown, context: Context) => Promise<{ statusCode: number; body: string }>;
+    };
     const responseUrl = slack.responseUrl('bundle');
     const body = slashCommandBody({ text: 'scale web 2', userId: USERS.alice, responseUrl });
     const res = await handler(apiGatewayEvent(body), {} as Context);
@@ -71,29 +74,46 @@ describe('dist/slack.js and dist/worker.js', () => {
     expect(update.params).toMatchObject({ cluster: 'prod', service: 'web', desiredCount: 2 });
     const assume = sandbox.callsTo('sts:AssumeRole')[0]!;
     expect(assume.params).toMatchObject({ RoleArn: roleArn('prod', 'operate'), SourceIdentity: USERS.alice });
-    expect(update.principal).toMatchObject({ kind: 'assumed', roleArn: roleArn('prod', 'operate'), sourceIdentity: USERS.alice });
+    expect(update.principal).toMatchObject({
+      kind: 'assumed',
+      roleArn: roleArn('prod', 'operate'),
+      sourceIdentity: USERS.alice,
+    });
   });
 
   it('a bad signature gets 401 from the bundle and no AWS call', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built CommonJS bundle
-    const { handler } = require(join(DIST, 'slack.js')) as { handler: (event: unknown, context: Context) => Promise<{ statusCode: number }> };
+    const { handler } = require(join(DIST, 'slack.js')) as {
+      handler: (event: unknown, context: Context) => Promise<{ statusCode: number }>;
+    };
     const before = sandbox.calls.length;
     const body = slashCommandBody({ text: 'scale web 3', responseUrl: slack.responseUrl() });
     const res = await handler(apiGatewayEvent(body, { secret: 'wrong' }), {} as Context);
     expect(res.statusCode).toBe(401);
     const future = Math.floor(Date.now() / 1000) + 6 * 60;
-    expect((await handler(apiGatewayEvent(body, { timestamp: future, signature: sign(body, future) }), {} as Context)).statusCode).toBe(401);
+    expect(
+      (await handler(apiGatewayEvent(body, { timestamp: future, signature: sign(body, future) }), {} as Context))
+        .statusCode,
+    ).toBe(401);
     expect(sandbox.calls.length).toBe(before);
   });
 
   it('a signed request sent twice byte for byte scales once: the bundle derives the job id from the signature', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built CommonJS bundle
-    const { handler } = require(join(DIST, 'slack.js')) as { handler: (event: unknown, context: Context) => Promise<{ statusCode: number }> };
+    const { handler } = require(join(DIST, 'slack.js')) as {
+      handler: (event: unknown, context: Context) => Promise<{ statusCode: number }>;
+    };
     const responseUrl = slack.responseUrl('replayed');
     const event = apiGatewayEvent(slashCommandBody({ text: 'scale api 4', userId: USERS.alice, responseUrl }));
     expect((await handler(event, {} as Context)).statusCode).toBe(200);
-    await waitFor(() => sandbox.callsTo('ecs:UpdateService').find((c) => c.params.service === 'api'), 'the first scale');
-    await waitFor(() => slack.callsTo('response_url').filter((c) => c.responseId === 'replayed').length >= 2 || undefined, 'the reply and its follow-up');
+    await waitFor(
+      () => sandbox.callsTo('ecs:UpdateService').find((c) => c.params.service === 'api'),
+      'the first scale',
+    );
+    await waitFor(
+      () => slack.callsTo('response_url').filter((c) => c.responseId === 'replayed').length >= 2 || undefined,
+      'the reply and its follow-up',
+    );
     expect((await handler(structuredClone(event), {} as Context)).statusCode).toBe(200);
     // The replay's job runs in this process after the ack; give it time to do what it would do.
     await new Promise((resolve) => setTimeout(resolve, 1000));

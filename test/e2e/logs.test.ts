@@ -11,7 +11,9 @@ interface Button {
 }
 
 function buttonsOf(reply: Reply | undefined): Button[] {
-  return ((reply?.blocks ?? []) as { type: string; elements?: Button[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+  return ((reply?.blocks ?? []) as { type: string; elements?: Button[] }[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements ?? []);
 }
 
 function texts(reply: Reply | undefined, type: 'section' | 'context'): string[] {
@@ -42,7 +44,8 @@ describe('/ecs logs, through the signed Slack handler, against the sandbox’s C
     await h.stop();
   });
 
-  const tasksOf = (service: string) => [...h.sandbox.world.cluster('prod').tasks.values()].filter((t) => t.service?.name === service);
+  const tasksOf = (service: string) =>
+    [...h.sandbox.world.cluster('prod').tasks.values()].filter((t) => t.service?.name === service);
 
   it('logs worker shows the newest running task’s last 20 lines in a code block, read from its awslogs stream, only to the user, and changes nothing', async () => {
     const running = tasksOf('worker').find((t) => t.lastStatus === 'RUNNING')!;
@@ -52,16 +55,32 @@ describe('/ecs logs, through the signed Slack handler, against the sandbox’s C
     expect(result.ack.text).toContain('Reading the logs of worker');
     const reply = result.replies[0]!;
     expect(reply.response_type).toBe('ephemeral');
-    expect(reply.text).toBe(`Logs of worker in prod: task ${running.id.slice(0, 8)} (worker:2), 20 lines from 1 of 1 container`);
-    expect(texts(reply, 'context')[0]).toMatch(new RegExp(`^newest running task of \\*worker\\*: \`${running.id.slice(0, 8)}\` \\(\`worker:2\`\\), up for \\d+m`));
+    expect(reply.text).toBe(
+      `Logs of worker in prod: task ${running.id.slice(0, 8)} (worker:2), 20 lines from 1 of 1 container`,
+    );
+    expect(texts(reply, 'context')[0]).toMatch(
+      new RegExp(
+        `^newest running task of \\*worker\\*: \`${running.id.slice(0, 8)}\` \\(\`worker:2\`\\), up for \\d+m`,
+      ),
+    );
     expect(texts(reply, 'section')[0]).toBe(`*worker* · \`/ecs/worker\` › \`ecs/worker/${running.id}\``);
     const lines = codeLines(reply);
     expect(lines).toHaveLength(20);
     // It started 3 minutes ago: its start-up lines, then a line every 10 s.
-    expect(lines.slice(0, 2)).toEqual(['worker: starting 111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:2.4.1 (bin/worker)', 'worker: ready, waiting for work']);
-    expect(lines.slice(2).every((l) => /^worker: processed batch \d+ \(\d+ jobs\) task=[0-9a-f]{8} heap=\d+MiB$/.test(l))).toBe(true);
+    expect(lines.slice(0, 2)).toEqual([
+      'worker: starting 111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:2.4.1 (bin/worker)',
+      'worker: ready, waiting for work',
+    ]);
+    expect(
+      lines.slice(2).every((l) => /^worker: processed batch \d+ \(\d+ jobs\) task=[0-9a-f]{8} heap=\d+MiB$/.test(l)),
+    ).toBe(true);
     const [get] = h.sandbox.callsTo('logs:GetLogEvents');
-    expect(get!.params).toEqual({ logGroupName: '/ecs/worker', logStreamName: `ecs/worker/${running.id}`, startFromHead: false, limit: 20 });
+    expect(get!.params).toEqual({
+      logGroupName: '/ecs/worker',
+      logStreamName: `ecs/worker/${running.id}`,
+      startFromHead: false,
+      limit: 20,
+    });
     expect(get!.principal).toMatchObject({ roleArn: roleArn('prod', 'read'), sourceIdentity: USERS.rita });
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
@@ -88,7 +107,9 @@ describe('/ecs logs, through the signed Slack handler, against the sandbox’s C
       'fatal error: runtime: out of memory (limit 512 MiB)',
       'worker: killed by the OOM killer, exit code 137 — OutOfMemoryError: Container killed due to memory usage',
     ]);
-    expect(texts(reply, 'context')[0]).toMatch(/^task `[0-9a-f]{8}` \(`worker:2`\) of service \*worker\* · STOPPED .*: an essential container exited/);
+    expect(texts(reply, 'context')[0]).toMatch(
+      /^task `[0-9a-f]{8}` \(`worker:2`\) of service \*worker\* · STOPPED .*: an essential container exited/,
+    );
   });
 
   it('the Logs button of a task’s details shows that task’s logs, through the same authorization as typing it', async () => {
@@ -99,8 +120,13 @@ describe('/ecs logs, through the signed Slack handler, against the sandbox’s C
     const result = await h.click(button.action_id, button.value, { user: USERS.rita });
 
     const reply = result.replies.at(-1)!;
-    expect(reply.text).toBe(`Logs of shop in prod: task ${running.id.slice(0, 8)} (shop:1), 20 lines from 1 of 2 containers`);
-    expect(h.sandbox.callsTo('logs:GetLogEvents')[0]!.params).toMatchObject({ logGroupName: '/ecs/shop', logStreamName: `ecs/app/${running.id}` });
+    expect(reply.text).toBe(
+      `Logs of shop in prod: task ${running.id.slice(0, 8)} (shop:1), 20 lines from 1 of 2 containers`,
+    );
+    expect(h.sandbox.callsTo('logs:GetLogEvents')[0]!.params).toMatchObject({
+      logGroupName: '/ecs/shop',
+      logStreamName: `ecs/app/${running.id}`,
+    });
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
@@ -111,8 +137,13 @@ describe('/ecs logs, through the signed Slack handler, against the sandbox’s C
     const result = await h.command('logs worker');
 
     const reply = result.replies[0]!;
-    expect(texts(reply, 'context')[0]).toMatch(/^:warning: \*worker\* has no running task; this is its most recently stopped one, `[0-9a-f]{8}`/);
-    expect(codeLines(reply).slice(-2)).toEqual(['worker: received SIGTERM, shutting down gracefully', 'worker: exited with code 0']);
+    expect(texts(reply, 'context')[0]).toMatch(
+      /^:warning: \*worker\* has no running task; this is its most recently stopped one, `[0-9a-f]{8}`/,
+    );
+    expect(codeLines(reply).slice(-2)).toEqual([
+      'worker: received SIGTERM, shutting down gracefully',
+      'worker: exited with code 0',
+    ]);
   });
 
   it('a container without the awslogs driver gets a sentence saying what to configure, beside the one that has it', async () => {
@@ -139,7 +170,9 @@ describe('/ecs logs, through the signed Slack handler, against the sandbox’s C
   it('a service whose task definition has no log configuration gets the same sentence', async () => {
     const result = await h.command('logs api');
 
-    expect(texts(result.replies[0], 'section')[0]).toMatch(/^\*api\*: has no log configuration \(Docker’s default json-file\), so its output stays on the instance/);
+    expect(texts(result.replies[0], 'section')[0]).toMatch(
+      /^\*api\*: has no log configuration \(Docker’s default json-file\), so its output stays on the instance/,
+    );
   });
 
   it('200 long lines are cut from the oldest side to fit Slack, saying how many were left out', async () => {
@@ -151,8 +184,14 @@ describe('/ecs logs, through the signed Slack handler, against the sandbox’s C
     const shown = codeLines(reply);
     expect(shown.length).toBeGreaterThan(50);
     expect(shown.length).toBeLessThan(200);
-    expect(texts(reply, 'context')).toContain(`${200 - shown.length} older lines left out to fit Slack's message limits (showing the newest ${shown.length}); CloudWatch has them all.`);
-    expect(texts(reply, 'section').filter((t) => t.startsWith('```')).every((t) => t.length <= 3000)).toBe(true);
+    expect(texts(reply, 'context')).toContain(
+      `${200 - shown.length} older lines left out to fit Slack's message limits (showing the newest ${shown.length}); CloudWatch has them all.`,
+    );
+    expect(
+      texts(reply, 'section')
+        .filter((t) => t.startsWith('```'))
+        .every((t) => t.length <= 3000),
+    ).toBe(true);
     expect(buttonsOf(reply).map((b) => b.text.text)).toEqual(['Task details', 'Service shop']);
   });
 
@@ -161,14 +200,17 @@ describe('/ecs logs, through the signed Slack handler, against the sandbox’s C
 
     const result = await h.command(`logs ${running.arn} -n 3`);
 
-    expect(result.replies[0]!.text).toBe(`Logs of worker in prod: task ${running.id.slice(0, 8)} (worker:2), 3 lines from 1 of 1 container`);
+    expect(result.replies[0]!.text).toBe(
+      `Logs of worker in prod: task ${running.id.slice(0, 8)} (worker:2), 3 lines from 1 of 1 container`,
+    );
   });
 
   it('with 30 % of AWS calls throttled, logs, taskdefs, taskdef, repos and images all still answer, and nothing changes', async () => {
     h.sandbox.inject({ kind: 'throttle', rate: 0.3 });
 
     const replies = [];
-    for (const text of ['logs worker', 'taskdefs', 'taskdefs worker', 'taskdef shop', 'repos', 'images worker']) replies.push((await h.command(text)).replies[0]!.text);
+    for (const text of ['logs worker', 'taskdefs', 'taskdefs worker', 'taskdef shop', 'repos', 'images worker'])
+      replies.push((await h.command(text)).replies[0]!.text);
 
     expect(replies.map((t) => t!.split(':')[0])).toEqual([
       'Logs of worker in prod',
@@ -218,7 +260,10 @@ describe('/ecs logs during a crash loop', () => {
   beforeEach(async () => {
     // The bot reads the sandbox's time, so "started 20 s ago" is said in the account's own time.
     clock = new ManualClock(Date.now());
-    h = await startHarness({ sandbox: { account: taskdefsAccount(), clock }, clock: { now: () => clock.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) } });
+    h = await startHarness({
+      sandbox: { account: taskdefsAccount(), clock },
+      clock: { now: () => clock.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+    });
   });
   afterEach(async () => {
     await h.stop();
@@ -227,16 +272,24 @@ describe('/ecs logs during a crash loop', () => {
   it('when the newest task started less than a minute ago and the one before it was OOM-killed, logs SVC shows the killed one’s last lines and says which task', async () => {
     // The running worker started 3 minutes ago and is OOM-killed at 7: let that happen, and 20 s more.
     clock.advance(4 * MINUTE + 20_000);
-    const tasks = [...h.sandbox.world.cluster('prod').tasks.values()].filter((t) => t.service?.name === 'worker' || t.group === 'service:worker');
+    const tasks = [...h.sandbox.world.cluster('prod').tasks.values()].filter(
+      (t) => t.service?.name === 'worker' || t.group === 'service:worker',
+    );
     const newest = tasks.filter((t) => t.lastStatus === 'RUNNING').sort((a, b) => b.createdAt - a.createdAt)[0]!;
-    const killed = tasks.filter((t) => t.lastStatus === 'STOPPED').sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0))[0]!;
+    const killed = tasks
+      .filter((t) => t.lastStatus === 'STOPPED')
+      .sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0))[0]!;
 
     const result = await h.command('logs worker');
 
     const reply = result.replies[0]!;
-    expect(reply.text).toBe(`Logs of worker in prod: task ${killed.id.slice(0, 8)} (worker:2), 20 lines from 1 of 1 container`);
+    expect(reply.text).toBe(
+      `Logs of worker in prod: task ${killed.id.slice(0, 8)} (worker:2), 20 lines from 1 of 1 container`,
+    );
     expect(texts(reply, 'context')[0]).toMatch(
-      new RegExp(`^:warning: \\*worker\\*: its newest task, \`${newest.id.slice(0, 8)}\`, started only 20s ago, so these are the last lines of the task that stopped before it, \`${killed.id.slice(0, 8)}\` \\(\`worker:2\`\\), which stopped <!date`),
+      new RegExp(
+        `^:warning: \\*worker\\*: its newest task, \`${newest.id.slice(0, 8)}\`, started only 20s ago, so these are the last lines of the task that stopped before it, \`${killed.id.slice(0, 8)}\` \\(\`worker:2\`\\), which stopped <!date`,
+      ),
     );
     expect(texts(reply, 'section')[0]).toContain('exit code 137: killed (SIGKILL)');
   });
@@ -244,6 +297,8 @@ describe('/ecs logs during a crash loop', () => {
   it('a newest task that has run for more than a minute is the one shown, as usual', async () => {
     clock.advance(4 * MINUTE + 90_000);
     const result = await h.command('logs worker');
-    expect(texts(result.replies[0], 'context')[0]).toMatch(/^newest running task of \*worker\*: `[0-9a-f]{8}` \(`worker:2`\), up for 1m 30s/);
+    expect(texts(result.replies[0], 'context')[0]).toMatch(
+      /^newest running task of \*worker\*: `[0-9a-f]{8}` \(`worker:2`\), up for 1m 30s/,
+    );
   });
 });

@@ -5,7 +5,9 @@ import type { AccountSeed } from '../../src/sandbox/seed';
 /** testAccount() plus `edge` on prod: web-fixed (host port 80), 2 tasks on the 2 instances. */
 function account(): AccountSeed {
   const seed = testAccount();
-  seed.clusters.find((c) => c.name === 'prod')!.services!.push({ name: 'edge', taskDefinition: 'web-fixed', desiredCount: 2 });
+  seed.clusters
+    .find((c) => c.name === 'prod')!
+    .services!.push({ name: 'edge', taskDefinition: 'web-fixed', desiredCount: 2 });
   return seed;
 }
 
@@ -32,7 +34,8 @@ describe('placement failures are explained with what the bot knows, and never wi
   it('the sandbox reports the placement failure again after an update, as ECS does once the cause changes, and not on every retry', async () => {
     h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 3_000 });
     await h.command('scale edge 3');
-    const placementEvents = () => h.sandbox.world.service('prod', 'edge').events.filter((e) => /unable to place a task/.test(e.message)).length;
+    const placementEvents = () =>
+      h.sandbox.world.service('prod', 'edge').events.filter((e) => /unable to place a task/.test(e.message)).length;
     expect(placementEvents()).toBe(1);
     h.sandbox.tick();
     expect(placementEvents()).toBe(1);
@@ -59,7 +62,9 @@ describe('placement failures are explained with what the bot knows, and never wi
     const deployed = await h.command('deploy edge --image nginx:1.28');
 
     expect(placementEvents()).toBe(1);
-    expect(deployed.replies[1]?.text).toMatch(/^edge in prod: 3 of 3 new tasks of `web-fixed:2` could not be placed: port 80 is already used on all 2 instances\./);
+    expect(deployed.replies[1]?.text).toMatch(
+      /^edge in prod: 3 of 3 new tasks of `web-fixed:2` could not be placed: port 80 is already used on all 2 instances\./,
+    );
     expect(deployed.seen).not.toMatch(/still \d+\/\d+ running/);
   });
 

@@ -24,17 +24,25 @@ describe('the services commands when AWS throttles 30 % of calls', () => {
 
     const scaled = await h.command('scale web 3');
     expect(scaled.replies.map((r) => r.text)).toEqual(['web in prod: desired 1 → 3', 'web in prod: 3/3 running']);
-    expect(succeeded(h, 'ecs:UpdateService').map((c) => c.params)).toEqual([{ cluster: 'prod', service: 'web', desiredCount: 3 }]);
+    expect(succeeded(h, 'ecs:UpdateService').map((c) => c.params)).toEqual([
+      { cluster: 'prod', service: 'web', desiredCount: 3 },
+    ]);
 
     const restarted = await h.command('restart web');
-    expect(restarted.replies.map((r) => r.text)).toEqual(['web in prod: restarting — 3 fresh tasks of web:2 replace the running ones', 'web in prod: 3/3 running']);
+    expect(restarted.replies.map((r) => r.text)).toEqual([
+      'web in prod: restarting — 3 fresh tasks of web:2 replace the running ones',
+      'web in prod: 3/3 running',
+    ]);
     expect(succeeded(h, 'ecs:UpdateService').map((c) => c.params)).toEqual([
       { cluster: 'prod', service: 'web', desiredCount: 3 },
       { cluster: 'prod', service: 'web', forceNewDeployment: true },
     ]);
 
     const deployed = await h.command('deploy web --image nginx:1.29');
-    expect(deployed.replies.map((r) => r.text)).toEqual(['web in prod: deploying web:2 → web:3 (container web: nginx:1.28 → nginx:1.29)', 'web in prod: 3/3 running web:3']);
+    expect(deployed.replies.map((r) => r.text)).toEqual([
+      'web in prod: deploying web:2 → web:3 (container web: nginx:1.28 → nginx:1.29)',
+      'web in prod: 3/3 running web:3',
+    ]);
     expect(succeeded(h, 'ecs:RegisterTaskDefinition')).toHaveLength(1);
     expect(h.sandbox.world.findTaskDefinition('web:4')).toBeUndefined();
     expect(succeeded(h, 'ecs:UpdateService')).toHaveLength(3);
@@ -60,7 +68,9 @@ describe('the services commands when the role may not do what they need', () => 
       h.sandbox.inject({ kind: 'accessDenied', action: 'ecs:UpdateService' });
       const result = await h.command(text);
       const reply = result.replies.at(-1)!;
-      expect(reply.text).toContain(`AWS denied ecs:UpdateService on prod (service web) to role chatops-prod-operate (${roleArn('prod', 'operate')})`);
+      expect(reply.text).toContain(
+        `AWS denied ecs:UpdateService on prod (service web) to role chatops-prod-operate (${roleArn('prod', 'operate')})`,
+      );
       expect(reply.text).toContain('ask a platform admin');
       expect(reply.response_type).toBe('ephemeral');
       expect(result.seen).not.toMatch(STACK_TRACE);
@@ -73,20 +83,25 @@ describe('the services commands when the role may not do what they need', () => 
   it('AccessDenied on ListServices: services names the action and the read role', async () => {
     h.sandbox.inject({ kind: 'accessDenied', action: 'ecs:ListServices' });
     const result = await h.command('services');
-    expect(result.replies.at(-1)!.text).toContain(`AWS denied ecs:ListServices on prod to role chatops-prod-read (${roleArn('prod', 'read')})`);
+    expect(result.replies.at(-1)!.text).toContain(
+      `AWS denied ecs:ListServices on prod to role chatops-prod-read (${roleArn('prod', 'read')})`,
+    );
     expect(result.seen).not.toMatch(STACK_TRACE);
   });
 
   it('AccessDenied on RegisterTaskDefinition: deploy --image names that action, and the service is not touched', async () => {
     h.sandbox.inject({ kind: 'accessDenied', action: 'ecs:RegisterTaskDefinition' });
     const result = await h.command('deploy web --image nginx:1.29');
-    expect(result.replies.at(-1)!.text).toContain('AWS denied ecs:RegisterTaskDefinition on prod (task definition family web) to role chatops-prod-operate');
+    expect(result.replies.at(-1)!.text).toContain(
+      'AWS denied ecs:RegisterTaskDefinition on prod (task definition family web) to role chatops-prod-operate',
+    );
     expect(h.sandbox.mutations()).toHaveLength(0);
     expect(h.sandbox.callsTo('ecs:UpdateService')).toHaveLength(0);
   });
 
   it('AccessDenied on DescribeServices part way through a long list fails the whole list with one clear reply, not a partial one', async () => {
-    for (let i = 1; i <= 40; i += 1) h.sandbox.world.createService('prod', { name: `extra-${i}`, taskDefinition: 'solo', desiredCount: 0 });
+    for (let i = 1; i <= 40; i += 1)
+      h.sandbox.world.createService('prod', { name: `extra-${i}`, taskDefinition: 'solo', desiredCount: 0 });
     h.sandbox.inject({ kind: 'accessDenied', action: 'ecs:DescribeServices', times: 1 });
     const result = await h.command('services');
     expect(result.replies).toHaveLength(1);

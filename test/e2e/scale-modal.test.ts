@@ -1,6 +1,11 @@
 import { startHarness, type Harness } from '../support/harness';
 import { USERS } from '../support/config';
-import { SCALE_INPUT_ACTION, SCALE_INPUT_BLOCK, SCALE_MODAL_ACTION, SCALE_MODAL_CALLBACK } from '../../src/slack/views/scale-modal';
+import {
+  SCALE_INPUT_ACTION,
+  SCALE_INPUT_BLOCK,
+  SCALE_MODAL_ACTION,
+  SCALE_MODAL_CALLBACK,
+} from '../../src/slack/views/scale-modal';
 
 interface OpenedView {
   callback_id: string;
@@ -8,7 +13,9 @@ interface OpenedView {
   blocks: { type: string; element?: { initial_value?: string } }[];
 }
 
-const countInput = (value: string) => ({ [SCALE_INPUT_BLOCK]: { [SCALE_INPUT_ACTION]: { type: 'number_input', value } } });
+const countInput = (value: string) => ({
+  [SCALE_INPUT_BLOCK]: { [SCALE_INPUT_ACTION]: { type: 'number_input', value } },
+});
 
 describe('the Scale modal, through signed block_actions and view_submission payloads', () => {
   let h: Harness;
@@ -43,7 +50,11 @@ describe('the Scale modal, through signed block_actions and view_submission payl
 
   it('submitting 3 scales web to 3 in the sandbox, and the reply says so', async () => {
     const view = await openScaleModal();
-    const res = await h.submit({ callbackId: SCALE_MODAL_CALLBACK, privateMetadata: view.private_metadata, values: countInput('3') });
+    const res = await h.submit({
+      callbackId: SCALE_MODAL_CALLBACK,
+      privateMetadata: view.private_metadata,
+      values: countInput('3'),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain('errors');
     const service = h.sandbox.world.service('prod', 'web');
@@ -52,11 +63,15 @@ describe('the Scale modal, through signed block_actions and view_submission payl
     const replies = repliesTo(view);
     expect(replies.map((r) => r.text)).toEqual(['web in prod: desired 1 → 3', 'web in prod: 3/3 running']);
     expect(replies[0]!.response_type).toBe('in_channel');
-    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([{ cluster: 'prod', service: 'web', desiredCount: 3 }]);
+    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([
+      { cluster: 'prod', service: 'web', desiredCount: 3 },
+    ]);
   });
 
   it('a read-only user who clicks Scale is refused, and no modal opens', async () => {
-    const result = await h.click(SCALE_MODAL_ACTION, JSON.stringify({ cluster: 'prod', service: 'web', current: 1 }), { user: USERS.rita });
+    const result = await h.click(SCALE_MODAL_ACTION, JSON.stringify({ cluster: 'prod', service: 'web', current: 1 }), {
+      user: USERS.rita,
+    });
     expect(result.seen).toMatch(/`scale` needs \*operate\* on \*prod\*, but you have \*read\* there/);
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
     expect(h.sandbox.calls).toHaveLength(0);
@@ -64,22 +79,43 @@ describe('the Scale modal, through signed block_actions and view_submission payl
 
   it('a read-only user who submits the form anyway (a replayed or forged view) is refused, and nothing changes', async () => {
     const view = await openScaleModal();
-    await h.submit({ callbackId: SCALE_MODAL_CALLBACK, privateMetadata: view.private_metadata, values: countInput('3') }, { user: USERS.rita });
+    await h.submit(
+      { callbackId: SCALE_MODAL_CALLBACK, privateMetadata: view.private_metadata, values: countInput('3') },
+      { user: USERS.rita },
+    );
     expect(h.sandbox.mutations()).toHaveLength(0);
     expect(h.sandbox.world.service('prod', 'web').desiredCount).toBe(1);
-    expect(repliesTo(view).map((r) => r.text).join('\n')).toMatch(/`scale` needs \*operate\* on \*prod\*/);
+    expect(
+      repliesTo(view)
+        .map((r) => r.text)
+        .join('\n'),
+    ).toMatch(/`scale` needs \*operate\* on \*prod\*/);
   });
 
-  it.each(['-2', '2.5', 'three', '1001', ''])('the modal rejects %j in the field itself, and nothing is scaled', async (value) => {
-    const view = await openScaleModal();
-    const res = await h.submit({ callbackId: SCALE_MODAL_CALLBACK, privateMetadata: view.private_metadata, values: countInput(value) });
-    expect(res.statusCode).toBe(200);
-    expect(JSON.parse(res.body)).toEqual({ response_action: 'errors', errors: { [SCALE_INPUT_BLOCK]: 'Enter a whole number from 0 to 1000.' } });
-    expect(h.sandbox.calls).toHaveLength(0);
-  });
+  it.each(['-2', '2.5', 'three', '1001', ''])(
+    'the modal rejects %j in the field itself, and nothing is scaled',
+    async (value) => {
+      const view = await openScaleModal();
+      const res = await h.submit({
+        callbackId: SCALE_MODAL_CALLBACK,
+        privateMetadata: view.private_metadata,
+        values: countInput(value),
+      });
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({
+        response_action: 'errors',
+        errors: { [SCALE_INPUT_BLOCK]: 'Enter a whole number from 0 to 1000.' },
+      });
+      expect(h.sandbox.calls).toHaveLength(0);
+    },
+  );
 
   it('a form whose hidden state was tampered with asks to start again, and nothing is scaled', async () => {
-    const res = await h.submit({ callbackId: SCALE_MODAL_CALLBACK, privateMetadata: '{"cluster":"prod"}', values: countInput('3') });
+    const res = await h.submit({
+      callbackId: SCALE_MODAL_CALLBACK,
+      privateMetadata: '{"cluster":"prod"}',
+      values: countInput('3'),
+    });
     expect(JSON.parse(res.body)).toMatchObject({ response_action: 'errors' });
     expect(h.sandbox.calls).toHaveLength(0);
   });

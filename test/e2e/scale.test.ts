@@ -22,17 +22,27 @@ describe('/ecs scale, through the signed Slack handler, against the sandbox', ()
     const updates = h.sandbox.callsTo('ecs:UpdateService');
     expect(updates).toHaveLength(1);
     expect(updates[0]!.params).toMatchObject({ cluster: 'prod', service: 'web', desiredCount: 2 });
-    expect(updates[0]!.principal).toMatchObject({ kind: 'assumed', roleArn: roleArn('prod', 'operate'), sourceIdentity: USERS.alice });
+    expect(updates[0]!.principal).toMatchObject({
+      kind: 'assumed',
+      roleArn: roleArn('prod', 'operate'),
+      sourceIdentity: USERS.alice,
+    });
   });
 
   it('every AWS call is made with the assumed role of that cluster and level, never the bot’s own credentials', async () => {
     await h.command('scale web 2');
     const assumes = h.sandbox.callsTo('sts:AssumeRole');
     expect(assumes).toHaveLength(1);
-    expect(assumes[0]!.params).toMatchObject({ RoleArn: roleArn('prod', 'operate'), SourceIdentity: USERS.alice, RoleSessionName: `slack-${USERS.alice}` });
+    expect(assumes[0]!.params).toMatchObject({
+      RoleArn: roleArn('prod', 'operate'),
+      SourceIdentity: USERS.alice,
+      RoleSessionName: `slack-${USERS.alice}`,
+    });
     const nonSts = h.sandbox.calls.filter((c) => c.service !== 'sts');
     expect(nonSts.length).toBeGreaterThan(0);
-    expect(nonSts.every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('prod', 'operate'))).toBe(true);
+    expect(
+      nonSts.every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('prod', 'operate')),
+    ).toBe(true);
     const tags = nonSts[0]!.principal.kind === 'assumed' ? nonSts[0]!.principal.tags : {};
     expect(tags).toMatchObject({ 'slack-user': USERS.alice, 'slack-workspace': 'T0TEST', 'chatops-team': 'web' });
   });
@@ -48,7 +58,12 @@ describe('/ecs scale, through the signed Slack handler, against the sandbox', ()
     await h.command('scale web 1');
     await h.command('whoami', { user: USERS.bob });
     // One usergroups.users.list per group the config names (S0WEB, S0PLATFORM), whatever the number of commands.
-    expect(h.slack.callsTo('usergroups.users.list').map((c) => c.args.usergroup).sort()).toEqual(['S0PLATFORM', 'S0WEB']);
+    expect(
+      h.slack
+        .callsTo('usergroups.users.list')
+        .map((c) => c.args.usergroup)
+        .sort(),
+    ).toEqual(['S0PLATFORM', 'S0WEB']);
   });
 
   it('a fixed host port on the only instance, scaled to 2: the follow-up names the port conflict', async () => {
@@ -63,7 +78,9 @@ describe('/ecs scale, through the signed Slack handler, against the sandbox', ()
   it('a read-only user who types scale is refused, told the level and team, and nothing is changed', async () => {
     const result = await h.command('scale web 2', { user: USERS.rita });
     expect(result.status).toBe(200);
-    expect(result.ack.text).toMatch(/`scale` needs \*operate\* on \*prod\*, but you have \*read\* there \(team readers\)\. Teams that grant operate on prod: web, platform/);
+    expect(result.ack.text).toMatch(
+      /`scale` needs \*operate\* on \*prod\*, but you have \*read\* there \(team readers\)\. Teams that grant operate on prod: web, platform/,
+    );
     expect(result.replies).toHaveLength(0);
     expect(h.sandbox.calls).toHaveLength(0);
   });
@@ -83,7 +100,9 @@ describe('/ecs scale, through the signed Slack handler, against the sandbox', ()
 
   it('an unknown service gets a reply naming the cluster and the services that do exist', async () => {
     const result = await h.command('scale wbe 2');
-    expect(result.replies[0]?.text).toMatch(/There is no service wbe in prod\. Did you mean web\? Services there: api, web\./);
+    expect(result.replies[0]?.text).toMatch(
+      /There is no service wbe in prod\. Did you mean web\? Services there: api, web\./,
+    );
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
@@ -105,7 +124,9 @@ describe('/ecs scale, through the signed Slack handler, against the sandbox', ()
   it('a request signed with a timestamp more than 5 minutes in the future is refused with 401', async () => {
     const body = slashCommandBody({ text: 'scale web 2', responseUrl: h.slack.responseUrl() });
     const future = Math.floor(Date.now() / 1000) + 6 * 60;
-    expect((await h.send(apiGatewayEvent(body, { timestamp: future, signature: sign(body, future) }))).statusCode).toBe(401);
+    expect((await h.send(apiGatewayEvent(body, { timestamp: future, signature: sign(body, future) }))).statusCode).toBe(
+      401,
+    );
     expect(h.sandbox.calls).toHaveLength(0);
   });
 
@@ -133,9 +154,16 @@ describe('/ecs scale, through the signed Slack handler, against the sandbox', ()
     await h.command('scale web 2', { user: USERS.rita });
     const audits = h.logs.lines().filter((l) => l.audit);
     expect(audits).toHaveLength(2);
-    expect(audits[0]!.audit).toMatchObject({ user: USERS.alice, command: 'scale web 2', cluster: 'prod', role: roleArn('prod', 'operate'), outcome: 'ok' });
+    expect(audits[0]!.audit).toMatchObject({
+      user: USERS.alice,
+      command: 'scale web 2',
+      cluster: 'prod',
+      role: roleArn('prod', 'operate'),
+      outcome: 'ok',
+    });
     expect(audits[1]!.audit).toMatchObject({ user: USERS.rita, outcome: 'refused' });
     const all = h.logs.raw().join('\n');
-    for (const secret of ['xoxb-test-bot-token', 'test-signing-secret', 'test-bot-secret-access-key', 'ASIA']) expect(all).not.toContain(secret);
+    for (const secret of ['xoxb-test-bot-token', 'test-signing-secret', 'test-bot-secret-access-key', 'ASIA'])
+      expect(all).not.toContain(secret);
   });
 });

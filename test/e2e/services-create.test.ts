@@ -20,7 +20,13 @@ describe('/ecs service create, through the signed Slack handler, against the san
     expect(result.replies[1]?.text).toBe('worker in prod: 2/2 running solo:1');
     const creates = h.sandbox.callsTo('ecs:CreateService');
     expect(creates).toHaveLength(1);
-    expect(creates[0]!.params).toMatchObject({ cluster: 'prod', serviceName: 'worker', taskDefinition: 'solo:1', desiredCount: 2, launchType: 'EC2' });
+    expect(creates[0]!.params).toMatchObject({
+      cluster: 'prod',
+      serviceName: 'worker',
+      taskDefinition: 'solo:1',
+      desiredCount: 2,
+      launchType: 'EC2',
+    });
     expect(creates[0]!.principal).toMatchObject({ roleArn: roleArn('prod', 'admin'), sourceIdentity: USERS.bob });
     const worker = h.sandbox.world.service('prod', 'worker');
     expect(worker.status).toBe('ACTIVE');
@@ -35,13 +41,17 @@ describe('/ecs service create, through the signed Slack handler, against the san
 
   it('a name that is taken gets a sentence saying what to do instead, and nothing is created', async () => {
     const result = await h.command('service create web solo', { user: USERS.bob });
-    expect(result.replies[0]?.text).toBe('There is already a service web in prod. /ecs deploy web solo:1 changes what it runs, /ecs scale web N how many.');
+    expect(result.replies[0]?.text).toBe(
+      'There is already a service web in prod. /ecs deploy web solo:1 changes what it runs, /ecs scale web N how many.',
+    );
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
   it('an unknown task definition family gets "did you mean", and nothing is created', async () => {
     const result = await h.command('service create worker sol', { user: USERS.bob });
-    expect(result.replies[0]?.text).toMatch(/^sol is not a task definition family of prod, so service create may not use it there\. Did you mean solo\?/);
+    expect(result.replies[0]?.text).toMatch(
+      /^sol is not a task definition family of prod, so service create may not use it there\. Did you mean solo\?/,
+    );
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 

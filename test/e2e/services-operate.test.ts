@@ -5,7 +5,8 @@ import { roleArn } from '../support/accounts';
 import { servicesAccount } from '../support/services-fixtures';
 import { assumeRole, clientConfig } from '../support/sandbox';
 
-const liveTasks = (h: Harness, cluster: string, service: string) => [...h.sandbox.world.service(cluster, service).tasks].filter((t) => t.desiredStatus === 'RUNNING');
+const liveTasks = (h: Harness, cluster: string, service: string) =>
+  [...h.sandbox.world.service(cluster, service).tasks].filter((t) => t.desiredStatus === 'RUNNING');
 const succeeded = (h: Harness, action: string) => h.sandbox.callsTo(action).filter((c) => c.error === undefined);
 
 describe('/ecs restart, through the signed Slack handler, against the sandbox', () => {
@@ -36,7 +37,9 @@ describe('/ecs restart, through the signed Slack handler, against the sandbox', 
 
   it('a read-only user who clicks Restart is refused as if they had typed it, and nothing changes', async () => {
     const before = liveTasks(h, 'prod', 'web').map((t) => t.id);
-    const result = await h.click('cmd:restart', JSON.stringify({ cluster: 'prod', args: ['web'] }), { user: USERS.rita });
+    const result = await h.click('cmd:restart', JSON.stringify({ cluster: 'prod', args: ['web'] }), {
+      user: USERS.rita,
+    });
     expect(result.seen).toMatch(/`restart` needs \*operate\* on \*prod\*, but you have \*read\* there/);
     expect(h.sandbox.calls).toHaveLength(0);
     expect(liveTasks(h, 'prod', 'web').map((t) => t.id)).toEqual(before);
@@ -44,7 +47,9 @@ describe('/ecs restart, through the signed Slack handler, against the sandbox', 
 
   it('an operator who clicks Restart on the service message restarts it', async () => {
     const shown = await h.command('service web');
-    const restartButton = (shown.replies[0]!.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+    const restartButton = (
+      shown.replies[0]!.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]
+    )
       .flatMap((b) => b.elements ?? [])
       .find((e) => e.action_id === 'cmd:restart')!;
     const before = liveTasks(h, 'prod', 'web').map((t) => t.id);
@@ -57,7 +62,9 @@ describe('/ecs restart, through the signed Slack handler, against the sandbox', 
 
   it('restarting a service that does not exist says so with the names that do, and changes nothing', async () => {
     const result = await h.command('restart wbe');
-    expect(result.replies[0]?.text).toBe('There is no service wbe in prod. Did you mean web? Services there: api, pair, solo, web.');
+    expect(result.replies[0]?.text).toBe(
+      'There is no service wbe in prod. Did you mean web? Services there: api, pair, solo, web.',
+    );
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 });
@@ -77,7 +84,9 @@ describe('/ecs deploy, through the signed Slack handler, against the sandbox', (
     expect(result.replies[0]?.text).toBe('web in prod: deploying web:2 → web:1');
     expect(result.replies[0]?.response_type).toBe('in_channel');
     expect(result.replies[1]?.text).toBe('web in prod: 1/1 running web:1');
-    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([{ cluster: 'prod', service: 'web', taskDefinition: 'web:1' }]);
+    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([
+      { cluster: 'prod', service: 'web', taskDefinition: 'web:1' },
+    ]);
     expect(h.sandbox.world.service('prod', 'web').taskDefinition.revision).toBe(1);
     expect(liveTasks(h, 'prod', 'web').every((t) => t.taskDefinition.revision === 1)).toBe(true);
   });
@@ -91,7 +100,9 @@ describe('/ecs deploy, through the signed Slack handler, against the sandbox', (
   it('deploying the revision a service already runs changes nothing and says what would', async () => {
     const result = await h.command('deploy web web');
     expect(result.replies).toHaveLength(1);
-    expect(result.replies[0]?.text).toBe('web in prod already runs web:2. Nothing was changed; /ecs restart web replaces its tasks with fresh ones.');
+    expect(result.replies[0]?.text).toBe(
+      'web in prod already runs web:2. Nothing was changed; /ecs restart web replaces its tasks with fresh ones.',
+    );
     expect(result.replies[0]?.response_type).toBe('ephemeral');
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
@@ -101,34 +112,50 @@ describe('/ecs deploy, through the signed Slack handler, against the sandbox', (
     expect(revision.replies[0]?.text).toBe('ECS has no task definition web:9. ACTIVE revisions of web: web:2, web:1.');
     // A family prod does not own is refused before ECS is asked, with the owned name it is closest to.
     const family = await h.command('deploy web wbe:1');
-    expect(family.replies[0]?.text).toMatch(/^wbe is not a task definition family of prod, so deploy may not use it there\. Did you mean web\?/);
+    expect(family.replies[0]?.text).toMatch(
+      /^wbe is not a task definition family of prod, so deploy may not use it there\. Did you mean web\?/,
+    );
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
   it('a deregistered revision is refused before ECS is asked to deploy it', async () => {
     h.sandbox.world.deregisterTaskDefinition('web:1');
     const result = await h.command('deploy web web:1');
-    expect(result.replies[0]?.text).toBe('web:1 is INACTIVE (deregistered), and ECS deploys only ACTIVE revisions. ACTIVE revisions of web: web:2.');
+    expect(result.replies[0]?.text).toBe(
+      'web:1 is INACTIVE (deregistered), and ECS deploys only ACTIVE revisions. ACTIVE revisions of web: web:2.',
+    );
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
   it('deploy web --image registers web:3 with that image and deploys it, naming both revisions and both images', async () => {
     const result = await h.command('deploy web --image nginx:1.29');
-    expect(result.replies[0]?.text).toBe('web in prod: deploying web:2 → web:3 (container web: nginx:1.28 → nginx:1.29)');
+    expect(result.replies[0]?.text).toBe(
+      'web in prod: deploying web:2 → web:3 (container web: nginx:1.28 → nginx:1.29)',
+    );
     expect(result.replies[1]?.text).toBe('web in prod: 1/1 running web:3');
     const registered = h.sandbox.world.findTaskDefinition('web:3')!;
     expect(registered.containerDefinitions.map((c) => c.image)).toEqual(['nginx:1.29']);
-    expect(registered.containerDefinitions[0]!.portMappings).toEqual([{ containerPort: 80, hostPort: 0, protocol: 'tcp' }]);
-    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([{ cluster: 'prod', service: 'web', taskDefinition: 'web:3' }]);
-    expect(h.sandbox.callsTo('ecs:RegisterTaskDefinition')[0]!.principal).toMatchObject({ roleArn: roleArn('prod', 'operate') });
+    expect(registered.containerDefinitions[0]!.portMappings).toEqual([
+      { containerPort: 80, hostPort: 0, protocol: 'tcp' },
+    ]);
+    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([
+      { cluster: 'prod', service: 'web', taskDefinition: 'web:3' },
+    ]);
+    expect(h.sandbox.callsTo('ecs:RegisterTaskDefinition')[0]!.principal).toMatchObject({
+      roleArn: roleArn('prod', 'operate'),
+    });
   });
 
   it('a new image in one of two containers keeps everything else of the task definition: roles, sizes, environment, logging, tags, the other container', async () => {
     const result = await h.command('deploy pair --image example/pair:2 --container app');
-    expect(result.replies[0]?.text).toBe('pair in prod: deploying pair:1 → pair:2 (container app: example/pair:1 → example/pair:2)');
+    expect(result.replies[0]?.text).toBe(
+      'pair in prod: deploying pair:1 → pair:2 (container app: example/pair:1 → example/pair:2)',
+    );
     const before = h.sandbox.world.findTaskDefinition('pair:1')!;
     const after = h.sandbox.world.findTaskDefinition('pair:2')!;
-    expect(after.containerDefinitions).toEqual(before.containerDefinitions.map((c) => (c.name === 'app' ? { ...c, image: 'example/pair:2' } : c)));
+    expect(after.containerDefinitions).toEqual(
+      before.containerDefinitions.map((c) => (c.name === 'app' ? { ...c, image: 'example/pair:2' } : c)),
+    );
     expect(after).toMatchObject({
       cpu: '512',
       memory: '1024',
@@ -146,7 +173,9 @@ describe('/ecs deploy, through the signed Slack handler, against the sandbox', (
       'pair:1 has 2 containers (app, log-router); say which one gets the image with --container NAME. Nothing was changed.',
     );
     const misspelt = await h.command('deploy pair --image example/pair:2 --container ap');
-    expect(misspelt.replies[0]?.text).toBe('pair:1 has no container ap. Did you mean app? Its containers: app, log-router.');
+    expect(misspelt.replies[0]?.text).toBe(
+      'pair:1 has no container ap. Did you mean app? Its containers: app, log-router.',
+    );
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
@@ -208,22 +237,33 @@ describe('/ecs rollback, through the signed Slack handler, against the sandbox',
   });
 
   it('rollback skips revisions that were deregistered', async () => {
-    h.sandbox.world.registerTaskDefinition({ family: 'web', containerDefinitions: [{ name: 'web', image: 'nginx:1.29', cpu: 256, memory: 256 }] });
+    h.sandbox.world.registerTaskDefinition({
+      family: 'web',
+      containerDefinitions: [{ name: 'web', image: 'nginx:1.29', cpu: 256, memory: 256 }],
+    });
     h.sandbox.world.updateService('prod', 'web', { taskDefinition: 'web:3' });
     h.sandbox.world.deregisterTaskDefinition('web:2');
     const result = await h.command('rollback web');
     expect(result.replies[0]?.text).toBe('web in prod: rolling back web:3 → web:1');
-    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([{ cluster: 'prod', service: 'web', taskDefinition: 'web:1' }]);
+    expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([
+      { cluster: 'prod', service: 'web', taskDefinition: 'web:1' },
+    ]);
   });
 
   it('rollback picks the highest revision below the current one even when ListTaskDefinitions answers in no order', async () => {
     // Prepare: a sandbox whose ListTaskDefinitions ignores sort; web:1…web:8, the service on web:6.
     await h.stop();
     h = await startHarness({ sandbox: { account: servicesAccount(), unsortedLists: true } });
-    for (let i = 3; i <= 8; i += 1) h.sandbox.world.registerTaskDefinition({ family: 'web', containerDefinitions: [{ name: 'web', image: `nginx:1.${i}`, cpu: 256, memory: 256 }] });
+    for (let i = 3; i <= 8; i += 1)
+      h.sandbox.world.registerTaskDefinition({
+        family: 'web',
+        containerDefinitions: [{ name: 'web', image: `nginx:1.${i}`, cpu: 256, memory: 256 }],
+      });
     h.sandbox.world.updateService('prod', 'web', { taskDefinition: 'web:6' });
     const ecs = new ECSClient(clientConfig(h.sandbox, await assumeRole(h.sandbox, roleArn('prod', 'read'))));
-    const listed = (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'web', sort: 'DESC' }))).taskDefinitionArns!.map((a) => Number(a.split(':').pop()));
+    const listed = (
+      await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'web', sort: 'DESC' }))
+    ).taskDefinitionArns!.map((a) => Number(a.split(':').pop()));
     expect(listed).not.toEqual([...listed].sort((a, b) => b - a));
 
     // Act
@@ -237,7 +277,9 @@ describe('/ecs rollback, through the signed Slack handler, against the sandbox',
   it('a service on the only revision of its family has nothing to roll back to, and is told so', async () => {
     const result = await h.command('rollback solo');
     expect(result.replies).toHaveLength(1);
-    expect(result.replies[0]?.text).toBe('solo in prod runs solo:1, and there is no earlier ACTIVE revision of solo to go back to. Nothing was changed.');
+    expect(result.replies[0]?.text).toBe(
+      'solo in prod runs solo:1, and there is no earlier ACTIVE revision of solo to go back to. Nothing was changed.',
+    );
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 });

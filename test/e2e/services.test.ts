@@ -13,7 +13,9 @@ interface Button {
 }
 
 function buttonsOf(blocks: unknown[] | undefined): Button[] {
-  return ((blocks ?? []) as { type: string; elements?: Button[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+  return ((blocks ?? []) as { type: string; elements?: Button[] }[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements ?? []);
 }
 
 describe('/ecs services and /ecs service SVC, through the signed Slack handler, against the sandbox', () => {
@@ -37,18 +39,27 @@ describe('/ecs services and /ecs service SVC, through the signed Slack handler, 
     expect(body).toContain('`web:2`');
     expect(h.sandbox.callsTo('ecs:ListServices')).toHaveLength(1);
     expect(h.sandbox.callsTo('ecs:DescribeServices')).toHaveLength(1);
-    expect(h.sandbox.calls.filter((c) => c.service !== 'sts').every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('prod', 'read'))).toBe(true);
+    expect(
+      h.sandbox.calls
+        .filter((c) => c.service !== 'sts')
+        .every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('prod', 'read')),
+    ).toBe(true);
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
   it('a service that is not steady is counted in the summary, named, marked with a warning and listed first', async () => {
     // A revision too big for any of prod's instances: solo's new deployment can never place its task.
-    h.sandbox.world.registerTaskDefinition({ family: 'solo-huge', containerDefinitions: [{ name: 'solo', image: 'example/solo:2', cpu: 4000, memory: 128 }] });
+    h.sandbox.world.registerTaskDefinition({
+      family: 'solo-huge',
+      containerDefinitions: [{ name: 'solo', image: 'example/solo:2', cpu: 4000, memory: 128 }],
+    });
     h.sandbox.world.updateService('prod', 'solo', { taskDefinition: 'solo-huge' });
     const result = await h.command('services');
     const reply = result.replies[0]!;
     expect(reply.text).toBe('prod: 4 services, 1 not steady');
-    const sections = (reply.blocks as { type: string; text?: { text: string } }[]).filter((b) => b.type === 'section').map((b) => b.text!.text);
+    const sections = (reply.blocks as { type: string; text?: { text: string } }[])
+      .filter((b) => b.type === 'section')
+      .map((b) => b.text!.text);
     expect(sections[0]).toBe(':warning: *4 services, 1 not steady*: *solo*');
     const lines = sections[1]!.split('\n');
     expect(lines[0]).toBe(':warning: *solo* — 1/1 running · `solo-huge:1` · rolling out (2 deployments)');
@@ -56,7 +67,12 @@ describe('/ecs services and /ecs service SVC, through the signed Slack handler, 
   });
 
   it('a cluster with more services than a page pages them: a Next button runs services --page 2 through the same path', async () => {
-    for (let i = 1; i <= 60; i += 1) h.sandbox.world.createService('prod', { name: `extra-${String(i).padStart(2, '0')}`, taskDefinition: 'solo', desiredCount: 0 });
+    for (let i = 1; i <= 60; i += 1)
+      h.sandbox.world.createService('prod', {
+        name: `extra-${String(i).padStart(2, '0')}`,
+        taskDefinition: 'solo',
+        desiredCount: 0,
+      });
     const first = await h.command('services');
     expect(first.replies[0]!.text).toBe('prod: 64 services, all steady');
     const next = buttonsOf(first.replies[0]!.blocks).find((b) => b.text.text.startsWith('Next'));
@@ -114,7 +130,10 @@ describe('/ecs services and /ecs service SVC, through the signed Slack handler, 
 
   it('a deployment in progress shows both deployments, each with its revision and rollout state', async () => {
     // A revision too big for staging's only instance: its deployment cannot finish, the old one keeps running.
-    h.sandbox.world.registerTaskDefinition({ family: 'web-huge', containerDefinitions: [{ name: 'web', image: 'nginx:1.28', cpu: 4000, memory: 256 }] });
+    h.sandbox.world.registerTaskDefinition({
+      family: 'web-huge',
+      containerDefinitions: [{ name: 'web', image: 'nginx:1.28', cpu: 4000, memory: 256 }],
+    });
     h.sandbox.world.updateService('staging', 'web', { taskDefinition: 'web-huge' });
     const result = await h.command('service web -c staging');
     const body = JSON.stringify(result.replies[0]!.blocks);
@@ -127,7 +146,9 @@ describe('/ecs services and /ecs service SVC, through the signed Slack handler, 
 
   it('a misspelt service gets "did you mean" and the names that exist, not a stack trace', async () => {
     const result = await h.command('service wbe');
-    expect(result.replies[0]!.text).toBe('There is no service wbe in prod. Did you mean web? Services there: api, pair, solo, web.');
+    expect(result.replies[0]!.text).toBe(
+      'There is no service wbe in prod. Did you mean web? Services there: api, pair, solo, web.',
+    );
     expect(result.seen).not.toMatch(/at .*\.ts:\d+/);
   });
 

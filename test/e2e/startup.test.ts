@@ -18,7 +18,11 @@ describe('dist/slack.js with a malformed config', () => {
       LOG_LEVEL: 'silent',
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built CommonJS bundle, loaded as Lambda loads it
-    const { handler } = require(join(__dirname, '../../dist/slack.js')) as { handler: (event: unknown, context: Context) => Promise<unknown> };
-    await expect(handler({}, {} as Context)).rejects.toThrow(/teams\.readers\.access\.prod: Invalid option: expected one of "read"\|"operate"\|"admin"/);
+    const { handler } = require(join(__dirname, '../../dist/slack.js')) as {
+      handler: (event: unknown, context: Context) => Promise<unknown>;
+    };
+    await expect(handler({}, {} as Context)).rejects.toThrow(
+      /teams\.readers\.access\.prod: Invalid option: expected one of "read"\|"operate"\|"admin"/,
+    );
   });
 });

@@ -10,11 +10,15 @@ interface Button {
 }
 
 function buttonsOf(reply: Reply | undefined): Button[] {
-  return ((reply?.blocks ?? []) as { type: string; elements?: Button[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+  return ((reply?.blocks ?? []) as { type: string; elements?: Button[] }[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements ?? []);
 }
 
 function sectionTexts(reply: Reply | undefined): string[] {
-  return ((reply?.blocks ?? []) as { type: string; text?: { text: string } }[]).filter((b) => b.type === 'section' && b.text).map((b) => b.text!.text);
+  return ((reply?.blocks ?? []) as { type: string; text?: { text: string } }[])
+    .filter((b) => b.type === 'section' && b.text)
+    .map((b) => b.text!.text);
 }
 
 describe('/ecs taskdefs and /ecs taskdef, through the signed Slack handler, against the sandbox', () => {
@@ -33,17 +37,26 @@ describe('/ecs taskdefs and /ecs taskdef, through the signed Slack handler, agai
     const reply = result.replies[0]!;
     expect(reply.response_type).toBe('ephemeral');
     expect(reply.text).toBe('Task definition families in us-east-1 (prod): 6 (6 in all)');
-    expect(sectionTexts(reply)[1]).toBe(['api', 'legacy', 'shop', 'web', 'web-fixed', 'worker'].map((f) => `• \`${f}\``).join('\n'));
+    expect(sectionTexts(reply)[1]).toBe(
+      ['api', 'legacy', 'shop', 'web', 'web-fixed', 'worker'].map((f) => `• \`${f}\``).join('\n'),
+    );
     const first = buttonsOf(reply)[0]!;
     expect(first.text.text).toBe('api revisions');
     expect(JSON.parse(first.value)).toEqual({ cluster: 'prod', args: ['api'] });
     expect(h.sandbox.callsTo('ecs:ListTaskDefinitionFamilies')).toHaveLength(1);
-    expect(h.sandbox.calls.filter((c) => c.service !== 'sts').every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('prod', 'read'))).toBe(true);
+    expect(
+      h.sandbox.calls
+        .filter((c) => c.service !== 'sts')
+        .every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('prod', 'read')),
+    ).toBe(true);
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
   it('taskdefs worker lists its revisions newest first, the deregistered one marked INACTIVE, with a button that shows the latest', async () => {
-    h.sandbox.world.registerTaskDefinition({ family: 'worker', containerDefinitions: [{ name: 'worker', image: 'worker:2.5.0', memory: 512 }] });
+    h.sandbox.world.registerTaskDefinition({
+      family: 'worker',
+      containerDefinitions: [{ name: 'worker', image: 'worker:2.5.0', memory: 512 }],
+    });
     h.sandbox.world.deregisterTaskDefinition('worker:1');
 
     const result = await h.command('taskdefs worker');
@@ -52,11 +65,17 @@ describe('/ecs taskdefs and /ecs taskdef, through the signed Slack handler, agai
     expect(reply.text).toBe('worker in prod: 3 revisions, 2 active, latest worker:3');
     const [summary, lines] = sectionTexts(reply);
     expect(summary).toBe('*3 revisions* of `worker`: 2 ACTIVE, 1 INACTIVE (deregistered) · latest ACTIVE: `worker:3`');
-    expect(lines!.split('\n')).toEqual(['• `worker:3` ACTIVE · *latest*', '• `worker:2` ACTIVE', '• `worker:1` _INACTIVE (deregistered)_']);
+    expect(lines!.split('\n')).toEqual([
+      '• `worker:3` ACTIVE · *latest*',
+      '• `worker:2` ACTIVE',
+      '• `worker:1` _INACTIVE (deregistered)_',
+    ]);
     const show = buttonsOf(reply).find((b) => b.text.text === 'Show worker:3')!;
     const shown = await h.click(show.action_id, show.value, { user: USERS.rita });
     expect(shown.replies.at(-1)!.text).toBe('worker:3 (ACTIVE) in prod: 1 container — worker worker:2.5.0');
-    expect(h.sandbox.callsTo('ecs:ListTaskDefinitions').map((c) => c.params.status)).toEqual(expect.arrayContaining(['ACTIVE', 'INACTIVE']));
+    expect(h.sandbox.callsTo('ecs:ListTaskDefinitions').map((c) => c.params.status)).toEqual(
+      expect.arrayContaining(['ACTIVE', 'INACTIVE']),
+    );
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
@@ -64,7 +83,9 @@ describe('/ecs taskdefs and /ecs taskdef, through the signed Slack handler, agai
     const result = await h.command('taskdef worker');
 
     const reply = result.replies[0]!;
-    expect(reply.text).toBe(`worker:2 (ACTIVE) in prod: 1 container — worker 111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:2.4.1`);
+    expect(reply.text).toBe(
+      `worker:2 (ACTIVE) in prod: 1 container — worker 111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:2.4.1`,
+    );
     const body = JSON.stringify(reply.blocks);
     expect(body).toContain('*Task role*\\n`worker-task`');
     expect(body).toContain('*worker* `111111111111.dkr.ecr.us-east-1.amazonaws.com/worker:2.4.1` · essential');
@@ -109,7 +130,9 @@ describe('/ecs taskdefs and /ecs taskdef, through the signed Slack handler, agai
     const result = await h.command('taskdefs wroker');
 
     // prod's config names its families, so a name it does not own is refused before ECS is asked.
-    expect(result.replies[0]!.text).toMatch(/^wroker is not a task definition family of prod, so taskdefs may not use it there\. Did you mean worker\? /);
+    expect(result.replies[0]!.text).toMatch(
+      /^wroker is not a task definition family of prod, so taskdefs may not use it there\. Did you mean worker\? /,
+    );
     expect(h.sandbox.calls.filter((c) => c.service !== 'sts')).toHaveLength(0);
     expect(result.replies[0]!.response_type).toBe('ephemeral');
     expect(h.sandbox.mutations()).toHaveLength(0);
@@ -124,7 +147,9 @@ describe('/ecs taskdefs and /ecs taskdef, through the signed Slack handler, agai
   it('taskdef of a misspelt family gets "did you mean"', async () => {
     const result = await h.command('taskdef shpo');
 
-    expect(result.replies[0]!.text).toMatch(/^shpo is not a task definition family of prod, so taskdef may not use it there\. Did you mean shop\?/);
+    expect(result.replies[0]!.text).toMatch(
+      /^shpo is not a task definition family of prod, so taskdef may not use it there\. Did you mean shop\?/,
+    );
   });
 
   it.each([
@@ -140,7 +165,11 @@ describe('/ecs taskdefs and /ecs taskdef, through the signed Slack handler, agai
   });
 
   it('more families than a page: a Next button runs taskdefs --page 2 through the same path', async () => {
-    for (let i = 1; i <= 70; i += 1) h.sandbox.world.registerTaskDefinition({ family: `batch-${String(i).padStart(2, '0')}`, containerDefinitions: [{ name: 'job', image: 'job:1', memory: 64 }] });
+    for (let i = 1; i <= 70; i += 1)
+      h.sandbox.world.registerTaskDefinition({
+        family: `batch-${String(i).padStart(2, '0')}`,
+        containerDefinitions: [{ name: 'job', image: 'job:1', memory: 64 }],
+      });
 
     const first = await h.command('taskdefs');
 

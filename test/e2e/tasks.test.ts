@@ -14,11 +14,16 @@ interface Button {
 }
 
 function buttonsOf(reply: Reply | undefined): Button[] {
-  return ((reply?.blocks ?? []) as { type: string; elements?: Button[]; accessory?: Button }[]).flatMap((b) => [...(b.type === 'actions' ? (b.elements ?? []) : []), ...(b.accessory ? [b.accessory] : [])]);
+  return ((reply?.blocks ?? []) as { type: string; elements?: Button[]; accessory?: Button }[]).flatMap((b) => [
+    ...(b.type === 'actions' ? (b.elements ?? []) : []),
+    ...(b.accessory ? [b.accessory] : []),
+  ]);
 }
 
 function sectionsOf(reply: Reply | undefined): string[] {
-  return ((reply?.blocks ?? []) as { type: string; text?: { text: string } }[]).filter((b) => b.type === 'section' && b.text).map((b) => b.text!.text);
+  return ((reply?.blocks ?? []) as { type: string; text?: { text: string } }[])
+    .filter((b) => b.type === 'section' && b.text)
+    .map((b) => b.text!.text);
 }
 
 describe('/ecs tasks and /ecs task ID, through the signed Slack handler, against the sandbox', () => {
@@ -31,8 +36,13 @@ describe('/ecs tasks and /ecs task ID, through the signed Slack handler, against
   });
 
   const live = (cluster: string, service?: string): TaskRecord[] =>
-    [...h.sandbox.world.cluster(cluster).tasks.values()].filter((t) => t.desiredStatus === 'RUNNING' && (service === undefined || t.service?.name === service));
-  const stoppedHog = (): TaskRecord => [...h.sandbox.world.cluster('prod').tasks.values()].find((t) => t.lastStatus === 'STOPPED' && t.taskDefinition.family === 'hog')!;
+    [...h.sandbox.world.cluster(cluster).tasks.values()].filter(
+      (t) => t.desiredStatus === 'RUNNING' && (service === undefined || t.service?.name === service),
+    );
+  const stoppedHog = (): TaskRecord =>
+    [...h.sandbox.world.cluster('prod').tasks.values()].find(
+      (t) => t.lastStatus === 'STOPPED' && t.taskDefinition.family === 'hog',
+    )!;
 
   it('a read-only user lists the running tasks of prod: the summary first, then each with a Stop button behind Slack’s confirm dialog', async () => {
     const result = await h.command('tasks', { user: USERS.rita });
@@ -47,9 +57,18 @@ describe('/ecs tasks and /ecs task ID, through the signed Slack handler, against
     const stops = buttonsOf(reply).filter((b) => b.action_id.startsWith('cmd:stop'));
     expect(stops).toHaveLength(running.length);
     expect(new Set(stops.map((b) => b.action_id)).size).toBe(stops.length);
-    expect(stops[0]).toMatchObject({ style: 'danger', confirm: { title: { text: 'Stop this task?' }, confirm: { text: 'Stop task' } } });
-    expect(stops.map((b) => (JSON.parse(b.value) as { args: string[] }).args[0]).sort()).toEqual(running.map((t) => t.id).sort());
-    expect(h.sandbox.calls.filter((c) => c.service === 'ecs').every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('prod', 'read'))).toBe(true);
+    expect(stops[0]).toMatchObject({
+      style: 'danger',
+      confirm: { title: { text: 'Stop this task?' }, confirm: { text: 'Stop task' } },
+    });
+    expect(stops.map((b) => (JSON.parse(b.value) as { args: string[] }).args[0]).sort()).toEqual(
+      running.map((t) => t.id).sort(),
+    );
+    expect(
+      h.sandbox.calls
+        .filter((c) => c.service === 'ecs')
+        .every((c) => c.principal.kind === 'assumed' && c.principal.roleArn === roleArn('prod', 'read')),
+    ).toBe(true);
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
@@ -58,14 +77,18 @@ describe('/ecs tasks and /ecs task ID, through the signed Slack handler, against
     expect(result.replies[0]!.text).toContain('Tasks of api in prod: 2');
     expect(JSON.stringify(result.replies[0]!.blocks)).not.toContain('service web');
     const typo = await h.command('tasks --service wbe');
-    expect(typo.replies[0]!.text).toMatch(/There is no service wbe in prod\. Did you mean web\? Services there: api, hog, web\./);
+    expect(typo.replies[0]!.text).toMatch(
+      /There is no service wbe in prod\. Did you mean web\? Services there: api, hog, web\./,
+    );
   });
 
   it('--stopped lists recently stopped tasks, with the stop code and an exit 137 named as an out-of-memory kill', async () => {
     const result = await h.command('tasks --stopped');
     const reply = result.replies[0]!;
     expect(reply.text).toMatch(/^Stopped tasks in prod: \d+/);
-    expect(sectionsOf(reply)[0]).toMatch(/stopped tasks\* \(ECS keeps them about an hour\): \d+ × an essential container exited/);
+    expect(sectionsOf(reply)[0]).toMatch(
+      /stopped tasks\* \(ECS keeps them about an hour\): \d+ × an essential container exited/,
+    );
     expect(JSON.stringify(reply.blocks)).toContain('hog exit 137 (killed (SIGKILL) — often out of memory)');
     expect(buttonsOf(reply).some((b) => b.action_id.startsWith('cmd:stop'))).toBe(false);
   });
@@ -97,7 +120,12 @@ describe('/ecs tasks and /ecs task ID, through the signed Slack handler, against
     const logs = buttonsOf(detail.replies[0]).find((b) => b.text.text === 'Logs')!;
     const clicked = await h.click(logs.action_id, logs.value, { user: USERS.rita });
     expect(clicked.seen).not.toMatch(/I don't know the command|no longer valid/);
-    expect(h.logs.lines().filter((l) => l.audit).at(-1)!.audit).toMatchObject({ user: USERS.rita, source: 'button', command: `logs ${hog.id}`, cluster: 'prod' });
+    expect(
+      h.logs
+        .lines()
+        .filter((l) => l.audit)
+        .at(-1)!.audit,
+    ).toMatchObject({ user: USERS.rita, source: 'button', command: `logs ${hog.id}`, cluster: 'prod' });
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
@@ -113,7 +141,9 @@ describe('/ecs tasks and /ecs task ID, through the signed Slack handler, against
 
   it('a task that does not exist gets a reply that says where to look, and nothing is changed', async () => {
     const result = await h.command('task 0123456789abcdef0123456789abcdef');
-    expect(result.replies[0]!.text).toMatch(/There is no task 0123456789abcdef0123456789abcdef in prod .*\/ecs tasks -c prod/);
+    expect(result.replies[0]!.text).toMatch(
+      /There is no task 0123456789abcdef0123456789abcdef in prod .*\/ecs tasks -c prod/,
+    );
     const prefix = await h.command('task ffffffff');
     expect(prefix.replies[0]!.text).toMatch(/No running or recently stopped task in prod has an id starting ffffffff/);
     expect(h.sandbox.mutations()).toHaveLength(0);
@@ -143,7 +173,9 @@ describe('/ecs tasks on a cluster of 1,200 tasks', () => {
     expect(h.sandbox.callsTo('ecs:DescribeTasks')).toHaveLength(12);
     const reply = first.replies[0]!;
     expect(reply.text).toBe('Tasks in busy: 1200 (showing 1–20 of 1200)');
-    expect(sectionsOf(reply)[0]).toBe('*1200 tasks*: 1200 running · by service: batch-01 500, batch-02 500, batch-03 200');
+    expect(sectionsOf(reply)[0]).toBe(
+      '*1200 tasks*: 1200 running · by service: batch-01 500, batch-02 500, batch-03 200',
+    );
     expect(reply.blocks!.length).toBeLessThanOrEqual(50);
     const next = buttonsOf(reply).find((b) => b.text.text.startsWith('Next'))!;
     expect(JSON.parse(next.value)).toEqual({ cluster: 'busy', args: ['--page', '2'] });

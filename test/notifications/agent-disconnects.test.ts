@@ -1,4 +1,10 @@
-import { containerInstanceState, type EventsHarness, PROD_CHANNEL, scheduledTick, startEventsHarness } from '../support/events';
+import {
+  containerInstanceState,
+  type EventsHarness,
+  PROD_CHANNEL,
+  scheduledTick,
+  startEventsHarness,
+} from '../support/events';
 
 describe('container instance agents', () => {
   let h: EventsHarness;
@@ -14,7 +20,9 @@ describe('container instance agents', () => {
   it('that disconnect and stay disconnected past the grace period are reported once, with the instance', async () => {
     // Prepare
     const since = h.clock.now();
-    expect((await h.handler(containerInstanceState({ connected: false, version: 10, at: since }))).outcome).toBe('pending');
+    expect((await h.handler(containerInstanceState({ connected: false, version: 10, at: since }))).outcome).toBe(
+      'pending',
+    );
 
     // Act: more changes while disconnected, then the sweeps go by.
     h.clock.advance(60_000);
@@ -28,7 +36,9 @@ describe('container instance agents', () => {
 
     // Assess
     expect(beforeGrace).toBe(0);
-    expect(parents().map((m) => m.text)).toEqual(['prod: a container instance agent is disconnected — i-0f3a8506b1c2d3e4f']);
+    expect(parents().map((m) => m.text)).toEqual([
+      'prod: a container instance agent is disconnected — i-0f3a8506b1c2d3e4f',
+    ]);
     const text = JSON.stringify(parents()[0]?.blocks);
     expect(text).toContain('b54a2a04046f43319d743f6d7f6ca315');
     expect(text).toContain('disconnected since 12:00:00 UTC');
@@ -38,7 +48,9 @@ describe('container instance agents', () => {
   it('that disconnect and reconnect within the grace period (the agent does this routinely) stay quiet', async () => {
     await h.handler(containerInstanceState({ connected: false, version: 20, at: h.clock.now() }));
     h.clock.advance(40_000);
-    expect((await h.handler(containerInstanceState({ connected: true, version: 21, at: h.clock.now() }))).outcome).toBe('quiet');
+    expect((await h.handler(containerInstanceState({ connected: true, version: 21, at: h.clock.now() }))).outcome).toBe(
+      'quiet',
+    );
     h.clock.advance(10 * 60_000);
     await h.handler(scheduledTick(h.clock.now()));
     expect(h.webApiCalls()).toBe(0);

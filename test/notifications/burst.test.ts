@@ -1,12 +1,22 @@
 import { getWindow, windowPk } from '../../src/state/windows';
-import { type EventsHarness, type JsonObject, scheduledTick, startEventsHarness, taskStopped, WEB_CHANNEL } from '../support/events';
+import {
+  type EventsHarness,
+  type JsonObject,
+  scheduledTick,
+  startEventsHarness,
+  taskStopped,
+  WEB_CHANNEL,
+} from '../support/events';
 
 /** 1,000 stops of one service over `spanMs`, and every tenth one delivered a second time a little later. */
 function crashLoopDeliveries(h: EventsHarness, stops: number, spanMs: number): { at: number; event: JsonObject }[] {
   const start = h.clock.now();
   const originals = Array.from({ length: stops }, (_, i) => {
     const at = start + Math.floor((i * spanMs) / stops);
-    return { at, event: taskStopped({ service: 'web', stoppedAt: at, containers: [{ name: 'app', exitCode: i % 2 ? 137 : 1 }] }) };
+    return {
+      at,
+      event: taskStopped({ service: 'web', stoppedAt: at, containers: [{ name: 'app', exitCode: i % 2 ? 137 : 1 }] }),
+    };
   });
   const deliveries = [...originals];
   for (let i = 0; i < stops; i += 10) {

@@ -1,5 +1,12 @@
 import { getWindow, windowPk } from '../../src/state/windows';
-import { type EventsHarness, type JsonObject, scheduledTick, startEventsHarness, taskStopped, WEB_CHANNEL } from '../support/events';
+import {
+  type EventsHarness,
+  type JsonObject,
+  scheduledTick,
+  startEventsHarness,
+  taskStopped,
+  WEB_CHANNEL,
+} from '../support/events';
 
 describe('concurrent invocations', () => {
   let h: EventsHarness;
@@ -15,7 +22,9 @@ describe('concurrent invocations', () => {
     const a = h.handler;
     const b = h.newInstance();
     const start = h.clock.now();
-    const events: JsonObject[] = Array.from({ length: 300 }, (_, i) => taskStopped({ service: 'web', stoppedAt: start + i * 100 }));
+    const events: JsonObject[] = Array.from({ length: 300 }, (_, i) =>
+      taskStopped({ service: 'web', stoppedAt: start + i * 100 }),
+    );
 
     // Act: both instances work through the whole list at the same time (EventBridge delivered everything twice).
     const outcomes = await Promise.all([

@@ -57,11 +57,15 @@ describe('the events Lambda entry point', () => {
 
     expect(first).toMatchObject({ outcome: 'counted', count: 1 });
     expect(again).toMatchObject({ outcome: 'duplicate' });
-    expect(slack.messages(WEB_CHANNEL).map((m) => m.text)).toEqual(['web: task stopped — essential container exited, exit 137']);
+    expect(slack.messages(WEB_CHANNEL).map((m) => m.text)).toEqual([
+      'web: task stopped — essential container exited, exit 137',
+    ]);
     expect(slack.calls[0]?.token).toBe('xoxb-entry-test');
   });
 
   it('skips a malformed event instead of throwing it back to Lambda for retries', async () => {
-    await expect(handler({ 'detail-type': 'ECS Task State Change', source: 'aws.ecs' })).resolves.toMatchObject({ outcome: 'malformed' });
+    await expect(handler({ 'detail-type': 'ECS Task State Change', source: 'aws.ecs' })).resolves.toMatchObject({
+      outcome: 'malformed',
+    });
   });
 });

@@ -8,7 +8,12 @@ const SECRETS_FAILURE =
   'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret arn:aws:secretsmanager:us-east-1:111111111111:secret:db-password';
 
 function sharedClock(sandboxClock: SandboxClock): ManualClock {
-  return { now: () => sandboxClock.now(), sleep: async () => {}, advance: (ms) => sandboxClock.advance(ms), set: (ms) => sandboxClock.set(ms) };
+  return {
+    now: () => sandboxClock.now(),
+    sleep: async () => {},
+    advance: (ms) => sandboxClock.advance(ms),
+    set: (ms) => sandboxClock.set(ms),
+  };
 }
 
 /** prod (routed by the events test config: service web → #web-alerts) on Fargate, `web` on FARGATE_SPOT. */
@@ -16,7 +21,14 @@ async function fargateProd(behaviours: AccountSeed['behaviours'] = {}) {
   const sandbox = await startTestSandbox({
     account: emptyAccount({
       taskDefinitions: [
-        { family: 'web', networkMode: 'awsvpc', cpu: '512', memory: '1024', requiresCompatibilities: ['FARGATE'], containerDefinitions: [{ name: 'web', image: 'example/web:7', essential: true }] },
+        {
+          family: 'web',
+          networkMode: 'awsvpc',
+          cpu: '512',
+          memory: '1024',
+          requiresCompatibilities: ['FARGATE'],
+          containerDefinitions: [{ name: 'web', image: 'example/web:7', essential: true }],
+        },
       ],
       behaviours,
       clusters: [
@@ -24,7 +36,14 @@ async function fargateProd(behaviours: AccountSeed['behaviours'] = {}) {
           name: 'prod',
           capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
           defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }],
-          services: [{ name: 'web', taskDefinition: 'web', desiredCount: 2, networkConfiguration: { awsvpcConfiguration: { subnets: [PRIVATE_A] } } }],
+          services: [
+            {
+              name: 'web',
+              taskDefinition: 'web',
+              desiredCount: 2,
+              networkConfiguration: { awsvpcConfiguration: { subnets: [PRIVATE_A] } },
+            },
+          ],
         },
       ],
     }),
@@ -65,7 +84,9 @@ describe('notifications explain the Fargate causes of a stop, end to end from th
     expect(messages[0]!.text).toBe('web: task stopped — Spot interruption');
     const blocks = JSON.stringify(messages[0]!.blocks);
     expect(blocks).toContain('Your Spot Task was interrupted.');
-    expect(blocks).toContain('Fargate Spot took its capacity back (a two-minute warning, then SIGTERM). The service starts a replacement on its own; nothing to fix.');
+    expect(blocks).toContain(
+      'Fargate Spot took its capacity back (a two-minute warning, then SIGTERM). The service starts a replacement on its own; nothing to fix.',
+    );
 
     // The STOPPED event two minutes later is the same stop: no second message.
     sandbox.clock.advance(3 * 60_000);
@@ -109,7 +130,9 @@ describe('notifications explain the Fargate causes of a stop, end to end from th
     const messages = h.slack.messages(WEB_CHANNEL).filter((m) => !m.threadTs);
     expect(messages).toHaveLength(1);
     const blocks = JSON.stringify(messages[0]!.blocks);
-    expect(blocks).toContain('Capacity is unavailable at this time. Please try again later or in a different availability zone');
+    expect(blocks).toContain(
+      'Capacity is unavailable at this time. Please try again later or in a different availability zone',
+    );
     expect(blocks).toContain(':bulb: Fargate had no capacity for the task');
     expect(h.messageProblems()).toEqual([]);
   });

@@ -34,8 +34,13 @@ describe('events that are not ours', () => {
 
     const result = await h.handler(forged);
 
-    expect(result).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining(`event from account ${OTHER_ACCOUNT} in us-east-1`) as unknown });
-    expect(result).toMatchObject({ reason: expect.stringContaining('but cluster prod is in account 111111111111 in us-east-1') as unknown });
+    expect(result).toMatchObject({
+      outcome: 'skipped',
+      reason: expect.stringContaining(`event from account ${OTHER_ACCOUNT} in us-east-1`) as unknown,
+    });
+    expect(result).toMatchObject({
+      reason: expect.stringContaining('but cluster prod is in account 111111111111 in us-east-1') as unknown,
+    });
     expect(h.webApiCalls()).toBe(0);
     expect(warnings()).toHaveLength(1);
   });
@@ -67,8 +72,12 @@ describe('events that are not ours', () => {
 
   it('a deployment failure and an agent disconnect from another account are not posted either', async () => {
     h = await startEventsHarness();
-    const deployment = await h.handler(fromAccount(deploymentEvent('deployment-failed', { service: 'api', at: h.clock.now() }), OTHER_ACCOUNT));
-    const agent = await h.handler(fromAccount(containerInstanceState({ connected: false, version: 2, at: h.clock.now() }), OTHER_ACCOUNT));
+    const deployment = await h.handler(
+      fromAccount(deploymentEvent('deployment-failed', { service: 'api', at: h.clock.now() }), OTHER_ACCOUNT),
+    );
+    const agent = await h.handler(
+      fromAccount(containerInstanceState({ connected: false, version: 2, at: h.clock.now() }), OTHER_ACCOUNT),
+    );
     h.clock.advance(10 * 60_000);
     await h.handler(scheduledTick(h.clock.now()));
 
@@ -100,7 +109,9 @@ describe('events that are not ours', () => {
       },
     });
     h = await startEventsHarness({ config });
-    const theirs = await h.handler(fromAccount(taskStopped({ service: 'api', stoppedAt: h.clock.now() }), OTHER_ACCOUNT));
+    const theirs = await h.handler(
+      fromAccount(taskStopped({ service: 'api', stoppedAt: h.clock.now() }), OTHER_ACCOUNT),
+    );
     const ours = await h.handler(taskStopped({ service: 'api', stoppedAt: h.clock.now() }));
     expect([theirs.outcome, ours.outcome]).toEqual(['counted', 'skipped']);
     expect(h.slack.messages(PROD_CHANNEL)).toHaveLength(1);
@@ -122,7 +133,10 @@ describe('poison events', () => {
 
     const result = await h.handler(event);
 
-    expect(result).toMatchObject({ outcome: 'malformed', reason: expect.stringContaining('detail.taskArn') as unknown });
+    expect(result).toMatchObject({
+      outcome: 'malformed',
+      reason: expect.stringContaining('detail.taskArn') as unknown,
+    });
     expect(h.webApiCalls()).toBe(0);
     expect(h.logs.filter((l) => l.msg === 'malformed event skipped')).toHaveLength(1);
   });
@@ -130,8 +144,12 @@ describe('poison events', () => {
   it('over-long ids, container instance ARNs and resources are refused the same way', async () => {
     const longId = { ...taskStopped({ service: 'web', stoppedAt: h.clock.now() }), id: 'x'.repeat(4096) };
     const agent = containerInstanceState({ connected: false, version: 1, at: h.clock.now() });
-    (agent.detail as JsonObject).containerInstanceArn = `arn:aws:ecs:us-east-1:111111111111:container-instance/prod/${'b'.repeat(3000)}`;
-    const resources = { ...deploymentEvent('deployment-failed', { service: 'api', at: h.clock.now() }), resources: [`arn:aws:ecs:us-east-1:111111111111:service/prod/${'c'.repeat(3000)}`] };
+    (agent.detail as JsonObject).containerInstanceArn =
+      `arn:aws:ecs:us-east-1:111111111111:container-instance/prod/${'b'.repeat(3000)}`;
+    const resources = {
+      ...deploymentEvent('deployment-failed', { service: 'api', at: h.clock.now() }),
+      resources: [`arn:aws:ecs:us-east-1:111111111111:service/prod/${'c'.repeat(3000)}`],
+    };
 
     const results = [await h.handler(longId), await h.handler(agent), await h.handler(resources)];
 
@@ -140,7 +158,9 @@ describe('poison events', () => {
   });
 
   it('a very long stop reason is clipped, not refused', async () => {
-    const result = await h.handler(taskStopped({ service: 'web', stoppedAt: h.clock.now(), stoppedReason: 'z'.repeat(50_000) }));
+    const result = await h.handler(
+      taskStopped({ service: 'web', stoppedAt: h.clock.now(), stoppedReason: 'z'.repeat(50_000) }),
+    );
     expect(result.outcome).toBe('counted');
     expect(h.slack.messages(WEB_CHANNEL)).toHaveLength(1);
   });

@@ -66,7 +66,11 @@ describe('malformed events', () => {
   });
 
   it('that are not from ECS at all are skipped quietly', async () => {
-    const result = await h.handler({ ...fixture('deployment-failed'), source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification' });
+    const result = await h.handler({
+      ...fixture('deployment-failed'),
+      source: 'aws.ec2',
+      'detail-type': 'EC2 Instance State-change Notification',
+    });
     expect(result.outcome).toBe('skipped');
   });
 
@@ -92,23 +96,29 @@ describe('malformed events', () => {
       ['detail', 'agentConnected'],
       ['detail', 'version'],
     );
-    const broken = fc.record({ shape: fc.constantFrom(...VALID_SHAPES), path: pathInto, value: fc.oneof(fc.constant(undefined), fc.jsonValue()) });
+    const broken = fc.record({
+      shape: fc.constantFrom(...VALID_SHAPES),
+      path: pathInto,
+      value: fc.oneof(fc.constant(undefined), fc.jsonValue()),
+    });
     // Events that are still valid after the change are fine to deliver; they only must not reach an unrouted place.
     const before = h.webApiCalls();
     let count = 0;
     await fc.assert(
       fc.asyncProperty(fc.oneof(randomJson, broken), async (input) => {
         count += 1;
-        const raw = typeof input === 'object' && input !== null && 'shape' in input && 'path' in input
-          ? (() => {
-              const event = brokenEvent(String(input.shape), input.path as string[], input.value);
-              // Keep generated events away from configured clusters, so a still-valid one stays quiet too.
-              const detail = event.detail as Record<string, unknown> | undefined;
-              if (detail && typeof detail === 'object' && typeof detail.clusterArn === 'string') detail.clusterArn = 'arn:aws:ecs:us-east-1:111111111111:cluster/fuzz';
-              event.resources = ['arn:aws:ecs:us-east-1:111111111111:service/fuzz/web'];
-              return event;
-            })()
-          : input;
+        const raw =
+          typeof input === 'object' && input !== null && 'shape' in input && 'path' in input
+            ? (() => {
+                const event = brokenEvent(String(input.shape), input.path as string[], input.value);
+                // Keep generated events away from configured clusters, so a still-valid one stays quiet too.
+                const detail = event.detail as Record<string, unknown> | undefined;
+                if (detail && typeof detail === 'object' && typeof detail.clusterArn === 'string')
+                  detail.clusterArn = 'arn:aws:ecs:us-east-1:111111111111:cluster/fuzz';
+                event.resources = ['arn:aws:ecs:us-east-1:111111111111:service/fuzz/web'];
+                return event;
+              })()
+            : input;
         const result = await h.handler(raw);
         expect(['malformed', 'skipped', 'quiet']).toContain(result.outcome);
       }),
@@ -121,16 +131,32 @@ describe('malformed events', () => {
   it('with odd but valid values, for a cluster that wants every kind, are delivered or skipped without throwing', async () => {
     const odd = fc.record({
       shape: fc.constantFrom(...VALID_SHAPES),
-      path: fc.constantFrom(['time'], ['detail', 'stopCode'], ['detail', 'stoppedReason'], ['detail', 'group'], ['detail', 'startedAt'], ['detail', 'stoppedAt'], ['detail', 'reason'], ['detail', 'taskDefinitionArn'], ['detail', 'lastStatus']),
-      value: fc.oneof(fc.constant(undefined), fc.string({ maxLength: 400 }), fc.constantFrom('<!channel> & <@U1>', '1970-01-01T00:00:00Z', 'not a time', '')),
+      path: fc.constantFrom(
+        ['time'],
+        ['detail', 'stopCode'],
+        ['detail', 'stoppedReason'],
+        ['detail', 'group'],
+        ['detail', 'startedAt'],
+        ['detail', 'stoppedAt'],
+        ['detail', 'reason'],
+        ['detail', 'taskDefinitionArn'],
+        ['detail', 'lastStatus'],
+      ),
+      value: fc.oneof(
+        fc.constant(undefined),
+        fc.string({ maxLength: 400 }),
+        fc.constantFrom('<!channel> & <@U1>', '1970-01-01T00:00:00Z', 'not a time', ''),
+      ),
     });
     await fc.assert(
       fc.asyncProperty(odd, fc.integer({ min: 0, max: 1_000_000 }), async (input, n) => {
         const event = brokenEvent(input.shape, [...input.path], input.value);
         event.id = `odd-${n}-${Math.random()}`;
         const detail = event.detail as Record<string, unknown>;
-        if (typeof detail.clusterArn === 'string') detail.clusterArn = 'arn:aws:ecs:us-east-1:111111111111:cluster/staging';
-        if (typeof detail.taskArn === 'string') detail.taskArn = `arn:aws:ecs:us-east-1:111111111111:task/staging/${n}-${Math.random()}`;
+        if (typeof detail.clusterArn === 'string')
+          detail.clusterArn = 'arn:aws:ecs:us-east-1:111111111111:cluster/staging';
+        if (typeof detail.taskArn === 'string')
+          detail.taskArn = `arn:aws:ecs:us-east-1:111111111111:task/staging/${n}-${Math.random()}`;
         event.resources = ['arn:aws:ecs:us-east-1:111111111111:service/staging/web'];
         const result = await h.handler(event);
         expect(['malformed', 'skipped', 'quiet', 'counted', 'pending']).toContain(result.outcome);

@@ -1,7 +1,14 @@
 import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import { activeMute, setMute } from '../../src/state/mutes';
 import { registerNotificationActions } from '../../src/notifications/actions';
-import { type EventsHarness, PROD_CHANNEL, scheduledTick, startEventsHarness, taskStopped, WEB_CHANNEL } from '../support/events';
+import {
+  type EventsHarness,
+  PROD_CHANNEL,
+  scheduledTick,
+  startEventsHarness,
+  taskStopped,
+  WEB_CHANNEL,
+} from '../support/events';
 import { apiGatewayEvent, blockActionBody, TEST_SIGNING_SECRET } from '../support/slack-requests';
 
 type Button = { action_id: string; value: string };
@@ -18,8 +25,22 @@ describe('muting notifications', () => {
   /** The Slack function's side: a Bolt app on AwsLambdaReceiver with the notification actions registered. */
   function slackFunction(allowed: (userId: string, channelId: string, alias: string) => boolean) {
     const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET, logLevel: LogLevel.ERROR });
-    const app = new App({ receiver, logLevel: LogLevel.ERROR, authorize: async () => ({ botToken: 'xoxb-test' }), clientOptions: { slackApiUrl: h.slack.apiUrl } });
-    registerNotificationActions(app, { config: h.deps.config, state: h.deps.state, clock: h.clock, logger: h.deps.logger, decide: async (u, c, a, needed) => (allowed(u, c, a) ? { allowed: true, level: needed, team: 'web' } : { allowed: false, reason: `\`Mute\` needs *${needed}* on *${a}*, but you have no access there.` }) });
+    const app = new App({
+      receiver,
+      logLevel: LogLevel.ERROR,
+      authorize: async () => ({ botToken: 'xoxb-test' }),
+      clientOptions: { slackApiUrl: h.slack.apiUrl },
+    });
+    registerNotificationActions(app, {
+      config: h.deps.config,
+      state: h.deps.state,
+      clock: h.clock,
+      logger: h.deps.logger,
+      decide: async (u, c, a, needed) =>
+        allowed(u, c, a)
+          ? { allowed: true, level: needed, team: 'web' }
+          : { allowed: false, reason: `\`Mute\` needs *${needed}* on *${a}*, but you have no access there.` },
+    });
     const handle = receiver.toHandler();
     return async (body: string) => (await handle(apiGatewayEvent(body), {})) as { statusCode: number };
   }
@@ -74,7 +95,16 @@ describe('muting notifications', () => {
     const click = slackFunction(() => true);
 
     // Act
-    const res = await click(blockActionBody({ actionId: button.action_id, value: button.value, userId: 'U0ALICE', channelId: WEB_CHANNEL, messageTs: ts, responseUrl: h.slack.responseUrl() }));
+    const res = await click(
+      blockActionBody({
+        actionId: button.action_id,
+        value: button.value,
+        userId: 'U0ALICE',
+        channelId: WEB_CHANNEL,
+        messageTs: ts,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
     h.clock.advance(5 * 60_000);
     await h.handler(taskStopped({ service: 'web', stoppedAt: h.clock.now() }));
     h.clock.advance(2 * 60_000);
@@ -83,13 +113,24 @@ describe('muting notifications', () => {
     // Assess: acked; the mute is stored with who and until when; the thread says so; the next stop is quiet.
     expect(res.statusCode).toBe(200);
     const mute = await activeMute(h.table.store, 'prod', 'web', h.clock.now());
-    expect(mute).toMatchObject({ alias: 'prod', service: 'web', by: 'U0ALICE', until: Date.parse('2026-03-02T13:00:00Z') });
+    expect(mute).toMatchObject({
+      alias: 'prod',
+      service: 'web',
+      by: 'U0ALICE',
+      until: Date.parse('2026-03-02T13:00:00Z'),
+    });
     const thread = h.slack.messages(WEB_CHANNEL).filter((m) => m.threadTs === ts);
     expect(thread.map((m) => m.text)).toEqual([':mute: prod/web notifications muted by <@U0ALICE> until 13:00 UTC']);
     expect(JSON.stringify(thread[0]?.blocks)).toContain('"action_id":"notify:unmute"');
     expect(h.slack.callsTo('chat.update')).toHaveLength(0);
     const audit = h.logs.find((l) => (l.audit as { command?: string } | undefined)?.command === 'mute');
-    expect(audit?.audit).toMatchObject({ user: 'U0ALICE', channel: WEB_CHANNEL, cluster: 'prod', source: 'button', outcome: 'ok' });
+    expect(audit?.audit).toMatchObject({
+      user: 'U0ALICE',
+      channel: WEB_CHANNEL,
+      cluster: 'prod',
+      source: 'button',
+      outcome: 'ok',
+    });
     expect((audit?.audit as { detail?: string }).detail).toMatch(/^muted web until /);
   });
 
@@ -98,18 +139,43 @@ describe('muting notifications', () => {
     const { ts, button } = muteButtonOf(WEB_CHANNEL);
     const click = slackFunction((user) => user !== 'U0MALLORY');
 
-    const res = await click(blockActionBody({ actionId: button.action_id, value: button.value, userId: 'U0MALLORY', channelId: WEB_CHANNEL, messageTs: ts, responseUrl: h.slack.responseUrl() }));
+    const res = await click(
+      blockActionBody({
+        actionId: button.action_id,
+        value: button.value,
+        userId: 'U0MALLORY',
+        channelId: WEB_CHANNEL,
+        messageTs: ts,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
 
     expect(res.statusCode).toBe(200);
     expect(await activeMute(h.table.store, 'prod', 'web', h.clock.now())).toBeUndefined();
     const ephemeral = h.slack.messages(WEB_CHANNEL).filter((m) => m.ephemeral);
-    expect(ephemeral.map((m) => [m.user, m.text])).toEqual([['U0MALLORY', '`Mute` needs *operate* on *prod*, but you have no access there. Nothing was muted.']]);
+    expect(ephemeral.map((m) => [m.user, m.text])).toEqual([
+      ['U0MALLORY', '`Mute` needs *operate* on *prod*, but you have no access there. Nothing was muted.'],
+    ]);
   });
 
   it('a forged Mute payload naming a cluster that is not configured mutes nothing', async () => {
     const click = slackFunction(() => true);
-    await click(blockActionBody({ actionId: 'notify:mute', value: JSON.stringify({ cluster: 'nope', minutes: 60 }), channelId: WEB_CHANNEL, responseUrl: h.slack.responseUrl() }));
-    await click(blockActionBody({ actionId: 'notify:mute', value: '{not json', channelId: WEB_CHANNEL, responseUrl: h.slack.responseUrl() }));
+    await click(
+      blockActionBody({
+        actionId: 'notify:mute',
+        value: JSON.stringify({ cluster: 'nope', minutes: 60 }),
+        channelId: WEB_CHANNEL,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    await click(
+      blockActionBody({
+        actionId: 'notify:mute',
+        value: '{not json',
+        channelId: WEB_CHANNEL,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
     expect(h.table.store).toBeDefined();
     expect(await activeMute(h.table.store, 'nope', undefined, h.clock.now())).toBeUndefined();
     expect(h.slack.messages(WEB_CHANNEL).filter((m) => m.ephemeral)).toHaveLength(2);
@@ -117,10 +183,28 @@ describe('muting notifications', () => {
 
   it('a Mute payload with a tampered signature is rejected before anything happens', async () => {
     const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET, logLevel: LogLevel.ERROR });
-    const app = new App({ receiver, logLevel: LogLevel.ERROR, authorize: async () => ({ botToken: 'xoxb-test' }), clientOptions: { slackApiUrl: h.slack.apiUrl } });
-    registerNotificationActions(app, { config: h.deps.config, state: h.deps.state, clock: h.clock, logger: h.deps.logger, decide: async (_u, _c, _a, needed) => ({ allowed: true, level: needed, team: 'web' }) });
-    const body = blockActionBody({ actionId: 'notify:mute', value: JSON.stringify({ cluster: 'prod', minutes: 60 }), channelId: WEB_CHANNEL, responseUrl: h.slack.responseUrl() });
-    const res = (await receiver.toHandler()(apiGatewayEvent(body, { secret: 'not-the-secret' }), {})) as { statusCode: number };
+    const app = new App({
+      receiver,
+      logLevel: LogLevel.ERROR,
+      authorize: async () => ({ botToken: 'xoxb-test' }),
+      clientOptions: { slackApiUrl: h.slack.apiUrl },
+    });
+    registerNotificationActions(app, {
+      config: h.deps.config,
+      state: h.deps.state,
+      clock: h.clock,
+      logger: h.deps.logger,
+      decide: async (_u, _c, _a, needed) => ({ allowed: true, level: needed, team: 'web' }),
+    });
+    const body = blockActionBody({
+      actionId: 'notify:mute',
+      value: JSON.stringify({ cluster: 'prod', minutes: 60 }),
+      channelId: WEB_CHANNEL,
+      responseUrl: h.slack.responseUrl(),
+    });
+    const res = (await receiver.toHandler()(apiGatewayEvent(body, { secret: 'not-the-secret' }), {})) as {
+      statusCode: number;
+    };
     expect(res.statusCode).toBe(401);
     expect(await activeMute(h.table.store, 'prod', undefined, h.clock.now())).toBeUndefined();
   });

@@ -25,13 +25,19 @@ describe('when Slack answers 429 (rate limited)', () => {
     await h.handler(scheduledTick(h.clock.now()));
 
     // Assess: Slack saw the 429s, and still ended with everything.
-    expect(h.slack.calls.filter((c) => c.status === 429).map((c) => c.method)).toEqual(['chat.postMessage', 'chat.update']);
+    expect(h.slack.calls.filter((c) => c.status === 429).map((c) => c.method)).toEqual([
+      'chat.postMessage',
+      'chat.update',
+    ]);
     const messages = h.slack.messages(WEB_CHANNEL);
     const parents = messages.filter((m) => !m.threadTs);
     expect(parents).toHaveLength(1);
     expect(parents[0]?.text).toMatch(/^web: 20 tasks stopped in 2 min/);
     expect(messages.filter((m) => m.threadTs).map((m) => m.text?.slice(0, 3))).toEqual(['#2:', '#3:', '#4:', 'Fur']);
-    expect(await getWindow(h.table.store, windowPk('prod', 'web', 'unexpectedStop'))).toMatchObject({ count: 20, renderedCount: 20 });
+    expect(await getWindow(h.table.store, windowPk('prod', 'web', 'unexpectedStop'))).toMatchObject({
+      count: 20,
+      renderedCount: 20,
+    });
   });
 
   it('and keeps failing beyond the retries, the count waits in the table and the next sweep posts it', async () => {

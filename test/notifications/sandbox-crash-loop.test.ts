@@ -1,6 +1,12 @@
 import { type EcsEventBridgeEvent, type ManualClock as SandboxClock, type Sandbox } from '../../src/sandbox';
 import { getWindow, windowPk } from '../../src/state/windows';
-import { type EventsHarness, type ManualClock, scheduledTick, startEventsHarness, WEB_CHANNEL } from '../support/events';
+import {
+  type EventsHarness,
+  type ManualClock,
+  scheduledTick,
+  startEventsHarness,
+  WEB_CHANNEL,
+} from '../support/events';
 import { emptyAccount, startTestSandbox } from '../support/sandbox';
 
 const OOM = 'OutOfMemoryError: Container killed due to memory usage';
@@ -27,9 +33,20 @@ describe('a service that crash-loops in the sandbox', () => {
     // Prepare: cluster `prod`, service `web` whose task definition family crashes 30 s after it starts (OOM, exit 137).
     sandbox = await startTestSandbox({
       account: emptyAccount({
-        taskDefinitions: [{ family: 'web', containerDefinitions: [{ name: 'web', image: 'example/web:7', cpu: 256, memory: 512, essential: true }] }],
+        taskDefinitions: [
+          {
+            family: 'web',
+            containerDefinitions: [{ name: 'web', image: 'example/web:7', cpu: 256, memory: 512, essential: true }],
+          },
+        ],
         behaviours: { web: { crash: { afterMs: 30_000, exitCode: 137, reason: OOM } } },
-        clusters: [{ name: 'prod', instances: [{ instanceType: 't3.large' }], services: [{ name: 'web', taskDefinition: 'web', desiredCount: 2 }] }],
+        clusters: [
+          {
+            name: 'prod',
+            instances: [{ instanceType: 't3.large' }],
+            services: [{ name: 'web', taskDefinition: 'web', desiredCount: 2 }],
+          },
+        ],
       }),
     });
     h = await startEventsHarness({ clock: sharedClock(sandbox.clock) });
@@ -56,14 +73,26 @@ describe('a service that crash-loops in the sandbox', () => {
     await h.handler(scheduledTick(sandbox.clock.now()));
 
     // Assess
-    const crashes = delivered.filter((e) => e['detail-type'] === 'ECS Task State Change' && e.detail.lastStatus === 'STOPPED' && e.detail.group === 'service:web');
+    const crashes = delivered.filter(
+      (e) =>
+        e['detail-type'] === 'ECS Task State Change' &&
+        e.detail.lastStatus === 'STOPPED' &&
+        e.detail.group === 'service:web',
+    );
     expect(crashes.length).toBeGreaterThan(10);
-    const stopMessages = h.slack.messages(WEB_CHANNEL).filter((m) => !m.threadTs && /tasks? stopped/.test(m.text ?? ''));
+    const stopMessages = h.slack
+      .messages(WEB_CHANNEL)
+      .filter((m) => !m.threadTs && /tasks? stopped/.test(m.text ?? ''));
     expect(stopMessages).toHaveLength(1);
-    expect(stopMessages[0]?.text).toMatch(new RegExp(`^web: ${crashes.length} tasks stopped in \\d+ min — essential container exited, exit 137$`));
+    expect(stopMessages[0]?.text).toMatch(
+      new RegExp(`^web: ${crashes.length} tasks stopped in \\d+ min — essential container exited, exit 137$`),
+    );
     expect(JSON.stringify(stopMessages[0]?.blocks)).toContain(OOM);
     expect(JSON.stringify(stopMessages[0]?.blocks)).toContain('*Task definition*\\nweb:1');
-    expect(await getWindow(h.table.store, windowPk('prod', 'web', 'unexpectedStop'))).toMatchObject({ count: crashes.length, renderedCount: crashes.length });
+    expect(await getWindow(h.table.store, windowPk('prod', 'web', 'unexpectedStop'))).toMatchObject({
+      count: crashes.length,
+      renderedCount: crashes.length,
+    });
     expect(h.messageProblems()).toEqual([]);
   }, 180_000);
 });

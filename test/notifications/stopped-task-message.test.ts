@@ -1,6 +1,11 @@
 import { type EventsHarness, PROD_CHANNEL, startEventsHarness, taskStopped, WEB_CHANNEL } from '../support/events';
 
-type Block = { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: Record<string, unknown>[] };
+type Block = {
+  type: string;
+  text?: { text: string };
+  fields?: { text: string }[];
+  elements?: Record<string, unknown>[];
+};
 
 function blockText(blocks: unknown[] | undefined): string {
   return JSON.stringify(blocks ?? []);
@@ -28,7 +33,9 @@ describe('a task that stops unexpectedly', () => {
       }),
     );
 
-    expect(h.slack.messages(WEB_CHANNEL).map((m) => m.text)).toEqual(['web: task stopped — essential container exited, exit 1']);
+    expect(h.slack.messages(WEB_CHANNEL).map((m) => m.text)).toEqual([
+      'web: task stopped — essential container exited, exit 1',
+    ]);
   });
 
   it('reaches the service channel as one message with cluster, service, revision, stop code, reason, exit codes, run time, console link and buttons', async () => {
@@ -60,13 +67,22 @@ describe('a task that stops unexpectedly', () => {
     expect(text).toContain('*Task definition*\\nweb:42');
     expect(text).toContain('*Stop code*\\nEssentialContainerExited');
     expect(text).toContain('Essential container in task exited');
-    expect(text).toContain('`app` · exit 137 — killed (SIGKILL) — often out of memory · OutOfMemoryError: Container killed due to memory usage');
+    expect(text).toContain(
+      '`app` · exit 137 — killed (SIGKILL) — often out of memory · OutOfMemoryError: Container killed due to memory usage',
+    );
     expect(text).toContain('`log-router` · exit 0 — exited normally');
     expect(text).toContain('*Ran for*\\n2 min 5 s');
-    expect(text).toContain('https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/prod/tasks/0f3c2a9b8d7e4f6a9b1c2d3e4f5a6b7c');
+    expect(text).toContain(
+      'https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/prod/tasks/0f3c2a9b8d7e4f6a9b1c2d3e4f5a6b7c',
+    );
 
     const actions = (message?.blocks as Block[]).find((b) => b.type === 'actions')?.elements ?? [];
-    const buttons = Object.fromEntries(actions.map((a) => [(a.text as { text: string }).text, { id: a.action_id, value: JSON.parse(String(a.value)) as unknown }]));
+    const buttons = Object.fromEntries(
+      actions.map((a) => [
+        (a.text as { text: string }).text,
+        { id: a.action_id, value: JSON.parse(String(a.value)) as unknown },
+      ]),
+    );
     expect(buttons).toEqual({
       Logs: { id: 'cmd:logs', value: { cluster: 'prod', args: ['0f3c2a9b8d7e4f6a9b1c2d3e4f5a6b7c'] } },
       'Task details': { id: 'cmd:task', value: { cluster: 'prod', args: ['0f3c2a9b8d7e4f6a9b1c2d3e4f5a6b7c'] } },
@@ -90,7 +106,9 @@ describe('a task that stops unexpectedly', () => {
       }),
     );
     const [message] = h.slack.messages(PROD_CHANNEL);
-    expect(message?.text).toBe('api: task stopped — failed to start, CannotPullContainerError: ref pull has been retried 1 time(s): not found');
+    expect(message?.text).toBe(
+      'api: task stopped — failed to start, CannotPullContainerError: ref pull has been retried 1 time(s): not found',
+    );
     expect(blockText(message?.blocks)).toContain('*Ran for*\\nnever started');
   });
 
@@ -106,10 +124,22 @@ describe('a task that stops unexpectedly', () => {
   it('with a Spot termination notice and then its STOPPED event counts as one stop', async () => {
     const taskId = 'b99d40b3517646f19a529dbd6f1cebef';
     const containers = [{ name: 'app' }];
-    const notice = taskStopped({ taskId, containers, stoppedAt: h.clock.now(), stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' });
+    const notice = taskStopped({
+      taskId,
+      containers,
+      stoppedAt: h.clock.now(),
+      stopCode: 'SpotInterruption',
+      stoppedReason: 'Your Spot Task was interrupted.',
+    });
     Object.assign(notice.detail as object, { lastStatus: 'RUNNING', desiredStatus: 'STOPPED' });
     h.clock.advance(30_000);
-    const stopped = taskStopped({ taskId, containers: [{ name: 'app', exitCode: 143 }], stoppedAt: h.clock.now(), stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' });
+    const stopped = taskStopped({
+      taskId,
+      containers: [{ name: 'app', exitCode: 143 }],
+      stoppedAt: h.clock.now(),
+      stopCode: 'SpotInterruption',
+      stoppedReason: 'Your Spot Task was interrupted.',
+    });
 
     expect(await h.handler(notice)).toMatchObject({ outcome: 'counted', count: 1 });
     expect(await h.handler(stopped)).toMatchObject({ outcome: 'duplicate' });

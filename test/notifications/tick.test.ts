@@ -18,7 +18,10 @@ describe('the scheduled tick', () => {
   });
 
   it('a failure of that work is logged and does not stop the notification sweep', async () => {
-    const handler = createEventsHandler({ ...h.deps, onTick: () => Promise.reject(new Error('state table unreachable')) });
+    const handler = createEventsHandler({
+      ...h.deps,
+      onTick: () => Promise.reject(new Error('state table unreachable')),
+    });
     await expect(handler(scheduledTick(h.clock.now()))).resolves.toMatchObject({ outcome: 'swept' });
     expect(h.logs.some((l) => l.msg === 'tick work failed; the next tick tries again')).toBe(true);
   });

@@ -13,7 +13,10 @@ describe('the playground sweeps expired approval requests as simulated time pass
   let pg: PlaygroundProcess;
   beforeAll(async () => {
     // The demo config, with requests that expire after 2 minutes instead of a day.
-    const config = readFileSync(join(__dirname, '..', '..', 'config', 'playground.yaml'), 'utf8').replace(/expires: \S+/, 'expires: 2m');
+    const config = readFileSync(join(__dirname, '..', '..', 'config', 'playground.yaml'), 'utf8').replace(
+      /expires: \S+/,
+      'expires: 2m',
+    );
     const path = join(mkdtempSync(join(tmpdir(), 'ecs-chatops-')), 'playground.yaml');
     writeFileSync(path, config);
     pg = await PlaygroundProcess.start(['--config', path]);

@@ -44,7 +44,10 @@ describe('every button of every view, pressed once in the playground', () => {
 
       const seen = await pg.say(`/click ${button.n}`, ...answers);
 
-      expect({ button, seen }).toEqual({ button, seen: expect.not.stringMatching(/is no longer there|There is no button|went wrong in the playground/) });
+      expect({ button, seen }).toEqual({
+        button,
+        seen: expect.not.stringMatching(/is no longer there|There is no button|went wrong in the playground/),
+      });
       // Below the echoed click: what the bot (or the form) answered.
       expect(seen.split('\n').slice(1).join('\n').trim()).not.toBe('');
     }

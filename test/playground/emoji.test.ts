@@ -17,7 +17,9 @@ const shown = (text: string) =>
 const SRC = join(__dirname, '..', '..', 'src');
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** `:name:` written in the bot's code (string literals, not comments), e.g. ':warning:' or `:sparkles: ${text}`. */
@@ -54,7 +56,8 @@ describe('emoji in the playground', () => {
   });
 
   it('puts every ARN of an AWS message in a code span, and escapes the rest', () => {
-    const message = 'User: arn:aws:sts::111111111111:assumed-role/r/s is not authorized to perform: ecs:CreateCluster on resource: arn:aws:ecs:us-east-1:111111111111:cluster/qa because <no> policy';
+    const message =
+      'User: arn:aws:sts::111111111111:assumed-role/r/s is not authorized to perform: ecs:CreateCluster on resource: arn:aws:ecs:us-east-1:111111111111:cluster/qa because <no> policy';
 
     expect(awsText(message)).toBe(
       'User: `arn:aws:sts::111111111111:assumed-role/r/s` is not authorized to perform: ecs:CreateCluster on resource: `arn:aws:ecs:us-east-1:111111111111:cluster/qa` because &lt;no&gt; policy',

@@ -96,7 +96,9 @@ describe('npm start with no Slack token: a first session as alice', () => {
     expect(seen).toContain('↻ updated');
     expect(seen).toContain('Approved by @bob');
     expect(seen).toMatch(/✅ Delete cluster demo-staging/);
-    expect(seen).toMatch(/✅ Teardown finished in .*2 services deleted, 1 container instance deregistered, 1\s+EC2 instance terminated, the cluster deleted/);
+    expect(seen).toMatch(
+      /✅ Teardown finished in .*2 services deleted, 1 container instance deregistered, 1\s+EC2 instance terminated, the cluster deleted/,
+    );
   });
 
   it('keeps the numbers of buttons that are gone, and says so when one is pressed', async () => {
@@ -155,7 +157,9 @@ describe('npm start --scenario crashloop: notifications', () => {
     const mute = await pg.say('/click mute');
 
     expect(logs).toContain('worker: killed by the OOM killer, exit code 137');
-    expect(mute).toMatch(/↳ in the thread of «worker: .*»\n.*demo-prod\/worker notifications muted by @alice until \d\d:\d\d UTC/);
+    expect(mute).toMatch(
+      /↳ in the thread of «worker: .*»\n.*demo-prod\/worker notifications muted by @alice until \d\d:\d\d UTC/,
+    );
   });
 
   it('exits with 0 when its input ends', async () => {
@@ -186,7 +190,8 @@ describe('npm start flags', () => {
     const { code, stdout } = await PlaygroundProcess.run(['--help']);
 
     expect(code).toBe(0);
-    for (const flag of ['--config FILE', '--scenario NAME', '--speed N', '--no-color', '--user NAME', '--channel NAME']) expect(stdout).toContain(flag);
+    for (const flag of ['--config FILE', '--scenario NAME', '--speed N', '--no-color', '--user NAME', '--channel NAME'])
+      expect(stdout).toContain(flag);
     for (const command of ['/click N', '/as NAME', '/channel NAME', '/wait']) expect(stdout).toContain(command);
     expect(stdout).toContain('With a Slack app instead');
   });
@@ -201,7 +206,10 @@ describe('npm start flags', () => {
   });
 
   it('--user and --channel choose who and where you are; a scenario that does not exist lists those that do', async () => {
-    const bob = await PlaygroundProcess.run(['--user', 'bob', '--channel', 'alerts', '--scenario', 'calm'], '/ecs whoami\n');
+    const bob = await PlaygroundProcess.run(
+      ['--user', 'bob', '--channel', 'alerts', '--scenario', 'calm'],
+      '/ecs whoami\n',
+    );
     const missing = await PlaygroundProcess.run(['--scenario', 'meltdown']);
 
     expect(bob.code).toBe(0);

@@ -18,12 +18,20 @@ export class PlaygroundProcess {
   private readonly child: ChildProcessWithoutNullStreams;
 
   private constructor(args: string[], env: Record<string, string | undefined>) {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SLACK_') && k !== 'CHATOPS_CONFIG' && k !== 'LOG_LEVEL'));
-    this.child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'entry', 'local.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...clean, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([k]) => !k.startsWith('SLACK_') && k !== 'CHATOPS_CONFIG' && k !== 'LOG_LEVEL',
+      ),
+    );
+    this.child = spawn(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'entry', 'local.ts'), ...args],
+      {
+        cwd: ROOT,
+        env: { ...clean, ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.errors += chunk));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
@@ -37,7 +45,11 @@ export class PlaygroundProcess {
   }
 
   /** Starts it for a run that ends by itself (--help, a bad flag). */
-  static run(args: string[], input = '', env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  static run(
+    args: string[],
+    input = '',
+    env: Record<string, string | undefined> = {},
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const pg = new PlaygroundProcess(args, env);
     pg.child.stdin.end(input);
     return pg.exited.then((code) => ({ code, stdout: pg.output, stderr: pg.errors }));
@@ -78,8 +90,14 @@ export class PlaygroundProcess {
       const started = Date.now();
       const check = () => {
         if (done(this.output)) return resolve();
-        if (this.child.exitCode !== null) return reject(new Error(`the playground exited (${this.child.exitCode}):\n${this.output}\n${this.errors}`));
-        if (Date.now() - started > timeoutMs) return reject(new Error(`timed out; the playground printed:\n${this.output.slice(-3000)}\nstderr:\n${this.errors.slice(-2000)}`));
+        if (this.child.exitCode !== null)
+          return reject(new Error(`the playground exited (${this.child.exitCode}):\n${this.output}\n${this.errors}`));
+        if (Date.now() - started > timeoutMs)
+          return reject(
+            new Error(
+              `timed out; the playground printed:\n${this.output.slice(-3000)}\nstderr:\n${this.errors.slice(-2000)}`,
+            ),
+          );
         setTimeout(check, 50);
       };
       check();

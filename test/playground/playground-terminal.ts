@@ -33,7 +33,8 @@ export class PlaygroundTerminal {
   async waitFor(test: (screen: string) => boolean, timeoutMs = 60_000): Promise<string> {
     const started = Date.now();
     while (!test(this.screen)) {
-      if (Date.now() - started > timeoutMs) throw new Error(`timed out; the screen shows:\n${this.screen.slice(-3000)}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`timed out; the screen shows:\n${this.screen.slice(-3000)}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return this.screen;

@@ -20,7 +20,10 @@ interface Shown {
   buttons: { n: number; button: ButtonElement }[];
 }
 
-function show(message: { text?: string; blocks?: unknown[] }, options: { width?: number; colour?: boolean } = {}): Shown {
+function show(
+  message: { text?: string; blocks?: unknown[] },
+  options: { width?: number; colour?: boolean } = {},
+): Shown {
   const buttons: Shown['buttons'] = [];
   const ctx: BlockRenderContext = {
     width: options.width ?? 80,
@@ -48,8 +51,26 @@ function webService(overrides: Partial<ServiceDetail> = {}): ServiceDetail {
     pending: 1,
     taskDefinition: 'web:3',
     launchType: 'EC2',
-    deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', rolloutState: 'IN_PROGRESS', taskDefinition: 'web:3', desired: 2, running: 1, pending: 1, failed: 0, createdAt: NOW - 120_000 }],
-    events: [{ id: 'e1', createdAt: NOW - 60_000, message: '(service web) was unable to place a task because no container instance met all of its requirements.' }],
+    deployments: [
+      {
+        id: 'ecs-svc/1',
+        status: 'PRIMARY',
+        rolloutState: 'IN_PROGRESS',
+        taskDefinition: 'web:3',
+        desired: 2,
+        running: 1,
+        pending: 1,
+        failed: 0,
+        createdAt: NOW - 120_000,
+      },
+    ],
+    events: [
+      {
+        id: 'e1',
+        createdAt: NOW - 60_000,
+        message: '(service web) was unable to place a task because no container instance met all of its requirements.',
+      },
+    ],
     ...overrides,
   };
 }
@@ -87,8 +108,28 @@ describe('the list of services (servicesListMessage)', () => {
       servicesListMessage(
         'demo-prod',
         [
-          { name: 'web', status: 'ACTIVE', desired: 3, running: 2, pending: 0, taskDefinition: 'web:1', deployments: 1, rolloutState: 'COMPLETED', steady: false },
-          { name: 'worker', status: 'ACTIVE', desired: 2, running: 2, pending: 0, taskDefinition: 'worker:1', deployments: 1, rolloutState: 'COMPLETED', steady: true },
+          {
+            name: 'web',
+            status: 'ACTIVE',
+            desired: 3,
+            running: 2,
+            pending: 0,
+            taskDefinition: 'web:1',
+            deployments: 1,
+            rolloutState: 'COMPLETED',
+            steady: false,
+          },
+          {
+            name: 'worker',
+            status: 'ACTIVE',
+            desired: 2,
+            running: 2,
+            pending: 0,
+            taskDefinition: 'worker:1',
+            deployments: 1,
+            rolloutState: 'COMPLETED',
+            steady: true,
+          },
         ],
         1,
       ),
@@ -121,7 +162,9 @@ describe('an approval request (approvalRequestMessage)', () => {
         { name: 'worker', status: 'ACTIVE', desired: 1, running: 1 },
       ],
       tasks: [],
-      containerInstances: [{ id: '11424d02acf4', ec2InstanceId: 'i-0e4db4a3924cba792', status: 'ACTIVE', runningTasks: 2 }],
+      containerInstances: [
+        { id: '11424d02acf4', ec2InstanceId: 'i-0e4db4a3924cba792', status: 'ACTIVE', runningTasks: 2 },
+      ],
       ec2Instances: [{ id: 'i-0e4db4a3924cba792', type: 't3.medium', state: 'running', leftover: false }],
       repositories: [],
     },
@@ -144,7 +187,9 @@ describe('an approval request (approvalRequestMessage)', () => {
   });
 
   it('in colour: the header bold, the mention coloured, the danger button red, and no line leaves a style switched on', () => {
-    const shown = show(approvalRequestMessage(request, { approvers: ['platform'], runAs: 'requester' }), { colour: true });
+    const shown = show(approvalRequestMessage(request, { approvers: ['platform'], runAs: 'requester' }), {
+      colour: true,
+    });
 
     expect(shown.lines[0]).toBe('\x1b[1mTeardown of demo-staging — approval needed\x1b[0m');
     expect(shown.text).toContain('\x1b[35m@alice\x1b[0m');
@@ -190,13 +235,21 @@ describe('a crash notification (windowMessage)', () => {
   it('in colour, makes the link texts clickable where the terminal can (OSC 8)', () => {
     const shown = show(windowMessage(crash), { colour: true });
 
-    expect(shown.text).toContain('\x1b]8;;https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/demo-prod/services/worker\x1b\\');
+    expect(shown.text).toContain(
+      '\x1b]8;;https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/demo-prod/services/worker\x1b\\',
+    );
   });
 });
 
 describe('the Scale modal (scaleModal)', () => {
   it('shows its text; its input is a block the prompt asks for', () => {
-    const view = scaleModal({ cluster: 'demo-prod', service: 'web', current: 2, channelId: 'C0WEB', responseUrl: 'http://127.0.0.1/response/1' });
+    const view = scaleModal({
+      cluster: 'demo-prod',
+      service: 'web',
+      current: 2,
+      channelId: 'C0WEB',
+      responseUrl: 'http://127.0.0.1/response/1',
+    });
 
     const shown = show({ blocks: view.blocks.filter((b) => b.type !== 'input') });
 
@@ -207,10 +260,19 @@ describe('the Scale modal (scaleModal)', () => {
 describe('mrkdwn', () => {
   const ctx = { userName: (id: string) => NAMES[id], channelName: (id: string) => NAMES[id], now: () => NOW };
   const plain = (text: string) => splitLines(mrkdwn(text, ctx)).map(lineText).join('\n');
-  const styled = (text: string) => mrkdwn(text, ctx).filter((s) => s.styles.length > 0).map((s) => `${s.styles.join('+')}:${s.text}`);
+  const styled = (text: string) =>
+    mrkdwn(text, ctx)
+      .filter((s) => s.styles.length > 0)
+      .map((s) => `${s.styles.join('+')}:${s.text}`);
 
   it('reads *bold*, _italic_, ~strike~ and `code`, nested, and leaves code alone inside', () => {
-    expect(styled('*web* is _not *steady*_ ~ok~ `a *b* c`')).toEqual(['bold:web', 'italic:not ', 'italic+bold:steady', 'strike:ok', 'code:a *b* c']);
+    expect(styled('*web* is _not *steady*_ ~ok~ `a *b* c`')).toEqual([
+      'bold:web',
+      'italic:not ',
+      'italic+bold:steady',
+      'strike:ok',
+      'code:a *b* c',
+    ]);
   });
 
   it('does not take a lone asterisk or snake_case words for formatting', () => {
@@ -219,7 +281,9 @@ describe('mrkdwn', () => {
   });
 
   it('names people and channels, decodes &lt; &gt; &amp;, and shows emoji', () => {
-    expect(plain('<@U0ALICE> in <#C0WEB|web>: a &lt; b &amp;&amp; c &gt; d :white_check_mark: :no_such_emoji:')).toBe('@alice in #web: a < b && c > d ✅ :no_such_emoji:');
+    expect(plain('<@U0ALICE> in <#C0WEB|web>: a &lt; b &amp;&amp; c &gt; d :white_check_mark: :no_such_emoji:')).toBe(
+      '@alice in #web: a < b && c > d ✅ :no_such_emoji:',
+    );
   });
 
   it('puts a preformatted block on lines of its own, and shows quotes with a bar', () => {
@@ -243,7 +307,9 @@ describe('wrapping', () => {
   });
 
   it('continues a list item under its text, not under its bullet', () => {
-    const lines = wrapLine([{ text: '✅ Terminate EC2 instance i-0e4db4a3924cba792 (t3.medium)', styles: [] }], 30).map(lineText);
+    const lines = wrapLine([{ text: '✅ Terminate EC2 instance i-0e4db4a3924cba792 (t3.medium)', styles: [] }], 30).map(
+      lineText,
+    );
 
     expect(lines).toEqual(['✅ Terminate EC2 instance', '   i-0e4db4a3924cba792', '   (t3.medium)']);
   });

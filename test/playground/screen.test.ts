@@ -13,7 +13,14 @@ import { Config } from '../../src/config/schema';
  */
 
 const config = Config.parse({
-  clusters: { 'demo-prod': { name: 'demo-prod', region: 'us-east-1', roles: { read: 'arn:aws:iam::111111111111:role/chatops-demo-prod-read' }, notify: { channel: 'C0ALERTS' } } },
+  clusters: {
+    'demo-prod': {
+      name: 'demo-prod',
+      region: 'us-east-1',
+      roles: { read: 'arn:aws:iam::111111111111:role/chatops-demo-prod-read' },
+      notify: { channel: 'C0ALERTS' },
+    },
+  },
   teams: { web: { users: ['U0ALICE', 'U0BOB'], access: { 'demo-prod': 'read' } } },
   channels: { C0WEB: { cluster: 'demo-prod' } },
 });
@@ -54,12 +61,25 @@ function setUp(channel = 'C0WEB') {
     },
     () => time.now,
   );
-  const screen = new Screen({ terminal, palette: plainPalette, directory, conversation, now: () => time.now, here: () => here, botName: 'ecs-chatops' });
+  const screen = new Screen({
+    terminal,
+    palette: plainPalette,
+    directory,
+    conversation,
+    now: () => time.now,
+    here: () => here,
+    botName: 'ecs-chatops',
+  });
   const call = (method: string, args: Record<string, unknown>, responseId?: string) => {
     if (method === 'chat.postMessage') {
       ts += 1;
       const list = stored.get(String(args.channel)) ?? [];
-      list.push({ channel: String(args.channel), ts: `1700000000.00000${ts}`, text: args.text as string, blocks: args.blocks as unknown[] });
+      list.push({
+        channel: String(args.channel),
+        ts: `1700000000.00000${ts}`,
+        text: args.text as string,
+        blocks: args.blocks as unknown[],
+      });
       stored.set(String(args.channel), list);
     }
     const record: SlackCall = { method, args, at: Date.now(), status: 200, ...(responseId ? { responseId } : {}) };
@@ -72,7 +92,20 @@ const message = (text: string, buttons: string[] = []) => ({
   text,
   blocks: [
     { type: 'section', text: { type: 'mrkdwn', text } },
-    ...(buttons.length > 0 ? [{ type: 'actions', block_id: 'b', elements: buttons.map((b) => ({ type: 'button', text: { type: 'plain_text', text: b }, action_id: `cmd:${b.toLowerCase()}`, value: b })) }] : []),
+    ...(buttons.length > 0
+      ? [
+          {
+            type: 'actions',
+            block_id: 'b',
+            elements: buttons.map((b) => ({
+              type: 'button',
+              text: { type: 'plain_text', text: b },
+              action_id: `cmd:${b.toLowerCase()}`,
+              value: b,
+            })),
+          },
+        ]
+      : []),
   ],
 });
 
@@ -144,7 +177,11 @@ describe('the screen', () => {
     call('chat.postMessage', { channel: 'C0WEB', ...message('Approve?', ['Approve', 'Deny']) });
     const approve = screen.button(1)!;
 
-    call('chat.update', { channel: 'C0WEB', ts: '1700000000.000001', ...message('Approve? (still waiting)', ['Approve', 'Deny']) });
+    call('chat.update', {
+      channel: 'C0WEB',
+      ts: '1700000000.000001',
+      ...message('Approve? (still waiting)', ['Approve', 'Deny']),
+    });
     screen.flush();
     expect(screen.button(1)?.button.text.text).toBe('Approve');
     expect(screen.button(3)).toBeUndefined();
@@ -172,6 +209,10 @@ describe('the conversation', () => {
     call('response_url', { replace_original: true, ...message('undone, really') }, 'r2');
 
     expect(conversation.message(reply!.key)).toMatchObject({ text: 'undone, really', version: 3 });
-    expect(conversation.channelMessages('C0WEB').map((m) => m.text)).toEqual(['Working…', 'undone, really', 'Only for bob']);
+    expect(conversation.channelMessages('C0WEB').map((m) => m.text)).toEqual([
+      'Working…',
+      'undone, really',
+      'Only for bob',
+    ]);
   });
 });

@@ -16,7 +16,11 @@ describe('PlaygroundTime', () => {
     void sleeper(30_000);
     void sleeper(90 * 60_000);
 
-    const passed = await time.jump(60 * 60_000, { onStep: () => undefined, settled: () => new Promise((r) => setImmediate(r)), cancelled: () => false });
+    const passed = await time.jump(60 * 60_000, {
+      onStep: () => undefined,
+      settled: () => new Promise((r) => setImmediate(r)),
+      cancelled: () => false,
+    });
 
     expect(passed).toBe(60 * 60_000);
     expect(time.now() - start).toBe(60 * 60_000);
@@ -24,7 +28,11 @@ describe('PlaygroundTime', () => {
     expect(time.sleeping).toBe(1);
 
     real += 100; // a tenth of a real second: six simulated seconds at 60×
-    await time.jump(30 * 60_000, { onStep: () => undefined, settled: () => new Promise((r) => setImmediate(r)), cancelled: () => false });
+    await time.jump(30 * 60_000, {
+      onStep: () => undefined,
+      settled: () => new Promise((r) => setImmediate(r)),
+      cancelled: () => false,
+    });
     expect(woke).toEqual([30_000, 5 * 60_000, 90 * 60_000]);
     expect(time.sleeping).toBe(0);
   });
@@ -34,7 +42,11 @@ describe('PlaygroundTime', () => {
     const start = time.now();
     let steps = 0;
 
-    const passed = await time.jump(24 * 3_600_000, { onStep: () => (steps += 1), settled: async () => undefined, cancelled: () => steps >= 10 });
+    const passed = await time.jump(24 * 3_600_000, {
+      onStep: () => (steps += 1),
+      settled: async () => undefined,
+      cancelled: () => steps >= 10,
+    });
 
     expect(passed).toBe(10 * 60_000);
     expect(time.now() - start).toBe(passed);

@@ -62,7 +62,9 @@ describe('a terminal session as alice in #web', () => {
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(99);
     // Every word of the message is whole on some line.
-    expect(lines.join(' ').replace(/\s+/g, ' ')).toContain('is not a valid command. In Slack, every message that starts with "/" is a command; this workspace has /ecs.');
+    expect(lines.join(' ').replace(/\s+/g, ' ')).toContain(
+      'is not a valid command. In Slack, every message that starts with "/" is a command; this workspace has /ecs.',
+    );
   });
 
   it('answers a button’s confirmation with the n key alone, and an Enter typed after it out of habit is not a line of its own', async () => {
@@ -123,7 +125,9 @@ describe('a confirmation open while a crash loop is being reported in #alerts', 
       const after = await pg.waitFor((s) => /cancelled; nothing was sent[\s\S]*ecs-chatops/.test(since(s, mark)));
 
       expect(whileOpen).not.toMatch(/ecs-chatops {2}|◆/);
-      expect(since(after, mark).indexOf('ecs-chatops  ')).toBeGreaterThan(since(after, mark).indexOf('cancelled; nothing was sent'));
+      expect(since(after, mark).indexOf('ecs-chatops  ')).toBeGreaterThan(
+        since(after, mark).indexOf('cancelled; nothing was sent'),
+      );
     } finally {
       await pg.quit();
     }
@@ -133,7 +137,10 @@ describe('a confirmation open while a crash loop is being reported in #alerts', 
 describe('Tab completion after a repository was deleted', () => {
   it('no longer offers the deleted repository: names come from the account as it is now, not as it was seeded', async () => {
     // The demo config, with alice admin on demo-prod too (cron is demo-prod's repository).
-    const config = readFileSync(join(__dirname, '..', '..', 'config', 'playground.yaml'), 'utf8').replace('access: { demo-prod: operate, demo-staging: admin }', 'access: { "*": admin }');
+    const config = readFileSync(join(__dirname, '..', '..', 'config', 'playground.yaml'), 'utf8').replace(
+      'access: { demo-prod: operate, demo-staging: admin }',
+      'access: { "*": admin }',
+    );
     const path = join(mkdtempSync(join(tmpdir(), 'ecs-chatops-')), 'playground.yaml');
     writeFileSync(path, config);
     const pg = new PlaygroundTerminal(['--scenario', 'calm', '--config', path]);

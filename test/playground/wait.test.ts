@@ -26,7 +26,9 @@ describe('/wait on a terminal', () => {
     const screen = await pg.waitFor((s) => s.includes('You are now @bob'));
     const after = screen.slice(screen.indexOf('/wait 7d'));
 
-    expect(after).toMatch(/\(wait cancelled: .+ of 168 h passed; simulated time goes on from there at the usual pace\)/);
+    expect(after).toMatch(
+      /\(wait cancelled: .+ of 168 h passed; simulated time goes on from there at the usual pace\)/,
+    );
     expect(after).not.toMatch(/wait cancelled: 168 h of 168 h/);
     const cancelled = after.indexOf('wait cancelled');
     const whoami = after.indexOf('› /ecs whoami');

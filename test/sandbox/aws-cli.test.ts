@@ -15,7 +15,10 @@ describe('the AWS CLI against the sandbox', () => {
   afterAll(() => sandbox.stop());
 
   /** Runs `aws --endpoint-url … ARGS --output json` with only the given credentials (async: the sandbox shares this process). */
-  async function aws(args: string[], credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): Promise<unknown> {
+  async function aws(
+    args: string[],
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  ): Promise<unknown> {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -38,14 +41,24 @@ describe('the AWS CLI against the sandbox', () => {
     }
 
     const clusters = await aws(['ecs', 'list-clusters'], DEMO_OPERATOR_KEY);
-    const services = (await aws(['ecs', 'describe-services', '--cluster', 'demo-prod', '--services', 'web'], DEMO_OPERATOR_KEY)) as {
+    const services = (await aws(
+      ['ecs', 'describe-services', '--cluster', 'demo-prod', '--services', 'web'],
+      DEMO_OPERATOR_KEY,
+    )) as {
       services: { serviceName: string; runningCount: number; deployments: { rolloutState: string }[] }[];
     };
 
     expect(clusters).toEqual({
-      clusterArns: ['arn:aws:ecs:us-east-1:111111111111:cluster/demo-prod', 'arn:aws:ecs:us-east-1:111111111111:cluster/demo-staging'],
+      clusterArns: [
+        'arn:aws:ecs:us-east-1:111111111111:cluster/demo-prod',
+        'arn:aws:ecs:us-east-1:111111111111:cluster/demo-staging',
+      ],
     });
-    expect(services.services[0]).toMatchObject({ serviceName: 'web', runningCount: 1, deployments: [expect.objectContaining({ rolloutState: 'COMPLETED' })] });
+    expect(services.services[0]).toMatchObject({
+      serviceName: 'web',
+      runningCount: 1,
+      deployments: [expect.objectContaining({ rolloutState: 'COMPLETED' })],
+    });
   });
 
   it('lists ECR repositories and reads a running task’s CloudWatch log events with the operator key', async () => {
@@ -53,22 +66,45 @@ describe('the AWS CLI against the sandbox', () => {
       console.log('aws CLI not on PATH: skipping the AWS CLI assertions');
       return;
     }
-    const web = [...sandbox.world.cluster('demo-prod').tasks.values()].find((t) => t.service?.name === 'web' && t.lastStatus === 'RUNNING')!;
+    const web = [...sandbox.world.cluster('demo-prod').tasks.values()].find(
+      (t) => t.service?.name === 'web' && t.lastStatus === 'RUNNING',
+    )!;
 
-    const repositories = (await aws(['ecr', 'describe-repositories'], DEMO_OPERATOR_KEY)) as { repositories: { repositoryName: string; repositoryUri: string }[] };
-    const images = (await aws(['ecr', 'describe-images', '--repository-name', 'worker'], DEMO_OPERATOR_KEY)) as { imageDetails: { imageTags?: string[] }[] };
-    const logs = (await aws(['logs', 'get-log-events', '--log-group-name', '/ecs/web', '--log-stream-name', `ecs/web/${web.id}`, '--limit', '3'], DEMO_OPERATOR_KEY)) as {
+    const repositories = (await aws(['ecr', 'describe-repositories'], DEMO_OPERATOR_KEY)) as {
+      repositories: { repositoryName: string; repositoryUri: string }[];
+    };
+    const images = (await aws(['ecr', 'describe-images', '--repository-name', 'worker'], DEMO_OPERATOR_KEY)) as {
+      imageDetails: { imageTags?: string[] }[];
+    };
+    const logs = (await aws(
+      [
+        'logs',
+        'get-log-events',
+        '--log-group-name',
+        '/ecs/web',
+        '--log-stream-name',
+        `ecs/web/${web.id}`,
+        '--limit',
+        '3',
+      ],
+      DEMO_OPERATOR_KEY,
+    )) as {
       events: { timestamp: number; message: string }[];
       nextForwardToken: string;
     };
 
     expect(repositories.repositories.map((r) => r.repositoryName)).toEqual(['cron', 'worker']);
     expect(repositories.repositories[1]?.repositoryUri).toBe('111111111111.dkr.ecr.us-east-1.amazonaws.com/worker');
-    expect(images.imageDetails.flatMap((i) => i.imageTags ?? [])).toEqual(expect.arrayContaining(['2.4.1', '2.5.0-rc1']));
+    expect(images.imageDetails.flatMap((i) => i.imageTags ?? [])).toEqual(
+      expect.arrayContaining(['2.4.1', '2.5.0-rc1']),
+    );
     expect(logs.events).toHaveLength(3);
     expect(logs.events.every((e) => /"GET \/\S* HTTP\/1\.1" \d{3}/.test(e.message))).toBe(true);
     expect(logs.nextForwardToken).toMatch(/^f\//);
-    expect(sandbox.callsTo('logs:GetLogEvents').at(-1)?.principal).toMatchObject({ kind: 'assumed', sessionName: 'operator' });
+    expect(sandbox.callsTo('logs:GetLogEvents').at(-1)?.principal).toMatchObject({
+      kind: 'assumed',
+      sessionName: 'operator',
+    });
   });
 
   it('assumes a role with sts assume-role and uses the session for ECS and EC2', async () => {
@@ -78,7 +114,16 @@ describe('the AWS CLI against the sandbox', () => {
     }
 
     const assumed = (await aws(
-      ['sts', 'assume-role', '--role-arn', roleOf(sandbox, 'demo-prod', 'read'), '--role-session-name', 'U0CLI', '--tags', 'Key=user,Value=U0CLI'],
+      [
+        'sts',
+        'assume-role',
+        '--role-arn',
+        roleOf(sandbox, 'demo-prod', 'read'),
+        '--role-session-name',
+        'U0CLI',
+        '--tags',
+        'Key=user,Value=U0CLI',
+      ],
       BASE_CREDENTIALS,
     )) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string } };
     const session = {
@@ -86,15 +131,30 @@ describe('the AWS CLI against the sandbox', () => {
       secretAccessKey: assumed.Credentials.SecretAccessKey,
       sessionToken: assumed.Credentials.SessionToken,
     };
-    const tasks = (await aws(['ecs', 'list-tasks', '--cluster', 'demo-prod', '--service-name', 'web'], session)) as { taskArns: string[] };
-    const instances = (await aws(['ec2', 'describe-instances', '--filters', 'Name=instance-state-name,Values=running'], session)) as {
+    const tasks = (await aws(['ecs', 'list-tasks', '--cluster', 'demo-prod', '--service-name', 'web'], session)) as {
+      taskArns: string[];
+    };
+    const instances = (await aws(
+      ['ec2', 'describe-instances', '--filters', 'Name=instance-state-name,Values=running'],
+      session,
+    )) as {
       Reservations: { Instances: { State: { Name: string } }[] }[];
     };
 
     expect(tasks.taskArns).toHaveLength(1);
-    expect(instances.Reservations.flatMap((r) => r.Instances).map((i) => i.State.Name)).toEqual(['running', 'running', 'running']);
-    expect(sandbox.callsTo('ecs:ListTasks').at(-1)?.principal).toMatchObject({ kind: 'assumed', sessionName: 'U0CLI', tags: { user: 'U0CLI' } });
-    await expect(aws(['ecs', 'update-service', '--cluster', 'demo-prod', '--service', 'web', '--desired-count', '2'], session)).rejects.toMatchObject({
+    expect(instances.Reservations.flatMap((r) => r.Instances).map((i) => i.State.Name)).toEqual([
+      'running',
+      'running',
+      'running',
+    ]);
+    expect(sandbox.callsTo('ecs:ListTasks').at(-1)?.principal).toMatchObject({
+      kind: 'assumed',
+      sessionName: 'U0CLI',
+      tags: { user: 'U0CLI' },
+    });
+    await expect(
+      aws(['ecs', 'update-service', '--cluster', 'demo-prod', '--service', 'web', '--desired-count', '2'], session),
+    ).rejects.toMatchObject({
       stderr: expect.stringContaining('AccessDeniedException'),
     });
   });

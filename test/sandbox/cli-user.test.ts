@@ -1,7 +1,15 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { CreateClusterCommand, DescribeCapacityProvidersCommand, DescribeClustersCommand, ECSClient, ListAccountSettingsCommand, ListClustersCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  DescribeCapacityProvidersCommand,
+  DescribeClustersCommand,
+  ECSClient,
+  ListAccountSettingsCommand,
+  ListClustersCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-ecs';
 import { DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DEMO_OPERATOR_KEY, demoAccount, type ManualClock, type Sandbox } from '../../src/sandbox';
@@ -40,8 +48,14 @@ describe('the sandbox keeps resources in a Region', () => {
   });
 
   it('has the ECR repositories and EC2 instances of us-east-1 only there', async () => {
-    const repos = (region: string) => new ECRClient({ endpoint: sandbox.url, region, credentials: DEMO_OPERATOR_KEY }).send(new DescribeRepositoriesCommand({}));
-    const instances = (region: string) => new EC2Client({ endpoint: sandbox.url, region, credentials: DEMO_OPERATOR_KEY }).send(new DescribeInstancesCommand({}));
+    const repos = (region: string) =>
+      new ECRClient({ endpoint: sandbox.url, region, credentials: DEMO_OPERATOR_KEY }).send(
+        new DescribeRepositoriesCommand({}),
+      );
+    const instances = (region: string) =>
+      new EC2Client({ endpoint: sandbox.url, region, credentials: DEMO_OPERATOR_KEY }).send(
+        new DescribeInstancesCommand({}),
+      );
 
     expect((await repos('us-east-1')).repositories?.map((r) => r.repositoryName)).toEqual(['cron', 'worker']);
     expect((await repos('eu-west-1')).repositories).toEqual([]);
@@ -86,9 +100,15 @@ describe('operations a CLI user reaches for', () => {
   });
 
   it('ecs list-tags-for-resource: a cluster’s and a service’s tags by ARN, and a clear error for one that does not exist', async () => {
-    const cluster = await ecs().send(new ListTagsForResourceCommand({ resourceArn: 'arn:aws:ecs:us-east-1:111111111111:cluster/demo-prod' }));
-    const service = await ecs().send(new ListTagsForResourceCommand({ resourceArn: 'arn:aws:ecs:us-east-1:111111111111:service/demo-prod/web' }));
-    const missing = ecs().send(new ListTagsForResourceCommand({ resourceArn: 'arn:aws:ecs:us-east-1:111111111111:service/demo-prod/nope' }));
+    const cluster = await ecs().send(
+      new ListTagsForResourceCommand({ resourceArn: 'arn:aws:ecs:us-east-1:111111111111:cluster/demo-prod' }),
+    );
+    const service = await ecs().send(
+      new ListTagsForResourceCommand({ resourceArn: 'arn:aws:ecs:us-east-1:111111111111:service/demo-prod/web' }),
+    );
+    const missing = ecs().send(
+      new ListTagsForResourceCommand({ resourceArn: 'arn:aws:ecs:us-east-1:111111111111:service/demo-prod/nope' }),
+    );
 
     expect(cluster.tags).toEqual([{ key: 'env', value: 'prod' }]);
     expect(service.tags).toEqual([]);
@@ -97,23 +117,44 @@ describe('operations a CLI user reaches for', () => {
 
   it('ecs describe-capacity-providers: FARGATE and FARGATE_SPOT, which every account has, and MISSING for others', async () => {
     const all = await ecs().send(new DescribeCapacityProvidersCommand({}));
-    const some = await ecs().send(new DescribeCapacityProvidersCommand({ capacityProviders: ['FARGATE_SPOT', 'my-asg'], include: ['TAGS'] }));
+    const some = await ecs().send(
+      new DescribeCapacityProvidersCommand({ capacityProviders: ['FARGATE_SPOT', 'my-asg'], include: ['TAGS'] }),
+    );
 
     expect(all.capacityProviders).toEqual([
-      { capacityProviderArn: 'arn:aws:ecs:us-east-1:111111111111:capacity-provider/FARGATE', name: 'FARGATE', status: 'ACTIVE' },
-      { capacityProviderArn: 'arn:aws:ecs:us-east-1:111111111111:capacity-provider/FARGATE_SPOT', name: 'FARGATE_SPOT', status: 'ACTIVE' },
+      {
+        capacityProviderArn: 'arn:aws:ecs:us-east-1:111111111111:capacity-provider/FARGATE',
+        name: 'FARGATE',
+        status: 'ACTIVE',
+      },
+      {
+        capacityProviderArn: 'arn:aws:ecs:us-east-1:111111111111:capacity-provider/FARGATE_SPOT',
+        name: 'FARGATE_SPOT',
+        status: 'ACTIVE',
+      },
     ]);
     expect(some.capacityProviders).toEqual([expect.objectContaining({ name: 'FARGATE_SPOT', tags: [] })]);
-    expect(some.failures).toEqual([{ arn: 'arn:aws:ecs:us-east-1:111111111111:capacity-provider/my-asg', reason: 'MISSING' }]);
+    expect(some.failures).toEqual([
+      { arn: 'arn:aws:ecs:us-east-1:111111111111:capacity-provider/my-asg', reason: 'MISSING' },
+    ]);
   });
 
   it('ecs list-account-settings: none set by anyone, and AWS’s defaults as the effective settings', async () => {
     const own = await ecs().send(new ListAccountSettingsCommand({}));
-    const effective = await ecs().send(new ListAccountSettingsCommand({ effectiveSettings: true, name: 'taskLongArnFormat' }));
+    const effective = await ecs().send(
+      new ListAccountSettingsCommand({ effectiveSettings: true, name: 'taskLongArnFormat' }),
+    );
     const pages = await ecs().send(new ListAccountSettingsCommand({ effectiveSettings: true, maxResults: 3 }));
 
     expect(own.settings).toEqual([]);
-    expect(effective.settings).toEqual([{ name: 'taskLongArnFormat', value: 'enabled', principalArn: 'arn:aws:iam::111111111111:root', type: 'aws_managed' }]);
+    expect(effective.settings).toEqual([
+      {
+        name: 'taskLongArnFormat',
+        value: 'enabled',
+        principalArn: 'arn:aws:iam::111111111111:root',
+        type: 'aws_managed',
+      },
+    ]);
     expect(pages.settings).toHaveLength(3);
     expect(pages.nextToken).toBeDefined();
   });

@@ -46,7 +46,10 @@ describe('the demo account', () => {
 
     const crashed = tasks.filter((t) => t.stopCode === 'EssentialContainerExited');
     expect(crashed.length).toBeGreaterThan(0);
-    expect(crashed[0]?.containers[0]).toMatchObject({ exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' });
+    expect(crashed[0]?.containers[0]).toMatchObject({
+      exitCode: 137,
+      reason: 'OutOfMemoryError: Container killed due to memory usage',
+    });
     expect(tasks.filter((t) => t.lastStatus === 'RUNNING')).toHaveLength(2);
   });
 
@@ -57,7 +60,9 @@ describe('the demo account', () => {
 
     sandbox.world.runTask('demo-prod', { taskDefinition: 'cron' });
 
-    const change = events.find((e): e is ContainerInstanceStateChangeEvent => e['detail-type'] === 'ECS Container Instance State Change');
+    const change = events.find(
+      (e): e is ContainerInstanceStateChangeEvent => e['detail-type'] === 'ECS Container Instance State Change',
+    );
     expect(change).toMatchObject({
       source: 'aws.ecs',
       detail: {
@@ -73,24 +78,44 @@ describe('the demo account', () => {
 
   it('with fargate (as the playground has it), has demo-fargate: no instances, api on FARGATE (base 1) and FARGATE_SPOT (weight 3), each task with a private IP', async () => {
     sandbox = await startTestSandbox({ account: demoAccount({ fargate: true }), timings: {} });
-    expect(demoAccount({ fargate: true }).roles.filter((r) => r.arn.includes('chatops-demo-fargate-')).map((r) => r.clusters)).toEqual([['demo-fargate'], ['demo-fargate'], ['demo-fargate']]);
+    expect(
+      demoAccount({ fargate: true })
+        .roles.filter((r) => r.arn.includes('chatops-demo-fargate-'))
+        .map((r) => r.clusters),
+    ).toEqual([['demo-fargate'], ['demo-fargate'], ['demo-fargate']]);
     const fargate = sandbox.world.cluster('demo-fargate');
     expect(fargate.instances.size).toBe(0);
     const api = [...fargate.services.get('api')!.tasks].filter((t) => t.lastStatus === 'RUNNING');
-    expect(api.map((t) => t.capacityProviderName).sort()).toEqual(['FARGATE', 'FARGATE_SPOT', 'FARGATE_SPOT', 'FARGATE_SPOT']);
-    expect(api.every((t) => t.launchType === 'FARGATE' && /^10\.1\.[12]\.\d+$/.test(t.eni?.privateIp ?? ''))).toBe(true);
+    expect(api.map((t) => t.capacityProviderName).sort()).toEqual([
+      'FARGATE',
+      'FARGATE_SPOT',
+      'FARGATE_SPOT',
+      'FARGATE_SPOT',
+    ]);
+    expect(api.every((t) => t.launchType === 'FARGATE' && /^10\.1\.[12]\.\d+$/.test(t.eni?.privateIp ?? ''))).toBe(
+      true,
+    );
   });
 
   it('in the spot scenario, FARGATE_SPOT tasks of api are interrupted now and then and replaced, never the FARGATE one', async () => {
     const scenario = loadScenario('spot');
-    sandbox = await startTestSandbox({ account: { ...demoAccount({ fargate: true }), behaviours: scenario.behaviours }, timings: {} });
+    sandbox = await startTestSandbox({
+      account: { ...demoAccount({ fargate: true }), behaviours: scenario.behaviours },
+      timings: {},
+    });
     sandbox.clock.advance(60 * 60 * 1000);
     const tasks = [...sandbox.world.cluster('demo-fargate').tasks.values()];
     const interrupted = tasks.filter((t) => t.stopCode === 'SpotInterruption');
     expect(interrupted.length).toBeGreaterThan(0);
-    expect(interrupted.every((t) => t.capacityProviderName === 'FARGATE_SPOT' && t.stoppedReason === 'Your Spot Task was interrupted.')).toBe(true);
+    expect(
+      interrupted.every(
+        (t) => t.capacityProviderName === 'FARGATE_SPOT' && t.stoppedReason === 'Your Spot Task was interrupted.',
+      ),
+    ).toBe(true);
     expect(tasks.filter((t) => t.capacityProviderName === 'FARGATE' && t.stopCode !== undefined)).toHaveLength(0);
-    expect([...sandbox.world.service('demo-fargate', 'api').tasks].filter((t) => t.desiredStatus === 'RUNNING')).toHaveLength(4);
+    expect(
+      [...sandbox.world.service('demo-fargate', 'api').tasks].filter((t) => t.desiredStatus === 'RUNNING'),
+    ).toHaveLength(4);
   });
 
   describe('tells one consistent story from the start', () => {
@@ -114,8 +139,12 @@ describe('the demo account', () => {
       sandbox = await startTestSandbox({ account: demoAccount(), timings: {} });
       const logs = new CloudWatchLogsClient(config());
 
-      const stopped = [...sandbox.world.cluster('demo-prod').tasks.values()].filter((t) => t.service?.name === 'worker' && t.lastStatus === 'STOPPED');
-      const found = await logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/worker', filterPattern: '"out of memory"' }));
+      const stopped = [...sandbox.world.cluster('demo-prod').tasks.values()].filter(
+        (t) => t.service?.name === 'worker' && t.lastStatus === 'STOPPED',
+      );
+      const found = await logs.send(
+        new FilterLogEventsCommand({ logGroupName: '/ecs/worker', filterPattern: '"out of memory"' }),
+      );
 
       expect(stopped).toHaveLength(1);
       expect(stopped[0]!.containers[0]).toMatchObject({ exitCode: 137 });
@@ -142,11 +171,22 @@ describe('the demo account', () => {
       sandbox.clock.advance(60 * 60 * 1000);
       sandbox.tick();
 
-      const tasks = [...sandbox.world.cluster('demo-prod').tasks.values()].filter((t) => t.service?.name === 'worker' && t.startedAt !== undefined);
+      const tasks = [...sandbox.world.cluster('demo-prod').tasks.values()].filter(
+        (t) => t.service?.name === 'worker' && t.startedAt !== undefined,
+      );
       let checked = 0;
       for (const task of tasks) {
-        const { events } = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/worker', logStreamName: `ecs/worker/${task.id}`, startFromHead: true }));
-        const heaps = (events ?? []).map((e) => /heap=(\d+)MiB/.exec(e.message ?? '')?.[1]).filter((h): h is string => h !== undefined).map(Number);
+        const { events } = await logs.send(
+          new GetLogEventsCommand({
+            logGroupName: '/ecs/worker',
+            logStreamName: `ecs/worker/${task.id}`,
+            startFromHead: true,
+          }),
+        );
+        const heaps = (events ?? [])
+          .map((e) => /heap=(\d+)MiB/.exec(e.message ?? '')?.[1])
+          .filter((h): h is string => h !== undefined)
+          .map(Number);
         for (let i = 1; i < heaps.length; i += 1) expect(heaps[i]).toBeGreaterThanOrEqual(heaps[i - 1]!);
         if (heaps.length > 5) checked += 1;
       }

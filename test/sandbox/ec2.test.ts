@@ -1,5 +1,16 @@
-import { DescribeContainerInstancesCommand, DescribeTasksCommand, ECSClient, ListContainerInstancesCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+} from '@aws-sdk/client-ecs';
+import {
+  DescribeInstancesCommand,
+  DescribeInstanceStatusCommand,
+  EC2Client,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { demoAccount, type ManualClock, type Sandbox } from '../../src/sandbox';
 import { assumeRole, clientConfig, roleOf, startTestSandbox } from '../support/sandbox';
 
@@ -7,19 +18,30 @@ describe('sandbox EC2', () => {
   let sandbox: Sandbox & { clock: ManualClock };
 
   beforeEach(async () => {
-    sandbox = await startTestSandbox({ account: demoAccount(), timings: { taskStartMs: 0, taskStopMs: 0, instanceShutdownMs: 30_000 } });
+    sandbox = await startTestSandbox({
+      account: demoAccount(),
+      timings: { taskStartMs: 0, taskStopMs: 0, instanceShutdownMs: 30_000 },
+    });
   });
   afterEach(() => sandbox.stop());
 
   async function clients(level: 'read' | 'admin', cluster = 'demo-prod') {
     const credentials = await assumeRole(sandbox, roleOf(sandbox, cluster, level));
-    return { ec2: new EC2Client(clientConfig(sandbox, credentials)), ecs: new ECSClient(clientConfig(sandbox, credentials)) };
+    return {
+      ec2: new EC2Client(clientConfig(sandbox, credentials)),
+      ecs: new ECSClient(clientConfig(sandbox, credentials)),
+    };
   }
 
   async function prodInstanceIds(ecs: ECSClient): Promise<{ containerInstanceArn: string; ec2InstanceId: string }[]> {
     const arns = (await ecs.send(new ListContainerInstancesCommand({ cluster: 'demo-prod' }))).containerInstanceArns!;
-    const out = await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'demo-prod', containerInstances: arns }));
-    return out.containerInstances!.map((c) => ({ containerInstanceArn: c.containerInstanceArn!, ec2InstanceId: c.ec2InstanceId! }));
+    const out = await ecs.send(
+      new DescribeContainerInstancesCommand({ cluster: 'demo-prod', containerInstances: arns }),
+    );
+    return out.containerInstances!.map((c) => ({
+      containerInstanceArn: c.containerInstanceArn!,
+      ec2InstanceId: c.ec2InstanceId!,
+    }));
   }
 
   it('describes the EC2 instances behind the container instances, by id and by state filter', async () => {
@@ -27,8 +49,12 @@ describe('sandbox EC2', () => {
     const [first] = await prodInstanceIds(ecs);
 
     const byId = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [first!.ec2InstanceId] }));
-    const running = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['running'] }] }));
-    const stopped = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['stopped', 'terminated'] }] }));
+    const running = await ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['running'] }] }),
+    );
+    const stopped = await ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['stopped', 'terminated'] }] }),
+    );
 
     expect(byId.Reservations?.[0]?.Instances?.[0]).toMatchObject({
       InstanceId: first!.ec2InstanceId,
@@ -46,7 +72,9 @@ describe('sandbox EC2', () => {
   it('says an unknown instance id does not exist, with EC2 error code and message', async () => {
     const { ec2 } = await clients('read');
 
-    await expect(ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] }))).rejects.toMatchObject({
+    await expect(
+      ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] })),
+    ).rejects.toMatchObject({
       name: 'InvalidInstanceID.NotFound',
       message: "The instance ID 'i-0123456789abcdef0' does not exist",
     });
@@ -55,29 +83,52 @@ describe('sandbox EC2', () => {
   it('terminates an instance: shutting-down, then terminated; its agent disconnects and its tasks stop', async () => {
     const { ec2, ecs } = await clients('admin');
     const [first] = await prodInstanceIds(ecs);
-    const tasksBefore = (await ecs.send(new ListTasksCommand({ cluster: 'demo-prod', containerInstance: first!.containerInstanceArn }))).taskArns!;
+    const tasksBefore = (
+      await ecs.send(new ListTasksCommand({ cluster: 'demo-prod', containerInstance: first!.containerInstanceArn }))
+    ).taskArns!;
 
     const out = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [first!.ec2InstanceId] }));
-    const [agent] = (await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'demo-prod', containerInstances: [first!.containerInstanceArn] }))).containerInstances!;
+    const [agent] = (
+      await ecs.send(
+        new DescribeContainerInstancesCommand({
+          cluster: 'demo-prod',
+          containerInstances: [first!.containerInstanceArn],
+        }),
+      )
+    ).containerInstances!;
     const unnoticed = (await ecs.send(new DescribeTasksCommand({ cluster: 'demo-prod', tasks: tasksBefore }))).tasks!;
     sandbox.clock.advance(30_000);
-    const stoppedTasks = (await ecs.send(new DescribeTasksCommand({ cluster: 'demo-prod', tasks: tasksBefore }))).tasks!;
+    const stoppedTasks = (await ecs.send(new DescribeTasksCommand({ cluster: 'demo-prod', tasks: tasksBefore })))
+      .tasks!;
     const later = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [first!.ec2InstanceId] }));
-    const status = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [first!.ec2InstanceId], IncludeAllInstances: true }));
+    const status = await ec2.send(
+      new DescribeInstanceStatusCommand({ InstanceIds: [first!.ec2InstanceId], IncludeAllInstances: true }),
+    );
 
     expect(out.TerminatingInstances).toEqual([
-      { InstanceId: first!.ec2InstanceId, CurrentState: { Code: 32, Name: 'shutting-down' }, PreviousState: { Code: 16, Name: 'running' } },
+      {
+        InstanceId: first!.ec2InstanceId,
+        CurrentState: { Code: 32, Name: 'shutting-down' },
+        PreviousState: { Code: 16, Name: 'running' },
+      },
     ]);
     expect(agent).toMatchObject({ agentConnected: false });
     expect(tasksBefore.length).toBeGreaterThan(0);
     // ECS keeps the last report of the agent until it notices the instance is gone; no container reports an exit code.
     for (const task of unnoticed) expect(task).toMatchObject({ lastStatus: 'RUNNING', desiredStatus: 'RUNNING' });
     for (const task of stoppedTasks) {
-      expect(task).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'TerminationNotice', stoppedReason: `Host EC2 (instance ${first!.ec2InstanceId}) terminated.` });
+      expect(task).toMatchObject({
+        lastStatus: 'STOPPED',
+        stopCode: 'TerminationNotice',
+        stoppedReason: `Host EC2 (instance ${first!.ec2InstanceId}) terminated.`,
+      });
       expect(task.containers?.every((c) => c.exitCode === undefined)).toBe(true);
     }
     expect(later.Reservations?.[0]?.Instances?.[0]?.State).toEqual({ Code: 48, Name: 'terminated' });
-    expect(status.InstanceStatuses?.[0]).toMatchObject({ InstanceId: first!.ec2InstanceId, InstanceState: { Name: 'terminated' } });
+    expect(status.InstanceStatuses?.[0]).toMatchObject({
+      InstanceId: first!.ec2InstanceId,
+      InstanceState: { Name: 'terminated' },
+    });
   });
 
   it('refuses TerminateInstances to a read role and to the admin of another cluster', async () => {
@@ -86,9 +137,13 @@ describe('sandbox EC2', () => {
     const [first] = await prodInstanceIds(read.ecs);
 
     for (const { ec2 } of [read, stagingAdmin]) {
-      await expect(ec2.send(new TerminateInstancesCommand({ InstanceIds: [first!.ec2InstanceId] }))).rejects.toMatchObject({
+      await expect(
+        ec2.send(new TerminateInstancesCommand({ InstanceIds: [first!.ec2InstanceId] })),
+      ).rejects.toMatchObject({
         name: 'UnauthorizedOperation',
-        message: expect.stringContaining(`is not authorized to perform: ec2:TerminateInstances on resource: arn:aws:ec2:us-east-1:111111111111:instance/${first!.ec2InstanceId}`),
+        message: expect.stringContaining(
+          `is not authorized to perform: ec2:TerminateInstances on resource: arn:aws:ec2:us-east-1:111111111111:instance/${first!.ec2InstanceId}`,
+        ),
       });
     }
     expect(sandbox.world.findEc2Instance(first!.ec2InstanceId)?.state).toBe('running');

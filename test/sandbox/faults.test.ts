@@ -1,4 +1,10 @@
-import { DescribeServicesCommand, ECSClient, ListClustersCommand, RunTaskCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeServicesCommand,
+  ECSClient,
+  ListClustersCommand,
+  RunTaskCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { demoAccount, type ManualClock, type Sandbox } from '../../src/sandbox';
 import { assumeRole, clientConfig, roleOf, startTestSandbox, type Credentials } from '../support/sandbox';
@@ -14,11 +20,16 @@ describe('sandbox fault injection', () => {
   afterEach(() => sandbox.stop());
 
   /** Lets the first attempt be throttled, then lifts the fault so the SDK's retry goes through. */
-  async function throttledOnce<T>(fault: Parameters<Sandbox['inject']>[0], errorName: string, send: () => Promise<T>): Promise<T> {
+  async function throttledOnce<T>(
+    fault: Parameters<Sandbox['inject']>[0],
+    errorName: string,
+    send: () => Promise<T>,
+  ): Promise<T> {
     const remove = sandbox.inject(fault);
     const seen = sandbox.calls.filter((c) => c.error === errorName).length;
     const pending = send();
-    while (sandbox.calls.filter((c) => c.error === errorName).length === seen) await new Promise((resolve) => setImmediate(resolve));
+    while (sandbox.calls.filter((c) => c.error === errorName).length === seen)
+      await new Promise((resolve) => setImmediate(resolve));
     remove();
     return pending;
   }
@@ -43,7 +54,8 @@ describe('sandbox fault injection', () => {
     const ecs = new ECSClient({ ...clientConfig(sandbox, credentials), maxAttempts: 10 });
     sandbox.inject({ kind: 'throttle', action: /^ecs:Describe/, rate: 0.3 });
 
-    for (let i = 0; i < 5; i += 1) await ecs.send(new DescribeServicesCommand({ cluster: 'demo-prod', services: ['web'] }));
+    for (let i = 0; i < 5; i += 1)
+      await ecs.send(new DescribeServicesCommand({ cluster: 'demo-prod', services: ['web'] }));
 
     const attempts = sandbox.callsTo('ecs:DescribeServices');
     expect(attempts.filter((c) => c.error === undefined)).toHaveLength(5);
@@ -53,7 +65,9 @@ describe('sandbox fault injection', () => {
   it('throttles EC2 with RequestLimitExceeded, which the SDK also retries', async () => {
     const ec2 = new EC2Client(clientConfig(sandbox, credentials));
 
-    const out = await throttledOnce({ kind: 'throttle', action: /^ec2:/, rate: 1 }, 'RequestLimitExceeded', () => ec2.send(new DescribeInstancesCommand({})));
+    const out = await throttledOnce({ kind: 'throttle', action: /^ec2:/, rate: 1 }, 'RequestLimitExceeded', () =>
+      ec2.send(new DescribeInstancesCommand({})),
+    );
 
     expect(out.Reservations).toHaveLength(3);
     expect(out.$metadata.attempts).toBeGreaterThan(1);
@@ -83,7 +97,10 @@ describe('sandbox fault injection', () => {
       ecs.send(new DescribeServicesCommand({ cluster: 'demo-prod', services: ['web'] })),
     ]);
 
-    expect(clusters.clusterArns).toEqual(['arn:aws:ecs:us-east-1:111111111111:cluster/demo-prod', 'arn:aws:ecs:us-east-1:111111111111:cluster/demo-staging']);
+    expect(clusters.clusterArns).toEqual([
+      'arn:aws:ecs:us-east-1:111111111111:cluster/demo-prod',
+      'arn:aws:ecs:us-east-1:111111111111:cluster/demo-staging',
+    ]);
     expect(services.services).toHaveLength(1);
     sandbox.clearFaults();
   });

@@ -35,7 +35,13 @@ describe('sandbox IAM and STS', () => {
       tags: { user: 'U0ALICE', team: 'web' },
     });
     const [assume] = sandbox.callsTo('sts:AssumeRole');
-    expect(assume?.params).toMatchObject({ RoleSessionName: 'U0ALICE', Tags: [{ Key: 'user', Value: 'U0ALICE' }, { Key: 'team', Value: 'web' }] });
+    expect(assume?.params).toMatchObject({
+      RoleSessionName: 'U0ALICE',
+      Tags: [
+        { Key: 'user', Value: 'U0ALICE' },
+        { Key: 'team', Value: 'web' },
+      ],
+    });
   });
 
   it("refuses the bot's own credentials on ECS, so every ECS call has to go through a role", async () => {
@@ -45,7 +51,10 @@ describe('sandbox IAM and STS', () => {
       name: 'AccessDeniedException',
       message: expect.stringContaining('assumed-role/ecs-chatops-bot/'),
     });
-    expect(sandbox.callsTo('ecs:ListClusters')[0]).toMatchObject({ principal: { kind: 'base' }, error: 'AccessDeniedException' });
+    expect(sandbox.callsTo('ecs:ListClusters')[0]).toMatchObject({
+      principal: { kind: 'base' },
+      error: 'AccessDeniedException',
+    });
   });
 
   it('denies UpdateService to a read role with the message AWS writes, and changes nothing', async () => {
@@ -68,17 +77,23 @@ describe('sandbox IAM and STS', () => {
     const credentials = await assumeRole(sandbox, roleOf(sandbox, 'demo-staging', 'admin'));
     const ecs = new ECSClient(clientConfig(sandbox, credentials));
 
-    await expect(ecs.send(new UpdateServiceCommand({ cluster: 'demo-prod', service: 'web', desiredCount: 0 }))).rejects.toMatchObject({
+    await expect(
+      ecs.send(new UpdateServiceCommand({ cluster: 'demo-prod', service: 'web', desiredCount: 0 })),
+    ).rejects.toMatchObject({
       name: 'AccessDeniedException',
     });
-    await expect(ecs.send(new UpdateServiceCommand({ cluster: 'demo-staging', service: 'web', desiredCount: 2 }))).resolves.toMatchObject({
+    await expect(
+      ecs.send(new UpdateServiceCommand({ cluster: 'demo-staging', service: 'web', desiredCount: 2 })),
+    ).resolves.toMatchObject({
       service: { desiredCount: 2 },
     });
   });
 
   it('refuses AssumeRole for an unknown role or a missing or wrong ExternalId', async () => {
     const account = { ...(await import('../../src/sandbox')).demoAccount() };
-    account.roles = account.roles.map((r) => (r.arn.endsWith('demo-prod-admin') ? { ...r, externalId: 'chatops-7f3a' } : r));
+    account.roles = account.roles.map((r) =>
+      r.arn.endsWith('demo-prod-admin') ? { ...r, externalId: 'chatops-7f3a' } : r,
+    );
     const guarded = await startTestSandbox({ account });
     try {
       const sts = new STSClient(clientConfig(guarded));
@@ -91,11 +106,15 @@ describe('sandbox IAM and STS', () => {
       for (const input of tries) {
         await expect(sts.send(new AssumeRoleCommand(input))).rejects.toMatchObject({
           name: 'AccessDenied',
-          message: expect.stringContaining(`is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`),
+          message: expect.stringContaining(
+            `is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
+          ),
           $metadata: { httpStatusCode: 403 },
         });
       }
-      await expect(sts.send(new AssumeRoleCommand({ RoleArn: admin, RoleSessionName: 'U0ALICE', ExternalId: 'chatops-7f3a' }))).resolves.toMatchObject({
+      await expect(
+        sts.send(new AssumeRoleCommand({ RoleArn: admin, RoleSessionName: 'U0ALICE', ExternalId: 'chatops-7f3a' })),
+      ).resolves.toMatchObject({
         Credentials: { AccessKeyId: expect.stringMatching(/^ASIA/) },
       });
     } finally {
@@ -109,16 +128,31 @@ describe('sandbox IAM and STS', () => {
     const who = await new STSClient(clientConfig(sandbox, credentials)).send(new GetCallerIdentityCommand({}));
     const base = await new STSClient(clientConfig(sandbox)).send(new GetCallerIdentityCommand({}));
 
-    expect(who).toMatchObject({ Account: '111111111111', Arn: 'arn:aws:sts::111111111111:assumed-role/chatops-demo-prod-operate/U0BOB' });
+    expect(who).toMatchObject({
+      Account: '111111111111',
+      Arn: 'arn:aws:sts::111111111111:assumed-role/chatops-demo-prod-operate/U0BOB',
+    });
     expect(base.Arn).toMatch(/^arn:aws:sts::111111111111:assumed-role\/ecs-chatops-bot\//);
   });
 
   it('expires assumed credentials after DurationSeconds on the sandbox clock', async () => {
     const sts = new STSClient(clientConfig(sandbox));
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleOf(sandbox, 'demo-prod', 'read'), RoleSessionName: 'U0ALICE', DurationSeconds: 900 }));
+    const out = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: roleOf(sandbox, 'demo-prod', 'read'),
+        RoleSessionName: 'U0ALICE',
+        DurationSeconds: 900,
+      }),
+    );
     const c = out.Credentials!;
     expect(c.Expiration?.getTime()).toBe(sandbox.clock.now() + 900_000);
-    const ecs = new ECSClient(clientConfig(sandbox, { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken }));
+    const ecs = new ECSClient(
+      clientConfig(sandbox, {
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken,
+      }),
+    );
 
     sandbox.clock.advance(900_000);
 
@@ -128,7 +162,9 @@ describe('sandbox IAM and STS', () => {
   it('rejects a session name AWS would reject', async () => {
     const sts = new STSClient(clientConfig(sandbox));
 
-    await expect(sts.send(new AssumeRoleCommand({ RoleArn: roleOf(sandbox, 'demo-prod', 'read'), RoleSessionName: 'has spaces' }))).rejects.toMatchObject({
+    await expect(
+      sts.send(new AssumeRoleCommand({ RoleArn: roleOf(sandbox, 'demo-prod', 'read'), RoleSessionName: 'has spaces' })),
+    ).rejects.toMatchObject({
       name: 'ValidationError',
     });
   });

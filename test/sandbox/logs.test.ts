@@ -9,7 +9,14 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { demoAccount, type AccountSeed, type ManualClock, type Sandbox } from '../../src/sandbox';
-import { assumeRole, BASE_CREDENTIALS, clientConfig, emptyAccount, PLATFORM_ADMIN, startTestSandbox } from '../support/sandbox';
+import {
+  assumeRole,
+  BASE_CREDENTIALS,
+  clientConfig,
+  emptyAccount,
+  PLATFORM_ADMIN,
+  startTestSandbox,
+} from '../support/sandbox';
 
 const MINUTE = 60_000;
 const DEMO_PROD_READ = 'arn:aws:iam::111111111111:role/chatops-demo-prod-read';
@@ -30,16 +37,22 @@ describe('sandbox CloudWatch Logs: what ECS tasks write through the awslogs driv
   afterEach(() => sandbox?.stop());
 
   const taskIdsOf = (cluster: string, service: string, status?: string) =>
-    [...sandbox.world.cluster(cluster).tasks.values()].filter((t) => t.service?.name === service && (status === undefined || t.lastStatus === status)).map((t) => t.id);
+    [...sandbox.world.cluster(cluster).tasks.values()]
+      .filter((t) => t.service?.name === service && (status === undefined || t.lastStatus === status))
+      .map((t) => t.id);
 
   it('a running nginx task has its start-up lines and one line a minute in ecs/web/TASK_ID of /ecs/web', async () => {
     await start();
     const [taskId] = taskIdsOf('demo-prod', 'web', 'RUNNING');
 
     const logs = await client();
-    const first = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: `ecs/web/${taskId}`, startFromHead: true }));
+    const first = await logs.send(
+      new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: `ecs/web/${taskId}`, startFromHead: true }),
+    );
     sandbox.clock.advance(5 * MINUTE);
-    const later = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: `ecs/web/${taskId}`, startFromHead: true }));
+    const later = await logs.send(
+      new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: `ecs/web/${taskId}`, startFromHead: true }),
+    );
 
     expect(first.events?.[0]?.message).toBe('/docker-entrypoint.sh: Configuration complete; ready for start up');
     expect(first.events?.[1]?.message).toMatch(/start worker processes \(listening on 80\)/);
@@ -54,9 +67,13 @@ describe('sandbox CloudWatch Logs: what ECS tasks write through the awslogs driv
     await start();
 
     sandbox.clock.advance(2 * 60 * MINUTE);
-    const crashed = [...sandbox.world.cluster('demo-prod').tasks.values()].find((t) => t.service?.name === 'worker' && t.containers[0]?.exitCode === 137)!;
+    const crashed = [...sandbox.world.cluster('demo-prod').tasks.values()].find(
+      (t) => t.service?.name === 'worker' && t.containers[0]?.exitCode === 137,
+    )!;
     const logs = await client();
-    const out = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/worker', logStreamName: `ecs/worker/${crashed.id}`, limit: 2 }));
+    const out = await logs.send(
+      new GetLogEventsCommand({ logGroupName: '/ecs/worker', logStreamName: `ecs/worker/${crashed.id}`, limit: 2 }),
+    );
 
     expect(out.events?.map((e) => e.message)).toEqual([
       'fatal error: runtime: out of memory (limit 1024 MiB)',
@@ -74,8 +91,12 @@ describe('sandbox CloudWatch Logs: what ECS tasks write through the awslogs driv
     const all = (await logs.send(new GetLogEventsCommand({ ...stream, startFromHead: true }))).events!;
 
     const newest = await logs.send(new GetLogEventsCommand({ ...stream, limit: 5 }));
-    const before = await logs.send(new GetLogEventsCommand({ ...stream, limit: 5, nextToken: newest.nextBackwardToken }));
-    const forward = await logs.send(new GetLogEventsCommand({ ...stream, limit: 5, nextToken: before.nextForwardToken }));
+    const before = await logs.send(
+      new GetLogEventsCommand({ ...stream, limit: 5, nextToken: newest.nextBackwardToken }),
+    );
+    const forward = await logs.send(
+      new GetLogEventsCommand({ ...stream, limit: 5, nextToken: before.nextForwardToken }),
+    );
     const end = await logs.send(new GetLogEventsCommand({ ...stream, limit: 5, nextToken: newest.nextForwardToken }));
 
     expect(newest.events).toEqual(all.slice(-5));
@@ -90,11 +111,26 @@ describe('sandbox CloudWatch Logs: what ECS tasks write through the awslogs driv
 
     const logs = await client();
     const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/' }));
-    const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/ecs/worker', orderBy: 'LastEventTime', descending: true }));
+    const streams = await logs.send(
+      new DescribeLogStreamsCommand({ logGroupName: '/ecs/worker', orderBy: 'LastEventTime', descending: true }),
+    );
 
-    expect(groups.logGroups?.map((g) => g.logGroupName)).toEqual(['/ecs/cron', '/ecs/web', '/ecs/web-staging', '/ecs/worker', '/ecs/worker-staging']);
-    expect(groups.logGroups?.[0]).toMatchObject({ arn: 'arn:aws:logs:us-east-1:111111111111:log-group:/ecs/cron:*', logGroupClass: 'STANDARD' });
-    expect(streams.logStreams?.map((s) => s.logStreamName).sort()).toEqual(taskIdsOf('demo-prod', 'worker').map((id) => `ecs/worker/${id}`).sort());
+    expect(groups.logGroups?.map((g) => g.logGroupName)).toEqual([
+      '/ecs/cron',
+      '/ecs/web',
+      '/ecs/web-staging',
+      '/ecs/worker',
+      '/ecs/worker-staging',
+    ]);
+    expect(groups.logGroups?.[0]).toMatchObject({
+      arn: 'arn:aws:logs:us-east-1:111111111111:log-group:/ecs/cron:*',
+      logGroupClass: 'STANDARD',
+    });
+    expect(streams.logStreams?.map((s) => s.logStreamName).sort()).toEqual(
+      taskIdsOf('demo-prod', 'worker')
+        .map((id) => `ecs/worker/${id}`)
+        .sort(),
+    );
     const last = streams.logStreams!.map((s) => s.lastEventTimestamp!);
     expect(last).toEqual([...last].sort((a, b) => b - a));
   });
@@ -102,10 +138,14 @@ describe('sandbox CloudWatch Logs: what ECS tasks write through the awslogs driv
   it('FilterLogEvents finds the OOM kills across every stream of a group', async () => {
     await start();
     sandbox.clock.advance(2 * 60 * MINUTE);
-    const killed = [...sandbox.world.cluster('demo-prod').tasks.values()].filter((t) => t.service?.name === 'worker' && t.containers[0]?.exitCode === 137);
+    const killed = [...sandbox.world.cluster('demo-prod').tasks.values()].filter(
+      (t) => t.service?.name === 'worker' && t.containers[0]?.exitCode === 137,
+    );
 
     const logs = await client();
-    const out = await logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/worker', filterPattern: '"out of memory" -OutOfMemoryError' }));
+    const out = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: '/ecs/worker', filterPattern: '"out of memory" -OutOfMemoryError' }),
+    );
 
     // ECS forgets stopped tasks after an hour; their logs stay.
     const streams = out.events!.map((e) => e.logStreamName);
@@ -122,7 +162,9 @@ describe('sandbox CloudWatch Logs: what ECS tasks write through the awslogs driv
 
     sandbox.clock.advance(3 * 60 * MINUTE);
     const logs = await client();
-    const out = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: `ecs/web/${taskId}`, limit: 2 }));
+    const out = await logs.send(
+      new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: `ecs/web/${taskId}`, limit: 2 }),
+    );
 
     expect(sandbox.world.findTask('demo-prod', taskId!)).toBeUndefined();
     // nginx has no SIGTERM handler as PID 1 here: exit 143, its last lines are its last requests.
@@ -136,7 +178,9 @@ describe('sandbox CloudWatch Logs: what ECS tasks write through the awslogs driv
 
     sandbox.clock.advance(24 * 60 * MINUTE);
     const logs = await client();
-    const out = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: `ecs/web/${taskId}`, startFromHead: true }));
+    const out = await logs.send(
+      new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: `ecs/web/${taskId}`, startFromHead: true }),
+    );
 
     expect(out.events!.length).toBeLessThanOrEqual(2 + 10 + 500);
     expect(out.events!.at(-1)!.timestamp).toBeGreaterThan(sandbox.clock.now() - MINUTE);
@@ -145,14 +189,44 @@ describe('sandbox CloudWatch Logs: what ECS tasks write through the awslogs driv
   it('a container without the awslogs driver and a task that never started write nothing', async () => {
     const account = emptyAccount({
       taskDefinitions: [
-        { family: 'plain', containerDefinitions: [{ name: 'app', image: 'app:1', memory: 128, logConfiguration: { logDriver: 'json-file' } }] },
+        {
+          family: 'plain',
+          containerDefinitions: [
+            { name: 'app', image: 'app:1', memory: 128, logConfiguration: { logDriver: 'json-file' } },
+          ],
+        },
         {
           family: 'broken',
-          containerDefinitions: [{ name: 'app', image: 'app:404', memory: 128, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/broken', 'awslogs-stream-prefix': 'ecs' } } }],
+          containerDefinitions: [
+            {
+              name: 'app',
+              image: 'app:404',
+              memory: 128,
+              logConfiguration: {
+                logDriver: 'awslogs',
+                options: { 'awslogs-group': '/ecs/broken', 'awslogs-stream-prefix': 'ecs' },
+              },
+            },
+          ],
         },
       ],
-      clusters: [{ name: 'lab', instances: [{}], services: [{ name: 'plain', taskDefinition: 'plain', desiredCount: 1 }, { name: 'broken', taskDefinition: 'broken', desiredCount: 1 }] }],
-      behaviours: { broken: { failToStart: { reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): app:404 not found' } } },
+      clusters: [
+        {
+          name: 'lab',
+          instances: [{}],
+          services: [
+            { name: 'plain', taskDefinition: 'plain', desiredCount: 1 },
+            { name: 'broken', taskDefinition: 'broken', desiredCount: 1 },
+          ],
+        },
+      ],
+      behaviours: {
+        broken: {
+          failToStart: {
+            reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): app:404 not found',
+          },
+        },
+      },
     });
     await start(account, PLATFORM_ADMIN);
     sandbox.clock.advance(5 * MINUTE);
@@ -168,23 +242,45 @@ describe('sandbox CloudWatch Logs: what ECS tasks write through the awslogs driv
     const bot = new CloudWatchLogsClient({ ...clientConfig(sandbox, BASE_CREDENTIALS), maxAttempts: 1 });
 
     const logs = await client();
-    await expect(logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: 'ecs/web/0000' }))).rejects.toMatchObject({
+    await expect(
+      logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: 'ecs/web/0000' })),
+    ).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
       message: 'The specified log stream does not exist.',
     });
-    await expect(logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/nope', logStreamName: 'x' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(
+      logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/nope', logStreamName: 'x' })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     await expect(bot.send(new DescribeLogGroupsCommand({}))).rejects.toMatchObject({ name: 'AccessDeniedException' });
     expect(sandbox.mutations()).toEqual([]);
   });
 
   describe('log groups ECS does not create', () => {
     const WRITER = 'arn:aws:iam::111111111111:role/logs-writer';
-    const awslogs = (group: string, extra: Record<string, string> = {}) => ({ logDriver: 'awslogs' as const, options: { 'awslogs-group': group, 'awslogs-stream-prefix': 'ecs', ...extra } });
+    const awslogs = (group: string, extra: Record<string, string> = {}) => ({
+      logDriver: 'awslogs' as const,
+      options: { 'awslogs-group': group, 'awslogs-stream-prefix': 'ecs', ...extra },
+    });
     function labAccount(): AccountSeed {
       const account = emptyAccount({
         taskDefinitions: [
-          { family: 'nogroup', containerDefinitions: [{ name: 'app', image: 'app:1', memory: 128, logConfiguration: awslogs('/ecs/nogroup') }] },
-          { family: 'creates', containerDefinitions: [{ name: 'app', image: 'app:1', memory: 128, logConfiguration: awslogs('/ecs/creates', { 'awslogs-create-group': 'true' }) }] },
+          {
+            family: 'nogroup',
+            containerDefinitions: [
+              { name: 'app', image: 'app:1', memory: 128, logConfiguration: awslogs('/ecs/nogroup') },
+            ],
+          },
+          {
+            family: 'creates',
+            containerDefinitions: [
+              {
+                name: 'app',
+                image: 'app:1',
+                memory: 128,
+                logConfiguration: awslogs('/ecs/creates', { 'awslogs-create-group': 'true' }),
+              },
+            ],
+          },
         ],
         clusters: [{ name: 'lab', instances: [{}] }],
       });
@@ -231,7 +327,9 @@ describe('sandbox CloudWatch Logs: what ECS tasks write through the awslogs driv
           ],
         }),
       );
-      const read = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/nogroup', logStreamName: 'manual', startFromHead: true }));
+      const read = await logs.send(
+        new GetLogEventsCommand({ logGroupName: '/ecs/nogroup', logStreamName: 'manual', startFromHead: true }),
+      );
       const task = sandbox.world.runTask('lab', { taskDefinition: 'nogroup' }).tasks[0]!;
       sandbox.clock.advance(MINUTE);
       sandbox.tick();
@@ -239,11 +337,26 @@ describe('sandbox CloudWatch Logs: what ECS tasks write through the awslogs driv
       expect(put.rejectedLogEventsInfo).toEqual({ tooOldLogEventEndIndex: 1, tooNewLogEventStartIndex: 3 });
       expect(read.events?.map((e) => e.message)).toEqual(['first', 'second']);
       expect(task.lastStatus).toBe('RUNNING');
-      await expect(logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/nogroup' }))).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
-      await expect(logs.send(new CreateLogStreamCommand({ logGroupName: '/ecs/nogroup', logStreamName: 'manual' }))).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
-      await expect(logs.send(new CreateLogStreamCommand({ logGroupName: '/ecs/none', logStreamName: 'x' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/nogroup' }))).rejects.toMatchObject({
+        name: 'ResourceAlreadyExistsException',
+      });
       await expect(
-        logs.send(new PutLogEventsCommand({ logGroupName: '/ecs/nogroup', logStreamName: 'manual', logEvents: [{ timestamp: now, message: 'b' }, { timestamp: now - 1, message: 'a' }] })),
+        logs.send(new CreateLogStreamCommand({ logGroupName: '/ecs/nogroup', logStreamName: 'manual' })),
+      ).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
+      await expect(
+        logs.send(new CreateLogStreamCommand({ logGroupName: '/ecs/none', logStreamName: 'x' })),
+      ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(
+        logs.send(
+          new PutLogEventsCommand({
+            logGroupName: '/ecs/nogroup',
+            logStreamName: 'manual',
+            logEvents: [
+              { timestamp: now, message: 'b' },
+              { timestamp: now - 1, message: 'a' },
+            ],
+          }),
+        ),
       ).rejects.toMatchObject({ name: 'InvalidParameterException' });
     });
   });

@@ -24,7 +24,14 @@ describe('sandbox ECS task definitions', () => {
     const out = await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'web',
-        containerDefinitions: [{ name: 'web', image: 'public.ecr.aws/nginx/nginx:1.28', memory: 512, portMappings: [{ containerPort: 80, hostPort: 80 }] }],
+        containerDefinitions: [
+          {
+            name: 'web',
+            image: 'public.ecr.aws/nginx/nginx:1.28',
+            memory: 512,
+            portMappings: [{ containerPort: 80, hostPort: 80 }],
+          },
+        ],
       }),
     );
 
@@ -35,7 +42,12 @@ describe('sandbox ECS task definitions', () => {
       status: 'ACTIVE',
       networkMode: 'bridge',
       containerDefinitions: [
-        expect.objectContaining({ cpu: 0, essential: true, portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }], environment: [] }),
+        expect.objectContaining({
+          cpu: 0,
+          essential: true,
+          portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }],
+          environment: [],
+        }),
       ],
     });
     expect(out.taskDefinition?.registeredBy).toBe(roleOf(sandbox, 'demo-prod', 'admin'));
@@ -52,30 +64,47 @@ describe('sandbox ECS task definitions', () => {
 
   it('refuses a container without memory, as ECS does for EC2 tasks', async () => {
     await expect(
-      ecs.send(new RegisterTaskDefinitionCommand({ family: 'bad', containerDefinitions: [{ name: 'app', image: 'example/app:1' }] })),
+      ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'bad',
+          containerDefinitions: [{ name: 'app', image: 'example/app:1' }],
+        }),
+      ),
     ).rejects.toMatchObject({
       name: 'ClientException',
-      message: "Invalid setting for container 'app'. At least one of 'memory' or 'memoryReservation' must be specified.",
+      message:
+        "Invalid setting for container 'app'. At least one of 'memory' or 'memoryReservation' must be specified.",
     });
   });
 
   it('deregisters a revision to INACTIVE: it leaves the ACTIVE list, stays describable and can no longer be run', async () => {
-    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'cron', containerDefinitions: [{ name: 'cron', image: 'example/cron:2', memory: 128 }] }));
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'cron',
+        containerDefinitions: [{ name: 'cron', image: 'example/cron:2', memory: 128 }],
+      }),
+    );
 
     const out = await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'cron:1' }));
     const active = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'cron' }));
     const inactive = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'cron', status: 'INACTIVE' }));
-    const newestFirst = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'cron', status: 'ACTIVE', sort: 'DESC' }));
+    const newestFirst = await ecs.send(
+      new ListTaskDefinitionsCommand({ familyPrefix: 'cron', status: 'ACTIVE', sort: 'DESC' }),
+    );
 
     expect(out.taskDefinition).toMatchObject({ status: 'INACTIVE', revision: 1 });
     expect(active.taskDefinitionArns).toEqual(['arn:aws:ecs:us-east-1:111111111111:task-definition/cron:2']);
     expect(inactive.taskDefinitionArns).toEqual(['arn:aws:ecs:us-east-1:111111111111:task-definition/cron:1']);
     expect(newestFirst.taskDefinitionArns).toEqual(active.taskDefinitionArns);
-    await expect(ecs.send(new RunTaskCommand({ cluster: 'demo-prod', taskDefinition: 'cron:1' }))).rejects.toMatchObject({
+    await expect(
+      ecs.send(new RunTaskCommand({ cluster: 'demo-prod', taskDefinition: 'cron:1' })),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterException',
       message: 'TaskDefinition is inactive',
     });
-    await expect(ecs.send(new RunTaskCommand({ cluster: 'demo-prod', taskDefinition: 'nope:1' }))).rejects.toMatchObject({
+    await expect(
+      ecs.send(new RunTaskCommand({ cluster: 'demo-prod', taskDefinition: 'nope:1' })),
+    ).rejects.toMatchObject({
       name: 'ClientException',
       message: 'TaskDefinition not found.',
     });

@@ -1,6 +1,16 @@
 import { type Harness } from '../support/harness';
 import { CHANNELS } from '../support/config';
-import { APPROVAL_USERS as U, OPS, approvalsConfigYaml, buttonsOf, channelMessages, clusterStatus, requestMessage, startApprovalHarness, storedRequest } from '../approvals/support';
+import {
+  APPROVAL_USERS as U,
+  OPS,
+  approvalsConfigYaml,
+  buttonsOf,
+  channelMessages,
+  clusterStatus,
+  requestMessage,
+  startApprovalHarness,
+  storedRequest,
+} from '../approvals/support';
 
 /**
  * Approvals and channel restrictions: who may decide is worked out for the channel the request
@@ -39,15 +49,18 @@ describe('approval clicks and the channel they come from', () => {
   it.each([
     ['from the request’s own channel', OPS],
     ['with a payload that says it came from the channel where their grant counts', CHANNELS.web],
-  ])('an approver whose admin counts only in #web cannot approve a request posted in #ops (%s)', async (_how, channel) => {
-    await h.command('teardown lab', { user: U.alice, channel: OPS });
-    const { requestId } = requestMessage(h);
+  ])(
+    'an approver whose admin counts only in #web cannot approve a request posted in #ops (%s)',
+    async (_how, channel) => {
+      await h.command('teardown lab', { user: U.alice, channel: OPS });
+      const { requestId } = requestMessage(h);
 
-    const click = await h.click('approval:approve', requestId, { user: FRANK, channel });
+      const click = await h.click('approval:approve', requestId, { user: FRANK, channel });
 
-    expect(click.replies[0]?.text).toMatch(/To approve this you also need \*admin\* on \*lab\* in this channel/);
-    await expectStillPending(requestId);
-  });
+      expect(click.replies[0]?.text).toMatch(/To approve this you also need \*admin\* on \*lab\* in this channel/);
+      await expectStillPending(requestId);
+    },
+  );
 
   it('an approver with admin on another cluster only cannot approve this cluster’s request, nor deny it', async () => {
     await h.command('teardown lab', { user: U.alice, channel: OPS });

@@ -3,7 +3,12 @@ import { type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { startHarness, type Harness } from '../support/harness';
 import { CHANNELS, testConfig, testConfigYaml, USERS } from '../support/config';
-import { SCALE_INPUT_ACTION, SCALE_INPUT_BLOCK, SCALE_MODAL_ACTION, SCALE_MODAL_CALLBACK } from '../../src/slack/views/scale-modal';
+import {
+  SCALE_INPUT_ACTION,
+  SCALE_INPUT_BLOCK,
+  SCALE_MODAL_ACTION,
+  SCALE_MODAL_CALLBACK,
+} from '../../src/slack/views/scale-modal';
 import { activeMute } from '../../src/state/mutes';
 import { runJob } from '../../src/worker/run-job';
 import { roleArn } from '../support/accounts';
@@ -27,7 +32,9 @@ function configWithOncall() {
   );
 }
 
-const countInput = (value: string) => ({ [SCALE_INPUT_BLOCK]: { [SCALE_INPUT_ACTION]: { type: 'number_input', value } } });
+const countInput = (value: string) => ({
+  [SCALE_INPUT_BLOCK]: { [SCALE_INPUT_ACTION]: { type: 'number_input', value } },
+});
 const button = (cluster: string, ...args: string[]) => JSON.stringify({ cluster, args });
 
 describe('forged or altered payloads', () => {
@@ -53,7 +60,11 @@ describe('forged or altered payloads', () => {
     });
 
     it('a button naming a cluster that is not in the config is refused, and no AWS call is made', async () => {
-      const result = await h.click('cmd:scale', button('arn:aws:ecs:us-east-1:999999999999:cluster/theirs', 'web', '3'), { user: USERS.bob });
+      const result = await h.click(
+        'cmd:scale',
+        button('arn:aws:ecs:us-east-1:999999999999:cluster/theirs', 'web', '3'),
+        { user: USERS.bob },
+      );
       expect(result.seen).toContain('There is no cluster called');
       expect(h.sandbox.calls).toEqual([]);
     });
@@ -91,7 +102,10 @@ describe('forged or altered payloads', () => {
     });
 
     it('a teardown button whose cluster and words disagree is refused at once, without assuming any role', async () => {
-      const result = await h.click('cmd:teardown', button('staging', 'prod'), { user: USERS.bob, channel: CHANNELS.web });
+      const result = await h.click('cmd:teardown', button('staging', 'prod'), {
+        user: USERS.bob,
+        channel: CHANNELS.web,
+      });
       expect(result.seen).toMatch(/name different clusters/);
       expect(h.sandbox.calls).toEqual([]);
       expect(h.slack.callsTo('chat.postMessage')).toEqual([]);
@@ -121,26 +135,59 @@ describe('forged or altered payloads', () => {
     });
 
     const metadata = (overrides: Record<string, unknown>) =>
-      JSON.stringify({ cluster: 'prod', service: 'web', current: 1, channelId: CHANNELS.web, responseUrl: h.slack.responseUrl(), ...overrides });
+      JSON.stringify({
+        cluster: 'prod',
+        service: 'web',
+        current: 1,
+        channelId: CHANNELS.web,
+        responseUrl: h.slack.responseUrl(),
+        ...overrides,
+      });
 
     it.each([
       ['an operator, whose scale would run', USERS.alice],
       ['a read-only user, whose refusal would be sent there', USERS.rita],
-    ])('a form whose hidden response URL points elsewhere sends nothing there (%s), and nothing is scaled', async (_who, user) => {
-      const res = await h.submit({ callbackId: SCALE_MODAL_CALLBACK, privateMetadata: metadata({ responseUrl: elsewhereUrl }), values: countInput('3') }, { user });
-      expect(JSON.parse(res.body || '{}')).toMatchObject({ response_action: 'errors' });
-      expect(received).toEqual([]);
-      expect(h.sandbox.calls).toEqual([]);
-    });
+    ])(
+      'a form whose hidden response URL points elsewhere sends nothing there (%s), and nothing is scaled',
+      async (_who, user) => {
+        const res = await h.submit(
+          {
+            callbackId: SCALE_MODAL_CALLBACK,
+            privateMetadata: metadata({ responseUrl: elsewhereUrl }),
+            values: countInput('3'),
+          },
+          { user },
+        );
+        expect(JSON.parse(res.body || '{}')).toMatchObject({ response_action: 'errors' });
+        expect(received).toEqual([]);
+        expect(h.sandbox.calls).toEqual([]);
+      },
+    );
 
     it('a form whose hidden cluster was changed is authorized on that cluster, and refused there', async () => {
-      await h.submit({ callbackId: SCALE_MODAL_CALLBACK, privateMetadata: metadata({ cluster: 'staging' }), values: countInput('3') }, { user: USERS.rita });
+      await h.submit(
+        {
+          callbackId: SCALE_MODAL_CALLBACK,
+          privateMetadata: metadata({ cluster: 'staging' }),
+          values: countInput('3'),
+        },
+        { user: USERS.rita },
+      );
       expect(h.sandbox.calls).toEqual([]);
-      expect(h.slack.callsTo('response_url').map((c) => String(c.args.text)).join('\n')).toMatch(/`scale` needs \*operate\* on \*staging\*/);
+      expect(
+        h.slack
+          .callsTo('response_url')
+          .map((c) => String(c.args.text))
+          .join('\n'),
+      ).toMatch(/`scale` needs \*operate\* on \*staging\*/);
     });
 
     it('a channel-restricted team cannot open the Scale form outside its channel', async () => {
-      const result = await h.click(SCALE_MODAL_ACTION, JSON.stringify({ cluster: 'prod', service: 'web', current: 1 }), { user: DAVE, channel: CHANNELS.web });
+      const result = await h.click(
+        SCALE_MODAL_ACTION,
+        JSON.stringify({ cluster: 'prod', service: 'web', current: 1 }),
+        { user: DAVE, channel: CHANNELS.web },
+      );
       expect(result.seen).toMatch(/only in <#C0OPS>/);
       expect(h.slack.callsTo('views.open')).toEqual([]);
       expect(h.sandbox.calls).toEqual([]);
@@ -148,12 +195,15 @@ describe('forged or altered payloads', () => {
   });
 
   describe('the Mute button', () => {
-    const mute = (user: string, channel: string, cluster = 'prod') => h.click('notify:mute', JSON.stringify({ cluster, service: 'web', minutes: 60 }), { user, channel });
+    const mute = (user: string, channel: string, cluster = 'prod') =>
+      h.click('notify:mute', JSON.stringify({ cluster, service: 'web', minutes: 60 }), { user, channel });
 
     it('a team whose grants count only in #ops cannot mute from another channel', async () => {
       await mute(DAVE, CHANNELS.alerts);
       expect(await activeMute(h.state.store, 'prod', 'web', Date.now())).toBeUndefined();
-      expect(h.slack.callsTo('chat.postEphemeral')[0]?.args.text).toMatch(/^`Mute` needs \*operate\* on \*prod\*, but you have no access there\. Team \*oncall\* grants operate on prod only in <#C0OPS>: run it there\./);
+      expect(h.slack.callsTo('chat.postEphemeral')[0]?.args.text).toMatch(
+        /^`Mute` needs \*operate\* on \*prod\*, but you have no access there\. Team \*oncall\* grants operate on prod only in <#C0OPS>: run it there\./,
+      );
     });
 
     it('a reader of prod cannot mute staging by changing the button’s cluster', async () => {
@@ -163,7 +213,9 @@ describe('forged or altered payloads', () => {
 
     it('a button naming a cluster that is not in the config, or a prototype key, mutes nothing', async () => {
       for (const cluster of ['nope', '__proto__', 'constructor']) await mute(USERS.bob, CHANNELS.alerts, cluster);
-      expect(h.slack.callsTo('chat.postEphemeral').map((c) => c.args.text)).toEqual(Array(3).fill('This Mute button no longer matches the configuration; nothing was muted.'));
+      expect(h.slack.callsTo('chat.postEphemeral').map((c) => c.args.text)).toEqual(
+        Array(3).fill('This Mute button no longer matches the configuration; nothing was muted.'),
+      );
     });
   });
 
@@ -197,7 +249,12 @@ describe('forged or altered payloads', () => {
     it('a job that asks for a higher level than its verb needs is refused without assuming any role', async () => {
       await runJob(job({ level: 'admin' }), h.worker);
       expect(h.sandbox.calls).toEqual([]);
-      expect(h.slack.callsTo('response_url').map((c) => String(c.args.text)).join('\n')).toContain('did not arrive as it was authorized');
+      expect(
+        h.slack
+          .callsTo('response_url')
+          .map((c) => String(c.args.text))
+          .join('\n'),
+      ).toContain('did not arrive as it was authorized');
     });
 
     it('a job whose verb and words disagree is refused without assuming any role', async () => {

@@ -58,7 +58,9 @@ describe('how grants combine', () => {
 
   it('within one team a grant for prod beats "*": read on prod refuses scale there and changes nothing', async () => {
     const result = await h.command('scale web 2 -c prod', { user: MAX, channel: CHANNELS.ops });
-    expect(result.ack.text).toMatch(/`scale` needs \*operate\* on \*prod\*, but you have \*read\* there \(team mostly\)/);
+    expect(result.ack.text).toMatch(
+      /`scale` needs \*operate\* on \*prod\*, but you have \*read\* there \(team mostly\)/,
+    );
     expect(h.sandbox.mutations()).toEqual([]);
     // Read is still read: the same user may look at prod.
     const read = await h.command('services -c prod', { user: MAX, channel: CHANNELS.ops });

@@ -18,9 +18,14 @@ const ESCAPED_REASON = '&lt;!channel&gt; &lt;https://x.example|y&gt;';
 /** testAccount() plus `worker` on prod: its essential container is killed as soon as it runs, with the hostile reason. */
 function account(): AccountSeed {
   const seed = testAccount();
-  seed.taskDefinitions.push({ family: 'worker', containerDefinitions: [{ name: 'worker', image: 'example/worker:3', cpu: 128, memory: 256, essential: true }] });
+  seed.taskDefinitions.push({
+    family: 'worker',
+    containerDefinitions: [{ name: 'worker', image: 'example/worker:3', cpu: 128, memory: 256, essential: true }],
+  });
   seed.behaviours = { ...seed.behaviours, worker: { crash: { afterMs: 0, exitCode: 137, reason: HOSTILE_REASON } } };
-  seed.clusters.find((c) => c.name === 'prod')!.services!.push({ name: 'worker', taskDefinition: 'worker', desiredCount: 1 });
+  seed.clusters
+    .find((c) => c.name === 'prod')!
+    .services!.push({ name: 'worker', taskDefinition: 'worker', desiredCount: 1 });
   return seed;
 }
 
@@ -43,13 +48,29 @@ describe('a hostile container reason from a notification', () => {
     const first = h.clock.now();
     for (let i = 0; i < 3; i += 1) {
       await h.handler(
-        taskStopped({ service: 'web', stoppedAt: first + i * 1000, stoppedReason: HOSTILE_REASON, stopCode: 'TaskFailedToStart', containers: [{ name: 'app', exitCode: 1, reason: HOSTILE_REASON }] }),
+        taskStopped({
+          service: 'web',
+          stoppedAt: first + i * 1000,
+          stoppedReason: HOSTILE_REASON,
+          stopCode: 'TaskFailedToStart',
+          containers: [{ name: 'app', exitCode: 1, reason: HOSTILE_REASON }],
+        }),
       );
       h.clock.advance(61_000);
     }
-    await h.handler(taskStopped({ service: 'web', stoppedAt: h.clock.now(), stoppedReason: HOSTILE_REASON, stopCode: 'TaskFailedToStart', containers: [{ name: 'app', exitCode: 1, reason: HOSTILE_REASON }] }));
+    await h.handler(
+      taskStopped({
+        service: 'web',
+        stoppedAt: h.clock.now(),
+        stoppedReason: HOSTILE_REASON,
+        stopCode: 'TaskFailedToStart',
+        containers: [{ name: 'app', exitCode: 1, reason: HOSTILE_REASON }],
+      }),
+    );
 
-    const posted = h.slack.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === WEB_CHANNEL);
+    const posted = h.slack.calls.filter(
+      (c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === WEB_CHANNEL,
+    );
     expect(posted.length).toBeGreaterThanOrEqual(2);
     for (const call of posted) expectEscaped({ text: String(call.args.text), blocks: call.args.blocks }, call.method);
     const message = h.slack.messages(WEB_CHANNEL)[0]!;
@@ -86,7 +107,9 @@ describe('a hostile container reason, and hostile words a user types, through si
 
   it('the task view of a crashed task shows the container reason escaped, in the blocks and the text', async () => {
     h = await startHarness({ sandbox: { account: account() } });
-    const stopped = [...h.sandbox.world.cluster('prod').tasks.values()].find((t) => t.lastStatus === 'STOPPED' && t.group === 'service:worker');
+    const stopped = [...h.sandbox.world.cluster('prod').tasks.values()].find(
+      (t) => t.lastStatus === 'STOPPED' && t.group === 'service:worker',
+    );
     expect(stopped).toBeDefined();
     const id = stopped!.arn.split('/').pop()!;
     const result = await h.command(`task ${id}`);
@@ -97,12 +120,18 @@ describe('a hostile container reason, and hostile words a user types, through si
 
   it('a stop reason a user types reaches the channel escaped, and so does the task view that shows it later', async () => {
     h = await startHarness({ sandbox: { account: account() } });
-    const running = [...h.sandbox.world.cluster('prod').tasks.values()].find((t) => t.lastStatus === 'RUNNING' && t.group === 'service:web');
+    const running = [...h.sandbox.world.cluster('prod').tasks.values()].find(
+      (t) => t.lastStatus === 'RUNNING' && t.group === 'service:web',
+    );
     const id = running!.arn.split('/').pop()!;
     // Slack sends what the user typed with &, < and > escaped; the bot reads it back as typed.
     const stop = await h.command(`stop ${id} --reason "&lt;!here&gt; see &lt;https://x.example|the runbook&gt;"`);
-    expect(h.sandbox.callsTo('ecs:StopTask')[0]?.params.reason).toContain('<!here> see <https://x.example|the runbook>');
-    expect(JSON.stringify(stop.replies[0]?.blocks)).toContain('&lt;!here&gt; see &lt;https://x.example|the runbook&gt;');
+    expect(h.sandbox.callsTo('ecs:StopTask')[0]?.params.reason).toContain(
+      '<!here> see <https://x.example|the runbook>',
+    );
+    expect(JSON.stringify(stop.replies[0]?.blocks)).toContain(
+      '&lt;!here&gt; see &lt;https://x.example|the runbook&gt;',
+    );
     expectAllEscaped(stop.replies);
     const view = await h.command(`task ${id}`);
     expect(mrkdwnTexts(view.replies[0]!).join('\n')).toContain('&lt;!here&gt;');
@@ -111,7 +140,14 @@ describe('a hostile container reason, and hostile words a user types, through si
 
   it('names a user types that match nothing come back escaped in the refusal', async () => {
     h = await startHarness({ sandbox: { account: account() } });
-    for (const text of ['images &lt;!channel&gt;', 'instance &lt;@U0EVIL&gt;', 'help &lt;!subteam^S0EVIL&gt;', '&lt;#C0EVIL&gt;', 'services -c &lt;!everyone&gt;', 'logs web --lines &lt;!here&gt;']) {
+    for (const text of [
+      'images &lt;!channel&gt;',
+      'instance &lt;@U0EVIL&gt;',
+      'help &lt;!subteam^S0EVIL&gt;',
+      '&lt;#C0EVIL&gt;',
+      'services -c &lt;!everyone&gt;',
+      'logs web --lines &lt;!here&gt;',
+    ]) {
       const result = await h.command(text);
       expectEscaped(result.ack, `ack of ${text}`);
       expectAllEscaped(result.replies);

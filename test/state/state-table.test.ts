@@ -17,7 +17,9 @@ describe('the state table', () => {
 
   it('lets exactly one of 50 concurrent conditional puts win; the others lose without an error', async () => {
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => t.store.put({ pk: 'race#1', sk: 'only', by: i }, { condition: 'attribute_not_exists(#pk)' })),
+      Array.from({ length: 50 }, (_, i) =>
+        t.store.put({ pk: 'race#1', sk: 'only', by: i }, { condition: 'attribute_not_exists(#pk)' }),
+      ),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     const winner = await t.store.get<{ by: number }>({ pk: 'race#1', sk: 'only' });
@@ -26,8 +28,15 @@ describe('the state table', () => {
 
   it('returns the item after a conditional update, and undefined when the condition fails', async () => {
     await t.store.put({ pk: 'counter#1', sk: 'c', count: 1, rev: 1 });
-    const updated = await t.store.update<{ count: number }>({ pk: 'counter#1', sk: 'c' }, 'SET #count = #count + :one, #rev = #rev + :one', { condition: '#rev = :rev', values: { ':one': 1, ':rev': 1 } });
-    const stale = await t.store.update({ pk: 'counter#1', sk: 'c' }, 'SET #count = #count + :one', { condition: '#rev = :rev', values: { ':one': 1, ':rev': 1 } });
+    const updated = await t.store.update<{ count: number }>(
+      { pk: 'counter#1', sk: 'c' },
+      'SET #count = #count + :one, #rev = #rev + :one',
+      { condition: '#rev = :rev', values: { ':one': 1, ':rev': 1 } },
+    );
+    const stale = await t.store.update({ pk: 'counter#1', sk: 'c' }, 'SET #count = #count + :one', {
+      condition: '#rev = :rev',
+      values: { ':one': 1, ':rev': 1 },
+    });
     expect(updated).toMatchObject({ count: 2, rev: 2 });
     expect(stale).toBeUndefined();
   });
@@ -65,7 +74,13 @@ describe('the state table', () => {
   describe('mutes', () => {
     it('of a service hold until their time and say who muted', async () => {
       await setMute(t.store, { alias: 'prod', service: 'web', until: T0 + HOUR, by: 'U0ALICE', at: T0 });
-      expect(await activeMute(t.store, 'prod', 'web', T0 + HOUR - 1)).toEqual({ alias: 'prod', service: 'web', until: T0 + HOUR, by: 'U0ALICE', at: T0 });
+      expect(await activeMute(t.store, 'prod', 'web', T0 + HOUR - 1)).toEqual({
+        alias: 'prod',
+        service: 'web',
+        until: T0 + HOUR,
+        by: 'U0ALICE',
+        at: T0,
+      });
       expect(await activeMute(t.store, 'prod', 'web', T0 + HOUR)).toBeUndefined();
       expect(await activeMute(t.store, 'prod', 'api', T0)).toBeUndefined();
       expect(await activeMute(t.store, 'prod', undefined, T0)).toBeUndefined();

@@ -2,10 +2,15 @@ import type { AccountSeed, RoleSeed } from '../../src/sandbox/seed';
 
 export const ACCOUNT_ID = '111111111111';
 export const REGION = 'us-east-1';
-export const roleArn = (cluster: string, level: 'read' | 'operate' | 'admin') => `arn:aws:iam::${ACCOUNT_ID}:role/chatops-${cluster}-${level}`;
+export const roleArn = (cluster: string, level: 'read' | 'operate' | 'admin') =>
+  `arn:aws:iam::${ACCOUNT_ID}:role/chatops-${cluster}-${level}`;
 
 function rolesFor(cluster: string): RoleSeed[] {
-  return (['read', 'operate', 'admin'] as const).map((level) => ({ arn: roleArn(cluster, level), level, clusters: [cluster] }));
+  return (['read', 'operate', 'admin'] as const).map((level) => ({
+    arn: roleArn(cluster, level),
+    level,
+    clusters: [cluster],
+  }));
 }
 
 /**
@@ -18,9 +23,36 @@ export function testAccount(): AccountSeed {
     region: REGION,
     roles: [...rolesFor('prod'), ...rolesFor('staging')],
     taskDefinitions: [
-      { family: 'web', containerDefinitions: [{ name: 'web', image: 'nginx:1.27', cpu: 256, memory: 256, essential: true, portMappings: [{ containerPort: 80, hostPort: 0 }] }] },
-      { family: 'api', containerDefinitions: [{ name: 'api', image: 'example/api:1', cpu: 256, memory: 512, essential: true }] },
-      { family: 'web-fixed', containerDefinitions: [{ name: 'web', image: 'nginx:1.27', cpu: 256, memory: 256, essential: true, portMappings: [{ containerPort: 80, hostPort: 80 }] }] },
+      {
+        family: 'web',
+        containerDefinitions: [
+          {
+            name: 'web',
+            image: 'nginx:1.27',
+            cpu: 256,
+            memory: 256,
+            essential: true,
+            portMappings: [{ containerPort: 80, hostPort: 0 }],
+          },
+        ],
+      },
+      {
+        family: 'api',
+        containerDefinitions: [{ name: 'api', image: 'example/api:1', cpu: 256, memory: 512, essential: true }],
+      },
+      {
+        family: 'web-fixed',
+        containerDefinitions: [
+          {
+            name: 'web',
+            image: 'nginx:1.27',
+            cpu: 256,
+            memory: 256,
+            essential: true,
+            portMappings: [{ containerPort: 80, hostPort: 80 }],
+          },
+        ],
+      },
     ],
     clusters: [
       {

@@ -22,7 +22,8 @@ export const USERGROUPS: Record<string, string[]> = {
 export const CHANNELS = { web: 'C0WEB', ops: 'C0OPS', alerts: 'C0ALERTS' } as const;
 
 export function testConfigYaml(): string {
-  const roles = (c: string) => `{ read: ${roleArn(c, 'read')}, operate: ${roleArn(c, 'operate')}, admin: ${roleArn(c, 'admin')} }`;
+  const roles = (c: string) =>
+    `{ read: ${roleArn(c, 'read')}, operate: ${roleArn(c, 'operate')}, admin: ${roleArn(c, 'admin')} }`;
   return `
 clusters:
   prod:

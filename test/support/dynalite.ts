@@ -6,7 +6,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createStateTable, StateStore } from '../../src/state/table';
 
 /** dynalite ships no types; this is the part of its API we use. */
-type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string }) => Server;
+type DynaliteFactory = (options: {
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+  path?: string;
+}) => Server;
 
 export interface LocalStateTable {
   /** http://127.0.0.1:PORT, for AWS_ENDPOINT_URL_DYNAMODB or `endpoint`. */

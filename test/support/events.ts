@@ -63,7 +63,10 @@ export function testConfig(overrides: Partial<ConfigInput> = {}): Config {
       prod: {
         name: 'prod',
         region: 'us-east-1',
-        roles: { read: `arn:aws:iam::${ACCOUNT}:role/chatops-prod-read`, operate: `arn:aws:iam::${ACCOUNT}:role/chatops-prod-operate` },
+        roles: {
+          read: `arn:aws:iam::${ACCOUNT}:role/chatops-prod-read`,
+          operate: `arn:aws:iam::${ACCOUNT}:role/chatops-prod-operate`,
+        },
         notify: { channel: PROD_CHANNEL, services: { web: { channel: WEB_CHANNEL } } },
       },
       staging: {
@@ -72,7 +75,15 @@ export function testConfig(overrides: Partial<ConfigInput> = {}): Config {
         roles: { read: `arn:aws:iam::${ACCOUNT}:role/chatops-staging-read` },
         notify: {
           channel: STAGING_CHANNEL,
-          events: ['unexpectedStop', 'placementFailure', 'deploymentFailure', 'instanceDisconnected', 'scaleIn', 'userStop', 'deploymentComplete'],
+          events: [
+            'unexpectedStop',
+            'placementFailure',
+            'deploymentFailure',
+            'instanceDisconnected',
+            'scaleIn',
+            'userStop',
+            'deploymentComplete',
+          ],
         },
       },
       quiet: {
@@ -135,7 +146,13 @@ export function taskStopped(input: TaskStoppedInput): JsonObject {
   else if (input.stopCode !== undefined) detail.stopCode = input.stopCode;
   if (input.stoppedReason !== undefined) detail.stoppedReason = input.stoppedReason;
   if (input.containers) {
-    detail.containers = input.containers.map((c) => ({ name: c.name, lastStatus: 'STOPPED', taskArn, ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}), ...(c.reason ? { reason: c.reason } : {}) }));
+    detail.containers = input.containers.map((c) => ({
+      name: c.name,
+      lastStatus: 'STOPPED',
+      taskArn,
+      ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+      ...(c.reason ? { reason: c.reason } : {}),
+    }));
   } else {
     for (const c of detail.containers as JsonObject[]) c.taskArn = taskArn;
   }
@@ -147,7 +164,13 @@ export function taskStopped(input: TaskStoppedInput): JsonObject {
   return event;
 }
 
-export function serviceAction(input: { eventName?: string; cluster?: string; service?: string; reason?: string; at: number }): JsonObject {
+export function serviceAction(input: {
+  eventName?: string;
+  cluster?: string;
+  service?: string;
+  reason?: string;
+  at: number;
+}): JsonObject {
   const event = fixture('service-task-placement-failure');
   const cluster = input.cluster ?? 'prod';
   const detail = event.detail as JsonObject;
@@ -165,7 +188,10 @@ export function serviceAction(input: { eventName?: string; cluster?: string; ser
   return event;
 }
 
-export function deploymentEvent(name: 'deployment-failed' | 'deployment-rollback-in-progress' | 'deployment-completed', input: { cluster?: string; service?: string; at: number }): JsonObject {
+export function deploymentEvent(
+  name: 'deployment-failed' | 'deployment-rollback-in-progress' | 'deployment-completed',
+  input: { cluster?: string; service?: string; at: number },
+): JsonObject {
   const event = fixture(name);
   event.id = nextId('dep');
   event.time = iso(input.at);
@@ -174,7 +200,14 @@ export function deploymentEvent(name: 'deployment-failed' | 'deployment-rollback
   return event;
 }
 
-export function containerInstanceState(input: { connected: boolean; version: number; at: number; cluster?: string; instanceId?: string; status?: string }): JsonObject {
+export function containerInstanceState(input: {
+  connected: boolean;
+  version: number;
+  at: number;
+  cluster?: string;
+  instanceId?: string;
+  status?: string;
+}): JsonObject {
   const event = fixture('container-instance-agent-disconnected');
   const cluster = input.cluster ?? 'prod';
   const detail = event.detail as JsonObject;
@@ -208,7 +241,10 @@ export function scheduledTick(at: number): JsonObject {
 
 export function randomHex(length: number): string {
   let out = '';
-  while (out.length < length) out += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  while (out.length < length)
+    out += Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return out.slice(0, length);
 }
 
@@ -231,7 +267,9 @@ export interface EventsHarness {
   stop(): Promise<void>;
 }
 
-export async function startEventsHarness(options: { config?: Config; clock?: ManualClock } = {}): Promise<EventsHarness> {
+export async function startEventsHarness(
+  options: { config?: Config; clock?: ManualClock } = {},
+): Promise<EventsHarness> {
   const table = await startDynalite();
   const slack = await startSlackStandin();
   const clock = options.clock ?? manualClock();
@@ -246,7 +284,12 @@ export async function startEventsHarness(options: { config?: Config; clock?: Man
   const messageProblems = (): string[] =>
     slack.calls
       .filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update')
-      .flatMap((c) => blockKitProblems({ text: String(c.args.text ?? ''), ...(Array.isArray(c.args.blocks) ? { blocks: c.args.blocks } : {}) } as SlackMessage).map((p) => `${c.method}: ${p}`));
+      .flatMap((c) =>
+        blockKitProblems({
+          text: String(c.args.text ?? ''),
+          ...(Array.isArray(c.args.blocks) ? { blocks: c.args.blocks } : {}),
+        } as SlackMessage).map((p) => `${c.method}: ${p}`),
+      );
   return {
     handler: createEventsHandler(deps),
     newInstance: () => createEventsHandler({ ...deps, slack: testWebClient(slack.apiUrl) }),
@@ -273,5 +316,9 @@ export async function startEventsHarness(options: { config?: Config; clock?: Man
 
 /** A WebClient pointed at the stand-in, retrying as the real one does (429 waits for Retry-After). */
 export function testWebClient(apiUrl: string): WebClient {
-  return new WebClient('xoxb-test', { slackApiUrl: apiUrl, logLevel: LogLevel.ERROR, retryConfig: { retries: 3, minTimeout: 10, maxTimeout: 50 } });
+  return new WebClient('xoxb-test', {
+    slackApiUrl: apiUrl,
+    logLevel: LogLevel.ERROR,
+    retryConfig: { retries: 3, minTimeout: 10, maxTimeout: 50 },
+  });
 }

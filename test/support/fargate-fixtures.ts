@@ -19,12 +19,29 @@ export const VPC = {
  */
 export function fargateAccount(): AccountSeed {
   const account = testAccount();
-  account.roles.push(...(['read', 'operate', 'admin'] as const).map((level) => ({ arn: roleArn('fg', level), level, clusters: ['fg'] })));
-  const fargate = { networkMode: 'awsvpc' as const, cpu: '256', memory: '512', requiresCompatibilities: ['FARGATE' as const] };
+  account.roles.push(
+    ...(['read', 'operate', 'admin'] as const).map((level) => ({ arn: roleArn('fg', level), level, clusters: ['fg'] })),
+  );
+  const fargate = {
+    networkMode: 'awsvpc' as const,
+    cpu: '256',
+    memory: '512',
+    requiresCompatibilities: ['FARGATE' as const],
+  };
   account.taskDefinitions.push(
     { family: 'job', ...fargate, containerDefinitions: [{ name: 'job', image: 'example/job:4', essential: true }] },
-    { family: 'batch', ...fargate, containerDefinitions: [{ name: 'batch', image: 'example/batch:2', essential: true }] },
-    { family: 'site', ...fargate, containerDefinitions: [{ name: 'site', image: 'nginx:1.27', essential: true, portMappings: [{ containerPort: 80 }] }] },
+    {
+      family: 'batch',
+      ...fargate,
+      containerDefinitions: [{ name: 'batch', image: 'example/batch:2', essential: true }],
+    },
+    {
+      family: 'site',
+      ...fargate,
+      containerDefinitions: [
+        { name: 'site', image: 'nginx:1.27', essential: true, portMappings: [{ containerPort: 80 }] },
+      ],
+    },
   );
   account.clusters.push({
     name: 'fg',
@@ -35,7 +52,9 @@ export function fargateAccount(): AccountSeed {
         name: 'web',
         taskDefinition: 'site',
         desiredCount: 1,
-        networkConfiguration: { awsvpcConfiguration: { subnets: [VPC.publicA], securityGroups: [VPC.appSg], assignPublicIp: 'ENABLED' } },
+        networkConfiguration: {
+          awsvpcConfiguration: { subnets: [VPC.publicA], securityGroups: [VPC.appSg], assignPublicIp: 'ENABLED' },
+        },
       },
     ],
   });

@@ -21,11 +21,21 @@ import { slackLambdaHandler } from '../../src/slack/lambda-handler';
 import { CHANNELS, testConfig, USERGROUPS, USERS } from './config';
 import { captureLogs } from './logs';
 import { foreignControlsIn } from './mrkdwn';
-import { apiGatewayEvent, blockActionBody, slashCommandBody, TEST_SIGNING_SECRET, viewSubmissionBody, type ViewSubmissionInput } from './slack-requests';
+import {
+  apiGatewayEvent,
+  blockActionBody,
+  slashCommandBody,
+  TEST_SIGNING_SECRET,
+  viewSubmissionBody,
+  type ViewSubmissionInput,
+} from './slack-requests';
 import { requestKeyProperties } from '../../src/slack/request-key';
 
 export const BOT_TOKEN = 'xoxb-test-bot-token-1234567890';
-export const BOT_AWS_KEY = { accessKeyId: 'AKIATESTBOTKEY000001', secretAccessKey: 'test-bot-secret-access-key-000000000001' };
+export const BOT_AWS_KEY = {
+  accessKeyId: 'AKIATESTBOTKEY000001',
+  secretAccessKey: 'test-bot-secret-access-key-000000000001',
+};
 
 export interface HarnessOptions {
   config?: Config;
@@ -78,7 +88,10 @@ export interface Harness {
   clock: Clock;
   command(text: string, as?: { user?: string; channel?: string }): Promise<CommandResult>;
   click(actionId: string, value: string, as?: { user?: string; channel?: string }): Promise<CommandResult>;
-  submit(input: Omit<ViewSubmissionInput, "userId">, as?: { user?: string }): Promise<{ statusCode: number; body: string }>;
+  submit(
+    input: Omit<ViewSubmissionInput, 'userId'>,
+    as?: { user?: string },
+  ): Promise<{ statusCode: number; body: string }>;
   /** Waits until every job dispatched so far has finished (after `send`, which does not wait). */
   drain(): Promise<void>;
   /** Sends a raw API Gateway event (for signature tests). */
@@ -87,7 +100,11 @@ export interface Harness {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const sandbox = await startSandbox({ account: testAccount(), timings: { taskStartMs: 0, taskStopMs: 0 }, ...options.sandbox });
+  const sandbox = await startSandbox({
+    account: testAccount(),
+    timings: { taskStartMs: 0, taskStopMs: 0 },
+    ...options.sandbox,
+  });
   const slack = await startSlackStandin({ usergroups: USERGROUPS });
   const logs = captureLogs();
   const logger = logs.logger;
@@ -109,10 +126,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     aws,
     verbs: VERBS,
-    timing: { followUpPollMs: 20, followUpTimeoutMs: options.followUpTimeoutMs ?? 10_000, followUpSteadyMs: options.followUpSteadyMs ?? 0 },
+    timing: {
+      followUpPollMs: 20,
+      followUpTimeoutMs: options.followUpTimeoutMs ?? 10_000,
+      followUpSteadyMs: options.followUpSteadyMs ?? 0,
+    },
     state: state.store,
     // The bot's own Web API client (chat.postMessage / chat.update), against the stand-in.
-    slack: new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 100 } }),
+    slack: new WebClient(BOT_TOKEN, {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 100 },
+    }),
     approvalTiming: { progressIntervalMs: 200, pollMs: 20, waitTimeoutMs: 10_000, ...options.approvalTiming },
   };
   const jobs: Job[] = [];
@@ -120,8 +144,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     jobs.push(structuredClone(job));
     if (!options.lostJobs?.(job)) await runJob(job, worker);
   }, logger);
-  const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET, logger: boltLogger(logger), customPropertiesExtractor: requestKeyProperties });
-  createApp({ config, logger, clock, state: state.store, dispatcher, botToken: BOT_TOKEN, slackApiUrl: slack.apiUrl }, receiver);
+  const receiver = new AwsLambdaReceiver({
+    signingSecret: TEST_SIGNING_SECRET,
+    logger: boltLogger(logger),
+    customPropertiesExtractor: requestKeyProperties,
+  });
+  createApp(
+    { config, logger, clock, state: state.store, dispatcher, botToken: BOT_TOKEN, slackApiUrl: slack.apiUrl },
+    receiver,
+  );
   const handler = slackLambdaHandler(receiver, systemClock);
   const context = {} as Context;
 
@@ -132,7 +163,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const acks: Reply[] = [];
   /** People who used the bot in this test: the only ones its messages may mention. */
-  const actors = new Set<string>([...Object.values(USERS), ...Object.values(USERGROUPS).flat(), ...Object.values(config.teams).flatMap((t) => t.users)]);
+  const actors = new Set<string>([
+    ...Object.values(USERS),
+    ...Object.values(USERGROUPS).flat(),
+    ...Object.values(config.teams).flatMap((t) => t.users),
+  ]);
 
   /** Every message the bot showed in this test: acks, response_url replies, posted and updated messages. */
   function shownMessages(): { where: string; message: Reply }[] {
@@ -148,7 +183,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   async function collect(res: { statusCode: number; body: string }, responseUrl: string): Promise<CommandResult> {
     await dispatcher.drain();
     const id = decodeURIComponent(responseUrl.split('/response/')[1]!);
-    const replies = slack.calls.filter((c) => c.method === 'response_url' && c.responseId === id).map((c) => c.args as Reply);
+    const replies = slack.calls
+      .filter((c) => c.method === 'response_url' && c.responseId === id)
+      .map((c) => c.args as Reply);
     const ack = parseBody(res.body);
     if (ack.text || ack.blocks) acks.push(ack);
     const texts = [ack, ...replies].flatMap((r) => [r.text ?? '', JSON.stringify(r.blocks ?? [])]);
@@ -169,13 +206,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async command(text, as = {}) {
       if (as.user) actors.add(as.user);
       const responseUrl = slack.responseUrl();
-      const body = slashCommandBody({ text, userId: as.user ?? USERS.alice, channelId: as.channel ?? CHANNELS.web, responseUrl });
+      const body = slashCommandBody({
+        text,
+        userId: as.user ?? USERS.alice,
+        channelId: as.channel ?? CHANNELS.web,
+        responseUrl,
+      });
       return collect(await send(apiGatewayEvent(body)), responseUrl);
     },
     async click(actionId, value, as = {}) {
       if (as.user) actors.add(as.user);
       const responseUrl = slack.responseUrl();
-      const body = blockActionBody({ actionId, value, userId: as.user ?? USERS.alice, channelId: as.channel ?? CHANNELS.web, responseUrl });
+      const body = blockActionBody({
+        actionId,
+        value,
+        userId: as.user ?? USERS.alice,
+        channelId: as.channel ?? CHANNELS.web,
+        responseUrl,
+      });
       return collect(await send(apiGatewayEvent(body)), responseUrl);
     },
     async submit(input, as = {}) {
@@ -189,22 +237,39 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await Promise.all([sandbox.stop(), slack.stop(), state.stop()]);
       // Every reply the suite produces must be one Slack accepts (targets: Block Kit limits).
       const problems = shownMessages().flatMap(({ where, message }) =>
-        message.blocks || message.text ? blockKitProblems({ text: message.text ?? '', blocks: message.blocks as never }).map((p) => `${where}: ${p}`) : [],
+        message.blocks || message.text
+          ? blockKitProblems({ text: message.text ?? '', blocks: message.blocks as never }).map((p) => `${where}: ${p}`)
+          : [],
       );
       for (const call of slack.calls.filter((c) => c.method === 'views.open' || c.method === 'views.update')) {
-        problems.push(...modalProblems(typeof call.args.view === 'string' ? JSON.parse(call.args.view) : call.args.view).map((p) => `${call.method}: ${p}`));
+        problems.push(
+          ...modalProblems(typeof call.args.view === 'string' ? JSON.parse(call.args.view) : call.args.view).map(
+            (p) => `${call.method}: ${p}`,
+          ),
+        );
       }
       if (problems.length > 0) throw new Error(`replies break Slack's Block Kit limits:\n${problems.join('\n')}`);
       // Nothing from AWS or a user may become a mention or a link: the only <…> in what the bot
       // showed are its own (people who used it, the config's channels, dates, console links).
-      const channels = [...Object.keys(config.channels), ...Object.values(config.teams).flatMap((t) => t.channels ?? []), ...Object.values(CHANNELS)];
-      const foreign = shownMessages().flatMap(({ where, message }) => foreignControlsIn(message, { users: [...actors], channels }).map((f) => `${where}: ${f}`));
-      if (foreign.length > 0) throw new Error(`replies hold mentions or links the bot did not mean:\n${foreign.slice(0, 5).join('\n')}`);
+      const channels = [
+        ...Object.keys(config.channels),
+        ...Object.values(config.teams).flatMap((t) => t.channels ?? []),
+        ...Object.values(CHANNELS),
+      ];
+      const foreign = shownMessages().flatMap(({ where, message }) =>
+        foreignControlsIn(message, { users: [...actors], channels }).map((f) => `${where}: ${f}`),
+      );
+      if (foreign.length > 0)
+        throw new Error(`replies hold mentions or links the bot did not mean:\n${foreign.slice(0, 5).join('\n')}`);
       // No secret may reach the logs: the bot token, the signing secret, the bot's AWS secret,
       // response URLs, and the session credentials the sandbox's STS handed out (docs/targets.md).
       // Response URLs also as they sit percent-encoded in a raw form body.
       const secrets = [BOT_TOKEN, TEST_SIGNING_SECRET, BOT_AWS_KEY.secretAccessKey, '/response/', '%2Fresponse%2F'];
-      const leaks = logs.raw().filter((line) => secrets.some((secret) => line.includes(secret)) || /IQoJb3JpZ2luX2VjE[0-9a-f]{20}/.test(line));
+      const leaks = logs
+        .raw()
+        .filter(
+          (line) => secrets.some((secret) => line.includes(secret)) || /IQoJb3JpZ2luX2VjE[0-9a-f]{20}/.test(line),
+        );
       if (leaks.length > 0) throw new Error(`secrets reached the logs:\n${leaks.slice(0, 3).join('\n')}`);
     },
   };

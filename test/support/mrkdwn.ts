@@ -45,8 +45,19 @@ export function mrkdwnTexts(message: { text?: string; blocks?: unknown }): strin
 
 /** The foreign control sequences of a whole message, each with where it was. */
 export function foreignControlsIn(message: { text?: string; blocks?: unknown }, trusted: Trusted = {}): string[] {
-  return mrkdwnTexts(message).flatMap((text) => foreignControls(text, trusted).map((seq) => `${seq} in ${JSON.stringify(text.slice(0, 200))}`));
+  return mrkdwnTexts(message).flatMap((text) =>
+    foreignControls(text, trusted).map((seq) => `${seq} in ${JSON.stringify(text.slice(0, 200))}`),
+  );
 }
 
 /** Hostile strings an AWS resource or a user can carry: each would ping, or disguise a link, if not escaped. */
-export const HOSTILE = ['<!channel>', '<!here>', '<!everyone>', '<@U0EVIL>', '<#C0EVIL>', '<!subteam^S0EVIL>', '<https://x.example|y>', '<mailto:a@x.example|support>'] as const;
+export const HOSTILE = [
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<@U0EVIL>',
+  '<#C0EVIL>',
+  '<!subteam^S0EVIL>',
+  '<https://x.example|y>',
+  '<mailto:a@x.example|support>',
+] as const;

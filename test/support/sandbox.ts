@@ -13,7 +13,11 @@ export interface Credentials {
 /** A sandbox on a ManualClock with instant task transitions, unless the test says otherwise. */
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox & { clock: ManualClock }> {
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
-  const sandbox = await startSandbox({ timings: { taskStartMs: 0, taskStopMs: 0, instanceShutdownMs: 0 }, ...options, clock });
+  const sandbox = await startSandbox({
+    timings: { taskStartMs: 0, taskStopMs: 0, instanceShutdownMs: 0 },
+    ...options,
+    clock,
+  });
   return Object.assign(sandbox, { clock });
 }
 

@@ -92,10 +92,20 @@ export interface BlockActionInput {
 export function blockActionBody(input: BlockActionInput): string {
   const payload = {
     type: 'block_actions',
-    user: { id: input.userId ?? 'U0ALICE', username: input.userName ?? 'alice', name: input.userName ?? 'alice', team_id: input.teamId ?? 'T0TEST' },
+    user: {
+      id: input.userId ?? 'U0ALICE',
+      username: input.userName ?? 'alice',
+      name: input.userName ?? 'alice',
+      team_id: input.teamId ?? 'T0TEST',
+    },
     api_app_id: 'A0TEST',
     token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: input.messageTs ?? '1700000000.000100', channel_id: input.channelId ?? 'C0WEB', is_ephemeral: false },
+    container: {
+      type: 'message',
+      message_ts: input.messageTs ?? '1700000000.000100',
+      channel_id: input.channelId ?? 'C0WEB',
+      is_ephemeral: false,
+    },
     trigger_id: `${Date.now()}.trigger`,
     team: { id: input.teamId ?? 'T0TEST', domain: 'test' },
     channel: { id: input.channelId ?? 'C0WEB', name: 'web' },

@@ -56,16 +56,50 @@ export function taskdefsAccount(): AccountSeed {
       cpu: '512',
       memory: '1024',
       containerDefinitions: [
-        { name: 'app', image: `${REGISTRY}/shop:7`, cpu: 256, memory: 512, essential: true, portMappings: [{ containerPort: 8080, hostPort: 8080 }], logConfiguration: awslogs('/ecs/shop', 'ecs') },
-        { name: 'envoy', image: 'envoyproxy/envoy:v1.31', cpu: 128, memoryReservation: 128, essential: false, logConfiguration: { logDriver: 'json-file' } },
+        {
+          name: 'app',
+          image: `${REGISTRY}/shop:7`,
+          cpu: 256,
+          memory: 512,
+          essential: true,
+          portMappings: [{ containerPort: 8080, hostPort: 8080 }],
+          logConfiguration: awslogs('/ecs/shop', 'ecs'),
+        },
+        {
+          name: 'envoy',
+          image: 'envoyproxy/envoy:v1.31',
+          cpu: 128,
+          memoryReservation: 128,
+          essential: false,
+          logConfiguration: { logDriver: 'json-file' },
+        },
       ],
     },
-    { family: 'legacy', containerDefinitions: [{ name: 'legacy', image: 'example/legacy:1', cpu: 128, memory: 128, essential: true, logConfiguration: awslogs('/ecs/legacy') }] },
+    {
+      family: 'legacy',
+      containerDefinitions: [
+        {
+          name: 'legacy',
+          image: 'example/legacy:1',
+          cpu: 128,
+          memory: 128,
+          essential: true,
+          logConfiguration: awslogs('/ecs/legacy'),
+        },
+      ],
+    },
   );
   account.behaviours = {
     ...account.behaviours,
     // The worker catches SIGTERM and finishes its batch before exiting 0 (a stop's exit code is otherwise 143).
-    worker: { crash: { afterMs: 7 * 60 * 1000, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }, sigterm: { response: 'handles', shutdownMs: 0 } },
+    worker: {
+      crash: {
+        afterMs: 7 * 60 * 1000,
+        exitCode: 137,
+        reason: 'OutOfMemoryError: Container killed due to memory usage',
+      },
+      sigterm: { response: 'handles', shutdownMs: 0 },
+    },
   };
   const prod = account.clusters.find((c) => c.name === 'prod')!;
   prod.services!.push(
@@ -85,10 +119,20 @@ export function taskdefsAccount(): AccountSeed {
       },
       { name: 'web', images: [{ tags: ['1.27'], sizeBytes: 73_400_320, pushedAt: PUSHED_BASE }] },
       { name: 'team/api', images: [] },
-      { name: 'busy', images: Array.from({ length: 30 }, (_, i) => ({ tags: [`build-${String(i + 1).padStart(3, '0')}`], sizeBytes: 50_000_000 + i, pushedAt: PUSHED_BASE + i * HOUR })) },
+      {
+        name: 'busy',
+        images: Array.from({ length: 30 }, (_, i) => ({
+          tags: [`build-${String(i + 1).padStart(3, '0')}`],
+          sizeBytes: 50_000_000 + i,
+          pushedAt: PUSHED_BASE + i * HOUR,
+        })),
+      },
     ],
   };
-  const logs: LogsSeed = { intervalMs: 10_000, groups: [{ name: '/ecs/worker' }, { name: '/ecs/shop' }, { name: '/ecs/legacy' }] };
+  const logs: LogsSeed = {
+    intervalMs: 10_000,
+    groups: [{ name: '/ecs/worker' }, { name: '/ecs/shop' }, { name: '/ecs/legacy' }],
+  };
   account.services = { ...account.services, ecr, logs };
   return account;
 }

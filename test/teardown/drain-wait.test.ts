@@ -2,7 +2,16 @@ import { DescribeServicesCommand, ListServicesCommand, ListTasksCommand } from '
 import { ManualClock } from '../../src/sandbox';
 import { type Harness } from '../support/harness';
 import { sandboxTimeClock } from '../support/sandbox-time';
-import { APPROVAL_USERS as U, OPS, channelMessages, clusterStatus, labClients, requestMessage, shown, startApprovalHarness } from '../approvals/support';
+import {
+  APPROVAL_USERS as U,
+  OPS,
+  channelMessages,
+  clusterStatus,
+  labClients,
+  requestMessage,
+  shown,
+  startApprovalHarness,
+} from '../approvals/support';
 
 /**
  * Real ECS stops listing a service the moment DeleteService makes it DRAINING, and DeleteCluster
@@ -38,7 +47,9 @@ describe('waiting for deleted services to drain, as on a real account', () => {
 
     // Assess: finished, and DeleteCluster was never refused
     const final = channelMessages(h).at(-1)!;
-    expect(final.text).toMatch(/^Teardown of lab: Teardown finished in .*: 3 services deleted, 2 tasks stopped, 2 container instances deregistered, 2 EC2 instances terminated, the cluster deleted, 2 ECR repositories deleted\.$/);
+    expect(final.text).toMatch(
+      /^Teardown of lab: Teardown finished in .*: 3 services deleted, 2 tasks stopped, 2 container instances deregistered, 2 EC2 instances terminated, the cluster deleted, 2 ECR repositories deleted\.$/,
+    );
     expect(shown(final)).toMatch(/:white_check_mark: Wait for the services to drain and the tasks to stop — took 2m/);
     expect(await clusterStatus(h)).toBe('INACTIVE');
     const deleteCluster = h.sandbox.callsTo('ecs:DeleteCluster');
@@ -55,7 +66,9 @@ describe('waiting for deleted services to drain, as on a real account', () => {
     // Prepare: someone deleted web a moment ago; ListServices no longer shows it.
     h.sandbox.world.deleteService('lab', 'web', true);
     const { ecs } = await labClients(h);
-    expect((await ecs.send(new ListServicesCommand({ cluster: 'lab' }))).serviceArns?.map((a) => a.split('/').pop()).sort()).toEqual(['api', 'worker']);
+    expect(
+      (await ecs.send(new ListServicesCommand({ cluster: 'lab' }))).serviceArns?.map((a) => a.split('/').pop()).sort(),
+    ).toEqual(['api', 'worker']);
     await h.command('teardown lab', { user: U.alice, channel: OPS });
     const { message, requestId } = requestMessage(h);
     expect(shown(message)).toContain('1 service already being deleted, to wait for: `web`');
@@ -88,10 +101,16 @@ describe('waiting for deleted services to drain, as on a real account', () => {
     const { ecs } = await labClients(h);
     const described = await ecs.send(new DescribeServicesCommand({ cluster: 'lab', services: ['web'] }));
     expect(described.services?.[0]).toMatchObject({ status: 'INACTIVE', runningCount: 0 });
-    const stopping = await ecs.send(new ListTasksCommand({ cluster: 'lab', serviceName: 'web', desiredStatus: 'STOPPED' }));
+    const stopping = await ecs.send(
+      new ListTasksCommand({ cluster: 'lab', serviceName: 'web', desiredStatus: 'STOPPED' }),
+    );
     expect(stopping.taskArns).toHaveLength(2);
     expect(h.sandbox.callsTo('ecs:ListServices').filter((c) => c.at >= deletedAt)).toEqual([]);
     // While it drained, the progress said so.
-    expect(h.slack.callsTo('chat.update').some((c) => /Wait for `web` to drain.*draining/.test(JSON.stringify(c.args.blocks)))).toBe(true);
+    expect(
+      h.slack
+        .callsTo('chat.update')
+        .some((c) => /Wait for `web` to drain.*draining/.test(JSON.stringify(c.args.blocks))),
+    ).toBe(true);
   });
 });

@@ -42,9 +42,18 @@ describe('the sandbox supports a whole teardown through the real AWS SDK', () =>
     sandbox = await startTestSandbox({
       timings: { taskStartMs: 0, taskStopMs: 1000, instanceShutdownMs: 5000 },
       account: emptyAccount({
-        taskDefinitions: [{ family: 'app', containerDefinitions: [{ name: 'app', image: 'example/app:1', cpu: 128, memory: 128, essential: true }] }],
-        clusters: [{ name: 'lab', instances: [{}, {}], services: [{ name: 'app', taskDefinition: 'app', desiredCount: 2 }] }],
-        services: { ecr: { repositories: [{ name: 'lab/app', images: [{ tags: ['1.0', 'latest'] }, { tags: ['0.9'] }, {}] }] } },
+        taskDefinitions: [
+          {
+            family: 'app',
+            containerDefinitions: [{ name: 'app', image: 'example/app:1', cpu: 128, memory: 128, essential: true }],
+          },
+        ],
+        clusters: [
+          { name: 'lab', instances: [{}, {}], services: [{ name: 'app', taskDefinition: 'app', desiredCount: 2 }] },
+        ],
+        services: {
+          ecr: { repositories: [{ name: 'lab/app', images: [{ tags: ['1.0', 'latest'] }, { tags: ['0.9'] }, {}] }] },
+        },
       }),
     });
     const credentials = await assumeRole(sandbox, ADMIN);
@@ -55,7 +64,9 @@ describe('the sandbox supports a whole teardown through the real AWS SDK', () =>
   afterEach(() => sandbox.stop());
 
   it('DeleteCluster refuses while a service remains (a deleted one drains first), then while container instances remain', async () => {
-    await expect(ecs.send(new DeleteClusterCommand({ cluster: 'lab' }))).rejects.toMatchObject({ name: 'ClusterContainsServicesException' });
+    await expect(ecs.send(new DeleteClusterCommand({ cluster: 'lab' }))).rejects.toMatchObject({
+      name: 'ClusterContainsServicesException',
+    });
     await ecs.send(new DeleteServiceCommand({ cluster: 'lab', service: 'app', force: true }));
     // Its tasks stop as the service drains; until then the cluster still holds tasks.
     const draining = await ecs.send(new DescribeServicesCommand({ cluster: 'lab', services: ['app'] }));
@@ -63,11 +74,15 @@ describe('the sandbox supports a whole teardown through the real AWS SDK', () =>
     sandbox.clock.advance(1000);
     const inactive = await ecs.send(new DescribeServicesCommand({ cluster: 'lab', services: ['app'] }));
     expect(inactive.services?.[0]?.status).toBe('INACTIVE');
-    await expect(ecs.send(new DeleteClusterCommand({ cluster: 'lab' }))).rejects.toMatchObject({ name: 'ClusterContainsContainerInstancesException' });
+    await expect(ecs.send(new DeleteClusterCommand({ cluster: 'lab' }))).rejects.toMatchObject({
+      name: 'ClusterContainsContainerInstancesException',
+    });
   });
 
   it('a service above 0 is deleted only with force', async () => {
-    await expect(ecs.send(new DeleteServiceCommand({ cluster: 'lab', service: 'app' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(ecs.send(new DeleteServiceCommand({ cluster: 'lab', service: 'app' }))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+    });
     const out = await ecs.send(new DeleteServiceCommand({ cluster: 'lab', service: 'app', force: true }));
     expect(out.service?.status).toBe('DRAINING');
   });
@@ -77,11 +92,17 @@ describe('the sandbox supports a whole teardown through the real AWS SDK', () =>
     sandbox.clock.advance(1000);
     const arns = (await ecs.send(new ListContainerInstancesCommand({ cluster: 'lab' }))).containerInstanceArns ?? [];
     expect(arns).toHaveLength(2);
-    const described = await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'lab', containerInstances: arns }));
+    const described = await ecs.send(
+      new DescribeContainerInstancesCommand({ cluster: 'lab', containerInstances: arns }),
+    );
     const ec2Ids = described.containerInstances!.map((c) => c.ec2InstanceId!);
-    for (const arn of arns) await ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'lab', containerInstance: arn, force: true }));
+    for (const arn of arns)
+      await ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'lab', containerInstance: arn, force: true }));
     const terminated = await ec2.send(new TerminateInstancesCommand({ InstanceIds: ec2Ids }));
-    expect(terminated.TerminatingInstances?.map((i) => i.CurrentState?.Name)).toEqual(['shutting-down', 'shutting-down']);
+    expect(terminated.TerminatingInstances?.map((i) => i.CurrentState?.Name)).toEqual([
+      'shutting-down',
+      'shutting-down',
+    ]);
 
     await ecs.send(new DeleteClusterCommand({ cluster: 'lab' }));
 
@@ -89,7 +110,10 @@ describe('the sandbox supports a whole teardown through the real AWS SDK', () =>
     const clusters = await ecs.send(new DescribeClustersCommand({ clusters: ['lab'] }));
     expect(clusters.clusters?.[0]?.status).toBe('INACTIVE');
     const states = await ec2.send(new DescribeInstancesCommand({ InstanceIds: ec2Ids }));
-    expect(states.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual(['terminated', 'terminated']);
+    expect(states.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual([
+      'terminated',
+      'terminated',
+    ]);
   });
 
   it('standalone tasks stop with StopTask, and then DeleteCluster no longer counts them', async () => {
@@ -111,20 +135,33 @@ describe('the sandbox supports a whole teardown through the real AWS SDK', () =>
 
   it('ECR lists repositories and images (one ListImages entry per tag) with their digests', async () => {
     const repos = await ecr.send(new DescribeRepositoriesCommand({}));
-    expect(repos.repositories?.map((r) => [r.repositoryName, r.repositoryUri])).toEqual([['lab/app', '111111111111.dkr.ecr.us-east-1.amazonaws.com/lab/app']]);
+    expect(repos.repositories?.map((r) => [r.repositoryName, r.repositoryUri])).toEqual([
+      ['lab/app', '111111111111.dkr.ecr.us-east-1.amazonaws.com/lab/app'],
+    ]);
     const images = await ecr.send(new DescribeImagesCommand({ repositoryName: 'lab/app' }));
     expect(images.imageDetails?.map((i) => i.imageTags ?? [])).toEqual([['1.0', 'latest'], ['0.9'], []]);
     expect(images.imageDetails?.[0]?.imagePushedAt).toBeInstanceOf(Date);
     const listed = await ecr.send(new ListImagesCommand({ repositoryName: 'lab/app' }));
     expect(listed.imageIds).toHaveLength(4);
-    await expect(ecr.send(new DescribeImagesCommand({ repositoryName: 'lab/app', imageIds: [{ imageTag: 'nope' }] }))).rejects.toMatchObject({ name: 'ImageNotFoundException' });
-    await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['nope'] }))).rejects.toMatchObject({ name: 'RepositoryNotFoundException' });
+    await expect(
+      ecr.send(new DescribeImagesCommand({ repositoryName: 'lab/app', imageIds: [{ imageTag: 'nope' }] })),
+    ).rejects.toMatchObject({ name: 'ImageNotFoundException' });
+    await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['nope'] }))).rejects.toMatchObject({
+      name: 'RepositoryNotFoundException',
+    });
   });
 
   it('BatchDeleteImage by tag removes the tag, and the image with its last tag; a missing tag is a failure, not an error', async () => {
-    const first = await ecr.send(new BatchDeleteImageCommand({ repositoryName: 'lab/app', imageIds: [{ imageTag: 'latest' }, { imageTag: 'nope' }] }));
+    const first = await ecr.send(
+      new BatchDeleteImageCommand({
+        repositoryName: 'lab/app',
+        imageIds: [{ imageTag: 'latest' }, { imageTag: 'nope' }],
+      }),
+    );
     expect(first.imageIds?.map((i) => i.imageTag)).toEqual(['latest']);
-    expect(first.failures).toEqual([expect.objectContaining({ failureCode: 'ImageNotFound', imageId: { imageTag: 'nope' } })]);
+    expect(first.failures).toEqual([
+      expect.objectContaining({ failureCode: 'ImageNotFound', imageId: { imageTag: 'nope' } }),
+    ]);
     let images = await ecr.send(new DescribeImagesCommand({ repositoryName: 'lab/app' }));
     expect(images.imageDetails?.map((i) => i.imageTags ?? [])).toEqual([['1.0'], ['0.9'], []]);
 
@@ -134,9 +171,13 @@ describe('the sandbox supports a whole teardown through the real AWS SDK', () =>
   });
 
   it('DeleteRepository refuses a repository with images unless forced', async () => {
-    await expect(ecr.send(new DeleteRepositoryCommand({ repositoryName: 'lab/app' }))).rejects.toMatchObject({ name: 'RepositoryNotEmptyException' });
+    await expect(ecr.send(new DeleteRepositoryCommand({ repositoryName: 'lab/app' }))).rejects.toMatchObject({
+      name: 'RepositoryNotEmptyException',
+    });
     await ecr.send(new DeleteRepositoryCommand({ repositoryName: 'lab/app', force: true }));
-    await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['lab/app'] }))).rejects.toMatchObject({ name: 'RepositoryNotFoundException' });
+    await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['lab/app'] }))).rejects.toMatchObject({
+      name: 'RepositoryNotFoundException',
+    });
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'lab/empty' }));
     await ecr.send(new DeleteRepositoryCommand({ repositoryName: 'lab/empty' }));
   });
@@ -144,9 +185,13 @@ describe('the sandbox supports a whole teardown through the real AWS SDK', () =>
   it('a read role may list ECR but not delete from it; an injected AccessDenied hits one call', async () => {
     const read = new ECRClient(clientConfig(sandbox, await assumeRole(sandbox, READ)));
     await read.send(new DescribeRepositoriesCommand({}));
-    await expect(read.send(new DeleteRepositoryCommand({ repositoryName: 'lab/app', force: true }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(
+      read.send(new DeleteRepositoryCommand({ repositoryName: 'lab/app', force: true })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
     sandbox.inject({ kind: 'accessDenied', action: 'ecr:DeleteRepository', times: 1 });
-    await expect(ecr.send(new DeleteRepositoryCommand({ repositoryName: 'lab/app', force: true }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(
+      ecr.send(new DeleteRepositoryCommand({ repositoryName: 'lab/app', force: true })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
     await ecr.send(new DeleteRepositoryCommand({ repositoryName: 'lab/app', force: true }));
   });
 });

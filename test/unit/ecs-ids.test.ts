@@ -10,7 +10,12 @@ describe('task and container instance ids in every form ECS has written them', (
   it('the id, the old ARN (no cluster) and the long ARN all read as the same id', () => {
     fc.assert(
       fc.property(anyId, fc.constantFrom('task', 'container-instance' as const), (id, kind) => {
-        const forms = [id, id.toUpperCase(), `arn:aws:ecs:us-east-1:123456789012:${kind}/${id}`, `arn:aws:ecs:eu-west-1:123456789012:${kind}/prod-1/${id}`];
+        const forms = [
+          id,
+          id.toUpperCase(),
+          `arn:aws:ecs:us-east-1:123456789012:${kind}/${id}`,
+          `arn:aws:ecs:eu-west-1:123456789012:${kind}/prod-1/${id}`,
+        ];
         for (const text of forms) expect(parseEcsId(text, kind)).toMatchObject({ form: 'id', id });
         expect(parseEcsId(forms[3]!, kind)).toMatchObject({ cluster: 'prod-1' });
       }),
@@ -35,14 +40,25 @@ describe('task and container instance ids in every form ECS has written them', (
   });
 
   it('a task ARN is not a container instance, and words, service names and short junk are no id', () => {
-    expect(parseEcsId('arn:aws:ecs:us-east-1:123456789012:task/9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c', 'container-instance')).toBeUndefined();
-    for (const text of ['web', 'abc', 'zzzz1234', '9c44cd3a-', 'arn:aws:ecs:us-east-1:123456789012:task/web/notanid', '']) {
+    expect(
+      parseEcsId('arn:aws:ecs:us-east-1:123456789012:task/9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c', 'container-instance'),
+    ).toBeUndefined();
+    for (const text of [
+      'web',
+      'abc',
+      'zzzz1234',
+      '9c44cd3a-',
+      'arn:aws:ecs:us-east-1:123456789012:task/web/notanid',
+      '',
+    ]) {
       expect(parseEcsId(text, 'task')).toBeUndefined();
     }
   });
 
   it('the argument schemas take every form, and refuse the rest with a message naming the forms', () => {
-    expect(TaskRef.safeParse('arn:aws:ecs:us-east-1:123456789012:task/9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c').success).toBe(true);
+    expect(
+      TaskRef.safeParse('arn:aws:ecs:us-east-1:123456789012:task/9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c').success,
+    ).toBe(true);
     expect(InstanceRef.safeParse('de718387-5077-40aa-bdc3-a567a73ba3e2').success).toBe(true);
     expect(InstanceRef.safeParse('i-0abc1234def567890').success).toBe(true);
     const refused = TaskRef.safeParse('web');
@@ -51,8 +67,12 @@ describe('task and container instance ids in every form ECS has written them', (
   });
 
   it('the id of an ARN is its last segment, in either form', () => {
-    expect(idOfArn('arn:aws:ecs:us-east-1:123456789012:task/9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c')).toBe('9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c');
-    expect(idOfArn('arn:aws:ecs:us-east-1:123456789012:container-instance/prod/0123456789abcdef0123456789abcdef')).toBe('0123456789abcdef0123456789abcdef');
+    expect(idOfArn('arn:aws:ecs:us-east-1:123456789012:task/9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c')).toBe(
+      '9c44cd3a-6ebc-40a4-bc1a-404dd512bb9c',
+    );
+    expect(idOfArn('arn:aws:ecs:us-east-1:123456789012:container-instance/prod/0123456789abcdef0123456789abcdef')).toBe(
+      '0123456789abcdef0123456789abcdef',
+    );
     expect(idOfArn(undefined)).toBe('');
   });
 });

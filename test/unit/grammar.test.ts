@@ -5,15 +5,24 @@ import { VERBS } from '../../src/handlers';
 
 describe('reading what a user typed', () => {
   it('splits words, keeps quoted text together and undoes Slack’s entities and smart quotes', () => {
-    expect(tokenize('stop abc --reason “bad deploy &amp; rollback”')).toEqual(['stop', 'abc', '--reason', 'bad deploy & rollback']);
-    expect(tokenize("  scale   web\t2 ")).toEqual(['scale', 'web', '2']);
+    expect(tokenize('stop abc --reason “bad deploy &amp; rollback”')).toEqual([
+      'stop',
+      'abc',
+      '--reason',
+      'bad deploy & rollback',
+    ]);
+    expect(tokenize('  scale   web\t2 ')).toEqual(['scale', 'web', '2']);
     expect(tokenize('scale web 2 —cluster prod')).toEqual(['scale', 'web', '2', '--cluster', 'prod']);
   });
 
   it('scale web 2 becomes a service and a count, with --cluster/-c anywhere', () => {
     const parsed = parseCommand('scale web 2 -c staging', VERBS);
     expect(parsed).toMatchObject({ ok: true, args: { service: 'web', count: 2 }, clusterFlag: 'staging' });
-    expect(parseCommand('scale --cluster prod web 0', VERBS)).toMatchObject({ ok: true, args: { service: 'web', count: 0 }, clusterFlag: 'prod' });
+    expect(parseCommand('scale --cluster prod web 0', VERBS)).toMatchObject({
+      ok: true,
+      args: { service: 'web', count: 0 },
+      clusterFlag: 'prod',
+    });
   });
 
   it.each([
@@ -42,7 +51,25 @@ describe('reading what a user typed', () => {
 
   it('10,000 random command strings never throw and always give either arguments or a message', () => {
     const words = fc.oneof(
-      fc.constantFrom('scale', 'web', '2', '-1', '--cluster', '-c', 'prod', 'help', 'whoami', '--', '-', '"', '“', '&amp;', 'service', 'create', '--count'),
+      fc.constantFrom(
+        'scale',
+        'web',
+        '2',
+        '-1',
+        '--cluster',
+        '-c',
+        'prod',
+        'help',
+        'whoami',
+        '--',
+        '-',
+        '"',
+        '“',
+        '&amp;',
+        'service',
+        'create',
+        '--count',
+      ),
       fc.string(),
     );
     fc.assert(

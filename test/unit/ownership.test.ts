@@ -52,10 +52,14 @@ describe('which cluster owns which family, repository and image (src/auth/owners
 
   it('a pattern without wildcards matches exactly its own text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'ab.-_/+()[]{}^$|\\'.split('')) }), fc.string(), (pattern, name) => {
-        expect(wildcardMatches(pattern, name)).toBe(pattern === name);
-        expect(wildcardMatches(pattern, pattern)).toBe(true);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'ab.-_/+()[]{}^$|\\'.split('')) }),
+        fc.string(),
+        (pattern, name) => {
+          expect(wildcardMatches(pattern, name)).toBe(pattern === name);
+          expect(wildcardMatches(pattern, pattern)).toBe(true);
+        },
+      ),
     );
   });
 
@@ -85,7 +89,10 @@ describe('which cluster owns which family, repository and image (src/auth/owners
     // prod claims web-* : staging's use does not make it staging's.
     expect(familyNeedsLiveUse(config, 'staging', 'web-api')).toBe(false);
     const refused = familyOwnership(config, 'staging', 'web-api', 'deploy --image', ['web-api']);
-    expect(refused).toEqual({ owned: false, refusal: expect.stringContaining('It belongs to *prod* (`clusters.prod.taskDefinitionFamilies`).') });
+    expect(refused).toEqual({
+      owned: false,
+      refusal: expect.stringContaining('It belongs to *prod* (`clusters.prod.taskDefinitionFamilies`).'),
+    });
     // Claims in another account or region are not this account's business.
     expect(familyNeedsLiveUse(config, 'staging', 'worker')).toBe(true);
   });
@@ -115,7 +122,14 @@ describe('which cluster owns which family, repository and image (src/auth/owners
     ['docker.io/library/nginx@sha256:abc', { registry: 'docker.io', path: 'library/nginx' }],
     ['localhost:5000/app:1', { registry: 'localhost:5000', path: 'app' }],
     ['public.ecr.aws/nginx/nginx:1.27', { registry: 'public.ecr.aws', path: 'nginx/nginx' }],
-    ['111111111111.dkr.ecr.us-east-1.amazonaws.com/team/api:7', { registry: '111111111111.dkr.ecr.us-east-1.amazonaws.com', path: 'team/api', ecr: { account: '111111111111', region: 'us-east-1' } }],
+    [
+      '111111111111.dkr.ecr.us-east-1.amazonaws.com/team/api:7',
+      {
+        registry: '111111111111.dkr.ecr.us-east-1.amazonaws.com',
+        path: 'team/api',
+        ecr: { account: '111111111111', region: 'us-east-1' },
+      },
+    ],
   ])('the image %s is read as Docker reads it', (uri, expected) => {
     expect(parseImage(uri)).toEqual(expected);
   });
@@ -127,11 +141,17 @@ describe('which cluster owns which family, repository and image (src/auth/owners
     expect(imageOwnership(config, 'prod', 'nginx:1.27', 'deploy --image').owned).toBe(false);
     expect(imageOwnership(config, 'staging', 'nginx:1.27', 'deploy --image')).toEqual({ owned: true });
     expect(imageOwnership(config, 'staging', 'example/api:1', 'deploy --image').owned).toBe(false);
-    expect(imageOwnership(config, 'staging', 'public.ecr.aws/nginx/nginx:1', 'deploy --image')).toEqual({ owned: true });
+    expect(imageOwnership(config, 'staging', 'public.ecr.aws/nginx/nginx:1', 'deploy --image')).toEqual({
+      owned: true,
+    });
     // Another account's ECR is a foreign registry: not allowed unless listed.
-    expect(imageOwnership(config, 'staging', '222222222222.dkr.ecr.us-east-1.amazonaws.com/x:1', 'deploy --image').owned).toBe(false);
+    expect(
+      imageOwnership(config, 'staging', '222222222222.dkr.ecr.us-east-1.amazonaws.com/x:1', 'deploy --image').owned,
+    ).toBe(false);
     // A look-alike host is not the registry it imitates.
-    expect(imageOwnership(config, 'staging', 'docker.io.evil.example/library/nginx:1', 'deploy --image').owned).toBe(false);
+    expect(imageOwnership(config, 'staging', 'docker.io.evil.example/library/nginx:1', 'deploy --image').owned).toBe(
+      false,
+    );
   });
 
   it("a config in which teardown of one cluster would delete another's repository is refused, naming the key", () => {
@@ -140,9 +160,10 @@ clusters:
   prod: { name: prod, region: us-east-1, roles: { read: ${role('111111111111', 'prod')} }, ecrRepositories: [web] }
   staging: { name: staging, region: us-east-1, roles: { read: ${role(stagingAccount, 'staging')} }, repositories: ["w*"] }
 `;
-    expect(() => testConfig(yaml('111111111111'))).toThrow(/clusters\.prod\.ecrRepositories\.0: "web" belongs to staging too \(same account and region\), and teardown of prod would delete it/);
+    expect(() => testConfig(yaml('111111111111'))).toThrow(
+      /clusters\.prod\.ecrRepositories\.0: "web" belongs to staging too \(same account and region\), and teardown of prod would delete it/,
+    );
     // In another account the same name is another repository.
     expect(() => testConfig(yaml('222222222222'))).not.toThrow();
   });
 });
-

@@ -10,14 +10,20 @@ describe('who may do what where', () => {
     const access = accessFor(config, USERS.alice, new Set(['S0WEB']), CHANNELS.web);
     expect(access.teams).toEqual(['web']);
     expect(access.clusters.prod!.level).toBe('operate');
-    expect(authorize(config, access, 'prod', 'operate', 'scale')).toEqual({ allowed: true, level: 'operate', team: 'web' });
+    expect(authorize(config, access, 'prod', 'operate', 'scale')).toEqual({
+      allowed: true,
+      level: 'operate',
+      team: 'web',
+    });
   });
 
   it('a read-only user is refused operate, told the level needed and which teams could grant it', () => {
     const access = accessFor(config, USERS.rita, new Set(), CHANNELS.web);
     const decision = authorize(config, access, 'prod', 'operate', 'scale');
     expect(decision.allowed).toBe(false);
-    expect(!decision.allowed && decision.reason).toMatch(/`scale` needs \*operate\* on \*prod\*, but you have \*read\* there \(team readers\)\. Teams that grant operate on prod: web, platform/);
+    expect(!decision.allowed && decision.reason).toMatch(
+      /`scale` needs \*operate\* on \*prod\*, but you have \*read\* there \(team readers\)\. Teams that grant operate on prod: web, platform/,
+    );
   });
 
   it('the highest level of any of the user’s teams wins, and "*" counts for every cluster', () => {
@@ -27,7 +33,9 @@ describe('who may do what where', () => {
   });
 
   it('a team restricted to some channels grants nothing elsewhere, and the refusal says where to go', () => {
-    const restricted = parseConfig(testConfigYaml().replace('    usergroups: [S0WEB]', `    usergroups: [S0WEB]\n    channels: [${CHANNELS.web}]`));
+    const restricted = parseConfig(
+      testConfigYaml().replace('    usergroups: [S0WEB]', `    usergroups: [S0WEB]\n    channels: [${CHANNELS.web}]`),
+    );
     const inWeb = accessFor(restricted, USERS.alice, new Set(['S0WEB']), CHANNELS.web);
     const inOps = accessFor(restricted, USERS.alice, new Set(['S0WEB']), CHANNELS.ops);
     expect(inWeb.clusters.prod!.level).toBe('operate');
@@ -37,7 +45,12 @@ describe('who may do what where', () => {
   });
 
   it('within one team a grant for the cluster beats "*", higher or lower; across teams the highest wins', () => {
-    const mixed = parseConfig(testConfigYaml().replace('teams:\n', `teams:\n  mostly:\n    users: [U0MAX, ${USERS.alice}]\n    access: { "*": operate, prod: read, staging: admin }\n`));
+    const mixed = parseConfig(
+      testConfigYaml().replace(
+        'teams:\n',
+        `teams:\n  mostly:\n    users: [U0MAX, ${USERS.alice}]\n    access: { "*": operate, prod: read, staging: admin }\n`,
+      ),
+    );
     const max = accessFor(mixed, 'U0MAX', new Set(), CHANNELS.web);
     expect(max.clusters.prod!.level).toBe('read');
     expect(max.clusters.staging!.level).toBe('admin');

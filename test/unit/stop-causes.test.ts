@@ -11,22 +11,45 @@ describe('the Fargate and awsvpc causes of a stop, in words', () => {
   });
 
   it('a missing log group and an ENI that could not be set up each get their own fix', () => {
-    expect(explainStop({ stopCode: 'TaskFailedToStart', stoppedReason: 'ResourceInitializationError: failed to validate logger args: The specified log group does not exist.' })).toContain('create the log group');
-    expect(explainStop({ stopCode: 'TaskFailedToStart', stoppedReason: 'ResourceInitializationError: failed to configure ENI: subnet has no free IP address' })).toContain('out of free IP addresses');
+    expect(
+      explainStop({
+        stopCode: 'TaskFailedToStart',
+        stoppedReason:
+          'ResourceInitializationError: failed to validate logger args: The specified log group does not exist.',
+      }),
+    ).toContain('create the log group');
+    expect(
+      explainStop({
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: 'ResourceInitializationError: failed to configure ENI: subnet has no free IP address',
+      }),
+    ).toContain('out of free IP addresses');
   });
 
   it('a Spot interruption of a standalone task says it is not replaced', () => {
-    expect(explainStop({ stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' })).toContain('A standalone task is not replaced');
+    expect(explainStop({ stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' })).toContain(
+      'A standalone task is not replaced',
+    );
   });
 
   it('an ordinary crash or user stop gets no Fargate explanation', () => {
-    expect(explainStop({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', reasons: ['OutOfMemoryError: Container killed due to memory usage'] })).toBeUndefined();
+    expect(
+      explainStop({
+        stopCode: 'EssentialContainerExited',
+        stoppedReason: 'Essential container in task exited',
+        reasons: ['OutOfMemoryError: Container killed due to memory usage'],
+      }),
+    ).toBeUndefined();
     expect(explainStop({ stopCode: 'UserInitiated', stoppedReason: 'Stopped by @alice via Slack' })).toBeUndefined();
   });
 
   it('placement failures for lack of ENIs or Fargate capacity are explained', () => {
     expect(explainPlacement('RESOURCE:ENI')).toContain('ENI trunking');
-    expect(explainPlacement('(service web) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.')).toContain('Fargate had no capacity');
+    expect(
+      explainPlacement(
+        '(service web) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.',
+      ),
+    ).toContain('Fargate had no capacity');
     expect(explainPlacement('RESOURCE:MEMORY')).toBeUndefined();
   });
 });

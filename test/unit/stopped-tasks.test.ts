@@ -3,10 +3,28 @@ import { settlementMessage } from '../../src/slack/views/services';
 import { stopReason, stopReasons } from '../../src/slack/views/stopped-tasks';
 import { type ServiceDetail, type TaskInfo } from '../../src/aws/types';
 
-const service: ServiceDetail = { name: 'web', arn: 'arn:web', status: 'ACTIVE', desired: 2, running: 0, pending: 0, taskDefinition: 'web:7', deployments: [], events: [] };
+const service: ServiceDetail = {
+  name: 'web',
+  arn: 'arn:web',
+  status: 'ACTIVE',
+  desired: 2,
+  running: 0,
+  pending: 0,
+  taskDefinition: 'web:7',
+  deployments: [],
+  events: [],
+};
 
 function task(id: string, fields: Partial<TaskInfo>): TaskInfo {
-  return { id, arn: `arn:${id}`, taskDefinition: 'web:7', lastStatus: 'STOPPED', desiredStatus: 'STOPPED', containers: [], ...fields };
+  return {
+    id,
+    arn: `arn:${id}`,
+    taskDefinition: 'web:7',
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    containers: [],
+    ...fields,
+  };
 }
 
 const oom = (id: string) =>
@@ -14,13 +32,23 @@ const oom = (id: string) =>
     stopCode: 'EssentialContainerExited',
     stoppedReason: 'Essential container in task exited',
     containers: [
-      { name: 'worker', lastStatus: 'STOPPED', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' },
+      {
+        name: 'worker',
+        lastStatus: 'STOPPED',
+        exitCode: 137,
+        reason: 'OutOfMemoryError: Container killed due to memory usage',
+      },
       { name: 'sidecar', lastStatus: 'STOPPED', exitCode: 0 },
     ],
   });
 const pull = (id: string) => {
-  const reason = 'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/nope:latest: not found';
-  return task(id, { stopCode: 'TaskFailedToStart', stoppedReason: reason, containers: [{ name: 'app', lastStatus: 'STOPPED', reason }] });
+  const reason =
+    'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/nope:latest: not found';
+  return task(id, {
+    stopCode: 'TaskFailedToStart',
+    stoppedReason: reason,
+    containers: [{ name: 'app', lastStatus: 'STOPPED', reason }],
+  });
 };
 
 describe('why stopped tasks stopped, as a follow-up says it', () => {
@@ -55,20 +83,32 @@ describe('why stopped tasks stopped, as a follow-up says it', () => {
   });
 
   it('a pull error is said once, not again for the container that carries the same reason', () => {
-    expect(stopReason(pull('a'))).toBe('CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/nope:latest: not found');
+    expect(stopReason(pull('a'))).toBe(
+      'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/nope:latest: not found',
+    );
   });
 
   it('tasks that stopped the same way are counted together, in the order of their newest stop', () => {
-    expect(stopReasons([pull('a'), oom('b'), pull('c'), oom('d'), oom('e')]).map((r) => [r.count, r.text.slice(0, 24)])).toEqual([
+    expect(
+      stopReasons([pull('a'), oom('b'), pull('c'), oom('d'), oom('e')]).map((r) => [r.count, r.text.slice(0, 24)]),
+    ).toEqual([
       [2, 'CannotPullContainerError'],
       [3, 'Essential container in t'],
     ]);
   });
 
   it('a failed deployment says how many tasks stopped and why, with buttons to the stopped tasks and the logs', () => {
-    const message = settlementMessage('prod', { kind: 'failed', service, reason: 'tasks failed to start', stopped: [oom('a'), pull('b'), oom('c')] }, 60_000);
-    expect(message.text).toMatch(/^web in prod: the deployment failed — tasks failed to start \(0\/2 running\)\. 3 tasks stopped: 2 × Essential container .*; 1 × CannotPullContainerError/);
-    const actions = message.blocks!.find((b) => b.type === 'actions') as { elements: { action_id: string; value: string }[] };
+    const message = settlementMessage(
+      'prod',
+      { kind: 'failed', service, reason: 'tasks failed to start', stopped: [oom('a'), pull('b'), oom('c')] },
+      60_000,
+    );
+    expect(message.text).toMatch(
+      /^web in prod: the deployment failed — tasks failed to start \(0\/2 running\)\. 3 tasks stopped: 2 × Essential container .*; 1 × CannotPullContainerError/,
+    );
+    const actions = message.blocks!.find((b) => b.type === 'actions') as {
+      elements: { action_id: string; value: string }[];
+    };
     expect(actions.elements.map((e) => [e.action_id, JSON.parse(e.value)])).toEqual([
       ['cmd:tasks', { cluster: 'prod', args: ['--service', 'web', '--stopped'] }],
       ['cmd:logs', { cluster: 'prod', args: ['web'] }],
@@ -83,7 +123,10 @@ describe('why stopped tasks stopped, as a follow-up says it', () => {
 
   it('hundreds of stops for dozens of long, different reasons stay within Slack’s limits: five reasons, then how many more', () => {
     const stopped = Array.from({ length: 300 }, (_, i) =>
-      task(`t${i}`, { stopCode: 'TaskFailedToStart', stoppedReason: `CannotStartContainerError: <${i % 40}> ${'x'.repeat(3000)}` }),
+      task(`t${i}`, {
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: `CannotStartContainerError: <${i % 40}> ${'x'.repeat(3000)}`,
+      }),
     );
     const message = settlementMessage('prod', { kind: 'timeout', service, stopped }, 60_000);
     expect(blockKitProblems(message)).toEqual([]);

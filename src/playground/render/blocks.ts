@@ -65,24 +65,41 @@ export function renderBlock(block: Block, ctx: BlockRenderContext, index = 0): L
     case 'section':
       return section(block, ctx, blockIdOf(block, index));
     case 'context':
-      return withStyles(wrapLines(splitLines(joinElements((block.elements as Block[] | undefined) ?? [], ctx)), ctx.width), 'dim');
+      return withStyles(
+        wrapLines(splitLines(joinElements((block.elements as Block[] | undefined) ?? [], ctx)), ctx.width),
+        'dim',
+      );
     case 'divider':
       return [[{ text: '─'.repeat(ctx.width), styles: ['dim'] }]];
     case 'actions':
       return elementsLine((block.elements as Block[] | undefined) ?? [], blockIdOf(block, index), ctx);
     case 'image':
-      return [[{ text: `[image: ${String(block.alt_text ?? (block.title as TextObject | undefined)?.text ?? 'no description')}]`, styles: ['dim'] }]];
+      return [
+        [
+          {
+            text: `[image: ${String(block.alt_text ?? (block.title as TextObject | undefined)?.text ?? 'no description')}]`,
+            styles: ['dim'],
+          },
+        ],
+      ];
     case 'rich_text':
       return wrapLines(splitLines(richText((block.elements as Block[] | undefined) ?? [], ctx)), ctx.width);
     case 'input':
-      return wrapLines(splitLines(plainText(String((block.label as TextObject | undefined)?.text ?? ''), ['bold'])), ctx.width);
+      return wrapLines(
+        splitLines(plainText(String((block.label as TextObject | undefined)?.text ?? ''), ['bold'])),
+        ctx.width,
+      );
     default:
       return [[{ text: `[a ${String(block.type)} block, which the playground cannot show]`, styles: ['dim'] }]];
   }
 }
 
 /** A text object (mrkdwn or plain_text) as wrapped lines. */
-export function textObject(object: TextObject | undefined, ctx: BlockRenderContext, styles: readonly Style[] = []): Line[] {
+export function textObject(
+  object: TextObject | undefined,
+  ctx: BlockRenderContext,
+  styles: readonly Style[] = [],
+): Line[] {
   if (!object?.text) return [];
   const segments = object.type === 'plain_text' ? plainText(object.text, styles) : mrkdwn(object.text, ctx, styles);
   return wrapLines(splitLines(segments), ctx.width);
@@ -146,7 +163,8 @@ function joinElements(elements: Block[], ctx: BlockRenderContext): Segment[] {
  */
 function elementsLine(elements: Block[], blockId: string, ctx: BlockRenderContext): Line[] {
   const items: Segment[][] = elements.map((e) => {
-    if (e.type === 'button') return buttonLabel(e as unknown as ButtonElement, ctx.numberButton(e as unknown as ButtonElement, blockId));
+    if (e.type === 'button')
+      return buttonLabel(e as unknown as ButtonElement, ctx.numberButton(e as unknown as ButtonElement, blockId));
     const name = String((e.placeholder as TextObject | undefined)?.text ?? e.type ?? 'element');
     return [{ text: `[${name} ▾]`, styles: ['dim'] }];
   });
@@ -167,7 +185,8 @@ function elementsLine(elements: Block[], blockId: string, ctx: BlockRenderContex
 
 /** `[3] Deny ⚠`: the number in the button colour, the label in the button's style. */
 export function buttonLabel(button: ButtonElement, n: number): Segment[] {
-  const labelStyles: Style[] = button.style === 'danger' ? ['danger'] : button.style === 'primary' ? ['primary', 'bold'] : [];
+  const labelStyles: Style[] =
+    button.style === 'danger' ? ['danger'] : button.style === 'primary' ? ['primary', 'bold'] : [];
   const label = `${button.text?.text ?? 'button'}${button.confirm ? '…' : ''}${button.url ? ' ↗' : ''}`;
   const segments: Segment[] = [
     { text: `[${n}]`, styles: ['button'] },
@@ -217,7 +236,10 @@ function richSection(elements: Block[], ctx: BlockRenderContext, base: Style[] =
       case 'user':
         return { text: `@${ctx.userName(String(e.user_id)) ?? String(e.user_id)}`, styles: [...styles, 'mention'] };
       case 'channel':
-        return { text: `#${ctx.channelName(String(e.channel_id)) ?? String(e.channel_id)}`, styles: [...styles, 'mention'] };
+        return {
+          text: `#${ctx.channelName(String(e.channel_id)) ?? String(e.channel_id)}`,
+          styles: [...styles, 'mention'],
+        };
       case 'emoji':
         return plainText(`:${String(e.name)}:`, styles)[0]!;
       case 'broadcast':

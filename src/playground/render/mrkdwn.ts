@@ -36,7 +36,16 @@ export function mrkdwn(text: string, ctx: MrkdwnContext, base: readonly Style[] 
 
 /** Plain text as Slack shows a plain_text object (emoji shortcodes become emoji when asked to). */
 export function plainText(text: string, styles: readonly Style[] = [], withEmoji = true): Segment[] {
-  return [{ text: withEmoji ? text.replace(/:([a-z0-9_+'-]+):/g, (whole, name: string, at: number) => (insideArn(text, at) ? whole : (emoji(name) ?? whole))) : text, styles }];
+  return [
+    {
+      text: withEmoji
+        ? text.replace(/:([a-z0-9_+'-]+):/g, (whole, name: string, at: number) =>
+            insideArn(text, at) ? whole : (emoji(name) ?? whole),
+          )
+        : text,
+      styles,
+    },
+  ];
 }
 
 /**
@@ -160,7 +169,8 @@ function angle(body: string, ctx: MrkdwnContext, styles: readonly Style[]): Segm
       const text = Number.isFinite(when) && format ? formatSlackDate(when, format, ctx.now()) : (label ?? special);
       return [{ text: decodeEntities(text), styles }];
     }
-    if (special.startsWith('subteam^')) return [{ text: label ?? `@${special.slice('subteam^'.length)}`, styles: [...styles, 'mention'] }];
+    if (special.startsWith('subteam^'))
+      return [{ text: label ?? `@${special.slice('subteam^'.length)}`, styles: [...styles, 'mention'] }];
     return [{ text: `@${label ?? special}`, styles: [...styles, 'mention'] }];
   }
   const url = decodeEntities(target);
@@ -180,7 +190,20 @@ function decodeEntities(text: string): string {
   return text.replace(/&(lt|gt|amp);/g, (_, name: string) => ENTITIES[name]!);
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /**
@@ -214,7 +237,14 @@ export function formatSlackDate(ms: number, format: string, now: number): string
 }
 
 function ordinal(n: number): string {
-  const suffix = n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th';
+  const suffix =
+    n % 10 === 1 && n % 100 !== 11
+      ? 'st'
+      : n % 10 === 2 && n % 100 !== 12
+        ? 'nd'
+        : n % 10 === 3 && n % 100 !== 13
+          ? 'rd'
+          : 'th';
   return `${n}${suffix}`;
 }
 
@@ -229,7 +259,12 @@ function ago(ms: number, now: number): string {
   const future = seconds < 0;
   const s = Math.abs(seconds);
   if (s < 60) return future ? 'in a few seconds' : 'a few seconds ago';
-  const [n, unit] = s < 3600 ? [Math.round(s / 60), 'minute'] : s < 86_400 ? [Math.round(s / 3600), 'hour'] : [Math.round(s / 86_400), 'day'];
+  const [n, unit] =
+    s < 3600
+      ? [Math.round(s / 60), 'minute']
+      : s < 86_400
+        ? [Math.round(s / 3600), 'hour']
+        : [Math.round(s / 86_400), 'day'];
   const amount = `${n} ${unit}${n === 1 ? '' : 's'}`;
   return future ? `in ${amount}` : `${amount} ago`;
 }

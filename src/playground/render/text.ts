@@ -43,7 +43,11 @@ function isWide(cp: number): boolean {
 }
 
 /** Symbols in the 2600–27BF block that terminals draw as emoji (two columns). */
-const WIDE_SYMBOLS = new Set([0x2614, 0x2615, 0x26a1, 0x26aa, 0x26ab, 0x26bd, 0x26be, 0x26c4, 0x26c5, 0x26d4, 0x26ea, 0x26f2, 0x26f3, 0x26f5, 0x26fa, 0x26fd, 0x2705, 0x270a, 0x270b, 0x2728, 0x274c, 0x274e, 0x2753, 0x2754, 0x2755, 0x2757, 0x2795, 0x2796, 0x2797, 0x27b0, 0x27bf]);
+const WIDE_SYMBOLS = new Set([
+  0x2614, 0x2615, 0x26a1, 0x26aa, 0x26ab, 0x26bd, 0x26be, 0x26c4, 0x26c5, 0x26d4, 0x26ea, 0x26f2, 0x26f3, 0x26f5,
+  0x26fa, 0x26fd, 0x2705, 0x270a, 0x270b, 0x2728, 0x274c, 0x274e, 0x2753, 0x2754, 0x2755, 0x2757, 0x2795, 0x2796,
+  0x2797, 0x27b0, 0x27bf,
+]);
 
 export function lineWidth(line: Line): number {
   return line.reduce((sum, s) => sum + displayWidth(s.text), 0);
@@ -191,7 +195,9 @@ export function padLine(line: Line, width: number): Line {
 
 /** Adds styles to every segment (a context block is dim throughout, say). */
 export function withStyles(lines: readonly Line[], ...styles: Style[]): Line[] {
-  return lines.map((l) => l.map((s) => ({ ...s, styles: [...styles, ...s.styles.filter((x) => !styles.includes(x))] })));
+  return lines.map((l) =>
+    l.map((s) => ({ ...s, styles: [...styles, ...s.styles.filter((x) => !styles.includes(x))] })),
+  );
 }
 
 /** The line as terminal text: neighbouring segments with the same styles are painted as one. */
@@ -205,7 +211,12 @@ function merged(line: Line): Line {
   const out: Segment[] = [];
   for (const s of line) {
     const last = out[out.length - 1];
-    if (last && last.url === s.url && last.styles.length === s.styles.length && last.styles.every((x, i) => x === s.styles[i])) {
+    if (
+      last &&
+      last.url === s.url &&
+      last.styles.length === s.styles.length &&
+      last.styles.every((x, i) => x === s.styles[i])
+    ) {
       out[out.length - 1] = { ...last, text: last.text + s.text };
     } else {
       out.push(s);

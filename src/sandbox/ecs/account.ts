@@ -22,9 +22,15 @@ export function listTagsForResource(ctx: Ctx) {
   if (!parsed) throw invalidParameter('The ARN provided is invalid.');
   const [, region, account, type, rest] = parsed as unknown as [string, string, string, string, string];
   const parts = rest.split('/');
-  const cluster = type === 'cluster' || type === 'task-definition' || type === 'capacity-provider' ? (type === 'cluster' ? rest : undefined) : parts[0];
+  const cluster =
+    type === 'cluster' || type === 'task-definition' || type === 'capacity-provider'
+      ? type === 'cluster'
+        ? rest
+        : undefined
+      : parts[0];
   ctx.authorize(cluster === undefined ? { arn } : { arn, cluster: clusterName(cluster) });
-  if (region !== ctx.region || account !== ctx.accountId) throw invalidParameter('The specified resource does not exist in this account and Region.');
+  if (region !== ctx.region || account !== ctx.accountId)
+    throw invalidParameter('The specified resource does not exist in this account and Region.');
   const tags = tagsOf(ctx, type, rest, parts);
   if (tags === undefined) throw invalidParameter('The specified resource could not be found.');
   return { tags };
@@ -78,7 +84,9 @@ export function describeCapacityProviders(ctx: Ctx) {
     const found = refs.map((ref) => ({ ref, name: ref.slice(ref.lastIndexOf('/') + 1) }));
     return {
       capacityProviders: found.filter((f) => FARGATE_PROVIDERS.includes(f.name)).map((f) => render(f.name)),
-      failures: found.filter((f) => !FARGATE_PROVIDERS.includes(f.name)).map((f) => ({ arn: f.ref.startsWith('arn:') ? f.ref : providerArn(ctx, f.name), reason: 'MISSING' })),
+      failures: found
+        .filter((f) => !FARGATE_PROVIDERS.includes(f.name))
+        .map((f) => ({ arn: f.ref.startsWith('arn:') ? f.ref : providerArn(ctx, f.name), reason: 'MISSING' })),
     };
   }
   const { items, nextToken } = page(FARGATE_PROVIDERS, ctx.params, { default: 10, max: 10 });
@@ -118,13 +126,15 @@ export function listAccountSettings(ctx: Ctx) {
   const name = ctx.params.optString('name');
   const value = ctx.params.optString('value');
   if (value !== undefined && name === undefined) throw invalidParameter('value can only be specified with name.');
-  if (name !== undefined && !DEFAULT_SETTINGS.some((s) => s.name === name)) throw invalidParameter(`Invalid setting name: ${name}.`);
+  if (name !== undefined && !DEFAULT_SETTINGS.some((s) => s.name === name))
+    throw invalidParameter(`Invalid setting name: ${name}.`);
   const effective = ctx.params.optBool('effectiveSettings') ?? false;
   const root = `arn:aws:iam::${ctx.accountId}:root`;
   const all = effective
-    ? DEFAULT_SETTINGS.filter((s) => (name === undefined || s.name === name) && (value === undefined || s.value === value)).map((s) => ({ ...s, principalArn: root, type: 'aws_managed' }))
+    ? DEFAULT_SETTINGS.filter(
+        (s) => (name === undefined || s.name === name) && (value === undefined || s.value === value),
+      ).map((s) => ({ ...s, principalArn: root, type: 'aws_managed' }))
     : [];
   const { items, nextToken } = page(all, ctx.params, { default: 10, max: 10 });
   return { settings: items, nextToken };
 }
-

@@ -15,7 +15,8 @@ export function createCluster(ctx: Ctx) {
   ctx.authorize(clusterResource(ctx, name));
   const tags = (ctx.params.optList('tags') ?? []) as Tag[];
   const providers = ctx.params.optStringList('capacityProviders') ?? [];
-  const strategy = (ctx.params.optList('defaultCapacityProviderStrategy') ?? []) as unknown as CapacityProviderStrategyItem[];
+  const strategy = (ctx.params.optList('defaultCapacityProviderStrategy') ??
+    []) as unknown as CapacityProviderStrategyItem[];
   return { cluster: renderCluster(ctx.world.createCluster(name, tags, { providers, strategy })) };
 }
 
@@ -27,7 +28,8 @@ export function putClusterCapacityProviders(ctx: Ctx) {
   const name = clusterName(ctx.params.string('cluster'));
   ctx.authorize(clusterResource(ctx, name));
   const providers = ctx.params.optStringList('capacityProviders');
-  const strategy = ctx.params.optList('defaultCapacityProviderStrategy') as unknown as CapacityProviderStrategyItem[] | undefined;
+  const strategy = ctx.params.optList('defaultCapacityProviderStrategy') as unknown as
+    CapacityProviderStrategyItem[] | undefined;
   if (providers === undefined) throw invalidParameter('capacityProviders is required.');
   if (strategy === undefined) throw invalidParameter('defaultCapacityProviderStrategy is required.');
   return { cluster: renderCluster(ctx.world.putClusterCapacityProviders(name, providers, strategy)) };
@@ -47,7 +49,9 @@ export function describeClusters(ctx: Ctx) {
   const include = new Set<ClusterField>();
   for (const field of ctx.params.optStringList('include') ?? []) {
     if (!CLUSTER_FIELDS.includes(field as ClusterField)) {
-      throw invalidParameter(`1 validation error detected: Value '[${field}]' at 'include' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${CLUSTER_FIELDS.join(', ')}]]`);
+      throw invalidParameter(
+        `1 validation error detected: Value '[${field}]' at 'include' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${CLUSTER_FIELDS.join(', ')}]]`,
+      );
     }
     include.add(field as ClusterField);
   }
@@ -56,7 +60,8 @@ export function describeClusters(ctx: Ctx) {
   for (const [i, name] of names.entries()) {
     const cluster = ctx.world.findCluster(name);
     if (cluster) clusters.push(renderCluster(cluster, include));
-    else failures.push({ arn: refs[i]?.startsWith('arn:') ? refs[i] : clusterResource(ctx, name).arn, reason: 'MISSING' });
+    else
+      failures.push({ arn: refs[i]?.startsWith('arn:') ? refs[i] : clusterResource(ctx, name).arn, reason: 'MISSING' });
   }
   return { clusters, failures };
 }
@@ -90,8 +95,11 @@ export function listContainerInstances(ctx: Ctx) {
 export function describeContainerInstances(ctx: Ctx) {
   const name = clusterName(ctx.params.optString('cluster'));
   const refs = ctx.params.optStringList('containerInstances') ?? [];
-  ctx.authorize(refs.length > 0 ? refs.map((r) => containerInstanceResource(ctx, name, r)) : [clusterResource(ctx, name)]);
-  if (refs.length === 0 || refs.length > 100) throw invalidParameter('containerInstances must have between 1 and 100 items.');
+  ctx.authorize(
+    refs.length > 0 ? refs.map((r) => containerInstanceResource(ctx, name, r)) : [clusterResource(ctx, name)],
+  );
+  if (refs.length === 0 || refs.length > 100)
+    throw invalidParameter('containerInstances must have between 1 and 100 items.');
   ctx.world.cluster(name);
   const containerInstances = [];
   const failures = [];
@@ -153,5 +161,7 @@ function instanceFilter(expression: string | undefined): (instance: { ec2: { id:
     const ids = within[1]!.split(',').map((id) => id.trim());
     return (i) => ids.includes(i.ec2.id);
   }
-  throw invalidParameter(`The sandbox understands only ec2InstanceId == ID and ec2InstanceId in [IDs] filters, not: ${expression.slice(0, 100)}`);
+  throw invalidParameter(
+    `The sandbox understands only ec2InstanceId == ID and ec2InstanceId in [IDs] filters, not: ${expression.slice(0, 100)}`,
+  );
 }

@@ -2,7 +2,11 @@ import { invalidParameter } from '../errors';
 import type { Params } from '../protocols/params';
 
 /** ECS-style paging: `maxResults` (bounded) and an opaque `nextToken` carrying the offset. */
-export function page<T>(items: readonly T[], params: Params, limits: { default: number; max: number }): { items: T[]; nextToken?: string } {
+export function page<T>(
+  items: readonly T[],
+  params: Params,
+  limits: { default: number; max: number },
+): { items: T[]; nextToken?: string } {
   const maxResults = params.optInt('maxResults') ?? limits.default;
   if (maxResults < 1 || maxResults > limits.max) {
     throw invalidParameter(`maxResults must be between 1 and ${limits.max}.`);
@@ -21,7 +25,12 @@ function encodeToken(offset: number): string {
 function decodeToken(token: string): number {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
-    if (typeof parsed === 'object' && parsed !== null && 'sandboxOffset' in parsed && Number.isInteger(parsed.sandboxOffset)) {
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'sandboxOffset' in parsed &&
+      Number.isInteger(parsed.sandboxOffset)
+    ) {
       return parsed.sandboxOffset as number;
     }
   } catch {

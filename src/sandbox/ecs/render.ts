@@ -30,7 +30,10 @@ export type ClusterField = 'ATTACHMENTS' | 'CONFIGURATIONS' | 'SETTINGS' | 'STAT
  * only when `include` asks for them (DescribeClusters, ECS API Reference); CreateCluster and
  * DeleteCluster answer with tags and settings.
  */
-export function renderCluster(cluster: ClusterRecord, include: ReadonlySet<ClusterField> = new Set(['SETTINGS', 'TAGS'])): Wire<Cluster> {
+export function renderCluster(
+  cluster: ClusterRecord,
+  include: ReadonlySet<ClusterField> = new Set(['SETTINGS', 'TAGS']),
+): Wire<Cluster> {
   let activeServicesCount = 0;
   let drainingServicesCount = 0;
   for (const service of cluster.services.values()) {
@@ -38,7 +41,8 @@ export function renderCluster(cluster: ClusterRecord, include: ReadonlySet<Clust
     else if (service.status === 'DRAINING') drainingServicesCount += 1;
   }
   let registeredContainerInstancesCount = 0;
-  for (const instance of cluster.instances.values()) if (instance.status !== 'INACTIVE') registeredContainerInstancesCount += 1;
+  for (const instance of cluster.instances.values())
+    if (instance.status !== 'INACTIVE') registeredContainerInstancesCount += 1;
   // Every task and service of the sandbox is of the EC2 launch type.
   const statistics = [
     ['runningEC2TasksCount', cluster.runningTasksCount],
@@ -196,7 +200,10 @@ export function renderTask(task: TaskRecord, time: TimeFormat): Wire<Task> {
     connectivityAt: at(task.connectivityAt),
     containerInstanceArn: task.instance?.arn,
     containers: task.containers.map((c) => renderContainer(task, c)),
-    cpu: task.launchType === 'FARGATE' && task.taskDefinition.cpu ? String(task.taskDefinition.needs.cpu) : String(task.reserved.cpu),
+    cpu:
+      task.launchType === 'FARGATE' && task.taskDefinition.cpu
+        ? String(task.taskDefinition.needs.cpu)
+        : String(task.reserved.cpu),
     createdAt: time(task.createdAt),
     desiredStatus: task.desiredStatus,
     enableExecuteCommand: false,
@@ -205,7 +212,10 @@ export function renderTask(task: TaskRecord, time: TimeFormat): Wire<Task> {
     healthStatus: 'UNKNOWN',
     lastStatus: task.lastStatus,
     launchType: task.launchType,
-    memory: task.launchType === 'FARGATE' && task.taskDefinition.memory ? String(task.taskDefinition.needs.memory) : String(task.reserved.memory),
+    memory:
+      task.launchType === 'FARGATE' && task.taskDefinition.memory
+        ? String(task.taskDefinition.needs.memory)
+        : String(task.reserved.memory),
     overrides: task.overrides,
     pullStartedAt: at(task.pullStartedAt),
     pullStoppedAt: at(task.pullStoppedAt),
@@ -228,7 +238,14 @@ export function renderTask(task: TaskRecord, time: TimeFormat): Wire<Task> {
  */
 function renderEniAttachment(task: TaskRecord) {
   const eni = task.eni!;
-  const status = task.lastStatus === 'STOPPED' ? 'DELETED' : task.lastStatus === 'PENDING' ? 'ATTACHING' : task.desiredStatus === 'STOPPED' ? 'DETACHING' : 'ATTACHED';
+  const status =
+    task.lastStatus === 'STOPPED'
+      ? 'DELETED'
+      : task.lastStatus === 'PENDING'
+        ? 'ATTACHING'
+        : task.desiredStatus === 'STOPPED'
+          ? 'DETACHING'
+          : 'ATTACHED';
   return {
     id: eni.attachmentId,
     type: 'ElasticNetworkInterface',
@@ -254,7 +271,9 @@ function renderContainer(task: TaskRecord, c: ContainerRecord): Wire<Container> 
     exitCode: c.exitCode,
     reason: c.reason,
     networkBindings: c.networkBindings,
-    networkInterfaces: task.eni ? [{ attachmentId: task.eni.attachmentId, privateIpv4Address: task.eni.privateIp }] : [],
+    networkInterfaces: task.eni
+      ? [{ attachmentId: task.eni.attachmentId, privateIpv4Address: task.eni.privateIp }]
+      : [],
     healthStatus: 'UNKNOWN',
     cpu: String(c.cpu),
     memory: c.memory === undefined ? undefined : String(c.memory),

@@ -1,4 +1,10 @@
-import type { CapacityProviderStrategyItem, DeploymentConfiguration, PlacementConstraint, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
+import type {
+  CapacityProviderStrategyItem,
+  DeploymentConfiguration,
+  PlacementConstraint,
+  PlacementStrategy,
+  Tag,
+} from '@aws-sdk/client-ecs';
 import { invalidParameter } from '../errors';
 import type { ActionContext } from '../service-module';
 import { epochSeconds } from '../wire';
@@ -16,7 +22,8 @@ export function createService(ctx: Ctx) {
   const strategy = ctx.params.optString('schedulingStrategy') ?? 'REPLICA';
   if (strategy !== 'REPLICA') throw invalidParameter('The sandbox supports only the REPLICA scheduling strategy.');
   const desiredCount = ctx.params.optInt('desiredCount');
-  if (desiredCount === undefined) throw invalidParameter('desiredCount is required for a service using the REPLICA scheduling strategy.');
+  if (desiredCount === undefined)
+    throw invalidParameter('desiredCount is required for a service using the REPLICA scheduling strategy.');
   const service = ctx.world.createService(cluster, {
     name,
     taskDefinition: ctx.params.string('taskDefinition'),
@@ -27,7 +34,8 @@ export function createService(ctx: Ctx) {
     tags: ctx.params.optList('tags') as Tag[] | undefined,
     createdBy: ctx.principal.kind === 'assumed' ? ctx.principal.roleArn : undefined,
     launchType: ctx.params.optString('launchType'),
-    capacityProviderStrategy: ctx.params.optList('capacityProviderStrategy') as unknown as CapacityProviderStrategyItem[] | undefined,
+    capacityProviderStrategy: ctx.params.optList('capacityProviderStrategy') as unknown as
+      CapacityProviderStrategyItem[] | undefined,
     awsvpc: awsvpcConfiguration(ctx),
   });
   return { service: renderService(service, epochSeconds) };
@@ -50,7 +58,9 @@ export function deleteService(ctx: Ctx) {
   const cluster = clusterName(ctx.params.optString('cluster'));
   const ref = ctx.params.string('service');
   ctx.authorize(serviceResource(ctx, cluster, ref));
-  return { service: renderService(ctx.world.deleteService(cluster, ref, ctx.params.optBool('force') ?? false), epochSeconds) };
+  return {
+    service: renderService(ctx.world.deleteService(cluster, ref, ctx.params.optBool('force') ?? false), epochSeconds),
+  };
 }
 
 export function describeServices(ctx: Ctx) {

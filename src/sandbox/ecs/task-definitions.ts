@@ -33,7 +33,9 @@ export function registerTaskDefinition(ctx: Ctx) {
   ctx.authorize(taskDefinitionResource(ctx, family));
   const parsed = containerDefinitions.safeParse(ctx.params.raw.containerDefinitions);
   if (!parsed.success) {
-    throw clientException(`Invalid container definitions: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw clientException(
+      `Invalid container definitions: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const mode = networkMode.safeParse(ctx.params.optString('networkMode') ?? 'bridge');
   if (!mode.success) throw clientException('Invalid networkMode.');
@@ -45,7 +47,9 @@ export function registerTaskDefinition(ctx: Ctx) {
     networkMode: mode.data,
     taskRoleArn: ctx.params.optString('taskRoleArn'),
     executionRoleArn: ctx.params.optString('executionRoleArn'),
-    requiresCompatibilities: (ctx.params.optStringList('requiresCompatibilities') ?? []) as ('EC2' | 'FARGATE' | 'EXTERNAL')[],
+    requiresCompatibilities: (ctx.params.optStringList('requiresCompatibilities') ?? []) as (
+      'EC2' | 'FARGATE' | 'EXTERNAL'
+    )[],
     tags: (ctx.params.optList('tags') ?? []) as Tag[],
     registeredBy: ctx.principal.kind === 'assumed' ? ctx.principal.roleArn : undefined,
   });
@@ -64,7 +68,10 @@ export function describeTaskDefinition(ctx: Ctx) {
   const td = ctx.world.findTaskDefinition(ref);
   if (!td) throw clientException('Unable to describe task definition.');
   const include = ctx.params.optStringList('include') ?? [];
-  return { taskDefinition: renderTaskDefinition(td, epochSeconds), tags: include.includes('TAGS') ? td.tags : undefined };
+  return {
+    taskDefinition: renderTaskDefinition(td, epochSeconds),
+    tags: include.includes('TAGS') ? td.tags : undefined,
+  };
 }
 
 export function listTaskDefinitions(ctx: Ctx) {
@@ -72,7 +79,8 @@ export function listTaskDefinitions(ctx: Ctx) {
   const prefix = ctx.params.optString('familyPrefix');
   const status = ctx.params.optString('status') ?? 'ACTIVE';
   const sort = ctx.params.optString('sort') ?? 'ASC';
-  if (!['ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS'].includes(status)) throw invalidParameter('status must be ACTIVE, INACTIVE or DELETE_IN_PROGRESS.');
+  if (!['ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS'].includes(status))
+    throw invalidParameter('status must be ACTIVE, INACTIVE or DELETE_IN_PROGRESS.');
   if (sort !== 'ASC' && sort !== 'DESC') throw invalidParameter('sort must be ASC or DESC.');
   const arns: string[] = [];
   const families = [...ctx.world.taskDefinitionFamilies().entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -6,7 +6,13 @@ import type { TaskRecord } from '../world/records';
 import { checkTaskIdentifier, type TaskLaunchResult } from '../world/world';
 import { page } from './paging';
 import { renderTask } from './render';
-import { clusterName, clusterResource, containerInstanceResource, taskDefinitionResource, taskResource } from './resources';
+import {
+  clusterName,
+  clusterResource,
+  containerInstanceResource,
+  taskDefinitionResource,
+  taskResource,
+} from './resources';
 
 type Ctx = ActionContext<undefined>;
 
@@ -16,7 +22,8 @@ export function runTask(ctx: Ctx) {
   ctx.authorize(taskDefinitionResource(ctx, taskDefinition, cluster));
   const result = ctx.world.runTask(cluster, {
     launchType: ctx.params.optString('launchType'),
-    capacityProviderStrategy: ctx.params.optList('capacityProviderStrategy') as unknown as CapacityProviderStrategyItem[] | undefined,
+    capacityProviderStrategy: ctx.params.optList('capacityProviderStrategy') as unknown as
+      CapacityProviderStrategyItem[] | undefined,
     awsvpc: awsvpcConfiguration(ctx),
     taskDefinition,
     count: ctx.params.optInt('count'),
@@ -90,7 +97,8 @@ export function listTasks(ctx: Ctx) {
   const family = ctx.params.optString('family');
   const startedBy = ctx.params.optString('startedBy');
   const launchType = ctx.params.optString('launchType');
-  if (serviceName !== undefined && family !== undefined) throw invalidParameter('serviceName and family cannot both be specified.');
+  if (serviceName !== undefined && family !== undefined)
+    throw invalidParameter('serviceName and family cannot both be specified.');
 
   let candidates: Iterable<TaskRecord> = cluster.tasks.values();
   if (serviceName !== undefined) {
@@ -122,11 +130,16 @@ export function listTasks(ctx: Ctx) {
 
 /** `networkConfiguration.awsvpcConfiguration` of RunTask and CreateService. */
 export function awsvpcConfiguration(ctx: Ctx): AwsVpcConfiguration | undefined {
-  const network = ctx.params.optObject('networkConfiguration') as { awsvpcConfiguration?: AwsVpcConfiguration } | undefined;
+  const network = ctx.params.optObject('networkConfiguration') as
+    { awsvpcConfiguration?: AwsVpcConfiguration } | undefined;
   if (network === undefined) return undefined;
   const config = network.awsvpcConfiguration;
   if (config === undefined) throw invalidParameter('awsvpcConfiguration is required in networkConfiguration.');
-  if (config.assignPublicIp !== undefined && config.assignPublicIp !== 'ENABLED' && config.assignPublicIp !== 'DISABLED') {
+  if (
+    config.assignPublicIp !== undefined &&
+    config.assignPublicIp !== 'ENABLED' &&
+    config.assignPublicIp !== 'DISABLED'
+  ) {
     throw invalidParameter('assignPublicIp must be ENABLED or DISABLED.');
   }
   return config;

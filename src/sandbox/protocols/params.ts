@@ -49,7 +49,8 @@ export class Params {
     if (value === undefined || value === null) return undefined;
     // The query protocols send an empty list as `Name=` (an empty string).
     if (value === '') return [];
-    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw this.invalid(`${name} must be a list of strings.`);
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+      throw this.invalid(`${name} must be a list of strings.`);
     return value as string[];
   }
 

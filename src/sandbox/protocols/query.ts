@@ -59,14 +59,23 @@ export function toXml(value: XmlValue, listItem: string): string {
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
+  return text.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c,
+  );
 }
 
 export type QueryStyle = 'awsQuery' | 'ec2';
 
 const XML_HEADERS = (requestId: string) => ({ 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
 
-export function queryResponse(style: QueryStyle, action: string, xmlns: string, result: XmlValue, requestId: string): WireResponse {
+export function queryResponse(
+  style: QueryStyle,
+  action: string,
+  xmlns: string,
+  result: XmlValue,
+  requestId: string,
+): WireResponse {
   const head = '<?xml version="1.0" encoding="UTF-8"?>\n';
   const body =
     style === 'ec2'

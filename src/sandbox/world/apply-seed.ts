@@ -12,7 +12,10 @@ export function applySeed(world: SandboxWorld, account: AccountSeed, now: number
   world.replayFrom(now - SEED_HISTORY_MS, () => {
     for (const td of account.taskDefinitions) world.registerTaskDefinition(td);
     for (const cluster of account.clusters) {
-      world.createCluster(cluster.name, cluster.tags, { providers: cluster.capacityProviders ?? [], strategy: cluster.defaultCapacityProviderStrategy ?? [] });
+      world.createCluster(cluster.name, cluster.tags, {
+        providers: cluster.capacityProviders ?? [],
+        strategy: cluster.defaultCapacityProviderStrategy ?? [],
+      });
       for (const instance of cluster.instances ?? []) world.launchContainerInstance(cluster.name, instance);
       for (const service of cluster.services ?? []) {
         world.createService(cluster.name, {

@@ -8,7 +8,9 @@ const NAME = /^[a-zA-Z0-9_-]{1,255}$/;
 /** CreateCluster is idempotent: an ACTIVE cluster of that name is returned as it is. */
 export function createCluster(ctx: WorldContext, name: string, tags: Tag[] = []): ClusterRecord {
   if (!NAME.test(name)) {
-    throw invalidParameter('Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores, and hyphens.');
+    throw invalidParameter(
+      'Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores, and hyphens.',
+    );
   }
   const existing = ctx.clusters.get(name);
   if (existing?.status === 'ACTIVE') return existing;
@@ -35,10 +37,16 @@ export function createCluster(ctx: WorldContext, name: string, tags: Tag[] = [])
 export function deleteCluster(ctx: WorldContext, cluster: ClusterRecord): ClusterRecord {
   for (const service of cluster.services.values()) {
     if (service.status !== 'INACTIVE') {
-      throw new AwsError('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.');
+      throw new AwsError(
+        'ClusterContainsServicesException',
+        'The Cluster cannot be deleted while Services are active.',
+      );
     }
   }
-  if (cluster.pendingTasksCount + cluster.runningTasksCount > 0 || [...cluster.tasks.values()].some((t) => t.lastStatus !== 'STOPPED' && !t.orphaned)) {
+  if (
+    cluster.pendingTasksCount + cluster.runningTasksCount > 0 ||
+    [...cluster.tasks.values()].some((t) => t.lastStatus !== 'STOPPED' && !t.orphaned)
+  ) {
     throw new AwsError('ClusterContainsTasksException', 'The Cluster cannot be deleted while Tasks are active.');
   }
   for (const instance of cluster.instances.values()) {

@@ -81,7 +81,11 @@ export function envelope<TDetailType extends EcsEventBridgeEvent['detail-type']>
  * IDs", ECS Developer Guide). The extra draw is made only when the share is set, so ids of
  * accounts without it stay as they were.
  */
-export function newEcsId(ctx: WorldContext, resource: 'task' | 'container-instance', clusterName: string): { id: string; arn: string } {
+export function newEcsId(
+  ctx: WorldContext,
+  resource: 'task' | 'container-instance',
+  clusterName: string,
+): { id: string; arn: string } {
   const legacy = ctx.legacyIdShare > 0 && ctx.ids.next() < ctx.legacyIdShare;
   const id = legacy ? ctx.ids.uuid() : ctx.ids.hex(32);
   return { id, arn: ecsArn(ctx, legacy ? `${resource}/${id}` : `${resource}/${clusterName}/${id}`) };

@@ -34,7 +34,8 @@ export interface StrategyItem {
  */
 export function isFargateSize(cpu: number, memory: number): boolean {
   const gb = (n: number) => n * 1024;
-  const stepped = (from: number, to: number, step: number) => memory >= gb(from) && memory <= gb(to) && (memory - gb(from)) % gb(step) === 0;
+  const stepped = (from: number, to: number, step: number) =>
+    memory >= gb(from) && memory <= gb(to) && (memory - gb(from)) % gb(step) === 0;
   switch (cpu) {
     case 256:
       return memory === 512 || memory === 1024 || memory === 2048;
@@ -61,12 +62,18 @@ export function isFargateSize(cpu: number, memory: number): boolean {
  * configuration for with ClientException "No Fargate configuration exists for given values"
  * ("Troubleshoot Amazon ECS task definition invalid CPU or memory errors", ECS Developer Guide).
  */
-export function checkFargateTaskDefinition(input: { networkMode: string; cpu: number | undefined; memory: number | undefined }): void {
+export function checkFargateTaskDefinition(input: {
+  networkMode: string;
+  cpu: number | undefined;
+  memory: number | undefined;
+}): void {
   if (input.networkMode !== 'awsvpc') throw clientException('Fargate only supports network mode ‘awsvpc’.');
   if (input.cpu === undefined) throw clientException("Fargate requires that 'cpu' be defined at the task level.");
   if (input.memory === undefined) throw clientException("Fargate requires that 'memory' be defined at the task level.");
   if (!isFargateSize(input.cpu, input.memory)) {
-    throw clientException(`No Fargate configuration exists for given values: ${input.cpu} CPU, ${input.memory} memory. See the Amazon ECS documentation for the valid values.`);
+    throw clientException(
+      `No Fargate configuration exists for given values: ${input.cpu} CPU, ${input.memory} memory. See the Amazon ECS documentation for the valid values.`,
+    );
   }
 }
 
@@ -85,11 +92,14 @@ export function chooseLaunch(
   strategy: CapacityProviderStrategyItem[] | undefined,
 ): LaunchChoice {
   if (launchType !== undefined && strategy !== undefined && strategy.length > 0) {
-    throw invalidParameter('Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.');
+    throw invalidParameter(
+      'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.',
+    );
   }
   let choice: LaunchChoice;
   if (launchType !== undefined) {
-    if (launchType !== 'EC2' && launchType !== 'FARGATE') throw invalidParameter(`The sandbox supports the EC2 and FARGATE launch types, not ${launchType.slice(0, 40)}.`);
+    if (launchType !== 'EC2' && launchType !== 'FARGATE')
+      throw invalidParameter(`The sandbox supports the EC2 and FARGATE launch types, not ${launchType.slice(0, 40)}.`);
     choice = launchType === 'EC2' ? { launchType: 'EC2' } : { launchType: 'FARGATE' };
   } else {
     const items = strategy !== undefined && strategy.length > 0 ? normaliseStrategy(strategy) : cluster.defaultStrategy;
@@ -113,16 +123,22 @@ export function normaliseStrategy(items: CapacityProviderStrategyItem[]): Strate
   const out = items.map((item) => {
     const name = item.capacityProvider ?? '';
     if (!(FARGATE_PROVIDERS as readonly string[]).includes(name)) {
-      throw invalidParameter('The specified capacity provider does not exist. Specify a valid capacity provider and try again.');
+      throw invalidParameter(
+        'The specified capacity provider does not exist. Specify a valid capacity provider and try again.',
+      );
     }
     const weight = item.weight ?? 0;
     const base = item.base ?? 0;
-    if (!Number.isInteger(weight) || weight < 0 || weight > 1000) throw invalidParameter('weight must be between 0 and 1000.');
-    if (!Number.isInteger(base) || base < 0 || base > 100000) throw invalidParameter('base must be between 0 and 100000.');
+    if (!Number.isInteger(weight) || weight < 0 || weight > 1000)
+      throw invalidParameter('weight must be between 0 and 1000.');
+    if (!Number.isInteger(base) || base < 0 || base > 100000)
+      throw invalidParameter('base must be between 0 and 100000.');
     return { capacityProvider: name, weight, base };
   });
-  if (out.filter((i) => i.base > 0).length > 1) throw invalidParameter('Only one capacity provider in a strategy can have a base defined.');
-  if (out.every((i) => i.weight === 0)) throw invalidParameter('At least one capacity provider in a strategy must have a weight greater than zero.');
+  if (out.filter((i) => i.base > 0).length > 1)
+    throw invalidParameter('Only one capacity provider in a strategy can have a base defined.');
+  if (out.every((i) => i.weight === 0))
+    throw invalidParameter('At least one capacity provider in a strategy must have a weight greater than zero.');
   return out;
 }
 
@@ -149,10 +165,17 @@ export function pickProvider(strategy: StrategyItem[], running: ReadonlyMap<stri
 }
 
 /** PutClusterCapacityProviders: every name must exist and the strategy may use only those given. */
-export function putClusterCapacityProviders(ctx: WorldContext, cluster: ClusterRecord, providers: string[], strategy: CapacityProviderStrategyItem[]): ClusterRecord {
+export function putClusterCapacityProviders(
+  ctx: WorldContext,
+  cluster: ClusterRecord,
+  providers: string[],
+  strategy: CapacityProviderStrategyItem[],
+): ClusterRecord {
   for (const name of providers) {
     if (!(FARGATE_PROVIDERS as readonly string[]).includes(name)) {
-      throw invalidParameter('The specified capacity provider does not exist. Specify a valid capacity provider and try again.');
+      throw invalidParameter(
+        'The specified capacity provider does not exist. Specify a valid capacity provider and try again.',
+      );
     }
   }
   const items = strategy.length > 0 ? normaliseStrategy(strategy) : [];
@@ -164,7 +187,11 @@ export function putClusterCapacityProviders(ctx: WorldContext, cluster: ClusterR
   // "You can only disassociate an existing capacity provider from a cluster if it's not being
   // used by any existing tasks" (PutClusterCapacityProviders reference).
   for (const task of cluster.tasks.values()) {
-    if (task.lastStatus !== 'STOPPED' && task.capacityProviderName !== undefined && !providers.includes(task.capacityProviderName)) {
+    if (
+      task.lastStatus !== 'STOPPED' &&
+      task.capacityProviderName !== undefined &&
+      !providers.includes(task.capacityProviderName)
+    ) {
       throw new AwsError('ResourceInUseException', 'The specified capacity provider is in use and cannot be removed.');
     }
   }
@@ -175,12 +202,17 @@ export function putClusterCapacityProviders(ctx: WorldContext, cluster: ClusterR
 }
 
 /** RunTask and CreateService: awsvpc needs subnets (and Fargate needs awsvpc, checked at registration). */
-export function requireAwsVpc(td: TaskDefinitionRecord, config: AwsVpcConfiguration | undefined): AwsVpcConfiguration | undefined {
+export function requireAwsVpc(
+  td: TaskDefinitionRecord,
+  config: AwsVpcConfiguration | undefined,
+): AwsVpcConfiguration | undefined {
   if (td.networkMode !== 'awsvpc') {
-    if (config !== undefined) throw invalidParameter("Network Configuration is not valid for the given networkMode of this task definition.");
+    if (config !== undefined)
+      throw invalidParameter('Network Configuration is not valid for the given networkMode of this task definition.');
     return undefined;
   }
-  if (config === undefined) throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+  if (config === undefined)
+    throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
   if ((config.subnets ?? []).length === 0) throw invalidParameter('subnets can not be empty.');
   if ((config.subnets ?? []).length > 16) throw invalidParameter('subnets can have at most 16 items.');
   if ((config.securityGroups ?? []).length > 5) throw invalidParameter('securityGroups can have at most 5 items.');

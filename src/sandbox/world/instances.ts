@@ -20,12 +20,26 @@ const INSTANCE_TYPES: Record<string, { cpu: number; memory: number }> = {
 const ECS_AMI = 'ami-0c1f575380708e3b4';
 
 /** Launches an EC2 instance whose ECS agent registers it into `cluster`. */
-export function launchContainerInstance(ctx: WorldContext, cluster: ClusterRecord, seed: InstanceSeed = {}): ContainerInstanceRecord {
-  return registerContainerInstance(ctx, cluster, launchEc2Instance(ctx, cluster, seed.instanceType ?? 't3.medium', seed.availabilityZone), seed);
+export function launchContainerInstance(
+  ctx: WorldContext,
+  cluster: ClusterRecord,
+  seed: InstanceSeed = {},
+): ContainerInstanceRecord {
+  return registerContainerInstance(
+    ctx,
+    cluster,
+    launchEc2Instance(ctx, cluster, seed.instanceType ?? 't3.medium', seed.availabilityZone),
+    seed,
+  );
 }
 
 /** A running EC2 instance from the ECS-optimised AMI, tagged for the cluster its agent joins. */
-export function launchEc2Instance(ctx: WorldContext, cluster: ClusterRecord, instanceType: string, availabilityZone?: string): Ec2InstanceRecord {
+export function launchEc2Instance(
+  ctx: WorldContext,
+  cluster: ClusterRecord,
+  instanceType: string,
+  availabilityZone?: string,
+): Ec2InstanceRecord {
   const n = ctx.ec2Instances.size + 1;
   const zones = ['a', 'b', 'c'];
   const privateIp = `10.0.${Math.floor(n / 250) + 1}.${(n % 250) + 4}`;
@@ -54,10 +68,16 @@ export function launchEc2Instance(ctx: WorldContext, cluster: ClusterRecord, ins
  * The agent on `ec2` registers it into `cluster` (RegisterContainerInstance): CPU and memory from
  * the instance type unless given. An instance already registered and ACTIVE is answered as it is.
  */
-export function registerContainerInstance(ctx: WorldContext, cluster: ClusterRecord, ec2: Ec2InstanceRecord, seed: Pick<InstanceSeed, 'cpu' | 'memory'> = {}): ContainerInstanceRecord {
+export function registerContainerInstance(
+  ctx: WorldContext,
+  cluster: ClusterRecord,
+  ec2: Ec2InstanceRecord,
+  seed: Pick<InstanceSeed, 'cpu' | 'memory'> = {},
+): ContainerInstanceRecord {
   const existing = ec2.containerInstance;
   if (existing && existing.status !== 'INACTIVE') {
-    if (existing.cluster !== cluster) throw invalidParameter(`The EC2 instance ${ec2.id} is already registered in cluster ${existing.cluster.name}.`);
+    if (existing.cluster !== cluster)
+      throw invalidParameter(`The EC2 instance ${ec2.id} is already registered in cluster ${existing.cluster.name}.`);
     return existing;
   }
   if (ec2.state !== 'running') throw invalidParameter(`The EC2 instance ${ec2.id} is not running.`);
@@ -94,7 +114,11 @@ export function registerContainerInstance(ctx: WorldContext, cluster: ClusterRec
  * running on the host, unmonitored, and services start copies elsewhere (DeregisterContainerInstance,
  * ECS API Reference).
  */
-export function deregisterContainerInstance(ctx: WorldContext, instance: ContainerInstanceRecord, force: boolean): ContainerInstanceRecord {
+export function deregisterContainerInstance(
+  ctx: WorldContext,
+  instance: ContainerInstanceRecord,
+  force: boolean,
+): ContainerInstanceRecord {
   const active = [...instance.tasks].filter((t) => t.lastStatus !== 'STOPPED');
   if (active.length > 0 && !force) {
     throw invalidParameter('Container instance has tasks running; use force to deregister it.');
@@ -107,7 +131,10 @@ export function deregisterContainerInstance(ctx: WorldContext, instance: Contain
 }
 
 /** EC2 TerminateInstances: running → shutting-down now, terminated after `instanceShutdownMs`. */
-export function terminateEc2Instance(ctx: WorldContext, ec2: Ec2InstanceRecord): { previous: Ec2InstanceRecord['state'] } {
+export function terminateEc2Instance(
+  ctx: WorldContext,
+  ec2: Ec2InstanceRecord,
+): { previous: Ec2InstanceRecord['state'] } {
   const previous = ec2.state;
   if (previous === 'shutting-down' || previous === 'terminated') return { previous };
   ec2.state = 'shutting-down';
@@ -123,7 +150,8 @@ export function terminateEc2Instance(ctx: WorldContext, ec2: Ec2InstanceRecord):
     if (!instance) return;
     // ECS notices the instance is gone: its tasks (orphaned ones too) are STOPPED, without exit codes.
     for (const task of [...instance.cluster.tasks.values()]) {
-      if (task.instance === instance) stopImmediately(ctx, task, 'TerminationNotice', `Host EC2 (instance ${ec2.id}) terminated.`);
+      if (task.instance === instance)
+        stopImmediately(ctx, task, 'TerminationNotice', `Host EC2 (instance ${ec2.id}) terminated.`);
     }
     // ECS deregisters the container instance of a terminated EC2 instance by itself.
     if (instance.status !== 'INACTIVE') {

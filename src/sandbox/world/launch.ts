@@ -22,7 +22,11 @@ export function launchChosen(
     ? attachEni(
         ctx,
         ctx.vpc,
-        { subnets: awsvpc.subnets ?? [], securityGroups: awsvpc.securityGroups ?? [], assignPublicIp: awsvpc.assignPublicIp === 'ENABLED' },
+        {
+          subnets: awsvpc.subnets ?? [],
+          securityGroups: awsvpc.securityGroups ?? [],
+          assignPublicIp: awsvpc.assignPublicIp === 'ENABLED',
+        },
         `arn:aws:ecs:${ctx.region}:${ctx.accountId}:attachment`,
       )
     : undefined;
@@ -46,7 +50,11 @@ function providerFor(strategy: StrategyItem[], siblings: Iterable<TaskRecord>): 
  * Whether the next Fargate task of this choice has capacity: the provider the strategy picks (the
  * FARGATE launch type draws on FARGATE capacity) must not be one the sandbox made unavailable.
  */
-export function fargateCapacityAvailable(ctx: WorldContext, choice: LaunchChoice, siblings: Iterable<TaskRecord>): boolean {
+export function fargateCapacityAvailable(
+  ctx: WorldContext,
+  choice: LaunchChoice,
+  siblings: Iterable<TaskRecord>,
+): boolean {
   if (choice.launchType !== 'FARGATE' || ctx.unavailableCapacity.size === 0) return true;
   const provider = choice.strategy ? providerFor(choice.strategy, siblings) : 'FARGATE';
   return !ctx.unavailableCapacity.has(provider);

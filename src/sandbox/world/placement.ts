@@ -13,10 +13,18 @@ const DYNAMIC_PORT_LAST = 60999;
  * service's placement event ("How do I troubleshoot an Amazon ECS RunTask API for a Fargate task
  * that fails with a 'Capacity is unavailable' error?", AWS Knowledge Center).
  */
-export const FARGATE_CAPACITY_UNAVAILABLE = 'Capacity is unavailable at this time. Please try again later or in a different availability zone';
+export const FARGATE_CAPACITY_UNAVAILABLE =
+  'Capacity is unavailable at this time. Please try again later or in a different availability zone';
 
 /** Why no instance fits (or Fargate has no capacity); the first three are RunTask `failures[].reason`s. */
-export type PlacementFailureReason = 'RESOURCE:CPU' | 'RESOURCE:MEMORY' | 'RESOURCE:PORTS' | 'RESOURCE:ENI' | 'AGENT' | 'NO_INSTANCES' | typeof FARGATE_CAPACITY_UNAVAILABLE;
+export type PlacementFailureReason =
+  | 'RESOURCE:CPU'
+  | 'RESOURCE:MEMORY'
+  | 'RESOURCE:PORTS'
+  | 'RESOURCE:ENI'
+  | 'AGENT'
+  | 'NO_INSTANCES'
+  | typeof FARGATE_CAPACITY_UNAVAILABLE;
 
 export type Placement =
   | { ok: true; instance: ContainerInstanceRecord }
@@ -62,13 +70,17 @@ export function placeTask(
 }
 
 /** What this instance lacks for a task of `td`, in the order ECS reports them. */
-export function unmetRequirements(instance: ContainerInstanceRecord, td: TaskDefinitionRecord): PlacementFailureReason[] {
+export function unmetRequirements(
+  instance: ContainerInstanceRecord,
+  td: TaskDefinitionRecord,
+): PlacementFailureReason[] {
   if (instance.status !== 'ACTIVE' || !instance.agentConnected || instance.ec2.state !== 'running') return ['AGENT'];
   const out: PlacementFailureReason[] = [];
   if (instance.registeredCpu - instance.usedCpu < td.needs.cpu) out.push('RESOURCE:CPU');
   if (instance.registeredMemory - instance.usedMemory < td.needs.memory) out.push('RESOURCE:MEMORY');
   if (td.needs.hostPorts.some((port) => RESERVED.has(port) || instance.usedPorts.has(port))) out.push('RESOURCE:PORTS');
-  if (td.networkMode === 'awsvpc' && awsvpcTasks(instance) >= taskEniSlots(instance.ec2.instanceType)) out.push('RESOURCE:ENI');
+  if (td.networkMode === 'awsvpc' && awsvpcTasks(instance) >= taskEniSlots(instance.ec2.instanceType))
+    out.push('RESOURCE:ENI');
   return out;
 }
 
@@ -116,11 +128,17 @@ export function dynamicPort(instance: ContainerInstanceRecord): number {
 }
 
 /** The service event ECS writes when a task cannot be placed. */
-export function placementFailureMessage(serviceName: string, reason: PlacementFailureReason, closest?: ContainerInstanceRecord): string {
+export function placementFailureMessage(
+  serviceName: string,
+  reason: PlacementFailureReason,
+  closest?: ContainerInstanceRecord,
+): string {
   const head = `(service ${serviceName}) was unable to place a task because no container instance met all of its requirements.`;
   const tail = 'For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.';
-  if (reason === FARGATE_CAPACITY_UNAVAILABLE) return `(service ${serviceName}) was unable to place a task. Reason: ${FARGATE_CAPACITY_UNAVAILABLE}. ${tail}`;
-  if (reason === 'NO_INSTANCES' || !closest) return `${head} Reason: No Container Instances were found in your cluster. ${tail}`;
+  if (reason === FARGATE_CAPACITY_UNAVAILABLE)
+    return `(service ${serviceName}) was unable to place a task. Reason: ${FARGATE_CAPACITY_UNAVAILABLE}. ${tail}`;
+  if (reason === 'NO_INSTANCES' || !closest)
+    return `${head} Reason: No Container Instances were found in your cluster. ${tail}`;
   const what: Record<Exclude<PlacementFailureReason, 'NO_INSTANCES' | typeof FARGATE_CAPACITY_UNAVAILABLE>, string> = {
     'RESOURCE:CPU': 'has insufficient CPU units available.',
     'RESOURCE:MEMORY': 'has insufficient memory available.',

@@ -14,7 +14,8 @@ import type { EniRecord } from './vpc';
 
 /** The sandbox's own state. Times are epoch milliseconds; rendering turns them into wire shapes. */
 
-export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'ACTIVATING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED';
+export type TaskStatus =
+  'PROVISIONING' | 'PENDING' | 'ACTIVATING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED';
 export type StopCode =
   | 'TaskFailedToStart'
   | 'EssentialContainerExited'

@@ -33,7 +33,14 @@ export function reconcileService(ctx: WorldContext, service: ServiceRecord): voi
     primaryTasks = primaryTasks.filter((t) => !victims.includes(t));
   }
 
-  const { started, failure } = startTasks(ctx, service, primary, target - primaryTasks.length, primaryTasks.length + oldTasks.length, target);
+  const { started, failure } = startTasks(
+    ctx,
+    service,
+    primary,
+    target - primaryTasks.length,
+    primaryTasks.length + oldTasks.length,
+    target,
+  );
   primaryTasks = primaryTasks.concat(started);
 
   const { minimumHealthyPercent } = service.deploymentConfiguration;
@@ -47,10 +54,18 @@ export function reconcileService(ctx: WorldContext, service: ServiceRecord): voi
   }
 
   if (started.length > 0) {
-    addServiceEvent(ctx, service, `(service ${service.name}) has started ${started.length} tasks: ${started.map((t) => `(task ${t.id})`).join(' ')}.`);
+    addServiceEvent(
+      ctx,
+      service,
+      `(service ${service.name}) has started ${started.length} tasks: ${started.map((t) => `(task ${t.id})`).join(' ')}.`,
+    );
   }
   if (stopped.length > 0) {
-    addServiceEvent(ctx, service, `(service ${service.name}) has stopped ${stopped.length} running tasks: ${stopped.map((t) => `(task ${t.id})`).join(' ')}.`);
+    addServiceEvent(
+      ctx,
+      service,
+      `(service ${service.name}) has stopped ${stopped.length} running tasks: ${stopped.map((t) => `(task ${t.id})`).join(' ')}.`,
+    );
   }
   if (failure) placementFailed(ctx, service, failure);
 
@@ -70,7 +85,13 @@ function stopOrder(tasks: TaskRecord[]): TaskRecord[] {
 
 function stopByScheduler(ctx: WorldContext, task: TaskRecord, stopped: TaskRecord[]): void {
   // The service's connections drain first (a load balancer's deregistration delay).
-  requestStop(ctx, task, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${task.deploymentId ?? 'unknown'})`, ctx.timings.serviceDrainMs);
+  requestStop(
+    ctx,
+    task,
+    'ServiceSchedulerInitiated',
+    `Scaling activity initiated by (deployment ${task.deploymentId ?? 'unknown'})`,
+    ctx.timings.serviceDrainMs,
+  );
   stopped.push(task);
 }
 
@@ -102,13 +123,26 @@ function startTasks(
       cluster.unsatisfied.add(service);
       return { started, failure: placement };
     }
-    const choice: LaunchChoice = fargate ? { launchType: 'FARGATE', strategy: service.launch.strategy } : { launchType: 'EC2' };
+    const choice: LaunchChoice = fargate
+      ? { launchType: 'FARGATE', strategy: service.launch.strategy }
+      : { launchType: 'EC2' };
     if (!fargateCapacityAvailable(ctx, choice, service.tasks)) {
       cluster.unsatisfied.add(service);
       return { started, failure: { ok: false, reason: FARGATE_CAPACITY_UNAVAILABLE } };
     }
-    const input = { instance: placement?.instance, taskDefinition: primary.taskDefinition, group, startedBy: primary.id, service, deploymentId: primary.id };
-    started.push(service.launch.awsvpc || fargate ? launchChosen(ctx, cluster, choice, service.launch.awsvpc, input, service.tasks) : launchTask(ctx, input));
+    const input = {
+      instance: placement?.instance,
+      taskDefinition: primary.taskDefinition,
+      group,
+      startedBy: primary.id,
+      service,
+      deploymentId: primary.id,
+    };
+    started.push(
+      service.launch.awsvpc || fargate
+        ? launchChosen(ctx, cluster, choice, service.launch.awsvpc, input, service.tasks)
+        : launchTask(ctx, input),
+    );
     missing -= 1;
     liveCount += 1;
   }
@@ -120,7 +154,11 @@ function startTasks(
 /** ECS omits a repeated placement failure until its cause is resolved or six hours pass. */
 const REPEAT_FAILURE_AFTER_MS = 6 * 60 * 60 * 1000;
 
-function placementFailed(ctx: WorldContext, service: ServiceRecord, placement: Extract<Placement, { ok: false }>): void {
+function placementFailed(
+  ctx: WorldContext,
+  service: ServiceRecord,
+  placement: Extract<Placement, { ok: false }>,
+): void {
   const message = placementFailureMessage(service.name, placement.reason, placement.closest);
   const last = service.lastPlacementFailure;
   if (last && last.message === message && ctx.now - last.at < REPEAT_FAILURE_AFTER_MS) return;
@@ -157,7 +195,12 @@ function dropDrainedDeployments(service: ServiceRecord): void {
  * Deployment circuit breaker: the failure threshold is half the desired count, at least 3 and at
  * most 200 (ECS Developer Guide, "deployment circuit breaker").
  */
-function checkCircuitBreaker(ctx: WorldContext, service: ServiceRecord, primary: DeploymentRecord, target: number): void {
+function checkCircuitBreaker(
+  ctx: WorldContext,
+  service: ServiceRecord,
+  primary: DeploymentRecord,
+  target: number,
+): void {
   const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
   if (!breaker.enable || primary.rolloutState !== 'IN_PROGRESS') return;
   const threshold = Math.min(200, Math.max(3, Math.ceil(target * 0.5)));
@@ -165,7 +208,11 @@ function checkCircuitBreaker(ctx: WorldContext, service: ServiceRecord, primary:
   primary.rolloutState = 'FAILED';
   primary.rolloutStateReason = 'ECS deployment circuit breaker: task failed to start.';
   primary.updatedAt = ctx.now;
-  addServiceEvent(ctx, service, `(service ${service.name}) (deployment ${primary.id}) deployment failed: tasks failed to start.`);
+  addServiceEvent(
+    ctx,
+    service,
+    `(service ${service.name}) (deployment ${primary.id}) deployment failed: tasks failed to start.`,
+  );
   emitDeploymentChange(ctx, service, primary);
   const previous = service.lastGoodDeployment;
   if (breaker.rollback && previous && previous.taskDefinition !== primary.taskDefinition) {
@@ -173,7 +220,12 @@ function checkCircuitBreaker(ctx: WorldContext, service: ServiceRecord, primary:
     service.taskDefinition = previous.taskDefinition;
     service.consecutiveFailures = 0;
     service.restartNotBefore = 0;
-    startDeployment(ctx, service, previous.taskDefinition, `ECS deployment circuit breaker: rolling back to deploymentId ${previous.id}.`);
+    startDeployment(
+      ctx,
+      service,
+      previous.taskDefinition,
+      `ECS deployment circuit breaker: rolling back to deploymentId ${previous.id}.`,
+    );
   }
 }
 

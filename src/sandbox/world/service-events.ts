@@ -7,9 +7,15 @@ const MAX_EVENTS = 100;
 const DUPLICATE_WINDOW_MS = 6 * 60 * 60 * 1000;
 
 /** Adds a line to the service's event log (newest first); returns false if suppressed as a duplicate. */
-export function addServiceEvent(ctx: WorldContext, service: ServiceRecord, message: string, options: { causeChanged?: boolean } = {}): boolean {
+export function addServiceEvent(
+  ctx: WorldContext,
+  service: ServiceRecord,
+  message: string,
+  options: { causeChanged?: boolean } = {},
+): boolean {
   const newest = service.events[0];
-  if (!options.causeChanged && newest && newest.message === message && ctx.now - newest.createdAt < DUPLICATE_WINDOW_MS) return false;
+  if (!options.causeChanged && newest && newest.message === message && ctx.now - newest.createdAt < DUPLICATE_WINDOW_MS)
+    return false;
   service.events.unshift({ id: ctx.ids.uuid(), createdAt: ctx.now, message });
   if (service.events.length > MAX_EVENTS) service.events.length = MAX_EVENTS;
   return true;

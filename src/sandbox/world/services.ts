@@ -28,7 +28,9 @@ const NAME = /^[a-zA-Z0-9_-]{1,255}$/;
 
 export function createService(ctx: WorldContext, cluster: ClusterRecord, input: CreateServiceInput): ServiceRecord {
   if (!NAME.test(input.name)) {
-    throw invalidParameter('Service name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores, and hyphens.');
+    throw invalidParameter(
+      'Service name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores, and hyphens.',
+    );
   }
   checkDesiredCount(input.desiredCount);
   const existing = cluster.services.get(input.name);
@@ -70,9 +72,13 @@ export function updateService(ctx: WorldContext, service: ServiceRecord, input: 
     service.desiredCount = input.desiredCount;
   }
   if (input.deploymentConfiguration) {
-    service.deploymentConfiguration = deploymentConfiguration({ ...service.deploymentConfiguration, ...input.deploymentConfiguration });
+    service.deploymentConfiguration = deploymentConfiguration({
+      ...service.deploymentConfiguration,
+      ...input.deploymentConfiguration,
+    });
   }
-  const newDefinition = input.taskDefinition && input.taskDefinition !== service.taskDefinition ? input.taskDefinition : undefined;
+  const newDefinition =
+    input.taskDefinition && input.taskDefinition !== service.taskDefinition ? input.taskDefinition : undefined;
   if (newDefinition && newDefinition.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive');
   if (newDefinition || input.forceNewDeployment) {
     service.taskDefinition = newDefinition ?? service.taskDefinition;
@@ -84,7 +90,8 @@ export function updateService(ctx: WorldContext, service: ServiceRecord, input: 
   // ECS omits a repeated service event "until either the cause is resolved or six hours passes"
   // (Developer Guide, "Service event messages"). An update is a new attempt with a new cause (a new
   // count, a new revision), so its first placement failure is reported again.
-  if (input.desiredCount !== undefined || newDefinition || input.forceNewDeployment) service.lastPlacementFailure = undefined;
+  if (input.desiredCount !== undefined || newDefinition || input.forceNewDeployment)
+    service.lastPlacementFailure = undefined;
   ctx.dirty.add(service);
   return service;
 }
@@ -92,7 +99,8 @@ export function updateService(ctx: WorldContext, service: ServiceRecord, input: 
 /** ACTIVE → DRAINING now; the scheduler stops its tasks and marks it INACTIVE once they are gone. */
 export function deleteService(ctx: WorldContext, service: ServiceRecord, force: boolean): ServiceRecord {
   if (service.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
-  if (service.desiredCount > 0 && !force) throw invalidParameter('The service cannot be stopped while it is scaled above 0.');
+  if (service.desiredCount > 0 && !force)
+    throw invalidParameter('The service cannot be stopped while it is scaled above 0.');
   service.status = 'DRAINING';
   service.desiredCount = 0;
   service.steady = false;
@@ -102,7 +110,12 @@ export function deleteService(ctx: WorldContext, service: ServiceRecord, force: 
 }
 
 /** A new PRIMARY deployment; the previous ones stay ACTIVE until their tasks are replaced. */
-export function startDeployment(ctx: WorldContext, service: ServiceRecord, td: TaskDefinitionRecord, reason?: string): DeploymentRecord {
+export function startDeployment(
+  ctx: WorldContext,
+  service: ServiceRecord,
+  td: TaskDefinitionRecord,
+  reason?: string,
+): DeploymentRecord {
   for (const d of service.deployments) d.status = 'ACTIVE';
   const id = `ecs-svc/${ctx.ids.digits(19)}`;
   const deployment: DeploymentRecord = {
@@ -132,7 +145,8 @@ function deploymentConfiguration(input: DeploymentConfiguration | undefined): Se
   const maximumPercent = input?.maximumPercent ?? 200;
   const minimumHealthyPercent = input?.minimumHealthyPercent ?? 100;
   if (maximumPercent < 100) throw invalidParameter('Maximum percent must be at least 100.');
-  if (minimumHealthyPercent < 0 || minimumHealthyPercent > 100) throw invalidParameter('Minimum healthy percent must be between 0 and 100.');
+  if (minimumHealthyPercent < 0 || minimumHealthyPercent > 100)
+    throw invalidParameter('Minimum healthy percent must be between 0 and 100.');
   if (maximumPercent <= minimumHealthyPercent && maximumPercent === 100 && minimumHealthyPercent === 100) {
     throw invalidParameter('The maximumPercent value must be greater than the minimumHealthyPercent value.');
   }

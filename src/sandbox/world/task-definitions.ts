@@ -15,14 +15,20 @@ const FAMILY = /^[a-zA-Z0-9_-]{1,255}$/;
 
 export function registerTaskDefinition(ctx: WorldContext, input: RegisterTaskDefinitionInput): TaskDefinitionRecord {
   if (!FAMILY.test(input.family)) {
-    throw clientException('Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.');
+    throw clientException(
+      'Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.',
+    );
   }
   if (input.containerDefinitions.length === 0) throw clientException('Container list cannot be empty.');
   const networkMode = input.networkMode ?? 'bridge';
   const containerDefinitions = input.containerDefinitions.map((c) => normaliseContainer(c, networkMode, input.memory));
   const requires = needs(containerDefinitions, networkMode, input.cpu, input.memory);
   if ((input.requiresCompatibilities ?? []).includes('FARGATE')) {
-    checkFargateTaskDefinition({ networkMode, cpu: input.cpu === undefined ? undefined : requires.cpu, memory: input.memory === undefined ? undefined : requires.memory });
+    checkFargateTaskDefinition({
+      networkMode,
+      cpu: input.cpu === undefined ? undefined : requires.cpu,
+      memory: input.memory === undefined ? undefined : requires.memory,
+    });
   }
   const revisions = ctx.taskDefinitions.get(input.family) ?? [];
   const revision = revisions.length + 1;
@@ -69,11 +75,17 @@ export function findTaskDefinition(ctx: WorldContext, ref: string): TaskDefiniti
 }
 
 /** Fills the defaults ECS shows in DescribeTaskDefinition and checks what EC2 placement needs. */
-function normaliseContainer(c: ContainerDefinition, networkMode: string, taskMemory: string | undefined): ContainerDefinition {
+function normaliseContainer(
+  c: ContainerDefinition,
+  networkMode: string,
+  taskMemory: string | undefined,
+): ContainerDefinition {
   if (!c.name) throw clientException('Container.name should not be null or empty.');
   if (!c.image) throw clientException('Container.image should not be null or empty.');
   if (c.memory === undefined && c.memoryReservation === undefined && taskMemory === undefined) {
-    throw clientException(`Invalid setting for container '${c.name}'. At least one of 'memory' or 'memoryReservation' must be specified.`);
+    throw clientException(
+      `Invalid setting for container '${c.name}'. At least one of 'memory' or 'memoryReservation' must be specified.`,
+    );
   }
   return {
     ...c,
@@ -91,7 +103,12 @@ function normaliseContainer(c: ContainerDefinition, networkMode: string, taskMem
   };
 }
 
-function needs(containers: ContainerDefinition[], networkMode: string, cpu?: string, memory?: string): TaskDefinitionRecord['needs'] {
+function needs(
+  containers: ContainerDefinition[],
+  networkMode: string,
+  cpu?: string,
+  memory?: string,
+): TaskDefinitionRecord['needs'] {
   const hostPorts: number[] = [];
   if (networkMode !== 'awsvpc') {
     for (const c of containers) {
@@ -103,7 +120,10 @@ function needs(containers: ContainerDefinition[], networkMode: string, cpu?: str
   }
   return {
     cpu: cpu !== undefined ? parseCpu(cpu) : containers.reduce((sum, c) => sum + (c.cpu ?? 0), 0),
-    memory: memory !== undefined ? parseMemory(memory) : containers.reduce((sum, c) => sum + (c.memory ?? c.memoryReservation ?? 0), 0),
+    memory:
+      memory !== undefined
+        ? parseMemory(memory)
+        : containers.reduce((sum, c) => sum + (c.memory ?? c.memoryReservation ?? 0), 0),
     hostPorts,
   };
 }

@@ -6,7 +6,15 @@ import { dynamicPort } from './placement';
 import type { SigtermBehaviour } from '../seed';
 import { FARGATE_PLATFORM_VERSION, type FargateLaunch } from './fargate';
 import { releaseEni, type EniRecord } from './vpc';
-import type { ClusterRecord, ContainerInstanceRecord, ContainerRecord, ServiceRecord, StopCode, TaskDefinitionRecord, TaskRecord } from './records';
+import type {
+  ClusterRecord,
+  ContainerInstanceRecord,
+  ContainerRecord,
+  ServiceRecord,
+  StopCode,
+  TaskDefinitionRecord,
+  TaskRecord,
+} from './records';
 
 export interface LaunchTaskInput {
   /** EC2: the instance chosen for it. Fargate tasks have none (see `fargate`). */
@@ -38,7 +46,8 @@ export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecor
     const bindings = (def.portMappings ?? []).map((m) => {
       const containerPort = m.containerPort ?? 0;
       const fixed = td.networkMode === 'host' ? containerPort : (m.hostPort ?? 0);
-      if (!instance) return { bindIP: '0.0.0.0', containerPort, hostPort: containerPort, protocol: m.protocol ?? 'tcp' };
+      if (!instance)
+        return { bindIP: '0.0.0.0', containerPort, hostPort: containerPort, protocol: m.protocol ?? 'tcp' };
       const hostPort = fixed > 0 ? fixed : dynamicPort(instance);
       ports.push(hostPort);
       instance.usedPorts.add(hostPort);
@@ -110,7 +119,13 @@ export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecor
  * `drainMs` lengthens DEACTIVATING for a task the service scheduler stops: its load balancer
  * connections drain first (`timings.serviceDrainMs`).
  */
-export function requestStop(ctx: WorldContext, task: TaskRecord, stopCode: StopCode, reason: string, drainMs = 0): void {
+export function requestStop(
+  ctx: WorldContext,
+  task: TaskRecord,
+  stopCode: StopCode,
+  reason: string,
+  drainMs = 0,
+): void {
   if (task.desiredStatus === 'STOPPED') return;
   task.desiredStatus = 'STOPPED';
   task.stopCode = stopCode;
@@ -144,7 +159,10 @@ function sendSigterm(ctx: WorldContext, task: TaskRecord): void {
 }
 
 /** When a container exits after SIGTERM, and with which code (128 + the signal that ended it). */
-export function exitOnSigterm(behaviour: SigtermBehaviour, stopTimeoutMs: number): { afterMs: number; exitCode: number } {
+export function exitOnSigterm(
+  behaviour: SigtermBehaviour,
+  stopTimeoutMs: number,
+): { afterMs: number; exitCode: number } {
   const killed = { afterMs: stopTimeoutMs, exitCode: 137 };
   if (behaviour.response === 'ignores') return killed;
   const shutdownMs = behaviour.shutdownMs ?? (behaviour.response === 'handles' ? 1000 : 0);
@@ -323,7 +341,8 @@ function markStopped(ctx: WorldContext, task: TaskRecord): void {
   if (service && !task.orphaned) {
     service.tasks.delete(task);
     ctx.dirty.add(service);
-    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart') noteFailure(ctx, service, task);
+    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
+      noteFailure(ctx, service, task);
   }
   // Freed capacity: services that could not place a task get another go.
   for (const waiting of cluster.unsatisfied) ctx.dirty.add(waiting);

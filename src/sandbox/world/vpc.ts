@@ -80,15 +80,25 @@ export function createVpc(region: string): VpcRecord {
  * has). Unknown subnets and security groups are refused as RunTask refuses them.
  */
 /** `descriptionPrefix`/ATTACHMENT-ID is the ENI's description (ECS writes its attachment ARN there). */
-export function attachEni(ctx: WorldContext, vpc: VpcRecord, config: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean }, descriptionPrefix: string): EniRecord {
+export function attachEni(
+  ctx: WorldContext,
+  vpc: VpcRecord,
+  config: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean },
+  descriptionPrefix: string,
+): EniRecord {
   const subnets = config.subnets.map((id) => {
     const found = vpc.subnets.find((s) => s.id === id);
-    if (!found) throw invalidParameter(`Error retrieving subnet information for [${id.slice(0, 40)}]: The subnet ID '${id.slice(0, 40)}' does not exist (Service: AmazonEC2; Status Code: 400; Error Code: InvalidSubnetID.NotFound)`);
+    if (!found)
+      throw invalidParameter(
+        `Error retrieving subnet information for [${id.slice(0, 40)}]: The subnet ID '${id.slice(0, 40)}' does not exist (Service: AmazonEC2; Status Code: 400; Error Code: InvalidSubnetID.NotFound)`,
+      );
     return found;
   });
   for (const id of config.securityGroups) {
     if (!vpc.securityGroups.some((g) => g.id === id)) {
-      throw invalidParameter(`Error retrieving security group information for [${id.slice(0, 40)}]: The security group '${id.slice(0, 40)}' does not exist (Service: AmazonEC2; Status Code: 400; Error Code: InvalidGroup.NotFound)`);
+      throw invalidParameter(
+        `Error retrieving security group information for [${id.slice(0, 40)}]: The security group '${id.slice(0, 40)}' does not exist (Service: AmazonEC2; Status Code: 400; Error Code: InvalidGroup.NotFound)`,
+      );
     }
   }
   const inUse = (s: SubnetRecord) => [...vpc.enis.values()].filter((e) => e.subnet === s).length;
@@ -101,7 +111,10 @@ export function attachEni(ctx: WorldContext, vpc: VpcRecord, config: { subnets: 
     attachmentId,
     subnet,
     privateIp: `${subnet.cidr.split('.').slice(0, 3).join('.')}.${host}`,
-    publicIp: config.assignPublicIp && subnet.public ? `54.${160 + (host % 40)}.${(host * 7) % 250}.${(host * 13) % 250}` : undefined,
+    publicIp:
+      config.assignPublicIp && subnet.public
+        ? `54.${160 + (host % 40)}.${(host * 7) % 250}.${(host * 13) % 250}`
+        : undefined,
     mac: `0e:${ctx.ids.hex(2)}:${ctx.ids.hex(2)}:${ctx.ids.hex(2)}:${ctx.ids.hex(2)}:${ctx.ids.hex(2)}`,
     securityGroups: config.securityGroups.length > 0 ? config.securityGroups : [vpc.securityGroups[0]!.id],
     status: 'in-use',

@@ -8,13 +8,36 @@ import type { CrashBehaviour, InstanceSeed, TaskBehaviour } from '../seed';
 import type { SandboxTimings } from '../types';
 import { createCluster, deleteCluster } from './clusters';
 import type { StartCheck, WorldContext } from './context';
-import { deregisterContainerInstance, launchContainerInstance, registerContainerInstance, terminateEc2Instance } from './instances';
+import {
+  deregisterContainerInstance,
+  launchContainerInstance,
+  registerContainerInstance,
+  terminateEc2Instance,
+} from './instances';
 import { FARGATE_CAPACITY_UNAVAILABLE, placeTask, type PlacementFailureReason } from './placement';
-import type { ClusterRecord, ContainerInstanceRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from './records';
+import type {
+  ClusterRecord,
+  ContainerInstanceRecord,
+  Ec2InstanceRecord,
+  ServiceRecord,
+  TaskDefinitionRecord,
+  TaskRecord,
+} from './records';
 import { reconcileService } from './scheduler';
 import { TimerQueue } from './timers';
-import { createService, deleteService, updateService, type CreateServiceInput, type UpdateServiceInput } from './services';
-import { deregisterTaskDefinition, findTaskDefinition, registerTaskDefinition, type RegisterTaskDefinitionInput } from './task-definitions';
+import {
+  createService,
+  deleteService,
+  updateService,
+  type CreateServiceInput,
+  type UpdateServiceInput,
+} from './services';
+import {
+  deregisterTaskDefinition,
+  findTaskDefinition,
+  registerTaskDefinition,
+  type RegisterTaskDefinitionInput,
+} from './task-definitions';
 import { launchTask, requestStop } from './tasks';
 import { chooseLaunch, putClusterCapacityProviders, requireAwsVpc, type FargateProvider } from './fargate';
 import { fargateCapacityAvailable, interruptSpotTask, launchChosen } from './launch';
@@ -210,15 +233,24 @@ export class SandboxWorld {
 
   // ---- clusters and instances ----------------------------------------------------------------
 
-  createCluster(name: string, tags?: Tag[], capacity?: { providers: string[]; strategy: CapacityProviderStrategyItem[] }): ClusterRecord {
+  createCluster(
+    name: string,
+    tags?: Tag[],
+    capacity?: { providers: string[]; strategy: CapacityProviderStrategyItem[] },
+  ): ClusterRecord {
     return this.change(() => {
       const cluster = createCluster(this.ctx, name, tags);
-      if (capacity && (capacity.providers.length > 0 || capacity.strategy.length > 0)) putClusterCapacityProviders(this.ctx, cluster, capacity.providers, capacity.strategy);
+      if (capacity && (capacity.providers.length > 0 || capacity.strategy.length > 0))
+        putClusterCapacityProviders(this.ctx, cluster, capacity.providers, capacity.strategy);
       return cluster;
     });
   }
 
-  putClusterCapacityProviders(clusterRef: string, providers: string[], strategy: CapacityProviderStrategyItem[]): ClusterRecord {
+  putClusterCapacityProviders(
+    clusterRef: string,
+    providers: string[],
+    strategy: CapacityProviderStrategyItem[],
+  ): ClusterRecord {
     return this.change(() => putClusterCapacityProviders(this.ctx, this.cluster(clusterRef), providers, strategy));
   }
 
@@ -237,7 +269,8 @@ export class SandboxWorld {
     this.change(() => {
       if (available) {
         this.ctx.unavailableCapacity.delete(provider);
-        for (const cluster of this.ctx.clusters.values()) for (const service of cluster.unsatisfied) this.ctx.dirty.add(service);
+        for (const cluster of this.ctx.clusters.values())
+          for (const service of cluster.unsatisfied) this.ctx.dirty.add(service);
       } else {
         this.ctx.unavailableCapacity.add(provider);
       }
@@ -248,7 +281,11 @@ export class SandboxWorld {
   interruptSpotTasks(clusterRef: string, taskIds?: string[]): TaskRecord[] {
     return this.change(() => {
       const cluster = this.cluster(clusterRef);
-      const tasks = taskIds ? taskIds.map((id) => cluster.tasks.get(lastSegment(id, 'task/'))).filter((t): t is TaskRecord => t !== undefined) : [...cluster.tasks.values()];
+      const tasks = taskIds
+        ? taskIds
+            .map((id) => cluster.tasks.get(lastSegment(id, 'task/')))
+            .filter((t): t is TaskRecord => t !== undefined)
+        : [...cluster.tasks.values()];
       return tasks.filter((t) => interruptSpotTask(this.ctx, t));
     });
   }
@@ -265,10 +302,18 @@ export class SandboxWorld {
    * RegisterContainerInstance: the agent of a known EC2 instance joins the cluster; without an
    * instance (the sandbox's shortcut for a CLI user) a new EC2 instance is launched for it.
    */
-  registerContainerInstance(clusterRef: string, input: { ec2InstanceId?: string; instanceType?: string; cpu?: number; memory?: number }): ContainerInstanceRecord {
+  registerContainerInstance(
+    clusterRef: string,
+    input: { ec2InstanceId?: string; instanceType?: string; cpu?: number; memory?: number },
+  ): ContainerInstanceRecord {
     return this.change(() => {
       const cluster = this.cluster(clusterRef);
-      if (input.ec2InstanceId === undefined) return launchContainerInstance(this.ctx, cluster, { instanceType: input.instanceType, cpu: input.cpu, memory: input.memory });
+      if (input.ec2InstanceId === undefined)
+        return launchContainerInstance(this.ctx, cluster, {
+          instanceType: input.instanceType,
+          cpu: input.cpu,
+          memory: input.memory,
+        });
       const ec2 = this.ctx.ec2Instances.get(input.ec2InstanceId);
       if (!ec2) throw invalidParameter('The instance identity document does not name an EC2 instance of this account.');
       const instance = registerContainerInstance(this.ctx, cluster, ec2, { cpu: input.cpu, memory: input.memory });
@@ -280,7 +325,8 @@ export class SandboxWorld {
   deregisterContainerInstance(clusterRef: string, ref: string, force = false): ContainerInstanceRecord {
     return this.change(() => {
       const instance = this.findContainerInstance(clusterRef, ref);
-      if (!instance || instance.status === 'INACTIVE') throw invalidParameter('The referenced container instance was not found.');
+      if (!instance || instance.status === 'INACTIVE')
+        throw invalidParameter('The referenced container instance was not found.');
       return deregisterContainerInstance(this.ctx, instance, force);
     });
   }
@@ -327,7 +373,10 @@ export class SandboxWorld {
       const td = this.requireTaskDefinition(input.taskDefinition);
       const choice = chooseLaunch(cluster, td, input.launchType, input.capacityProviderStrategy);
       const awsvpc = requireAwsVpc(td, input.awsvpc);
-      const launch = choice.launchType === 'EC2' ? { launchType: 'EC2' as const, awsvpc } : { launchType: 'FARGATE' as const, strategy: choice.strategy, awsvpc };
+      const launch =
+        choice.launchType === 'EC2'
+          ? { launchType: 'EC2' as const, awsvpc }
+          : { launchType: 'FARGATE' as const, strategy: choice.strategy, awsvpc };
       return createService(this.ctx, cluster, { ...input, taskDefinition: td, launch });
     });
   }
@@ -339,7 +388,8 @@ export class SandboxWorld {
   ): ServiceRecord {
     return this.change(() => {
       const service = this.service(clusterRef, serviceRef);
-      const taskDefinition = input.taskDefinition === undefined ? undefined : this.requireTaskDefinition(input.taskDefinition);
+      const taskDefinition =
+        input.taskDefinition === undefined ? undefined : this.requireTaskDefinition(input.taskDefinition);
       return updateService(this.ctx, service, { ...input, taskDefinition });
     });
   }
@@ -356,7 +406,8 @@ export class SandboxWorld {
       const cluster = this.cluster(clusterRef);
       const td = this.requireTaskDefinition(input.taskDefinition);
       const count = input.count ?? 1;
-      if (!Number.isInteger(count) || count < 1 || count > 10) throw invalidParameter('count must be between 1 and 10.');
+      if (!Number.isInteger(count) || count < 1 || count > 10)
+        throw invalidParameter('count must be between 1 and 10.');
       const choice = chooseLaunch(cluster, td, input.launchType, input.capacityProviderStrategy);
       const awsvpc = requireAwsVpc(td, input.awsvpc);
       if (choice.launchType === 'FARGATE') {
@@ -368,7 +419,16 @@ export class SandboxWorld {
             failures.push({ reason: FARGATE_CAPACITY_UNAVAILABLE });
             continue;
           }
-          tasks.push(launchChosen(this.ctx, cluster, choice, awsvpc, { taskDefinition: td, group, startedBy: input.startedBy, overrides: input.overrides, tags: input.tags }, tasks));
+          tasks.push(
+            launchChosen(
+              this.ctx,
+              cluster,
+              choice,
+              awsvpc,
+              { taskDefinition: td, group, startedBy: input.startedBy, overrides: input.overrides, tags: input.tags },
+              tasks,
+            ),
+          );
         }
         return { tasks, failures };
       }
@@ -402,7 +462,10 @@ export class SandboxWorld {
       for (const ref of input.containerInstances) {
         const instance = cluster.instances.get(lastSegment(ref, 'container-instance/'));
         if (!instance || instance.status === 'INACTIVE') {
-          result.failures.push({ arn: ref.startsWith('arn:') ? ref : `${cluster.arn.replace(':cluster/', ':container-instance/')}/${ref}`, reason: 'MISSING' });
+          result.failures.push({
+            arn: ref.startsWith('arn:') ? ref : `${cluster.arn.replace(':cluster/', ':container-instance/')}/${ref}`,
+            reason: 'MISSING',
+          });
           continue;
         }
         const placement = placeTask(cluster, td, group, [instance]);
@@ -453,9 +516,21 @@ export class SandboxWorld {
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private launch(instance: ContainerInstanceRecord, td: TaskDefinitionRecord, group: string, input: RunTaskInput): TaskRecord {
+  private launch(
+    instance: ContainerInstanceRecord,
+    td: TaskDefinitionRecord,
+    group: string,
+    input: RunTaskInput,
+  ): TaskRecord {
     if (td.networkMode === 'awsvpc' && input.awsvpc) {
-      const base = { instance, taskDefinition: td, group, startedBy: input.startedBy, overrides: input.overrides, tags: input.tags };
+      const base = {
+        instance,
+        taskDefinition: td,
+        group,
+        startedBy: input.startedBy,
+        overrides: input.overrides,
+        tags: input.tags,
+      };
       return launchChosen(this.ctx, instance.cluster, { launchType: 'EC2' }, input.awsvpc, base, []);
     }
     return launchTask(this.ctx, {
@@ -532,7 +607,9 @@ export class SandboxWorld {
  * invalid", as ECS answers StopTask and DescribeTasks.
  */
 export function checkTaskIdentifier(ref: string): void {
-  const id = ref.startsWith('arn:') ? (/^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task\/(?:[\w-]{1,255}\/)?([^/]+)$/.exec(ref)?.[1] ?? '') : ref;
+  const id = ref.startsWith('arn:')
+    ? (/^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task\/(?:[\w-]{1,255}\/)?([^/]+)$/.exec(ref)?.[1] ?? '')
+    : ref;
   if (!/^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(id)) {
     throw invalidParameter('Task Identifier is invalid');
   }

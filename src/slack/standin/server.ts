@@ -87,7 +87,9 @@ export async function startSlackStandin(options: SlackStandinOptions = {}): Prom
     const url = new URL(req.url ?? '/', 'http://standin');
     const body = await readBody(req);
     const args = decodeArgs(body, req.headers['content-type'] ?? '');
-    const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || (typeof args.token === 'string' ? args.token : undefined);
+    const token =
+      (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') ||
+      (typeof args.token === 'string' ? args.token : undefined);
     const response = url.pathname.startsWith('/response/');
     const method = response ? 'response_url' : url.pathname.replace(/^\/api\//, '');
     const call: SlackCall = { method, args, at: Date.now(), status: 200, ...(token ? { token } : {}) };
@@ -146,7 +148,15 @@ export async function startSlackStandin(options: SlackStandinOptions = {}): Prom
   function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://standin.slack.com/', team: 'Stand-in', user: 'ecs', team_id: 'T0STANDIN', user_id: options.botUserId ?? 'U0BOT', bot_id: 'B0BOT' };
+        return {
+          ok: true,
+          url: 'https://standin.slack.com/',
+          team: 'Stand-in',
+          user: 'ecs',
+          team_id: 'T0STANDIN',
+          user_id: options.botUserId ?? 'U0BOT',
+          bot_id: 'B0BOT',
+        };
       case 'chat.postMessage': {
         const channel = String(args.channel ?? '');
         if (!channel) return { ok: false, error: 'channel_not_found' };
@@ -159,7 +169,13 @@ export async function startSlackStandin(options: SlackStandinOptions = {}): Prom
       case 'chat.postEphemeral': {
         const channel = String(args.channel ?? '');
         const ts = nextTs();
-        channelMessages(channel).push({ channel, ts, ephemeral: true, user: String(args.user ?? ''), ...messageFields(args) });
+        channelMessages(channel).push({
+          channel,
+          ts,
+          ephemeral: true,
+          user: String(args.user ?? ''),
+          ...messageFields(args),
+        });
         return { ok: true, message_ts: ts };
       }
       case 'chat.update': {
@@ -185,12 +201,21 @@ export async function startSlackStandin(options: SlackStandinOptions = {}): Prom
       case 'users.info': {
         const id = String(args.user ?? '');
         const user = options.users?.[id];
-        return { ok: true, user: { id, name: user?.name ?? id.toLowerCase(), real_name: user?.realName ?? user?.name ?? id } };
+        return {
+          ok: true,
+          user: { id, name: user?.name ?? id.toLowerCase(), real_name: user?.realName ?? user?.name ?? id },
+        };
       }
       case 'views.open':
       case 'views.update':
       case 'views.push':
-        return { ok: true, view: { id: `V${nextTs().replace('.', '')}`, ...(typeof args.view === 'object' ? (args.view as object) : {}) } };
+        return {
+          ok: true,
+          view: {
+            id: `V${nextTs().replace('.', '')}`,
+            ...(typeof args.view === 'object' ? (args.view as object) : {}),
+          },
+        };
       case 'conversations.info':
         return { ok: true, channel: { id: args.channel, name: String(args.channel).toLowerCase() } };
       default:

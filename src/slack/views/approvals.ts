@@ -1,12 +1,33 @@
 import { type KnownBlock } from '@slack/types';
-import { type ApprovalRequest, type Plan, type PlanUsage, type StepRecord, type StepState } from '../../approvals/types';
+import {
+  type ApprovalRequest,
+  type Plan,
+  type PlanUsage,
+  type StepRecord,
+  type StepState,
+} from '../../approvals/types';
 import { formatDuration } from '../../config/duration';
-import { actions, button, confirmDialog, context, escapeText, header, section, SLACK_LIMITS, truncate, type SlackMessage } from '../message';
+import {
+  actions,
+  button,
+  confirmDialog,
+  context,
+  escapeText,
+  header,
+  section,
+  SLACK_LIMITS,
+  truncate,
+  type SlackMessage,
+} from '../message';
 import { sliceWhole } from '../../unicode';
 import { imageSize } from './images';
 
 /** Button action ids; each button's value is only the request id (everything else is in the store). */
-export const APPROVAL_ACTIONS = { approve: 'approval:approve', deny: 'approval:deny', cancel: 'approval:cancel' } as const;
+export const APPROVAL_ACTIONS = {
+  approve: 'approval:approve',
+  deny: 'approval:deny',
+  cancel: 'approval:cancel',
+} as const;
 
 /** Names in a plan list before "and N more". */
 const LIST_NAMES = 25;
@@ -14,15 +35,23 @@ const LIST_NAMES = 25;
 const PROGRESS_LINES = 60;
 
 /** The request as first posted: the plan, who may approve, when it expires, and the buttons. */
-export function approvalRequestMessage(request: ApprovalRequest, approvals: { approvers: string[]; runAs: 'requester' | 'approver' }): SlackMessage {
+export function approvalRequestMessage(
+  request: ApprovalRequest,
+  approvals: { approvers: string[]; runAs: 'requester' | 'approver' },
+): SlackMessage {
   const { approvers } = approvals;
   const title = planTitle(request.plan, request.alias);
-  const who = approvers.length > 0 ? `a member of ${approvers.map((t) => `*${escapeText(t)}*`).join(' or ')} with admin on *${request.alias}*` : 'an approver';
+  const who =
+    approvers.length > 0
+      ? `a member of ${approvers.map((t) => `*${escapeText(t)}*`).join(' or ')} with admin on *${request.alias}*`
+      : 'an approver';
   return {
     text: `${escapeText(plainTitle(request.plan, request.alias))}: approval needed (asked by <@${request.requester.id}>)`,
     blocks: [
       header(`${plainTitle(request.plan, request.alias)} — approval needed`),
-      section(`<@${request.requester.id}> asked for ${title}. This is what it will do, read from the live cluster just now:`),
+      section(
+        `<@${request.requester.id}> asked for ${title}. This is what it will do, read from the live cluster just now:`,
+      ),
       ...planBlocks(request.plan, request.alias),
       context(
         `Needs approval from ${who}, other than <@${request.requester.id}>. Expires ${slackTime(request.deadline)}. Request \`${request.id.slice(0, 8)}\`.`,
@@ -30,7 +59,14 @@ export function approvalRequestMessage(request: ApprovalRequest, approvals: { ap
       actions(`approval:${request.id}`, [
         button('Approve', APPROVAL_ACTIONS.approve, request.id, {
           style: 'primary',
-          confirm: confirmDialog('Approve?', truncate(`This runs ${title} now, with ${approvals.runAs === 'approver' ? 'your' : `<@${request.requester.id}>'s`} admin role. It cannot be undone.`, 300), 'Approve'),
+          confirm: confirmDialog(
+            'Approve?',
+            truncate(
+              `This runs ${title} now, with ${approvals.runAs === 'approver' ? 'your' : `<@${request.requester.id}>'s`} admin role. It cannot be undone.`,
+              300,
+            ),
+            'Approve',
+          ),
         }),
         button('Deny', APPROVAL_ACTIONS.deny, request.id, { style: 'danger' }),
         button('Cancel (requester)', APPROVAL_ACTIONS.cancel, request.id),
@@ -77,7 +113,11 @@ export function decidedMessage(request: ApprovalRequest): SlackMessage {
 }
 
 /** The live progress list: one line per step, then the closing sentence once there is one. */
-export function progressMessage(request: ApprovalRequest, steps: StepRecord[], closing?: { ok: boolean; text: string }): SlackMessage {
+export function progressMessage(
+  request: ApprovalRequest,
+  steps: StepRecord[],
+  closing?: { ok: boolean; text: string },
+): SlackMessage {
   const title = plainTitle(request.plan, request.alias);
   const name = escapeText(title);
   const approval = request.decidedBy
@@ -103,7 +143,9 @@ export function staleMessage(request: ApprovalRequest, reason: string): SlackMes
     text: `${escapeText(title)}: ${stripMarkup(text)}`,
     blocks: [
       header(title),
-      context(`Approved by <@${request.decidedBy?.id ?? request.requester.id}> · asked by <@${request.requester.id}> · request \`${request.id.slice(0, 8)}\``),
+      context(
+        `Approved by <@${request.decidedBy?.id ?? request.requester.id}> · asked by <@${request.requester.id}> · request \`${request.id.slice(0, 8)}\``,
+      ),
       ...planBlocks(request.plan, request.alias),
       section(`:warning: ${text}`),
     ],
@@ -151,23 +193,38 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
       const active = plan.services.filter((s) => s.status === 'ACTIVE');
       const draining = plan.services.filter((s) => s.status !== 'ACTIVE');
       if (active.length > 0) {
-        lines.push(`• *${count(active.length, 'service')}* to scale to 0 and delete: ${names(active.map((s) => `\`${escapeText(s.name)}\` (${s.running}/${s.desired})`))}`);
+        lines.push(
+          `• *${count(active.length, 'service')}* to scale to 0 and delete: ${names(active.map((s) => `\`${escapeText(s.name)}\` (${s.running}/${s.desired})`))}`,
+        );
       }
-      if (draining.length > 0) lines.push(`• ${count(draining.length, 'service')} already being deleted, to wait for: ${names(draining.map((s) => `\`${escapeText(s.name)}\``))}`);
+      if (draining.length > 0)
+        lines.push(
+          `• ${count(draining.length, 'service')} already being deleted, to wait for: ${names(draining.map((s) => `\`${escapeText(s.name)}\``))}`,
+        );
       if (plan.tasks.length > 0) {
-        lines.push(`• *${count(plan.tasks.length, 'standalone task')}* to stop: ${names(plan.tasks.map((t) => `\`${escapeText(sliceWhole(t.id, 12))}\` (${escapeText(t.taskDefinition)})`))}`);
+        lines.push(
+          `• *${count(plan.tasks.length, 'standalone task')}* to stop: ${names(plan.tasks.map((t) => `\`${escapeText(sliceWhole(t.id, 12))}\` (${escapeText(t.taskDefinition)})`))}`,
+        );
       }
       if (plan.containerInstances.length > 0) {
-        lines.push(`• *${count(plan.containerInstances.length, 'container instance')}* to deregister: ${names(plan.containerInstances.map((c) => `\`${escapeText(sliceWhole(c.id, 12))}\`${c.ec2InstanceId ? ` (${escapeText(c.ec2InstanceId)})` : ''}`))}`);
+        lines.push(
+          `• *${count(plan.containerInstances.length, 'container instance')}* to deregister: ${names(plan.containerInstances.map((c) => `\`${escapeText(sliceWhole(c.id, 12))}\`${c.ec2InstanceId ? ` (${escapeText(c.ec2InstanceId)})` : ''}`))}`,
+        );
       }
       if (plan.ec2Instances.length > 0) {
         lines.push(
           `• *${count(plan.ec2Instances.length, 'EC2 instance')}* to terminate: ${names(plan.ec2Instances.map((i) => `\`${escapeText(i.id)}\`${i.type ? ` ${escapeText(i.type)}` : ''}${i.leftover ? ' (left by an earlier teardown)' : ''}`))}`,
         );
       }
-      lines.push(plan.clusterActive ? `• *the cluster* \`${escapeText(alias)}\` itself, once it is empty` : `• the ECS cluster is already deleted`);
+      lines.push(
+        plan.clusterActive
+          ? `• *the cluster* \`${escapeText(alias)}\` itself, once it is empty`
+          : `• the ECS cluster is already deleted`,
+      );
       if (plan.repositories.length > 0) {
-        lines.push(`• *${count(plan.repositories.length, 'ECR repository', 'ECR repositories')}* from the config, with their images: ${names(plan.repositories.map((r) => `\`${escapeText(r.name)}\` (${count(r.imageCount, 'image')})`))}`);
+        lines.push(
+          `• *${count(plan.repositories.length, 'ECR repository', 'ECR repositories')}* from the config, with their images: ${names(plan.repositories.map((r) => `\`${escapeText(r.name)}\` (${count(r.imageCount, 'image')})`))}`,
+        );
       }
       return linesToSections(lines);
     }
@@ -179,8 +236,16 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
       ];
     case 'taskdef deregister': {
       const usage = plan.usage ?? { checked: [{ cluster: alias, services: plan.usedBy }], unchecked: [] };
-      const used = usageLines(usage, alias, 'They keep running, but cannot start new tasks from it after a deployment changes.');
-      return [section(`• Deregister \`${escapeText(plan.taskDefinition)}\` (images: ${names(plan.images.map((i) => `\`${escapeText(i)}\``))}): it becomes INACTIVE.\n${used}`)];
+      const used = usageLines(
+        usage,
+        alias,
+        'They keep running, but cannot start new tasks from it after a deployment changes.',
+      );
+      return [
+        section(
+          `• Deregister \`${escapeText(plan.taskDefinition)}\` (images: ${names(plan.images.map((i) => `\`${escapeText(i)}\``))}): it becomes INACTIVE.\n${used}`,
+        ),
+      ];
     }
     case 'image delete': {
       const others =
@@ -188,12 +253,24 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
           ? `The image keeps its other tags (${names(plan.otherTags.map((t) => `\`${escapeText(t)}\``))}); only the tag goes.`
           : 'It is the image’s only tag, so the image itself is deleted.';
       const size = plan.sizeBytes !== undefined ? `, ${imageSize(plan.sizeBytes)}` : '';
-      const used = plan.usage ? `\n${usageLines(plan.usage, alias, 'Their running tasks keep going, but new tasks cannot pull it.')}` : '';
-      return [section(`• Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\` (\`${escapeText(sliceWhole(plan.digest, 19))}…\`${size}). ${others}${used}`)];
+      const used = plan.usage
+        ? `\n${usageLines(plan.usage, alias, 'Their running tasks keep going, but new tasks cannot pull it.')}`
+        : '';
+      return [
+        section(
+          `• Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\` (\`${escapeText(sliceWhole(plan.digest, 19))}…\`${size}). ${others}${used}`,
+        ),
+      ];
     }
     case 'repo delete': {
-      const used = plan.usage ? `\n${usageLines(plan.usage, alias, 'Their running tasks keep going, but new tasks cannot pull from it.')}` : '';
-      return [section(`• Delete repository \`${escapeText(plan.repository)}\` and its ${count(plan.imageCount, 'image')} (force). \`${escapeText(plan.uri)}\` will no longer pull.${used}`)];
+      const used = plan.usage
+        ? `\n${usageLines(plan.usage, alias, 'Their running tasks keep going, but new tasks cannot pull from it.')}`
+        : '';
+      return [
+        section(
+          `• Delete repository \`${escapeText(plan.repository)}\` and its ${count(plan.imageCount, 'image')} (force). \`${escapeText(plan.uri)}\` will no longer pull.${used}`,
+        ),
+      ];
     }
   }
 }
@@ -204,12 +281,18 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
  */
 function usageLines(usage: PlanUsage, alias: string, consequence: string): string {
   const using = usage.checked.filter((u) => u.services.length > 0);
-  const lines = using.map((u) => `• :warning: Services in *${escapeText(u.cluster)}* still use it: ${names(u.services.map((s) => `\`${escapeText(s)}\``))}. ${consequence}`);
+  const lines = using.map(
+    (u) =>
+      `• :warning: Services in *${escapeText(u.cluster)}* still use it: ${names(u.services.map((s) => `\`${escapeText(s)}\``))}. ${consequence}`,
+  );
   if (using.length === 0) {
     const others = usage.checked.map((u) => u.cluster).filter((c) => c !== alias);
-    lines.push(`• No service in *${escapeText(alias)}* uses it${others.length > 0 ? `, nor in ${names(others.map((c) => `*${escapeText(c)}*`))} (the config's other clusters in this account)` : ''}.`);
+    lines.push(
+      `• No service in *${escapeText(alias)}* uses it${others.length > 0 ? `, nor in ${names(others.map((c) => `*${escapeText(c)}*`))} (the config's other clusters in this account)` : ''}.`,
+    );
   }
-  for (const u of usage.unchecked) lines.push(`• :warning: Could not check *${escapeText(u.cluster)}*: ${escapeText(u.reason)}`);
+  for (const u of usage.unchecked)
+    lines.push(`• :warning: Could not check *${escapeText(u.cluster)}*: ${escapeText(u.reason)}`);
   return lines.join('\n');
 }
 
@@ -224,7 +307,10 @@ const ICONS: Record<StepState, string> = {
 };
 
 export function progressLines(steps: StepRecord[]): string[] {
-  const lines = steps.map((s) => `${ICONS[s.state]} ${s.label}${s.note ? ` — ${s.note}` : ''}${s.state === 'pending' && stepsAfterFailure(steps, s) ? ' (not done)' : ''}`);
+  const lines = steps.map(
+    (s) =>
+      `${ICONS[s.state]} ${s.label}${s.note ? ` — ${s.note}` : ''}${s.state === 'pending' && stepsAfterFailure(steps, s) ? ' (not done)' : ''}`,
+  );
   if (lines.length <= PROGRESS_LINES) return lines;
   // Too long for one message: fold the finished steps before the current one into one line, and
   // the steps still to come after the first screenful into another.
@@ -233,7 +319,13 @@ export function progressLines(steps: StepRecord[]): string[] {
   const head = folded > 1 ? [`:white_check_mark: ${folded} earlier steps done`] : lines.slice(0, folded);
   const rest = lines.slice(folded);
   const room = PROGRESS_LINES - head.length;
-  const tail = rest.length > room ? [...rest.slice(0, room - 1), `:white_small_square: … and ${rest.length - room + 1} more steps${steps.some((s) => s.state === 'failed') ? ' (not done)' : ''}`] : rest;
+  const tail =
+    rest.length > room
+      ? [
+          ...rest.slice(0, room - 1),
+          `:white_small_square: … and ${rest.length - room + 1} more steps${steps.some((s) => s.state === 'failed') ? ' (not done)' : ''}`,
+        ]
+      : rest;
   return [...head, ...tail];
 }
 

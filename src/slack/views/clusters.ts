@@ -1,5 +1,14 @@
 import { type KnownBlock, type SectionBlock } from '@slack/types';
-import { actions, commandButton, context, escapeText, fieldsSection, header, section, type SlackMessage } from '../message';
+import {
+  actions,
+  commandButton,
+  context,
+  escapeText,
+  fieldsSection,
+  header,
+  section,
+  type SlackMessage,
+} from '../message';
 import { type Page } from '../paging';
 import { type ClusterSummary, type ContainerInstanceInfo } from '../../aws/types';
 import { capacityOf, cpuText, memoryText } from './instances';
@@ -24,9 +33,15 @@ export function clusterListMessage(rows: Page<ClusterRow>): SlackMessage {
     if (!row.problem) block.accessory = commandButton('Details', row.alias, 'cluster', [], { uniqueSuffix: String(n) });
     blocks.push(block);
   });
-  blocks.push(context(`${rows.summary} · the clusters you can read in this channel, each read with its own read role · \`/ecs cluster NAME\` shows one, with the CPU and memory left on its instances`));
+  blocks.push(
+    context(
+      `${rows.summary} · the clusters you can read in this channel, each read with its own read role · \`/ecs cluster NAME\` shows one, with the CPU and memory left on its instances`,
+    ),
+  );
   if (rows.next) blocks.push(actions('clusters-next', [rows.next]));
-  const lines = rows.items.map((r) => `${r.alias}: ${r.summary ? `${r.summary.status}, ${r.summary.runningTasks} running` : 'unreadable'}`);
+  const lines = rows.items.map(
+    (r) => `${r.alias}: ${r.summary ? `${r.summary.status}, ${r.summary.runningTasks} running` : 'unreadable'}`,
+  );
   return { text: escapeText(`Your clusters: ${lines.join('; ')}`), blocks };
 }
 
@@ -51,7 +66,10 @@ export function clusterDetailMessage({ alias, region, summary: s, instances }: C
   const cap = capacityOf(instances);
   const disconnected = instances.filter((i) => !i.agentConnected).length;
   const draining = instances.filter((i) => i.status === 'DRAINING').length;
-  const instanceNotes = [draining > 0 ? `${draining} draining` : '', disconnected > 0 ? `:warning: ${disconnected} agent${disconnected === 1 ? '' : 's'} disconnected` : ''].filter(Boolean);
+  const instanceNotes = [
+    draining > 0 ? `${draining} draining` : '',
+    disconnected > 0 ? `:warning: ${disconnected} agent${disconnected === 1 ? '' : 's'} disconnected` : '',
+  ].filter(Boolean);
   const fields = [
     `*Status*\n${escapeText(s.status)}`,
     `*Region*\n${region}`,
@@ -63,13 +81,16 @@ export function clusterDetailMessage({ alias, region, summary: s, instances }: C
     `*Memory*\n${memoryText(cap.remainingMemory, cap.registeredMemory)}`,
     ...(providers.length > 0 ? [`*Capacity providers*\n${providers.map((p) => escapeText(p)).join(', ')}`] : []),
     ...(providers.length > 0
-      ? [`*Default strategy*\n${strategy.length > 0 ? escapeText(strategyText(strategy)) : 'none (RunTask without a launch type uses EC2)'}`]
+      ? [
+          `*Default strategy*\n${strategy.length > 0 ? escapeText(strategyText(strategy)) : 'none (RunTask without a launch type uses EC2)'}`,
+        ]
       : []),
   ];
   const blocks: KnownBlock[] = [header(`Cluster ${alias}`), fieldsSection(fields)];
   if (cap.instances === 0 && providers.some((p) => p.startsWith('FARGATE'))) {
     blocks.push(section(':information_source: No container instances: this cluster runs its tasks on AWS Fargate.'));
-  } else if (cap.instances === 0) blocks.push(section(':warning: No active container instances: tasks on the EC2 launch type have nowhere to run.'));
+  } else if (cap.instances === 0)
+    blocks.push(section(':warning: No active container instances: tasks on the EC2 launch type have nowhere to run.'));
   blocks.push(context(`\`${escapeText(s.arn)}\``));
   blocks.push(
     actions('cluster', [
@@ -102,10 +123,16 @@ export interface ClusterCreatedInput {
 
 export function clusterCreatedMessage(input: ClusterCreatedInput): SlackMessage {
   const { name, region } = input;
-  const head = input.existed ? `ECS already has an ACTIVE cluster \`${name}\` in ${region}; nothing was created.` : `Created ECS cluster \`${name}\` in ${region}.`;
-  const blocks: KnownBlock[] = [section(`${input.existed ? ':information_source:' : ':white_check_mark:'} *${escapeText(head)}*`)];
+  const head = input.existed
+    ? `ECS already has an ACTIVE cluster \`${name}\` in ${region}; nothing was created.`
+    : `Created ECS cluster \`${name}\` in ${region}.`;
+  const blocks: KnownBlock[] = [
+    section(`${input.existed ? ':information_source:' : ':white_check_mark:'} *${escapeText(head)}*`),
+  ];
   if (input.configuredAs) {
-    blocks.push(section(`It is in the config as *${input.configuredAs}*: \`/ecs cluster ${input.configuredAs}\` shows it.`));
+    blocks.push(
+      section(`It is in the config as *${input.configuredAs}*: \`/ecs cluster ${input.configuredAs}\` shows it.`),
+    );
   } else {
     blocks.push(
       section(
@@ -115,11 +142,16 @@ export function clusterCreatedMessage(input: ClusterCreatedInput): SlackMessage 
     blocks.push(section(`\`\`\`${escapeText(configEntry(input))}\`\`\``));
   }
   blocks.push(context(`by <@${input.userId}> · \`${escapeText(input.summary.arn)}\``));
-  return { text: `${escapeText(head.replace(/`/g, ''))}${input.configuredAs ? '' : ' It still needs a config entry with roles before anyone can use it.'}`, blocks };
+  return {
+    text: `${escapeText(head.replace(/`/g, ''))}${input.configuredAs ? '' : ' It still needs a config entry with roles before anyone can use it.'}`,
+    blocks,
+  };
 }
 
 /** The YAML a platform admin adds to the config for a new cluster (src/config/schema.ts). */
-export function configEntry(input: Pick<ClusterCreatedInput, 'name' | 'region' | 'accountId' | 'rolePrefix' | 'team'>): string {
+export function configEntry(
+  input: Pick<ClusterCreatedInput, 'name' | 'region' | 'accountId' | 'rolePrefix' | 'team'>,
+): string {
   // ECS cluster names (letters, digits, - and _) are valid config aliases as they are.
   const alias = input.name;
   const role = (level: string) => `arn:aws:iam::${input.accountId}:role/${input.rolePrefix}-${input.name}-${level}`;

@@ -1,5 +1,14 @@
 import { type KnownBlock, type SectionBlock } from '@slack/types';
-import { actions, commandButton, context, escapeText, header, lineSections, section, type SlackMessage } from '../message';
+import {
+  actions,
+  commandButton,
+  context,
+  escapeText,
+  header,
+  lineSections,
+  section,
+  type SlackMessage,
+} from '../message';
 import { pageOf } from '../paging';
 import { slackDate } from './tasks';
 import { type ImageInfo, type RepositorySummary } from '../../aws/types';
@@ -33,12 +42,22 @@ export function repositoriesMessage(input: RepositoriesInput): SlackMessage {
     return { text: text.replace(/\*/g, ''), blocks: [section(text)] };
   }
   const shown = pageOf(repositories, input.page, REPOSITORIES_PER_PAGE, { cluster: alias, verb: 'repos', args: [] });
-  const blocks: KnownBlock[] = [header(`ECR repositories · ${alias}`), section(`*${repositories.length} repositor${repositories.length === 1 ? 'y' : 'ies'}* ${where}`)];
+  const blocks: KnownBlock[] = [
+    header(`ECR repositories · ${alias}`),
+    section(`*${repositories.length} repositor${repositories.length === 1 ? 'y' : 'ies'}* ${where}`),
+  ];
   for (const repo of shown.items) {
     const n = input.imageCounts.get(repo.name);
-    const facts = [n === undefined ? undefined : `${n} image${n === 1 ? '' : 's'}`, repo.createdAt ? `created ${slackDate(repo.createdAt)}` : undefined].filter(Boolean).join(' · ');
+    const facts = [
+      n === undefined ? undefined : `${n} image${n === 1 ? '' : 's'}`,
+      repo.createdAt ? `created ${slackDate(repo.createdAt)}` : undefined,
+    ]
+      .filter(Boolean)
+      .join(' · ');
     const block: SectionBlock = {
-      ...(section(`*${escapeText(repo.name)}*${facts ? ` · ${facts}` : ''}\n\`${escapeText(repo.uri)}\``) as SectionBlock),
+      ...(section(
+        `*${escapeText(repo.name)}*${facts ? ` · ${facts}` : ''}\n\`${escapeText(repo.uri)}\``,
+      ) as SectionBlock),
       accessory: commandButton('Images', alias, 'images', [repo.name]),
     };
     blocks.push(block);
@@ -48,7 +67,12 @@ export function repositoriesMessage(input: RepositoriesInput): SlackMessage {
   return { text: `ECR repositories in ${region} (${alias}): ${repositories.length} (${shown.summary})`, blocks };
 }
 
-export function imagesMessage(input: { alias: string; repository: string; images: ImageInfo[]; page: number }): SlackMessage {
+export function imagesMessage(input: {
+  alias: string;
+  repository: string;
+  images: ImageInfo[];
+  page: number;
+}): SlackMessage {
   const { alias, repository, images } = input;
   if (images.length === 0) {
     const text = `ECR repository *${escapeText(repository)}* is empty: nothing has been pushed to it yet.`;
@@ -58,14 +82,27 @@ export function imagesMessage(input: { alias: string; repository: string; images
   const shown = pageOf(images, input.page, IMAGES_PER_PAGE, { cluster: alias, verb: 'images', args: [repository] });
   const newest = images[0]?.pushedAt;
   const summary = `*${images.length} image${images.length === 1 ? '' : 's'}* in \`${escapeText(repository)}\`: ${tagged} tagged, ${images.length - tagged} untagged${newest ? ` · last push ${slackDate(newest)}` : ''}`;
-  const blocks: KnownBlock[] = [header(`${repository} · ECR images · ${alias}`), section(summary), ...lineSections(shown.items.map(imageLine))];
+  const blocks: KnownBlock[] = [
+    header(`${repository} · ECR images · ${alias}`),
+    section(summary),
+    ...lineSections(shown.items.map(imageLine)),
+  ];
   blocks.push(context(`${shown.summary}, newest push first · sizes as stored in ECR (compressed)`));
   if (shown.next) blocks.push(actions('images-next', [shown.next]));
-  return { text: `${escapeText(repository)} (${alias}): ${images.length} image${images.length === 1 ? '' : 's'}, ${tagged} tagged (${shown.summary})`, blocks };
+  return {
+    text: `${escapeText(repository)} (${alias}): ${images.length} image${images.length === 1 ? '' : 's'}, ${tagged} tagged (${shown.summary})`,
+    blocks,
+  };
 }
 
 function imageLine(image: ImageInfo): string {
-  const tags = image.tags.length > 0 ? image.tags.slice(0, 8).map((t) => `\`${escapeText(t)}\``).join(', ') + (image.tags.length > 8 ? ` +${image.tags.length - 8}` : '') : '_untagged_';
+  const tags =
+    image.tags.length > 0
+      ? image.tags
+          .slice(0, 8)
+          .map((t) => `\`${escapeText(t)}\``)
+          .join(', ') + (image.tags.length > 8 ? ` +${image.tags.length - 8}` : '')
+      : '_untagged_';
   const parts = [`• ${tags}`, `\`${escapeText(shortDigest(image.digest))}\``];
   if (image.sizeBytes !== undefined) parts.push(imageSize(image.sizeBytes));
   if (image.pushedAt) parts.push(`pushed ${slackDate(image.pushedAt)}`);

@@ -1,5 +1,14 @@
 import { type KnownBlock, type SectionBlock } from '@slack/types';
-import { actions, commandButton, context, escapeText, fieldsSection, header, section, type SlackMessage } from '../message';
+import {
+  actions,
+  commandButton,
+  context,
+  escapeText,
+  fieldsSection,
+  header,
+  section,
+  type SlackMessage,
+} from '../message';
 import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
 import { type ContainerInstanceInfo, type Ec2InstanceDetail, type TaskInfo } from '../../aws/types';
@@ -38,28 +47,47 @@ export function memoryText(remainingMiB: number, registeredMiB: number): string 
   return `${mib(remainingMiB)} of ${mib(registeredMiB)} free${registeredMiB > 0 ? ` (${Math.round((100 * remainingMiB) / registeredMiB)} %)` : ''}`;
 }
 
-export function instanceListMessage(alias: string, instances: ContainerInstanceInfo[], page: number, capacityProviders: string[] = []): SlackMessage {
+export function instanceListMessage(
+  alias: string,
+  instances: ContainerInstanceInfo[],
+  page: number,
+  capacityProviders: string[] = [],
+): SlackMessage {
   if (instances.length === 0 && capacityProviders.some((p) => p.startsWith('FARGATE'))) {
     const names = capacityProviders.map((p) => `\`${escapeText(p)}\``).join(', ');
     const text = `${alias} has no container instances: it runs its tasks on AWS Fargate (capacity providers ${capacityProviders.join(', ')}).`;
     return {
       text,
       blocks: [
-        section(`*${alias}* has no container instances: it runs its tasks on AWS Fargate (capacity providers ${names}).`),
-        context(`Fargate tasks have no instance to look at: \`/ecs tasks -c ${alias}\` and \`/ecs task ID\` show where each runs (its private IP and network interface).`),
+        section(
+          `*${alias}* has no container instances: it runs its tasks on AWS Fargate (capacity providers ${names}).`,
+        ),
+        context(
+          `Fargate tasks have no instance to look at: \`/ecs tasks -c ${alias}\` and \`/ecs task ID\` show where each runs (its private IP and network interface).`,
+        ),
       ],
     };
   }
   if (instances.length === 0) {
     const text = `${alias} has no container instances, so it cannot run tasks on the EC2 launch type.`;
-    return { text, blocks: [section(text), context('Launch EC2 instances with the ECS-optimised AMI and ECS_CLUSTER set to this cluster; they register themselves.')] };
+    return {
+      text,
+      blocks: [
+        section(text),
+        context(
+          'Launch EC2 instances with the ECS-optimised AMI and ECS_CLUSTER set to this cluster; they register themselves.',
+        ),
+      ],
+    };
   }
   const cap = capacityOf(instances);
   const disconnected = instances.filter((i) => !i.agentConnected).length;
   const byStatus = escapeText(count(instances.map((i) => i.status)));
   const summary = [
     `*${instances.length} instance${instances.length === 1 ? '' : 's'}* (${byStatus})`,
-    disconnected === 0 ? 'every agent connected' : `:warning: ${disconnected} agent${disconnected === 1 ? '' : 's'} disconnected`,
+    disconnected === 0
+      ? 'every agent connected'
+      : `:warning: ${disconnected} agent${disconnected === 1 ? '' : 's'} disconnected`,
     `CPU ${cpuText(cap.remainingCpu, cap.registeredCpu)}`,
     `memory ${memoryText(cap.remainingMemory, cap.registeredMemory)}`,
   ].join(' · ');
@@ -93,7 +121,14 @@ export interface InstanceDetailInput {
   now: number;
 }
 
-export function instanceDetailMessage({ alias, instance: i, ec2, ec2Problem, tasks, now }: InstanceDetailInput): SlackMessage {
+export function instanceDetailMessage({
+  alias,
+  instance: i,
+  ec2,
+  ec2Problem,
+  tasks,
+  now,
+}: InstanceDetailInput): SlackMessage {
   const name = i.ec2InstanceId ?? shortId(i.id);
   const fields = [
     `*EC2 state*\n${escapeText(ec2 ? ec2.state : 'unknown')}`,
@@ -119,10 +154,26 @@ export function instanceDetailMessage({ alias, instance: i, ec2, ec2Problem, tas
   } else {
     blocks.push(section('*Its tasks*\nnone running here'));
   }
-  const where = escapeText([i.availabilityZone ?? ec2?.availabilityZone, i.agentVersion ? `agent ${i.agentVersion}` : undefined, ec2?.privateDnsName].filter(Boolean).join(' · '));
+  const where = escapeText(
+    [
+      i.availabilityZone ?? ec2?.availabilityZone,
+      i.agentVersion ? `agent ${i.agentVersion}` : undefined,
+      ec2?.privateDnsName,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  );
   blocks.push(context(`container instance \`${escapeText(i.id)}\`${where ? ` · ${where}` : ''}`));
-  blocks.push(actions('instance', [commandButton('All instances', alias, 'instances', []), commandButton('Tasks', alias, 'tasks', [])]));
-  return { text: escapeText(`Instance ${name} in ${alias}: ${ec2?.state ?? i.status}, ${i.runningTasks} running tasks`), blocks };
+  blocks.push(
+    actions('instance', [
+      commandButton('All instances', alias, 'instances', []),
+      commandButton('Tasks', alias, 'tasks', []),
+    ]),
+  );
+  return {
+    text: escapeText(`Instance ${name} in ${alias}: ${ec2?.state ?? i.status}, ${i.runningTasks} running tasks`),
+    blocks,
+  };
 }
 
 function count(values: string[]): string {

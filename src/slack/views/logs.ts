@@ -37,23 +37,37 @@ export function logsMessage(input: LogsInput): SlackMessage {
   const subject = task.service ?? `task ${shortId(task.id)}`;
   const blocks: KnownBlock[] = [header(`Logs · ${subject} · ${alias}`), context(...taskContext(input))];
   const readable = containers.filter((c) => c.kind === 'events').length;
-  const perContainer = Math.max(1, Math.floor(Math.min(MAX_CODE_SECTIONS, 50 - 4 - 2 * containers.length) / Math.max(1, readable)));
+  const perContainer = Math.max(
+    1,
+    Math.floor(Math.min(MAX_CODE_SECTIONS, 50 - 4 - 2 * containers.length) / Math.max(1, readable)),
+  );
   const charsPerContainer = Math.floor(TOTAL_CODE_CHARS / Math.max(1, readable));
   let moreAvailable = false;
   for (const logs of containers) {
     const state = task.containers.find((c) => c.name === logs.container);
     const exit = containerExit(state);
     if (logs.kind === 'events') {
-      blocks.push(section(`*${escapeText(logs.container)}*${exit} · \`${escapeText(logs.group)}\` › \`${escapeText(logs.stream)}\``));
+      blocks.push(
+        section(
+          `*${escapeText(logs.container)}*${exit} · \`${escapeText(logs.group)}\` › \`${escapeText(logs.stream)}\``,
+        ),
+      );
       if (logs.events.length === 0) {
         blocks.push(context('The stream has no lines yet.'));
         continue;
       }
       if (logs.events.length >= input.lines) moreAvailable = true;
-      const code = codeSections(logs.events, Math.min(perContainer, Math.max(1, Math.floor(charsPerContainer / SECTION_CHARS))));
+      const code = codeSections(
+        logs.events,
+        Math.min(perContainer, Math.max(1, Math.floor(charsPerContainer / SECTION_CHARS))),
+      );
       blocks.push(...code.blocks);
       if (code.leftOut > 0) {
-        blocks.push(context(`${code.leftOut} older line${code.leftOut === 1 ? '' : 's'} left out to fit Slack's message limits (showing the newest ${logs.events.length - code.leftOut}); CloudWatch has them all.`));
+        blocks.push(
+          context(
+            `${code.leftOut} older line${code.leftOut === 1 ? '' : 's'} left out to fit Slack's message limits (showing the newest ${logs.events.length - code.leftOut}); CloudWatch has them all.`,
+          ),
+        );
       }
     } else {
       blocks.push(section(`*${escapeText(logs.container)}*${exit}: ${whyNoLines(logs, task.id)}`));
@@ -82,7 +96,9 @@ function taskContext(input: LogsInput): string[] {
       break;
     case 'crashed': {
       const newer = input.newer;
-      const young = newer ? `its newest task, \`${escapeText(shortId(newer.id))}\`, started ${newer.startedAt ? `only ${formatDuration(Math.max(0, now - newer.startedAt))} ago` : 'just now'}` : 'its newest task has only just started';
+      const young = newer
+        ? `its newest task, \`${escapeText(shortId(newer.id))}\`, started ${newer.startedAt ? `only ${formatDuration(Math.max(0, now - newer.startedAt))} ago` : 'just now'}`
+        : 'its newest task has only just started';
       which = `:warning: ${service}: ${young}, so these are the last lines of the task that stopped before it, ${id}, which stopped${task.stoppedAt ? ` ${slackDate(task.stoppedAt)}` : ''}: ${escapeText(stopCodeText(task.stopCode))}${task.stoppedReason ? ` — ${escapeText(task.stoppedReason)}` : ''}`;
       break;
     }
@@ -118,7 +134,9 @@ function whyNoLines(logs: Exclude<ContainerLogs, { kind: 'events' }>, taskId: st
 
 /** Newest lines first into sections, until the sections run out; the older rest is counted. */
 function codeSections(events: LogEvent[], maxSections: number): { blocks: KnownBlock[]; leftOut: number } {
-  const withDate = new Date(events[0]!.timestamp).toISOString().slice(0, 10) !== new Date(events.at(-1)!.timestamp).toISOString().slice(0, 10);
+  const withDate =
+    new Date(events[0]!.timestamp).toISOString().slice(0, 10) !==
+    new Date(events.at(-1)!.timestamp).toISOString().slice(0, 10);
   const chunks: string[][] = [];
   let current: string[] = [];
   let size = 0;
@@ -155,7 +173,9 @@ function nextSteps(input: LogsInput, moreAvailable: boolean): Button[] {
   const buttons: Button[] = [];
   if (moreAvailable && lines < MAX_LINES) {
     const more = Math.min(MAX_LINES, Math.max(100, lines * 2));
-    buttons.push(commandButton(`${more} lines`, alias, 'logs', [input.target, '--lines', String(more)], { uniqueSuffix: 'more' }));
+    buttons.push(
+      commandButton(`${more} lines`, alias, 'logs', [input.target, '--lines', String(more)], { uniqueSuffix: 'more' }),
+    );
   }
   buttons.push(commandButton('Task details', alias, 'task', [task.id]));
   if (task.service) buttons.push(commandButton(`Service ${task.service}`, alias, 'service', [task.service]));

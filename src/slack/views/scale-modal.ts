@@ -7,7 +7,11 @@ export const SCALE_MODAL_CALLBACK = 'scale_modal';
 export const SCALE_INPUT_BLOCK = 'count';
 export const SCALE_INPUT_ACTION = 'count_input';
 
-export const ScaleButtonValue = z.object({ cluster: z.string().min(1), service: z.string().min(1), current: z.number().int().min(0) });
+export const ScaleButtonValue = z.object({
+  cluster: z.string().min(1),
+  service: z.string().min(1),
+  current: z.number().int().min(0),
+});
 export type ScaleButtonValue = z.infer<typeof ScaleButtonValue>;
 
 /** What the modal remembers between opening and submit (Slack's private_metadata, ≤ 3000 chars). */
@@ -33,7 +37,14 @@ export function scaleModal(meta: ScaleModalMetadata): ModalView {
         type: 'input',
         block_id: SCALE_INPUT_BLOCK,
         label: plain('Desired count'),
-        element: { type: 'number_input', action_id: SCALE_INPUT_ACTION, is_decimal_allowed: false, min_value: '0', max_value: '1000', initial_value: String(Math.min(meta.current, 1000)) },
+        element: {
+          type: 'number_input',
+          action_id: SCALE_INPUT_ACTION,
+          is_decimal_allowed: false,
+          min_value: '0',
+          max_value: '1000',
+          initial_value: String(Math.min(meta.current, 1000)),
+        },
         hint: plain('How many tasks should run. 0 stops the service without deleting it.'),
       },
     ],

@@ -1,10 +1,28 @@
 import { type KnownBlock } from '@slack/types';
 import { explainStop } from './stop-causes';
-import { actions, commandButton, confirmDialog, context, escapeText, fieldsSection, header, section, SLACK_LIMITS, truncate, type SlackMessage } from '../message';
+import {
+  actions,
+  commandButton,
+  confirmDialog,
+  context,
+  escapeText,
+  fieldsSection,
+  header,
+  section,
+  SLACK_LIMITS,
+  truncate,
+  type SlackMessage,
+} from '../message';
 import { pageOf } from '../paging';
 import { scaleButton } from './scale-modal';
 import { formatDuration } from '../../config/duration';
-import { type Deployment, type ImageRevision, type ServiceDetail, type ServiceSummary, type TaskInfo } from '../../aws/types';
+import {
+  type Deployment,
+  type ImageRevision,
+  type ServiceDetail,
+  type ServiceSummary,
+  type TaskInfo,
+} from '../../aws/types';
 import { type Settlement } from '../../handlers/follow-up';
 import { stoppedTasksLine } from './stopped-tasks';
 
@@ -29,11 +47,24 @@ export function servicesListMessage(alias: string, services: readonly ServiceSum
   const unsteady = services.filter((s) => !s.steady);
   const ordered = [...unsteady, ...services.filter((s) => s.steady)];
   const summary = `${count(services.length, 'service')}, ${unsteady.length === 0 ? 'all steady' : `${unsteady.length} not steady`}`;
-  const names = unsteady.length === 0 ? '' : `: ${unsteady.slice(0, SUMMARY_NAMES).map((s) => `*${escapeText(s.name)}*`).join(', ')}${unsteady.length > SUMMARY_NAMES ? ` and ${unsteady.length - SUMMARY_NAMES} more` : ''}`;
+  const names =
+    unsteady.length === 0
+      ? ''
+      : `: ${unsteady
+          .slice(0, SUMMARY_NAMES)
+          .map((s) => `*${escapeText(s.name)}*`)
+          .join(', ')}${unsteady.length > SUMMARY_NAMES ? ` and ${unsteady.length - SUMMARY_NAMES} more` : ''}`;
   const shown = pageOf(ordered, page, SERVICES_PER_PAGE, { cluster: alias, verb: 'services', args: [] });
-  const blocks: KnownBlock[] = [header(`Services in ${alias}`), section(`${unsteady.length > 0 ? ':warning: ' : ''}*${summary}*${names}`)];
+  const blocks: KnownBlock[] = [
+    header(`Services in ${alias}`),
+    section(`${unsteady.length > 0 ? ':warning: ' : ''}*${summary}*${names}`),
+  ];
   blocks.push(...linesToSections(shown.items.map(serviceLine)));
-  blocks.push(context(`${shown.pastEnd ? `${shown.summary[0]!.toUpperCase()}${shown.summary.slice(1)}. ` : shown.pages > 1 ? `Page ${shown.page} of ${shown.pages}, ${shown.summary}. ` : ''}\`/ecs service SVC\` shows one in detail.`));
+  blocks.push(
+    context(
+      `${shown.pastEnd ? `${shown.summary[0]!.toUpperCase()}${shown.summary.slice(1)}. ` : shown.pages > 1 ? `Page ${shown.page} of ${shown.pages}, ${shown.summary}. ` : ''}\`/ecs service SVC\` shows one in detail.`,
+    ),
+  );
   if (shown.next) blocks.push(actions('services:paging', [shown.next]));
   return { text: `${alias}: ${summary}`, blocks };
 }
@@ -44,7 +75,10 @@ function serviceLine(s: ServiceSummary): string {
   const rollout = s.rolloutState && s.rolloutState !== 'COMPLETED' ? ` · ${rolloutWords(s.rolloutState)}` : '';
   const deployments = s.deployments > 1 ? ` (${s.deployments} deployments)` : '';
   const status = s.status !== 'ACTIVE' ? ` · ${escapeText(s.status)}` : '';
-  return truncate(`${mark} *${escapeText(s.name)}* — ${counts} · \`${escapeText(s.taskDefinition)}\`${rollout}${deployments}${status}`, LINE_MAX);
+  return truncate(
+    `${mark} *${escapeText(s.name)}* — ${counts} · \`${escapeText(s.taskDefinition)}\`${rollout}${deployments}${status}`,
+    LINE_MAX,
+  );
 }
 
 /** Lines packed into as few sections as Slack's 3,000 characters allow. */
@@ -69,9 +103,19 @@ function linesToSections(lines: string[]): KnownBlock[] {
  * `service SVC`: the counts, each deployment's rollout and revision, the last few events, the
  * launch type, and buttons for the next step (Scale opens a modal; the others run commands).
  */
-export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { crashed?: { tasks: readonly TaskInfo[]; windowMs: number } } = {}): SlackMessage {
+export function serviceDetailMessage(
+  alias: string,
+  s: ServiceDetail,
+  health: { crashed?: { tasks: readonly TaskInfo[]; windowMs: number } } = {},
+): SlackMessage {
   const crashed = health.crashed && health.crashed.tasks.length > 0 ? health.crashed : undefined;
-  const steady = !crashed && s.status === 'ACTIVE' && s.running === s.desired && s.pending === 0 && s.deployments.length <= 1 && s.deployments[0]?.rolloutState !== 'FAILED';
+  const steady =
+    !crashed &&
+    s.status === 'ACTIVE' &&
+    s.running === s.desired &&
+    s.pending === 0 &&
+    s.deployments.length <= 1 &&
+    s.deployments[0]?.rolloutState !== 'FAILED';
   const blocks: KnownBlock[] = [header(`${s.name} · ${alias}`)];
   const state = crashed
     ? crashLoopLine(s, crashed.tasks, crashed.windowMs)
@@ -85,7 +129,9 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { 
       `*Desired*\n${s.desired}`,
       `*Pending*\n${s.pending}`,
       `*Task definition*\n\`${escapeText(s.taskDefinition)}\``,
-      s.capacityProviderStrategy ? `*Capacity providers*\n${escapeText(strategyText(s.capacityProviderStrategy))}` : `*Launch type*\n${escapeText(s.launchType ?? 'EC2')}`,
+      s.capacityProviderStrategy
+        ? `*Capacity providers*\n${escapeText(strategyText(s.capacityProviderStrategy))}`
+        : `*Launch type*\n${escapeText(s.launchType ?? 'EC2')}`,
       `*Status*\n${escapeText(s.status)}`,
       ...(s.platformVersion ? [`*Platform version*\n${escapeText(s.platformVersion)}`] : []),
       ...(s.network ? [`*Network*\n${escapeText(networkText(s.network))}`] : []),
@@ -96,22 +142,41 @@ export function serviceDetailMessage(alias: string, s: ServiceDetail, health: { 
   }
   const events = [...s.events].sort((a, b) => b.createdAt - a.createdAt).slice(0, SERVICE_EVENTS_SHOWN);
   if (events.length > 0) {
-    blocks.push(section(`*Last events*\n${events.map((e) => truncate(`${slackAgo(e.createdAt)} ${escapeText(e.message)}`, LINE_MAX)).join('\n')}`));
+    blocks.push(
+      section(
+        `*Last events*\n${events.map((e) => truncate(`${slackAgo(e.createdAt)} ${escapeText(e.message)}`, LINE_MAX)).join('\n')}`,
+      ),
+    );
   }
   blocks.push(
     actions(`service:${s.name}`, [
       scaleButton(alias, s.name, s.desired),
       commandButton('Restart', alias, 'restart', [s.name], {
-        confirm: confirmDialog('Restart?', truncate(`This replaces every task of *${escapeText(s.name)}* in *${alias}* with a fresh one of \`${escapeText(s.taskDefinition)}\`.`, 300), 'Restart'),
+        confirm: confirmDialog(
+          'Restart?',
+          truncate(
+            `This replaces every task of *${escapeText(s.name)}* in *${alias}* with a fresh one of \`${escapeText(s.taskDefinition)}\`.`,
+            300,
+          ),
+          'Restart',
+        ),
       }),
       commandButton('Tasks', alias, 'tasks', ['--service', s.name]),
-      ...(crashed ? [commandButton('Stopped tasks', alias, 'tasks', ['--service', s.name, '--stopped'], { uniqueSuffix: 'stopped' })] : []),
+      ...(crashed
+        ? [
+            commandButton('Stopped tasks', alias, 'tasks', ['--service', s.name, '--stopped'], {
+              uniqueSuffix: 'stopped',
+            }),
+          ]
+        : []),
       commandButton('Logs', alias, 'logs', [s.name]),
     ]),
   );
   const primary = s.deployments.find((d) => d.status === 'PRIMARY');
   return {
-    text: escapeText(`${s.name} in ${alias}: ${crashed ? 'crash-looping, ' : ''}${s.running}/${s.desired} running${s.pending > 0 ? `, ${s.pending} pending` : ''}, ${s.taskDefinition}${primary?.rolloutState ? ` (${primary.rolloutState})` : ''}`),
+    text: escapeText(
+      `${s.name} in ${alias}: ${crashed ? 'crash-looping, ' : ''}${s.running}/${s.desired} running${s.pending > 0 ? `, ${s.pending} pending` : ''}, ${s.taskDefinition}${primary?.rolloutState ? ` (${primary.rolloutState})` : ''}`,
+    ),
     blocks,
   };
 }
@@ -129,10 +194,14 @@ function crashLoopLine(s: ServiceDetail, tasks: readonly TaskInfo[], windowMs: n
 function deploymentLine(d: Deployment): string {
   const counts = `${d.running}/${d.desired} running${d.pending > 0 ? `, ${d.pending} pending` : ''}${d.failed > 0 ? `, ${d.failed} failed` : ''}`;
   // An older deployment still says COMPLETED (its own rollout did finish); what matters is that it is on its way out.
-  const rollout = d.status !== 'PRIMARY' ? ' · being replaced' : d.rolloutState ? ` · ${rolloutWords(d.rolloutState)}` : '';
+  const rollout =
+    d.status !== 'PRIMARY' ? ' · being replaced' : d.rolloutState ? ` · ${rolloutWords(d.rolloutState)}` : '';
   const reason = d.rolloutState === 'FAILED' && d.rolloutStateReason ? ` — ${escapeText(d.rolloutStateReason)}` : '';
   const since = d.createdAt ? ` · started ${slackAgo(d.createdAt)}` : '';
-  return truncate(`• ${escapeText(d.status)} \`${escapeText(d.taskDefinition)}\` — ${counts}${rollout}${reason}${since}`, LINE_MAX);
+  return truncate(
+    `• ${escapeText(d.status)} \`${escapeText(d.taskDefinition)}\` — ${counts}${rollout}${reason}${since}`,
+    LINE_MAX,
+  );
 }
 
 function rolloutWords(state: string): string {
@@ -169,16 +238,31 @@ export function restartedMessage(alias: string, after: ServiceDetail, userId: st
         : `${after.desired} fresh tasks of ${revision} replace the running ones`;
   return {
     text: `${escapeText(after.name)} in ${alias}: restarting — ${tasks.replace(/`/g, '')}`,
-    blocks: [section(`:arrows_counterclockwise: *${escapeText(after.name)}* in *${alias}*: restarting — ${tasks}.`), context(`by <@${userId}> · a new deployment (forceNewDeployment)`)],
+    blocks: [
+      section(`:arrows_counterclockwise: *${escapeText(after.name)}* in *${alias}*: restarting — ${tasks}.`),
+      context(`by <@${userId}> · a new deployment (forceNewDeployment)`),
+    ],
   };
 }
 
 /** `deploy` / `rollback` was accepted: from which revision to which (and which image, when one changed). */
-export function deployedMessage(alias: string, service: string, change: { from: string; to: string; kind: 'deploy' | 'rollback'; image?: ImageRevision }, userId: string): SlackMessage {
+export function deployedMessage(
+  alias: string,
+  service: string,
+  change: { from: string; to: string; kind: 'deploy' | 'rollback'; image?: ImageRevision },
+  userId: string,
+): SlackMessage {
   const verb = change.kind === 'rollback' ? 'rolling back' : 'deploying';
-  const image = change.image ? ` (container \`${escapeText(change.image.container)}\`: \`${escapeText(change.image.previousImage)}\` → \`${escapeText(change.image.image)}\`)` : '';
+  const image = change.image
+    ? ` (container \`${escapeText(change.image.container)}\`: \`${escapeText(change.image.previousImage)}\` → \`${escapeText(change.image.image)}\`)`
+    : '';
   const text = `*${escapeText(service)}* in *${alias}*: ${verb} \`${escapeText(change.from)}\` → \`${escapeText(change.to)}\`${image}`;
-  const why = change.kind === 'rollback' ? ` · \`${escapeText(change.to)}\` is the newest ACTIVE revision before \`${escapeText(change.from)}\`` : change.image ? ` · registered \`${escapeText(change.to)}\` for the new image` : '';
+  const why =
+    change.kind === 'rollback'
+      ? ` · \`${escapeText(change.to)}\` is the newest ACTIVE revision before \`${escapeText(change.from)}\``
+      : change.image
+        ? ` · registered \`${escapeText(change.to)}\` for the new image`
+        : '';
   return {
     text: text.replace(/[*`]/g, ''),
     blocks: [section(`:rocket: ${text}`), context(`by <@${userId}>${why}`)],
@@ -206,22 +290,38 @@ export function nothingToDoMessage(text: string): SlackMessage {
   return { text: text.replace(/[*`]/g, ''), blocks: [section(`:information_source: ${text}`)] };
 }
 
-export function scaledMessage(alias: string, before: ServiceDetail, after: ServiceDetail, userId: string): SlackMessage {
+export function scaledMessage(
+  alias: string,
+  before: ServiceDetail,
+  after: ServiceDetail,
+  userId: string,
+): SlackMessage {
   const text = `*${escapeText(after.name)}* in *${alias}*: desired ${before.desired} → ${after.desired}`;
   return {
     text: `${escapeText(after.name)} in ${alias}: desired ${before.desired} → ${after.desired}`,
-    blocks: [section(text), context(`by <@${userId}> · ${after.running} running now · task definition \`${escapeText(after.taskDefinition)}\``)],
+    blocks: [
+      section(text),
+      context(
+        `by <@${userId}> · ${after.running} running now · task definition \`${escapeText(after.taskDefinition)}\``,
+      ),
+    ],
   };
 }
 
 /** The follow-up: settled, could not place, failed, or still going. `showRevision` names the revision (deploys). */
-export function settlementMessage(alias: string, outcome: Settlement, timeoutMs: number, options: { showRevision?: boolean } = {}): SlackMessage {
+export function settlementMessage(
+  alias: string,
+  outcome: Settlement,
+  timeoutMs: number,
+  options: { showRevision?: boolean } = {},
+): SlackMessage {
   const s = outcome.service;
   const name = `*${escapeText(s.name)}* in *${alias}*`;
   const on = options.showRevision ? ` \`${escapeText(s.taskDefinition)}\`` : '';
   switch (outcome.kind) {
     case 'settled': {
-      const text = s.desired === 0 ? `${name}: 0/0 running — stopped` : `${name}: ${s.running}/${s.desired} running${on}`;
+      const text =
+        s.desired === 0 ? `${name}: 0/0 running — stopped` : `${name}: ${s.running}/${s.desired} running${on}`;
       return { text: text.replace(/[*`]/g, ''), blocks: [section(`:white_check_mark: ${text}`)] };
     }
     case 'unplaceable': {
@@ -229,7 +329,9 @@ export function settlementMessage(alias: string, outcome: Settlement, timeoutMs:
       const primary = s.deployments.find((d) => d.status === 'PRIMARY');
       const rolling = s.deployments.length > 1 && primary !== undefined;
       const what = rolling ? ` new tasks of \`${escapeText(primary.taskDefinition)}\`` : '';
-      const old = rolling ? ` ${s.running - primary.running} old task${s.running - primary.running === 1 ? '' : 's'} still running.` : '';
+      const old = rolling
+        ? ` ${s.running - primary.running} old task${s.running - primary.running === 1 ? '' : 's'} still running.`
+        : '';
       const text = `${name}: ${outcome.missing} of ${outcome.of}${what} could not be placed: ${escapeText(outcome.reason)}${old}`;
       return {
         text: text.replace(/\*/g, ''),
@@ -238,21 +340,41 @@ export function settlementMessage(alias: string, outcome: Settlement, timeoutMs:
     }
     case 'failed': {
       const text = `${name}: the deployment failed — ${escapeText(outcome.reason)} (${s.running}/${s.desired} running)`;
-      return withStoppedTasks(alias, s.name, { text: text.replace(/\*/g, ''), blocks: [section(`:x: ${text}`)] }, outcome.stopped);
+      return withStoppedTasks(
+        alias,
+        s.name,
+        { text: text.replace(/\*/g, ''), blocks: [section(`:x: ${text}`)] },
+        outcome.stopped,
+      );
     }
     case 'crashLooping': {
       const crashes = outcome.stopped.filter((t) => t.startedAt !== undefined).length;
       const text = `${name} is crash-looping: its tasks stop soon after they start (${crashes} since the change; ${s.running}/${s.desired} running now)${on ? ` on${on}` : ''}.`;
-      return withStoppedTasks(alias, s.name, { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] }, outcome.stopped);
+      return withStoppedTasks(
+        alias,
+        s.name,
+        { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] },
+        outcome.stopped,
+      );
     }
     case 'failingToStart': {
       const failed = outcome.stopped.filter((t) => t.startedAt === undefined).length;
       const text = `${name}: its new tasks${on ? ` of${on}` : ''} fail to start (${failed} so far; ${s.running}/${s.desired} running now).`;
-      return withStoppedTasks(alias, s.name, { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] }, outcome.stopped);
+      return withStoppedTasks(
+        alias,
+        s.name,
+        { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] },
+        outcome.stopped,
+      );
     }
     case 'timeout': {
       const text = `${name}: still ${s.running}/${s.desired} running (${s.pending} pending) after ${formatDuration(timeoutMs)}. Check \`/ecs service ${escapeText(s.name)} -c ${alias}\`.`;
-      return withStoppedTasks(alias, s.name, { text: text.replace(/\*/g, ''), blocks: [section(`:hourglass: ${text}`)] }, outcome.stopped);
+      return withStoppedTasks(
+        alias,
+        s.name,
+        { text: text.replace(/\*/g, ''), blocks: [section(`:hourglass: ${text}`)] },
+        outcome.stopped,
+      );
     }
   }
 }
@@ -265,18 +387,34 @@ export function settlementMessage(alias: string, outcome: Settlement, timeoutMs:
 /** The first Fargate or awsvpc cause among the stopped tasks, explained. */
 function causeOf(stopped: readonly TaskInfo[]): KnownBlock[] {
   for (const t of stopped) {
-    const why = explainStop({ stopCode: t.stopCode, stoppedReason: t.stoppedReason, reasons: t.containers.flatMap((c) => (c.reason ? [c.reason] : [])), inService: true });
+    const why = explainStop({
+      stopCode: t.stopCode,
+      stoppedReason: t.stoppedReason,
+      reasons: t.containers.flatMap((c) => (c.reason ? [c.reason] : [])),
+      inService: true,
+    });
     if (why) return [section(`:bulb: ${escapeText(why)}`)];
   }
   return [];
 }
 
-function withStoppedTasks(alias: string, service: string, message: SlackMessage, stopped: readonly TaskInfo[]): SlackMessage {
+function withStoppedTasks(
+  alias: string,
+  service: string,
+  message: SlackMessage,
+  stopped: readonly TaskInfo[],
+): SlackMessage {
   if (stopped.length === 0) return message;
   const shown = stoppedTasksLine(stopped, escapeText);
-  const body = shown.reasons.length === 1 ? `*${shown.summary}:* ${shown.reasons[0]}` : `*${shown.summary}:*\n${shown.reasons.map((r) => `• ${r}`).join('\n')}`;
+  const body =
+    shown.reasons.length === 1
+      ? `*${shown.summary}:* ${shown.reasons[0]}`
+      : `*${shown.summary}:*\n${shown.reasons.map((r) => `• ${r}`).join('\n')}`;
   return {
-    text: truncate(`${message.text}${message.text.endsWith('.') ? '' : '.'} ${shown.summary}: ${shown.reasons.join('; ')}`, SLACK_LIMITS.messageText),
+    text: truncate(
+      `${message.text}${message.text.endsWith('.') ? '' : '.'} ${shown.summary}: ${shown.reasons.join('; ')}`,
+      SLACK_LIMITS.messageText,
+    ),
     blocks: [
       ...(message.blocks ?? []),
       section(body),

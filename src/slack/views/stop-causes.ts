@@ -30,12 +30,14 @@ export function explainStop(facts: StopFacts): string | undefined {
       return 'ResourceInitializationError: the awslogs log driver could not start, usually because the log group does not exist. Usual fix: create the log group named in awslogs-group (or set awslogs-create-group to true and allow logs:CreateLogGroup on the execution role).';
     }
     if (/\beni\b|network interface|subnet|ip address/i.test(text)) {
-      return 'ResourceInitializationError: the task\'s network interface could not be set up. Usual fix: the subnet may be out of free IP addresses or the account at its ENI quota; use a larger or another subnet.';
+      return "ResourceInitializationError: the task's network interface could not be set up. Usual fix: the subnet may be out of free IP addresses or the account at its ENI quota; use a larger or another subnet.";
     }
     return 'ResourceInitializationError: Fargate could not prepare the task (secrets, registry credentials, log driver or network interface). Check the task execution role and that the subnet reaches AWS services (NAT gateway, public IP or VPC endpoints).';
   }
   if (/CannotPullContainerError/i.test(text)) {
-    if (/i\/o timeout|context deadline exceeded|dial tcp|connection timed out|request canceled while waiting/i.test(text)) {
+    if (
+      /i\/o timeout|context deadline exceeded|dial tcp|connection timed out|request canceled while waiting/i.test(text)
+    ) {
       return 'CannotPullContainerError: the task could not reach the image registry. A task in a private subnet needs a NAT gateway or VPC endpoints (for ECR: ecr.api, ecr.dkr and the S3 gateway endpoint); one in a public subnet needs assignPublicIp ENABLED.';
     }
     if (/not found|manifest unknown|does not exist/i.test(text)) {
@@ -57,7 +59,7 @@ export function explainPlacement(reason: string): string | undefined {
     return 'Every awsvpc task needs its own network interface, and the instances have none left. Usual fix: turn on ENI trunking (the awsvpcTrunking account setting), use instance types with more ENIs, or add instances.';
   }
   if (/capacity is unavailable|insufficient capacity|no capacity/i.test(reason)) {
-    return 'Fargate had no capacity for the task in the subnets\' zones at that moment (most often FARGATE_SPOT). ECS retries; adding subnets in more Availability Zones or FARGATE to the strategy helps.';
+    return "Fargate had no capacity for the task in the subnets' zones at that moment (most often FARGATE_SPOT). ECS retries; adding subnets in more Availability Zones or FARGATE to the strategy helps.";
   }
   return undefined;
 }

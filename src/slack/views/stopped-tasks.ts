@@ -23,10 +23,17 @@ export function stopReason(task: TaskInfo): string {
   const base = task.stoppedReason ?? stopCodeText(task.stopCode);
   // Exit 143/137 from the agent's own SIGTERM/SIGKILL (the other containers of a task whose essential one exited) is not why it stopped.
   const failed = task.containers.filter(
-    (c) => (c.exitCode !== undefined && c.exitCode !== 0 && !exitFromAgentStop(task.stopCode, c)) || (c.reason !== undefined && c.reason !== base),
+    (c) =>
+      (c.exitCode !== undefined && c.exitCode !== 0 && !exitFromAgentStop(task.stopCode, c)) ||
+      (c.reason !== undefined && c.reason !== base),
   );
   // An essential container that exited 0 (or of a signal) still stopped the task: say so rather than nothing.
-  const shown = failed.length > 0 ? failed : task.stopCode === 'EssentialContainerExited' ? task.containers.filter((c) => c.exitCode !== undefined) : [];
+  const shown =
+    failed.length > 0
+      ? failed
+      : task.stopCode === 'EssentialContainerExited'
+        ? task.containers.filter((c) => c.exitCode !== undefined)
+        : [];
   const parts = shown.map((c) => {
     const reason = c.reason !== undefined && c.reason !== base ? c.reason : undefined;
     if (c.exitCode === undefined) return `${c.name}: ${reason ?? 'no exit code'}`;
@@ -52,11 +59,17 @@ export function stopReasons(tasks: readonly TaskInfo[]): StopReason[] {
  * "3 tasks stopped: REASON" or "5 tasks stopped: 3 × REASON; 2 × OTHER" (plain text; `escape`
  * makes each reason safe for mrkdwn), at most STOP_REASONS_SHOWN reasons, each within REASON_MAX.
  */
-export function stoppedTasksLine(tasks: readonly TaskInfo[], escape: (text: string) => string = (t) => t): { summary: string; reasons: string[] } {
+export function stoppedTasksLine(
+  tasks: readonly TaskInfo[],
+  escape: (text: string) => string = (t) => t,
+): { summary: string; reasons: string[] } {
   const reasons = stopReasons(tasks);
   const summary = `${tasks.length} task${tasks.length === 1 ? '' : 's'} stopped`;
   const clip = (text: string) => escape(text.length <= REASON_MAX ? text : `${sliceWhole(text, REASON_MAX - 1)}…`);
-  const shown = reasons.length === 1 ? [clip(reasons[0]!.text)] : reasons.slice(0, STOP_REASONS_SHOWN).map((r) => `${r.count} × ${clip(r.text)}`);
+  const shown =
+    reasons.length === 1
+      ? [clip(reasons[0]!.text)]
+      : reasons.slice(0, STOP_REASONS_SHOWN).map((r) => `${r.count} × ${clip(r.text)}`);
   if (reasons.length > STOP_REASONS_SHOWN) {
     const rest = reasons.slice(STOP_REASONS_SHOWN);
     const count = rest.reduce((n, r) => n + r.count, 0);

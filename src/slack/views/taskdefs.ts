@@ -1,20 +1,48 @@
 import { type KnownBlock } from '@slack/types';
-import { actions, commandButton, context, escapeText, fieldsSection, header, lineSections, section, SLACK_LIMITS, truncate, type SlackMessage } from '../message';
+import {
+  actions,
+  commandButton,
+  context,
+  escapeText,
+  fieldsSection,
+  header,
+  lineSections,
+  section,
+  SLACK_LIMITS,
+  truncate,
+  type SlackMessage,
+} from '../message';
 import { pageOf } from '../paging';
 import { slackDate } from './tasks';
-import { type ContainerDefinitionInfo, type PortMappingInfo, type TaskDefinitionDetail, type TaskDefinitionRevision } from '../../aws/types';
+import {
+  type ContainerDefinitionInfo,
+  type PortMappingInfo,
+  type TaskDefinitionDetail,
+  type TaskDefinitionRevision,
+} from '../../aws/types';
 
 export const FAMILIES_PER_PAGE = 60;
 export const REVISIONS_PER_PAGE = 40;
 /** Buttons under a list: the first few entries of the page, one click to the next step. */
 const QUICK_BUTTONS = 5;
 
-export function familiesMessage(input: { alias: string; region: string; families: string[]; page: number }): SlackMessage {
+export function familiesMessage(input: {
+  alias: string;
+  region: string;
+  families: string[];
+  page: number;
+}): SlackMessage {
   const { alias, region, families } = input;
   const where = `in ${region} (the account of *${alias}*)`;
   if (families.length === 0) {
     const text = `No task definition has an ACTIVE revision ${where}.`;
-    return { text: plainText(text), blocks: [section(text), context('Register one with `aws ecs register-task-definition`, or from your deploy pipeline.')] };
+    return {
+      text: plainText(text),
+      blocks: [
+        section(text),
+        context('Register one with `aws ecs register-task-definition`, or from your deploy pipeline.'),
+      ],
+    };
   }
   const shown = pageOf(families, input.page, FAMILIES_PER_PAGE, { cluster: alias, verb: 'taskdefs', args: [] });
   const blocks: KnownBlock[] = [
@@ -23,15 +51,24 @@ export function familiesMessage(input: { alias: string; region: string; families
     ...lineSections(shown.items.map((f) => `• \`${escapeText(f)}\``)),
     actions(
       'taskdefs',
-      shown.items.slice(0, QUICK_BUTTONS).map((f, i) => commandButton(`${f} revisions`, alias, 'taskdefs', [f], { uniqueSuffix: String(i) })),
+      shown.items
+        .slice(0, QUICK_BUTTONS)
+        .map((f, i) => commandButton(`${f} revisions`, alias, 'taskdefs', [f], { uniqueSuffix: String(i) })),
     ),
-    context(`${shown.summary} · \`/ecs taskdefs FAMILY\` lists its revisions · \`/ecs taskdef FAMILY[:REV]\` shows one`),
+    context(
+      `${shown.summary} · \`/ecs taskdefs FAMILY\` lists its revisions · \`/ecs taskdef FAMILY[:REV]\` shows one`,
+    ),
   ];
   if (shown.next) blocks.push(actions('taskdefs-next', [shown.next]));
   return { text: `Task definition families in ${region} (${alias}): ${families.length} (${shown.summary})`, blocks };
 }
 
-export function revisionsMessage(input: { alias: string; family: string; revisions: TaskDefinitionRevision[]; page: number }): SlackMessage {
+export function revisionsMessage(input: {
+  alias: string;
+  family: string;
+  revisions: TaskDefinitionRevision[];
+  page: number;
+}): SlackMessage {
   const { alias, family, revisions } = input;
   const active = revisions.filter((r) => r.status === 'ACTIVE');
   const latest = active[0];
@@ -45,12 +82,18 @@ export function revisionsMessage(input: { alias: string; family: string; revisio
   const buttons = shown.items
     .filter((r) => r.status === 'ACTIVE')
     .slice(0, QUICK_BUTTONS)
-    .map((r, i) => commandButton(`Show ${r.taskDefinition}`, alias, 'taskdef', [r.taskDefinition], { uniqueSuffix: String(i) }));
+    .map((r, i) =>
+      commandButton(`Show ${r.taskDefinition}`, alias, 'taskdef', [r.taskDefinition], { uniqueSuffix: String(i) }),
+    );
   if (buttons.length > 0) blocks.push(actions('revisions', buttons));
-  blocks.push(context(`${shown.summary}, newest first · \`/ecs taskdef ${escapeText(family)}:REV\` shows one revision`));
+  blocks.push(
+    context(`${shown.summary}, newest first · \`/ecs taskdef ${escapeText(family)}:REV\` shows one revision`),
+  );
   if (shown.next) blocks.push(actions('revisions-next', [shown.next]));
   return {
-    text: escapeText(`${family} in ${alias}: ${revisions.length} revisions, ${active.length} active${latest ? `, latest ${latest.taskDefinition}` : ''}`),
+    text: escapeText(
+      `${family} in ${alias}: ${revisions.length} revisions, ${active.length} active${latest ? `, latest ${latest.taskDefinition}` : ''}`,
+    ),
     blocks,
   };
 }
@@ -61,7 +104,9 @@ function revisionLine(r: TaskDefinitionRevision, latest: TaskDefinitionRevision 
 }
 
 export function taskDefinitionMessage(alias: string, td: TaskDefinitionDetail): SlackMessage {
-  const fixed = td.containers.flatMap((c) => c.ports.filter((p) => p.fixedOnHost).map((p) => ({ container: c.name, port: p.hostPort ?? p.containerPort ?? 0 })));
+  const fixed = td.containers.flatMap((c) =>
+    c.ports.filter((p) => p.fixedOnHost).map((p) => ({ container: c.name, port: p.hostPort ?? p.containerPort ?? 0 })),
+  );
   const blocks: KnownBlock[] = [
     header(`${td.taskDefinition} · ${alias}`),
     fieldsSection([
@@ -86,12 +131,25 @@ export function taskDefinitionMessage(alias: string, td: TaskDefinitionDetail): 
   blocks.push(context(`\`${escapeText(td.arn)}\` · environment variables by name only: their values may be secrets`));
   blocks.push(actions('taskdef', [commandButton(`All revisions of ${td.family}`, alias, 'taskdefs', [td.family])]));
   const names = td.containers.map((c) => `${c.name} ${c.image}`).join(', ');
-  return { text: truncate(escapeText(`${td.taskDefinition} (${td.status}) in ${alias}: ${count(td.containers.length, 'container')} — ${names}`), SLACK_LIMITS.messageText), blocks };
+  return {
+    text: truncate(
+      escapeText(
+        `${td.taskDefinition} (${td.status}) in ${alias}: ${count(td.containers.length, 'container')} — ${names}`,
+      ),
+      SLACK_LIMITS.messageText,
+    ),
+    blocks,
+  };
 }
 
 function containerBlock(c: ContainerDefinitionInfo): KnownBlock {
   const title = `*${escapeText(c.name)}* \`${escapeText(c.image)}\`${c.essential ? ' · essential' : ' · not essential (the task keeps running if it exits)'}`;
-  const fields = [`*CPU*\n${c.cpu ? `${c.cpu} units` : 'no reservation'}`, `*Memory*\n${memory(c)}`, `*Ports*\n${ports(c.ports)}`, `*Logs*\n${logText(c)}`];
+  const fields = [
+    `*CPU*\n${c.cpu ? `${c.cpu} units` : 'no reservation'}`,
+    `*Memory*\n${memory(c)}`,
+    `*Ports*\n${ports(c.ports)}`,
+    `*Logs*\n${logText(c)}`,
+  ];
   fields.push(`*Environment*\n${names(c.environmentNames, 'variable')}`);
   if (c.secretNames.length > 0) fields.push(`*Secrets*\n${names(c.secretNames, 'secret')}`);
   return section(title, fields);
@@ -109,7 +167,8 @@ function ports(list: PortMappingInfo[]): string {
   return list
     .map((p) => {
       const proto = p.protocol && p.protocol !== 'tcp' ? `/${escapeText(p.protocol)}` : '';
-      if (p.fixedOnHost) return `${p.containerPort ?? '?'}${proto} → host ${p.hostPort ?? p.containerPort} :warning: fixed`;
+      if (p.fixedOnHost)
+        return `${p.containerPort ?? '?'}${proto} → host ${p.hostPort ?? p.containerPort} :warning: fixed`;
       return `${p.containerPort ?? '?'}${proto} → ${p.hostPort ? `${p.hostPort} (own network interface)` : 'dynamic host port'}`;
     })
     .join('\n');
@@ -119,19 +178,29 @@ function logText(c: ContainerDefinitionInfo): string {
   const log = c.log;
   if (!log) return 'no log configuration (Docker’s default, not in CloudWatch)';
   if (log.driver !== 'awslogs') return `\`${escapeText(log.driver)}\` driver (not readable with \`/ecs logs\`)`;
-  const where = [log.streamPrefix ? `prefix \`${escapeText(log.streamPrefix)}\`` : 'no stream prefix', log.region ? escapeText(log.region) : undefined].filter(Boolean).join(', ');
+  const where = [
+    log.streamPrefix ? `prefix \`${escapeText(log.streamPrefix)}\`` : 'no stream prefix',
+    log.region ? escapeText(log.region) : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `awslogs → \`${escapeText(log.group ?? '?')}\` (${where})`;
 }
 
 function names(list: string[], noun: string): string {
   if (list.length === 0) return 'none';
-  const shown = list.slice(0, 25).map((n) => `\`${escapeText(n)}\``).join(', ');
+  const shown = list
+    .slice(0, 25)
+    .map((n) => `\`${escapeText(n)}\``)
+    .join(', ');
   return `${count(list.length, noun)}: ${shown}${list.length > 25 ? ` and ${list.length - 25} more` : ''}`;
 }
 
 function taskSize(td: TaskDefinitionDetail): string {
   if (!td.cpu && !td.memory) return 'set per container';
-  return escapeText([td.cpu ? `${td.cpu} CPU units` : undefined, td.memory ? `${td.memory} MiB` : undefined].filter(Boolean).join(', '));
+  return escapeText(
+    [td.cpu ? `${td.cpu} CPU units` : undefined, td.memory ? `${td.memory} MiB` : undefined].filter(Boolean).join(', '),
+  );
 }
 
 function roleName(arn: string): string {

@@ -1,6 +1,16 @@
 import { type Button, type KnownBlock } from '@slack/types';
 import { explainPlacement, explainStop } from './stop-causes';
-import { actions, commandButton, confirmDialog, context, escapeText, fieldsSection, header, section, type SlackMessage } from '../message';
+import {
+  actions,
+  commandButton,
+  confirmDialog,
+  context,
+  escapeText,
+  fieldsSection,
+  header,
+  section,
+  type SlackMessage,
+} from '../message';
 import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
 import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
@@ -52,11 +62,26 @@ export function taskListMessage({ alias, tasks, filter, page, now }: TaskListInp
     const text = filter.stopped
       ? `No stopped tasks${filter.service ? ` of ${filter.service}` : ''} in ${alias} (ECS keeps them about an hour).`
       : `No running tasks${filter.service ? ` of ${filter.service}` : ''} in ${alias}.`;
-    return { text: escapeText(text), blocks: [section(escapeText(text)), context(filter.stopped ? 'Without `--stopped` the list shows running and pending tasks.' : 'Add `--stopped` to see the ones that stopped in the last hour.')] };
+    return {
+      text: escapeText(text),
+      blocks: [
+        section(escapeText(text)),
+        context(
+          filter.stopped
+            ? 'Without `--stopped` the list shows running and pending tasks.'
+            : 'Add `--stopped` to see the ones that stopped in the last hour.',
+        ),
+      ],
+    };
   }
   const sorted = filter.stopped
     ? [...tasks].sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0) || a.id.localeCompare(b.id))
-    : [...tasks].sort((a, b) => (a.group ?? '').localeCompare(b.group ?? '') || (a.createdAt ?? 0) - (b.createdAt ?? 0) || a.id.localeCompare(b.id));
+    : [...tasks].sort(
+        (a, b) =>
+          (a.group ?? '').localeCompare(b.group ?? '') ||
+          (a.createdAt ?? 0) - (b.createdAt ?? 0) ||
+          a.id.localeCompare(b.id),
+      );
   const args = [...(filter.service ? ['--service', filter.service] : []), ...(filter.stopped ? ['--stopped'] : [])];
   const shown = pageOf(sorted, page, TASKS_PER_PAGE, { cluster: alias, verb: 'tasks', args });
   const blocks: KnownBlock[] = [header(what), section(taskSummary(tasks, filter))];
@@ -80,19 +105,31 @@ export function taskSummary(tasks: TaskInfo[], filter: TaskFilter): string {
   const parts = [`*${n} task${n === 1 ? '' : 's'}*: ${byStatus.map(([k, v]) => `${v} ${escapeText(k)}`).join(', ')}`];
   if (!filter.service) {
     const byService = countBy(tasks, (t) => t.service ?? 'standalone');
-    parts.push(`by service: ${byService.slice(0, 12).map(([k, v]) => `${escapeText(k)} ${v}`).join(', ')}${byService.length > 12 ? ` and ${byService.length - 12} more` : ''}`);
+    parts.push(
+      `by service: ${byService
+        .slice(0, 12)
+        .map(([k, v]) => `${escapeText(k)} ${v}`)
+        .join(', ')}${byService.length > 12 ? ` and ${byService.length - 12} more` : ''}`,
+    );
   }
   return parts.join(' · ');
 }
 
 function taskRow(task: TaskInfo, now: number): string {
   const head = `\`${escapeText(shortId(task.id))}\` *${escapeText(task.taskDefinition)}*`;
-  const owner = task.service ? `service ${escapeText(task.service)}` : task.startedBy ? `started by ${escapeText(task.startedBy)}` : 'standalone';
+  const owner = task.service
+    ? `service ${escapeText(task.service)}`
+    : task.startedBy
+      ? `started by ${escapeText(task.startedBy)}`
+      : 'standalone';
   if (task.lastStatus === 'STOPPED') {
     const ago = task.stoppedAt ? ` ${formatDuration(Math.max(0, now - task.stoppedAt))} ago` : '';
     const exits = task.containers
       .filter((c) => c.exitCode !== undefined && c.exitCode !== 0 && !exitFromAgentStop(task.stopCode, c))
-      .map((c) => `${escapeText(c.name)} exit ${c.exitCode}${exitCodeMeaning(c.exitCode!) ? ` (${exitCodeMeaning(c.exitCode!)})` : ''}`);
+      .map(
+        (c) =>
+          `${escapeText(c.name)} exit ${c.exitCode}${exitCodeMeaning(c.exitCode!) ? ` (${exitCodeMeaning(c.exitCode!)})` : ''}`,
+      );
     return `${head} · STOPPED${ago} · ${escapeText(stopCodeText(task.stopCode))}${exits.length > 0 ? ` — ${exits.join(', ')}` : ''} · ${owner}`;
   }
   const status = escapeText(task.desiredStatus === 'STOPPED' ? `${task.lastStatus} → stopping` : task.lastStatus);
@@ -114,32 +151,57 @@ export function taskButtons(alias: string, task: TaskInfo, suffix: string): Butt
 }
 
 export function stopButton(alias: string, task: TaskInfo, suffix?: string): Button {
-  const replaced = task.service ? ` Service *${escapeText(task.service)}* will start a replacement to keep its count.` : '';
+  const replaced = task.service
+    ? ` Service *${escapeText(task.service)}* will start a replacement to keep its count.`
+    : '';
   return commandButton('Stop', alias, 'stop', [task.id], {
     style: 'danger',
-    confirm: confirmDialog('Stop this task?', `Stop task \`${escapeText(shortId(task.id))}\` (${escapeText(task.taskDefinition)}) in *${alias}*?${replaced}`, 'Stop task'),
+    confirm: confirmDialog(
+      'Stop this task?',
+      `Stop task \`${escapeText(shortId(task.id))}\` (${escapeText(task.taskDefinition)}) in *${alias}*?${replaced}`,
+      'Stop task',
+    ),
     ...(suffix ? { uniqueSuffix: suffix } : {}),
   });
 }
 
-export function taskDetailMessage(alias: string, task: TaskInfo, instance: ContainerInstanceInfo | undefined, now: number): SlackMessage {
+export function taskDetailMessage(
+  alias: string,
+  task: TaskInfo,
+  instance: ContainerInstanceInfo | undefined,
+  now: number,
+): SlackMessage {
   const stopped = task.lastStatus === 'STOPPED';
   const revision = task.taskDefinition.split(':')[1];
   const ran = task.startedAt ? formatDuration(Math.max(0, (task.stoppedAt ?? now) - task.startedAt)) : undefined;
   const fields = [
     `*Status*\n${escapeText(task.lastStatus)}${task.desiredStatus !== task.lastStatus ? ` (desired ${escapeText(task.desiredStatus)})` : ''}`,
     `*Task definition*\n\`${escapeText(task.taskDefinition)}\`${revision ? ` (revision ${escapeText(revision)})` : ''}`,
-    task.service ? `*Service*\n${escapeText(task.service)}` : `*Started by*\n${escapeText(task.startedBy ?? task.group ?? 'unknown')}`,
+    task.service
+      ? `*Service*\n${escapeText(task.service)}`
+      : `*Started by*\n${escapeText(task.startedBy ?? task.group ?? 'unknown')}`,
     `*Instance*\n${instanceText(task, instance)}`,
     `*Started*\n${task.startedAt ? slackDate(task.startedAt) : 'not yet'}`,
     `*${stopped ? 'Ran for' : 'Running for'}*\n${ran ?? '—'}`,
     ...launchFields(task),
   ];
-  const blocks: KnownBlock[] = [header(`Task ${shortId(task.id)} · ${task.taskDefinition} · ${alias}`), fieldsSection(fields)];
+  const blocks: KnownBlock[] = [
+    header(`Task ${shortId(task.id)} · ${task.taskDefinition} · ${alias}`),
+    fieldsSection(fields),
+  ];
   if (stopped || task.desiredStatus === 'STOPPED') {
     const reason = task.stoppedReason ? `\n> ${escapeText(task.stoppedReason)}` : '';
-    blocks.push(section(`*${stopped ? 'Stopped' : 'Stopping'}*: ${escapeText(stopCodeText(task.stopCode))}${task.stopCode ? ` (\`${escapeText(task.stopCode)}\`)` : ''}${task.stoppedAt ? ` at ${slackDate(task.stoppedAt)}` : ''}${reason}`));
-    const why = explainStop({ stopCode: task.stopCode, stoppedReason: task.stoppedReason, reasons: task.containers.flatMap((c) => (c.reason ? [c.reason] : [])), inService: task.service !== undefined });
+    blocks.push(
+      section(
+        `*${stopped ? 'Stopped' : 'Stopping'}*: ${escapeText(stopCodeText(task.stopCode))}${task.stopCode ? ` (\`${escapeText(task.stopCode)}\`)` : ''}${task.stoppedAt ? ` at ${slackDate(task.stoppedAt)}` : ''}${reason}`,
+      ),
+    );
+    const why = explainStop({
+      stopCode: task.stopCode,
+      stoppedReason: task.stoppedReason,
+      reasons: task.containers.flatMap((c) => (c.reason ? [c.reason] : [])),
+      inService: task.service !== undefined,
+    });
     if (why) blocks.push(section(`:bulb: ${escapeText(why)}`));
   }
   blocks.push(section(`*Containers*\n${task.containers.map(containerLine).join('\n') || 'none reported'}`));
@@ -149,11 +211,18 @@ export function taskDetailMessage(alias: string, task: TaskInfo, instance: Conta
   if (task.containerInstanceId) buttons.push(commandButton('Instance', alias, 'instance', [task.containerInstanceId]));
   blocks.push(actions('task', buttons));
   const exits = task.containers.filter((c) => c.exitCode !== undefined).map((c) => `${c.name} exit ${c.exitCode}`);
-  return { text: escapeText(`Task ${shortId(task.id)} (${task.taskDefinition}) in ${alias}: ${task.lastStatus}${exits.length > 0 ? `, ${exits.join(', ')}` : ''}`), blocks };
+  return {
+    text: escapeText(
+      `Task ${shortId(task.id)} (${task.taskDefinition}) in ${alias}: ${task.lastStatus}${exits.length > 0 ? `, ${exits.join(', ')}` : ''}`,
+    ),
+    blocks,
+  };
 }
 
 function containerLine(c: TaskInfo['containers'][number]): string {
-  const parts = [`• *${escapeText(c.name)}*${c.image ? ` \`${escapeText(c.image)}\`` : ''} — ${escapeText(c.lastStatus)}`];
+  const parts = [
+    `• *${escapeText(c.name)}*${c.image ? ` \`${escapeText(c.image)}\`` : ''} — ${escapeText(c.lastStatus)}`,
+  ];
   if (c.exitCode !== undefined) {
     const meaning = exitCodeMeaning(c.exitCode);
     parts.push(`exit code *${c.exitCode}*${meaning ? `: ${meaning}` : ''}`);
@@ -166,16 +235,26 @@ function containerLine(c: TaskInfo['containers'][number]): string {
 function launchFields(task: TaskInfo): string[] {
   const out: string[] = [];
   if (task.launchType === 'FARGATE' || task.capacityProvider) {
-    const how = task.capacityProvider ? `${task.capacityProvider} capacity provider` : `${task.launchType ?? 'EC2'} launch type`;
-    out.push(`*Launch*\n${escapeText(how)}${task.platformVersion ? `, platform ${escapeText(task.platformVersion)}` : ''}`);
+    const how = task.capacityProvider
+      ? `${task.capacityProvider} capacity provider`
+      : `${task.launchType ?? 'EC2'} launch type`;
+    out.push(
+      `*Launch*\n${escapeText(how)}${task.platformVersion ? `, platform ${escapeText(task.platformVersion)}` : ''}`,
+    );
   }
   if (task.privateIp || task.eniId) {
-    out.push(`*Network*\n${escapeText(task.privateIp ?? 'no IP yet')}${task.eniId ? ` on \`${escapeText(task.eniId)}\`` : ''}${task.subnetId ? `\n${escapeText(task.subnetId)}` : ''}`);
+    out.push(
+      `*Network*\n${escapeText(task.privateIp ?? 'no IP yet')}${task.eniId ? ` on \`${escapeText(task.eniId)}\`` : ''}${task.subnetId ? `\n${escapeText(task.subnetId)}` : ''}`,
+    );
   }
   if (task.launchType === 'FARGATE' && (task.cpu || task.memory)) {
     const vcpu = task.cpu ? `${Number(task.cpu) / 1024} vCPU` : '? vCPU';
-    const memory = task.memory ? `${Number(task.memory) >= 1024 ? `${Number(task.memory) / 1024} GB` : `${task.memory} MiB`}` : '? memory';
-    out.push(`*Size*\n${escapeText(`${vcpu}, ${memory}`)}${task.ephemeralStorageGiB !== undefined ? `, ${task.ephemeralStorageGiB} GiB ephemeral storage` : ''}`);
+    const memory = task.memory
+      ? `${Number(task.memory) >= 1024 ? `${Number(task.memory) / 1024} GB` : `${task.memory} MiB`}`
+      : '? memory';
+    out.push(
+      `*Size*\n${escapeText(`${vcpu}, ${memory}`)}${task.ephemeralStorageGiB !== undefined ? `, ${task.ephemeralStorageGiB} GiB ephemeral storage` : ''}`,
+    );
   }
   return out;
 }
@@ -209,10 +288,16 @@ export function launchMessage(input: LaunchInput): SlackMessage {
   const started = launch.tasks.length;
   const where = input.instance ? ` on ${input.instance.ec2InstanceId ?? shortId(input.instance.id)}` : '';
   const headline = `Started ${started} of ${input.requested} task${input.requested === 1 ? '' : 's'} of ${input.taskDefinition} in ${alias}${where}`;
-  const blocks: KnownBlock[] = [section(`${started === 0 ? ':x:' : launch.failures.length > 0 ? ':warning:' : ':rocket:'} *${escapeText(headline)}*`)];
+  const blocks: KnownBlock[] = [
+    section(
+      `${started === 0 ? ':x:' : launch.failures.length > 0 ? ':warning:' : ':rocket:'} *${escapeText(headline)}*`,
+    ),
+  ];
   const failures = failureLines(input);
   if (failures.length > 0) blocks.push(section(`*Not started*\n${failures.join('\n')}`));
-  const why = [...new Set(launch.failures.map((f) => explainPlacement(f.reason)))].filter((w): w is string => w !== undefined);
+  const why = [...new Set(launch.failures.map((f) => explainPlacement(f.reason)))].filter(
+    (w): w is string => w !== undefined,
+  );
   if (why.length > 0) blocks.push(section(why.map((w) => `:bulb: ${escapeText(w)}`).join('\n')));
   launch.tasks.slice(0, 10).forEach((task, i) => {
     const at = task.containerInstanceId
@@ -221,12 +306,23 @@ export function launchMessage(input: LaunchInput): SlackMessage {
         ? ` on ${escapeText(task.capacityProvider ?? 'FARGATE')}`
         : '';
     const ip = task.privateIp ? ` · ${escapeText(task.privateIp)}` : '';
-    blocks.push(section(`\`${escapeText(shortId(task.id))}\` ${escapeText(task.taskDefinition)} · ${escapeText(task.lastStatus)}${at}${ip}`));
+    blocks.push(
+      section(
+        `\`${escapeText(shortId(task.id))}\` ${escapeText(task.taskDefinition)} · ${escapeText(task.lastStatus)}${at}${ip}`,
+      ),
+    );
     blocks.push(actions(`launched-${i}`, taskButtons(alias, task, String(i))));
   });
-  blocks.push(context(`by <@${input.userId}> · ${input.verb === 'run' ? 'RunTask' : 'StartTask'}, ${input.launchDescription ? escapeText(input.launchDescription) : 'EC2 launch type'} · \`/ecs tasks -c ${alias}\` lists them`));
+  blocks.push(
+    context(
+      `by <@${input.userId}> · ${input.verb === 'run' ? 'RunTask' : 'StartTask'}, ${input.launchDescription ? escapeText(input.launchDescription) : 'EC2 launch type'} · \`/ecs tasks -c ${alias}\` lists them`,
+    ),
+  );
   const failed = input.requested - started;
-  return { text: `${escapeText(headline)}${failed > 0 ? `; ${failed} could not be placed: ${failures.map(stripMarkup).join('; ')}` : ''}`, blocks };
+  return {
+    text: `${escapeText(headline)}${failed > 0 ? `; ${failed} could not be placed: ${failures.map(stripMarkup).join('; ')}` : ''}`,
+    blocks,
+  };
 }
 
 function failureLines(input: LaunchInput): string[] {
@@ -239,7 +335,12 @@ function failureLines(input: LaunchInput): string[] {
 }
 
 /** RunTask/StartTask `failures[].reason` in words (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/api_failures_messages.html). */
-export function launchFailureText(reason: string, fixedHostPorts: number[], scope: 'cluster' | 'instance', detail?: string): string {
+export function launchFailureText(
+  reason: string,
+  fixedHostPorts: number[],
+  scope: 'cluster' | 'instance',
+  detail?: string,
+): string {
   const where = scope === 'instance' ? 'on that instance' : 'on every instance with room for it';
   switch (reason) {
     case 'RESOURCE:PORTS': {
@@ -273,13 +374,19 @@ export function stoppingMessage(alias: string, task: TaskInfo, userId: string, r
     : 'It belongs to no service, so nothing replaces it.';
   return {
     text: escapeText(text),
-    blocks: [section(`:octagonal_sign: *${escapeText(text)}*\n> ${escapeText(reason)}`), context(`by <@${userId}> · ${replaced}`)],
+    blocks: [
+      section(`:octagonal_sign: *${escapeText(text)}*\n> ${escapeText(reason)}`),
+      context(`by <@${userId}> · ${replaced}`),
+    ],
   };
 }
 
 export function alreadyStoppedMessage(alias: string, task: TaskInfo): SlackMessage {
   const text = `Task ${shortId(task.id)} (${task.taskDefinition}) in ${alias} is already ${task.lastStatus === 'STOPPED' ? 'stopped' : 'stopping'}: ${stopCodeText(task.stopCode)}. Nothing was changed.`;
-  return { text: escapeText(text), blocks: [section(escapeText(text)), actions('task', [commandButton('Details', alias, 'task', [task.id])])] };
+  return {
+    text: escapeText(text),
+    blocks: [section(escapeText(text)), actions('task', [commandButton('Details', alias, 'task', [task.id])])],
+  };
 }
 
 export function stopSettledMessage(alias: string, task: TaskInfo, now: number, waitedMs: number): SlackMessage {
@@ -287,8 +394,12 @@ export function stopSettledMessage(alias: string, task: TaskInfo, now: number, w
     const text = `Task ${escapeText(shortId(task.id))} in ${alias} is still ${escapeText(task.lastStatus)} after ${formatDuration(waitedMs)} (desired ${escapeText(task.desiredStatus)}). ECS stops it once its containers exit; \`/ecs task ${escapeText(task.id)} -c ${alias}\` shows where it is.`;
     return { text: stripMarkup(text), blocks: [section(`:hourglass: ${text}`)] };
   }
-  const ran = task.startedAt ? ` after running ${formatDuration(Math.max(0, (task.stoppedAt ?? now) - task.startedAt))}` : '';
-  const exits = task.containers.filter((c) => c.exitCode !== undefined).map((c) => `${c.name} exit ${c.exitCode}${stopExitNote(task, c)}`);
+  const ran = task.startedAt
+    ? ` after running ${formatDuration(Math.max(0, (task.stoppedAt ?? now) - task.startedAt))}`
+    : '';
+  const exits = task.containers
+    .filter((c) => c.exitCode !== undefined)
+    .map((c) => `${c.name} exit ${c.exitCode}${stopExitNote(task, c)}`);
   const text = `Task ${shortId(task.id)} (${task.taskDefinition}) in ${alias} is STOPPED${ran}${exits.length > 0 ? ` (${exits.join(', ')})` : ''}.`;
   return { text: escapeText(text), blocks: [section(`:white_check_mark: ${escapeText(text)}`)] };
 }

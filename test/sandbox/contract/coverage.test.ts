@@ -39,7 +39,9 @@ describe('the contract tests cover the bot', () => {
     );
 
     // The scan itself works: calls of every kind (plain, lazily loaded client, paginator) are found.
-    expect([...sent.keys()]).toEqual(expect.arrayContaining(['DeleteCluster', 'TerminateInstances', 'GetLogEvents', 'ListImages', 'AssumeRole']));
+    expect([...sent.keys()]).toEqual(
+      expect.arrayContaining(['DeleteCluster', 'TerminateInstances', 'GetLogEvents', 'ListImages', 'AssumeRole']),
+    );
     const uncovered = [...sent].filter(([op]) => !contract.has(op)).map(([op, file]) => `${op} (${file})`);
     expect(uncovered).toEqual([]);
   });

@@ -14,16 +14,86 @@ import { contractSandbox, recordRaw, xmlElementNames, xmlErrorCode, type RawAnsw
 
 const ELEMENTS = {
   DescribeInstances: [
-    'DescribeInstancesResponse', 'requestId', 'reservationSet', 'item', 'reservationId', 'ownerId', 'requesterId', 'groupSet', 'groupId', 'groupName',
-    'instancesSet', 'instanceId', 'imageId', 'instanceState', 'code', 'name', 'privateDnsName', 'dnsName', 'reason', 'keyName', 'amiLaunchIndex',
-    'productCodes', 'instanceType', 'launchTime', 'placement', 'availabilityZone', 'tenancy', 'kernelId', 'ramdiskId', 'platform', 'monitoring', 'state',
-    'subnetId', 'vpcId', 'privateIpAddress', 'ipAddress', 'sourceDestCheck', 'stateReason', 'message', 'architecture', 'rootDeviceType', 'rootDeviceName',
-    'blockDeviceMapping', 'virtualizationType', 'clientToken', 'tagSet', 'key', 'value', 'hypervisor', 'networkInterfaceSet', 'iamInstanceProfile', 'arn',
-    'id', 'ebsOptimized', 'enaSupport', 'cpuOptions', 'capacityReservationSpecification', 'hibernationOptions', 'metadataOptions', 'enclaveOptions',
-    'bootMode', 'platformDetails', 'usageOperation', 'usageOperationUpdateTime', 'privateDnsNameOptions', 'maintenanceOptions', 'currentInstanceBootMode',
+    'DescribeInstancesResponse',
+    'requestId',
+    'reservationSet',
+    'item',
+    'reservationId',
+    'ownerId',
+    'requesterId',
+    'groupSet',
+    'groupId',
+    'groupName',
+    'instancesSet',
+    'instanceId',
+    'imageId',
+    'instanceState',
+    'code',
+    'name',
+    'privateDnsName',
+    'dnsName',
+    'reason',
+    'keyName',
+    'amiLaunchIndex',
+    'productCodes',
+    'instanceType',
+    'launchTime',
+    'placement',
+    'availabilityZone',
+    'tenancy',
+    'kernelId',
+    'ramdiskId',
+    'platform',
+    'monitoring',
+    'state',
+    'subnetId',
+    'vpcId',
+    'privateIpAddress',
+    'ipAddress',
+    'sourceDestCheck',
+    'stateReason',
+    'message',
+    'architecture',
+    'rootDeviceType',
+    'rootDeviceName',
+    'blockDeviceMapping',
+    'virtualizationType',
+    'clientToken',
+    'tagSet',
+    'key',
+    'value',
+    'hypervisor',
+    'networkInterfaceSet',
+    'iamInstanceProfile',
+    'arn',
+    'id',
+    'ebsOptimized',
+    'enaSupport',
+    'cpuOptions',
+    'capacityReservationSpecification',
+    'hibernationOptions',
+    'metadataOptions',
+    'enclaveOptions',
+    'bootMode',
+    'platformDetails',
+    'usageOperation',
+    'usageOperationUpdateTime',
+    'privateDnsNameOptions',
+    'maintenanceOptions',
+    'currentInstanceBootMode',
     'nextToken',
   ],
-  TerminateInstances: ['TerminateInstancesResponse', 'requestId', 'instancesSet', 'item', 'instanceId', 'currentState', 'previousState', 'code', 'name'],
+  TerminateInstances: [
+    'TerminateInstancesResponse',
+    'requestId',
+    'instancesSet',
+    'item',
+    'instanceId',
+    'currentState',
+    'previousState',
+    'code',
+    'name',
+  ],
 } as const;
 
 let sandbox: Sandbox & { clock: ManualClock };
@@ -70,10 +140,18 @@ describe('EC2 DescribeInstances, as the API reference answers it', () => {
   });
 
   it.each([
-    { name: 'an id that does not exist', ids: ['i-0123456789abcdef0'], error: 'InvalidInstanceID.NotFound', status: 400 },
+    {
+      name: 'an id that does not exist',
+      ids: ['i-0123456789abcdef0'],
+      error: 'InvalidInstanceID.NotFound',
+      status: 400,
+    },
     { name: 'an id that is not an instance id', ids: ['web-1'], error: 'InvalidInstanceID.Malformed', status: 400 },
   ])('$name is $error, HTTP $status', async (c) => {
-    await expect(ec2.send(new DescribeInstancesCommand({ InstanceIds: c.ids }))).rejects.toMatchObject({ name: c.error, $metadata: { httpStatusCode: c.status } });
+    await expect(ec2.send(new DescribeInstancesCommand({ InstanceIds: c.ids }))).rejects.toMatchObject({
+      name: c.error,
+      $metadata: { httpStatusCode: c.status },
+    });
     const answer = raw.last();
     expect(answer.status).toBe(c.status);
     expect(xmlErrorCode(answer)).toBe(c.error);
@@ -83,23 +161,43 @@ describe('EC2 DescribeInstances, as the API reference answers it', () => {
 
 describe('EC2 TerminateInstances, as the API reference answers it', () => {
   it('each instance with its current and previous state (code and name)', async () => {
-    const [id] = (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:aws:ecs:clusterName', Values: ['demo-staging'] }] }))).Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!));
+    const [id] = (
+      await ec2.send(
+        new DescribeInstancesCommand({ Filters: [{ Name: 'tag:aws:ecs:clusterName', Values: ['demo-staging'] }] }),
+      )
+    ).Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!));
     const out = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
     expectElements(raw.last(), ELEMENTS.TerminateInstances);
-    expect(out.TerminatingInstances).toEqual([{ InstanceId: id, CurrentState: { Code: 32, Name: 'shutting-down' }, PreviousState: { Code: 16, Name: 'running' } }]);
+    expect(out.TerminatingInstances).toEqual([
+      {
+        InstanceId: id,
+        CurrentState: { Code: 32, Name: 'shutting-down' },
+        PreviousState: { Code: 16, Name: 'running' },
+      },
+    ]);
   });
 
   it('a role that may not terminate gets UnauthorizedOperation, HTTP 403', async () => {
-    const reader = new EC2Client({ ...clientConfig(sandbox, await assumeRole(sandbox, 'arn:aws:iam::111111111111:role/chatops-demo-prod-read')), maxAttempts: 1 });
+    const reader = new EC2Client({
+      ...clientConfig(sandbox, await assumeRole(sandbox, 'arn:aws:iam::111111111111:role/chatops-demo-prod-read')),
+      maxAttempts: 1,
+    });
     const readerRaw = recordRaw(reader);
-    const [id] = (await ec2.send(new DescribeInstancesCommand({}))).Reservations![0]!.Instances!.map((i) => i.InstanceId!);
+    const [id] = (await ec2.send(new DescribeInstancesCommand({}))).Reservations![0]!.Instances!.map(
+      (i) => i.InstanceId!,
+    );
 
-    await expect(reader.send(new TerminateInstancesCommand({ InstanceIds: [id!] }))).rejects.toMatchObject({ name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } });
+    await expect(reader.send(new TerminateInstancesCommand({ InstanceIds: [id!] }))).rejects.toMatchObject({
+      name: 'UnauthorizedOperation',
+      $metadata: { httpStatusCode: 403 },
+    });
     expect(xmlErrorCode(readerRaw.last())).toBe('UnauthorizedOperation');
   });
 
   it('an id that does not exist is InvalidInstanceID.NotFound, HTTP 400', async () => {
-    await expect(ec2.send(new TerminateInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] }))).rejects.toMatchObject({ name: 'InvalidInstanceID.NotFound', $metadata: { httpStatusCode: 400 } });
+    await expect(
+      ec2.send(new TerminateInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] })),
+    ).rejects.toMatchObject({ name: 'InvalidInstanceID.NotFound', $metadata: { httpStatusCode: 400 } });
     expect(xmlErrorCode(raw.last())).toBe('InvalidInstanceID.NotFound');
   });
 });

@@ -9,18 +9,56 @@ import { list, oneOf, type Shape } from './support';
 
 const Tag: Shape = { name: 'Tag', fields: { key: 'string', value: 'string' } };
 const KeyValuePair: Shape = { name: 'KeyValuePair', fields: { name: 'string', value: 'string' } };
-const Attribute: Shape = { name: 'Attribute', fields: { name: 'string', value: 'string', targetType: 'string', targetId: 'string' }, present: ['name'] };
-const Failure: Shape = { name: 'Failure', fields: { arn: 'string', reason: 'string', detail: 'string' }, present: ['reason'] };
-const Attachment: Shape = { name: 'Attachment', fields: { id: 'string', type: 'string', status: 'string', details: list(KeyValuePair) } };
-const CapacityProviderStrategyItem: Shape = { name: 'CapacityProviderStrategyItem', fields: { capacityProvider: 'string', weight: 'integer', base: 'integer' } };
+const Attribute: Shape = {
+  name: 'Attribute',
+  fields: { name: 'string', value: 'string', targetType: 'string', targetId: 'string' },
+  present: ['name'],
+};
+const Failure: Shape = {
+  name: 'Failure',
+  fields: { arn: 'string', reason: 'string', detail: 'string' },
+  present: ['reason'],
+};
+const Attachment: Shape = {
+  name: 'Attachment',
+  fields: { id: 'string', type: 'string', status: 'string', details: list(KeyValuePair) },
+};
+const CapacityProviderStrategyItem: Shape = {
+  name: 'CapacityProviderStrategyItem',
+  fields: { capacityProvider: 'string', weight: 'integer', base: 'integer' },
+};
 const Resource: Shape = {
   name: 'Resource',
-  fields: { name: 'string', type: 'string', doubleValue: 'double', longValue: 'long', integerValue: 'integer', stringSetValue: list('string') },
+  fields: {
+    name: 'string',
+    type: 'string',
+    doubleValue: 'double',
+    longValue: 'long',
+    integerValue: 'integer',
+    stringSetValue: list('string'),
+  },
   present: ['name', 'type'],
 };
 const LaunchType = oneOf('EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES');
-const TaskStatus = oneOf('PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED', 'DELETED');
-const StopCode = oneOf('TaskFailedToStart', 'EssentialContainerExited', 'UserInitiated', 'ServiceSchedulerInitiated', 'SpotInterruption', 'TerminationNotice');
+const TaskStatus = oneOf(
+  'PROVISIONING',
+  'PENDING',
+  'ACTIVATING',
+  'RUNNING',
+  'DEACTIVATING',
+  'STOPPING',
+  'DEPROVISIONING',
+  'STOPPED',
+  'DELETED',
+);
+const StopCode = oneOf(
+  'TaskFailedToStart',
+  'EssentialContainerExited',
+  'UserInitiated',
+  'ServiceSchedulerInitiated',
+  'SpotInterruption',
+  'TerminationNotice',
+);
 
 export const Cluster: Shape = {
   name: 'Cluster',
@@ -42,7 +80,15 @@ export const Cluster: Shape = {
     attachmentsStatus: 'string',
     serviceConnectDefaults: 'any',
   },
-  present: ['clusterArn', 'clusterName', 'status', 'registeredContainerInstancesCount', 'runningTasksCount', 'pendingTasksCount', 'activeServicesCount'],
+  present: [
+    'clusterArn',
+    'clusterName',
+    'status',
+    'registeredContainerInstancesCount',
+    'runningTasksCount',
+    'pendingTasksCount',
+    'activeServicesCount',
+  ],
 };
 
 export const ContainerInstance: Shape = {
@@ -52,7 +98,10 @@ export const ContainerInstance: Shape = {
     ec2InstanceId: 'string',
     capacityProviderName: 'string',
     version: 'long',
-    versionInfo: { name: 'VersionInfo', fields: { agentVersion: 'string', agentHash: 'string', dockerVersion: 'string' } },
+    versionInfo: {
+      name: 'VersionInfo',
+      fields: { agentVersion: 'string', agentHash: 'string', dockerVersion: 'string' },
+    },
     remainingResources: list(Resource),
     registeredResources: list(Resource),
     status: oneOf('REGISTERING', 'REGISTRATION_FAILED', 'ACTIVE', 'INACTIVE', 'DEREGISTERING', 'DRAINING'),
@@ -67,12 +116,28 @@ export const ContainerInstance: Shape = {
     tags: list(Tag),
     healthStatus: 'any',
   },
-  present: ['containerInstanceArn', 'ec2InstanceId', 'status', 'agentConnected', 'runningTasksCount', 'pendingTasksCount', 'registeredResources', 'remainingResources'],
+  present: [
+    'containerInstanceArn',
+    'ec2InstanceId',
+    'status',
+    'agentConnected',
+    'runningTasksCount',
+    'pendingTasksCount',
+    'registeredResources',
+    'remainingResources',
+  ],
 };
 
 const PortMapping: Shape = {
   name: 'PortMapping',
-  fields: { containerPort: 'integer', hostPort: 'integer', protocol: oneOf('tcp', 'udp'), name: 'string', appProtocol: 'string', containerPortRange: 'string' },
+  fields: {
+    containerPort: 'integer',
+    hostPort: 'integer',
+    protocol: oneOf('tcp', 'udp'),
+    name: 'string',
+    appProtocol: 'string',
+    containerPortRange: 'string',
+  },
 };
 
 export const ContainerDefinition: Shape = {
@@ -141,7 +206,10 @@ export const TaskDefinition: Shape = {
     volumes: 'any',
     status: oneOf('ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS'),
     requiresAttributes: list(Attribute),
-    placementConstraints: list({ name: 'TaskDefinitionPlacementConstraint', fields: { type: 'string', expression: 'string' } }),
+    placementConstraints: list({
+      name: 'TaskDefinitionPlacementConstraint',
+      fields: { type: 'string', expression: 'string' },
+    }),
     compatibilities: list(oneOf('EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES')),
     runtimePlatform: 'any',
     requiresCompatibilities: list(oneOf('EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES')),
@@ -162,7 +230,14 @@ export const TaskDefinition: Shape = {
 
 const NetworkBinding: Shape = {
   name: 'NetworkBinding',
-  fields: { bindIP: 'string', containerPort: 'integer', hostPort: 'integer', protocol: oneOf('tcp', 'udp'), containerPortRange: 'string', hostPortRange: 'string' },
+  fields: {
+    bindIP: 'string',
+    containerPort: 'integer',
+    hostPort: 'integer',
+    protocol: oneOf('tcp', 'udp'),
+    containerPortRange: 'string',
+    hostPortRange: 'string',
+  },
 };
 
 export const Container: Shape = {
@@ -230,13 +305,27 @@ export const Task: Shape = {
     ephemeralStorage: 'any',
     fargateEphemeralStorage: 'any',
   },
-  present: ['taskArn', 'clusterArn', 'taskDefinitionArn', 'lastStatus', 'desiredStatus', 'containers', 'createdAt', 'launchType', 'version'],
+  present: [
+    'taskArn',
+    'clusterArn',
+    'taskDefinitionArn',
+    'lastStatus',
+    'desiredStatus',
+    'containers',
+    'createdAt',
+    'launchType',
+    'version',
+  ],
 };
 
 const DeploymentConfiguration: Shape = {
   name: 'DeploymentConfiguration',
   fields: {
-    deploymentCircuitBreaker: { name: 'DeploymentCircuitBreaker', fields: { enable: 'boolean', rollback: 'boolean', resetOnHealthyTask: 'boolean' }, present: ['enable', 'rollback'] },
+    deploymentCircuitBreaker: {
+      name: 'DeploymentCircuitBreaker',
+      fields: { enable: 'boolean', rollback: 'boolean', resetOnHealthyTask: 'boolean' },
+      present: ['enable', 'rollback'],
+    },
     maximumPercent: 'integer',
     minimumHealthyPercent: 'integer',
     alarms: 'any',
@@ -273,7 +362,17 @@ export const Deployment: Shape = {
     fargateEphemeralStorage: 'any',
     vpcLatticeConfigurations: 'any',
   },
-  present: ['id', 'status', 'taskDefinition', 'desiredCount', 'pendingCount', 'runningCount', 'failedTasks', 'createdAt', 'updatedAt'],
+  present: [
+    'id',
+    'status',
+    'taskDefinition',
+    'desiredCount',
+    'pendingCount',
+    'runningCount',
+    'failedTasks',
+    'createdAt',
+    'updatedAt',
+  ],
 };
 
 export const Service: Shape = {
@@ -297,7 +396,11 @@ export const Service: Shape = {
     taskSets: 'any',
     deployments: list(Deployment),
     roleArn: 'string',
-    events: list({ name: 'ServiceEvent', fields: { id: 'string', createdAt: 'timestamp', message: 'string' }, present: ['id', 'createdAt', 'message'] }),
+    events: list({
+      name: 'ServiceEvent',
+      fields: { id: 'string', createdAt: 'timestamp', message: 'string' },
+      present: ['id', 'createdAt', 'message'],
+    }),
     createdAt: 'timestamp',
     placementConstraints: list({ name: 'PlacementConstraint', fields: { type: 'string', expression: 'string' } }),
     placementStrategy: list({ name: 'PlacementStrategy', fields: { type: 'string', field: 'string' } }),
@@ -315,33 +418,90 @@ export const Service: Shape = {
     currentServiceRevisions: 'any',
     resourceManagementType: 'string',
   },
-  present: ['serviceArn', 'serviceName', 'clusterArn', 'status', 'desiredCount', 'runningCount', 'pendingCount', 'taskDefinition', 'deployments', 'events', 'createdAt'],
+  present: [
+    'serviceArn',
+    'serviceName',
+    'clusterArn',
+    'status',
+    'desiredCount',
+    'runningCount',
+    'pendingCount',
+    'taskDefinition',
+    'deployments',
+    'events',
+    'createdAt',
+  ],
 };
 
-const response = (name: string, fields: Shape['fields'], present?: readonly string[]): Shape => ({ name, fields, ...(present ? { present } : {}) });
+const response = (name: string, fields: Shape['fields'], present?: readonly string[]): Shape => ({
+  name,
+  fields,
+  ...(present ? { present } : {}),
+});
 
 /** The "Response Syntax" of each action the bot calls. */
 export const Responses = {
   CreateCluster: response('CreateClusterResponse', { cluster: Cluster }, ['cluster']),
   DeleteCluster: response('DeleteClusterResponse', { cluster: Cluster }, ['cluster']),
-  DescribeClusters: response('DescribeClustersResponse', { clusters: list(Cluster), failures: list(Failure) }, ['clusters', 'failures']),
-  ListContainerInstances: response('ListContainerInstancesResponse', { containerInstanceArns: list('string'), nextToken: 'string' }, ['containerInstanceArns']),
-  DescribeContainerInstances: response('DescribeContainerInstancesResponse', { containerInstances: list(ContainerInstance), failures: list(Failure) }, ['containerInstances', 'failures']),
-  DeregisterContainerInstance: response('DeregisterContainerInstanceResponse', { containerInstance: ContainerInstance }, ['containerInstance']),
-  RegisterContainerInstance: response('RegisterContainerInstanceResponse', { containerInstance: ContainerInstance }, ['containerInstance']),
-  RegisterTaskDefinition: response('RegisterTaskDefinitionResponse', { taskDefinition: TaskDefinition, tags: list(Tag) }, ['taskDefinition']),
-  DeregisterTaskDefinition: response('DeregisterTaskDefinitionResponse', { taskDefinition: TaskDefinition }, ['taskDefinition']),
-  DescribeTaskDefinition: response('DescribeTaskDefinitionResponse', { taskDefinition: TaskDefinition, tags: list(Tag) }, ['taskDefinition']),
-  ListTaskDefinitions: response('ListTaskDefinitionsResponse', { taskDefinitionArns: list('string'), nextToken: 'string' }, ['taskDefinitionArns']),
-  ListTaskDefinitionFamilies: response('ListTaskDefinitionFamiliesResponse', { families: list('string'), nextToken: 'string' }, ['families']),
+  DescribeClusters: response('DescribeClustersResponse', { clusters: list(Cluster), failures: list(Failure) }, [
+    'clusters',
+    'failures',
+  ]),
+  ListContainerInstances: response(
+    'ListContainerInstancesResponse',
+    { containerInstanceArns: list('string'), nextToken: 'string' },
+    ['containerInstanceArns'],
+  ),
+  DescribeContainerInstances: response(
+    'DescribeContainerInstancesResponse',
+    { containerInstances: list(ContainerInstance), failures: list(Failure) },
+    ['containerInstances', 'failures'],
+  ),
+  DeregisterContainerInstance: response(
+    'DeregisterContainerInstanceResponse',
+    { containerInstance: ContainerInstance },
+    ['containerInstance'],
+  ),
+  RegisterContainerInstance: response('RegisterContainerInstanceResponse', { containerInstance: ContainerInstance }, [
+    'containerInstance',
+  ]),
+  RegisterTaskDefinition: response(
+    'RegisterTaskDefinitionResponse',
+    { taskDefinition: TaskDefinition, tags: list(Tag) },
+    ['taskDefinition'],
+  ),
+  DeregisterTaskDefinition: response('DeregisterTaskDefinitionResponse', { taskDefinition: TaskDefinition }, [
+    'taskDefinition',
+  ]),
+  DescribeTaskDefinition: response(
+    'DescribeTaskDefinitionResponse',
+    { taskDefinition: TaskDefinition, tags: list(Tag) },
+    ['taskDefinition'],
+  ),
+  ListTaskDefinitions: response(
+    'ListTaskDefinitionsResponse',
+    { taskDefinitionArns: list('string'), nextToken: 'string' },
+    ['taskDefinitionArns'],
+  ),
+  ListTaskDefinitionFamilies: response(
+    'ListTaskDefinitionFamiliesResponse',
+    { families: list('string'), nextToken: 'string' },
+    ['families'],
+  ),
   CreateService: response('CreateServiceResponse', { service: Service }, ['service']),
   UpdateService: response('UpdateServiceResponse', { service: Service }, ['service']),
   DeleteService: response('DeleteServiceResponse', { service: Service }, ['service']),
-  DescribeServices: response('DescribeServicesResponse', { services: list(Service), failures: list(Failure) }, ['services', 'failures']),
+  DescribeServices: response('DescribeServicesResponse', { services: list(Service), failures: list(Failure) }, [
+    'services',
+    'failures',
+  ]),
   ListServices: response('ListServicesResponse', { serviceArns: list('string'), nextToken: 'string' }, ['serviceArns']),
   RunTask: response('RunTaskResponse', { tasks: list(Task), failures: list(Failure) }, ['tasks', 'failures']),
   StartTask: response('StartTaskResponse', { tasks: list(Task), failures: list(Failure) }, ['tasks', 'failures']),
   StopTask: response('StopTaskResponse', { task: Task }, ['task']),
-  DescribeTasks: response('DescribeTasksResponse', { tasks: list(Task), failures: list(Failure) }, ['tasks', 'failures']),
+  DescribeTasks: response('DescribeTasksResponse', { tasks: list(Task), failures: list(Failure) }, [
+    'tasks',
+    'failures',
+  ]),
   ListTasks: response('ListTasksResponse', { taskArns: list('string'), nextToken: 'string' }, ['taskArns']),
 } satisfies Record<string, Shape>;

@@ -7,7 +7,16 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
-import { conformance, contractSandbox, jsonErrorType, list, recordRaw, tablesPerAction, type RawAnswer, type Shape } from './support';
+import {
+  conformance,
+  contractSandbox,
+  jsonErrorType,
+  list,
+  recordRaw,
+  tablesPerAction,
+  type RawAnswer,
+  type Shape,
+} from './support';
 
 /**
  * Amazon CloudWatch Logs (AWS JSON 1.1) against the CloudWatch Logs API Reference
@@ -20,7 +29,11 @@ const Responses = {
   GetLogEvents: {
     name: 'GetLogEventsResponse',
     fields: {
-      events: list({ name: 'OutputLogEvent', fields: { timestamp: 'long', message: 'string', ingestionTime: 'long' }, present: ['timestamp', 'message', 'ingestionTime'] }),
+      events: list({
+        name: 'OutputLogEvent',
+        fields: { timestamp: 'long', message: 'string', ingestionTime: 'long' },
+        present: ['timestamp', 'message', 'ingestionTime'],
+      }),
       nextForwardToken: 'string',
       nextBackwardToken: 'string',
     },
@@ -52,7 +65,14 @@ const Responses = {
     name: 'PutLogEventsResponse',
     fields: {
       nextSequenceToken: 'string',
-      rejectedLogEventsInfo: { name: 'RejectedLogEventsInfo', fields: { tooNewLogEventStartIndex: 'integer', tooOldLogEventEndIndex: 'integer', expiredLogEventEndIndex: 'integer' } },
+      rejectedLogEventsInfo: {
+        name: 'RejectedLogEventsInfo',
+        fields: {
+          tooNewLogEventStartIndex: 'integer',
+          tooOldLogEventEndIndex: 'integer',
+          expiredLogEventEndIndex: 'integer',
+        },
+      },
       rejectedEntityInfo: 'any',
     },
   },
@@ -68,7 +88,9 @@ beforeAll(async () => {
   sandbox = env.sandbox;
   logs = new CloudWatchLogsClient(env.config);
   raw = recordRaw(logs);
-  const running = [...sandbox.world.cluster('demo-prod').tasks.values()].find((t) => t.service?.name === 'web' && t.lastStatus === 'RUNNING')!;
+  const running = [...sandbox.world.cluster('demo-prod').tasks.values()].find(
+    (t) => t.service?.name === 'web' && t.lastStatus === 'RUNNING',
+  )!;
   webStream = `ecs/web/${running.id}`;
 });
 afterAll(() => sandbox?.stop());
@@ -76,23 +98,85 @@ afterAll(() => sandbox?.stop());
 describe('CloudWatch Logs, as the API reference answers it', () => {
   tablesPerAction(
     [
-      { name: 'GetLogEvents', shape: Responses.GetLogEvents, send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: webStream, limit: 20 })) },
-      { name: 'DescribeLogStreams', shape: Responses.DescribeLogStreams, send: () => logs.send(new DescribeLogStreamsCommand({ logGroupName: '/ecs/web' })) },
-      { name: 'CreateLogGroup', shape: Responses.Empty, send: () => logs.send(new CreateLogGroupCommand({ logGroupName: '/contract/app' })) },
-      { name: 'CreateLogStream', shape: Responses.Empty, send: () => logs.send(new CreateLogStreamCommand({ logGroupName: '/contract/app', logStreamName: 'one' })) },
+      {
+        name: 'GetLogEvents',
+        shape: Responses.GetLogEvents,
+        send: () =>
+          logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: webStream, limit: 20 })),
+      },
+      {
+        name: 'DescribeLogStreams',
+        shape: Responses.DescribeLogStreams,
+        send: () => logs.send(new DescribeLogStreamsCommand({ logGroupName: '/ecs/web' })),
+      },
+      {
+        name: 'CreateLogGroup',
+        shape: Responses.Empty,
+        send: () => logs.send(new CreateLogGroupCommand({ logGroupName: '/contract/app' })),
+      },
+      {
+        name: 'CreateLogStream',
+        shape: Responses.Empty,
+        send: () => logs.send(new CreateLogStreamCommand({ logGroupName: '/contract/app', logStreamName: 'one' })),
+      },
       {
         name: 'PutLogEvents',
         shape: Responses.PutLogEvents,
-        send: () => logs.send(new PutLogEventsCommand({ logGroupName: '/contract/app', logStreamName: 'one', logEvents: [{ timestamp: sandbox.clock.now(), message: 'hello' }] })),
+        send: () =>
+          logs.send(
+            new PutLogEventsCommand({
+              logGroupName: '/contract/app',
+              logStreamName: 'one',
+              logEvents: [{ timestamp: sandbox.clock.now(), message: 'hello' }],
+            }),
+          ),
       },
     ],
     [
-      { name: 'GetLogEvents of a stream that does not exist', error: 'ResourceNotFoundException', status: 400, send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: 'nope' })) },
-      { name: 'GetLogEvents of a group that does not exist', error: 'ResourceNotFoundException', status: 400, send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/nope', logStreamName: 'nope' })) },
-      { name: 'GetLogEvents with a limit over 10,000', error: 'InvalidParameterException', status: 400, send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: webStream, limit: 10_001 })) },
-      { name: 'CreateLogGroup of one that exists', error: 'ResourceAlreadyExistsException', status: 400, send: () => logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/web' })) },
-      { name: 'CreateLogStream in a group that does not exist', error: 'ResourceNotFoundException', status: 400, send: () => logs.send(new CreateLogStreamCommand({ logGroupName: '/nope', logStreamName: 'x' })) },
-      { name: 'PutLogEvents to a stream that does not exist', error: 'ResourceNotFoundException', status: 400, send: () => logs.send(new PutLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: 'nope', logEvents: [{ timestamp: sandbox.clock.now(), message: 'x' }] })) },
+      {
+        name: 'GetLogEvents of a stream that does not exist',
+        error: 'ResourceNotFoundException',
+        status: 400,
+        send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: 'nope' })),
+      },
+      {
+        name: 'GetLogEvents of a group that does not exist',
+        error: 'ResourceNotFoundException',
+        status: 400,
+        send: () => logs.send(new GetLogEventsCommand({ logGroupName: '/nope', logStreamName: 'nope' })),
+      },
+      {
+        name: 'GetLogEvents with a limit over 10,000',
+        error: 'InvalidParameterException',
+        status: 400,
+        send: () =>
+          logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/web', logStreamName: webStream, limit: 10_001 })),
+      },
+      {
+        name: 'CreateLogGroup of one that exists',
+        error: 'ResourceAlreadyExistsException',
+        status: 400,
+        send: () => logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/web' })),
+      },
+      {
+        name: 'CreateLogStream in a group that does not exist',
+        error: 'ResourceNotFoundException',
+        status: 400,
+        send: () => logs.send(new CreateLogStreamCommand({ logGroupName: '/nope', logStreamName: 'x' })),
+      },
+      {
+        name: 'PutLogEvents to a stream that does not exist',
+        error: 'ResourceNotFoundException',
+        status: 400,
+        send: () =>
+          logs.send(
+            new PutLogEventsCommand({
+              logGroupName: '/ecs/web',
+              logStreamName: 'nope',
+              logEvents: [{ timestamp: sandbox.clock.now(), message: 'x' }],
+            }),
+          ),
+      },
     ],
     {
       ok: async (c) => {

@@ -53,15 +53,21 @@ export function conformance(value: unknown, type: FieldType, path = '$'): string
         return Number.isInteger(value) ? [] : [`${path}: expected an integer, got ${JSON.stringify(value)}`];
       case 'double':
       case 'timestamp':
-        return typeof value === 'number' && Number.isFinite(value) ? [] : [`${path}: expected a number, got ${JSON.stringify(value)}`];
+        return typeof value === 'number' && Number.isFinite(value)
+          ? []
+          : [`${path}: expected a number, got ${JSON.stringify(value)}`];
     }
   }
-  if ('enum' in type) return typeof value === 'string' && type.enum.includes(value) ? [] : [`${path}: ${JSON.stringify(value)} is not one of ${type.enum.join(' | ')}`];
+  if ('enum' in type)
+    return typeof value === 'string' && type.enum.includes(value)
+      ? []
+      : [`${path}: ${JSON.stringify(value)} is not one of ${type.enum.join(' | ')}`];
   if ('list' in type) {
     if (!Array.isArray(value)) return [`${path}: expected an array`];
     return value.flatMap((item, i) => conformance(item, type.list, `${path}[${i}]`));
   }
-  if (typeof value !== 'object' || Array.isArray(value)) return [`${path}: expected an object (${'map' in type ? 'map' : type.name})`];
+  if (typeof value !== 'object' || Array.isArray(value))
+    return [`${path}: expected an object (${'map' in type ? 'map' : type.name})`];
   const entries = Object.entries(value as Record<string, unknown>);
   if ('map' in type) return entries.flatMap(([k, v]) => conformance(v, type.map, `${path}.${k}`));
   const problems: string[] = [];
@@ -70,7 +76,8 @@ export function conformance(value: unknown, type: FieldType, path = '$'): string
     if (fieldType === undefined) problems.push(`${path}.${key}: not a member of ${type.name}`);
     else problems.push(...conformance(member, fieldType, `${path}.${key}`));
   }
-  for (const key of type.present ?? []) if (!(key in (value as object))) problems.push(`${path}.${key}: missing from ${type.name}`);
+  for (const key of type.present ?? [])
+    if (!(key in (value as object))) problems.push(`${path}.${key}: missing from ${type.name}`);
   return problems;
 }
 
@@ -93,7 +100,8 @@ export function recordRaw(client: { middlewareStack: unknown }): { last(): RawAn
       const out = await next(args);
       const response = out.response as { statusCode: number; headers: Record<string, string>; body: unknown };
       const chunks: Buffer[] = [];
-      for await (const chunk of response.body as AsyncIterable<Buffer | string>) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      for await (const chunk of response.body as AsyncIterable<Buffer | string>)
+        chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
       const body = Buffer.concat(chunks);
       last = { status: response.statusCode, headers: response.headers, body: body.toString('utf8') };
       response.body = Readable.from([body]);
@@ -131,8 +139,15 @@ export function xmlElementNames(body: string): Set<string> {
  * The demo account (clusters demo-prod and demo-staging, services, tasks, instances, ECR
  * repositories, log groups), instant task transitions, and the platform operator's credentials.
  */
-export async function contractSandbox(): Promise<{ sandbox: Sandbox & { clock: ManualClock }; credentials: Credentials; config: ReturnType<typeof clientConfig> & { maxAttempts: number } }> {
-  const sandbox = await startTestSandbox({ account: demoAccount(), timings: { taskStartMs: 0, taskStopMs: 0, instanceShutdownMs: 0 } });
+export async function contractSandbox(): Promise<{
+  sandbox: Sandbox & { clock: ManualClock };
+  credentials: Credentials;
+  config: ReturnType<typeof clientConfig> & { maxAttempts: number };
+}> {
+  const sandbox = await startTestSandbox({
+    account: demoAccount(),
+    timings: { taskStartMs: 0, taskStopMs: 0, instanceShutdownMs: 0 },
+  });
   const credentials = await assumeRole(sandbox, 'arn:aws:iam::111111111111:role/sandbox-operator');
   return { sandbox, credentials, config: { ...clientConfig(sandbox, credentials), maxAttempts: 1 } };
 }
@@ -147,7 +162,11 @@ export interface SuccessCase<TOut> {
  * A table per action: the cases (named "Action …") grouped by the action they call, in the order
  * the actions first appear, each action's successes before its errors.
  */
-export function tablesPerAction(ok: readonly SuccessCase<unknown>[], errors: readonly ErrorCase[], run: { ok: (c: SuccessCase<unknown>) => Promise<void>; error: (c: ErrorCase) => Promise<void> }): void {
+export function tablesPerAction(
+  ok: readonly SuccessCase<unknown>[],
+  errors: readonly ErrorCase[],
+  run: { ok: (c: SuccessCase<unknown>) => Promise<void>; error: (c: ErrorCase) => Promise<void> },
+): void {
   const actionOf = (name: string) => /^[A-Za-z]+/.exec(name)![0];
   const actions = [...new Set([...ok, ...errors].map((c) => actionOf(c.name)))];
   for (const action of actions) {
