@@ -8,12 +8,12 @@ import {
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
 import { launchParams, toAwsVpcNetwork, toStrategy } from './launch';
-import { ChatopsError, NotFoundError } from '../errors';
-import { didYouMean } from '../commands/suggest';
+import { ChatopsError } from '../errors';
 import { awsCall, awsErrorName, type AwsCallContext } from './errors';
 import { chunk, createLimiter, mapLimit } from './concurrency';
 import { type ServiceDetail, type ServiceOps, type ServiceSummary } from './types';
 import { escapeText } from '../slack/message';
+import { listServiceNames, noSuchService } from './service-names';
 
 /** ECS limits: ListServices returns at most 100 a page; DescribeServices takes at most 10 names. */
 const LIST_PAGE = 100;
@@ -29,30 +29,11 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
   });
 
   async function listNames(): Promise<string[]> {
-    return awsCall(ctx('ecs:ListServices'), async () => {
-      const names: string[] = [];
-      for await (const page of paginateListServices(
-        { client: ecs, pageSize: LIST_PAGE },
-        { cluster, maxResults: LIST_PAGE },
-      )) {
-        for (const arn of page.serviceArns ?? []) names.push(arn.split('/').pop()!);
-      }
-      return names.sort();
-    });
+    return awsCall(ctx('ecs:ListServices'), () => listServiceNames(ecs, cluster));
   }
 
   async function notFound(name: string): Promise<never> {
-    const names = await listNames();
-    const listed =
-      names.length === 0
-        ? 'It has no services yet.'
-        : `Services there: ${names
-            .slice(0, 30)
-            .map((n) => `\`${escapeText(n)}\``)
-            .join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
-    throw new NotFoundError(
-      `There is no service \`${escapeText(name)}\` in *${base.alias}*.${didYouMean(name, names)} ${listed}`,
-    );
+    throw noSuchService(base.alias, name, await listNames());
   }
 
   /** One DescribeServices call (at most 10 names); INACTIVE services count as gone, as in the console. */

@@ -4,7 +4,6 @@ import {
   RunTaskCommand,
   StartTaskCommand,
   StopTaskCommand,
-  paginateListServices,
   paginateListTaskDefinitionFamilies,
   paginateListTasks,
   type ECSClient,
@@ -12,6 +11,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { launchParams } from './launch';
+import { listServiceNames, noSuchService } from './service-names';
 import { AwsActionError, NotFoundError } from '../errors';
 import { didYouMean } from '../commands/suggest';
 import { idOfArn, idStartsWith, parseEcsId } from '../commands/ecs-ids';
@@ -93,22 +93,7 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
   }
 
   async function serviceNotFound(name: string): Promise<never> {
-    const names = await awsCall(ctx('ecs:ListServices'), async () => {
-      const all: string[] = [];
-      for await (const page of paginateListServices({ client: ecs, pageSize: PAGE }, { cluster, maxResults: PAGE }))
-        all.push(...(page.serviceArns ?? []).map(lastPart));
-      return all.sort();
-    });
-    const listed =
-      names.length === 0
-        ? 'It has no services.'
-        : `Services there: ${names
-            .slice(0, 30)
-            .map((n) => `\`${escapeText(n)}\``)
-            .join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
-    throw new NotFoundError(
-      `There is no service \`${escapeText(name)}\` in *${base.alias}*.${didYouMean(name, names)} ${listed}`,
-    );
+    throw noSuchService(base.alias, name, await awsCall(ctx('ecs:ListServices'), () => listServiceNames(ecs, cluster)));
   }
 
   /** RunTask/StartTask refuse an unknown or deregistered task definition: say which exist. */
