@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load';
@@ -66,6 +66,8 @@ export function testConfig(yaml = testConfigYaml()): Config {
 
 export function writeConfigFile(yaml = testConfigYaml()): string {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-'));
+  // Tests start what they need and clean up after themselves: the folder goes when the test process ends.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'chatops.yaml');
   writeFileSync(path, yaml);
   return path;
