@@ -1,5 +1,6 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { AwsError } from './errors';
+import { decodeOffsetToken, encodeOffsetToken } from './paging-token';
 import type { EcsEventBridgeEvent } from './events';
 import type { AuthResource } from './iam';
 import { defineService, JSON_SERVICE_ERRORS, type ActionContext, type ServiceModuleInit } from './service-module';
@@ -432,26 +433,12 @@ function limit(ctx: Ctx, max: number, fallback: number): number {
   return value;
 }
 
-function offsetToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ sandboxOffset: offset }), 'utf8').toString('base64');
-}
-
 function offsetOf(ctx: Ctx): number {
   const token = ctx.params.optString('nextToken');
   if (token === undefined) return 0;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
-    if (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      'sandboxOffset' in parsed &&
-      Number.isInteger(parsed.sandboxOffset)
-    )
-      return parsed.sandboxOffset as number;
-  } catch {
-    // fall through
-  }
-  throw new AwsError('InvalidParameterException', 'The specified nextToken is invalid.');
+  const offset = decodeOffsetToken(token);
+  if (offset === undefined) throw new AwsError('InvalidParameterException', 'The specified nextToken is invalid.');
+  return offset;
 }
 
 function renderGroup(ctx: Ctx, group: LogGroupRecord) {
@@ -506,7 +493,7 @@ function describeLogGroups(ctx: Ctx) {
   const items = all.slice(offset, offset + max);
   return {
     logGroups: items.map((g) => renderGroup(ctx, g)),
-    ...(offset + max < all.length ? { nextToken: offsetToken(offset + max) } : {}),
+    ...(offset + max < all.length ? { nextToken: encodeOffsetToken(offset + max) } : {}),
   };
 }
 
@@ -535,7 +522,7 @@ function describeLogStreams(ctx: Ctx) {
   const items = streams.slice(offset, offset + max);
   return {
     logStreams: items.map((s) => renderStream(ctx, group, s)),
-    ...(offset + max < streams.length ? { nextToken: offsetToken(offset + max) } : {}),
+    ...(offset + max < streams.length ? { nextToken: encodeOffsetToken(offset + max) } : {}),
   };
 }
 
@@ -644,7 +631,7 @@ function filterLogEvents(ctx: Ctx) {
       eventId: `${String(event.timestamp).padStart(20, '0')}${String(index).padStart(16, '0')}`,
     })),
     searchedLogStreams: streams.map((s) => ({ logStreamName: s.name, searchedCompletely: true })),
-    ...(offset + max < found.length ? { nextToken: offsetToken(offset + max) } : {}),
+    ...(offset + max < found.length ? { nextToken: encodeOffsetToken(offset + max) } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { invalidParameter } from '../errors';
 import type { Params } from '../protocols/params';
+import { decodeOffsetToken, encodeOffsetToken } from '../paging-token';
 
 /** ECS-style paging: `maxResults` (bounded) and an opaque `nextToken` carrying the offset. */
 export function page<T>(
@@ -15,26 +16,11 @@ export function page<T>(
   const offset = token === undefined ? 0 : decodeToken(token);
   const slice = items.slice(offset, offset + maxResults);
   const next = offset + maxResults;
-  return { items: slice, nextToken: next < items.length ? encodeToken(next) : undefined };
-}
-
-function encodeToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ sandboxOffset: offset }), 'utf8').toString('base64');
+  return { items: slice, nextToken: next < items.length ? encodeOffsetToken(next) : undefined };
 }
 
 function decodeToken(token: string): number {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
-    if (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      'sandboxOffset' in parsed &&
-      Number.isInteger(parsed.sandboxOffset)
-    ) {
-      return parsed.sandboxOffset as number;
-    }
-  } catch {
-    // fall through
-  }
-  throw invalidParameter('Invalid nextToken.');
+  const offset = decodeOffsetToken(token);
+  if (offset === undefined) throw invalidParameter('Invalid nextToken.');
+  return offset;
 }

@@ -522,25 +522,18 @@ export class SandboxWorld {
     group: string,
     input: RunTaskInput,
   ): TaskRecord {
-    if (td.networkMode === 'awsvpc' && input.awsvpc) {
-      const base = {
-        instance,
-        taskDefinition: td,
-        group,
-        startedBy: input.startedBy,
-        overrides: input.overrides,
-        tags: input.tags,
-      };
-      return launchChosen(this.ctx, instance.cluster, { launchType: 'EC2' }, input.awsvpc, base, []);
-    }
-    return launchTask(this.ctx, {
+    const base = {
       instance,
       taskDefinition: td,
       group,
       startedBy: input.startedBy,
       overrides: input.overrides,
       tags: input.tags,
-    });
+    };
+    if (td.networkMode === 'awsvpc' && input.awsvpc) {
+      return launchChosen(this.ctx, instance.cluster, { launchType: 'EC2' }, input.awsvpc, base, []);
+    }
+    return launchTask(this.ctx, base);
   }
 
   /**
