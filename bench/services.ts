@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { createLogger } from '../src/logger';
 import { systemClock } from '../src/clock';
 import { createAwsAccess } from '../src/aws/access';
-import { VERBS } from '../src/handlers';
+import { VERBS } from '../src/verbs';
 import { runJob } from '../src/worker/run-job';
 import { parseConfig } from '../src/config/load';
 import { startSandbox } from '../src/sandbox';

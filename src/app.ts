@@ -8,7 +8,7 @@ import { createTeamDirectory, type TeamDirectory } from './auth/directory';
 import { boltLogger } from './slack/bolt-logger';
 import { registerListeners } from './listeners';
 import { SLACK_RESPONSE_URL_PREFIX } from './listeners/run-prepared';
-import { VERBS } from './handlers';
+import { VERBS } from './verbs';
 import { type StateStore } from './state/table';
 
 export interface AppDeps {

@@ -2,7 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { systemClock } from '../clock';
 import { createAwsAccess } from '../aws/access';
 import { type Config } from '../config/schema';
-import { VERBS } from '../handlers';
+import { VERBS } from '../verbs';
 import { type Logger } from '../logger';
 import { type WorkerDeps } from '../worker/run-job';
 import { type Env } from './env';

@@ -9,7 +9,7 @@ import { createTeamDirectory } from '../auth/directory';
 import { loadConfigFile } from '../config/load';
 import { type Config } from '../config/schema';
 import { ConfigError } from '../errors';
-import { VERBS } from '../handlers';
+import { VERBS } from '../verbs';
 import { createInProcessDispatcher } from '../jobs/dispatch';
 import { createLogger } from '../logger';
 import { createEventsHandler } from '../notifications/handler';

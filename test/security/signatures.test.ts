@@ -8,7 +8,7 @@ import {
   SCALE_MODAL_ACTION,
   SCALE_MODAL_CALLBACK,
 } from '../../src/slack/views/scale-modal';
-import { VERBS } from '../../src/handlers';
+import { VERBS } from '../../src/verbs';
 
 /**
  * docs/targets.md, reliability and security: tampered, stale (> 5 min) or missing Slack signatures get

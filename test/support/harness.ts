@@ -10,7 +10,7 @@ import { createAwsAccess } from '../../src/aws/access';
 import { createInProcessDispatcher } from '../../src/jobs/dispatch';
 import { type Job } from '../../src/jobs/job';
 import { runJob, type WorkerDeps } from '../../src/worker/run-job';
-import { VERBS } from '../../src/handlers';
+import { VERBS } from '../../src/verbs';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
 import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
 import { type Config } from '../../src/config/schema';

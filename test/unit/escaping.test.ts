@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { type ContainerInstanceInfo, type ServiceDetail, type TaskInfo } from '../../src/aws/types';
 import { mapAwsError } from '../../src/aws/errors';
 import { parseCommand } from '../../src/commands/parse';
-import { VERBS } from '../../src/handlers';
+import { VERBS } from '../../src/verbs';
 import { type ApprovalRequest, type Plan } from '../../src/approvals/types';
 import {
   overflowNote,

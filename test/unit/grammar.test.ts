@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parseCommand } from '../../src/commands/parse';
 import { tokenize } from '../../src/commands/tokenize';
-import { VERBS } from '../../src/handlers';
+import { VERBS } from '../../src/verbs';
 
 describe('reading what a user typed', () => {
   it('splits words, keeps quoted text together and undoes Slack’s entities and smart quotes', () => {

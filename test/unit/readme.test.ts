@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cell, withReference } from '../../src/commands/reference';
-import { VERBS } from '../../src/handlers';
+import { VERBS } from '../../src/verbs';
 
 describe('the README', () => {
   const readme = readFileSync('README.md', 'utf8');

@@ -23,7 +23,7 @@ import {
   type ServiceSummary,
   type TaskInfo,
 } from '../../aws/types';
-import { type Settlement } from '../../handlers/follow-up';
+import { type Settlement } from '../../verbs/follow-up';
 import { stoppedTasksLine } from './stopped-tasks';
 
 /** Services on one page of `services`: each is one line, so 50 lines stay within a few sections. */

@@ -14,7 +14,7 @@ import {
 import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
 import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
-import { portsInUse } from '../../handlers/explanations';
+import { portsInUse } from '../../verbs/explanations';
 import { exitCodeMeaning, exitFromAgentStop } from './exit-codes';
 import { shortId } from '../../commands/ecs-ids';
 
