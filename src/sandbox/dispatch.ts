@@ -4,7 +4,14 @@ import type { Logger } from 'pino';
 import { AwsError } from './errors';
 import type { FaultSet } from './faults';
 import type { AuthResource, Iam } from './iam';
-import { jsonError, jsonResponse, parseJsonBody, type WireResponse } from './protocols/json';
+import {
+  JSON_1_0_CONTENT_TYPE,
+  JSON_CONTENT_TYPE,
+  jsonError,
+  jsonResponse,
+  parseJsonBody,
+  type WireResponse,
+} from './protocols/json';
 import { Params } from './protocols/params';
 import { decodeForm, queryError, queryResponse, type XmlValue } from './protocols/query';
 import type { RawRequest } from './server';
@@ -62,6 +69,10 @@ export function createDispatcher(deps: DispatcherDeps): (request: RawRequest) =>
     const { action } = routed;
     const world = region.world;
     const fullAction = `${service.name}:${action}`;
+    const jsonType =
+      service.protocol.kind === 'json' && service.protocol.version === '1.0'
+        ? JSON_1_0_CONTENT_TYPE
+        : JSON_CONTENT_TYPE;
     world.advance();
     const { principal, expiresAt } = deps.iam.identify(accessKeyOf(request));
     const call: SandboxCall = {
@@ -116,7 +127,7 @@ export function createDispatcher(deps: DispatcherDeps): (request: RawRequest) =>
       });
       if (!authorized) throw new Error(`${fullAction} ran without an IAM check`);
       return service.protocol.kind === 'json'
-        ? jsonResponse(result, requestId)
+        ? jsonResponse(result, requestId, jsonType)
         : queryResponse(service.protocol.style, action, service.protocol.xmlns, result as XmlValue, requestId);
     } catch (error) {
       const awsError =
@@ -132,7 +143,7 @@ export function createDispatcher(deps: DispatcherDeps): (request: RawRequest) =>
       if (!(error instanceof AwsError)) deps.logger?.error({ err: error, action: fullAction }, 'sandbox action failed');
       call.error = awsError.code;
       return service.protocol.kind === 'json'
-        ? jsonError(awsError, requestId)
+        ? jsonError(awsError, requestId, jsonType)
         : queryError(service.protocol.style, service.protocol.xmlns, awsError, requestId);
     }
   };

@@ -21,6 +21,9 @@ const READ_ACTIONS = [
   'logs:Get*',
   'logs:Describe*',
   'logs:FilterLogEvents',
+  'application-autoscaling:DescribeScalableTargets',
+  'application-autoscaling:DescribeScalingPolicies',
+  'cloudwatch:GetMetricData',
 ];
 
 export const LEVEL_ACTIONS: Record<AccessLevel, readonly string[]> = {
@@ -41,6 +44,10 @@ export const LEVEL_ACTIONS: Record<AccessLevel, readonly string[]> = {
     'logs:Get*',
     'logs:Describe*',
     'logs:FilterLogEvents',
+    'application-autoscaling:DescribeScalableTargets',
+    'application-autoscaling:DescribeScalingPolicies',
+    'application-autoscaling:RegisterScalableTarget',
+    'cloudwatch:GetMetricData',
   ],
 };
 

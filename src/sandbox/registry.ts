@@ -1,7 +1,9 @@
+import { autoscalingService } from './autoscaling';
 import { ec2Service } from './ec2';
 import { ecrService } from './ecr';
 import { ecsService } from './ecs';
 import { logsService } from './logs';
+import { metricsService } from './metrics';
 import type { ServiceDefinition } from './service-module';
 import { stsService } from './sts';
 
@@ -18,4 +20,12 @@ import { stsService } from './sts';
  * from `createState({ world, iam, account, onEvent })`, with its seed under `account.services.<name>`.
  * Errors are `new AwsError(code, message)` from errors.ts.
  */
-export const SERVICES: readonly ServiceDefinition[] = [stsService, ecsService, ec2Service, ecrService, logsService];
+export const SERVICES: readonly ServiceDefinition[] = [
+  stsService,
+  ecsService,
+  ec2Service,
+  ecrService,
+  logsService,
+  autoscalingService,
+  metricsService,
+];

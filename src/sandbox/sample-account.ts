@@ -1,5 +1,6 @@
 import { LEVEL_ACTIONS } from './iam';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import type { AutoscalingSeed } from './autoscaling';
 import type { EcrSeed } from './ecr';
 import type { AccessLevel, AccountSeed, ClusterSeed, RoleSeed, TaskDefinitionSeed } from './seed';
 
@@ -21,8 +22,17 @@ export const DEMO_OPERATOR_ROLE = `arn:aws:iam::${ACCOUNT}:role/sandbox-operator
  * key (DEMO_OPERATOR_KEY) for the AWS CLI, and ECR repositories for the worker and cron images.
  * Every container logs through awslogs to /ecs/<family>.
  */
-/** The CLI operator: admin everywhere, and may write CloudWatch Logs (create groups and streams, put events). */
-const OPERATOR_ACTIONS = [...LEVEL_ACTIONS.admin, 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
+/**
+ * The CLI operator: admin everywhere, and may write CloudWatch Logs (create groups and streams, put
+ * events) and Application Auto Scaling policies.
+ */
+const OPERATOR_ACTIONS = [
+  ...LEVEL_ACTIONS.admin,
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'application-autoscaling:PutScalingPolicy',
+];
 
 export function demoAccount(options: { fargate?: boolean } = {}): AccountSeed {
   const clusters: ClusterSeed[] = [
@@ -164,6 +174,18 @@ export function demoAccount(options: { fargate?: boolean } = {}): AccountSeed {
           },
         ],
       } satisfies EcrSeed,
+      // The worker is behind Application Auto Scaling: 2 to 4 tasks, tracking 60 % CPU.
+      'application-autoscaling': {
+        targets: [
+          {
+            cluster: 'demo-prod',
+            service: 'worker',
+            min: 2,
+            max: 4,
+            policies: [{ name: 'worker-cpu-60', targetValue: 60, metric: 'cpu' }],
+          },
+        ],
+      } satisfies AutoscalingSeed,
     },
     behaviours: {
       // Each worker task is OOM-killed somewhere between 10 and 50 minutes after it starts; one

@@ -9,7 +9,13 @@ import type { SandboxWorld } from './world/world';
 
 /** How a service is spoken on the wire. */
 export type ServiceProtocol =
-  | { kind: 'json'; /** X-Amz-Target prefix, e.g. 'AmazonEC2ContainerServiceV20141113' */ targetPrefix: string }
+  | {
+      kind: 'json';
+      /** X-Amz-Target prefix, e.g. 'AmazonEC2ContainerServiceV20141113' */
+      targetPrefix: string;
+      /** AWS JSON 1.1 (ECS, ECR, Logs) by default; CloudWatch speaks 1.0. */
+      version?: '1.0' | '1.1';
+    }
   | { kind: 'query'; style: QueryStyle; /** the form's Version */ version: string; xmlns: string };
 
 /** The error codes a service uses for the failures the sandbox itself produces. */

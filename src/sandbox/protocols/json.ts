@@ -27,18 +27,21 @@ export function parseJsonBody(body: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-export function jsonResponse(result: unknown, requestId: string): WireResponse {
+/** The content type of AWS JSON 1.0 (CloudWatch); the protocols differ only in it and the SDK's serde. */
+export const JSON_1_0_CONTENT_TYPE = 'application/x-amz-json-1.0';
+
+export function jsonResponse(result: unknown, requestId: string, contentType = JSON_CONTENT_TYPE): WireResponse {
   return {
     status: 200,
-    headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': requestId },
+    headers: { 'content-type': contentType, 'x-amzn-requestid': requestId },
     body: JSON.stringify(result ?? {}),
   };
 }
 
-export function jsonError(error: AwsError, requestId: string): WireResponse {
+export function jsonError(error: AwsError, requestId: string, contentType = JSON_CONTENT_TYPE): WireResponse {
   return {
     status: error.status,
-    headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code },
+    headers: { 'content-type': contentType, 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.code },
     body: JSON.stringify({ __type: error.code, message: error.message }),
   };
 }

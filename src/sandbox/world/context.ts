@@ -46,6 +46,11 @@ export interface WorldContext {
    * can be pulled. The ECR module sets it (it knows this account's repositories); unset, every pull works.
    */
   imagePull?: (image: string) => string | undefined;
+  /**
+   * The [min, max] Application Auto Scaling keeps a service's desired count in, when a scalable
+   * target manages it (src/sandbox/autoscaling.ts sets it); unset or undefined, none.
+   */
+  desiredCountBounds?: (service: ServiceRecord) => { min: number; max: number } | undefined;
 }
 
 export function emit(ctx: WorldContext, build: () => EcsEventBridgeEvent): void {

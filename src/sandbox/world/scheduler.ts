@@ -9,6 +9,25 @@ import { fargateCapacityAvailable, launchChosen } from './launch';
 import { launchTask, requestStop } from './tasks';
 
 /**
+ * A service behind an Application Auto Scaling target has its desired count pulled back into the
+ * target's [min, max] at the scheduler's next pass after a change. Real AWS does this at the
+ * target's next scaling activity (a policy's alarm, a scheduled action) or when the target is
+ * registered with a new range (RegisterScalableTarget in the Application Auto Scaling API
+ * Reference); here it is at once, so a manual `UpdateService` outside the range is undone on the
+ * next request.
+ */
+function pullIntoScalableRange(ctx: WorldContext, service: ServiceRecord): void {
+  if (service.status !== 'ACTIVE') return;
+  const bounds = ctx.desiredCountBounds?.(service);
+  if (!bounds) return;
+  const pulled = Math.min(bounds.max, Math.max(bounds.min, service.desiredCount));
+  if (pulled !== service.desiredCount) {
+    service.desiredCount = pulled;
+    service.steady = false;
+  }
+}
+
+/**
  * The ECS service scheduler for one REPLICA service: brings the PRIMARY deployment to
  * desiredCount, replaces tasks of older deployments within maximumPercent /
  * minimumHealthyPercent, and records what it did as service events.
@@ -17,6 +36,7 @@ export function reconcileService(ctx: WorldContext, service: ServiceRecord): voi
   if (service.status === 'INACTIVE') return;
   const primary = service.deployments[0];
   if (!primary) return;
+  pullIntoScalableRange(ctx, service);
   const target = service.status === 'DRAINING' ? 0 : service.desiredCount;
   if (primary.desiredCount !== target) {
     primary.desiredCount = target;

@@ -135,6 +135,11 @@ export class SandboxWorld {
     this.ctx.imagePull = pull;
   }
 
+  /** Lets Application Auto Scaling keep desired counts within its scalable targets' ranges (scheduler.ts). */
+  setDesiredCountBounds(bounds: (service: ServiceRecord) => { min: number; max: number } | undefined): void {
+    this.ctx.desiredCountBounds = bounds;
+  }
+
   /** Lets the registry (the ECR module) say which repositories this account has now. */
   setRepositoryNames(names: () => string[]): void {
     this.repositoryNamesOf = names;
