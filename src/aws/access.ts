@@ -1,4 +1,4 @@
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { ECSClient, type ECSClientConfig } from '@aws-sdk/client-ecs';
 import { type STSClientConfig } from '@aws-sdk/client-sts';
 import { type RetryStrategyV2 } from '@aws-sdk/types';
 import { type Config } from '../config/schema';
@@ -16,6 +16,8 @@ import { createTeardownOps } from './teardown';
 import { createDeleteOps } from './deletes';
 import { createEcrOps } from './ecr';
 import { createLogOps } from './logs';
+import { createAutoscalingOps, type LoadAutoscaling } from './autoscaling';
+import { createMetricOps, type LoadCloudWatch } from './metrics';
 import { type AwsAccess, type ClusterOps } from './types';
 
 export interface AwsAccessOptions {
@@ -93,9 +95,28 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         deployments: createDeploymentOps(ecs, base),
         teardown: createTeardownOps({ ecs, ec2Config: clientConfig }, base),
         deletes: createDeleteOps({ ecs, ecrConfig: clientConfig }, base),
+        autoscaling: createAutoscalingOps(lazyAutoscaling(clientConfig), base),
+        metrics: createMetricOps(lazyCloudWatch(clientConfig), base),
       };
       opsCache.set(key, ops);
       return ops;
     },
   };
+}
+
+/** Application Auto Scaling, loaded the first time a verb needs it (most jobs never do). */
+function lazyAutoscaling(config: ECSClientConfig): LoadAutoscaling {
+  let loaded: ReturnType<LoadAutoscaling> | undefined;
+  return () =>
+    (loaded ??= import('@aws-sdk/client-application-auto-scaling').then((m) => ({
+      m,
+      client: new m.ApplicationAutoScalingClient(config),
+    })));
+}
+
+/** CloudWatch (metrics), loaded the first time a verb needs it. */
+function lazyCloudWatch(config: ECSClientConfig): LoadCloudWatch {
+  let loaded: ReturnType<LoadCloudWatch> | undefined;
+  return () =>
+    (loaded ??= import('@aws-sdk/client-cloudwatch').then((m) => ({ m, client: new m.CloudWatchClient(config) })));
 }

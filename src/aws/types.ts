@@ -1,3 +1,5 @@
+import { type AutoscalingOps } from './autoscaling';
+import { type MetricOps } from './metrics';
 /**
  * Plain data the AWS layer returns (never Slack blocks), and the operations a command may call.
  * Handlers import only these types, so the Slack function's bundle carries no AWS SDK client.
@@ -399,6 +401,10 @@ export interface ClusterOps {
   readonly teardown: TeardownOps;
   /** The approval-gated deletes: services, task definitions, ECR images and repositories (src/aws/deletes.ts). */
   readonly deletes: DeleteOps;
+  /** The Application Auto Scaling target of a service's desired count (src/aws/autoscaling.ts). */
+  readonly autoscaling: AutoscalingOps;
+  /** A service's CPU and memory utilisation from CloudWatch (src/aws/metrics.ts). */
+  readonly metrics: MetricOps;
 }
 
 // ---- teardown and the approval-gated deletes ------------------------------------------------

@@ -2,6 +2,7 @@ import { type App } from '@slack/bolt';
 import { registerCommandListener } from './commands';
 import { registerCommandButtons } from './actions';
 import { registerScaleModal } from './scale-modal';
+import { registerScaleOfferCancel } from './scale-offer';
 import { registerApprovalButtons } from './approvals';
 import { type StateStore } from '../state/table';
 import { type ListenerDeps } from './run-prepared';
@@ -15,6 +16,7 @@ export function registerListeners(app: App, deps: ListenerDeps & { state?: State
   registerCommandListener(app, deps);
   registerCommandButtons(app, deps);
   registerScaleModal(app, deps);
+  registerScaleOfferCancel(app, deps);
   // Approval requests live in the state table; without one there are none to click on.
   if (deps.state) registerApprovalButtons(app, { ...deps, state: deps.state });
   // The notifications' Mute button: mutes live in the state table too.

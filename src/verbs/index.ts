@@ -9,6 +9,7 @@ import { runTask, startTask, stopTask, task, tasks } from './tasks';
 import { taskdef, taskdefs } from './taskdefs';
 import { images, repos } from './images';
 import { logs } from './logs';
+import { autoscaling } from './autoscaling';
 
 /** Every verb. Adding one is a spec in its family's file and one line here. */
 export const VERBS: readonly AnyVerbSpec[] = [
@@ -35,6 +36,7 @@ export const VERBS: readonly AnyVerbSpec[] = [
   restart,
   deploy,
   rollback,
+  autoscaling,
   serviceCreate,
   teardown,
   serviceDelete,

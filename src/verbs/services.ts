@@ -13,6 +13,8 @@ import {
 import { chooseLaunch, LaunchArgs, LaunchOptions } from './launch';
 import { PageNumber, PageOption, ServiceName, TaskDefinitionRef, WholeNumber } from '../commands/arguments';
 import { changeService } from './follow-up';
+import { lastHourUtilization, optionalRead, scalableRange, UTILIZATION_WINDOW_MS } from './autoscaling';
+import { autoscalingMayChangeIt, scaleOfferMessage } from '../slack/views/autoscaling';
 import {
   createdMessage,
   deployedMessage,
@@ -52,8 +54,22 @@ export const service = defineVerb({
   visibility: 'ephemeral',
   working: ({ service: name }) => `Looking at ${name}…`,
   async run(ctx, { service: name }) {
-    const detail = await ctx.aws.services.describe(name);
-    await ctx.reply.send(serviceDetailMessage(ctx.alias, detail, { crashed: await recentCrashes(ctx, detail) }));
+    // Autoscaling and the last hour's CPU and memory are read beside the service (one round trip);
+    // either may fail without failing the reply.
+    const [detail, range, utilization] = await Promise.all([
+      ctx.aws.services.describe(name),
+      optionalRead(ctx, 'Autoscaling', () => ctx.aws.autoscaling.rangeOf(name)),
+      lastHourUtilization(ctx, name),
+    ]);
+    const unavailable = [range.unavailable, utilization.unavailable].filter((u): u is string => u !== undefined);
+    await ctx.reply.send(
+      serviceDetailMessage(ctx.alias, detail, {
+        crashed: await recentCrashes(ctx, detail),
+        ...(range.value ? { autoscaling: range.value } : {}),
+        ...(utilization.value ? { utilization: { data: utilization.value, windowMs: UTILIZATION_WINDOW_MS } } : {}),
+        ...(unavailable.length > 0 ? { unavailable } : {}),
+      }),
+    );
   },
 });
 
@@ -97,7 +113,12 @@ export const scale = defineVerb({
   // The ack comes before any AWS call: it says what is being looked up, and promises nothing a typo could break.
   working: ({ service, count }) => `Looking up ${service} to scale it to ${count}…`,
   async run(ctx, { service, count }) {
-    const before = await ctx.aws.services.describe(service);
+    const [before, range] = await Promise.all([ctx.aws.services.describe(service), scalableRange(ctx, service)]);
+    if (range && (count < range.min || count > range.max) && before.desired !== count) {
+      // Autoscaling would undo it: nothing changes until someone with admin moves the bound.
+      await ctx.reply.send(scaleOfferMessage(ctx.alias, service, before.desired, count, range, ctx.user.id));
+      return;
+    }
     if (before.desired === count) {
       // A no-op is news only to the person who asked, not to the channel.
       await ctx.reply.send(
@@ -110,7 +131,8 @@ export const scale = defineVerb({
     }
     await changeService(ctx, service, {
       apply: () => ctx.aws.services.scale(service, count),
-      announce: (after) => scaledMessage(ctx.alias, before, after, ctx.user.id),
+      announce: (after) =>
+        scaledMessage(ctx.alias, before, after, ctx.user.id, range ? autoscalingMayChangeIt(range) : undefined),
     });
   },
 });

@@ -24,6 +24,9 @@ import {
   type TaskInfo,
 } from '../../aws/types';
 import { stoppedTasksLine } from './stopped-tasks';
+import { scalingLine, utilizationBlock } from './autoscaling';
+import { type ScalableRange } from '../../aws/autoscaling';
+import { type ServiceUtilization } from '../../aws/metrics';
 
 /** Services on one page of `services`: each is one line, so 50 lines stay within a few sections. */
 export const SERVICES_PER_PAGE = 50;
@@ -105,7 +108,15 @@ function linesToSections(lines: string[]): KnownBlock[] {
 export function serviceDetailMessage(
   alias: string,
   s: ServiceDetail,
-  health: { crashed?: { tasks: readonly TaskInfo[]; windowMs: number } } = {},
+  health: {
+    crashed?: { tasks: readonly TaskInfo[]; windowMs: number };
+    /** The Application Auto Scaling target, when one manages the service. */
+    autoscaling?: ScalableRange;
+    /** CPU and memory over the last `windowMs`. */
+    utilization?: { data: ServiceUtilization; windowMs: number };
+    /** Why a part could not be read (plain text, escaped here). */
+    unavailable?: string[];
+  } = {},
 ): SlackMessage {
   const crashed = health.crashed && health.crashed.tasks.length > 0 ? health.crashed : undefined;
   const steady =
@@ -136,6 +147,10 @@ export function serviceDetailMessage(
       ...(s.network ? [`*Network*\n${escapeText(networkText(s.network))}`] : []),
     ]),
   );
+  if (health.autoscaling) blocks.push(section(scalingLine(health.autoscaling)));
+  if (health.utilization) blocks.push(utilizationBlock(health.utilization.data, health.utilization.windowMs));
+  if (health.unavailable && health.unavailable.length > 0)
+    blocks.push(context(health.unavailable.map((u) => escapeText(u)).join(' · ')));
   if (s.deployments.length > 0) {
     blocks.push(section(`*Deployments*\n${s.deployments.slice(0, 5).map(deploymentLine).join('\n')}`));
   }
@@ -294,6 +309,8 @@ export function scaledMessage(
   before: ServiceDetail,
   after: ServiceDetail,
   userId: string,
+  /** A further context line (e.g. that autoscaling may change the count again); mrkdwn, escaped. */
+  note?: string,
 ): SlackMessage {
   const text = `*${escapeText(after.name)}* in *${alias}*: desired ${before.desired} → ${after.desired}`;
   return {
@@ -303,6 +320,7 @@ export function scaledMessage(
       context(
         `by <@${userId}> · ${after.running} running now · task definition \`${escapeText(after.taskDefinition)}\``,
       ),
+      ...(note ? [context(note)] : []),
     ],
   };
 }

@@ -1,0 +1,109 @@
+import { awsCall, type AwsCallContext } from './errors';
+
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
+type AutoscalingModule = typeof import('@aws-sdk/client-application-auto-scaling');
+
+/** Application Auto Scaling's client for one role, loaded on first use (src/aws/access.ts). */
+export type LoadAutoscaling = () => Promise<{
+  m: AutoscalingModule;
+  client: InstanceType<AutoscalingModule['ApplicationAutoScalingClient']>;
+}>;
+
+/** One scaling policy of a service, in the words `service` shows. */
+export interface ScalingPolicyInfo {
+  name: string;
+  /** TargetTrackingScaling | StepScaling | PredictiveScaling */
+  type: string;
+  /** Target tracking: the value it keeps, and on what (ECSServiceAverageCPUUtilization, …). */
+  targetValue?: number;
+  metric?: string;
+}
+
+/** The Application Auto Scaling target of an ECS service's desired count. */
+export interface ScalableRange {
+  min: number;
+  max: number;
+  policies: ScalingPolicyInfo[];
+}
+
+export interface AutoscalingOps {
+  /**
+   * The scalable target that manages the service's desired count, with its policies
+   * (DescribeScalableTargets, and DescribeScalingPolicies only when there is one); undefined
+   * when Application Auto Scaling does not manage the service.
+   */
+  rangeOf(service: string): Promise<ScalableRange | undefined>;
+  /** RegisterScalableTarget with a new minimum and/or maximum (the other one unchanged). */
+  setRange(service: string, range: { min?: number; max?: number }): Promise<void>;
+}
+
+const DIMENSION = 'ecs:service:DesiredCount';
+
+/**
+ * Application Auto Scaling of ECS services: ResourceId `service/CLUSTER/SERVICE`, dimension
+ * `ecs:service:DesiredCount`
+ * (https://docs.aws.amazon.com/autoscaling/application/userguide/services-that-can-integrate-ecs.html).
+ */
+export function createAutoscalingOps(load: LoadAutoscaling, base: Omit<AwsCallContext, 'action'>): AutoscalingOps {
+  const resourceId = (service: string) => `service/${base.clusterName.split('/').pop()}/${service}`;
+  const ctx = (action: string, service: string): AwsCallContext => ({
+    ...base,
+    action,
+    resource: `service ${service}`,
+  });
+  return {
+    async rangeOf(service) {
+      const { m, client } = await load();
+      const targets = await awsCall(ctx('application-autoscaling:DescribeScalableTargets', service), () =>
+        client.send(
+          new m.DescribeScalableTargetsCommand({
+            ServiceNamespace: 'ecs',
+            ScalableDimension: DIMENSION,
+            ResourceIds: [resourceId(service)],
+          }),
+        ),
+      );
+      const target = targets.ScalableTargets?.find((t) => t.ResourceId === resourceId(service));
+      if (!target || target.MinCapacity === undefined || target.MaxCapacity === undefined) return undefined;
+      const policies = await awsCall(ctx('application-autoscaling:DescribeScalingPolicies', service), () =>
+        client.send(
+          new m.DescribeScalingPoliciesCommand({
+            ServiceNamespace: 'ecs',
+            ScalableDimension: DIMENSION,
+            ResourceId: resourceId(service),
+          }),
+        ),
+      );
+      return {
+        min: target.MinCapacity,
+        max: target.MaxCapacity,
+        policies: (policies.ScalingPolicies ?? []).map((p) => {
+          const tracking = p.TargetTrackingScalingPolicyConfiguration;
+          const metric =
+            tracking?.PredefinedMetricSpecification?.PredefinedMetricType ??
+            tracking?.CustomizedMetricSpecification?.MetricName;
+          return {
+            name: p.PolicyName ?? '',
+            type: p.PolicyType ?? 'StepScaling',
+            ...(tracking?.TargetValue !== undefined ? { targetValue: tracking.TargetValue } : {}),
+            ...(metric ? { metric } : {}),
+          };
+        }),
+      };
+    },
+    async setRange(service, range) {
+      const { m, client } = await load();
+      await awsCall(ctx('application-autoscaling:RegisterScalableTarget', service), () =>
+        client.send(
+          new m.RegisterScalableTargetCommand({
+            ServiceNamespace: 'ecs',
+            ScalableDimension: DIMENSION,
+            ResourceId: resourceId(service),
+            ...(range.min !== undefined ? { MinCapacity: range.min } : {}),
+            ...(range.max !== undefined ? { MaxCapacity: range.max } : {}),
+          }),
+        ),
+      );
+    },
+  };
+}

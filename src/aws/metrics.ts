@@ -1,0 +1,95 @@
+import { awsCall, type AwsCallContext } from './errors';
+
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
+type CloudWatchModule = typeof import('@aws-sdk/client-cloudwatch');
+
+/** CloudWatch's client for one role, loaded on first use (src/aws/access.ts). */
+export type LoadCloudWatch = () => Promise<{
+  m: CloudWatchModule;
+  client: InstanceType<CloudWatchModule['CloudWatchClient']>;
+}>;
+
+/** One metric's points, oldest first (percent). */
+export interface MetricSeries {
+  /** Period start times (ms). */
+  times: number[];
+  values: number[];
+}
+
+/** A service's CPU and memory utilisation: the average and the maximum of each period. */
+export interface ServiceUtilization {
+  periodMs: number;
+  cpu: { average: MetricSeries; maximum: MetricSeries };
+  memory: { average: MetricSeries; maximum: MetricSeries };
+}
+
+export interface MetricOps {
+  /**
+   * AWS/ECS CPUUtilization and MemoryUtilization of one service, Average and Maximum, from
+   * `from` to `to` in periods of `periodMs` (a multiple of a minute): one GetMetricData call.
+   */
+  serviceUtilization(
+    service: string,
+    window: { from: number; to: number; periodMs: number },
+  ): Promise<ServiceUtilization>;
+}
+
+const QUERIES = [
+  { id: 'cpuavg', metric: 'CPUUtilization', stat: 'Average' },
+  { id: 'cpumax', metric: 'CPUUtilization', stat: 'Maximum' },
+  { id: 'memavg', metric: 'MemoryUtilization', stat: 'Average' },
+  { id: 'memmax', metric: 'MemoryUtilization', stat: 'Maximum' },
+] as const;
+
+/**
+ * The per-service metrics ECS publishes to CloudWatch every minute (no Container Insights needed)
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html).
+ * GetMetricData has no resource-level permissions, so the read role's statement is `*`.
+ */
+export function createMetricOps(load: LoadCloudWatch, base: Omit<AwsCallContext, 'action'>): MetricOps {
+  const cluster = base.clusterName.split('/').pop() ?? base.clusterName;
+  return {
+    async serviceUtilization(service, window) {
+      const { m, client } = await load();
+      const period = Math.max(60, Math.round(window.periodMs / 60_000) * 60);
+      const out = await awsCall({ ...base, action: 'cloudwatch:GetMetricData', resource: `service ${service}` }, () =>
+        client.send(
+          new m.GetMetricDataCommand({
+            StartTime: new Date(window.from),
+            EndTime: new Date(window.to),
+            ScanBy: 'TimestampAscending',
+            MetricDataQueries: QUERIES.map((q) => ({
+              Id: q.id,
+              MetricStat: {
+                Metric: {
+                  Namespace: 'AWS/ECS',
+                  MetricName: q.metric,
+                  Dimensions: [
+                    { Name: 'ClusterName', Value: cluster },
+                    { Name: 'ServiceName', Value: service },
+                  ],
+                },
+                Period: period,
+                Stat: q.stat,
+              },
+            })),
+          }),
+        ),
+      );
+      const series = (id: string): MetricSeries => {
+        const r = out.MetricDataResults?.find((x) => x.Id === id);
+        // Oldest first whatever order came back: the timestamps and values are paired by index.
+        const pairs = (r?.Timestamps ?? [])
+          .map((t, i) => ({ at: t.getTime(), value: r?.Values?.[i] }))
+          .filter((p): p is { at: number; value: number } => typeof p.value === 'number' && Number.isFinite(p.value))
+          .sort((a, b) => a.at - b.at);
+        return { times: pairs.map((p) => p.at), values: pairs.map((p) => p.value) };
+      };
+      return {
+        periodMs: period * 1000,
+        cpu: { average: series('cpuavg'), maximum: series('cpumax') },
+        memory: { average: series('memavg'), maximum: series('memmax') },
+      };
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import { startHarness, type Harness, type Reply } from '../support/harness';
+import { testAccount } from '../support/accounts';
+import { USERS } from '../support/config';
+import { ManualClock, type AccountSeed } from '../../src/sandbox';
+import { sandboxTimeClock } from '../support/sandbox-time';
+
+/** prod's `api` is behind Application Auto Scaling: 2 to 4 tasks, tracking 60 % CPU. */
+function accountWithAutoscaling(): AccountSeed {
+  const account = testAccount();
+  return {
+    ...account,
+    services: {
+      ...account.services,
+      'application-autoscaling': {
+        targets: [
+          {
+            cluster: 'prod',
+            service: 'api',
+            min: 2,
+            max: 4,
+            policies: [{ name: 'api-cpu-60', targetValue: 60, metric: 'cpu' }],
+          },
+        ],
+      },
+    },
+  };
+}
+
+interface ButtonElement {
+  type: string;
+  text: { text: string };
+  action_id: string;
+  value: string;
+}
+
+function buttonsOf(reply: Reply | undefined): ButtonElement[] {
+  return ((reply?.blocks ?? []) as { type: string; elements?: ButtonElement[] }[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements ?? [])
+    .filter((e) => e.type === 'button');
+}
+
+function button(reply: Reply | undefined, label: string): ButtonElement {
+  const found = buttonsOf(reply).find((b) => b.text.text === label);
+  if (!found) throw new Error(`no button "${label}" in ${JSON.stringify(reply)}`);
+  return found;
+}
+
+describe('scale knows about Application Auto Scaling', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ sandbox: { account: accountWithAutoscaling() } });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const desired = () => h.sandbox.world.service('prod', 'api').desiredCount;
+
+  it('a scale below the autoscaling minimum changes nothing, and says autoscaling would put it back', async () => {
+    const result = await h.command('scale api 1');
+    const offer = result.replies[0];
+    expect(offer?.text).toBe(
+      'api in prod is managed by Application Auto Scaling, which keeps it at 2–4 tasks: scaling it to 1 would not last, autoscaling would put it back to 2. Nothing was changed (desired is 2).',
+    );
+    expect(offer?.response_type).toBe('in_channel');
+    expect(buttonsOf(offer).map((b) => b.text.text)).toEqual(['Scale and set min to 1', 'Cancel']);
+    // The admin button carries only the cluster and the words of the command it runs.
+    expect(JSON.parse(button(offer, 'Scale and set min to 1').value)).toEqual({
+      cluster: 'prod',
+      args: ['api', '--min', '1', '--scale', '1'],
+    });
+    expect(h.sandbox.mutations()).toEqual([]);
+    expect(desired()).toBe(2);
+  });
+
+  it('an admin’s click on "Scale and set min" sets the minimum, then the desired count, and the count stays', async () => {
+    const offer = (await h.command('scale api 1')).replies[0];
+    const b = button(offer, 'Scale and set min to 1');
+    const click = await h.click(b.action_id, b.value, { user: USERS.bob });
+    expect(click.seen).toContain('api in prod: min 2 → 1, desired 2 → 1');
+    expect(click.seen).toContain('Application Auto Scaling now keeps it at 1–4 tasks');
+    const register = h.sandbox.callsTo('application-autoscaling:RegisterScalableTarget');
+    expect(register).toHaveLength(1);
+    expect(register[0]!.params).toMatchObject({ ResourceId: 'service/prod/api', MinCapacity: 1 });
+    expect(register[0]!.params).not.toHaveProperty('MaxCapacity');
+    expect(register[0]!.principal).toMatchObject({ roleArn: expect.stringContaining('chatops-prod-admin') });
+    h.sandbox.tick();
+    expect(desired()).toBe(1);
+  });
+
+  it('an operate user who clicks it is told it needs admin, and nothing changes', async () => {
+    const offer = (await h.command('scale api 1')).replies[0];
+    const b = button(offer, 'Scale and set min to 1');
+    const click = await h.click(b.action_id, b.value, { user: USERS.alice });
+    expect(click.seen).toMatch(/`autoscaling` needs \*admin\* on \*prod\*, but you have \*operate\* there/);
+    expect(h.sandbox.mutations()).toEqual([]);
+    expect(desired()).toBe(2);
+  });
+
+  it('Cancel takes the offer away and changes nothing', async () => {
+    const offer = (await h.command('scale api 1')).replies[0];
+    const b = button(offer, 'Cancel');
+    const click = await h.click(b.action_id, b.value);
+    const replaced = h.slack.calls.filter((c) => c.method === 'response_url' && (c.args as Reply).replace_original);
+    expect((replaced.at(-1)?.args as Reply).text).toBe(
+      `Scaling *api* in *prod* was cancelled by <@${USERS.alice}>. Nothing was changed.`,
+    );
+    expect(click.status).toBe(200);
+    expect(h.sandbox.mutations()).toEqual([]);
+    expect(desired()).toBe(2);
+  });
+
+  it('a scale above the maximum offers to set the maximum instead', async () => {
+    const offer = (await h.command('scale api 6')).replies[0];
+    expect(offer?.text).toContain('autoscaling would put it back to 4');
+    expect(buttonsOf(offer).map((b) => b.text.text)).toEqual(['Scale and set max to 6', 'Cancel']);
+  });
+
+  it('a scale inside the range scales, and says autoscaling may change it', async () => {
+    const result = await h.command('scale api 3');
+    expect(result.replies[0]?.text).toBe('api in prod: desired 2 → 3');
+    expect(result.seen).toContain(
+      'Application Auto Scaling manages this service: it keeps 2–4 tasks (api-cpu-60 keeps average CPU at 60 %) and may change the count again.',
+    );
+    h.sandbox.tick();
+    expect(desired()).toBe(3);
+  });
+
+  it('a service without autoscaling scales as before, with no word about it', async () => {
+    const result = await h.command('scale web 2');
+    expect(result.replies[0]?.text).toBe('web in prod: desired 1 → 2');
+    expect(result.seen).not.toContain('Auto Scaling');
+  });
+});
+
+describe('service shows autoscaling, CPU and memory', () => {
+  let h: Harness;
+  let clock: ManualClock;
+  beforeEach(async () => {
+    clock = new ManualClock(Date.now());
+    h = await startHarness({ clock: sandboxTimeClock(clock), sandbox: { account: accountWithAutoscaling(), clock } });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('the scalable target and its policy in one line, and the last hour’s CPU and memory as numbers and sparklines, from one GetMetricData call', async () => {
+    clock.advance(30 * 60_000);
+    const result = await h.command('service api', { user: USERS.rita });
+    expect(result.seen).toContain('*Autoscaling:* 2–4 tasks · api-cpu-60 keeps average CPU at 60 %');
+    expect(result.seen).toMatch(/CPU `[▁▂▃▄▅▆▇█]{5,30}` avg \d+ % · max \d+ %/);
+    expect(result.seen).toMatch(/Memory `[▁▂▃▄▅▆▇█]{5,30}` avg \d+ % · max \d+ %/);
+    const metrics = h.sandbox.callsTo('cloudwatch:GetMetricData');
+    expect(metrics).toHaveLength(1);
+    expect(metrics[0]!.principal).toMatchObject({ roleArn: expect.stringContaining('chatops-prod-read') });
+  });
+
+  it('a service without autoscaling shows no autoscaling line', async () => {
+    const result = await h.command('service web', { user: USERS.rita });
+    expect(result.seen).not.toContain('Autoscaling:');
+    expect(result.seen).toContain('CPU and memory, last hour');
+  });
+});
