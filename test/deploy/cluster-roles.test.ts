@@ -29,6 +29,9 @@ const READ = [
   'logs:DescribeLogStreams',
   'logs:GetLogEvents',
   'logs:FilterLogEvents',
+  'application-autoscaling:DescribeScalableTargets',
+  'application-autoscaling:DescribeScalingPolicies',
+  'cloudwatch:GetMetricData',
 ];
 const OPERATE = [
   'ecs:UpdateService',
@@ -49,6 +52,7 @@ const ADMIN = [
   'ecs:DeregisterContainerInstance',
   'ec2:TerminateInstances',
   'ecs:DeleteCluster',
+  'application-autoscaling:RegisterScalableTarget',
 ];
 const EXPECTED: Record<Level, string[]> = {
   read: READ,
@@ -68,6 +72,11 @@ const NO_RESOURCE_FORM = new Set([
   'ecs:DescribeTaskDefinition',
   'ec2:DescribeInstances',
   'ecr:DescribeRepositories',
+  'application-autoscaling:DescribeScalableTargets',
+  'application-autoscaling:DescribeScalingPolicies',
+  'cloudwatch:GetMetricData',
+  // A scalable target's ARN is a random id; the service's own ecs:UpdateService is what is checked.
+  'application-autoscaling:RegisterScalableTarget',
 ]);
 const SCOPED_BY_CLUSTER_CONDITION = new Set(['ecs:ListServices', 'ecs:ListTasks']);
 const CLUSTER_ARN = 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${ClusterName}';
