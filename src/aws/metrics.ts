@@ -1,3 +1,8 @@
+import { type STSClientConfig } from '@aws-sdk/client-sts';
+import { type Clock } from '../clock';
+import { type Config } from '../config/schema';
+import { type Logger } from '../logger';
+import { createRoleCredentials } from './credentials';
 import { awsCall, type AwsCallContext } from './errors';
 
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
@@ -91,5 +96,70 @@ export function createMetricOps(load: LoadCloudWatch, base: Omit<AwsCallContext,
         memory: { average: series('memavg'), maximum: series('memmax') },
       };
     },
+  };
+}
+
+/** Who the events function's CloudWatch reads are made as: no Slack user, so the function itself. */
+export const NOTIFIER_IDENTITY = { user: { id: 'ecs-chatops-events', teamId: 'events' }, team: 'notifications' };
+
+/**
+ * For the events function: a service's memory (maximum per `periodMs`) in the `windowMs` before a
+ * moment, read with the READ role of the service's cluster (one GetMetricData, credentials cached
+ * per role as the worker's are). Loads STS and CloudWatch only; no ECS client.
+ */
+export function createMemoryReader(deps: {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  clientConfig?: { endpoint?: string; maxAttempts?: number };
+  stsConfig?: STSClientConfig;
+  windowMs: number;
+  periodMs?: number;
+}): (where: { alias: string; service: string }, at: number) => Promise<MetricSeries | undefined> {
+  const credentials = createRoleCredentials({
+    clock: deps.clock,
+    logger: deps.logger,
+    stsConfig: {
+      ...(deps.clientConfig?.endpoint ? { endpoint: deps.clientConfig.endpoint } : {}),
+      ...deps.stsConfig,
+    },
+  });
+  const readers = new Map<string, MetricOps>();
+  return async ({ alias, service }, at) => {
+    const cluster = deps.config.clusters[alias];
+    const roleArn = cluster?.roles.read;
+    if (!cluster || !roleArn) return undefined;
+    let ops = readers.get(alias);
+    if (!ops) {
+      const config = {
+        region: cluster.region,
+        maxAttempts: deps.clientConfig?.maxAttempts ?? 3,
+        ...(deps.clientConfig?.endpoint ? { endpoint: deps.clientConfig.endpoint } : {}),
+        credentials: credentials.provider({
+          roleArn,
+          region: cluster.region,
+          ...(cluster.externalId ? { externalId: cluster.externalId } : {}),
+          ...NOTIFIER_IDENTITY,
+          alias,
+          level: 'read',
+        }),
+      };
+      let loaded: ReturnType<LoadCloudWatch> | undefined;
+      ops = createMetricOps(
+        () =>
+          (loaded ??= import('@aws-sdk/client-cloudwatch').then((m) => ({
+            m,
+            client: new m.CloudWatchClient(config),
+          }))),
+        { alias, clusterName: cluster.name, region: cluster.region, roleArn },
+      );
+      readers.set(alias, ops);
+    }
+    const u = await ops.serviceUtilization(service, {
+      from: at - deps.windowMs,
+      to: at,
+      periodMs: deps.periodMs ?? 60_000,
+    });
+    return u.memory.maximum;
   };
 }

@@ -4,6 +4,7 @@ import { type Config } from '../config/schema';
 import { type Logger } from '../logger';
 import { type StateStore } from '../state/table';
 import { type NotificationWindow } from '../state/windows';
+import { type MetricSeries } from '../aws/metrics';
 
 /** What the events function needs; built once per cold start by the entry point, or by a test. */
 export interface NotificationDeps {
@@ -13,6 +14,12 @@ export interface NotificationDeps {
   /** A WebClient with the bot token. Its own retries handle 429 (Retry-After) and network errors. */
   slack: WebClient;
   state: StateStore;
+  /**
+   * The service's memory utilisation (maximum per minute) in the half hour before `at`, read from
+   * CloudWatch with the cluster's read role: an OOM kill's message shows the curve that led to it.
+   * Absent (or failing): the message goes out without it.
+   */
+  memoryBefore?: (where: { alias: string; service: string }, at: number) => Promise<MetricSeries | undefined>;
   /** Other periodic work that rides on the same scheduled tick (the approvals' expiry sweep). */
   onTick?: () => Promise<unknown>;
 }

@@ -13,6 +13,44 @@ import { POST_CLAIM_MS } from './constants';
 import { type NotifierContext } from './context';
 import { overflowNoteDue, updateIntervalOf } from './settings';
 import { overflowNote, threadDetailMessage, windowMessage } from './view';
+import { context, type SlackMessage } from '../slack/message';
+import { memoryBeforeLine } from '../slack/views/autoscaling';
+
+/** How far back the memory curve of an OOM kill goes. */
+const MEMORY_BEFORE_MS = 30 * 60_000;
+
+/** An OOM kill: exit 137 with OutOfMemoryError, or the agent's OutOfMemoryError reason. */
+function oomKilled(w: NotificationWindow): boolean {
+  const fact = w.latest;
+  return (
+    fact.type === 'taskStopped' &&
+    fact.containers.some(
+      (c) => /OutOfMemory/i.test(c.reason ?? '') || (c.exitCode === 137 && /memory/i.test(c.reason ?? '')),
+    )
+  );
+}
+
+/**
+ * The window's message; an OOM kill's also shows the service's memory before it (one
+ * GetMetricData with the read role, no state-table call). A failed read leaves the line out.
+ */
+async function render(ctx: NotifierContext, w: NotificationWindow): Promise<SlackMessage> {
+  const message = windowMessage(w);
+  if (!ctx.memoryBefore || !w.service || !oomKilled(w)) return message;
+  const at = (w.latest.type === 'taskStopped' ? w.latest.stoppedAt : undefined) ?? w.lastAt;
+  const memory = await ctx.memoryBefore({ alias: w.alias, service: w.service }, at).catch((err: unknown) => {
+    ctx.logger.warn({ err: err instanceof Error ? err.message : String(err), window: w.pk }, 'memory curve not read');
+    return undefined;
+  });
+  const line = memory ? memoryBeforeLine(memory) : undefined;
+  if (!line) return message;
+  const blocks = [...(message.blocks ?? [])];
+  // Before the context and the buttons at the end.
+  blocks.splice(Math.max(0, blocks.length - 2), 0, context(line));
+  return { ...message, blocks };
+}
+
+export { MEMORY_BEFORE_MS };
 
 /**
  * Brings a window's Slack message up to date, as far as Slack's limits allow now: posts it if it
@@ -49,7 +87,7 @@ export async function finalEdit(ctx: NotifierContext, old: NotificationWindow): 
   if (!old.ts || old.count <= old.renderedCount) return;
   if (await activeMute(ctx.state, old.alias, old.service, ctx.clock.now())) return;
   try {
-    await ctx.slack.chat.update({ channel: old.channel, ts: old.ts, ...windowMessage(old) });
+    await ctx.slack.chat.update({ channel: old.channel, ts: old.ts, ...(await render(ctx, old)) });
   } catch (err) {
     ctx.logger.error(
       { err, window: old.pk, windowId: old.windowId },
@@ -72,7 +110,7 @@ async function postWindow(ctx: NotifierContext, w: NotificationWindow): Promise<
   try {
     const res = await ctx.slack.chat.postMessage({
       channel: claimed.channel,
-      ...windowMessage(claimed),
+      ...(await render(ctx, claimed)),
       unfurl_links: false,
       unfurl_media: false,
     });
@@ -100,7 +138,7 @@ async function editWindow(ctx: NotifierContext, w: NotificationWindow): Promise<
   if (!claimed || !claimed.ts) return undefined;
   ctx.windows.set(w.pk, claimed);
   try {
-    await ctx.slack.chat.update({ channel: claimed.channel, ts: claimed.ts, ...windowMessage(claimed) });
+    await ctx.slack.chat.update({ channel: claimed.channel, ts: claimed.ts, ...(await render(ctx, claimed)) });
   } catch (err) {
     ctx.logger.error({ err, window: w.pk }, 'could not update a notification; the sweeper will try again');
     return claimed;

@@ -268,7 +268,7 @@ export interface EventsHarness {
 }
 
 export async function startEventsHarness(
-  options: { config?: Config; clock?: ManualClock } = {},
+  options: { config?: Config; clock?: ManualClock; memoryBefore?: NotificationDeps['memoryBefore'] } = {},
 ): Promise<EventsHarness> {
   const table = await startDynalite();
   const slack = await startSlackStandin();
@@ -280,6 +280,7 @@ export async function startEventsHarness(
     clock,
     slack: testWebClient(slack.apiUrl),
     state: table.store,
+    ...(options.memoryBefore ? { memoryBefore: options.memoryBefore } : {}),
   };
   const messageProblems = (): string[] =>
     slack.calls
