@@ -1,6 +1,7 @@
 // The IAM roles the bot may assume: every `clusters.*.roles.{read,operate,admin}` ARN of the
 // config file that is deployed with it (serverless.yml's `config` parameter). serverless.yml
-// reads this list with `${file(deploy/cluster-role-arns.cjs)}` when it packages, on this machine
+// reads this list with `${file(deploy/cluster-role-arns.cjs):allRoles}` (the worker) and
+// `:readRoles` (the events function) when it packages, on this machine
 // and without AWS, so the bot's role can assume exactly the roles its config names and no other.
 // Add a cluster to the config, deploy again, and the role follows.
 'use strict';
@@ -13,13 +14,16 @@ const { parse } = require('yaml');
 const LEVELS = ['read', 'operate', 'admin'];
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
-/** The role ARNs of a config file's text, sorted and without duplicates; throws naming the bad key. */
-function clusterRoleArns(text, source = 'config') {
+/**
+ * The role ARNs of a config file's text, sorted and without duplicates; throws naming the bad key.
+ * `levels` narrows them (the events function may assume the read roles only).
+ */
+function clusterRoleArns(text, source = 'config', levels = LEVELS) {
   const config = parse(text);
   const clusters = (config && config.clusters) || {};
   const arns = new Set();
   for (const [alias, cluster] of Object.entries(clusters)) {
-    for (const level of LEVELS) {
+    for (const level of levels) {
       const arn = cluster && cluster.roles && cluster.roles[level];
       // read is required; operate and admin may be left out (src/config/schema.ts).
       if (arn === undefined && level !== 'read') continue;
@@ -35,7 +39,7 @@ function clusterRoleArns(text, source = 'config') {
   return [...arns].sort();
 }
 
-module.exports = async ({ resolveVariable }) => {
+async function configText(resolveVariable) {
   const path = await resolveVariable('param:config');
   let text;
   try {
@@ -45,6 +49,17 @@ module.exports = async ({ resolveVariable }) => {
       `cannot read the config file ${path} (serverless.yml parameter "config"; copy config/example.yaml to config/chatops.yaml, or pass --param="config=PATH"): ${err.message}`,
     );
   }
+  return { text, path };
+}
+
+/** Every role: what the worker may assume (`${file(…):allRoles}`). */
+module.exports.allRoles = async ({ resolveVariable }) => {
+  const { text, path } = await configText(resolveVariable);
   return clusterRoleArns(text, path);
 };
 module.exports.clusterRoleArns = clusterRoleArns;
+/** The read roles only: what the events function may assume (`${file(…):readRoles}`). */
+module.exports.readRoles = async ({ resolveVariable }) => {
+  const { text, path } = await configText(resolveVariable);
+  return clusterRoleArns(text, path, ['read']);
+};

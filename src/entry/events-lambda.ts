@@ -8,6 +8,8 @@ import { systemClock } from '../clock';
 import { loadConfigFile } from '../config/load';
 import { createLogger } from '../logger';
 import { createEventsHandler, type EventsHandler } from '../notifications/pipeline';
+import { MEMORY_BEFORE_MS } from '../notifications/publish';
+import { createMemoryReader } from '../aws/metrics';
 import { stateStore } from './state-store';
 import { sweepExpiredApprovals } from '../approvals/sweep';
 import { readEnv, required } from './env';
@@ -50,6 +52,9 @@ async function build(): Promise<EventsHandler> {
     clock: systemClock,
     state,
     slack,
+    // An OOM kill's message shows the service's memory before it: STS and CloudWatch only, with
+    // the cluster's read role (the SDK reads AWS_REGION / AWS_ENDPOINT_URL itself).
+    memoryBefore: createMemoryReader({ config, clock: systemClock, logger, windowMs: MEMORY_BEFORE_MS }),
     // The same tick expires approval requests nobody decided on and takes their buttons away.
     onTick: () => sweepExpiredApprovals({ state, slack, clock: systemClock, logger }),
   });

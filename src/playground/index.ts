@@ -13,6 +13,8 @@ import { VERBS } from '../verbs';
 import { createInProcessDispatcher } from '../jobs/dispatch';
 import { createLogger } from '../logger';
 import { createEventsHandler } from '../notifications/pipeline';
+import { MEMORY_BEFORE_MS } from '../notifications/publish';
+import { createMemoryReader } from '../aws/metrics';
 import { demoAccount, startSandbox, type AccountSeed, type Sandbox } from '../sandbox';
 import { boltLogger } from '../slack/bolt-logger';
 import { startSlackStandin } from '../slack/standin/server';
@@ -195,6 +197,14 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       clock,
       slack,
       state: state.store,
+      memoryBefore: createMemoryReader({
+        config,
+        clock,
+        logger,
+        clientConfig: { endpoint: sandbox.url },
+        stsConfig: { credentials: BOT_AWS_KEY },
+        windowMs: MEMORY_BEFORE_MS,
+      }),
       onTick: () => sweepExpiredApprovals({ state: state.store, slack, clock, logger }),
     });
     const bridge = startNotificationBridge({

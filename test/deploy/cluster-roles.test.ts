@@ -177,12 +177,20 @@ describe('deploy/cluster-roles.yaml: the read, operate and admin roles of one cl
   });
 
   it.each(LEVELS)(
-    "the %s role trusts only the bot's role, with sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession",
+    "the %s role trusts only the bot's role (read: and the events function's, when given), with sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession",
     (level) => {
       const trust = trustOf(level);
       for (const s of trust) {
         expect(s.Effect).toBe('Allow');
-        expect(s.Principal).toEqual({ AWS: { Ref: 'BotRoleArn' } });
+        expect(s.Principal).toEqual(
+          level === 'read'
+            ? {
+                AWS: {
+                  'Fn::If': ['HasNotifier', [{ Ref: 'BotRoleArn' }, { Ref: 'NotifierRoleArn' }], { Ref: 'BotRoleArn' }],
+                },
+              }
+            : { AWS: { Ref: 'BotRoleArn' } },
+        );
       }
       expect(trust.flatMap((s) => asList(s.Action)).sort()).toEqual([
         'sts:AssumeRole',

@@ -169,13 +169,19 @@ describe('serverless.yml, packaged', () => {
       }[];
       return policies.flatMap((p) => p.PolicyDocument.Statement);
     };
-    const configRoleArns = () => {
+    const configRoleArns = (levels?: string[]) => {
       const config = parse(readFileSync(join(ROOT, CONFIG), 'utf8')) as {
         clusters: Record<string, { roles: Record<string, string> }>;
       };
-      return Object.values(config.clusters)
-        .flatMap((c) => Object.values(c.roles))
-        .sort();
+      return [
+        ...new Set(
+          Object.values(config.clusters).flatMap((c) =>
+            Object.entries(c.roles)
+              .filter(([level]) => !levels || levels.includes(level))
+              .map(([, arn]) => arn),
+          ),
+        ),
+      ].sort();
     };
     const resourceOf = (r: unknown) =>
       typeof r === 'string' ? r : JSON.stringify(r).includes('StateTable') ? 'StateTable' : resourceText(r);
@@ -208,6 +214,10 @@ describe('serverless.yml, packaged', () => {
         'logs:PutLogEvents': ownLogs('slack'),
       },
       events: {
+        // The read roles only: CloudWatch metrics for an OOM kill's memory curve.
+        'sts:AssumeRole': (r) => configRoleArns(['read']).includes(r),
+        'sts:SetSourceIdentity': (r) => configRoleArns(['read']).includes(r),
+        'sts:TagSession': (r) => configRoleArns(['read']).includes(r),
         ...items,
         'ssm:GetParameter': parameter('slack-bot-token'),
         'kms:Decrypt': decryptOnly('slack-bot-token'),
@@ -261,17 +271,20 @@ describe('serverless.yml, packaged', () => {
       },
     );
 
-    it('only the worker may assume cluster roles, exactly those the config names', () => {
+    it('the worker may assume exactly the cluster roles the config names, the events function only their read roles, the slack function none', () => {
       const sts = statementsOf('worker').filter((s) => asList(s.Action).some((a) => a.startsWith('sts:')));
       expect(sts).toHaveLength(1);
       expect(asList(sts[0]!.Action).sort()).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession']);
       expect(asList(sts[0]!.Resource).sort()).toEqual(configRoleArns());
-      for (const name of ['slack', 'events'] as const)
-        expect(
-          statementsOf(name)
-            .flatMap((s) => asList(s.Action))
-            .filter((a) => a.startsWith('sts:')),
-        ).toEqual([]);
+      const events = statementsOf('events').filter((s) => asList(s.Action).some((a) => a.startsWith('sts:')));
+      expect(events).toHaveLength(1);
+      expect(asList(events[0]!.Action).sort()).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession']);
+      expect(asList(events[0]!.Resource).sort()).toEqual(configRoleArns(['read']));
+      expect(
+        statementsOf('slack')
+          .flatMap((s) => asList(s.Action))
+          .filter((a) => a.startsWith('sts:')),
+      ).toEqual([]);
     });
 
     it('the signing secret is readable by the slack function alone', () => {
@@ -294,6 +307,10 @@ describe('serverless.yml, packaged', () => {
 
     it("BotRoleArn, the principal the cluster roles trust, is the worker's role", () => {
       expect(template.Outputs?.BotRoleArn?.Value).toEqual({ 'Fn::GetAtt': ['WorkerRole', 'Arn'] });
+    });
+
+    it("NotifierRoleArn, the principal the read roles also trust, is the events function's role", () => {
+      expect(template.Outputs?.NotifierRoleArn?.Value).toEqual({ 'Fn::GetAtt': ['EventsRole', 'Arn'] });
     });
   });
 });
