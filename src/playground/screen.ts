@@ -6,6 +6,7 @@ import { type Palette, type Style } from './render/palette';
 import { paintLine, splitLines, wrapLines, type Line } from './render/text';
 import { plainText } from './render/mrkdwn';
 import { type Terminal } from './terminal';
+import { count } from '../text/words';
 
 /** A button as shown on screen, under its number. */
 export interface ButtonOnScreen {
@@ -103,7 +104,7 @@ export class Screen {
     }
     if (from > 0) {
       for (const m of unseen.slice(0, from)) this.shown.set(m.key, m.version);
-      this.info(`(${from} older message${from === 1 ? '' : 's'} above; this is the last screenful)`);
+      this.info(`(${count(from, 'older message')} above; this is the last screenful)`);
     }
     for (const m of unseen.slice(from)) this.draw(m, this.shown.has(m.key));
     return unseen.length;

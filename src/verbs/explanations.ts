@@ -1,5 +1,5 @@
 import { type CommandContext } from '../commands/types';
-import { explainPlacement } from '../slack/views/stop-causes';
+import { explainPlacement } from '../text/stop-causes';
 import { type Deployment, type ServiceDetail, type ServiceEvent, type TaskInfo } from '../aws/types';
 
 /**

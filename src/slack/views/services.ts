@@ -1,5 +1,5 @@
 import { type KnownBlock } from '@slack/types';
-import { explainStop } from './stop-causes';
+import { explainStop } from '../../text/stop-causes';
 import {
   actions,
   commandButton,
@@ -8,6 +8,7 @@ import {
   escapeText,
   fieldsSection,
   header,
+  lineSections,
   section,
   SLACK_LIMITS,
   truncate,
@@ -15,7 +16,9 @@ import {
 } from '../message';
 import { pageOf } from '../paging';
 import { scaleButton } from './scale-modal';
-import { formatDuration } from '../../config/duration';
+import { formatDuration, slackDate } from '../../text/times';
+import { count } from '../../text/words';
+import { stripMarkup } from '../../text/markup';
 import {
   type Deployment,
   type ImageRevision,
@@ -59,7 +62,7 @@ export function servicesListMessage(alias: string, services: readonly ServiceSum
     header(`Services in ${alias}`),
     section(`${unsteady.length > 0 ? ':warning: ' : ''}*${summary}*${names}`),
   ];
-  blocks.push(...linesToSections(shown.items.map(serviceLine)));
+  blocks.push(...lineSections(shown.items.map(serviceLine)));
   blocks.push(
     context(
       `${shown.pastEnd ? `${shown.summary[0]!.toUpperCase()}${shown.summary.slice(1)}. ` : shown.pages > 1 ? `Page ${shown.page} of ${shown.pages}, ${shown.summary}. ` : ''}\`/ecs service SVC\` shows one in detail.`,
@@ -79,24 +82,6 @@ function serviceLine(s: ServiceSummary): string {
     `${mark} *${escapeText(s.name)}* — ${counts} · \`${escapeText(s.taskDefinition)}\`${rollout}${deployments}${status}`,
     LINE_MAX,
   );
-}
-
-/** Lines packed into as few sections as Slack's 3,000 characters allow. */
-function linesToSections(lines: string[]): KnownBlock[] {
-  const blocks: KnownBlock[] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const line of lines) {
-    if (current.length > 0 && size + line.length + 1 > SLACK_LIMITS.sectionText) {
-      blocks.push(section(current.join('\n')));
-      current = [];
-      size = 0;
-    }
-    current.push(line);
-    size += line.length + 1;
-  }
-  if (current.length > 0) blocks.push(section(current.join('\n')));
-  return blocks;
 }
 
 /**
@@ -144,7 +129,7 @@ export function serviceDetailMessage(
   if (events.length > 0) {
     blocks.push(
       section(
-        `*Last events*\n${events.map((e) => truncate(`${slackAgo(e.createdAt)} ${escapeText(e.message)}`, LINE_MAX)).join('\n')}`,
+        `*Last events*\n${events.map((e) => truncate(`${slackDate(e.createdAt, 'ago')} ${escapeText(e.message)}`, LINE_MAX)).join('\n')}`,
       ),
     );
   }
@@ -197,7 +182,7 @@ function deploymentLine(d: Deployment): string {
   const rollout =
     d.status !== 'PRIMARY' ? ' · being replaced' : d.rolloutState ? ` · ${rolloutWords(d.rolloutState)}` : '';
   const reason = d.rolloutState === 'FAILED' && d.rolloutStateReason ? ` — ${escapeText(d.rolloutStateReason)}` : '';
-  const since = d.createdAt ? ` · started ${slackAgo(d.createdAt)}` : '';
+  const since = d.createdAt ? ` · started ${slackDate(d.createdAt, 'ago')}` : '';
   return truncate(
     `• ${escapeText(d.status)} \`${escapeText(d.taskDefinition)}\` — ${counts}${rollout}${reason}${since}`,
     LINE_MAX,
@@ -215,16 +200,6 @@ function rolloutWords(state: string): string {
     default:
       return escapeText(state);
   }
-}
-
-/** Slack shows this as "3 minutes ago" in the reader's own terms. */
-function slackAgo(ms: number): string {
-  const fallback = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<!date^${Math.floor(ms / 1000)}^{ago}|${fallback}>`;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** `restart SVC` was accepted: a new deployment replaces the tasks. */
@@ -264,7 +239,7 @@ export function deployedMessage(
         ? ` · registered \`${escapeText(change.to)}\` for the new image`
         : '';
   return {
-    text: text.replace(/[*`]/g, ''),
+    text: stripMarkup(text),
     blocks: [section(`:rocket: ${text}`), context(`by <@${userId}>${why}`)],
   };
 }
@@ -282,12 +257,12 @@ export function networkText(n: { subnets: string[]; securityGroups: string[]; as
 /** `service create` was accepted. */
 export function createdMessage(alias: string, created: ServiceDetail, userId: string): SlackMessage {
   const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${escapeText(created.capacityProviderStrategy ? strategyText(created.capacityProviderStrategy) : (created.launchType ?? 'EC2'))})`;
-  return { text: text.replace(/[*`]/g, ''), blocks: [section(`:sparkles: ${text}`), context(`by <@${userId}>`)] };
+  return { text: stripMarkup(text), blocks: [section(`:sparkles: ${text}`), context(`by <@${userId}>`)] };
 }
 
 /** A command that had nothing to do says so, and what would. */
 export function nothingToDoMessage(text: string): SlackMessage {
-  return { text: text.replace(/[*`]/g, ''), blocks: [section(`:information_source: ${text}`)] };
+  return { text: stripMarkup(text), blocks: [section(`:information_source: ${text}`)] };
 }
 
 export function scaledMessage(
@@ -322,16 +297,14 @@ export function settlementMessage(
     case 'settled': {
       const text =
         s.desired === 0 ? `${name}: 0/0 running — stopped` : `${name}: ${s.running}/${s.desired} running${on}`;
-      return { text: text.replace(/[*`]/g, ''), blocks: [section(`:white_check_mark: ${text}`)] };
+      return { text: stripMarkup(text), blocks: [section(`:white_check_mark: ${text}`)] };
     }
     case 'unplaceable': {
       // During a deployment the count is the new deployment's, and the old tasks still run.
       const primary = s.deployments.find((d) => d.status === 'PRIMARY');
       const rolling = s.deployments.length > 1 && primary !== undefined;
       const what = rolling ? ` new tasks of \`${escapeText(primary.taskDefinition)}\`` : '';
-      const old = rolling
-        ? ` ${s.running - primary.running} old task${s.running - primary.running === 1 ? '' : 's'} still running.`
-        : '';
+      const old = rolling ? ` ${count(s.running - primary.running, 'old task')} still running.` : '';
       const text = `${name}: ${outcome.missing} of ${outcome.of}${what} could not be placed: ${escapeText(outcome.reason)}${old}`;
       return {
         text: text.replace(/\*/g, ''),
@@ -353,7 +326,7 @@ export function settlementMessage(
       return withStoppedTasks(
         alias,
         s.name,
-        { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] },
+        { text: stripMarkup(text), blocks: [section(`:x: ${text}`)] },
         outcome.stopped,
       );
     }
@@ -363,7 +336,7 @@ export function settlementMessage(
       return withStoppedTasks(
         alias,
         s.name,
-        { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] },
+        { text: stripMarkup(text), blocks: [section(`:x: ${text}`)] },
         outcome.stopped,
       );
     }

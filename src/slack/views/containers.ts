@@ -1,0 +1,29 @@
+import { exitCodeMeaning } from '../../text/exit-codes';
+import { escapeText } from '../message';
+
+/** What the container lines need of a container, from DescribeTasks or a Task State Change event. */
+export interface ContainerFacts {
+  name: string;
+  image?: string;
+  lastStatus?: string;
+  exitCode?: number;
+  reason?: string;
+}
+
+/**
+ * One container of a task, for a list of them. `detail` (the task view) leads with the name,
+ * image and status, as a bullet; `event` (a notification) is shorter: name, exit code and why,
+ * and says so when there is no exit code.
+ */
+export function containerLine(c: ContainerFacts, style: 'detail' | 'event'): string {
+  const meaning = c.exitCode === undefined ? undefined : exitCodeMeaning(c.exitCode);
+  const reason = c.reason ? [escapeText(c.reason)] : [];
+  if (style === 'detail') {
+    const head = `• *${escapeText(c.name)}*${c.image ? ` \`${escapeText(c.image)}\`` : ''} — ${escapeText(c.lastStatus ?? 'unknown')}`;
+    const exit = c.exitCode === undefined ? [] : [`exit code *${c.exitCode}*${meaning ? `: ${meaning}` : ''}`];
+    return [head, ...exit, ...reason].join(', ');
+  }
+  const exit =
+    c.exitCode === undefined ? 'no exit code' : `exit ${c.exitCode}${meaning ? ` — ${escapeText(meaning)}` : ''}`;
+  return [`\`${escapeText(c.name)}\``, exit, ...reason].join(' · ');
+}
