@@ -17,10 +17,10 @@ import { ACTION_IDS, MUTE_BUTTON_MINUTES } from './constants';
 import { threadDetailsOf } from './settings';
 import { type ClusterRef, type Fact } from './types';
 import { exitFromAgentStop } from '../text/exit-codes';
-import { explainPlacement, explainStop, stopCodeText } from '../text/stop-causes';
+import { explainPlacement, stopCodeText } from '../text/stop-causes';
 import { clockTime, formatDuration } from '../text/times';
 import { thousands } from '../text/words';
-import { containerLine } from '../slack/views/containers';
+import { containerLine, stopCauseBlocks } from '../slack/views/task-parts';
 
 /** What the views need of a notification window (a subset of the stored item). */
 export interface WindowView {
@@ -185,13 +185,7 @@ function factBlocks(w: WindowView, fact: Fact, label: string | undefined): Known
         blocks.push(
           section(`*Containers*\n${fact.containers.map((c) => `• ${containerLine(c, 'event')}`).join('\n')}`),
         );
-      const why = explainStop({
-        stopCode: fact.stopCode,
-        stoppedReason: fact.stoppedReason,
-        reasons: fact.containers.flatMap((c) => (c.reason ? [c.reason] : [])),
-        inService: w.service !== undefined,
-      });
-      if (why) blocks.push(section(`:bulb: ${esc(why)}`));
+      blocks.push(...stopCauseBlocks(fact, w.service !== undefined));
       blocks.push(context(consoleLinks(w, fact.taskId)));
       return blocks;
     }

@@ -64,6 +64,15 @@ export function explainPlacement(reason: string): string | undefined {
   return undefined;
 }
 
+/** "port 80 is", "ports 80, 443 are", or (ports unknown) "a host port it needs is": the subject of a port conflict. */
+export function portsInUse(fixedHostPorts: readonly number[]): string {
+  return fixedHostPorts.length === 0
+    ? 'a host port it needs is'
+    : fixedHostPorts.length === 1
+      ? `port ${fixedHostPorts[0]} is`
+      : `ports ${fixedHostPorts.join(', ')} are`;
+}
+
 /**
  * ECS's stop codes in words (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html):
  * a `clause` finishes a sentence about the task ("stopped: someone stopped it"), a `label` names

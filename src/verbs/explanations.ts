@@ -1,5 +1,5 @@
 import { type CommandContext } from '../commands/types';
-import { explainPlacement } from '../text/stop-causes';
+import { explainPlacement, portsInUse } from '../text/stop-causes';
 import { type Deployment, type ServiceDetail, type ServiceEvent, type TaskInfo } from '../aws/types';
 
 /**
@@ -66,15 +66,6 @@ export function restartsHint(service: ServiceDetail, now: number, windowMs: numb
 /** The deployment a reply is about: the PRIMARY one (the newest), if ECS listed it. */
 export function primaryDeployment(service: ServiceDetail): Deployment | undefined {
   return service.deployments.find((d) => d.status === 'PRIMARY');
-}
-
-/** "port 80 is", "ports 80, 443 are", or (ports unknown) "a host port it needs is": the subject of a port conflict. */
-export function portsInUse(fixedHostPorts: readonly number[]): string {
-  return fixedHostPorts.length === 0
-    ? 'a host port it needs is'
-    : fixedHostPorts.length === 1
-      ? `port ${fixedHostPorts[0]} is`
-      : `ports ${fixedHostPorts.join(', ')} are`;
 }
 
 /**

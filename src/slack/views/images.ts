@@ -12,6 +12,7 @@ import {
 import { pageOf } from '../paging';
 import { slackDate } from '../../text/times';
 import { count } from '../../text/words';
+import { stripMarkup } from '../../text/markup';
 import { type ImageInfo, type RepositorySummary } from '../../aws/types';
 import { sliceWhole } from '../../unicode';
 
@@ -40,7 +41,7 @@ export function repositoriesMessage(input: RepositoriesInput): SlackMessage {
   const where = `in ${region} (the account of *${alias}*)`;
   if (repositories.length === 0) {
     const text = `There are no ECR repositories ${where}.`;
-    return { text: text.replace(/\*/g, ''), blocks: [section(text)] };
+    return { text: stripMarkup(text, { keepCode: true }), blocks: [section(text)] };
   }
   const shown = pageOf(repositories, input.page, REPOSITORIES_PER_PAGE, { cluster: alias, verb: 'repos', args: [] });
   const blocks: KnownBlock[] = [
@@ -77,7 +78,7 @@ export function imagesMessage(input: {
   const { alias, repository, images } = input;
   if (images.length === 0) {
     const text = `ECR repository *${escapeText(repository)}* is empty: nothing has been pushed to it yet.`;
-    return { text: text.replace(/\*/g, ''), blocks: [section(text)] };
+    return { text: stripMarkup(text, { keepCode: true }), blocks: [section(text)] };
   }
   const tagged = images.filter((i) => i.tags.length > 0).length;
   const shown = pageOf(images, input.page, IMAGES_PER_PAGE, { cluster: alias, verb: 'images', args: [repository] });

@@ -1,5 +1,5 @@
 import { type KnownBlock } from '@slack/types';
-import { explainStop } from '../../text/stop-causes';
+import { stopCauseBlocks } from './task-parts';
 import {
   actions,
   commandButton,
@@ -262,7 +262,7 @@ export function createdMessage(alias: string, created: ServiceDetail, userId: st
 
 /** A command that had nothing to do says so, and what would. */
 export function nothingToDoMessage(text: string): SlackMessage {
-  return { text: stripMarkup(text), blocks: [section(`:information_source: ${text}`)] };
+  return iconLine(':information_source:', text, false);
 }
 
 export function scaledMessage(
@@ -297,7 +297,7 @@ export function settlementMessage(
     case 'settled': {
       const text =
         s.desired === 0 ? `${name}: 0/0 running — stopped` : `${name}: ${s.running}/${s.desired} running${on}`;
-      return { text: stripMarkup(text), blocks: [section(`:white_check_mark: ${text}`)] };
+      return iconLine(':white_check_mark:', text, false);
     }
     case 'unplaceable': {
       // During a deployment the count is the new deployment's, and the old tasks still run.
@@ -307,49 +307,43 @@ export function settlementMessage(
       const old = rolling ? ` ${count(s.running - primary.running, 'old task')} still running.` : '';
       const text = `${name}: ${outcome.missing} of ${outcome.of}${what} could not be placed: ${escapeText(outcome.reason)}${old}`;
       return {
-        text: text.replace(/\*/g, ''),
+        text: stripMarkup(text, { keepCode: true }),
         blocks: [section(`:warning: ${text}`), context(`ECS: ${escapeText(outcome.eventMessage)}`)],
       };
     }
     case 'failed': {
       const text = `${name}: the deployment failed — ${escapeText(outcome.reason)} (${s.running}/${s.desired} running)`;
-      return withStoppedTasks(
-        alias,
-        s.name,
-        { text: text.replace(/\*/g, ''), blocks: [section(`:x: ${text}`)] },
-        outcome.stopped,
-      );
+      return withStoppedTasks(alias, s.name, iconLine(':x:', text, true), outcome.stopped);
     }
     case 'crashLooping': {
       const crashes = outcome.stopped.filter((t) => t.startedAt !== undefined).length;
       const text = `${name} is crash-looping: its tasks stop soon after they start (${crashes} since the change; ${s.running}/${s.desired} running now)${on ? ` on${on}` : ''}.`;
-      return withStoppedTasks(
-        alias,
-        s.name,
-        { text: stripMarkup(text), blocks: [section(`:x: ${text}`)] },
-        outcome.stopped,
-      );
+      return withStoppedTasks(alias, s.name, iconLine(':x:', text, false), outcome.stopped);
     }
     case 'failingToStart': {
       const failed = outcome.stopped.filter((t) => t.startedAt === undefined).length;
       const text = `${name}: its new tasks${on ? ` of${on}` : ''} fail to start (${failed} so far; ${s.running}/${s.desired} running now).`;
-      return withStoppedTasks(
-        alias,
-        s.name,
-        { text: stripMarkup(text), blocks: [section(`:x: ${text}`)] },
-        outcome.stopped,
-      );
+      return withStoppedTasks(alias, s.name, iconLine(':x:', text, false), outcome.stopped);
     }
     case 'timeout': {
       const text = `${name}: still ${s.running}/${s.desired} running (${s.pending} pending) after ${formatDuration(timeoutMs)}. Check \`/ecs service ${escapeText(s.name)} -c ${alias}\`.`;
-      return withStoppedTasks(
-        alias,
-        s.name,
-        { text: text.replace(/\*/g, ''), blocks: [section(`:hourglass: ${text}`)] },
-        outcome.stopped,
-      );
+      return withStoppedTasks(alias, s.name, iconLine(':hourglass:', text, true), outcome.stopped);
     }
   }
+}
+
+/** A one-line message: the line after an icon, and without its marks as the fallback text. */
+function iconLine(icon: string, text: string, keepCode: boolean): SlackMessage {
+  return { text: stripMarkup(text, { keepCode }), blocks: [section(`${icon} ${text}`)] };
+}
+
+/** The first Fargate or awsvpc cause among the stopped tasks, explained. */
+function causeOf(stopped: readonly TaskInfo[]): KnownBlock[] {
+  for (const t of stopped) {
+    const blocks = stopCauseBlocks(t, true);
+    if (blocks.length > 0) return blocks;
+  }
+  return [];
 }
 
 /**
@@ -357,20 +351,6 @@ export function settlementMessage(
  * CannotPullContainerError: …"), with buttons to the stopped tasks and the logs; unchanged when
  * none stopped.
  */
-/** The first Fargate or awsvpc cause among the stopped tasks, explained. */
-function causeOf(stopped: readonly TaskInfo[]): KnownBlock[] {
-  for (const t of stopped) {
-    const why = explainStop({
-      stopCode: t.stopCode,
-      stoppedReason: t.stoppedReason,
-      reasons: t.containers.flatMap((c) => (c.reason ? [c.reason] : [])),
-      inService: true,
-    });
-    if (why) return [section(`:bulb: ${escapeText(why)}`)];
-  }
-  return [];
-}
-
 function withStoppedTasks(
   alias: string,
   service: string,

@@ -1,5 +1,5 @@
 import { type Button, type KnownBlock } from '@slack/types';
-import { explainPlacement, explainStop } from '../../text/stop-causes';
+import { explainPlacement, portsInUse } from '../../text/stop-causes';
 import {
   actions,
   commandButton,
@@ -14,14 +14,13 @@ import {
 import { pageOf } from '../paging';
 import { formatDuration } from '../../text/times';
 import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
-import { portsInUse } from '../../verbs/explanations';
 import { exitCodeMeaning, exitFromAgentStop } from '../../text/exit-codes';
 import { shortId } from '../../commands/ecs-ids';
 import { stopCodeText } from '../../text/stop-causes';
 import { count, listSome, tally } from '../../text/words';
 import { slackDate } from '../../text/times';
 import { stripMarkup } from '../../text/markup';
-import { containerLine } from './containers';
+import { containerLine, stopCauseBlocks } from './task-parts';
 
 /** Two blocks a row (the task, its buttons): 20 rows stay well inside Slack's 50 blocks. */
 export const TASKS_PER_PAGE = 20;
@@ -174,13 +173,7 @@ export function taskDetailMessage(
         `*${stopped ? 'Stopped' : 'Stopping'}*: ${escapeText(stopCodeText(task.stopCode))}${task.stopCode ? ` (\`${escapeText(task.stopCode)}\`)` : ''}${task.stoppedAt ? `, ${slackDate(task.stoppedAt)}` : ''}${reason}`,
       ),
     );
-    const why = explainStop({
-      stopCode: task.stopCode,
-      stoppedReason: task.stoppedReason,
-      reasons: task.containers.flatMap((c) => (c.reason ? [c.reason] : [])),
-      inService: task.service !== undefined,
-    });
-    if (why) blocks.push(section(`:bulb: ${escapeText(why)}`));
+    blocks.push(...stopCauseBlocks(task, task.service !== undefined));
   }
   blocks.push(
     section(`*Containers*\n${task.containers.map((c) => containerLine(c, 'detail')).join('\n') || 'none reported'}`),
@@ -288,7 +281,7 @@ export function launchMessage(input: LaunchInput): SlackMessage {
   );
   const failed = input.requested - started;
   return {
-    text: `${escapeText(headline)}${failed > 0 ? `; ${failed} could not be placed: ${failures.map(stripMarkup).join('; ')}` : ''}`,
+    text: `${escapeText(headline)}${failed > 0 ? `; ${failed} could not be placed: ${failures.map((f) => stripMarkup(f)).join('; ')}` : ''}`,
     blocks,
   };
 }

@@ -1,5 +1,9 @@
+import { type KnownBlock } from '@slack/types';
 import { exitCodeMeaning } from '../../text/exit-codes';
-import { escapeText } from '../message';
+import { explainStop } from '../../text/stop-causes';
+import { escapeText, section } from '../message';
+
+/** Parts of a task that the task views, the follow-ups and notifications all show. */
 
 /** What the container lines need of a container, from DescribeTasks or a Task State Change event. */
 export interface ContainerFacts {
@@ -26,4 +30,18 @@ export function containerLine(c: ContainerFacts, style: 'detail' | 'event'): str
   const exit =
     c.exitCode === undefined ? 'no exit code' : `exit ${c.exitCode}${meaning ? ` — ${escapeText(meaning)}` : ''}`;
   return [`\`${escapeText(c.name)}\``, exit, ...reason].join(' · ');
+}
+
+/** The :bulb: line that says why a task stopped, when the cause is one we can explain; else nothing. */
+export function stopCauseBlocks(
+  task: { stopCode?: string; stoppedReason?: string; containers: readonly { reason?: string }[] },
+  inService: boolean,
+): KnownBlock[] {
+  const why = explainStop({
+    stopCode: task.stopCode,
+    stoppedReason: task.stoppedReason,
+    reasons: task.containers.flatMap((c) => (c.reason ? [c.reason] : [])),
+    inService,
+  });
+  return why ? [section(`:bulb: ${escapeText(why)}`)] : [];
 }
