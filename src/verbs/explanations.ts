@@ -1,6 +1,5 @@
-import { type CommandContext } from '../commands/types';
 import { explainPlacement, portsInUse } from '../text/stop-causes';
-import { type Deployment, type ServiceDetail, type ServiceEvent, type TaskInfo } from '../aws/types';
+import { type ClusterOps, type Deployment, type ServiceDetail, type ServiceEvent, type TaskInfo } from '../aws/types';
 
 /**
  * Why a service is not where it should be, said once for every reply that needs it: the follow-ups
@@ -73,11 +72,20 @@ export function primaryDeployment(service: ServiceDetail): Deployment | undefine
  * we know besides: the task definition's fixed host ports and how many instances the cluster has.
  * During a deployment (more than one deployment listed) the old tasks are what hold the port.
  */
-export async function placementReason(ctx: CommandContext, service: ServiceDetail, message: string): Promise<string> {
+export async function placementReason(
+  deps: {
+    aws: {
+      taskDefinitions: Pick<ClusterOps['taskDefinitions'], 'ports'>;
+      instances: Pick<ClusterOps['instances'], 'count'>;
+    };
+  },
+  service: ServiceDetail,
+  message: string,
+): Promise<string> {
   if (/already using a port/i.test(message)) {
     const [{ fixedHostPorts }, instances] = await Promise.all([
-      ctx.aws.taskDefinitions.ports(service.taskDefinition).catch(() => ({ fixedHostPorts: [] as number[] })),
-      ctx.aws.instances.count().catch(() => 0),
+      deps.aws.taskDefinitions.ports(service.taskDefinition).catch(() => ({ fixedHostPorts: [] as number[] })),
+      deps.aws.instances.count().catch(() => 0),
     ]);
     const ports = portsInUse(fixedHostPorts);
     const where =

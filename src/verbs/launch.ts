@@ -1,5 +1,6 @@
 import { type AwsVpcNetwork, type LaunchSpec, type TaskDefinitionDetail } from '../aws/types';
-import { type CommandContext, type OptionSpec } from '../commands/types';
+import { type OptionSpec } from '../commands/grammar';
+import { type CommandContext } from './context';
 import { ChatopsError } from '../errors';
 import { CapacityProviderName, LikeService } from '../commands/arguments';
 
