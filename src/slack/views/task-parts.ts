@@ -16,14 +16,14 @@ export interface ContainerFacts {
 
 /**
  * One container of a task, for a list of them. `detail` (the task view) leads with the name,
- * image and status, as a bullet; `event` (a notification) is shorter: name, exit code and why,
+ * image and status; `event` (a notification) is shorter: name, exit code and why,
  * and says so when there is no exit code.
  */
 export function containerLine(c: ContainerFacts, style: 'detail' | 'event'): string {
   const meaning = c.exitCode === undefined ? undefined : exitCodeMeaning(c.exitCode);
   const reason = c.reason ? [escapeText(c.reason)] : [];
   if (style === 'detail') {
-    const head = `• *${escapeText(c.name)}*${c.image ? ` \`${escapeText(c.image)}\`` : ''} — ${escapeText(c.lastStatus ?? 'unknown')}`;
+    const head = `*${escapeText(c.name)}*${c.image ? ` \`${escapeText(c.image)}\`` : ''} — ${escapeText(c.lastStatus ?? 'unknown')}`;
     const exit = c.exitCode === undefined ? [] : [`exit code *${c.exitCode}*${meaning ? `: ${meaning}` : ''}`];
     return [head, ...exit, ...reason].join(', ');
   }

@@ -176,7 +176,9 @@ export function taskDetailMessage(
     blocks.push(...stopCauseBlocks(task, task.service !== undefined));
   }
   blocks.push(
-    section(`*Containers*\n${task.containers.map((c) => containerLine(c, 'detail')).join('\n') || 'none reported'}`),
+    section(
+      `*Containers*\n${task.containers.map((c) => `• ${containerLine(c, 'detail')}`).join('\n') || 'none reported'}`,
+    ),
   );
   blocks.push(context(`task id \`${escapeText(task.id)}\``));
   const buttons = [commandButton('Logs', alias, 'logs', [task.id])];
