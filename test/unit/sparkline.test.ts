@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { sparkline } from '../../src/slack/sparkline';
+import { sparkline } from '../../src/text/sparkline';
 
 describe('a text sparkline', () => {
   it('draws 0 % as the lowest block and 100 % as the highest, one block per point', () => {

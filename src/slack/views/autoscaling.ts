@@ -12,7 +12,7 @@ import {
   truncate,
   type SlackMessage,
 } from '../message';
-import { sparkline } from '../sparkline';
+import { sparkline } from '../../text/sparkline';
 
 /** The action id of the Cancel button of a scale offer (src/listeners/scale-offer.ts). */
 export const SCALE_OFFER_CANCEL = 'scale-offer:cancel';
