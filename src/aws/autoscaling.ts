@@ -29,8 +29,8 @@ export interface ScalableRange {
 export interface AutoscalingOps {
   /**
    * The scalable target that manages the service's desired count, with its policies
-   * (DescribeScalableTargets, and DescribeScalingPolicies only when there is one); undefined
-   * when Application Auto Scaling does not manage the service.
+   * (DescribeScalableTargets and DescribeScalingPolicies, at once); undefined when Application
+   * Auto Scaling does not manage the service.
    */
   rangeOf(service: string): Promise<ScalableRange | undefined>;
   /** RegisterScalableTarget with a new minimum and/or maximum (the other one unchanged). */
@@ -54,26 +54,30 @@ export function createAutoscalingOps(load: LoadAutoscaling, base: Omit<AwsCallCo
   return {
     async rangeOf(service) {
       const { m, client } = await load();
-      const targets = await awsCall(ctx('application-autoscaling:DescribeScalableTargets', service), () =>
-        client.send(
-          new m.DescribeScalableTargetsCommand({
-            ServiceNamespace: 'ecs',
-            ScalableDimension: DIMENSION,
-            ResourceIds: [resourceId(service)],
-          }),
+      // Both at once: the policies are asked for by the service's resource id, so `service` and
+      // `scale` spend no extra round trip on autoscaling.
+      const [targets, policies] = await Promise.all([
+        awsCall(ctx('application-autoscaling:DescribeScalableTargets', service), () =>
+          client.send(
+            new m.DescribeScalableTargetsCommand({
+              ServiceNamespace: 'ecs',
+              ScalableDimension: DIMENSION,
+              ResourceIds: [resourceId(service)],
+            }),
+          ),
         ),
-      );
+        awsCall(ctx('application-autoscaling:DescribeScalingPolicies', service), () =>
+          client.send(
+            new m.DescribeScalingPoliciesCommand({
+              ServiceNamespace: 'ecs',
+              ScalableDimension: DIMENSION,
+              ResourceId: resourceId(service),
+            }),
+          ),
+        ),
+      ]);
       const target = targets.ScalableTargets?.find((t) => t.ResourceId === resourceId(service));
       if (!target || target.MinCapacity === undefined || target.MaxCapacity === undefined) return undefined;
-      const policies = await awsCall(ctx('application-autoscaling:DescribeScalingPolicies', service), () =>
-        client.send(
-          new m.DescribeScalingPoliciesCommand({
-            ServiceNamespace: 'ecs',
-            ScalableDimension: DIMENSION,
-            ResourceId: resourceId(service),
-          }),
-        ),
-      );
       return {
         min: target.MinCapacity,
         max: target.MaxCapacity,
