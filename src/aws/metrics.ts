@@ -157,7 +157,8 @@ export function createMemoryReader(deps: {
     }
     const u = await ops.serviceUtilization(service, {
       from: at - deps.windowMs,
-      to: at,
+      // Whole minutes before the kill: the minute it happened in would mix in the replacement task.
+      to: Math.floor(at / 60_000) * 60_000,
       periodMs: deps.periodMs ?? 60_000,
     });
     return u.memory.maximum;
