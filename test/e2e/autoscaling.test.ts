@@ -127,6 +127,24 @@ describe('scale knows about Application Auto Scaling', () => {
     expect(desired()).toBe(3);
   });
 
+  it('an admin who types autoscaling with --max changes only the maximum', async () => {
+    const result = await h.command('autoscaling api --max 6', { user: USERS.bob });
+    expect(result.seen).toContain('api in prod: max 4 → 6');
+    expect(h.sandbox.callsTo('application-autoscaling:RegisterScalableTarget')[0]!.params).toEqual({
+      ServiceNamespace: 'ecs',
+      ScalableDimension: 'ecs:service:DesiredCount',
+      ResourceId: 'service/prod/api',
+      MaxCapacity: 6,
+    });
+    expect(desired()).toBe(2);
+  });
+
+  it('autoscaling on a service no scalable target manages says so and changes nothing', async () => {
+    const result = await h.command('autoscaling web --min 1', { user: USERS.bob });
+    expect(result.seen).toContain('Application Auto Scaling does not manage *web* in *prod*');
+    expect(h.sandbox.mutations()).toEqual([]);
+  });
+
   it('a service without autoscaling scales as before, with no word about it', async () => {
     const result = await h.command('scale web 2');
     expect(result.replies[0]?.text).toBe('web in prod: desired 1 → 2');
