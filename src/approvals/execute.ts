@@ -1,33 +1,28 @@
 import { audit, type AuditEntry } from '../audit';
-import { type AwsAccess } from '../aws/types';
+import { type AwsAccess, type ClusterOps } from '../aws/types';
 import { type Clock } from '../clock';
 import { type Config } from '../config/schema';
 import { ChatopsError } from '../errors';
 import { type Logger } from '../logger';
 import { JOB_MAX_AGE_MS, type ApprovalJob } from '../jobs/job';
-import { claimExecution, failUnfinished, finishExecution, forgetPending } from '../state/approvals';
+import { claimExecution, failUnfinished, finishExecution, forgetPending } from './store';
 import { type StateStore } from '../state/table';
-import { progressMessage, staleMessage, tookText } from '../slack/views/approvals';
-import { teardownOperation } from '../teardown/steps';
-import {
-  imageDeleteOperation,
-  repoDeleteOperation,
-  serviceDeleteOperation,
-  taskdefDeregisterOperation,
-} from './deletions';
+import { progressMessage, staleMessage, tookText } from './view';
 import {
   DEFAULT_APPROVAL_TIMING,
   OutOfTime,
   type ApprovalTiming,
   type ExecutionEnv,
   type GatedOperation,
-} from './operations';
+  type OwnershipCheck,
+  type StepRecord,
+} from './gated-operation';
+import { operationFor, type Plan } from './plan';
 import { ProgressMessage, type ChatClient } from './progress';
-import { type ApprovalRequest, type Plan, type StepRecord } from './types';
+import { type ApprovalRequest } from './types';
 import { escapeText } from '../slack/message';
-import { NotOwnedError, ownershipGuard, type OwnershipGuard } from '../worker/ownership-guard';
 
-/** What the worker needs to run an approved request (a subset of its WorkerDeps). */
+/** What the worker needs to run an approved request: most of its WorkerDeps, and the ownership rule. */
 export interface ApprovalWorkerDeps {
   config: Config;
   logger: Logger;
@@ -40,6 +35,11 @@ export interface ApprovalWorkerDeps {
   remainingTimeMs?: () => number;
   /** An approval job that waited longer than this is not run (default JOB_MAX_AGE_MS). */
   jobMaxAgeMs?: number;
+  /**
+   * The ownership rule on the role the request runs with: the worker's ownership guard. The
+   * config may have changed since the plan was read, so what a delete removes is checked again.
+   */
+  ownership: (alias: string, aws: ClusterOps) => OwnershipCheck;
 }
 
 /**
@@ -155,7 +155,7 @@ export async function executeRequest(
     };
     const operation = operationFor(request.plan);
     // The config may have changed since the plan was read: what it deletes must still be this cluster's.
-    const refusal = await ownershipRefusal(request.plan, ownershipGuard(deps.config, request.alias, aws));
+    const refusal = await ownershipRefusal(operation, request.plan, deps.ownership(request.alias, aws));
     const prepared =
       refusal !== undefined ? { ok: false as const, reason: refusal } : await operation.prepare(env, request.plan);
     if (!prepared.ok) {
@@ -172,7 +172,7 @@ export async function executeRequest(
     }
 
     const steps = prepared.steps;
-    records = steps.map((s) => ({ label: s.label, state: 'pending' }));
+    records = steps.map((s) => ({ kind: s.kind, label: s.label, state: 'pending' }));
     await progress.show(progressMessage(request, records));
     let failure: { index: number; err: unknown } | undefined;
     let outOfTimeAt: number | undefined;
@@ -182,16 +182,16 @@ export async function executeRequest(
         break;
       }
       const stepStarted = deps.clock.now();
-      records[i] = { label: step.label, state: 'running' };
+      records[i] = { kind: step.kind, label: step.label, state: 'running' };
       await progress.show(progressMessage(request, records));
       try {
         const note = await step.run({
           note: async (text) => {
-            records[i] = { label: step.label, state: 'running', ...(text ? { note: text } : {}) };
+            records[i] = { kind: step.kind, label: step.label, state: 'running', ...(text ? { note: text } : {}) };
             await progress.show(progressMessage(request, records));
           },
         });
-        records[i] = { label: step.label, state: 'done', ...(note ? { note } : {}) };
+        records[i] = { kind: step.kind, label: step.label, state: 'done', ...(note ? { note } : {}) };
         audit(deps.logger, {
           ...line,
           role,
@@ -202,11 +202,11 @@ export async function executeRequest(
       } catch (err) {
         if (err instanceof OutOfTime) {
           // The step stopped itself (a wait) before the worker's time ran out: not done, not failed.
-          records[i] = { label: step.label, state: 'pending' };
+          records[i] = { kind: step.kind, label: step.label, state: 'pending' };
           outOfTimeAt = i;
           break;
         }
-        records[i] = { label: step.label, state: 'failed', note: errorText(err) };
+        records[i] = { kind: step.kind, label: step.label, state: 'failed', note: errorText(err) };
         audit(deps.logger, {
           ...line,
           role,
@@ -229,7 +229,7 @@ export async function executeRequest(
         ? outOfTimeText(request, records, outOfTimeAt, tookMs)
         : failure
           ? failureText(request, records, failure.index, tookMs)
-          : operationFor(request.plan).summary(request.plan, records, tookMs);
+          : operation.summary(request.plan, records, tookMs);
     await finish(stopped ? 'failed' : 'done', closing);
     await progress.final(progressMessage(request, records, { ok: !stopped, text: closing }));
     audit(deps.logger, {
@@ -257,28 +257,20 @@ export async function executeRequest(
 }
 
 /** Why the cluster no longer owns the family or repository the plan deletes, if it does not. */
-async function ownershipRefusal(plan: Plan, guard: OwnershipGuard): Promise<string | undefined> {
+async function ownershipRefusal(
+  operation: GatedOperation<Plan>,
+  plan: Plan,
+  ownership: OwnershipCheck,
+): Promise<string | undefined> {
   try {
-    if (plan.kind === 'taskdef deregister') await guard.family(plan.taskDefinition, 'taskdef deregister');
-    if (plan.kind === 'image delete') guard.repository(plan.repository, 'image delete');
-    if (plan.kind === 'repo delete') guard.repository(plan.repository, 'repo delete');
+    await operation.checkOwnership?.(plan, ownership);
     return undefined;
   } catch (err) {
     // The stale message says "Nothing was changed" itself.
-    if (err instanceof NotOwnedError) return err.message.replace(/ Nothing was changed\.$/, '');
+    if (err instanceof ChatopsError && err.code === 'not_owned')
+      return err.message.replace(/ Nothing was changed\.$/, '');
     throw err;
   }
-}
-
-export function operationFor(plan: Plan): GatedOperation {
-  const operations: { [K in Plan['kind']]: GatedOperation<Extract<Plan, { kind: K }>> } = {
-    teardown: teardownOperation,
-    'service delete': serviceDeleteOperation,
-    'taskdef deregister': taskdefDeregisterOperation,
-    'image delete': imageDeleteOperation,
-    'repo delete': repoDeleteOperation,
-  };
-  return operations[plan.kind] as GatedOperation;
 }
 
 function failureText(request: ApprovalRequest, records: StepRecord[], failedAt: number, tookMs: number): string {

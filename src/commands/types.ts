@@ -10,7 +10,7 @@ import { type UserAccess } from '../auth/policy';
 import { type StateStore } from '../state/table';
 import { type ChatClient } from '../approvals/progress';
 import { type OwnershipGuard } from '../worker/ownership-guard';
-import { type ApprovalTiming } from '../approvals/operations';
+import { type ApprovalTiming } from '../approvals/gated-operation';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';

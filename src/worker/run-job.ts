@@ -8,9 +8,9 @@ import { parseWords } from '../commands/parse';
 import { type AnyVerbSpec, type CommandTiming } from '../commands/types';
 import { Job, JOB_MAX_AGE_MS, type CommandJob } from '../jobs/job';
 import { type StateStore } from '../state/table';
-import { claimJob } from '../state/jobs';
+import { claimJob } from '../jobs/claims';
 import { textMessage } from '../slack/message';
-import { tookText } from '../slack/views/approvals';
+import { tookText } from '../approvals/view';
 import { runApprovalJob, type ApprovalWorkerDeps } from '../approvals/execute';
 import { type ChatClient } from '../approvals/progress';
 import { responseUrlReplier, type Replier } from '../slack/reply';
@@ -74,7 +74,8 @@ export async function runJob(input: unknown, deps: WorkerDeps): Promise<void> {
     }
     return;
   }
-  if (job.kind === 'approval') return runApprovalJob(job, deps);
+  if (job.kind === 'approval')
+    return runApprovalJob(job, { ...deps, ownership: (alias, aws) => ownershipGuard(deps.config, alias, aws) });
   const waited = deps.clock.now() - job.requestedAt;
   if (waited > (deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS)) {
     await refuseStaleCommand(job, waited, deps);
