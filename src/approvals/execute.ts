@@ -1,5 +1,5 @@
 import { audit, type AuditEntry } from '../audit';
-import { type AwsAccess, type ClusterOps } from '../aws/types';
+import { type AwsAccess } from '../aws/types';
 import { type Clock } from '../clock';
 import { type Config } from '../config/schema';
 import { ChatopsError } from '../errors';
@@ -14,15 +14,15 @@ import {
   type ApprovalTiming,
   type ExecutionEnv,
   type GatedOperation,
-  type OwnershipCheck,
   type StepRecord,
 } from './gated-operation';
 import { operationFor, type Plan } from './plan';
 import { ProgressMessage, type ChatClient } from './progress';
 import { type ApprovalRequest } from './types';
 import { escapeText } from '../slack/message';
+import { NotOwnedError, ownershipGuard, type OwnershipGuard } from '../auth/ownership-guard';
 
-/** What the worker needs to run an approved request: most of its WorkerDeps, and the ownership rule. */
+/** What the worker needs to run an approved request (a subset of its WorkerDeps). */
 export interface ApprovalWorkerDeps {
   config: Config;
   logger: Logger;
@@ -35,11 +35,6 @@ export interface ApprovalWorkerDeps {
   remainingTimeMs?: () => number;
   /** An approval job that waited longer than this is not run (default JOB_MAX_AGE_MS). */
   jobMaxAgeMs?: number;
-  /**
-   * The ownership rule on the role the request runs with: the worker's ownership guard. The
-   * config may have changed since the plan was read, so what a delete removes is checked again.
-   */
-  ownership: (alias: string, aws: ClusterOps) => OwnershipCheck;
 }
 
 /**
@@ -155,7 +150,7 @@ export async function executeRequest(
     };
     const operation = operationFor(request.plan);
     // The config may have changed since the plan was read: what it deletes must still be this cluster's.
-    const refusal = await ownershipRefusal(operation, request.plan, deps.ownership(request.alias, aws));
+    const refusal = await ownershipRefusal(operation, request.plan, ownershipGuard(deps.config, request.alias, aws));
     const prepared =
       refusal !== undefined ? { ok: false as const, reason: refusal } : await operation.prepare(env, request.plan);
     if (!prepared.ok) {
@@ -260,15 +255,14 @@ export async function executeRequest(
 async function ownershipRefusal(
   operation: GatedOperation<Plan>,
   plan: Plan,
-  ownership: OwnershipCheck,
+  guard: OwnershipGuard,
 ): Promise<string | undefined> {
   try {
-    await operation.checkOwnership?.(plan, ownership);
+    await operation.checkOwnership?.(plan, guard);
     return undefined;
   } catch (err) {
     // The stale message says "Nothing was changed" itself.
-    if (err instanceof ChatopsError && err.code === 'not_owned')
-      return err.message.replace(/ Nothing was changed\.$/, '');
+    if (err instanceof NotOwnedError) return err.message.replace(/ Nothing was changed\.$/, '');
     throw err;
   }
 }

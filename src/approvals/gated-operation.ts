@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type OwnershipGuard } from '../auth/ownership-guard';
 import { type ClusterOps } from '../aws/types';
 import { type Clock } from '../clock';
 import { type ClusterConfig } from '../config/schema';
@@ -102,19 +103,12 @@ export interface StepProgress {
 
 export type Preparation = { ok: true; steps: Step[] } | { ok: false; reason: string };
 
-/**
- * Whether the cluster still owns a task definition family or an ECR repository (the config may
- * have changed since the plan was read); each throws a ChatopsError with code `not_owned` and the
- * refusal when it does not. The worker supplies it (the ownership rule as verbs call it).
- */
-export interface OwnershipCheck {
-  family(ref: string, verb: string): Promise<void>;
-  repository(name: string, verb: string): void;
-}
-
 export interface GatedOperation<P> {
-  /** Throws the refusal when the cluster no longer owns what the plan deletes (before any step). */
-  checkOwnership?(plan: P, ownership: OwnershipCheck): Promise<void>;
+  /**
+   * Throws the refusal (NotOwnedError) when the cluster no longer owns what the plan deletes: the
+   * config may have changed since the plan was read. Runs before `prepare`.
+   */
+  checkOwnership?(plan: P, ownership: OwnershipGuard): Promise<void>;
   /** Re-reads the live state: the steps to run, or why the approved plan no longer holds. */
   prepare(env: ExecutionEnv, plan: P): Promise<Preparation>;
   /** The closing sentence of a run that finished every step. */

@@ -18,7 +18,7 @@ import { UNSTARTED_AFTER_MS } from './sweep';
 import { approvalRequestMessage, plainTitle, progressMessage } from './view';
 import { executeRequest } from './execute';
 import { slackError, type ChatClient } from './progress';
-import { type ApprovalTiming, type OwnershipCheck } from './gated-operation';
+import { type ApprovalTiming } from './gated-operation';
 import { type Plan } from './plan';
 import { type ApprovalRequest } from './types';
 import { escapeText } from '../slack/message';
@@ -35,7 +35,6 @@ export interface ApprovalAsk {
   clock: Clock;
   logger: Logger;
   aws: ClusterOps;
-  ownership: OwnershipCheck;
   state?: StateStore;
   slack?: ChatClient;
   approvalTiming?: Partial<ApprovalTiming>;
@@ -160,8 +159,6 @@ export async function requestApproval(ctx: ApprovalAsk, verb: string, words: str
       slack,
       ...(ctx.approvalTiming ? { approvalTiming: ctx.approvalTiming } : {}),
       ...(ctx.remainingTimeMs ? { remainingTimeMs: ctx.remainingTimeMs } : {}),
-      // Run at once, with the role and the ownership guard the plan was read with.
-      ownership: () => ctx.ownership,
     });
   }
 }
