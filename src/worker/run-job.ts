@@ -10,7 +10,7 @@ import { Job, JOB_MAX_AGE_MS, type CommandJob } from '../jobs/job';
 import { type StateStore } from '../state/table';
 import { claimJob } from '../jobs/claims';
 import { textMessage } from '../slack/message';
-import { tookText } from '../approvals/view';
+import { tookText } from '../text/times';
 import { runApprovalJob, type ApprovalWorkerDeps } from '../approvals/execute';
 import { type ChatClient } from '../approvals/progress';
 import { responseUrlReplier, type Replier } from '../slack/reply';

@@ -1,5 +1,5 @@
 import { escapeText } from '../../slack/message';
-import { count } from '../view';
+import { count } from '../../text/words';
 
 /**
  * What a delete is still waiting for, as teardown and `service delete` say it while they wait:

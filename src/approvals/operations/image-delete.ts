@@ -4,7 +4,8 @@ import { NotFoundError } from '../../errors';
 import { escapeText } from '../../slack/message';
 import { sliceWhole } from '../../unicode';
 import { type GatedOperation } from '../gated-operation';
-import { count, tookText } from '../view';
+import { count } from '../../text/words';
+import { tookText } from '../../text/times';
 import { PlanUsage, type UsageReader } from './usage';
 
 /** `image delete REPO:TAG`: removes the tag, and the image with it when it was its only tag. */

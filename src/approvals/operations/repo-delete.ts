@@ -3,7 +3,7 @@ import { type ClusterOps } from '../../aws/types';
 import { NotFoundError } from '../../errors';
 import { escapeText } from '../../slack/message';
 import { type GatedOperation } from '../gated-operation';
-import { tookText } from '../view';
+import { tookText } from '../../text/times';
 import { PlanUsage, type UsageReader } from './usage';
 
 /** `repo delete REPO`: the ECR repository and every image in it (force). */

@@ -3,7 +3,8 @@ import { type ClusterOps } from '../../aws/types';
 import { ChatopsError } from '../../errors';
 import { escapeText } from '../../slack/message';
 import { type GatedOperation } from '../gated-operation';
-import { count, tookText } from '../view';
+import { count } from '../../text/words';
+import { tookText } from '../../text/times';
 import { drainText } from './drain';
 
 /**

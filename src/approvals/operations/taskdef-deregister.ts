@@ -3,7 +3,8 @@ import { type ClusterOps } from '../../aws/types';
 import { NotFoundError } from '../../errors';
 import { escapeText } from '../../slack/message';
 import { type GatedOperation } from '../gated-operation';
-import { count, tookText } from '../view';
+import { count } from '../../text/words';
+import { tookText } from '../../text/times';
 import { PlanUsage, type UsageReader } from './usage';
 
 /** `taskdef deregister FAMILY:REV`: one revision becomes INACTIVE; services that run it keep running. */
