@@ -65,7 +65,7 @@ const CASES: VerbCase[] = [
     verb: 'service SVC',
     text: () => 'service web',
     minimum: 1,
-    why: 'DescribeServices holds counts, deployments and events',
+    why: 'DescribeServices holds counts, deployments and events; DescribeScalableTargets ‖ DescribeScalingPolicies ‖ GetMetricData (CPU and memory) alongside',
   },
   { verb: 'tasks', text: () => 'tasks', minimum: 2, why: 'ListTasks → DescribeTasks' },
   {
@@ -153,7 +153,7 @@ const CASES: VerbCase[] = [
     warmUp: 'run nope',
     text: () => 'scale web 2',
     minimum: 2,
-    why: 'DescribeServices (the count before) → UpdateService; the follow-up is later',
+    why: 'DescribeServices (the count before) ‖ DescribeScalableTargets ‖ DescribeScalingPolicies (the autoscaling range) → UpdateService; the follow-up is later',
   },
   {
     verb: 'restart',
