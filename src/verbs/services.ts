@@ -55,7 +55,8 @@ export const service = defineVerb({
   verb: 'service',
   aliases: ['status'],
   level: 'read',
-  summary: 'Show one service: counts, deployments and their rollout, last events',
+  summary:
+    'Show one service: counts, deployments and their rollout, last events, its autoscaling range, CPU and memory of the last hour',
   usage: 'service SVC',
   examples: ['service web', 'status api -c staging'],
   positionals: [{ name: 'service', label: 'SVC' }],
