@@ -55,8 +55,7 @@ export const service = defineVerb({
   verb: 'service',
   aliases: ['status'],
   level: 'read',
-  summary:
-    'Show one service: counts, deployments and their rollout, last events, its autoscaling range, CPU and memory of the last hour',
+  summary: 'Show one service: counts, deployments and their rollout, last events',
   usage: 'service SVC',
   examples: ['service web', 'status api -c staging'],
   positionals: [{ name: 'service', label: 'SVC' }],
