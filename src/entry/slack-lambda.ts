@@ -6,7 +6,7 @@ import { systemClock } from '../clock';
 import { createInProcessDispatcher, createLambdaDispatcher, type JobDispatcher } from '../jobs/dispatch';
 import { type Job } from '../jobs/job';
 import { createLambdaInvoker } from '../jobs/lambda-invoker';
-import { type SlackLambdaHandler } from '../slack/lambda-handler';
+import { type SlackLambdaHandler } from '../slack/replay-window';
 import { slackLambdaApp } from '../wiring/slack-app';
 import { oncePerColdStart } from './cold-start';
 import { readEnv, required, type Env } from './env';

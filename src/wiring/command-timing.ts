@@ -1,4 +1,4 @@
-import { type CommandTiming } from '../commands/types';
+import { type CommandTiming } from '../verbs/context';
 
 /**
  * How follow-ups watch a service after a change, as deployed: a read every 5 s, for up to

@@ -3,7 +3,7 @@ import { createApp, type AppDeps } from '../app';
 import { type TeamDirectory } from '../auth/directory';
 import { systemClock, type Clock } from '../clock';
 import { boltLogger } from '../slack/bolt-logger';
-import { slackLambdaHandler, type SlackLambdaHandler } from '../slack/lambda-handler';
+import { slackLambdaHandler, type SlackLambdaHandler } from '../slack/replay-window';
 import { requestKeyProperties } from '../slack/request-key';
 
 /**

@@ -1,6 +1,6 @@
 import { createAwsAccess, type AwsAccessOptions } from '../aws/access';
 import { type AwsAccess } from '../aws/types';
-import { type CommandTiming } from '../commands/types';
+import { type CommandTiming } from '../verbs/context';
 import { VERBS } from '../verbs';
 import { type WorkerDeps } from '../worker/run-job';
 import { DEPLOYED_COMMAND_TIMING } from './command-timing';
