@@ -1,5 +1,5 @@
 import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
-import { activeMute, setMute } from '../../src/state/mutes';
+import { activeMute, setMute } from '../../src/notifications/mutes';
 import { registerMuteButtons } from '../../src/listeners/notification-buttons';
 import {
   type EventsHarness,

@@ -1,7 +1,7 @@
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { Context } from 'aws-lambda';
 import { systemClock, type Clock } from '../../src/clock';
-import { type ApprovalTiming } from '../../src/approvals/operations';
+import { type ApprovalTiming } from '../../src/approvals/gated-operation';
 import { startDynalite, type LocalStateTable } from './dynalite';
 import { createInProcessDispatcher } from '../../src/jobs/dispatch';
 import { type Job } from '../../src/jobs/job';
