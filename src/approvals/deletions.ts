@@ -1,4 +1,4 @@
-import { type ClusterOps } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
 import { ChatopsError, NotFoundError } from '../errors';
 import { count, tookText } from '../slack/views/approvals';
 import { drainText } from '../teardown/steps';
@@ -37,7 +37,7 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
         {
           label: `Scale \`${escapeText(name)}\` to 0 and delete it`,
           async run() {
-            return (await env.aws.teardown.deleteService(name)) === 'gone' ? 'already deleted' : undefined;
+            return (await env.aws.services.delete(name)) === 'gone' ? 'already deleted' : undefined;
           },
         },
         {
@@ -47,7 +47,7 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
             for (;;) {
               // DescribeServices until INACTIVE and its tasks until STOPPED: ListServices stops
               // listing a service as soon as it is DRAINING, so it cannot tell when one is gone.
-              const left = await env.aws.teardown.drainState([name], { service: name });
+              const left = await env.aws.cluster.drainState([name], { service: name });
               if (left.services.length === 0 && left.tasks === 0) return `took ${tookText(env.clock.now() - started)}`;
               if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
                 throw new ChatopsError(
@@ -83,7 +83,7 @@ export async function readTaskdefDeregisterPlan(
   // fewer when it is ACTIVE. `ref` is FAMILY:REV, the form services name revisions in.
   const reading = usage.ofTaskDefinition(ref);
   reading.catch(() => undefined);
-  const info = await aws.deletes.taskDefinition(ref);
+  const info = await aws.taskDefinitions.find(ref);
   if (!info)
     throw new NotFoundError(
       `ECS has no task definition \`${escapeText(ref)}\` in ${aws.region}. Run \`/ecs taskdefs -c ${aws.alias}\` to see the families there.`,
@@ -99,7 +99,7 @@ export async function readTaskdefDeregisterPlan(
 
 export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> = {
   async prepare(env, plan) {
-    const info = await env.aws.deletes.taskDefinition(plan.taskDefinition);
+    const info = await env.aws.taskDefinitions.find(plan.taskDefinition);
     return {
       ok: true,
       steps: [
@@ -107,7 +107,7 @@ export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> =
           label: `Deregister task definition \`${escapeText(plan.taskDefinition)}\``,
           async run() {
             if (!info || info.status !== 'ACTIVE') return 'already inactive';
-            await env.aws.deletes.deregisterTaskDefinition(plan.taskDefinition);
+            await env.aws.taskDefinitions.deregister(plan.taskDefinition);
             return undefined;
           },
         },
@@ -129,9 +129,9 @@ export async function readImageDeletePlan(
   tag: string,
   usage: UsageReader,
 ): Promise<ImageDeletePlan> {
-  const image = await aws.deletes.imageByTag(repository, tag);
+  const image = await aws.ecr.imageByTag(repository, tag);
   if (!image) {
-    const repo = await aws.deletes.repository(repository);
+    const repo = await aws.ecr.repository(repository);
     throw new NotFoundError(
       repo
         ? `ECR repository \`${escapeText(repository)}\` has no image tagged \`${escapeText(tag)}\`. Run \`/ecs images ${escapeText(repository)}\` to see its tags.`
@@ -153,7 +153,7 @@ export async function readImageDeletePlan(
 
 export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
   async prepare(env, plan) {
-    const image = await env.aws.deletes.imageByTag(plan.repository, plan.tag);
+    const image = await env.aws.ecr.imageByTag(plan.repository, plan.tag);
     // The tag was pushed again since: that is another image than the one approved.
     if (image && image.digest !== plan.digest) {
       return {
@@ -168,9 +168,7 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
           label: `Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\`${plan.otherTags.length === 0 ? ' (and the image with it)' : ''}`,
           async run() {
             if (!image) return 'already gone';
-            return (await env.aws.deletes.deleteImage(plan.repository, plan.tag)) === 'gone'
-              ? 'already gone'
-              : undefined;
+            return (await env.aws.ecr.deleteImage(plan.repository, plan.tag)) === 'gone' ? 'already gone' : undefined;
           },
         },
       ],
@@ -193,7 +191,7 @@ export async function readRepoDeletePlan(
   // Who pulls from it is read while the repository is: two round trips fewer than one after the other.
   const using = usage.ofImage(repository);
   using.catch(() => undefined);
-  const repo = await aws.deletes.repository(repository);
+  const repo = await aws.ecr.repository(repository);
   if (!repo)
     throw new NotFoundError(
       `There is no ECR repository \`${escapeText(repository)}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`,
@@ -210,7 +208,7 @@ export const repoDeleteOperation: GatedOperation<RepoDeletePlan> = {
           label: `Delete ECR repository \`${escapeText(plan.repository)}\` and its images`,
           async run() {
             // Images pushed since the plan go with it: deleting the repository is what was approved.
-            return (await env.aws.deletes.deleteRepository(plan.repository)) === 'gone' ? 'already gone' : undefined;
+            return (await env.aws.ecr.deleteRepository(plan.repository)) === 'gone' ? 'already gone' : undefined;
           },
         },
       ],

@@ -1,4 +1,4 @@
-import { type ClusterOps } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
 import { type Clock } from '../clock';
 import { type ClusterConfig } from '../config/schema';
 import { type Logger } from '../logger';

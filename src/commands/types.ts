@@ -3,7 +3,7 @@ import { type Level } from '../auth/levels';
 import { type Config, type ClusterConfig } from '../config/schema';
 import { type Logger } from '../logger';
 import { type Clock } from '../clock';
-import { type ClusterOps } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
 import { type SlackMessage } from '../slack/message';
 import { type Replier } from '../slack/reply';
 import { type UserAccess } from '../auth/policy';

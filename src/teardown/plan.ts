@@ -1,5 +1,5 @@
 import { type TeardownPlan } from '../approvals/types';
-import { type ClusterOps } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
 import { type ClusterConfig } from '../config/schema';
 import { forgetLeftover, listLeftovers } from '../state/approvals';
 import { type StateStore } from '../state/table';
@@ -23,13 +23,13 @@ export async function readTeardownPlan(input: {
 }): Promise<TeardownPlan> {
   const { aws, alias, cluster, state, now } = input;
   const [inventory, remembered, repositories] = await Promise.all([
-    aws.teardown.inventory(),
+    aws.cluster.inventory(),
     listLeftovers(state, alias, now),
-    Promise.all(cluster.ecrRepositories.map((name) => aws.deletes.repository(name))),
+    Promise.all(cluster.ecrRepositories.map((name) => aws.ecr.repository(name))),
   ]);
   const behindInstances = inventory.containerInstances.flatMap((c) => (c.ec2InstanceId ? [c.ec2InstanceId] : []));
   const leftoverIds = remembered.filter((id) => !behindInstances.includes(id));
-  const ec2 = await aws.teardown.ec2Instances([...behindInstances, ...leftoverIds]);
+  const ec2 = await aws.instances.ec2Instances([...behindInstances, ...leftoverIds]);
   const byId = new Map(ec2.map((i) => [i.id, i]));
 
   // Leftovers that are gone by now (terminated since, or by someone else) need no more remembering.

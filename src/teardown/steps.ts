@@ -53,7 +53,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
     steps.push({
       label: `Scale \`${escapeText(service.name)}\` to 0 and delete it`,
       async run() {
-        const result = await aws.teardown.deleteService(service.name);
+        const result = await aws.services.delete(service.name);
         return result === 'gone' ? 'already deleted' : undefined;
       },
     });
@@ -63,7 +63,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
     steps.push({
       label: `Stop task \`${escapeText(sliceWhole(task.id, 12))}\` (${escapeText(task.taskDefinition)})`,
       async run() {
-        return (await aws.teardown.stopTask(task.id, env.reason)) === 'gone' ? 'already stopped' : undefined;
+        return (await aws.tasks.stopIfPresent(task.id, env.reason)) === 'gone' ? 'already stopped' : undefined;
       },
     });
   }
@@ -77,7 +77,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
         // found through ListServices, which stops listing a service the moment it is DRAINING.
         let followed = plan.services.map((s) => s.name);
         for (;;) {
-          const left = await aws.teardown.drainState(followed);
+          const left = await aws.cluster.drainState(followed);
           if (left.services.length === 0 && left.tasks === 0) return `took ${tookText(env.clock.now() - started)}`;
           followed = left.services;
           if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
@@ -103,9 +103,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
         if (instance.ec2InstanceId && plan.ec2Instances.some((i) => i.id === instance.ec2InstanceId)) {
           await rememberLeftovers(env.state, env.alias, [instance.ec2InstanceId], env.requestId, env.clock.now());
         }
-        return (await aws.teardown.deregisterContainerInstance(instance.id)) === 'gone'
-          ? 'already deregistered'
-          : undefined;
+        return (await aws.instances.deregister(instance.id)) === 'gone' ? 'already deregistered' : undefined;
       },
     });
   }
@@ -114,7 +112,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
     steps.push({
       label: `Terminate EC2 instance \`${escapeText(instance.id)}\`${instance.type ? ` (${escapeText(instance.type)})` : ''}`,
       async run() {
-        const state = await aws.teardown.terminateInstance(instance.id);
+        const state = await aws.instances.terminate(instance.id);
         await forgetLeftover(env.state, env.alias, instance.id);
         return state === 'terminated' ? undefined : escapeText(state.replace('-', ' '));
       },
@@ -125,7 +123,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
     steps.push({
       label: `Delete cluster \`${escapeText(env.cluster.name)}\``,
       async run() {
-        return (await aws.teardown.deleteCluster()) === 'gone' ? 'already deleted' : undefined;
+        return (await aws.cluster.delete()) === 'gone' ? 'already deleted' : undefined;
       },
     });
   }
@@ -134,7 +132,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
     steps.push({
       label: `Delete ECR repository \`${escapeText(repo.name)}\` and its ${count(repo.imageCount, 'image')}`,
       async run() {
-        return (await aws.deletes.deleteRepository(repo.name)) === 'gone' ? 'already deleted' : undefined;
+        return (await aws.ecr.deleteRepository(repo.name)) === 'gone' ? 'already deleted' : undefined;
       },
     });
   }

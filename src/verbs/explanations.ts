@@ -1,6 +1,8 @@
 import { type CommandContext } from '../commands/types';
 import { explainPlacement } from '../slack/views/stop-causes';
-import { type Deployment, type ServiceDetail, type ServiceEvent, type TaskInfo } from '../aws/types';
+import { type Deployment } from '../aws/deployments';
+import { type ServiceDetail, type ServiceEvent } from '../aws/services';
+import { type TaskInfo } from '../aws/tasks';
 
 /**
  * Why a service is not where it should be, said once for every reply that needs it: the follow-ups

@@ -1,5 +1,6 @@
 import { type CommandContext } from '../commands/types';
-import { type ServiceDetail, type TaskInfo } from '../aws/types';
+import { type ServiceDetail } from '../aws/services';
+import { type TaskInfo } from '../aws/tasks';
 import {
   CRASH_LOOP_STOPS,
   crashed,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type AwsVpcNetwork, type LaunchSpec, type TaskDefinitionDetail } from '../aws/types';
+import { type AwsVpcNetwork, type LaunchSpec } from '../aws/launch';
+import { type TaskDefinitionDetail } from '../aws/task-definitions';
 import { type CommandContext, type OptionSpec } from '../commands/types';
 import { ChatopsError } from '../errors';
 
@@ -46,7 +47,7 @@ export interface LaunchRequest {
  */
 export async function chooseLaunch(ctx: CommandContext, request: LaunchRequest): Promise<LaunchSpec> {
   const [cluster, td, like] = await Promise.all([
-    ctx.aws.clusters.describe(),
+    ctx.aws.cluster.describe(),
     ctx.aws.taskDefinitions.describe(request.taskDefinition).catch((): TaskDefinitionDetail | undefined => undefined),
     request.like ? ctx.aws.services.describe(request.like) : Promise.resolve(undefined),
   ]);

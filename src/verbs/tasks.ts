@@ -9,7 +9,7 @@ import {
   TaskDefinitionRef,
   TaskRef,
 } from '../commands/arguments';
-import { type TaskInfo } from '../aws/types';
+import { type TaskInfo } from '../aws/tasks';
 import { chooseLaunch, describeLaunch, LaunchArgs, LaunchOptions } from './launch';
 import {
   alreadyStoppedMessage,

@@ -6,7 +6,7 @@ import {
   repositoryOwnership,
   type Ownership,
 } from '../auth/ownership';
-import { type ClusterOps } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
 import { type Config } from '../config/schema';
 import { ChatopsError } from '../errors';
 

@@ -11,7 +11,7 @@ import {
 } from '../message';
 import { pageOf } from '../paging';
 import { slackDate } from './tasks';
-import { type ImageInfo, type RepositorySummary } from '../../aws/types';
+import { type ImageInfo, type RepositorySummary } from '../../aws/ecr';
 import { sliceWhole } from '../../unicode';
 
 /** One section (with its Images button) a repository: 15 stay well inside Slack's 50 blocks. */

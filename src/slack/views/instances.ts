@@ -11,7 +11,8 @@ import {
 } from '../message';
 import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
-import { type ContainerInstanceInfo, type Ec2InstanceDetail, type TaskInfo } from '../../aws/types';
+import { type ContainerInstanceInfo, type Ec2InstanceDetail } from '../../aws/instances';
+import { type TaskInfo } from '../../aws/tasks';
 import { shortId, slackDate } from './tasks';
 
 /** One section a row (Details as its accessory). */

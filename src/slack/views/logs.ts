@@ -3,7 +3,9 @@ import { type Button, type KnownBlock } from '@slack/types';
 import { actions, commandButton, context, escapeText, header, section, type SlackMessage } from '../message';
 import { formatDuration } from '../../config/duration';
 import { exitCodeMeaning, shortId, slackDate, stopCodeText } from './tasks';
-import { type ContainerLogs, type LogEvent, type TaskDefinitionDetail, type TaskInfo } from '../../aws/types';
+import { type ContainerLogs, type LogEvent } from '../../aws/logs';
+import { type TaskDefinitionDetail } from '../../aws/task-definitions';
+import { type TaskInfo } from '../../aws/tasks';
 
 export const DEFAULT_LINES = 20;
 export const MAX_LINES = 200;

@@ -16,13 +16,10 @@ import {
 import { pageOf } from '../paging';
 import { scaleButton } from './scale-modal';
 import { formatDuration } from '../../config/duration';
-import {
-  type Deployment,
-  type ImageRevision,
-  type ServiceDetail,
-  type ServiceSummary,
-  type TaskInfo,
-} from '../../aws/types';
+import { type Deployment } from '../../aws/deployments';
+import { type ServiceDetail, type ServiceSummary } from '../../aws/services';
+import { type ImageRevision } from '../../aws/task-definitions';
+import { type TaskInfo } from '../../aws/tasks';
 import { type Settlement } from '../../verbs/follow-up';
 import { stoppedTasksLine } from './stopped-tasks';
 

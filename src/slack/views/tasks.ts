@@ -13,7 +13,8 @@ import {
 } from '../message';
 import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
-import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
+import { type ContainerInstanceInfo } from '../../aws/instances';
+import { type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/tasks';
 import { portsInUse } from '../../verbs/explanations';
 import { exitCodeMeaning, exitFromAgentStop } from './exit-codes';
 import { shortId } from '../../commands/ecs-ids';
