@@ -4,9 +4,9 @@ import {
   RunTaskCommand,
   StartTaskCommand,
   StopTaskCommand,
+  paginateListTasks,
   type Failure,
   type Task,
-  paginateListTasks,
 } from '@aws-sdk/client-ecs';
 import { AwsActionError, NotFoundError } from '../errors';
 import { didYouMean } from '../commands/suggest';
