@@ -1,7 +1,7 @@
 import { clustersSharingHome, homeOf, parseImage } from '../auth/ownership';
 import { type ClusterOps } from '../aws/access';
 import { type ServiceDetail } from '../aws/services';
-import { type CommandContext } from '../commands/types';
+import { type CommandContext } from '../verbs/context';
 import { type ClusterConfig } from '../config/schema';
 import { type PlanUsage } from './types';
 

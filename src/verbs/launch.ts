@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { type AwsVpcNetwork, type LaunchSpec } from '../aws/launch';
 import { type TaskDefinitionDetail } from '../aws/task-definitions';
-import { type CommandContext, type OptionSpec } from '../commands/types';
+import { type OptionSpec } from '../commands/grammar';
+import { type CommandContext } from './context';
 import { ChatopsError } from '../errors';
 
 /** The options `run` and `service create` share for choosing how tasks launch. */
