@@ -5,7 +5,8 @@ import { type TaskInfo } from '../../src/aws/tasks';
 import { mapAwsError } from '../../src/aws/errors';
 import { parseCommand } from '../../src/commands/parse';
 import { VERBS } from '../../src/verbs';
-import { type ApprovalRequest, type Plan } from '../../src/approvals/types';
+import { type Plan } from '../../src/approvals/plan';
+import { type ApprovalRequest } from '../../src/approvals/types';
 import {
   overflowNote,
   threadDetailMessage,
@@ -17,7 +18,7 @@ import { type Fact } from '../../src/notifications/types';
 import { blockKitProblems } from '../../src/slack/limits';
 import { escapeText, textMessage, type SlackMessage } from '../../src/slack/message';
 import { pageOf } from '../../src/slack/paging';
-import { approvalRequestMessage, decidedMessage } from '../../src/slack/views/approvals';
+import { approvalRequestMessage, decidedMessage } from '../../src/approvals/view';
 import { clusterCreatedMessage, clusterDetailMessage, clusterListMessage } from '../../src/slack/views/clusters';
 import { errorMessage } from '../../src/slack/views/errors';
 import { imagesMessage, repositoriesMessage } from '../../src/slack/views/images';
