@@ -1,3 +1,4 @@
+import { type OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsActionError } from '../errors';
 import { type AwsClients } from './clients';
 import { awsCall, type AwsCallBase } from './errors';
@@ -61,7 +62,7 @@ export function createLogOps(clients: Pick<AwsClients, 'logs'>, base: AwsCallBas
                   }),
                 ),
             );
-            const events = (out.events ?? []).map((e) => ({ timestamp: e.timestamp ?? 0, message: e.message ?? '' }));
+            const events = (out.events ?? []).map(toLogEvent);
             return { container: c.name, kind: 'events', ...where, events };
           } catch (err) {
             if (err instanceof AwsActionError && err.awsErrorName === 'ResourceNotFoundException') {
@@ -76,4 +77,8 @@ export function createLogOps(clients: Pick<AwsClients, 'logs'>, base: AwsCallBas
       );
     },
   };
+}
+
+function toLogEvent(e: OutputLogEvent): LogEvent {
+  return { timestamp: e.timestamp ?? 0, message: e.message ?? '' };
 }
