@@ -1,13 +1,5 @@
-import { awsCall, type AwsCallContext } from './errors';
-
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
-type AutoscalingModule = typeof import('@aws-sdk/client-application-auto-scaling');
-
-/** Application Auto Scaling's client for one role, loaded on first use (src/aws/access.ts). */
-export type LoadAutoscaling = () => Promise<{
-  m: AutoscalingModule;
-  client: InstanceType<AutoscalingModule['ApplicationAutoScalingClient']>;
-}>;
+import { type AwsClients } from './clients';
+import { awsCall, type AwsCallBase, type AwsCallContext } from './errors';
 
 /** One scaling policy of a service, in the words `service` shows. */
 export interface ScalingPolicyInfo {
@@ -44,7 +36,8 @@ const DIMENSION = 'ecs:service:DesiredCount';
  * `ecs:service:DesiredCount`
  * (https://docs.aws.amazon.com/autoscaling/application/userguide/services-that-can-integrate-ecs.html).
  */
-export function createAutoscalingOps(load: LoadAutoscaling, base: Omit<AwsCallContext, 'action'>): AutoscalingOps {
+export function createAutoscalingOps(clients: Pick<AwsClients, 'autoscaling'>, base: AwsCallBase): AutoscalingOps {
+  const load = () => clients.autoscaling();
   const resourceId = (service: string) => `service/${base.clusterName.split('/').pop()}/${service}`;
   const ctx = (action: string, service: string): AwsCallContext => ({
     ...base,

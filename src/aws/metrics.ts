@@ -3,16 +3,9 @@ import { type Clock } from '../clock';
 import { type Config } from '../config/schema';
 import { type Logger } from '../logger';
 import { createRoleCredentials } from './credentials';
-import { awsCall, type AwsCallContext } from './errors';
-
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
-type CloudWatchModule = typeof import('@aws-sdk/client-cloudwatch');
-
-/** CloudWatch's client for one role, loaded on first use (src/aws/access.ts). */
-export type LoadCloudWatch = () => Promise<{
-  m: CloudWatchModule;
-  client: InstanceType<CloudWatchModule['CloudWatchClient']>;
-}>;
+// Types only from ./clients: the events function uses this module and must not load the ECS client.
+import { type AwsClients } from './clients';
+import { awsCall, type AwsCallBase } from './errors';
 
 /** One metric's points, oldest first (percent). */
 export interface MetricSeries {
@@ -51,7 +44,8 @@ const QUERIES = [
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html).
  * GetMetricData has no resource-level permissions, so the read role's statement is `*`.
  */
-export function createMetricOps(load: LoadCloudWatch, base: Omit<AwsCallContext, 'action'>): MetricOps {
+export function createMetricOps(clients: Pick<AwsClients, 'cloudwatch'>, base: AwsCallBase): MetricOps {
+  const load = () => clients.cloudwatch();
   const cluster = base.clusterName.split('/').pop() ?? base.clusterName;
   return {
     async serviceUtilization(service, window) {
@@ -144,13 +138,15 @@ export function createMemoryReader(deps: {
           level: 'read',
         }),
       };
-      let loaded: ReturnType<LoadCloudWatch> | undefined;
+      let loaded: ReturnType<AwsClients['cloudwatch']> | undefined;
       ops = createMetricOps(
-        () =>
-          (loaded ??= import('@aws-sdk/client-cloudwatch').then((m) => ({
-            m,
-            client: new m.CloudWatchClient(config),
-          }))),
+        {
+          cloudwatch: () =>
+            (loaded ??= import('@aws-sdk/client-cloudwatch').then((m) => ({
+              m,
+              client: new m.CloudWatchClient(config),
+            }))),
+        },
         { alias, clusterName: cluster.name, region: cluster.region, roleArn },
       );
       readers.set(alias, ops);

@@ -1,7 +1,8 @@
 import { type App, type BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { audit } from '../audit';
-import { escapeText } from '../slack/message';
+import { interactionOf, parseJsonAs } from '../slack/payloads';
+import { escapeText } from '../text/escape';
 import { SCALE_OFFER_CANCEL } from '../slack/views/autoscaling';
 import { type ListenerDeps } from './run-prepared';
 
@@ -15,31 +16,23 @@ export function registerScaleOfferCancel(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(SCALE_OFFER_CANCEL, async ({ action, body, ack, respond }) => {
     await ack();
     const started = deps.clock.now();
-    const parsed = OfferValue.safeParse(safeJson(action.value ?? ''));
-    const service = parsed.success ? parsed.data.service : '';
-    const cluster = parsed.success ? parsed.data.cluster : '';
+    const who = interactionOf(body);
+    const parsed = parseJsonAs(OfferValue, action.value);
+    const offer = parsed.success ? parsed.data : undefined;
     audit(deps.logger, {
-      user: body.user.id,
-      channel: body.channel?.id ?? body.container?.channel_id ?? '',
-      workspace: body.user.team_id ?? body.team?.id ?? 'unknown',
+      user: who.user.id,
+      channel: who.channelId,
+      workspace: who.user.teamId,
       source: 'button',
       command: 'scale cancel',
-      ...(cluster ? { cluster } : {}),
+      ...(offer ? { cluster: offer.cluster } : {}),
       outcome: 'ok',
       durationMs: deps.clock.now() - started,
     });
-    const what = parsed.success ? `Scaling *${escapeText(service)}* in *${escapeText(cluster)}*` : 'Scaling';
+    const what = offer ? `Scaling *${escapeText(offer.service)}* in *${escapeText(offer.cluster)}*` : 'Scaling';
     await respond({
       replace_original: true,
-      text: `${what} was cancelled by <@${body.user.id}>. Nothing was changed.`,
+      text: `${what} was cancelled by <@${who.user.id}>. Nothing was changed.`,
     });
   });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -3,7 +3,7 @@ import { defineVerb, type CommandContext } from './context';
 import { ServiceName, WholeNumber } from '../commands/arguments';
 import { type ScalableRange } from '../aws/autoscaling';
 import { type ServiceUtilization } from '../aws/metrics';
-import { escapeText } from '../slack/message';
+import { escapeText } from '../text/escape';
 import { nothingToDoMessage } from '../slack/views/services';
 import { AUTOSCALING_VERB, rangeChangedMessage } from '../slack/views/autoscaling';
 import { changeService } from './follow-up';
