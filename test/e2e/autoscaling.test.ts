@@ -174,6 +174,14 @@ describe('service shows autoscaling, CPU and memory', () => {
     expect(metrics[0]!.principal).toMatchObject({ roleArn: expect.stringContaining('chatops-prod-read') });
   });
 
+  it('a read role that may not get metric data still gets the service, with a line saying what could not be read', async () => {
+    h.sandbox.inject({ kind: 'accessDenied', action: 'cloudwatch:GetMetricData' });
+    const result = await h.command('service api', { user: USERS.rita });
+    expect(result.seen).toContain('*Autoscaling:* 2–4 tasks');
+    expect(result.seen).toContain('CPU and memory could not be read (AccessDeniedException)');
+    expect(result.seen).toContain('api · prod');
+  });
+
   it('a service without autoscaling shows no autoscaling line', async () => {
     const result = await h.command('service web', { user: USERS.rita });
     expect(result.seen).not.toContain('Autoscaling:');
