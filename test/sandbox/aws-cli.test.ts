@@ -158,4 +158,43 @@ describe('the AWS CLI against the sandbox', () => {
       stderr: expect.stringContaining('AccessDeniedException'),
     });
   });
+
+  it('describes the worker’s scalable target and reads its CPU with the operator key', async () => {
+    if (!awsAvailable) {
+      console.log('aws CLI not on PATH: skipping the AWS CLI assertions');
+      return;
+    }
+    const targets = (await aws(
+      ['application-autoscaling', 'describe-scalable-targets', '--service-namespace', 'ecs'],
+      DEMO_OPERATOR_KEY,
+    )) as { ScalableTargets: { ResourceId: string; MinCapacity: number; MaxCapacity: number }[] };
+    expect(targets.ScalableTargets).toEqual([
+      expect.objectContaining({ ResourceId: 'service/demo-prod/worker', MinCapacity: 2, MaxCapacity: 4 }),
+    ]);
+    const end = new Date(sandbox.clock.now()).toISOString();
+    const start = new Date(sandbox.clock.now() - 3_600_000).toISOString();
+    const query = JSON.stringify([
+      {
+        Id: 'cpu',
+        MetricStat: {
+          Metric: {
+            Namespace: 'AWS/ECS',
+            MetricName: 'CPUUtilization',
+            Dimensions: [
+              { Name: 'ClusterName', Value: 'demo-prod' },
+              { Name: 'ServiceName', Value: 'worker' },
+            ],
+          },
+          Period: 60,
+          Stat: 'Average',
+        },
+      },
+    ]);
+    const metrics = (await aws(
+      ['cloudwatch', 'get-metric-data', '--start-time', start, '--end-time', end, '--metric-data-queries', query],
+      DEMO_OPERATOR_KEY,
+    )) as { MetricDataResults: { Id: string; Values: number[]; StatusCode: string }[] };
+    expect(metrics.MetricDataResults[0]).toMatchObject({ Id: 'cpu', StatusCode: 'Complete' });
+    expect(metrics.MetricDataResults[0]!.Values.length).toBeGreaterThan(5);
+  });
 });
