@@ -17,16 +17,17 @@ import { context, type SlackMessage } from '../slack/message';
 import { memoryBeforeLine } from '../slack/views/autoscaling';
 
 /** How far back the memory curve of an OOM kill goes. */
-const MEMORY_BEFORE_MS = 30 * 60_000;
+export const MEMORY_BEFORE_MS = 30 * 60_000;
 
-/** An OOM kill: exit 137 with OutOfMemoryError, or the agent's OutOfMemoryError reason. */
+/**
+ * An OOM kill, or what may be one: a container stopped with ECS's OutOfMemoryError reason, or
+ * killed with exit 137 (SIGKILL; the message already says "often out of memory").
+ */
 function oomKilled(w: NotificationWindow): boolean {
   const fact = w.latest;
   return (
     fact.type === 'taskStopped' &&
-    fact.containers.some(
-      (c) => /OutOfMemory/i.test(c.reason ?? '') || (c.exitCode === 137 && /memory/i.test(c.reason ?? '')),
-    )
+    fact.containers.some((c) => c.exitCode === 137 || /OutOfMemory/i.test(c.reason ?? ''))
   );
 }
 
@@ -49,8 +50,6 @@ async function render(ctx: NotifierContext, w: NotificationWindow): Promise<Slac
   blocks.splice(Math.max(0, blocks.length - 2), 0, context(line));
   return { ...message, blocks };
 }
-
-export { MEMORY_BEFORE_MS };
 
 /**
  * Brings a window's Slack message up to date, as far as Slack's limits allow now: posts it if it
