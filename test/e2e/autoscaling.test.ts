@@ -1,8 +1,8 @@
-import { startHarness, type Harness, type Reply } from '../support/harness';
-import { testAccount } from '../support/accounts';
-import { USERS } from '../support/config';
+import { startHarness, type Harness, type Reply } from '../../testbed/harness';
+import { testAccount } from '../../testbed/accounts';
+import { USERS } from '../../testbed/config';
 import { ManualClock, type AccountSeed } from '../../src/sandbox';
-import { sandboxTimeClock } from '../support/sandbox-time';
+import { sandboxTimeClock } from '../../testbed/sandbox-time';
 
 /** prod's `api` is behind Application Auto Scaling: 2 to 4 tasks, tracking 60 % CPU. */
 function accountWithAutoscaling(): AccountSeed {

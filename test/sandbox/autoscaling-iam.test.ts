@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { demoAccount, type ManualClock, type Sandbox } from '../../src/sandbox';
-import { assumeRole, clientConfig, roleOf, startTestSandbox } from '../support/sandbox';
+import { assumeRole, clientConfig, roleOf, startTestSandbox } from '../../testbed/sandbox';
 
 const ECS = { ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount' } as const;
 
