@@ -1,6 +1,12 @@
 import { createMemoryReader } from '../../src/aws/metrics';
 import { type EcsEventBridgeEvent, type ManualClock as SandboxClock, type Sandbox } from '../../src/sandbox';
-import { type EventsHarness, type ManualClock, startEventsHarness, testConfig, WEB_CHANNEL } from '../../testbed/events';
+import {
+  type EventsHarness,
+  type ManualClock,
+  startEventsHarness,
+  testConfig,
+  WEB_CHANNEL,
+} from '../../testbed/events';
 import { BASE_CREDENTIALS, emptyAccount, startTestSandbox } from '../../testbed/sandbox';
 
 const OOM = 'OutOfMemoryError: Container killed due to memory usage';
