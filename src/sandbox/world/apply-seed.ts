@@ -11,6 +11,20 @@ export const SEED_HISTORY_MS = 10 * 60 * 1000;
 export function applySeed(world: SandboxWorld, account: AccountSeed, now: number): void {
   world.replayFrom(now - SEED_HISTORY_MS, () => {
     for (const td of account.taskDefinitions) world.registerTaskDefinition(td);
+    for (const group of account.securityGroups ?? []) {
+      const created = world.createSecurityGroup({ name: group.name, description: group.description ?? group.name });
+      if (group.ingress?.length)
+        world.authorizeSecurityGroupIngress(
+          created.id,
+          group.ingress.map((r) => ({
+            ipProtocol: r.protocol,
+            fromPort: r.fromPort,
+            toPort: r.toPort,
+            ...(r.cidrIpv4 ? { ipv4: [{ cidr: r.cidrIpv4, description: r.description }] } : {}),
+            ...(r.cidrIpv6 ? { ipv6: [{ cidr: r.cidrIpv6, description: r.description }] } : {}),
+          })),
+        );
+    }
     for (const cluster of account.clusters) {
       world.createCluster(cluster.name, cluster.tags, {
         providers: cluster.capacityProviders ?? [],
