@@ -16,6 +16,7 @@ import { createTeardownOps } from './teardown';
 import { createDeleteOps } from './deletes';
 import { createEcrOps } from './ecr';
 import { createLogOps } from './logs';
+import { createBestPracticeOps } from './best-practice-evidence';
 import { type AwsAccess, type ClusterOps } from './types';
 
 export interface AwsAccessOptions {
@@ -93,6 +94,7 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         deployments: createDeploymentOps(ecs, base),
         teardown: createTeardownOps({ ecs, ec2Config: clientConfig }, base),
         deletes: createDeleteOps({ ecs, ecrConfig: clientConfig }, base),
+        bestPractice: createBestPracticeOps({ ecs, ec2Config: clientConfig }, base),
       };
       opsCache.set(key, ops);
       return ops;

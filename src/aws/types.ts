@@ -1,3 +1,5 @@
+import { type BestPracticeOps } from './best-practice-evidence';
+
 /**
  * Plain data the AWS layer returns (never Slack blocks), and the operations a command may call.
  * Handlers import only these types, so the Slack function's bundle carries no AWS SDK client.
@@ -399,6 +401,8 @@ export interface ClusterOps {
   readonly teardown: TeardownOps;
   /** The approval-gated deletes: services, task definitions, ECR images and repositories (src/aws/deletes.ts). */
   readonly deletes: DeleteOps;
+  /** What `/ecs audit` reads about the cluster (src/aws/best-practice-evidence.ts). */
+  readonly bestPractice: BestPracticeOps;
 }
 
 // ---- teardown and the approval-gated deletes ------------------------------------------------

@@ -114,6 +114,11 @@ export interface VerbSpec<A = unknown> {
    * the level on at least one, each cluster is authorized on its own, and `run` gets `ctx.clusters`.
    */
   scope?: 'allClusters';
+  /**
+   * A boolean option that makes this one run spread over clusters as `scope: 'allClusters'` does
+   * (`audit --all`); without it the verb works on one cluster.
+   */
+  allClustersOption?: string;
   /** Validates `{ ...positionals by name, ...options }` into the verb's arguments. */
   args: z.ZodType<A>;
   /** Replies visible to the whole channel (operations) or only the user (reads). */
@@ -128,6 +133,18 @@ export interface VerbSpec<A = unknown> {
 /** Type-erased VerbSpec for the registry (variance of A). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry stores specs of every argument type; each spec validates its own args with zod before use
 export type AnyVerbSpec = VerbSpec<any>;
+
+/** Whether this parsed command spans clusters: the spec's scope, or its `allClustersOption` set. */
+export function spansClusters(spec: AnyVerbSpec, args: unknown): boolean {
+  if (spec.scope === 'allClusters') return true;
+  const option = spec.allClustersOption;
+  return (
+    option !== undefined &&
+    typeof args === 'object' &&
+    args !== null &&
+    (args as Record<string, unknown>)[option] === true
+  );
+}
 
 export function defineVerb<A>(spec: VerbSpec<A>): VerbSpec<A> {
   return spec;

@@ -37,7 +37,10 @@ export function demoAccount(options: { fargate?: boolean } = {}): AccountSeed {
       name: 'demo-prod',
       tags: [{ key: 'env', value: 'prod' }],
       // The first instance doubles as the team's SSH jump host: port 22 open to the world (`/ecs audit` flags it).
-      instances: [{ instanceType: 't3.large', securityGroups: ['default', 'ssh-anywhere'] }, { instanceType: 't3.large' }],
+      instances: [
+        { instanceType: 't3.large', securityGroups: ['default', 'ssh-anywhere'] },
+        { instanceType: 't3.large' },
+      ],
       services: [
         { name: 'web', taskDefinition: 'web', desiredCount: 1 },
         { name: 'worker', taskDefinition: 'worker', desiredCount: 2 },

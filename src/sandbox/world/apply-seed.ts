@@ -1,3 +1,4 @@
+import type { AwsVpcConfiguration } from '@aws-sdk/client-ecs';
 import type { AccountSeed } from '../seed';
 import type { SandboxWorld } from './world';
 
@@ -40,7 +41,7 @@ export function applySeed(world: SandboxWorld, account: AccountSeed, now: number
           placementStrategy: service.placementStrategy,
           launchType: service.launchType,
           capacityProviderStrategy: service.capacityProviderStrategy,
-          awsvpc: service.networkConfiguration?.awsvpcConfiguration,
+          awsvpc: withGroupIds(world, service.networkConfiguration?.awsvpcConfiguration),
         });
       }
     }
@@ -48,4 +49,14 @@ export function applySeed(world: SandboxWorld, account: AccountSeed, now: number
       for (const at of behaviour.crash?.atMs ?? []) world.crashTaskOfFamilyAt(family, now + at, behaviour.crash!);
     }
   });
+}
+
+/** A seed may name its own security groups by name (their ids are made when the seed is applied). */
+function withGroupIds(world: SandboxWorld, config: AwsVpcConfiguration | undefined): AwsVpcConfiguration | undefined {
+  if (!config?.securityGroups) return config;
+  const groups = world.vpc().securityGroups;
+  return {
+    ...config,
+    securityGroups: config.securityGroups.map((ref) => groups.find((g) => g.name === ref)?.id ?? ref),
+  };
 }
