@@ -29,59 +29,70 @@ const ICON: Record<Severity, string> = {
 const FINDINGS_PER_MESSAGE = 10;
 /** Thread messages per cluster at most (100 findings); more is noise, and the summary says so. */
 const MESSAGES_PER_CLUSTER = 10;
+/** Thread messages in all (`--all` over many clusters): Slack takes about one a second in a channel. */
+const MESSAGES_IN_THREAD = 30;
 /** Lines of the summary per cluster. */
 const SUMMARY_LINES = 8;
 
 export function auditSummaryMessage(audits: readonly ClusterAudit[], options: { threaded: boolean }): SlackMessage {
-  const blocks: KnownBlock[] = [];
-  const texts: string[] = [];
   const multi = audits.length > 1;
-  if (multi) {
-    const total = audits.reduce((n, a) => n + (a.result?.findings.length ?? 0), 0);
-    blocks.push(section(`*Audit of ${plural(audits.length, 'cluster')}* · ${plural(total, 'finding')}`));
-  }
+  const texts = audits.map(textLine);
+  const text = escapeText(`${multi ? 'Audit: ' : 'Audit of '}${texts.join('; ')}`);
+  if (!multi) return { text, blocks: clusterBlocks(audits[0]!, { multi, threaded: options.threaded }) };
+
+  const total = audits.reduce((n, a) => n + (a.result?.findings.length ?? 0), 0);
+  const blocks: KnownBlock[] = [
+    section(`*Audit of ${plural(audits.length, 'cluster')}* · ${plural(total, 'finding')}`),
+  ];
+  // One section per cluster (and its gaps): past Slack's 50 blocks, the rest are named in one line.
+  const room = SLACK_LIMITS.blocksPerMessage - 3;
+  let shown = 0;
   for (const a of audits) {
-    const title = `*${escapeText(a.alias)}* · ${escapeText(a.region)}`;
-    if (a.problem || !a.result) {
-      blocks.push(section(`${title}\n:warning: Not audited: ${a.problem ?? 'it could not be read.'}`));
-      texts.push(`${a.alias}: not audited`);
-      continue;
-    }
-    const { findings, counts, checked } = a.result;
-    const what = `${plural(checked.rules, 'rule')} on ${plural(checked.services, 'service')}, ${plural(checked.taskDefinitions, 'task definition')}, ${plural(checked.instances, 'instance')} and ${plural(checked.securityGroups, 'security group')}`;
-    if (findings.length === 0) {
-      blocks.push(
-        section(
-          `${multi ? title : `*Audit of ${escapeText(a.alias)}* · ${escapeText(a.region)}`}\n:white_check_mark: No findings. Checked ${what}.`,
-        ),
-      );
-      texts.push(`${a.alias}: no findings`);
-    } else {
-      const tally = SEVERITIES.filter((s) => counts[s] > 0)
-        .map((s) => `${ICON[s]} ${counts[s]} ${s}`)
-        .join(' · ');
-      const lines = findings.slice(0, SUMMARY_LINES).map((f) => `${ICON[f.severity]} ${escapeText(summaryLine(f))}`);
-      if (findings.length > SUMMARY_LINES) lines.push(`…and ${findings.length - SUMMARY_LINES} more`);
-      blocks.push(
-        section(`${multi ? title : `*Audit of ${escapeText(a.alias)}* · ${escapeText(a.region)}`}\n${tally}`),
-        section(lines.join('\n')),
-      );
-      texts.push(
-        `${a.alias}: ${SEVERITIES.filter((s) => counts[s] > 0)
-          .map((s) => `${counts[s]} ${s}`)
-          .join(', ')}`,
-      );
-      if (!multi)
-        blocks.push(
-          context(`Checked ${what}.${options.threaded ? ' Why each matters and how to fix it: in the thread.' : ''}`),
-        );
-    }
-    if (a.gaps?.length) blocks.push(context(gapText(a.gaps)));
+    const parts = clusterBlocks(a, { multi, threaded: options.threaded });
+    if (blocks.length + parts.length > room) break;
+    blocks.push(...parts);
+    shown += 1;
   }
-  if (multi && options.threaded && audits.some((a) => a.result?.findings.length))
+  if (shown < audits.length) blocks.push(context(escapeText(`Also: ${texts.slice(shown).join('; ')}`)));
+  if (options.threaded && audits.some((a) => a.result?.findings.length))
     blocks.push(context('Why each finding matters and how to fix it: in the thread, cluster by cluster.'));
-  const prefix = multi ? 'Audit: ' : 'Audit of ';
-  return { text: escapeText(`${prefix}${texts.join('; ')}`), blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
+  return { text, blocks };
+}
+
+/** "shop: 3 high, 10 medium", "tidy: no findings", "lab: not audited" (plain). */
+function textLine(a: ClusterAudit): string {
+  if (!a.result) return `${a.alias}: not audited`;
+  const { counts, findings } = a.result;
+  if (findings.length === 0) return `${a.alias}: no findings`;
+  return `${a.alias}: ${SEVERITIES.filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`)
+    .join(', ')}`;
+}
+
+/** One cluster's part of the summary: its title and tally, its top findings, what was checked or not. */
+function clusterBlocks(a: ClusterAudit, options: { multi: boolean; threaded: boolean }): KnownBlock[] {
+  const title = options.multi
+    ? `*${escapeText(a.alias)}* · ${escapeText(a.region)}`
+    : `*Audit of ${escapeText(a.alias)}* · ${escapeText(a.region)}`;
+  if (a.problem || !a.result)
+    return [section(`${title}\n:warning: Not audited: ${a.problem ?? 'it could not be read.'}`)];
+  const { findings, counts, checked } = a.result;
+  const what = `${plural(checked.rules, 'rule')} on ${plural(checked.services, 'service')}, ${plural(checked.taskDefinitions, 'task definition')}, ${plural(checked.instances, 'instance')} and ${plural(checked.securityGroups, 'security group')}`;
+  const gaps = a.gaps?.length ? [context(gapText(a.gaps))] : [];
+  if (findings.length === 0) return [section(`${title}\n:white_check_mark: No findings. Checked ${what}.`), ...gaps];
+  const tally = SEVERITIES.filter((s) => counts[s] > 0)
+    .map((s) => `${ICON[s]} ${counts[s]} ${s}`)
+    .join(' · ');
+  const max = options.multi ? 3 : SUMMARY_LINES;
+  const lines = findings.slice(0, max).map((f) => `${ICON[f.severity]} ${escapeText(summaryLine(f))}`);
+  if (findings.length > max) lines.push(`…and ${findings.length - max} more`);
+  if (options.multi) return [section(`${title} · ${tally}\n${lines.join('\n')}`), ...gaps];
+  return [
+    section(`${title}\n${tally}`),
+    section(lines.join('\n')),
+    context(`Checked ${what}.${options.threaded ? ' Why each matters and how to fix it: in the thread.' : ''}`),
+    ...gaps,
+  ];
 }
 
 /** The thread: each cluster's findings, ten to a message, each with why it matters and the fix. */
@@ -102,7 +113,10 @@ export function auditDetailMessages(audits: readonly ClusterAudit[]): SlackMessa
       messages.push({ text: escapeText(`${a.alias}: findings ${first}–${first + slice.length - 1}`), blocks });
     }
   }
-  return messages;
+  if (messages.length <= MESSAGES_IN_THREAD) return messages;
+  const kept = messages.slice(0, MESSAGES_IN_THREAD - 1);
+  const note = `${messages.length - kept.length} more messages of findings not posted: audit the remaining clusters one at a time (\`/ecs audit CLUSTER\`).`;
+  return [...kept, { text: escapeText(note), blocks: [context(escapeText(note))] }];
 }
 
 /**
