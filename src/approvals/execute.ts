@@ -25,7 +25,7 @@ import {
 import { ProgressMessage, type ChatClient } from './progress';
 import { type ApprovalRequest, type Plan, type StepRecord } from './types';
 import { escapeText } from '../slack/message';
-import { NotOwnedError, ownershipGuard, type OwnershipGuard } from '../worker/ownership-guard';
+import { NotOwnedError, ownershipGuard, type OwnershipGuard } from '../auth/ownership-guard';
 
 /** What the worker needs to run an approved request (a subset of its WorkerDeps). */
 export interface ApprovalWorkerDeps {

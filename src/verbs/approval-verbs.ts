@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ServiceName } from '../commands/arguments';
-import { defineVerb, type CommandContext } from '../commands/types';
+import { defineVerb, type CommandContext } from './context';
 import { ChatopsError } from '../errors';
 import { escapeText, textMessage } from '../slack/message';
 import { requestApproval } from '../approvals/request';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineVerb, type CommandContext } from '../commands/types';
+import { defineVerb, type CommandContext } from './context';
 import { ChatopsError } from '../errors';
 import { type ClusterOps } from '../aws/types';
 import { auditCluster } from '../best-practice/audit';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineVerb } from '../commands/types';
+import { defineVerb } from './context';
 import { PageNumber, PageOption } from '../commands/arguments';
 import { ChatopsError } from '../errors';
 import { type ClusterOps } from '../aws/types';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineVerb } from '../commands/types';
+import { defineVerb } from './context';
 import { PageNumber, PageOption } from '../commands/arguments';
 import { imagesMessage, repositoriesMessage, repositoriesOnPage } from '../slack/views/images';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type AwsVpcNetwork, type LaunchSpec, type TaskDefinitionDetail } from '../aws/types';
-import { type CommandContext, type OptionSpec } from '../commands/types';
+import { type OptionSpec } from '../commands/grammar';
+import { type CommandContext } from './context';
 import { ChatopsError } from '../errors';
 
 /** The options `run` and `service create` share for choosing how tasks launch. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineVerb, type CommandContext } from '../commands/types';
+import { defineVerb, type CommandContext } from './context';
 import { NotFoundError } from '../errors';
 import { parseEcsId } from '../commands/ecs-ids';
 import { DEFAULT_LINES, logsMessage, MAX_LINES, type LogsInput } from '../slack/views/logs';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineVerb } from '../commands/types';
+import { defineVerb } from './context';
 import { PageNumber, PageOption, TaskDefinitionRef } from '../commands/arguments';
 import { familiesMessage, revisionsMessage, taskDefinitionMessage } from '../slack/views/taskdefs';
 

@@ -5,7 +5,8 @@ import { type AwsAccess } from '../aws/types';
 import { audit } from '../audit';
 import { ChatopsError } from '../errors';
 import { parseWords } from '../commands/parse';
-import { spansClusters, type AnyVerbSpec, type CommandTiming } from '../commands/types';
+import { type AnyVerbSpec, type CommandTiming } from '../verbs/context';
+import { spansClusters } from '../commands/grammar';
 import { Job, JOB_MAX_AGE_MS, type CommandJob } from '../jobs/job';
 import { type StateStore } from '../state/table';
 import { claimJob } from '../state/jobs';
@@ -16,7 +17,7 @@ import { type ChatClient } from '../approvals/progress';
 import { responseUrlReplier, type Replier } from '../slack/reply';
 import { errorMessage } from '../slack/views/errors';
 import { escapeText } from '../slack/message';
-import { ownershipGuard } from './ownership-guard';
+import { ownershipGuard } from '../auth/ownership-guard';
 
 export interface WorkerDeps {
   config: Config;

@@ -23,7 +23,6 @@ import {
   type ServiceSummary,
   type TaskInfo,
 } from '../../aws/types';
-import { type Settlement } from '../../verbs/follow-up';
 import { stoppedTasksLine } from './stopped-tasks';
 
 /** Services on one page of `services`: each is one line, so 50 lines stay within a few sections. */
@@ -307,6 +306,19 @@ export function scaledMessage(
     ],
   };
 }
+
+/** How a follow-up after a change ended (src/verbs/follow-up.ts watches the service). */
+export type Settlement =
+  | { kind: 'settled'; service: ServiceDetail }
+  /** `missing` of `of` tasks of the newest deployment could not be placed (never 0). */
+  | { kind: 'unplaceable'; service: ServiceDetail; reason: string; eventMessage: string; missing: number; of: number }
+  /** `stopped`: the service's tasks that started after the change and have stopped, newest first. */
+  | { kind: 'failed'; service: ServiceDetail; reason: string; stopped: TaskInfo[] }
+  /** Tasks the change started keep stopping soon after they start; `stopped` as for `failed`. */
+  | { kind: 'crashLooping'; service: ServiceDetail; stopped: TaskInfo[] }
+  /** Tasks the change started keep stopping before they run (e.g. CannotPullContainerError); `stopped` as for `failed`. */
+  | { kind: 'failingToStart'; service: ServiceDetail; stopped: TaskInfo[] }
+  | { kind: 'timeout'; service: ServiceDetail; stopped: TaskInfo[] };
 
 /** The follow-up: settled, could not place, failed, or still going. `showRevision` names the revision (deploys). */
 export function settlementMessage(

@@ -14,11 +14,19 @@ import {
 import { pageOf } from '../paging';
 import { formatDuration } from '../../config/duration';
 import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
-import { portsInUse } from '../../verbs/explanations';
 import { exitCodeMeaning, exitFromAgentStop } from './exit-codes';
 import { shortId } from '../../commands/ecs-ids';
 
 export { exitCodeMeaning };
+
+/** "port 80 is", "ports 80, 443 are", or (ports unknown) "a host port it needs is": the subject of a port conflict. */
+export function portsInUse(fixedHostPorts: readonly number[]): string {
+  return fixedHostPorts.length === 0
+    ? 'a host port it needs is'
+    : fixedHostPorts.length === 1
+      ? `port ${fixedHostPorts[0]} is`
+      : `ports ${fixedHostPorts.join(', ')} are`;
+}
 
 /** Two blocks a row (the task, its buttons): 20 rows stay well inside Slack's 50 blocks. */
 export const TASKS_PER_PAGE = 20;
