@@ -7,7 +7,8 @@ import {
   type ClusterAudit,
 } from '../../src/best-practice/view';
 import { blockKitProblems } from '../../src/slack/limits';
-import { foreignControlsIn } from '../support/mrkdwn';
+import fc from 'fast-check';
+import { foreignControlsIn, HOSTILE } from '../support/mrkdwn';
 
 /** The audit's messages as Slack gets them: escaped, within Block Kit's limits however much there is. */
 
@@ -100,5 +101,33 @@ describe('the audit’s Slack messages', () => {
     expect(summary.text).toBe('Audit: prod: no findings; lab: not audited');
     expect(JSON.stringify(summary.blocks)).toContain(':warning: Not audited: ECS has no cluster `lab` in eu-west-1.');
     expect(auditDetailMessages(audits)).toEqual([]);
+  });
+
+  it('whatever AWS puts in a name, an image or a tag, every message stays escaped and within Block Kit limits', () => {
+    const hostile = fc.oneof(
+      fc.constantFrom(...HOSTILE),
+      fc.tuple(fc.string({ maxLength: 8 }), fc.constantFrom(...HOSTILE)).map(([a, b]) => `${a}${b}`),
+      fc.string({ unit: 'binary', maxLength: 400 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(hostile, hostile, hostile), { minLength: 1, maxLength: 15 }),
+        hostile,
+        (parts, alias) => {
+          const findings = parts.map(([resource, problem, fix], n) => finding(n, { resource, problem, fix }));
+          const audits = [cluster(alias || 'x', findings), cluster('y', findings.slice(0, 2))];
+          for (const message of [
+            auditSummaryMessage(audits, { threaded: true }),
+            auditSummaryMessage(audits.slice(0, 1), { threaded: true }),
+            ...auditDetailMessages(audits),
+            auditSingleMessage(audits),
+          ]) {
+            expect(foreignControlsIn(message)).toEqual([]);
+            expect(blockKitProblems(message)).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
