@@ -1,6 +1,5 @@
-import { explainPlacement } from '../slack/views/stop-causes';
+import { explainPlacement, portsInUse } from '../text/stop-causes';
 import { type ClusterOps, type Deployment, type ServiceDetail, type ServiceEvent, type TaskInfo } from '../aws/types';
-import { portsInUse } from '../slack/views/tasks';
 
 /**
  * Why a service is not where it should be, said once for every reply that needs it: the follow-ups

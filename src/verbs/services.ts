@@ -11,7 +11,15 @@ import {
   stoppedOnTheirOwn,
 } from './explanations';
 import { chooseLaunch, LaunchArgs, LaunchOptions } from './launch';
-import { PageNumber, PageOption, ServiceName, TaskDefinitionRef, WholeNumber } from '../commands/arguments';
+import {
+  ContainerName,
+  ImageUri,
+  PageNumber,
+  PageOption,
+  ServiceName,
+  TaskDefinitionRef,
+  WholeNumber,
+} from '../commands/arguments';
 import { changeService } from './follow-up';
 import {
   createdMessage,
@@ -22,6 +30,7 @@ import {
   serviceDetailMessage,
   servicesListMessage,
 } from '../slack/views/services';
+import { plural } from '../text/words';
 
 export const services = defineVerb({
   verb: 'services',
@@ -102,7 +111,7 @@ export const scale = defineVerb({
       // A no-op is news only to the person who asked, not to the channel.
       await ctx.reply.send(
         nothingToDoMessage(
-          `*${escapeText(service)}* in *${ctx.alias}* already wants ${count} task${count === 1 ? '' : 's'} (${before.running} running). Nothing was changed.`,
+          `*${escapeText(service)}* in *${ctx.alias}* already wants ${count} ${plural(count, 'task')} (${before.running} running). Nothing was changed.`,
         ),
         { visibility: 'ephemeral' },
       );
@@ -132,16 +141,6 @@ export const restart = defineVerb({
     });
   },
 });
-
-const ImageUri = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-zA-Z0-9._\-/:@]{0,254}$/,
-    'an image is a URI like 111111111111.dkr.ecr.us-east-1.amazonaws.com/web:1.4 or nginx:1.27',
-  );
-const ContainerName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, 'a container name has letters, digits, - and _');
 
 export const deploy = defineVerb({
   verb: 'deploy',

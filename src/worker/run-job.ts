@@ -11,7 +11,7 @@ import { Job, JOB_MAX_AGE_MS, type CommandJob } from '../jobs/job';
 import { type StateStore } from '../state/table';
 import { claimJob } from '../state/jobs';
 import { textMessage } from '../slack/message';
-import { tookText } from '../slack/views/approvals';
+import { tookText } from '../text/times';
 import { runApprovalJob, type ApprovalWorkerDeps } from '../approvals/execute';
 import { type ChatClient } from '../approvals/progress';
 import { responseUrlReplier, type Replier } from '../slack/reply';
