@@ -25,7 +25,3 @@ export function listed(items: readonly string[], max = 3): string {
   if (items.length <= max) return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}

@@ -3,7 +3,7 @@ import { type EvidenceGap } from '../aws/best-practice-evidence';
 import { context, escapeText, section, truncate, SLACK_LIMITS, type SlackMessage } from '../slack/message';
 import { type AuditResult } from './audit';
 import { SEVERITIES, type Finding, type Severity } from './finding';
-import { plural } from './subjects';
+import { count } from '../text/words';
 
 /**
  * The audit as Slack messages: a summary (counts per severity and one line per finding) that goes
@@ -41,9 +41,7 @@ export function auditSummaryMessage(audits: readonly ClusterAudit[], options: { 
   if (!multi) return { text, blocks: clusterBlocks(audits[0]!, { multi, threaded: options.threaded }) };
 
   const total = audits.reduce((n, a) => n + (a.result?.findings.length ?? 0), 0);
-  const blocks: KnownBlock[] = [
-    section(`*Audit of ${plural(audits.length, 'cluster')}* · ${plural(total, 'finding')}`),
-  ];
+  const blocks: KnownBlock[] = [section(`*Audit of ${count(audits.length, 'cluster')}* · ${count(total, 'finding')}`)];
   // One section per cluster (and its gaps): past Slack's 50 blocks, the rest are named in one line.
   const room = SLACK_LIMITS.blocksPerMessage - 3;
   let shown = 0;
@@ -77,7 +75,7 @@ function clusterBlocks(a: ClusterAudit, options: { multi: boolean; threaded: boo
   if (a.problem || !a.result)
     return [section(`${title}\n:warning: Not audited: ${a.problem ?? 'it could not be read.'}`)];
   const { findings, counts, checked } = a.result;
-  const what = `${plural(checked.rules, 'rule')} on ${plural(checked.services, 'service')}, ${plural(checked.taskDefinitions, 'task definition')}, ${plural(checked.instances, 'instance')} and ${plural(checked.securityGroups, 'security group')}`;
+  const what = `${count(checked.rules, 'rule')} on ${count(checked.services, 'service')}, ${count(checked.taskDefinitions, 'task definition')}, ${count(checked.instances, 'instance')} and ${count(checked.securityGroups, 'security group')}`;
   const gaps = a.gaps?.length ? [context(gapText(a.gaps))] : [];
   if (findings.length === 0) return [section(`${title}\n:white_check_mark: No findings. Checked ${what}.`), ...gaps];
   const tally = SEVERITIES.filter((s) => counts[s] > 0)

@@ -1,5 +1,6 @@
 import { type AuditRule } from '../finding';
-import { listed, plural } from '../subjects';
+import { count } from '../../text/words';
+import { listed } from '../subjects';
 
 /**
  * Services whose task definition takes a fixed host port (bridge `hostPort` > 0, or host
@@ -20,7 +21,7 @@ export const fixedHostPorts: AuditRule = {
           rule: 'fixed-host-ports',
           severity: 'medium' as const,
           resource: `service ${s.name}`,
-          problem: `Wants ${plural(s.desired, 'task')} on fixed host port ${listed(ports.map(String))}, but the cluster has ${plural(instances, 'active instance')}.`,
+          problem: `Wants ${count(s.desired, 'task')} on fixed host port ${listed(ports.map(String))}, but the cluster has ${count(instances, 'active instance')}.`,
           why: 'Only one task per instance can hold a host port: the others are never placed, and a deployment cannot start a new task beside an old one.',
           fix: 'Use a dynamic host port (`hostPort: 0`) behind a load balancer, or awsvpc networking; or add instances.',
         },

@@ -1,5 +1,5 @@
 import { type AuditRule, type Finding } from '../finding';
-import { plural } from '../subjects';
+import { count } from '../../text/words';
 
 /**
  * Everything in one availability zone: the cluster's container instances, or an awsvpc service's
@@ -17,7 +17,7 @@ export const singleZone: AuditRule = {
         rule: 'single-zone',
         severity: 'medium',
         resource: `cluster ${e.clusterName}`,
-        problem: `All ${plural(active.length, 'container instance')} ${active.length === 1 ? 'is' : 'are'} in ${[...zones][0]}.`,
+        problem: `All ${count(active.length, 'container instance')} ${active.length === 1 ? 'is' : 'are'} in ${[...zones][0]}.`,
         why: 'An availability zone outage stops every task on EC2 here at once, and ECS has nowhere else to place them.',
         fix: 'Spread the instances over two or three zones (the Auto Scaling group’s subnets), and let services spread too (placement strategy `spread` on `attribute:ecs.availability-zone`).',
       });
