@@ -9,7 +9,7 @@ import { type AnyVerbSpec, type CommandTiming } from '../verbs/context';
 import { spansClusters } from '../commands/grammar';
 import { Job, JOB_MAX_AGE_MS, type CommandJob } from '../jobs/job';
 import { type StateStore } from '../state/table';
-import { claimJob } from '../state/jobs';
+import { claimJob } from '../jobs/claims';
 import { textMessage } from '../slack/message';
 import { tookText } from '../text/times';
 import { runApprovalJob, type ApprovalWorkerDeps } from '../approvals/execute';
