@@ -6,19 +6,15 @@ import {
   paginateListContainerInstances,
   paginateListServices,
   type ContainerDefinition,
-  type ECSClient,
   type Service,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { AwsActionError } from '../errors';
 import { idOfArn } from '../commands/ecs-ids';
 import { sliceWhole } from '../unicode';
-import { awsCall, type AwsCallContext } from './errors';
+import { awsCall, callContext, type AwsCallBase } from './errors';
+import { type AwsClients } from './clients';
 import { chunk, mapLimit } from './concurrency';
-
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
-type Ec2Module = typeof import('@aws-sdk/client-ec2');
 
 /**
  * What a best-practice audit reads about one cluster (`/ecs audit`), as plain data for the rules in
@@ -137,16 +133,11 @@ const FILTER_VALUES = 200;
 const MAX_TEXT = 256;
 const MAX_NAMES = 200;
 
-export function createBestPracticeOps(
-  clients: { ecs: ECSClient; ec2Config: EC2ClientConfig },
-  base: Omit<AwsCallContext, 'action'>,
-): BestPracticeOps {
-  const { ecs } = clients;
+export function createBestPracticeOps(clients: Pick<AwsClients, 'ecs' | 'ec2'>, base: AwsCallBase): BestPracticeOps {
+  const ecs = clients.ecs();
   const cluster = base.clusterName;
-  const ctx = (action: string): AwsCallContext => ({ ...base, action });
-  let ec2Loaded: Promise<{ m: Ec2Module; client: InstanceType<Ec2Module['EC2Client']> }> | undefined;
-  const ec2 = () =>
-    (ec2Loaded ??= import('@aws-sdk/client-ec2').then((m) => ({ m, client: new m.EC2Client(clients.ec2Config) })));
+  const ctx = callContext(base);
+  const ec2 = () => clients.ec2();
 
   async function clusterTags(): Promise<Record<string, string>> {
     const out = await awsCall(ctx('ecs:DescribeClusters'), () =>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineVerb, type CommandContext } from './context';
 import { ChatopsError } from '../errors';
-import { type ClusterOps } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
 import { auditCluster } from '../best-practice/audit';
 import { auditDetailMessages, auditSingleMessage, auditSummaryMessage, type ClusterAudit } from '../best-practice/view';
 
