@@ -2,9 +2,9 @@ import { createAwsAccess } from '../../src/aws/access';
 import { auditCluster } from '../../src/best-practice/audit';
 import { systemClock } from '../../src/clock';
 import { demoAccount, type Sandbox } from '../../src/sandbox';
-import { testConfig } from '../support/config';
-import { captureLogs } from '../support/logs';
-import { BASE_CREDENTIALS, startTestSandbox } from '../support/sandbox';
+import { testConfig } from '../../testbed/config';
+import { captureLogs } from '../../testbed/logs';
+import { BASE_CREDENTIALS, startTestSandbox } from '../../testbed/sandbox';
 
 /** The playground's account gives `/ecs audit` something to say on demo-prod, and less on demo-staging. */
 

@@ -16,10 +16,10 @@ import { singleTask } from '../../src/best-practice/rules/single-task';
 import { singleZone } from '../../src/best-practice/rules/single-zone';
 import { systemClock } from '../../src/clock';
 import { type Sandbox } from '../../src/sandbox';
-import { auditAccount, auditConfig, DB_PASSWORD_VALUE } from '../support/audit-fixtures';
-import { captureLogs } from '../support/logs';
-import { BASE_CREDENTIALS, startTestSandbox } from '../support/sandbox';
-import { USERS } from '../support/config';
+import { auditAccount, auditConfig, DB_PASSWORD_VALUE } from '../../testbed/audit-fixtures';
+import { captureLogs } from '../../testbed/logs';
+import { BASE_CREDENTIALS, startTestSandbox } from '../../testbed/sandbox';
+import { USERS } from '../../testbed/config';
 
 /**
  * Each audit rule, as a pure function of evidence the sandbox produced: the same reads the bot

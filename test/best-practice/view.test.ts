@@ -8,7 +8,7 @@ import {
 } from '../../src/best-practice/view';
 import { blockKitProblems } from '../../src/slack/limits';
 import fc from 'fast-check';
-import { foreignControlsIn, HOSTILE } from '../support/mrkdwn';
+import { foreignControlsIn, HOSTILE } from '../../testbed/mrkdwn';
 
 /** The audit's messages as Slack gets them: escaped, within Block Kit's limits however much there is. */
 

@@ -1,7 +1,7 @@
-import { startHarness, type Harness } from '../support/harness';
-import { auditAccount, auditConfig, DB_PASSWORD_VALUE } from '../support/audit-fixtures';
-import { CHANNELS, USERS } from '../support/config';
-import { roleArn } from '../support/accounts';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { auditAccount, auditConfig, DB_PASSWORD_VALUE } from '../../testbed/audit-fixtures';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { roleArn } from '../../testbed/accounts';
 
 /**
  * `/ecs audit` through signed Slack requests into the real handler, against the sandbox account of

@@ -1,5 +1,4 @@
 import { AwsError } from '../errors';
-import type { SecurityGroupRecord, VpcRecord } from './vpc';
 
 /**
  * Security groups and their rules, as EC2 keeps them since security group rules got ids
@@ -8,6 +7,21 @@ import type { SecurityGroupRecord, VpcRecord } from './vpc';
  * Ids are derived from the group and the rule's position, not drawn from the world's seeded random,
  * so adding groups to an account does not shift the ids of its tasks and instances.
  */
+
+export interface SecurityGroupRecord {
+  id: string;
+  vpcId: string;
+  name: string;
+  description: string;
+  /** Inbound and outbound rules. */
+  rules: SecurityGroupRuleRecord[];
+}
+
+/** The part of the VPC record these operations use (world/vpc.ts imports this module, not the reverse). */
+interface GroupsOfVpc {
+  id: string;
+  securityGroups: SecurityGroupRecord[];
+}
 
 export interface SecurityGroupRuleRecord {
   id: string;
@@ -52,7 +66,7 @@ export function defaultRules(groupId: string, options: { selfIngress?: boolean }
 
 /** CreateSecurityGroup: names are unique per VPC, case-insensitively, and may not start with sg-. */
 export function createSecurityGroup(
-  vpc: VpcRecord,
+  vpc: GroupsOfVpc,
   input: { name: string; description: string; vpcId?: string },
 ): SecurityGroupRecord {
   if (input.vpcId !== undefined && input.vpcId !== vpc.id)
@@ -83,7 +97,7 @@ export function createSecurityGroup(
  * already is InvalidPermission.Duplicate and nothing is added (the call is all or nothing).
  */
 export function authorizeIngress(
-  vpc: VpcRecord,
+  vpc: GroupsOfVpc,
   groupId: string,
   permissions: readonly IngressPermission[],
 ): SecurityGroupRuleRecord[] {

@@ -1,6 +1,8 @@
 import { invalidParameter } from '../errors';
-import type { WorldContext } from './context';
-import { defaultRules, type SecurityGroupRuleRecord } from './security-groups';
+import type { SeededRandom } from '../random';
+import { defaultRules, type SecurityGroupRecord } from './security-groups';
+
+export type { SecurityGroupRecord } from './security-groups';
 
 /**
  * The account's one VPC, where awsvpc tasks get their elastic network interfaces: two private
@@ -18,15 +20,6 @@ export interface SubnetRecord {
   public: boolean;
   /** The next host number handed out (AWS reserves .0–.3 and .255). */
   nextHost: number;
-}
-
-export interface SecurityGroupRecord {
-  id: string;
-  vpcId: string;
-  name: string;
-  description: string;
-  /** Inbound and outbound rules (src/sandbox/world/security-groups.ts). */
-  rules: SecurityGroupRuleRecord[];
 }
 
 export interface EniRecord {
@@ -99,7 +92,7 @@ export function createVpc(region: string): VpcRecord {
  */
 /** `descriptionPrefix`/ATTACHMENT-ID is the ENI's description (ECS writes its attachment ARN there). */
 export function attachEni(
-  ctx: WorldContext,
+  ctx: { readonly ids: SeededRandom },
   vpc: VpcRecord,
   config: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean },
   descriptionPrefix: string,

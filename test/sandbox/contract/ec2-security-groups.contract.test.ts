@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { DescribeContainerInstancesCommand, ECSClient, paginateListContainerInstances } from '@aws-sdk/client-ecs';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
-import { assumeRole, clientConfig } from '../../support/sandbox';
+import { assumeRole, clientConfig } from '../../../testbed/sandbox';
 import { contractSandbox, recordRaw, xmlElementNames, xmlErrorCode, type RawAnswer } from './support';
 
 /**

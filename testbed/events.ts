@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogLevel, WebClient } from '@slack/web-api';
-import { type Clock } from '../../src/clock';
-import { Config, type ConfigInput } from '../../src/config/schema';
-import { createEventsHandler, type EventsHandler, type NotificationDeps } from '../../src/notifications/pipeline';
-import { blockKitProblems } from '../../src/slack/limits';
-import { type SlackMessage } from '../../src/slack/message';
-import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
+import { type Clock } from '../src/clock';
+import { Config, type ConfigInput } from '../src/config/schema';
+import { createEventsHandler, type EventsHandler, type NotificationDeps } from '../src/notifications/pipeline';
+import { blockKitProblems } from '../src/slack/limits';
+import { type SlackMessage } from '../src/slack/message';
+import { startSlackStandin, type SlackStandin } from '../src/slack/standin/server';
 import { startDynalite, type LocalStateTable } from './dynalite';
 import { captureLogs } from './logs';
 

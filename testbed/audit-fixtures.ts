@@ -1,7 +1,7 @@
-import type { AccountSeed, RoleSeed } from '../../src/sandbox/seed';
+import type { AccountSeed, RoleSeed } from '../src/sandbox/seed';
 import { testConfig, USERGROUPS, USERS } from './config';
 import { ACCOUNT_ID, REGION, roleArn } from './accounts';
-import type { Config } from '../../src/config/schema';
+import type { Config } from '../src/config/schema';
 
 /**
  * An account for `/ecs audit`: `shop` breaks every best-practice rule once, `tidy` breaks none.
