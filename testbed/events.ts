@@ -12,12 +12,12 @@ import { captureLogs } from './logs';
 
 /**
  * Factories for the notification tests and benches: EventBridge events built from the fixtures
- * in test/fixtures/events (shapes from AWS's "Amazon ECS events" documentation), a clock the test
+ * in testbed/event-fixtures (shapes from AWS's "Amazon ECS events" documentation), a clock the test
  * drives, a config, and a harness that wires the real events handler to dynalite and the Slack
  * stand-in.
  */
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'events');
+const FIXTURES = join(__dirname, 'event-fixtures');
 const ACCOUNT = '111111111111';
 
 export type JsonObject = Record<string, unknown>;
