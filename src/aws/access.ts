@@ -6,6 +6,7 @@ import { type Logger } from '../logger';
 import { AccessRefusedError } from '../errors';
 import { createAwsClients } from './clients';
 import { createRoleCredentials } from './credentials';
+import { createBestPracticeOps, type BestPracticeOps } from './best-practice-evidence';
 import { createClusterOps, type EcsClusterOps } from './clusters';
 import { createEcrOps, type EcrOps } from './ecr';
 import { createInstanceOps, type InstanceOps } from './instances';
@@ -40,6 +41,8 @@ export interface ClusterOps {
   readonly autoscaling: AutoscalingOps;
   /** A service's CPU and memory utilisation from CloudWatch (src/aws/metrics.ts). */
   readonly metrics: MetricOps;
+  /** What `/ecs audit` reads about the cluster, across its resources (src/aws/best-practice-evidence.ts). */
+  readonly bestPractice: BestPracticeOps;
 }
 
 export interface AwsAccessRequest {
@@ -133,6 +136,7 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         logs: createLogOps(clients, base),
         autoscaling: createAutoscalingOps(clients, base),
         metrics: createMetricOps(clients, base),
+        bestPractice: createBestPracticeOps(clients, base),
       };
       opsCache.set(key, ops);
       return ops;
