@@ -16,6 +16,8 @@ import { createTeardownOps } from './teardown';
 import { createDeleteOps } from './deletes';
 import { createEcrOps } from './ecr';
 import { createLogOps } from './logs';
+import { createLoadBalancerOps } from './load-balancers';
+import { createNetworkOps } from './network';
 import { type AwsAccess, type ClusterOps } from './types';
 
 export interface AwsAccessOptions {
@@ -93,6 +95,8 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         deployments: createDeploymentOps(ecs, base),
         teardown: createTeardownOps({ ecs, ec2Config: clientConfig }, base),
         deletes: createDeleteOps({ ecs, ecrConfig: clientConfig }, base),
+        loadBalancers: createLoadBalancerOps({ elbConfig: clientConfig }, base),
+        network: createNetworkOps({ ec2Config: clientConfig }, base),
       };
       opsCache.set(key, ops);
       return ops;

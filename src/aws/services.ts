@@ -185,6 +185,12 @@ export function toServiceDetail(s: Service): ServiceDetail {
   const network = toAwsVpcNetwork(s.networkConfiguration?.awsvpcConfiguration);
   if (network) detail.network = network;
   if (s.createdAt) detail.createdAt = s.createdAt.getTime();
+  const balancers = (s.loadBalancers ?? []).flatMap((lb) =>
+    lb.targetGroupArn
+      ? [{ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort }]
+      : [],
+  );
+  if (balancers.length > 0) detail.loadBalancers = balancers;
   return detail;
 }
 

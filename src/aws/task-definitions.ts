@@ -163,6 +163,9 @@ function toContainer(c: ContainerDefinition, networkMode: string | undefined): C
   if (c.cpu !== undefined) info.cpu = c.cpu;
   if (c.memory !== undefined) info.memory = c.memory;
   if (c.memoryReservation !== undefined) info.memoryReservation = c.memoryReservation;
+  if (c.stopTimeout !== undefined) info.stopTimeout = c.stopTimeout;
+  const sources = (c.secrets ?? []).flatMap((s) => (s.valueFrom ? [s.valueFrom] : []));
+  if (sources.length > 0) info.secretSources = sources;
   const log = c.logConfiguration;
   if (log?.logDriver) {
     const options = log.options ?? {};

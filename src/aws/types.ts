@@ -1,3 +1,6 @@
+import { type LoadBalancerOps } from './load-balancers';
+import { type NetworkOps } from './network';
+
 /**
  * Plain data the AWS layer returns (never Slack blocks), and the operations a command may call.
  * Handlers import only these types, so the Slack function's bundle carries no AWS SDK client.
@@ -38,6 +41,8 @@ export interface ServiceDetail {
   deployments: Deployment[];
   events: ServiceEvent[];
   createdAt?: number;
+  /** The ELBv2 target groups its tasks register with (src/aws/load-balancers.ts reads their health). */
+  loadBalancers?: { targetGroupArn: string; containerName?: string; containerPort?: number }[];
 }
 
 export interface ServiceOps {
@@ -156,6 +161,10 @@ export interface ContainerDefinitionInfo {
   environmentNames: string[];
   /** Secrets from Secrets Manager or SSM, by the variable name they fill. */
   secretNames: string[];
+  /** Where those secrets come from (Secrets Manager or SSM ARNs, or parameter names): names, never values. */
+  secretSources?: string[];
+  /** Seconds between SIGTERM and SIGKILL when the task is stopped (ECS's default is 30). */
+  stopTimeout?: number;
 }
 
 export interface TaskDefinitionDetail extends TaskDefinitionRevision {
@@ -399,6 +408,10 @@ export interface ClusterOps {
   readonly teardown: TeardownOps;
   /** The approval-gated deletes: services, task definitions, ECR images and repositories (src/aws/deletes.ts). */
   readonly deletes: DeleteOps;
+  /** ELBv2 target groups and the health of their targets (src/aws/load-balancers.ts). */
+  readonly loadBalancers: LoadBalancerOps;
+  /** How a subnet reaches the internet and AWS services: route tables, VPC endpoints (src/aws/network.ts). */
+  readonly network: NetworkOps;
 }
 
 // ---- teardown and the approval-gated deletes ------------------------------------------------

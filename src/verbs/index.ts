@@ -9,6 +9,7 @@ import { runTask, startTask, stopTask, task, tasks } from './tasks';
 import { taskdef, taskdefs } from './taskdefs';
 import { images, repos } from './images';
 import { logs } from './logs';
+import { why } from './why';
 
 /** Every verb. Adding one is a spec in its family's file and one line here. */
 export const VERBS: readonly AnyVerbSpec[] = [
@@ -29,6 +30,7 @@ export const VERBS: readonly AnyVerbSpec[] = [
   repos,
   images,
   logs,
+  why,
   services,
   service,
   scale,
