@@ -1,0 +1,174 @@
+import { ManualClock, type TaskRecord } from '../../src/sandbox';
+import { startHarness, type Harness, type Reply } from '../support/harness';
+import { sandboxTimeClock } from '../support/sandbox-time';
+import { USERS } from '../support/config';
+import { ECR, OOM_REASON, whyAccount } from '../support/why-fixtures';
+
+type Block = {
+  type: string;
+  text?: { text: string };
+  elements?: { text: string | { text: string }; action_id?: string }[];
+};
+
+/** Every text of a reply (sections and context), as the user reads it. */
+function shown(reply: Reply | undefined): string {
+  return ((reply?.blocks ?? []) as Block[])
+    .map((b) => b.text?.text ?? (b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : '')).join(' '))
+    .join('\n');
+}
+const section = (reply: Reply | undefined, label: string) =>
+  ((reply?.blocks ?? []) as Block[]).map((b) => b.text?.text ?? '').find((t) => t.startsWith(`*${label}:*`)) ?? '';
+
+/**
+ * `/ecs why` through signed Slack requests into the real handler, against the sandbox: each cause
+ * is produced by the sandbox (a behaviour of a family, a missing tag, a missing log group), and the
+ * reply names it and its fix from what the sandbox reported.
+ */
+describe('/ecs why names the cause and the fix, with the evidence quoted', () => {
+  let h: Harness;
+  let clock: ManualClock;
+  beforeEach(async () => {
+    clock = new ManualClock(Date.now());
+    h = await startHarness({
+      clock: sandboxTimeClock(clock),
+      sandbox: { account: whyAccount(), clock, timings: { taskStartMs: 0, taskStopMs: 1000 } },
+      followUpTimeoutMs: 60_000,
+    });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const run = (family: string): TaskRecord => h.sandbox.world.runTask('prod', { taskDefinition: family }).tasks[0]!;
+  const pass = (ms: number) => {
+    clock.advance(ms);
+    h.sandbox.tick();
+  };
+
+  it('a service whose container is OOM-killed: raise memory (its limit, 256 MiB, shown) or find the leak, only to the user who asked', async () => {
+    // A crash every 90 s after each start; 5 s after the latest one its task has STOPPED.
+    pass(125_000);
+    const stopped = [...h.sandbox.world.cluster('prod').tasks.values()]
+      .filter((t) => t.service?.name === 'hog' && t.lastStatus === 'STOPPED')
+      .sort((a, b) => b.stoppedAt! - a.stoppedAt!)[0]!;
+    expect(stopped.containers[0]).toMatchObject({ exitCode: 137, reason: OOM_REASON });
+
+    const result = await h.command('why hog', { user: USERS.rita });
+
+    const reply = result.replies[0]!;
+    expect(reply.response_type).toBe('ephemeral');
+    expect(section(reply, 'Cause')).toBe(
+      '*Cause:* Container hog ran out of memory: it reached its memory limit and was killed (exit 137, OutOfMemoryError).',
+    );
+    expect(section(reply, 'Fix')).toContain('Raise `memory` of container hog (now 256 MiB) in a new revision of hog');
+    expect(section(reply, 'Fix')).toContain('find the leak');
+    const text = shown(reply);
+    expect(text).toContain(`> container hog: exit 137 — ${OOM_REASON}`);
+    expect(text).toContain('> hog: its hard limit is 256 MiB (container memory)');
+    expect(text).toContain(`Why: task ${stopped.id.slice(0, 8)} (hog) in prod`);
+    // The sandbox's container wrote its OOM lines to CloudWatch Logs; they are quoted.
+    expect(text).toContain('fatal error: runtime: out of memory (limit 256 MiB)');
+    expect(h.sandbox.callsTo(/^ecs:(Update|Stop|Run|Create|Delete)/)).toHaveLength(0);
+  });
+
+  it('a task killed after its stopTimeout on StopTask: the process does not handle SIGTERM, not out of memory', async () => {
+    const task = run('stubborn');
+    pass(60_000);
+    await h.command(`stop ${task.id}`);
+    expect(task).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'UserInitiated' });
+
+    const reply = (await h.command(`why ${task.id.slice(0, 8)}`)).replies[0]!;
+
+    expect(section(reply, 'Cause')).toBe(
+      '*Cause:* Someone stopped the task (StopTask), and app did not exit on SIGTERM, so ECS killed it with SIGKILL after stopTimeout (2 s): exit 137. Not an out-of-memory kill: no OutOfMemoryError.',
+    );
+    expect(section(reply, 'Fix')).toContain('Make the process handle SIGTERM and exit');
+    expect(shown(reply)).toContain('> app: stopTimeout 2 s');
+  });
+
+  it('a task that exits with code 1 three seconds after it starts crashed at start-up, and its last log lines are shown', async () => {
+    const task = run('broken');
+    pass(10_000);
+    expect(task).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited' });
+
+    const reply = (await h.command(`why ${task.id}`)).replies[0]!;
+
+    expect(section(reply, 'Cause')).toBe(
+      '*Cause:* The application in api crashed at start-up: it exited with code 1 3 s after the task started.',
+    );
+    expect(section(reply, 'Fix')).toContain('Its last log lines below say why');
+    const text = shown(reply);
+    expect(text).toContain('*Last log lines of api*');
+    expect(text).toContain('api: exited with code 1');
+    expect(text).toContain('the last lines each container wrote to CloudWatch Logs');
+  });
+
+  it('an image tag the ECR repository does not have: the reply lists the tags it has', async () => {
+    const task = run('worker');
+    pass(1_000);
+    expect(task.stoppedReason).toMatch(/^CannotPullContainerError: .*not found/);
+
+    const reply = (await h.command(`why ${task.id}`)).replies[0]!;
+
+    expect(section(reply, 'Cause')).toBe(
+      `*Cause:* The image ${ECR}/worker:9.9 does not exist: repository worker has no tag 9.9.`,
+    );
+    expect(section(reply, 'Fix')).toContain('Push 9.9 to worker, or deploy one of the tags it has');
+    expect(shown(reply)).toContain('> worker has no tag 9.9; tags it has: ');
+    expect(shown(reply)).toMatch(/tags it has: (1\.1, 1\.0|1\.0, 1\.1)/);
+    expect(h.sandbox.callsTo('ecr:DescribeImages')).toHaveLength(1);
+  });
+
+  it('a log group that does not exist: create it or set awslogs-create-group', async () => {
+    const task = run('legacy');
+    pass(1_000);
+
+    const reply = (await h.command(`why ${task.id}`)).replies[0]!;
+
+    expect(section(reply, 'Cause')).toBe(
+      '*Cause:* The log group the containers log to does not exist (/ecs/gone), so the awslogs driver could not start and the task never ran.',
+    );
+    expect(section(reply, 'Fix')).toContain('Create the log group /ecs/gone');
+  });
+
+  it('a placement failure names the requirement no instance met, with the free CPU and memory of each instance', async () => {
+    await h.command('scale web 2 -c staging');
+    pass(5_000);
+
+    const reply = (await h.command('why web -c staging')).replies[0]!;
+
+    expect(section(reply, 'Cause')).toContain(
+      '*Cause:* ECS could not place a task: no instance met its port requirement',
+    );
+    expect(section(reply, 'Cause')).toContain('port 80 is already used on the only instance');
+    expect(section(reply, 'Fix')).toBe(
+      '*Fix:* Use a dynamic host port (hostPort 0) behind a load balancer, or add container instances.',
+    );
+    expect(shown(reply)).toMatch(
+      /> instance i-[0-9a-f]+ \(t3\.medium\): \d+ of \d+ CPU units free, \d+ of \d+ MiB free, 1 tasks/,
+    );
+    expect(shown(reply)).toContain('one task needs 256 CPU units, 256 MiB, host port 80');
+  });
+
+  it('a cause no rule knows is not guessed: the reply says so, shows the raw reason escaped, and what was checked', async () => {
+    const task = run('cron');
+    pass(1_000);
+
+    const reply = (await h.command(`why ${task.id}`)).replies[0]!;
+
+    expect(section(reply, 'Cause')).toBe(
+      '*Cause:* The cause is not one I recognise, so I will not guess. These are the raw reasons ECS gave.',
+    );
+    const text = shown(reply);
+    expect(text).toContain(
+      'stop code TaskFailedToStart: WeirdError: the flux capacitor &lt;!channel&gt; is out of alignment',
+    );
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain(`Checked: task ${task.id.slice(0, 8)}: its stop code and reason`);
+  });
+
+  it('a healthy service has nothing wrong, and why says so instead of inventing a cause', async () => {
+    const reply = (await h.command('why api')).replies[0]!;
+    expect(section(reply, 'Cause')).toContain('*Cause:* Nothing is wrong with api that ECS reports');
+  });
+});

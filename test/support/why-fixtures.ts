@@ -1,0 +1,93 @@
+import type { AccountSeed } from '../../src/sandbox/seed';
+import { ACCOUNT_ID, REGION, testAccount } from './accounts';
+
+export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
+export const ECR = `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com`;
+
+const awslogs = (group: string) => ({
+  logDriver: 'awslogs' as const,
+  options: { 'awslogs-group': group, 'awslogs-region': REGION, 'awslogs-stream-prefix': 'ecs' },
+});
+
+/**
+ * testAccount() plus one family per cause `why` names, each misbehaving the way ECS would report it:
+ * - `hog`: a service whose container is OOM-killed 90 s after each start (exit 137, hard limit 256 MiB);
+ * - `stubborn`: ignores SIGTERM, stopTimeout 2 s (a stop ends in SIGKILL, exit 137);
+ * - `broken`: exits with code 1 three seconds after it starts, logging to /ecs/broken;
+ * - `worker`: its image is a tag the ECR repository `worker` does not have (it has 1.0 and 1.1);
+ * - `legacy`: logs to a log group that does not exist;
+ * - `cron`: fails to start for a reason no rule knows.
+ */
+export function whyAccount(): AccountSeed {
+  const seed = testAccount();
+  seed.taskDefinitions.push(
+    {
+      family: 'hog',
+      containerDefinitions: [
+        {
+          name: 'hog',
+          image: 'example/hog:2',
+          cpu: 128,
+          memory: 256,
+          essential: true,
+          logConfiguration: awslogs('/ecs/hog'),
+        },
+      ],
+    },
+    {
+      family: 'stubborn',
+      containerDefinitions: [
+        { name: 'app', image: 'example/app:1', cpu: 64, memory: 64, essential: true, stopTimeout: 2 },
+      ],
+    },
+    {
+      family: 'broken',
+      containerDefinitions: [
+        {
+          name: 'api',
+          image: 'example/api:7',
+          cpu: 64,
+          memory: 128,
+          essential: true,
+          logConfiguration: awslogs('/ecs/broken'),
+        },
+      ],
+    },
+    {
+      family: 'worker',
+      executionRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ecsTaskExecutionRole`,
+      containerDefinitions: [{ name: 'worker', image: `${ECR}/worker:9.9`, cpu: 64, memory: 128, essential: true }],
+    },
+    {
+      family: 'legacy',
+      containerDefinitions: [
+        {
+          name: 'legacy',
+          image: 'example/legacy:1',
+          cpu: 64,
+          memory: 64,
+          essential: true,
+          logConfiguration: awslogs('/ecs/gone'),
+        },
+      ],
+    },
+    {
+      family: 'cron',
+      containerDefinitions: [{ name: 'cron', image: 'example/cron:1', cpu: 64, memory: 64, essential: true }],
+    },
+  );
+  seed.behaviours = {
+    ...seed.behaviours,
+    hog: { crash: { afterMs: 90_000, exitCode: 137, reason: OOM_REASON } },
+    stubborn: { sigterm: { response: 'ignores' } },
+    broken: { crash: { afterMs: 3_000, exitCode: 1 } },
+    cron: { failToStart: { reason: 'WeirdError: the flux capacitor <!channel> is out of alignment' } },
+  };
+  seed.clusters.find((c) => c.name === 'prod')!.services!.push({ name: 'hog', taskDefinition: 'hog', desiredCount: 1 });
+  seed.services = {
+    ...seed.services,
+    logs: { groups: [{ name: '/ecs/hog' }, { name: '/ecs/broken' }] },
+    ecr: { repositories: [{ name: 'worker', images: [{ tags: ['1.0'] }, { tags: ['1.1'] }] }] },
+  };
+  return seed;
+}
