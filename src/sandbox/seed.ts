@@ -107,6 +107,8 @@ export interface ServiceSeed {
   launchType?: 'EC2' | 'FARGATE';
   capacityProviderStrategy?: CapacityProviderStrategyItem[];
   networkConfiguration?: NetworkConfiguration;
+  /** ELBv2 target groups (seeded under `services.elasticloadbalancing`) its tasks register with. */
+  loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
 }
 
 export interface TaskBehaviour {

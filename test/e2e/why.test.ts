@@ -2,7 +2,7 @@ import { ManualClock, type TaskRecord } from '../../src/sandbox';
 import { startHarness, type Harness, type Reply } from '../support/harness';
 import { sandboxTimeClock } from '../support/sandbox-time';
 import { USERS } from '../support/config';
-import { ECR, OOM_REASON, whyAccount } from '../support/why-fixtures';
+import { ECR, OOM_REASON, SHOP_TARGET_GROUP, whyAccount } from '../support/why-fixtures';
 
 type Block = {
   type: string;
@@ -68,7 +68,8 @@ describe('/ecs why names the cause and the fix, with the evidence quoted', () =>
     expect(text).toContain(`Why: task ${stopped.id.slice(0, 8)} (hog) in prod`);
     // The sandbox's container wrote its OOM lines to CloudWatch Logs; they are quoted.
     expect(text).toContain('fatal error: runtime: out of memory (limit 256 MiB)');
-    expect(h.sandbox.callsTo(/^ecs:(Update|Stop|Run|Create|Delete)/)).toHaveLength(0);
+    for (const write of ['ecs:UpdateService', 'ecs:StopTask', 'ecs:RunTask', 'ecs:RegisterTaskDefinition'])
+      expect(h.sandbox.callsTo(write)).toHaveLength(0);
   });
 
   it('a task killed after its stopTimeout on StopTask: the process does not handle SIGTERM, not out of memory', async () => {
@@ -148,6 +149,46 @@ describe('/ecs why names the cause and the fix, with the evidence quoted', () =>
       /> instance i-[0-9a-f]+ \(t3\.medium\): \d+ of \d+ CPU units free, \d+ of \d+ MiB free, 1 tasks/,
     );
     expect(shown(reply)).toContain('one task needs 256 CPU units, 256 MiB, host port 80');
+  });
+
+  it('a service failing its load balancer health checks: the reason code, the health check path and port, and the fix', async () => {
+    // The ALB judges a target after 2 × 30 s; ECS replaces it about one interval later.
+    pass(70_000);
+
+    const reply = (await h.command('why shop')).replies[0]!;
+
+    expect(section(reply, 'Cause')).toBe(
+      "*Cause:* The load balancer's health checks fail in target group shop (Target.ResponseCodeMismatch: Health checks failed with these codes: [404]), so ECS keeps replacing the tasks.",
+    );
+    expect(section(reply, 'Fix')).toBe(
+      "*Fix:* Make the application answer /healthz with 200, or point the target group's health check at a path that does (or widen the matcher).",
+    );
+    expect(shown(reply)).toContain('> target group shop: health check HTTP /healthz on port traffic-port');
+    expect(shown(reply)).toMatch(
+      /> target i-[0-9a-f]+:\d+: unhealthy, Target\.ResponseCodeMismatch — Health checks failed with these codes: \[404\]/,
+    );
+    expect(h.sandbox.callsTo('elasticloadbalancing:DescribeTargetHealth')).toHaveLength(1);
+  });
+
+  it('a task ECS replaced for failing ELB health checks: its stop reason and the unhealthy event of ECS are quoted', async () => {
+    pass(100_000);
+    const replaced = [...h.sandbox.world.cluster('prod').tasks.values()].find(
+      (t) => t.service?.name === 'shop' && t.stopCode === 'ServiceSchedulerInitiated',
+    )!;
+    expect(replaced.stoppedReason).toMatch(
+      /^Task failed ELB health checks in \(target-group arn:aws:elasticloadbalancing:/,
+    );
+
+    const reply = (await h.command(`why ${replaced.id}`)).replies[0]!;
+
+    expect(section(reply, 'Cause')).toContain('health checks fail in target group shop');
+    expect(section(reply, 'Cause')).toContain('Health checks failed with these codes: [404]');
+    expect(shown(reply)).toContain(
+      `> stop code ServiceSchedulerInitiated: Task failed ELB health checks in (target-group ${SHOP_TARGET_GROUP})`,
+    );
+    expect(shown(reply)).toMatch(
+      /> ECS: \(service shop\) \(task [0-9a-f]{32}\) \(instance i-[0-9a-f]+\) \(port \d+\) is unhealthy in \(target-group shop\) due to \(reason Health checks failed with these codes: \[404\]\)\./,
+    );
   });
 
   it('a cause no rule knows is not guessed: the reply says so, shows the raw reason escaped, and what was checked', async () => {

@@ -1,8 +1,11 @@
 import type { AccountSeed } from '../../src/sandbox/seed';
+import { targetGroupArn } from '../../src/sandbox/elbv2';
 import { ACCOUNT_ID, REGION, testAccount } from './accounts';
 
 export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
 export const ECR = `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com`;
+/** `shop`'s target group: its health check of /healthz answers 404 (Target.ResponseCodeMismatch). */
+export const SHOP_TARGET_GROUP = targetGroupArn(REGION, ACCOUNT_ID, 'shop');
 
 const awslogs = (group: string) => ({
   logDriver: 'awslogs' as const,
@@ -16,6 +19,7 @@ const awslogs = (group: string) => ({
  * - `broken`: exits with code 1 three seconds after it starts, logging to /ecs/broken;
  * - `worker`: its image is a tag the ECR repository `worker` does not have (it has 1.0 and 1.1);
  * - `legacy`: logs to a log group that does not exist;
+ * - `shop`: a service behind target group `shop`, whose health check of /healthz gets 404;
  * - `cron`: fails to start for a reason no rule knows.
  */
 export function whyAccount(): AccountSeed {
@@ -72,6 +76,19 @@ export function whyAccount(): AccountSeed {
       ],
     },
     {
+      family: 'shop',
+      containerDefinitions: [
+        {
+          name: 'shop',
+          image: 'example/shop:3',
+          cpu: 64,
+          memory: 128,
+          essential: true,
+          portMappings: [{ containerPort: 8080, hostPort: 0 }],
+        },
+      ],
+    },
+    {
       family: 'cron',
       containerDefinitions: [{ name: 'cron', image: 'example/cron:1', cpu: 64, memory: 64, essential: true }],
     },
@@ -83,10 +100,33 @@ export function whyAccount(): AccountSeed {
     broken: { crash: { afterMs: 3_000, exitCode: 1 } },
     cron: { failToStart: { reason: 'WeirdError: the flux capacitor <!channel> is out of alignment' } },
   };
-  seed.clusters.find((c) => c.name === 'prod')!.services!.push({ name: 'hog', taskDefinition: 'hog', desiredCount: 1 });
+  seed.clusters
+    .find((c) => c.name === 'prod')!
+    .services!.push(
+      { name: 'hog', taskDefinition: 'hog', desiredCount: 1 },
+      {
+        name: 'shop',
+        taskDefinition: 'shop',
+        desiredCount: 1,
+        loadBalancers: [{ targetGroupArn: SHOP_TARGET_GROUP, containerName: 'shop', containerPort: 8080 }],
+      },
+    );
   seed.services = {
     ...seed.services,
     logs: { groups: [{ name: '/ecs/hog' }, { name: '/ecs/broken' }] },
+    elasticloadbalancing: {
+      targetGroups: [
+        {
+          name: 'shop',
+          port: 8080,
+          healthCheckPath: '/healthz',
+          failing: {
+            reason: 'Target.ResponseCodeMismatch',
+            description: 'Health checks failed with these codes: [404]',
+          },
+        },
+      ],
+    },
     ecr: { repositories: [{ name: 'worker', images: [{ tags: ['1.0'] }, { tags: ['1.1'] }] }] },
   };
   return seed;

@@ -18,6 +18,11 @@ export const healthChecks: Rule = (e) => {
     failing[0]?.g ?? groups.find((g) => stop && (g.arn === stop[1] || stop[1]!.includes(`/${g.name}/`)));
   const bad = failing[0]?.bad ?? [];
   const quotes = e.task && stop ? [stopQuote(e.task)] : [];
+  // ECS's own event names the failing check's description even when the target is gone.
+  const unhealthyEvent = [...(e.service?.events ?? [])]
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .find((ev) => /is unhealthy in \(target-group/i.test(ev.message));
+  if (unhealthyEvent) quotes.push(`ECS: ${unhealthyEvent.message}`);
   if (group) {
     quotes.push(
       `target group ${group.name}: health check ${group.healthCheckProtocol ?? 'HTTP'} ${group.healthCheckPath ?? '/'} on port ${group.healthCheckPort ?? 'traffic-port'}${group.healthCheckPort === 'traffic-port' && group.port ? ` (the target's port)` : ''}, healthy codes ${group.matcher ?? '200'}`,
@@ -30,20 +35,29 @@ export const healthChecks: Rule = (e) => {
     quotes.push(`target group ${stop[1]}: its health could not be read`);
   }
   const reason = bad[0]?.reason;
+  const said = bad[0]?.description ?? /due to \(reason (.*)\)\.?$/.exec(unhealthyEvent?.message ?? '')?.[1];
+  // The reason code by ECS's event words when no target shows it now: "codes: [404]" is a code mismatch.
+  const code =
+    reason ??
+    (/codes: \[/i.test(said ?? '')
+      ? 'Target.ResponseCodeMismatch'
+      : /timed out|timeout/i.test(said ?? '')
+        ? 'Target.Timeout'
+        : undefined);
   const path = group?.healthCheckPath ?? '/';
   const port =
     group?.healthCheckPort && group.healthCheckPort !== 'traffic-port' ? group.healthCheckPort : 'the container port';
   const fix =
-    reason === 'Target.ResponseCodeMismatch'
+    code === 'Target.ResponseCodeMismatch'
       ? `Make the application answer ${path} with ${group?.matcher ?? '200'}, or point the target group's health check at a path that does (or widen the matcher).`
-      : reason === 'Target.Timeout'
+      : code === 'Target.Timeout'
         ? `Make ${path} answer within the health check timeout: check the application listens on ${port} and that the task's security group lets the load balancer in; if start-up is slow, raise the service's healthCheckGracePeriodSeconds.`
-        : reason === 'Target.FailedHealthChecks'
+        : code === 'Target.FailedHealthChecks'
           ? `The load balancer could not connect: check the application listens on ${port} (and on 0.0.0.0, not only localhost) and that the task's security group allows the load balancer's security group on that port.`
           : `Check that the application answers ${path} on ${port} with ${group?.matcher ?? '200'}, and that the security group lets the load balancer in; raise healthCheckGracePeriodSeconds if it starts slowly.`;
   return {
     rule: 'failing-health-checks',
-    cause: `The load balancer's health checks fail${group ? ` in target group ${group.name}` : ''}${reason ? ` (${reason}${bad[0]?.description ? `: ${bad[0].description}` : ''})` : ''}, so ECS keeps replacing the tasks.`,
+    cause: `The load balancer's health checks fail${group ? ` in target group ${group.name}` : ''}${reason || said ? ` (${[reason, said].filter(Boolean).join(': ')})` : ''}, so ECS keeps replacing the tasks.`,
     fix,
     quotes,
   };

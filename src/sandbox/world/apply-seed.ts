@@ -27,6 +27,7 @@ export function applySeed(world: SandboxWorld, account: AccountSeed, now: number
           launchType: service.launchType,
           capacityProviderStrategy: service.capacityProviderStrategy,
           awsvpc: service.networkConfiguration?.awsvpcConfiguration,
+          ...(service.loadBalancers ? { loadBalancers: service.loadBalancers } : {}),
         });
       }
     }

@@ -6,6 +6,7 @@ import { dynamicPort } from './placement';
 import type { SigtermBehaviour } from '../seed';
 import { FARGATE_PLATFORM_VERSION, type FargateLaunch } from './fargate';
 import { releaseEni, type EniRecord } from './vpc';
+import { watchTargetHealth } from './load-balancing';
 import type {
   ClusterRecord,
   ContainerInstanceRecord,
@@ -291,6 +292,7 @@ function markRunning(ctx: WorldContext, task: TaskRecord): void {
   }
   setStatus(ctx, task, 'RUNNING');
   scheduleCrash(ctx, task);
+  watchTargetHealth(ctx, task);
 }
 
 function startCheckFailure(ctx: WorldContext, task: TaskRecord): string | undefined {

@@ -42,6 +42,7 @@ import { launchTask, requestStop } from './tasks';
 import { chooseLaunch, putClusterCapacityProviders, requireAwsVpc, type FargateProvider } from './fargate';
 import { fargateCapacityAvailable, interruptSpotTask, launchChosen } from './launch';
 import { createVpc, type VpcRecord } from './vpc';
+import { watchTargetHealth, type ServiceLoadBalancer, type TargetGroupChecks } from './load-balancing';
 
 export interface WorldOptions {
   accountId: string;
@@ -133,6 +134,29 @@ export class SandboxWorld {
   /** Lets a registry (the ECR module) decide whether a container's image can be pulled. */
   setImagePull(pull: (image: string) => string | undefined): void {
     this.ctx.imagePull = pull;
+  }
+
+  /**
+   * Lets the ELBv2 module judge the targets of its target groups: tasks that fail a health check
+   * are replaced (world/load-balancing.ts), including those already running when it is set.
+   */
+  setTargetGroupChecks(checks: TargetGroupChecks): void {
+    this.ctx.targetGroupChecks = checks;
+    for (const cluster of this.ctx.clusters.values())
+      for (const task of cluster.tasks.values()) if (task.lastStatus === 'RUNNING') watchTargetHealth(this.ctx, task);
+  }
+
+  /** The running (or stopping) tasks registered with a target group, each with its load balancer entry. */
+  targetsOf(targetGroupArn: string): { task: TaskRecord; lb: ServiceLoadBalancer }[] {
+    const out: { task: TaskRecord; lb: ServiceLoadBalancer }[] = [];
+    for (const cluster of this.ctx.clusters.values()) {
+      for (const service of cluster.services.values()) {
+        const lb = service.loadBalancers?.find((l) => l.targetGroupArn === targetGroupArn);
+        if (!lb) continue;
+        for (const task of service.tasks) if (task.lastStatus !== 'STOPPED') out.push({ task, lb });
+      }
+    }
+    return out;
   }
 
   /** Lets the registry (the ECR module) say which repositories this account has now. */
