@@ -1,4 +1,5 @@
 import * as vpc from './ec2-vpc';
+import * as routes from './ec2-routes';
 import { AwsError } from './errors';
 import type { AuthResource } from './iam';
 import type { XmlValue } from './protocols/query';
@@ -225,5 +226,7 @@ export const ec2Service = defineService<undefined>({
     DescribeSubnets: vpc.describeSubnets,
     DescribeSecurityGroups: vpc.describeSecurityGroups,
     DescribeNetworkInterfaces: vpc.describeNetworkInterfaces,
+    DescribeRouteTables: routes.describeRouteTables,
+    DescribeVpcEndpoints: routes.describeVpcEndpoints,
   },
 });

@@ -8,6 +8,7 @@ import type {
   Tag,
 } from '@aws-sdk/client-ecs';
 import type { SandboxServiceName } from './types';
+import type { SecretSeed } from './world/secrets';
 
 /** What an account starts with. Applied through the same world operations the API uses. */
 export interface AccountSeed {
@@ -26,6 +27,8 @@ export interface AccountSeed {
   accessKeys?: StaticAccessKey[];
   /** How tasks of a task-definition family misbehave, keyed by family. */
   behaviours?: Record<string, TaskBehaviour>;
+  /** Secrets and SSM parameters task definitions name, and which execution roles may read them (world/secrets.ts). */
+  secrets?: SecretSeed[];
   /** Seeds for service modules added later (ECR repositories, log groups), keyed by service. */
   services?: Partial<Record<SandboxServiceName, unknown>>;
 }

@@ -2,7 +2,15 @@ import { ManualClock, type TaskRecord } from '../../src/sandbox';
 import { startHarness, type Harness, type Reply } from '../support/harness';
 import { sandboxTimeClock } from '../support/sandbox-time';
 import { USERS } from '../support/config';
-import { ECR, OOM_REASON, SHOP_TARGET_GROUP, whyAccount } from '../support/why-fixtures';
+import {
+  BILLING_SECRET,
+  ECR,
+  EXECUTION_ROLE,
+  OOM_REASON,
+  PRIVATE_A,
+  SHOP_TARGET_GROUP,
+  whyAccount,
+} from '../support/why-fixtures';
 
 type Block = {
   type: string;
@@ -189,6 +197,61 @@ describe('/ecs why names the cause and the fix, with the evidence quoted', () =>
     expect(shown(reply)).toMatch(
       /> ECS: \(service shop\) \(task [0-9a-f]{32}\) \(instance i-[0-9a-f]+\) \(port \d+\) is unhealthy in \(target-group shop\) due to \(reason Health checks failed with these codes: \[404\]\)\./,
     );
+  });
+
+  const runFargate = (family: string): TaskRecord =>
+    h.sandbox.world.runTask('prod', {
+      taskDefinition: family,
+      launchType: 'FARGATE',
+      awsvpc: { subnets: [PRIVATE_A], securityGroups: [], assignPublicIp: 'DISABLED' },
+    }).tasks[0]!;
+
+  it('a secret the execution role may not read: the role, the secret and the permission to grant', async () => {
+    const task = runFargate('billing');
+    pass(1_000);
+    expect(task.stoppedReason).toMatch(/^ResourceInitializationError: unable to pull secrets or registry auth: /);
+
+    const reply = (await h.command(`why ${task.id}`)).replies[0]!;
+
+    expect(section(reply, 'Cause')).toBe(
+      `*Cause:* The task execution role ${EXECUTION_ROLE} may not read ${BILLING_SECRET}, so the task could not start.`,
+    );
+    expect(section(reply, 'Fix')).toBe(
+      `*Fix:* Allow secretsmanager:GetSecretValue on ${BILLING_SECRET} in ${EXECUTION_ROLE} — and kms:Decrypt if the secret uses a customer managed key.`,
+    );
+    expect(shown(reply)).toContain(`> secrets in the task definition: ${BILLING_SECRET}`);
+  });
+
+  it('a Docker Hub image from a private subnet whose NAT route is gone: no route to the registry, with the route table and endpoints quoted', async () => {
+    h.sandbox.world.setNatRoute(PRIVATE_A, false);
+    const task = runFargate('edge');
+    pass(1_000);
+    expect(task.stoppedReason).toMatch(/^CannotPullContainerError: .*i\/o timeout$/);
+
+    const reply = (await h.command(`why ${task.id}`)).replies[0]!;
+
+    expect(section(reply, 'Cause')).toBe(
+      `*Cause:* The task could not reach the image registry: the connection timed out. Its subnet ${PRIVATE_A} is private with no NAT gateway and no VPC endpoint for ecr.dkr, ecr.api, s3.`,
+    );
+    expect(section(reply, 'Fix')).toContain(
+      'a NAT gateway as the default route of a private subnet, or VPC endpoints for ECR',
+    );
+    expect(shown(reply)).toMatch(new RegExp(`> subnet ${PRIVATE_A} \\(route table rtb-[0-9a-f]+\\): no default route`));
+    expect(shown(reply)).toContain('> VPC endpoints: ecr.dkr no, ecr.api no, s3 no');
+    expect(h.sandbox.callsTo('ec2:DescribeRouteTables')).toHaveLength(1);
+  });
+
+  it('an ECR image from that subnet fails on the registry credentials, and why says the same fix', async () => {
+    h.sandbox.world.setNatRoute(PRIVATE_A, false);
+    const task = runFargate('edge-ecr');
+    pass(1_000);
+
+    const reply = (await h.command(`why ${task.id}`)).replies[0]!;
+
+    expect(section(reply, 'Cause')).toContain(
+      '*Cause:* The task could not reach ECR to fetch the registry credentials',
+    );
+    expect(section(reply, 'Cause')).toContain(`Its subnet ${PRIVATE_A} is private with no NAT gateway`);
   });
 
   it('a cause no rule knows is not guessed: the reply says so, shows the raw reason escaped, and what was checked', async () => {

@@ -5,6 +5,10 @@ import { ACCOUNT_ID, REGION, testAccount } from './accounts';
 export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
 export const ECR = `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com`;
 /** `shop`'s target group: its health check of /healthz answers 404 (Target.ResponseCodeMismatch). */
+export const EXECUTION_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/ecsTaskExecutionRole`;
+export const BILLING_SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:billing/stripe-AbCdEf`;
+/** The simulated VPC's private subnet in zone a (src/sandbox/world/vpc.ts). */
+export const PRIVATE_A = 'subnet-0a1f3c5e7b9d2e401';
 export const SHOP_TARGET_GROUP = targetGroupArn(REGION, ACCOUNT_ID, 'shop');
 
 const awslogs = (group: string) => ({
@@ -20,6 +24,8 @@ const awslogs = (group: string) => ({
  * - `worker`: its image is a tag the ECR repository `worker` does not have (it has 1.0 and 1.1);
  * - `legacy`: logs to a log group that does not exist;
  * - `shop`: a service behind target group `shop`, whose health check of /healthz gets 404;
+ * - `billing` (Fargate): a secret its execution role may not read;
+ * - `edge`, `edge-ecr` (Fargate): images from Docker Hub and ECR, for a subnet without a NAT route;
  * - `cron`: fails to start for a reason no rule knows.
  */
 export function whyAccount(): AccountSeed {
@@ -59,7 +65,7 @@ export function whyAccount(): AccountSeed {
     },
     {
       family: 'worker',
-      executionRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ecsTaskExecutionRole`,
+      executionRoleArn: EXECUTION_ROLE,
       containerDefinitions: [{ name: 'worker', image: `${ECR}/worker:9.9`, cpu: 64, memory: 128, essential: true }],
     },
     {
@@ -89,6 +95,42 @@ export function whyAccount(): AccountSeed {
       ],
     },
     {
+      // Fargate, with a secret from Secrets Manager its execution role may not read.
+      family: 'billing',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      executionRoleArn: EXECUTION_ROLE,
+      containerDefinitions: [
+        {
+          name: 'billing',
+          image: 'example/billing:4',
+          essential: true,
+          secrets: [{ name: 'STRIPE_KEY', valueFrom: BILLING_SECRET }],
+        },
+      ],
+    },
+    {
+      // Fargate, pulling from Docker Hub and from this account's ECR.
+      family: 'edge',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      executionRoleArn: EXECUTION_ROLE,
+      containerDefinitions: [{ name: 'edge', image: 'nginx:1.27', essential: true }],
+    },
+    {
+      family: 'edge-ecr',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      executionRoleArn: EXECUTION_ROLE,
+      containerDefinitions: [{ name: 'edge', image: `${ECR}/worker:1.1`, essential: true }],
+    },
+    {
       family: 'cron',
       containerDefinitions: [{ name: 'cron', image: 'example/cron:1', cpu: 64, memory: 64, essential: true }],
     },
@@ -111,6 +153,8 @@ export function whyAccount(): AccountSeed {
         loadBalancers: [{ targetGroupArn: SHOP_TARGET_GROUP, containerName: 'shop', containerPort: 8080 }],
       },
     );
+  // Only the billing service's own role may read its Stripe key.
+  seed.secrets = [{ arn: BILLING_SECRET, readers: [`arn:aws:iam::${ACCOUNT_ID}:role/billing-execution`] }];
   seed.services = {
     ...seed.services,
     logs: { groups: [{ name: '/ecs/hog' }, { name: '/ecs/broken' }] },

@@ -34,6 +34,24 @@ export const resourceInitialization: Rule = (e) => {
       quotes,
     };
   }
+  if (/ecr registry auth/i.test(text)) {
+    if (TIMEOUT.test(text)) {
+      const { quotes: net, verdict } = networkQuotes(e, ['ecr.api', 'ecr.dkr', 's3']);
+      return {
+        rule: 'registry-no-route',
+        cause: `The task could not reach ECR to fetch the registry credentials for its image: the call timed out.${verdict ? ` ${verdict}` : ''}`,
+        fix: 'Give the subnet a route out: a NAT gateway as the default route of a private subnet, or VPC endpoints for ECR (com.amazonaws.REGION.ecr.api and ecr.dkr, and the S3 gateway endpoint for the layers); in a public subnet, assignPublicIp ENABLED.',
+        quotes: [...quotes, ...net],
+      };
+    }
+    quotes.push(role ? `execution role: ${role}` : 'no executionRoleArn in the task definition');
+    return {
+      rule: 'registry-auth-denied',
+      cause: `The task could not get ECR registry credentials with ${role ? `the execution role ${role}` : 'no execution role'}.`,
+      fix: `Give ${role ?? 'the task an execution role with'} ecr:GetAuthorizationToken (the AmazonECSTaskExecutionRolePolicy managed policy has it).`,
+      quotes,
+    };
+  }
   if (SECRETS.test(text)) {
     const sources = (e.taskDefinition?.containers ?? []).flatMap((c) => c.secretSources ?? []);
     const named = /(arn:aws[a-z-]*:(?:secretsmanager|ssm):[^\s,]+)/.exec(text)?.[1];

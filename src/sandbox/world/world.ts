@@ -42,6 +42,7 @@ import { launchTask, requestStop } from './tasks';
 import { chooseLaunch, putClusterCapacityProviders, requireAwsVpc, type FargateProvider } from './fargate';
 import { fargateCapacityAvailable, interruptSpotTask, launchChosen } from './launch';
 import { createVpc, type VpcRecord } from './vpc';
+import { noRouteFailure, routesOf } from './routes';
 import { watchTargetHealth, type ServiceLoadBalancer, type TargetGroupChecks } from './load-balancing';
 
 export interface WorldOptions {
@@ -123,7 +124,8 @@ export class SandboxWorld {
       taskDefinitions: new Map(),
       ec2Instances: new Map(),
       behaviours: options.behaviours ?? {},
-      startChecks: [],
+      // Fargate fetches auth, secrets and images through the task's own subnet (world/routes.ts).
+      startChecks: [(task) => noRouteFailure(this.ctx, task)],
       dirty: new Set(),
       bus: options.bus,
       vpc: createVpc(options.region),
@@ -157,6 +159,23 @@ export class SandboxWorld {
       }
     }
     return out;
+  }
+
+  /**
+   * Takes the NAT gateway route out of a private subnet's route table (it becomes a blackhole, as
+   * when the NAT gateway is deleted), or puts it back: Fargate tasks there can then reach nothing
+   * outside the VPC but its endpoints.
+   */
+  setNatRoute(subnetId: string, present: boolean): void {
+    const routes = routesOf(this.ctx.vpc);
+    if (!routes.privateRouteTables.has(subnetId)) throw new Error(`${subnetId} is not a private subnet of the VPC`);
+    if (present) routes.withoutNat.delete(subnetId);
+    else routes.withoutNat.add(subnetId);
+  }
+
+  /** Adds an interface (or gateway) VPC endpoint for a service: 'ecr.dkr', 'ecr.api', 's3', 'secretsmanager', 'ssm', 'logs'. */
+  addVpcEndpoint(service: string): void {
+    routesOf(this.ctx.vpc).endpoints.add(`com.amazonaws.${this.region}.${service}`);
   }
 
   /** Lets the registry (the ECR module) say which repositories this account has now. */
