@@ -60,7 +60,7 @@ export function targetGroupArn(region: string, accountId: string, name: string):
 function hexOf(name: string): string {
   let h = 0x811c9dc5;
   for (const c of name) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
-  return (h.toString(16).padStart(8, '0') + (h ^ 0x5bd1e995).toString(16).padStart(8, '0')).slice(0, 16);
+  return (h.toString(16).padStart(8, '0') + ((h ^ 0x5bd1e995) >>> 0).toString(16).padStart(8, '0')).slice(0, 16);
 }
 
 function createState(init: {

@@ -128,6 +128,20 @@ describe('/ecs why names the cause and the fix, with the evidence quoted', () =>
     expect(h.sandbox.callsTo('ecr:DescribeImages')).toHaveLength(1);
   });
 
+  it('an ECR repository that refuses the execution role: no permission, and the role to give it to', async () => {
+    const task = run('vault');
+    pass(1_000);
+    expect(task.stoppedReason).toMatch(/403 Forbidden$/);
+
+    const reply = (await h.command(`why ${task.id}`)).replies[0]!;
+
+    expect(section(reply, 'Cause')).toBe(
+      `*Cause:* The registry refused the image pull: the task execution role ${EXECUTION_ROLE} has no permission to read the image.`,
+    );
+    expect(section(reply, 'Fix')).toContain(`Give ${EXECUTION_ROLE} ecr:GetAuthorizationToken`);
+    expect(shown(reply)).toContain(`> execution role: ${EXECUTION_ROLE}`);
+  });
+
   it('a log group that does not exist: create it or set awslogs-create-group', async () => {
     const task = run('legacy');
     pass(1_000);

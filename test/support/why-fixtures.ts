@@ -26,6 +26,7 @@ const awslogs = (group: string) => ({
  * - `shop`: a service behind target group `shop`, whose health check of /healthz gets 404;
  * - `billing` (Fargate): a secret its execution role may not read;
  * - `edge`, `edge-ecr` (Fargate): images from Docker Hub and ECR, for a subnet without a NAT route;
+ * - `vault`: an ECR image whose repository policy does not let its execution role pull;
  * - `cron`: fails to start for a reason no rule knows.
  */
 export function whyAccount(): AccountSeed {
@@ -131,6 +132,11 @@ export function whyAccount(): AccountSeed {
       containerDefinitions: [{ name: 'edge', image: `${ECR}/worker:1.1`, essential: true }],
     },
     {
+      family: 'vault',
+      executionRoleArn: EXECUTION_ROLE,
+      containerDefinitions: [{ name: 'vault', image: `${ECR}/team/vault:2.0`, cpu: 64, memory: 64, essential: true }],
+    },
+    {
       family: 'cron',
       containerDefinitions: [{ name: 'cron', image: 'example/cron:1', cpu: 64, memory: 64, essential: true }],
     },
@@ -171,7 +177,17 @@ export function whyAccount(): AccountSeed {
         },
       ],
     },
-    ecr: { repositories: [{ name: 'worker', images: [{ tags: ['1.0'] }, { tags: ['1.1'] }] }] },
+    ecr: {
+      repositories: [
+        { name: 'worker', images: [{ tags: ['1.0'] }, { tags: ['1.1'] }] },
+        // Its repository policy lets only the billing service's role pull.
+        {
+          name: 'team/vault',
+          images: [{ tags: ['2.0'] }],
+          pullers: [`arn:aws:iam::${ACCOUNT_ID}:role/billing-execution`],
+        },
+      ],
+    },
   };
   return seed;
 }

@@ -26,7 +26,7 @@ export const cannotPull: Rule = (e) => {
     const role = e.taskDefinition?.executionRoleArn;
     return {
       rule: 'pull-denied',
-      cause: `The registry refused the image pull: ${role ? `the task execution role ${role}` : 'the task definition has no execution role, so the pull had'} no permission to read the image.`,
+      cause: `The registry refused the image pull: ${role ? `the task execution role ${role} has` : 'the task definition has no execution role, so the pull had'} no permission to read the image.`,
       fix: role
         ? `Give ${role} ecr:GetAuthorizationToken, ecr:BatchCheckLayerAvailability, ecr:GetDownloadUrlForLayer and ecr:BatchGetImage (the AmazonECSTaskExecutionRolePolicy managed policy has them), and allow it in the repository policy if the repository is in another account.`
         : 'Set an executionRoleArn with the AmazonECSTaskExecutionRolePolicy managed policy in a new revision, and deploy it.',

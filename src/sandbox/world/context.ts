@@ -46,7 +46,7 @@ export interface WorldContext {
    * How the agent's image pull ends: a CannotPullContainerError reason, or undefined when the image
    * can be pulled. The ECR module sets it (it knows this account's repositories); unset, every pull works.
    */
-  imagePull?: (image: string) => string | undefined;
+  imagePull?: (image: string, executionRoleArn?: string) => string | undefined;
   /** The ELBv2 module's health checks of target groups; unset, every target is healthy. */
   targetGroupChecks?: TargetGroupChecks;
 }

@@ -255,7 +255,7 @@ function markRunning(ctx: WorldContext, task: TaskRecord): void {
   if (task.lastStatus !== 'PENDING' || task.desiredStatus !== 'RUNNING') return;
   // The agent pulls each container's image first; one that cannot be pulled stops the task before it runs.
   for (const c of task.containers) {
-    const pullError = ctx.imagePull?.(c.image);
+    const pullError = ctx.imagePull?.(c.image, task.taskDefinition.executionRoleArn);
     if (pullError === undefined) continue;
     c.reason = pullError;
     task.desiredStatus = 'STOPPED';

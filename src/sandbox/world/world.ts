@@ -134,7 +134,7 @@ export class SandboxWorld {
   }
 
   /** Lets a registry (the ECR module) decide whether a container's image can be pulled. */
-  setImagePull(pull: (image: string) => string | undefined): void {
+  setImagePull(pull: (image: string, executionRoleArn?: string) => string | undefined): void {
     this.ctx.imagePull = pull;
   }
 
