@@ -29,6 +29,12 @@ const READ = [
   'logs:DescribeLogStreams',
   'logs:GetLogEvents',
   'logs:FilterLogEvents',
+  // why
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeVpcEndpoints',
 ];
 const OPERATE = [
   'ecs:UpdateService',
@@ -68,6 +74,11 @@ const NO_RESOURCE_FORM = new Set([
   'ecs:DescribeTaskDefinition',
   'ec2:DescribeInstances',
   'ecr:DescribeRepositories',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeVpcEndpoints',
 ]);
 const SCOPED_BY_CLUSTER_CONDITION = new Set(['ecs:ListServices', 'ecs:ListTasks']);
 const CLUSTER_ARN = 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${ClusterName}';
