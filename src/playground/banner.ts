@@ -102,7 +102,7 @@ function clusterLine(sandbox: Sandbox, name: string): string {
   return parts.join(' · ');
 }
 
-/** Three commands that show what the bot does, for this person in this channel. */
+/** A few commands that show what the bot does, for this person in this channel. */
 function suggestions(input: BannerInput): [string, string][] {
   const { config, sandbox, channel, directory, user } = input;
   const aliases = Object.keys(config.clusters);
@@ -123,6 +123,11 @@ function suggestions(input: BannerInput): [string, string][] {
       : 'and watch the follow-up';
     tries.push([`/ecs scale ${service.name} ${target}${onHome}`, why]);
   }
+  // A service whose task crashed on its own (the demo's OOM-killed worker): `why` explains it.
+  const crashed = [...(sandbox.world.findCluster(homeName)?.tasks.values() ?? [])].find(
+    (t) => t.service && t.lastStatus === 'STOPPED' && t.stopCode === 'EssentialContainerExited',
+  )?.service;
+  if (crashed) tries.push([`/ecs why ${crashed.name}${onHome}`, 'why its task stopped, and the fix']);
   const other = aliases.find((a) => a !== home) ?? home;
   const approver = directory.people.find(
     (p) => p.id !== user.id && p.teams.some((t) => config.approvals.approvers.includes(t)),

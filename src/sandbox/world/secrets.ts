@@ -25,7 +25,7 @@ export function secretsCheck(seeds: readonly SecretSeed[], accountId: string, re
         const arn = toArn(s.valueFrom ?? '', accountId, region);
         const seed = seeds.find((x) => x.arn === arn);
         if (!seed) continue;
-        const ssm = arn.includes(':ssm:');
+        const ssm = /^arn:[^:]+:ssm\b/.test(arn);
         const role = task.taskDefinition.executionRoleArn;
         const where = ssm ? 'unable to retrieve secrets from ssm' : 'unable to retrieve secret from asm';
         const prefix = `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: ${where}: service call has been retried 1 time(s):`;
