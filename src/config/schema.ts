@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Level } from '../auth/levels';
-import { Duration, formatDuration } from './duration';
+import { Duration } from './duration';
+import { formatDuration } from '../text/times';
 import { wildcardMatches } from './wildcard';
 
 const SlackChannelId = z.string().regex(/^[CGD][A-Z0-9]+$/, 'expected a Slack channel id like C0123ABCD');

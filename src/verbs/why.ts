@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineVerb } from '../commands/types';
+import { defineVerb } from './context';
 import { parseEcsId } from '../commands/ecs-ids';
 import { diagnose } from '../diagnosis/diagnose';
 import { gatherEvidence } from '../diagnosis/gather';

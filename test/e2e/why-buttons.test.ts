@@ -1,6 +1,6 @@
 import { type WebClient } from '@slack/web-api';
 import { ManualClock, type EcsEventBridgeEvent, type TaskRecord } from '../../src/sandbox';
-import { createEventsHandler } from '../../src/notifications/handler';
+import { createEventsHandler } from '../../src/notifications/pipeline';
 import { startHarness, type Harness, type Reply } from '../support/harness';
 import { sandboxTimeClock } from '../support/sandbox-time';
 import { CHANNELS, testConfig, testConfigYaml, USERS } from '../support/config';
