@@ -229,7 +229,9 @@ describe('a crash notification (windowMessage)', () => {
     expect(shown.text).toContain('exit 137 — killed (SIGKILL) — often out of memory');
     expect(shown.text).toContain('task in the AWS console · service worker · cluster demo-prod');
     expect(shown.text).not.toContain('https://');
-    expect(shown.text).toMatch(/\[1\] Why\? {2}\[2\] Logs {2}\[3\] Task details {2}\[4\] Restart service… {2}\[5\] Mute 1 h/);
+    expect(shown.text).toMatch(
+      /\[1\] Why\? {2}\[2\] Logs {2}\[3\] Task details {2}\[4\] Restart service… {2}\[5\] Mute 1 h/,
+    );
   });
 
   it('in colour, makes the link texts clickable where the terminal can (OSC 8)', () => {
