@@ -3,7 +3,7 @@ import { type Clock } from '../clock';
 import { type Config } from '../config/schema';
 import { type Logger } from '../logger';
 import { type StateStore } from '../state/table';
-import { type NotificationWindow } from '../state/windows';
+import { type NotificationWindow } from './windows';
 
 /** What the events function needs; built once per cold start by the entry point, or by a test. */
 export interface NotificationDeps {
