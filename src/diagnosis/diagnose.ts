@@ -31,6 +31,14 @@ function healthyOrUnknownService(evidence: Evidence): Diagnosis {
   ];
   const latest = [...s.events].sort((a, b) => b.createdAt - a.createdAt)[0];
   if (latest) quotes.push(`latest event: ${latest.message}`);
+  if (steady && evidence.unread.length > 0) {
+    return {
+      rule: 'unknown',
+      cause: `Nothing ECS reports explains a failure of ${s.name}, but some of what I needed could not be read (below), so I cannot say it is healthy.`,
+      fix: 'Nothing to fix with confidence. The read role may lack a permission (deploy/cluster-roles.yaml lists what `why` needs).',
+      quotes,
+    };
+  }
   if (steady) {
     return {
       rule: 'nothing-wrong',

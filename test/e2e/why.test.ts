@@ -268,6 +268,16 @@ describe('/ecs why names the cause and the fix, with the evidence quoted', () =>
     expect(section(reply, 'Cause')).toContain(`Its subnet ${PRIVATE_A} is private with no NAT gateway`);
   });
 
+  it('when the read role may not read target health, why says what it could not read and does not call the service healthy', async () => {
+    h.sandbox.inject({ kind: 'accessDenied', action: 'elasticloadbalancing:DescribeTargetHealth' });
+
+    const reply = (await h.command('why shop')).replies[0]!;
+
+    expect(section(reply, 'Cause')).toContain('could not be read (below), so I cannot say it is healthy');
+    expect(shown(reply)).toContain('Could not read: the target health of its load balancer');
+    expect(shown(reply)).toContain('elasticloadbalancing:DescribeTargetHealth');
+  });
+
   it('a cause no rule knows is not guessed: the reply says so, shows the raw reason escaped, and what was checked', async () => {
     const task = run('cron');
     pass(1_000);
