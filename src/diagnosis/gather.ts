@@ -46,14 +46,14 @@ export async function gatherEvidence(deps: GatherDeps, target: string): Promise<
 
 async function gatherForService(deps: GatherDeps, name: string): Promise<Evidence> {
   const evidence: Evidence = { subject: { kind: 'service', name }, checked: [], unread: [] };
+  // Both need only the name: one round trip. A service that does not exist is the answer, whatever the list says.
+  const listing = attempt(evidence, 'its stopped tasks', () => deps.aws.tasks.list({ service: name, stopped: true }));
   const service = await deps.aws.services.describe(name);
   evidence.service = service;
   evidence.checked.push(
     `service ${service.name}: ${service.running}/${service.desired} running, its deployments and events`,
   );
-  const stopped = await attempt(evidence, 'its stopped tasks', () =>
-    deps.aws.tasks.list({ service: name, stopped: true }),
-  );
+  const stopped = await listing;
   evidence.checked.push('the tasks it stopped in the last hour');
   const failed = newestFailure(stopped ?? [], deps.now);
   const placement = latestPlacementFailure(service);

@@ -295,6 +295,13 @@ describe('/ecs why names the cause and the fix, with the evidence quoted', () =>
     expect(text).toContain(`Checked: task ${task.id.slice(0, 8)}: its stop code and reason`);
   });
 
+  it('a service that does not exist: the reply names the services there are, and nothing else is read', async () => {
+    const result = await h.command('why shopp');
+    expect(result.seen).toContain('shopp');
+    expect(result.seen).toMatch(/did you mean.*shop/i);
+    expect(h.sandbox.callsTo('ecs:DescribeTaskDefinition')).toHaveLength(0);
+  });
+
   it('a healthy service has nothing wrong, and why says so instead of inventing a cause', async () => {
     const reply = (await h.command('why api')).replies[0]!;
     expect(section(reply, 'Cause')).toContain('*Cause:* Nothing is wrong with api that ECS reports');
