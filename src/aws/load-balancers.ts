@@ -1,9 +1,7 @@
-import { type ElasticLoadBalancingV2ClientConfig } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { type TargetGroup, type TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { type AwsClients } from './clients';
 import { awsCall, type AwsCallContext } from './errors';
 import { mapLimit } from './concurrency';
-
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
-type ElbModule = typeof import('@aws-sdk/client-elastic-load-balancing-v2');
 
 /** One registered target as DescribeTargetHealth reports it. */
 export interface TargetHealthInfo {
@@ -49,15 +47,10 @@ const ARNS_PER_CALL = 20;
 
 /** ELBv2 reads with the cluster's role, in the cluster's region; the client is loaded on first use. */
 export function createLoadBalancerOps(
-  clients: { elbConfig: ElasticLoadBalancingV2ClientConfig },
+  clients: Pick<AwsClients, 'elbv2'>,
   base: Omit<AwsCallContext, 'action'>,
 ): LoadBalancerOps {
-  let loaded: Promise<{ m: ElbModule; client: InstanceType<ElbModule['ElasticLoadBalancingV2Client']> }> | undefined;
-  const elb = () =>
-    (loaded ??= import('@aws-sdk/client-elastic-load-balancing-v2').then((m) => ({
-      m,
-      client: new m.ElasticLoadBalancingV2Client(clients.elbConfig),
-    })));
+  const elb = () => clients.elbv2();
   const ctx = (action: string, resource?: string): AwsCallContext => ({
     ...base,
     action,
@@ -73,36 +66,44 @@ export function createLoadBalancerOps(
         const out = await awsCall(ctx('elasticloadbalancing:DescribeTargetGroups'), () =>
           client.send(new m.DescribeTargetGroupsCommand({ TargetGroupArns: arns.slice(i, i + ARNS_PER_CALL) })),
         );
-        for (const g of out.TargetGroups ?? []) {
-          groups.push({
-            arn: g.TargetGroupArn ?? '',
-            name: g.TargetGroupName ?? '?',
-            ...(g.Protocol ? { protocol: g.Protocol } : {}),
-            ...(g.Port !== undefined ? { port: g.Port } : {}),
-            ...(g.HealthCheckProtocol ? { healthCheckProtocol: g.HealthCheckProtocol } : {}),
-            ...(g.HealthCheckPort ? { healthCheckPort: g.HealthCheckPort } : {}),
-            ...(g.HealthCheckPath ? { healthCheckPath: g.HealthCheckPath } : {}),
-            ...(g.Matcher?.HttpCode ? { matcher: g.Matcher.HttpCode } : {}),
-            ...(g.HealthyThresholdCount !== undefined ? { healthyThreshold: g.HealthyThresholdCount } : {}),
-            ...(g.UnhealthyThresholdCount !== undefined ? { unhealthyThreshold: g.UnhealthyThresholdCount } : {}),
-            ...(g.HealthCheckIntervalSeconds !== undefined ? { intervalSeconds: g.HealthCheckIntervalSeconds } : {}),
-            targets: [],
-          });
-        }
+        for (const g of out.TargetGroups ?? []) groups.push(toGroup(g));
       }
       await mapLimit(groups, 5, async (group) => {
         const out = await awsCall(ctx('elasticloadbalancing:DescribeTargetHealth', group.arn), () =>
           client.send(new m.DescribeTargetHealthCommand({ TargetGroupArn: group.arn })),
         );
-        group.targets = (out.TargetHealthDescriptions ?? []).map((d) => ({
-          id: d.Target?.Id ?? '?',
-          ...(d.Target?.Port !== undefined ? { port: d.Target.Port } : {}),
-          state: d.TargetHealth?.State ?? 'unknown',
-          ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
-          ...(d.TargetHealth?.Description ? { description: d.TargetHealth.Description } : {}),
-        }));
+        group.targets = (out.TargetHealthDescriptions ?? []).map(toTarget);
       });
       return groups;
     },
+  };
+}
+
+/** ELBv2's TargetGroup, as `why` quotes it. */
+function toGroup(g: TargetGroup): TargetGroupHealth {
+  return {
+    arn: g.TargetGroupArn ?? '',
+    name: g.TargetGroupName ?? '?',
+    ...(g.Protocol ? { protocol: g.Protocol } : {}),
+    ...(g.Port !== undefined ? { port: g.Port } : {}),
+    ...(g.HealthCheckProtocol ? { healthCheckProtocol: g.HealthCheckProtocol } : {}),
+    ...(g.HealthCheckPort ? { healthCheckPort: g.HealthCheckPort } : {}),
+    ...(g.HealthCheckPath ? { healthCheckPath: g.HealthCheckPath } : {}),
+    ...(g.Matcher?.HttpCode ? { matcher: g.Matcher.HttpCode } : {}),
+    ...(g.HealthyThresholdCount !== undefined ? { healthyThreshold: g.HealthyThresholdCount } : {}),
+    ...(g.UnhealthyThresholdCount !== undefined ? { unhealthyThreshold: g.UnhealthyThresholdCount } : {}),
+    ...(g.HealthCheckIntervalSeconds !== undefined ? { intervalSeconds: g.HealthCheckIntervalSeconds } : {}),
+    targets: [],
+  };
+}
+
+/** One row of DescribeTargetHealth. */
+function toTarget(d: TargetHealthDescription): TargetHealthInfo {
+  return {
+    id: d.Target?.Id ?? '?',
+    ...(d.Target?.Port !== undefined ? { port: d.Target.Port } : {}),
+    state: d.TargetHealth?.State ?? 'unknown',
+    ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
+    ...(d.TargetHealth?.Description ? { description: d.TargetHealth.Description } : {}),
   };
 }

@@ -1,8 +1,6 @@
-import { type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { type Route } from '@aws-sdk/client-ec2';
+import { type AwsClients } from './clients';
 import { awsCall, type AwsCallContext } from './errors';
-
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
-type Ec2Module = typeof import('@aws-sdk/client-ec2');
 
 /** How a subnet reaches the internet and AWS services, as a task pulling an image needs it to. */
 export interface SubnetReach {
@@ -22,13 +20,8 @@ export interface NetworkOps {
   subnetReach(subnetId: string): Promise<SubnetReach>;
 }
 
-export function createNetworkOps(
-  clients: { ec2Config: EC2ClientConfig },
-  base: Omit<AwsCallContext, 'action'>,
-): NetworkOps {
-  let loaded: Promise<{ m: Ec2Module; client: InstanceType<Ec2Module['EC2Client']> }> | undefined;
-  const ec2 = () =>
-    (loaded ??= import('@aws-sdk/client-ec2').then((m) => ({ m, client: new m.EC2Client(clients.ec2Config) })));
+export function createNetworkOps(clients: Pick<AwsClients, 'ec2'>, base: Omit<AwsCallContext, 'action'>): NetworkOps {
+  const ec2 = () => clients.ec2();
   const ctx = (action: string, resource?: string): AwsCallContext => ({
     ...base,
     action,
@@ -70,7 +63,9 @@ export function createNetworkOps(
         );
         table = main.RouteTables?.[0];
       }
-      const route = table?.Routes?.find((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.State !== 'blackhole');
+      const route: Route | undefined = table?.Routes?.find(
+        (r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.State !== 'blackhole',
+      );
       const defaultRoute = !route
         ? undefined
         : route.NatGatewayId

@@ -1,12 +1,8 @@
-import {
-  type ContainerInstanceInfo,
-  type ContainerLogs,
-  type ContainerState,
-  type ServiceDetail,
-  type ServiceEvent,
-  type TaskDefinitionDetail,
-  type TaskInfo,
-} from '../aws/types';
+import { type ContainerInstanceInfo } from '../aws/instances';
+import { type ContainerLogs } from '../aws/logs';
+import { type ServiceDetail, type ServiceEvent } from '../aws/services';
+import { type TaskDefinitionDetail } from '../aws/task-definitions';
+import { type ContainerState, type TaskInfo } from '../aws/tasks';
 import { type TargetGroupHealth } from '../aws/load-balancers';
 import { type SubnetReach } from '../aws/network';
 

@@ -1,7 +1,9 @@
 import { parseEcsId } from '../commands/ecs-ids';
 import { parseImage } from '../auth/ownership';
 import { NotFoundError } from '../errors';
-import { type ClusterOps, type ServiceDetail, type TaskInfo } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
+import { type ServiceDetail } from '../aws/services';
+import { type TaskInfo } from '../aws/tasks';
 import { type Evidence, type ImageCheck, failingContainer, reasonText } from './evidence';
 
 /** What gathering needs: the cluster's reads (the job's read role) and two things the worker knows. */

@@ -3,7 +3,7 @@ import { diagnose } from '../../src/diagnosis/diagnose';
 import { type Evidence } from '../../src/diagnosis/evidence';
 import { diagnosisMessage } from '../../src/diagnosis/message';
 import { blockKitProblems } from '../../src/slack/limits';
-import { type TaskInfo } from '../../src/aws/types';
+import { type TaskInfo } from '../../src/aws/tasks';
 
 const HOSTILE = '<!channel> <@U0BOSS> <https://evil.example|click> & ';
 
