@@ -173,6 +173,38 @@ describe('/ecs why names the cause and the fix, with the evidence quoted', () =>
     expect(shown(reply)).toContain('one task needs 256 CPU units, 256 MiB, host port 80');
   });
 
+  it('a placement failure for lack of network interfaces (awsvpc on EC2) names the ENI requirement and ENI trunking', async () => {
+    h.sandbox.world.createService('prod', {
+      name: 'mesh',
+      taskDefinition: 'mesh',
+      desiredCount: 6,
+      awsvpc: { subnets: [PRIVATE_A], securityGroups: [], assignPublicIp: 'DISABLED' },
+    });
+    pass(5_000);
+
+    const reply = (await h.command('why mesh')).replies[0]!;
+
+    expect(section(reply, 'Cause')).toContain('no instance met its network interface (ENI) requirement');
+    expect(section(reply, 'Fix')).toContain('Turn on ENI trunking');
+    expect(shown(reply)).toContain('encountered error "RESOURCE:ENI"');
+  });
+
+  it('a placement failure for memory names the memory requirement, what one task needs and what each instance has free', async () => {
+    h.sandbox.world.createService('prod', { name: 'huge', taskDefinition: 'huge', desiredCount: 1 });
+    pass(5_000);
+
+    const reply = (await h.command('why huge')).replies[0]!;
+
+    expect(section(reply, 'Cause')).toContain('no instance met its memory requirement');
+    expect(section(reply, 'Fix')).toBe(
+      "*Fix:* Add container instances (or larger ones), or lower the task's memory in a new revision.",
+    );
+    expect(shown(reply)).toContain('> one task needs 64 CPU units, 16000 MiB');
+    expect(shown(reply)).toMatch(
+      /> instance i-[0-9a-f]+ \(t3\.large\): \d+ of 2048 CPU units free, \d+ of \d+ MiB free/,
+    );
+  });
+
   it('a service failing its load balancer health checks: the reason code, the health check path and port, and the fix', async () => {
     // The ALB judges a target after 2 × 30 s; ECS replaces it about one interval later.
     pass(70_000);

@@ -27,6 +27,7 @@ const awslogs = (group: string) => ({
  * - `billing` (Fargate): a secret its execution role may not read;
  * - `edge`, `edge-ecr` (Fargate): images from Docker Hub and ECR, for a subnet without a NAT route;
  * - `vault`: an ECR image whose repository policy does not let its execution role pull;
+ * - `mesh` (awsvpc on EC2) and `huge` (16,000 MiB): for placement failures on ENIs and memory;
  * - `cron`: fails to start for a reason no rule knows.
  */
 export function whyAccount(): AccountSeed {
@@ -135,6 +136,16 @@ export function whyAccount(): AccountSeed {
       family: 'vault',
       executionRoleArn: EXECUTION_ROLE,
       containerDefinitions: [{ name: 'vault', image: `${ECR}/team/vault:2.0`, cpu: 64, memory: 64, essential: true }],
+    },
+    {
+      // awsvpc on EC2: one network interface per task (a t3.large has 3, one of them its own).
+      family: 'mesh',
+      networkMode: 'awsvpc',
+      containerDefinitions: [{ name: 'mesh', image: 'example/mesh:1', cpu: 64, memory: 64, essential: true }],
+    },
+    {
+      family: 'huge',
+      containerDefinitions: [{ name: 'huge', image: 'example/huge:1', cpu: 64, memory: 16_000, essential: true }],
     },
     {
       family: 'cron',

@@ -44,9 +44,11 @@ export const placement: Rule = (e) => {
         ? 'Check the placement constraints and the task definition’s requiresAttributes against the instances (instance type, AMI, agent capabilities), or add an instance that has them.'
         : requirement === 'CPU' || requirement === 'memory'
           ? `Add container instances (or larger ones), or lower the task's ${requirement === 'CPU' ? 'cpu' : 'memory'} in a new revision.`
-          : requirement === 'port'
-            ? 'Use a dynamic host port (hostPort 0) behind a load balancer, or add container instances.'
-            : 'Add container instances, or make the task need less of what the event names.',
+          : requirement === 'network interface (ENI)'
+            ? 'Turn on ENI trunking (the awsvpcTrunking account setting), use instance types with more network interfaces, or add container instances.'
+            : requirement === 'port'
+              ? 'Use a dynamic host port (hostPort 0) behind a load balancer, or add container instances.'
+              : 'Add container instances, or make the task need less of what the event names.',
     quotes,
   };
 };
