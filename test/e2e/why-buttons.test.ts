@@ -1,10 +1,10 @@
 import { type WebClient } from '@slack/web-api';
 import { ManualClock, type EcsEventBridgeEvent, type TaskRecord } from '../../src/sandbox';
 import { createEventsHandler } from '../../src/notifications/pipeline';
-import { startHarness, type Harness, type Reply } from '../support/harness';
-import { sandboxTimeClock } from '../support/sandbox-time';
-import { CHANNELS, testConfig, testConfigYaml, USERS } from '../support/config';
-import { EXECUTION_ROLE, OOM_REASON, PRIVATE_A, whyAccount } from '../support/why-fixtures';
+import { startHarness, type Harness, type Reply } from '../../testbed/harness';
+import { sandboxTimeClock } from '../../testbed/sandbox-time';
+import { CHANNELS, testConfig, testConfigYaml, USERS } from '../../testbed/config';
+import { EXECUTION_ROLE, OOM_REASON, PRIVATE_A, whyAccount } from '../../testbed/why-fixtures';
 
 type Element = { action_id: string; value: string; text: { text: string } };
 type Block = { type: string; text?: { text: string }; elements?: Element[] };

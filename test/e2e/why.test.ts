@@ -1,7 +1,7 @@
 import { ManualClock, type TaskRecord } from '../../src/sandbox';
-import { startHarness, type Harness, type Reply } from '../support/harness';
-import { sandboxTimeClock } from '../support/sandbox-time';
-import { USERS } from '../support/config';
+import { startHarness, type Harness, type Reply } from '../../testbed/harness';
+import { sandboxTimeClock } from '../../testbed/sandbox-time';
+import { USERS } from '../../testbed/config';
 import {
   BILLING_SECRET,
   ECR,
@@ -10,7 +10,7 @@ import {
   PRIVATE_A,
   SHOP_TARGET_GROUP,
   whyAccount,
-} from '../support/why-fixtures';
+} from '../../testbed/why-fixtures';
 
 type Block = {
   type: string;

@@ -1,8 +1,8 @@
 import { DescribeRouteTablesCommand, DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
-import { assumeRole, clientConfig, startTestSandbox } from '../../support/sandbox';
-import { roleArn } from '../../support/accounts';
-import { PRIVATE_A, whyAccount } from '../../support/why-fixtures';
+import { assumeRole, clientConfig, startTestSandbox } from '../../../testbed/sandbox';
+import { roleArn } from '../../../testbed/accounts';
+import { PRIVATE_A, whyAccount } from '../../../testbed/why-fixtures';
 import { recordRaw, xmlElementNames, xmlErrorCode, type RawAnswer } from './support';
 
 /**

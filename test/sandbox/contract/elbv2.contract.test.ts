@@ -4,9 +4,9 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
-import { assumeRole, clientConfig, startTestSandbox } from '../../support/sandbox';
-import { roleArn } from '../../support/accounts';
-import { SHOP_TARGET_GROUP, whyAccount } from '../../support/why-fixtures';
+import { assumeRole, clientConfig, startTestSandbox } from '../../../testbed/sandbox';
+import { roleArn } from '../../../testbed/accounts';
+import { SHOP_TARGET_GROUP, whyAccount } from '../../../testbed/why-fixtures';
 import { recordRaw, xmlElementNames, xmlErrorCode, type RawAnswer } from './support';
 
 /**

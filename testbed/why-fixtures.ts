@@ -1,5 +1,5 @@
-import type { AccountSeed } from '../../src/sandbox/seed';
-import { targetGroupArn } from '../../src/sandbox/elbv2';
+import type { AccountSeed } from '../src/sandbox/seed';
+import { targetGroupArn } from '../src/sandbox/elbv2';
 import { ACCOUNT_ID, REGION, testAccount } from './accounts';
 
 export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
