@@ -25,6 +25,7 @@ const awslogs = (group: string) => ({
  * - `legacy`: logs to a log group that does not exist;
  * - `shop`: a service behind target group `shop`, whose health check of /healthz gets 404;
  * - `billing` (Fargate): a secret its execution role may not read;
+ * - `ledger` (Fargate): an SSM parameter that does not exist;
  * - `edge`, `edge-ecr` (Fargate): images from Docker Hub and ECR, for a subnet without a NAT route;
  * - `vault`: an ECR image whose repository policy does not let its execution role pull;
  * - `mesh` (awsvpc on EC2) and `huge` (16,000 MiB): for placement failures on ENIs and memory;
@@ -114,6 +115,23 @@ export function whyAccount(): AccountSeed {
       ],
     },
     {
+      // Fargate, with an SSM parameter that does not exist.
+      family: 'ledger',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      executionRoleArn: EXECUTION_ROLE,
+      containerDefinitions: [
+        {
+          name: 'ledger',
+          image: 'example/ledger:1',
+          essential: true,
+          secrets: [{ name: 'DB_URL', valueFrom: 'ledger/db-url' }],
+        },
+      ],
+    },
+    {
       // Fargate, pulling from Docker Hub and from this account's ECR.
       family: 'edge',
       requiresCompatibilities: ['FARGATE'],
@@ -171,7 +189,10 @@ export function whyAccount(): AccountSeed {
       },
     );
   // Only the billing service's own role may read its Stripe key.
-  seed.secrets = [{ arn: BILLING_SECRET, readers: [`arn:aws:iam::${ACCOUNT_ID}:role/billing-execution`] }];
+  seed.secrets = [
+    { arn: BILLING_SECRET, readers: [`arn:aws:iam::${ACCOUNT_ID}:role/billing-execution`] },
+    { arn: `arn:aws:ssm:${REGION}:${ACCOUNT_ID}:parameter/ledger/db-url`, missing: true },
+  ];
   seed.services = {
     ...seed.services,
     logs: { groups: [{ name: '/ecs/hog' }, { name: '/ecs/broken' }] },

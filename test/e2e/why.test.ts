@@ -268,6 +268,18 @@ describe('/ecs why names the cause and the fix, with the evidence quoted', () =>
     expect(shown(reply)).toContain(`> secrets in the task definition: ${BILLING_SECRET}`);
   });
 
+  it('an SSM parameter that does not exist: the secret is missing, create it or correct valueFrom', async () => {
+    const task = runFargate('ledger');
+    pass(1_000);
+    expect(task.stoppedReason).toMatch(/unable to retrieve secrets from ssm/);
+
+    const reply = (await h.command(`why ${task.id}`)).replies[0]!;
+
+    expect(section(reply, 'Cause')).toBe('*Cause:* A secret the task definition names does not exist: /ledger/db-url.');
+    expect(section(reply, 'Fix')).toContain('Create it, or correct valueFrom in the task definition');
+    expect(shown(reply)).toContain('> secrets in the task definition: ledger/db-url');
+  });
+
   it('a Docker Hub image from a private subnet whose NAT route is gone: no route to the registry, with the route table and endpoints quoted', async () => {
     h.sandbox.world.setNatRoute(PRIVATE_A, false);
     const task = runFargate('edge');

@@ -54,7 +54,8 @@ export const resourceInitialization: Rule = (e) => {
   }
   if (SECRETS.test(text)) {
     const sources = (e.taskDefinition?.containers ?? []).flatMap((c) => c.secretSources ?? []);
-    const named = /(arn:aws[a-z-]*:(?:secretsmanager|ssm):[^\s,]+)/.exec(text)?.[1];
+    const named =
+      /(arn:aws[a-z-]*:(?:secretsmanager|ssm):[^\s,]+)/.exec(text)?.[1] ?? /invalid parameters: (\S+)/i.exec(text)?.[1];
     if (sources.length > 0) quotes.push(`secrets in the task definition: ${sources.join(', ')}`);
     quotes.push(role ? `execution role: ${role}` : 'no executionRoleArn in the task definition');
     if (TIMEOUT.test(text)) {
@@ -66,7 +67,11 @@ export const resourceInitialization: Rule = (e) => {
         quotes: [...quotes, ...net],
       };
     }
-    if (/ResourceNotFoundException|ParameterNotFound|InvalidParameters|can't find the specified secret/i.test(text)) {
+    if (
+      /ResourceNotFoundException|ParameterNotFound|InvalidParameters|invalid parameters|can't find the specified secret/i.test(
+        text,
+      )
+    ) {
       return {
         rule: 'secret-missing',
         cause: `A secret the task definition names does not exist${named ? `: ${named}` : ''}.`,
