@@ -6,6 +6,7 @@ import { type Logger } from '../logger';
 import { AccessRefusedError } from '../errors';
 import { createAwsClients } from './clients';
 import { createRoleCredentials } from './credentials';
+import { createBestPracticeOps, type BestPracticeOps } from './best-practice-evidence';
 import { createClusterOps, type EcsClusterOps } from './clusters';
 import { createEcrOps, type EcrOps } from './ecr';
 import { createInstanceOps, type InstanceOps } from './instances';
@@ -40,6 +41,8 @@ export interface ClusterOps {
   readonly loadBalancers: LoadBalancerOps;
   /** How a subnet reaches the internet and AWS services: route tables, VPC endpoints (src/aws/network.ts). */
   readonly network: NetworkOps;
+  /** What `/ecs audit` reads about the cluster, across its resources (src/aws/best-practice-evidence.ts). */
+  readonly bestPractice: BestPracticeOps;
 }
 
 export interface AwsAccessRequest {
@@ -133,6 +136,7 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         logs: createLogOps(clients, base),
         loadBalancers: createLoadBalancerOps(clients, base),
         network: createNetworkOps(clients, base),
+        bestPractice: createBestPracticeOps(clients, base),
       };
       opsCache.set(key, ops);
       return ops;

@@ -129,6 +129,7 @@ function suggestions(input: BannerInput): [string, string][] {
     (t) => t.service && t.lastStatus === 'STOPPED' && t.stopCode === 'EssentialContainerExited',
   )?.service;
   if (crashed) tries.push([`/ecs why ${crashed.name}${onHome}`, 'why its task stopped, and the fix']);
+  tries.push([`/ecs audit${onHome}`, `${home} against ECS best practice: details in a thread`]);
   const other = aliases.find((a) => a !== home) ?? home;
   const approver = directory.people.find(
     (p) => p.id !== user.id && p.teams.some((t) => config.approvals.approvers.includes(t)),
