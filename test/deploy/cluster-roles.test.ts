@@ -36,7 +36,6 @@ const READ = [
   // why
   'elasticloadbalancing:DescribeTargetGroups',
   'elasticloadbalancing:DescribeTargetHealth',
-  'ec2:DescribeSubnets',
   'ec2:DescribeRouteTables',
   'ec2:DescribeVpcEndpoints',
 ];
@@ -83,7 +82,6 @@ const NO_RESOURCE_FORM = new Set([
   'ecr:DescribeRepositories',
   'elasticloadbalancing:DescribeTargetGroups',
   'elasticloadbalancing:DescribeTargetHealth',
-  'ec2:DescribeSubnets',
   'ec2:DescribeRouteTables',
   'ec2:DescribeVpcEndpoints',
 ]);
