@@ -11,6 +11,8 @@ import { createClusterOps, type EcsClusterOps } from './clusters';
 import { createEcrOps, type EcrOps } from './ecr';
 import { createInstanceOps, type InstanceOps } from './instances';
 import { createLogOps, type LogOps } from './logs';
+import { createLoadBalancerOps, type LoadBalancerOps } from './load-balancers';
+import { createNetworkOps, type NetworkOps } from './network';
 import { createServiceOps, type ServiceOps } from './services';
 import { createTaskDefinitionOps, type TaskDefinitionOps } from './task-definitions';
 import { createTaskOps, type TaskOps } from './tasks';
@@ -41,6 +43,10 @@ export interface ClusterOps {
   readonly autoscaling: AutoscalingOps;
   /** A service's CPU and memory utilisation from CloudWatch (src/aws/metrics.ts). */
   readonly metrics: MetricOps;
+  /** ELBv2 target groups and the health of their targets (src/aws/load-balancers.ts). */
+  readonly loadBalancers: LoadBalancerOps;
+  /** How a subnet reaches the internet and AWS services: route tables, VPC endpoints (src/aws/network.ts). */
+  readonly network: NetworkOps;
   /** What `/ecs audit` reads about the cluster, across its resources (src/aws/best-practice-evidence.ts). */
   readonly bestPractice: BestPracticeOps;
 }
@@ -136,6 +142,8 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         logs: createLogOps(clients, base),
         autoscaling: createAutoscalingOps(clients, base),
         metrics: createMetricOps(clients, base),
+        loadBalancers: createLoadBalancerOps(clients, base),
+        network: createNetworkOps(clients, base),
         bestPractice: createBestPracticeOps(clients, base),
       };
       opsCache.set(key, ops);

@@ -10,6 +10,8 @@ type LogsModule = typeof import('@aws-sdk/client-cloudwatch-logs');
 type AutoscalingModule = typeof import('@aws-sdk/client-application-auto-scaling');
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
 type CloudWatchModule = typeof import('@aws-sdk/client-cloudwatch');
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
+type ElbModule = typeof import('@aws-sdk/client-elastic-load-balancing-v2');
 
 /** A client together with its module, whose commands and paginators go with it. */
 export interface Loaded<M, C> {
@@ -33,6 +35,8 @@ export interface AwsClients {
   autoscaling(): Promise<Loaded<AutoscalingModule, InstanceType<AutoscalingModule['ApplicationAutoScalingClient']>>>;
   /** CloudWatch metrics (GetMetricData). */
   cloudwatch(): Promise<Loaded<CloudWatchModule, InstanceType<CloudWatchModule['CloudWatchClient']>>>;
+  /** Elastic Load Balancing v2 (target groups and their health), for `why`. */
+  elbv2(): Promise<Loaded<ElbModule, InstanceType<ElbModule['ElasticLoadBalancingV2Client']>>>;
 }
 
 /** `config` (region, credentials, endpoint, retries) is shared by every client. */
@@ -43,6 +47,7 @@ export function createAwsClients(config: ECSClientConfig & { region: string }): 
   let logsModule: Promise<LogsModule> | undefined;
   let autoscaling: ReturnType<AwsClients['autoscaling']> | undefined;
   let cloudwatch: ReturnType<AwsClients['cloudwatch']> | undefined;
+  let elbv2: ReturnType<AwsClients['elbv2']> | undefined;
   const logsByRegion = new Map<string, ReturnType<AwsClients['logs']>>();
   return {
     ecs: () => (ecs ??= new ECSClient(config)),
@@ -57,6 +62,11 @@ export function createAwsClients(config: ECSClientConfig & { region: string }): 
       (cloudwatch ??= import('@aws-sdk/client-cloudwatch').then((m) => ({
         m,
         client: new m.CloudWatchClient(config),
+      }))),
+    elbv2: () =>
+      (elbv2 ??= import('@aws-sdk/client-elastic-load-balancing-v2').then((m) => ({
+        m,
+        client: new m.ElasticLoadBalancingV2Client(config),
       }))),
     logs(region) {
       let loaded = logsByRegion.get(region);

@@ -46,6 +46,8 @@ export interface ServiceDetail {
   deployments: Deployment[];
   events: ServiceEvent[];
   createdAt?: number;
+  /** The ELBv2 target groups its tasks register with (src/aws/load-balancers.ts reads their health). */
+  loadBalancers?: { targetGroupArn: string; containerName?: string; containerPort?: number }[];
 }
 
 /** One line of `services`: the counts and the rollout, without the events. */
@@ -256,6 +258,12 @@ function toServiceDetail(s: Service): ServiceDetail {
   const network = toAwsVpcNetwork(s.networkConfiguration?.awsvpcConfiguration);
   if (network) detail.network = network;
   if (s.createdAt) detail.createdAt = s.createdAt.getTime();
+  const balancers = (s.loadBalancers ?? []).flatMap((lb) =>
+    lb.targetGroupArn
+      ? [{ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort }]
+      : [],
+  );
+  if (balancers.length > 0) detail.loadBalancers = balancers;
   return detail;
 }
 

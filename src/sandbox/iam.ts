@@ -24,6 +24,7 @@ const READ_ACTIONS = [
   'application-autoscaling:DescribeScalableTargets',
   'application-autoscaling:DescribeScalingPolicies',
   'cloudwatch:GetMetricData',
+  'elasticloadbalancing:Describe*',
 ];
 
 export const LEVEL_ACTIONS: Record<AccessLevel, readonly string[]> = {
@@ -41,6 +42,7 @@ export const LEVEL_ACTIONS: Record<AccessLevel, readonly string[]> = {
     'ec2:Describe*',
     'ec2:TerminateInstances',
     'ecr:*',
+    'elasticloadbalancing:Describe*',
     'logs:Get*',
     'logs:Describe*',
     'logs:FilterLogEvents',

@@ -2,6 +2,7 @@ import { autoscalingService } from './autoscaling';
 import { ec2Service } from './ec2';
 import { ecrService } from './ecr';
 import { ecsService } from './ecs';
+import { elbv2Service } from './elbv2';
 import { logsService } from './logs';
 import { metricsService } from './metrics';
 import type { ServiceDefinition } from './service-module';
@@ -28,4 +29,5 @@ export const SERVICES: readonly ServiceDefinition[] = [
   logsService,
   autoscalingService,
   metricsService,
+  elbv2Service,
 ];

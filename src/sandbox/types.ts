@@ -1,6 +1,7 @@
 /** Shapes that tests and other modules code against. */
 
-export type SandboxServiceName = 'ecs' | 'sts' | 'ec2' | 'ecr' | 'logs' | 'application-autoscaling' | 'cloudwatch';
+export type SandboxServiceName =
+  'ecs' | 'sts' | 'ec2' | 'ecr' | 'logs' | 'elasticloadbalancing' | 'application-autoscaling' | 'cloudwatch';
 
 export interface AssumedPrincipal {
   kind: 'assumed';

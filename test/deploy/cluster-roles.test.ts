@@ -36,6 +36,11 @@ const READ = [
   'application-autoscaling:DescribeScalableTargets',
   'application-autoscaling:DescribeScalingPolicies',
   'cloudwatch:GetMetricData',
+  // why
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeVpcEndpoints',
 ];
 const OPERATE = [
   'ecs:UpdateService',
@@ -84,6 +89,10 @@ const NO_RESOURCE_FORM = new Set([
   'cloudwatch:GetMetricData',
   // A scalable target's ARN is a random id; the service's own ecs:UpdateService is what is checked.
   'application-autoscaling:RegisterScalableTarget',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeVpcEndpoints',
 ]);
 const SCOPED_BY_CLUSTER_CONDITION = new Set(['ecs:ListServices', 'ecs:ListTasks']);
 const CLUSTER_ARN = 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${ClusterName}';

@@ -8,7 +8,8 @@ import { join, relative } from 'node:path';
  * on whatever the sandbox happens to answer.
  */
 const ROOT = join(__dirname, '..', '..', '..');
-const SIMULATED_CLIENT = /@aws-sdk\/client-(ecs|ecr|ec2|cloudwatch-logs|cloudwatch|application-auto-scaling|sts)\b/;
+const SIMULATED_CLIENT =
+  /@aws-sdk\/client-(ecs|ecr|ec2|cloudwatch-logs|cloudwatch|application-auto-scaling|sts|elastic-load-balancing-v2)\b/;
 /** `new XCommand(` or `new m.XCommand(` (a lazily loaded client), and the SDK's `paginateX(`. */
 const OPERATION = /new (?:\w+\.)?([A-Z]\w*)Command\(|\bpaginate([A-Z]\w*)\(/g;
 
