@@ -1,3 +1,4 @@
+import { currentServiceDeployment } from '../world/service-deployments';
 import type {
   Cluster,
   Container,
@@ -126,6 +127,7 @@ export function renderService(service: ServiceRecord, time: TimeFormat): Wire<Se
     deployments: service.deployments.map((d) => renderDeployment(service, d, time)),
     events: service.events.map((e) => ({ id: e.id, createdAt: time(e.createdAt), message: e.message })),
     createdAt: time(service.createdAt),
+    ...currentDeploymentField(service),
     placementConstraints: service.placementConstraints,
     placementStrategy: service.placementStrategy,
     schedulingStrategy: 'REPLICA',
@@ -331,4 +333,10 @@ function integerResource(name: string, value: number): Wire<Resource> {
 
 function portsResource(name: string, ports: string[]): Wire<Resource> {
   return { name, type: 'STRINGSET', doubleValue: 0, longValue: 0, integerValue: 0, stringSetValue: ports };
+}
+
+/** Service.currentServiceDeployment: the ARN of its newest service deployment, once it has one. */
+function currentDeploymentField(service: ServiceRecord): { currentServiceDeployment?: string } {
+  const current = currentServiceDeployment(service);
+  return current ? { currentServiceDeployment: current.arn } : {};
 }

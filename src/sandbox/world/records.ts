@@ -99,7 +99,7 @@ export interface ServiceRecord {
   taskDefinition: TaskDefinitionRecord;
   deploymentConfiguration: Required<Pick<DeploymentConfiguration, 'maximumPercent' | 'minimumHealthyPercent'>> & {
     deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
-  };
+  } & Pick<DeploymentConfiguration, 'strategy' | 'lifecycleHooks' | 'alarms' | 'bakeTimeInMinutes'>;
   placementConstraints: PlacementConstraint[];
   placementStrategy: PlacementStrategy[];
   /** PRIMARY first, then older ACTIVE ones. */

@@ -4,6 +4,7 @@ import { FARGATE_CAPACITY_UNAVAILABLE, placeTask, placementFailureMessage, type 
 import type { DeploymentRecord, ServiceRecord, TaskRecord } from './records';
 import { addServiceEvent, emitDeploymentChange, emitServiceAction } from './service-events';
 import { startDeployment } from './services';
+import { advanceServiceDeployment, circuitBreakerThreshold, heldDeployments } from './service-deployments';
 import type { LaunchChoice } from './fargate';
 import { fargateCapacityAvailable, launchChosen } from './launch';
 import { launchTask, requestStop } from './tasks';
@@ -46,7 +47,9 @@ export function reconcileService(ctx: WorldContext, service: ServiceRecord): voi
   const { minimumHealthyPercent } = service.deploymentConfiguration;
   const minHealthy = Math.ceil((target * minimumHealthyPercent) / 100);
   let healthy = primaryTasks.concat(oldTasks).filter((t) => t.lastStatus === 'RUNNING').length;
-  for (const task of stopOrder(oldTasks)) {
+  // A blue/green deployment keeps its blue tasks until production traffic has shifted.
+  const held = heldDeployments(service);
+  for (const task of stopOrder(oldTasks).filter((t) => !held.has(t.deploymentId ?? ''))) {
     const isHealthy = task.lastStatus === 'RUNNING';
     if (isHealthy && healthy - 1 < minHealthy) continue;
     stopByScheduler(ctx, task, stopped);
@@ -72,6 +75,7 @@ export function reconcileService(ctx: WorldContext, service: ServiceRecord): voi
   dropDrainedDeployments(service);
   checkCircuitBreaker(ctx, service, primary, target);
   settle(ctx, service, target);
+  advanceServiceDeployment(ctx, service);
 }
 
 /** Which tasks go first: those not yet running, then the newest. */
@@ -203,7 +207,7 @@ function checkCircuitBreaker(
 ): void {
   const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
   if (!breaker.enable || primary.rolloutState !== 'IN_PROGRESS') return;
-  const threshold = Math.min(200, Math.max(3, Math.ceil(target * 0.5)));
+  const threshold = circuitBreakerThreshold(target);
   if (primary.failedTasks < threshold) return;
   primary.rolloutState = 'FAILED';
   primary.rolloutStateReason = 'ECS deployment circuit breaker: task failed to start.';
@@ -225,6 +229,7 @@ function checkCircuitBreaker(
       service,
       previous.taskDefinition,
       `ECS deployment circuit breaker: rolling back to deploymentId ${previous.id}.`,
+      { rollback: true },
     );
   }
 }

@@ -24,6 +24,12 @@ import type {
   TaskRecord,
 } from './records';
 import { reconcileService } from './scheduler';
+import {
+  continueServiceDeployment,
+  serviceDeploymentsOf,
+  stopServiceDeployment,
+  type ServiceDeploymentRecord,
+} from './service-deployments';
 import { TimerQueue } from './timers';
 import {
   createService,
@@ -396,6 +402,37 @@ export class SandboxWorld {
 
   deleteService(clusterRef: string, serviceRef: string, force = false): ServiceRecord {
     return this.change(() => deleteService(this.ctx, this.service(clusterRef, serviceRef), force));
+  }
+
+  /** A service deployment by its ARN (`…:service-deployment/CLUSTER/SERVICE/ID`), whatever its status. */
+  findServiceDeployment(arn: string): ServiceDeploymentRecord | undefined {
+    const match = /:service-deployment\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(arn);
+    if (!match) return undefined;
+    const cluster = this.findCluster(match[1]!);
+    const service = cluster?.services.get(match[2]!);
+    return service ? serviceDeploymentsOf(service).find((d) => d.arn === arn) : undefined;
+  }
+
+  stopServiceDeployment(arn: string): ServiceDeploymentRecord {
+    return this.change(() => {
+      const sd = this.requireServiceDeployment(arn);
+      stopServiceDeployment(this.ctx, sd);
+      return sd;
+    });
+  }
+
+  continueServiceDeployment(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK'): ServiceDeploymentRecord {
+    return this.change(() => {
+      const sd = this.requireServiceDeployment(arn);
+      continueServiceDeployment(this.ctx, sd, hookId, action);
+      return sd;
+    });
+  }
+
+  private requireServiceDeployment(arn: string): ServiceDeploymentRecord {
+    const sd = this.findServiceDeployment(arn);
+    if (!sd) throw new AwsError('ServiceDeploymentNotFoundException', `The service deployment ${arn} does not exist.`);
+    return sd;
   }
 
   // ---- tasks ---------------------------------------------------------------------------------
