@@ -12,6 +12,7 @@ import { createInstanceOps } from './instances';
 import { createClusterOps } from './clusters';
 import { createTaskOps } from './tasks';
 import { createDeploymentOps } from './deployments';
+import { createServiceDeploymentOps } from './service-deployments';
 import { createTeardownOps } from './teardown';
 import { createDeleteOps } from './deletes';
 import { createEcrOps } from './ecr';
@@ -91,6 +92,7 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         clusters: createClusterOps(ecs, base),
         tasks: createTaskOps(ecs, base),
         deployments: createDeploymentOps(ecs, base),
+        serviceDeployments: createServiceDeploymentOps(ecs, base),
         teardown: createTeardownOps({ ecs, ec2Config: clientConfig }, base),
         deletes: createDeleteOps({ ecs, ecrConfig: clientConfig }, base),
       };

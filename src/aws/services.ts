@@ -185,6 +185,7 @@ export function toServiceDetail(s: Service): ServiceDetail {
   const network = toAwsVpcNetwork(s.networkConfiguration?.awsvpcConfiguration);
   if (network) detail.network = network;
   if (s.createdAt) detail.createdAt = s.createdAt.getTime();
+  if (s.currentServiceDeployment) detail.currentServiceDeployment = s.currentServiceDeployment;
   return detail;
 }
 

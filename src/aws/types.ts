@@ -1,3 +1,4 @@
+import { type ServiceDeploymentOps } from './service-deployments';
 /**
  * Plain data the AWS layer returns (never Slack blocks), and the operations a command may call.
  * Handlers import only these types, so the Slack function's bundle carries no AWS SDK client.
@@ -38,6 +39,8 @@ export interface ServiceDetail {
   deployments: Deployment[];
   events: ServiceEvent[];
   createdAt?: number;
+  /** The ARN of its newest service deployment (Service.currentServiceDeployment). */
+  currentServiceDeployment?: string;
 }
 
 export interface ServiceOps {
@@ -395,6 +398,8 @@ export interface ClusterOps {
   readonly tasks: TaskOps;
   /** Task definition revisions for deploy and rollback (src/aws/deployments.ts). */
   readonly deployments: DeploymentOps;
+  /** Service deployments: list, describe, roll back, continue (src/aws/service-deployments.ts). */
+  readonly serviceDeployments: ServiceDeploymentOps;
   /** What a teardown reads and deletes (src/aws/teardown.ts). */
   readonly teardown: TeardownOps;
   /** The approval-gated deletes: services, task definitions, ECR images and repositories (src/aws/deletes.ts). */

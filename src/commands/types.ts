@@ -77,6 +77,13 @@ export interface CommandTiming {
    * calls the service settled (a crash loop looks settled between crashes). Default 60 s.
    */
   followUpSteadyMs?: number;
+  /**
+   * How often a live deployment message may read ECS (DescribeServiceDeployments); by default the
+   * service's notification update interval (60 s).
+   */
+  deploymentPollMs?: number;
+  /** How long the job that started a deployment follows its live message; by default `deployments.watch`. */
+  deploymentWatchMs?: number;
 }
 
 /** What a verb answered in the ack path (help, whoami) gets: no AWS, just config and the user. */
@@ -120,6 +127,11 @@ export interface VerbSpec<A = unknown> {
   visibility: 'in_channel' | 'ephemeral';
   /** Short progress text for the ack, e.g. "Scaling web…": plain words (the ack escapes them for mrkdwn). */
   working?: (args: A) => string;
+  /**
+   * Beyond the level: a refusal (mrkdwn) when the config says this user may not run the verb on this
+   * cluster, decided in the ack path like the level (e.g. `deployments.continue.teams`).
+   */
+  mayRun?: (config: Config, access: UserAccess, alias: string) => string | undefined;
   /** Answers in the ack path with no AWS call (help, whoami). */
   local?: (ctx: LocalContext, args: A) => Promise<SlackMessage>;
   run?: (ctx: CommandContext, args: A) => Promise<void>;

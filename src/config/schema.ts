@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Level } from '../auth/levels';
 import { Duration, formatDuration } from './duration';
 import { wildcardMatches } from './wildcard';
+import { DEFAULT_DEPLOYMENTS_CONFIG, DeploymentsConfig } from './deployments';
 
 const SlackChannelId = z.string().regex(/^[CGD][A-Z0-9]+$/, 'expected a Slack channel id like C0123ABCD');
 const SlackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, 'expected a Slack user id like U0123ABCD');
@@ -247,6 +248,7 @@ export const Config = z
       expires: 30 * 60_000,
       runAs: 'requester',
     }),
+    deployments: DeploymentsConfig.default(DEFAULT_DEPLOYMENTS_CONFIG),
   })
   .superRefine((config, ctx) => {
     const aliases = new Set(Object.keys(config.clusters));
@@ -317,6 +319,15 @@ export const Config = z
             message: `"${repository}" belongs to ${others.map(([other]) => other).join(' and ')} too (same account and region), and teardown of ${alias} would delete it; list it under ${alias}'s repositories instead`,
           });
         }
+      }
+    }
+    for (const [i, team] of config.deployments.continue.teams.entries()) {
+      if (!(team in config.teams)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deployments', 'continue', 'teams', i],
+          message: `unknown team "${team}"; known: ${Object.keys(config.teams).join(', ')}`,
+        });
       }
     }
     for (const [i, team] of config.approvals.approvers.entries()) {

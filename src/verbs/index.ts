@@ -9,6 +9,7 @@ import { runTask, startTask, stopTask, task, tasks } from './tasks';
 import { taskdef, taskdefs } from './taskdefs';
 import { images, repos } from './images';
 import { logs } from './logs';
+import { deployment, deploymentContinue, deploymentRollback, deployments } from './deployments';
 
 /** Every verb. Adding one is a spec in its family's file and one line here. */
 export const VERBS: readonly AnyVerbSpec[] = [
@@ -35,6 +36,10 @@ export const VERBS: readonly AnyVerbSpec[] = [
   restart,
   deploy,
   rollback,
+  deployments,
+  deployment,
+  deploymentRollback,
+  deploymentContinue,
   serviceCreate,
   teardown,
   serviceDelete,

@@ -1,0 +1,175 @@
+import { type ClusterOps, type ServiceDetail, type TaskInfo } from '../aws/types';
+import { type Config } from '../config/schema';
+import { routeFor } from '../notifications/routing';
+import { DEFAULT_NOTIFY_SETTINGS } from '../notifications/constants';
+import { isEnded, phaseOf } from '../slack/views/deployments';
+import { stopReason, stoppedTasksLine } from '../slack/views/stopped-tasks';
+import {
+  claimRead,
+  liveKey,
+  openLive,
+  publish,
+  readLive,
+  saveLive,
+  type LiveDeployment,
+  type LiveDeps,
+  type StartedBy,
+  type StoppedSummary,
+} from './live';
+
+export interface WatchDeps extends LiveDeps {
+  /** The cluster's operations on the watcher's role (reads only). */
+  aws: ClusterOps;
+}
+
+export interface WatchOptions {
+  /** How often ECS may be read for this deployment, whoever watches. */
+  pollMs: number;
+  /** How long this watcher follows it before leaving it to its events. */
+  forMs: number;
+  /** The worker's time left; a watcher stops a poll early rather than be cut off. */
+  remainingTimeMs?: () => number;
+}
+
+/** Stops by the scheduler or a person are not why a deployment failed. */
+const ASKED_FOR = new Set(['ServiceSchedulerInitiated', 'UserInitiated']);
+const STOPPED_DETAILS = 10;
+
+/** Where a service's deployment messages go, and how often they may change. */
+export function deploymentRoute(
+  config: Config,
+  alias: string,
+  service: string,
+  fallbackChannel: string | undefined,
+): { channel: string; updateIntervalMs: number } | undefined {
+  const route = routeFor(config, alias, service);
+  const channel = route?.channel ?? fallbackChannel;
+  if (!channel) return undefined;
+  return { channel, updateIntervalMs: route?.settings.updateIntervalMs ?? DEFAULT_NOTIFY_SETTINGS.updateIntervalMs };
+}
+
+/**
+ * After a command changed a service: when it started a new deployment, the deployment's live
+ * message (in the service's channel, else where the command was typed), followed until it ends,
+ * pauses at a hook, or the watch time runs out — its events keep the message going after that.
+ */
+export async function followCommandDeployment(
+  deps: WatchDeps & { config: Config },
+  input: {
+    alias: string;
+    service: string;
+    before: ServiceDetail | undefined;
+    after: ServiceDetail;
+    startedBy: Extract<StartedBy, { kind: 'user' }>;
+    channelId: string;
+    pollMs?: number;
+    watchMs?: number;
+    remainingTimeMs?: () => number;
+  },
+): Promise<void> {
+  const primary = input.after.deployments.find((d) => d.status === 'PRIMARY');
+  const previous = input.before?.deployments.find((d) => d.status === 'PRIMARY');
+  // A change of desired count alone starts no deployment: nothing to follow.
+  if (!primary || primary.id === previous?.id) return;
+  const route = deploymentRoute(deps.config, input.alias, input.service, input.channelId);
+  if (!route) return;
+  const from = previous?.taskDefinition ?? input.after.deployments.find((d) => d.status === 'ACTIVE')?.taskDefinition;
+  const item = await openLive(deps, {
+    alias: input.alias,
+    service: input.service,
+    ecsId: primary.id,
+    ...(input.after.currentServiceDeployment ? { arn: input.after.currentServiceDeployment } : {}),
+    channel: route.channel,
+    startedBy: input.startedBy,
+    ...(from ? { from } : {}),
+    to: primary.taskDefinition,
+    startedAt: deps.clock.now(),
+    updateIntervalMs: route.updateIntervalMs,
+  });
+  await followLive(deps, item, {
+    pollMs: input.pollMs ?? route.updateIntervalMs,
+    forMs: input.watchMs ?? deps.config.deployments.watch,
+    ...(input.remainingTimeMs ? { remainingTimeMs: input.remainingTimeMs } : {}),
+  });
+}
+
+/** Follows one live deployment until it ends, pauses, or this watcher's time is up. */
+export async function followLive(
+  deps: WatchDeps,
+  item: LiveDeployment,
+  options: WatchOptions,
+): Promise<LiveDeployment> {
+  const until = deps.clock.now() + options.forMs;
+  let current = item;
+  for (;;) {
+    current = await refreshLive(deps, current, options.pollMs);
+    const phase = phaseOf(current);
+    if (isEnded(phase) || phase.kind === 'paused') return current;
+    const left = options.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
+    if (deps.clock.now() + options.pollMs > until || left < options.pollMs + 30_000) return current;
+    await deps.clock.sleep(options.pollMs);
+  }
+}
+
+/**
+ * One look: reads ECS if this caller wins the read for this poll interval (one
+ * DescribeServiceDeployments; the stopped tasks once, when it has failed), else takes what the
+ * winner stored; then edits the message if that is due.
+ */
+export async function refreshLive(deps: WatchDeps, item: LiveDeployment, pollMs: number): Promise<LiveDeployment> {
+  let current = item;
+  if (await claimRead(deps, current, pollMs)) {
+    if (!current.arn) {
+      // Started outside Slack: its events name the deployment, not the service deployment.
+      const service = await deps.aws.services.describe(current.service);
+      const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+      if (service.currentServiceDeployment && primary?.id === current.ecsId) {
+        current.arn = service.currentServiceDeployment;
+        current.to ??= primary.taskDefinition;
+        const source = service.deployments.find((d) => d.status === 'ACTIVE');
+        if (source) current.from ??= source.taskDefinition;
+      }
+    }
+    if (current.arn) {
+      const [info] = await deps.aws.serviceDeployments.describe([current.arn]);
+      if (info) current.snapshot = info;
+    }
+    const phase = phaseOf(current);
+    const failing = ['rollingBack', 'rolledBack', 'failed', 'stopped'].includes(phase.kind);
+    if (failing && !current.stopped && isEnded(phase)) {
+      const since = (current.snapshot as { createdAt?: number } | undefined)?.createdAt;
+      current.stopped = await stoppedDuring(deps, current.service, since);
+    }
+    await saveLive(deps.state, current, ['arn', 'snapshot', 'stopped', 'from', 'to']);
+  } else {
+    current = (await readLive(deps.state, liveKey(item.alias, item.service, item.ecsId))) ?? current;
+  }
+  await publish(deps, current);
+  return current;
+}
+
+/** Why its tasks stopped: the service's stopped tasks created since the deployment began, counted by reason. */
+async function stoppedDuring(deps: WatchDeps, service: string, since: number | undefined): Promise<StoppedSummary> {
+  let tasks: TaskInfo[] = [];
+  try {
+    tasks = await deps.aws.tasks.list({ service, stopped: true });
+  } catch (err) {
+    deps.logger.warn(
+      { err: err instanceof Error ? err.message : String(err), service },
+      'deployment: stopped tasks not read',
+    );
+  }
+  const own = tasks
+    .filter((t) => since === undefined || (t.createdAt ?? Number.POSITIVE_INFINITY) >= since)
+    .filter((t) => !ASKED_FOR.has(t.stopCode ?? ''))
+    .sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0));
+  if (own.length === 0) return { summary: 'no task stopped on its own', reasons: [], details: [] };
+  const { summary, reasons } = stoppedTasksLine(own);
+  return {
+    summary,
+    reasons,
+    details: own
+      .slice(0, STOPPED_DETAILS)
+      .map((t) => `${t.id.slice(0, 8)} (${t.taskDefinition}): ${stopReason(t)}`.slice(0, 590)),
+  };
+}
