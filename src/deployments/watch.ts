@@ -1,5 +1,6 @@
 import { type ClusterOps, type ServiceDetail, type TaskInfo } from '../aws/types';
 import { type Config } from '../config/schema';
+import { watchFor } from '../config/deployments';
 import { routeFor } from '../notifications/routing';
 import { DEFAULT_NOTIFY_SETTINGS } from '../notifications/constants';
 import { isEnded, phaseOf } from '../slack/views/deployments';
@@ -88,7 +89,7 @@ export async function followCommandDeployment(
   });
   await followLive(deps, item, {
     pollMs: input.pollMs ?? route.updateIntervalMs,
-    forMs: input.watchMs ?? deps.config.deployments.watch,
+    forMs: input.watchMs ?? watchFor(deps.config.deployments),
     ...(input.remainingTimeMs ? { remainingTimeMs: input.remainingTimeMs } : {}),
   });
 }
@@ -119,17 +120,7 @@ export async function followLive(
 export async function refreshLive(deps: WatchDeps, item: LiveDeployment, pollMs: number): Promise<LiveDeployment> {
   let current = item;
   if (await claimRead(deps, current, pollMs)) {
-    if (!current.arn) {
-      // Started outside Slack: its events name the deployment, not the service deployment.
-      const service = await deps.aws.services.describe(current.service);
-      const primary = service.deployments.find((d) => d.status === 'PRIMARY');
-      if (service.currentServiceDeployment && primary?.id === current.ecsId) {
-        current.arn = service.currentServiceDeployment;
-        current.to ??= primary.taskDefinition;
-        const source = service.deployments.find((d) => d.status === 'ACTIVE');
-        if (source) current.from ??= source.taskDefinition;
-      }
-    }
+    if (!current.arn) await resolveArn(deps, current);
     if (current.arn) {
       const [info] = await deps.aws.serviceDeployments.describe([current.arn]);
       if (info) current.snapshot = info;
@@ -147,6 +138,33 @@ export async function refreshLive(deps: WatchDeps, item: LiveDeployment, pollMs:
   await publish(deps, current);
   return current;
 }
+
+/**
+ * A deployment started outside Slack: its events name the `ecs-svc/…` deployment, not the service
+ * deployment. The service deployment is the newest one created by the time of its first event
+ * (ListServiceDeployments), and DescribeServices names the revisions while their deployments are
+ * still there; read together, once.
+ */
+async function resolveArn(deps: WatchDeps, item: LiveDeployment): Promise<void> {
+  const [recent, service] = await Promise.all([
+    deps.aws.serviceDeployments.list(item.service, 5),
+    deps.aws.services.describe(item.service).catch(() => undefined),
+  ]);
+  const startedBy = item.startedAt + CLOCK_SKEW_MS;
+  const match = recent
+    .filter((d) => (d.createdAt ?? 0) <= startedBy)
+    .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0];
+  if (match) item.arn = match.arn;
+  const own = service?.deployments.find((d) => d.id === item.ecsId);
+  if (own) {
+    item.to ??= own.taskDefinition;
+    const source = service?.deployments.find((d) => d.id !== own.id && (d.createdAt ?? 0) <= (own.createdAt ?? 0));
+    if (source) item.from ??= source.taskDefinition;
+  }
+}
+
+/** ECS's clock and the event's may differ a little. */
+const CLOCK_SKEW_MS = 60_000;
 
 /** Why its tasks stopped: the service's stopped tasks created since the deployment began, counted by reason. */
 async function stoppedDuring(deps: WatchDeps, service: string, since: number | undefined): Promise<StoppedSummary> {

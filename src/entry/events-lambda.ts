@@ -10,6 +10,7 @@ import { createLogger } from '../logger';
 import { createEventsHandler, type EventsHandler } from '../notifications/handler';
 import { stateStore } from './state-store';
 import { sweepExpiredApprovals } from '../approvals/sweep';
+import { handleDeploymentEvent } from '../deployments/events';
 import { readEnv, required } from './env';
 import { withSecrets } from './secrets';
 
@@ -52,5 +53,7 @@ async function build(): Promise<EventsHandler> {
     slack,
     // The same tick expires approval requests nobody decided on and takes their buttons away.
     onTick: () => sweepExpiredApprovals({ state, slack, clock: systemClock, logger }),
+    // Deployment State Change events keep the live deployment messages up to date (no AWS call here).
+    onDeploymentEvent: (event) => handleDeploymentEvent({ config, state, slack, clock: systemClock, logger }, event),
   });
 }

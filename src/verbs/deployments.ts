@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { watchFor } from '../config/deployments';
 import { atLeast } from '../auth/levels';
 import { defineVerb, type CommandContext } from '../commands/types';
 import { ServiceName } from '../commands/arguments';
@@ -225,7 +226,7 @@ async function followAgain(ctx: CommandContext, info: ServiceDeploymentInfo): Pr
     await deps.state.update({ pk: live.pk, sk: live.sk }, 'SET #readAt = :zero', { values: { ':zero': 0 } });
     await followLive(deps, fresh, {
       pollMs: ctx.timing.deploymentPollMs ?? live.updateIntervalMs,
-      forMs: ctx.timing.deploymentWatchMs ?? ctx.config.deployments.watch,
+      forMs: ctx.timing.deploymentWatchMs ?? watchFor(ctx.config.deployments),
       ...(ctx.remainingTimeMs ? { remainingTimeMs: ctx.remainingTimeMs } : {}),
     });
   } catch (err) {

@@ -95,6 +95,7 @@ function readPhase(info: ServiceDeploymentInfo): Phase {
 function eventPhase(event: { name: string; reason?: string; at: number }): Phase {
   if (event.name === 'SERVICE_DEPLOYMENT_COMPLETED') return { kind: 'completed', at: event.at };
   if (event.name === 'SERVICE_DEPLOYMENT_FAILED') return { kind: 'failed', at: event.at, ...reasonOf(event.reason) };
+  if (event.name === 'ROLLBACK_COMPLETED') return { kind: 'rolledBack', at: event.at, ...reasonOf(event.reason) };
   if (/rolling back/i.test(event.reason ?? '')) return { kind: 'rollingBack', ...reasonOf(event.reason) };
   return { kind: 'inProgress' };
 }
