@@ -222,17 +222,37 @@ export async function publish(deps: LiveDeps, item: LiveDeployment, options: { f
   const now = deps.clock.now();
   const message = liveDeploymentMessage(item, now);
   const shown = message.text + JSON.stringify(message.blocks);
-  const phaseChanged = item.shownPhase !== message.phase;
+  // What someone waits for (the end, a pause) and the first facts (with the buttons) are shown at
+  // once; the rest once per update interval.
+  const urgent =
+    item.shownPhase !== message.phase &&
+    (message.ended || message.phase === 'paused' || item.shownPhase === 'starting' || item.shownPhase === undefined);
   const due = now - item.editedAt >= item.updateIntervalMs;
-  if (item.ts && shown !== item.shown && (options.force || phaseChanged || due)) {
-    try {
-      await deps.slack.chat.update({ channel: item.channel, ts: item.ts, text: message.text, blocks: message.blocks });
+  if (item.ts && shown !== item.shown && (options.force || urgent || due)) {
+    // One edit per writer that saw the same last edit: several watchers and the events never edit twice.
+    const claimed = await deps.state.update(
+      { pk: item.pk, sk: item.sk },
+      'SET #editedAt = :now, #shownPhase = :phase',
+      {
+        condition: '#editedAt = :seen',
+        values: { ':now': now, ':phase': message.phase, ':seen': item.editedAt },
+      },
+    );
+    if (claimed) {
       item.editedAt = now;
-      item.shown = shown;
       item.shownPhase = message.phase;
-      await saveLive(deps.state, item, ['editedAt', 'shown', 'shownPhase']);
-    } catch (err) {
-      deps.logger.warn({ err: slackErrorOf(err), channel: item.channel }, 'deployment message not updated');
+      try {
+        await deps.slack.chat.update({
+          channel: item.channel,
+          ts: item.ts,
+          text: message.text,
+          blocks: message.blocks,
+        });
+        item.shown = shown;
+        await saveLive(deps.state, item, ['shown']);
+      } catch (err) {
+        deps.logger.warn({ err: slackErrorOf(err), channel: item.channel }, 'deployment message not updated');
+      }
     }
   }
   if (item.ts && item.stopped && item.stopped.details.length > 0 && !item.threadPosted && message.ended) {

@@ -120,6 +120,9 @@ export async function followLive(
 export async function refreshLive(deps: WatchDeps, item: LiveDeployment, pollMs: number): Promise<LiveDeployment> {
   let current = item;
   if (await claimRead(deps, current, pollMs)) {
+    // What the others wrote meanwhile (the message's ts, its last edit), under this read's result.
+    const stored = await readLive(deps.state, liveKey(item.alias, item.service, item.ecsId));
+    if (stored) current = { ...stored, readAt: current.readAt };
     if (!current.arn) await resolveArn(deps, current);
     if (current.arn) {
       const [info] = await deps.aws.serviceDeployments.describe([current.arn]);
