@@ -16,6 +16,7 @@
  * | `mute#<alias>`                        | `cluster` / `service#<svc>` | a mute: until, by whom                 | until                   |
  * | `approval#<id>`                       | …                           | approval requests (src/state/approvals.ts) | …                   |
  * | `job#<job id>`                        | `claim`                     | a job the worker claimed (src/state/jobs.ts) | claimed + 1 day       |
+ * | `deploy#<alias>#<service>`            | `ecs#<ecs-svc id>` / `current` | a live deployment message (src/deployments/live.ts) | started + 7 days |
  *
  * `notify#pending` is deliberately one partition: the sweeper reads all due work with one Query,
  * and it only ever holds a handful of items (one per window that is behind).
