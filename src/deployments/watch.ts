@@ -30,6 +30,10 @@ export interface WatchOptions {
   forMs: number;
   /** The worker's time left; a watcher stops a poll early rather than be cut off. */
   remainingTimeMs?: () => number;
+  /** Says when this watcher may leave the rest to the events (the command's follow-up has its answer). */
+  enough?: () => boolean;
+  /** False when someone else reads the stopped tasks (a command's follow-up does, and hands them over). */
+  readStopped?: boolean;
 }
 
 /** Stops by the scheduler or a person are not why a deployment failed. */
@@ -66,14 +70,15 @@ export async function followCommandDeployment(
     pollMs?: number;
     watchMs?: number;
     remainingTimeMs?: () => number;
+    enough?: () => boolean;
   },
-): Promise<void> {
+): Promise<{ alias: string; service: string; ecsId: string } | undefined> {
   const primary = input.after.deployments.find((d) => d.status === 'PRIMARY');
   const previous = input.before?.deployments.find((d) => d.status === 'PRIMARY');
   // A change of desired count alone starts no deployment: nothing to follow.
-  if (!primary || primary.id === previous?.id) return;
+  if (!primary || primary.id === previous?.id) return undefined;
   const route = deploymentRoute(deps.config, input.alias, input.service, input.channelId);
-  if (!route) return;
+  if (!route) return undefined;
   const from = previous?.taskDefinition ?? input.after.deployments.find((d) => d.status === 'ACTIVE')?.taskDefinition;
   const item = await openLive(deps, {
     alias: input.alias,
@@ -91,7 +96,27 @@ export async function followCommandDeployment(
     pollMs: input.pollMs ?? route.updateIntervalMs,
     forMs: input.watchMs ?? watchFor(deps.config.deployments),
     ...(input.remainingTimeMs ? { remainingTimeMs: input.remainingTimeMs } : {}),
+    ...(input.enough ? { enough: input.enough } : {}),
+    readStopped: false,
   });
+  return { alias: input.alias, service: input.service, ecsId: primary.id };
+}
+
+/**
+ * The stopped tasks a command's follow-up read (it reads them once, for its own reply), handed to
+ * the deployment's live message instead of a second read: its end line counts them, its thread
+ * lists them.
+ */
+export async function attachStopped(
+  deps: LiveDeps,
+  ref: { alias: string; service: string; ecsId: string },
+  tasks: readonly TaskInfo[],
+): Promise<void> {
+  const item = await readLive(deps.state, liveKey(ref.alias, ref.service, ref.ecsId));
+  if (!item || item.stopped || tasks.length === 0) return;
+  item.stopped = summarise(tasks.filter((t) => !ASKED_FOR.has(t.stopCode ?? '')));
+  await saveLive(deps.state, item, ['stopped']);
+  await publish(deps, item, { force: true });
 }
 
 /** Follows one live deployment until it ends, pauses, or this watcher's time is up. */
@@ -103,11 +128,12 @@ export async function followLive(
   const until = deps.clock.now() + options.forMs;
   let current = item;
   for (;;) {
-    current = await refreshLive(deps, current, options.pollMs);
+    current = await refreshLive(deps, current, options.pollMs, { readStopped: options.readStopped ?? true });
     const phase = phaseOf(current);
     if (isEnded(phase) || phase.kind === 'paused') return current;
     const left = options.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
-    if (deps.clock.now() + options.pollMs > until || left < options.pollMs + 30_000) return current;
+    if (deps.clock.now() + options.pollMs > until || left < options.pollMs + 30_000 || options.enough?.())
+      return current;
     await deps.clock.sleep(options.pollMs);
   }
 }
@@ -117,7 +143,12 @@ export async function followLive(
  * DescribeServiceDeployments; the stopped tasks once, when it has failed), else takes what the
  * winner stored; then edits the message if that is due.
  */
-export async function refreshLive(deps: WatchDeps, item: LiveDeployment, pollMs: number): Promise<LiveDeployment> {
+export async function refreshLive(
+  deps: WatchDeps,
+  item: LiveDeployment,
+  pollMs: number,
+  options: { readStopped?: boolean } = {},
+): Promise<LiveDeployment> {
   let current = item;
   if (await claimRead(deps, current, pollMs)) {
     // What the others wrote meanwhile (the message's ts, its last edit), under this read's result.
@@ -130,7 +161,7 @@ export async function refreshLive(deps: WatchDeps, item: LiveDeployment, pollMs:
     }
     const phase = phaseOf(current);
     const failing = ['rollingBack', 'rolledBack', 'failed', 'stopped'].includes(phase.kind);
-    if (failing && !current.stopped && isEnded(phase)) {
+    if (failing && !current.stopped && isEnded(phase) && options.readStopped !== false) {
       const since = (current.snapshot as { createdAt?: number } | undefined)?.createdAt;
       current.stopped = await stoppedDuring(deps, current.service, since);
     }
@@ -180,10 +211,16 @@ async function stoppedDuring(deps: WatchDeps, service: string, since: number | u
       'deployment: stopped tasks not read',
     );
   }
-  const own = tasks
-    .filter((t) => since === undefined || (t.createdAt ?? Number.POSITIVE_INFINITY) >= since)
-    .filter((t) => !ASKED_FOR.has(t.stopCode ?? ''))
-    .sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0));
+  return summarise(
+    tasks
+      .filter((t) => since === undefined || (t.createdAt ?? Number.POSITIVE_INFINITY) >= since)
+      .filter((t) => !ASKED_FOR.has(t.stopCode ?? '')),
+  );
+}
+
+/** Stopped tasks (stopped on their own) → the line and the thread's detail. */
+function summarise(tasks: readonly TaskInfo[]): StoppedSummary {
+  const own = [...tasks].sort((a, b) => (b.stoppedAt ?? 0) - (a.stoppedAt ?? 0));
   if (own.length === 0) return { summary: 'no task stopped on its own', reasons: [], details: [] };
   const { summary, reasons } = stoppedTasksLine(own);
   return {

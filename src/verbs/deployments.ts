@@ -3,7 +3,7 @@ import { watchFor } from '../config/deployments';
 import { atLeast } from '../auth/levels';
 import { defineVerb, type CommandContext } from '../commands/types';
 import { ServiceName } from '../commands/arguments';
-import { type ServiceDetail } from '../aws/types';
+import { type ServiceDetail, type TaskInfo } from '../aws/types';
 import { type ServiceDeploymentInfo } from '../aws/service-deployments';
 import { ChatopsError } from '../errors';
 import { escapeText, section, context, type SlackMessage } from '../slack/message';
@@ -17,7 +17,7 @@ import {
 } from '../slack/views/deployments';
 import { nothingToDoMessage } from '../slack/views/services';
 import { type LiveDeployment, LiveDeployment as LiveDeploymentSchema } from '../deployments/live';
-import { followCommandDeployment, followLive, type WatchDeps } from '../deployments/watch';
+import { attachStopped, followCommandDeployment, followLive, type WatchDeps } from '../deployments/watch';
 
 /**
  * `SVC/ID` as `deployments` lists them (the last part of the service deployment's ARN), or the
@@ -241,12 +241,19 @@ async function followAgain(ctx: CommandContext, info: ServiceDeploymentInfo): Pr
  */
 export async function followDeployment(
   ctx: CommandContext,
-  input: { service: string; before: ServiceDetail | undefined; after: ServiceDetail; verb: string },
-): Promise<void> {
+  input: {
+    service: string;
+    before: ServiceDetail | undefined;
+    after: ServiceDetail;
+    verb: string;
+    /** True once the command's follow-up has its answer and nothing more will come of waiting. */
+    enough?: () => boolean;
+  },
+): Promise<{ alias: string; service: string; ecsId: string } | undefined> {
   const deps = watchDeps(ctx);
-  if (!deps) return;
+  if (!deps) return undefined;
   try {
-    await followCommandDeployment(
+    return await followCommandDeployment(
       { ...deps, config: ctx.config },
       {
         alias: ctx.alias,
@@ -258,12 +265,42 @@ export async function followDeployment(
         ...(ctx.timing.deploymentPollMs !== undefined ? { pollMs: ctx.timing.deploymentPollMs } : {}),
         ...(ctx.timing.deploymentWatchMs !== undefined ? { watchMs: ctx.timing.deploymentWatchMs } : {}),
         ...(ctx.remainingTimeMs ? { remainingTimeMs: ctx.remainingTimeMs } : {}),
+        ...(input.enough ? { enough: input.enough } : {}),
       },
     );
   } catch (err) {
     ctx.logger.warn(
       { err: err instanceof Error ? err.message : String(err), service: input.service },
       'deployment message not kept',
+    );
+    return undefined;
+  }
+}
+
+/**
+ * Runs a command's follow-up and its deployment's live message side by side. When the follow-up
+ * ends for good (settled, or stuck: failing, crash-looping, unplaceable), the live message's
+ * watcher leaves after its next look and the deployment's events carry it on; a follow-up that
+ * timed out leaves the watcher to follow the deployment for `deployments.watch`. The stopped tasks
+ * the follow-up read go to the live message too, so they are read once.
+ */
+export async function followUpAndDeployment(
+  ctx: CommandContext,
+  followUp: () => Promise<{ kind: string; stopped?: readonly TaskInfo[] }>,
+  input: { service: string; before: ServiceDetail | undefined; after: ServiceDetail; verb: string },
+): Promise<void> {
+  let answered = false;
+  const [outcome, live] = await Promise.all([
+    followUp().then((o) => {
+      answered = o.kind !== 'timeout';
+      return o;
+    }),
+    followDeployment(ctx, { ...input, enough: () => answered }),
+  ]);
+  const deps = watchDeps(ctx);
+  if (live && deps && outcome.stopped && outcome.stopped.length > 0) {
+    await attachStopped(deps, live, outcome.stopped).catch((err: unknown) =>
+      ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'stopped tasks not shown'),
     );
   }
 }

@@ -13,7 +13,7 @@ import {
 import { chooseLaunch, LaunchArgs, LaunchOptions } from './launch';
 import { PageNumber, PageOption, ServiceName, TaskDefinitionRef, WholeNumber } from '../commands/arguments';
 import { waitForSettlement } from './follow-up';
-import { followDeployment } from './deployments';
+import { followUpAndDeployment } from './deployments';
 import {
   createdMessage,
   deployedMessage,
@@ -112,12 +112,15 @@ export const scale = defineVerb({
     }
     const after = await ctx.aws.services.scale(service, count);
     await ctx.reply.send(scaledMessage(ctx.alias, before, after, ctx.user.id));
-    await Promise.all([
-      waitForSettlement(ctx, service, after).then((outcome) =>
-        ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs)),
-      ),
-      followDeployment(ctx, { service, before, after, verb: 'scale' }),
-    ]);
+    await followUpAndDeployment(
+      ctx,
+      async () => {
+        const outcome = await waitForSettlement(ctx, service, after);
+        await ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs));
+        return outcome;
+      },
+      { service, before, after, verb: 'scale' },
+    );
   },
 });
 
@@ -134,12 +137,15 @@ export const restart = defineVerb({
   async run(ctx, { service: name }) {
     const after = await ctx.aws.services.restart(name);
     await ctx.reply.send(restartedMessage(ctx.alias, after, ctx.user.id));
-    await Promise.all([
-      waitForSettlement(ctx, name, after).then((outcome) =>
-        ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs)),
-      ),
-      followDeployment(ctx, { service: name, before: undefined, after, verb: 'restart' }),
-    ]);
+    await followUpAndDeployment(
+      ctx,
+      async () => {
+        const outcome = await waitForSettlement(ctx, name, after);
+        await ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs));
+        return outcome;
+      },
+      { service: name, before: undefined, after, verb: 'restart' },
+    );
   },
 });
 
@@ -225,12 +231,17 @@ export const deploy = defineVerb({
     }
     const after = await ctx.aws.services.deploy(name, change.to);
     await ctx.reply.send(deployedMessage(ctx.alias, name, change, ctx.user.id));
-    await Promise.all([
-      waitForSettlement(ctx, name, after).then((outcome) =>
-        ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs, { showRevision: true })),
-      ),
-      followDeployment(ctx, { service: name, before, after, verb: 'deploy' }),
-    ]);
+    await followUpAndDeployment(
+      ctx,
+      async () => {
+        const outcome = await waitForSettlement(ctx, name, after);
+        await ctx.reply.send(
+          settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs, { showRevision: true }),
+        );
+        return outcome;
+      },
+      { service: name, before, after, verb: 'deploy' },
+    );
   },
 });
 
@@ -262,12 +273,17 @@ export const rollback = defineVerb({
     await ctx.reply.send(
       deployedMessage(ctx.alias, name, { kind: 'rollback', from: before.taskDefinition, to: previous }, ctx.user.id),
     );
-    await Promise.all([
-      waitForSettlement(ctx, name, after).then((outcome) =>
-        ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs, { showRevision: true })),
-      ),
-      followDeployment(ctx, { service: name, before, after, verb: 'rollback' }),
-    ]);
+    await followUpAndDeployment(
+      ctx,
+      async () => {
+        const outcome = await waitForSettlement(ctx, name, after);
+        await ctx.reply.send(
+          settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs, { showRevision: true }),
+        );
+        return outcome;
+      },
+      { service: name, before, after, verb: 'rollback' },
+    );
   },
 });
 
