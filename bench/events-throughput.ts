@@ -10,7 +10,7 @@
  */
 import { systemClock } from '../src/clock';
 import { createLogger } from '../src/logger';
-import { createEventsHandler } from '../src/notifications/handler';
+import { createEventsHandler } from '../src/notifications/pipeline';
 import { startSlackStandin } from '../src/slack/standin/server';
 import { startDynalite } from '../test/support/dynalite';
 import { type JsonObject, taskStopped, testConfig, testWebClient } from '../test/support/events';

@@ -3,7 +3,7 @@ import { type Config } from './config/schema';
 import { type Logger } from './logger';
 import { type Clock } from './clock';
 import { type JobDispatcher } from './jobs/dispatch';
-import { type AnyVerbSpec } from './commands/types';
+import { type AnyVerbSpec } from './verbs/context';
 import { createTeamDirectory, type TeamDirectory } from './auth/directory';
 import { boltLogger } from './slack/bolt-logger';
 import { registerListeners } from './listeners';

@@ -10,7 +10,9 @@ import { decide, expire, forgetPending, getApprovalRequest, undoApproval, watchR
 import { UNSTARTED_AFTER_MS } from './sweep';
 import { type StateStore } from '../state/table';
 import { escapeText, type SlackMessage } from '../slack/message';
-import { approvalRequestMessage, decidedMessage, plainTitle, slackTime } from '../slack/views/approvals';
+import { approvalRequestMessage, decidedMessage, plainTitle } from '../slack/views/approvals';
+import { slackDate } from '../text/times';
+import { stripMarkup } from '../text/markup';
 import { slackError, type ChatClient } from './progress';
 import { mayDecide, requesterStillAdmin } from './rights';
 import { type ApprovalRequest, type ApprovalUser, type Decision } from './types';
@@ -76,7 +78,7 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
       await settled(deps, expired.id);
       await show(deps, expired, decidedMessage(expired));
       line(expired, 'expired', 'expired before a decision');
-      return `This request expired ${slackTime(request.deadline)}; nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again to ask again.`;
+      return `This request expired ${slackDate(request.deadline)}; nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again to ask again.`;
     }
     return settledMeanwhile(deps, request, line);
   }
@@ -84,7 +86,7 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
   const access = accessFor(deps.config, click.user.id, await deps.directory.groupsOf(click.user.id), request.channelId);
   const rights = mayDecide(deps.config, access, request, click.decision);
   if (!rights.ok) {
-    line(request, 'refused', rights.reason.replace(/[*`]/g, ''));
+    line(request, 'refused', stripMarkup(rights.reason));
     return rights.reason;
   }
 
@@ -158,7 +160,7 @@ async function settledMeanwhile(
       await show(deps, expired, decidedMessage(expired));
     }
     line(now, 'expired', 'expired before a decision');
-    return `This request expired ${slackTime(now.deadline)}; nothing was changed. Run \`/ecs ${escapeText(now.command)}\` again to ask again.`;
+    return `This request expired ${slackDate(now.deadline)}; nothing was changed. Run \`/ecs ${escapeText(now.command)}\` again to ask again.`;
   }
   line(now, 'refused', `already ${now.status}`);
   return alreadyDecided(now);
@@ -166,7 +168,7 @@ async function settledMeanwhile(
 
 function alreadyDecided(request: ApprovalRequest): string {
   const by = request.decidedBy ? ` by <@${request.decidedBy.id}>` : '';
-  const at = request.decidedAt ? ` ${slackTime(request.decidedAt)}` : '';
+  const at = request.decidedAt ? ` ${slackDate(request.decidedAt)}` : '';
   switch (request.status) {
     case 'approved':
     case 'running':
@@ -182,7 +184,7 @@ function alreadyDecided(request: ApprovalRequest): string {
     case 'cancelled':
       return `This was cancelled${by}${at}. Nothing was changed.`;
     case 'expired':
-      return `This request expired ${slackTime(request.deadline)}; nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again to ask again.`;
+      return `This request expired ${slackDate(request.deadline)}; nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again to ask again.`;
     case 'pending':
       return 'This request is still waiting for a decision.';
   }

@@ -1,6 +1,7 @@
 import { type ClusterOps } from '../aws/types';
 import { ChatopsError, NotFoundError } from '../errors';
-import { count, tookText } from '../slack/views/approvals';
+import { count } from '../text/words';
+import { tookText } from '../text/times';
 import { drainText } from '../teardown/steps';
 import { type GatedOperation } from './operations';
 import { type UsageReader } from './usage';

@@ -7,7 +7,10 @@ import { type Logger } from '../logger';
 import { JOB_MAX_AGE_MS, type ApprovalJob } from '../jobs/job';
 import { claimExecution, failUnfinished, finishExecution, forgetPending } from '../state/approvals';
 import { type StateStore } from '../state/table';
-import { progressMessage, staleMessage, tookText } from '../slack/views/approvals';
+import { progressMessage, staleMessage } from '../slack/views/approvals';
+import { tookText } from '../text/times';
+import { count } from '../text/words';
+import { stripMarkup } from '../text/markup';
 import { teardownOperation } from '../teardown/steps';
 import {
   imageDeleteOperation,
@@ -25,7 +28,7 @@ import {
 import { ProgressMessage, type ChatClient } from './progress';
 import { type ApprovalRequest, type Plan, type StepRecord } from './types';
 import { escapeText } from '../slack/message';
-import { NotOwnedError, ownershipGuard, type OwnershipGuard } from '../worker/ownership-guard';
+import { NotOwnedError, ownershipGuard, type OwnershipGuard } from '../auth/ownership-guard';
 
 /** What the worker needs to run an approved request (a subset of its WorkerDeps). */
 export interface ApprovalWorkerDeps {
@@ -196,7 +199,7 @@ export async function executeRequest(
           ...line,
           role,
           outcome: 'ok',
-          detail: `step ${i + 1}/${steps.length}: ${plainLabel(step.label)}${note ? ` (${note})` : ''}`,
+          detail: `step ${i + 1}/${steps.length}: ${stripMarkup(step.label)}${note ? ` (${note})` : ''}`,
           durationMs: deps.clock.now() - stepStarted,
         });
       } catch (err) {
@@ -211,7 +214,7 @@ export async function executeRequest(
           ...line,
           role,
           outcome: 'error',
-          detail: `step ${i + 1}/${steps.length}: ${plainLabel(step.label)}: ${plainLabel(errorText(err))}`,
+          detail: `step ${i + 1}/${steps.length}: ${stripMarkup(step.label)}: ${stripMarkup(errorText(err))}`,
           durationMs: deps.clock.now() - stepStarted,
         });
         if (!(err instanceof ChatopsError))
@@ -236,7 +239,7 @@ export async function executeRequest(
       ...line,
       role,
       outcome: stopped ? 'error' : 'ok',
-      detail: plainLabel(closing),
+      detail: stripMarkup(closing),
       durationMs: tookMs,
     });
   } catch (err) {
@@ -250,7 +253,7 @@ export async function executeRequest(
       ...line,
       ...(role ? { role } : {}),
       outcome: 'error',
-      detail: plainLabel(closing),
+      detail: stripMarkup(closing),
       durationMs: deps.clock.now() - started,
     });
   }
@@ -288,7 +291,7 @@ function failureText(request: ApprovalRequest, records: StepRecord[], failedAt: 
   const more = notDone.length > 5 ? ` and ${notDone.length - 5} more` : '';
   return (
     `Stopped at step ${failedAt + 1} of ${records.length} after ${tookText(tookMs)}: ${firstSentence(records[failedAt]?.note ?? 'it failed.')} ` +
-    `Done: ${done} ${done === 1 ? 'step' : 'steps'}. Not done: ${shown.join('; ')}${more}. ` +
+    `Done: ${count(done, 'step')}. Not done: ${shown.join('; ')}${more}. ` +
     `Run \`/ecs ${escapeText(request.command)}\` again: it plans from what is left${request.plan.kind === 'teardown' ? ' and finishes the job' : ''}.`
   );
 }
@@ -302,7 +305,7 @@ function outOfTimeText(request: ApprovalRequest, records: StepRecord[], stoppedA
   const verb = request.command.split(' ')[0] === 'teardown' ? 'teardown' : `\`${escapeText(request.command)}\``;
   return (
     `Paused at step ${stoppedAt + 1} of ${records.length} after ${tookText(tookMs)}, before the worker's time limit. ` +
-    `Done: ${done} ${done === 1 ? 'step' : 'steps'}. Not done: ${shown.join('; ')}${more}. ` +
+    `Done: ${count(done, 'step')}. Not done: ${shown.join('; ')}${more}. ` +
     `Run ${verb} again to continue: \`/ecs ${escapeText(request.command)}\` plans from what is left.`
   );
 }
@@ -316,8 +319,4 @@ function firstSentence(text: string): string {
 function errorText(err: unknown): string {
   if (err instanceof ChatopsError) return /[.!?]$/.test(err.message) ? err.message : `${err.message}.`;
   return 'it failed unexpectedly (the details are in the bot’s logs).';
-}
-
-function plainLabel(text: string): string {
-  return text.replace(/[*`]/g, '');
 }

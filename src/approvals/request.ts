@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { audit } from '../audit';
-import { type CommandContext } from '../commands/types';
+import { type CommandContext } from '../verbs/context';
 import { ChatopsError } from '../errors';
 import {
   claimExecution,

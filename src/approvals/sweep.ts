@@ -1,6 +1,6 @@
 import { audit, type AuditEntry } from '../audit';
 import { type Clock } from '../clock';
-import { formatDuration } from '../config/duration';
+import { formatDuration } from '../text/times';
 import { JOB_MAX_AGE_MS, WORKER_TIME_LIMIT_MS } from '../jobs/job';
 import { type Logger } from '../logger';
 import {

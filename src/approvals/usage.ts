@@ -1,6 +1,6 @@
 import { clustersSharingHome, homeOf, parseImage } from '../auth/ownership';
 import { type ClusterOps, type ServiceDetail } from '../aws/types';
-import { type CommandContext } from '../commands/types';
+import { type CommandContext } from '../verbs/context';
 import { type ClusterConfig } from '../config/schema';
 import { type PlanUsage } from './types';
 

@@ -1,22 +1,22 @@
 import { parseArgs } from 'node:util';
-import { type AnyVerbSpec } from './types';
+import { type AnyVerbGrammar } from './grammar';
 import { tokenize } from './tokenize';
 import { closestName } from './suggest';
 import { escapeText } from '../slack/message';
 import { type z } from 'zod';
 
-export type ParsedCommand =
-  | { ok: true; spec: AnyVerbSpec; args: unknown; words: string[]; clusterFlag?: string }
-  | { ok: false; error: string; spec?: AnyVerbSpec };
+/** `S`: the verbs' type as given (the grammar, or the specs with what they do), handed back as found. */
+export type ParsedCommand<S extends AnyVerbGrammar = AnyVerbGrammar> =
+  { ok: true; spec: S; args: unknown; words: string[]; clusterFlag?: string } | { ok: false; error: string; spec?: S };
 
 const NEGATIVE_NUMBER = /^-\d+(\.\d+)?$/;
 const NEGATIVE_MARK = '\u0000';
 
 /** Finds the verb (one or two words, or an alias) at the start of the tokens. */
-export function findVerb(
+export function findVerb<S extends AnyVerbGrammar>(
   tokens: string[],
-  verbs: readonly AnyVerbSpec[],
-): { spec: AnyVerbSpec; rest: string[] } | undefined {
+  verbs: readonly S[],
+): { spec: S; rest: string[] } | undefined {
   const lower = tokens.map((t) => t.toLowerCase());
   const two = lower.slice(0, 2).join(' ');
   const byName = (name: string) => verbs.find((v) => v.verb === name || v.aliases?.includes(name));
@@ -31,12 +31,12 @@ export function findVerb(
  * Turns `/ecs` text into a verb and validated arguments, or a message that says what was wrong,
  * shows the usage and an example. Pure: never throws on any input.
  */
-export function parseCommand(text: string, verbs: readonly AnyVerbSpec[]): ParsedCommand {
+export function parseCommand<S extends AnyVerbGrammar>(text: string, verbs: readonly S[]): ParsedCommand<S> {
   return parseWords(tokenize(text), verbs);
 }
 
 /** The same, for words already split (buttons, jobs). */
-export function parseWords(tokens: string[], verbs: readonly AnyVerbSpec[]): ParsedCommand {
+export function parseWords<S extends AnyVerbGrammar>(tokens: string[], verbs: readonly S[]): ParsedCommand<S> {
   if (tokens.length === 0) return parseWords(['help'], verbs);
   const found = findVerb(tokens, verbs);
   if (!found) {
@@ -86,7 +86,7 @@ export function parseWords(tokens: string[], verbs: readonly AnyVerbSpec[]): Par
   return { ok: true, spec, args: result.data, words: tokens, ...(clusterFlag !== undefined ? { clusterFlag } : {}) };
 }
 
-export function usageText(spec: AnyVerbSpec): string {
+export function usageText(spec: AnyVerbGrammar): string {
   const lines = [`*/ecs ${spec.usage}* — ${spec.summary}${aliasNote(spec)}`];
   if (spec.scope === 'allClusters') lines.push(`Shows each cluster where you have *${spec.level}* in this channel.`);
   else if (spec.clusterArgument) {
@@ -110,15 +110,15 @@ export function usageText(spec: AnyVerbSpec): string {
 }
 
 /** " (also `/ecs status`)" for a verb with aliases. */
-export function aliasNote(spec: AnyVerbSpec): string {
+export function aliasNote(spec: AnyVerbGrammar): string {
   return spec.aliases?.length ? ` (also ${spec.aliases.map((a) => `\`/ecs ${a}\``).join(', ')})` : '';
 }
 
-function usageError(spec: AnyVerbSpec, problem: string): string {
+function usageError(spec: AnyVerbGrammar, problem: string): string {
   return `${problem}\n${usageText(spec)}`;
 }
 
-function describeIssues(error: z.ZodError, spec: AnyVerbSpec): string {
+function describeIssues(error: z.ZodError, spec: AnyVerbGrammar): string {
   const issue = error.issues[0];
   if (!issue) return 'Those arguments are not right.';
   const key = String(issue.path[0] ?? '');
@@ -132,7 +132,7 @@ function describeIssues(error: z.ZodError, spec: AnyVerbSpec): string {
     : `${label}: ${message}`;
 }
 
-function optionMessage(err: unknown, spec: AnyVerbSpec): string {
+function optionMessage(err: unknown, spec: AnyVerbGrammar): string {
   const message = err instanceof Error ? err.message : String(err);
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (unknown) {

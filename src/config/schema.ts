@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Level } from '../auth/levels';
-import { Duration, formatDuration } from './duration';
+import { Duration } from './duration';
+import { formatDuration } from '../text/times';
 import { wildcardMatches } from './wildcard';
 import { DEFAULT_DEPLOYMENTS_CONFIG, DeploymentsConfig } from './deployments';
 

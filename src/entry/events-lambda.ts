@@ -7,7 +7,7 @@ import { WebClient } from '@slack/web-api';
 import { systemClock } from '../clock';
 import { loadConfigFile } from '../config/load';
 import { createLogger } from '../logger';
-import { createEventsHandler, type EventsHandler } from '../notifications/handler';
+import { createEventsHandler, type EventsHandler } from '../notifications/pipeline';
 import { stateStore } from './state-store';
 import { sweepExpiredApprovals } from '../approvals/sweep';
 import { handleDeploymentEvent } from '../deployments/events';

@@ -9,7 +9,7 @@ import { createInProcessDispatcher, createLambdaDispatcher, type JobDispatcher }
 import { type Job } from '../jobs/job';
 import { createLambdaInvoker } from '../jobs/lambda-invoker';
 import { boltLogger } from '../slack/bolt-logger';
-import { slackLambdaHandler, type SlackLambdaHandler } from '../slack/lambda-handler';
+import { slackLambdaHandler, type SlackLambdaHandler } from '../slack/replay-window';
 import { readEnv, required, type Env } from './env';
 import { withSecrets } from './secrets';
 import { stateStore } from './state-store';

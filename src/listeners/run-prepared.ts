@@ -1,4 +1,4 @@
-import { prepareInvocation, type Invocation, type PrepareDeps } from '../commands/prepare';
+import { prepareInvocation, type Invocation, type PrepareDeps } from './prepare';
 import { audit } from '../audit';
 import { type Logger } from '../logger';
 import { type JobDispatcher } from '../jobs/dispatch';

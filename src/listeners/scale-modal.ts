@@ -1,5 +1,5 @@
 import { type App, type BlockButtonAction } from '@slack/bolt';
-import { prepareInvocation } from '../commands/prepare';
+import { prepareInvocation } from './prepare';
 import { audit } from '../audit';
 import { responseUrlReplier } from '../slack/reply';
 import { escapeText } from '../slack/message';

@@ -16,10 +16,11 @@ import {
 import { ACTION_IDS, MUTE_BUTTON_MINUTES } from './constants';
 import { threadDetailsOf } from './settings';
 import { type ClusterRef, type Fact } from './types';
-import { exitCodeMeaning, exitFromAgentStop } from '../slack/views/exit-codes';
-import { explainPlacement, explainStop } from '../slack/views/stop-causes';
-
-export { exitCodeMeaning };
+import { exitFromAgentStop } from '../text/exit-codes';
+import { explainPlacement, stopCodeText } from '../text/stop-causes';
+import { clockTime, formatDuration } from '../text/times';
+import { thousands } from '../text/words';
+import { containerLine, stopCauseBlocks } from '../slack/views/task-parts';
 
 /** What the views need of a notification window (a subset of the stored item). */
 export interface WindowView {
@@ -101,8 +102,7 @@ export function unmutedNotice(input: { userId: string; alias: string; service?: 
 
 /** The thread reply after the Mute button: "muted by <@U…> until 14:05 UTC". */
 export function muteNotice(input: { userId: string; until: number; alias: string; service?: string }): string {
-  const target = input.service ? `${input.alias}/${input.service}` : input.alias;
-  return `:mute: ${esc(target)} notifications muted by <@${input.userId}> until ${clockTime(input.until)} UTC`;
+  return `:mute: ${esc(muteTarget(input))} notifications muted by <@${input.userId}> until ${clockTime(input.until)} UTC`;
 }
 
 /** `https://REGION.console.aws.amazon.com/ecs/v2/clusters/CLUSTER/tasks/TASKID` */
@@ -125,7 +125,7 @@ export function windowHeadline(w: WindowView): string {
     case 'unexpectedStop':
     case 'scaleIn':
     case 'userStop': {
-      const what = n === 1 ? 'task stopped' : `${n.toLocaleString('en-US')} tasks stopped`;
+      const what = n === 1 ? 'task stopped' : `${thousands(n)} tasks stopped`;
       const verb = w.kind === 'scaleIn' ? ' (scale-in)' : w.kind === 'userStop' ? ' (by a user)' : '';
       return `${subject}: ${what}${verb}${span}${tail}`;
     }
@@ -137,7 +137,7 @@ export function windowHeadline(w: WindowView): string {
           : name === 'SERVICE_TASK_CONFIGURATION_FAILURE'
             ? 'task configuration failure'
             : 'tasks cannot be placed';
-      return `${subject}: ${n === 1 ? one : `${n.toLocaleString('en-US')} placement failures`}${span}${tail}`;
+      return `${subject}: ${n === 1 ? one : `${thousands(n)} placement failures`}${span}${tail}`;
     }
     case 'deploymentFailure': {
       // One circuit-breaker failure sends two events (FAILED, then IN_PROGRESS rolling back), so
@@ -156,7 +156,7 @@ function windowContext(w: WindowView): string {
   const parts = [`cluster *${esc(w.alias)}*`];
   if (w.count > 1) {
     parts.push(
-      `${w.count.toLocaleString('en-US')} since ${clockTime(w.firstAt, true)} UTC, latest ${clockTime(w.lastAt, true)} UTC`,
+      `${thousands(w.count)} since ${clockTime(w.firstAt, true)} UTC, latest ${clockTime(w.lastAt, true)} UTC`,
     );
     if (threadDetailsOf(w) > 0)
       parts.push(`details of the first ${Math.min(w.count, threadDetailsOf(w) + 1)} in the thread`);
@@ -182,14 +182,10 @@ function factBlocks(w: WindowView, fact: Fact, label: string | undefined): Known
         ]),
       ];
       if (fact.containers.length)
-        blocks.push(section(`*Containers*\n${fact.containers.map((c) => `• ${containerLine(c)}`).join('\n')}`));
-      const why = explainStop({
-        stopCode: fact.stopCode,
-        stoppedReason: fact.stoppedReason,
-        reasons: fact.containers.flatMap((c) => (c.reason ? [c.reason] : [])),
-        inService: w.service !== undefined,
-      });
-      if (why) blocks.push(section(`:bulb: ${esc(why)}`));
+        blocks.push(
+          section(`*Containers*\n${fact.containers.map((c) => `• ${containerLine(c, 'event')}`).join('\n')}`),
+        );
+      blocks.push(...stopCauseBlocks(fact, w.service !== undefined));
       blocks.push(context(consoleLinks(w, fact.taskId)));
       return blocks;
     }
@@ -260,17 +256,6 @@ export interface UnmuteValue {
   service?: string;
 }
 
-function containerLine(c: { name: string; exitCode?: number; reason?: string }): string {
-  const parts = [`\`${esc(c.name)}\``];
-  if (c.exitCode === undefined) parts.push('no exit code');
-  else {
-    const meaning = exitCodeMeaning(c.exitCode);
-    parts.push(`exit ${c.exitCode}${meaning ? ` — ${esc(meaning)}` : ''}`);
-  }
-  if (c.reason) parts.push(esc(c.reason));
-  return parts.join(' · ');
-}
-
 function consoleLinks(w: WindowView, taskId?: string): string {
   const links: string[] = [];
   if (taskId) links.push(`<${taskConsoleUrl(w.cluster, taskId)}|task in the AWS console>`);
@@ -304,7 +289,7 @@ function factDetailLine(w: WindowView, fact: Fact): string {
         `ran ${runTime(fact)}`,
         `${esc(fact.stopCode ?? 'no stop code')}: ${esc(fact.stoppedReason ?? 'no reason given')}`,
       ].filter(Boolean);
-      const containers = fact.containers.map((c) => `• ${containerLine(c)}`);
+      const containers = fact.containers.map((c) => `• ${containerLine(c, 'event')}`);
       return [parts.join(' · '), ...containers].join('\n');
     }
     default:
@@ -315,7 +300,7 @@ function factDetailLine(w: WindowView, fact: Fact): string {
 function shortReason(fact: Fact): string | undefined {
   switch (fact.type) {
     case 'taskStopped': {
-      const code = STOP_CODE_WORDS.get(fact.stopCode ?? '') ?? (fact.stopCode || undefined);
+      const code = fact.stopCode ? stopCodeText(fact.stopCode, 'label') : undefined;
       // The container that stopped the task, not one the agent then stopped with SIGTERM (exit 143).
       const exit =
         fact.containers.find(
@@ -336,16 +321,7 @@ function shortReason(fact: Fact): string | undefined {
   }
 }
 
-// Maps, not object literals: a stop code or event name from ECS is data, and "constructor" must stay a string.
-const STOP_CODE_WORDS = new Map([
-  ['EssentialContainerExited', 'essential container exited'],
-  ['TaskFailedToStart', 'failed to start'],
-  ['SpotInterruption', 'Spot interruption'],
-  ['TerminationNotice', 'termination notice'],
-  ['UserInitiated', 'stopped by a user'],
-  ['ServiceSchedulerInitiated', 'stopped by the service scheduler'],
-]);
-
+// A Map, not an object literal: an event name from ECS is data, and "constructor" must stay a string.
 const EVENT_NAME_WORDS = new Map([
   ['SERVICE_TASK_PLACEMENT_FAILURE', 'Task placement failure'],
   ['SERVICE_TASK_START_IMPAIRED', 'Tasks are failing to start'],
@@ -362,33 +338,12 @@ function humanEventName(name: string): string {
 function runTime(fact: Extract<Fact, { type: 'taskStopped' }>): string {
   if (fact.startedAt === undefined) return 'never started';
   if (fact.stoppedAt === undefined) return 'unknown';
-  return durationText(Math.max(0, fact.stoppedAt - fact.startedAt));
+  return formatDuration(Math.max(0, fact.stoppedAt - fact.startedAt), 'spoken');
 }
 
-/** "40 s", "6 min", "1 h 5 min" */
-function durationText(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) {
-    const m = Math.floor(s / 60);
-    return s % 60 && m < 10 ? `${m} min ${s % 60} s` : `${m} min`;
-  }
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return m ? `${h} h ${m} min` : `${h} h`;
-}
-
+/** How long a window has lasted, to the minute: "5 s", "6 min" (never "0 s"). */
 function spanText(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${Math.max(1, s)} s`;
-  if (s < 3600) return `${Math.round(s / 60)} min`;
-  return durationText(ms);
-}
-
-/** HH:MM (or HH:MM:SS) in UTC. */
-export function clockTime(ms: number, seconds = false): string {
-  const iso = new Date(ms).toISOString();
-  return seconds ? iso.slice(11, 19) : iso.slice(11, 16);
+  return formatDuration(Math.max(1000, ms), 'rounded');
 }
 
 function field(label: string, value: string): string {

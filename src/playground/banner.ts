@@ -3,6 +3,7 @@ import { type Sandbox } from '../sandbox';
 import { type Channel, type Directory, type Person } from './people';
 import { type Scenario } from './scenario';
 import { type Screen } from './screen';
+import { count } from '../text/words';
 
 export interface BannerInput {
   config: Config;
@@ -94,7 +95,7 @@ function clusterLine(sandbox: Sandbox, name: string): string {
     (s) => `${s.name} ${[...s.tasks].filter((t) => t.lastStatus === 'RUNNING').length}/${s.desiredCount}`,
   );
   const instances = [...cluster.instances.values()].filter((i) => i.status === 'ACTIVE').length;
-  parts.push(`${instances} EC2 instance${instances === 1 ? '' : 's'}`);
+  parts.push(count(instances, 'EC2 instance'));
   for (const s of services) {
     const ports = s.taskDefinition.needs.hostPorts;
     if (ports.length > 0) parts.push(`${s.name} takes host port ${ports.join(', ')}`);

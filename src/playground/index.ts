@@ -12,7 +12,7 @@ import { ConfigError } from '../errors';
 import { VERBS } from '../verbs';
 import { createInProcessDispatcher } from '../jobs/dispatch';
 import { createLogger } from '../logger';
-import { createEventsHandler } from '../notifications/handler';
+import { createEventsHandler } from '../notifications/pipeline';
 import { handleDeploymentEvent, inProcessWatch } from '../deployments/events';
 import { demoAccount, startSandbox, type AccountSeed, type Sandbox } from '../sandbox';
 import { boltLogger } from '../slack/bolt-logger';

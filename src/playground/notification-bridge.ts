@@ -1,4 +1,4 @@
-import { type EventsHandler } from '../notifications/handler';
+import { type EventsHandler } from '../notifications/pipeline';
 import { type EcsEventBridgeEvent, type Sandbox } from '../sandbox';
 import { type Logger } from '../logger';
 import { type PlaygroundTime } from './simulated-time';

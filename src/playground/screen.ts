@@ -6,6 +6,8 @@ import { type Palette, type Style } from './render/palette';
 import { paintLine, splitLines, wrapLines, type Line } from './render/text';
 import { plainText } from './render/mrkdwn';
 import { type Terminal } from './terminal';
+import { count } from '../text/words';
+import { clockTime } from '../text/times';
 
 /** A button as shown on screen, under its number. */
 export interface ButtonOnScreen {
@@ -103,7 +105,7 @@ export class Screen {
     }
     if (from > 0) {
       for (const m of unseen.slice(0, from)) this.shown.set(m.key, m.version);
-      this.info(`(${from} older message${from === 1 ? '' : 's'} above; this is the last screenful)`);
+      this.info(`(${count(from, 'older message')} above; this is the last screenful)`);
     }
     for (const m of unseen.slice(from)) this.draw(m, this.shown.has(m.key));
     return unseen.length;
@@ -340,7 +342,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** `09:30`, or `Jan 4 09:30` for a message of another day (as Slack dates older messages). */
 function clock(ms: number, now: number): string {
   const d = new Date(ms);
-  const time = d.toISOString().slice(11, 16);
+  const time = clockTime(ms);
   return Math.floor(ms / 86_400_000) === Math.floor(now / 86_400_000)
     ? time
     : `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${time}`;

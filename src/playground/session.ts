@@ -7,7 +7,7 @@ import { type Channel, type Directory, type Person } from './people';
 import { type ButtonOnScreen, type Screen } from './screen';
 import { SlackRequestFailed, type SlackFrontEnd } from './slack-front-end';
 import { type OpenView } from './slack-payloads';
-import { simulatedDuration } from './simulated-time';
+import { formatDuration } from '../text/times';
 import { type Terminal } from './terminal';
 
 export interface SessionDeps {
@@ -360,7 +360,7 @@ export class Session {
       return;
     }
     screen.info(
-      `(${simulatedDuration(ms)} pass in the simulated account${terminal.interactive ? '; Ctrl-C stops the clock where it is' : ''}…)`,
+      `(${formatDuration(ms, 'rounded')} pass in the simulated account${terminal.interactive ? '; Ctrl-C stops the clock where it is' : ''}…)`,
     );
     let cancelled = false;
     terminal.onCancel(() => (cancelled = true));
@@ -375,7 +375,7 @@ export class Session {
     }
     if (cancelled)
       screen.info(
-        `(wait cancelled: ${simulatedDuration(passed)} of ${simulatedDuration(ms)} passed; simulated time goes on from there at the usual pace)`,
+        `(wait cancelled: ${formatDuration(passed, 'rounded')} of ${formatDuration(ms, 'rounded')} passed; simulated time goes on from there at the usual pace)`,
       );
     await this.deps.settle();
   }

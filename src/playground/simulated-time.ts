@@ -124,13 +124,3 @@ export function stepSettler(quiet: () => boolean): () => Promise<void> {
     patient = await quietOrLimit(quiet, patient ? SETTLE_LIMIT_MS : 20);
   };
 }
-
-/** "30 s", "2 min", "1 h 30 min": a simulated duration in words. */
-export function simulatedDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-}

@@ -4,6 +4,7 @@ import { type ClusterConfig } from '../config/schema';
 import { forgetLeftover, listLeftovers } from '../state/approvals';
 import { type StateStore } from '../state/table';
 import { escapeText } from '../slack/message';
+import { listSome, plural } from '../text/words';
 
 /** EC2 states that need no TerminateInstances any more. */
 const GOING_OR_GONE = new Set(['shutting-down', 'terminated']);
@@ -88,30 +89,29 @@ export function teardownPlanChanges(approved: TeardownPlan, live: TeardownPlan):
     live.services.map((s) => s.name),
     approved.services.map((s) => s.name),
   );
-  if (services.length > 0) changes.push(`new ${services.length === 1 ? 'service' : 'services'} ${list(services)}`);
+  if (services.length > 0) changes.push(`new ${plural(services.length, 'service')} ${list(services)}`);
   const instances = added(
     live.containerInstances.map((c) => c.id),
     approved.containerInstances.map((c) => c.id),
   );
   if (instances.length > 0)
-    changes.push(
-      `new container ${instances.length === 1 ? 'instance' : 'instances'} ${list(instances.map((i) => i.slice(0, 12)))}`,
-    );
+    changes.push(`new container ${plural(instances.length, 'instance')} ${list(instances.map((i) => i.slice(0, 12)))}`);
   const ec2 = added(
     live.ec2Instances.map((i) => i.id),
     approved.ec2Instances.map((i) => i.id),
   );
-  if (ec2.length > 0 && instances.length === 0)
-    changes.push(`new EC2 ${ec2.length === 1 ? 'instance' : 'instances'} ${list(ec2)}`);
+  if (ec2.length > 0 && instances.length === 0) changes.push(`new EC2 ${plural(ec2.length, 'instance')} ${list(ec2)}`);
   const repos = added(
     live.repositories.map((r) => r.name),
     approved.repositories.map((r) => r.name),
   );
-  if (repos.length > 0) changes.push(`new ECR ${repos.length === 1 ? 'repository' : 'repositories'} ${list(repos)}`);
+  if (repos.length > 0) changes.push(`new ECR ${plural(repos.length, 'repository', 'repositories')} ${list(repos)}`);
   return changes.length > 0 ? `the cluster changed since the plan was approved: ${changes.join('; ')}.` : undefined;
 }
 
 function list(names: string[]): string {
-  const shown = names.slice(0, 10).map((n) => `\`${escapeText(n)}\``);
-  return names.length > 10 ? `${shown.join(', ')} and ${names.length - 10} more` : shown.join(', ');
+  return listSome(
+    names.map((n) => `\`${escapeText(n)}\``),
+    10,
+  );
 }

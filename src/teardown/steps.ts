@@ -2,7 +2,8 @@ import { OutOfTime, type ExecutionEnv, type GatedOperation, type Step } from '..
 import { type TeardownPlan } from '../approvals/types';
 import { ChatopsError } from '../errors';
 import { forgetLeftover, rememberLeftovers } from '../state/approvals';
-import { count, tookText } from '../slack/views/approvals';
+import { count } from '../text/words';
+import { tookText } from '../text/times';
 import { readTeardownPlan, teardownPlanChanges } from './plan';
 import { escapeText } from '../slack/message';
 import { sliceWhole } from '../unicode';

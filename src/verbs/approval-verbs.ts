@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ServiceName } from '../commands/arguments';
-import { defineVerb, type CommandContext } from '../commands/types';
+import { ClusterWord, ImageTag, RepositoryName, ServiceName, TaskDefinitionRevision } from '../commands/arguments';
+import { defineVerb, type CommandContext } from './context';
 import { ChatopsError } from '../errors';
 import { escapeText, textMessage } from '../slack/message';
 import { requestApproval } from '../approvals/request';
@@ -19,23 +19,6 @@ import { usageReader } from '../approvals/usage';
  * or runs at once when it does not. See docs/approvals.md.
  */
 
-const ClusterName = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:/-]{1,255}$/, 'a cluster name has letters, digits, - _ . (or is an ARN)');
-const RepositoryName = z
-  .string()
-  .regex(
-    /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
-    'an ECR repository name has lower-case letters, digits, . _ - and /',
-  )
-  .max(256);
-const ImageTag = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag has letters, digits, _ . - (up to 128)');
-const TaskDefinitionRevision = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,255}:\d+$/, 'name the revision: FAMILY:REV, like web:3');
-
 export const teardown = defineVerb({
   verb: 'teardown',
   level: 'admin',
@@ -45,7 +28,7 @@ export const teardown = defineVerb({
   examples: ['teardown staging'],
   positionals: [{ name: 'cluster', label: 'CLUSTER' }],
   clusterArgument: 'cluster',
-  args: z.object({ cluster: ClusterName }),
+  args: z.object({ cluster: ClusterWord }),
   visibility: 'ephemeral',
   working: ({ cluster }) => `Reading ${cluster} to plan its teardown…`,
   async run(ctx, { cluster }) {

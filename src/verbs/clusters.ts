@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineVerb } from '../commands/types';
-import { PageNumber, PageOption } from '../commands/arguments';
+import { defineVerb } from './context';
+import { ClusterWord, NewClusterName, PageNumber, PageOption } from '../commands/arguments';
 import { ChatopsError } from '../errors';
 import { type ClusterOps } from '../aws/types';
 import { pageOf } from '../slack/paging';
@@ -11,14 +11,6 @@ import {
   clusterListMessage,
   type ClusterRow,
 } from '../slack/views/clusters';
-
-/** ECS's own rule for cluster names. */
-const NewClusterName = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,255}$/, 'a cluster name has letters, digits, - and _ (up to 255)');
-const ClusterAlias = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:/-]{1,300}$/, 'a cluster is named by its alias from the config, e.g. prod');
 
 export const clusters = defineVerb({
   verb: 'clusters',
@@ -62,7 +54,7 @@ export const cluster = defineVerb({
   examples: ['cluster prod', 'cluster'],
   positionals: [{ name: 'name', label: 'NAME', optional: true }],
   clusterArgument: 'name',
-  args: z.object({ name: ClusterAlias.optional() }),
+  args: z.object({ name: ClusterWord.optional() }),
   visibility: 'ephemeral',
   working: ({ name }) => (name ? `Reading cluster ${name}…` : 'Reading the cluster…'),
   async run(ctx) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { watchFor } from '../config/deployments';
 import { atLeast } from '../auth/levels';
-import { defineVerb, type CommandContext } from '../commands/types';
+import { defineVerb, type CommandContext } from './context';
 import { ServiceName } from '../commands/arguments';
 import { type ServiceDetail, type TaskInfo } from '../aws/types';
 import { type ServiceDeploymentInfo } from '../aws/service-deployments';
@@ -278,29 +278,29 @@ export async function followDeployment(
 }
 
 /**
- * Runs a command's follow-up and its deployment's live message side by side. When the follow-up
- * ends for good (settled, or stuck: failing, crash-looping, unplaceable), the live message's
- * watcher leaves after its next look and the deployment's events carry it on; a follow-up that
- * timed out leaves the watcher to follow the deployment for `deployments.watch`. The stopped tasks
- * the follow-up read go to the live message too, so they are read once.
+ * A command's deployment live message, beside its follow-up (`alongside` of changeService): started
+ * after the announcement; when the follow-up ends for good (settled, or stuck: failing,
+ * crash-looping, unplaceable) the watcher leaves after its next look and the deployment's events
+ * carry it on, while a follow-up that timed out leaves it to follow the deployment for
+ * `deployments.watch`. The stopped tasks the follow-up read go to the live message too, so they
+ * are read once.
  */
-export async function followUpAndDeployment(
+export function liveDeployment(
   ctx: CommandContext,
-  followUp: () => Promise<{ kind: string; stopped?: readonly TaskInfo[] }>,
-  input: { service: string; before: ServiceDetail | undefined; after: ServiceDetail; verb: string },
-): Promise<void> {
-  let answered = false;
-  const [outcome, live] = await Promise.all([
-    followUp().then((o) => {
-      answered = o.kind !== 'timeout';
-      return o;
-    }),
-    followDeployment(ctx, { ...input, enough: () => answered }),
-  ]);
-  const deps = watchDeps(ctx);
-  if (live && deps && outcome.stopped && outcome.stopped.length > 0) {
-    await attachStopped(deps, live, outcome.stopped).catch((err: unknown) =>
-      ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'stopped tasks not shown'),
-    );
-  }
+  input: { service: string; before: ServiceDetail | undefined; verb: string },
+): (after: ServiceDetail) => (outcome: { kind: string; stopped?: readonly TaskInfo[] }) => Promise<void> {
+  return (after) => {
+    let answered = false;
+    const watching = followDeployment(ctx, { ...input, after, enough: () => answered });
+    return async (outcome) => {
+      answered = outcome.kind !== 'timeout';
+      const live = await watching;
+      const deps = watchDeps(ctx);
+      if (live && deps && outcome.stopped && outcome.stopped.length > 0) {
+        await attachStopped(deps, live, outcome.stopped).catch((err: unknown) =>
+          ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'stopped tasks not shown'),
+        );
+      }
+    };
+  };
 }

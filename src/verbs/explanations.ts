@@ -1,6 +1,5 @@
-import { type CommandContext } from '../commands/types';
-import { explainPlacement } from '../slack/views/stop-causes';
-import { type Deployment, type ServiceDetail, type ServiceEvent, type TaskInfo } from '../aws/types';
+import { explainPlacement, portsInUse } from '../text/stop-causes';
+import { type ClusterOps, type Deployment, type ServiceDetail, type ServiceEvent, type TaskInfo } from '../aws/types';
 
 /**
  * Why a service is not where it should be, said once for every reply that needs it: the follow-ups
@@ -68,25 +67,25 @@ export function primaryDeployment(service: ServiceDetail): Deployment | undefine
   return service.deployments.find((d) => d.status === 'PRIMARY');
 }
 
-/** "port 80 is", "ports 80, 443 are", or (ports unknown) "a host port it needs is": the subject of a port conflict. */
-export function portsInUse(fixedHostPorts: readonly number[]): string {
-  return fixedHostPorts.length === 0
-    ? 'a host port it needs is'
-    : fixedHostPorts.length === 1
-      ? `port ${fixedHostPorts[0]} is`
-      : `ports ${fixedHostPorts.join(', ')} are`;
-}
-
 /**
  * ECS's placement event said the way a person would, naming the port or the resource, with what
  * we know besides: the task definition's fixed host ports and how many instances the cluster has.
  * During a deployment (more than one deployment listed) the old tasks are what hold the port.
  */
-export async function placementReason(ctx: CommandContext, service: ServiceDetail, message: string): Promise<string> {
+export async function placementReason(
+  deps: {
+    aws: {
+      taskDefinitions: Pick<ClusterOps['taskDefinitions'], 'ports'>;
+      instances: Pick<ClusterOps['instances'], 'count'>;
+    };
+  },
+  service: ServiceDetail,
+  message: string,
+): Promise<string> {
   if (/already using a port/i.test(message)) {
     const [{ fixedHostPorts }, instances] = await Promise.all([
-      ctx.aws.taskDefinitions.ports(service.taskDefinition).catch(() => ({ fixedHostPorts: [] as number[] })),
-      ctx.aws.instances.count().catch(() => 0),
+      deps.aws.taskDefinitions.ports(service.taskDefinition).catch(() => ({ fixedHostPorts: [] as number[] })),
+      deps.aws.instances.count().catch(() => 0),
     ]);
     const ports = portsInUse(fixedHostPorts);
     const where =

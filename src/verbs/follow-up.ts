@@ -1,5 +1,10 @@
-import { type CommandContext } from '../commands/types';
-import { type ServiceDetail, type TaskInfo } from '../aws/types';
+import { type ClusterOps, type ServiceDetail, type TaskInfo } from '../aws/types';
+import { type Clock } from '../clock';
+import { type Logger } from '../logger';
+import { type SlackMessage } from '../slack/message';
+import { type Replier } from '../slack/reply';
+import { settlementMessage, type Settlement } from '../slack/views/services';
+import { stopSettledMessage } from '../slack/views/tasks';
 import {
   CRASH_LOOP_STOPS,
   crashed,
@@ -11,20 +16,131 @@ import {
   tasksStarted,
 } from './explanations';
 
-export type Settlement =
-  | { kind: 'settled'; service: ServiceDetail }
-  /** `missing` of `of` tasks of the newest deployment could not be placed (never 0). */
-  | { kind: 'unplaceable'; service: ServiceDetail; reason: string; eventMessage: string; missing: number; of: number }
-  /** `stopped`: the service's tasks that started after the change and have stopped, newest first. */
-  | { kind: 'failed'; service: ServiceDetail; reason: string; stopped: TaskInfo[] }
-  /** Tasks the change started keep stopping soon after they start; `stopped` as for `failed`. */
-  | { kind: 'crashLooping'; service: ServiceDetail; stopped: TaskInfo[] }
-  /** Tasks the change started keep stopping before they run (e.g. CannotPullContainerError); `stopped` as for `failed`. */
-  | { kind: 'failingToStart'; service: ServiceDetail; stopped: TaskInfo[] }
-  | { kind: 'timeout'; service: ServiceDetail; stopped: TaskInfo[] };
+/**
+ * The follow-up after a change: every verb that changes a service (scale, restart, deploy,
+ * rollback, service create) or stops a task goes through `changeAndFollow`: make the change, tell
+ * the channel at once, watch until it ends, tell the channel how it ended. Both watches poll
+ * through one loop (`poll`).
+ */
+
+export type { Settlement };
+
+export interface FollowUpTiming {
+  /** How often a follow-up (scale, deploy, stop) re-reads the service or task. */
+  followUpPollMs: number;
+  /** How long a follow-up waits for the service to settle (or the task to stop) before saying it has not. */
+  followUpTimeoutMs: number;
+  /**
+   * How long a follow-up wants the service's counts to stay right, with no task replaced, before it
+   * calls the service settled (a crash loop looks settled between crashes). Default 60 s.
+   */
+  followUpSteadyMs?: number;
+}
+
+/** What a follow-up uses, and nothing more (a verb's CommandContext is one). */
+export interface FollowUpDeps {
+  /** The cluster's alias, as replies name it. */
+  alias: string;
+  aws: {
+    services: Pick<ClusterOps['services'], 'describe'>;
+    tasks: Pick<ClusterOps['tasks'], 'describe' | 'list'>;
+    taskDefinitions: Pick<ClusterOps['taskDefinitions'], 'ports'>;
+    instances: Pick<ClusterOps['instances'], 'count'>;
+  };
+  reply: Pick<Replier, 'send'>;
+  clock: Clock;
+  logger: Pick<Logger, 'warn'>;
+  timing: FollowUpTiming;
+}
 
 /** How long a settled-looking service must stay so (no task replaced) before the follow-up calls it settled. */
 export const DEFAULT_FOLLOW_UP_STEADY_MS = 60_000;
+
+/** One change and what became of it: the change itself, and the two messages the channel gets. */
+export interface Change<T, R> {
+  /** The one call that changes something; answers with the thing as AWS reported it after the call. */
+  apply: () => Promise<T>;
+  /** Said at once, after the change. */
+  announce: (after: T) => SlackMessage;
+  /** Watches until the change has ended one way or another. */
+  follow: (after: T) => Promise<R>;
+  /** Said when it has. */
+  report: (outcome: R) => SlackMessage;
+  /**
+   * What runs beside the wait (a deployment's live message, src/deployments/): started right after
+   * the announcement, told how the follow-up ended once its report is sent, and awaited then.
+   */
+  alongside?: (after: T) => (outcome: R) => Promise<void>;
+}
+
+/** Change → reply → wait → reply: the one path of every follow-up. */
+export async function changeAndFollow<T, R>(deps: Pick<FollowUpDeps, 'reply'>, change: Change<T, R>): Promise<void> {
+  const after = await change.apply();
+  await deps.reply.send(change.announce(after));
+  const beside = change.alongside?.(after);
+  const outcome = await change.follow(after);
+  await deps.reply.send(change.report(outcome));
+  await beside?.(outcome);
+}
+
+/**
+ * A change to service `name` (scale, restart, deploy, rollback, service create), followed until the
+ * service settles or cannot (`waitForSettlement`). `showRevision`: the follow-up names the revision.
+ */
+export function changeService(
+  deps: FollowUpDeps,
+  name: string,
+  change: Pick<Change<ServiceDetail, Settlement>, 'apply' | 'announce' | 'alongside'> & { showRevision?: boolean },
+): Promise<void> {
+  return changeAndFollow(deps, {
+    apply: change.apply,
+    announce: change.announce,
+    ...(change.alongside ? { alongside: change.alongside } : {}),
+    follow: (after) => waitForSettlement(deps, name, after),
+    report: (outcome) =>
+      settlementMessage(
+        deps.alias,
+        outcome,
+        deps.timing.followUpTimeoutMs,
+        change.showRevision ? { showRevision: true } : {},
+      ),
+  });
+}
+
+/** StopTask on task `id`, followed until ECS reports the task STOPPED or the follow-up time runs out. */
+export function stopTaskAndFollow<T>(
+  deps: FollowUpDeps,
+  id: string,
+  change: Pick<Change<T, unknown>, 'apply' | 'announce'>,
+): Promise<void> {
+  return changeAndFollow(deps, {
+    apply: change.apply,
+    announce: change.announce,
+    follow: () => waitForStop(deps, id),
+    report: ({ task, waitedMs }) => stopSettledMessage(deps.alias, task, deps.clock.now(), waitedMs),
+  });
+}
+
+/** Every `followUpPollMs`, looks again until `look` has an answer: the follow-ups' one poll loop. */
+async function poll<R>(deps: Pick<FollowUpDeps, 'clock' | 'timing'>, look: () => Promise<R | undefined>): Promise<R> {
+  for (;;) {
+    await deps.clock.sleep(deps.timing.followUpPollMs);
+    const answer = await look();
+    if (answer !== undefined) return answer;
+  }
+}
+
+/** Re-reads the task until ECS reports it STOPPED or the follow-up time runs out. */
+async function waitForStop(deps: FollowUpDeps, id: string): Promise<{ task: TaskInfo; waitedMs: number }> {
+  const started = deps.clock.now();
+  return poll(deps, async () => {
+    const current = await deps.aws.tasks.describe(id);
+    const waitedMs = deps.clock.now() - started;
+    return current.lastStatus === 'STOPPED' || waitedMs >= deps.timing.followUpTimeoutMs
+      ? { task: current, waitedMs }
+      : undefined;
+  });
+}
 
 /**
  * Watches a service after a change until it settles, cannot place tasks (a new placement-failure
@@ -38,24 +154,22 @@ export const DEFAULT_FOLLOW_UP_STEADY_MS = 60_000;
  * path reads nothing but DescribeServices. New events are told apart by id, so the AWS clock and
  * ours need not agree.
  */
-export async function waitForSettlement(ctx: CommandContext, name: string, before: ServiceDetail): Promise<Settlement> {
+export async function waitForSettlement(deps: FollowUpDeps, name: string, before: ServiceDetail): Promise<Settlement> {
   const seen = new Set(before.events.map((e) => e.id));
-  const deadline = ctx.clock.now() + ctx.timing.followUpTimeoutMs;
-  const steadyMs = ctx.timing.followUpSteadyMs ?? DEFAULT_FOLLOW_UP_STEADY_MS;
+  const deadline = deps.clock.now() + deps.timing.followUpTimeoutMs;
+  const steadyMs = deps.timing.followUpSteadyMs ?? DEFAULT_FOLLOW_UP_STEADY_MS;
   // The deployment this change started (deploy, restart) or the one it adjusted (scale).
   const watchedDeployment = before.deployments.find((d) => d.status === 'PRIMARY');
   const watched = watchedDeployment?.id;
   const failedBefore = watchedDeployment?.failed ?? 0;
   // When the change reached ECS, on ECS's own clock: tasks created since then are the change's.
   const since = watchedDeployment?.updatedAt ?? watchedDeployment?.createdAt;
-  let service = before;
   let steadySince: number | undefined;
   let startsSeen = 0;
   let failedSeen = failedBefore;
-  for (;;) {
-    await ctx.clock.sleep(ctx.timing.followUpPollMs);
-    service = await ctx.aws.services.describe(name);
-    const now = ctx.clock.now();
+  return poll(deps, async (): Promise<Settlement | undefined> => {
+    const service = await deps.aws.services.describe(name);
+    const now = deps.clock.now();
     const primary = primaryDeployment(service);
     const ours = service.deployments.find((d) => d.id === watched);
     // The circuit breaker marks our deployment FAILED and starts a new PRIMARY that rolls back. By the
@@ -74,7 +188,7 @@ export async function waitForSettlement(ctx: CommandContext, name: string, befor
         ?.message.replace(/^\(service [^)]*\)\s*(\(deployment [^)]*\)\s*)?(deployment failed:\s*)?/i, '');
       const why = failed?.rolloutStateReason ?? failedEvent ?? 'the deployment failed';
       const reason = rolledBack ? `${why.replace(/\.$/, '')}; ECS rolled back to ${primary!.taskDefinition}` : why;
-      return { kind: 'failed', service, reason, stopped: await stoppedSince(ctx, name, since) };
+      return { kind: 'failed', service, reason, stopped: await stoppedSince(deps, name, since) };
     }
 
     // Tasks replaced since the last look: more starts than the service wants, or failures counted.
@@ -85,7 +199,7 @@ export async function waitForSettlement(ctx: CommandContext, name: string, befor
     startsSeen = starts;
     failedSeen = failedNow;
     if (replacedTasks) {
-      const stopped = await stoppedSince(ctx, name, since);
+      const stopped = await stoppedSince(deps, name, since);
       const ran = crashed(stopped).length;
       if (ran >= CRASH_LOOP_STOPS) return { kind: 'crashLooping', service, stopped };
       if (stopped.length - ran >= FAILED_TO_START_STOPS) return { kind: 'failingToStart', service, stopped };
@@ -107,7 +221,7 @@ export async function waitForSettlement(ctx: CommandContext, name: string, befor
       return {
         kind: 'unplaceable',
         service,
-        reason: await placementReason(ctx, service, placement.message),
+        reason: await placementReason(deps, service, placement.message),
         eventMessage: placement.message,
         ...missing,
       };
@@ -127,14 +241,15 @@ export async function waitForSettlement(ctx: CommandContext, name: string, befor
         return {
           kind: 'unplaceable',
           service,
-          reason: await placementReason(ctx, service, lastPlacement.message),
+          reason: await placementReason(deps, service, lastPlacement.message),
           eventMessage: lastPlacement.message,
           ...missing,
         };
       }
-      return { kind: 'timeout', service, stopped: await stoppedSince(ctx, name, since) };
+      return { kind: 'timeout', service, stopped: await stoppedSince(deps, name, since) };
     }
-  }
+    return undefined;
+  });
 }
 
 /** Tasks of the newest deployment that are neither running nor pending, out of how many it wants. */
@@ -151,11 +266,15 @@ function unplacedCount(service: ServiceDetail): { missing: number; of: number } 
  * Only asked when a follow-up ends badly or sees tasks replaced; a failure to read them leaves the
  * reply as it was.
  */
-async function stoppedSince(ctx: CommandContext, name: string, since: number | undefined): Promise<TaskInfo[]> {
+async function stoppedSince(
+  deps: Pick<FollowUpDeps, 'aws' | 'logger'>,
+  name: string,
+  since: number | undefined,
+): Promise<TaskInfo[]> {
   try {
-    return stoppedOnTheirOwn(await ctx.aws.tasks.list({ service: name, stopped: true }), since);
+    return stoppedOnTheirOwn(await deps.aws.tasks.list({ service: name, stopped: true }), since);
   } catch (err) {
-    ctx.logger.warn(
+    deps.logger.warn(
       { err: err instanceof Error ? err.message : String(err), service: name },
       'follow-up: could not read the stopped tasks',
     );

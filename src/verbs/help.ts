@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineVerb, type AnyVerbSpec } from '../commands/types';
+import { defineVerb, type AnyVerbSpec } from './context';
 import { findVerb, usageText } from '../commands/parse';
 import { didYouMean } from '../commands/suggest';
 import { clustersWith } from '../auth/policy';

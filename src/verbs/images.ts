@@ -1,13 +1,7 @@
 import { z } from 'zod';
-import { defineVerb } from '../commands/types';
-import { PageNumber, PageOption } from '../commands/arguments';
+import { defineVerb } from './context';
+import { PageNumber, PageOption, RepositoryName } from '../commands/arguments';
 import { imagesMessage, repositoriesMessage, repositoriesOnPage } from '../slack/views/images';
-
-/** ECR names are lower case (letters, digits, . _ - and / between parts); typed capitals are forgiven. */
-const RepositoryName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,255}$/, 'an ECR repository name has letters, digits, . _ - and /')
-  .transform((name) => name.toLowerCase());
 
 export const repos = defineVerb({
   verb: 'repos',

@@ -1,4 +1,4 @@
-import { type AnyVerbSpec } from '../commands/types';
+import { type AnyVerbSpec } from './context';
 import { help } from './help';
 import { whoami } from './whoami';
 import { deploy, restart, rollback, scale, service, serviceCreate, services } from './services';

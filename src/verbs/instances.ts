@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineVerb } from '../commands/types';
+import { defineVerb } from './context';
 import { EC2_INSTANCE_ID, InstanceRef, PageNumber, PageOption } from '../commands/arguments';
 import { ChatopsError } from '../errors';
 import { type Ec2InstanceDetail, type InstanceOps } from '../aws/types';

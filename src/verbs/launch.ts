@@ -1,7 +1,8 @@
-import { z } from 'zod';
 import { type AwsVpcNetwork, type LaunchSpec, type TaskDefinitionDetail } from '../aws/types';
-import { type CommandContext, type OptionSpec } from '../commands/types';
+import { type OptionSpec } from '../commands/grammar';
+import { type CommandContext } from './context';
 import { ChatopsError } from '../errors';
+import { CapacityProviderName, LikeService } from '../commands/arguments';
 
 /** The options `run` and `service create` share for choosing how tasks launch. */
 export const LaunchOptions: Record<'like' | 'capacity-provider', OptionSpec> = {
@@ -16,14 +17,8 @@ export const LaunchOptions: Record<'like' | 'capacity-provider', OptionSpec> = {
 };
 
 export const LaunchArgs = {
-  like: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,255}$/, '--like takes a service name')
-    .optional(),
-  'capacity-provider': z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,255}$/, '--capacity-provider takes a capacity provider name like FARGATE or FARGATE_SPOT')
-    .optional(),
+  like: LikeService.optional(),
+  'capacity-provider': CapacityProviderName.optional(),
 };
 
 export interface LaunchRequest {

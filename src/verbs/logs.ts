@@ -1,20 +1,12 @@
 import { z } from 'zod';
-import { defineVerb, type CommandContext } from '../commands/types';
+import { defineVerb, type CommandContext } from './context';
 import { NotFoundError } from '../errors';
 import { parseEcsId } from '../commands/ecs-ids';
+import { ServiceName, ServiceOrTaskRef } from '../commands/arguments';
 import { DEFAULT_LINES, logsMessage, MAX_LINES, type LogsInput } from '../slack/views/logs';
 import { type TaskInfo } from '../aws/types';
 import { escapeText } from '../slack/message';
 import { CRASH_LOOP_WINDOW_MS } from './explanations';
-
-const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
-
-const Target = z
-  .string()
-  .refine(
-    (text) => SERVICE_NAME.test(text) || parseEcsId(text, 'task') !== undefined || /^arn:\S+$/.test(text),
-    'name a service, or a task by its id (or the first 8 characters of it) or ARN',
-  );
 
 const Lines = z
   .string()
@@ -42,7 +34,7 @@ export const logs = defineVerb({
       description: `how many of the newest lines per container (default ${DEFAULT_LINES}, at most ${MAX_LINES})`,
     },
   },
-  args: z.object({ target: Target, lines: Lines }),
+  args: z.object({ target: ServiceOrTaskRef, lines: Lines }),
   visibility: 'ephemeral',
   working: ({ target }) => `Reading the logs of ${target}…`,
   async run(ctx, { target, lines }) {
@@ -78,7 +70,7 @@ async function pickTask(
     try {
       return { task: await ctx.aws.tasks.describe(target), choice: 'task' };
     } catch (err) {
-      if (!(err instanceof NotFoundError) || !SERVICE_NAME.test(target)) throw err;
+      if (!(err instanceof NotFoundError) || !ServiceName.safeParse(target).success) throw err;
     }
   }
   const live = await ctx.aws.tasks.list({ service: target });

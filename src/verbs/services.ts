@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineVerb, type CommandContext } from '../commands/types';
+import { defineVerb, type CommandContext } from './context';
 import { escapeText } from '../slack/message';
 import { type ServiceDetail, type TaskInfo } from '../aws/types';
 import {
@@ -11,9 +11,17 @@ import {
   stoppedOnTheirOwn,
 } from './explanations';
 import { chooseLaunch, LaunchArgs, LaunchOptions } from './launch';
-import { PageNumber, PageOption, ServiceName, TaskDefinitionRef, WholeNumber } from '../commands/arguments';
-import { waitForSettlement } from './follow-up';
-import { followUpAndDeployment } from './deployments';
+import {
+  ContainerName,
+  ImageUri,
+  PageNumber,
+  PageOption,
+  ServiceName,
+  TaskDefinitionRef,
+  WholeNumber,
+} from '../commands/arguments';
+import { changeService } from './follow-up';
+import { liveDeployment } from './deployments';
 import {
   createdMessage,
   deployedMessage,
@@ -22,8 +30,8 @@ import {
   scaledMessage,
   serviceDetailMessage,
   servicesListMessage,
-  settlementMessage,
 } from '../slack/views/services';
+import { plural } from '../text/words';
 
 export const services = defineVerb({
   verb: 'services',
@@ -104,23 +112,17 @@ export const scale = defineVerb({
       // A no-op is news only to the person who asked, not to the channel.
       await ctx.reply.send(
         nothingToDoMessage(
-          `*${escapeText(service)}* in *${ctx.alias}* already wants ${count} task${count === 1 ? '' : 's'} (${before.running} running). Nothing was changed.`,
+          `*${escapeText(service)}* in *${ctx.alias}* already wants ${count} ${plural(count, 'task')} (${before.running} running). Nothing was changed.`,
         ),
         { visibility: 'ephemeral' },
       );
       return;
     }
-    const after = await ctx.aws.services.scale(service, count);
-    await ctx.reply.send(scaledMessage(ctx.alias, before, after, ctx.user.id));
-    await followUpAndDeployment(
-      ctx,
-      async () => {
-        const outcome = await waitForSettlement(ctx, service, after);
-        await ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs));
-        return outcome;
-      },
-      { service, before, after, verb: 'scale' },
-    );
+    await changeService(ctx, service, {
+      apply: () => ctx.aws.services.scale(service, count),
+      announce: (after) => scaledMessage(ctx.alias, before, after, ctx.user.id),
+      alongside: liveDeployment(ctx, { service, before, verb: 'scale' }),
+    });
   },
 });
 
@@ -135,29 +137,13 @@ export const restart = defineVerb({
   visibility: 'in_channel',
   working: ({ service: name }) => `Looking up ${name} to restart it…`,
   async run(ctx, { service: name }) {
-    const after = await ctx.aws.services.restart(name);
-    await ctx.reply.send(restartedMessage(ctx.alias, after, ctx.user.id));
-    await followUpAndDeployment(
-      ctx,
-      async () => {
-        const outcome = await waitForSettlement(ctx, name, after);
-        await ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs));
-        return outcome;
-      },
-      { service: name, before: undefined, after, verb: 'restart' },
-    );
+    await changeService(ctx, name, {
+      apply: () => ctx.aws.services.restart(name),
+      announce: (after) => restartedMessage(ctx.alias, after, ctx.user.id),
+      alongside: liveDeployment(ctx, { service: name, before: undefined, verb: 'restart' }),
+    });
   },
 });
-
-const ImageUri = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-zA-Z0-9._\-/:@]{0,254}$/,
-    'an image is a URI like 111111111111.dkr.ecr.us-east-1.amazonaws.com/web:1.4 or nginx:1.27',
-  );
-const ContainerName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, 'a container name has letters, digits, - and _');
 
 export const deploy = defineVerb({
   verb: 'deploy',
@@ -229,19 +215,13 @@ export const deploy = defineVerb({
       }
       change = { kind: 'deploy', from: before.taskDefinition, to: target };
     }
-    const after = await ctx.aws.services.deploy(name, change.to);
-    await ctx.reply.send(deployedMessage(ctx.alias, name, change, ctx.user.id));
-    await followUpAndDeployment(
-      ctx,
-      async () => {
-        const outcome = await waitForSettlement(ctx, name, after);
-        await ctx.reply.send(
-          settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs, { showRevision: true }),
-        );
-        return outcome;
-      },
-      { service: name, before, after, verb: 'deploy' },
-    );
+    const deployed = change;
+    await changeService(ctx, name, {
+      apply: () => ctx.aws.services.deploy(name, deployed.to),
+      announce: () => deployedMessage(ctx.alias, name, deployed, ctx.user.id),
+      showRevision: true,
+      alongside: liveDeployment(ctx, { service: name, before, verb: 'deploy' }),
+    });
   },
 });
 
@@ -269,21 +249,13 @@ export const rollback = defineVerb({
       );
       return;
     }
-    const after = await ctx.aws.services.deploy(name, previous);
-    await ctx.reply.send(
-      deployedMessage(ctx.alias, name, { kind: 'rollback', from: before.taskDefinition, to: previous }, ctx.user.id),
-    );
-    await followUpAndDeployment(
-      ctx,
-      async () => {
-        const outcome = await waitForSettlement(ctx, name, after);
-        await ctx.reply.send(
-          settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs, { showRevision: true }),
-        );
-        return outcome;
-      },
-      { service: name, before, after, verb: 'rollback' },
-    );
+    await changeService(ctx, name, {
+      apply: () => ctx.aws.services.deploy(name, previous),
+      announce: () =>
+        deployedMessage(ctx.alias, name, { kind: 'rollback', from: before.taskDefinition, to: previous }, ctx.user.id),
+      showRevision: true,
+      alongside: liveDeployment(ctx, { service: name, before, verb: 'rollback' }),
+    });
   },
 });
 
@@ -317,9 +289,10 @@ export const serviceCreate = defineVerb({
     choosing.catch(() => undefined);
     await ctx.ownership.family(taskDefinition, 'service create');
     const [resolved, spec] = await Promise.all([ctx.aws.deployments.resolve(taskDefinition), choosing]);
-    const created = await ctx.aws.services.create(name, resolved, count, spec);
-    await ctx.reply.send(createdMessage(ctx.alias, created, ctx.user.id));
-    const outcome = await waitForSettlement(ctx, name, created);
-    await ctx.reply.send(settlementMessage(ctx.alias, outcome, ctx.timing.followUpTimeoutMs, { showRevision: true }));
+    await changeService(ctx, name, {
+      apply: () => ctx.aws.services.create(name, resolved, count, spec),
+      announce: (created) => createdMessage(ctx.alias, created, ctx.user.id),
+      showRevision: true,
+    });
   },
 });

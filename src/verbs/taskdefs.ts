@@ -1,15 +1,7 @@
 import { z } from 'zod';
-import { defineVerb } from '../commands/types';
-import { PageNumber, PageOption, TaskDefinitionRef } from '../commands/arguments';
+import { defineVerb } from './context';
+import { FamilyName, PageNumber, PageOption, TaskDefinitionRef } from '../commands/arguments';
 import { familiesMessage, revisionsMessage, taskDefinitionMessage } from '../slack/views/taskdefs';
-
-/** A family alone; `web:3` here gets a hint towards `taskdef`. */
-const FamilyName = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9_-]{1,255}$/,
-    'a task definition family has letters, digits, - and _ (for one revision, `/ecs taskdef FAMILY:REV`)',
-  );
 
 export const taskdefs = defineVerb({
   verb: 'taskdefs',

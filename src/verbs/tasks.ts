@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineVerb, type CommandContext } from '../commands/types';
+import { defineVerb, type CommandContext } from './context';
 import {
   InstanceRef,
   PageNumber,
@@ -9,13 +9,12 @@ import {
   TaskDefinitionRef,
   TaskRef,
 } from '../commands/arguments';
-import { type TaskInfo } from '../aws/types';
 import { chooseLaunch, describeLaunch, LaunchArgs, LaunchOptions } from './launch';
+import { stopTaskAndFollow } from './follow-up';
 import {
   alreadyStoppedMessage,
   launchMessage,
   stoppingMessage,
-  stopSettledMessage,
   taskDetailMessage,
   taskListMessage,
 } from '../slack/views/tasks';
@@ -190,24 +189,12 @@ export const stopTask = defineVerb({
       return;
     }
     const why = `Stopped by @${ctx.user.name ?? ctx.user.id} via Slack${reason ? `: ${reason}` : ''}`;
-    const stopping = await ctx.aws.tasks.stop(before.id, why);
-    await ctx.reply.send(stoppingMessage(ctx.alias, { ...before, ...stopping }, ctx.user.id, why));
-    const { task: after, waitedMs } = await waitForStop(ctx, before.id);
-    await ctx.reply.send(stopSettledMessage(ctx.alias, after, ctx.clock.now(), waitedMs));
+    await stopTaskAndFollow(ctx, before.id, {
+      apply: () => ctx.aws.tasks.stop(before.id, why),
+      announce: (stopping) => stoppingMessage(ctx.alias, { ...before, ...stopping }, ctx.user.id, why),
+    });
   },
 });
-
-/** Re-reads the task until ECS reports it STOPPED or the follow-up time runs out. */
-async function waitForStop(ctx: CommandContext, id: string): Promise<{ task: TaskInfo; waitedMs: number }> {
-  const started = ctx.clock.now();
-  for (;;) {
-    await ctx.clock.sleep(ctx.timing.followUpPollMs);
-    const current = await ctx.aws.tasks.describe(id);
-    const waitedMs = ctx.clock.now() - started;
-    if (current.lastStatus === 'STOPPED' || waitedMs >= ctx.timing.followUpTimeoutMs)
-      return { task: current, waitedMs };
-  }
-}
 
 /** Who started it, as ECS's `startedBy` keeps it (and teardown and the console show it). */
 function startedBy(ctx: CommandContext): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineVerb } from '../commands/types';
+import { defineVerb } from './context';
 import { context, escapeText, fieldsSection, header, section } from '../slack/message';
 
 export const whoami = defineVerb({

@@ -5,18 +5,18 @@ import { type AwsAccess } from '../aws/types';
 import { audit } from '../audit';
 import { ChatopsError } from '../errors';
 import { parseWords } from '../commands/parse';
-import { type AnyVerbSpec, type CommandTiming } from '../commands/types';
+import { type AnyVerbSpec, type CommandTiming } from '../verbs/context';
 import { Job, JOB_MAX_AGE_MS, type CommandJob } from '../jobs/job';
 import { type StateStore } from '../state/table';
 import { claimJob } from '../state/jobs';
 import { textMessage } from '../slack/message';
-import { tookText } from '../slack/views/approvals';
+import { tookText } from '../text/times';
 import { runApprovalJob, type ApprovalWorkerDeps } from '../approvals/execute';
 import { type ChatClient } from '../approvals/progress';
 import { responseUrlReplier, type Replier } from '../slack/reply';
 import { errorMessage } from '../slack/views/errors';
 import { escapeText } from '../slack/message';
-import { ownershipGuard } from './ownership-guard';
+import { ownershipGuard } from '../auth/ownership-guard';
 
 export interface WorkerDeps {
   config: Config;

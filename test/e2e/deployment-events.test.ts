@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import { systemClock } from '../../src/clock';
 import { handleDeploymentEvent, inProcessWatch } from '../../src/deployments/events';
-import { createEventsHandler, type EventsHandler } from '../../src/notifications/handler';
+import { createEventsHandler, type EventsHandler } from '../../src/notifications/pipeline';
 import { BOT_TOKEN, startHarness, type Harness } from '../support/harness';
 import { CHANNELS, USERS } from '../support/config';
 import { servicesAccount } from '../support/services-fixtures';

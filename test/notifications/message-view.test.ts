@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { NOTIFICATION_KINDS } from '../../src/config/schema';
 import { type Fact } from '../../src/notifications/types';
+import { exitCodeMeaning } from '../../src/text/exit-codes';
 import {
-  exitCodeMeaning,
   muteNotice,
   overflowNote,
   threadDetailMessage,

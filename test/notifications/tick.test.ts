@@ -1,4 +1,4 @@
-import { createEventsHandler } from '../../src/notifications/handler';
+import { createEventsHandler } from '../../src/notifications/pipeline';
 import { scheduledTick, startEventsHarness, type EventsHarness } from '../support/events';
 
 describe('the scheduled tick', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { type Clock } from '../../src/clock';
 import { Config, type ConfigInput } from '../../src/config/schema';
-import { createEventsHandler, type EventsHandler, type NotificationDeps } from '../../src/notifications/handler';
+import { createEventsHandler, type EventsHandler, type NotificationDeps } from '../../src/notifications/pipeline';
 import { blockKitProblems } from '../../src/slack/limits';
 import { type SlackMessage } from '../../src/slack/message';
 import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';

@@ -17,7 +17,7 @@ import { type Config } from '../../src/config/schema';
 import { testAccount } from './accounts';
 import { blockKitProblems, modalProblems } from '../../src/slack/limits';
 import { boltLogger } from '../../src/slack/bolt-logger';
-import { slackLambdaHandler } from '../../src/slack/lambda-handler';
+import { slackLambdaHandler } from '../../src/slack/replay-window';
 import { CHANNELS, testConfig, USERGROUPS, USERS } from './config';
 import { captureLogs } from './logs';
 import { foreignControlsIn } from './mrkdwn';

@@ -1,4 +1,4 @@
-import { explainPlacement, explainStop } from '../../src/slack/views/stop-causes';
+import { explainPlacement, explainStop } from '../../src/text/stop-causes';
 
 describe('the Fargate and awsvpc causes of a stop, in words', () => {
   it('a pull that times out points at the private subnet without a NAT gateway or VPC endpoints', () => {

@@ -1,6 +1,7 @@
 import { emoji } from './emoji';
 import { type Style } from './palette';
 import { type Segment } from './text';
+import { count } from '../../text/words';
 
 /** What mrkdwn needs from outside: names for ids, and the time for `{ago}`. */
 export interface MrkdwnContext {
@@ -265,6 +266,6 @@ function ago(ms: number, now: number): string {
       : s < 86_400
         ? [Math.round(s / 3600), 'hour']
         : [Math.round(s / 86_400), 'day'];
-  const amount = `${n} ${unit}${n === 1 ? '' : 's'}`;
+  const amount = count(n, unit);
   return future ? `in ${amount}` : `${amount} ago`;
 }

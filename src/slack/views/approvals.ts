@@ -6,7 +6,6 @@ import {
   type StepRecord,
   type StepState,
 } from '../../approvals/types';
-import { formatDuration } from '../../config/duration';
 import {
   actions,
   button,
@@ -14,6 +13,7 @@ import {
   context,
   escapeText,
   header,
+  lineSections,
   section,
   SLACK_LIMITS,
   truncate,
@@ -21,6 +21,9 @@ import {
 } from '../message';
 import { sliceWhole } from '../../unicode';
 import { imageSize } from './images';
+import { count, listSome } from '../../text/words';
+import { slackDate } from '../../text/times';
+import { stripMarkup } from '../../text/markup';
 
 /** Button action ids; each button's value is only the request id (everything else is in the store). */
 export const APPROVAL_ACTIONS = {
@@ -54,7 +57,7 @@ export function approvalRequestMessage(
       ),
       ...planBlocks(request.plan, request.alias),
       context(
-        `Needs approval from ${who}, other than <@${request.requester.id}>. Expires ${slackTime(request.deadline)}. Request \`${request.id.slice(0, 8)}\`.`,
+        `Needs approval from ${who}, other than <@${request.requester.id}>. Expires ${slackDate(request.deadline)}. Request \`${request.id.slice(0, 8)}\`.`,
       ),
       actions(`approval:${request.id}`, [
         button('Approve', APPROVAL_ACTIONS.approve, request.id, {
@@ -80,7 +83,7 @@ export function decidedMessage(request: ApprovalRequest): SlackMessage {
   const title = plainTitle(request.plan, request.alias);
   const name = escapeText(title);
   const by = request.decidedBy ? `<@${request.decidedBy.id}>` : 'someone';
-  const at = request.decidedAt ? `, ${slackTime(request.decidedAt)}` : '';
+  const at = request.decidedAt ? `, ${slackDate(request.decidedAt)}` : '';
   let banner: string;
   let text: string;
   switch (request.status) {
@@ -93,7 +96,7 @@ export function decidedMessage(request: ApprovalRequest): SlackMessage {
       text = `${name}: cancelled by ${by}. Nothing was changed.`;
       break;
     case 'expired':
-      banner = `:hourglass: *Expired* ${slackTime(request.deadline)} without a decision. Nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again to ask again.`;
+      banner = `:hourglass: *Expired* ${slackDate(request.deadline)} without a decision. Nothing was changed. Run \`/ecs ${escapeText(request.command)}\` again to ask again.`;
       text = `${name}: the request expired without a decision. Nothing was changed.`;
       break;
     default:
@@ -121,13 +124,13 @@ export function progressMessage(
   const title = plainTitle(request.plan, request.alias);
   const name = escapeText(title);
   const approval = request.decidedBy
-    ? `Approved by <@${request.decidedBy.id}>${request.decidedAt ? `, ${slackTime(request.decidedAt)}` : ''}`
+    ? `Approved by <@${request.decidedBy.id}>${request.decidedAt ? `, ${slackDate(request.decidedAt)}` : ''}`
     : 'No approval needed (the config does not gate this verb)';
   const runner = request.runAs ? ` · running as <@${request.runAs.user.id}>'s admin role` : '';
   const blocks: KnownBlock[] = [
     header(title),
     context(`${approval} · asked by <@${request.requester.id}>${runner} · request \`${request.id.slice(0, 8)}\``),
-    ...linesToSections(progressLines(steps)),
+    ...lineSections(progressLines(steps), 2900),
   ];
   if (closing) blocks.push(section(`${closing.ok ? ':white_check_mark:' : ':x:'} ${closing.text}`));
   const done = steps.filter((s) => s.state === 'done' || s.state === 'skipped').length;
@@ -226,7 +229,7 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
           `• *${count(plan.repositories.length, 'ECR repository', 'ECR repositories')}* from the config, with their images: ${names(plan.repositories.map((r) => `\`${escapeText(r.name)}\` (${count(r.imageCount, 'image')})`))}`,
         );
       }
-      return linesToSections(lines);
+      return lineSections(lines, 2900);
     }
     case 'service delete':
       return [
@@ -336,44 +339,6 @@ function stepsAfterFailure(steps: StepRecord[], step: StepRecord): boolean {
 
 // ---- small formatting --------------------------------------------------------------------------
 
-/** Packs lines into as few sections as fit Slack's 3,000 characters each. */
-function linesToSections(lines: string[]): KnownBlock[] {
-  const sections: string[] = [];
-  let current = '';
-  for (const raw of lines) {
-    const line = truncate(raw, 2900);
-    if (current && current.length + 1 + line.length > 2900) {
-      sections.push(current);
-      current = line;
-    } else {
-      current = current ? `${current}\n${line}` : line;
-    }
-  }
-  if (current) sections.push(current);
-  return sections.map((text) => section(text));
-}
-
 function names(items: string[]): string {
-  if (items.length === 0) return 'none';
-  const shown = items.slice(0, LIST_NAMES).join(', ');
-  return items.length > LIST_NAMES ? `${shown} and ${items.length - LIST_NAMES} more` : shown;
-}
-
-export function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** A time Slack shows in the reader's own time zone, with a UTC fallback. */
-export function slackTime(ms: number): string {
-  const fallback = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
-}
-
-export function tookText(ms: number): string {
-  return ms < 1000 ? 'under a second' : formatDuration(ms);
-}
-
-/** Fallback text keeps user mentions (Slack renders them in notifications) but not bold or code. */
-function stripMarkup(text: string): string {
-  return text.replace(/<!date\^\d+\^[^|]*\|([^>]*)>/g, '$1').replace(/[*`]/g, '');
+  return items.length === 0 ? 'none' : listSome(items, LIST_NAMES);
 }

@@ -13,6 +13,7 @@ import { type Page } from '../paging';
 import { type ClusterSummary, type ContainerInstanceInfo } from '../../aws/types';
 import { capacityOf, cpuText, memoryText } from './instances';
 import { strategyText } from './services';
+import { count } from '../../text/words';
 
 /** One section a cluster (Details as its accessory). */
 export const CLUSTERS_PER_PAGE = 20;
@@ -50,7 +51,7 @@ function clusterRow(row: ClusterRow): string {
   if (row.problem) return `${title}\n:warning: ${row.problem}`;
   const s = row.summary!;
   const status = s.status === 'ACTIVE' ? 'ACTIVE' : `:warning: ${escapeText(s.status)}`;
-  return `${title} · ${status}\n${plural(s.activeServices, 'service')} · ${s.runningTasks} running, ${plural(s.pendingTasks, 'pending task')} · ${plural(s.registeredInstances, 'instance')}`;
+  return `${title} · ${status}\n${count(s.activeServices, 'service')} · ${s.runningTasks} running, ${count(s.pendingTasks, 'pending task')} · ${count(s.registeredInstances, 'instance')}`;
 }
 
 export interface ClusterDetailInput {
@@ -68,7 +69,7 @@ export function clusterDetailMessage({ alias, region, summary: s, instances }: C
   const draining = instances.filter((i) => i.status === 'DRAINING').length;
   const instanceNotes = [
     draining > 0 ? `${draining} draining` : '',
-    disconnected > 0 ? `:warning: ${disconnected} agent${disconnected === 1 ? '' : 's'} disconnected` : '',
+    disconnected > 0 ? `:warning: ${count(disconnected, 'agent')} disconnected` : '',
   ].filter(Boolean);
   const fields = [
     `*Status*\n${escapeText(s.status)}`,
@@ -76,7 +77,7 @@ export function clusterDetailMessage({ alias, region, summary: s, instances }: C
     `*Services*\n${s.activeServices} active`,
     `*Tasks*\n${s.runningTasks} running, ${s.pendingTasks} pending`,
     `*Instances*\n${s.registeredInstances} registered${instanceNotes.length > 0 ? ` (${instanceNotes.join(', ')})` : ''}`,
-    `*Capacity*\nacross ${plural(cap.instances, 'active instance')}`,
+    `*Capacity*\nacross ${count(cap.instances, 'active instance')}`,
     `*CPU*\n${cpuText(cap.remainingCpu, cap.registeredCpu)}`,
     `*Memory*\n${memoryText(cap.remainingMemory, cap.registeredMemory)}`,
     ...(providers.length > 0 ? [`*Capacity providers*\n${providers.map((p) => escapeText(p)).join(', ')}`] : []),
@@ -100,7 +101,7 @@ export function clusterDetailMessage({ alias, region, summary: s, instances }: C
     ]),
   );
   return {
-    text: `Cluster ${alias}: ${escapeText(s.status)}, ${plural(s.activeServices, 'service')}, ${plural(s.runningTasks, 'running task')}, ${plural(s.registeredInstances, 'instance')}, CPU ${cpuText(cap.remainingCpu, cap.registeredCpu)}, memory ${memoryText(cap.remainingMemory, cap.registeredMemory)}`,
+    text: `Cluster ${alias}: ${escapeText(s.status)}, ${count(s.activeServices, 'service')}, ${count(s.runningTasks, 'running task')}, ${count(s.registeredInstances, 'instance')}, CPU ${cpuText(cap.remainingCpu, cap.registeredCpu)}, memory ${memoryText(cap.remainingMemory, cap.registeredMemory)}`,
     blocks,
   };
 }
@@ -168,8 +169,4 @@ export function configEntry(
     `  ${input.team ?? 'your-team'}:        # and any other team that should use it`,
     `    access: { ${alias}: operate }`,
   ].join('\n');
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -11,7 +11,7 @@ import {
   section,
   type SlackMessage,
 } from '../message';
-import { slackDate } from './tasks';
+import { slackDate } from '../../text/times';
 
 /** What the live message of one service deployment shows (data only; src/deployments keeps it). */
 export interface DeploymentView {

@@ -10,7 +10,9 @@ import {
   type SlackMessage,
 } from '../message';
 import { pageOf } from '../paging';
-import { slackDate } from './tasks';
+import { slackDate } from '../../text/times';
+import { count } from '../../text/words';
+import { stripMarkup } from '../../text/markup';
 import { type ImageInfo, type RepositorySummary } from '../../aws/types';
 import { sliceWhole } from '../../unicode';
 
@@ -39,17 +41,17 @@ export function repositoriesMessage(input: RepositoriesInput): SlackMessage {
   const where = `in ${region} (the account of *${alias}*)`;
   if (repositories.length === 0) {
     const text = `There are no ECR repositories ${where}.`;
-    return { text: text.replace(/\*/g, ''), blocks: [section(text)] };
+    return { text: stripMarkup(text, { keepCode: true }), blocks: [section(text)] };
   }
   const shown = pageOf(repositories, input.page, REPOSITORIES_PER_PAGE, { cluster: alias, verb: 'repos', args: [] });
   const blocks: KnownBlock[] = [
     header(`ECR repositories · ${alias}`),
-    section(`*${repositories.length} repositor${repositories.length === 1 ? 'y' : 'ies'}* ${where}`),
+    section(`*${count(repositories.length, 'repository', 'repositories')}* ${where}`),
   ];
   for (const repo of shown.items) {
     const n = input.imageCounts.get(repo.name);
     const facts = [
-      n === undefined ? undefined : `${n} image${n === 1 ? '' : 's'}`,
+      n === undefined ? undefined : count(n, 'image'),
       repo.createdAt ? `created ${slackDate(repo.createdAt)}` : undefined,
     ]
       .filter(Boolean)
@@ -76,12 +78,12 @@ export function imagesMessage(input: {
   const { alias, repository, images } = input;
   if (images.length === 0) {
     const text = `ECR repository *${escapeText(repository)}* is empty: nothing has been pushed to it yet.`;
-    return { text: text.replace(/\*/g, ''), blocks: [section(text)] };
+    return { text: stripMarkup(text, { keepCode: true }), blocks: [section(text)] };
   }
   const tagged = images.filter((i) => i.tags.length > 0).length;
   const shown = pageOf(images, input.page, IMAGES_PER_PAGE, { cluster: alias, verb: 'images', args: [repository] });
   const newest = images[0]?.pushedAt;
-  const summary = `*${images.length} image${images.length === 1 ? '' : 's'}* in \`${escapeText(repository)}\`: ${tagged} tagged, ${images.length - tagged} untagged${newest ? ` · last push ${slackDate(newest)}` : ''}`;
+  const summary = `*${count(images.length, 'image')}* in \`${escapeText(repository)}\`: ${tagged} tagged, ${images.length - tagged} untagged${newest ? ` · last push ${slackDate(newest)}` : ''}`;
   const blocks: KnownBlock[] = [
     header(`${repository} · ECR images · ${alias}`),
     section(summary),
@@ -90,7 +92,7 @@ export function imagesMessage(input: {
   blocks.push(context(`${shown.summary}, newest push first · sizes as stored in ECR (compressed)`));
   if (shown.next) blocks.push(actions('images-next', [shown.next]));
   return {
-    text: `${escapeText(repository)} (${alias}): ${images.length} image${images.length === 1 ? '' : 's'}, ${tagged} tagged (${shown.summary})`,
+    text: `${escapeText(repository)} (${alias}): ${count(images.length, 'image')}, ${tagged} tagged (${shown.summary})`,
     blocks,
   };
 }

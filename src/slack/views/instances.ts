@@ -10,9 +10,11 @@ import {
   type SlackMessage,
 } from '../message';
 import { pageOf } from '../paging';
-import { formatDuration } from '../../config/duration';
+import { formatDuration } from '../../text/times';
 import { type ContainerInstanceInfo, type Ec2InstanceDetail, type TaskInfo } from '../../aws/types';
-import { shortId, slackDate } from './tasks';
+import { shortId } from '../../commands/ecs-ids';
+import { slackDate } from '../../text/times';
+import { count, tally, thousands } from '../../text/words';
 
 /** One section a row (Details as its accessory). */
 export const INSTANCES_PER_PAGE = 20;
@@ -40,7 +42,7 @@ export function capacityOf(instances: ContainerInstanceInfo[]): Capacity {
 }
 
 export function cpuText(remaining: number, registered: number): string {
-  return `${number(remaining)} of ${number(registered)} units free${registered > 0 ? ` (${Math.round((100 * remaining) / registered)} %)` : ''}`;
+  return `${thousands(remaining)} of ${thousands(registered)} units free${registered > 0 ? ` (${Math.round((100 * remaining) / registered)} %)` : ''}`;
 }
 
 export function memoryText(remainingMiB: number, registeredMiB: number): string {
@@ -82,12 +84,14 @@ export function instanceListMessage(
   }
   const cap = capacityOf(instances);
   const disconnected = instances.filter((i) => !i.agentConnected).length;
-  const byStatus = escapeText(count(instances.map((i) => i.status)));
+  const byStatus = escapeText(
+    tally(instances.map((i) => i.status))
+      .map(([status, n]) => `${n} ${status}`)
+      .join(', '),
+  );
   const summary = [
-    `*${instances.length} instance${instances.length === 1 ? '' : 's'}* (${byStatus})`,
-    disconnected === 0
-      ? 'every agent connected'
-      : `:warning: ${disconnected} agent${disconnected === 1 ? '' : 's'} disconnected`,
+    `*${count(instances.length, 'instance')}* (${byStatus})`,
+    disconnected === 0 ? 'every agent connected' : `:warning: ${count(disconnected, 'agent')} disconnected`,
     `CPU ${cpuText(cap.remainingCpu, cap.registeredCpu)}`,
     `memory ${memoryText(cap.remainingMemory, cap.registeredMemory)}`,
   ].join(' · ');
@@ -107,7 +111,7 @@ function instanceRow(i: ContainerInstanceInfo): string {
   const agent = i.agentConnected ? 'agent connected' : ':warning: agent *disconnected*';
   return [
     `*\`${escapeText(i.ec2InstanceId ?? '?')}\`*${i.instanceType ? ` ${escapeText(i.instanceType)}` : ''} · ${escapeText(i.status)} · ${agent} · ${i.runningTasks} running${i.pendingTasks > 0 ? `, ${i.pendingTasks} pending` : ''}`,
-    `CPU ${number(i.remainingCpu)}/${number(i.registeredCpu)} free · memory ${number(i.remainingMemory)}/${number(i.registeredMemory)} MiB free · container instance \`${escapeText(shortId(i.id))}\``,
+    `CPU ${thousands(i.remainingCpu)}/${thousands(i.registeredCpu)} free · memory ${thousands(i.remainingMemory)}/${thousands(i.registeredMemory)} MiB free · container instance \`${escapeText(shortId(i.id))}\``,
   ].join('\n');
 }
 
@@ -176,16 +180,6 @@ export function instanceDetailMessage({
   };
 }
 
-function count(values: string[]): string {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
-}
-
-function number(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
 function mib(n: number): string {
-  return n >= 10_240 ? `${(n / 1024).toFixed(1)} GiB` : `${number(n)} MiB`;
+  return n >= 10_240 ? `${(n / 1024).toFixed(1)} GiB` : `${thousands(n)} MiB`;
 }

@@ -1,8 +1,12 @@
 import { sliceWhole } from '../../unicode';
 import { type Button, type KnownBlock } from '@slack/types';
 import { actions, commandButton, context, escapeText, header, section, type SlackMessage } from '../message';
-import { formatDuration } from '../../config/duration';
-import { exitCodeMeaning, shortId, slackDate, stopCodeText } from './tasks';
+import { formatDuration } from '../../text/times';
+import { shortId } from '../../commands/ecs-ids';
+import { exitCodeMeaning } from '../../text/exit-codes';
+import { stopCodeText } from '../../text/stop-causes';
+import { slackDate } from '../../text/times';
+import { count } from '../../text/words';
 import { type ContainerLogs, type LogEvent, type TaskDefinitionDetail, type TaskInfo } from '../../aws/types';
 
 export const DEFAULT_LINES = 20;
@@ -65,7 +69,7 @@ export function logsMessage(input: LogsInput): SlackMessage {
       if (code.leftOut > 0) {
         blocks.push(
           context(
-            `${code.leftOut} older line${code.leftOut === 1 ? '' : 's'} left out to fit Slack's message limits (showing the newest ${logs.events.length - code.leftOut}); CloudWatch has them all.`,
+            `${count(code.leftOut, 'older line')} left out to fit Slack's message limits (showing the newest ${logs.events.length - code.leftOut}); CloudWatch has them all.`,
           ),
         );
       }
@@ -77,7 +81,7 @@ export function logsMessage(input: LogsInput): SlackMessage {
   if (buttons.length > 0) blocks.push(actions('logs', buttons));
   const total = containers.reduce((n, c) => n + (c.kind === 'events' ? c.events.length : 0), 0);
   return {
-    text: `Logs of ${escapeText(subject)} in ${alias}: task ${escapeText(shortId(task.id))} (${escapeText(task.taskDefinition)}), ${total} line${total === 1 ? '' : 's'} from ${readable} of ${containers.length} container${containers.length === 1 ? '' : 's'}`,
+    text: `Logs of ${escapeText(subject)} in ${alias}: task ${escapeText(shortId(task.id))} (${escapeText(task.taskDefinition)}), ${count(total, 'line')} from ${readable} of ${count(containers.length, 'container')}`,
     blocks,
   };
 }
@@ -109,7 +113,7 @@ function taskContext(input: LogsInput): string[] {
       which = `task ${id}${task.service ? ` of service ${service}` : ''} · ${escapeText(task.lastStatus)}${task.lastStatus === 'STOPPED' && task.stoppedAt ? ` ${slackDate(task.stoppedAt)}: ${escapeText(stopCodeText(task.stopCode))}` : ''}`;
       break;
   }
-  return [which, `the last ${input.lines} line${input.lines === 1 ? '' : 's'} of each container, times in UTC`];
+  return [which, `the last ${count(input.lines, 'line')} of each container, times in UTC`];
 }
 
 function containerExit(state: TaskInfo['containers'][number] | undefined): string {

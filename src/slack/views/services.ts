@@ -1,5 +1,5 @@
 import { type KnownBlock } from '@slack/types';
-import { explainStop } from './stop-causes';
+import { stopCauseBlocks } from './task-parts';
 import {
   actions,
   commandButton,
@@ -8,6 +8,7 @@ import {
   escapeText,
   fieldsSection,
   header,
+  lineSections,
   section,
   SLACK_LIMITS,
   truncate,
@@ -15,7 +16,9 @@ import {
 } from '../message';
 import { pageOf } from '../paging';
 import { scaleButton } from './scale-modal';
-import { formatDuration } from '../../config/duration';
+import { formatDuration, slackDate } from '../../text/times';
+import { count } from '../../text/words';
+import { stripMarkup } from '../../text/markup';
 import {
   type Deployment,
   type ImageRevision,
@@ -23,7 +26,6 @@ import {
   type ServiceSummary,
   type TaskInfo,
 } from '../../aws/types';
-import { type Settlement } from '../../verbs/follow-up';
 import { stoppedTasksLine } from './stopped-tasks';
 
 /** Services on one page of `services`: each is one line, so 50 lines stay within a few sections. */
@@ -59,7 +61,7 @@ export function servicesListMessage(alias: string, services: readonly ServiceSum
     header(`Services in ${alias}`),
     section(`${unsteady.length > 0 ? ':warning: ' : ''}*${summary}*${names}`),
   ];
-  blocks.push(...linesToSections(shown.items.map(serviceLine)));
+  blocks.push(...lineSections(shown.items.map(serviceLine)));
   blocks.push(
     context(
       `${shown.pastEnd ? `${shown.summary[0]!.toUpperCase()}${shown.summary.slice(1)}. ` : shown.pages > 1 ? `Page ${shown.page} of ${shown.pages}, ${shown.summary}. ` : ''}\`/ecs service SVC\` shows one in detail.`,
@@ -79,24 +81,6 @@ function serviceLine(s: ServiceSummary): string {
     `${mark} *${escapeText(s.name)}* — ${counts} · \`${escapeText(s.taskDefinition)}\`${rollout}${deployments}${status}`,
     LINE_MAX,
   );
-}
-
-/** Lines packed into as few sections as Slack's 3,000 characters allow. */
-function linesToSections(lines: string[]): KnownBlock[] {
-  const blocks: KnownBlock[] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const line of lines) {
-    if (current.length > 0 && size + line.length + 1 > SLACK_LIMITS.sectionText) {
-      blocks.push(section(current.join('\n')));
-      current = [];
-      size = 0;
-    }
-    current.push(line);
-    size += line.length + 1;
-  }
-  if (current.length > 0) blocks.push(section(current.join('\n')));
-  return blocks;
 }
 
 /**
@@ -144,7 +128,7 @@ export function serviceDetailMessage(
   if (events.length > 0) {
     blocks.push(
       section(
-        `*Last events*\n${events.map((e) => truncate(`${slackAgo(e.createdAt)} ${escapeText(e.message)}`, LINE_MAX)).join('\n')}`,
+        `*Last events*\n${events.map((e) => truncate(`${slackDate(e.createdAt, 'ago')} ${escapeText(e.message)}`, LINE_MAX)).join('\n')}`,
       ),
     );
   }
@@ -197,7 +181,7 @@ function deploymentLine(d: Deployment): string {
   const rollout =
     d.status !== 'PRIMARY' ? ' · being replaced' : d.rolloutState ? ` · ${rolloutWords(d.rolloutState)}` : '';
   const reason = d.rolloutState === 'FAILED' && d.rolloutStateReason ? ` — ${escapeText(d.rolloutStateReason)}` : '';
-  const since = d.createdAt ? ` · started ${slackAgo(d.createdAt)}` : '';
+  const since = d.createdAt ? ` · started ${slackDate(d.createdAt, 'ago')}` : '';
   return truncate(
     `• ${escapeText(d.status)} \`${escapeText(d.taskDefinition)}\` — ${counts}${rollout}${reason}${since}`,
     LINE_MAX,
@@ -215,16 +199,6 @@ function rolloutWords(state: string): string {
     default:
       return escapeText(state);
   }
-}
-
-/** Slack shows this as "3 minutes ago" in the reader's own terms. */
-function slackAgo(ms: number): string {
-  const fallback = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<!date^${Math.floor(ms / 1000)}^{ago}|${fallback}>`;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** `restart SVC` was accepted: a new deployment replaces the tasks. */
@@ -264,7 +238,7 @@ export function deployedMessage(
         ? ` · registered \`${escapeText(change.to)}\` for the new image`
         : '';
   return {
-    text: text.replace(/[*`]/g, ''),
+    text: stripMarkup(text),
     blocks: [section(`:rocket: ${text}`), context(`by <@${userId}>${why}`)],
   };
 }
@@ -282,12 +256,12 @@ export function networkText(n: { subnets: string[]; securityGroups: string[]; as
 /** `service create` was accepted. */
 export function createdMessage(alias: string, created: ServiceDetail, userId: string): SlackMessage {
   const text = `*${escapeText(created.name)}* created in *${alias}*: \`${escapeText(created.taskDefinition)}\`, desired ${created.desired} (${escapeText(created.capacityProviderStrategy ? strategyText(created.capacityProviderStrategy) : (created.launchType ?? 'EC2'))})`;
-  return { text: text.replace(/[*`]/g, ''), blocks: [section(`:sparkles: ${text}`), context(`by <@${userId}>`)] };
+  return { text: stripMarkup(text), blocks: [section(`:sparkles: ${text}`), context(`by <@${userId}>`)] };
 }
 
 /** A command that had nothing to do says so, and what would. */
 export function nothingToDoMessage(text: string): SlackMessage {
-  return { text: text.replace(/[*`]/g, ''), blocks: [section(`:information_source: ${text}`)] };
+  return iconLine(':information_source:', text, false);
 }
 
 export function scaledMessage(
@@ -308,6 +282,19 @@ export function scaledMessage(
   };
 }
 
+/** How a follow-up after a change ended (src/verbs/follow-up.ts watches the service). */
+export type Settlement =
+  | { kind: 'settled'; service: ServiceDetail }
+  /** `missing` of `of` tasks of the newest deployment could not be placed (never 0). */
+  | { kind: 'unplaceable'; service: ServiceDetail; reason: string; eventMessage: string; missing: number; of: number }
+  /** `stopped`: the service's tasks that started after the change and have stopped, newest first. */
+  | { kind: 'failed'; service: ServiceDetail; reason: string; stopped: TaskInfo[] }
+  /** Tasks the change started keep stopping soon after they start; `stopped` as for `failed`. */
+  | { kind: 'crashLooping'; service: ServiceDetail; stopped: TaskInfo[] }
+  /** Tasks the change started keep stopping before they run (e.g. CannotPullContainerError); `stopped` as for `failed`. */
+  | { kind: 'failingToStart'; service: ServiceDetail; stopped: TaskInfo[] }
+  | { kind: 'timeout'; service: ServiceDetail; stopped: TaskInfo[] };
+
 /** The follow-up: settled, could not place, failed, or still going. `showRevision` names the revision (deploys). */
 export function settlementMessage(
   alias: string,
@@ -322,61 +309,53 @@ export function settlementMessage(
     case 'settled': {
       const text =
         s.desired === 0 ? `${name}: 0/0 running — stopped` : `${name}: ${s.running}/${s.desired} running${on}`;
-      return { text: text.replace(/[*`]/g, ''), blocks: [section(`:white_check_mark: ${text}`)] };
+      return iconLine(':white_check_mark:', text, false);
     }
     case 'unplaceable': {
       // During a deployment the count is the new deployment's, and the old tasks still run.
       const primary = s.deployments.find((d) => d.status === 'PRIMARY');
       const rolling = s.deployments.length > 1 && primary !== undefined;
       const what = rolling ? ` new tasks of \`${escapeText(primary.taskDefinition)}\`` : '';
-      const old = rolling
-        ? ` ${s.running - primary.running} old task${s.running - primary.running === 1 ? '' : 's'} still running.`
-        : '';
+      const old = rolling ? ` ${count(s.running - primary.running, 'old task')} still running.` : '';
       const text = `${name}: ${outcome.missing} of ${outcome.of}${what} could not be placed: ${escapeText(outcome.reason)}${old}`;
       return {
-        text: text.replace(/\*/g, ''),
+        text: stripMarkup(text, { keepCode: true }),
         blocks: [section(`:warning: ${text}`), context(`ECS: ${escapeText(outcome.eventMessage)}`)],
       };
     }
     case 'failed': {
       const text = `${name}: the deployment failed — ${escapeText(outcome.reason)} (${s.running}/${s.desired} running)`;
-      return withStoppedTasks(
-        alias,
-        s.name,
-        { text: text.replace(/\*/g, ''), blocks: [section(`:x: ${text}`)] },
-        outcome.stopped,
-      );
+      return withStoppedTasks(alias, s.name, iconLine(':x:', text, true), outcome.stopped);
     }
     case 'crashLooping': {
       const crashes = outcome.stopped.filter((t) => t.startedAt !== undefined).length;
       const text = `${name} is crash-looping: its tasks stop soon after they start (${crashes} since the change; ${s.running}/${s.desired} running now)${on ? ` on${on}` : ''}.`;
-      return withStoppedTasks(
-        alias,
-        s.name,
-        { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] },
-        outcome.stopped,
-      );
+      return withStoppedTasks(alias, s.name, iconLine(':x:', text, false), outcome.stopped);
     }
     case 'failingToStart': {
       const failed = outcome.stopped.filter((t) => t.startedAt === undefined).length;
       const text = `${name}: its new tasks${on ? ` of${on}` : ''} fail to start (${failed} so far; ${s.running}/${s.desired} running now).`;
-      return withStoppedTasks(
-        alias,
-        s.name,
-        { text: text.replace(/[*`]/g, ''), blocks: [section(`:x: ${text}`)] },
-        outcome.stopped,
-      );
+      return withStoppedTasks(alias, s.name, iconLine(':x:', text, false), outcome.stopped);
     }
     case 'timeout': {
       const text = `${name}: still ${s.running}/${s.desired} running (${s.pending} pending) after ${formatDuration(timeoutMs)}. Check \`/ecs service ${escapeText(s.name)} -c ${alias}\`.`;
-      return withStoppedTasks(
-        alias,
-        s.name,
-        { text: text.replace(/\*/g, ''), blocks: [section(`:hourglass: ${text}`)] },
-        outcome.stopped,
-      );
+      return withStoppedTasks(alias, s.name, iconLine(':hourglass:', text, true), outcome.stopped);
     }
   }
+}
+
+/** A one-line message: the line after an icon, and without its marks as the fallback text. */
+function iconLine(icon: string, text: string, keepCode: boolean): SlackMessage {
+  return { text: stripMarkup(text, { keepCode }), blocks: [section(`${icon} ${text}`)] };
+}
+
+/** The first Fargate or awsvpc cause among the stopped tasks, explained. */
+function causeOf(stopped: readonly TaskInfo[]): KnownBlock[] {
+  for (const t of stopped) {
+    const blocks = stopCauseBlocks(t, true);
+    if (blocks.length > 0) return blocks;
+  }
+  return [];
 }
 
 /**
@@ -384,20 +363,6 @@ export function settlementMessage(
  * CannotPullContainerError: …"), with buttons to the stopped tasks and the logs; unchanged when
  * none stopped.
  */
-/** The first Fargate or awsvpc cause among the stopped tasks, explained. */
-function causeOf(stopped: readonly TaskInfo[]): KnownBlock[] {
-  for (const t of stopped) {
-    const why = explainStop({
-      stopCode: t.stopCode,
-      stoppedReason: t.stoppedReason,
-      reasons: t.containers.flatMap((c) => (c.reason ? [c.reason] : [])),
-      inService: true,
-    });
-    if (why) return [section(`:bulb: ${escapeText(why)}`)];
-  }
-  return [];
-}
-
 function withStoppedTasks(
   alias: string,
   service: string,

@@ -1,7 +1,8 @@
 import { sliceWhole } from '../../unicode';
 import { type TaskInfo } from '../../aws/types';
-import { exitCodeMeaning, exitFromAgentStop } from './exit-codes';
-import { stopCodeText } from './tasks';
+import { exitCodeMeaning, exitFromAgentStop } from '../../text/exit-codes';
+import { stopCodeText } from '../../text/stop-causes';
+import { count, plural } from '../../text/words';
 
 /** One reason, as many stopped tasks share it. */
 export interface StopReason {
@@ -64,7 +65,7 @@ export function stoppedTasksLine(
   escape: (text: string) => string = (t) => t,
 ): { summary: string; reasons: string[] } {
   const reasons = stopReasons(tasks);
-  const summary = `${tasks.length} task${tasks.length === 1 ? '' : 's'} stopped`;
+  const summary = `${count(tasks.length, 'task')} stopped`;
   const clip = (text: string) => escape(text.length <= REASON_MAX ? text : `${sliceWhole(text, REASON_MAX - 1)}…`);
   const shown =
     reasons.length === 1
@@ -73,7 +74,7 @@ export function stoppedTasksLine(
   if (reasons.length > STOP_REASONS_SHOWN) {
     const rest = reasons.slice(STOP_REASONS_SHOWN);
     const count = rest.reduce((n, r) => n + r.count, 0);
-    shown.push(`${count} more for ${rest.length} other reason${rest.length === 1 ? '' : 's'}`);
+    shown.push(`${count} more for ${rest.length} other ${plural(rest.length, 'reason')}`);
   }
   return { summary, reasons: shown };
 }

@@ -13,7 +13,9 @@ import {
   type SlackMessage,
 } from '../message';
 import { pageOf } from '../paging';
-import { slackDate } from './tasks';
+import { slackDate } from '../../text/times';
+import { count, listSome } from '../../text/words';
+import { stripMarkup } from '../../text/markup';
 import {
   type ContainerDefinitionInfo,
   type PortMappingInfo,
@@ -37,7 +39,7 @@ export function familiesMessage(input: {
   if (families.length === 0) {
     const text = `No task definition has an ACTIVE revision ${where}.`;
     return {
-      text: plainText(text),
+      text: stripMarkup(text),
       blocks: [
         section(text),
         context('Register one with `aws ecs register-task-definition`, or from your deploy pipeline.'),
@@ -189,11 +191,10 @@ function logText(c: ContainerDefinitionInfo): string {
 
 function names(list: string[], noun: string): string {
   if (list.length === 0) return 'none';
-  const shown = list
-    .slice(0, 25)
-    .map((n) => `\`${escapeText(n)}\``)
-    .join(', ');
-  return `${count(list.length, noun)}: ${shown}${list.length > 25 ? ` and ${list.length - 25} more` : ''}`;
+  return `${count(list.length, noun)}: ${listSome(
+    list.map((n) => `\`${escapeText(n)}\``),
+    25,
+  )}`;
 }
 
 function taskSize(td: TaskDefinitionDetail): string {
@@ -205,12 +206,4 @@ function taskSize(td: TaskDefinitionDetail): string {
 
 function roleName(arn: string): string {
   return `\`${escapeText(arn.split('/').pop() ?? arn)}\``;
-}
-
-function count(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : plural}`;
-}
-
-function plainText(text: string): string {
-  return text.replace(/[*`]/g, '');
 }

@@ -1,5 +1,5 @@
 import { type Button, type KnownBlock } from '@slack/types';
-import { explainPlacement, explainStop } from './stop-causes';
+import { explainPlacement, portsInUse } from '../../text/stop-causes';
 import {
   actions,
   commandButton,
@@ -12,41 +12,18 @@ import {
   type SlackMessage,
 } from '../message';
 import { pageOf } from '../paging';
-import { formatDuration } from '../../config/duration';
+import { formatDuration } from '../../text/times';
 import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
-import { portsInUse } from '../../verbs/explanations';
-import { exitCodeMeaning, exitFromAgentStop } from './exit-codes';
+import { exitCodeMeaning, exitFromAgentStop } from '../../text/exit-codes';
 import { shortId } from '../../commands/ecs-ids';
-
-export { exitCodeMeaning };
+import { stopCodeText } from '../../text/stop-causes';
+import { count, listSome, tally } from '../../text/words';
+import { slackDate } from '../../text/times';
+import { stripMarkup } from '../../text/markup';
+import { containerLine, stopCauseBlocks } from './task-parts';
 
 /** Two blocks a row (the task, its buttons): 20 rows stay well inside Slack's 50 blocks. */
 export const TASKS_PER_PAGE = 20;
-
-/** What lists show of a task or instance id (src/commands/ecs-ids.ts); `task`, `stop` and `instance` accept it. */
-export { shortId };
-
-/** ECS's stop codes (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html), in words. */
-export function stopCodeText(code: string | undefined): string {
-  switch (code) {
-    case 'EssentialContainerExited':
-      return 'an essential container exited';
-    case 'TaskFailedToStart':
-      return 'it failed to start';
-    case 'UserInitiated':
-      return 'someone stopped it';
-    case 'ServiceSchedulerInitiated':
-      return 'its service stopped it (scale-in or a deployment)';
-    case 'SpotInterruption':
-      return 'a Spot interruption';
-    case 'TerminationNotice':
-      return 'its instance was terminated';
-    case undefined:
-      return 'no stop code';
-    default:
-      return code;
-  }
-}
 
 export interface TaskListInput {
   alias: string;
@@ -98,18 +75,18 @@ export function taskListMessage({ alias, tasks, filter, page, now }: TaskListInp
 export function taskSummary(tasks: TaskInfo[], filter: TaskFilter): string {
   const n = tasks.length;
   if (filter.stopped) {
-    const byCode = countBy(tasks, (t) => stopCodeText(t.stopCode));
-    return `*${n} stopped task${n === 1 ? '' : 's'}* (ECS keeps them about an hour): ${byCode.map(([k, v]) => `${v} × ${escapeText(k)}`).join(', ')}`;
+    const byCode = tally(tasks.map((t) => stopCodeText(t.stopCode)));
+    return `*${count(n, 'stopped task')}* (ECS keeps them about an hour): ${byCode.map(([k, v]) => `${v} × ${escapeText(k)}`).join(', ')}`;
   }
-  const byStatus = countBy(tasks, (t) => (t.desiredStatus === 'STOPPED' ? 'stopping' : t.lastStatus.toLowerCase()));
-  const parts = [`*${n} task${n === 1 ? '' : 's'}*: ${byStatus.map(([k, v]) => `${v} ${escapeText(k)}`).join(', ')}`];
+  const byStatus = tally(tasks.map((t) => (t.desiredStatus === 'STOPPED' ? 'stopping' : t.lastStatus.toLowerCase())));
+  const parts = [`*${count(n, 'task')}*: ${byStatus.map(([k, v]) => `${v} ${escapeText(k)}`).join(', ')}`];
   if (!filter.service) {
-    const byService = countBy(tasks, (t) => t.service ?? 'standalone');
+    const byService = tally(tasks.map((t) => t.service ?? 'standalone'));
     parts.push(
-      `by service: ${byService
-        .slice(0, 12)
-        .map(([k, v]) => `${escapeText(k)} ${v}`)
-        .join(', ')}${byService.length > 12 ? ` and ${byService.length - 12} more` : ''}`,
+      `by service: ${listSome(
+        byService.map(([k, v]) => `${escapeText(k)} ${v}`),
+        12,
+      )}`,
     );
   }
   return parts.join(' · ');
@@ -193,18 +170,16 @@ export function taskDetailMessage(
     const reason = task.stoppedReason ? `\n> ${escapeText(task.stoppedReason)}` : '';
     blocks.push(
       section(
-        `*${stopped ? 'Stopped' : 'Stopping'}*: ${escapeText(stopCodeText(task.stopCode))}${task.stopCode ? ` (\`${escapeText(task.stopCode)}\`)` : ''}${task.stoppedAt ? ` at ${slackDate(task.stoppedAt)}` : ''}${reason}`,
+        `*${stopped ? 'Stopped' : 'Stopping'}*: ${escapeText(stopCodeText(task.stopCode))}${task.stopCode ? ` (\`${escapeText(task.stopCode)}\`)` : ''}${task.stoppedAt ? `, ${slackDate(task.stoppedAt)}` : ''}${reason}`,
       ),
     );
-    const why = explainStop({
-      stopCode: task.stopCode,
-      stoppedReason: task.stoppedReason,
-      reasons: task.containers.flatMap((c) => (c.reason ? [c.reason] : [])),
-      inService: task.service !== undefined,
-    });
-    if (why) blocks.push(section(`:bulb: ${escapeText(why)}`));
+    blocks.push(...stopCauseBlocks(task, task.service !== undefined));
   }
-  blocks.push(section(`*Containers*\n${task.containers.map(containerLine).join('\n') || 'none reported'}`));
+  blocks.push(
+    section(
+      `*Containers*\n${task.containers.map((c) => `• ${containerLine(c, 'detail')}`).join('\n') || 'none reported'}`,
+    ),
+  );
   blocks.push(context(`task id \`${escapeText(task.id)}\``));
   const buttons = [commandButton('Logs', alias, 'logs', [task.id])];
   if (task.desiredStatus !== 'STOPPED') buttons.push(stopButton(alias, task));
@@ -217,18 +192,6 @@ export function taskDetailMessage(
     ),
     blocks,
   };
-}
-
-function containerLine(c: TaskInfo['containers'][number]): string {
-  const parts = [
-    `• *${escapeText(c.name)}*${c.image ? ` \`${escapeText(c.image)}\`` : ''} — ${escapeText(c.lastStatus)}`,
-  ];
-  if (c.exitCode !== undefined) {
-    const meaning = exitCodeMeaning(c.exitCode);
-    parts.push(`exit code *${c.exitCode}*${meaning ? `: ${meaning}` : ''}`);
-  }
-  if (c.reason) parts.push(escapeText(c.reason));
-  return parts.join(', ');
 }
 
 /** Fargate and awsvpc tasks: how they launched, their network interface, their size. */
@@ -287,7 +250,7 @@ export function launchMessage(input: LaunchInput): SlackMessage {
   const { alias, launch } = input;
   const started = launch.tasks.length;
   const where = input.instance ? ` on ${input.instance.ec2InstanceId ?? shortId(input.instance.id)}` : '';
-  const headline = `Started ${started} of ${input.requested} task${input.requested === 1 ? '' : 's'} of ${input.taskDefinition} in ${alias}${where}`;
+  const headline = `Started ${started} of ${count(input.requested, 'task')} of ${input.taskDefinition} in ${alias}${where}`;
   const blocks: KnownBlock[] = [
     section(
       `${started === 0 ? ':x:' : launch.failures.length > 0 ? ':warning:' : ':rocket:'} *${escapeText(headline)}*`,
@@ -320,7 +283,7 @@ export function launchMessage(input: LaunchInput): SlackMessage {
   );
   const failed = input.requested - started;
   return {
-    text: `${escapeText(headline)}${failed > 0 ? `; ${failed} could not be placed: ${failures.map(stripMarkup).join('; ')}` : ''}`,
+    text: `${escapeText(headline)}${failed > 0 ? `; ${failed} could not be placed: ${failures.map((f) => stripMarkup(f)).join('; ')}` : ''}`,
     blocks,
   };
 }
@@ -408,20 +371,4 @@ export function stopSettledMessage(alias: string, task: TaskInfo, now: number, w
 function stopExitNote(task: TaskInfo, c: TaskInfo['containers'][number]): string {
   if (!exitFromAgentStop(task.stopCode, c)) return '';
   return c.exitCode === 143 ? ': ended by SIGTERM' : ': killed after its stopTimeout, it did not exit on SIGTERM';
-}
-
-/** A time Slack shows in each reader's own time zone (https://api.slack.com/reference/surfaces/formatting#date-formatting). */
-export function slackDate(ms: number): string {
-  const iso = new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${iso} UTC>`;
-}
-
-function countBy<T>(items: T[], key: (item: T) => string): [string, number][] {
-  const counts = new Map<string, number>();
-  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-}
-
-function stripMarkup(text: string): string {
-  return text.replace(/[*`]/g, '');
 }

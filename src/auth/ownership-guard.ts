@@ -6,7 +6,6 @@ import {
   repositoryOwnership,
   type Ownership,
 } from '../auth/ownership';
-import { type ClusterOps } from '../aws/types';
 import { type Config } from '../config/schema';
 import { ChatopsError } from '../errors';
 
@@ -32,11 +31,19 @@ export interface OwnershipGuard {
   image(uri: string, verb: string): void;
 }
 
-export function ownershipGuard(
-  config: Config,
-  alias: string,
-  aws: Pick<ClusterOps, 'services' | 'tasks'>,
-): OwnershipGuard {
+/**
+ * The two reads the rule may need, with the job's role: the cluster's services (their current
+ * deployments too) and its tasks, as far as their task definitions go. A ClusterOps is one.
+ */
+export interface FamilyReads {
+  services: {
+    listNames(): Promise<string[]>;
+    describeMany(names: string[]): Promise<{ taskDefinition: string; deployments: { taskDefinition: string }[] }[]>;
+  };
+  tasks: { list(): Promise<{ taskDefinition: string }[]> };
+}
+
+export function ownershipGuard(config: Config, alias: string, aws: FamilyReads): OwnershipGuard {
   let running: Promise<string[]> | undefined;
   const liveFamilies = () => (running ??= familiesInUse(aws));
   const enforce = (ownership: Ownership) => {
@@ -71,7 +78,7 @@ export function ownershipGuard(
  * The families this cluster's services (their current deployments too) and running tasks use:
  * ListServices + DescribeServices, ListTasks + DescribeTasks, read only.
  */
-export async function familiesInUse(aws: Pick<ClusterOps, 'services' | 'tasks'>): Promise<string[]> {
+export async function familiesInUse(aws: FamilyReads): Promise<string[]> {
   const [services, tasks] = await Promise.all([
     aws.services.listNames().then((names) => aws.services.describeMany(names)),
     aws.tasks.list(),

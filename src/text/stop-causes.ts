@@ -63,3 +63,36 @@ export function explainPlacement(reason: string): string | undefined {
   }
   return undefined;
 }
+
+/** "port 80 is", "ports 80, 443 are", or (ports unknown) "a host port it needs is": the subject of a port conflict. */
+export function portsInUse(fixedHostPorts: readonly number[]): string {
+  return fixedHostPorts.length === 0
+    ? 'a host port it needs is'
+    : fixedHostPorts.length === 1
+      ? `port ${fixedHostPorts[0]} is`
+      : `ports ${fixedHostPorts.join(', ')} are`;
+}
+
+/**
+ * ECS's stop codes in words (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html):
+ * a `clause` finishes a sentence about the task ("stopped: someone stopped it"), a `label` names
+ * the cause in a headline ("task stopped — stopped by a user"). A Map, not an object literal: a
+ * stop code from ECS is data, and "constructor" must stay a string.
+ */
+const STOP_CODE_WORDS = new Map<string, { clause: string; label: string }>([
+  ['EssentialContainerExited', { clause: 'an essential container exited', label: 'essential container exited' }],
+  ['TaskFailedToStart', { clause: 'it failed to start', label: 'failed to start' }],
+  ['UserInitiated', { clause: 'someone stopped it', label: 'stopped by a user' }],
+  [
+    'ServiceSchedulerInitiated',
+    { clause: 'its service stopped it (scale-in or a deployment)', label: 'stopped by the service scheduler' },
+  ],
+  ['SpotInterruption', { clause: 'a Spot interruption', label: 'Spot interruption' }],
+  ['TerminationNotice', { clause: 'its instance was terminated', label: 'termination notice' }],
+]);
+
+/** A stop code in words; an unknown code as ECS wrote it; none at all as "no stop code". */
+export function stopCodeText(code: string | undefined, style: 'clause' | 'label' = 'clause'): string {
+  if (code === undefined) return 'no stop code';
+  return STOP_CODE_WORDS.get(code)?.[style] ?? code;
+}

@@ -1,22 +1,22 @@
-import { type z } from 'zod';
 import { type Level } from '../auth/levels';
+import { type UserAccess } from '../auth/policy';
+import { type OwnershipGuard } from '../auth/ownership-guard';
+import { type ClusterOps } from '../aws/types';
+import { type Clock } from '../clock';
+import { type VerbGrammar } from '../commands/grammar';
 import { type Config, type ClusterConfig } from '../config/schema';
 import { type Logger } from '../logger';
-import { type Clock } from '../clock';
-import { type ClusterOps } from '../aws/types';
 import { type SlackMessage } from '../slack/message';
 import { type Replier } from '../slack/reply';
-import { type UserAccess } from '../auth/policy';
 import { type StateStore } from '../state/table';
 import { type ChatClient } from '../approvals/progress';
-import { type OwnershipGuard } from '../worker/ownership-guard';
 import { type ApprovalTiming } from '../approvals/operations';
+import { type FollowUpTiming } from './follow-up';
 
-export interface OptionSpec {
-  type: 'string' | 'boolean';
-  short?: string;
-  description: string;
-}
+/**
+ * What a verb is at run time: its grammar (src/commands/grammar.ts) plus what it does, and the
+ * context the worker gives it.
+ */
 
 export interface CommandUser {
   id: string;
@@ -24,6 +24,20 @@ export interface CommandUser {
   /** Slack workspace (team) id. */
   teamId: string;
 }
+
+/**
+ * How long the worker watches after a change (src/verbs/follow-up.ts), and how it follows the live
+ * message of a deployment the change started (src/deployments/).
+ */
+export type CommandTiming = FollowUpTiming & {
+  /**
+   * How often a live deployment message may read ECS (DescribeServiceDeployments); by default the
+   * service's notification update interval (60 s).
+   */
+  deploymentPollMs?: number;
+  /** How long the job that started a deployment follows its live message; by default `deployments.watch`. */
+  deploymentWatchMs?: number;
+};
 
 /** Everything a verb's `run` gets: one cluster, one level, clients bound to that role. */
 export interface CommandContext {
@@ -67,25 +81,6 @@ export interface CommandContext {
   remainingTimeMs?: () => number;
 }
 
-export interface CommandTiming {
-  /** How often a follow-up (scale, deploy) re-reads the service. */
-  followUpPollMs: number;
-  /** How long a follow-up waits for the service to settle before saying it has not. */
-  followUpTimeoutMs: number;
-  /**
-   * How long a follow-up wants the service's counts to stay right, with no task replaced, before it
-   * calls the service settled (a crash loop looks settled between crashes). Default 60 s.
-   */
-  followUpSteadyMs?: number;
-  /**
-   * How often a live deployment message may read ECS (DescribeServiceDeployments); by default the
-   * service's notification update interval (60 s).
-   */
-  deploymentPollMs?: number;
-  /** How long the job that started a deployment follows its live message; by default `deployments.watch`. */
-  deploymentWatchMs?: number;
-}
-
 /** What a verb answered in the ack path (help, whoami) gets: no AWS, just config and the user. */
 export interface LocalContext {
   config: Config;
@@ -96,43 +91,15 @@ export interface LocalContext {
 }
 
 /**
- * One verb: what a user types, what level it needs, how its words become arguments, and what it
- * does. `run` executes in the worker; everything else is pure and runs in the ack path.
+ * One verb: its grammar, and what it does. `run` executes in the worker; `local` answers in the
+ * ack path with no AWS call (help, whoami).
  */
-export interface VerbSpec<A = unknown> {
-  verb: string;
-  aliases?: string[];
-  /** Level needed; 'none' for verbs that touch no cluster (help, whoami). */
-  level: Level | 'none';
-  summary: string;
-  /** e.g. `scale SVC N` */
-  usage: string;
-  examples: string[];
-  /** `label` is how usage names it (SVC, N); the name by default, upper-cased. */
-  positionals: { name: string; label?: string; optional?: boolean; rest?: boolean }[];
-  options?: Record<string, OptionSpec>;
-  /**
-   * The argument that names the cluster, for verbs whose subject is a cluster (`teardown CLUSTER`):
-   * it picks the cluster instead of the channel default, and may not contradict `--cluster`.
-   */
-  clusterArgument?: string;
-  /**
-   * 'allClusters': the verb spans clusters (`clusters`). No cluster is resolved; the user must have
-   * the level on at least one, each cluster is authorized on its own, and `run` gets `ctx.clusters`.
-   */
-  scope?: 'allClusters';
-  /** Validates `{ ...positionals by name, ...options }` into the verb's arguments. */
-  args: z.ZodType<A>;
-  /** Replies visible to the whole channel (operations) or only the user (reads). */
-  visibility: 'in_channel' | 'ephemeral';
-  /** Short progress text for the ack, e.g. "Scaling web…": plain words (the ack escapes them for mrkdwn). */
-  working?: (args: A) => string;
+export interface VerbSpec<A = unknown> extends VerbGrammar<A> {
   /**
    * Beyond the level: a refusal (mrkdwn) when the config says this user may not run the verb on this
    * cluster, decided in the ack path like the level (e.g. `deployments.continue.teams`).
    */
   mayRun?: (config: Config, access: UserAccess, alias: string) => string | undefined;
-  /** Answers in the ack path with no AWS call (help, whoami). */
   local?: (ctx: LocalContext, args: A) => Promise<SlackMessage>;
   run?: (ctx: CommandContext, args: A) => Promise<void>;
 }

@@ -6,8 +6,8 @@ import { noClusterMessage, resolveCluster } from '../auth/resolve-cluster';
 import { type Clock } from '../clock';
 import { type CommandJob } from '../jobs/job';
 import { escapeText, textMessage, type SlackMessage } from '../slack/message';
-import { parseWords, type ParsedCommand } from './parse';
-import { type AnyVerbSpec, type CommandUser } from './types';
+import { parseWords, type ParsedCommand } from '../commands/parse';
+import { type AnyVerbSpec, type CommandUser } from '../verbs/context';
 
 export interface Invocation {
   words: string[];
@@ -135,7 +135,7 @@ export async function prepareInvocation(input: Invocation, deps: PrepareDeps): P
 
 function commandJob(
   input: Invocation,
-  parsed: Extract<ParsedCommand, { ok: true }>,
+  parsed: Extract<ParsedCommand<AnyVerbSpec>, { ok: true }>,
   deps: PrepareDeps,
   target: { alias: string; level: CommandJob['level']; team: string; clusters?: CommandJob['clusters'] },
 ): CommandJob {
