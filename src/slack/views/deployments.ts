@@ -190,7 +190,7 @@ export function liveDeploymentMessage(
         style: 'danger',
         confirm: confirmDialog(
           'Roll back?',
-          `ECS stops this deployment of ${view.service} and goes back to the revision it replaced.`,
+          `ECS stops this deployment of ${escapeText(view.service)} and goes back to the revision it replaced.`,
           'Roll back',
         ),
       }),
