@@ -5,7 +5,7 @@
  * count the message ends with (must be exactly 1,000), and the DynamoDB calls per delivered event
  * (target ≤ 2 on average).
  */
-import { getWindow, windowPk } from '../src/state/windows';
+import { getWindow, windowPk } from '../src/notifications/windows';
 import { scheduledTick, startEventsHarness, taskStopped, WEB_CHANNEL } from '../test/support/events';
 import { report } from './report';
 

@@ -5,28 +5,23 @@ import { type Config } from '../config/schema';
 import { ChatopsError } from '../errors';
 import { type Logger } from '../logger';
 import { JOB_MAX_AGE_MS, type ApprovalJob } from '../jobs/job';
-import { claimExecution, failUnfinished, finishExecution, forgetPending } from '../state/approvals';
+import { claimExecution, failUnfinished, finishExecution, forgetPending } from './store';
 import { type StateStore } from '../state/table';
-import { progressMessage, staleMessage } from '../slack/views/approvals';
+import { progressMessage, staleMessage } from './view';
 import { tookText } from '../text/times';
 import { count } from '../text/words';
 import { stripMarkup } from '../text/markup';
-import { teardownOperation } from '../teardown/steps';
-import {
-  imageDeleteOperation,
-  repoDeleteOperation,
-  serviceDeleteOperation,
-  taskdefDeregisterOperation,
-} from './deletions';
 import {
   DEFAULT_APPROVAL_TIMING,
   OutOfTime,
   type ApprovalTiming,
   type ExecutionEnv,
   type GatedOperation,
-} from './operations';
+  type StepRecord,
+} from './gated-operation';
+import { operationFor, type Plan } from './plan';
 import { ProgressMessage, type ChatClient } from './progress';
-import { type ApprovalRequest, type Plan, type StepRecord } from './types';
+import { type ApprovalRequest } from './types';
 import { escapeText } from '../slack/message';
 import { NotOwnedError, ownershipGuard, type OwnershipGuard } from '../auth/ownership-guard';
 
@@ -158,7 +153,7 @@ export async function executeRequest(
     };
     const operation = operationFor(request.plan);
     // The config may have changed since the plan was read: what it deletes must still be this cluster's.
-    const refusal = await ownershipRefusal(request.plan, ownershipGuard(deps.config, request.alias, aws));
+    const refusal = await ownershipRefusal(operation, request.plan, ownershipGuard(deps.config, request.alias, aws));
     const prepared =
       refusal !== undefined ? { ok: false as const, reason: refusal } : await operation.prepare(env, request.plan);
     if (!prepared.ok) {
@@ -175,7 +170,7 @@ export async function executeRequest(
     }
 
     const steps = prepared.steps;
-    records = steps.map((s) => ({ label: s.label, state: 'pending' }));
+    records = steps.map((s) => ({ kind: s.kind, label: s.label, state: 'pending' }));
     await progress.show(progressMessage(request, records));
     let failure: { index: number; err: unknown } | undefined;
     let outOfTimeAt: number | undefined;
@@ -185,16 +180,16 @@ export async function executeRequest(
         break;
       }
       const stepStarted = deps.clock.now();
-      records[i] = { label: step.label, state: 'running' };
+      records[i] = { kind: step.kind, label: step.label, state: 'running' };
       await progress.show(progressMessage(request, records));
       try {
         const note = await step.run({
           note: async (text) => {
-            records[i] = { label: step.label, state: 'running', ...(text ? { note: text } : {}) };
+            records[i] = { kind: step.kind, label: step.label, state: 'running', ...(text ? { note: text } : {}) };
             await progress.show(progressMessage(request, records));
           },
         });
-        records[i] = { label: step.label, state: 'done', ...(note ? { note } : {}) };
+        records[i] = { kind: step.kind, label: step.label, state: 'done', ...(note ? { note } : {}) };
         audit(deps.logger, {
           ...line,
           role,
@@ -205,11 +200,11 @@ export async function executeRequest(
       } catch (err) {
         if (err instanceof OutOfTime) {
           // The step stopped itself (a wait) before the worker's time ran out: not done, not failed.
-          records[i] = { label: step.label, state: 'pending' };
+          records[i] = { kind: step.kind, label: step.label, state: 'pending' };
           outOfTimeAt = i;
           break;
         }
-        records[i] = { label: step.label, state: 'failed', note: errorText(err) };
+        records[i] = { kind: step.kind, label: step.label, state: 'failed', note: errorText(err) };
         audit(deps.logger, {
           ...line,
           role,
@@ -232,7 +227,7 @@ export async function executeRequest(
         ? outOfTimeText(request, records, outOfTimeAt, tookMs)
         : failure
           ? failureText(request, records, failure.index, tookMs)
-          : operationFor(request.plan).summary(request.plan, records, tookMs);
+          : operation.summary(request.plan, records, tookMs);
     await finish(stopped ? 'failed' : 'done', closing);
     await progress.final(progressMessage(request, records, { ok: !stopped, text: closing }));
     audit(deps.logger, {
@@ -260,28 +255,19 @@ export async function executeRequest(
 }
 
 /** Why the cluster no longer owns the family or repository the plan deletes, if it does not. */
-async function ownershipRefusal(plan: Plan, guard: OwnershipGuard): Promise<string | undefined> {
+async function ownershipRefusal(
+  operation: GatedOperation<Plan>,
+  plan: Plan,
+  guard: OwnershipGuard,
+): Promise<string | undefined> {
   try {
-    if (plan.kind === 'taskdef deregister') await guard.family(plan.taskDefinition, 'taskdef deregister');
-    if (plan.kind === 'image delete') guard.repository(plan.repository, 'image delete');
-    if (plan.kind === 'repo delete') guard.repository(plan.repository, 'repo delete');
+    await operation.checkOwnership?.(plan, guard);
     return undefined;
   } catch (err) {
     // The stale message says "Nothing was changed" itself.
     if (err instanceof NotOwnedError) return err.message.replace(/ Nothing was changed\.$/, '');
     throw err;
   }
-}
-
-export function operationFor(plan: Plan): GatedOperation {
-  const operations: { [K in Plan['kind']]: GatedOperation<Extract<Plan, { kind: K }>> } = {
-    teardown: teardownOperation,
-    'service delete': serviceDeleteOperation,
-    'taskdef deregister': taskdefDeregisterOperation,
-    'image delete': imageDeleteOperation,
-    'repo delete': repoDeleteOperation,
-  };
-  return operations[plan.kind] as GatedOperation;
 }
 
 function failureText(request: ApprovalRequest, records: StepRecord[], failedAt: number, tookMs: number): string {

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { audit } from '../audit';
-import { type CommandContext } from '../verbs/context';
+import { type ClusterOps } from '../aws/types';
+import { type Clock } from '../clock';
+import { type ClusterConfig, type Config } from '../config/schema';
+import { type Logger } from '../logger';
+import { type StateStore } from '../state/table';
 import { ChatopsError } from '../errors';
 import {
   claimExecution,
@@ -9,13 +13,33 @@ import {
   setRequestMessage,
   watchRequest,
   withdraw,
-} from '../state/approvals';
+} from './store';
 import { UNSTARTED_AFTER_MS } from './sweep';
-import { approvalRequestMessage, plainTitle, progressMessage } from '../slack/views/approvals';
+import { approvalRequestMessage, plainTitle, progressMessage } from './view';
 import { executeRequest } from './execute';
-import { slackError } from './progress';
-import { type ApprovalRequest, type Plan } from './types';
+import { slackError, type ChatClient } from './progress';
+import { type ApprovalTiming } from './gated-operation';
+import { type Plan } from './plan';
+import { type ApprovalRequest } from './types';
 import { escapeText } from '../slack/message';
+
+/** What asking for an approval needs of the verb's job (its context has all of it). */
+export interface ApprovalAsk {
+  alias: string;
+  cluster: ClusterConfig;
+  user: { id: string; name?: string; teamId: string };
+  channelId: string;
+  /** The team whose grant gave the requester admin. */
+  team?: string;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  aws: ClusterOps;
+  state?: StateStore;
+  slack?: ChatClient;
+  approvalTiming?: Partial<ApprovalTiming>;
+  remainingTimeMs?: () => number;
+}
 
 /** The largest plan we store: a DynamoDB item holds at most 400 KB. */
 const MAX_PLAN_BYTES = 300_000;
@@ -26,7 +50,7 @@ const MAX_PLAN_BYTES = 300_000;
  * config's `approvals.verbs` does not list the verb, it runs at once instead (still as a channel
  * message that shows each step), with the requester's role.
  */
-export async function requestApproval(ctx: CommandContext, verb: string, words: string[], plan: Plan): Promise<void> {
+export async function requestApproval(ctx: ApprovalAsk, verb: string, words: string[], plan: Plan): Promise<void> {
   const { state, slack } = ctx;
   if (!state || !slack) {
     throw new ChatopsError(

@@ -3,17 +3,10 @@ import { type Clock } from '../clock';
 import { formatDuration } from '../text/times';
 import { JOB_MAX_AGE_MS, WORKER_TIME_LIMIT_MS } from '../jobs/job';
 import { type Logger } from '../logger';
-import {
-  expire,
-  failUnfinished,
-  forgetPending,
-  getApprovalRequest,
-  listPending,
-  watchRequest,
-} from '../state/approvals';
+import { expire, failUnfinished, forgetPending, getApprovalRequest, listPending, watchRequest } from './store';
 import { type StateStore } from '../state/table';
 import { escapeText, type SlackMessage } from '../slack/message';
-import { decidedMessage, plainTitle, progressMessage, staleMessage } from '../slack/views/approvals';
+import { decidedMessage, plainTitle, progressMessage, staleMessage } from './view';
 import { slackError, type ChatClient } from './progress';
 import { type ApprovalRequest } from './types';
 

@@ -1,7 +1,7 @@
 import { type App, type BlockButtonAction } from '@slack/bolt';
 import { handleApprovalClick, type DecisionDeps } from '../approvals/decisions';
 import { type StateStore } from '../state/table';
-import { APPROVAL_ACTIONS } from '../slack/views/approvals';
+import { APPROVAL_ACTIONS } from '../approvals/view';
 import { type ListenerDeps } from './run-prepared';
 
 const DECISIONS = {

@@ -5,7 +5,7 @@ import { type Config } from '../config/schema';
 import { type Level } from '../auth/levels';
 import { type Decision } from '../auth/policy';
 import { type Logger } from '../logger';
-import { activeMute, clearMute, setMute } from '../state/mutes';
+import { activeMute, clearMute, setMute } from './mutes';
 import { type StateStore } from '../state/table';
 import { ACTION_IDS } from './constants';
 import { alreadyMutedMessage, mutedMessage, unmutedNotice } from './view';

@@ -1,4 +1,4 @@
-import { type AgentMarker, agentSk, recordAgentState } from '../state/pending';
+import { type AgentMarker, agentSk, recordAgentState } from './pending';
 import { ttlSeconds } from '../state/table';
 import { clusterRef, lastSegment, opt } from './classify';
 import { type NotifierContext } from './context';

@@ -3,7 +3,7 @@ import { type Clock } from '../clock';
 import { type Config } from '../config/schema';
 import { type Logger } from '../logger';
 import { type StateStore } from '../state/table';
-import { type NotificationWindow } from '../state/windows';
+import { type NotificationWindow } from './windows';
 import { type EcsEvent } from './events';
 import { type Outcome } from './deliver';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ChatopsError } from '../errors';
 import { ttlSeconds } from '../state/table';
 import { isExpired } from '../state/table';
-import { getWindow, incrementWindow, type NotificationWindow, putWindow, windowPk } from '../state/windows';
+import { getWindow, incrementWindow, type NotificationWindow, putWindow, windowPk } from './windows';
 import { MAX_WINDOW_WRITE_ATTEMPTS, REORDER_TOLERANCE_MS, WINDOW_TTL_MS } from './constants';
 import { type NotifierContext } from './context';
 import { type Occurrence, type Route } from './types';

@@ -1,5 +1,5 @@
-import { claimEventKey, releaseEventKey } from '../state/event-ids';
-import { markWindowBehind } from '../state/pending';
+import { claimEventKey, releaseEventKey } from './event-ids';
+import { markWindowBehind } from './pending';
 import { EVENT_ID_TTL_MS, WINDOW_TTL_MS } from './constants';
 import { type NotifierContext } from './context';
 import { countOccurrence } from './count';

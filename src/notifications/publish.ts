@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { activeMute } from '../state/mutes';
+import { activeMute } from './mutes';
 import {
   claimEdit,
   claimPost,
@@ -8,7 +8,7 @@ import {
   markRendered,
   type NotificationWindow,
   releasePost,
-} from '../state/windows';
+} from './windows';
 import { POST_CLAIM_MS } from './constants';
 import { type NotifierContext } from './context';
 import { overflowNoteDue, updateIntervalOf } from './settings';

@@ -1,5 +1,5 @@
-import { clearWindowMarker, listPending, takeAgentMarker } from '../state/pending';
-import { getWindow } from '../state/windows';
+import { clearWindowMarker, listPending, takeAgentMarker } from './pending';
+import { getWindow } from './windows';
 import { disconnectOccurrence } from './agents';
 import { type NotifierContext } from './context';
 import { deliverOccurrence } from './deliver';

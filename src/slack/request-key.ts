@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  * has verified both before any listener runs, so a request replayed within Slack's 5-minute window
  * (same timestamp, same signature, same body) has the same key, and no other request has it. The
  * job such a request starts takes its id from this key, so the worker's claim on the job id
- * (src/state/jobs.ts) turns a replay into a no-op: the ack path itself makes no extra call.
+ * (src/jobs/claims.ts) turns a replay into a no-op: the ack path itself makes no extra call.
  *
  * https://api.slack.com/authentication/verifying-requests-from-slack
  */

@@ -4,22 +4,38 @@
  * attribute. DynamoDB deletes expired items lazily (up to a couple of days late), so every reader
  * treats an item whose `expiresAt` has passed as absent.
  *
- * Key layout (add a row when you add a kind of item):
+ * Key layout: every kind of item in the table, in one place (add a line when you add one), as
+ * `pk` / `sk`: the item; when it expires. Each feature keeps the code that reads and writes its
+ * items next to it, in the file named.
  *
- * | pk                                    | sk                          | item                                   | expiresAt               |
- * |---------------------------------------|-----------------------------|----------------------------------------|-------------------------|
- * | `event#<dedupe key>`                  | `seen`                      | an ECS event already counted           | first seen + 2 days     |
- * | `notify#<alias>#<service or *>#<kind>`| `window`                    | the current notification window        | last event + 7 days     |
- * | `notify#pending`                      | `<window pk>`               | a window whose message is behind       | with its window         |
- * | `notify#pending`                      | `agent#<alias>#<arn>`       | a container instance's agent state     | state + 1 day           |
- *                                                                         (a disconnect not yet confirmed, or a recent reconnect)
- * | `mute#<alias>`                        | `cluster` / `service#<svc>` | a mute: until, by whom                 | until                   |
- * | `approval#<id>`                       | …                           | approval requests (src/state/approvals.ts) | …                   |
- * | `job#<job id>`                        | `claim`                     | a job the worker claimed (src/state/jobs.ts) | claimed + 1 day       |
- * | `deploy#<alias>#<service>`            | `ecs#<ecs-svc id>` / `current` | a live deployment message (src/deployments/live.ts) | started + 7 days |
+ * Notifications (src/notifications/):
+ * - `event#<dedupe key>` / `seen`: an ECS event already counted; first seen + 2 days (event-ids.ts).
+ * - `notify#<alias>#<service or *>#<kind>` / `window`: the current notification window; last event
+ *   + 7 days (windows.ts).
+ * - `notify#pending` / `<window pk>`: a window whose message is behind; with its window (pending.ts).
+ * - `notify#pending` / `agent#<alias>#<arn>`: a container instance's agent state (a disconnect not yet
+ *   confirmed, or a recent reconnect); state + 1 day (pending.ts).
+ * - `mute#<alias>` / `cluster` or `service#<svc>`: a mute, until when and by whom; until (mutes.ts).
  *
- * `notify#pending` is deliberately one partition: the sweeper reads all due work with one Query,
- * and it only ever holds a handful of items (one per window that is behind).
+ * Approvals (src/approvals/):
+ * - `approval#<request id>` / `request`: an approval request, who and what (the plan), every
+ *   decision and step; deadline + 90 days (store.ts).
+ * - `approval#pending` / `<request id>`: a request not yet finished (waiting for a decision, or
+ *   approved and not yet done); `deadline` is when the sweep next looks at it; due + 1 day (store.ts).
+ * - `approval#leftovers#<alias>` / `ec2#<instance id>`: an EC2 instance a teardown deregistered and
+ *   has not yet terminated; + 30 days (operations/teardown-leftovers.ts).
+ *
+ * Deployments (src/deployments/):
+ * - `deploy#<alias>#<service>` / `ecs#<ecs-svc id>`: the live message of one service deployment
+ *   (its channel and ts, the last read and edit, what it showed); started + 7 days (live.ts).
+ * - `deploy#<alias>#<service>` / `current`: which of them is the service's newest (a rollback's
+ *   events belong to it); started + 7 days (live.ts).
+ *
+ * Jobs (src/jobs/):
+ * - `job#<job id>` / `claim`: a job the worker claimed, by whom and when; claimed + 1 day (claims.ts).
+ *
+ * `notify#pending` and `approval#pending` are deliberately one partition each: a sweeper reads
+ * all due work with one Query, and each only ever holds a handful of items.
  */
 import {
   CreateTableCommand,

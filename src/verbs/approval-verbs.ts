@@ -4,14 +4,12 @@ import { defineVerb, type CommandContext } from './context';
 import { ChatopsError } from '../errors';
 import { escapeText, textMessage } from '../slack/message';
 import { requestApproval } from '../approvals/request';
-import {
-  readImageDeletePlan,
-  readRepoDeletePlan,
-  readServiceDeletePlan,
-  readTaskdefDeregisterPlan,
-} from '../approvals/deletions';
-import { readTeardownPlan, teardownIsEmpty } from '../teardown/plan';
-import { usageReader } from '../approvals/usage';
+import { readImageDeletePlan } from '../approvals/operations/image-delete';
+import { readRepoDeletePlan } from '../approvals/operations/repo-delete';
+import { readServiceDeletePlan } from '../approvals/operations/service-delete';
+import { readTaskdefDeregisterPlan } from '../approvals/operations/taskdef-deregister';
+import { readTeardownPlan, teardownIsEmpty } from '../approvals/operations/teardown';
+import { usageReader } from '../approvals/operations/usage';
 
 /**
  * The destructive verbs. Each reads its plan from the live state in the worker, then asks for a

@@ -10,7 +10,7 @@ import { type SlackMessage } from '../slack/message';
 import { type Replier } from '../slack/reply';
 import { type StateStore } from '../state/table';
 import { type ChatClient } from '../approvals/progress';
-import { type ApprovalTiming } from '../approvals/operations';
+import { type ApprovalTiming } from '../approvals/gated-operation';
 import { type FollowUpTiming } from './follow-up';
 
 /**

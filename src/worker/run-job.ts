@@ -8,7 +8,7 @@ import { parseWords } from '../commands/parse';
 import { type AnyVerbSpec, type CommandTiming } from '../verbs/context';
 import { Job, JOB_MAX_AGE_MS, type CommandJob } from '../jobs/job';
 import { type StateStore } from '../state/table';
-import { claimJob } from '../state/jobs';
+import { claimJob } from '../jobs/claims';
 import { textMessage } from '../slack/message';
 import { tookText } from '../text/times';
 import { runApprovalJob, type ApprovalWorkerDeps } from '../approvals/execute';

@@ -7,7 +7,7 @@ import {
   expire,
   finishExecution,
   getApprovalRequest,
-} from '../../src/state/approvals';
+} from '../../src/approvals/store';
 import { startDynalite, type LocalStateTable } from '../support/dynalite';
 
 const alice = { id: 'U0ALICE', teamId: 'T0' };

@@ -1,6 +1,6 @@
 import { runJob } from '../../src/worker/run-job';
 import { sweepExpiredApprovals } from '../../src/approvals/sweep';
-import { claimExecution, listPending } from '../../src/state/approvals';
+import { claimExecution, listPending } from '../../src/approvals/store';
 import { type Harness } from '../support/harness';
 import {
   APPROVAL_USERS as U,

@@ -4,7 +4,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { type AccountSeed } from '../../src/sandbox';
 import { type Clock } from '../../src/clock';
 import { type StoredMessage } from '../../src/slack/standin/server';
-import { getApprovalRequest } from '../../src/state/approvals';
+import { getApprovalRequest } from '../../src/approvals/store';
 import { type ApprovalRequest } from '../../src/approvals/types';
 import { startHarness, type Harness, type HarnessOptions } from '../support/harness';
 import { ACCOUNT_ID, roleArn, testAccount } from '../support/accounts';

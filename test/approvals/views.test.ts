@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type ApprovalRequest, type StepRecord, type TeardownPlan } from '../../src/approvals/types';
+import { type StepRecord } from '../../src/approvals/gated-operation';
+import { type TeardownPlan } from '../../src/approvals/operations/teardown';
+import { type ApprovalRequest } from '../../src/approvals/types';
 import { blockKitProblems } from '../../src/slack/limits';
-import { approvalRequestMessage, decidedMessage, progressMessage, staleMessage } from '../../src/slack/views/approvals';
+import { approvalRequestMessage, decidedMessage, progressMessage, staleMessage } from '../../src/approvals/view';
 
 /** A cluster far bigger than anyone tears down from Slack: every list must still fit one message. */
 function hugePlan(): TeardownPlan {

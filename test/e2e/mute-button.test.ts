@@ -1,4 +1,4 @@
-import { activeMute } from '../../src/state/mutes';
+import { activeMute } from '../../src/notifications/mutes';
 import { ConfigError } from '../../src/errors';
 import { startHarness, type Harness } from '../support/harness';
 import { CHANNELS, testConfig, testConfigYaml, USERS } from '../support/config';

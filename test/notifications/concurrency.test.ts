@@ -1,4 +1,4 @@
-import { getWindow, windowPk } from '../../src/state/windows';
+import { getWindow, windowPk } from '../../src/notifications/windows';
 import {
   type EventsHarness,
   type JsonObject,

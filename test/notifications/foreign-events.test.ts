@@ -1,5 +1,5 @@
 import { Config } from '../../src/config/schema';
-import { getWindow, windowPk } from '../../src/state/windows';
+import { getWindow, windowPk } from '../../src/notifications/windows';
 import {
   containerInstanceState,
   deploymentEvent,

@@ -1,5 +1,5 @@
 import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
-import { activeMute, setMute } from '../../src/state/mutes';
+import { activeMute, setMute } from '../../src/notifications/mutes';
 import { registerNotificationActions } from '../../src/notifications/actions';
 import {
   type EventsHarness,

@@ -1,4 +1,4 @@
-import { getWindow, windowPk } from '../../src/state/windows';
+import { getWindow, windowPk } from '../../src/notifications/windows';
 import { type EventsHarness, scheduledTick, startEventsHarness, taskStopped, WEB_CHANNEL } from '../support/events';
 
 describe('when Slack answers 429 (rate limited)', () => {

@@ -1,5 +1,5 @@
 import { type EcsEventBridgeEvent, type ManualClock as SandboxClock, type Sandbox } from '../../src/sandbox';
-import { getWindow, windowPk } from '../../src/state/windows';
+import { getWindow, windowPk } from '../../src/notifications/windows';
 import {
   type EventsHarness,
   type ManualClock,

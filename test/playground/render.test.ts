@@ -3,7 +3,7 @@ import { mrkdwn, formatSlackDate } from '../../src/playground/render/mrkdwn';
 import { colourPalette, plainPalette } from '../../src/playground/render/palette';
 import { displayWidth, lineText, paintLine, splitLines, wrapLine } from '../../src/playground/render/text';
 import { serviceDetailMessage, servicesListMessage } from '../../src/slack/views/services';
-import { approvalRequestMessage } from '../../src/slack/views/approvals';
+import { approvalRequestMessage } from '../../src/approvals/view';
 import { scaleModal } from '../../src/slack/views/scale-modal';
 import { windowMessage, type WindowView } from '../../src/notifications/view';
 import { type ApprovalRequest } from '../../src/approvals/types';

@@ -9,7 +9,7 @@ import {
   SCALE_MODAL_ACTION,
   SCALE_MODAL_CALLBACK,
 } from '../../src/slack/views/scale-modal';
-import { activeMute } from '../../src/state/mutes';
+import { activeMute } from '../../src/notifications/mutes';
 import { runJob } from '../../src/worker/run-job';
 import { roleArn } from '../support/accounts';
 

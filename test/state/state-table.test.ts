@@ -1,5 +1,5 @@
-import { claimEventKey, releaseEventKey } from '../../src/state/event-ids';
-import { activeMute, clearMute, setMute } from '../../src/state/mutes';
+import { claimEventKey, releaseEventKey } from '../../src/notifications/event-ids';
+import { activeMute, clearMute, setMute } from '../../src/notifications/mutes';
 import { createStateTable } from '../../src/state/table';
 import { startDynalite, type LocalStateTable } from '../support/dynalite';
 

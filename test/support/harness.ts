@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { createApp } from '../../src/app';
 import { systemClock, type Clock } from '../../src/clock';
 import { WebClient } from '@slack/web-api';
-import { type ApprovalTiming } from '../../src/approvals/operations';
+import { type ApprovalTiming } from '../../src/approvals/gated-operation';
 import { startDynalite, type LocalStateTable } from './dynalite';
 import { createAwsAccess } from '../../src/aws/access';
 import { createInProcessDispatcher } from '../../src/jobs/dispatch';

@@ -3,7 +3,8 @@ import { type ContainerInstanceInfo, type ServiceDetail, type TaskInfo } from '.
 import { mapAwsError } from '../../src/aws/errors';
 import { parseCommand } from '../../src/commands/parse';
 import { VERBS } from '../../src/verbs';
-import { type ApprovalRequest, type Plan } from '../../src/approvals/types';
+import { type Plan } from '../../src/approvals/plan';
+import { type ApprovalRequest } from '../../src/approvals/types';
 import {
   overflowNote,
   threadDetailMessage,
@@ -15,7 +16,7 @@ import { type Fact } from '../../src/notifications/types';
 import { blockKitProblems } from '../../src/slack/limits';
 import { escapeText, textMessage, type SlackMessage } from '../../src/slack/message';
 import { pageOf } from '../../src/slack/paging';
-import { approvalRequestMessage, decidedMessage } from '../../src/slack/views/approvals';
+import { approvalRequestMessage, decidedMessage } from '../../src/approvals/view';
 import { clusterCreatedMessage, clusterDetailMessage, clusterListMessage } from '../../src/slack/views/clusters';
 import { errorMessage } from '../../src/slack/views/errors';
 import { imagesMessage, repositoriesMessage } from '../../src/slack/views/images';

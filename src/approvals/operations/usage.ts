@@ -1,8 +1,7 @@
-import { clustersSharingHome, homeOf, parseImage } from '../auth/ownership';
-import { type ClusterOps, type ServiceDetail } from '../aws/types';
-import { type CommandContext } from '../verbs/context';
-import { type ClusterConfig } from '../config/schema';
-import { type PlanUsage } from './types';
+import { z } from 'zod';
+import { clustersSharingHome, homeOf, parseImage } from '../../auth/ownership';
+import { type ClusterOps, type ServiceDetail } from '../../aws/types';
+import { type ClusterConfig, type Config } from '../../config/schema';
 
 /**
  * Which services still use a task definition revision or an ECR image, in every cluster of the
@@ -11,6 +10,18 @@ import { type PlanUsage } from './types';
  * clusters are read with their own read roles (ListServices, DescribeServices, and for images
  * DescribeTaskDefinition), never changed; one that cannot be read is named as unchecked.
  */
+
+/**
+ * Which services of the config's clusters in the same account and region use what a delete
+ * removes, and the clusters that could not be read. Optional in the plans: requests stored before
+ * it was added lack it.
+ */
+export const PlanUsage = z.object({
+  checked: z.array(z.object({ cluster: z.string(), services: z.array(z.string()) })),
+  unchecked: z.array(z.object({ cluster: z.string(), reason: z.string() })),
+});
+export type PlanUsage = z.infer<typeof PlanUsage>;
+
 type UsageTest = { taskDefinition: string } | { image: (uri: string) => boolean };
 
 export interface UsageReader {
@@ -20,9 +31,17 @@ export interface UsageReader {
   ofImage(repository: string, image?: { tag: string; digest?: string }): Promise<PlanUsage>;
 }
 
-export function usageReader(
-  ctx: Pick<CommandContext, 'config' | 'alias' | 'cluster' | 'aws' | 'readCluster'>,
-): UsageReader {
+/** What the reader needs of the job that plans the delete (a verb's context has all of it). */
+export interface UsageScope {
+  config: Config;
+  alias: string;
+  cluster: ClusterConfig;
+  aws: ClusterOps;
+  /** Another cluster of the config on its own read role; absent: other clusters are named as unchecked. */
+  readCluster?: (alias: string) => Promise<ClusterOps>;
+}
+
+export function usageReader(ctx: UsageScope): UsageReader {
   const read = async (test: UsageTest): Promise<PlanUsage> => {
     const aliases = clustersSharingHome(ctx.config, ctx.alias);
     const results = await Promise.all(

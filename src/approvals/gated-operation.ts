@@ -1,14 +1,16 @@
+import { z } from 'zod';
+import { type OwnershipGuard } from '../auth/ownership-guard';
 import { type ClusterOps } from '../aws/types';
 import { type Clock } from '../clock';
 import { type ClusterConfig } from '../config/schema';
 import { type Logger } from '../logger';
 import { type StateStore } from '../state/table';
-import { type Plan, type StepRecord } from './types';
 
 /**
- * The shape every approval-gated operation has: a plan read from the live state (asked for in
- * the worker when the command is typed), and, once approved, steps computed from a fresh read
- * that must still agree with the approved plan.
+ * The shape every approval-gated operation has (one module each in ./operations): a plan read
+ * from the live state (asked for in the worker when the command is typed), and, once approved,
+ * steps computed from a fresh read that must still agree with the approved plan. Each step says
+ * what kind of step it is, so a summary counts steps by kind, never by the words of its label.
  */
 
 export interface ApprovalTiming {
@@ -57,7 +59,37 @@ export class OutOfTime extends Error {
   }
 }
 
+/** What a step does, whatever its label says: summaries count done steps by kind. */
+export const StepKind = z.enum([
+  'delete service',
+  'wait for drain',
+  'stop task',
+  'deregister container instance',
+  'terminate EC2 instance',
+  'delete cluster',
+  'delete repository',
+  'deregister task definition',
+  'delete image',
+]);
+export type StepKind = z.infer<typeof StepKind>;
+
+export const StepState = z.enum(['pending', 'running', 'done', 'failed', 'skipped']);
+export type StepState = z.infer<typeof StepState>;
+
+/**
+ * One line of the progress list, as it ended (stored with the request). `kind` is optional:
+ * requests stored before steps had kinds lack it.
+ */
+export const StepRecord = z.object({
+  kind: StepKind.optional(),
+  label: z.string(),
+  state: StepState,
+  note: z.string().optional(),
+});
+export type StepRecord = z.infer<typeof StepRecord>;
+
 export interface Step {
+  kind: StepKind;
   /** One line of the progress list: "Scale `web` to 0 and delete it". */
   label: string;
   /** Does it; returns a short note on how it went ("already gone", "shutting down"). */
@@ -71,9 +103,19 @@ export interface StepProgress {
 
 export type Preparation = { ok: true; steps: Step[] } | { ok: false; reason: string };
 
-export interface GatedOperation<P extends Plan = Plan> {
+export interface GatedOperation<P> {
+  /**
+   * Throws the refusal (NotOwnedError) when the cluster no longer owns what the plan deletes: the
+   * config may have changed since the plan was read. Runs before `prepare`.
+   */
+  checkOwnership?(plan: P, ownership: OwnershipGuard): Promise<void>;
   /** Re-reads the live state: the steps to run, or why the approved plan no longer holds. */
   prepare(env: ExecutionEnv, plan: P): Promise<Preparation>;
   /** The closing sentence of a run that finished every step. */
   summary(plan: P, steps: StepRecord[], tookMs: number): string;
+}
+
+/** How many steps of this kind are done. */
+export function doneSteps(steps: StepRecord[], kind: StepKind): number {
+  return steps.filter((s) => s.state === 'done' && s.kind === kind).length;
 }

@@ -1,4 +1,4 @@
-import { type StateStore, ttlSeconds } from './table';
+import { type StateStore, ttlSeconds } from '../state/table';
 
 /** A mute of a whole cluster (no service) or of one service, until a time. */
 export interface Mute {

@@ -1,12 +1,5 @@
 import { type KnownBlock } from '@slack/types';
 import {
-  type ApprovalRequest,
-  type Plan,
-  type PlanUsage,
-  type StepRecord,
-  type StepState,
-} from '../../approvals/types';
-import {
   actions,
   button,
   confirmDialog,
@@ -18,12 +11,16 @@ import {
   SLACK_LIMITS,
   truncate,
   type SlackMessage,
-} from '../message';
-import { sliceWhole } from '../../unicode';
-import { imageSize } from './images';
-import { count, listSome } from '../../text/words';
-import { slackDate } from '../../text/times';
-import { stripMarkup } from '../../text/markup';
+} from '../slack/message';
+import { imageSize } from '../slack/views/images';
+import { count, listSome } from '../text/words';
+import { slackDate } from '../text/times';
+import { stripMarkup } from '../text/markup';
+import { sliceWhole } from '../unicode';
+import { type StepRecord, type StepState } from './gated-operation';
+import { type PlanUsage } from './operations/usage';
+import { type Plan } from './plan';
+import { type ApprovalRequest } from './types';
 
 /** Button action ids; each button's value is only the request id (everything else is in the store). */
 export const APPROVAL_ACTIONS = {

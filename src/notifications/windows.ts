@@ -1,6 +1,6 @@
 import { type NotificationKind } from '../config/schema';
-import { type ClusterRef, type Fact } from '../notifications/types';
-import { type StateStore } from './table';
+import { type ClusterRef, type Fact } from './types';
+import { type StateStore } from '../state/table';
 
 /**
  * A notification window: everything one Slack message (and its thread) says about a burst of one

@@ -1,26 +1,22 @@
-import { ApprovalRequest, type StepRecord, type ApprovalStatus, type ApprovalUser } from '../approvals/types';
-// Types only from './table': the verbs that ask for approvals are in the handler registry, which the
-// Slack function loads at cold start; the DynamoDB client comes with the store it is given.
-import { type StateStore } from './table';
+import { type StateStore, ttlSeconds } from '../state/table';
+import { type StepRecord } from './gated-operation';
+import { ApprovalRequest, type ApprovalStatus, type ApprovalUser } from './types';
 
 /**
  * Approval requests in the state table. Every change of status is one conditional write, so of
  * any number of concurrent clicks (or a job delivered twice) exactly one wins, and a replayed
  * or late click finds the request no longer in the state it needs.
  *
- * | pk                               | sk             | item                                                         | expiresAt           |
- * |----------------------------------|----------------|--------------------------------------------------------------|---------------------|
- * | `approval#<request id>`          | `request`      | the request: who, what (the plan), every decision and step   | deadline + 90 days  |
- * | `approval#leftovers#<alias>`     | `ec2#<id>`     | an EC2 instance a teardown deregistered and has not yet terminated | + 30 days     |
- * | `approval#pending`               | `<request id>` | a request not yet finished: waiting for a decision, or approved and | due + 1 day |
- * |                                  |                | not yet done; `deadline` is when the sweep next looks at it          |             |
+ * Keys (the layout of the whole table is in src/state/table.ts): `approval#<request id>` /
+ * `request` holds the request, kept 90 days after its deadline as the record of who approved
+ * what; `approval#pending` / `<request id>` marks a request not yet finished (waiting for a
+ * decision, or approved and not yet done), with `deadline` the time the sweep next looks at it.
  *
  * The plan and the steps are stored as JSON strings: they are only ever read whole.
  */
 
 /** Requests are kept this long after their deadline, as the record of who approved what. */
 export const REQUEST_RETENTION_MS = 90 * 24 * 3_600_000;
-const LEFTOVER_RETENTION_MS = 30 * 24 * 3_600_000;
 const SK = 'request';
 /**
  * One small partition: only requests still waiting for a decision or for their run to end, so
@@ -201,50 +197,6 @@ export async function failUnfinished(
     },
   );
   return item ? fromStored(item) : undefined;
-}
-
-// ---- EC2 instances a teardown deregistered but has not terminated --------------------------------
-
-/**
- * Once a container instance is deregistered, ECS no longer lists it, so a teardown that stopped
- * before terminating its EC2 instance would lose track of it. It is remembered here first and
- * forgotten once terminated; the next plan for the cluster looks these up again.
- */
-export async function rememberLeftovers(
-  store: StateStore,
-  alias: string,
-  instanceIds: string[],
-  requestId: string,
-  now: number,
-): Promise<void> {
-  for (const id of instanceIds) {
-    await store.put({
-      pk: leftoversPk(alias),
-      sk: `ec2#${id}`,
-      instanceId: id,
-      requestId,
-      since: now,
-      expiresAt: ttlSeconds(now + LEFTOVER_RETENTION_MS),
-    });
-  }
-}
-
-export async function forgetLeftover(store: StateStore, alias: string, instanceId: string): Promise<void> {
-  await store.delete({ pk: leftoversPk(alias), sk: `ec2#${instanceId}` });
-}
-
-export async function listLeftovers(store: StateStore, alias: string, now: number): Promise<string[]> {
-  const items = await store.query<{ instanceId: string; expiresAt?: number }>(leftoversPk(alias), { skPrefix: 'ec2#' });
-  return items.filter((i) => i.expiresAt === undefined || i.expiresAt * 1000 > now).map((i) => i.instanceId);
-}
-
-/** Epoch seconds for the TTL attribute (as ttlSeconds in ./table). */
-function ttlSeconds(ms: number): number {
-  return Math.floor(ms / 1000);
-}
-
-function leftoversPk(alias: string): string {
-  return `approval#leftovers#${alias}`;
 }
 
 function toStored(request: ApprovalRequest): StoredRequest {

@@ -1,4 +1,4 @@
-import { type StateStore, ttlSeconds } from './table';
+import { type StateStore, ttlSeconds } from '../state/table';
 
 /**
  * Jobs the worker has claimed. Lambda may deliver one async invocation more than once, and a
@@ -6,9 +6,7 @@ import { type StateStore, ttlSeconds } from './table';
  * the worker claims each job id with one conditional put before it runs anything: the first
  * delivery wins, every later one finds the claim and does nothing.
  *
- * | pk            | sk      | item                                   | expiresAt          |
- * |---------------|---------|----------------------------------------|--------------------|
- * | `job#<id>`    | `claim` | who claimed it, when                   | claimed + 1 day    |
+ * Key: `job#<id>` / `claim`, kept a day (the table's whole key layout is in src/state/table.ts).
  *
  * A claim outlives every way a duplicate can still arrive: a job older than JOB_MAX_AGE_MS is not
  * run anyway, and Slack's request signatures are good for 5 minutes.

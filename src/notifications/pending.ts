@@ -1,5 +1,5 @@
-import { type Fact } from '../notifications/types';
-import { type StateStore, ttlSeconds } from './table';
+import { type Fact } from './types';
+import { type StateStore, ttlSeconds } from '../state/table';
 
 /**
  * Work the sweeper must come back to, all in one partition so one Query finds it:

@@ -1,4 +1,4 @@
-import { type StateStore, ttlSeconds } from './table';
+import { type StateStore, ttlSeconds } from '../state/table';
 
 /**
  * Event ids seen (EventBridge delivers at least once). The first invocation to claim a key counts
