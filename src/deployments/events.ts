@@ -5,6 +5,7 @@ import { matchCluster } from '../notifications/routing';
 import { type Outcome } from '../notifications/deliver';
 import { deploymentRoute, followLive } from './watch';
 import { type AwsAccess } from '../aws/types';
+import { WATCHER } from './watch-job';
 import {
   liveKey,
   openLive,
@@ -106,6 +107,3 @@ export function inProcessWatch(
     await followLive({ ...deps, aws }, item, options);
   };
 }
-
-/** Who a watch started by an event reads as: the bot (SourceIdentity and session tags name it). */
-const WATCHER = { id: 'ecs-chatops', teamId: 'bot' };

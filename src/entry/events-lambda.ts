@@ -11,6 +11,9 @@ import { createEventsHandler, type EventsHandler } from '../notifications/pipeli
 import { stateStore } from './state-store';
 import { sweepExpiredApprovals } from '../approvals/sweep';
 import { handleDeploymentEvent } from '../deployments/events';
+import { watchByJob } from '../deployments/watch-job';
+import { createLambdaDispatcher } from '../jobs/dispatch';
+import { createLambdaInvoker } from '../jobs/lambda-invoker';
 import { readEnv, required } from './env';
 import { withSecrets } from './secrets';
 
@@ -45,6 +48,10 @@ async function build(): Promise<EventsHandler> {
     // anything still unsent is picked up by the next sweep from the state table.
     retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
   });
+  const worker = env.WORKER_FUNCTION
+    ? createLambdaDispatcher({ functionName: env.WORKER_FUNCTION, invoker: createLambdaInvoker(), logger })
+    : undefined;
+  const watch = worker ? watchByJob((job) => worker.dispatch(job), systemClock) : undefined;
   return createEventsHandler({
     config,
     logger,
@@ -53,7 +60,9 @@ async function build(): Promise<EventsHandler> {
     slack,
     // The same tick expires approval requests nobody decided on and takes their buttons away.
     onTick: () => sweepExpiredApprovals({ state, slack, clock: systemClock, logger }),
-    // Deployment State Change events keep the live deployment messages up to date (no AWS call here).
-    onDeploymentEvent: (event) => handleDeploymentEvent({ config, state, slack, clock: systemClock, logger }, event),
+    // Deployment State Change events keep the live deployment messages up to date (no AWS call here);
+    // a deployment started outside Slack is handed to the worker to follow (WORKER_FUNCTION).
+    onDeploymentEvent: (event) =>
+      handleDeploymentEvent({ config, state, slack, clock: systemClock, logger, ...(watch ? { watch } : {}) }, event),
   });
 }

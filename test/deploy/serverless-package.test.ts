@@ -208,6 +208,8 @@ describe('serverless.yml, packaged', () => {
         'logs:PutLogEvents': ownLogs('slack'),
       },
       events: {
+        // A deployment started outside Slack is handed to the worker to follow.
+        'lambda:InvokeFunction': (r) => r.endsWith(`:function:ecs-chatops-${STAGE}-worker`),
         ...items,
         'ssm:GetParameter': parameter('slack-bot-token'),
         'kms:Decrypt': decryptOnly('slack-bot-token'),

@@ -1,6 +1,8 @@
 import { WebClient } from '@slack/web-api';
 import { systemClock } from '../../src/clock';
-import { handleDeploymentEvent, inProcessWatch } from '../../src/deployments/events';
+import { handleDeploymentEvent } from '../../src/deployments/events';
+import { watchByJob } from '../../src/deployments/watch-job';
+import { runJob } from '../../src/worker/run-job';
 import { createEventsHandler, type EventsHandler } from '../../src/notifications/pipeline';
 import { BOT_TOKEN, startHarness, type Harness } from '../support/harness';
 import { CHANNELS, USERS } from '../support/config';
@@ -23,9 +25,11 @@ describe('deployments seen in their events', () => {
   let handler: EventsHandler;
   let delivered: Promise<unknown>;
   let unsubscribe: () => void;
+  let watchJobs: string[];
 
   beforeEach(async () => {
     h = await startHarness({ sandbox: { account: servicesAccount() } });
+    watchJobs = [];
     const slack = new WebClient(BOT_TOKEN, { slackApiUrl: h.slack.apiUrl });
     const live = { state: h.state.store, slack, clock: systemClock, logger: h.logs.logger };
     handler = createEventsHandler({
@@ -39,7 +43,11 @@ describe('deployments seen in their events', () => {
           {
             ...live,
             config: h.config,
-            watch: inProcessWatch({ ...live, aws: h.worker.aws }, { pollMs: 20, forMs: 5_000 }),
+            // As on Lambda: the events function hands the watch to the worker as a job.
+            watch: watchByJob(async (job) => {
+              watchJobs.push(job.id);
+              await runJob(job, h.worker);
+            }, systemClock),
           },
           event,
         ),
@@ -72,6 +80,8 @@ describe('deployments seen in their events', () => {
       roleArn: expect.stringMatching(/prod-read$/),
       sourceIdentity: 'ecs-chatops',
     });
+    // One watch job for the deployment, whatever the number of its events.
+    expect(watchJobs).toHaveLength(1);
   });
 
   it('a deployment started from Slack gets one message, whatever its events say meanwhile', async () => {
