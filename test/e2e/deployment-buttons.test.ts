@@ -145,3 +145,34 @@ describe('Roll back on a running deployment', () => {
     expect(h.sandbox.callsTo('ecs:StopServiceDeployment')).toHaveLength(0);
   });
 });
+
+describe('deployments.continue.starter: false', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({
+      sandbox: { account: servicesAccount() },
+      config: testConfig(`${testConfigYaml()}\ndeployments:\n  continue: { starter: false }\n`),
+      followUpTimeoutMs: 300,
+    });
+    h.sandbox.world.createService('prod', {
+      name: 'bg',
+      taskDefinition: 'solo',
+      desiredCount: 1,
+      deploymentConfiguration: BLUE_GREEN,
+    });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('the person who started a paused deployment may not continue it; someone else with the level may', async () => {
+    await h.command('restart bg', { user: USERS.carol });
+    const cont = buttonOf(h, 'bg', 'Continue');
+    const refused = await h.click(cont.action_id, cont.value, { user: USERS.carol, channel: CHANNELS.alerts });
+    expect(refused.seen).toContain('You started this deployment, so someone else has to continue it');
+    expect(h.sandbox.callsTo('ecs:ContinueServiceDeployment')).toHaveLength(0);
+    await h.click(cont.action_id, cont.value, { user: USERS.alice, channel: CHANNELS.alerts });
+    expect(h.sandbox.callsTo('ecs:ContinueServiceDeployment')).toHaveLength(1);
+    expect(liveMessage(h, 'bg').text).toMatch(/— completed in under a minute$/);
+  });
+});
