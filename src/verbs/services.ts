@@ -293,6 +293,7 @@ export const serviceCreate = defineVerb({
       apply: () => ctx.aws.services.create(name, resolved, count, spec),
       announce: (created) => createdMessage(ctx.alias, created, ctx.user.id),
       showRevision: true,
+      alongside: liveDeployment(ctx, { service: name, before: undefined, verb: 'service create' }),
     });
   },
 });
