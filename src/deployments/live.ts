@@ -62,7 +62,7 @@ export const LiveDeployment = z.object({
   readAt: z.number().default(0),
   /** When the message was last edited. */
   editedAt: z.number().default(0),
-  /** The view last shown, to skip edits that change nothing. */
+  /** The facts last shown (the view without its clock), to skip edits that would only move the time on. */
   shown: z.string().max(20_000).optional(),
   /** The phase last shown: a new one is news worth an edit at once. */
   shownPhase: z.string().max(20).optional(),
@@ -170,7 +170,7 @@ export async function openLive(deps: LiveDeps, init: NewLive): Promise<LiveDeplo
     if (posted.ts) {
       item.ts = posted.ts;
       item.editedAt = deps.clock.now();
-      item.shown = message.text + JSON.stringify(message.blocks);
+      item.shown = factsOf(item);
       item.shownPhase = message.phase;
       await saveLive(deps.state, item, ['ts', 'editedAt', 'shown', 'shownPhase']);
     }
@@ -221,7 +221,7 @@ export async function claimRead(deps: LiveDeps, item: LiveDeployment, pollMs: nu
 export async function publish(deps: LiveDeps, item: LiveDeployment, options: { force?: boolean } = {}): Promise<void> {
   const now = deps.clock.now();
   const message = liveDeploymentMessage(item, now);
-  const shown = message.text + JSON.stringify(message.blocks);
+  const shown = factsOf(item);
   // What someone waits for (the end, a pause) and the first facts (with the buttons) are shown at
   // once; the rest once per update interval.
   const urgent =
@@ -268,6 +268,12 @@ export async function publish(deps: LiveDeps, item: LiveDeployment, options: { f
       .postMessage({ channel: item.channel, thread_ts: item.ts, text: thread.text, blocks: thread.blocks })
       .catch((err: unknown) => deps.logger.warn({ err: slackErrorOf(err) }, 'deployment thread not posted'));
   }
+}
+
+/** The message with the clock left out: what changed besides the elapsed time. */
+function factsOf(item: LiveDeployment): string {
+  const still = liveDeploymentMessage(item, item.startedAt);
+  return still.text + JSON.stringify(still.blocks);
 }
 
 /** The service deployment as last read, when one was. */
