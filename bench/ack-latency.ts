@@ -5,9 +5,7 @@
  * should match; `awsCallsDuringAck` counts the calls the sandbox saw while acking (want 0).
  * Jobs are queued, as the Lambda async invoke would hand them to another process.
  */
-import { AwsLambdaReceiver } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
-import { createApp } from '../src/app';
 import { systemClock } from '../src/clock';
 import { createLogger } from '../src/logger';
 import { type JobDispatcher } from '../src/jobs/dispatch';
@@ -15,11 +13,14 @@ import { type Job } from '../src/jobs/job';
 import { startSandbox } from '../src/sandbox';
 import { startSlackStandin } from '../src/slack/standin/server';
 import { testAccount } from '../test/support/accounts';
-import { testConfig, USERGROUPS } from '../test/support/config';
-import { apiGatewayEvent, slashCommandBody, TEST_SIGNING_SECRET } from '../test/support/slack-requests';
+import { CHANNELS, testConfig, USERGROUPS, USERS } from '../test/support/config';
+import { signedLambdaEvent, slashCommandBody, type Workspace } from '../src/slack/signed-requests';
+import { slackLambdaApp } from '../src/wiring/slack-app';
 import { percentile, report } from './report';
 
 const REQUESTS = 2000;
+const SIGNING_SECRET = 'bench-signing-secret';
+const WORKSPACE: Workspace = { teamId: 'T0TEST', domain: 'test', appId: 'A0TEST', botUserId: 'U0BOT', botId: 'B0TEST' };
 const WARMUP = 100;
 
 async function measure(addedLatencyMs: number): Promise<{ p50: number; p99: number; awsCalls: number; jobs: number }> {
@@ -28,23 +29,29 @@ async function measure(addedLatencyMs: number): Promise<{ p50: number; p99: numb
   const slack = await startSlackStandin({ usergroups: USERGROUPS });
   const queued: Job[] = [];
   const dispatcher: JobDispatcher = { dispatch: async (job) => void queued.push(job), drain: async () => {} };
-  const receiver = new AwsLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET });
-  createApp(
-    {
-      config: testConfig(),
-      logger: createLogger({ level: 'silent' }),
-      clock: systemClock,
-      dispatcher,
-      botToken: 'xoxb-bench',
-      slackApiUrl: slack.apiUrl,
-    },
-    receiver,
-  );
-  const handler = receiver.toHandler();
+  // The Slack function as deployed: signature check, request key, future-timestamp check.
+  const { handler } = slackLambdaApp({
+    signingSecret: SIGNING_SECRET,
+    config: testConfig(),
+    logger: createLogger({ level: 'silent' }),
+    clock: systemClock,
+    dispatcher,
+    botToken: 'xoxb-bench',
+    slackApiUrl: slack.apiUrl,
+  });
   const responseUrl = slack.responseUrl();
   const times: number[] = [];
   for (let i = 0; i < WARMUP + REQUESTS; i += 1) {
-    const event = apiGatewayEvent(slashCommandBody({ text: `scale web ${(i % 5) + 1}`, responseUrl }));
+    const body = slashCommandBody({
+      workspace: WORKSPACE,
+      user: { id: USERS.alice, name: 'alice' },
+      channel: { id: CHANNELS.web, name: 'web' },
+      command: '/ecs',
+      text: `scale web ${(i % 5) + 1}`,
+      responseUrl,
+      triggerId: `${Date.now()}.trigger`,
+    });
+    const event = signedLambdaEvent(body, { signingSecret: SIGNING_SECRET });
     const start = process.hrtime.bigint();
     const res = (await handler(event, {} as Context)) as { statusCode: number };
     const ms = Number(process.hrtime.bigint() - start) / 1e6;

@@ -7,7 +7,7 @@ import { type AnyVerbSpec } from './verbs/context';
 import { createTeamDirectory, type TeamDirectory } from './auth/directory';
 import { boltLogger } from './slack/bolt-logger';
 import { registerListeners } from './listeners';
-import { SLACK_RESPONSE_URL_PREFIX } from './listeners/run-prepared';
+import { responseUrlPrefixesFor } from './slack/response-url';
 import { VERBS } from './verbs';
 import { type StateStore } from './state/table';
 
@@ -48,10 +48,7 @@ export function createApp(deps: AppDeps, receiver: Receiver): { app: App; direct
       clock: deps.clock,
       logger: deps.logger,
     });
-  const responseUrlPrefixes = deps.responseUrlPrefixes ?? [
-    SLACK_RESPONSE_URL_PREFIX,
-    ...(deps.slackApiUrl ? [`${new URL(deps.slackApiUrl).origin}/`] : []),
-  ];
+  const responseUrlPrefixes = deps.responseUrlPrefixes ?? responseUrlPrefixesFor(deps.slackApiUrl);
   registerListeners(app, {
     config: deps.config,
     logger: deps.logger,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { audit, type AuditEntry } from '../audit';
 import { type TeamDirectory } from '../auth/directory';
-import { accessFor } from '../auth/policy';
+import { lookUpAccess } from '../auth/user-access';
 import { type Clock } from '../clock';
 import { type Config } from '../config/schema';
 import { type Logger } from '../logger';
@@ -83,7 +83,7 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
     return settledMeanwhile(deps, request, line);
   }
 
-  const access = accessFor(deps.config, click.user.id, await deps.directory.groupsOf(click.user.id), request.channelId);
+  const access = await lookUpAccess(deps, click.user.id, request.channelId);
   const rights = mayDecide(deps.config, access, request, click.decision);
   if (!rights.ok) {
     line(request, 'refused', stripMarkup(rights.reason));
@@ -106,12 +106,7 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
   if (runAsApprover) {
     runAs = { user: click.user, team: rights.team ?? 'unknown' };
   } else {
-    const requesterAccess = accessFor(
-      deps.config,
-      request.requester.id,
-      await deps.directory.groupsOf(request.requester.id),
-      request.channelId,
-    );
+    const requesterAccess = await lookUpAccess(deps, request.requester.id, request.channelId);
     const still = requesterStillAdmin(requesterAccess, request);
     if (!still.ok) {
       line(request, 'refused', 'the requester no longer has admin');

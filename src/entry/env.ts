@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { formatIssues } from '../config/load';
+import { DEPLOYED_COMMAND_TIMING } from '../wiring/command-timing';
 
 /**
  * Every environment variable the bot reads, in one place (README § Configuration lists them).
@@ -19,9 +20,9 @@ export const Env = z.object({
   WORKER_FUNCTION: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  CHATOPS_FOLLOW_UP_POLL_MS: z.coerce.number().int().min(10).default(5000),
-  CHATOPS_FOLLOW_UP_TIMEOUT_MS: z.coerce.number().int().min(100).default(180_000),
-  CHATOPS_FOLLOW_UP_STEADY_MS: z.coerce.number().int().min(0).default(60_000),
+  CHATOPS_FOLLOW_UP_POLL_MS: z.coerce.number().int().min(10).default(DEPLOYED_COMMAND_TIMING.followUpPollMs),
+  CHATOPS_FOLLOW_UP_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEPLOYED_COMMAND_TIMING.followUpTimeoutMs),
+  CHATOPS_FOLLOW_UP_STEADY_MS: z.coerce.number().int().min(0).default(DEPLOYED_COMMAND_TIMING.followUpSteadyMs),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -3,7 +3,6 @@
  * scheduled tick that sweeps trailing message edits. Reads the environment once per cold start.
  * Keep imports light: no ECS/EC2/ECR clients belong in this bundle.
  */
-import { WebClient } from '@slack/web-api';
 import { systemClock } from '../clock';
 import { loadConfigFile } from '../config/load';
 import { createLogger } from '../logger';
@@ -16,23 +15,15 @@ import { createLambdaDispatcher } from '../jobs/dispatch';
 import { createLambdaInvoker } from '../jobs/lambda-invoker';
 import { readEnv, required } from './env';
 import { withSecrets } from './secrets';
-
-let built: Promise<EventsHandler> | undefined;
+import { oncePerColdStart } from './cold-start';
+import { botWebClient } from '../slack/web-client';
 
 export async function handler(event: unknown): Promise<unknown> {
   return (await init())(event);
 }
 
-/** Builds the handler once per cold start (a failed start is tried again next time). Exported for the cold-start bench. */
-export function init(): Promise<EventsHandler> {
-  built ??= build().catch((err: unknown) => {
-    built = undefined;
-    throw err;
-  });
-  return built;
-}
-
-async function build(): Promise<EventsHandler> {
+/** Builds the handler once per cold start. Exported for the cold-start bench. */
+export const init: () => Promise<EventsHandler> = oncePerColdStart(async () => {
   // The bot token comes from SLACK_BOT_TOKEN, or from SSM / Secrets Manager via SLACK_BOT_TOKEN_PARAM (secrets.ts).
   const env = await withSecrets(readEnv(process.env), ['SLACK_BOT_TOKEN']);
   const logger = createLogger({ name: 'events', level: env.LOG_LEVEL });
@@ -42,12 +33,8 @@ async function build(): Promise<EventsHandler> {
   const config = loadConfigFile(configPath);
   // The SDK reads AWS_REGION / AWS_ENDPOINT_URL(_DYNAMODB) itself.
   const state = stateStore(tableName);
-  const slack = new WebClient(token, {
-    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-    // A 429 waits for Retry-After and tries again; a few retries fit in a Lambda's time, and
-    // anything still unsent is picked up by the next sweep from the state table.
-    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
-  });
+  // A 429 waits and retries (src/slack/web-client.ts); what is still unsent, the next sweep sends.
+  const slack = botWebClient(token, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {});
   const worker = env.WORKER_FUNCTION
     ? createLambdaDispatcher({ functionName: env.WORKER_FUNCTION, invoker: createLambdaInvoker(), logger })
     : undefined;
@@ -65,4 +52,4 @@ async function build(): Promise<EventsHandler> {
     onDeploymentEvent: (event) =>
       handleDeploymentEvent({ config, state, slack, clock: systemClock, logger, ...(watch ? { watch } : {}) }, event),
   });
-}
+});

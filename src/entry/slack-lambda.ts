@@ -1,58 +1,37 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { AwsLambdaReceiver } from '@slack/bolt';
 import { loadConfigFile } from '../config/load';
 import { createLogger, type Logger } from '../logger';
 import { systemClock } from '../clock';
-import { createApp } from '../app';
 import { createInProcessDispatcher, createLambdaDispatcher, type JobDispatcher } from '../jobs/dispatch';
 import { type Job } from '../jobs/job';
 import { createLambdaInvoker } from '../jobs/lambda-invoker';
-import { boltLogger } from '../slack/bolt-logger';
-import { slackLambdaHandler, type SlackLambdaHandler } from '../slack/replay-window';
+import { type SlackLambdaHandler } from '../slack/replay-window';
+import { slackLambdaApp } from '../wiring/slack-app';
+import { oncePerColdStart } from './cold-start';
 import { readEnv, required, type Env } from './env';
 import { withSecrets } from './secrets';
 import { stateStore } from './state-store';
-import { requestKeyProperties } from '../slack/request-key';
 
 type LambdaHandler = SlackLambdaHandler;
-let ready: Promise<LambdaHandler> | undefined;
 
 /** Reads env, secrets (SSM / Secrets Manager when deployed) and config and builds the app: once per cold start. Exported for the cold-start bench. */
-export function init(): Promise<LambdaHandler> {
-  ready ??= Promise.resolve()
-    .then(async () => {
-      const env = await withSecrets(readEnv(process.env), ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
-      const logger = createLogger({ level: env.LOG_LEVEL, name: 'ecs-chatops-slack' });
-      const config = loadConfigFile(required(env, 'CHATOPS_CONFIG', 'it names the YAML config file'));
-      const receiver = new AwsLambdaReceiver({
-        signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'Slack requests are verified with it'),
-        logger: boltLogger(logger),
-        // Each signed request's key: its job's id, so a replayed request runs nothing twice.
-        customPropertiesExtractor: requestKeyProperties,
-      });
-      createApp(
-        {
-          config,
-          logger,
-          clock: systemClock,
-          dispatcher: dispatcher(env, logger),
-          botToken: required(env, 'SLACK_BOT_TOKEN', 'the bot reads user groups with it'),
-          ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-          // Approval buttons read and decide requests here (the SDK reads AWS_REGION / AWS_ENDPOINT_URL_DYNAMODB).
-          ...(env.STATE_TABLE ? { state: stateStore(env.STATE_TABLE) } : {}),
-        },
-        receiver,
-      );
-      return slackLambdaHandler(receiver, systemClock);
-    })
-    .catch((err: unknown) => {
-      // A failed start (SSM throttled, say) is tried again by the next request, not cached.
-      ready = undefined;
-      throw err;
-    });
-  return ready;
-}
+export const init: () => Promise<LambdaHandler> = oncePerColdStart(async () => {
+  const env = await withSecrets(readEnv(process.env), ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
+  const logger = createLogger({ level: env.LOG_LEVEL, name: 'ecs-chatops-slack' });
+  const config = loadConfigFile(required(env, 'CHATOPS_CONFIG', 'it names the YAML config file'));
+  return slackLambdaApp({
+    signingSecret: required(env, 'SLACK_SIGNING_SECRET', 'Slack requests are verified with it'),
+    config,
+    logger,
+    clock: systemClock,
+    dispatcher: dispatcher(env, logger),
+    botToken: required(env, 'SLACK_BOT_TOKEN', 'the bot reads user groups with it'),
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    // Approval buttons read and decide requests here (the SDK reads AWS_REGION / AWS_ENDPOINT_URL_DYNAMODB).
+    ...(env.STATE_TABLE ? { state: stateStore(env.STATE_TABLE) } : {}),
+  }).handler;
+});
 
 /**
  * With WORKER_FUNCTION set, jobs go to the worker Lambda by async invoke. Without it they run in

@@ -1,8 +1,9 @@
 import { type App, type BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { audit } from '../audit';
-import { type ListenerDeps, runPrepared } from './run-prepared';
-import { keyOf } from './commands';
+import { interactionOf, parseJsonAs } from '../slack/payloads';
+import { ephemeral, type ListenerDeps, NOTHING_STARTED_APOLOGY, runPrepared } from './run-prepared';
+import { requestKeyPart } from '../slack/request-key';
 
 const CommandButtonValue = z.object({ cluster: z.string().min(1), args: z.array(z.string()).max(50) });
 
@@ -15,14 +16,9 @@ export function registerCommandButtons(app: App, deps: ListenerDeps): void {
     await ack();
     const started = deps.clock.now();
     const verb = action.action_id.slice('cmd:'.length).split('#')[0]!;
-    const user = {
-      id: body.user.id,
-      name: body.user.username ?? body.user.name,
-      teamId: body.user.team_id ?? body.team?.id ?? 'unknown',
-    };
-    const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
-    const value = CommandButtonValue.safeParse(safeJson(action.value ?? ''));
-    if (!value.success || !body.response_url) {
+    const { user, channelId, responseUrl } = interactionOf(body);
+    const value = parseJsonAs(CommandButtonValue, action.value);
+    if (!value.success || !responseUrl) {
       audit(deps.logger, {
         user: user.id,
         channel: channelId,
@@ -33,11 +29,7 @@ export function registerCommandButtons(app: App, deps: ListenerDeps): void {
         detail: 'malformed button',
         durationMs: deps.clock.now() - started,
       });
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'That button is no longer valid. Run the command again.',
-      });
+      await respond(ephemeral({ text: 'That button is no longer valid. Run the command again.' }));
       return;
     }
     try {
@@ -46,20 +38,15 @@ export function registerCommandButtons(app: App, deps: ListenerDeps): void {
           words: [...verb.split(' '), ...value.data.args],
           user,
           channelId,
-          responseUrl: body.response_url,
+          responseUrl,
           source: 'button',
           cluster: value.data.cluster,
-          ...keyOf(context),
+          ...requestKeyPart(context),
         },
         deps,
         started,
       );
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: result.message.text,
-        ...(result.message.blocks ? { blocks: result.message.blocks } : {}),
-      });
+      await respond(ephemeral(result.message));
     } catch (err) {
       // As for typed commands: an unexpected failure still gets an answer, and an audit line.
       deps.logger.error({ err }, 'button failed before its job started');
@@ -73,19 +60,7 @@ export function registerCommandButtons(app: App, deps: ListenerDeps): void {
         outcome: 'error',
         durationMs: deps.clock.now() - started,
       });
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'Sorry, something went wrong before I could start that. Nothing was changed; please try again.',
-      }).catch(() => undefined);
+      await respond(ephemeral({ text: NOTHING_STARTED_APOLOGY })).catch(() => undefined);
     }
   });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

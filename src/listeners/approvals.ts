@@ -2,6 +2,7 @@ import { type App, type BlockButtonAction } from '@slack/bolt';
 import { handleApprovalClick, type DecisionDeps } from '../approvals/decisions';
 import { type StateStore } from '../state/table';
 import { APPROVAL_ACTIONS } from '../approvals/view';
+import { interactionOf } from '../slack/payloads';
 import { type ListenerDeps } from './run-prepared';
 
 const DECISIONS = {
@@ -19,18 +20,11 @@ export function registerApprovalButtons(app: App, deps: ListenerDeps & { state: 
   app.action<BlockButtonAction>(/^approval:(approve|deny|cancel)$/, async ({ action, body, ack, respond, client }) => {
     await ack();
     const decision = DECISIONS[action.action_id as keyof typeof DECISIONS];
-    const user = {
-      id: body.user.id,
-      teamId: body.user.team_id ?? body.team?.id ?? 'unknown',
-      ...((body.user.username ?? body.user.name) ? { name: body.user.username ?? body.user.name } : {}),
-    };
+    const { user, channelId } = interactionOf(body);
     const decisionDeps: DecisionDeps = { ...deps, slack: client };
     let reply: string | undefined;
     try {
-      reply = await handleApprovalClick(
-        { decision, value: action.value ?? '', user, channelId: body.channel?.id ?? body.container?.channel_id ?? '' },
-        decisionDeps,
-      );
+      reply = await handleApprovalClick({ decision, value: action.value ?? '', user, channelId }, decisionDeps);
     } catch (err) {
       // The state table or Slack failed us before the decision was written, or after: either way
       // the stored request is the truth, and the user can look at the message and click again.

@@ -1,14 +1,15 @@
 import { type App } from '@slack/bolt';
 import { tokenize } from '../commands/tokenize';
 import { audit } from '../audit';
-import { type ListenerDeps, runPrepared } from './run-prepared';
-import { requestKeyFrom } from '../slack/request-key';
+import { commandUserOf } from '../slack/payloads';
+import { type ListenerDeps, NOTHING_STARTED_APOLOGY, runPrepared } from './run-prepared';
+import { requestKeyPart } from '../slack/request-key';
 
 /** `/ecs …`: every slash command routed to this app. Acks within Slack's 3 s; the work goes to the worker. */
 export function registerCommandListener(app: App, deps: ListenerDeps): void {
   app.command(/.*/, async ({ command, ack, context }) => {
     const started = deps.clock.now();
-    const user = { id: command.user_id, name: command.user_name, teamId: command.team_id };
+    const user = commandUserOf(command);
     try {
       const result = await runPrepared(
         {
@@ -17,7 +18,7 @@ export function registerCommandListener(app: App, deps: ListenerDeps): void {
           channelId: command.channel_id,
           responseUrl: command.response_url,
           source: 'slash',
-          ...keyOf(context),
+          ...requestKeyPart(context),
         },
         deps,
         started,
@@ -38,16 +39,7 @@ export function registerCommandListener(app: App, deps: ListenerDeps): void {
         outcome: 'error',
         durationMs: deps.clock.now() - started,
       });
-      await ack({
-        response_type: 'ephemeral',
-        text: 'Sorry, something went wrong before I could start that. Nothing was changed; please try again.',
-      });
+      await ack({ response_type: 'ephemeral', text: NOTHING_STARTED_APOLOGY });
     }
   });
-}
-
-/** The signed request's key, when the receiver set one: a replay of the request then starts nothing new. */
-export function keyOf(context: Record<string, unknown>): { requestKey?: string } {
-  const key = requestKeyFrom(context);
-  return key ? { requestKey: key } : {};
 }

@@ -3,10 +3,11 @@ import { registerCommandListener } from './commands';
 import { registerCommandButtons } from './actions';
 import { registerScaleModal } from './scale-modal';
 import { registerApprovalButtons } from './approvals';
+import { registerMuteButtons } from './notification-buttons';
 import { type StateStore } from '../state/table';
 import { type ListenerDeps } from './run-prepared';
-import { registerNotificationActions } from '../notifications/actions';
-import { accessFor, authorize } from '../auth/policy';
+import { authorize } from '../auth/policy';
+import { lookUpAccess } from '../auth/user-access';
 
 export type { ListenerDeps };
 
@@ -19,17 +20,11 @@ export function registerListeners(app: App, deps: ListenerDeps & { state?: State
   if (deps.state) registerApprovalButtons(app, { ...deps, state: deps.state });
   // The notifications' Mute button: mutes live in the state table too.
   if (deps.state) {
-    registerNotificationActions(app, {
+    registerMuteButtons(app, {
       ...deps,
       state: deps.state,
       decide: async (userId, channelId, alias, needed, action) =>
-        authorize(
-          deps.config,
-          accessFor(deps.config, userId, await deps.directory.groupsOf(userId), channelId),
-          alias,
-          needed,
-          action,
-        ),
+        authorize(deps.config, await lookUpAccess(deps, userId, channelId), alias, needed, action),
     });
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Config } from '../config/schema';
 import { type TeamDirectory } from '../auth/directory';
-import { accessFor, authorize, clustersWith, type UserAccess } from '../auth/policy';
+import { authorize, clustersWith, type UserAccess } from '../auth/policy';
+import { lookUpAccess } from '../auth/user-access';
 import { noClusterMessage, resolveCluster } from '../auth/resolve-cluster';
 import { type Clock } from '../clock';
 import { type CommandJob } from '../jobs/job';
@@ -49,12 +50,7 @@ export async function prepareInvocation(input: Invocation, deps: PrepareDeps): P
       verb: parsed.spec?.verb ?? input.words[0] ?? '',
     };
   const { spec } = parsed;
-  const access: UserAccess = accessFor(
-    deps.config,
-    input.user.id,
-    await deps.directory.groupsOf(input.user.id),
-    input.channelId,
-  );
+  const access: UserAccess = await lookUpAccess(deps, input.user.id, input.channelId);
 
   if (spec.level === 'none') {
     if (!spec.local) throw new Error(`verb ${spec.verb} has neither a level nor a local answer`);

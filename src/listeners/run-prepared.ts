@@ -15,22 +15,23 @@ export interface ListenerDeps extends PrepareDeps {
   responseUrlPrefixes?: readonly string[];
 }
 
-/** Slack's response URLs all start with this (https://api.slack.com/interactivity/handling#message_responses). */
-export const SLACK_RESPONSE_URL_PREFIX = 'https://hooks.slack.com/';
+/** The answer when something unexpected failed before a job started: nothing changed, try again. */
+export const NOTHING_STARTED_APOLOGY =
+  'Sorry, something went wrong before I could start that. Nothing was changed; please try again.';
 
-/** Whether the bot may post to `url`: it starts with one of the prefixes, compared as parsed URLs. */
-export function isAllowedResponseUrl(url: string, prefixes: readonly string[] = [SLACK_RESPONSE_URL_PREFIX]): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.username || parsed.password) return false;
-  return prefixes.some((prefix) => {
-    const allowed = new URL(prefix);
-    return parsed.origin === allowed.origin && parsed.pathname.startsWith(allowed.pathname);
-  });
+/** A reply only the user who typed or clicked sees, leaving the clicked message as it is. */
+export function ephemeral(message: SlackMessage): {
+  response_type: 'ephemeral';
+  replace_original: false;
+  text: string;
+  blocks?: SlackMessage['blocks'];
+} {
+  return {
+    response_type: 'ephemeral',
+    replace_original: false,
+    text: message.text,
+    ...(message.blocks ? { blocks: message.blocks } : {}),
+  };
 }
 
 /**

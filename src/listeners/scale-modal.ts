@@ -12,8 +12,10 @@ import {
   SCALE_MODAL_ACTION,
   SCALE_MODAL_CALLBACK,
 } from '../slack/views/scale-modal';
-import { isAllowedResponseUrl, type ListenerDeps, runPrepared } from './run-prepared';
-import { keyOf } from './commands';
+import { interactionOf, parseJsonAs } from '../slack/payloads';
+import { hostOf, isAllowedResponseUrl } from '../slack/response-url';
+import { requestKeyPart } from '../slack/request-key';
+import { ephemeral, type ListenerDeps, runPrepared } from './run-prepared';
 
 /**
  * The Scale button opens a modal (views.open must use the trigger_id within ~3 s, so it happens
@@ -23,19 +25,10 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(SCALE_MODAL_ACTION, async ({ action, body, ack, client, respond }) => {
     await ack();
     const started = deps.clock.now();
-    const user = {
-      id: body.user.id,
-      name: body.user.username ?? body.user.name,
-      teamId: body.user.team_id ?? body.team?.id ?? 'unknown',
-    };
-    const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
-    const value = ScaleButtonValue.safeParse(safeJson(action.value ?? ''));
-    if (!value.success || !body.response_url) {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'That Scale button is no longer valid. Use `/ecs scale SVC N`.',
-      });
+    const { user, channelId, responseUrl } = interactionOf(body);
+    const value = parseJsonAs(ScaleButtonValue, action.value);
+    if (!value.success || !responseUrl) {
+      await respond(ephemeral({ text: 'That Scale button is no longer valid. Use `/ecs scale SVC N`.' }));
       return;
     }
     const { cluster, service, current } = value.data;
@@ -46,7 +39,7 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
         words: ['scale', service, String(Math.min(current, 1000))],
         user,
         channelId,
-        responseUrl: body.response_url,
+        responseUrl,
         source: 'button',
         cluster,
       },
@@ -63,44 +56,40 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
         outcome: check.outcome,
         durationMs: deps.clock.now() - started,
       });
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: check.message.text,
-        ...(check.message.blocks ? { blocks: check.message.blocks } : {}),
-      });
+      await respond(ephemeral(check.message));
       return;
     }
     try {
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: scaleModal({ cluster, service, current, channelId, responseUrl: body.response_url }),
+        view: scaleModal({ cluster, service, current, channelId, responseUrl }),
       });
     } catch (err) {
       // Usually an expired trigger_id (Slack allows 3 s): say what to do instead of failing silently.
       deps.logger.warn({ err }, 'could not open the scale form');
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: `I could not open the Scale form. Type \`/ecs scale ${escapeText(service)} N -c ${escapeText(cluster)}\` instead.`,
-      });
+      await respond(
+        ephemeral({
+          text: `I could not open the Scale form. Type \`/ecs scale ${escapeText(service)} N -c ${escapeText(cluster)}\` instead.`,
+        }),
+      );
     }
   });
 
   app.view(SCALE_MODAL_CALLBACK, async ({ ack, view, body, context }) => {
-    const meta = ScaleModalMetadata.safeParse(safeJson(view.private_metadata));
+    const meta = parseJsonAs(ScaleModalMetadata, view.private_metadata);
+    const { user } = interactionOf(body);
     const raw = view.state.values[SCALE_INPUT_BLOCK]?.[SCALE_INPUT_ACTION]?.value ?? '';
     // The hidden state comes back from the client: a response URL that is not Slack's is never posted to.
     if (!meta.success || !isAllowedResponseUrl(meta.data.responseUrl, deps.responseUrlPrefixes)) {
       if (meta.success) {
         deps.logger.warn(
-          { user: body.user.id, host: safeHost(meta.data.responseUrl) },
+          { user: user.id, host: hostOf(meta.data.responseUrl) },
           'scale form with a response URL that is not Slack’s; refused',
         );
         audit(deps.logger, {
-          user: body.user.id,
+          user: user.id,
           channel: meta.data.channelId,
-          workspace: body.user.team_id ?? body.team?.id ?? 'unknown',
+          workspace: user.teamId,
           source: 'modal',
           command: `scale ${meta.data.service}`,
           cluster: meta.data.cluster,
@@ -121,7 +110,6 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
     }
     await ack();
     const started = deps.clock.now();
-    const user = { id: body.user.id, name: body.user.name, teamId: body.user.team_id ?? body.team?.id ?? 'unknown' };
     const result = await runPrepared(
       {
         words: ['scale', meta.data.service, raw],
@@ -130,7 +118,7 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
         responseUrl: meta.data.responseUrl,
         source: 'modal',
         cluster: meta.data.cluster,
-        ...keyOf(context),
+        ...requestKeyPart(context),
       },
       deps,
       started,
@@ -147,20 +135,4 @@ export function registerScaleModal(app: App, deps: ListenerDeps): void {
         .catch((err: unknown) => deps.logger.warn({ err }, 'could not tell the user why the scale form was refused'));
     }
   });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '(not a URL)';
-  }
 }

@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { type Readable, type Writable } from 'node:stream';
-import { AwsLambdaReceiver } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
-import { createApp } from '../app';
 import { sweepExpiredApprovals } from '../approvals/sweep';
 import { createTeamDirectory } from '../auth/directory';
 import { loadConfigFile } from '../config/load';
 import { type Config } from '../config/schema';
 import { ConfigError } from '../errors';
-import { VERBS } from '../verbs';
 import { createInProcessDispatcher } from '../jobs/dispatch';
 import { createLogger } from '../logger';
 import { createEventsHandler } from '../notifications/pipeline';
@@ -17,7 +13,11 @@ import { handleDeploymentEvent, inProcessWatch } from '../deployments/events';
 import { demoAccount, startSandbox, type AccountSeed, type Sandbox } from '../sandbox';
 import { boltLogger } from '../slack/bolt-logger';
 import { startSlackStandin } from '../slack/standin/server';
-import { runJob, type WorkerDeps } from '../worker/run-job';
+import { VERBS } from '../verbs';
+import { runJob } from '../worker/run-job';
+import { botWebClient } from '../slack/web-client';
+import { buildWorkerDeps } from '../wiring/worker-deps';
+import { slackLambdaApp } from '../wiring/slack-app';
 import { awsAccessForSimulatedTime } from './aws-sessions';
 import { printBanner } from './banner';
 import { Conversation } from './conversation';
@@ -30,10 +30,9 @@ import { Screen } from './screen';
 import { Session, type CompletionNames } from './session';
 import { PlaygroundTime, stepSettler } from './simulated-time';
 import { SlackFrontEnd } from './slack-front-end';
-import { type Workspace } from './slack-payloads';
+import { type Workspace } from '../slack/signed-requests';
 import { startPlaygroundStateTable } from './state-table';
 import { createTerminal } from './terminal';
-import { requestKeyProperties } from '../slack/request-key';
 
 /** What the entry point passes in: the process's streams and the two environment settings that matter here. */
 export interface PlaygroundIo {
@@ -128,13 +127,14 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     started.push(() => standin.stop());
     const state = await startPlaygroundStateTable();
     started.push(() => state.stop());
-    const slack = new WebClient(BOT_TOKEN, {
+    const slack = botWebClient(BOT_TOKEN, {
       slackApiUrl: standin.apiUrl,
       logger: boltLogger(logger),
       retryConfig: { retries: 3, factor: 1, minTimeout: 50, maxTimeout: 500 },
     });
 
-    const worker: WorkerDeps = {
+    // Follow-ups as deployed (5 s polls, a 3-minute wait), in simulated time.
+    const worker = buildWorkerDeps({
       config,
       logger,
       clock,
@@ -145,9 +145,6 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
         clientConfig: { endpoint: sandbox.url },
         stsConfig: { credentials: BOT_AWS_KEY },
       }),
-      verbs: VERBS,
-      // The deployed defaults (5 s polls, a 3-minute wait), in simulated time.
-      timing: { followUpPollMs: 5000, followUpTimeoutMs: 180_000 },
       state: state.store,
       slack,
       // One progress update a real second, as Slack allows; waits in simulated time.
@@ -155,7 +152,7 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       // Jobs run here as soon as they are dispatched; at 60× a busy real second is a simulated
       // minute, which must not make a job "too old to run".
       jobMaxAgeMs: Number.POSITIVE_INFINITY,
-    };
+    });
     // Jobs running now: a /wait step is done when each of them is asleep in simulated time again.
     let jobsRunning = 0;
     const dispatcher = createInProcessDispatcher(async (job) => {
@@ -170,24 +167,17 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
     const teams = createTeamDirectory({ config, slack, clock, logger });
     // Requests are signed and checked as Slack's are, with a secret made up for this run.
     const signingSecret = randomBytes(32).toString('hex');
-    const receiver = new AwsLambdaReceiver({
+    const slackFunction = slackLambdaApp({
       signingSecret,
-      logger: boltLogger(logger),
-      customPropertiesExtractor: requestKeyProperties,
+      config,
+      logger,
+      clock,
+      dispatcher,
+      botToken: BOT_TOKEN,
+      slackApiUrl: standin.apiUrl,
+      state: state.store,
+      directory: teams,
     });
-    createApp(
-      {
-        config,
-        logger,
-        clock,
-        dispatcher,
-        botToken: BOT_TOKEN,
-        slackApiUrl: standin.apiUrl,
-        state: state.store,
-        directory: teams,
-      },
-      receiver,
-    );
     // As on Lambda, the events function's tick also expires approval requests nobody decided on (their
     // buttons go): the bridge ticks in simulated time, so a /wait that jumps ahead sweeps too.
     const events = createEventsHandler({
@@ -249,7 +239,7 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
       botName: BOT_NAME,
     });
     const frontEnd = new SlackFrontEnd({
-      handler: receiver.toHandler(),
+      handler: slackFunction.handler,
       signingSecret,
       standin,
       conversation,

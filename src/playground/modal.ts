@@ -1,6 +1,6 @@
 import { type Directory } from './people';
 import { type Screen } from './screen';
-import { type OpenView } from './slack-payloads';
+import { type OpenView } from '../slack/signed-requests';
 import { type ViewAck } from './slack-front-end';
 
 type Block = Record<string, unknown> & { type?: string; block_id?: string };

@@ -6,7 +6,7 @@ import { fillModal } from './modal';
 import { type Channel, type Directory, type Person } from './people';
 import { type ButtonOnScreen, type Screen } from './screen';
 import { SlackRequestFailed, type SlackFrontEnd } from './slack-front-end';
-import { type OpenView } from './slack-payloads';
+import { type OpenView } from '../slack/signed-requests';
 import { formatDuration } from '../text/times';
 import { type Terminal } from './terminal';
 

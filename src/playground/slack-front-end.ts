@@ -12,7 +12,7 @@ import {
   viewSubmissionBody,
   type OpenView,
   type Workspace,
-} from './slack-payloads';
+} from '../slack/signed-requests';
 
 type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
 
@@ -182,7 +182,7 @@ export class SlackFrontEnd {
   }
 
   private async send(body: string): Promise<{ statusCode: number; body: string }> {
-    const res = await this.options.handler(signedLambdaEvent(body, this.options.signingSecret), {});
+    const res = await this.options.handler(signedLambdaEvent(body, { signingSecret: this.options.signingSecret }), {});
     return { statusCode: res.statusCode, body: typeof res.body === 'string' ? res.body : '' };
   }
 }

@@ -35,6 +35,12 @@ export function requestKeyFrom(context: Record<string, unknown>): string | undef
   return typeof key === 'string' && /^[0-9a-f]{32}$/.test(key) ? key : undefined;
 }
 
+/** `{ requestKey }` for an invocation when the receiver set one: a replay of the request then starts nothing new. */
+export function requestKeyPart(context: Record<string, unknown>): { requestKey?: string } {
+  const key = requestKeyFrom(context);
+  return key ? { requestKey: key } : {};
+}
+
 function header(headers: Headers, name: string): string | undefined {
   if (!headers) return undefined;
   const found = Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];

@@ -1,6 +1,6 @@
 import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import { activeMute, setMute } from '../../src/notifications/mutes';
-import { registerNotificationActions } from '../../src/notifications/actions';
+import { registerMuteButtons } from '../../src/listeners/notification-buttons';
 import {
   type EventsHarness,
   PROD_CHANNEL,
@@ -31,7 +31,7 @@ describe('muting notifications', () => {
       authorize: async () => ({ botToken: 'xoxb-test' }),
       clientOptions: { slackApiUrl: h.slack.apiUrl },
     });
-    registerNotificationActions(app, {
+    registerMuteButtons(app, {
       config: h.deps.config,
       state: h.deps.state,
       clock: h.clock,
@@ -189,7 +189,7 @@ describe('muting notifications', () => {
       authorize: async () => ({ botToken: 'xoxb-test' }),
       clientOptions: { slackApiUrl: h.slack.apiUrl },
     });
-    registerNotificationActions(app, {
+    registerMuteButtons(app, {
       config: h.deps.config,
       state: h.deps.state,
       clock: h.clock,

@@ -1,4 +1,4 @@
-import { isAllowedResponseUrl, SLACK_RESPONSE_URL_PREFIX } from '../../src/listeners/run-prepared';
+import { isAllowedResponseUrl, SLACK_RESPONSE_URL_PREFIX } from '../../src/slack/response-url';
 
 describe('where the bot may post a response URL that came back inside a payload', () => {
   it('Slack’s own response URLs are allowed by default', () => {

@@ -1,23 +1,19 @@
-import { AwsLambdaReceiver } from '@slack/bolt';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { Context } from 'aws-lambda';
-import { createApp } from '../../src/app';
 import { systemClock, type Clock } from '../../src/clock';
-import { WebClient } from '@slack/web-api';
 import { type ApprovalTiming } from '../../src/approvals/gated-operation';
 import { startDynalite, type LocalStateTable } from './dynalite';
-import { createAwsAccess } from '../../src/aws/access';
 import { createInProcessDispatcher } from '../../src/jobs/dispatch';
 import { type Job } from '../../src/jobs/job';
 import { runJob, type WorkerDeps } from '../../src/worker/run-job';
-import { VERBS } from '../../src/verbs';
+import { buildWorkerDeps } from '../../src/wiring/worker-deps';
+import { slackLambdaApp } from '../../src/wiring/slack-app';
+import { botWebClient } from '../../src/slack/web-client';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
 import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
 import { type Config } from '../../src/config/schema';
 import { testAccount } from './accounts';
 import { blockKitProblems, modalProblems } from '../../src/slack/limits';
-import { boltLogger } from '../../src/slack/bolt-logger';
-import { slackLambdaHandler } from '../../src/slack/replay-window';
 import { CHANNELS, testConfig, USERGROUPS, USERS } from './config';
 import { captureLogs } from './logs';
 import { foreignControlsIn } from './mrkdwn';
@@ -29,7 +25,6 @@ import {
   viewSubmissionBody,
   type ViewSubmissionInput,
 } from './slack-requests';
-import { requestKeyProperties } from '../../src/slack/request-key';
 
 export const BOT_TOKEN = 'xoxb-test-bot-token-1234567890';
 export const BOT_AWS_KEY = {
@@ -111,21 +106,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = options.config ?? testConfig();
   const clock = options.clock ?? systemClock;
   const state = await startDynalite();
-  const aws = createAwsAccess({
-    config,
-    clock,
-    logger,
-    // The SDK's retries, with 6 attempts and 10 ms back-offs instead of its production delays
-    // (up to seconds under throttling), so a test of 30 % throttling stays quick on a busy machine.
-    clientConfig: { endpoint: sandbox.url, retryStrategy: new ConfiguredRetryStrategy(6, 10) },
-    stsConfig: { credentials: BOT_AWS_KEY },
-  });
-  const worker: WorkerDeps = {
+  const worker = buildWorkerDeps({
     config,
     logger,
     clock,
-    aws,
-    verbs: VERBS,
+    awsClients: {
+      // The SDK's retries, with 6 attempts and 10 ms back-offs instead of its production delays
+      // (up to seconds under throttling), so a test of 30 % throttling stays quick on a busy machine.
+      clientConfig: { endpoint: sandbox.url, retryStrategy: new ConfiguredRetryStrategy(6, 10) },
+      stsConfig: { credentials: BOT_AWS_KEY },
+    },
     timing: {
       followUpPollMs: 20,
       followUpTimeoutMs: options.followUpTimeoutMs ?? 10_000,
@@ -135,27 +125,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     state: state.store,
     // The bot's own Web API client (chat.postMessage / chat.update), against the stand-in.
-    slack: new WebClient(BOT_TOKEN, {
+    slack: botWebClient(BOT_TOKEN, {
       slackApiUrl: slack.apiUrl,
       retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 100 },
     }),
     approvalTiming: { progressIntervalMs: 200, pollMs: 20, waitTimeoutMs: 10_000, ...options.approvalTiming },
-  };
+  });
   const jobs: Job[] = [];
   const dispatcher = createInProcessDispatcher(async (job) => {
     jobs.push(structuredClone(job));
     if (!options.lostJobs?.(job)) await runJob(job, worker);
   }, logger);
-  const receiver = new AwsLambdaReceiver({
+  const { handler } = slackLambdaApp({
     signingSecret: TEST_SIGNING_SECRET,
-    logger: boltLogger(logger),
-    customPropertiesExtractor: requestKeyProperties,
+    config,
+    logger,
+    clock,
+    state: state.store,
+    dispatcher,
+    botToken: BOT_TOKEN,
+    slackApiUrl: slack.apiUrl,
   });
-  createApp(
-    { config, logger, clock, state: state.store, dispatcher, botToken: BOT_TOKEN, slackApiUrl: slack.apiUrl },
-    receiver,
-  );
-  const handler = slackLambdaHandler(receiver, systemClock);
   const context = {} as Context;
 
   async function send(event: ReturnType<typeof apiGatewayEvent>) {

@@ -1,48 +1,44 @@
-import { createHmac } from 'node:crypto';
+import {
+  blockActionsBody,
+  signedLambdaEvent,
+  signSlackRequest,
+  slashCommandBody as slackSlashCommandBody,
+  viewSubmissionBody as slackViewSubmissionBody,
+  type ApiGatewayV2Event,
+  type Workspace,
+} from '../../src/slack/signed-requests';
 
 /**
- * Requests signed exactly as Slack signs them (v0:{ts}:{body}, HMAC-SHA256 with the signing
- * secret), with Slack's exact content types, wrapped as API Gateway HTTP API (v2) events.
+ * The test workspace's requests: src/slack/signed-requests.ts (signed exactly as Slack signs
+ * them, with Slack's fields and content types, wrapped as API Gateway HTTP API v2 events) with the
+ * test workspace, user and channel filled in.
  */
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
-export interface ApiGatewayV2Event {
-  version: '2.0';
-  routeKey: string;
-  rawPath: string;
-  rawQueryString: string;
-  headers: Record<string, string>;
-  requestContext: Record<string, unknown>;
-  body: string;
-  isBase64Encoded: boolean;
+export type { ApiGatewayV2Event };
+
+const TEST_WORKSPACE: Workspace = {
+  teamId: 'T0TEST',
+  domain: 'test',
+  appId: 'A0TEST',
+  botUserId: 'U0BOT',
+  botId: 'B0TEST',
+};
+
+function workspace(teamId?: string): Workspace {
+  return teamId ? { ...TEST_WORKSPACE, teamId } : TEST_WORKSPACE;
 }
 
 export function sign(body: string, timestamp: number, secret = TEST_SIGNING_SECRET): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return signSlackRequest(body, timestamp, secret);
 }
 
 export function apiGatewayEvent(
   body: string,
   options: { secret?: string; timestamp?: number; signature?: string | null; base64?: boolean } = {},
 ): ApiGatewayV2Event {
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-www-form-urlencoded',
-    'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-    'x-slack-request-timestamp': String(timestamp),
-  };
-  const signature = options.signature === undefined ? sign(body, timestamp, options.secret) : options.signature;
-  if (signature !== null) headers['x-slack-signature'] = signature;
-  return {
-    version: '2.0',
-    routeKey: 'POST /slack/events',
-    rawPath: '/slack/events',
-    rawQueryString: '',
-    headers,
-    requestContext: { http: { method: 'POST', path: '/slack/events' }, requestId: `req-${timestamp}-${Math.random()}` },
-    body: options.base64 ? Buffer.from(body).toString('base64') : body,
-    isBase64Encoded: options.base64 ?? false,
-  };
+  const { secret, ...rest } = options;
+  return signedLambdaEvent(body, { signingSecret: secret ?? TEST_SIGNING_SECRET, ...rest });
 }
 
 export interface SlashCommandInput {
@@ -59,21 +55,15 @@ export interface SlashCommandInput {
 
 /** The form body Slack sends for a slash command, in Slack's field order. */
 export function slashCommandBody(input: SlashCommandInput): string {
-  return new URLSearchParams({
-    token: 'deprecated-verification-token',
-    team_id: input.teamId ?? 'T0TEST',
-    team_domain: 'test',
-    channel_id: input.channelId ?? 'C0WEB',
-    channel_name: input.channelName ?? 'web',
-    user_id: input.userId ?? 'U0ALICE',
-    user_name: input.userName ?? 'alice',
+  return slackSlashCommandBody({
+    workspace: workspace(input.teamId),
+    user: { id: input.userId ?? 'U0ALICE', name: input.userName ?? 'alice' },
+    channel: { id: input.channelId ?? 'C0WEB', name: input.channelName ?? 'web' },
     command: input.command ?? '/ecs',
     text: input.text,
-    api_app_id: 'A0TEST',
-    is_enterprise_install: 'false',
-    response_url: input.responseUrl,
-    trigger_id: input.triggerId ?? `${Date.now()}.trigger`,
-  }).toString();
+    responseUrl: input.responseUrl,
+    triggerId: input.triggerId ?? `${Date.now()}.trigger`,
+  });
 }
 
 export interface BlockActionInput {
@@ -90,39 +80,16 @@ export interface BlockActionInput {
 
 /** The form body Slack sends when a button is clicked: payload=<JSON>. */
 export function blockActionBody(input: BlockActionInput): string {
-  const payload = {
-    type: 'block_actions',
-    user: {
-      id: input.userId ?? 'U0ALICE',
-      username: input.userName ?? 'alice',
-      name: input.userName ?? 'alice',
-      team_id: input.teamId ?? 'T0TEST',
-    },
-    api_app_id: 'A0TEST',
-    token: 'deprecated-verification-token',
-    container: {
-      type: 'message',
-      message_ts: input.messageTs ?? '1700000000.000100',
-      channel_id: input.channelId ?? 'C0WEB',
-      is_ephemeral: false,
-    },
-    trigger_id: `${Date.now()}.trigger`,
-    team: { id: input.teamId ?? 'T0TEST', domain: 'test' },
+  return blockActionsBody({
+    workspace: workspace(input.teamId),
+    user: { id: input.userId ?? 'U0ALICE', name: input.userName ?? 'alice' },
     channel: { id: input.channelId ?? 'C0WEB', name: 'web' },
-    message: { type: 'message', ts: input.messageTs ?? '1700000000.000100', text: '' },
-    response_url: input.responseUrl,
-    actions: [
-      {
-        type: 'button',
-        action_id: input.actionId,
-        block_id: input.blockId ?? 'actions',
-        value: input.value,
-        text: { type: 'plain_text', text: 'button' },
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    message: { ts: input.messageTs ?? '1700000000.000100', text: '', ephemeral: false },
+    button: { actionId: input.actionId, blockId: input.blockId ?? 'actions', text: 'button', value: input.value },
+    responseUrl: input.responseUrl,
+    triggerId: `${Date.now()}.trigger`,
+    actionTs: `${Date.now() / 1000}`,
+  });
 }
 
 export interface ViewSubmissionInput {
@@ -134,26 +101,19 @@ export interface ViewSubmissionInput {
 }
 
 export function viewSubmissionBody(input: ViewSubmissionInput): string {
-  const payload = {
-    type: 'view_submission',
-    team: { id: input.teamId ?? 'T0TEST', domain: 'test' },
-    user: { id: input.userId ?? 'U0ALICE', username: 'alice', name: 'alice', team_id: input.teamId ?? 'T0TEST' },
-    api_app_id: 'A0TEST',
-    token: 'deprecated-verification-token',
-    trigger_id: `${Date.now()}.trigger`,
+  return slackViewSubmissionBody({
+    workspace: workspace(input.teamId),
+    user: { id: input.userId ?? 'U0ALICE', name: 'alice' },
     view: {
       id: 'V0TEST',
-      team_id: input.teamId ?? 'T0TEST',
-      type: 'modal',
-      callback_id: input.callbackId,
-      private_metadata: input.privateMetadata,
-      state: { values: input.values },
-      hash: '1700000000.abc',
-      title: { type: 'plain_text', text: 'x' },
-      blocks: [],
+      view: {
+        callback_id: input.callbackId,
+        private_metadata: input.privateMetadata,
+        title: { type: 'plain_text', text: 'x' },
+        blocks: [],
+      },
     },
-    response_urls: [],
-    is_enterprise_install: false,
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    values: input.values,
+    triggerId: `${Date.now()}.trigger`,
+  });
 }

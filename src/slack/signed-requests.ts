@@ -4,7 +4,8 @@ import { createHmac } from 'node:crypto';
  * The requests Slack sends an app, field for field (https://docs.slack.dev/interactivity): a
  * slash command's form, and the `payload=` JSON of a button click and a modal submission —
  * signed with the app's signing secret and wrapped as the API Gateway (HTTP API v2) event that
- * Lambda hands the Slack function.
+ * Lambda hands the Slack function. The playground's front end, the tests and the bench all make
+ * their requests here, so what they send is what Slack sends.
  */
 export interface Workspace {
   teamId: string;
@@ -13,6 +14,9 @@ export interface Workspace {
   botUserId: string;
   botId: string;
 }
+
+/** The deprecated verification token Slack still puts in every payload (Bolt checks signatures instead). */
+const VERIFICATION_TOKEN = 'deprecated-verification-token';
 
 export interface Actor {
   id: string;
@@ -34,7 +38,7 @@ export function slashCommandBody(input: {
   triggerId: string;
 }): string {
   return new URLSearchParams({
-    token: 'playground-verification-token',
+    token: VERIFICATION_TOKEN,
     team_id: input.workspace.teamId,
     team_domain: input.workspace.domain,
     channel_id: input.channel.id,
@@ -82,7 +86,7 @@ export function blockActionsBody(input: {
     type: 'block_actions',
     user: { id: user.id, username: user.name, name: user.name, team_id: workspace.teamId },
     api_app_id: workspace.appId,
-    token: 'playground-verification-token',
+    token: VERIFICATION_TOKEN,
     container: {
       type: 'message',
       message_ts: message.ts,
@@ -147,7 +151,7 @@ export function viewSubmissionBody(input: {
     team: { id: workspace.teamId, domain: workspace.domain },
     user: { id: user.id, username: user.name, name: user.name, team_id: workspace.teamId },
     api_app_id: workspace.appId,
-    token: 'playground-verification-token',
+    token: VERIFICATION_TOKEN,
     trigger_id: input.triggerId,
     view: submittedView(workspace, view, { values: input.values }),
     response_urls: [],
@@ -165,7 +169,7 @@ export function viewClosedBody(input: { workspace: Workspace; user: Actor; view:
     team: { id: workspace.teamId, domain: workspace.domain },
     user: { id: user.id, username: user.name, name: user.name, team_id: workspace.teamId },
     api_app_id: workspace.appId,
-    token: 'playground-verification-token',
+    token: VERIFICATION_TOKEN,
     view: submittedView(workspace, view, { values: {} }),
     is_cleared: false,
     is_enterprise_install: false,
@@ -202,26 +206,52 @@ function submittedView(
   };
 }
 
-/** An API Gateway HTTP API (v2) event with Slack's headers and a valid signature (v0:{ts}:{body}, HMAC-SHA256). */
-export function signedLambdaEvent(body: string, signingSecret: string, nowMs = Date.now()) {
-  const timestamp = Math.floor(nowMs / 1000);
-  const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+/** Slack's signature of a request body: `v0=` HMAC-SHA256 of `v0:{timestamp}:{body}` with the signing secret. */
+export function signSlackRequest(body: string, timestamp: number, signingSecret: string): string {
+  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface ApiGatewayV2Event {
+  version: '2.0';
+  routeKey: string;
+  rawPath: string;
+  rawQueryString: string;
+  headers: Record<string, string>;
+  requestContext: Record<string, unknown>;
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+/**
+ * An API Gateway HTTP API (v2) event with Slack's headers and signature
+ * (https://api.slack.com/authentication/verifying-requests-from-slack). For tests of the check
+ * itself: `signature` replaces the real one (null: no signature header), `base64` encodes the body
+ * as API Gateway does for binary media types.
+ */
+export function signedLambdaEvent(
+  body: string,
+  options: { signingSecret: string; nowMs?: number; timestamp?: number; signature?: string | null; base64?: boolean },
+): ApiGatewayV2Event {
+  const timestamp = options.timestamp ?? Math.floor((options.nowMs ?? Date.now()) / 1000);
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+    'x-slack-request-timestamp': String(timestamp),
+  };
+  const signature =
+    options.signature === undefined ? signSlackRequest(body, timestamp, options.signingSecret) : options.signature;
+  if (signature !== null) headers['x-slack-signature'] = signature;
   return {
     version: '2.0',
     routeKey: 'POST /slack/events',
     rawPath: '/slack/events',
     rawQueryString: '',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': signature,
-    },
+    headers,
     requestContext: {
       http: { method: 'POST', path: '/slack/events', sourceIp: '127.0.0.1' },
-      requestId: `playground-${timestamp}-${Math.random().toString(36).slice(2)}`,
+      requestId: `req-${timestamp}-${Math.random().toString(36).slice(2)}`,
     },
-    body,
-    isBase64Encoded: false,
+    body: options.base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: options.base64 ?? false,
   };
 }
