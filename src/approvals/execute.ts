@@ -1,5 +1,5 @@
 import { audit, type AuditEntry } from '../audit';
-import { type AwsAccess } from '../aws/types';
+import { type AwsAccess } from '../aws/access';
 import { type Clock } from '../clock';
 import { type Config } from '../config/schema';
 import { ChatopsError } from '../errors';

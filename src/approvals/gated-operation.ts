@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type OwnershipGuard } from '../auth/ownership-guard';
-import { type ClusterOps } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
 import { type Clock } from '../clock';
 import { type ClusterConfig } from '../config/schema';
 import { type Logger } from '../logger';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { audit } from '../audit';
-import { type ClusterOps } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
 import { type Clock } from '../clock';
 import { type ClusterConfig, type Config } from '../config/schema';
 import { type Logger } from '../logger';

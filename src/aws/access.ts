@@ -1,23 +1,56 @@
-import { ECSClient } from '@aws-sdk/client-ecs';
 import { type STSClientConfig } from '@aws-sdk/client-sts';
 import { type RetryStrategyV2 } from '@aws-sdk/types';
 import { type Config } from '../config/schema';
 import { type Clock } from '../clock';
 import { type Logger } from '../logger';
 import { AccessRefusedError } from '../errors';
+import { createAwsClients } from './clients';
 import { createRoleCredentials } from './credentials';
-import { createServiceOps } from './services';
-import { createTaskDefinitionOps } from './task-definitions';
-import { createInstanceOps } from './instances';
-import { createClusterOps } from './clusters';
-import { createTaskOps } from './tasks';
-import { createDeploymentOps } from './deployments';
-import { createServiceDeploymentOps } from './service-deployments';
-import { createTeardownOps } from './teardown';
-import { createDeleteOps } from './deletes';
-import { createEcrOps } from './ecr';
-import { createLogOps } from './logs';
-import { type AwsAccess, type ClusterOps } from './types';
+import { createClusterOps, type EcsClusterOps } from './clusters';
+import { createEcrOps, type EcrOps } from './ecr';
+import { createInstanceOps, type InstanceOps } from './instances';
+import { createLogOps, type LogOps } from './logs';
+import { createServiceOps, type ServiceOps } from './services';
+import { createServiceDeploymentOps, type ServiceDeploymentOps } from './service-deployments';
+import { createTaskDefinitionOps, type TaskDefinitionOps } from './task-definitions';
+import { createTaskOps, type TaskOps } from './tasks';
+
+/** Operations on one cluster with the credentials of one role (cluster × level × user), by AWS resource. */
+export interface ClusterOps {
+  readonly alias: string;
+  readonly clusterName: string;
+  readonly region: string;
+  readonly roleArn: string;
+  /** The cluster itself: describe, create, what is in it, delete (src/aws/clusters.ts). */
+  readonly cluster: EcsClusterOps;
+  /** Services: list, describe, scale, deploy, create, delete (src/aws/services.ts). */
+  readonly services: ServiceOps;
+  /** Service deployments: list, describe, roll back, continue (src/aws/service-deployments.ts). */
+  readonly serviceDeployments: ServiceDeploymentOps;
+  /** Tasks: list, describe, run, start, stop (src/aws/tasks.ts). */
+  readonly tasks: TaskOps;
+  /** Task definition revisions: read, resolve, register for a new image, deregister (src/aws/task-definitions.ts). */
+  readonly taskDefinitions: TaskDefinitionOps;
+  /** Container instances and the EC2 instances behind them (src/aws/instances.ts). */
+  readonly instances: InstanceOps;
+  /** ECR repositories and images of the cluster's account and region (src/aws/ecr.ts). */
+  readonly ecr: EcrOps;
+  /** CloudWatch Logs of containers that use the awslogs driver (src/aws/logs.ts). */
+  readonly logs: LogOps;
+}
+
+export interface AwsAccessRequest {
+  alias: string;
+  level: 'read' | 'operate' | 'admin';
+  user: { id: string; name?: string; teamId: string };
+  /** The chatops team whose grant is used (a session tag). */
+  team: string;
+}
+
+/** Hands out cluster operations bound to the assumed role of exactly that cluster and level. */
+export interface AwsAccess {
+  forCluster(request: AwsAccessRequest): Promise<ClusterOps>;
+}
 
 export interface AwsAccessOptions {
   config: Config;
@@ -76,25 +109,26 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         // Tests pass the SDK's own strategy with short back-offs; production keeps the default.
         ...(options.clientConfig?.retryStrategy ? { retryStrategy: options.clientConfig.retryStrategy } : {}),
       };
-      const ecs = new ECSClient(clientConfig);
+      // One lazy client per AWS service for this role; each container's awslogs-region picks its Logs client.
+      const clients = createAwsClients(clientConfig);
       const base = { alias: request.alias, clusterName: cluster.name, region: cluster.region, roleArn };
+      const taskDefinitions = createTaskDefinitionOps(clients, base);
+      const services = createServiceOps(clients, base);
+      const tasks = createTaskOps(clients, base, taskDefinitions);
+      const instances = createInstanceOps(clients, base);
       const ops: ClusterOps = {
         alias: request.alias,
         clusterName: cluster.name,
         region: cluster.region,
         roleArn,
-        services: createServiceOps(ecs, base),
-        taskDefinitions: createTaskDefinitionOps(ecs, base),
-        instances: createInstanceOps({ ecs, ec2Config: clientConfig }, base),
-        ecr: createEcrOps({ ecrConfig: clientConfig }, base),
-        // Each container's awslogs-region picks the region of its client.
-        logs: createLogOps({ logsConfig: clientConfig }, base),
-        clusters: createClusterOps(ecs, base),
-        tasks: createTaskOps(ecs, base),
-        deployments: createDeploymentOps(ecs, base),
-        serviceDeployments: createServiceDeploymentOps(ecs, base),
-        teardown: createTeardownOps({ ecs, ec2Config: clientConfig }, base),
-        deletes: createDeleteOps({ ecs, ecrConfig: clientConfig }, base),
+        cluster: createClusterOps(clients, base, { services, tasks, instances }),
+        services,
+        serviceDeployments: createServiceDeploymentOps(clients, base),
+        tasks,
+        taskDefinitions,
+        instances,
+        ecr: createEcrOps(clients, base),
+        logs: createLogOps(clients, base),
       };
       opsCache.set(key, ops);
       return ops;

@@ -3,7 +3,7 @@ import { type AwsCredentialIdentity } from '@aws-sdk/types';
 import { type Clock } from '../clock';
 import { type Logger } from '../logger';
 import { AwsActionError } from '../errors';
-import { awsText, escapeText } from '../slack/message';
+import { awsText, escapeText } from '../text/escape';
 import { awsErrorName } from './errors';
 
 export interface RoleSessionRequest {

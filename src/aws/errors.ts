@@ -1,5 +1,5 @@
 import { AwsActionError, ChatopsError } from '../errors';
-import { awsText, escapeText } from '../slack/message';
+import { awsText, escapeText } from '../text/escape';
 
 export interface AwsCallContext {
   alias: string;
@@ -10,6 +10,14 @@ export interface AwsCallContext {
   roleArn: string;
   /** What the call was about, in the user's words, e.g. "service web" (plain text: escaped here). */
   resource?: string;
+}
+
+/** What every call of one ClusterOps shares: the cluster, its region and the role. */
+export type AwsCallBase = Omit<AwsCallContext, 'action' | 'resource'>;
+
+/** The context of one call: `ctx('ecs:UpdateService', 'service web')`. */
+export function callContext(base: AwsCallBase): (action: string, resource?: string) => AwsCallContext {
+  return (action, resource) => ({ ...base, action, ...(resource ? { resource } : {}) });
 }
 
 const ACCESS_DENIED = new Set([
@@ -101,5 +109,27 @@ export async function awsCall<T>(ctx: AwsCallContext, call: () => Promise<T>): P
     return await call();
   } catch (err) {
     throw mapAwsError(err, ctx);
+  }
+}
+
+/**
+ * Runs one AWS call; undefined when AWS answers that the thing is not there (`missing` is given
+ * the error's name and AWS's own message), so that a delete of something already gone, or a
+ * read of something that may not exist, is an answer instead of a failure.
+ */
+export async function awsCallUnlessMissing<T>(
+  ctx: AwsCallContext,
+  missing: (name: string, message: string) => boolean,
+  call: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await awsCall(ctx, call);
+  } catch (err) {
+    if (err instanceof AwsActionError) {
+      const cause = err.cause;
+      if (missing(err.awsErrorName || awsErrorName(cause), cause instanceof Error ? cause.message : ''))
+        return undefined;
+    }
+    throw err;
   }
 }

@@ -1,48 +1,94 @@
 import {
+  DeregisterContainerInstanceCommand,
   DescribeContainerInstancesCommand,
   paginateListContainerInstances,
   type ContainerInstance,
-  type ECSClient,
 } from '@aws-sdk/client-ecs';
-import { type EC2ClientConfig, type Instance } from '@aws-sdk/client-ec2';
+import { type Instance } from '@aws-sdk/client-ec2';
 import { AwsActionError, NotFoundError } from '../errors';
 import { didYouMean } from '../commands/suggest';
 import { EC2_INSTANCE_ID } from '../commands/arguments';
 import { idOfArn, idStartsWith, parseEcsId } from '../commands/ecs-ids';
-import { awsCall, type AwsCallContext } from './errors';
+import { escapeText } from '../text/escape';
+import { type AwsClients } from './clients';
+import { awsCall, awsCallUnlessMissing, callContext, type AwsCallBase } from './errors';
 import { chunk, mapLimit } from './concurrency';
-import { type ContainerInstanceInfo, type Ec2InstanceDetail, type InstanceOps } from './types';
-import { escapeText } from '../slack/message';
 
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
-type Ec2Module = typeof import('@aws-sdk/client-ec2');
+export interface ContainerInstanceInfo {
+  id: string;
+  arn: string;
+  ec2InstanceId?: string;
+  /** ACTIVE | DRAINING | INACTIVE | REGISTERING | … */
+  status: string;
+  agentConnected: boolean;
+  instanceType?: string;
+  availabilityZone?: string;
+  runningTasks: number;
+  pendingTasks: number;
+  /** CPU units and MiB: registered, and what tasks have not reserved. */
+  registeredCpu: number;
+  remainingCpu: number;
+  registeredMemory: number;
+  remainingMemory: number;
+  agentVersion?: string;
+  registeredAt?: number;
+}
+
+/** The EC2 instance behind a container instance (EC2 DescribeInstances). */
+export interface Ec2InstanceDetail {
+  id: string;
+  /** pending | running | shutting-down | terminated | stopping | stopped */
+  state: string;
+  type?: string;
+  publicDnsName?: string;
+  privateDnsName?: string;
+  privateIp?: string;
+  publicIp?: string;
+  launchTime?: number;
+  availabilityZone?: string;
+}
+
+/** The cluster's container instances, and the EC2 instances behind them. */
+export interface InstanceOps {
+  /** How many container instances the cluster has (ACTIVE). */
+  count(): Promise<number>;
+  /** Every registered (ACTIVE or DRAINING) container instance: ListContainerInstances + DescribeContainerInstances, 100 at a time. */
+  list(): Promise<ContainerInstanceInfo[]>;
+  /** The same, in the order ECS lists them (what a teardown plans by), where `list` sorts by registration time. */
+  registered(): Promise<ContainerInstanceInfo[]>;
+  /** One container instance by its id (or a unique prefix), ARN or EC2 instance id; NotFoundError listing those that exist. */
+  find(ref: string): Promise<ContainerInstanceInfo>;
+  /**
+   * The whole container instance id a reference names, with at most one call, so that work on it
+   * can start early: a whole id (or an ARN of this cluster) as it is, an EC2 id through
+   * ListContainerInstances filtered by ec2InstanceId; undefined for the start of an id or when
+   * nothing matches (`find` then says what exists).
+   */
+  resolveId(ref: string): Promise<string | undefined>;
+  /** EC2 DescribeInstances for the instance behind a container instance; undefined when EC2 does not know it. */
+  ec2(instanceId: string): Promise<Ec2InstanceDetail | undefined>;
+  /** The named EC2 instances that still exist, with their state (unknown ids are left out, not an error). */
+  ec2Instances(ids: string[]): Promise<Ec2InstanceDetail[]>;
+  /** DeregisterContainerInstance with force; 'gone' when ECS no longer knows it. */
+  deregister(id: string): Promise<'deregistered' | 'gone'>;
+  /** EC2 TerminateInstances for one instance; returns its state after the call ('terminated' when EC2 no longer knows it). */
+  terminate(ec2InstanceId: string): Promise<string>;
+}
 
 /** ECS limits: ListContainerInstances returns at most 100 a page; DescribeContainerInstances takes at most 100. */
 const PAGE = 100;
 const PARALLEL_CALLS = 8;
 
-export function createInstanceOps(
-  clients: { ecs: ECSClient; ec2Config: EC2ClientConfig },
-  base: Omit<AwsCallContext, 'action'>,
-): InstanceOps {
-  const { ecs } = clients;
+export function createInstanceOps(clients: Pick<AwsClients, 'ecs' | 'ec2'>, base: AwsCallBase): InstanceOps {
   const cluster = base.clusterName;
-  const ctx = (action: string, resource?: string): AwsCallContext => ({
-    ...base,
-    action,
-    ...(resource ? { resource } : {}),
-  });
-  // The EC2 client is loaded the first time `instance ID` needs it: a large module most jobs never use.
-  let ec2Loaded: Promise<{ m: Ec2Module; client: InstanceType<Ec2Module['EC2Client']> }> | undefined;
-  const ec2 = () =>
-    (ec2Loaded ??= import('@aws-sdk/client-ec2').then((m) => ({ m, client: new m.EC2Client(clients.ec2Config) })));
+  const ctx = callContext(base);
 
   async function listArns(status?: 'ACTIVE', filter?: string): Promise<string[]> {
     return awsCall(ctx('ecs:ListContainerInstances'), async () => {
       const arns: string[] = [];
       // Without a status ECS lists every instance that is not INACTIVE (ACTIVE, DRAINING, …).
       const input = { cluster, maxResults: PAGE, ...(status ? { status } : {}), ...(filter ? { filter } : {}) };
-      for await (const page of paginateListContainerInstances({ client: ecs, pageSize: PAGE }, input)) {
+      for await (const page of paginateListContainerInstances({ client: clients.ecs(), pageSize: PAGE }, input)) {
         arns.push(...(page.containerInstanceArns ?? []));
       }
       return arns;
@@ -53,14 +99,18 @@ export function createInstanceOps(
     const batches = await mapLimit(chunk(refs, PAGE), PARALLEL_CALLS, (batch) =>
       awsCall(
         ctx('ecs:DescribeContainerInstances', batch.length === 1 ? `container instance ${batch[0]}` : undefined),
-        () => ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: batch })),
+        () => clients.ecs().send(new DescribeContainerInstancesCommand({ cluster, containerInstances: batch })),
       ),
     );
     return batches.flatMap((b) => b.containerInstances ?? []).map(toContainerInstanceInfo);
   }
 
+  async function registered(): Promise<ContainerInstanceInfo[]> {
+    return describe(await listArns());
+  }
+
   async function list(): Promise<ContainerInstanceInfo[]> {
-    const all = await describe(await listArns());
+    const all = await registered();
     return all.sort((a, b) => (a.registeredAt ?? 0) - (b.registeredAt ?? 0) || a.id.localeCompare(b.id));
   }
 
@@ -84,11 +134,32 @@ export function createInstanceOps(
     return (await listArns(undefined, `ec2InstanceId == ${ec2InstanceId}`))[0];
   }
 
+  /**
+   * EC2 DescribeInstances by a filter, not InstanceIds: EC2 fails the whole call when one named id
+   * no longer exists (it forgets terminated instances after a while), and not finding one is an
+   * answer, not a failure.
+   */
+  async function ec2Instances(ids: string[]): Promise<Ec2InstanceDetail[]> {
+    const found: Ec2InstanceDetail[] = [];
+    for (const batch of chunk(ids, 200)) {
+      const { m, client } = await clients.ec2();
+      const out = await awsCall(
+        ctx('ec2:DescribeInstances', batch.length === 1 ? `EC2 instance ${batch[0]}` : undefined),
+        () => client.send(new m.DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: batch }] })),
+      );
+      for (const r of out.Reservations ?? []) {
+        for (const i of r.Instances ?? []) if (i.InstanceId) found.push(toEc2InstanceDetail(i));
+      }
+    }
+    return found;
+  }
+
   return {
     async count() {
       return (await listArns('ACTIVE')).length;
     },
     list,
+    registered,
     async find(ref) {
       const parsed = EC2_INSTANCE_ID.test(ref) ? undefined : parseEcsId(ref, 'container-instance');
       if (parsed?.form === 'id') {
@@ -136,25 +207,33 @@ export function createInstanceOps(
       return parsed?.form === 'id' && (!parsed.cluster || parsed.cluster === idOfArn(cluster)) ? parsed.id : undefined;
     },
     async ec2(instanceId) {
-      const { m, client } = await ec2();
-      try {
-        const out = await awsCall(ctx('ec2:DescribeInstances', `EC2 instance ${instanceId}`), () =>
-          client.send(new m.DescribeInstancesCommand({ InstanceIds: [instanceId] })),
-        );
-        const instance = (out.Reservations ?? [])
-          .flatMap((r) => r.Instances ?? [])
-          .find((i) => i.InstanceId === instanceId);
-        return instance ? toEc2InstanceDetail(instance) : undefined;
-      } catch (err) {
-        // EC2 forgets terminated instances after a while: not finding one is an answer, not a failure.
-        if (err instanceof AwsActionError && err.awsErrorName === 'InvalidInstanceID.NotFound') return undefined;
-        throw err;
-      }
+      return (await ec2Instances([instanceId]))[0];
+    },
+    ec2Instances,
+    async deregister(id) {
+      const out = await awsCallUnlessMissing(
+        ctx('ecs:DeregisterContainerInstance', `container instance ${id}`),
+        (name, message) => name === 'InvalidParameterException' && /not found/i.test(message),
+        // force: its tasks were stopped already; anything left over must not keep the instance.
+        () =>
+          clients.ecs().send(new DeregisterContainerInstanceCommand({ cluster, containerInstance: id, force: true })),
+      );
+      return out ? 'deregistered' : 'gone';
+    },
+    async terminate(ec2InstanceId) {
+      const { m, client } = await clients.ec2();
+      const out = await awsCallUnlessMissing(
+        ctx('ec2:TerminateInstances', `EC2 instance ${ec2InstanceId}`),
+        (name) => name === 'InvalidInstanceID.NotFound',
+        () => client.send(new m.TerminateInstancesCommand({ InstanceIds: [ec2InstanceId] })),
+      );
+      if (!out) return 'terminated';
+      return out.TerminatingInstances?.[0]?.CurrentState?.Name ?? 'shutting-down';
     },
   };
 }
 
-export function toContainerInstanceInfo(ci: ContainerInstance): ContainerInstanceInfo {
+function toContainerInstanceInfo(ci: ContainerInstance): ContainerInstanceInfo {
   const resource = (list: ContainerInstance['registeredResources'], name: string) =>
     list?.find((r) => r.name === name)?.integerValue ?? 0;
   const attribute = (name: string) => ci.attributes?.find((a) => a.name === name)?.value;

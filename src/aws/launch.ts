@@ -1,5 +1,25 @@
 import type { AwsVpcConfiguration, CapacityProviderStrategyItem, NetworkConfiguration } from '@aws-sdk/client-ecs';
-import type { AwsVpcNetwork, CapacityProviderItem, LaunchSpec } from './types';
+
+/** One item of a capacity provider strategy (a cluster's default, a service's, or one asked for). */
+export interface CapacityProviderItem {
+  capacityProvider: string;
+  weight: number;
+  base: number;
+}
+
+/** awsvpc networking of a task or service. */
+export interface AwsVpcNetwork {
+  subnets: string[];
+  securityGroups: string[];
+  assignPublicIp: boolean;
+}
+
+/** How RunTask / CreateService launch: a launch type or a capacity provider strategy, and awsvpc networking. */
+export interface LaunchSpec {
+  launchType?: 'EC2' | 'FARGATE';
+  capacityProviderStrategy?: CapacityProviderItem[];
+  network?: AwsVpcNetwork;
+}
 
 /** A LaunchSpec → the RunTask / CreateService members (launchType or capacityProviderStrategy, networkConfiguration). */
 export function launchParams(launch: LaunchSpec | undefined): {

@@ -1,38 +1,40 @@
-import { type CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
+import { type OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsActionError } from '../errors';
-import { awsCall, type AwsCallContext } from './errors';
-import { type ContainerLogs, type LogOps } from './types';
+import { type AwsClients } from './clients';
+import { awsCall, type AwsCallBase } from './errors';
+import { type TaskDefinitionDetail } from './task-definitions';
 
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
-type LogsModule = typeof import('@aws-sdk/client-cloudwatch-logs');
-type LogsClient = InstanceType<LogsModule['CloudWatchLogsClient']>;
+export interface LogEvent {
+  timestamp: number;
+  message: string;
+}
+
+/** What one container of a task logged, or why there is nothing to read. */
+export type ContainerLogs =
+  | { container: string; kind: 'events'; group: string; stream: string; region: string; events: LogEvent[] }
+  /** The awslogs settings are there but the stream (or group) is not: the container never started, or nothing was written yet. */
+  | { container: string; kind: 'no-stream'; group: string; stream: string; region: string; missing: 'group' | 'stream' }
+  /** awslogs without awslogs-stream-prefix: on EC2 the stream is named by the Docker container id, which ECS does not report. */
+  | { container: string; kind: 'no-prefix'; group: string; region: string }
+  | { container: string; kind: 'not-awslogs'; driver?: string };
+
+export interface LogOps {
+  /**
+   * The newest `lines` events (GetLogEvents, startFromHead false) of each container of a task
+   * that logs through awslogs, read in the awslogs-region with the cluster's role.
+   */
+  forTask(taskId: string, taskDefinition: TaskDefinitionDetail, lines: number): Promise<ContainerLogs[]>;
+}
 
 /**
  * Container logs in CloudWatch Logs, found the way the awslogs driver names them: group
  * `awslogs-group`, stream `awslogs-stream-prefix/CONTAINER/TASK_ID`, in `awslogs-region`
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html).
- * One client per region, on the cluster's role.
+ * One client per region (src/aws/clients.ts), on the cluster's role.
  */
-export function createLogOps(
-  clients: { logsConfig: CloudWatchLogsClientConfig },
-  base: Omit<AwsCallContext, 'action'>,
-): LogOps {
-  // Loaded on first use, so jobs that never read logs do not pay for it at cold start.
-  let loaded: Promise<LogsModule> | undefined;
-  const module = () => (loaded ??= import('@aws-sdk/client-cloudwatch-logs'));
-  const byRegion = new Map<string, LogsClient>();
-  const clientFor = (m: LogsModule, region: string): LogsClient => {
-    let client = byRegion.get(region);
-    if (!client) {
-      client = new m.CloudWatchLogsClient({ ...clients.logsConfig, region });
-      byRegion.set(region, client);
-    }
-    return client;
-  };
-
+export function createLogOps(clients: Pick<AwsClients, 'logs'>, base: AwsCallBase): LogOps {
   return {
     async forTask(taskId, taskDefinition, lines) {
-      const m = await module();
       return Promise.all(
         taskDefinition.containers.map(async (c): Promise<ContainerLogs> => {
           const log = c.log;
@@ -42,6 +44,7 @@ export function createLogOps(
           if (!log.streamPrefix) return { container: c.name, kind: 'no-prefix', group: log.group, region };
           const where = { group: log.group, stream: `${log.streamPrefix}/${c.name}/${taskId}`, region };
           try {
+            const { m, client } = await clients.logs(region);
             const out = await awsCall(
               {
                 ...base,
@@ -50,7 +53,7 @@ export function createLogOps(
                 resource: `log stream ${where.stream} of ${where.group}`,
               },
               () =>
-                clientFor(m, region).send(
+                client.send(
                   new m.GetLogEventsCommand({
                     logGroupName: where.group,
                     logStreamName: where.stream,
@@ -59,7 +62,7 @@ export function createLogOps(
                   }),
                 ),
             );
-            const events = (out.events ?? []).map((e) => ({ timestamp: e.timestamp ?? 0, message: e.message ?? '' }));
+            const events = (out.events ?? []).map(toLogEvent);
             return { container: c.name, kind: 'events', ...where, events };
           } catch (err) {
             if (err instanceof AwsActionError && err.awsErrorName === 'ResourceNotFoundException') {
@@ -74,4 +77,8 @@ export function createLogOps(
       );
     },
   };
+}
+
+function toLogEvent(e: OutputLogEvent): LogEvent {
+  return { timestamp: e.timestamp ?? 0, message: e.message ?? '' };
 }

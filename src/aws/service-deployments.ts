@@ -3,12 +3,12 @@ import {
   DescribeServiceDeploymentsCommand,
   ListServiceDeploymentsCommand,
   StopServiceDeploymentCommand,
-  type ECSClient,
   type ServiceDeployment,
   type ServiceRevisionSummary,
 } from '@aws-sdk/client-ecs';
 import { NotFoundError } from '../errors';
 import { escapeText } from '../slack/message';
+import { type AwsClients } from './clients';
 import { awsCall, type AwsCallContext } from './errors';
 
 /** A revision's task counts, as a service deployment reports them. */
@@ -78,7 +78,11 @@ export interface ServiceDeploymentOps {
 /** The API's ceiling for DescribeServiceDeployments. */
 const DESCRIBE_BATCH = 20;
 
-export function createServiceDeploymentOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action'>): ServiceDeploymentOps {
+export function createServiceDeploymentOps(
+  clients: Pick<AwsClients, 'ecs'>,
+  base: Omit<AwsCallContext, 'action'>,
+): ServiceDeploymentOps {
+  const ecs = clients.ecs();
   const ctx = (action: string, resource?: string): AwsCallContext => ({
     ...base,
     action,

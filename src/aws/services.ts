@@ -1,5 +1,6 @@
 import {
   CreateServiceCommand,
+  DeleteServiceCommand,
   DescribeServicesCommand,
   UpdateServiceCommand,
   paginateListServices,
@@ -7,29 +8,101 @@ import {
   type Service,
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import { launchParams, toAwsVpcNetwork, toStrategy } from './launch';
-import { ChatopsError } from '../errors';
-import { awsCall, awsErrorName, type AwsCallContext } from './errors';
+import { ChatopsError, NotFoundError } from '../errors';
+import { didYouMean } from '../commands/suggest';
+import { escapeText } from '../text/escape';
+import { type AwsClients } from './clients';
+import { awsCall, awsCallUnlessMissing, awsErrorName, callContext, type AwsCallBase } from './errors';
 import { chunk, createLimiter, mapLimit } from './concurrency';
-import { type ServiceDetail, type ServiceOps, type ServiceSummary } from './types';
-import { escapeText } from '../slack/message';
-import { listServiceNames, noSuchService } from './service-names';
+import {
+  launchParams,
+  toAwsVpcNetwork,
+  toStrategy,
+  type AwsVpcNetwork,
+  type CapacityProviderItem,
+  type LaunchSpec,
+} from './launch';
+import { toDeployment, type Deployment } from './deployments';
+import { shortTaskDefinition } from './task-definitions';
+
+export interface ServiceEvent {
+  id: string;
+  createdAt: number;
+  message: string;
+}
+
+export interface ServiceDetail {
+  name: string;
+  arn: string;
+  status: string;
+  desired: number;
+  running: number;
+  pending: number;
+  taskDefinition: string; // family:revision
+  launchType?: string;
+  capacityProviderStrategy?: CapacityProviderItem[];
+  platformVersion?: string;
+  network?: AwsVpcNetwork;
+  deployments: Deployment[];
+  events: ServiceEvent[];
+  createdAt?: number;
+  /** The ARN of its newest service deployment (Service.currentServiceDeployment). */
+  currentServiceDeployment?: string;
+}
+
+/** One line of `services`: the counts and the rollout, without the events. */
+export interface ServiceSummary {
+  name: string;
+  status: string;
+  desired: number;
+  running: number;
+  pending: number;
+  taskDefinition: string; // family:revision
+  deployments: number;
+  /** The PRIMARY deployment's rollout state (IN_PROGRESS | COMPLETED | FAILED), when ECS gives one. */
+  rolloutState?: string;
+  /** Running = desired, nothing pending, one deployment, and that one not failed. */
+  steady: boolean;
+}
+
+export interface ServiceOps {
+  /** Every service name in the cluster (ListServices, 100 a page). */
+  listNames(): Promise<string[]>;
+  /** One service; NotFoundError naming the cluster and the services that exist. */
+  describe(name: string): Promise<ServiceDetail>;
+  /** Many services, 10 per DescribeServices call (ECS's limit), a few calls at a time; INACTIVE and unknown ones left out. */
+  describeMany(names: string[]): Promise<ServiceDetail[]>;
+  /** Sets desiredCount; returns the service as ECS reports it after the update. */
+  scale(name: string, desiredCount: number): Promise<ServiceDetail>;
+  /**
+   * Every service of the cluster, slimmed to what a list shows: ListServices 100 a page, and
+   * each page's DescribeServices (10 names a call) started as soon as the page arrives.
+   */
+  summaries(): Promise<ServiceSummary[]>;
+  /** UpdateService forceNewDeployment: new tasks replace the old ones, same revision. */
+  restart(name: string): Promise<ServiceDetail>;
+  /** UpdateService taskDefinition (`family:revision`). */
+  deploy(name: string, taskDefinition: string): Promise<ServiceDetail>;
+  /** CreateService on the EC2 launch type; a name already taken is a sentence that says what to do instead. */
+  create(name: string, taskDefinition: string, desiredCount: number, launch?: LaunchSpec): Promise<ServiceDetail>;
+  /**
+   * UpdateService to 0, then DeleteService with force; 'gone' when it was already deleted, so that
+   * running a delete again after a partial run finishes the job.
+   */
+  delete(name: string): Promise<'deleted' | 'draining' | 'gone'>;
+}
 
 /** ECS limits: ListServices returns at most 100 a page; DescribeServices takes at most 10 names. */
 const LIST_PAGE = 100;
 const DESCRIBE_BATCH = 10;
 const PARALLEL_CALLS = 8;
 
-export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action'>): ServiceOps {
+export function createServiceOps(clients: Pick<AwsClients, 'ecs'>, base: AwsCallBase): ServiceOps {
   const cluster = base.clusterName;
-  const ctx = (action: string, resource?: string): AwsCallContext => ({
-    ...base,
-    action,
-    ...(resource ? { resource } : {}),
-  });
+  const ctx = callContext(base);
 
   async function listNames(): Promise<string[]> {
-    return awsCall(ctx('ecs:ListServices'), () => listServiceNames(ecs, cluster));
+    return awsCall(ctx('ecs:ListServices'), () => listServiceNames(clients.ecs(), cluster));
   }
 
   async function notFound(name: string): Promise<never> {
@@ -39,7 +112,7 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
   /** One DescribeServices call (at most 10 names); INACTIVE services count as gone, as in the console. */
   async function describeRaw(names: string[]): Promise<Service[]> {
     const out = await awsCall(ctx('ecs:DescribeServices', names.length === 1 ? `service ${names[0]}` : undefined), () =>
-      ecs.send(new DescribeServicesCommand({ cluster, services: names })),
+      clients.ecs().send(new DescribeServicesCommand({ cluster, services: names })),
     );
     return (out.services ?? []).filter((s) => s.status !== 'INACTIVE');
   }
@@ -57,7 +130,7 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
   ): Promise<ServiceDetail> {
     try {
       const out = await awsCall(ctx('ecs:UpdateService', `service ${name}`), () =>
-        ecs.send(new UpdateServiceCommand({ cluster, service: name, ...input })),
+        clients.ecs().send(new UpdateServiceCommand({ cluster, service: name, ...input })),
       );
       if (!out.service) throw new Error('ECS returned no service');
       return toServiceDetail(out.service);
@@ -85,7 +158,7 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
     try {
       await awsCall(ctx('ecs:ListServices'), async () => {
         for await (const page of paginateListServices(
-          { client: ecs, pageSize: LIST_PAGE },
+          { client: clients.ecs(), pageSize: LIST_PAGE },
           { cluster, maxResults: LIST_PAGE },
         )) {
           if (failure) break;
@@ -122,7 +195,7 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
     async create(name, taskDefinition, desiredCount, launch) {
       try {
         const out = await awsCall(ctx('ecs:CreateService', `service ${name}`), () =>
-          ecs.send(
+          clients.ecs().send(
             new CreateServiceCommand({
               cluster,
               serviceName: name,
@@ -147,10 +220,22 @@ export function createServiceOps(ecs: ECSClient, base: Omit<AwsCallContext, 'act
         throw err;
       }
     },
+    async delete(name) {
+      // Scale to 0 first so ECS stops the tasks through the scheduler; force deletes it even so.
+      const scaled = await awsCallUnlessMissing(ctx('ecs:UpdateService', `service ${name}`), isGone, () =>
+        clients.ecs().send(new UpdateServiceCommand({ cluster, service: name, desiredCount: 0 })),
+      );
+      if (!scaled) return 'gone';
+      const deleted = await awsCallUnlessMissing(ctx('ecs:DeleteService', `service ${name}`), isGone, () =>
+        clients.ecs().send(new DeleteServiceCommand({ cluster, service: name, force: true })),
+      );
+      if (!deleted) return 'gone';
+      return deleted.service?.status === 'INACTIVE' ? 'deleted' : 'draining';
+    },
   };
 }
 
-export function toServiceDetail(s: Service): ServiceDetail {
+function toServiceDetail(s: Service): ServiceDetail {
   const detail: ServiceDetail = {
     name: s.serviceName ?? s.serviceArn?.split('/').pop() ?? '?',
     arn: s.serviceArn ?? '',
@@ -159,19 +244,7 @@ export function toServiceDetail(s: Service): ServiceDetail {
     running: s.runningCount ?? 0,
     pending: s.pendingCount ?? 0,
     taskDefinition: shortTaskDefinition(s.taskDefinition),
-    deployments: (s.deployments ?? []).map((d) => ({
-      id: d.id ?? '',
-      status: d.status ?? '',
-      ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
-      ...(d.rolloutStateReason ? { rolloutStateReason: d.rolloutStateReason } : {}),
-      taskDefinition: shortTaskDefinition(d.taskDefinition),
-      desired: d.desiredCount ?? 0,
-      running: d.runningCount ?? 0,
-      pending: d.pendingCount ?? 0,
-      failed: d.failedTasks ?? 0,
-      ...(d.createdAt ? { createdAt: d.createdAt.getTime() } : {}),
-      ...(d.updatedAt ? { updatedAt: d.updatedAt.getTime() } : {}),
-    })),
+    deployments: (s.deployments ?? []).map(toDeployment),
     events: (s.events ?? []).map((e) => ({
       id: e.id ?? '',
       createdAt: e.createdAt?.getTime() ?? 0,
@@ -189,7 +262,7 @@ export function toServiceDetail(s: Service): ServiceDetail {
   return detail;
 }
 
-export function toServiceSummary(s: Service): ServiceSummary {
+function toServiceSummary(s: Service): ServiceSummary {
   const deployments = s.deployments ?? [];
   const primary = deployments.find((d) => d.status === 'PRIMARY');
   const summary: ServiceSummary = {
@@ -212,12 +285,37 @@ export function toServiceSummary(s: Service): ServiceSummary {
   return summary;
 }
 
-function isServiceMissing(err: unknown): boolean {
-  const name = err instanceof Error && 'awsErrorName' in err ? String(err.awsErrorName) : awsErrorName(err);
+/** What ECS answers about a service it no longer has, or has only as INACTIVE. */
+function isGone(name: string): boolean {
   return name === 'ServiceNotFoundException' || name === 'ServiceNotActiveException';
 }
 
-/** `arn:aws:ecs:…:task-definition/web:3` → `web:3`. */
-export function shortTaskDefinition(arn: string | undefined): string {
-  return arn ? (arn.split('/').pop() ?? arn) : '';
+function isServiceMissing(err: unknown): boolean {
+  return isGone(err instanceof Error && 'awsErrorName' in err ? String(err.awsErrorName) : awsErrorName(err));
+}
+
+/** Every service name of the cluster, sorted (all pages of ListServices). */
+export async function listServiceNames(ecs: ECSClient, cluster: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const page of paginateListServices(
+    { client: ecs, pageSize: LIST_PAGE },
+    { cluster, maxResults: LIST_PAGE },
+  )) {
+    for (const arn of page.serviceArns ?? []) names.push(arn.split('/').pop()!);
+  }
+  return names.sort();
+}
+
+/** "There is no service X in prod", with a "did you mean" and up to 30 of the services there are. */
+export function noSuchService(alias: string, name: string, names: string[]): NotFoundError {
+  const listed =
+    names.length === 0
+      ? 'It has no services yet.'
+      : `Services there: ${names
+          .slice(0, 30)
+          .map((n) => `\`${escapeText(n)}\``)
+          .join(', ')}${names.length > 30 ? ` and ${names.length - 30} more` : ''}.`;
+  return new NotFoundError(
+    `There is no service \`${escapeText(name)}\` in *${alias}*.${didYouMean(name, names)} ${listed}`,
+  );
 }

@@ -4,22 +4,99 @@ import {
   RunTaskCommand,
   StartTaskCommand,
   StopTaskCommand,
-  paginateListTaskDefinitionFamilies,
   paginateListTasks,
-  type ECSClient,
   type Failure,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { launchParams } from './launch';
-import { listServiceNames, noSuchService } from './service-names';
 import { AwsActionError, NotFoundError } from '../errors';
 import { didYouMean } from '../commands/suggest';
 import { idOfArn, idStartsWith, parseEcsId } from '../commands/ecs-ids';
-import { awsCall, type AwsCallContext } from './errors';
-import { createLimiter } from './concurrency';
-import { shortTaskDefinition } from './services';
-import { type TaskFilter, type TaskInfo, type TaskLaunch, type TaskOps } from './types';
-import { escapeText } from '../slack/message';
+import { escapeText } from '../text/escape';
+import { type AwsClients } from './clients';
+import { awsCall, awsCallUnlessMissing, callContext, type AwsCallBase } from './errors';
+import { chunk, createLimiter, mapLimit } from './concurrency';
+import { launchParams, type LaunchSpec } from './launch';
+import { listServiceNames, noSuchService } from './services';
+import { shortTaskDefinition, type TaskDefinitionOps } from './task-definitions';
+
+export interface ContainerState {
+  name: string;
+  image?: string;
+  lastStatus: string;
+  exitCode?: number;
+  reason?: string;
+}
+
+export interface TaskInfo {
+  id: string;
+  arn: string;
+  /** family:revision */
+  taskDefinition: string;
+  /** `service:web`, `family:migrate`, … */
+  group?: string;
+  /** The service it belongs to (from its group). */
+  service?: string;
+  lastStatus: string;
+  desiredStatus: string;
+  containerInstanceId?: string;
+  startedBy?: string;
+  createdAt?: number;
+  startedAt?: number;
+  stoppingAt?: number;
+  stoppedAt?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  containers: ContainerState[];
+  /** EC2 | FARGATE | EXTERNAL */
+  launchType?: string;
+  capacityProvider?: string;
+  platformVersion?: string;
+  /** awsvpc tasks: their ENI, private IP and subnet. */
+  eniId?: string;
+  privateIp?: string;
+  subnetId?: string;
+  /** Task-level CPU units and MiB as ECS reports them; Fargate tasks' ephemeral storage. */
+  cpu?: string;
+  memory?: string;
+  ephemeralStorageGiB?: number;
+}
+
+export interface TaskFilter {
+  service?: string;
+  /** STOPPED tasks (ECS keeps them about an hour) instead of running and pending ones. */
+  stopped?: boolean;
+  /** Only tasks on this container instance (id or ARN). */
+  containerInstance?: string;
+}
+
+/** What RunTask / StartTask started, and ECS's `failures` (reason RESOURCE:PORTS, MISSING, …). */
+export interface TaskLaunch {
+  tasks: TaskInfo[];
+  failures: { reason: string; detail?: string; arn?: string }[];
+}
+
+export interface TaskOps {
+  /** ListTasks (100 a page) + DescribeTasks (100 at a time, a few calls at once). */
+  list(filter?: TaskFilter): Promise<TaskInfo[]>;
+  /** ListTasks alone: the ids, for counting; ECS's own error when the service is gone. */
+  ids(filter?: TaskFilter): Promise<string[]>;
+  /**
+   * Tasks ECS is stopping but that have not reached STOPPED (of one service, or of the cluster):
+   * their desiredStatus is STOPPED already, so `list()` leaves them out, yet DeleteCluster refuses
+   * while they exist (ClusterContainsTasksException). ECS's own error when the service is gone.
+   */
+  stopping(service?: string): Promise<TaskInfo[]>;
+  /** One task by id, unique id prefix or ARN, running or recently stopped; NotFoundError otherwise. */
+  describe(ref: string): Promise<TaskInfo>;
+  /** RunTask on the EC2 launch type. */
+  run(input: { taskDefinition: string; count: number; startedBy: string; launch?: LaunchSpec }): Promise<TaskLaunch>;
+  /** StartTask on one container instance (its id or ARN). */
+  start(input: { taskDefinition: string; containerInstance: string; startedBy: string }): Promise<TaskLaunch>;
+  /** StopTask; returns the task as ECS reports it after the call. */
+  stop(id: string, reason: string): Promise<TaskInfo>;
+  /** StopTask; 'gone' when ECS no longer knows the task (a teardown run again after a partial run). */
+  stopIfPresent(id: string, reason: string): Promise<'stopped' | 'gone'>;
+}
 
 /** ECS limits: ListTasks returns at most 100 a page; DescribeTasks takes at most 100 tasks. */
 const PAGE = 100;
@@ -27,17 +104,19 @@ const PARALLEL_CALLS = 8;
 /** ECS's startedBy: up to 128 letters, digits, hyphens, underscores and slashes. */
 const STARTED_BY = /[^A-Za-z0-9_/-]/g;
 
-export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action'>): TaskOps {
+export function createTaskOps(
+  clients: Pick<AwsClients, 'ecs'>,
+  base: AwsCallBase,
+  taskDefinitions: Pick<TaskDefinitionOps, 'families'>,
+): TaskOps {
   const cluster = base.clusterName;
-  const ctx = (action: string, resource?: string): AwsCallContext => ({
-    ...base,
-    action,
-    ...(resource ? { resource } : {}),
-  });
+  const ctx = callContext(base);
+  /** Task ARNs already seen STOPPED (see `stopping`). */
+  const seenStopped = new Set<string>();
 
   async function describeBatch(refs: string[]): Promise<TaskInfo[]> {
     const out = await awsCall(ctx('ecs:DescribeTasks', refs.length === 1 ? `task ${refs[0]}` : undefined), () =>
-      ecs.send(new DescribeTasksCommand({ cluster, tasks: refs })),
+      clients.ecs().send(new DescribeTasksCommand({ cluster, tasks: refs })),
     );
     return (out.tasks ?? []).map(toTaskInfo);
   }
@@ -79,21 +158,37 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
         ...(filter.service ? { serviceName: filter.service } : {}),
         ...(filter.containerInstance ? { containerInstance: filter.containerInstance } : {}),
       };
-      for await (const page of paginateListTasks({ client: ecs, pageSize: PAGE }, input)) {
+      for await (const page of paginateListTasks({ client: clients.ecs(), pageSize: PAGE }, input)) {
         const arns = page.taskArns ?? [];
         if (arns.length > 0) onPage(arns);
       }
     });
   }
 
-  async function listIds(filter: TaskFilter): Promise<string[]> {
+  async function listIds(filter: TaskFilter = {}): Promise<string[]> {
     const ids: string[] = [];
     await forEachPage(filter, (arns) => ids.push(...arns.map(lastPart)));
     return ids;
   }
 
+  async function stopping(service?: string): Promise<TaskInfo[]> {
+    // ECS lists stopped tasks for an hour; one seen STOPPED never changes again, so a wait that
+    // polls describes only the tasks it has not yet seen stopped.
+    const arns: string[] = [];
+    await forEachPage({ stopped: true, ...(service ? { service } : {}) }, (page) =>
+      arns.push(...page.filter((arn) => !seenStopped.has(arn))),
+    );
+    const tasks = (await mapLimit(chunk(arns, PAGE), PARALLEL_CALLS, describeBatch)).flat();
+    for (const t of tasks) if (t.lastStatus === 'STOPPED' && t.arn) seenStopped.add(t.arn);
+    return tasks.filter((t) => t.lastStatus !== 'STOPPED');
+  }
+
   async function serviceNotFound(name: string): Promise<never> {
-    throw noSuchService(base.alias, name, await awsCall(ctx('ecs:ListServices'), () => listServiceNames(ecs, cluster)));
+    throw noSuchService(
+      base.alias,
+      name,
+      await awsCall(ctx('ecs:ListServices'), () => listServiceNames(clients.ecs(), cluster)),
+    );
   }
 
   /** RunTask/StartTask refuse an unknown or deregistered task definition: say which exist. */
@@ -115,15 +210,7 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
       );
     }
     if (!/task ?definition|unable to describe/i.test(message)) throw err;
-    const families = await awsCall(ctx('ecs:ListTaskDefinitionFamilies'), async () => {
-      const all: string[] = [];
-      for await (const page of paginateListTaskDefinitionFamilies(
-        { client: ecs, pageSize: PAGE },
-        { status: 'ACTIVE', maxResults: PAGE },
-      ))
-        all.push(...(page.families ?? []));
-      return all.sort();
-    });
+    const families = await taskDefinitions.families();
     const family = taskDefinition.split(':')[0]!;
     const known = families.includes(family);
     const listed =
@@ -142,6 +229,8 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
 
   return {
     list,
+    ids: listIds,
+    stopping,
     async describe(ref) {
       const parsed = parseEcsId(ref, 'task');
       if (parsed?.form === 'id') {
@@ -183,7 +272,7 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
     },
     async run({ taskDefinition, count, startedBy, launch }) {
       const out = await awsCall(ctx('ecs:RunTask', `task definition ${taskDefinition}`), () =>
-        ecs.send(
+        clients.ecs().send(
           new RunTaskCommand({
             cluster,
             taskDefinition,
@@ -197,7 +286,7 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
     },
     async start({ taskDefinition, containerInstance, startedBy }) {
       const out = await awsCall(ctx('ecs:StartTask', `task definition ${taskDefinition}`), () =>
-        ecs.send(
+        clients.ecs().send(
           new StartTaskCommand({
             cluster,
             taskDefinition,
@@ -210,15 +299,23 @@ export function createTaskOps(ecs: ECSClient, base: Omit<AwsCallContext, 'action
     },
     async stop(id, reason) {
       const out = await awsCall(ctx('ecs:StopTask', `task ${id}`), () =>
-        ecs.send(new StopTaskCommand({ cluster, task: id, reason: sliceWhole(reason, 255) })),
+        clients.ecs().send(new StopTaskCommand({ cluster, task: id, reason: sliceWhole(reason, 255) })),
       );
       if (!out.task) throw new Error('ECS returned no task');
       return toTaskInfo(out.task);
     },
+    async stopIfPresent(id, reason) {
+      const out = await awsCallUnlessMissing(
+        ctx('ecs:StopTask', `task ${id}`),
+        (name, message) => name === 'InvalidParameterException' && /not found/i.test(message),
+        () => clients.ecs().send(new StopTaskCommand({ cluster, task: id, reason: sliceWhole(reason, 255) })),
+      );
+      return out ? 'stopped' : 'gone';
+    },
   };
 }
 
-export function toTaskInfo(t: Task): TaskInfo {
+function toTaskInfo(t: Task): TaskInfo {
   const info: TaskInfo = {
     id: lastPart(t.taskArn),
     arn: t.taskArn ?? '',

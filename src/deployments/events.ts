@@ -4,7 +4,7 @@ import { type EcsEvent } from '../notifications/events';
 import { matchCluster } from '../notifications/routing';
 import { type Outcome } from '../notifications/deliver';
 import { deploymentRoute, followLive } from './watch';
-import { type AwsAccess } from '../aws/types';
+import { type AwsAccess } from '../aws/access';
 import { WATCHER } from './watch-job';
 import {
   liveKey,

@@ -1,4 +1,4 @@
-import { type AwsAccess } from '../aws/types';
+import { type AwsAccess } from '../aws/access';
 import { type Clock } from '../clock';
 import { watchFor } from '../config/deployments';
 import { type Config } from '../config/schema';

@@ -1,4 +1,6 @@
-import { type ClusterOps, type ServiceDetail, type TaskInfo } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
+import { type ServiceDetail } from '../aws/services';
+import { type TaskInfo } from '../aws/tasks';
 import { type Config } from '../config/schema';
 import { watchFor } from '../config/deployments';
 import { routeFor } from '../notifications/routing';

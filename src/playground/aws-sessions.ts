@@ -1,5 +1,5 @@
 import { createAwsAccess, type AwsAccessOptions } from '../aws/access';
-import { type AwsAccess, type ClusterOps } from '../aws/types';
+import { type AwsAccess, type ClusterOps } from '../aws/access';
 
 /** The session length the bot asks STS for (src/aws/credentials.ts). */
 const SESSION_MS = 3_600_000;
@@ -34,7 +34,7 @@ export function awsAccessForSimulatedTime(options: AwsAccessOptions): AwsAccess 
 
 /**
  * ClusterOps whose every method runs on the ops of a fresh-enough access. Every method of the
- * ClusterOps groups returns a promise (src/aws/types.ts), so delegating through one is safe.
+ * ClusterOps groups returns a promise (src/aws/access.ts), so delegating through one is safe.
  */
 function renewing(first: ClusterOps, latest: () => Promise<ClusterOps>): ClusterOps {
   const groups = new Map<string, unknown>();

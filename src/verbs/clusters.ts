@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineVerb } from './context';
 import { ClusterWord, NewClusterName, PageNumber, PageOption } from '../commands/arguments';
 import { ChatopsError } from '../errors';
-import { type ClusterOps } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
 import { pageOf } from '../slack/paging';
 import {
   CLUSTERS_PER_PAGE,
@@ -39,7 +39,7 @@ export const clusters = defineVerb({
 async function clusterRow(ops: ClusterOps, name: string): Promise<ClusterRow> {
   const row = { alias: ops.alias, name, region: ops.region };
   try {
-    return { ...row, summary: await ops.clusters.describe() };
+    return { ...row, summary: await ops.cluster.describe() };
   } catch (err) {
     if (!(err instanceof ChatopsError)) throw err;
     return { ...row, problem: err.message };
@@ -58,7 +58,7 @@ export const cluster = defineVerb({
   visibility: 'ephemeral',
   working: ({ name }) => (name ? `Reading cluster ${name}…` : 'Reading the cluster…'),
   async run(ctx) {
-    const [summary, instances] = await Promise.all([ctx.aws.clusters.describe(), ctx.aws.instances.list()]);
+    const [summary, instances] = await Promise.all([ctx.aws.cluster.describe(), ctx.aws.instances.list()]);
     await ctx.reply.send(clusterDetailMessage({ alias: ctx.alias, region: ctx.cluster.region, summary, instances }));
   },
 });
@@ -75,8 +75,8 @@ export const clusterCreate = defineVerb({
   working: ({ name }) => `Creating cluster ${name}…`,
   async run(ctx, { name }) {
     // CreateCluster answers the same for a new and an existing cluster: ask first, to say which.
-    const before = await ctx.aws.clusters.find(name).catch(() => undefined);
-    const summary = before ?? (await ctx.aws.clusters.create(name));
+    const before = await ctx.aws.cluster.find(name).catch(() => undefined);
+    const summary = before ?? (await ctx.aws.cluster.create(name));
     const configuredAs = Object.entries(ctx.config.clusters).find(
       ([, c]) => c.region === ctx.cluster.region && (c.name === name || c.name === summary.arn),
     )?.[0];

@@ -1,7 +1,7 @@
 import { type Level } from '../auth/levels';
 import { type UserAccess } from '../auth/policy';
 import { type OwnershipGuard } from '../auth/ownership-guard';
-import { type ClusterOps } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
 import { type Clock } from '../clock';
 import { type VerbGrammar } from '../commands/grammar';
 import { type Config, type ClusterConfig } from '../config/schema';

@@ -1,5 +1,8 @@
 import { explainPlacement, portsInUse } from '../text/stop-causes';
-import { type ClusterOps, type Deployment, type ServiceDetail, type ServiceEvent, type TaskInfo } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
+import { type Deployment } from '../aws/deployments';
+import { type ServiceDetail, type ServiceEvent } from '../aws/services';
+import { type TaskInfo } from '../aws/tasks';
 
 /**
  * Why a service is not where it should be, said once for every reply that needs it: the follow-ups

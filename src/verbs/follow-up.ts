@@ -1,4 +1,6 @@
-import { type ClusterOps, type ServiceDetail, type TaskInfo } from '../aws/types';
+import { type ClusterOps } from '../aws/access';
+import { type ServiceDetail } from '../aws/services';
+import { type TaskInfo } from '../aws/tasks';
 import { type Clock } from '../clock';
 import { type Logger } from '../logger';
 import { type SlackMessage } from '../slack/message';

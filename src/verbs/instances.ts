@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineVerb } from './context';
 import { EC2_INSTANCE_ID, InstanceRef, PageNumber, PageOption } from '../commands/arguments';
 import { ChatopsError } from '../errors';
-import { type Ec2InstanceDetail, type InstanceOps } from '../aws/types';
+import { type Ec2InstanceDetail, type InstanceOps } from '../aws/instances';
 import { instanceDetailMessage, instanceListMessage } from '../slack/views/instances';
 import { escapeText } from '../slack/message';
 
@@ -22,7 +22,7 @@ export const instances = defineVerb({
     // No instances: the cluster's capacity providers say whether it runs on Fargate (one more call, only then).
     const providers =
       list.length === 0
-        ? await ctx.aws.clusters.describe().then(
+        ? await ctx.aws.cluster.describe().then(
             (c) => c.capacityProviders ?? [],
             () => [],
           )

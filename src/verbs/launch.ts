@@ -1,4 +1,5 @@
-import { type AwsVpcNetwork, type LaunchSpec, type TaskDefinitionDetail } from '../aws/types';
+import { type AwsVpcNetwork, type LaunchSpec } from '../aws/launch';
+import { type TaskDefinitionDetail } from '../aws/task-definitions';
 import { type OptionSpec } from '../commands/grammar';
 import { type CommandContext } from './context';
 import { ChatopsError } from '../errors';
@@ -41,7 +42,7 @@ export interface LaunchRequest {
  */
 export async function chooseLaunch(ctx: CommandContext, request: LaunchRequest): Promise<LaunchSpec> {
   const [cluster, td, like] = await Promise.all([
-    ctx.aws.clusters.describe(),
+    ctx.aws.cluster.describe(),
     ctx.aws.taskDefinitions.describe(request.taskDefinition).catch((): TaskDefinitionDetail | undefined => undefined),
     request.like ? ctx.aws.services.describe(request.like) : Promise.resolve(undefined),
   ]);

@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors';
 import { parseEcsId } from '../commands/ecs-ids';
 import { ServiceName, ServiceOrTaskRef } from '../commands/arguments';
 import { DEFAULT_LINES, logsMessage, MAX_LINES, type LogsInput } from '../slack/views/logs';
-import { type TaskInfo } from '../aws/types';
+import { type TaskInfo } from '../aws/tasks';
 import { escapeText } from '../slack/message';
 import { CRASH_LOOP_WINDOW_MS } from './explanations';
 

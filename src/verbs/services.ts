@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineVerb, type CommandContext } from './context';
 import { escapeText } from '../slack/message';
-import { type ServiceDetail, type TaskInfo } from '../aws/types';
+import { type ServiceDetail } from '../aws/services';
+import { type TaskInfo } from '../aws/tasks';
 import {
   CRASH_LOOP_STOPS,
   CRASH_LOOP_WINDOW_MS,
@@ -191,7 +192,7 @@ export const deploy = defineVerb({
     // service is reported before a missing revision, as if they had been read in turn.
     const [service, resolved] = await Promise.allSettled([
       ctx.aws.services.describe(name),
-      taskDefinition === undefined ? undefined : ctx.aws.deployments.resolve(taskDefinition),
+      taskDefinition === undefined ? undefined : ctx.aws.taskDefinitions.resolve(taskDefinition),
     ]);
     if (service.status === 'rejected') throw service.reason;
     const before = service.value;
@@ -199,7 +200,7 @@ export const deploy = defineVerb({
     if (image !== undefined) {
       // The new revision is of the family the service runs: that family must be this cluster's too.
       await ctx.ownership.family(before.taskDefinition, 'deploy --image', { runByService: true });
-      const revision = await ctx.aws.deployments.registerWithImage(before.taskDefinition, image, container);
+      const revision = await ctx.aws.taskDefinitions.registerWithImage(before.taskDefinition, image, container);
       change = { kind: 'deploy', from: before.taskDefinition, to: revision.to, image: revision };
     } else {
       if (resolved.status === 'rejected') throw resolved.reason;
@@ -238,7 +239,7 @@ export const rollback = defineVerb({
   async run(ctx, { service: name }) {
     const before = await ctx.aws.services.describe(name);
     await ctx.ownership.family(before.taskDefinition, 'rollback', { runByService: true });
-    const previous = await ctx.aws.deployments.previousRevision(before.taskDefinition);
+    const previous = await ctx.aws.taskDefinitions.previousRevision(before.taskDefinition);
     if (!previous) {
       const family = before.taskDefinition.split(':')[0];
       await ctx.reply.send(
@@ -288,7 +289,7 @@ export const serviceCreate = defineVerb({
     const choosing = chooseLaunch(ctx, { taskDefinition, like, capacityProvider, verb: `service create ${name}` });
     choosing.catch(() => undefined);
     await ctx.ownership.family(taskDefinition, 'service create');
-    const [resolved, spec] = await Promise.all([ctx.aws.deployments.resolve(taskDefinition), choosing]);
+    const [resolved, spec] = await Promise.all([ctx.aws.taskDefinitions.resolve(taskDefinition), choosing]);
     await changeService(ctx, name, {
       apply: () => ctx.aws.services.create(name, resolved, count, spec),
       announce: (created) => createdMessage(ctx.alias, created, ctx.user.id),

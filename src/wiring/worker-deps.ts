@@ -1,5 +1,4 @@
-import { createAwsAccess, type AwsAccessOptions } from '../aws/access';
-import { type AwsAccess } from '../aws/types';
+import { createAwsAccess, type AwsAccess, type AwsAccessOptions } from '../aws/access';
 import { type CommandTiming } from '../verbs/context';
 import { VERBS } from '../verbs';
 import { type WorkerDeps } from '../worker/run-job';

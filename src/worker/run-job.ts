@@ -1,7 +1,7 @@
 import { type Config } from '../config/schema';
 import { type Logger } from '../logger';
 import { type Clock } from '../clock';
-import { type AwsAccess } from '../aws/types';
+import { type AwsAccess } from '../aws/access';
 import { audit } from '../audit';
 import { ChatopsError } from '../errors';
 import { parseWords } from '../commands/parse';

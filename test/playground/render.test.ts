@@ -7,7 +7,7 @@ import { approvalRequestMessage } from '../../src/approvals/view';
 import { scaleModal } from '../../src/slack/views/scale-modal';
 import { windowMessage, type WindowView } from '../../src/notifications/view';
 import { type ApprovalRequest } from '../../src/approvals/types';
-import { type ServiceDetail } from '../../src/aws/types';
+import { type ServiceDetail } from '../../src/aws/services';
 
 /** The renderer on the bot's own views: what a person reads in the terminal. */
 

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { type ContainerInstanceInfo, type ServiceDetail, type TaskInfo } from '../../src/aws/types';
+import { type ContainerInstanceInfo } from '../../src/aws/instances';
+import { type ServiceDetail } from '../../src/aws/services';
+import { type TaskInfo } from '../../src/aws/tasks';
 import { mapAwsError } from '../../src/aws/errors';
 import { parseCommand } from '../../src/commands/parse';
 import { VERBS } from '../../src/verbs';

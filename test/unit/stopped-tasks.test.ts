@@ -1,7 +1,8 @@
 import { blockKitProblems } from '../../src/slack/limits';
 import { settlementMessage } from '../../src/slack/views/services';
 import { stopReason, stopReasons } from '../../src/slack/views/stopped-tasks';
-import { type ServiceDetail, type TaskInfo } from '../../src/aws/types';
+import { type ServiceDetail } from '../../src/aws/services';
+import { type TaskInfo } from '../../src/aws/tasks';
 
 const service: ServiceDetail = {
   name: 'web',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ClusterOps } from '../../aws/types';
+import { type ClusterOps } from '../../aws/access';
 import { NotFoundError } from '../../errors';
 import { escapeText } from '../../slack/message';
 import { sliceWhole } from '../../unicode';
@@ -29,9 +29,9 @@ export async function readImageDeletePlan(
   tag: string,
   usage: UsageReader,
 ): Promise<ImageDeletePlan> {
-  const image = await aws.deletes.imageByTag(repository, tag);
+  const image = await aws.ecr.imageByTag(repository, tag);
   if (!image) {
-    const repo = await aws.deletes.repository(repository);
+    const repo = await aws.ecr.repository(repository);
     throw new NotFoundError(
       repo
         ? `ECR repository \`${escapeText(repository)}\` has no image tagged \`${escapeText(tag)}\`. Run \`/ecs images ${escapeText(repository)}\` to see its tags.`
@@ -56,7 +56,7 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
     ownership.repository(plan.repository, 'image delete');
   },
   async prepare(env, plan) {
-    const image = await env.aws.deletes.imageByTag(plan.repository, plan.tag);
+    const image = await env.aws.ecr.imageByTag(plan.repository, plan.tag);
     // The tag was pushed again since: that is another image than the one approved.
     if (image && image.digest !== plan.digest) {
       return {
@@ -72,9 +72,7 @@ export const imageDeleteOperation: GatedOperation<ImageDeletePlan> = {
           label: `Delete tag \`${escapeText(plan.tag)}\` from \`${escapeText(plan.repository)}\`${plan.otherTags.length === 0 ? ' (and the image with it)' : ''}`,
           async run() {
             if (!image) return 'already gone';
-            return (await env.aws.deletes.deleteImage(plan.repository, plan.tag)) === 'gone'
-              ? 'already gone'
-              : undefined;
+            return (await env.aws.ecr.deleteImage(plan.repository, plan.tag)) === 'gone' ? 'already gone' : undefined;
           },
         },
       ],

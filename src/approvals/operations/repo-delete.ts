@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ClusterOps } from '../../aws/types';
+import { type ClusterOps } from '../../aws/access';
 import { NotFoundError } from '../../errors';
 import { escapeText } from '../../slack/message';
 import { type GatedOperation } from '../gated-operation';
@@ -25,7 +25,7 @@ export async function readRepoDeletePlan(
   // Who pulls from it is read while the repository is: two round trips fewer than one after the other.
   const using = usage.ofImage(repository);
   using.catch(() => undefined);
-  const repo = await aws.deletes.repository(repository);
+  const repo = await aws.ecr.repository(repository);
   if (!repo)
     throw new NotFoundError(
       `There is no ECR repository \`${escapeText(repository)}\` in ${aws.region}. Run \`/ecs repos\` to see the repositories.`,
@@ -46,7 +46,7 @@ export const repoDeleteOperation: GatedOperation<RepoDeletePlan> = {
           label: `Delete ECR repository \`${escapeText(plan.repository)}\` and its images`,
           async run() {
             // Images pushed since the plan go with it: deleting the repository is what was approved.
-            return (await env.aws.deletes.deleteRepository(plan.repository)) === 'gone' ? 'already gone' : undefined;
+            return (await env.aws.ecr.deleteRepository(plan.repository)) === 'gone' ? 'already gone' : undefined;
           },
         },
       ],

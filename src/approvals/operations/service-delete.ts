@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ClusterOps } from '../../aws/types';
+import { type ClusterOps } from '../../aws/access';
 import { ChatopsError } from '../../errors';
 import { escapeText } from '../../slack/message';
 import { type GatedOperation } from '../gated-operation';
@@ -41,7 +41,7 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
           kind: 'delete service',
           label: `Scale \`${escapeText(name)}\` to 0 and delete it`,
           async run() {
-            return (await env.aws.teardown.deleteService(name)) === 'gone' ? 'already deleted' : undefined;
+            return (await env.aws.services.delete(name)) === 'gone' ? 'already deleted' : undefined;
           },
         },
         {
@@ -52,7 +52,7 @@ export const serviceDeleteOperation: GatedOperation<ServiceDeletePlan> = {
             for (;;) {
               // DescribeServices until INACTIVE and its tasks until STOPPED: ListServices stops
               // listing a service as soon as it is DRAINING, so it cannot tell when one is gone.
-              const left = await env.aws.teardown.drainState([name], { service: name });
+              const left = await env.aws.cluster.drainState([name], { service: name });
               if (left.services.length === 0 && left.tasks === 0) return `took ${tookText(env.clock.now() - started)}`;
               if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
                 throw new ChatopsError(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ClusterOps } from '../../aws/types';
+import { type ClusterOps } from '../../aws/access';
 import { NotFoundError } from '../../errors';
 import { escapeText } from '../../slack/message';
 import { type GatedOperation } from '../gated-operation';
@@ -28,7 +28,7 @@ export async function readTaskdefDeregisterPlan(
   // fewer when it is ACTIVE. `ref` is FAMILY:REV, the form services name revisions in.
   const reading = usage.ofTaskDefinition(ref);
   reading.catch(() => undefined);
-  const info = await aws.deletes.taskDefinition(ref);
+  const info = await aws.taskDefinitions.find(ref);
   if (!info)
     throw new NotFoundError(
       `ECS has no task definition \`${escapeText(ref)}\` in ${aws.region}. Run \`/ecs taskdefs -c ${aws.alias}\` to see the families there.`,
@@ -47,7 +47,7 @@ export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> =
     await ownership.family(plan.taskDefinition, 'taskdef deregister');
   },
   async prepare(env, plan) {
-    const info = await env.aws.deletes.taskDefinition(plan.taskDefinition);
+    const info = await env.aws.taskDefinitions.find(plan.taskDefinition);
     return {
       ok: true,
       steps: [
@@ -56,7 +56,7 @@ export const taskdefDeregisterOperation: GatedOperation<TaskdefDeregisterPlan> =
           label: `Deregister task definition \`${escapeText(plan.taskDefinition)}\``,
           async run() {
             if (!info || info.status !== 'ACTIVE') return 'already inactive';
-            await env.aws.deletes.deregisterTaskDefinition(plan.taskDefinition);
+            await env.aws.taskDefinitions.deregister(plan.taskDefinition);
             return undefined;
           },
         },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ClusterOps } from '../../aws/types';
+import { type ClusterOps } from '../../aws/access';
 import { type ClusterConfig } from '../../config/schema';
 import { ChatopsError } from '../../errors';
 import { escapeText } from '../../slack/message';
@@ -60,13 +60,13 @@ export async function readTeardownPlan(input: {
 }): Promise<TeardownPlan> {
   const { aws, alias, cluster, state, now } = input;
   const [inventory, remembered, repositories] = await Promise.all([
-    aws.teardown.inventory(),
+    aws.cluster.inventory(),
     listLeftovers(state, alias, now),
-    Promise.all(cluster.ecrRepositories.map((name) => aws.deletes.repository(name))),
+    Promise.all(cluster.ecrRepositories.map((name) => aws.ecr.repository(name))),
   ]);
   const behindInstances = inventory.containerInstances.flatMap((c) => (c.ec2InstanceId ? [c.ec2InstanceId] : []));
   const leftoverIds = remembered.filter((id) => !behindInstances.includes(id));
-  const ec2 = await aws.teardown.ec2Instances([...behindInstances, ...leftoverIds]);
+  const ec2 = await aws.instances.ec2Instances([...behindInstances, ...leftoverIds]);
   const byId = new Map(ec2.map((i) => [i.id, i]));
 
   // Leftovers that are gone by now (terminated since, or by someone else) need no more remembering.
@@ -201,7 +201,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
       kind: 'delete service',
       label: `Scale \`${escapeText(service.name)}\` to 0 and delete it`,
       async run() {
-        const result = await aws.teardown.deleteService(service.name);
+        const result = await aws.services.delete(service.name);
         return result === 'gone' ? 'already deleted' : undefined;
       },
     });
@@ -212,7 +212,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
       kind: 'stop task',
       label: `Stop task \`${escapeText(sliceWhole(task.id, 12))}\` (${escapeText(task.taskDefinition)})`,
       async run() {
-        return (await aws.teardown.stopTask(task.id, env.reason)) === 'gone' ? 'already stopped' : undefined;
+        return (await aws.tasks.stopIfPresent(task.id, env.reason)) === 'gone' ? 'already stopped' : undefined;
       },
     });
   }
@@ -227,7 +227,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
         // found through ListServices, which stops listing a service the moment it is DRAINING.
         let followed = plan.services.map((s) => s.name);
         for (;;) {
-          const left = await aws.teardown.drainState(followed);
+          const left = await aws.cluster.drainState(followed);
           if (left.services.length === 0 && left.tasks === 0) return `took ${tookText(env.clock.now() - started)}`;
           followed = left.services;
           if (env.clock.now() - started >= env.timing.waitTimeoutMs) {
@@ -254,9 +254,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
         if (instance.ec2InstanceId && plan.ec2Instances.some((i) => i.id === instance.ec2InstanceId)) {
           await rememberLeftovers(env.state, env.alias, [instance.ec2InstanceId], env.requestId, env.clock.now());
         }
-        return (await aws.teardown.deregisterContainerInstance(instance.id)) === 'gone'
-          ? 'already deregistered'
-          : undefined;
+        return (await aws.instances.deregister(instance.id)) === 'gone' ? 'already deregistered' : undefined;
       },
     });
   }
@@ -266,7 +264,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
       kind: 'terminate EC2 instance',
       label: `Terminate EC2 instance \`${escapeText(instance.id)}\`${instance.type ? ` (${escapeText(instance.type)})` : ''}`,
       async run() {
-        const state = await aws.teardown.terminateInstance(instance.id);
+        const state = await aws.instances.terminate(instance.id);
         await forgetLeftover(env.state, env.alias, instance.id);
         return state === 'terminated' ? undefined : escapeText(state.replace('-', ' '));
       },
@@ -278,7 +276,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
       kind: 'delete cluster',
       label: `Delete cluster \`${escapeText(env.cluster.name)}\``,
       async run() {
-        return (await aws.teardown.deleteCluster()) === 'gone' ? 'already deleted' : undefined;
+        return (await aws.cluster.delete()) === 'gone' ? 'already deleted' : undefined;
       },
     });
   }
@@ -288,7 +286,7 @@ export function teardownSteps(env: ExecutionEnv, plan: TeardownPlan): Step[] {
       kind: 'delete repository',
       label: `Delete ECR repository \`${escapeText(repo.name)}\` and its ${count(repo.imageCount, 'image')}`,
       async run() {
-        return (await aws.deletes.deleteRepository(repo.name)) === 'gone' ? 'already deleted' : undefined;
+        return (await aws.ecr.deleteRepository(repo.name)) === 'gone' ? 'already deleted' : undefined;
       },
     });
   }

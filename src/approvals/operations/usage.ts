@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clustersSharingHome, homeOf, parseImage } from '../../auth/ownership';
-import { type ClusterOps, type ServiceDetail } from '../../aws/types';
+import { type ClusterOps } from '../../aws/access';
+import { type ServiceDetail } from '../../aws/services';
 import { type ClusterConfig, type Config } from '../../config/schema';
 
 /**
@@ -80,7 +81,7 @@ async function servicesUsing(ops: ClusterOps, test: UsageTest): Promise<string[]
   const imagesOf = new Map<string, Promise<string[]>>();
   const images = (ref: string) => {
     let found = imagesOf.get(ref);
-    if (!found) imagesOf.set(ref, (found = ops.deletes.taskDefinition(ref).then((td) => td?.images ?? [])));
+    if (!found) imagesOf.set(ref, (found = ops.taskDefinitions.find(ref).then((td) => td?.images ?? [])));
     return found;
   };
   const used = await Promise.all(

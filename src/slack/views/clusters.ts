@@ -10,7 +10,8 @@ import {
   type SlackMessage,
 } from '../message';
 import { type Page } from '../paging';
-import { type ClusterSummary, type ContainerInstanceInfo } from '../../aws/types';
+import { type ClusterSummary } from '../../aws/clusters';
+import { type ContainerInstanceInfo } from '../../aws/instances';
 import { capacityOf, cpuText, memoryText } from './instances';
 import { strategyText } from './services';
 import { count } from '../../text/words';

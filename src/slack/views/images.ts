@@ -13,7 +13,7 @@ import { pageOf } from '../paging';
 import { slackDate } from '../../text/times';
 import { count } from '../../text/words';
 import { stripMarkup } from '../../text/markup';
-import { type ImageInfo, type RepositorySummary } from '../../aws/types';
+import { type ImageInfo, type RepositorySummary } from '../../aws/ecr';
 import { sliceWhole } from '../../unicode';
 
 /** One section (with its Images button) a repository: 15 stay well inside Slack's 50 blocks. */

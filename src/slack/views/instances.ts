@@ -11,7 +11,8 @@ import {
 } from '../message';
 import { pageOf } from '../paging';
 import { formatDuration } from '../../text/times';
-import { type ContainerInstanceInfo, type Ec2InstanceDetail, type TaskInfo } from '../../aws/types';
+import { type ContainerInstanceInfo, type Ec2InstanceDetail } from '../../aws/instances';
+import { type TaskInfo } from '../../aws/tasks';
 import { shortId } from '../../commands/ecs-ids';
 import { slackDate } from '../../text/times';
 import { count, tally, thousands } from '../../text/words';

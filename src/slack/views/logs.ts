@@ -7,7 +7,9 @@ import { exitCodeMeaning } from '../../text/exit-codes';
 import { stopCodeText } from '../../text/stop-causes';
 import { slackDate } from '../../text/times';
 import { count } from '../../text/words';
-import { type ContainerLogs, type LogEvent, type TaskDefinitionDetail, type TaskInfo } from '../../aws/types';
+import { type ContainerLogs, type LogEvent } from '../../aws/logs';
+import { type TaskDefinitionDetail } from '../../aws/task-definitions';
+import { type TaskInfo } from '../../aws/tasks';
 
 export const DEFAULT_LINES = 20;
 export const MAX_LINES = 200;

@@ -19,13 +19,10 @@ import { scaleButton } from './scale-modal';
 import { formatDuration, slackDate } from '../../text/times';
 import { count } from '../../text/words';
 import { stripMarkup } from '../../text/markup';
-import {
-  type Deployment,
-  type ImageRevision,
-  type ServiceDetail,
-  type ServiceSummary,
-  type TaskInfo,
-} from '../../aws/types';
+import { type Deployment } from '../../aws/deployments';
+import { type ServiceDetail, type ServiceSummary } from '../../aws/services';
+import { type ImageRevision } from '../../aws/task-definitions';
+import { type TaskInfo } from '../../aws/tasks';
 import { stoppedTasksLine } from './stopped-tasks';
 
 /** Services on one page of `services`: each is one line, so 50 lines stay within a few sections. */

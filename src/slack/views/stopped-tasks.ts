@@ -1,5 +1,5 @@
 import { sliceWhole } from '../../unicode';
-import { type TaskInfo } from '../../aws/types';
+import { type TaskInfo } from '../../aws/tasks';
 import { exitCodeMeaning, exitFromAgentStop } from '../../text/exit-codes';
 import { stopCodeText } from '../../text/stop-causes';
 import { count, plural } from '../../text/words';

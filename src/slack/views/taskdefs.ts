@@ -21,7 +21,7 @@ import {
   type PortMappingInfo,
   type TaskDefinitionDetail,
   type TaskDefinitionRevision,
-} from '../../aws/types';
+} from '../../aws/task-definitions';
 
 export const FAMILIES_PER_PAGE = 60;
 export const REVISIONS_PER_PAGE = 40;

@@ -13,7 +13,8 @@ import {
 } from '../message';
 import { pageOf } from '../paging';
 import { formatDuration } from '../../text/times';
-import { type ContainerInstanceInfo, type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/types';
+import { type ContainerInstanceInfo } from '../../aws/instances';
+import { type TaskFilter, type TaskInfo, type TaskLaunch } from '../../aws/tasks';
 import { exitCodeMeaning, exitFromAgentStop } from '../../text/exit-codes';
 import { shortId } from '../../commands/ecs-ids';
 import { stopCodeText } from '../../text/stop-causes';
