@@ -1,4 +1,4 @@
-import { atLeast } from '../auth/levels';
+import { atLeast } from '../levels';
 import { type UserAccess } from '../auth/policy';
 import { type Config } from '../config/schema';
 import { type ApprovalRequest, type Decision } from './types';

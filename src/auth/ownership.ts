@@ -1,7 +1,7 @@
 import { type ClusterConfig, type Config } from '../config/schema';
 import { closestName } from '../commands/suggest';
 import { wildcardMatches } from '../config/wildcard';
-import { escapeText } from '../slack/message';
+import { escapeText } from '../text/escape';
 
 export { wildcardMatches };
 

@@ -1,6 +1,6 @@
 import { type Config } from '../config/schema';
-import { atLeast, highest, type Level } from './levels';
-import { escapeText } from '../slack/message';
+import { atLeast, highest, type Level } from '../levels';
+import { escapeText } from '../text/escape';
 
 /** One team's grant on one cluster, as it applies to this user in this channel. */
 export interface Grant {

@@ -1,7 +1,7 @@
 import { type Config } from '../config/schema';
 import { clustersWith, notInAnyTeam, type UserAccess } from './policy';
 import { didYouMean } from '../commands/suggest';
-import { escapeText } from '../slack/message';
+import { escapeText } from '../text/escape';
 
 export type ClusterChoice =
   { ok: true; alias: string; how: 'flag' | 'channel' | 'only' } | { ok: false; message: string };

@@ -1,5 +1,5 @@
 import { type z } from 'zod';
-import { type Level } from '../auth/levels';
+import { type Level } from '../levels';
 
 /**
  * The grammar of one verb: what a user types, what level it needs, how its words become

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { type AnyVerbGrammar } from './grammar';
 import { tokenize } from './tokenize';
 import { closestName } from './suggest';
-import { escapeText } from '../slack/message';
+import { escapeText } from '../text/escape';
 import { type z } from 'zod';
 
 /** `S`: the verbs' type as given (the grammar, or the specs with what they do), handed back as found. */

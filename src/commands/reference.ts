@@ -1,4 +1,4 @@
-import { LEVELS } from '../auth/levels';
+import { LEVELS } from '../levels';
 import { type AnyVerbGrammar } from './grammar';
 
 /** The command reference as Markdown, generated from the verb specs (README § Commands). */

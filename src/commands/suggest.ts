@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import { escapeText } from '../slack/message';
+import { escapeText } from '../text/escape';
 
 /** " Did you mean `web`?" (mrkdwn, the name escaped) when a name is close to one we know, else "". */
 export function didYouMean(typed: string, known: readonly string[]): string {

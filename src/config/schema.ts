@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Level } from '../auth/levels';
+import { Level } from '../levels';
 import { Duration } from './duration';
 import { formatDuration } from '../text/times';
 import { wildcardMatches } from './wildcard';

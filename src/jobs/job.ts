@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Level } from '../auth/levels';
+import { Level } from '../levels';
 
 /**
  * Jobs go from the Slack function to the worker (a Lambda async invoke, or in-process).

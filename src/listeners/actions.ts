@@ -1,6 +1,6 @@
 import { type App, type BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
-import { audit } from '../audit';
+import { audit, type AuditEntry } from '../audit';
 import { interactionOf, parseJsonAs } from '../slack/payloads';
 import { ephemeral, type ListenerDeps, NOTHING_STARTED_APOLOGY, runPrepared } from './run-prepared';
 import { requestKeyPart } from '../slack/request-key';
@@ -18,17 +18,19 @@ export function registerCommandButtons(app: App, deps: ListenerDeps): void {
     const verb = action.action_id.slice('cmd:'.length).split('#')[0]!;
     const { user, channelId, responseUrl } = interactionOf(body);
     const value = parseJsonAs(CommandButtonValue, action.value);
-    if (!value.success || !responseUrl) {
+    // One audit line per click, whatever becomes of it.
+    const auditClick = (entry: Pick<AuditEntry, 'outcome' | 'detail' | 'cluster'>): void =>
       audit(deps.logger, {
         user: user.id,
         channel: channelId,
         workspace: user.teamId,
         source: 'button',
         command: verb,
-        outcome: 'usage',
-        detail: 'malformed button',
+        ...entry,
         durationMs: deps.clock.now() - started,
       });
+    if (!value.success || !responseUrl) {
+      auditClick({ outcome: 'usage', detail: 'malformed button' });
       await respond(ephemeral({ text: 'That button is no longer valid. Run the command again.' }));
       return;
     }
@@ -50,16 +52,7 @@ export function registerCommandButtons(app: App, deps: ListenerDeps): void {
     } catch (err) {
       // As for typed commands: an unexpected failure still gets an answer, and an audit line.
       deps.logger.error({ err }, 'button failed before its job started');
-      audit(deps.logger, {
-        user: user.id,
-        channel: channelId,
-        workspace: user.teamId,
-        source: 'button',
-        command: verb,
-        cluster: value.data.cluster,
-        outcome: 'error',
-        durationMs: deps.clock.now() - started,
-      });
+      auditClick({ outcome: 'error', cluster: value.data.cluster });
       await respond(ephemeral({ text: NOTHING_STARTED_APOLOGY })).catch(() => undefined);
     }
   });

@@ -2,7 +2,7 @@ import { type WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { type Clock } from '../clock';
 import { type Config } from '../config/schema';
-import { type Level } from '../auth/levels';
+import { type Level } from '../levels';
 import { type Decision } from '../auth/policy';
 import { type Logger } from '../logger';
 import { activeMute, clearMute, setMute } from './mutes';

@@ -84,9 +84,7 @@ export function blockActionsBody(input: {
   const { workspace, user, channel, message, button } = input;
   const payload = {
     type: 'block_actions',
-    user: { id: user.id, username: user.name, name: user.name, team_id: workspace.teamId },
-    api_app_id: workspace.appId,
-    token: VERIFICATION_TOKEN,
+    ...interactionEnvelope(workspace, user),
     container: {
       type: 'message',
       message_ts: message.ts,
@@ -95,9 +93,6 @@ export function blockActionsBody(input: {
       ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
     },
     trigger_id: input.triggerId,
-    team: { id: workspace.teamId, domain: workspace.domain },
-    enterprise: null,
-    is_enterprise_install: false,
     channel: { id: channel.id, name: channel.name },
     ...(message.ephemeral
       ? {}
@@ -132,6 +127,18 @@ export function blockActionsBody(input: {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
+/** What every interaction payload carries: who, which workspace and app, the (deprecated) token. */
+function interactionEnvelope(workspace: Workspace, user: Actor) {
+  return {
+    team: { id: workspace.teamId, domain: workspace.domain },
+    user: { id: user.id, username: user.name, name: user.name, team_id: workspace.teamId },
+    api_app_id: workspace.appId,
+    token: VERIFICATION_TOKEN,
+    enterprise: null,
+    is_enterprise_install: false,
+  };
+}
+
 /** A modal as views.open / views.update gave it, with the id Slack assigned. */
 export interface OpenView {
   id: string;
@@ -148,15 +155,10 @@ export function viewSubmissionBody(input: {
   const { workspace, user, view } = input;
   const payload = {
     type: 'view_submission',
-    team: { id: workspace.teamId, domain: workspace.domain },
-    user: { id: user.id, username: user.name, name: user.name, team_id: workspace.teamId },
-    api_app_id: workspace.appId,
-    token: VERIFICATION_TOKEN,
+    ...interactionEnvelope(workspace, user),
     trigger_id: input.triggerId,
     view: submittedView(workspace, view, { values: input.values }),
     response_urls: [],
-    is_enterprise_install: false,
-    enterprise: null,
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
@@ -166,14 +168,9 @@ export function viewClosedBody(input: { workspace: Workspace; user: Actor; view:
   const { workspace, user, view } = input;
   const payload = {
     type: 'view_closed',
-    team: { id: workspace.teamId, domain: workspace.domain },
-    user: { id: user.id, username: user.name, name: user.name, team_id: workspace.teamId },
-    api_app_id: workspace.appId,
-    token: VERIFICATION_TOKEN,
+    ...interactionEnvelope(workspace, user),
     view: submittedView(workspace, view, { values: {} }),
     is_cleared: false,
-    is_enterprise_install: false,
-    enterprise: null,
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }

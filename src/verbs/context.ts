@@ -1,4 +1,4 @@
-import { type Level } from '../auth/levels';
+import { type Level } from '../levels';
 import { type UserAccess } from '../auth/policy';
 import { type OwnershipGuard } from '../auth/ownership-guard';
 import { type ClusterOps } from '../aws/access';

@@ -3,7 +3,7 @@ import { defineVerb, type AnyVerbSpec } from './context';
 import { findVerb, usageText } from '../commands/parse';
 import { didYouMean } from '../commands/suggest';
 import { clustersWith } from '../auth/policy';
-import { LEVELS } from '../auth/levels';
+import { LEVELS } from '../levels';
 import { context, escapeText, header, section, textMessage, type SlackMessage } from '../slack/message';
 
 export const help = defineVerb({
