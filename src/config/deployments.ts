@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Level } from '../auth/levels';
+import { Level } from '../levels';
 import { Duration } from './duration';
 
 /** The longest a worker follows a deployment: it must end inside Lambda's 15 minutes. */

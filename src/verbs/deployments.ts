@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { watchFor } from '../config/deployments';
-import { atLeast } from '../auth/levels';
+import { atLeast } from '../levels';
 import { defineVerb, type CommandContext } from './context';
 import { ServiceName } from '../commands/arguments';
 import { type ServiceDetail } from '../aws/services';
