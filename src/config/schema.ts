@@ -220,16 +220,14 @@ export const TeamConfig = z
   });
 export type TeamConfig = z.infer<typeof TeamConfig>;
 
-export const APPROVAL_VERBS = [
-  'teardown',
-  'service delete',
-  'repo delete',
-  'image delete',
-  'taskdef deregister',
-] as const;
+/** The deletes: gated unless `approvals.verbs` leaves them out. */
+const GATED_BY_DEFAULT = ['teardown', 'service delete', 'repo delete', 'image delete', 'taskdef deregister'] as const;
+
+/** Every verb `approvals.verbs` may list: the deletes, and `deployment rollback` (only when listed). */
+export const APPROVAL_VERBS = [...GATED_BY_DEFAULT, 'deployment rollback'] as const;
 
 export const ApprovalsConfig = z.strictObject({
-  verbs: z.array(z.enum(APPROVAL_VERBS)).default([...APPROVAL_VERBS]),
+  verbs: z.array(z.enum(APPROVAL_VERBS)).default([...GATED_BY_DEFAULT]),
   approvers: z.array(z.string()).default([]).describe('Teams whose members may approve'),
   expires: Duration.default(30 * 60_000),
   runAs: z.enum(['requester', 'approver']).default('requester').describe('Whose admin role runs an approved operation'),
@@ -244,7 +242,7 @@ export const Config = z
     teams: z.record(z.string(), TeamConfig).default({}),
     channels: z.record(SlackChannelId, z.strictObject({ cluster: z.string() })).default({}),
     approvals: ApprovalsConfig.default({
-      verbs: [...APPROVAL_VERBS],
+      verbs: [...GATED_BY_DEFAULT],
       approvers: [],
       expires: 30 * 60_000,
       runAs: 'requester',

@@ -7,6 +7,7 @@ import { type ServiceDetail } from '../aws/services';
 import { type TaskInfo } from '../aws/tasks';
 import { type ServiceDeploymentInfo } from '../aws/service-deployments';
 import { ChatopsError } from '../errors';
+import { requestApproval } from '../approvals/request';
 import { escapeText, section, context, type SlackMessage } from '../slack/message';
 import {
   deploymentDetailMessage,
@@ -105,6 +106,19 @@ export const deploymentRollback = defineVerb({
     const phase = phaseOf(viewOf(ctx.alias, info));
     if (isEnded(phase) || phase.kind === 'rollingBack') {
       await ctx.reply.send(alreadyMessage(ctx, info, shown, 'roll back'), { visibility: 'ephemeral' });
+      return;
+    }
+    if ((ctx.config.approvals.verbs as readonly string[]).includes('deployment rollback')) {
+      // A second person approves first (approvals.verbs); the approved run rolls back on the operate role.
+      const live = await liveOf(ctx, info);
+      await requestApproval(ctx, 'deployment rollback', ['deployment', 'rollback', shown, '-c', ctx.alias], {
+        kind: 'deployment rollback',
+        service: info.service,
+        arn: info.arn,
+        ref: shown,
+        status: info.status,
+        ...(live?.from && live.to ? { revisions: `${live.from} → ${live.to}` } : {}),
+      });
       return;
     }
     // Paused at a hook: the hook's own ROLLBACK (ContinueServiceDeployment); else StopServiceDeployment.

@@ -176,3 +176,44 @@ describe('deployments.continue.starter: false', () => {
     expect(liveMessage(h, 'bg').text).toMatch(/— completed in under a minute$/);
   });
 });
+
+describe('Roll back when approvals.verbs lists deployment rollback', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({
+      sandbox: { account: servicesAccount() },
+      config: testConfig(
+        testConfigYaml().replace('approvals:\n', 'approvals:\n  verbs: [teardown, deployment rollback]\n'),
+      ),
+      followUpTimeoutMs: 300,
+    });
+    h.sandbox.world.createService('prod', { name: 'stuck', taskDefinition: 'solo', desiredCount: 1 });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('the click asks a second person first; once a platform admin approves, the deployment rolls back on the operate role', async () => {
+    await h.command('deploy stuck broken');
+    const back = buttonOf(h, 'stuck', 'Roll back');
+    await h.click(back.action_id, back.value, { user: USERS.alice, channel: CHANNELS.alerts });
+    expect(h.sandbox.callsTo('ecs:StopServiceDeployment')).toHaveLength(0);
+    const request = h.slack
+      .messages(CHANNELS.alerts)
+      .find((m) => m.threadTs === undefined && (m.text ?? '').includes('Roll back deployment'));
+    expect(request).toBeDefined();
+    const approve = ((request!.blocks ?? []) as { type: string; elements?: Button[] }[])
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements ?? [])
+      .find((b) => b.action_id === 'approval:approve');
+    expect(approve).toBeDefined();
+    // alice asked: she may not approve her own request.
+    await h.click('approval:approve', approve!.value, { user: USERS.alice, channel: CHANNELS.alerts });
+    expect(h.sandbox.callsTo('ecs:StopServiceDeployment')).toHaveLength(0);
+    await h.click('approval:approve', approve!.value, { user: USERS.bob, channel: CHANNELS.alerts });
+    const stops = h.sandbox.callsTo('ecs:StopServiceDeployment');
+    expect(stops).toHaveLength(1);
+    expect(stops[0]!.principal).toMatchObject({ kind: 'assumed', roleArn: expect.stringMatching(/prod-operate$/) });
+    expect(h.sandbox.world.service('prod', 'stuck').taskDefinition.arn).toMatch(/solo:1$/);
+  });
+});
