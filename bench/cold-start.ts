@@ -15,7 +15,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startSecretStores, type SecretStores } from '../test/deploy/secret-stores';
+import { startSecretStores, type SecretStores } from '../testbed/secret-stores';
 import { median, report } from './report';
 
 const ROOT = join(__dirname, '..');

@@ -6,7 +6,7 @@
  * (target ≤ 2 on average).
  */
 import { getWindow, windowPk } from '../src/notifications/windows';
-import { scheduledTick, startEventsHarness, taskStopped, WEB_CHANNEL } from '../test/support/events';
+import { scheduledTick, startEventsHarness, taskStopped, WEB_CHANNEL } from '../testbed/events';
 import { report } from './report';
 
 const STOPS = 1000;

@@ -12,8 +12,8 @@ import { systemClock } from '../src/clock';
 import { createLogger } from '../src/logger';
 import { createEventsHandler } from '../src/notifications/pipeline';
 import { startSlackStandin } from '../src/slack/standin/server';
-import { startDynalite } from '../test/support/dynalite';
-import { type JsonObject, taskStopped, testConfig, testWebClient } from '../test/support/events';
+import { startDynalite } from '../testbed/dynalite';
+import { type JsonObject, taskStopped, testConfig, testWebClient } from '../testbed/events';
 import { median, report } from './report';
 
 const EVENTS = 2000;

@@ -5,9 +5,9 @@
  * the worker: DynamoDB calls per job.
  */
 import { runJob } from '../src/worker/run-job';
-import { CHANNELS, USERS } from '../test/support/config';
-import { startHarness } from '../test/support/harness';
-import { apiGatewayEvent, slashCommandBody } from '../test/support/slack-requests';
+import { CHANNELS, USERS } from '../testbed/config';
+import { startHarness } from '../testbed/harness';
+import { apiGatewayEvent, slashCommandBody } from '../testbed/slack-requests';
 import { report } from './report';
 
 const DELIVERIES = 10;

@@ -14,10 +14,10 @@
  * before UpdateService to say "1 → 3", `stop` must read the task before StopTask to tell "it had
  * already stopped, nothing changed" from a stop. A verb at its minimum prints `atMinimum: true`.
  */
-import { startHarness, type Harness } from '../test/support/harness';
-import { APPROVAL_USERS, OPS, startApprovalHarness } from '../test/approvals/support';
-import { testConfig, USERS } from '../test/support/config';
-import { taskdefsAccount } from '../test/support/taskdefs-fixtures';
+import { startHarness, type Harness } from '../testbed/harness';
+import { APPROVAL_USERS, OPS, startApprovalHarness } from '../testbed/approvals';
+import { testConfig, USERS } from '../testbed/config';
+import { taskdefsAccount } from '../testbed/taskdefs-fixtures';
 import { report } from './report';
 
 const LATENCY_MS = Number(process.env.ROUND_TRIP_LATENCY_MS ?? 150);

@@ -19,7 +19,7 @@ import { parseConfig } from '../src/config/load';
 import { startSandbox } from '../src/sandbox';
 import { startSlackStandin } from '../src/slack/standin/server';
 import { blockKitProblems } from '../src/slack/limits';
-import { bigClusterAccount } from '../test/support/services-fixtures';
+import { bigClusterAccount } from '../testbed/services-fixtures';
 import { median, report } from './report';
 
 const SERVICES = 1000;

@@ -11,7 +11,7 @@ import { createAwsAccess } from '../src/aws/access';
 import { startSandbox } from '../src/sandbox';
 import { blockKitProblems } from '../src/slack/limits';
 import { taskListMessage } from '../src/slack/views/tasks';
-import { busyClusterAccount, busyClusterConfig } from '../test/support/tasks-fixtures';
+import { busyClusterAccount, busyClusterConfig } from '../testbed/tasks-fixtures';
 import { median, report } from './report';
 
 const TASKS = 5000;

@@ -5,7 +5,7 @@ import {
   imageOwnership,
   repositoryOwnership,
   type Ownership,
-} from '../auth/ownership';
+} from './ownership';
 import { type Config } from '../config/schema';
 import { ChatopsError } from '../errors';
 

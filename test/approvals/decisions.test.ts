@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type Harness } from '../support/harness';
-import { apiGatewayEvent, blockActionBody } from '../support/slack-requests';
-import { roleArn } from '../support/accounts';
+import { type Harness } from '../../testbed/harness';
+import { apiGatewayEvent, blockActionBody } from '../../testbed/slack-requests';
+import { roleArn } from '../../testbed/accounts';
 import { runJob } from '../../src/worker/run-job';
-import { waitFor } from '../support/wait';
+import { waitFor } from '../../testbed/wait';
 import { sweepExpiredApprovals } from '../../src/approvals/sweep';
 import {
   APPROVAL_USERS as U,
@@ -17,7 +17,7 @@ import {
   shown,
   startApprovalHarness,
   storedRequest,
-} from './support';
+} from '../../testbed/approvals';
 
 /** Asks for the teardown of lab as `user` and returns the request id from the posted message. */
 async function askForTeardown(h: Harness, user: string = U.alice): Promise<string> {

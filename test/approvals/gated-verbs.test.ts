@@ -1,6 +1,6 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { DescribeImagesCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { type Harness } from '../support/harness';
+import { type Harness } from '../../testbed/harness';
 import {
   APPROVAL_USERS as U,
   OPS,
@@ -12,7 +12,7 @@ import {
   shown,
   startApprovalHarness,
   storedRequest,
-} from './support';
+} from '../../testbed/approvals';
 
 async function approveLatest(h: Harness, by: string = U.bob): Promise<void> {
   const { requestId } = requestMessage(h);

@@ -8,7 +8,7 @@ import {
   finishExecution,
   getApprovalRequest,
 } from '../../src/approvals/store';
-import { startDynalite, type LocalStateTable } from '../support/dynalite';
+import { startDynalite, type LocalStateTable } from '../../testbed/dynalite';
 
 const alice = { id: 'U0ALICE', teamId: 'T0' };
 const bob = { id: 'U0BOB', teamId: 'T0' };

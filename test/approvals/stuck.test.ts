@@ -1,7 +1,7 @@
 import { runJob } from '../../src/worker/run-job';
 import { sweepExpiredApprovals } from '../../src/approvals/sweep';
 import { claimExecution, listPending } from '../../src/approvals/store';
-import { type Harness } from '../support/harness';
+import { type Harness } from '../../testbed/harness';
 import {
   APPROVAL_USERS as U,
   OPS,
@@ -13,7 +13,7 @@ import {
   shown,
   startApprovalHarness,
   storedRequest,
-} from './support';
+} from '../../testbed/approvals';
 
 /**
  * Nothing stays stuck: an approved request whose job never started, or whose worker never

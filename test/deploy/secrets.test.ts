@@ -4,9 +4,9 @@ import type { Context } from 'aws-lambda';
 import { readEnv } from '../../src/entry/env';
 import { parseSecretRef, withSecrets } from '../../src/entry/secrets';
 import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
-import { USERGROUPS, USERS, writeConfigFile } from '../support/config';
-import { apiGatewayEvent, slashCommandBody } from '../support/slack-requests';
-import { startSecretStores, type SecretStores } from './secret-stores';
+import { USERGROUPS, USERS, writeConfigFile } from '../../testbed/config';
+import { apiGatewayEvent, slashCommandBody } from '../../testbed/slack-requests';
+import { startSecretStores, type SecretStores } from '../../testbed/secret-stores';
 
 const SIGNING_SECRET = 'signing-secret-from-ssm-0123456789';
 const BOT_TOKEN = 'xoxb-token-from-secrets-manager';

@@ -1,4 +1,4 @@
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, type Harness } from '../../testbed/harness';
 
 /** What the ack and no-op replies promise, and to whom they speak. */
 describe('the ack promises nothing it has not checked, and no-ops speak only to the person', () => {

@@ -1,7 +1,7 @@
-import { startHarness, type Harness } from '../support/harness';
-import { ACCOUNT_ID, REGION, roleArn } from '../support/accounts';
-import { testConfig } from '../support/config';
-import { channelMessages, requestMessage, shown } from '../approvals/support';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { ACCOUNT_ID, REGION, roleArn } from '../../testbed/accounts';
+import { testConfig } from '../../testbed/config';
+import { channelMessages, requestMessage, shown } from '../../testbed/approvals';
 import type { AccountSeed, SandboxCall } from '../../src/sandbox';
 import {
   DeregisterTaskDefinitionCommand,
@@ -10,7 +10,7 @@ import {
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { DeleteRepositoryCommand, DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { assumeRole, clientConfig } from '../support/sandbox';
+import { assumeRole, clientConfig } from '../../testbed/sandbox';
 
 /**
  * Two clusters in one AWS account, each with its own services, task definition families and ECR

@@ -1,6 +1,6 @@
-import { startHarness, type Harness, type Reply } from '../support/harness';
-import { CHANNELS, testConfig, testConfigYaml, USERS } from '../support/config';
-import { roleArn, testAccount } from '../support/accounts';
+import { startHarness, type Harness, type Reply } from '../../testbed/harness';
+import { CHANNELS, testConfig, testConfigYaml, USERS } from '../../testbed/config';
+import { roleArn, testAccount } from '../../testbed/accounts';
 
 interface Button {
   action_id: string;

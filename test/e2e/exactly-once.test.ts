@@ -1,10 +1,10 @@
 import { JOB_MAX_AGE_MS, type CommandJob } from '../../src/jobs/job';
 import { runJob } from '../../src/worker/run-job';
 import { StateStore } from '../../src/state/table';
-import { shiftableClock } from '../approvals/support';
-import { CHANNELS, USERS } from '../support/config';
-import { startHarness, type Harness } from '../support/harness';
-import { apiGatewayEvent, blockActionBody, slashCommandBody } from '../support/slack-requests';
+import { shiftableClock } from '../../testbed/approvals';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { apiGatewayEvent, blockActionBody, slashCommandBody } from '../../testbed/slack-requests';
 
 /**
  * Lambda delivers an async invocation at least once, and a signed Slack request can be sent again

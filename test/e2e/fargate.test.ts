@@ -1,6 +1,6 @@
-import { startHarness, type Harness } from '../support/harness';
-import { USERS } from '../support/config';
-import { fargateAccount, fargateConfig, VPC } from '../support/fargate-fixtures';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { USERS } from '../../testbed/config';
+import { fargateAccount, fargateConfig, VPC } from '../../testbed/fargate-fixtures';
 import type { TaskRecord } from '../../src/sandbox';
 
 describe('Fargate clusters through the signed Slack handler: run, service create and the views', () => {

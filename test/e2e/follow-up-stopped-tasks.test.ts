@@ -1,5 +1,5 @@
-import { startHarness, type Harness } from '../support/harness';
-import { testAccount } from '../support/accounts';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { testAccount } from '../../testbed/accounts';
 import type { AccountSeed } from '../../src/sandbox/seed';
 
 const PULL_ERROR =

@@ -1,4 +1,4 @@
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, type Harness } from '../../testbed/harness';
 
 /** What help and list footers say must be true of the command they describe. */
 describe('help and footers say only what is true', () => {

@@ -1,6 +1,6 @@
-import { startHarness, type Harness, type Reply } from '../support/harness';
-import { ACCOUNT_ID, REGION } from '../support/accounts';
-import { busyClusterAccount, busyClusterConfig, tasksAccount } from '../support/tasks-fixtures';
+import { startHarness, type Harness, type Reply } from '../../testbed/harness';
+import { ACCOUNT_ID, REGION } from '../../testbed/accounts';
+import { busyClusterAccount, busyClusterConfig, tasksAccount } from '../../testbed/tasks-fixtures';
 import type { ContainerInstanceRecord, TaskRecord } from '../../src/sandbox';
 
 /**

@@ -1,6 +1,6 @@
 import { DeleteRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { startHarness, type Harness } from '../support/harness';
-import { ACCOUNT_ID, testAccount } from '../support/accounts';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { ACCOUNT_ID, testAccount } from '../../testbed/accounts';
 import type { AccountSeed } from '../../src/sandbox/seed';
 
 const REGISTRY = `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com`;

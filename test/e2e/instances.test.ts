@@ -1,6 +1,6 @@
-import { startHarness, type Harness, type Reply } from '../support/harness';
-import { USERS } from '../support/config';
-import { roleArn } from '../support/accounts';
+import { startHarness, type Harness, type Reply } from '../../testbed/harness';
+import { USERS } from '../../testbed/config';
+import { roleArn } from '../../testbed/accounts';
 import type { ContainerInstanceRecord } from '../../src/sandbox';
 
 interface Button {

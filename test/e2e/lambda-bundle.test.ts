@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
-import { testAccount, roleArn } from '../support/accounts';
-import { USERGROUPS, USERS, writeConfigFile } from '../support/config';
-import { apiGatewayEvent, sign, slashCommandBody, TEST_SIGNING_SECRET } from '../support/slack-requests';
-import { waitFor } from '../support/wait';
-import { startDynalite, type LocalStateTable } from '../support/dynalite';
+import { testAccount, roleArn } from '../../testbed/accounts';
+import { USERGROUPS, USERS, writeConfigFile } from '../../testbed/config';
+import { apiGatewayEvent, sign, slashCommandBody, TEST_SIGNING_SECRET } from '../../testbed/slack-requests';
+import { waitFor } from '../../testbed/wait';
+import { startDynalite, type LocalStateTable } from '../../testbed/dynalite';
 
 const DIST = join(__dirname, '../../dist');
 

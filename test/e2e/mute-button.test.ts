@@ -1,7 +1,7 @@
 import { activeMute } from '../../src/notifications/mutes';
 import { ConfigError } from '../../src/errors';
-import { startHarness, type Harness } from '../support/harness';
-import { CHANNELS, testConfig, testConfigYaml, USERS } from '../support/config';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { CHANNELS, testConfig, testConfigYaml, USERS } from '../../testbed/config';
 
 type Block = { type: string; elements?: { action_id: string; value: string }[] };
 const buttonsOf = (blocks: unknown) => ((blocks ?? []) as Block[]).flatMap((b) => b.elements ?? []);

@@ -1,5 +1,5 @@
-import { startHarness, type Harness } from '../support/harness';
-import { testAccount } from '../support/accounts';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { testAccount } from '../../testbed/accounts';
 import type { AccountSeed } from '../../src/sandbox/seed';
 
 /** testAccount() plus `edge` on prod: web-fixed (host port 80), 2 tasks on the 2 instances. */

@@ -1,6 +1,6 @@
-import { startHarness, type Harness } from '../support/harness';
-import { roleArn } from '../support/accounts';
-import { servicesAccount } from '../support/services-fixtures';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { roleArn } from '../../testbed/accounts';
+import { servicesAccount } from '../../testbed/services-fixtures';
 
 const succeeded = (h: Harness, action: string) => h.sandbox.callsTo(action).filter((c) => c.error === undefined);
 const STACK_TRACE = /\n\s+at [\w.<>]+ \(|\.ts:\d+:\d+|node_modules/;

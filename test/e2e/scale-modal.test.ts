@@ -1,5 +1,5 @@
-import { startHarness, type Harness } from '../support/harness';
-import { USERS } from '../support/config';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { USERS } from '../../testbed/config';
 import {
   SCALE_INPUT_ACTION,
   SCALE_INPUT_BLOCK,

@@ -1,7 +1,7 @@
-import { startHarness, type Harness } from '../support/harness';
-import { CHANNELS, USERS } from '../support/config';
-import { roleArn } from '../support/accounts';
-import { apiGatewayEvent, sign, slashCommandBody } from '../support/slack-requests';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { roleArn } from '../../testbed/accounts';
+import { apiGatewayEvent, sign, slashCommandBody } from '../../testbed/slack-requests';
 
 describe('/ecs scale, through the signed Slack handler, against the sandbox', () => {
   let h: Harness;

@@ -1,7 +1,7 @@
-import { startHarness, type Harness } from '../support/harness';
-import { USERS } from '../support/config';
-import { roleArn } from '../support/accounts';
-import { servicesAccount } from '../support/services-fixtures';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { USERS } from '../../testbed/config';
+import { roleArn } from '../../testbed/accounts';
+import { servicesAccount } from '../../testbed/services-fixtures';
 
 describe('/ecs service create, through the signed Slack handler, against the sandbox', () => {
   let h: Harness;

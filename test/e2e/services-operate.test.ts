@@ -1,9 +1,9 @@
 import { ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
-import { startHarness, type Harness } from '../support/harness';
-import { USERS } from '../support/config';
-import { roleArn } from '../support/accounts';
-import { servicesAccount } from '../support/services-fixtures';
-import { assumeRole, clientConfig } from '../support/sandbox';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { USERS } from '../../testbed/config';
+import { roleArn } from '../../testbed/accounts';
+import { servicesAccount } from '../../testbed/services-fixtures';
+import { assumeRole, clientConfig } from '../../testbed/sandbox';
 
 const liveTasks = (h: Harness, cluster: string, service: string) =>
   [...h.sandbox.world.service(cluster, service).tasks].filter((t) => t.desiredStatus === 'RUNNING');

@@ -1,7 +1,7 @@
-import { startHarness, type Harness } from '../support/harness';
-import { CHANNELS, USERS } from '../support/config';
-import { roleArn } from '../support/accounts';
-import { servicesAccount } from '../support/services-fixtures';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { roleArn } from '../../testbed/accounts';
+import { servicesAccount } from '../../testbed/services-fixtures';
 import { SCALE_MODAL_ACTION } from '../../src/slack/views/scale-modal';
 
 interface Button {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { writeConfigFile, testConfigYaml } from '../support/config';
-import { TEST_SIGNING_SECRET } from '../support/slack-requests';
+import { writeConfigFile, testConfigYaml } from '../../testbed/config';
+import { TEST_SIGNING_SECRET } from '../../testbed/slack-requests';
 
 /** The built Slack function with a broken config: it must not start, and must say which key is wrong. */
 describe('dist/slack.js with a malformed config', () => {

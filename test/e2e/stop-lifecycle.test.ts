@@ -1,7 +1,7 @@
 import { ManualClock, type TaskRecord } from '../../src/sandbox';
-import { startHarness, type Harness } from '../support/harness';
-import { sandboxTimeClock } from '../support/sandbox-time';
-import { tasksAccount } from '../support/tasks-fixtures';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { sandboxTimeClock } from '../../testbed/sandbox-time';
+import { tasksAccount } from '../../testbed/tasks-fixtures';
 
 /**
  * StopTask is not instant on ECS: the agent sends SIGTERM, and SIGKILL once the container's

@@ -1,7 +1,7 @@
-import { startHarness, type Harness, type Reply } from '../support/harness';
-import { USERS } from '../support/config';
-import { roleArn } from '../support/accounts';
-import { taskdefsAccount } from '../support/taskdefs-fixtures';
+import { startHarness, type Harness, type Reply } from '../../testbed/harness';
+import { USERS } from '../../testbed/config';
+import { roleArn } from '../../testbed/accounts';
+import { taskdefsAccount } from '../../testbed/taskdefs-fixtures';
 
 interface Button {
   action_id: string;

@@ -1,7 +1,7 @@
-import { startHarness, type Harness, type Reply } from '../support/harness';
-import { USERS } from '../support/config';
-import { roleArn } from '../support/accounts';
-import { busyClusterAccount, busyClusterConfig, OOM_REASON, tasksAccount } from '../support/tasks-fixtures';
+import { startHarness, type Harness, type Reply } from '../../testbed/harness';
+import { USERS } from '../../testbed/config';
+import { roleArn } from '../../testbed/accounts';
+import { busyClusterAccount, busyClusterConfig, OOM_REASON, tasksAccount } from '../../testbed/tasks-fixtures';
 import type { TaskRecord } from '../../src/sandbox';
 
 interface Button {

@@ -4,7 +4,7 @@ import {
   PROD_CHANNEL,
   scheduledTick,
   startEventsHarness,
-} from '../support/events';
+} from '../../testbed/events';
 
 describe('container instance agents', () => {
   let h: EventsHarness;

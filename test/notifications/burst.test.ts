@@ -6,7 +6,7 @@ import {
   startEventsHarness,
   taskStopped,
   WEB_CHANNEL,
-} from '../support/events';
+} from '../../testbed/events';
 
 /** 1,000 stops of one service over `spanMs`, and every tenth one delivered a second time a little later. */
 function crashLoopDeliveries(h: EventsHarness, stops: number, spanMs: number): { at: number; event: JsonObject }[] {

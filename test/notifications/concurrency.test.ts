@@ -6,7 +6,7 @@ import {
   startEventsHarness,
   taskStopped,
   WEB_CHANNEL,
-} from '../support/events';
+} from '../../testbed/events';
 
 describe('concurrent invocations', () => {
   let h: EventsHarness;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { handler } from '../../src/entry/events-lambda';
 import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
-import { startDynalite, type LocalStateTable } from '../support/dynalite';
-import { fixture, WEB_CHANNEL } from '../support/events';
+import { startDynalite, type LocalStateTable } from '../../testbed/dynalite';
+import { fixture, WEB_CHANNEL } from '../../testbed/events';
 
 describe('the events Lambda entry point', () => {
   let table: LocalStateTable;

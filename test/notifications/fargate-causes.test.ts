@@ -1,6 +1,6 @@
 import { type EcsEventBridgeEvent, type ManualClock as SandboxClock, type Sandbox } from '../../src/sandbox';
-import { type EventsHarness, type ManualClock, startEventsHarness, WEB_CHANNEL } from '../support/events';
-import { emptyAccount, startTestSandbox } from '../support/sandbox';
+import { type EventsHarness, type ManualClock, startEventsHarness, WEB_CHANNEL } from '../../testbed/events';
+import { emptyAccount, startTestSandbox } from '../../testbed/sandbox';
 import type { AccountSeed } from '../../src/sandbox/seed';
 
 const PRIVATE_A = 'subnet-0a1f3c5e7b9d2e401';

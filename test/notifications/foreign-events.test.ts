@@ -11,7 +11,7 @@ import {
   taskStopped,
   testConfig,
   WEB_CHANNEL,
-} from '../support/events';
+} from '../../testbed/events';
 
 const OTHER_ACCOUNT = '999999999999';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type EventsHarness, fixture, type JsonObject, startEventsHarness, taskStopped } from '../support/events';
+import { type EventsHarness, fixture, type JsonObject, startEventsHarness, taskStopped } from '../../testbed/events';
 
 const VALID_SHAPES = [
   'task-stopped-essential-container-exited',

@@ -8,8 +8,8 @@ import {
   startEventsHarness,
   taskStopped,
   WEB_CHANNEL,
-} from '../support/events';
-import { apiGatewayEvent, blockActionBody, TEST_SIGNING_SECRET } from '../support/slack-requests';
+} from '../../testbed/events';
+import { apiGatewayEvent, blockActionBody, TEST_SIGNING_SECRET } from '../../testbed/slack-requests';
 
 type Button = { action_id: string; value: string };
 

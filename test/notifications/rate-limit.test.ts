@@ -1,5 +1,5 @@
 import { getWindow, windowPk } from '../../src/notifications/windows';
-import { type EventsHarness, scheduledTick, startEventsHarness, taskStopped, WEB_CHANNEL } from '../support/events';
+import { type EventsHarness, scheduledTick, startEventsHarness, taskStopped, WEB_CHANNEL } from '../../testbed/events';
 
 describe('when Slack answers 429 (rate limited)', () => {
   let h: EventsHarness;

@@ -9,7 +9,7 @@ import {
   startEventsHarness,
   taskStopped,
   WEB_CHANNEL,
-} from '../support/events';
+} from '../../testbed/events';
 
 describe('routing and the kinds of event a channel gets', () => {
   let h: EventsHarness;

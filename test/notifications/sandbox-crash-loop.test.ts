@@ -6,8 +6,8 @@ import {
   scheduledTick,
   startEventsHarness,
   WEB_CHANNEL,
-} from '../support/events';
-import { emptyAccount, startTestSandbox } from '../support/sandbox';
+} from '../../testbed/events';
+import { emptyAccount, startTestSandbox } from '../../testbed/sandbox';
 
 const OOM = 'OutOfMemoryError: Container killed due to memory usage';
 

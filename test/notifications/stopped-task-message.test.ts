@@ -1,4 +1,4 @@
-import { type EventsHarness, PROD_CHANNEL, startEventsHarness, taskStopped, WEB_CHANNEL } from '../support/events';
+import { type EventsHarness, PROD_CHANNEL, startEventsHarness, taskStopped, WEB_CHANNEL } from '../../testbed/events';
 
 type Block = {
   type: string;

@@ -1,5 +1,5 @@
 import { createEventsHandler } from '../../src/notifications/pipeline';
-import { scheduledTick, startEventsHarness, type EventsHarness } from '../support/events';
+import { scheduledTick, startEventsHarness, type EventsHarness } from '../../testbed/events';
 
 describe('the scheduled tick', () => {
   let h: EventsHarness;

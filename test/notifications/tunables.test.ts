@@ -2,7 +2,7 @@ import { loadConfigFile } from '../../src/config/load';
 import { type ConfigInput } from '../../src/config/schema';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../src/notifications/constants';
 import { routeFor } from '../../src/notifications/routing';
-import { testConfigYaml, writeConfigFile } from '../support/config';
+import { testConfigYaml, writeConfigFile } from '../../testbed/config';
 import {
   containerInstanceState,
   type EventsHarness,
@@ -12,7 +12,7 @@ import {
   taskStopped,
   testConfig,
   WEB_CHANNEL,
-} from '../support/events';
+} from '../../testbed/events';
 
 type NotifyInput = NonNullable<ConfigInput['clusters'][string]['notify']>;
 

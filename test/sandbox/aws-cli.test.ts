@@ -1,7 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DEMO_OPERATOR_KEY, demoAccount, type ManualClock, type Sandbox } from '../../src/sandbox';
-import { BASE_CREDENTIALS, roleOf, startTestSandbox } from '../support/sandbox';
+import { BASE_CREDENTIALS, roleOf, startTestSandbox } from '../../testbed/sandbox';
 
 const run = promisify(execFile);
 const awsAvailable = spawnSync('aws', ['--version'], { encoding: 'utf8' }).status === 0;

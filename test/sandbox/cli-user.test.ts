@@ -13,9 +13,9 @@ import {
 import { DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DEMO_OPERATOR_KEY, demoAccount, type ManualClock, type Sandbox } from '../../src/sandbox';
-import { startTestSandbox } from '../support/sandbox';
-import { startHarness } from '../support/harness';
-import { testConfig, testConfigYaml } from '../support/config';
+import { startTestSandbox } from '../../testbed/sandbox';
+import { startHarness } from '../../testbed/harness';
+import { testConfig, testConfigYaml } from '../../testbed/config';
 
 /**
  * The sandbox as someone with the AWS CLI (or an SDK) meets it through `npm run sandbox`: the

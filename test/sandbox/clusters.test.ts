@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ManualClock, Sandbox } from '../../src/sandbox';
-import { assumeRole, clientConfig, emptyAccount, PLATFORM_ADMIN, startTestSandbox } from '../support/sandbox';
+import { assumeRole, clientConfig, emptyAccount, PLATFORM_ADMIN, startTestSandbox } from '../../testbed/sandbox';
 
 async function labWithOneInstance() {
   const sandbox = await startTestSandbox({

@@ -2,7 +2,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand, GetLogEventsCommand } fro
 import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import type { ContainerInstanceStateChangeEvent, EcsEventBridgeEvent, ManualClock, Sandbox } from '../../src/sandbox';
 import { DEMO_OPERATOR_KEY, demoAccount } from '../../src/sandbox';
-import { startTestSandbox } from '../support/sandbox';
+import { startTestSandbox } from '../../testbed/sandbox';
 import { loadScenario } from '../../src/playground/scenario';
 
 describe('the demo account', () => {

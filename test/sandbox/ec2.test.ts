@@ -12,7 +12,7 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { demoAccount, type ManualClock, type Sandbox } from '../../src/sandbox';
-import { assumeRole, clientConfig, roleOf, startTestSandbox } from '../support/sandbox';
+import { assumeRole, clientConfig, roleOf, startTestSandbox } from '../../testbed/sandbox';
 
 describe('sandbox EC2', () => {
   let sandbox: Sandbox & { clock: ManualClock };

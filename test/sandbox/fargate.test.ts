@@ -17,7 +17,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { EcsEventBridgeEvent, ManualClock, Sandbox, TaskStateChangeEvent } from '../../src/sandbox';
-import { assumeRole, clientConfig, emptyAccount, PLATFORM_ADMIN, startTestSandbox } from '../support/sandbox';
+import { assumeRole, clientConfig, emptyAccount, PLATFORM_ADMIN, startTestSandbox } from '../../testbed/sandbox';
 
 const PRIVATE_A = 'subnet-0a1f3c5e7b9d2e401';
 const PRIVATE_B = 'subnet-0a1f3c5e7b9d2e402';

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { demoAccount, type ManualClock, type Sandbox } from '../../src/sandbox';
-import { assumeRole, clientConfig, roleOf, startTestSandbox, type Credentials } from '../support/sandbox';
+import { assumeRole, clientConfig, roleOf, startTestSandbox, type Credentials } from '../../testbed/sandbox';
 
 describe('sandbox fault injection', () => {
   let sandbox: Sandbox & { clock: ManualClock };

@@ -1,7 +1,7 @@
 import { DescribeServicesCommand, ECSClient, ListClustersCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { ManualClock, Sandbox } from '../../src/sandbox';
-import { assumeRole, BASE_CREDENTIALS, clientConfig, roleOf, startTestSandbox } from '../support/sandbox';
+import { assumeRole, BASE_CREDENTIALS, clientConfig, roleOf, startTestSandbox } from '../../testbed/sandbox';
 
 describe('sandbox IAM and STS', () => {
   let sandbox: Sandbox & { clock: ManualClock };

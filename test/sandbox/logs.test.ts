@@ -16,7 +16,7 @@ import {
   emptyAccount,
   PLATFORM_ADMIN,
   startTestSandbox,
-} from '../support/sandbox';
+} from '../../testbed/sandbox';
 
 const MINUTE = 60_000;
 const DEMO_PROD_READ = 'arn:aws:iam::111111111111:role/chatops-demo-prod-read';

@@ -10,7 +10,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { EcsEventBridgeEvent, ManualClock, Sandbox, SandboxTimings, ServiceActionEvent } from '../../src/sandbox';
-import { assumeRole, clientConfig, emptyAccount, PLATFORM_ADMIN, startTestSandbox } from '../support/sandbox';
+import { assumeRole, clientConfig, emptyAccount, PLATFORM_ADMIN, startTestSandbox } from '../../testbed/sandbox';
 
 const LAB_ADMIN = 'arn:aws:iam::111111111111:role/chatops-lab-admin';
 

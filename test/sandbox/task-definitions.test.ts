@@ -8,7 +8,7 @@ import {
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { demoAccount, type ManualClock, type Sandbox } from '../../src/sandbox';
-import { assumeRole, clientConfig, roleOf, startTestSandbox } from '../support/sandbox';
+import { assumeRole, clientConfig, roleOf, startTestSandbox } from '../../testbed/sandbox';
 
 describe('sandbox ECS task definitions', () => {
   let sandbox: Sandbox & { clock: ManualClock };

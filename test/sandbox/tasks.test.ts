@@ -9,7 +9,7 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import type { EcsEventBridgeEvent, ManualClock, Sandbox, TaskStateChangeEvent } from '../../src/sandbox';
-import { assumeRole, clientConfig, emptyAccount, startTestSandbox } from '../support/sandbox';
+import { assumeRole, clientConfig, emptyAccount, startTestSandbox } from '../../testbed/sandbox';
 
 const LAB_OPERATE = 'arn:aws:iam::111111111111:role/chatops-lab-operate';
 const LAB_ADMIN = 'arn:aws:iam::111111111111:role/chatops-lab-admin';

@@ -1,5 +1,5 @@
-import { type Harness } from '../support/harness';
-import { CHANNELS } from '../support/config';
+import { type Harness } from '../../testbed/harness';
+import { CHANNELS } from '../../testbed/config';
 import {
   APPROVAL_USERS as U,
   OPS,
@@ -10,13 +10,13 @@ import {
   requestMessage,
   startApprovalHarness,
   storedRequest,
-} from '../approvals/support';
+} from '../../testbed/approvals';
 
 /**
  * Approvals and channel restrictions: who may decide is worked out for the channel the request
  * was posted in (from the state table), never for the channel a click claims to come from.
  *
- * On top of test/approvals/support.ts: frank is in team night, an approver team whose admin on
+ * On top of testbed/approvals.ts: frank is in team night, an approver team whose admin on
  * lab counts only in #web; gina is in team prod-admins, an approver team with admin on prod only.
  */
 const FRANK = 'U0FRANK';

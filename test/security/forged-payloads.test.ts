@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { startHarness, type Harness } from '../support/harness';
-import { CHANNELS, testConfig, testConfigYaml, USERS } from '../support/config';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { CHANNELS, testConfig, testConfigYaml, USERS } from '../../testbed/config';
 import {
   SCALE_INPUT_ACTION,
   SCALE_INPUT_BLOCK,
@@ -11,7 +11,7 @@ import {
 } from '../../src/slack/views/scale-modal';
 import { activeMute } from '../../src/notifications/mutes';
 import { runJob } from '../../src/worker/run-job';
-import { roleArn } from '../support/accounts';
+import { roleArn } from '../../testbed/accounts';
 
 /**
  * Every Slack payload that can lead to an AWS call or a state change, with the parts a client
@@ -20,7 +20,7 @@ import { roleArn } from '../support/accounts';
  * but the values inside are ours only as long as nothing else can put them there, so each one is
  * checked again as if it were typed.
  *
- * On top of test/support/config.ts: dave is on call, with operate on prod in #ops only.
+ * On top of testbed/config.ts: dave is on call, with operate on prod in #ops only.
  */
 const DAVE = 'U0DAVE';
 function configWithOncall() {

@@ -1,9 +1,9 @@
-import { startHarness, type Harness } from '../support/harness';
-import { CHANNELS, testConfig, testConfigYaml, USERS } from '../support/config';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { CHANNELS, testConfig, testConfigYaml, USERS } from '../../testbed/config';
 
 /**
  * What a refusal may reveal, and how grants combine, through signed requests. On top of
- * test/support/config.ts:
+ * testbed/config.ts:
  * - team `mostly` grants operate on every cluster but only read on prod (`{ "*": operate, prod: read }`);
  *   max is in it alone, and pat is in it and in `web` (operate on prod);
  * - nobody (U0NOBODY) is in no team; rita (team readers) may read prod only.

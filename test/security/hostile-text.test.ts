@@ -1,8 +1,8 @@
-import { startHarness, type Harness, type Reply } from '../support/harness';
-import { testAccount } from '../support/accounts';
-import { CHANNELS, USERS } from '../support/config';
-import { type EventsHarness, startEventsHarness, taskStopped, WEB_CHANNEL } from '../support/events';
-import { foreignControlsIn, mrkdwnTexts } from '../support/mrkdwn';
+import { startHarness, type Harness, type Reply } from '../../testbed/harness';
+import { testAccount } from '../../testbed/accounts';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { type EventsHarness, startEventsHarness, taskStopped, WEB_CHANNEL } from '../../testbed/events';
+import { foreignControlsIn, mrkdwnTexts } from '../../testbed/mrkdwn';
 import type { AccountSeed } from '../../src/sandbox/seed';
 
 /**

@@ -1,6 +1,6 @@
-import { startHarness, type Harness } from '../support/harness';
-import { CHANNELS, USERS } from '../support/config';
-import { apiGatewayEvent, slashCommandBody } from '../support/slack-requests';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { apiGatewayEvent, slashCommandBody } from '../../testbed/slack-requests';
 
 /** docs/targets.md: secrets never reach the logs. A response URL lets anyone post into the channel for 30 minutes. */
 describe('the raw request never reaches the logs, even at debug level', () => {

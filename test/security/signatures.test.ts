@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { startHarness, type Harness } from '../support/harness';
-import { CHANNELS, USERS } from '../support/config';
-import { apiGatewayEvent, blockActionBody, slashCommandBody, viewSubmissionBody } from '../support/slack-requests';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { apiGatewayEvent, blockActionBody, slashCommandBody, viewSubmissionBody } from '../../testbed/slack-requests';
 import {
   SCALE_INPUT_ACTION,
   SCALE_INPUT_BLOCK,

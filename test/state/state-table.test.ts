@@ -1,7 +1,7 @@
 import { claimEventKey, releaseEventKey } from '../../src/notifications/event-ids';
 import { activeMute, clearMute, setMute } from '../../src/notifications/mutes';
 import { createStateTable } from '../../src/state/table';
-import { startDynalite, type LocalStateTable } from '../support/dynalite';
+import { startDynalite, type LocalStateTable } from '../../testbed/dynalite';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-03-02T12:00:00Z');

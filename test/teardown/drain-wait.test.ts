@@ -1,7 +1,7 @@
 import { DescribeServicesCommand, ListServicesCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { ManualClock } from '../../src/sandbox';
-import { type Harness } from '../support/harness';
-import { sandboxTimeClock } from '../support/sandbox-time';
+import { type Harness } from '../../testbed/harness';
+import { sandboxTimeClock } from '../../testbed/sandbox-time';
 import {
   APPROVAL_USERS as U,
   OPS,
@@ -11,7 +11,7 @@ import {
   requestMessage,
   shown,
   startApprovalHarness,
-} from '../approvals/support';
+} from '../../testbed/approvals';
 
 /**
  * Real ECS stops listing a service the moment DeleteService makes it DRAINING, and DeleteCluster

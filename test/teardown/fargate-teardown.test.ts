@@ -1,5 +1,5 @@
-import { type Harness, startHarness } from '../support/harness';
-import { testConfig } from '../support/config';
+import { type Harness, startHarness } from '../../testbed/harness';
+import { testConfig } from '../../testbed/config';
 import {
   APPROVAL_USERS as U,
   OPS,
@@ -9,7 +9,7 @@ import {
   labAccount,
   requestMessage,
   shown,
-} from '../approvals/support';
+} from '../../testbed/approvals';
 
 const SUBNET = 'subnet-0a1f3c5e7b9d2e401';
 const AWSVPC = { awsvpcConfiguration: { subnets: [SUBNET] } };

@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { type Harness } from '../support/harness';
+import { type Harness } from '../../testbed/harness';
 import {
   APPROVAL_USERS as U,
   OPS,
@@ -11,7 +11,7 @@ import {
   startApprovalHarness,
   storedRequest,
   buttonsOf,
-} from '../approvals/support';
+} from '../../testbed/approvals';
 
 /** The newest approval request message in #ops and its id. */
 function latestRequest(h: Harness): { text: string; requestId: string } {

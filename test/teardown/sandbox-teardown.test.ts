@@ -23,7 +23,7 @@ import {
   ListImagesCommand,
 } from '@aws-sdk/client-ecr';
 import { type ManualClock, type Sandbox } from '../../src/sandbox';
-import { assumeRole, clientConfig, emptyAccount, startTestSandbox } from '../support/sandbox';
+import { assumeRole, clientConfig, emptyAccount, startTestSandbox } from '../../testbed/sandbox';
 
 const ADMIN = 'arn:aws:iam::111111111111:role/chatops-lab-admin';
 const READ = 'arn:aws:iam::111111111111:role/chatops-lab-read';

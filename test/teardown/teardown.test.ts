@@ -1,8 +1,8 @@
 import { ListServicesCommand } from '@aws-sdk/client-ecs';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { type Harness } from '../support/harness';
-import { roleArn } from '../support/accounts';
+import { type Harness } from '../../testbed/harness';
+import { roleArn } from '../../testbed/accounts';
 import {
   APPROVAL_USERS as U,
   OPS,
@@ -13,7 +13,7 @@ import {
   shown,
   startApprovalHarness,
   storedRequest,
-} from '../approvals/support';
+} from '../../testbed/approvals';
 
 describe('/ecs teardown, approved by a second person', () => {
   let h: Harness;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseConfig, configJsonSchema } from '../../src/config/load';
 import { ConfigError } from '../../src/errors';
-import { testConfigYaml } from '../support/config';
+import { testConfigYaml } from '../../testbed/config';
 
 describe('the config file', () => {
   it('accepts the documented example and fills in defaults', () => {

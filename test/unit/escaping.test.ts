@@ -43,7 +43,7 @@ import {
   taskDetailMessage,
   taskListMessage,
 } from '../../src/slack/views/tasks';
-import { foreignControlsIn, HOSTILE } from '../support/mrkdwn';
+import { foreignControlsIn, HOSTILE } from '../../testbed/mrkdwn';
 
 /**
  * Whatever AWS or a user puts in a name, a reason, an event, a log line, a tag or an image, the

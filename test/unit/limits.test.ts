@@ -188,7 +188,8 @@ describe('truncation', () => {
         fc
           .array(
             fc.oneof(
-              fc.string({ unit: 'grapheme' }),
+              // truncate is given escaped mrkdwn: a raw `<` or `>` only ever opens or closes one of our own links.
+              fc.string({ unit: 'grapheme' }).map((s) => s.replace(/[<>]/g, '')),
               fc.constantFrom('😀', '&amp;', '&lt;', '&gt;', '<https://x.example/a|label>', '<@U0ALICE>'),
             ),
             { maxLength: 30 },

@@ -9,7 +9,7 @@ import {
   repositoryOwnership,
   wildcardMatches,
 } from '../../src/auth/ownership';
-import { testConfig } from '../support/config';
+import { testConfig } from '../../testbed/config';
 
 const role = (account: string, cluster: string) => `arn:aws:iam::${account}:role/chatops-${cluster}-read`;
 

@@ -1,7 +1,7 @@
 import { accessFor, authorize, clustersWith, teamLevel } from '../../src/auth/policy';
 import { resolveCluster } from '../../src/auth/resolve-cluster';
 import { parseConfig } from '../../src/config/load';
-import { CHANNELS, testConfig, testConfigYaml, USERS } from '../support/config';
+import { CHANNELS, testConfig, testConfigYaml, USERS } from '../../testbed/config';
 
 const config = testConfig();
 

@@ -1,5 +1,5 @@
 import { requestKeyFrom, requestKeyOf, requestKeyProperties, REQUEST_KEY_PROPERTY } from '../../src/slack/request-key';
-import { apiGatewayEvent, sign } from '../support/slack-requests';
+import { apiGatewayEvent, sign } from '../../testbed/slack-requests';
 
 describe('the key of a signed Slack request', () => {
   it('is the same for a request sent again byte for byte, and differs when the body or the time differs', () => {

@@ -1,7 +1,8 @@
 import type { AwsVpcConfiguration, CapacityProviderStrategyItem } from '@aws-sdk/client-ecs';
 import { AwsError, clientException, invalidParameter } from '../errors';
-import type { WorldContext } from './context';
-import type { ClusterRecord, TaskDefinitionRecord } from './records';
+import type { ClusterRecord, StrategyItem, TaskDefinitionRecord } from './records';
+
+export type { StrategyItem } from './records';
 
 /**
  * AWS Fargate in the sandbox: the two capacity providers every account has, the task sizes
@@ -20,12 +21,6 @@ export type FargateProvider = (typeof FARGATE_PROVIDERS)[number];
 export const FARGATE_PLATFORM_VERSION = '1.4.0';
 /** Ephemeral storage every Fargate task on platform 1.4.0 gets unless it asks for more. */
 export const FARGATE_EPHEMERAL_GIB = 20;
-
-export interface StrategyItem {
-  capacityProvider: string;
-  weight: number;
-  base: number;
-}
 
 /**
  * The CPU/memory pairs Fargate runs (RegisterTaskDefinition reference, `memory`): 256 CPU with
@@ -166,7 +161,7 @@ export function pickProvider(strategy: StrategyItem[], running: ReadonlyMap<stri
 
 /** PutClusterCapacityProviders: every name must exist and the strategy may use only those given. */
 export function putClusterCapacityProviders(
-  ctx: WorldContext,
+  ctx: { readonly now: number },
   cluster: ClusterRecord,
   providers: string[],
   strategy: CapacityProviderStrategyItem[],

@@ -9,8 +9,14 @@ import type {
   TaskDefinitionPlacementConstraint,
   TaskOverride,
 } from '@aws-sdk/client-ecs';
-import type { StrategyItem } from './fargate';
 import type { EniRecord } from './vpc';
+
+/** One item of a capacity provider strategy, with ECS's defaults filled in. */
+export interface StrategyItem {
+  capacityProvider: string;
+  weight: number;
+  base: number;
+}
 
 /** The sandbox's own state. Times are epoch milliseconds; rendering turns them into wire shapes. */
 

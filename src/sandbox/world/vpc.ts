@@ -1,5 +1,5 @@
 import { invalidParameter } from '../errors';
-import type { WorldContext } from './context';
+import type { SeededRandom } from '../random';
 
 /**
  * The account's one VPC, where awsvpc tasks get their elastic network interfaces: two private
@@ -81,7 +81,7 @@ export function createVpc(region: string): VpcRecord {
  */
 /** `descriptionPrefix`/ATTACHMENT-ID is the ENI's description (ECS writes its attachment ARN there). */
 export function attachEni(
-  ctx: WorldContext,
+  ctx: { readonly ids: SeededRandom },
   vpc: VpcRecord,
   config: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean },
   descriptionPrefix: string,

@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
-import { assumeRole, clientConfig } from '../../support/sandbox';
+import { assumeRole, clientConfig } from '../../../testbed/sandbox';
 import { contractSandbox, recordRaw, xmlElementNames, xmlErrorCode, type RawAnswer } from './support';
 
 /**

@@ -24,7 +24,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
-import { assumeRole, clientConfig } from '../../support/sandbox';
+import { assumeRole, clientConfig } from '../../../testbed/sandbox';
 import { Responses } from './ecs-shapes';
 import {
   conformance,

@@ -15,7 +15,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { demoAccount, type ManualClock, type Sandbox } from '../../../src/sandbox';
-import { assumeRole, clientConfig, startTestSandbox } from '../../support/sandbox';
+import { assumeRole, clientConfig, startTestSandbox } from '../../../testbed/sandbox';
 import { Cluster, Responses } from './ecs-shapes';
 import { conformance, recordRaw, xmlElementNames, xmlErrorCode, type RawAnswer } from './support';
 

@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
-import { BASE_CREDENTIALS, clientConfig } from '../../support/sandbox';
+import { BASE_CREDENTIALS, clientConfig } from '../../../testbed/sandbox';
 import { contractSandbox, recordRaw, xmlElementNames, xmlErrorCode, type RawAnswer } from './support';
 
 /**

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { demoAccount, type ManualClock, type Sandbox } from '../../../src/sandbox';
-import { assumeRole, clientConfig, startTestSandbox, type Credentials } from '../../support/sandbox';
+import { assumeRole, clientConfig, startTestSandbox, type Credentials } from '../../../testbed/sandbox';
 
 /**
  * Contract tests hold the sandbox to the response syntax of the AWS API references: the shapes

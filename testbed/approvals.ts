@@ -1,22 +1,22 @@
 import { ECSClient, DescribeClustersCommand } from '@aws-sdk/client-ecs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { type AccountSeed } from '../../src/sandbox';
-import { type Clock } from '../../src/clock';
-import { type StoredMessage } from '../../src/slack/standin/server';
-import { getApprovalRequest } from '../../src/approvals/store';
-import { type ApprovalRequest } from '../../src/approvals/types';
-import { startHarness, type Harness, type HarnessOptions } from '../support/harness';
-import { ACCOUNT_ID, roleArn, testAccount } from '../support/accounts';
-import { CHANNELS, testConfig, USERS } from '../support/config';
-import { assumeRole, clientConfig } from '../support/sandbox';
+import { type AccountSeed } from '../src/sandbox';
+import { type Clock } from '../src/clock';
+import { type StoredMessage } from '../src/slack/standin/server';
+import { getApprovalRequest } from '../src/approvals/store';
+import { type ApprovalRequest } from '../src/approvals/types';
+import { startHarness, type Harness, type HarnessOptions } from './harness';
+import { ACCOUNT_ID, roleArn, testAccount } from './accounts';
+import { CHANNELS, testConfig, USERS } from './config';
+import { assumeRole, clientConfig } from './sandbox';
 
 /**
  * The world of the approval tests: the usual `prod` and `staging`, and `lab` — the cluster that
  * gets torn down — with 3 services on 2 instances, 2 ECR repositories the config lists for it
  * and one it does not.
  *
- * Who is who (on top of test/support/config.ts):
+ * Who is who (on top of testbed/config.ts):
  * - alice: admin on `lab` (team lab-admins) — she asks.
  * - bob: team platform (admin everywhere), an approver.
  * - erin: team platform too: a second approver.

@@ -1,4 +1,4 @@
-import type { AccountSeed, RoleSeed } from '../../src/sandbox/seed';
+import type { AccountSeed, RoleSeed } from '../src/sandbox/seed';
 
 export const ACCOUNT_ID = '111111111111';
 export const REGION = 'us-east-1';

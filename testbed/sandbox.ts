@@ -1,5 +1,5 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { ManualClock, startSandbox, type AccountSeed, type Sandbox, type SandboxOptions } from '../../src/sandbox';
+import { ManualClock, startSandbox, type AccountSeed, type Sandbox, type SandboxOptions } from '../src/sandbox';
 
 /** Any key the sandbox did not issue acts as the bot's own base role. */
 export const BASE_CREDENTIALS = { accessKeyId: 'AKIASANDBOXTESTBASE1', secretAccessKey: 'sandbox-test-base-secret' };

@@ -1,6 +1,6 @@
-import type { AccountSeed } from '../../src/sandbox/seed';
-import type { EcrSeed } from '../../src/sandbox/ecr';
-import type { LogsSeed } from '../../src/sandbox/logs';
+import type { AccountSeed } from '../src/sandbox/seed';
+import type { EcrSeed } from '../src/sandbox/ecr';
+import type { LogsSeed } from '../src/sandbox/logs';
 import { ACCOUNT_ID, REGION, testAccount } from './accounts';
 
 const REGISTRY = `${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com`;

@@ -1,5 +1,5 @@
-import { type Clock } from '../../src/clock';
-import { type ManualClock } from '../../src/sandbox';
+import { type Clock } from '../src/clock';
+import { type ManualClock } from '../src/sandbox';
 
 /**
  * A bot clock that lives in the sandbox's time: `now` is the sandbox's ManualClock, and a sleep

@@ -1,23 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogLevel, WebClient } from '@slack/web-api';
-import { type Clock } from '../../src/clock';
-import { Config, type ConfigInput } from '../../src/config/schema';
-import { createEventsHandler, type EventsHandler, type NotificationDeps } from '../../src/notifications/pipeline';
-import { blockKitProblems } from '../../src/slack/limits';
-import { type SlackMessage } from '../../src/slack/message';
-import { startSlackStandin, type SlackStandin } from '../../src/slack/standin/server';
+import { type Clock } from '../src/clock';
+import { Config, type ConfigInput } from '../src/config/schema';
+import { createEventsHandler, type EventsHandler, type NotificationDeps } from '../src/notifications/pipeline';
+import { blockKitProblems } from '../src/slack/limits';
+import { type SlackMessage } from '../src/slack/message';
+import { startSlackStandin, type SlackStandin } from '../src/slack/standin/server';
 import { startDynalite, type LocalStateTable } from './dynalite';
 import { captureLogs } from './logs';
 
 /**
  * Factories for the notification tests and benches: EventBridge events built from the fixtures
- * in test/fixtures/events (shapes from AWS's "Amazon ECS events" documentation), a clock the test
+ * in testbed/event-fixtures (shapes from AWS's "Amazon ECS events" documentation), a clock the test
  * drives, a config, and a harness that wires the real events handler to dynalite and the Slack
  * stand-in.
  */
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'events');
+const FIXTURES = join(__dirname, 'event-fixtures');
 const ACCOUNT = '111111111111';
 
 export type JsonObject = Record<string, unknown>;

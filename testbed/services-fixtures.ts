@@ -1,4 +1,4 @@
-import type { AccountSeed, ServiceSeed } from '../../src/sandbox/seed';
+import type { AccountSeed, ServiceSeed } from '../src/sandbox/seed';
 import { testAccount } from './accounts';
 
 /**

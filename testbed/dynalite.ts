@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { type AddressInfo } from 'node:net';
 import { type Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createStateTable, StateStore } from '../../src/state/table';
+import { createStateTable, StateStore } from '../src/state/table';
 
 /** dynalite ships no types; this is the part of its API we use. */
 type DynaliteFactory = (options: {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../src/logger';
+import { createLogger, type Logger } from '../src/logger';
 
 /** A logger whose every line is kept, so tests can read the audit trail and scan for secrets. */
 export function captureLogs(): { logger: Logger; lines: () => Record<string, unknown>[]; raw: () => string[] } {

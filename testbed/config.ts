@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/config/load';
-import { type Config } from '../../src/config/schema';
+import { parseConfig } from '../src/config/load';
+import { type Config } from '../src/config/schema';
 import { roleArn } from './accounts';
 
 /** Slack users of the tests, and the user groups that put them in teams. */

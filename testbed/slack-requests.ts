@@ -6,7 +6,7 @@ import {
   viewSubmissionBody as slackViewSubmissionBody,
   type ApiGatewayV2Event,
   type Workspace,
-} from '../../src/slack/signed-requests';
+} from '../src/slack/signed-requests';
 
 /**
  * The test workspace's requests: src/slack/signed-requests.ts (signed exactly as Slack signs

@@ -1,5 +1,5 @@
-import type { AccountSeed } from '../../src/sandbox/seed';
-import { type Config } from '../../src/config/schema';
+import type { AccountSeed } from '../src/sandbox/seed';
+import { type Config } from '../src/config/schema';
 import { roleArn, testAccount } from './accounts';
 import { testConfig } from './config';
 
