@@ -7,7 +7,7 @@ import {
   type ServiceRevisionSummary,
 } from '@aws-sdk/client-ecs';
 import { NotFoundError } from '../errors';
-import { escapeText } from '../slack/message';
+import { escapeText } from '../text/escape';
 import { type AwsClients } from './clients';
 import { awsCall, type AwsCallContext } from './errors';
 

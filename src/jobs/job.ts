@@ -57,7 +57,7 @@ export const ApprovalJob = z.object({
 export type ApprovalJob = z.infer<typeof ApprovalJob>;
 
 /**
- * Follow a deployment started outside Slack (src/deployments/): sent by the events function, which
+ * Follow a deployment started outside Slack (src/notifications/deployments/): sent by the events function, which
  * reads no AWS, to the worker, which reads it on the cluster's read role for the bot itself.
  */
 export const DeploymentWatchJob = z.object({

@@ -18,7 +18,7 @@ export interface NotificationDeps {
   /** Other periodic work that rides on the same scheduled tick (the approvals' expiry sweep). */
   onTick?: () => Promise<unknown>;
   /**
-   * Deployment State Change events, when the live deployment messages take them (src/deployments):
+   * Deployment State Change events, when the live deployment messages take them (src/notifications/deployments):
    * they then replace the deployment notifications of the window pipeline.
    */
   onDeploymentEvent?: (event: Extract<EcsEvent, { type: 'deployment' }>) => Promise<Outcome>;

@@ -9,7 +9,7 @@ import { ConfigError } from '../errors';
 import { createInProcessDispatcher } from '../jobs/dispatch';
 import { createLogger } from '../logger';
 import { createEventsHandler } from '../notifications/pipeline';
-import { handleDeploymentEvent, inProcessWatch } from '../deployments/events';
+import { handleDeploymentEvent, inProcessWatch } from '../notifications/deployments/events';
 import { demoAccount, startSandbox, type AccountSeed, type Sandbox } from '../sandbox';
 import { boltLogger } from '../slack/bolt-logger';
 import { startSlackStandin } from '../slack/standin/server';

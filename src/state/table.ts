@@ -25,7 +25,7 @@
  * - `approval#leftovers#<alias>` / `ec2#<instance id>`: an EC2 instance a teardown deregistered and
  *   has not yet terminated; + 30 days (operations/teardown-leftovers.ts).
  *
- * Deployments (src/deployments/):
+ * Deployments (src/notifications/deployments/):
  * - `deploy#<alias>#<service>` / `ecs#<ecs-svc id>`: the live message of one service deployment
  *   (its channel and ts, the last read and edit, what it showed); started + 7 days (live.ts).
  * - `deploy#<alias>#<service>` / `current`: which of them is the service's newest (a rollback's

@@ -27,7 +27,7 @@ export interface CommandUser {
 
 /**
  * How long the worker watches after a change (src/verbs/follow-up.ts), and how it follows the live
- * message of a deployment the change started (src/deployments/).
+ * message of a deployment the change started (src/notifications/deployments/).
  */
 export type CommandTiming = FollowUpTiming & {
   /**

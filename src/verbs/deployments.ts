@@ -18,8 +18,8 @@ import {
   phaseText,
 } from '../slack/views/deployments';
 import { nothingToDoMessage } from '../slack/views/services';
-import { type LiveDeployment, LiveDeployment as LiveDeploymentSchema } from '../deployments/live';
-import { attachStopped, followCommandDeployment, followLive, type WatchDeps } from '../deployments/watch';
+import { type LiveDeployment, LiveDeployment as LiveDeploymentSchema } from '../notifications/deployments/live';
+import { attachStopped, followCommandDeployment, followLive, type WatchDeps } from '../notifications/deployments/watch';
 
 /**
  * `SVC/ID` as `deployments` lists them (the last part of the service deployment's ARN), or the

@@ -69,7 +69,7 @@ export interface Change<T, R> {
   /** Said when it has. */
   report: (outcome: R) => SlackMessage;
   /**
-   * What runs beside the wait (a deployment's live message, src/deployments/): started right after
+   * What runs beside the wait (a deployment's live message, src/notifications/deployments/): started right after
    * the announcement, told how the follow-up ended once its report is sent, and awaited then.
    */
   alongside?: (after: T) => (outcome: R) => Promise<void>;

@@ -10,5 +10,5 @@ export const DEPLOYED_COMMAND_TIMING = {
   followUpTimeoutMs: 180_000,
   followUpSteadyMs: 60_000,
   // A live deployment message's reads and watch default to its route's update interval and
-  // `deployments.watch` (src/deployments/), so they have no deployed value here.
+  // `deployments.watch` (src/notifications/deployments/), so they have no deployed value here.
 } as const satisfies Required<Omit<CommandTiming, 'deploymentPollMs' | 'deploymentWatchMs'>>;

@@ -17,7 +17,7 @@ import { responseUrlReplier, type Replier } from '../slack/reply';
 import { errorMessage } from '../slack/views/errors';
 import { escapeText } from '../slack/message';
 import { ownershipGuard } from '../auth/ownership-guard';
-import { runDeploymentWatch } from '../deployments/watch-job';
+import { runDeploymentWatch } from '../notifications/deployments/watch-job';
 
 export interface WorkerDeps {
   config: Config;

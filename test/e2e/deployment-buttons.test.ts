@@ -1,6 +1,6 @@
-import { startHarness, type Harness } from '../support/harness';
-import { CHANNELS, testConfig, testConfigYaml, USERS } from '../support/config';
-import { servicesAccount } from '../support/services-fixtures';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { CHANNELS, testConfig, testConfigYaml, USERS } from '../../testbed/config';
+import { servicesAccount } from '../../testbed/services-fixtures';
 
 /**
  * The buttons of a live deployment message: Roll back (operate) while it runs, and Continue and

@@ -1,12 +1,12 @@
 import { WebClient } from '@slack/web-api';
 import { systemClock } from '../../src/clock';
-import { handleDeploymentEvent } from '../../src/deployments/events';
-import { watchByJob } from '../../src/deployments/watch-job';
+import { handleDeploymentEvent } from '../../src/notifications/deployments/events';
+import { watchByJob } from '../../src/notifications/deployments/watch-job';
 import { runJob } from '../../src/worker/run-job';
 import { createEventsHandler, type EventsHandler } from '../../src/notifications/pipeline';
-import { BOT_TOKEN, startHarness, type Harness } from '../support/harness';
-import { CHANNELS, USERS } from '../support/config';
-import { servicesAccount } from '../support/services-fixtures';
+import { BOT_TOKEN, startHarness, type Harness } from '../../testbed/harness';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { servicesAccount } from '../../testbed/services-fixtures';
 
 /**
  * Deployments seen through their "ECS Deployment State Change" events: the sandbox's events go to

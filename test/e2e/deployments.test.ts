@@ -1,6 +1,6 @@
-import { startHarness, type Harness } from '../support/harness';
-import { CHANNELS, USERS } from '../support/config';
-import { servicesAccount } from '../support/services-fixtures';
+import { startHarness, type Harness } from '../../testbed/harness';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { servicesAccount } from '../../testbed/services-fixtures';
 
 /**
  * The live deployment message: one per service deployment, in the service's channel (#alerts for

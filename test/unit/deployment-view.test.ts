@@ -8,7 +8,7 @@ import {
   phaseOf,
   type DeploymentView,
 } from '../../src/slack/views/deployments';
-import { foreignControlsIn, HOSTILE } from '../support/mrkdwn';
+import { foreignControlsIn, HOSTILE } from '../../testbed/mrkdwn';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 

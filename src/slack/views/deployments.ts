@@ -13,7 +13,7 @@ import {
 } from '../message';
 import { slackDate } from '../../text/times';
 
-/** What the live message of one service deployment shows (data only; src/deployments keeps it). */
+/** What the live message of one service deployment shows (data only; src/notifications/deployments keeps it). */
 export interface DeploymentView {
   alias: string;
   service: string;

@@ -10,7 +10,7 @@ import {
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
 import type { EcsEventBridgeEvent, ManualClock, Sandbox } from '../../../src/sandbox';
-import { assumeRole, clientConfig } from '../../support/sandbox';
+import { assumeRole, clientConfig } from '../../../testbed/sandbox';
 
 async function contractClients(sb: Sandbox) {
   const credentials = await assumeRole(sb, 'arn:aws:iam::111111111111:role/sandbox-operator');

@@ -1,12 +1,12 @@
-import { type ClusterOps } from '../aws/access';
-import { type ServiceDetail } from '../aws/services';
-import { type TaskInfo } from '../aws/tasks';
-import { type Config } from '../config/schema';
-import { watchFor } from '../config/deployments';
-import { routeFor } from '../notifications/routing';
-import { DEFAULT_NOTIFY_SETTINGS } from '../notifications/constants';
-import { isEnded, phaseOf } from '../slack/views/deployments';
-import { stopReason, stoppedTasksLine } from '../slack/views/stopped-tasks';
+import { type ClusterOps } from '../../aws/access';
+import { type ServiceDetail } from '../../aws/services';
+import { type TaskInfo } from '../../aws/tasks';
+import { type Config } from '../../config/schema';
+import { watchFor } from '../../config/deployments';
+import { routeFor } from '../routing';
+import { DEFAULT_NOTIFY_SETTINGS } from '../constants';
+import { isEnded, phaseOf } from '../../slack/views/deployments';
+import { stopReason, stoppedTasksLine } from '../../slack/views/stopped-tasks';
 import {
   claimRead,
   liveKey,

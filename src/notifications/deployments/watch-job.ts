@@ -1,10 +1,10 @@
-import { type AwsAccess } from '../aws/access';
-import { type Clock } from '../clock';
-import { watchFor } from '../config/deployments';
-import { type Config } from '../config/schema';
-import { type DeploymentWatchJob } from '../jobs/job';
-import { type Logger } from '../logger';
-import { type StateStore } from '../state/table';
+import { type AwsAccess } from '../../aws/access';
+import { type Clock } from '../../clock';
+import { watchFor } from '../../config/deployments';
+import { type Config } from '../../config/schema';
+import { type DeploymentWatchJob } from '../../jobs/job';
+import { type Logger } from '../../logger';
+import { type StateStore } from '../../state/table';
 import { type WatchRequest } from './events';
 import { liveKey, readLive, type LiveChat } from './live';
 import { followLive } from './watch';

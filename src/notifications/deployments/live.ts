@@ -1,10 +1,10 @@
 import { type KnownBlock } from '@slack/types';
 import { z } from 'zod';
-import { type Clock } from '../clock';
-import { type Logger } from '../logger';
-import { isConditionFailed, ttlSeconds, type StateStore } from '../state/table';
-import { type ServiceDeploymentInfo } from '../aws/service-deployments';
-import { liveDeploymentMessage, stoppedTasksThread } from '../slack/views/deployments';
+import { type Clock } from '../../clock';
+import { type Logger } from '../../logger';
+import { isConditionFailed, ttlSeconds, type StateStore } from '../../state/table';
+import { type ServiceDeploymentInfo } from '../../aws/service-deployments';
+import { liveDeploymentMessage, stoppedTasksThread } from '../../slack/views/deployments';
 
 /**
  * One live Slack message per service deployment, kept in the state table so every writer — the

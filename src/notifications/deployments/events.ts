@@ -1,10 +1,10 @@
-import { type Config } from '../config/schema';
-import { clusterRef, serviceFromArn } from '../notifications/classify';
-import { type EcsEvent } from '../notifications/events';
-import { matchCluster } from '../notifications/routing';
-import { type Outcome } from '../notifications/deliver';
+import { type Config } from '../../config/schema';
+import { clusterRef, serviceFromArn } from '../classify';
+import { type EcsEvent } from '../events';
+import { matchCluster } from '../routing';
+import { type Outcome } from '../deliver';
 import { deploymentRoute, followLive } from './watch';
-import { type AwsAccess } from '../aws/access';
+import { type AwsAccess } from '../../aws/access';
 import { WATCHER } from './watch-job';
 import {
   liveKey,
