@@ -15,7 +15,7 @@ const FLOORS = [
   ['slack'],
   ['auth'],
   ['jobs'],
-  ['notifications'],
+  ['notifications', 'best-practice'],
   ['approvals'],
   ['verbs'],
   ['worker'],

@@ -33,6 +33,8 @@ interface VerbCase {
   warmUp?: string;
   /** Why that is the minimum: which call waits for which. */
   why: string;
+  /** Where the reply goes; default the command's response_url (`audit` posts in the channel). */
+  replyMethod?: string;
 }
 
 interface Ids {
@@ -147,6 +149,13 @@ const CASES: VerbCase[] = [
     text: (i) => `stop ${i.task}`,
     minimum: 2,
     why: 'DescribeTasks (already stopped? then nothing changes) → StopTask; the follow-up is later',
+  },
+  {
+    verb: 'audit',
+    text: () => 'audit',
+    replyMethod: 'chat.postMessage',
+    minimum: 4,
+    why: 'ListContainerInstances → DescribeContainerInstances (the EC2 ids) → EC2 DescribeInstances (their security groups) → DescribeSecurityGroupRules ‖ DescribeSecurityGroups; ListServices → DescribeServices → DescribeTaskDefinition and DescribeClusters alongside',
   },
   {
     verb: 'scale',
@@ -268,7 +277,7 @@ async function runPlain(): Promise<void> {
       // before any AWS call and the role would still be cold.
       await h.command(c.warmUp ?? c.text(ids), { user: c.user ?? USERS.alice });
       h.sandbox.inject({ kind: 'latency', ms: LATENCY_MS });
-      reportCase(c, await roundTrips(h, c.text(ids), c.user ?? USERS.alice));
+      reportCase(c, await roundTrips(h, c.text(ids), c.user ?? USERS.alice, c.replyMethod));
     }
   } finally {
     h.sandbox.clearFaults();

@@ -13,6 +13,8 @@ export interface ChatClient {
       channel: string;
       text: string;
       blocks?: KnownBlock[];
+      /** A reply in the thread of that message (`/ecs audit` puts its details there). */
+      thread_ts?: string;
     }): Promise<{ ok?: boolean; ts?: string; error?: string }>;
     update(args: {
       channel: string;

@@ -6,6 +6,7 @@ import { type Logger } from '../logger';
 import { AccessRefusedError } from '../errors';
 import { createAwsClients } from './clients';
 import { createRoleCredentials } from './credentials';
+import { createBestPracticeOps, type BestPracticeOps } from './best-practice-evidence';
 import { createClusterOps, type EcsClusterOps } from './clusters';
 import { createEcrOps, type EcrOps } from './ecr';
 import { createInstanceOps, type InstanceOps } from './instances';
@@ -37,6 +38,8 @@ export interface ClusterOps {
   readonly ecr: EcrOps;
   /** CloudWatch Logs of containers that use the awslogs driver (src/aws/logs.ts). */
   readonly logs: LogOps;
+  /** What `/ecs audit` reads about the cluster, across its resources (src/aws/best-practice-evidence.ts). */
+  readonly bestPractice: BestPracticeOps;
 }
 
 export interface AwsAccessRequest {
@@ -129,6 +132,7 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         instances,
         ecr: createEcrOps(clients, base),
         logs: createLogOps(clients, base),
+        bestPractice: createBestPracticeOps(clients, base),
       };
       opsCache.set(key, ops);
       return ops;

@@ -42,6 +42,11 @@ export interface VerbGrammar<A = unknown> {
    * the level on at least one, and each cluster is authorized on its own.
    */
   scope?: 'allClusters';
+  /**
+   * A boolean option that makes this one run span clusters as `scope: 'allClusters'` does
+   * (`audit --all`); without it the verb works on one cluster.
+   */
+  allClustersOption?: string;
   /** Validates `{ ...positionals by name, ...options }` into the verb's arguments. */
   args: z.ZodType<A>;
   /** Replies visible to the whole channel (operations) or only the user (reads). */
@@ -53,3 +58,15 @@ export interface VerbGrammar<A = unknown> {
 /** Type-erased VerbGrammar for lists of verbs (variance of A). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists hold verbs of every argument type; each validates its own args with zod before use
 export type AnyVerbGrammar = VerbGrammar<any>;
+
+/** Whether this parsed command spans clusters: the grammar's scope, or its `allClustersOption` set. */
+export function spansClusters(grammar: AnyVerbGrammar, args: unknown): boolean {
+  if (grammar.scope === 'allClusters') return true;
+  const option = grammar.allClustersOption;
+  return (
+    option !== undefined &&
+    typeof args === 'object' &&
+    args !== null &&
+    (args as Record<string, unknown>)[option] === true
+  );
+}

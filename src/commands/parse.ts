@@ -89,6 +89,10 @@ export function parseWords<S extends AnyVerbGrammar>(tokens: string[], verbs: re
 export function usageText(spec: AnyVerbGrammar): string {
   const lines = [`*/ecs ${spec.usage}* — ${spec.summary}${aliasNote(spec)}`];
   if (spec.scope === 'allClusters') lines.push(`Shows each cluster where you have *${spec.level}* in this channel.`);
+  else if (spec.allClustersOption)
+    lines.push(
+      `Needs *${spec.level}* on the cluster (without a cluster: this channel's default); with \`--${spec.allClustersOption}\`, every cluster where you have *${spec.level}* in this channel.`,
+    );
   else if (spec.clusterArgument) {
     // The cluster is the verb's own argument (teardown CLUSTER): --cluster would only repeat it.
     const positional = spec.positionals.find((p) => p.name === spec.clusterArgument);

@@ -9,6 +9,7 @@ import { type CommandJob } from '../jobs/job';
 import { escapeText, textMessage, type SlackMessage } from '../slack/message';
 import { parseWords, type ParsedCommand } from '../commands/parse';
 import { type AnyVerbSpec, type CommandUser } from '../verbs/context';
+import { spansClusters } from '../commands/grammar';
 
 export interface Invocation {
   words: string[];
@@ -61,7 +62,7 @@ export async function prepareInvocation(input: Invocation, deps: PrepareDeps): P
     return { kind: 'reply', message, outcome: 'ok', verb: spec.verb };
   }
 
-  if (spec.scope === 'allClusters') {
+  if (spansClusters(spec, parsed.args)) {
     // Spans clusters: every one the user may use at this level here, each authorized on its own.
     const clusters = clustersWith(access, spec.level).map((alias) => ({ alias, team: access.clusters[alias]!.team! }));
     const first = clusters[0];

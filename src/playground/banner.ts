@@ -124,6 +124,7 @@ function suggestions(input: BannerInput): [string, string][] {
       : 'and watch the follow-up';
     tries.push([`/ecs scale ${service.name} ${target}${onHome}`, why]);
   }
+  tries.push([`/ecs audit${onHome}`, `${home} against ECS best practice: details in a thread`]);
   const other = aliases.find((a) => a !== home) ?? home;
   const approver = directory.people.find(
     (p) => p.id !== user.id && p.teams.some((t) => config.approvals.approvers.includes(t)),

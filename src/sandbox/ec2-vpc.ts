@@ -1,4 +1,5 @@
 import { AwsError } from './errors';
+import { renderIpPermissions } from './ec2-security-groups';
 import type { XmlValue } from './protocols/query';
 import { xmlResult, type ActionContext } from './service-module';
 import { privateDnsName, type EniRecord, type SubnetRecord, type VpcRecord } from './world/vpc';
@@ -128,8 +129,8 @@ export function describeSecurityGroups(ctx: Ctx) {
       groupName: g.name,
       groupDescription: g.description,
       vpcId: g.vpcId,
-      ipPermissions: [],
-      ipPermissionsEgress: [{ ipProtocol: '-1', ipRanges: [{ cidrIp: '0.0.0.0/0' }] }],
+      ipPermissions: renderIpPermissions(ctx, g, false),
+      ipPermissionsEgress: renderIpPermissions(ctx, g, true),
     })),
   });
 }

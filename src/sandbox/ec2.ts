@@ -1,4 +1,5 @@
 import * as vpc from './ec2-vpc';
+import * as securityGroups from './ec2-security-groups';
 import { AwsError } from './errors';
 import type { AuthResource } from './iam';
 import type { XmlValue } from './protocols/query';
@@ -31,7 +32,7 @@ function describeInstances(ctx: Ctx) {
     reservationSet: items.map((i) => ({
       reservationId: i.reservationId,
       ownerId: ctx.accountId,
-      instancesSet: [renderInstance(i, ctx.accountId)],
+      instancesSet: [renderInstance(i, ctx.accountId, groupNameIn(ctx))],
     })),
     nextToken,
   });
@@ -169,7 +170,7 @@ function ec2Page<T>(ctx: Ctx, items: T[], namedIds: boolean): { items: T[]; next
   };
 }
 
-function renderInstance(i: Ec2InstanceRecord, accountId: string): XmlValue {
+function renderInstance(i: Ec2InstanceRecord, accountId: string, groupName: (id: string) => string): XmlValue {
   const gone = i.state === 'terminated' || i.state === 'shutting-down';
   const tags = Object.entries(i.tags).map(([key, value]) => ({ key, value }));
   return {
@@ -200,7 +201,23 @@ function renderInstance(i: Ec2InstanceRecord, accountId: string): XmlValue {
         ? { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' }
         : undefined,
     tagSet: tags.length > 0 ? tags : undefined,
+    groupSet:
+      i.state === 'terminated' ? undefined : i.securityGroups.map((id) => ({ groupId: id, groupName: groupName(id) })),
+    // InstanceMetadataOptionsResponse (API_InstanceMetadataOptionsResponse.html).
+    metadataOptions: {
+      state: 'applied',
+      httpTokens: i.httpTokens,
+      httpPutResponseHopLimit: 2,
+      httpEndpoint: 'enabled',
+      httpProtocolIpv6: 'disabled',
+      instanceMetadataTags: 'disabled',
+    },
   };
+}
+
+function groupNameIn(ctx: Ctx): (id: string) => string {
+  const groups = ctx.world.vpc().securityGroups;
+  return (id) => groups.find((g) => g.id === id)?.name ?? '';
 }
 
 export const ec2Service = defineService<undefined>({
@@ -224,6 +241,9 @@ export const ec2Service = defineService<undefined>({
     DescribeVpcs: vpc.describeVpcs,
     DescribeSubnets: vpc.describeSubnets,
     DescribeSecurityGroups: vpc.describeSecurityGroups,
+    DescribeSecurityGroupRules: securityGroups.describeSecurityGroupRules,
+    CreateSecurityGroup: securityGroups.createSecurityGroup,
+    AuthorizeSecurityGroupIngress: securityGroups.authorizeSecurityGroupIngress,
     DescribeNetworkInterfaces: vpc.describeNetworkInterfaces,
   },
 });

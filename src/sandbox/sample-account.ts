@@ -22,14 +22,25 @@ export const DEMO_OPERATOR_ROLE = `arn:aws:iam::${ACCOUNT}:role/sandbox-operator
  * Every container logs through awslogs to /ecs/<family>.
  */
 /** The CLI operator: admin everywhere, and may write CloudWatch Logs (create groups and streams, put events). */
-const OPERATOR_ACTIONS = [...LEVEL_ACTIONS.admin, 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
+const OPERATOR_ACTIONS = [
+  ...LEVEL_ACTIONS.admin,
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'ec2:CreateSecurityGroup',
+  'ec2:AuthorizeSecurityGroupIngress',
+];
 
 export function demoAccount(options: { fargate?: boolean } = {}): AccountSeed {
   const clusters: ClusterSeed[] = [
     {
       name: 'demo-prod',
       tags: [{ key: 'env', value: 'prod' }],
-      instances: [{ instanceType: 't3.large' }, { instanceType: 't3.large' }],
+      // The first instance doubles as the team's SSH jump host: port 22 open to the world (`/ecs audit` flags it).
+      instances: [
+        { instanceType: 't3.large', securityGroups: ['default', 'ssh-anywhere'] },
+        { instanceType: 't3.large' },
+      ],
       services: [
         { name: 'web', taskDefinition: 'web', desiredCount: 1 },
         { name: 'worker', taskDefinition: 'worker', desiredCount: 2 },
@@ -106,7 +117,8 @@ export function demoAccount(options: { fargate?: boolean } = {}): AccountSeed {
         command: ['bin/worker'],
       }),
       taskDefinition('cron', {
-        image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/cron:1.0.3`,
+        // `latest` (the same image as 1.0.3 today): `/ecs audit` says why a moving tag is a risk.
+        image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/cron:latest`,
         cpu: 128,
         memory: 256,
         command: ['bin/cron'],
@@ -145,6 +157,13 @@ export function demoAccount(options: { fargate?: boolean } = {}): AccountSeed {
         : []),
     ],
     clusters,
+    securityGroups: [
+      {
+        name: 'ssh-anywhere',
+        description: 'SSH for on-call, added in a hurry',
+        ingress: [{ protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0', description: 'ssh' }],
+      },
+    ],
     services: {
       // ECS does not create an awslogs group: it must exist before a task starts.
       logs: {

@@ -19,6 +19,8 @@ export interface AccountSeed {
   /** Registered in order, so the same family twice gives revisions 1 and 2. */
   taskDefinitions: TaskDefinitionSeed[];
   clusters: ClusterSeed[];
+  /** Security groups with inbound rules, for instances and awsvpc services to name. */
+  securityGroups?: SecurityGroupSeed[];
   /**
    * Long-lived keys that act as a session of a seeded role without AssumeRole — for people
    * pointing the AWS CLI at the sandbox (any other key is the base role, which may only assume roles).
@@ -95,6 +97,26 @@ export interface InstanceSeed {
   /** Registered CPU units / MiB; default from the instance type. */
   cpu?: number;
   memory?: number;
+  /** Security groups by id or by name (from `securityGroups` of the account); default the VPC's default group. */
+  securityGroups?: string[];
+  /** Instance metadata tokens; default 'required' (IMDSv2 only, as the ECS-optimised AL2023 AMI launches). */
+  httpTokens?: 'required' | 'optional';
+  /** The ECS agent's version; default the sandbox's current one. */
+  agentVersion?: string;
+}
+
+/** A security group of the account's VPC and its inbound rules (applied before the clusters). */
+export interface SecurityGroupSeed {
+  name: string;
+  description?: string;
+  ingress?: {
+    protocol: string;
+    fromPort?: number;
+    toPort?: number;
+    cidrIpv4?: string;
+    cidrIpv6?: string;
+    description?: string;
+  }[];
 }
 
 export interface ServiceSeed {

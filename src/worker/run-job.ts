@@ -6,6 +6,7 @@ import { audit } from '../audit';
 import { ChatopsError } from '../errors';
 import { parseWords } from '../commands/parse';
 import { type AnyVerbSpec, type CommandTiming } from '../verbs/context';
+import { spansClusters } from '../commands/grammar';
 import { Job, JOB_MAX_AGE_MS, type CommandJob } from '../jobs/job';
 import { type StateStore } from '../state/table';
 import { claimJob } from '../jobs/claims';
@@ -192,7 +193,7 @@ async function runCommandJob(job: CommandJob, deps: WorkerDeps): Promise<void> {
     role = aws.roleArn;
     // A verb that spans clusters gets each cluster on that cluster's own role.
     const clusters =
-      command.spec.scope === 'allClusters' && job.clusters
+      spansClusters(command.spec, command.args) && job.clusters
         ? await Promise.all(
             job.clusters.map((c) =>
               c.alias === job.cluster

@@ -16,6 +16,10 @@ const READ = [
   'ecs:ListContainerInstances',
   'ecs:DescribeContainerInstances',
   'ec2:DescribeInstances',
+  // audit: the security groups of the instances and task ENIs, their rules, the services' subnets
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSecurityGroupRules',
+  'ec2:DescribeSubnets',
   'ecs:ListServices',
   'ecs:DescribeServices',
   'ecs:ListServiceDeployments',
@@ -71,6 +75,9 @@ const NO_RESOURCE_FORM = new Set([
   'ecs:ListTaskDefinitions',
   'ecs:DescribeTaskDefinition',
   'ec2:DescribeInstances',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSecurityGroupRules',
+  'ec2:DescribeSubnets',
   'ecr:DescribeRepositories',
 ]);
 const SCOPED_BY_CLUSTER_CONDITION = new Set(['ecs:ListServices', 'ecs:ListTasks']);

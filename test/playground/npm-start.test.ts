@@ -29,6 +29,7 @@ describe('npm start with no Slack token: a first session as alice', () => {
     expect(banner).toMatch(/\/ecs services\s+what runs in demo-prod/);
     expect(banner).toMatch(/\/ecs scale web 3\s+and watch the follow-up: port 80 fits once per instance/);
     expect(banner).toMatch(/\/ecs teardown demo-staging\s+then \/as bob and \/click its Approve button/);
+    expect(banner).toMatch(/\/ecs audit\s+demo-prod against ECS best practice: details in a thread/);
   });
 
   it('prints no colour codes when its output is not a terminal', () => {
@@ -43,6 +44,15 @@ describe('npm start with no Slack token: a first session as alice', () => {
     expect(seen).toMatch(/web — 1\/1 running/);
     expect(seen).toMatch(/worker — 2\/2 running/);
     expect(seen).toMatch(/cron — 1\/1 running/);
+  });
+
+  it('audits demo-prod: the summary in the channel, SSH open to the world first, and the details in its thread', async () => {
+    const seen = await pg.say('/ecs audit');
+
+    expect(seen).toMatch(/ecs-chatops {2}\d\d:\d\d\n {2}Audit of demo-prod · us-east-1\n {2}🔴 1 high/);
+    expect(seen).toMatch(/🔴 security group sg-\w+ \(ssh-anywhere\): SSH \(22\) open to the whole/);
+    expect(seen).toContain('↳ in the thread of «Audit of demo-prod:');
+    expect(seen).toMatch(/Why it matters: Anyone can reach it/);
   });
 
   it('scales web to 3 in the channel, then follows up: one of three cannot be placed because port 80 is taken on both instances', async () => {

@@ -295,7 +295,7 @@ export function renderContainerInstance(instance: ContainerInstanceRecord, time:
     containerInstanceArn: instance.arn,
     ec2InstanceId: instance.ec2.id,
     version: instance.version,
-    versionInfo: { agentVersion: '1.89.2', agentHash: '5a1e6f1e', dockerVersion: 'DockerVersion: 25.0.6' },
+    versionInfo: { agentVersion: instance.agentVersion, agentHash: '5a1e6f1e', dockerVersion: 'DockerVersion: 25.0.6' },
     remainingResources: [
       integerResource('CPU', instance.registeredCpu - instance.usedCpu),
       integerResource('MEMORY', instance.registeredMemory - instance.usedMemory),

@@ -1,4 +1,5 @@
-import { invalidParameter } from '../errors';
+import { AwsError, invalidParameter } from '../errors';
+import { DEFAULT_SECURITY_GROUP, type VpcRecord } from './vpc';
 import type { InstanceSeed } from '../seed';
 import { newEcsId, type WorldContext } from './context';
 import type { ClusterRecord, ContainerInstanceRecord, Ec2InstanceRecord } from './records';
@@ -16,6 +17,16 @@ const INSTANCE_TYPES: Record<string, { cpu: number; memory: number }> = {
   'c5.xlarge': { cpu: 4096, memory: 7503 },
 };
 
+/** The agent version a newly registered instance reports (ECS agent releases: github.com/aws/amazon-ecs-agent). */
+export const CURRENT_AGENT_VERSION = '1.89.2';
+
+/** A security group named by id or by name; unknown ones are refused as RunInstances refuses them. */
+function securityGroupId(vpc: VpcRecord, ref: string): string {
+  const found = vpc.securityGroups.find((g) => g.id === ref || g.name === ref);
+  if (!found) throw new AwsError('InvalidGroup.NotFound', `The security group '${ref.slice(0, 40)}' does not exist`);
+  return found.id;
+}
+
 /** The ECS-optimised Amazon Linux 2023 AMI stands in for every instance. */
 const ECS_AMI = 'ami-0c1f575380708e3b4';
 
@@ -25,12 +36,10 @@ export function launchContainerInstance(
   cluster: ClusterRecord,
   seed: InstanceSeed = {},
 ): ContainerInstanceRecord {
-  return registerContainerInstance(
-    ctx,
-    cluster,
-    launchEc2Instance(ctx, cluster, seed.instanceType ?? 't3.medium', seed.availabilityZone),
-    seed,
-  );
+  const ec2 = launchEc2Instance(ctx, cluster, seed.instanceType ?? 't3.medium', seed.availabilityZone);
+  if (seed.securityGroups) ec2.securityGroups = seed.securityGroups.map((ref) => securityGroupId(ctx.vpc, ref));
+  if (seed.httpTokens) ec2.httpTokens = seed.httpTokens;
+  return registerContainerInstance(ctx, cluster, ec2, seed);
 }
 
 /** A running EC2 instance from the ECS-optimised AMI, tagged for the cluster its agent joins. */
@@ -58,6 +67,8 @@ export function launchEc2Instance(
     privateDnsName: `ip-${privateIp.replaceAll('.', '-')}.ec2.internal`,
     publicDnsName: `ec2-${publicIp.replaceAll('.', '-')}.compute-1.amazonaws.com`,
     tags: { Name: `ecs-${cluster.name}`, 'aws:ecs:clusterName': cluster.name },
+    securityGroups: [DEFAULT_SECURITY_GROUP],
+    httpTokens: 'required',
     clusterName: cluster.name,
   };
   ctx.ec2Instances.set(ec2.id, ec2);
@@ -72,7 +83,7 @@ export function registerContainerInstance(
   ctx: WorldContext,
   cluster: ClusterRecord,
   ec2: Ec2InstanceRecord,
-  seed: Pick<InstanceSeed, 'cpu' | 'memory'> = {},
+  seed: Pick<InstanceSeed, 'cpu' | 'memory' | 'agentVersion'> = {},
 ): ContainerInstanceRecord {
   const existing = ec2.containerInstance;
   if (existing && existing.status !== 'INACTIVE') {
@@ -99,6 +110,7 @@ export function registerContainerInstance(
     usedPorts: new Set(),
     tasks: new Set(),
     registeredAt: ctx.now,
+    agentVersion: seed.agentVersion ?? CURRENT_AGENT_VERSION,
     version: 0,
     updatedAt: ctx.now,
   };

@@ -215,6 +215,8 @@ export interface ContainerInstanceRecord {
   /** Tasks placed here and not yet STOPPED. */
   tasks: Set<TaskRecord>;
   registeredAt: number;
+  /** The ECS agent's version (DescribeContainerInstances versionInfo.agentVersion). */
+  agentVersion: string;
   version: number;
   updatedAt: number;
 }
@@ -235,6 +237,10 @@ export interface Ec2InstanceRecord {
   privateDnsName: string;
   publicDnsName: string;
   tags: Record<string, string>;
+  /** Security group ids (DescribeInstances groupSet); the VPC's default group unless launched with others. */
+  securityGroups: string[];
+  /** Instance metadata: `required` = IMDSv2 only, `optional` = IMDSv1 answers too (MetadataOptions.HttpTokens). */
+  httpTokens: 'required' | 'optional';
   /** The ECS cluster this instance joined, for IAM scoping of TerminateInstances. */
   clusterName?: string;
   containerInstance?: ContainerInstanceRecord;

@@ -1,5 +1,8 @@
 import { invalidParameter } from '../errors';
 import type { SeededRandom } from '../random';
+import { defaultRules, type SecurityGroupRecord } from './security-groups';
+
+export type { SecurityGroupRecord } from './security-groups';
 
 /**
  * The account's one VPC, where awsvpc tasks get their elastic network interfaces: two private
@@ -17,13 +20,6 @@ export interface SubnetRecord {
   public: boolean;
   /** The next host number handed out (AWS reserves .0–.3 and .255). */
   nextHost: number;
-}
-
-export interface SecurityGroupRecord {
-  id: string;
-  vpcId: string;
-  name: string;
-  description: string;
 }
 
 export interface EniRecord {
@@ -47,6 +43,9 @@ export interface VpcRecord {
   enis: Map<string, EniRecord>;
 }
 
+/** The VPC's default security group: what EC2 instances get when nothing else is named. */
+export const DEFAULT_SECURITY_GROUP = 'sg-0d3c5b7a9e1f2d601';
+
 export function createVpc(region: string): VpcRecord {
   const vpcId = 'vpc-0c5a7e21d4b9f3a10';
   const subnet = (id: string, n: number, zone: string, name: string, pub: boolean): SubnetRecord => ({
@@ -68,8 +67,20 @@ export function createVpc(region: string): VpcRecord {
       subnet('subnet-0b2e4d6f8a0c1b502', 102, 'b', 'public-b', true),
     ],
     securityGroups: [
-      { id: 'sg-0d3c5b7a9e1f2d601', vpcId, name: 'default', description: 'default VPC security group' },
-      { id: 'sg-0d3c5b7a9e1f2d602', vpcId, name: 'app', description: 'Tasks behind the load balancer' },
+      {
+        id: DEFAULT_SECURITY_GROUP,
+        vpcId,
+        name: 'default',
+        description: 'default VPC security group',
+        rules: defaultRules(DEFAULT_SECURITY_GROUP, { selfIngress: true }),
+      },
+      {
+        id: 'sg-0d3c5b7a9e1f2d602',
+        vpcId,
+        name: 'app',
+        description: 'Tasks behind the load balancer',
+        rules: defaultRules('sg-0d3c5b7a9e1f2d602'),
+      },
     ],
     enis: new Map(),
   };

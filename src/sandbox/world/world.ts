@@ -47,7 +47,13 @@ import {
 import { launchTask, requestStop } from './tasks';
 import { chooseLaunch, putClusterCapacityProviders, requireAwsVpc, type FargateProvider } from './fargate';
 import { fargateCapacityAvailable, interruptSpotTask, launchChosen } from './launch';
-import { createVpc, type VpcRecord } from './vpc';
+import { createVpc, type SecurityGroupRecord, type VpcRecord } from './vpc';
+import {
+  authorizeIngress,
+  createSecurityGroup,
+  type IngressPermission,
+  type SecurityGroupRuleRecord,
+} from './security-groups';
 
 export interface WorldOptions {
   accountId: string;
@@ -264,6 +270,16 @@ export class SandboxWorld {
   vpc(): VpcRecord {
     this.advance();
     return this.ctx.vpc;
+  }
+
+  /** EC2 CreateSecurityGroup in the account's VPC (src/sandbox/world/security-groups.ts). */
+  createSecurityGroup(input: { name: string; description: string; vpcId?: string }): SecurityGroupRecord {
+    return this.change(() => createSecurityGroup(this.ctx.vpc, input));
+  }
+
+  /** EC2 AuthorizeSecurityGroupIngress: the rules added, one per source. */
+  authorizeSecurityGroupIngress(groupId: string, permissions: readonly IngressPermission[]): SecurityGroupRuleRecord[] {
+    return this.change(() => authorizeIngress(this.ctx.vpc, groupId, permissions));
   }
 
   /**

@@ -84,6 +84,12 @@ const EC2_ELEMENTS = {
     'toPort',
     'ipRanges',
     'cidrIp',
+    // IpPermission's other sources (UserIdGroupPair, Ipv6Range) and their descriptions
+    'groups',
+    'userId',
+    'ipv6Ranges',
+    'cidrIpv6',
+    'description',
     'tagSet',
     'key',
     'value',
