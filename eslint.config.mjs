@@ -16,7 +16,7 @@ const FLOORS = [
   ['auth'],
   ['jobs'],
   ['notifications', 'best-practice'],
-  ['approvals'],
+  ['approvals', 'diagnosis'],
   ['verbs'],
   ['worker'],
   ['listeners'],

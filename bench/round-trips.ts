@@ -123,6 +123,18 @@ const CASES: VerbCase[] = [
     why: 'DescribeTasks → DescribeTaskDefinition → GetLogEvents',
   },
   {
+    verb: 'why SVC',
+    text: () => 'why worker',
+    minimum: 4,
+    why: 'DescribeServices ‖ ListTasks(STOPPED) → DescribeTasks → DescribeTaskDefinition (its containers, log groups) → GetLogEvents (the crashed container’s last lines); other causes read ECR tags, target health or the subnet’s routes in that last step',
+  },
+  {
+    verb: 'why TASK',
+    text: (i) => `why ${i.task}`,
+    minimum: 2,
+    why: 'DescribeTasks → DescribeTaskDefinition ‖ DescribeServices; a crashed container adds GetLogEvents',
+  },
+  {
     verb: 'run',
     warmUp: 'run nope',
     text: () => 'run worker',

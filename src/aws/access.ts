@@ -11,6 +11,8 @@ import { createClusterOps, type EcsClusterOps } from './clusters';
 import { createEcrOps, type EcrOps } from './ecr';
 import { createInstanceOps, type InstanceOps } from './instances';
 import { createLogOps, type LogOps } from './logs';
+import { createLoadBalancerOps, type LoadBalancerOps } from './load-balancers';
+import { createNetworkOps, type NetworkOps } from './network';
 import { createServiceOps, type ServiceOps } from './services';
 import { createServiceDeploymentOps, type ServiceDeploymentOps } from './service-deployments';
 import { createTaskDefinitionOps, type TaskDefinitionOps } from './task-definitions';
@@ -38,6 +40,10 @@ export interface ClusterOps {
   readonly ecr: EcrOps;
   /** CloudWatch Logs of containers that use the awslogs driver (src/aws/logs.ts). */
   readonly logs: LogOps;
+  /** ELBv2 target groups and the health of their targets (src/aws/load-balancers.ts). */
+  readonly loadBalancers: LoadBalancerOps;
+  /** How a subnet reaches the internet and AWS services: route tables, VPC endpoints (src/aws/network.ts). */
+  readonly network: NetworkOps;
   /** What `/ecs audit` reads about the cluster, across its resources (src/aws/best-practice-evidence.ts). */
   readonly bestPractice: BestPracticeOps;
 }
@@ -132,6 +138,8 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         instances,
         ecr: createEcrOps(clients, base),
         logs: createLogOps(clients, base),
+        loadBalancers: createLoadBalancerOps(clients, base),
+        network: createNetworkOps(clients, base),
         bestPractice: createBestPracticeOps(clients, base),
       };
       opsCache.set(key, ops);

@@ -6,6 +6,8 @@ type Ec2Module = typeof import('@aws-sdk/client-ec2');
 type EcrModule = typeof import('@aws-sdk/client-ecr');
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
 type LogsModule = typeof import('@aws-sdk/client-cloudwatch-logs');
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- a type-only view of a module we load lazily
+type ElbModule = typeof import('@aws-sdk/client-elastic-load-balancing-v2');
 
 /** A client together with its module, whose commands and paginators go with it. */
 export interface Loaded<M, C> {
@@ -24,6 +26,8 @@ export interface AwsClients {
   ecr(): Promise<Loaded<EcrModule, InstanceType<EcrModule['ECRClient']>>>;
   /** CloudWatch Logs in `region`: a container's awslogs-region picks the client, on the cluster's role. */
   logs(region: string): Promise<Loaded<LogsModule, InstanceType<LogsModule['CloudWatchLogsClient']>>>;
+  /** Elastic Load Balancing v2 (target groups and their health), for `why`. */
+  elbv2(): Promise<Loaded<ElbModule, InstanceType<ElbModule['ElasticLoadBalancingV2Client']>>>;
 }
 
 /** `config` (region, credentials, endpoint, retries) is shared by every client. */
@@ -32,11 +36,17 @@ export function createAwsClients(config: ECSClientConfig & { region: string }): 
   let ec2: ReturnType<AwsClients['ec2']> | undefined;
   let ecr: ReturnType<AwsClients['ecr']> | undefined;
   let logsModule: Promise<LogsModule> | undefined;
+  let elbv2: ReturnType<AwsClients['elbv2']> | undefined;
   const logsByRegion = new Map<string, ReturnType<AwsClients['logs']>>();
   return {
     ecs: () => (ecs ??= new ECSClient(config)),
     ec2: () => (ec2 ??= import('@aws-sdk/client-ec2').then((m) => ({ m, client: new m.EC2Client(config) }))),
     ecr: () => (ecr ??= import('@aws-sdk/client-ecr').then((m) => ({ m, client: new m.ECRClient(config) }))),
+    elbv2: () =>
+      (elbv2 ??= import('@aws-sdk/client-elastic-load-balancing-v2').then((m) => ({
+        m,
+        client: new m.ElasticLoadBalancingV2Client(config),
+      }))),
     logs(region) {
       let loaded = logsByRegion.get(region);
       if (!loaded) {

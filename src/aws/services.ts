@@ -48,6 +48,8 @@ export interface ServiceDetail {
   createdAt?: number;
   /** The ARN of its newest service deployment (Service.currentServiceDeployment). */
   currentServiceDeployment?: string;
+  /** The ELBv2 target groups its tasks register with (src/aws/load-balancers.ts reads their health). */
+  loadBalancers?: { targetGroupArn: string; containerName?: string; containerPort?: number }[];
 }
 
 /** One line of `services`: the counts and the rollout, without the events. */
@@ -259,6 +261,12 @@ function toServiceDetail(s: Service): ServiceDetail {
   if (network) detail.network = network;
   if (s.createdAt) detail.createdAt = s.createdAt.getTime();
   if (s.currentServiceDeployment) detail.currentServiceDeployment = s.currentServiceDeployment;
+  const balancers = (s.loadBalancers ?? []).flatMap((lb) =>
+    lb.targetGroupArn
+      ? [{ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort }]
+      : [],
+  );
+  if (balancers.length > 0) detail.loadBalancers = balancers;
   return detail;
 }
 

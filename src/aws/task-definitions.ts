@@ -54,6 +54,10 @@ export interface ContainerDefinitionInfo {
   environmentNames: string[];
   /** Secrets from Secrets Manager or SSM, by the variable name they fill. */
   secretNames: string[];
+  /** Where those secrets come from (Secrets Manager or SSM ARNs, or parameter names): names, never values. */
+  secretSources?: string[];
+  /** Seconds between SIGTERM and SIGKILL when the task is stopped (ECS's default is 30). */
+  stopTimeout?: number;
 }
 
 export interface TaskDefinitionDetail extends TaskDefinitionRevision {
@@ -423,6 +427,9 @@ function toContainer(c: ContainerDefinition, networkMode: string | undefined): C
   if (c.cpu !== undefined) info.cpu = c.cpu;
   if (c.memory !== undefined) info.memory = c.memory;
   if (c.memoryReservation !== undefined) info.memoryReservation = c.memoryReservation;
+  if (c.stopTimeout !== undefined) info.stopTimeout = c.stopTimeout;
+  const sources = (c.secrets ?? []).flatMap((s) => (s.valueFrom ? [s.valueFrom] : []));
+  if (sources.length > 0) info.secretSources = sources;
   const log = c.logConfiguration;
   if (log?.logDriver) {
     const options = log.options ?? {};

@@ -217,6 +217,10 @@ function factBlocks(w: WindowView, fact: Fact, label: string | undefined): Known
 
 function actionButtons(w: WindowView, fact: Fact): Button[] {
   const buttons: Button[] = [];
+  // Why? runs `/ecs why` on the task (or the service) as a job: the same diagnosis as typed.
+  if (fact.type === 'taskStopped') buttons.push(commandButton('Why?', w.alias, 'why', [fact.taskId]));
+  else if (w.service && (w.kind === 'placementFailure' || w.kind === 'deploymentFailure'))
+    buttons.push(commandButton('Why?', w.alias, 'why', [w.service]));
   if (fact.type === 'taskStopped') {
     buttons.push(commandButton('Logs', w.alias, 'logs', [fact.taskId]));
     buttons.push(commandButton('Task details', w.alias, 'task', [fact.taskId]));

@@ -103,7 +103,7 @@ function clusterLine(sandbox: Sandbox, name: string): string {
   return parts.join(' · ');
 }
 
-/** Three commands that show what the bot does, for this person in this channel. */
+/** A few commands that show what the bot does, for this person in this channel. */
 function suggestions(input: BannerInput): [string, string][] {
   const { config, sandbox, channel, directory, user } = input;
   const aliases = Object.keys(config.clusters);
@@ -124,6 +124,11 @@ function suggestions(input: BannerInput): [string, string][] {
       : 'and watch the follow-up';
     tries.push([`/ecs scale ${service.name} ${target}${onHome}`, why]);
   }
+  // A service whose task crashed on its own (the demo's OOM-killed worker): `why` explains it.
+  const crashed = [...(sandbox.world.findCluster(homeName)?.tasks.values() ?? [])].find(
+    (t) => t.service && t.lastStatus === 'STOPPED' && t.stopCode === 'EssentialContainerExited',
+  )?.service;
+  if (crashed) tries.push([`/ecs why ${crashed.name}${onHome}`, 'why its task stopped, and the fix']);
   tries.push([`/ecs audit${onHome}`, `${home} against ECS best practice: details in a thread`]);
   const other = aliases.find((a) => a !== home) ?? home;
   const approver = directory.people.find(

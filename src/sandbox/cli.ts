@@ -9,7 +9,7 @@ import { DEMO_OPERATOR_KEY, demoAccount, startSandbox } from './index';
  */
 const HELP = `Usage: tsx src/sandbox/cli.ts [options]
 
-A simulated AWS account (STS, ECS, EC2, ECR, CloudWatch Logs) on loopback, seeded with the demo account.
+A simulated AWS account (STS, ECS, EC2, ECR, CloudWatch Logs, ELBv2) on loopback, seeded with the demo account.
 
 Options:
   --port N     port to listen on (default 4566; 0 = any free port)

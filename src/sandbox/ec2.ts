@@ -1,4 +1,5 @@
 import * as vpc from './ec2-vpc';
+import * as routes from './ec2-routes';
 import * as securityGroups from './ec2-security-groups';
 import { AwsError } from './errors';
 import type { AuthResource } from './iam';
@@ -245,5 +246,7 @@ export const ec2Service = defineService<undefined>({
     CreateSecurityGroup: securityGroups.createSecurityGroup,
     AuthorizeSecurityGroupIngress: securityGroups.authorizeSecurityGroupIngress,
     DescribeNetworkInterfaces: vpc.describeNetworkInterfaces,
+    DescribeRouteTables: routes.describeRouteTables,
+    DescribeVpcEndpoints: routes.describeVpcEndpoints,
   },
 });

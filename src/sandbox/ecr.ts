@@ -23,6 +23,11 @@ export interface EcrRepositorySeed {
   ageMs?: number;
   /** `pushedAt` is absolute; `ageMs` is how long before the sandbox started it was pushed (default: just then). */
   images?: { tags?: string[]; sizeBytes?: number; pushedAt?: number; ageMs?: number }[];
+  /**
+   * The task execution roles its repository policy lets pull (absent: every role of the account):
+   * another role's pull is refused with 403 Forbidden.
+   */
+  pullers?: string[];
 }
 
 export interface EcrImage {
@@ -41,6 +46,8 @@ export interface EcrRepository {
   createdAt: number;
   /** By digest, in push order. */
   images: Map<string, EcrImage>;
+  /** See EcrRepositorySeed.pullers. */
+  pullers?: string[];
 }
 
 export interface EcrState {
@@ -75,9 +82,12 @@ function createState(init: ServiceModuleInit): EcrState {
         pushedAt: pushedAt(image),
       });
     }
+    if (repo.pullers) record.pullers = [...repo.pullers];
     state.repositories.set(repo.name, record);
   }
-  init.world.setImagePull((image) => imagePullFailure(state, init.account.accountId, init.account.region, image));
+  init.world.setImagePull((image, executionRoleArn) =>
+    imagePullFailure(state, init.account.accountId, init.account.region, image, executionRoleArn),
+  );
   init.world.setRepositoryNames(() => [...state.repositories.keys()].sort());
   return state;
 }
@@ -87,13 +97,15 @@ function createState(init: ServiceModuleInit): EcrState {
  * registry (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG|@DIGEST], tag `latest` by default)
  * whose repository, tag or digest does not exist fails with containerd's "not found", in the
  * words ECS puts in the stopped reason ("CannotPullContainer task errors", Amazon ECS Developer
- * Guide). Other registries (Docker Hub, ECR Public, other accounts) are assumed to have the image.
+ * Guide); one whose repository policy does not let the task's execution role pull gets 403
+ * Forbidden (seed `pullers`). Other registries (Docker Hub, ECR Public, other accounts) are assumed to have the image.
  */
 export function imagePullFailure(
   state: EcrState,
   accountId: string,
   region: string,
   image: string,
+  executionRoleArn?: string,
 ): string | undefined {
   const registry = `${accountId}.dkr.ecr.${region}.amazonaws.com/`;
   if (!image.startsWith(registry)) return undefined;
@@ -107,6 +119,10 @@ export function imagePullFailure(
   const found =
     repo !== undefined &&
     [...repo.images.values()].some((i) => (digest !== undefined ? i.digest === digest : i.tags.includes(tag!)));
+  if (found && repo.pullers && !(executionRoleArn && repo.pullers.includes(executionRoleArn))) {
+    // The registry answers the manifest request with 403 (containerd's words for it).
+    return `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${image}: pulling from host ${registry.slice(0, -1)} failed with status code [manifests ${tag ?? digest}]: 403 Forbidden`;
+  }
   if (found) return undefined;
   const ref = tag !== undefined && colon < 0 && at < 0 ? `${image}:latest` : image;
   return `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${ref}: ${ref}: not found`;

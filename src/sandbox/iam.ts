@@ -21,6 +21,7 @@ const READ_ACTIONS = [
   'logs:Get*',
   'logs:Describe*',
   'logs:FilterLogEvents',
+  'elasticloadbalancing:Describe*',
 ];
 
 export const LEVEL_ACTIONS: Record<AccessLevel, readonly string[]> = {
@@ -40,6 +41,7 @@ export const LEVEL_ACTIONS: Record<AccessLevel, readonly string[]> = {
     'ec2:Describe*',
     'ec2:TerminateInstances',
     'ecr:*',
+    'elasticloadbalancing:Describe*',
     'logs:Get*',
     'logs:Describe*',
     'logs:FilterLogEvents',

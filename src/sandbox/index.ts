@@ -11,6 +11,7 @@ import type { AccountSeed } from './seed';
 import { startHttpServer } from './server';
 import { DEFAULT_TIMINGS, type Fault, type SandboxCall, type SandboxTimings } from './types';
 import { applySeed } from './world/apply-seed';
+import { secretsCheck } from './world/secrets';
 import { SandboxWorld } from './world/world';
 
 export { ManualClock, RealClock, type SandboxClock } from './clock';
@@ -116,6 +117,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       behaviours: account.behaviours,
       logger,
     });
+    world.addStartCheck(secretsCheck(seeded.secrets ?? [], account.accountId, name));
     applySeed(world, seeded, clock.now());
     const region = {
       world,

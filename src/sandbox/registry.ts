@@ -1,6 +1,7 @@
 import { ec2Service } from './ec2';
 import { ecrService } from './ecr';
 import { ecsService } from './ecs';
+import { elbv2Service } from './elbv2';
 import { logsService } from './logs';
 import type { ServiceDefinition } from './service-module';
 import { stsService } from './sts';
@@ -18,4 +19,11 @@ import { stsService } from './sts';
  * from `createState({ world, iam, account, onEvent })`, with its seed under `account.services.<name>`.
  * Errors are `new AwsError(code, message)` from errors.ts.
  */
-export const SERVICES: readonly ServiceDefinition[] = [stsService, ecsService, ec2Service, ecrService, logsService];
+export const SERVICES: readonly ServiceDefinition[] = [
+  stsService,
+  ecsService,
+  ec2Service,
+  ecrService,
+  logsService,
+  elbv2Service,
+];

@@ -8,6 +8,7 @@ import type {
   Tag,
 } from '@aws-sdk/client-ecs';
 import type { SandboxServiceName } from './types';
+import type { SecretSeed } from './world/secrets';
 
 /** What an account starts with. Applied through the same world operations the API uses. */
 export interface AccountSeed {
@@ -28,6 +29,8 @@ export interface AccountSeed {
   accessKeys?: StaticAccessKey[];
   /** How tasks of a task-definition family misbehave, keyed by family. */
   behaviours?: Record<string, TaskBehaviour>;
+  /** Secrets and SSM parameters task definitions name, and which execution roles may read them (world/secrets.ts). */
+  secrets?: SecretSeed[];
   /** Seeds for service modules added later (ECR repositories, log groups), keyed by service. */
   services?: Partial<Record<SandboxServiceName, unknown>>;
 }
@@ -129,6 +132,8 @@ export interface ServiceSeed {
   launchType?: 'EC2' | 'FARGATE';
   capacityProviderStrategy?: CapacityProviderStrategyItem[];
   networkConfiguration?: NetworkConfiguration;
+  /** ELBv2 target groups (seeded under `services.elasticloadbalancing`) its tasks register with. */
+  loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
 }
 
 export interface TaskBehaviour {

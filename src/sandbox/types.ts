@@ -1,6 +1,6 @@
 /** Shapes that tests and other modules code against. */
 
-export type SandboxServiceName = 'ecs' | 'sts' | 'ec2' | 'ecr' | 'logs';
+export type SandboxServiceName = 'ecs' | 'sts' | 'ec2' | 'ecr' | 'logs' | 'elasticloadbalancing';
 
 export interface AssumedPrincipal {
   kind: 'assumed';

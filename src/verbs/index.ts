@@ -10,6 +10,7 @@ import { taskdef, taskdefs } from './taskdefs';
 import { images, repos } from './images';
 import { logs } from './logs';
 import { deployment, deploymentContinue, deploymentRollback, deployments } from './deployments';
+import { why } from './why';
 import { audit } from './audit';
 
 /** Every verb. Adding one is a spec in its family's file and one line here. */
@@ -31,6 +32,7 @@ export const VERBS: readonly AnyVerbSpec[] = [
   repos,
   images,
   logs,
+  why,
   audit,
   services,
   service,

@@ -35,6 +35,11 @@ const READ = [
   'logs:DescribeLogStreams',
   'logs:GetLogEvents',
   'logs:FilterLogEvents',
+  // why
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeVpcEndpoints',
 ];
 const OPERATE = [
   'ecs:UpdateService',
@@ -79,6 +84,10 @@ const NO_RESOURCE_FORM = new Set([
   'ec2:DescribeSecurityGroupRules',
   'ec2:DescribeSubnets',
   'ecr:DescribeRepositories',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeVpcEndpoints',
 ]);
 const SCOPED_BY_CLUSTER_CONDITION = new Set(['ecs:ListServices', 'ecs:ListTasks']);
 const CLUSTER_ARN = 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${ClusterName}';

@@ -32,7 +32,7 @@ describe('a crash-looping service is called crash-looping, never settled or stea
     await h.stop();
   });
 
-  it('the follow-up of a restart whose tasks are OOM-killed soon after starting says crash-looping, with the exit 137 reason and the Stopped tasks and Logs buttons', async () => {
+  it('the follow-up of a restart whose tasks are OOM-killed soon after starting says crash-looping, with the exit 137 reason and the Why?, Stopped tasks and Logs buttons', async () => {
     h = await startHarness({ sandbox: { account: account() }, followUpSteadyMs: 2_000 });
     const result = await h.command('restart worker');
     const followUp = result.replies[1]!;
@@ -42,7 +42,7 @@ describe('a crash-looping service is called crash-looping, never settled or stea
     expect(followUp.text).not.toMatch(/2\/2 running$/);
     expect(followUp.text).toContain(`worker exit 137: killed (SIGKILL) — often out of memory (${OOM_REASON})`);
     expect(JSON.stringify(followUp.blocks)).toContain(':x: *worker* in *prod* is crash-looping');
-    expect(buttons(followUp.blocks)).toEqual(['Stopped tasks', 'Logs']);
+    expect(buttons(followUp.blocks)).toEqual(['Why?', 'Stopped tasks', 'Logs']);
   });
 
   it('a healthy service still settles once its tasks have stayed up for the steady time', async () => {

@@ -75,7 +75,14 @@ describe('a follow-up that ends badly says why the tasks stopped', () => {
     );
     const shown = JSON.stringify(followUp.blocks);
     expect(shown).toContain(`*3 tasks stopped:* ${PULL_ERROR}`);
+    // Why? names one of the tasks that failed to pull (the newest), as the id a typed `why` takes.
+    const failedIds = [...h.sandbox.world.cluster('prod').tasks.values()]
+      .filter((t) => t.group === 'service:guarded' && t.taskDefinition.family === 'nope')
+      .map((t) => t.id);
+    const why = buttons(followUp.blocks)[0] as { value: { args: string[] } };
+    expect(failedIds).toContain(why.value.args[0]);
     expect(buttons(followUp.blocks)).toEqual([
+      { text: 'Why?', action: 'cmd:why', value: { cluster: 'prod', args: [why.value.args[0]] } },
       {
         text: 'Stopped tasks',
         action: 'cmd:tasks',
@@ -123,7 +130,7 @@ describe('a follow-up that ends badly says why the tasks stopped', () => {
       (t) => t.lastStatus === 'STOPPED' && t.group === 'service:worker',
     );
     expect(stoppedBefore.length).toBeGreaterThan(count);
-    expect(buttons(followUp.blocks).map((b) => b.text)).toEqual(['Stopped tasks', 'Logs']);
+    expect(buttons(followUp.blocks).map((b) => b.text)).toEqual(['Why?', 'Stopped tasks', 'Logs']);
   });
 
   it('a scale that settles reads no tasks: the happy path makes no ListTasks or DescribeTasks call', async () => {

@@ -84,6 +84,7 @@ describe('a task that stops unexpectedly', () => {
       ]),
     );
     expect(buttons).toEqual({
+      'Why?': { id: 'cmd:why', value: { cluster: 'prod', args: ['0f3c2a9b8d7e4f6a9b1c2d3e4f5a6b7c'] } },
       Logs: { id: 'cmd:logs', value: { cluster: 'prod', args: ['0f3c2a9b8d7e4f6a9b1c2d3e4f5a6b7c'] } },
       'Task details': { id: 'cmd:task', value: { cluster: 'prod', args: ['0f3c2a9b8d7e4f6a9b1c2d3e4f5a6b7c'] } },
       'Restart service': { id: 'cmd:restart', value: { cluster: 'prod', args: ['web'] } },

@@ -222,14 +222,16 @@ describe('a crash notification (windowMessage)', () => {
     },
   };
 
-  it('shows the count, the exit code and what it means, link texts without their long URLs, and its four buttons', () => {
+  it('shows the count, the exit code and what it means, link texts without their long URLs, and its five buttons, Why? first', () => {
     const shown = show(windowMessage(crash));
 
     expect(shown.lines[0]).toBe('worker: 3 tasks stopped in 6 min — essential container exited, exit 137');
     expect(shown.text).toContain('exit 137 — killed (SIGKILL) — often out of memory');
     expect(shown.text).toContain('task in the AWS console · service worker · cluster demo-prod');
     expect(shown.text).not.toContain('https://');
-    expect(shown.text).toMatch(/\[1\] Logs {2}\[2\] Task details {2}\[3\] Restart service… {2}\[4\] Mute 1 h/);
+    expect(shown.text).toMatch(
+      /\[1\] Why\? {2}\[2\] Logs {2}\[3\] Task details {2}\[4\] Restart service… {2}\[5\] Mute 1 h/,
+    );
   });
 
   it('in colour, makes the link texts clickable where the terminal can (OSC 8)', () => {

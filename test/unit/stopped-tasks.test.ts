@@ -98,7 +98,7 @@ describe('why stopped tasks stopped, as a follow-up says it', () => {
     ]);
   });
 
-  it('a failed deployment says how many tasks stopped and why, with buttons to the stopped tasks and the logs', () => {
+  it('a failed deployment says how many tasks stopped and why, with buttons to why the newest stopped, the stopped tasks and the logs', () => {
     const message = settlementMessage(
       'prod',
       { kind: 'failed', service, reason: 'tasks failed to start', stopped: [oom('a'), pull('b'), oom('c')] },
@@ -111,6 +111,7 @@ describe('why stopped tasks stopped, as a follow-up says it', () => {
       elements: { action_id: string; value: string }[];
     };
     expect(actions.elements.map((e) => [e.action_id, JSON.parse(e.value)])).toEqual([
+      ['cmd:why', { cluster: 'prod', args: ['a'] }],
       ['cmd:tasks', { cluster: 'prod', args: ['--service', 'web', '--stopped'] }],
       ['cmd:logs', { cluster: 'prod', args: ['web'] }],
     ]);

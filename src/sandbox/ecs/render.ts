@@ -115,7 +115,7 @@ export function renderService(service: ServiceRecord, time: TimeFormat): Wire<Se
     serviceArn: service.arn,
     serviceName: service.name,
     clusterArn: service.cluster.arn,
-    loadBalancers: [],
+    loadBalancers: service.loadBalancers ?? [],
     serviceRegistries: [],
     status: service.status,
     desiredCount: service.desiredCount,

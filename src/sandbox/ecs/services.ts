@@ -6,6 +6,7 @@ import type {
   Tag,
 } from '@aws-sdk/client-ecs';
 import { invalidParameter } from '../errors';
+import type { ServiceLoadBalancer } from '../world/load-balancing';
 import type { ActionContext } from '../service-module';
 import { epochSeconds } from '../wire';
 import { page } from './paging';
@@ -37,6 +38,7 @@ export function createService(ctx: Ctx) {
     capacityProviderStrategy: ctx.params.optList('capacityProviderStrategy') as unknown as
       CapacityProviderStrategyItem[] | undefined,
     awsvpc: awsvpcConfiguration(ctx),
+    loadBalancers: loadBalancers(ctx),
   });
   return { service: renderService(service, epochSeconds) };
 }
@@ -94,4 +96,19 @@ export function listServices(ctx: Ctx) {
   }
   const { items, nextToken } = page(arns, ctx.params, { default: 10, max: 100 });
   return { serviceArns: items, nextToken };
+}
+
+/**
+ * CreateService `loadBalancers`: for an ALB or NLB, each entry names the target group and the
+ * container name and port it routes to (CreateService, ECS API Reference).
+ */
+function loadBalancers(ctx: Ctx): ServiceLoadBalancer[] | undefined {
+  const list = ctx.params.optList('loadBalancers') as
+    { targetGroupArn?: string; containerName?: string; containerPort?: number }[] | undefined;
+  if (!list?.length) return undefined;
+  return list.map((lb) => {
+    if (!lb.targetGroupArn || !lb.containerName || lb.containerPort === undefined)
+      throw invalidParameter('targetGroupArn, containerName and containerPort are required for each load balancer.');
+    return { targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort };
+  });
 }

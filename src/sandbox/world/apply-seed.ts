@@ -42,6 +42,7 @@ export function applySeed(world: SandboxWorld, account: AccountSeed, now: number
           launchType: service.launchType,
           capacityProviderStrategy: service.capacityProviderStrategy,
           awsvpc: withGroupIds(world, service.networkConfiguration?.awsvpcConfiguration),
+          ...(service.loadBalancers ? { loadBalancers: service.loadBalancers } : {}),
         });
       }
     }

@@ -5,6 +5,7 @@ import type { SandboxTimings } from '../types';
 import type { ClusterRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from './records';
 import type { TimerQueue } from './timers';
 import type { VpcRecord } from './vpc';
+import type { TargetGroupChecks } from './load-balancing';
 
 /** Why the agent cannot start this task's containers, or undefined when it can. */
 export type StartCheck = (task: TaskRecord) => string | undefined;
@@ -45,7 +46,9 @@ export interface WorldContext {
    * How the agent's image pull ends: a CannotPullContainerError reason, or undefined when the image
    * can be pulled. The ECR module sets it (it knows this account's repositories); unset, every pull works.
    */
-  imagePull?: (image: string) => string | undefined;
+  imagePull?: (image: string, executionRoleArn?: string) => string | undefined;
+  /** The ELBv2 module's health checks of target groups; unset, every target is healthy. */
+  targetGroupChecks?: TargetGroupChecks;
 }
 
 export function emit(ctx: WorldContext, build: () => EcsEventBridgeEvent): void {

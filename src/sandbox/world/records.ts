@@ -1,3 +1,4 @@
+import type { ServiceLoadBalancer } from './load-balancing';
 import type {
   AwsVpcConfiguration,
   Compatibility,
@@ -131,6 +132,8 @@ export interface ServiceRecord {
   lastGoodDeployment?: { id: string; taskDefinition: TaskDefinitionRecord };
   /** How its tasks launch: EC2 (instances, placement) or Fargate, by a capacity provider strategy or not. */
   launch: ServiceLaunch;
+  /** ELBv2 target groups its tasks register with (world/load-balancing.ts). */
+  loadBalancers?: ServiceLoadBalancer[];
 }
 
 export interface ServiceLaunch {

@@ -1,3 +1,4 @@
+import type { ServiceLoadBalancer } from './load-balancing';
 import type { DeploymentConfiguration, PlacementConstraint, PlacementStrategy, Tag } from '@aws-sdk/client-ecs';
 import { AwsError, invalidParameter } from '../errors';
 import { ecsArn, type WorldContext } from './context';
@@ -15,6 +16,7 @@ export interface CreateServiceInput {
   createdBy?: string;
   /** Chosen by the caller (chooseLaunch, requireAwsVpc); EC2 without it. */
   launch?: ServiceLaunch;
+  loadBalancers?: ServiceLoadBalancer[];
 }
 
 export interface UpdateServiceInput {
@@ -57,6 +59,7 @@ export function createService(ctx: WorldContext, cluster: ClusterRecord, input: 
     lastFailureAt: 0,
     restartNotBefore: 0,
     launch: input.launch ?? { launchType: 'EC2' },
+    ...(input.loadBalancers?.length ? { loadBalancers: input.loadBalancers } : {}),
   };
   // Re-creating a deleted service replaces the INACTIVE one, as ECS does.
   cluster.services.delete(input.name);

@@ -6,6 +6,7 @@ import { dynamicPort } from './placement';
 import type { SigtermBehaviour } from '../seed';
 import { FARGATE_PLATFORM_VERSION, type FargateLaunch } from './fargate';
 import { releaseEni, type EniRecord } from './vpc';
+import { watchTargetHealth } from './load-balancing';
 import type {
   ClusterRecord,
   ContainerInstanceRecord,
@@ -254,7 +255,7 @@ function markRunning(ctx: WorldContext, task: TaskRecord): void {
   if (task.lastStatus !== 'PENDING' || task.desiredStatus !== 'RUNNING') return;
   // The agent pulls each container's image first; one that cannot be pulled stops the task before it runs.
   for (const c of task.containers) {
-    const pullError = ctx.imagePull?.(c.image);
+    const pullError = ctx.imagePull?.(c.image, task.taskDefinition.executionRoleArn);
     if (pullError === undefined) continue;
     c.reason = pullError;
     task.desiredStatus = 'STOPPED';
@@ -291,6 +292,7 @@ function markRunning(ctx: WorldContext, task: TaskRecord): void {
   }
   setStatus(ctx, task, 'RUNNING');
   scheduleCrash(ctx, task);
+  watchTargetHealth(ctx, task);
 }
 
 function startCheckFailure(ctx: WorldContext, task: TaskRecord): string | undefined {

@@ -48,6 +48,8 @@ import { launchTask, requestStop } from './tasks';
 import { chooseLaunch, putClusterCapacityProviders, requireAwsVpc, type FargateProvider } from './fargate';
 import { fargateCapacityAvailable, interruptSpotTask, launchChosen } from './launch';
 import { createVpc, type SecurityGroupRecord, type VpcRecord } from './vpc';
+import { noRouteFailure, routesOf } from './routes';
+import { watchTargetHealth, type ServiceLoadBalancer, type TargetGroupChecks } from './load-balancing';
 import {
   authorizeIngress,
   createSecurityGroup,
@@ -134,7 +136,8 @@ export class SandboxWorld {
       taskDefinitions: new Map(),
       ec2Instances: new Map(),
       behaviours: options.behaviours ?? {},
-      startChecks: [],
+      // Fargate fetches auth, secrets and images through the task's own subnet (world/routes.ts).
+      startChecks: [(task) => noRouteFailure(this.ctx, task)],
       dirty: new Set(),
       bus: options.bus,
       vpc: createVpc(options.region),
@@ -143,8 +146,48 @@ export class SandboxWorld {
   }
 
   /** Lets a registry (the ECR module) decide whether a container's image can be pulled. */
-  setImagePull(pull: (image: string) => string | undefined): void {
+  setImagePull(pull: (image: string, executionRoleArn?: string) => string | undefined): void {
     this.ctx.imagePull = pull;
+  }
+
+  /**
+   * Lets the ELBv2 module judge the targets of its target groups: tasks that fail a health check
+   * are replaced (world/load-balancing.ts), including those already running when it is set.
+   */
+  setTargetGroupChecks(checks: TargetGroupChecks): void {
+    this.ctx.targetGroupChecks = checks;
+    for (const cluster of this.ctx.clusters.values())
+      for (const task of cluster.tasks.values()) if (task.lastStatus === 'RUNNING') watchTargetHealth(this.ctx, task);
+  }
+
+  /** The running (or stopping) tasks registered with a target group, each with its load balancer entry. */
+  targetsOf(targetGroupArn: string): { task: TaskRecord; lb: ServiceLoadBalancer }[] {
+    const out: { task: TaskRecord; lb: ServiceLoadBalancer }[] = [];
+    for (const cluster of this.ctx.clusters.values()) {
+      for (const service of cluster.services.values()) {
+        const lb = service.loadBalancers?.find((l) => l.targetGroupArn === targetGroupArn);
+        if (!lb) continue;
+        for (const task of service.tasks) if (task.lastStatus !== 'STOPPED') out.push({ task, lb });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes the NAT gateway route out of a private subnet's route table (it becomes a blackhole, as
+   * when the NAT gateway is deleted), or puts it back: Fargate tasks there can then reach nothing
+   * outside the VPC but its endpoints.
+   */
+  setNatRoute(subnetId: string, present: boolean): void {
+    const routes = routesOf(this.ctx.vpc);
+    if (!routes.privateRouteTables.has(subnetId)) throw new Error(`${subnetId} is not a private subnet of the VPC`);
+    if (present) routes.withoutNat.delete(subnetId);
+    else routes.withoutNat.add(subnetId);
+  }
+
+  /** Adds an interface (or gateway) VPC endpoint for a service: 'ecr.dkr', 'ecr.api', 's3', 'secretsmanager', 'ssm', 'logs'. */
+  addVpcEndpoint(service: string): void {
+    routesOf(this.ctx.vpc).endpoints.add(`com.amazonaws.${this.region}.${service}`);
   }
 
   /** Lets the registry (the ECR module) say which repositories this account has now. */

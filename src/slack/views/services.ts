@@ -317,7 +317,11 @@ export function settlementMessage(
       const text = `${name}: ${outcome.missing} of ${outcome.of}${what} could not be placed: ${escapeText(outcome.reason)}${old}`;
       return {
         text: stripMarkup(text, { keepCode: true }),
-        blocks: [section(`:warning: ${text}`), context(`ECS: ${escapeText(outcome.eventMessage)}`)],
+        blocks: [
+          section(`:warning: ${text}`),
+          context(`ECS: ${escapeText(outcome.eventMessage)}`),
+          actions(`follow-up:${s.name}`, [commandButton('Why?', alias, 'why', [s.name])]),
+        ],
       };
     }
     case 'failed': {
@@ -382,6 +386,8 @@ function withStoppedTasks(
       section(body),
       ...causeOf(stopped),
       actions(`follow-up:${service}`, [
+        // Why? diagnoses the newest task that stopped (`/ecs why TASK`), as a job of its own.
+        commandButton('Why?', alias, 'why', [stopped[0]!.id]),
         commandButton('Stopped tasks', alias, 'tasks', ['--service', service, '--stopped']),
         commandButton('Logs', alias, 'logs', [service]),
       ]),

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
  * on whatever the sandbox happens to answer.
  */
 const ROOT = join(__dirname, '..', '..', '..');
-const SIMULATED_CLIENT = /@aws-sdk\/client-(ecs|ecr|ec2|cloudwatch-logs|sts)\b/;
+const SIMULATED_CLIENT = /@aws-sdk\/client-(ecs|ecr|ec2|cloudwatch-logs|sts|elastic-load-balancing-v2)\b/;
 /** `new XCommand(` or `new m.XCommand(` (a lazily loaded client), and the SDK's `paginateX(`. */
 const OPERATION = /new (?:\w+\.)?([A-Z]\w*)Command\(|\bpaginate([A-Z]\w*)\(/g;
 
