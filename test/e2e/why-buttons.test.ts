@@ -4,7 +4,7 @@ import { createEventsHandler } from '../../src/notifications/pipeline';
 import { startHarness, type Harness, type Reply } from '../../testbed/harness';
 import { sandboxTimeClock } from '../../testbed/sandbox-time';
 import { CHANNELS, testConfig, testConfigYaml, USERS } from '../../testbed/config';
-import { EXECUTION_ROLE, OOM_REASON, PRIVATE_A, whyAccount } from '../../testbed/why-fixtures';
+import { EXECUTION_ROLE, OOM_REASON, PRIVATE_A, PRIVATE_B, whyAccount } from '../../testbed/why-fixtures';
 
 type Element = { action_id: string; value: string; text: { text: string } };
 type Block = { type: string; text?: { text: string }; elements?: Element[] };
@@ -194,6 +194,18 @@ describe('the Why? button', () => {
       after: 1_000,
       says: `The task could not reach the image registry: the connection timed out. Its subnet ${PRIVATE_A} is private with no NAT gateway`,
       fix: 'a NAT gateway as the default route of a private subnet, or VPC endpoints for ECR',
+    },
+    {
+      cause: 'a subnet with no free IP address left',
+      start: () => {
+        // The seed leaves PRIVATE_B one free address: the first task takes it, the second gets no ENI.
+        const awsvpc = { subnets: [PRIVATE_B], securityGroups: [], assignPublicIp: 'DISABLED' as const };
+        h.sandbox.world.runTask('prod', { taskDefinition: 'crowd', launchType: 'FARGATE', awsvpc });
+        return h.sandbox.world.runTask('prod', { taskDefinition: 'crowd', launchType: 'FARGATE', awsvpc }).tasks[0]!;
+      },
+      after: 1_000,
+      says: 'The task’s network interface could not be created: the subnet is out of free IP addresses',
+      fix: 'Use a larger subnet or add subnets in other Availability Zones',
     },
     {
       cause: 'a task that ignores SIGTERM, stopped by a user',
