@@ -11,6 +11,8 @@ export const BILLING_SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:se
 export const PRIVATE_A = 'subnet-0a1f3c5e7b9d2e401';
 /** The private subnet in zone b: whyAccount() leaves it one free address, so a second task finds none. */
 export const PRIVATE_B = 'subnet-0a1f3c5e7b9d2e402';
+/** A placement constraint no instance of the test account meets (they are t3 instances). */
+export const ONLY_P3 = { type: 'memberOf' as const, expression: 'attribute:ecs.instance-type == p3.2xlarge' };
 export const SHOP_TARGET_GROUP = targetGroupArn(REGION, ACCOUNT_ID, 'shop');
 
 const awslogs = (group: string) => ({
@@ -32,6 +34,7 @@ const awslogs = (group: string) => ({
  * - `crowd` (Fargate): for PRIVATE_B, which has one free address (the second task gets no ENI);
  * - `vault`: an ECR image whose repository policy does not let its execution role pull;
  * - `mesh` (awsvpc on EC2) and `huge` (16,000 MiB): for placement failures on ENIs and memory;
+ * - `pinned`: a plain family, for a service whose placement constraint no instance meets (ONLY_P3);
  * - `cron`: fails to start for a reason no rule knows.
  */
 export function whyAccount(): AccountSeed {
@@ -175,6 +178,10 @@ export function whyAccount(): AccountSeed {
     {
       family: 'huge',
       containerDefinitions: [{ name: 'huge', image: 'example/huge:1', cpu: 64, memory: 16_000, essential: true }],
+    },
+    {
+      family: 'pinned',
+      containerDefinitions: [{ name: 'pinned', image: 'example/pinned:1', cpu: 64, memory: 64, essential: true }],
     },
     {
       family: 'cron',

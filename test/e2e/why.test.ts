@@ -6,6 +6,7 @@ import {
   BILLING_SECRET,
   ECR,
   EXECUTION_ROLE,
+  ONLY_P3,
   OOM_REASON,
   PRIVATE_A,
   PRIVATE_B,
@@ -204,6 +205,27 @@ describe('/ecs why names the cause and the fix, with the evidence quoted', () =>
     expect(shown(reply)).toMatch(
       /> instance i-[0-9a-f]+ \(t3\.large\): \d+ of 2048 CPU units free, \d+ of \d+ MiB free/,
     );
+  });
+
+  it('a placement constraint no instance meets names the attribute requirement and says to check the constraints against the instances', async () => {
+    h.sandbox.world.createService('prod', {
+      name: 'pinned',
+      taskDefinition: 'pinned',
+      desiredCount: 1,
+      placementConstraints: [ONLY_P3],
+    });
+    pass(5_000);
+
+    const reply = (await h.command('why pinned')).replies[0]!;
+
+    expect(section(reply, 'Cause')).toContain(
+      '*Cause:* ECS could not place a task: no instance met its attribute requirement',
+    );
+    expect(section(reply, 'Fix')).toBe(
+      '*Fix:* Check the placement constraints and the task definition’s requiresAttributes against the instances (instance type, AMI, agent capabilities), or add an instance that has them.',
+    );
+    expect(shown(reply)).toMatch(/is missing an attribute required by your task/);
+    expect(shown(reply)).toMatch(/> instance i-[0-9a-f]+ \(t3\.[a-z]+\): \d+ of \d+ CPU units free/);
   });
 
   it('a service failing its load balancer health checks: the reason code, the health check path and port, and the fix', async () => {
