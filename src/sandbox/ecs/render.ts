@@ -19,7 +19,7 @@ import type {
   TaskDefinitionRecord,
   TaskRecord,
 } from '../world/records';
-import { AGENT_RESERVED_PORTS } from '../world/placement';
+import { AGENT_RESERVED_PORTS, instanceAttributes } from '../world/placement';
 import { FARGATE_EPHEMERAL_GIB } from '../world/fargate';
 
 /** Records → the shapes ECS returns. `time` picks epoch seconds (API) or ISO strings (events). */
@@ -313,14 +313,7 @@ export function renderContainerInstance(instance: ContainerInstanceRecord, time:
     agentConnected: instance.agentConnected,
     runningTasksCount: running,
     pendingTasksCount: pending,
-    attributes: [
-      { name: 'ecs.instance-type', value: instance.ec2.instanceType },
-      { name: 'ecs.availability-zone', value: instance.ec2.availabilityZone },
-      { name: 'ecs.os-type', value: 'linux' },
-      { name: 'ecs.cpu-architecture', value: 'x86_64' },
-      { name: 'ecs.ami-id', value: instance.ec2.imageId },
-      { name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' },
-    ],
+    attributes: instanceAttributes(instance),
     registeredAt: time(instance.registeredAt),
     attachments: [],
     tags: [],

@@ -179,6 +179,8 @@ export interface TaskRecord {
   platformVersion?: string;
   /** awsvpc tasks: their elastic network interface (released when the task stops). */
   eni?: EniRecord;
+  /** Why the task stops before its containers start (its ENI could not be created). */
+  initFailure?: string;
   createdAt: number;
   pullStartedAt?: number;
   pullStoppedAt?: number;

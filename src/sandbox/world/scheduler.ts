@@ -122,7 +122,9 @@ function startTasks(
   const group = `service:${service.name}`;
   while (missing > 0 && liveCount < maxTotal) {
     const fargate = service.launch.launchType === 'FARGATE';
-    const placement = fargate ? undefined : placeTask(cluster, primary.taskDefinition, group);
+    const placement = fargate
+      ? undefined
+      : placeTask(cluster, primary.taskDefinition, group, undefined, service.placementConstraints);
     if (placement && !placement.ok) {
       cluster.unsatisfied.add(service);
       return { started, failure: placement };

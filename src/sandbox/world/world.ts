@@ -47,7 +47,7 @@ import {
 import { launchTask, requestStop } from './tasks';
 import { chooseLaunch, putClusterCapacityProviders, requireAwsVpc, type FargateProvider } from './fargate';
 import { fargateCapacityAvailable, interruptSpotTask, launchChosen } from './launch';
-import { createVpc, type SecurityGroupRecord, type VpcRecord } from './vpc';
+import { createVpc, freeAddresses, type SecurityGroupRecord, type VpcRecord } from './vpc';
 import { noRouteFailure, routesOf } from './routes';
 import { watchTargetHealth, type ServiceLoadBalancer, type TargetGroupChecks } from './load-balancing';
 import {
@@ -183,6 +183,13 @@ export class SandboxWorld {
     if (!routes.privateRouteTables.has(subnetId)) throw new Error(`${subnetId} is not a private subnet of the VPC`);
     if (present) routes.withoutNat.delete(subnetId);
     else routes.withoutNat.add(subnetId);
+  }
+
+  /** Leaves `free` addresses in the subnet beyond those its ENIs hold now (a seed's nearly full subnet). */
+  setSubnetFreeAddresses(subnetId: string, free: number): void {
+    const subnet = this.ctx.vpc.subnets.find((s) => s.id === subnetId);
+    if (!subnet) throw new Error(`${subnetId} is not a subnet of the VPC`);
+    subnet.size = subnet.size - freeAddresses(this.ctx.vpc, subnet) + Math.max(0, free);
   }
 
   /** Adds an interface (or gateway) VPC endpoint for a service: 'ecr.dkr', 'ecr.api', 's3', 'secretsmanager', 'ssm', 'logs'. */
