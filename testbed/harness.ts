@@ -120,6 +120,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       followUpPollMs: 20,
       followUpTimeoutMs: options.followUpTimeoutMs ?? 10_000,
       followUpSteadyMs: options.followUpSteadyMs ?? 0,
+      deploymentPollMs: 20,
+      deploymentWatchMs: options.followUpTimeoutMs ?? 10_000,
     },
     state: state.store,
     // The bot's own Web API client (chat.postMessage / chat.update), against the stand-in.

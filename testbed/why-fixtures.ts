@@ -9,6 +9,10 @@ export const EXECUTION_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/ecsTaskExecutionR
 export const BILLING_SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:billing/stripe-AbCdEf`;
 /** The simulated VPC's private subnet in zone a (src/sandbox/world/vpc.ts). */
 export const PRIVATE_A = 'subnet-0a1f3c5e7b9d2e401';
+/** The private subnet in zone b: whyAccount() leaves it one free address, so a second task finds none. */
+export const PRIVATE_B = 'subnet-0a1f3c5e7b9d2e402';
+/** A placement constraint no instance of the test account meets (they are t3 instances). */
+export const ONLY_P3 = { type: 'memberOf' as const, expression: 'attribute:ecs.instance-type == p3.2xlarge' };
 export const SHOP_TARGET_GROUP = targetGroupArn(REGION, ACCOUNT_ID, 'shop');
 
 const awslogs = (group: string) => ({
@@ -27,8 +31,10 @@ const awslogs = (group: string) => ({
  * - `billing` (Fargate): a secret its execution role may not read;
  * - `ledger` (Fargate): an SSM parameter that does not exist;
  * - `edge`, `edge-ecr` (Fargate): images from Docker Hub and ECR, for a subnet without a NAT route;
+ * - `crowd` (Fargate): for PRIVATE_B, which has one free address (the second task gets no ENI);
  * - `vault`: an ECR image whose repository policy does not let its execution role pull;
  * - `mesh` (awsvpc on EC2) and `huge` (16,000 MiB): for placement failures on ENIs and memory;
+ * - `pinned`: a plain family, for a service whose placement constraint no instance meets (ONLY_P3);
  * - `cron`: fails to start for a reason no rule knows.
  */
 export function whyAccount(): AccountSeed {
@@ -151,6 +157,14 @@ export function whyAccount(): AccountSeed {
       containerDefinitions: [{ name: 'edge', image: `${ECR}/worker:1.1`, essential: true }],
     },
     {
+      family: 'crowd',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: 'crowd', image: 'example/crowd:1', essential: true }],
+    },
+    {
       family: 'vault',
       executionRoleArn: EXECUTION_ROLE,
       containerDefinitions: [{ name: 'vault', image: `${ECR}/team/vault:2.0`, cpu: 64, memory: 64, essential: true }],
@@ -164,6 +178,10 @@ export function whyAccount(): AccountSeed {
     {
       family: 'huge',
       containerDefinitions: [{ name: 'huge', image: 'example/huge:1', cpu: 64, memory: 16_000, essential: true }],
+    },
+    {
+      family: 'pinned',
+      containerDefinitions: [{ name: 'pinned', image: 'example/pinned:1', cpu: 64, memory: 64, essential: true }],
     },
     {
       family: 'cron',
@@ -188,6 +206,7 @@ export function whyAccount(): AccountSeed {
         loadBalancers: [{ targetGroupArn: SHOP_TARGET_GROUP, containerName: 'shop', containerPort: 8080 }],
       },
     );
+  seed.subnets = [{ id: PRIVATE_B, availableIpAddressCount: 1 }];
   // Only the billing service's own role may read its Stripe key.
   seed.secrets = [
     { arn: BILLING_SECRET, readers: [`arn:aws:iam::${ACCOUNT_ID}:role/billing-execution`] },

@@ -15,6 +15,7 @@ import { slackDate } from '../text/times';
 import { stripMarkup } from '../text/markup';
 import { slackError, type ChatClient } from './progress';
 import { mayDecide, requesterStillAdmin } from './rights';
+import { levelFor } from './plan';
 import { type ApprovalRequest, type ApprovalUser, type Decision } from './types';
 
 export interface DecisionDeps {
@@ -107,10 +108,11 @@ export async function handleApprovalClick(click: Click, deps: DecisionDeps): Pro
     runAs = { user: click.user, team: rights.team ?? 'unknown' };
   } else {
     const requesterAccess = await lookUpAccess(deps, request.requester.id, request.channelId);
-    const still = requesterStillAdmin(requesterAccess, request);
+    const level = levelFor(request.plan);
+    const still = requesterStillAdmin(requesterAccess, request, level);
     if (!still.ok) {
-      line(request, 'refused', 'the requester no longer has admin');
-      return `<@${request.requester.id}> no longer has admin on *${request.alias}*, and their role would run this (\`approvals.runAs: requester\`). Nothing was changed; Deny it, or ask them to check their access.`;
+      line(request, 'refused', `the requester no longer has ${level}`);
+      return `<@${request.requester.id}> no longer has ${level} on *${request.alias}*, and their role would run this (\`approvals.runAs: requester\`). Nothing was changed; Deny it, or ask them to check their access.`;
     }
     runAs = { user: request.requester, team: still.team };
   }

@@ -19,7 +19,7 @@ import {
   type GatedOperation,
   type StepRecord,
 } from './gated-operation';
-import { operationFor, type Plan } from './plan';
+import { levelFor, operationFor, type Plan } from './plan';
 import { ProgressMessage, type ChatClient } from './progress';
 import { type ApprovalRequest } from './types';
 import { escapeText } from '../slack/message';
@@ -118,7 +118,7 @@ export async function executeRequest(
     source: 'approval',
     command: request.command,
     cluster: request.alias,
-    level: 'admin',
+    level: levelFor(request.plan),
   };
   let records: StepRecord[] = [];
 
@@ -137,7 +137,12 @@ export async function executeRequest(
     const cluster = deps.config.clusters[request.alias];
     if (!cluster)
       throw new ChatopsError('unknown_cluster', `*${request.alias}* is no longer in the config, so nothing was run.`);
-    const aws = await deps.aws.forCluster({ alias: request.alias, level: 'admin', user: runAs.user, team: runAs.team });
+    const aws = await deps.aws.forCluster({
+      alias: request.alias,
+      level: levelFor(request.plan),
+      user: runAs.user,
+      team: runAs.team,
+    });
     role = aws.roleArn;
     const env: ExecutionEnv = {
       requestId: request.id,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Level } from '../levels';
 import { type OwnershipGuard } from '../auth/ownership-guard';
 import { type ClusterOps } from '../aws/access';
 import { type Clock } from '../clock';
@@ -70,6 +71,7 @@ export const StepKind = z.enum([
   'delete repository',
   'deregister task definition',
   'delete image',
+  'roll back deployment',
 ]);
 export type StepKind = z.infer<typeof StepKind>;
 
@@ -104,6 +106,8 @@ export interface StepProgress {
 export type Preparation = { ok: true; steps: Step[] } | { ok: false; reason: string };
 
 export interface GatedOperation<P> {
+  /** The level whose role runs it once approved; admin by default (the deletes). */
+  level?: Level;
   /**
    * Throws the refusal (NotOwnedError) when the cluster no longer owns what the plan deletes: the
    * config may have changed since the plan was read. Runs before `prepare`.

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { type Level } from '../levels';
 import { type GatedOperation } from './gated-operation';
+import { DeploymentRollbackPlan, deploymentRollbackOperation } from './operations/deployment-rollback';
 import { ImageDeletePlan, imageDeleteOperation } from './operations/image-delete';
 import { RepoDeletePlan, repoDeleteOperation } from './operations/repo-delete';
 import { ServiceDeletePlan, serviceDeleteOperation } from './operations/service-delete';
@@ -17,6 +19,7 @@ export const Plan = z.discriminatedUnion('kind', [
   TaskdefDeregisterPlan,
   ImageDeletePlan,
   RepoDeletePlan,
+  DeploymentRollbackPlan,
 ]);
 export type Plan = z.infer<typeof Plan>;
 export type PlanKind = Plan['kind'];
@@ -27,7 +30,13 @@ const OPERATIONS: { [K in PlanKind]: GatedOperation<Extract<Plan, { kind: K }>> 
   'taskdef deregister': taskdefDeregisterOperation,
   'image delete': imageDeleteOperation,
   'repo delete': repoDeleteOperation,
+  'deployment rollback': deploymentRollbackOperation,
 };
+
+/** The access level whose role runs an approved request of this kind (admin unless the operation says). */
+export function levelFor(plan: Plan): Level {
+  return operationFor(plan).level ?? 'admin';
+}
 
 export function operationFor(plan: Plan): GatedOperation<Plan> {
   return OPERATIONS[plan.kind] as GatedOperation<Plan>;

@@ -19,7 +19,7 @@ import { approvalRequestMessage, plainTitle, progressMessage } from './view';
 import { executeRequest } from './execute';
 import { slackError, type ChatClient } from './progress';
 import { type ApprovalTiming } from './gated-operation';
-import { type Plan } from './plan';
+import { levelFor, type Plan } from './plan';
 import { type ApprovalRequest } from './types';
 import { escapeText } from '../slack/message';
 
@@ -97,7 +97,7 @@ export async function requestApproval(ctx: ApprovalAsk, verb: string, words: str
     source: 'approval' as const,
     command: request.command,
     cluster: ctx.alias,
-    level: 'admin',
+    level: levelFor(plan),
   };
 
   await createApprovalRequest(state, request);

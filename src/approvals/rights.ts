@@ -1,4 +1,4 @@
-import { atLeast } from '../levels';
+import { atLeast, type Level } from '../levels';
 import { type UserAccess } from '../auth/policy';
 import { type Config } from '../config/schema';
 import { type ApprovalRequest, type Decision } from './types';
@@ -57,7 +57,8 @@ export function mayDecide(config: Config, access: UserAccess, request: ApprovalR
 export function requesterStillAdmin(
   access: UserAccess,
   request: ApprovalRequest,
+  level: Level = 'admin',
 ): { ok: true; team: string } | { ok: false } {
   const here = access.clusters[request.alias];
-  return atLeast(here?.level, 'admin') && here?.team ? { ok: true, team: here.team } : { ok: false };
+  return atLeast(here?.level, level) && here?.team ? { ok: true, team: here.team } : { ok: false };
 }

@@ -167,6 +167,8 @@ export function planTitle(plan: Plan, alias: string): string {
       return `deleting image \`${escapeText(plan.repository)}:${escapeText(plan.tag)}\``;
     case 'repo delete':
       return `deleting ECR repository \`${escapeText(plan.repository)}\``;
+    case 'deployment rollback':
+      return `rolling back deployment \`${escapeText(plan.ref)}\` of \`${escapeText(plan.service)}\` in *${alias}*`;
   }
 }
 
@@ -183,6 +185,8 @@ export function plainTitle(plan: Plan, alias: string): string {
       return `Delete image ${plan.repository}:${plan.tag}`;
     case 'repo delete':
       return `Delete ECR repository ${plan.repository}`;
+    case 'deployment rollback':
+      return `Roll back deployment ${plan.ref} (${alias})`;
   }
 }
 
@@ -272,6 +276,12 @@ export function planBlocks(plan: Plan, alias: string): KnownBlock[] {
         ),
       ];
     }
+    case 'deployment rollback':
+      return [
+        section(
+          `• Roll back deployment \`${escapeText(plan.ref)}\` of \`${escapeText(plan.service)}\`${plan.revisions ? ` (${escapeText(plan.revisions)})` : ''}, ${escapeText(plan.status)} now: ECS returns the service to the revision it replaced.`,
+        ),
+      ];
   }
 }
 

@@ -14,6 +14,7 @@ import { createLogOps, type LogOps } from './logs';
 import { createLoadBalancerOps, type LoadBalancerOps } from './load-balancers';
 import { createNetworkOps, type NetworkOps } from './network';
 import { createServiceOps, type ServiceOps } from './services';
+import { createServiceDeploymentOps, type ServiceDeploymentOps } from './service-deployments';
 import { createTaskDefinitionOps, type TaskDefinitionOps } from './task-definitions';
 import { createTaskOps, type TaskOps } from './tasks';
 import { createAutoscalingOps, type AutoscalingOps } from './autoscaling';
@@ -29,6 +30,8 @@ export interface ClusterOps {
   readonly cluster: EcsClusterOps;
   /** Services: list, describe, scale, deploy, create, delete (src/aws/services.ts). */
   readonly services: ServiceOps;
+  /** Service deployments: list, describe, roll back, continue (src/aws/service-deployments.ts). */
+  readonly serviceDeployments: ServiceDeploymentOps;
   /** Tasks: list, describe, run, start, stop (src/aws/tasks.ts). */
   readonly tasks: TaskOps;
   /** Task definition revisions: read, resolve, register for a new image, deregister (src/aws/task-definitions.ts). */
@@ -135,6 +138,7 @@ export function createAwsAccess(options: AwsAccessOptions): AwsAccess {
         roleArn,
         cluster: createClusterOps(clients, base, { services, tasks, instances }),
         services,
+        serviceDeployments: createServiceDeploymentOps(clients, base),
         tasks,
         taskDefinitions,
         instances,

@@ -46,6 +46,8 @@ export interface ServiceDetail {
   deployments: Deployment[];
   events: ServiceEvent[];
   createdAt?: number;
+  /** The ARN of its newest service deployment (Service.currentServiceDeployment). */
+  currentServiceDeployment?: string;
   /** The ELBv2 target groups its tasks register with (src/aws/load-balancers.ts reads their health). */
   loadBalancers?: { targetGroupArn: string; containerName?: string; containerPort?: number }[];
 }
@@ -258,6 +260,7 @@ function toServiceDetail(s: Service): ServiceDetail {
   const network = toAwsVpcNetwork(s.networkConfiguration?.awsvpcConfiguration);
   if (network) detail.network = network;
   if (s.createdAt) detail.createdAt = s.createdAt.getTime();
+  if (s.currentServiceDeployment) detail.currentServiceDeployment = s.currentServiceDeployment;
   const balancers = (s.loadBalancers ?? []).flatMap((lb) =>
     lb.targetGroupArn
       ? [{ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort }]

@@ -3,6 +3,7 @@ import { Level } from '../levels';
 import { Duration } from './duration';
 import { formatDuration } from '../text/times';
 import { wildcardMatches } from './wildcard';
+import { DEFAULT_DEPLOYMENTS_CONFIG, DeploymentsConfig } from './deployments';
 
 const SlackChannelId = z.string().regex(/^[CGD][A-Z0-9]+$/, 'expected a Slack channel id like C0123ABCD');
 const SlackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, 'expected a Slack user id like U0123ABCD');
@@ -219,16 +220,14 @@ export const TeamConfig = z
   });
 export type TeamConfig = z.infer<typeof TeamConfig>;
 
-export const APPROVAL_VERBS = [
-  'teardown',
-  'service delete',
-  'repo delete',
-  'image delete',
-  'taskdef deregister',
-] as const;
+/** The deletes: gated unless `approvals.verbs` leaves them out. */
+const GATED_BY_DEFAULT = ['teardown', 'service delete', 'repo delete', 'image delete', 'taskdef deregister'] as const;
+
+/** Every verb `approvals.verbs` may list: the deletes, and `deployment rollback` (only when listed). */
+export const APPROVAL_VERBS = [...GATED_BY_DEFAULT, 'deployment rollback'] as const;
 
 export const ApprovalsConfig = z.strictObject({
-  verbs: z.array(z.enum(APPROVAL_VERBS)).default([...APPROVAL_VERBS]),
+  verbs: z.array(z.enum(APPROVAL_VERBS)).default([...GATED_BY_DEFAULT]),
   approvers: z.array(z.string()).default([]).describe('Teams whose members may approve'),
   expires: Duration.default(30 * 60_000),
   runAs: z.enum(['requester', 'approver']).default('requester').describe('Whose admin role runs an approved operation'),
@@ -243,11 +242,12 @@ export const Config = z
     teams: z.record(z.string(), TeamConfig).default({}),
     channels: z.record(SlackChannelId, z.strictObject({ cluster: z.string() })).default({}),
     approvals: ApprovalsConfig.default({
-      verbs: [...APPROVAL_VERBS],
+      verbs: [...GATED_BY_DEFAULT],
       approvers: [],
       expires: 30 * 60_000,
       runAs: 'requester',
     }),
+    deployments: DeploymentsConfig.default(DEFAULT_DEPLOYMENTS_CONFIG),
   })
   .superRefine((config, ctx) => {
     const aliases = new Set(Object.keys(config.clusters));
@@ -318,6 +318,15 @@ export const Config = z
             message: `"${repository}" belongs to ${others.map(([other]) => other).join(' and ')} too (same account and region), and teardown of ${alias} would delete it; list it under ${alias}'s repositories instead`,
           });
         }
+      }
+    }
+    for (const [i, team] of config.deployments.continue.teams.entries()) {
+      if (!(team in config.teams)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deployments', 'continue', 'teams', i],
+          message: `unknown team "${team}"; known: ${Object.keys(config.teams).join(', ')}`,
+        });
       }
     }
     for (const [i, team] of config.approvals.approvers.entries()) {

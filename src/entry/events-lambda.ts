@@ -11,6 +11,10 @@ import { MEMORY_BEFORE_MS } from '../notifications/publish';
 import { createMemoryReader } from '../aws/metrics';
 import { stateStore } from './state-store';
 import { sweepExpiredApprovals } from '../approvals/sweep';
+import { handleDeploymentEvent } from '../notifications/deployments/events';
+import { watchByJob } from '../notifications/deployments/watch-job';
+import { createLambdaDispatcher } from '../jobs/dispatch';
+import { createLambdaInvoker } from '../jobs/lambda-invoker';
 import { readEnv, required } from './env';
 import { withSecrets } from './secrets';
 import { oncePerColdStart } from './cold-start';
@@ -33,6 +37,10 @@ export const init: () => Promise<EventsHandler> = oncePerColdStart(async () => {
   const state = stateStore(tableName);
   // A 429 waits and retries (src/slack/web-client.ts); what is still unsent, the next sweep sends.
   const slack = botWebClient(token, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {});
+  const worker = env.WORKER_FUNCTION
+    ? createLambdaDispatcher({ functionName: env.WORKER_FUNCTION, invoker: createLambdaInvoker(), logger })
+    : undefined;
+  const watch = worker ? watchByJob((job) => worker.dispatch(job), systemClock) : undefined;
   return createEventsHandler({
     config,
     logger,
@@ -44,5 +52,9 @@ export const init: () => Promise<EventsHandler> = oncePerColdStart(async () => {
     memoryBefore: createMemoryReader({ config, clock: systemClock, logger, windowMs: MEMORY_BEFORE_MS }),
     // The same tick expires approval requests nobody decided on and takes their buttons away.
     onTick: () => sweepExpiredApprovals({ state, slack, clock: systemClock, logger }),
+    // Deployment State Change events keep the live deployment messages up to date (no AWS call here);
+    // a deployment started outside Slack is handed to the worker to follow (WORKER_FUNCTION).
+    onDeploymentEvent: (event) =>
+      handleDeploymentEvent({ config, state, slack, clock: systemClock, logger, ...(watch ? { watch } : {}) }, event),
   });
 });

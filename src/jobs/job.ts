@@ -56,5 +56,19 @@ export const ApprovalJob = z.object({
 });
 export type ApprovalJob = z.infer<typeof ApprovalJob>;
 
-export const Job = z.discriminatedUnion('kind', [CommandJob, ApprovalJob]);
+/**
+ * Follow a deployment started outside Slack (src/notifications/deployments/): sent by the events function, which
+ * reads no AWS, to the worker, which reads it on the cluster's read role for the bot itself.
+ */
+export const DeploymentWatchJob = z.object({
+  kind: z.literal('deployment-watch'),
+  id: JobId,
+  alias: z.string().min(1).max(100),
+  service: z.string().min(1).max(255),
+  ecsId: z.string().min(1).max(100),
+  requestedAt: z.number(),
+});
+export type DeploymentWatchJob = z.infer<typeof DeploymentWatchJob>;
+
+export const Job = z.discriminatedUnion('kind', [CommandJob, ApprovalJob, DeploymentWatchJob]);
 export type Job = z.infer<typeof Job>;

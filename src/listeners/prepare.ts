@@ -120,6 +120,10 @@ export async function prepareInvocation(input: Invocation, deps: PrepareDeps): P
       verb: spec.verb,
       cluster: choice.alias,
     };
+  // A verb may ask more than a level (who may continue a paused deployment): decided here, from the config.
+  const further = spec.mayRun?.(deps.config, access, choice.alias);
+  if (further !== undefined)
+    return { kind: 'reply', message: textMessage(further), outcome: 'refused', verb: spec.verb, cluster: choice.alias };
 
   const job = commandJob(input, parsed, deps, { alias: choice.alias, level: spec.level, team: decision.team });
   const working = spec.working ? escapeText(spec.working(parsed.args)) : `Running \`${spec.verb}\`…`;

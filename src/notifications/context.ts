@@ -5,6 +5,8 @@ import { type Logger } from '../logger';
 import { type StateStore } from '../state/table';
 import { type NotificationWindow } from './windows';
 import { type MetricSeries } from '../aws/metrics';
+import { type EcsEvent } from './events';
+import { type Outcome } from './deliver';
 
 /** What the events function needs; built once per cold start by the entry point, or by a test. */
 export interface NotificationDeps {
@@ -22,6 +24,11 @@ export interface NotificationDeps {
   memoryBefore?: (where: { alias: string; service: string }, at: number) => Promise<MetricSeries | undefined>;
   /** Other periodic work that rides on the same scheduled tick (the approvals' expiry sweep). */
   onTick?: () => Promise<unknown>;
+  /**
+   * Deployment State Change events, when the live deployment messages take them (src/notifications/deployments):
+   * they then replace the deployment notifications of the window pipeline.
+   */
+  onDeploymentEvent?: (event: Extract<EcsEvent, { type: 'deployment' }>) => Promise<Outcome>;
 }
 
 /** Per warm instance: the deps plus what this instance remembers between invocations. */

@@ -53,6 +53,8 @@ export function createEventsHandler(deps: NotificationDeps): EventsHandler {
     try {
       if (event.type === 'instance') {
         result = await recordContainerInstanceState(ctx, event);
+      } else if (event.type === 'deployment' && deps.onDeploymentEvent) {
+        result = await deps.onDeploymentEvent({ ...event, time: clampEventTime(event.time, arrivedAt) });
       } else {
         const occurrence = classifyEvent(event);
         // Times inside the detail (stoppedAt, updatedAt) are clamped as the envelope's is.

@@ -11,6 +11,7 @@ import { createLogger } from '../logger';
 import { createEventsHandler } from '../notifications/pipeline';
 import { MEMORY_BEFORE_MS } from '../notifications/publish';
 import { createMemoryReader } from '../aws/metrics';
+import { handleDeploymentEvent, inProcessWatch } from '../notifications/deployments/events';
 import { demoAccount, startSandbox, type AccountSeed, type Sandbox } from '../sandbox';
 import { boltLogger } from '../slack/bolt-logger';
 import { startSlackStandin } from '../slack/standin/server';
@@ -196,7 +197,28 @@ export async function runPlayground(io: PlaygroundIo): Promise<number> {
         windowMs: MEMORY_BEFORE_MS,
       }),
       onTick: () => sweepExpiredApprovals({ state: state.store, slack, clock, logger }),
+      // A deployment started outside Slack is followed here as a worker would (in the background:
+      // the events keep flowing meanwhile).
+      onDeploymentEvent: (event) =>
+        handleDeploymentEvent(
+          {
+            config,
+            state: state.store,
+            slack,
+            clock,
+            logger,
+            watch: (ref) => {
+              void follow(ref).catch((err: unknown) => logger.warn({ err }, 'deployment watch failed'));
+              return Promise.resolve();
+            },
+          },
+          event,
+        ),
     });
+    const follow = inProcessWatch(
+      { state: state.store, slack, clock, logger, aws: worker.aws },
+      { pollMs: 60_000, forMs: 10 * 60_000 },
+    );
     const bridge = startNotificationBridge({
       sandbox,
       handler: events,

@@ -2,7 +2,7 @@ import { AwsError } from './errors';
 import { renderIpPermissions } from './ec2-security-groups';
 import type { XmlValue } from './protocols/query';
 import { xmlResult, type ActionContext } from './service-module';
-import { privateDnsName, type EniRecord, type SubnetRecord, type VpcRecord } from './world/vpc';
+import { freeAddresses, privateDnsName, type EniRecord, type SubnetRecord, type VpcRecord } from './world/vpc';
 
 /**
  * The simulated VPC over the EC2 query protocol: DescribeVpcs, DescribeSubnets,
@@ -92,7 +92,6 @@ export function describeSubnets(ctx: Ctx) {
 }
 
 function renderSubnet(ctx: Ctx, vpc: VpcRecord, s: SubnetRecord): XmlValue {
-  const used = [...vpc.enis.values()].filter((e) => e.subnet === s).length;
   return {
     subnetId: s.id,
     subnetArn: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:subnet/${s.id}`,
@@ -100,8 +99,8 @@ function renderSubnet(ctx: Ctx, vpc: VpcRecord, s: SubnetRecord): XmlValue {
     vpcId: s.vpcId,
     ownerId: ctx.accountId,
     cidrBlock: s.cidr,
-    // A /24 has 256 addresses; AWS keeps 5 of them.
-    availableIpAddressCount: 251 - used,
+    // A /24 has 256 addresses; AWS keeps 5 of them (a seed may leave fewer free).
+    availableIpAddressCount: freeAddresses(vpc, s),
     availabilityZone: s.availabilityZone,
     defaultForAz: false,
     mapPublicIpOnLaunch: s.public,

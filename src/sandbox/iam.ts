@@ -32,6 +32,8 @@ export const LEVEL_ACTIONS: Record<AccessLevel, readonly string[]> = {
   operate: [
     ...READ_ACTIONS,
     'ecs:UpdateService',
+    'ecs:StopServiceDeployment',
+    'ecs:ContinueServiceDeployment',
     'ecs:RunTask',
     'ecs:StartTask',
     'ecs:StopTask',

@@ -57,7 +57,23 @@ export function demoAccount(options: { fargate?: boolean } = {}): AccountSeed {
       tags: [{ key: 'env', value: 'staging' }],
       instances: [{ instanceType: 't3.medium' }],
       services: [
-        { name: 'web', taskDefinition: 'web-staging', desiredCount: 1 },
+        {
+          name: 'web',
+          taskDefinition: 'web-staging',
+          desiredCount: 1,
+          // Blue/green with a PAUSE hook once test traffic is on green: a deploy or restart waits for
+          // Continue (or rolls back by itself after an hour).
+          deploymentConfiguration: {
+            strategy: 'BLUE_GREEN',
+            lifecycleHooks: [
+              {
+                targetType: 'PAUSE',
+                lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+                timeoutConfiguration: { timeoutInMinutes: 60, action: 'ROLLBACK' },
+              },
+            ],
+          },
+        },
         { name: 'worker', taskDefinition: 'worker-staging', desiredCount: 1 },
       ],
     },

@@ -22,6 +22,8 @@ export interface AccountSeed {
   clusters: ClusterSeed[];
   /** Security groups with inbound rules, for instances and awsvpc services to name. */
   securityGroups?: SecurityGroupSeed[];
+  /** Subnets of the VPC with few free addresses (AvailableIpAddressCount), e.g. to fill one up. */
+  subnets?: { id: string; availableIpAddressCount: number }[];
   /**
    * Long-lived keys that act as a session of a seeded role without AssumeRole — for people
    * pointing the AWS CLI at the sandbox (any other key is the base role, which may only assume roles).

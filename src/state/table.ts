@@ -25,6 +25,12 @@
  * - `approval#leftovers#<alias>` / `ec2#<instance id>`: an EC2 instance a teardown deregistered and
  *   has not yet terminated; + 30 days (operations/teardown-leftovers.ts).
  *
+ * Deployments (src/notifications/deployments/):
+ * - `deploy#<alias>#<service>` / `ecs#<ecs-svc id>`: the live message of one service deployment
+ *   (its channel and ts, the last read and edit, what it showed); started + 7 days (live.ts).
+ * - `deploy#<alias>#<service>` / `current`: which of them is the service's newest (a rollback's
+ *   events belong to it); started + 7 days (live.ts).
+ *
  * Jobs (src/jobs/):
  * - `job#<job id>` / `claim`: a job the worker claimed, by whom and when; claimed + 1 day (claims.ts).
  *

@@ -25,8 +25,19 @@ export interface CommandUser {
   teamId: string;
 }
 
-/** How long the worker watches after a change (src/verbs/follow-up.ts). */
-export type CommandTiming = FollowUpTiming;
+/**
+ * How long the worker watches after a change (src/verbs/follow-up.ts), and how it follows the live
+ * message of a deployment the change started (src/notifications/deployments/).
+ */
+export type CommandTiming = FollowUpTiming & {
+  /**
+   * How often a live deployment message may read ECS (DescribeServiceDeployments); by default the
+   * service's notification update interval (60 s).
+   */
+  deploymentPollMs?: number;
+  /** How long the job that started a deployment follows its live message; by default `deployments.watch`. */
+  deploymentWatchMs?: number;
+};
 
 /** Everything a verb's `run` gets: one cluster, one level, clients bound to that role. */
 export interface CommandContext {
@@ -84,6 +95,11 @@ export interface LocalContext {
  * ack path with no AWS call (help, whoami).
  */
 export interface VerbSpec<A = unknown> extends VerbGrammar<A> {
+  /**
+   * Beyond the level: a refusal (mrkdwn) when the config says this user may not run the verb on this
+   * cluster, decided in the ack path like the level (e.g. `deployments.continue.teams`).
+   */
+  mayRun?: (config: Config, access: UserAccess, alias: string) => string | undefined;
   local?: (ctx: LocalContext, args: A) => Promise<SlackMessage>;
   run?: (ctx: CommandContext, args: A) => Promise<void>;
 }

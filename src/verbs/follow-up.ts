@@ -68,14 +68,21 @@ export interface Change<T, R> {
   follow: (after: T) => Promise<R>;
   /** Said when it has. */
   report: (outcome: R) => SlackMessage;
+  /**
+   * What runs beside the wait (a deployment's live message, src/notifications/deployments/): started right after
+   * the announcement, told how the follow-up ended once its report is sent, and awaited then.
+   */
+  alongside?: (after: T) => (outcome: R) => Promise<void>;
 }
 
 /** Change → reply → wait → reply: the one path of every follow-up. */
 export async function changeAndFollow<T, R>(deps: Pick<FollowUpDeps, 'reply'>, change: Change<T, R>): Promise<void> {
   const after = await change.apply();
   await deps.reply.send(change.announce(after));
+  const beside = change.alongside?.(after);
   const outcome = await change.follow(after);
   await deps.reply.send(change.report(outcome));
+  await beside?.(outcome);
 }
 
 /**
@@ -85,11 +92,12 @@ export async function changeAndFollow<T, R>(deps: Pick<FollowUpDeps, 'reply'>, c
 export function changeService(
   deps: FollowUpDeps,
   name: string,
-  change: Pick<Change<ServiceDetail, Settlement>, 'apply' | 'announce'> & { showRevision?: boolean },
+  change: Pick<Change<ServiceDetail, Settlement>, 'apply' | 'announce' | 'alongside'> & { showRevision?: boolean },
 ): Promise<void> {
   return changeAndFollow(deps, {
     apply: change.apply,
     announce: change.announce,
+    ...(change.alongside ? { alongside: change.alongside } : {}),
     follow: (after) => waitForSettlement(deps, name, after),
     report: (outcome) =>
       settlementMessage(

@@ -10,6 +10,7 @@ import { taskdef, taskdefs } from './taskdefs';
 import { images, repos } from './images';
 import { logs } from './logs';
 import { autoscaling } from './autoscaling';
+import { deployment, deploymentContinue, deploymentRollback, deployments } from './deployments';
 import { why } from './why';
 import { audit } from './audit';
 
@@ -41,6 +42,10 @@ export const VERBS: readonly AnyVerbSpec[] = [
   deploy,
   rollback,
   autoscaling,
+  deployments,
+  deployment,
+  deploymentRollback,
+  deploymentContinue,
   serviceCreate,
   teardown,
   serviceDelete,

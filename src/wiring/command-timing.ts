@@ -9,4 +9,6 @@ export const DEPLOYED_COMMAND_TIMING = {
   followUpPollMs: 5000,
   followUpTimeoutMs: 180_000,
   followUpSteadyMs: 60_000,
-} as const satisfies Required<CommandTiming>;
+  // A live deployment message's reads and watch default to its route's update interval and
+  // `deployments.watch` (src/notifications/deployments/), so they have no deployed value here.
+} as const satisfies Required<Omit<CommandTiming, 'deploymentPollMs' | 'deploymentWatchMs'>>;

@@ -18,6 +18,7 @@ import { responseUrlReplier, type Replier } from '../slack/reply';
 import { errorMessage } from '../slack/views/errors';
 import { escapeText } from '../slack/message';
 import { ownershipGuard } from '../auth/ownership-guard';
+import { runDeploymentWatch } from '../notifications/deployments/watch-job';
 
 export interface WorkerDeps {
   config: Config;
@@ -76,6 +77,7 @@ export async function runJob(input: unknown, deps: WorkerDeps): Promise<void> {
     return;
   }
   if (job.kind === 'approval') return runApprovalJob(job, deps);
+  if (job.kind === 'deployment-watch') return runDeploymentWatch(job, deps);
   const waited = deps.clock.now() - job.requestedAt;
   if (waited > (deps.jobMaxAgeMs ?? JOB_MAX_AGE_MS)) {
     await refuseStaleCommand(job, waited, deps);
@@ -103,7 +105,9 @@ async function claimOnce(job: Job, deps: WorkerDeps): Promise<'claimed' | 'dupli
         kind: job.kind,
         ...(job.kind === 'command'
           ? { verb: job.verb, cluster: job.cluster, user: job.user.id }
-          : { approval: job.requestId }),
+          : job.kind === 'approval'
+            ? { approval: job.requestId }
+            : { deployment: job.ecsId }),
       },
       'job skipped: this job id was already claimed (a second delivery of the same invocation, or a replayed Slack request)',
     );

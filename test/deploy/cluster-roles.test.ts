@@ -22,6 +22,8 @@ const READ = [
   'ec2:DescribeSubnets',
   'ecs:ListServices',
   'ecs:DescribeServices',
+  'ecs:ListServiceDeployments',
+  'ecs:DescribeServiceDeployments',
   'ecs:ListTasks',
   'ecs:DescribeTasks',
   'ecs:ListTaskDefinitionFamilies',
@@ -44,6 +46,8 @@ const READ = [
 ];
 const OPERATE = [
   'ecs:UpdateService',
+  'ecs:StopServiceDeployment',
+  'ecs:ContinueServiceDeployment',
   'ecs:RegisterTaskDefinition',
   'ecs:RunTask',
   'ecs:StartTask',
@@ -165,7 +169,7 @@ describe('deploy/cluster-roles.yaml: the read, operate and admin roles of one cl
           continue;
         }
         expect(resource).toMatch(
-          /:(cluster\/\$\{ClusterName\}|(service|task|container-instance)\/\$\{ClusterName\}\/\*)$/,
+          /:(cluster\/\$\{ClusterName\}|(service|service-deployment|task|container-instance)\/\$\{ClusterName\}\/\*)$/,
         );
       }
     }

@@ -218,6 +218,8 @@ describe('serverless.yml, packaged', () => {
         'sts:AssumeRole': (r) => configRoleArns(['read']).includes(r),
         'sts:SetSourceIdentity': (r) => configRoleArns(['read']).includes(r),
         'sts:TagSession': (r) => configRoleArns(['read']).includes(r),
+        // A deployment started outside Slack is handed to the worker to follow.
+        'lambda:InvokeFunction': (r) => r.endsWith(`:function:ecs-chatops-${STAGE}-worker`),
         ...items,
         'ssm:GetParameter': parameter('slack-bot-token'),
         'kms:Decrypt': decryptOnly('slack-bot-token'),

@@ -4,7 +4,7 @@ import { createEventsHandler } from '../../src/notifications/pipeline';
 import { startHarness, type Harness, type Reply } from '../../testbed/harness';
 import { sandboxTimeClock } from '../../testbed/sandbox-time';
 import { CHANNELS, testConfig, testConfigYaml, USERS } from '../../testbed/config';
-import { EXECUTION_ROLE, OOM_REASON, PRIVATE_A, whyAccount } from '../../testbed/why-fixtures';
+import { EXECUTION_ROLE, ONLY_P3, OOM_REASON, PRIVATE_A, PRIVATE_B, whyAccount } from '../../testbed/why-fixtures';
 
 type Element = { action_id: string; value: string; text: { text: string } };
 type Block = { type: string; text?: { text: string }; elements?: Element[] };
@@ -196,6 +196,18 @@ describe('the Why? button', () => {
       fix: 'a NAT gateway as the default route of a private subnet, or VPC endpoints for ECR',
     },
     {
+      cause: 'a subnet with no free IP address left',
+      start: () => {
+        // The seed leaves PRIVATE_B one free address: the first task takes it, the second gets no ENI.
+        const awsvpc = { subnets: [PRIVATE_B], securityGroups: [], assignPublicIp: 'DISABLED' as const };
+        h.sandbox.world.runTask('prod', { taskDefinition: 'crowd', launchType: 'FARGATE', awsvpc });
+        return h.sandbox.world.runTask('prod', { taskDefinition: 'crowd', launchType: 'FARGATE', awsvpc }).tasks[0]!;
+      },
+      after: 1_000,
+      says: 'The task’s network interface could not be created: the subnet is out of free IP addresses',
+      fix: 'Use a larger subnet or add subnets in other Availability Zones',
+    },
+    {
       cause: 'a task that ignores SIGTERM, stopped by a user',
       start: () => {
         const task = standalone('stubborn');
@@ -254,6 +266,28 @@ describe('the Why? button', () => {
     );
     expect(sectionOf(reply, 'Fix')).toBe(
       '*Fix:* Use a dynamic host port (hostPort 0) behind a load balancer, or add container instances.',
+    );
+  });
+
+  it('on a placement failure notification for a constraint no instance meets: a click names the attribute requirement and the fix', async () => {
+    h.sandbox.world.createService('prod', {
+      name: 'pinned',
+      taskDefinition: 'pinned',
+      desiredCount: 1,
+      placementConstraints: [ONLY_P3],
+    });
+    pass(5_000);
+    await deliverEvents();
+    const why = whyButtons().get('pinned')!;
+    expect(JSON.parse(why.value)).toEqual({ cluster: 'prod', args: ['pinned'] });
+
+    const reply = (await h.click(why.action_id, why.value, { user: USERS.rita, channel: CHANNELS.alerts })).replies.at(
+      -1,
+    )!;
+
+    expect(sectionOf(reply, 'Cause')).toContain('no instance met its attribute requirement');
+    expect(sectionOf(reply, 'Fix')).toContain(
+      'Check the placement constraints and the task definition’s requiresAttributes against the instances',
     );
   });
 

@@ -6,8 +6,10 @@ import {
   BILLING_SECRET,
   ECR,
   EXECUTION_ROLE,
+  ONLY_P3,
   OOM_REASON,
   PRIVATE_A,
+  PRIVATE_B,
   SHOP_TARGET_GROUP,
   whyAccount,
 } from '../../testbed/why-fixtures';
@@ -205,6 +207,27 @@ describe('/ecs why names the cause and the fix, with the evidence quoted', () =>
     );
   });
 
+  it('a placement constraint no instance meets names the attribute requirement and says to check the constraints against the instances', async () => {
+    h.sandbox.world.createService('prod', {
+      name: 'pinned',
+      taskDefinition: 'pinned',
+      desiredCount: 1,
+      placementConstraints: [ONLY_P3],
+    });
+    pass(5_000);
+
+    const reply = (await h.command('why pinned')).replies[0]!;
+
+    expect(section(reply, 'Cause')).toContain(
+      '*Cause:* ECS could not place a task: no instance met its attribute requirement',
+    );
+    expect(section(reply, 'Fix')).toBe(
+      '*Fix:* Check the placement constraints and the task definition’s requiresAttributes against the instances (instance type, AMI, agent capabilities), or add an instance that has them.',
+    );
+    expect(shown(reply)).toMatch(/is missing an attribute required by your task/);
+    expect(shown(reply)).toMatch(/> instance i-[0-9a-f]+ \(t3\.[a-z]+\): \d+ of \d+ CPU units free/);
+  });
+
   it('a service failing its load balancer health checks: the reason code, the health check path and port, and the fix', async () => {
     // The ALB judges a target after 2 × 30 s; ECS replaces it about one interval later.
     pass(70_000);
@@ -278,6 +301,24 @@ describe('/ecs why names the cause and the fix, with the evidence quoted', () =>
     expect(section(reply, 'Cause')).toBe('*Cause:* A secret the task definition names does not exist: /ledger/db-url.');
     expect(section(reply, 'Fix')).toContain('Create it, or correct valueFrom in the task definition');
     expect(shown(reply)).toContain('> secrets in the task definition: ledger/db-url');
+  });
+
+  it('a Fargate task in a subnet with no free IP address left: its network interface could not be created, use a larger subnet or more subnets', async () => {
+    const awsvpc = { subnets: [PRIVATE_B], securityGroups: [], assignPublicIp: 'DISABLED' as const };
+    // The seed leaves PRIVATE_B one free address: the first task takes it.
+    const first = h.sandbox.world.runTask('prod', { taskDefinition: 'crowd', launchType: 'FARGATE', awsvpc }).tasks[0]!;
+    const task = h.sandbox.world.runTask('prod', { taskDefinition: 'crowd', launchType: 'FARGATE', awsvpc }).tasks[0]!;
+    pass(1_000);
+    expect(first.lastStatus).toBe('RUNNING');
+    expect(task.stoppedReason).toMatch(/^ResourceInitializationError: .*InsufficientFreeAddressesInSubnet/);
+
+    const reply = (await h.command(`why ${task.id}`)).replies[0]!;
+
+    expect(section(reply, 'Cause')).toBe(
+      '*Cause:* The task’s network interface could not be created: the subnet is out of free IP addresses or the account reached its ENI quota.',
+    );
+    expect(section(reply, 'Fix')).toContain('Use a larger subnet or add subnets in other Availability Zones');
+    expect(shown(reply)).toContain(`(subnet ${PRIVATE_B})`);
   });
 
   it('a Docker Hub image from a private subnet whose NAT route is gone: no route to the registry, with the route table and endpoints quoted', async () => {

@@ -2,6 +2,7 @@ import { defineService, JSON_SERVICE_ERRORS } from '../service-module';
 import * as account from './account';
 import * as clusters from './clusters';
 import * as services from './services';
+import * as serviceDeployments from './service-deployments';
 import * as taskDefinitions from './task-definitions';
 import * as tasks from './tasks';
 
@@ -35,6 +36,10 @@ export const ecsService = defineService<undefined>({
     DeleteService: services.deleteService,
     DescribeServices: services.describeServices,
     ListServices: services.listServices,
+    ListServiceDeployments: serviceDeployments.listServiceDeployments,
+    DescribeServiceDeployments: serviceDeployments.describeServiceDeployments,
+    StopServiceDeployment: serviceDeployments.stopServiceDeployment,
+    ContinueServiceDeployment: serviceDeployments.continueServiceDeployment,
     RunTask: tasks.runTask,
     StartTask: tasks.startTask,
     StopTask: tasks.stopTask,

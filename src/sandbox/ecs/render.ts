@@ -1,3 +1,4 @@
+import { currentServiceDeployment } from '../world/service-deployments';
 import type {
   Cluster,
   Container,
@@ -18,7 +19,7 @@ import type {
   TaskDefinitionRecord,
   TaskRecord,
 } from '../world/records';
-import { AGENT_RESERVED_PORTS } from '../world/placement';
+import { AGENT_RESERVED_PORTS, instanceAttributes } from '../world/placement';
 import { FARGATE_EPHEMERAL_GIB } from '../world/fargate';
 
 /** Records → the shapes ECS returns. `time` picks epoch seconds (API) or ISO strings (events). */
@@ -126,6 +127,7 @@ export function renderService(service: ServiceRecord, time: TimeFormat): Wire<Se
     deployments: service.deployments.map((d) => renderDeployment(service, d, time)),
     events: service.events.map((e) => ({ id: e.id, createdAt: time(e.createdAt), message: e.message })),
     createdAt: time(service.createdAt),
+    ...currentDeploymentField(service),
     placementConstraints: service.placementConstraints,
     placementStrategy: service.placementStrategy,
     schedulingStrategy: 'REPLICA',
@@ -311,14 +313,7 @@ export function renderContainerInstance(instance: ContainerInstanceRecord, time:
     agentConnected: instance.agentConnected,
     runningTasksCount: running,
     pendingTasksCount: pending,
-    attributes: [
-      { name: 'ecs.instance-type', value: instance.ec2.instanceType },
-      { name: 'ecs.availability-zone', value: instance.ec2.availabilityZone },
-      { name: 'ecs.os-type', value: 'linux' },
-      { name: 'ecs.cpu-architecture', value: 'x86_64' },
-      { name: 'ecs.ami-id', value: instance.ec2.imageId },
-      { name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' },
-    ],
+    attributes: instanceAttributes(instance),
     registeredAt: time(instance.registeredAt),
     attachments: [],
     tags: [],
@@ -331,4 +326,10 @@ function integerResource(name: string, value: number): Wire<Resource> {
 
 function portsResource(name: string, ports: string[]): Wire<Resource> {
   return { name, type: 'STRINGSET', doubleValue: 0, longValue: 0, integerValue: 0, stringSetValue: ports };
+}
+
+/** Service.currentServiceDeployment: the ARN of its newest service deployment, once it has one. */
+function currentDeploymentField(service: ServiceRecord): { currentServiceDeployment?: string } {
+  const current = currentServiceDeployment(service);
+  return current ? { currentServiceDeployment: current.arn } : {};
 }

@@ -12,6 +12,7 @@ export const SEED_HISTORY_MS = 10 * 60 * 1000;
 export function applySeed(world: SandboxWorld, account: AccountSeed, now: number): void {
   world.replayFrom(now - SEED_HISTORY_MS, () => {
     for (const td of account.taskDefinitions) world.registerTaskDefinition(td);
+    for (const subnet of account.subnets ?? []) world.setSubnetFreeAddresses(subnet.id, subnet.availableIpAddressCount);
     for (const group of account.securityGroups ?? []) {
       const created = world.createSecurityGroup({ name: group.name, description: group.description ?? group.name });
       if (group.ingress?.length)

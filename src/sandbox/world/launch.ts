@@ -3,7 +3,7 @@ import type { WorldContext } from './context';
 import { pickProvider, type LaunchChoice, type StrategyItem } from './fargate';
 import type { ClusterRecord, ContainerInstanceRecord, TaskRecord } from './records';
 import { launchTask, requestStop, type LaunchTaskInput } from './tasks';
-import { attachEni } from './vpc';
+import { attachEni, NoFreeAddresses, noFreeAddressesReason, type EniRecord } from './vpc';
 
 /**
  * Starts one task the way it was chosen to launch: on an EC2 instance already placed, or on
@@ -15,24 +15,41 @@ export function launchChosen(
   cluster: ClusterRecord,
   choice: LaunchChoice,
   awsvpc: AwsVpcConfiguration | undefined,
-  input: Omit<LaunchTaskInput, 'instance' | 'cluster' | 'fargate' | 'eni'> & { instance?: ContainerInstanceRecord },
+  input: Omit<LaunchTaskInput, 'instance' | 'cluster' | 'fargate' | 'eni' | 'initFailure'> & {
+    instance?: ContainerInstanceRecord;
+  },
   siblings: Iterable<TaskRecord>,
 ): TaskRecord {
-  const eni = awsvpc
-    ? attachEni(
-        ctx,
-        ctx.vpc,
-        {
-          subnets: awsvpc.subnets ?? [],
-          securityGroups: awsvpc.securityGroups ?? [],
-          assignPublicIp: awsvpc.assignPublicIp === 'ENABLED',
-        },
-        `arn:aws:ecs:${ctx.region}:${ctx.accountId}:attachment`,
-      )
-    : undefined;
-  if (choice.launchType === 'EC2') return launchTask(ctx, { ...input, cluster, eni });
+  let eni: EniRecord | undefined;
+  let initFailure: string | undefined;
+  try {
+    eni = awsvpc
+      ? attachEni(
+          ctx,
+          ctx.vpc,
+          {
+            subnets: awsvpc.subnets ?? [],
+            securityGroups: awsvpc.securityGroups ?? [],
+            assignPublicIp: awsvpc.assignPublicIp === 'ENABLED',
+          },
+          `arn:aws:ecs:${ctx.region}:${ctx.accountId}:attachment`,
+        )
+      : undefined;
+  } catch (error) {
+    // The task is created (RunTask succeeds) and then stops before it runs, as ECS does.
+    if (!(error instanceof NoFreeAddresses)) throw error;
+    initFailure = noFreeAddressesReason(error.subnet);
+  }
+  if (choice.launchType === 'EC2') return launchTask(ctx, { ...input, cluster, eni, initFailure });
   const capacityProviderName = choice.strategy ? providerFor(choice.strategy, siblings) : undefined;
-  const task = launchTask(ctx, { ...input, instance: undefined, cluster, eni, fargate: { capacityProviderName } });
+  const task = launchTask(ctx, {
+    ...input,
+    instance: undefined,
+    cluster,
+    eni,
+    initFailure,
+    fargate: { capacityProviderName },
+  });
   scheduleSpotInterruption(ctx, task);
   return task;
 }

@@ -1,3 +1,4 @@
+import type { PlacementConstraint, TaskDefinitionPlacementConstraint } from '@aws-sdk/client-ecs';
 import type { ClusterRecord, ContainerInstanceRecord, TaskDefinitionRecord } from './records';
 
 /** Ports the ECS agent reserves on every container instance (SSH, Docker, the agent itself). */
@@ -22,6 +23,7 @@ export type PlacementFailureReason =
   | 'RESOURCE:MEMORY'
   | 'RESOURCE:PORTS'
   | 'RESOURCE:ENI'
+  | 'ATTRIBUTE'
   | 'AGENT'
   | 'NO_INSTANCES'
   | typeof FARGATE_CAPACITY_UNAVAILABLE;
@@ -41,6 +43,7 @@ export function placeTask(
   td: TaskDefinitionRecord,
   group: string,
   candidates?: readonly ContainerInstanceRecord[],
+  constraints: readonly PlacementConstraint[] = [],
 ): Placement {
   const pool = candidates ?? [...cluster.instances.values()];
   let best: ContainerInstanceRecord | undefined;
@@ -51,7 +54,7 @@ export function placeTask(
   for (const instance of pool) {
     if (instance.status === 'INACTIVE') continue;
     sawAny = true;
-    const misses = unmetRequirements(instance, td);
+    const misses = unmetRequirements(instance, td, constraints);
     if (misses.length === 0) {
       const score: [number, number] = [groupCount(instance, group), instance.tasks.size];
       if (score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
@@ -73,6 +76,7 @@ export function placeTask(
 export function unmetRequirements(
   instance: ContainerInstanceRecord,
   td: TaskDefinitionRecord,
+  constraints: readonly PlacementConstraint[] = [],
 ): PlacementFailureReason[] {
   if (instance.status !== 'ACTIVE' || !instance.agentConnected || instance.ec2.state !== 'running') return ['AGENT'];
   const out: PlacementFailureReason[] = [];
@@ -81,7 +85,39 @@ export function unmetRequirements(
   if (td.needs.hostPorts.some((port) => RESERVED.has(port) || instance.usedPorts.has(port))) out.push('RESOURCE:PORTS');
   if (td.networkMode === 'awsvpc' && awsvpcTasks(instance) >= taskEniSlots(instance.ec2.instanceType))
     out.push('RESOURCE:ENI');
+  // Constraints come after CPU, memory and ports ("How Amazon ECS places tasks on container instances").
+  if (![...td.placementConstraints, ...constraints].every((c) => meetsConstraint(instance, c))) out.push('ATTRIBUTE');
   return out;
+}
+
+/** The attributes the ECS agent registers for an instance (DescribeContainerInstances `attributes`). */
+export function instanceAttributes(instance: ContainerInstanceRecord): { name: string; value?: string }[] {
+  return [
+    { name: 'ecs.instance-type', value: instance.ec2.instanceType },
+    { name: 'ecs.availability-zone', value: instance.ec2.availabilityZone },
+    { name: 'ecs.os-type', value: 'linux' },
+    { name: 'ecs.cpu-architecture', value: 'x86_64' },
+    { name: 'ecs.ami-id', value: instance.ec2.imageId },
+    { name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' },
+  ];
+}
+
+/**
+ * A `memberOf` constraint of the forms `attribute:NAME == VALUE`, `attribute:NAME != VALUE` and
+ * `attribute:NAME exists` ("Define which container instances Amazon ECS uses for tasks", cluster
+ * query language). Other expressions the sandbox does not evaluate and lets pass.
+ */
+function meetsConstraint(
+  instance: ContainerInstanceRecord,
+  c: PlacementConstraint | TaskDefinitionPlacementConstraint,
+): boolean {
+  if (c.type !== 'memberOf' || !c.expression) return true;
+  const m = /^\s*attribute:([\w.:-]+)\s*(?:(==|!=)\s*(\S+)|(exists))\s*$/.exec(c.expression);
+  if (!m) return true;
+  const attribute = instanceAttributes(instance).find((a) => a.name === m[1]);
+  if (m[4]) return attribute !== undefined;
+  const equal = attribute?.value === m[3];
+  return m[2] === '==' ? equal : !equal;
 }
 
 /**
@@ -144,6 +180,8 @@ export function placementFailureMessage(
     'RESOURCE:MEMORY': 'has insufficient memory available.',
     'RESOURCE:PORTS': 'is already using a port required by your task.',
     'RESOURCE:ENI': 'encountered error "RESOURCE:ENI".',
+    // "Amazon ECS service event messages", ECS Developer Guide.
+    ATTRIBUTE: 'is missing an attribute required by your task.',
     AGENT: 'encountered error "AGENT".',
   };
   return `${head} The closest matching (container-instance ${closest.id}) ${what[reason]} ${tail}`;

@@ -106,7 +106,7 @@ export interface ServiceRecord {
   taskDefinition: TaskDefinitionRecord;
   deploymentConfiguration: Required<Pick<DeploymentConfiguration, 'maximumPercent' | 'minimumHealthyPercent'>> & {
     deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
-  };
+  } & Pick<DeploymentConfiguration, 'strategy' | 'lifecycleHooks' | 'alarms' | 'bakeTimeInMinutes'>;
   placementConstraints: PlacementConstraint[];
   placementStrategy: PlacementStrategy[];
   /** PRIMARY first, then older ACTIVE ones. */
@@ -179,6 +179,8 @@ export interface TaskRecord {
   platformVersion?: string;
   /** awsvpc tasks: their elastic network interface (released when the task stops). */
   eni?: EniRecord;
+  /** Why the task stops before its containers start (its ENI could not be created). */
+  initFailure?: string;
   createdAt: number;
   pullStartedAt?: number;
   pullStoppedAt?: number;

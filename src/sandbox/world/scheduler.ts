@@ -4,6 +4,7 @@ import { FARGATE_CAPACITY_UNAVAILABLE, placeTask, placementFailureMessage, type 
 import type { DeploymentRecord, ServiceRecord, TaskRecord } from './records';
 import { addServiceEvent, emitDeploymentChange, emitServiceAction } from './service-events';
 import { startDeployment } from './services';
+import { advanceServiceDeployment, circuitBreakerThreshold, heldDeployments } from './service-deployments';
 import type { LaunchChoice } from './fargate';
 import { fargateCapacityAvailable, launchChosen } from './launch';
 import { launchTask, requestStop } from './tasks';
@@ -66,7 +67,9 @@ export function reconcileService(ctx: WorldContext, service: ServiceRecord): voi
   const { minimumHealthyPercent } = service.deploymentConfiguration;
   const minHealthy = Math.ceil((target * minimumHealthyPercent) / 100);
   let healthy = primaryTasks.concat(oldTasks).filter((t) => t.lastStatus === 'RUNNING').length;
-  for (const task of stopOrder(oldTasks)) {
+  // A blue/green deployment keeps its blue tasks until production traffic has shifted.
+  const held = heldDeployments(service);
+  for (const task of stopOrder(oldTasks).filter((t) => !held.has(t.deploymentId ?? ''))) {
     const isHealthy = task.lastStatus === 'RUNNING';
     if (isHealthy && healthy - 1 < minHealthy) continue;
     stopByScheduler(ctx, task, stopped);
@@ -92,6 +95,7 @@ export function reconcileService(ctx: WorldContext, service: ServiceRecord): voi
   dropDrainedDeployments(service);
   checkCircuitBreaker(ctx, service, primary, target);
   settle(ctx, service, target);
+  advanceServiceDeployment(ctx, service);
 }
 
 /** Which tasks go first: those not yet running, then the newest. */
@@ -138,7 +142,9 @@ function startTasks(
   const group = `service:${service.name}`;
   while (missing > 0 && liveCount < maxTotal) {
     const fargate = service.launch.launchType === 'FARGATE';
-    const placement = fargate ? undefined : placeTask(cluster, primary.taskDefinition, group);
+    const placement = fargate
+      ? undefined
+      : placeTask(cluster, primary.taskDefinition, group, undefined, service.placementConstraints);
     if (placement && !placement.ok) {
       cluster.unsatisfied.add(service);
       return { started, failure: placement };
@@ -223,7 +229,7 @@ function checkCircuitBreaker(
 ): void {
   const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
   if (!breaker.enable || primary.rolloutState !== 'IN_PROGRESS') return;
-  const threshold = Math.min(200, Math.max(3, Math.ceil(target * 0.5)));
+  const threshold = circuitBreakerThreshold(target);
   if (primary.failedTasks < threshold) return;
   primary.rolloutState = 'FAILED';
   primary.rolloutStateReason = 'ECS deployment circuit breaker: task failed to start.';
@@ -245,6 +251,7 @@ function checkCircuitBreaker(
       service,
       previous.taskDefinition,
       `ECS deployment circuit breaker: rolling back to deploymentId ${previous.id}.`,
+      { rollback: true },
     );
   }
 }

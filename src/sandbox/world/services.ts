@@ -3,7 +3,7 @@ import type { DeploymentConfiguration, PlacementConstraint, PlacementStrategy, T
 import { AwsError, invalidParameter } from '../errors';
 import { ecsArn, type WorldContext } from './context';
 import type { ClusterRecord, DeploymentRecord, ServiceLaunch, ServiceRecord, TaskDefinitionRecord } from './records';
-import { emitDeploymentChange } from './service-events';
+import { checkLifecycleHooks, newDeployment, recordServiceDeployment } from './service-deployments';
 
 export interface CreateServiceInput {
   name: string;
@@ -112,31 +112,21 @@ export function deleteService(ctx: WorldContext, service: ServiceRecord, force: 
   return service;
 }
 
-/** A new PRIMARY deployment; the previous ones stay ACTIVE until their tasks are replaced. */
+/**
+ * A new PRIMARY deployment (the previous ones stay ACTIVE until their tasks are replaced) and,
+ * unless it is a rollback (which belongs to the service deployment it rolls back), its service
+ * deployment.
+ */
 export function startDeployment(
   ctx: WorldContext,
   service: ServiceRecord,
   td: TaskDefinitionRecord,
   reason?: string,
+  options: { rollback?: boolean } = {},
 ): DeploymentRecord {
-  for (const d of service.deployments) d.status = 'ACTIVE';
-  const id = `ecs-svc/${ctx.ids.digits(19)}`;
-  const deployment: DeploymentRecord = {
-    id,
-    status: 'PRIMARY',
-    taskDefinition: td,
-    desiredCount: service.status === 'ACTIVE' ? service.desiredCount : 0,
-    failedTasks: 0,
-    hasRunningTask: false,
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
-    rolloutState: 'IN_PROGRESS',
-    rolloutStateReason: reason ?? `ECS deployment ${id} in progress.`,
-  };
-  service.deployments.unshift(deployment);
-  service.steady = false;
-  emitDeploymentChange(ctx, service, deployment);
-  ctx.dirty.add(service);
+  const sources = [...service.deployments];
+  const deployment = newDeployment(ctx, service, td, reason);
+  if (!options.rollback) recordServiceDeployment(ctx, service, deployment, sources);
   return deployment;
 }
 
@@ -153,6 +143,7 @@ function deploymentConfiguration(input: DeploymentConfiguration | undefined): Se
   if (maximumPercent <= minimumHealthyPercent && maximumPercent === 100 && minimumHealthyPercent === 100) {
     throw invalidParameter('The maximumPercent value must be greater than the minimumHealthyPercent value.');
   }
+  checkLifecycleHooks(input);
   return {
     maximumPercent,
     minimumHealthyPercent,
@@ -160,5 +151,10 @@ function deploymentConfiguration(input: DeploymentConfiguration | undefined): Se
       enable: input?.deploymentCircuitBreaker?.enable ?? false,
       rollback: input?.deploymentCircuitBreaker?.rollback ?? false,
     },
+    // Kept as given: service deployments read the strategy, hooks and alarms (service-deployments.ts).
+    ...(input?.strategy ? { strategy: input.strategy } : {}),
+    ...(input?.lifecycleHooks ? { lifecycleHooks: input.lifecycleHooks } : {}),
+    ...(input?.alarms ? { alarms: input.alarms } : {}),
+    ...(input?.bakeTimeInMinutes !== undefined ? { bakeTimeInMinutes: input.bakeTimeInMinutes } : {}),
   };
 }

@@ -31,6 +31,8 @@ export interface LaunchTaskInput {
   tags?: Tag[];
   /** awsvpc tasks: the ENI attached for it. */
   eni?: EniRecord;
+  /** Why the task stops before its containers start (its ENI could not be created). */
+  initFailure?: string;
 }
 
 /**
@@ -84,6 +86,7 @@ export function launchTask(ctx: WorldContext, input: LaunchTaskInput): TaskRecor
     capacityProviderName: input.fargate?.capacityProviderName,
     platformVersion: input.fargate ? FARGATE_PLATFORM_VERSION : undefined,
     eni: input.eni,
+    initFailure: input.initFailure,
     createdAt: ctx.now,
     containers,
     overrides: input.overrides ?? {
@@ -255,7 +258,8 @@ function markRunning(ctx: WorldContext, task: TaskRecord): void {
   if (task.lastStatus !== 'PENDING' || task.desiredStatus !== 'RUNNING') return;
   // The agent pulls each container's image first; one that cannot be pulled stops the task before it runs.
   for (const c of task.containers) {
-    const pullError = ctx.imagePull?.(c.image, task.taskDefinition.executionRoleArn);
+    // A task without its network interface never gets as far as the pull.
+    const pullError = task.initFailure ? undefined : ctx.imagePull?.(c.image, task.taskDefinition.executionRoleArn);
     if (pullError === undefined) continue;
     c.reason = pullError;
     task.desiredStatus = 'STOPPED';
@@ -266,7 +270,9 @@ function markRunning(ctx: WorldContext, task: TaskRecord): void {
     return;
   }
   const failure = ctx.behaviours[task.taskDefinition.family]?.failToStart;
-  const failed = failure && ctx.chance.chance(failure.probability ?? 1) ? failure.reason : startCheckFailure(ctx, task);
+  const failed =
+    task.initFailure ??
+    (failure && ctx.chance.chance(failure.probability ?? 1) ? failure.reason : startCheckFailure(ctx, task));
   if (failed !== undefined) {
     for (const c of task.containers) c.reason = failed;
     task.desiredStatus = 'STOPPED';

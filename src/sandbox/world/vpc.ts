@@ -20,6 +20,8 @@ export interface SubnetRecord {
   public: boolean;
   /** The next host number handed out (AWS reserves .0–.3 and .255). */
   nextHost: number;
+  /** Addresses ENIs may take: 251 in a /24 (AWS keeps 5); a seed may shrink it to fill the subnet up. */
+  size: number;
 }
 
 export interface EniRecord {
@@ -56,6 +58,7 @@ export function createVpc(region: string): VpcRecord {
     name,
     public: pub,
     nextHost: 4,
+    size: 251,
   });
   return {
     id: vpcId,
@@ -113,7 +116,9 @@ export function attachEni(
     }
   }
   const inUse = (s: SubnetRecord) => [...vpc.enis.values()].filter((e) => e.subnet === s).length;
-  const subnet = subnets.reduce((a, b) => (inUse(b) < inUse(a) ? b : a));
+  const withRoom = subnets.filter((s) => inUse(s) < s.size);
+  if (withRoom.length === 0) throw new NoFreeAddresses(subnets[0]!);
+  const subnet = withRoom.reduce((a, b) => (inUse(b) < inUse(a) ? b : a));
   const host = subnet.nextHost;
   subnet.nextHost = host >= 254 ? 4 : host + 1;
   const attachmentId = ctx.ids.uuid();
@@ -133,6 +138,31 @@ export function attachEni(
   };
   vpc.enis.set(eni.id, eni);
   return eni;
+}
+
+/** Addresses of the subnet no ENI holds (DescribeSubnets' AvailableIpAddressCount). */
+export function freeAddresses(vpc: VpcRecord, subnet: SubnetRecord): number {
+  return subnet.size - [...vpc.enis.values()].filter((e) => e.subnet === subnet).length;
+}
+
+/**
+ * None of the task's subnets has a free address: EC2's CreateNetworkInterface fails with
+ * InsufficientFreeAddressesInSubnet, and ECS stops the task before its containers start.
+ */
+export class NoFreeAddresses extends Error {
+  constructor(readonly subnet: SubnetRecord) {
+    super(`no free addresses in ${subnet.id}`);
+  }
+}
+
+/**
+ * The stoppedReason of a task whose network interface could not be created for want of addresses.
+ * ECS reports an ENI it could not provision as a ResourceInitializationError ("Troubleshooting
+ * ResourceInitializationError errors in Amazon ECS", ECS Developer Guide); the cause is EC2's
+ * InsufficientFreeAddressesInSubnet error ("Error codes for the Amazon EC2 API").
+ */
+export function noFreeAddressesReason(subnet: SubnetRecord): string {
+  return `ResourceInitializationError: failed to provision the task's elastic network interface: InsufficientFreeAddressesInSubnet: The specified subnet does not contain enough free private IP addresses to fulfill your request. (subnet ${subnet.id})`;
 }
 
 export function releaseEni(vpc: VpcRecord, eni: EniRecord): void {

@@ -24,6 +24,12 @@ import type {
   TaskRecord,
 } from './records';
 import { reconcileService } from './scheduler';
+import {
+  continueServiceDeployment,
+  serviceDeploymentsOf,
+  stopServiceDeployment,
+  type ServiceDeploymentRecord,
+} from './service-deployments';
 import { TimerQueue } from './timers';
 import {
   createService,
@@ -41,7 +47,7 @@ import {
 import { launchTask, requestStop } from './tasks';
 import { chooseLaunch, putClusterCapacityProviders, requireAwsVpc, type FargateProvider } from './fargate';
 import { fargateCapacityAvailable, interruptSpotTask, launchChosen } from './launch';
-import { createVpc, type SecurityGroupRecord, type VpcRecord } from './vpc';
+import { createVpc, freeAddresses, type SecurityGroupRecord, type VpcRecord } from './vpc';
 import { noRouteFailure, routesOf } from './routes';
 import { watchTargetHealth, type ServiceLoadBalancer, type TargetGroupChecks } from './load-balancing';
 import {
@@ -182,6 +188,13 @@ export class SandboxWorld {
     if (!routes.privateRouteTables.has(subnetId)) throw new Error(`${subnetId} is not a private subnet of the VPC`);
     if (present) routes.withoutNat.delete(subnetId);
     else routes.withoutNat.add(subnetId);
+  }
+
+  /** Leaves `free` addresses in the subnet beyond those its ENIs hold now (a seed's nearly full subnet). */
+  setSubnetFreeAddresses(subnetId: string, free: number): void {
+    const subnet = this.ctx.vpc.subnets.find((s) => s.id === subnetId);
+    if (!subnet) throw new Error(`${subnetId} is not a subnet of the VPC`);
+    subnet.size = subnet.size - freeAddresses(this.ctx.vpc, subnet) + Math.max(0, free);
   }
 
   /** Adds an interface (or gateway) VPC endpoint for a service: 'ecr.dkr', 'ecr.api', 's3', 'secretsmanager', 'ssm', 'logs'. */
@@ -460,6 +473,37 @@ export class SandboxWorld {
 
   deleteService(clusterRef: string, serviceRef: string, force = false): ServiceRecord {
     return this.change(() => deleteService(this.ctx, this.service(clusterRef, serviceRef), force));
+  }
+
+  /** A service deployment by its ARN (`…:service-deployment/CLUSTER/SERVICE/ID`), whatever its status. */
+  findServiceDeployment(arn: string): ServiceDeploymentRecord | undefined {
+    const match = /:service-deployment\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(arn);
+    if (!match) return undefined;
+    const cluster = this.findCluster(match[1]!);
+    const service = cluster?.services.get(match[2]!);
+    return service ? serviceDeploymentsOf(service).find((d) => d.arn === arn) : undefined;
+  }
+
+  stopServiceDeployment(arn: string): ServiceDeploymentRecord {
+    return this.change(() => {
+      const sd = this.requireServiceDeployment(arn);
+      stopServiceDeployment(this.ctx, sd);
+      return sd;
+    });
+  }
+
+  continueServiceDeployment(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK'): ServiceDeploymentRecord {
+    return this.change(() => {
+      const sd = this.requireServiceDeployment(arn);
+      continueServiceDeployment(this.ctx, sd, hookId, action);
+      return sd;
+    });
+  }
+
+  private requireServiceDeployment(arn: string): ServiceDeploymentRecord {
+    const sd = this.findServiceDeployment(arn);
+    if (!sd) throw new AwsError('ServiceDeploymentNotFoundException', `The service deployment ${arn} does not exist.`);
+    return sd;
   }
 
   // ---- tasks ---------------------------------------------------------------------------------

@@ -1,8 +1,13 @@
-import { DescribeRouteTablesCommand, DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeRouteTablesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
 import { assumeRole, clientConfig, startTestSandbox } from '../../../testbed/sandbox';
 import { roleArn } from '../../../testbed/accounts';
-import { PRIVATE_A, whyAccount } from '../../../testbed/why-fixtures';
+import { PRIVATE_A, PRIVATE_B, whyAccount } from '../../../testbed/why-fixtures';
 import { recordRaw, xmlElementNames, xmlErrorCode, type RawAnswer } from './support';
 
 /**
@@ -143,5 +148,24 @@ describe('EC2 DescribeVpcEndpoints, as the API reference answers it', () => {
     await expect(
       ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'tag:team', Values: ['web'] }] })),
     ).rejects.toMatchObject({ name: 'InvalidParameterValue', $metadata: { httpStatusCode: 400 } });
+  });
+});
+
+describe('EC2 DescribeSubnets AvailableIpAddressCount, as the API reference defines it', () => {
+  const available = async (id: string) =>
+    (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [id] }))).Subnets![0]!.AvailableIpAddressCount;
+
+  it('a /24 has 251 (AWS keeps 5); a seeded nearly full subnet has what the seed left, and each task ENI takes one', async () => {
+    expect(await available(PRIVATE_A)).toBe(251);
+    expect(await available(PRIVATE_B)).toBe(1);
+    const awsvpc = { subnets: [PRIVATE_B], securityGroups: [], assignPublicIp: 'DISABLED' as const };
+    const first = sandbox.world.runTask('prod', { taskDefinition: 'crowd', launchType: 'FARGATE', awsvpc }).tasks[0]!;
+    expect(await available(PRIVATE_B)).toBe(0);
+    // A second task finds no address: no ENI for it, and the count does not go below zero.
+    const second = sandbox.world.runTask('prod', { taskDefinition: 'crowd', launchType: 'FARGATE', awsvpc }).tasks[0]!;
+    expect(second.eni).toBeUndefined();
+    expect(await available(PRIVATE_B)).toBe(0);
+    sandbox.world.stopTask('prod', first.id, 'done');
+    sandbox.world.stopTask('prod', second.id, 'done');
   });
 });

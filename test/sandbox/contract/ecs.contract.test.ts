@@ -374,6 +374,34 @@ describe('ECS services, as the API reference answers them', () => {
   });
 });
 
+describe('ECS placement constraints, as the developer guide describes them', () => {
+  it('a memberOf constraint no instance meets: the service event says the closest instance is missing an attribute required by the task', async () => {
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: PROD,
+        serviceName: 'pinned',
+        taskDefinition: 'cron',
+        desiredCount: 1,
+        placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type == p3.2xlarge' }],
+      }),
+    );
+    sandbox.tick();
+    const service = (await ecs.send(new DescribeServicesCommand({ cluster: PROD, services: ['pinned'] })))
+      .services![0]!;
+    expect(service.placementConstraints).toEqual([
+      { type: 'memberOf', expression: 'attribute:ecs.instance-type == p3.2xlarge' },
+    ]);
+    expect(service.runningCount! + service.pendingCount!).toBe(0);
+    expect(service.events?.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(
+        /^\(service pinned\) was unable to place a task because no container instance met all of its requirements\. The closest matching \(container-instance [0-9a-f]{32}\) is missing an attribute required by your task\./,
+      ),
+    );
+    await ecs.send(new UpdateServiceCommand({ cluster: PROD, service: 'pinned', desiredCount: 0 }));
+    await ecs.send(new DeleteServiceCommand({ cluster: PROD, service: 'pinned' }));
+  });
+});
+
 describe('ECS tasks, as the API reference answers them', () => {
   tablesPerAction(
     [

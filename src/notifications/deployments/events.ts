@@ -1,0 +1,109 @@
+import { type Config } from '../../config/schema';
+import { clusterRef, serviceFromArn } from '../classify';
+import { type EcsEvent } from '../events';
+import { matchCluster } from '../routing';
+import { type Outcome } from '../deliver';
+import { deploymentRoute, followLive } from './watch';
+import { type AwsAccess } from '../../aws/access';
+import { WATCHER } from './watch-job';
+import {
+  liveKey,
+  openLive,
+  publish,
+  readCurrent,
+  readLive,
+  saveLive,
+  type LiveDeps,
+  type LiveDeployment,
+} from './live';
+
+export type DeploymentEvent = Extract<EcsEvent, { type: 'deployment' }>;
+
+/** Asks a worker to follow a deployment started outside Slack (reads ECS; the events function does not). */
+export type WatchRequest = (ref: { alias: string; service: string; ecsId: string }) => Promise<void>;
+
+export interface DeploymentEventDeps extends LiveDeps {
+  config: Config;
+  watch?: WatchRequest;
+}
+
+/**
+ * "ECS Deployment State Change" → the deployment's live message (events first: no AWS call here).
+ * A deployment the bot already shows is brought up to date from the event at once; one it has
+ * never seen (started by CI or the console) gets its message now, "started outside Slack", and
+ * a worker is asked to follow it when one is wired. A rollback's IN_PROGRESS event names the new
+ * deployment that rolls back, so it goes to the service's newest live message.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html
+ */
+export async function handleDeploymentEvent(deps: DeploymentEventDeps, event: DeploymentEvent): Promise<Outcome> {
+  const service = serviceFromArn(event.resources.find((r) => r.includes(':service/')));
+  if (!service.name || !service.arn) return { outcome: 'skipped', reason: 'no service ARN in resources' };
+  const clusterArn = service.arn.replace(/:service\/([^/]+)\/.*$/, ':cluster/$1');
+  const match = matchCluster(deps.config, clusterRef(clusterArn, event.region, event.account));
+  if (!match.ok) return { outcome: 'skipped', reason: match.reason };
+  const alias = match.alias;
+  const ecsId = event.detail.deploymentId;
+  if (!ecsId) return { outcome: 'skipped', reason: 'no deploymentId' };
+  const name = event.detail.eventName;
+  const reason = event.detail.reason;
+  const fact = { name, ...(reason ? { reason: reason.slice(0, 1000) } : {}), at: event.time };
+  const rollingBack = name === 'SERVICE_DEPLOYMENT_IN_PROGRESS' && /rolling back/i.test(reason ?? '');
+
+  let item: LiveDeployment | undefined = await readLive(deps.state, liveKey(alias, service.name, ecsId));
+  if (!item && rollingBack) item = await readCurrent(deps.state, alias, service.name);
+  if (item) {
+    // Events arrive out of order and twice: an older one changes nothing.
+    if (item.event && item.event.at > fact.at) return { outcome: 'duplicate', key: `${item.pk}|${item.sk}` };
+    // The rollback's own COMPLETED event says the rollback is done, not the deployment: kept as the rollback's.
+    const own = item.ecsId === ecsId;
+    item.event =
+      own || rollingBack
+        ? fact
+        : { ...fact, name: rollbackOutcome(name), ...(item.event?.reason ? { reason: item.event.reason } : {}) };
+    await saveLive(deps.state, item, ['event']);
+    await publish(deps, item);
+    return { outcome: 'counted', window: `${item.pk}|${item.sk}`, count: 1 };
+  }
+  if (name !== 'SERVICE_DEPLOYMENT_IN_PROGRESS' || rollingBack) {
+    return { outcome: 'quiet', reason: `${name} of a deployment the bot does not show` };
+  }
+  const route = deploymentRoute(deps.config, alias, service.name, undefined);
+  if (!route) return { outcome: 'quiet', reason: `no channel for ${alias}/${service.name}` };
+  const opened = await openLive(deps, {
+    alias,
+    service: service.name,
+    ecsId,
+    channel: route.channel,
+    startedBy: { kind: 'outside' },
+    startedAt: event.time,
+    updateIntervalMs: route.updateIntervalMs,
+    event: fact,
+  });
+  if (deps.watch) {
+    await deps
+      .watch({ alias, service: service.name, ecsId })
+      .catch((err: unknown) => deps.logger.warn({ err, ecsId }, 'deployment watch not started'));
+  }
+  return { outcome: 'counted', window: `${opened.pk}|${opened.sk}`, count: 1 };
+}
+
+/** A rollback deployment's end, said of the deployment it rolled back. */
+function rollbackOutcome(name: string): string {
+  return name === 'SERVICE_DEPLOYMENT_COMPLETED' ? 'ROLLBACK_COMPLETED' : name;
+}
+
+/**
+ * A WatchRequest that follows the deployment in this process (the playground, tests): the
+ * cluster's read role, for the bot itself rather than a person.
+ */
+export function inProcessWatch(
+  deps: LiveDeps & { aws: AwsAccess },
+  options: { pollMs: number; forMs: number },
+): WatchRequest {
+  return async ({ alias, service, ecsId }) => {
+    const item = await readLive(deps.state, liveKey(alias, service, ecsId));
+    if (!item) return;
+    const aws = await deps.aws.forCluster({ alias, level: 'read', user: WATCHER, team: 'deployments' });
+    await followLive({ ...deps, aws }, item, options);
+  };
+}

@@ -1,0 +1,341 @@
+import { type KnownBlock } from '@slack/types';
+import { type ServiceDeploymentBriefInfo, type ServiceDeploymentInfo } from '../../aws/service-deployments';
+import {
+  actions,
+  commandButton,
+  confirmDialog,
+  context,
+  escapeText,
+  fieldsSection,
+  lineSections,
+  section,
+  type SlackMessage,
+} from '../message';
+import { slackDate } from '../../text/times';
+
+/** What the live message of one service deployment shows (data only; src/notifications/deployments keeps it). */
+export interface DeploymentView {
+  alias: string;
+  service: string;
+  /** The `ecs-svc/…` deployment id. */
+  ecsId: string;
+  startedBy: { kind: 'user'; id: string; verb: string } | { kind: 'outside' };
+  from?: string;
+  to?: string;
+  startedAt: number;
+  /** The service deployment as last read (DescribeServiceDeployments), when it was. */
+  snapshot?: unknown;
+  /** The last Deployment State Change event. */
+  event?: { name: string; reason?: string; at: number };
+  stopped?: { summary: string; reasons: string[]; details: string[] };
+}
+
+export type Phase =
+  | { kind: 'starting' }
+  | { kind: 'inProgress'; stage?: string }
+  | { kind: 'paused'; stage?: string; hookId: string; expiresAt?: number; timeoutAction?: string }
+  | { kind: 'rollingBack'; reason?: string }
+  | { kind: 'completed'; at: number }
+  | { kind: 'rolledBack'; at: number; reason?: string }
+  | { kind: 'failed'; at: number; reason?: string }
+  | { kind: 'stopped'; at: number; reason?: string };
+
+const ENDED = new Set<Phase['kind']>(['completed', 'rolledBack', 'failed', 'stopped']);
+
+export function isEnded(phase: Phase): boolean {
+  return ENDED.has(phase.kind);
+}
+
+/**
+ * Where a deployment stands, from the last read of it and the last event: the read when it is as
+ * new as the event, else the event (an event arrives without a read, and says less).
+ */
+export function phaseOf(view: DeploymentView): Phase {
+  const info = view.snapshot as ServiceDeploymentInfo | undefined;
+  const event = view.event;
+  const fromEvent = event ? eventPhase(event) : undefined;
+  if (!info) return fromEvent ?? { kind: 'starting' };
+  const fromRead = readPhase(info);
+  if (fromEvent && !isEnded(fromRead) && event && event.at > (info.updatedAt ?? 0) && fromEvent.kind !== 'inProgress')
+    return fromEvent;
+  return fromRead;
+}
+
+function readPhase(info: ServiceDeploymentInfo): Phase {
+  const end = info.finishedAt ?? info.stoppedAt ?? info.updatedAt ?? 0;
+  switch (info.status) {
+    case 'SUCCESSFUL':
+      return { kind: 'completed', at: end };
+    case 'ROLLBACK_SUCCESSFUL':
+      return { kind: 'rolledBack', at: end, ...reasonOf(info.rollback?.reason ?? info.statusReason) };
+    case 'ROLLBACK_FAILED':
+      return { kind: 'failed', at: end, ...reasonOf(info.statusReason) };
+    case 'STOPPED':
+      return { kind: 'stopped', at: end, ...reasonOf(info.statusReason) };
+    case 'ROLLBACK_REQUESTED':
+    case 'ROLLBACK_IN_PROGRESS':
+    case 'STOP_REQUESTED':
+      return { kind: 'rollingBack', ...reasonOf(info.rollback?.reason ?? info.statusReason) };
+    default: {
+      const hook = info.hooks.find((h) => h.status === 'AWAITING_ACTION');
+      if (hook) {
+        return {
+          kind: 'paused',
+          ...(info.lifecycleStage ? { stage: info.lifecycleStage } : {}),
+          hookId: hook.id,
+          ...(hook.expiresAt !== undefined ? { expiresAt: hook.expiresAt } : {}),
+          ...(hook.timeoutAction ? { timeoutAction: hook.timeoutAction } : {}),
+        };
+      }
+      return { kind: 'inProgress', ...(info.lifecycleStage ? { stage: info.lifecycleStage } : {}) };
+    }
+  }
+}
+
+function eventPhase(event: { name: string; reason?: string; at: number }): Phase {
+  if (event.name === 'SERVICE_DEPLOYMENT_COMPLETED') return { kind: 'completed', at: event.at };
+  if (event.name === 'SERVICE_DEPLOYMENT_FAILED') return { kind: 'failed', at: event.at, ...reasonOf(event.reason) };
+  if (event.name === 'ROLLBACK_COMPLETED') return { kind: 'rolledBack', at: event.at, ...reasonOf(event.reason) };
+  if (/rolling back/i.test(event.reason ?? '')) return { kind: 'rollingBack', ...reasonOf(event.reason) };
+  return { kind: 'inProgress' };
+}
+
+function reasonOf(reason: string | undefined): { reason?: string } {
+  // ECS ends its reasons with a period; the line goes on after it.
+  const trimmed = reason?.trim().replace(/\.$/, '');
+  return trimmed ? { reason: trimmed } : {};
+}
+
+/** "under a minute", "1 min", "12 min", "1 h 5 min". */
+export function minutes(ms: number): string {
+  const m = Math.round(Math.max(0, ms) / 60_000);
+  if (m < 1) return 'under a minute';
+  if (m < 60) return `${m} min`;
+  return `${Math.floor(m / 60)} h${m % 60 > 0 ? ` ${m % 60} min` : ''}`;
+}
+
+/** `web/3Hk…`: what `deployment` takes, from the service deployment ARN's last part. */
+export function deploymentRef(service: string, id: string): string {
+  return `${service}/${id}`;
+}
+
+/** The phase in one line, plain words (escaped by the caller). */
+export function phaseText(view: DeploymentView, phase: Phase, now: number): string {
+  const took = (at: number) => minutes(at - view.startedAt);
+  const stopped = view.stopped ? `; ${view.stopped.summary}: ${view.stopped.reasons.join('; ')}` : '';
+  switch (phase.kind) {
+    case 'starting':
+      return 'starting';
+    case 'inProgress':
+      return `in progress${phase.stage ? ` (${phase.stage})` : ''}, ${minutes(now - view.startedAt)} so far`;
+    case 'paused':
+      return `paused at ${phase.stage ?? 'a lifecycle hook'}, waiting for Continue`;
+    case 'rollingBack':
+      return `rolling back${phase.reason ? `: ${phase.reason}` : ''}${stopped}`;
+    case 'completed':
+      return `completed in ${took(phase.at)}`;
+    case 'rolledBack':
+      return `rolled back after ${took(phase.at)}${phase.reason ? `: ${phase.reason}` : ''}${stopped}`;
+    case 'failed':
+      return `failed after ${took(phase.at)}${phase.reason ? `: ${phase.reason}` : ''}${stopped}`;
+    case 'stopped':
+      return `stopped after ${took(phase.at)}${phase.reason ? `: ${phase.reason}` : ''}${stopped}`;
+  }
+}
+
+const EMOJI: Record<Phase['kind'], string> = {
+  starting: ':hourglass_flowing_sand:',
+  inProgress: ':hourglass_flowing_sand:',
+  paused: ':double_vertical_bar:',
+  rollingBack: ':leftwards_arrow_with_hook:',
+  completed: ':white_check_mark:',
+  rolledBack: ':leftwards_arrow_with_hook:',
+  failed: ':x:',
+  stopped: ':black_square_for_stop:',
+};
+
+/**
+ * The live message of one service deployment: what it deploys, who or what started it, where it
+ * stands, its tasks against the circuit breaker's threshold, the alarms it watches, its lifecycle
+ * stage and how long it has taken; Roll back while it runs, Continue and Roll back while it waits
+ * at a PAUSE hook. Once it has ended, one line says how.
+ */
+export function liveDeploymentMessage(
+  view: DeploymentView,
+  now: number,
+): SlackMessage & { blocks: KnownBlock[]; ended: boolean; phase: string } {
+  const phase = phaseOf(view);
+  const info = view.snapshot as ServiceDeploymentInfo | undefined;
+  const ended = isEnded(phase);
+  const what = changeWords(view);
+  const title = `*${escapeText(view.service)}* in *${escapeText(view.alias)}*: ${what}`;
+  const line = escapeText(phaseText(view, phase, now));
+  const text = `${title} — ${line}`.replace(/[*`]/g, '');
+  const by =
+    view.startedBy.kind === 'user'
+      ? `started by <@${view.startedBy.id}> with \`${escapeText(view.startedBy.verb)}\``
+      : 'started outside Slack (seen in its ECS events)';
+  const blocks: KnownBlock[] = [section(`${EMOJI[phase.kind]} ${title}`), context(by)];
+  blocks.push(section(`*${capitalised(line)}*`));
+  if (!ended && info) blocks.push(fieldsSection(factFields(info, now, view.startedAt)));
+  if (phase.kind === 'paused') blocks.push(section(pausedText(phase)));
+  const ref = info ? deploymentRef(view.service, info.id) : undefined;
+  if (!ended && ref) {
+    const buttons = [];
+    if (phase.kind === 'paused') {
+      buttons.push(commandButton('Continue', view.alias, 'deployment continue', [ref], { style: 'primary' }));
+    }
+    buttons.push(
+      commandButton('Roll back', view.alias, 'deployment rollback', [ref], {
+        style: 'danger',
+        confirm: confirmDialog(
+          'Roll back?',
+          `ECS stops this deployment of ${escapeText(view.service)} and goes back to the revision it replaced.`,
+          'Roll back',
+        ),
+      }),
+    );
+    blocks.push(actions(`deployment:${ref}`, buttons));
+  }
+  if (ref)
+    blocks.push(context(`deployment \`${escapeText(ref)}\` · \`/ecs deployment ${escapeText(ref)}\` for the detail`));
+  return { text, blocks, ended, phase: phase.kind };
+}
+
+function changeWords(view: DeploymentView): string {
+  const verb = view.startedBy.kind === 'user' ? view.startedBy.verb : 'deployment';
+  if (view.from && view.to && view.from !== view.to)
+    return `${escapeText(verb)} \`${escapeText(view.from)}\` → \`${escapeText(view.to)}\``;
+  if (view.to) return `${escapeText(verb)} of \`${escapeText(view.to)}\``;
+  return `${escapeText(verb)} \`${escapeText(view.ecsId)}\``;
+}
+
+function factFields(info: ServiceDeploymentInfo, now: number, startedAt: number): string[] {
+  const t = info.target;
+  const fields = [
+    `*Tasks*\n${t ? `${t.running} running · ${t.pending} pending of ${t.requested}` : 'not known yet'}`,
+    `*Circuit breaker*\n${
+      info.circuitBreaker
+        ? `${info.circuitBreaker.failures} failed of ${info.circuitBreaker.threshold} allowed`
+        : 'not turned on'
+    }`,
+    `*Alarms*\n${
+      info.alarms && info.alarms.names.length > 0
+        ? info.alarms.names
+            .map((n) => `\`${escapeText(n)}\`${info.alarms!.triggered.includes(n) ? ' :rotating_light:' : ''}`)
+            .join(', ')
+        : 'none watched'
+    }`,
+    `*Stage*\n${escapeText(info.lifecycleStage ?? 'not reported')}`,
+    `*Elapsed*\n${minutes(now - startedAt)}`,
+  ];
+  return fields;
+}
+
+function pausedText(phase: Extract<Phase, { kind: 'paused' }>): string {
+  const until = phase.expiresAt !== undefined ? `until ${slackDate(phase.expiresAt)}` : 'with no time limit';
+  const onTimeout =
+    phase.timeoutAction === 'CONTINUE' ? 'ECS continues the deployment by itself' : 'ECS rolls the deployment back';
+  return `:double_vertical_bar: Waiting at the PAUSE lifecycle hook of *${escapeText(phase.stage ?? 'this stage')}* (blue/green: the new tasks have the test traffic) for someone to *Continue* or *Roll back*, ${until}. If nobody does, ${onTimeout}.`;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The thread reply under a deployment that ended with stopped tasks: one line per task. */
+export function stoppedTasksThread(stopped: { summary: string; reasons: string[]; details: string[] }): SlackMessage {
+  const text = `${stopped.summary} during the deployment`;
+  return {
+    text: escapeText(text),
+    blocks: [section(`*${escapeText(text)}*`), ...lineSections(stopped.details.map((d) => `• ${escapeText(d)}`))],
+  };
+}
+
+/** `deployments SVC`: the recent service deployments, each with its outcome and duration. */
+export function deploymentsListMessage(
+  alias: string,
+  service: string,
+  list: readonly ServiceDeploymentBriefInfo[],
+  now: number,
+): SlackMessage {
+  if (list.length === 0) {
+    return {
+      text: escapeText(`${service} in ${alias} has no service deployments ECS remembers.`),
+      blocks: [section(`*${escapeText(service)}* in *${escapeText(alias)}* has no service deployments ECS remembers.`)],
+    };
+  }
+  const lines = list.map((d) => {
+    const started = d.startedAt ?? d.createdAt;
+    const took =
+      started === undefined
+        ? ''
+        : d.finishedAt !== undefined
+          ? ` in ${minutes(d.finishedAt - started)}`
+          : ` for ${minutes(now - started)} so far`;
+    const when = started !== undefined ? `${slackDate(started)} · ` : '';
+    const why = d.statusReason ? ` — ${escapeText(d.statusReason)}` : '';
+    return `• \`${escapeText(deploymentRef(service, d.id))}\` ${when}*${escapeText(outcomeWord(d.status))}*${took}${why}`;
+  });
+  return {
+    text: escapeText(`${service} in ${alias}: ${list.length} recent deployment${list.length === 1 ? '' : 's'}`),
+    blocks: [
+      section(`*${escapeText(service)}* in *${escapeText(alias)}*: recent deployments, newest first`),
+      ...lineSections(lines),
+      context('`/ecs deployment SVC/ID` shows one in detail'),
+    ],
+  };
+}
+
+function outcomeWord(status: string): string {
+  const words: Record<string, string> = {
+    SUCCESSFUL: 'completed',
+    ROLLBACK_SUCCESSFUL: 'rolled back',
+    ROLLBACK_FAILED: 'rollback failed',
+    STOPPED: 'stopped',
+    IN_PROGRESS: 'in progress',
+    PENDING: 'pending',
+    ROLLBACK_REQUESTED: 'rolling back',
+    ROLLBACK_IN_PROGRESS: 'rolling back',
+    STOP_REQUESTED: 'stopping',
+  };
+  return words[status] ?? status.toLowerCase();
+}
+
+/** `deployment SVC/ID`: one service deployment in detail. */
+export function deploymentDetailMessage(alias: string, info: ServiceDeploymentInfo, now: number): SlackMessage {
+  const view: DeploymentView = {
+    alias,
+    service: info.service,
+    ecsId: info.id,
+    startedBy: { kind: 'outside' },
+    startedAt: info.startedAt ?? info.createdAt ?? now,
+    snapshot: info,
+  };
+  const phase = phaseOf(view);
+  const line = escapeText(phaseText(view, phase, now));
+  const ref = deploymentRef(info.service, info.id);
+  const revisions = [
+    `*Target revision*\n${info.target ? revisionText(info.target) : 'not reported'}`,
+    `*Source revisions*\n${info.sources.length > 0 ? info.sources.map(revisionText).join('\n') : 'none (a new service)'}`,
+  ];
+  const hooks = info.hooks.map(
+    (h) =>
+      `• hook \`${escapeText(h.id.slice(0, 24))}\` ${escapeText(h.type)} ${escapeText(h.status)}${h.expiresAt !== undefined ? ` until ${slackDate(h.expiresAt)}` : ''}${h.timeoutAction ? `, on time-out ${escapeText(h.timeoutAction)}` : ''}`,
+  );
+  const blocks: KnownBlock[] = [
+    section(`*${escapeText(info.service)}* in *${escapeText(alias)}*: deployment \`${escapeText(ref)}\``),
+    section(`${EMOJI[phase.kind]} *${capitalised(line)}*${info.strategy ? ` · ${escapeText(info.strategy)}` : ''}`),
+    fieldsSection([...factFields(info, info.finishedAt ?? now, view.startedAt), ...revisions]),
+  ];
+  if (info.rollback?.reason) blocks.push(section(`*Rollback*: ${escapeText(info.rollback.reason)}`));
+  if (hooks.length > 0) blocks.push(...lineSections(hooks));
+  return {
+    text: escapeText(`${info.service} in ${alias}: deployment ${ref} — ${phaseText(view, phase, now)}`),
+    blocks,
+  };
+}
+
+function revisionText(r: { arn: string; requested: number; running: number; pending: number }): string {
+  return `\`${escapeText(r.arn.split('/').pop() ?? r.arn)}\` ${r.running} running · ${r.pending} pending of ${r.requested}`;
+}

@@ -1,0 +1,113 @@
+import { WebClient } from '@slack/web-api';
+import { systemClock } from '../../src/clock';
+import { handleDeploymentEvent } from '../../src/notifications/deployments/events';
+import { watchByJob } from '../../src/notifications/deployments/watch-job';
+import { runJob } from '../../src/worker/run-job';
+import { createEventsHandler, type EventsHandler } from '../../src/notifications/pipeline';
+import { BOT_TOKEN, startHarness, type Harness } from '../../testbed/harness';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { servicesAccount } from '../../testbed/services-fixtures';
+
+/**
+ * Deployments seen through their "ECS Deployment State Change" events: the sandbox's events go to
+ * the real events handler, as EventBridge would deliver them.
+ */
+
+function deploymentMessages(h: Harness): { text: string; blocks: string }[] {
+  return h.slack
+    .messages(CHANNELS.alerts)
+    .filter((m) => m.threadTs === undefined && JSON.stringify(m.blocks ?? []).includes('started '))
+    .map((m) => ({ text: m.text ?? '', blocks: JSON.stringify(m.blocks ?? []) }));
+}
+
+describe('deployments seen in their events', () => {
+  let h: Harness;
+  let handler: EventsHandler;
+  let delivered: Promise<unknown>;
+  let unsubscribe: () => void;
+  let watchJobs: string[];
+
+  beforeEach(async () => {
+    h = await startHarness({ sandbox: { account: servicesAccount() } });
+    watchJobs = [];
+    const slack = new WebClient(BOT_TOKEN, { slackApiUrl: h.slack.apiUrl });
+    const live = { state: h.state.store, slack, clock: systemClock, logger: h.logs.logger };
+    handler = createEventsHandler({
+      config: h.config,
+      logger: h.logs.logger,
+      clock: systemClock,
+      slack,
+      state: h.state.store,
+      onDeploymentEvent: (event) =>
+        handleDeploymentEvent(
+          {
+            ...live,
+            config: h.config,
+            // As on Lambda: the events function hands the watch to the worker as a job.
+            watch: watchByJob(async (job) => {
+              watchJobs.push(job.id);
+              await runJob(job, h.worker);
+            }, systemClock),
+          },
+          event,
+        ),
+    });
+    delivered = Promise.resolve();
+    unsubscribe = h.sandbox.onEvent((event) => {
+      const copy = structuredClone(event);
+      delivered = delivered.then(() => handler(copy));
+    });
+  });
+  afterEach(async () => {
+    unsubscribe();
+    await delivered;
+    await h.stop();
+  });
+
+  it('a deployment started outside Slack appears from its events, followed to its end on the read role', async () => {
+    // CI calls UpdateService itself.
+    h.sandbox.world.updateService('prod', 'web', { taskDefinition: 'web:1' });
+    await delivered;
+    const live = deploymentMessages(h);
+    expect(live).toHaveLength(1);
+    // Tasks start at once here, so the old revision may be gone from DescribeServices by the first look.
+    expect(live[0]!.text).toMatch(/^web in prod: deployment (web:2 → web:1|of web:1) — completed in under a minute$/);
+    expect(live[0]!.blocks).toContain('started outside Slack (seen in its ECS events)');
+    const reads = h.sandbox.callsTo('ecs:DescribeServiceDeployments');
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads[0]!.principal).toMatchObject({
+      kind: 'assumed',
+      roleArn: expect.stringMatching(/prod-read$/),
+      sourceIdentity: 'ecs-chatops',
+    });
+    // One watch job for the deployment, whatever the number of its events.
+    expect(watchJobs).toHaveLength(1);
+  });
+
+  it('a deployment started from Slack gets one message, whatever its events say meanwhile', async () => {
+    await h.command('deploy web web:1');
+    await delivered;
+    const live = deploymentMessages(h);
+    expect(live).toHaveLength(1);
+    expect(live[0]!.text).toBe('web in prod: deploy web:2 → web:1 — completed in under a minute');
+    expect(live[0]!.blocks).toContain(`started by <@${USERS.alice}>`);
+  });
+
+  it('a circuit-breaker rollback started outside Slack ends in "rolled back", its rollback event included', async () => {
+    h.sandbox.world.createService('prod', {
+      name: 'guarded',
+      taskDefinition: 'solo',
+      desiredCount: 1,
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    });
+    await delivered;
+    const before = deploymentMessages(h).length;
+    h.sandbox.world.updateService('prod', 'guarded', { taskDefinition: 'broken' });
+    await delivered;
+    const live = deploymentMessages(h).slice(before);
+    expect(live).toHaveLength(1);
+    expect(live[0]!.text).toMatch(
+      /^guarded in prod: deployment \S+( → \S+)? — rolled back after under a minute: ECS deployment circuit breaker: task failed to start; 3 tasks stopped: CannotPullContainerError/,
+    );
+  });
+});
