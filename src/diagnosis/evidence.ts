@@ -27,8 +27,11 @@ export interface Evidence {
   targetGroups?: TargetGroupHealth[];
   /** A placement failure: the service's newest "unable to place a task" event and what the cluster has. */
   placement?: PlacementEvidence;
-  /** The container's highest memory use (MiB) where CloudWatch has it; absent when it was not read. */
-  peakMemoryMiB?: Record<string, number>;
+  /**
+   * After an out-of-memory stop of a service's task: the highest MemoryUtilization (percent of the
+   * service's reserved memory, AWS/ECS, Maximum) CloudWatch recorded in the hour before the stop.
+   */
+  memoryPeak?: { service: string; percent: number };
   /** Every read made, in words ("the task's stop code and reason"), for the reply's "Checked" line. */
   checked: string[];
   /** Reads that failed or were not allowed, and why, so the reply does not pretend it saw them. */

@@ -138,6 +138,20 @@ async function gatherForTask(
       ),
     );
   }
+  if (task.service && task.stoppedAt !== undefined && /OutOfMemory|memory limit|out of memory/i.test(text)) {
+    const serviceName = task.service;
+    const to = task.stoppedAt;
+    reads.push(
+      attempt(evidence, `the memory use of service ${serviceName} (CloudWatch)`, () =>
+        deps.aws.metrics.serviceUtilization(serviceName, { from: to - 60 * 60_000, to, periodMs: 60_000 }),
+      ).then((use) => {
+        const values = use?.memory.maximum.values ?? [];
+        if (values.length === 0) return;
+        evidence.memoryPeak = { service: serviceName, percent: Math.max(...values) };
+        evidence.checked.push(`service ${serviceName}: its memory use in the hour before the stop (CloudWatch)`);
+      }),
+    );
+  }
   if (
     /CannotPullContainerError/i.test(text) &&
     /not found|manifest unknown|does not exist/i.test(text) &&

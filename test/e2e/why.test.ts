@@ -75,6 +75,10 @@ describe('/ecs why names the cause and the fix, with the evidence quoted', () =>
     const text = shown(reply);
     expect(text).toContain(`> container hog: exit 137 — ${OOM_REASON}`);
     expect(text).toContain('> hog: its hard limit is 256 MiB (container memory)');
+    // CloudWatch's AWS/ECS MemoryUtilization of the service, Maximum, over the hour before the stop.
+    expect(text).toMatch(
+      /> service hog: memory use peaked at \d+ % of its reservation in the hour before \(CloudWatch\)/,
+    );
     expect(text).toContain(`Why: task ${stopped.id.slice(0, 8)} (hog) in prod`);
     // The sandbox's container wrote its OOM lines to CloudWatch Logs; they are quoted.
     expect(text).toContain('fatal error: runtime: out of memory (limit 256 MiB)');

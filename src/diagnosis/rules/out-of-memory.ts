@@ -22,9 +22,11 @@ export const outOfMemory: Rule = (e) => {
         : def?.memoryReservation !== undefined
           ? `it has only a soft limit (memoryReservation ${def.memoryReservation} MiB), so the instance's memory ran out`
           : 'its limit could not be read';
-  const peak = e.peakMemoryMiB?.[c.name];
   const quotes = [stopQuote(task), containerQuote(c), `${c.name}: ${limit}`];
-  if (peak !== undefined) quotes.push(`${c.name}: highest memory use CloudWatch recorded: ${peak} MiB`);
+  if (e.memoryPeak)
+    quotes.push(
+      `service ${e.memoryPeak.service}: memory use peaked at ${Math.round(e.memoryPeak.percent)} % of its reservation in the hour before (CloudWatch)`,
+    );
   const lines = logLinesOf(e, c.name);
   const family = e.taskDefinition?.family ?? task.taskDefinition.split(':')[0];
   const raise =
@@ -34,7 +36,7 @@ export const outOfMemory: Rule = (e) => {
   return {
     rule: 'out-of-memory',
     cause: `Container ${c.name} ran out of memory: it reached its memory limit and was killed (exit 137, OutOfMemoryError).`,
-    fix: `Raise ${raise} in a new revision of ${family} and deploy it, or find the leak if its memory keeps growing (compare with the peak, where CloudWatch Container Insights has it).`,
+    fix: `Raise ${raise} in a new revision of ${family} and deploy it, or find the leak if its memory keeps growing (the service's memory curve is in \`service\`).`,
     quotes,
     ...(lines ? { logLines: { container: c.name, lines } } : {}),
   };
