@@ -1,29 +1,9 @@
-import { type KnownBlock } from '@slack/types';
 import { type Clock } from '../clock';
 import { type Logger } from '../logger';
+import { type ChatClient } from '../slack/chat-client';
 import { type SlackMessage } from '../slack/message';
 
-/**
- * The part of the Slack Web API approvals use (a `WebClient` with the bot token fits): the
- * request is a channel message the bot posts and then keeps editing.
- */
-export interface ChatClient {
-  chat: {
-    postMessage(args: {
-      channel: string;
-      text: string;
-      blocks?: KnownBlock[];
-      /** A reply in the thread of that message (`/ecs audit` puts its details there). */
-      thread_ts?: string;
-    }): Promise<{ ok?: boolean; ts?: string; error?: string }>;
-    update(args: {
-      channel: string;
-      ts: string;
-      text: string;
-      blocks?: KnownBlock[];
-    }): Promise<{ ok?: boolean; error?: string }>;
-  };
-}
+export type { ChatClient } from '../slack/chat-client';
 
 /**
  * One channel message kept up to date while something runs. Slack allows about one update a

@@ -6,7 +6,7 @@ import { type StateStore } from '../state/table';
 import { type NotificationWindow } from './windows';
 import { type MetricSeries } from '../aws/metrics';
 import { type EcsEvent } from './events';
-import { type Outcome } from './deliver';
+import { type Outcome } from './types';
 
 /** What the events function needs; built once per cold start by the entry point, or by a test. */
 export interface NotificationDeps {

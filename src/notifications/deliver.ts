@@ -5,15 +5,9 @@ import { type NotifierContext } from './context';
 import { countOccurrence } from './count';
 import { finalEdit, syncWindow } from './publish';
 import { matchCluster, routeFor } from './routing';
-import { type Occurrence } from './types';
+import { type Occurrence, type Outcome } from './types';
 
-export type Outcome =
-  | { outcome: 'counted'; window: string; count: number }
-  | { outcome: 'duplicate'; key: string }
-  | { outcome: 'quiet'; reason: string }
-  | { outcome: 'skipped'; reason: string }
-  | { outcome: 'pending'; reason: string }
-  | { outcome: 'swept'; items: number };
+export type { Outcome } from './types';
 
 /**
  * Takes one classified occurrence to its channel: route it, drop it if its kind is not wanted

@@ -77,3 +77,12 @@ export interface Route {
   kinds: readonly NotificationKind[];
   settings: NotifySettings;
 }
+
+/** What became of one event in the pipeline (deliver.ts), for logs and tests. */
+export type Outcome =
+  | { outcome: 'counted'; window: string; count: number }
+  | { outcome: 'duplicate'; key: string }
+  | { outcome: 'quiet'; reason: string }
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'pending'; reason: string }
+  | { outcome: 'swept'; items: number };

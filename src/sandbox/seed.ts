@@ -8,7 +8,16 @@ import type {
   Tag,
 } from '@aws-sdk/client-ecs';
 import type { SandboxServiceName } from './types';
-import type { SecretSeed } from './world/secrets';
+
+/** A secret or SSM parameter a task's execution role may or may not read (world/secrets.ts). */
+export interface SecretSeed {
+  /** A Secrets Manager secret ARN, or an SSM parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME). */
+  arn: string;
+  /** Execution role ARNs allowed to read it; absent: every role may. */
+  readers?: string[];
+  /** The secret or parameter does not exist (deleted, or a typo in valueFrom). */
+  missing?: boolean;
+}
 
 /** What an account starts with. Applied through the same world operations the API uses. */
 export interface AccountSeed {

@@ -5,7 +5,9 @@ import { matchCluster } from '../routing';
 import { type Outcome } from '../deliver';
 import { deploymentRoute, followLive } from './watch';
 import { type AwsAccess } from '../../aws/access';
-import { WATCHER } from './watch-job';
+import { WATCHER, type WatchRequest } from './watch-job';
+
+export type { WatchRequest } from './watch-job';
 import {
   liveKey,
   openLive,
@@ -18,9 +20,6 @@ import {
 } from './live';
 
 export type DeploymentEvent = Extract<EcsEvent, { type: 'deployment' }>;
-
-/** Asks a worker to follow a deployment started outside Slack (reads ECS; the events function does not). */
-export type WatchRequest = (ref: { alias: string; service: string; ecsId: string }) => Promise<void>;
 
 export interface DeploymentEventDeps extends LiveDeps {
   config: Config;

@@ -1,4 +1,4 @@
-import { type KnownBlock } from '@slack/types';
+import { type ChatClient } from '../../slack/chat-client';
 import { z } from 'zod';
 import { type Clock } from '../../clock';
 import { type Logger } from '../../logger';
@@ -75,17 +75,7 @@ export const LiveDeployment = z.object({
 export type LiveDeployment = z.infer<typeof LiveDeployment>;
 
 /** The Slack calls a live message makes (WebClient has them). */
-export interface LiveChat {
-  chat: {
-    postMessage(args: {
-      channel: string;
-      text: string;
-      blocks?: KnownBlock[];
-      thread_ts?: string;
-    }): Promise<{ ok?: boolean; ts?: string; error?: string }>;
-    update(args: { channel: string; ts: string; text: string; blocks?: KnownBlock[] }): Promise<{ ok?: boolean }>;
-  };
-}
+export type LiveChat = ChatClient;
 
 export interface LiveDeps {
   state: StateStore;

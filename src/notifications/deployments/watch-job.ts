@@ -5,9 +5,11 @@ import { type Config } from '../../config/schema';
 import { type DeploymentWatchJob } from '../../jobs/job';
 import { type Logger } from '../../logger';
 import { type StateStore } from '../../state/table';
-import { type WatchRequest } from './events';
 import { liveKey, readLive, type LiveChat } from './live';
 import { followLive } from './watch';
+
+/** Asks a worker to follow a deployment started outside Slack (reads ECS; the events function does not). */
+export type WatchRequest = (ref: { alias: string; service: string; ecsId: string }) => Promise<void>;
 
 /** Who a watch started by an event reads as: the bot (its role session's SourceIdentity names it). */
 export const WATCHER = { id: 'ecs-chatops', teamId: 'bot' };

@@ -5,7 +5,6 @@ import type { SandboxTimings } from '../types';
 import type { ClusterRecord, Ec2InstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from './records';
 import type { TimerQueue } from './timers';
 import type { VpcRecord } from './vpc';
-import type { TargetGroupChecks } from './load-balancing';
 
 /** Why the agent cannot start this task's containers, or undefined when it can. */
 export type StartCheck = (task: TaskRecord) => string | undefined;
@@ -98,3 +97,16 @@ export function newEcsId(
   const id = legacy ? ctx.ids.uuid() : ctx.ids.hex(32);
   return { id, arn: ecsArn(ctx, legacy ? `${resource}/${id}` : `${resource}/${clusterName}/${id}`) };
 }
+
+/** What the ELBv2 module knows of a target group's health check for the world's tasks. */
+export interface TargetGroupCheck {
+  name: string;
+  /** Time from a target's registration until it is judged (interval × threshold), ms. */
+  judgedAfterMs: number;
+  /** ECS sees the unhealthy target at its next look, about one health check interval later. */
+  intervalMs: number;
+  /** Set when every target of the group fails the check. */
+  failing?: { reason: string; description: string };
+}
+
+export type TargetGroupChecks = (targetGroupArn: string) => TargetGroupCheck | undefined;

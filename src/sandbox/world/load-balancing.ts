@@ -1,7 +1,10 @@
 import type { WorldContext } from './context';
-import type { ServiceRecord, TaskRecord } from './records';
+
+export type { TargetGroupCheck, TargetGroupChecks } from './context';
+import type { ServiceLoadBalancer, ServiceRecord, TaskRecord } from './records';
+
+export type { ServiceLoadBalancer } from './records';
 import { addServiceEvent } from './service-events';
-import { requestStop } from './tasks';
 
 /**
  * Services behind an ELBv2 target group (CreateService `loadBalancers`): each running task is a
@@ -10,25 +13,6 @@ import { requestStop } from './tasks';
  * replaces the task: stop code ServiceSchedulerInitiated, stopped reason "Task failed ELB health
  * checks in (target-group ARN)" ("Amazon ECS service unhealthy event messages", ECS Developer Guide).
  */
-
-export interface ServiceLoadBalancer {
-  targetGroupArn: string;
-  containerName: string;
-  containerPort: number;
-}
-
-/** What the ELBv2 module knows of a target group's health check for the world's tasks. */
-export interface TargetGroupCheck {
-  name: string;
-  /** Time from a target's registration until it is judged (interval × threshold), ms. */
-  judgedAfterMs: number;
-  /** ECS sees the unhealthy target at its next look, about one health check interval later. */
-  intervalMs: number;
-  /** Set when every target of the group fails the check. */
-  failing?: { reason: string; description: string };
-}
-
-export type TargetGroupChecks = (targetGroupArn: string) => TargetGroupCheck | undefined;
 
 /** A task as a target: its IP (awsvpc) or its EC2 instance, and the port the load balancer uses. */
 export function targetOf(task: TaskRecord, lb: ServiceLoadBalancer): { id: string; port: number } | undefined {
@@ -42,7 +26,15 @@ export function targetOf(task: TaskRecord, lb: ServiceLoadBalancer): { id: strin
 }
 
 /** Called as a task reaches RUNNING: a failing health check replaces it once it has been judged. */
-export function watchTargetHealth(ctx: WorldContext, task: TaskRecord): void {
+/** How the world stops a task (tasks.ts `requestStop`), passed in: tasks.ts starts the watch. */
+export type StopTask = (
+  ctx: WorldContext,
+  task: TaskRecord,
+  stopCode: 'ServiceSchedulerInitiated',
+  reason: string,
+) => void;
+
+export function watchTargetHealth(ctx: WorldContext, task: TaskRecord, stop: StopTask): void {
   const service = task.service;
   if (!service?.loadBalancers?.length || !ctx.targetGroupChecks) return;
   for (const lb of service.loadBalancers) {
@@ -51,7 +43,7 @@ export function watchTargetHealth(ctx: WorldContext, task: TaskRecord): void {
     const failing = check.failing;
     ctx.timers.schedule(ctx.now + Math.max(1, check.judgedAfterMs + check.intervalMs), () => {
       if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') return;
-      failHealthCheck(ctx, service, task, lb, check.name, failing);
+      failHealthCheck(ctx, service, task, lb, check.name, failing, stop);
     });
     return;
   }
@@ -64,6 +56,7 @@ function failHealthCheck(
   lb: ServiceLoadBalancer,
   groupName: string,
   failing: { reason: string; description: string },
+  stop: StopTask,
 ): void {
   const target = targetOf(task, lb);
   const where = task.instance && !task.eni ? ` (instance ${task.instance.ec2.id})` : '';
@@ -73,10 +66,5 @@ function failHealthCheck(
     `(service ${service.name}) (task ${task.id})${where} (port ${target?.port ?? lb.containerPort}) is unhealthy in (target-group ${groupName}) due to (reason ${failing.description}).`,
     { causeChanged: true },
   );
-  requestStop(
-    ctx,
-    task,
-    'ServiceSchedulerInitiated',
-    `Task failed ELB health checks in (target-group ${lb.targetGroupArn})`,
-  );
+  stop(ctx, task, 'ServiceSchedulerInitiated', `Task failed ELB health checks in (target-group ${lb.targetGroupArn})`);
 }

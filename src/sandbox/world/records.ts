@@ -1,4 +1,3 @@
-import type { ServiceLoadBalancer } from './load-balancing';
 import type {
   AwsVpcConfiguration,
   Compatibility,
@@ -11,6 +10,13 @@ import type {
   TaskOverride,
 } from '@aws-sdk/client-ecs';
 import type { EniRecord } from './vpc';
+
+/** A service's load balancer entry: the target group, and the container and port it sends to. */
+export interface ServiceLoadBalancer {
+  targetGroupArn: string;
+  containerName: string;
+  containerPort: number;
+}
 
 /** One item of a capacity provider strategy, with ECS's defaults filled in. */
 export interface StrategyItem {

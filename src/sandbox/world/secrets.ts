@@ -1,5 +1,8 @@
 import type { StartCheck } from './context';
 import type { TaskRecord } from './records';
+import type { SecretSeed } from '../seed';
+
+export type { SecretSeed } from '../seed';
 
 /**
  * Secrets Manager secrets and SSM parameters a task definition's `secrets` name, and which task
@@ -9,14 +12,6 @@ import type { TaskRecord } from './records';
  * Developer Guide; "Pass sensitive data to an Amazon ECS container"). Secrets the seed does not
  * list are assumed to exist and be readable, as images of other registries are.
  */
-export interface SecretSeed {
-  /** A Secrets Manager secret ARN, or an SSM parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME). */
-  arn: string;
-  /** Execution role ARNs allowed to read it; absent: every role may. */
-  readers?: string[];
-  /** The secret or parameter does not exist (deleted, or a typo in valueFrom). */
-  missing?: boolean;
-}
 
 export function secretsCheck(seeds: readonly SecretSeed[], accountId: string, region: string): StartCheck {
   return (task: TaskRecord) => {

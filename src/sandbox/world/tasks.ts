@@ -298,7 +298,7 @@ function markRunning(ctx: WorldContext, task: TaskRecord): void {
   }
   setStatus(ctx, task, 'RUNNING');
   scheduleCrash(ctx, task);
-  watchTargetHealth(ctx, task);
+  watchTargetHealth(ctx, task, requestStop);
 }
 
 function startCheckFailure(ctx: WorldContext, task: TaskRecord): string | undefined {

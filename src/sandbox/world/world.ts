@@ -162,7 +162,8 @@ export class SandboxWorld {
   setTargetGroupChecks(checks: TargetGroupChecks): void {
     this.ctx.targetGroupChecks = checks;
     for (const cluster of this.ctx.clusters.values())
-      for (const task of cluster.tasks.values()) if (task.lastStatus === 'RUNNING') watchTargetHealth(this.ctx, task);
+      for (const task of cluster.tasks.values())
+        if (task.lastStatus === 'RUNNING') watchTargetHealth(this.ctx, task, requestStop);
   }
 
   /** The running (or stopping) tasks registered with a target group, each with its load balancer entry. */
