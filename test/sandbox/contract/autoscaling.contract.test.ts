@@ -7,15 +7,14 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
 import {
-  conformance,
   contractSandbox,
-  jsonErrorType,
+  jsonProtocolChecks,
   list,
   oneOf,
-  recordRaw,
-  tablesPerAction,
   type RawAnswer,
+  recordRaw,
   type Shape,
+  tablesPerAction,
 } from './support';
 
 /**
@@ -265,21 +264,7 @@ describe('Application Auto Scaling, as the API reference answers it', () => {
           ),
       },
     ],
-    {
-      ok: async (c) => {
-        await c.send();
-        const answer = raw.last();
-        expect(answer.status).toBe(200);
-        expect(answer.headers['content-type']).toBe('application/x-amz-json-1.1');
-        expect(conformance(JSON.parse(answer.body || '{}'), c.shape)).toEqual([]);
-      },
-      error: async (c) => {
-        await expect(c.send()).rejects.toMatchObject({ name: c.error, $metadata: { httpStatusCode: c.status } });
-        const answer = raw.last();
-        expect(answer.status).toBe(c.status);
-        expect(jsonErrorType(answer)).toBe(c.error);
-      },
-    },
+    jsonProtocolChecks(() => raw, 'application/x-amz-json-1.1'),
   );
 });
 

@@ -1,15 +1,14 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
 import {
-  conformance,
   contractSandbox,
-  jsonErrorType,
+  jsonProtocolChecks,
   list,
   oneOf,
-  recordRaw,
-  tablesPerAction,
   type RawAnswer,
+  recordRaw,
   type Shape,
+  tablesPerAction,
 } from './support';
 
 /**
@@ -148,21 +147,7 @@ describe('CloudWatch GetMetricData, as the API reference answers it', () => {
           ),
       },
     ],
-    {
-      ok: async (c) => {
-        await c.send();
-        const answer = raw.last();
-        expect(answer.status).toBe(200);
-        expect(answer.headers['content-type']).toBe('application/x-amz-json-1.0');
-        expect(conformance(JSON.parse(answer.body || '{}'), c.shape)).toEqual([]);
-      },
-      error: async (c) => {
-        await expect(c.send()).rejects.toMatchObject({ name: c.error, $metadata: { httpStatusCode: c.status } });
-        const answer = raw.last();
-        expect(answer.status).toBe(c.status);
-        expect(jsonErrorType(answer)).toBe(c.error);
-      },
-    },
+    jsonProtocolChecks(() => raw, 'application/x-amz-json-1.0'),
   );
 });
 

@@ -10,15 +10,14 @@ import {
 } from '@aws-sdk/client-ecr';
 import type { ManualClock, Sandbox } from '../../../src/sandbox';
 import {
-  conformance,
   contractSandbox,
-  jsonErrorType,
+  jsonProtocolChecks,
   list,
   oneOf,
-  recordRaw,
-  tablesPerAction,
   type RawAnswer,
+  recordRaw,
   type Shape,
+  tablesPerAction,
 } from './support';
 
 /**
@@ -240,20 +239,7 @@ describe('ECR, as the API reference answers it', () => {
           ),
       },
     ],
-    {
-      ok: async (c) => {
-        await c.send();
-        const answer = raw.last();
-        expect(answer.status).toBe(200);
-        expect(conformance(JSON.parse(answer.body), c.shape)).toEqual([]);
-      },
-      error: async (c) => {
-        await expect(c.send()).rejects.toMatchObject({ name: c.error, $metadata: { httpStatusCode: c.status } });
-        const answer = raw.last();
-        expect(answer.status).toBe(c.status);
-        expect(jsonErrorType(answer)).toBe(c.error);
-      },
-    },
+    jsonProtocolChecks(() => raw),
   );
 
   it('PutImage moves a tag to the new image and lists it by the manifest’s sha256 digest, sized by its layers', async () => {

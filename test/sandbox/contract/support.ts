@@ -186,3 +186,31 @@ export interface ErrorCase {
   error: string;
   status: number;
 }
+
+/**
+ * The checks of a JSON-protocol service's table (AWS JSON 1.0/1.1: ECR, CloudWatch Logs, Application
+ * Auto Scaling, CloudWatch): a success is HTTP 200 whose body has the documented shape (and, where
+ * given, the protocol's content type); an error is the documented error name and status, on the
+ * wire as in the SDK.
+ */
+export function jsonProtocolChecks(
+  /** The recorder, read when a case runs (it is made in beforeAll, after the tables are declared). */
+  raw: () => { last(): RawAnswer },
+  contentType?: string,
+): { ok: (c: SuccessCase<unknown>) => Promise<void>; error: (c: ErrorCase) => Promise<void> } {
+  return {
+    ok: async (c) => {
+      await c.send();
+      const answer = raw().last();
+      expect(answer.status).toBe(200);
+      if (contentType) expect(answer.headers['content-type']).toBe(contentType);
+      expect(conformance(JSON.parse(answer.body || '{}'), c.shape)).toEqual([]);
+    },
+    error: async (c) => {
+      await expect(c.send()).rejects.toMatchObject({ name: c.error, $metadata: { httpStatusCode: c.status } });
+      const answer = raw().last();
+      expect(answer.status).toBe(c.status);
+      expect(jsonErrorType(answer)).toBe(c.error);
+    },
+  };
+}
