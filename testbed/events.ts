@@ -34,6 +34,16 @@ export interface ManualClock extends Clock {
 }
 
 /** A clock that moves only when the test says so. `sleep` moves it (simulated waiting). */
+/** The sandbox's clock as the events function's: both move when the test moves time. */
+export function clockOfSandbox(sandboxClock: Pick<ManualClock, 'now' | 'advance' | 'set'>): ManualClock {
+  return {
+    now: () => sandboxClock.now(),
+    sleep: async () => {},
+    advance: (ms) => sandboxClock.advance(ms),
+    set: (ms) => sandboxClock.set(ms),
+  };
+}
+
 export function manualClock(start = Date.parse('2026-03-02T12:00:00Z')): ManualClock {
   let now = start;
   return {

@@ -1,20 +1,11 @@
 import { type EcsEventBridgeEvent, type ManualClock as SandboxClock, type Sandbox } from '../../src/sandbox';
-import { type EventsHarness, type ManualClock, startEventsHarness, WEB_CHANNEL } from '../../testbed/events';
+import { type EventsHarness, startEventsHarness, WEB_CHANNEL, clockOfSandbox } from '../../testbed/events';
 import { emptyAccount, startTestSandbox } from '../../testbed/sandbox';
 import type { AccountSeed } from '../../src/sandbox/seed';
 
 const PRIVATE_A = 'subnet-0a1f3c5e7b9d2e401';
 const SECRETS_FAILURE =
   'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret arn:aws:secretsmanager:us-east-1:111111111111:secret:db-password';
-
-function sharedClock(sandboxClock: SandboxClock): ManualClock {
-  return {
-    now: () => sandboxClock.now(),
-    sleep: async () => {},
-    advance: (ms) => sandboxClock.advance(ms),
-    set: (ms) => sandboxClock.set(ms),
-  };
-}
 
 /** prod (routed by the events test config: service web → #web-alerts) on Fargate, `web` on FARGATE_SPOT. */
 async function fargateProd(behaviours: AccountSeed['behaviours'] = {}) {
@@ -48,7 +39,7 @@ async function fargateProd(behaviours: AccountSeed['behaviours'] = {}) {
       ],
     }),
   });
-  const h = await startEventsHarness({ clock: sharedClock(sandbox.clock) });
+  const h = await startEventsHarness({ clock: clockOfSandbox(sandbox.clock) });
   const delivered: EcsEventBridgeEvent[] = [];
   sandbox.onEvent((event) => delivered.push(structuredClone(event)));
   let handled = 0;

@@ -1,24 +1,9 @@
 import { createMemoryReader } from '../../src/aws/metrics';
 import { type EcsEventBridgeEvent, type ManualClock as SandboxClock, type Sandbox } from '../../src/sandbox';
-import {
-  type EventsHarness,
-  type ManualClock,
-  startEventsHarness,
-  testConfig,
-  WEB_CHANNEL,
-} from '../../testbed/events';
+import { type EventsHarness, startEventsHarness, testConfig, WEB_CHANNEL, clockOfSandbox } from '../../testbed/events';
 import { BASE_CREDENTIALS, emptyAccount, startTestSandbox } from '../../testbed/sandbox';
 
 const OOM = 'OutOfMemoryError: Container killed due to memory usage';
-
-function sharedClock(sandboxClock: SandboxClock): ManualClock {
-  return {
-    now: () => sandboxClock.now(),
-    sleep: async () => {},
-    advance: (ms) => sandboxClock.advance(ms),
-    set: (ms) => sandboxClock.set(ms),
-  };
-}
 
 describe('the stop notification of an OOM kill', () => {
   let sandbox: Sandbox & { clock: SandboxClock };
@@ -49,7 +34,7 @@ describe('the stop notification of an OOM kill', () => {
         ],
       }),
     });
-    const clock = sharedClock(sandbox.clock);
+    const clock = clockOfSandbox(sandbox.clock);
     const config = testConfig();
     h = await startEventsHarness({
       clock,

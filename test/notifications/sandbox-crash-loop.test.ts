@@ -2,24 +2,14 @@ import { type EcsEventBridgeEvent, type ManualClock as SandboxClock, type Sandbo
 import { getWindow, windowPk } from '../../src/notifications/windows';
 import {
   type EventsHarness,
-  type ManualClock,
   scheduledTick,
   startEventsHarness,
   WEB_CHANNEL,
+  clockOfSandbox,
 } from '../../testbed/events';
 import { emptyAccount, startTestSandbox } from '../../testbed/sandbox';
 
 const OOM = 'OutOfMemoryError: Container killed due to memory usage';
-
-/** The events function's clock is the sandbox's: both move when the test moves time. */
-function sharedClock(sandboxClock: SandboxClock): ManualClock {
-  return {
-    now: () => sandboxClock.now(),
-    sleep: async () => {},
-    advance: (ms) => sandboxClock.advance(ms),
-    set: (ms) => sandboxClock.set(ms),
-  };
-}
 
 describe('a service that crash-loops in the sandbox', () => {
   let sandbox: Sandbox & { clock: SandboxClock };
@@ -49,7 +39,7 @@ describe('a service that crash-loops in the sandbox', () => {
         ],
       }),
     });
-    h = await startEventsHarness({ clock: sharedClock(sandbox.clock) });
+    h = await startEventsHarness({ clock: clockOfSandbox(sandbox.clock) });
     const delivered: EcsEventBridgeEvent[] = [];
     sandbox.onEvent((event) => delivered.push(structuredClone(event)));
 
