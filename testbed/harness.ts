@@ -10,7 +10,12 @@ import { buildWorkerDeps } from '../src/wiring/worker-deps';
 import { slackLambdaApp } from '../src/wiring/slack-app';
 import { botWebClient } from '../src/slack/web-client';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../src/sandbox';
-import { startSlackStandin, type SlackStandin } from '../src/slack/standin/server';
+import {
+  responseUrlChannel,
+  startSlackStandin,
+  type SlackStandin,
+  type StoredMessage,
+} from '../src/slack/standin/server';
 import { type Config } from '../src/config/schema';
 import { testAccount } from './accounts';
 import { blockKitProblems, modalProblems } from '../src/slack/limits';
@@ -64,6 +69,11 @@ export interface CommandResult {
   replies: Reply[];
   /** All the text the user saw, ack first: handy for `toContain`. */
   seen: string;
+  /**
+   * Where the stand-in keeps this command's response_url messages: `slack.messages(result.shownIn)`
+   * is them as they stand now (after a click on one replaced it, say).
+   */
+  shownIn: string;
 }
 
 /**
@@ -82,7 +92,15 @@ export interface Harness {
   state: LocalStateTable;
   clock: Clock;
   command(text: string, as?: { user?: string; channel?: string }): Promise<CommandResult>;
-  click(actionId: string, value: string, as?: { user?: string; channel?: string }): Promise<CommandResult>;
+  /**
+   * A click on a button. `on`: the message holding it (one of `slack.messages(…)`), which the
+   * click's replace_original / delete_original then act on, as Slack's do.
+   */
+  click(
+    actionId: string,
+    value: string,
+    as?: { user?: string; channel?: string; on?: Pick<StoredMessage, 'channel' | 'ts'> },
+  ): Promise<CommandResult>;
   submit(
     input: Omit<ViewSubmissionInput, 'userId'>,
     as?: { user?: string },
@@ -181,7 +199,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const ack = parseBody(res.body);
     if (ack.text || ack.blocks) acks.push(ack);
     const texts = [ack, ...replies].flatMap((r) => [r.text ?? '', JSON.stringify(r.blocks ?? [])]);
-    return { status: res.statusCode, ack, replies, seen: texts.join('\n') };
+    return { status: res.statusCode, ack, replies, seen: texts.join('\n'), shownIn: responseUrlChannel(id) };
   }
 
   return {
@@ -208,7 +226,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async click(actionId, value, as = {}) {
       if (as.user) actors.add(as.user);
-      const responseUrl = slack.responseUrl();
+      const responseUrl = slack.responseUrl(undefined, as.on);
       const body = blockActionBody({
         actionId,
         value,

@@ -44,8 +44,12 @@ export interface SlackStandin {
   /** Web API base URL, with a trailing slash (what `SLACK_API_URL` / `slackApiUrl` take). */
   readonly apiUrl: string;
   readonly calls: readonly SlackCall[];
-  /** A fresh response_url that records what is posted to it. */
-  responseUrl(id?: string): string;
+  /**
+   * A fresh response_url that records what is posted to it. `from`: the message a click came from
+   * (a button's message); replace_original / delete_original posted to it act on that message, as
+   * Slack's do. Without it, they act on the latest message posted to this response_url.
+   */
+  responseUrl(id?: string, from?: Pick<StoredMessage, 'channel' | 'ts'>): string;
   callsTo(method: string): SlackCall[];
   /** Messages in a channel as they stand now: posted, then updated/deleted. */
   messages(channel: string): StoredMessage[];
@@ -65,11 +69,18 @@ export interface StoredMessage {
   ephemeral?: boolean;
 }
 
+/** Where the stand-in keeps what was posted to a response_url (by its id), for `messages(…)`. */
+export function responseUrlChannel(responseId: string): string {
+  return `response:${responseId}`;
+}
+
 export async function startSlackStandin(options: SlackStandinOptions = {}): Promise<SlackStandin> {
   const calls: SlackCall[] = [];
   const failures: (ScriptedFailure & { status: number; times: number })[] = [];
   const usergroups = new Map(Object.entries(options.usergroups ?? {}));
   const messages = new Map<string, StoredMessage[]>();
+  /** The message each click's response_url acts on, by response id. */
+  const clickedMessages = new Map<string, Pick<StoredMessage, 'channel' | 'ts'>>();
   let tsCounter = 0;
   let responseCounter = 0;
   const nextTs = (): string => {
@@ -136,8 +147,18 @@ export async function startSlackStandin(options: SlackStandinOptions = {}): Prom
   }
 
   function applyResponseUrl(call: SlackCall): void {
+    const clicked = clickedMessages.get(call.responseId ?? '');
+    if (clicked && (call.args.replace_original === true || call.args.delete_original === true)) {
+      const list = channelMessages(clicked.channel);
+      const index = list.findIndex((m) => m.ts === clicked.ts);
+      if (index < 0) return;
+      const { channel, ts, threadTs } = list[index]!;
+      if (call.args.delete_original === true) list.splice(index, 1);
+      else list[index] = { channel, ts, ...(threadTs ? { threadTs } : {}), ...messageFields(call.args) };
+      return;
+    }
     // response_url posts land in the channel the command came from; we key them by the response id.
-    const channel = `response:${call.responseId}`;
+    const channel = responseUrlChannel(call.responseId ?? '');
     const list = channelMessages(channel);
     const message: StoredMessage = { channel, ts: nextTs(), ...messageFields(call.args) };
     if (call.args.replace_original === true && list.length > 0) list[list.length - 1] = message;
@@ -230,9 +251,11 @@ export async function startSlackStandin(options: SlackStandinOptions = {}): Prom
   return {
     apiUrl: `${base}/api/`,
     calls,
-    responseUrl(id) {
+    responseUrl(id, from) {
       responseCounter += 1;
-      return `${base}/response/${encodeURIComponent(id ?? `r${responseCounter}`)}`;
+      const responseId = id ?? `r${responseCounter}`;
+      if (from) clickedMessages.set(responseId, { channel: from.channel, ts: from.ts });
+      return `${base}/response/${encodeURIComponent(responseId)}`;
     },
     callsTo: (method) => calls.filter((c) => c.method === method),
     messages: (channel) => [...(messages.get(channel) ?? [])],
@@ -246,6 +269,7 @@ export async function startSlackStandin(options: SlackStandinOptions = {}): Prom
       calls.length = 0;
       failures.length = 0;
       messages.clear();
+      clickedMessages.clear();
     },
     stop: () =>
       new Promise<void>((resolve) => {
