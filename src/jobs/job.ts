@@ -43,6 +43,11 @@ export const CommandJob = z.object({
     .array(z.object({ alias: z.string().min(1), team: z.string().min(1) }))
     .max(500)
     .optional(),
+  /**
+   * A button's job (src/listeners/actions.ts): its first in-channel reply replaces the message the
+   * button was on, through the click's response_url. Absent: every reply is a new message.
+   */
+  replaceOriginal: z.boolean().optional(),
 });
 export type CommandJob = z.infer<typeof CommandJob>;
 

@@ -5,7 +5,12 @@ import { interactionOf, parseJsonAs } from '../slack/payloads';
 import { ephemeral, type ListenerDeps, NOTHING_STARTED_APOLOGY, runPrepared } from './run-prepared';
 import { requestKeyPart } from '../slack/request-key';
 
-const CommandButtonValue = z.object({ cluster: z.string().min(1), args: z.array(z.string()).max(50) });
+const CommandButtonValue = z.object({
+  cluster: z.string().min(1),
+  args: z.array(z.string()).max(50),
+  /** The command's first in-channel reply replaces the clicked message (a scale offer's buttons go away). */
+  replaceOriginal: z.literal(true).optional(),
+});
 
 /**
  * Buttons that run a command (`action_id` `cmd:<verb>[#n]`): the same parse, cluster and
@@ -43,6 +48,7 @@ export function registerCommandButtons(app: App, deps: ListenerDeps): void {
           responseUrl,
           source: 'button',
           cluster: value.data.cluster,
+          ...(value.data.replaceOriginal ? { replaceOriginal: true } : {}),
           ...requestKeyPart(context),
         },
         deps,

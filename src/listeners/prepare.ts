@@ -19,6 +19,8 @@ export interface Invocation {
   source: CommandJob['source'];
   /** A button's cluster, which wins over flags and defaults. */
   cluster?: string;
+  /** A button's: the job's first in-channel reply replaces the clicked message. */
+  replaceOriginal?: boolean;
   /**
    * The signed request's key (src/slack/request-key.ts): the job's id comes from it, so a replay
    * of the request makes the same job, which the worker runs only once. Absent: a random id.
@@ -150,5 +152,6 @@ function commandJob(
     source: input.source,
     requestedAt: deps.clock.now(),
     ...(target.clusters ? { clusters: target.clusters } : {}),
+    ...(input.replaceOriginal ? { replaceOriginal: true } : {}),
   };
 }

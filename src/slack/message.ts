@@ -140,15 +140,26 @@ export function button(
  * A button that runs a command, through the same parse/authorize path as typed text.
  * `action_id` is `cmd:<verb>` (with `#<n>` appended when one block holds several buttons of the
  * same verb); the value carries the cluster alias and the words after the verb.
+ * `replaceOriginal`: the command's first reply to the channel replaces the message holding the
+ * button (its buttons go away); a refusal or an error, said only to the clicker, leaves it.
  */
 export function commandButton(
   text: string,
   cluster: string,
   verb: string,
   args: string[],
-  options: { style?: 'primary' | 'danger'; confirm?: ConfirmationDialog; uniqueSuffix?: string } = {},
+  options: {
+    style?: 'primary' | 'danger';
+    confirm?: ConfirmationDialog;
+    uniqueSuffix?: string;
+    replaceOriginal?: boolean;
+  } = {},
 ): Button {
-  const value = JSON.stringify({ cluster, args } satisfies CommandButtonValue);
+  const value = JSON.stringify({
+    cluster,
+    args,
+    ...(options.replaceOriginal ? { replaceOriginal: true as const } : {}),
+  } satisfies CommandButtonValue);
   const actionId = `cmd:${verb}${options.uniqueSuffix ? `#${options.uniqueSuffix}` : ''}`;
   return button(text, actionId, value, options);
 }
@@ -156,6 +167,8 @@ export function commandButton(
 export interface CommandButtonValue {
   cluster: string;
   args: string[];
+  /** The command's first in-channel reply replaces the message the button is on. */
+  replaceOriginal?: true;
 }
 
 /** Slack's confirmation dialog, each part cut to its limit (title 100, text 300, buttons 30). */

@@ -11,6 +11,24 @@ export interface Replier {
   ): Promise<void>;
 }
 
+/**
+ * `replier` whose first reply to the channel replaces the message the command came from (a
+ * button's message: https://api.slack.com/interactivity/handling#message_responses),
+ * so its buttons go away and the channel sees what became of it. Replies only the user sees (a
+ * refusal, an error) leave it, and its buttons stay for someone else; later replies are new messages.
+ */
+export function replacingOriginalOnce(replier: Replier, visibility: 'in_channel' | 'ephemeral'): Replier {
+  let replaced = false;
+  return {
+    send(message, options = {}) {
+      const inChannel = (options.visibility ?? visibility) === 'in_channel';
+      if (replaced || !inChannel || options.replaceOriginal !== undefined) return replier.send(message, options);
+      replaced = true;
+      return replier.send(message, { ...options, replaceOriginal: true });
+    },
+  };
+}
+
 export interface ResponseUrlOptions {
   responseUrl: string;
   visibility: 'in_channel' | 'ephemeral';

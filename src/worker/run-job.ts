@@ -14,7 +14,7 @@ import { textMessage } from '../slack/message';
 import { tookText } from '../text/times';
 import { runApprovalJob, type ApprovalWorkerDeps } from '../approvals/execute';
 import { type ChatClient } from '../approvals/progress';
-import { responseUrlReplier, type Replier } from '../slack/reply';
+import { replacingOriginalOnce, responseUrlReplier, type Replier } from '../slack/reply';
 import { errorMessage } from '../slack/views/errors';
 import { escapeText } from '../slack/message';
 import { ownershipGuard } from '../auth/ownership-guard';
@@ -119,10 +119,10 @@ async function claimOnce(job: Job, deps: WorkerDeps): Promise<'claimed' | 'dupli
 }
 
 function replierFor(job: CommandJob, deps: WorkerDeps, visibility: 'in_channel' | 'ephemeral' = 'ephemeral'): Replier {
-  return (
+  const replier =
     deps.replierFor?.(job, visibility) ??
-    responseUrlReplier({ responseUrl: job.responseUrl, visibility, logger: deps.logger, clock: deps.clock })
-  );
+    responseUrlReplier({ responseUrl: job.responseUrl, visibility, logger: deps.logger, clock: deps.clock });
+  return job.replaceOriginal ? replacingOriginalOnce(replier, visibility) : replier;
 }
 
 /** The job waited too long (a throttled or backed-up invoke queue): tell the user, run nothing. */

@@ -1,4 +1,5 @@
 import { startHarness, type Harness, type Reply } from '../../testbed/harness';
+import { type StoredMessage } from '../../src/slack/standin/server';
 import { testAccount } from '../../testbed/accounts';
 import { USERS } from '../../testbed/config';
 import { ManualClock, type AccountSeed } from '../../src/sandbox';
@@ -33,14 +34,14 @@ interface ButtonElement {
   value: string;
 }
 
-function buttonsOf(reply: Reply | undefined): ButtonElement[] {
+function buttonsOf(reply: Pick<Reply, 'blocks'> | undefined): ButtonElement[] {
   return ((reply?.blocks ?? []) as { type: string; elements?: ButtonElement[] }[])
     .filter((b) => b.type === 'actions')
     .flatMap((b) => b.elements ?? [])
     .filter((e) => e.type === 'button');
 }
 
-function button(reply: Reply | undefined, label: string): ButtonElement {
+function button(reply: Pick<Reply, 'blocks'> | undefined, label: string): ButtonElement {
   const found = buttonsOf(reply).find((b) => b.text.text === label);
   if (!found) throw new Error(`no button "${label}" in ${JSON.stringify(reply)}`);
   return found;
@@ -65,10 +66,12 @@ describe('scale knows about Application Auto Scaling', () => {
     );
     expect(offer?.response_type).toBe('in_channel');
     expect(buttonsOf(offer).map((b) => b.text.text)).toEqual(['Scale and set min to 1', 'Cancel']);
-    // The admin button carries only the cluster and the words of the command it runs.
+    // The admin button carries only the cluster, the words of the command it runs, and that its
+    // reply to the channel replaces the offer.
     expect(JSON.parse(button(offer, 'Scale and set min to 1').value)).toEqual({
       cluster: 'prod',
       args: ['api', '--min', '1', '--scale', '1'],
+      replaceOriginal: true,
     });
     expect(h.sandbox.mutations()).toEqual([]);
     expect(desired()).toBe(2);
@@ -89,6 +92,58 @@ describe('scale knows about Application Auto Scaling', () => {
     expect(desired()).toBe(1);
   });
 
+  /** The offer as the channel sees it now, from the stand-in's copy of the command's replies. */
+  async function postOffer(count: number): Promise<{ shownIn: string; offer: StoredMessage }> {
+    const { shownIn } = await h.command(`scale api ${count}`);
+    const offer = h.slack.messages(shownIn).find((m) => m.text?.includes('Application Auto Scaling'));
+    if (!offer) throw new Error(`no scale offer in ${JSON.stringify(h.slack.messages(shownIn))}`);
+    return { shownIn, offer };
+  }
+
+  it('an admin’s click on "Scale and set min" replaces the offer with what was changed and by whom, and its buttons are gone', async () => {
+    const { shownIn, offer } = await postOffer(1);
+    const b = button(offer, 'Scale and set min to 1');
+    await h.click(b.action_id, b.value, { user: USERS.bob, on: offer });
+
+    const replacing = h.slack.calls.filter((c) => c.method === 'response_url' && c.args.replace_original === true);
+    expect(replacing).toHaveLength(1);
+    expect(replacing[0]!.args).toMatchObject({
+      response_type: 'in_channel',
+      text: 'api in prod: min 2 → 1, desired 2 → 1',
+    });
+    expect(buttonsOf(replacing[0]!.args)).toEqual([]);
+
+    const [now, ...others] = h.slack.messages(shownIn);
+    expect(others).toEqual([]);
+    expect(now).toMatchObject({ ts: offer.ts, text: 'api in prod: min 2 → 1, desired 2 → 1' });
+    expect(JSON.stringify(now!.blocks)).toContain(
+      `by <@${USERS.bob}> · Application Auto Scaling now keeps it at 1–4 tasks`,
+    );
+    expect(buttonsOf(now)).toEqual([]);
+  });
+
+  it('an operate user who clicks it is told it needs admin, only they see it, and the offer keeps its buttons for an admin', async () => {
+    const { shownIn, offer } = await postOffer(1);
+    const b = button(offer, 'Scale and set min to 1');
+    const click = await h.click(b.action_id, b.value, { user: USERS.alice, on: offer });
+    expect(click.replies).toHaveLength(1);
+    expect(click.replies[0]).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(click.seen).toMatch(/`autoscaling` needs \*admin\* on \*prod\*/);
+    expect(h.slack.messages(shownIn)).toEqual([offer]);
+    expect(buttonsOf(offer).map((x) => x.text.text)).toEqual(['Scale and set min to 1', 'Cancel']);
+  });
+
+  it('when the admin’s change fails, the admin is told why and the offer stays, buttons and all', async () => {
+    h.sandbox.inject({ kind: 'accessDenied', action: 'application-autoscaling:RegisterScalableTarget' });
+    const { shownIn, offer } = await postOffer(1);
+    const b = button(offer, 'Scale and set min to 1');
+    const click = await h.click(b.action_id, b.value, { user: USERS.bob, on: offer });
+    expect(click.seen).toContain('AWS denied application-autoscaling:RegisterScalableTarget on prod (service api)');
+    expect(click.replies.every((r) => r.response_type === 'ephemeral' && !r.replace_original)).toBe(true);
+    expect(h.slack.messages(shownIn)).toEqual([offer]);
+    expect(desired()).toBe(2);
+  });
+
   it('an operate user who clicks it is told it needs admin, and nothing changes', async () => {
     const offer = (await h.command('scale api 1')).replies[0];
     const b = button(offer, 'Scale and set min to 1');
@@ -99,13 +154,20 @@ describe('scale knows about Application Auto Scaling', () => {
   });
 
   it('Cancel takes the offer away and changes nothing', async () => {
-    const offer = (await h.command('scale api 1')).replies[0];
+    const { shownIn, offer } = await postOffer(1);
     const b = button(offer, 'Cancel');
-    const click = await h.click(b.action_id, b.value);
+    const click = await h.click(b.action_id, b.value, { on: offer });
     const replaced = h.slack.calls.filter((c) => c.method === 'response_url' && (c.args as Reply).replace_original);
     expect((replaced.at(-1)?.args as Reply).text).toBe(
       `Scaling *api* in *prod* was cancelled by <@${USERS.alice}>. Nothing was changed.`,
     );
+    expect(h.slack.messages(shownIn)).toEqual([
+      {
+        channel: offer.channel,
+        ts: offer.ts,
+        text: `Scaling *api* in *prod* was cancelled by <@${USERS.alice}>. Nothing was changed.`,
+      },
+    ]);
     expect(click.status).toBe(200);
     expect(h.sandbox.mutations()).toEqual([]);
     expect(desired()).toBe(2);

@@ -86,7 +86,8 @@ function percent(value: number): string {
 /**
  * `scale SVC N` outside the autoscaling range: nothing is changed; the offer says why, and offers
  * to scale and move the bound (admin, through the same path as a typed `autoscaling` command),
- * or Cancel. The buttons carry only the cluster and the words of that command.
+ * or Cancel. The buttons carry only the cluster and the words of that command (and, for the
+ * first, that its reply to the channel replaces the offer).
  */
 export function scaleOfferMessage(
   alias: string,
@@ -116,6 +117,8 @@ export function scaleOfferMessage(
           [service, `--${bound}`, String(count), '--scale', String(count)],
           {
             style: 'primary',
+            // The admin's scale replaces the offer (who did what); a refusal leaves it for an admin.
+            replaceOriginal: true,
             confirm: confirmDialog(
               `${label}?`,
               truncate(
