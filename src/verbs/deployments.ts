@@ -18,8 +18,18 @@ import {
   phaseText,
 } from '../slack/views/deployments';
 import { nothingToDoMessage } from '../slack/views/services';
-import { type LiveDeployment, LiveDeployment as LiveDeploymentSchema } from '../notifications/deployments/live';
-import { attachStopped, followCommandDeployment, followLive, type WatchDeps } from '../notifications/deployments/watch';
+import {
+  type LiveDeployment,
+  LiveDeployment as LiveDeploymentSchema,
+  verdictOf,
+} from '../notifications/deployments/live';
+import {
+  concludeCommandDeployment,
+  followLive,
+  openCommandDeployment,
+  type WatchDeps,
+} from '../notifications/deployments/watch';
+import { type LiveFollowUp } from './follow-up';
 
 /**
  * `SVC/ID` as `deployments` lists them (the last part of the service deployment's ARN), or the
@@ -250,72 +260,87 @@ async function followAgain(ctx: CommandContext, info: ServiceDeploymentInfo): Pr
 }
 
 /**
- * After `deploy`, `rollback`, `restart`, `scale` or `service create`: the live message of the
- * deployment it started (if it started one), beside the command's own follow-up. A failure here
- * never fails the command: the change is made and the command's replies say so.
+ * After `deploy`, `rollback`, `restart`, `scale` or `service create`: when the change started a
+ * deployment, its live message is the command's follow-up (`live` of changeService). It is posted
+ * in the service's channel (else where the command was typed) and followed until it ends, pauses
+ * at a hook, or the follow-up has its answer (the deployment's events carry it on from there). The
+ * command's channel gets the announcement with a pointer when the message is elsewhere, and
+ * nothing more; the follow-up's finding and the stopped tasks it read go into the message.
+ * Undefined — the command's own two replies, as before — when no deployment started, the message
+ * could not be posted (the bot is not in the channel), or anything here failed: the change is
+ * made either way and the command must say so.
  */
-export async function followDeployment(
-  ctx: CommandContext,
-  input: {
-    service: string;
-    before: ServiceDetail | undefined;
-    after: ServiceDetail;
-    verb: string;
-    /** True once the command's follow-up has its answer and nothing more will come of waiting. */
-    enough?: () => boolean;
-  },
-): Promise<{ alias: string; service: string; ecsId: string } | undefined> {
-  const deps = watchDeps(ctx);
-  if (!deps) return undefined;
-  try {
-    return await followCommandDeployment(
-      { ...deps, config: ctx.config },
-      {
-        alias: ctx.alias,
-        service: input.service,
-        before: input.before,
-        after: input.after,
-        startedBy: { kind: 'user', id: ctx.user.id, verb: input.verb },
-        channelId: ctx.channelId,
-        ...(ctx.timing.deploymentPollMs !== undefined ? { pollMs: ctx.timing.deploymentPollMs } : {}),
-        ...(ctx.timing.deploymentWatchMs !== undefined ? { watchMs: ctx.timing.deploymentWatchMs } : {}),
-        ...(ctx.remainingTimeMs ? { remainingTimeMs: ctx.remainingTimeMs } : {}),
-        ...(input.enough ? { enough: input.enough } : {}),
-      },
-    );
-  } catch (err) {
-    ctx.logger.warn(
-      { err: err instanceof Error ? err.message : String(err), service: input.service },
-      'deployment message not kept',
-    );
-    return undefined;
-  }
-}
-
-/**
- * A command's deployment live message, beside its follow-up (`alongside` of changeService): started
- * after the announcement; when the follow-up ends for good (settled, or stuck: failing,
- * crash-looping, unplaceable) the watcher leaves after its next look and the deployment's events
- * carry it on, while a follow-up that timed out leaves it to follow the deployment for
- * `deployments.watch`. The stopped tasks the follow-up read go to the live message too, so they
- * are read once.
- */
-export function liveDeployment(
+export function liveFollowUp(
   ctx: CommandContext,
   input: { service: string; before: ServiceDetail | undefined; verb: string },
-): (after: ServiceDetail) => (outcome: { kind: string; stopped?: readonly TaskInfo[] }) => Promise<void> {
-  return (after) => {
+): (
+  after: ServiceDetail,
+  announcement: SlackMessage,
+) => Promise<LiveFollowUp<{ kind: string; stopped?: readonly TaskInfo[] }> | undefined> {
+  return async (after, announcement) => {
+    const deps = watchDeps(ctx);
+    if (!deps) return undefined;
+    let item: LiveDeployment | undefined;
+    try {
+      item = await openCommandDeployment(
+        { ...deps, config: ctx.config },
+        {
+          alias: ctx.alias,
+          service: input.service,
+          before: input.before,
+          after,
+          startedBy: { kind: 'user', id: ctx.user.id, verb: input.verb },
+          channelId: ctx.channelId,
+        },
+      );
+    } catch (err) {
+      ctx.logger.warn(
+        { err: err instanceof Error ? err.message : String(err), service: input.service },
+        'deployment message not kept',
+      );
+      return undefined;
+    }
+    if (!item?.ts) return undefined;
+    const opened = item;
+    const ref = { alias: opened.alias, service: opened.service, ecsId: opened.ecsId };
     let answered = false;
-    const watching = followDeployment(ctx, { ...input, after, enough: () => answered });
-    return async (outcome) => {
-      answered = outcome.kind !== 'timeout';
-      const live = await watching;
-      const deps = watchDeps(ctx);
-      if (live && deps && outcome.stopped && outcome.stopped.length > 0) {
-        await attachStopped(deps, live, outcome.stopped).catch((err: unknown) =>
-          ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'stopped tasks not shown'),
+    let paused = false;
+    const watching = followLive(deps, opened, {
+      pollMs: ctx.timing.deploymentPollMs ?? opened.updateIntervalMs,
+      forMs: ctx.timing.deploymentWatchMs ?? watchFor(ctx.config.deployments),
+      ...(ctx.remainingTimeMs ? { remainingTimeMs: ctx.remainingTimeMs } : {}),
+      enough: () => answered,
+      readStopped: false,
+    }).then(
+      (last) => {
+        paused = phaseOf(last).kind === 'paused';
+      },
+      (err: unknown) =>
+        ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'deployment message not followed'),
+    );
+    return {
+      ...(opened.channel === ctx.channelId ? {} : { pointer: withPointer(announcement, opened.channel) }),
+      interrupted: () => paused,
+      async conclude(outcome, report) {
+        // A wait that ran out leaves the watcher to follow the deployment for `deployments.watch`.
+        answered = outcome.kind !== 'timeout';
+        await concludeCommandDeployment(deps, ref, verdictOf(outcome.kind, report), outcome.stopped ?? []).catch(
+          (err: unknown) =>
+            ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'follow-up not shown'),
         );
-      }
+        await watching;
+      },
     };
+  };
+}
+
+/** The announcement, saying where the deployment's live message follows it. */
+function withPointer(announcement: SlackMessage, channel: string): SlackMessage {
+  return {
+    text: announcement.text,
+    blocks: [
+      ...(announcement.blocks ?? [section(escapeText(announcement.text))]),
+      context(`Followed live in <#${channel}>: one message there tells how it goes and how it ends.`),
+    ],
   };
 }

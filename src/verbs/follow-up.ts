@@ -5,7 +5,8 @@ import { type Clock } from '../clock';
 import { type Logger } from '../logger';
 import { type SlackMessage } from '../slack/message';
 import { type Replier } from '../slack/reply';
-import { settlementMessage, type Settlement } from '../slack/views/services';
+import { settlementMessage, type PausedAt, type Settlement } from '../slack/views/services';
+import { deploymentRef } from '../slack/views/deployments';
 import { stopSettledMessage } from '../slack/views/tasks';
 import {
   CRASH_LOOP_STOPS,
@@ -21,8 +22,9 @@ import {
 /**
  * The follow-up after a change: every verb that changes a service (scale, restart, deploy,
  * rollback, service create) or stops a task goes through `changeAndFollow`: make the change, tell
- * the channel at once, watch until it ends, tell the channel how it ended. Both watches poll
- * through one loop (`poll`).
+ * the channel at once, watch until it ends, tell the channel how it ended — or, when the change
+ * started a deployment with a live message, let that message say both. Both watches poll through
+ * one loop (`poll`).
  */
 
 export type { Settlement };
@@ -48,6 +50,7 @@ export interface FollowUpDeps {
     tasks: Pick<ClusterOps['tasks'], 'describe' | 'list'>;
     taskDefinitions: Pick<ClusterOps['taskDefinitions'], 'ports'>;
     instances: Pick<ClusterOps['instances'], 'count'>;
+    serviceDeployments: Pick<ClusterOps['serviceDeployments'], 'describe'>;
   };
   reply: Pick<Replier, 'send'>;
   clock: Clock;
@@ -64,25 +67,48 @@ export interface Change<T, R> {
   apply: () => Promise<T>;
   /** Said at once, after the change. */
   announce: (after: T) => SlackMessage;
-  /** Watches until the change has ended one way or another. */
-  follow: (after: T) => Promise<R>;
+  /** Watches until the change has ended one way or another (or until `interrupted` says to stop). */
+  follow: (after: T, interrupted?: () => boolean) => Promise<R>;
   /** Said when it has. */
   report: (outcome: R) => SlackMessage;
   /**
-   * What runs beside the wait (a deployment's live message, src/notifications/deployments/): started right after
-   * the announcement, told how the follow-up ended once its report is sent, and awaited then.
+   * When the change started something with a message of its own (a deployment's live message,
+   * src/notifications/deployments/): that message is the follow-up instead of the two replies.
+   * Undefined when there is none, or it could not be posted: then the replies are sent as ever.
    */
-  alongside?: (after: T) => (outcome: R) => Promise<void>;
+  live?: (after: T, announcement: SlackMessage) => Promise<LiveFollowUp<R> | undefined>;
 }
 
-/** Change → reply → wait → reply: the one path of every follow-up. */
+/** A message that follows the change in place of the command's own replies. */
+export interface LiveFollowUp<R> {
+  /**
+   * What the command's channel is told instead of the announcement, when the live message is in
+   * another channel (a pointer to it); undefined when the live message is in the command's channel.
+   */
+  pointer?: SlackMessage;
+  /** True once the live message shows that waiting is pointless (a deployment paused at a hook). */
+  interrupted: () => boolean;
+  /** Takes the follow-up's outcome, and the report it would have sent, into the live message. */
+  conclude: (outcome: R, report: SlackMessage) => Promise<void>;
+}
+
+/**
+ * Change → reply → wait → reply: the one path of every follow-up. When the change has a live
+ * message, it replaces both replies: the command's channel gets at most a pointer to it, and the
+ * outcome goes into it.
+ */
 export async function changeAndFollow<T, R>(deps: Pick<FollowUpDeps, 'reply'>, change: Change<T, R>): Promise<void> {
   const after = await change.apply();
-  await deps.reply.send(change.announce(after));
-  const beside = change.alongside?.(after);
-  const outcome = await change.follow(after);
-  await deps.reply.send(change.report(outcome));
-  await beside?.(outcome);
+  const announcement = change.announce(after);
+  const live = await change.live?.(after, announcement);
+  if (!live) {
+    await deps.reply.send(announcement);
+    await deps.reply.send(change.report(await change.follow(after)));
+    return;
+  }
+  if (live.pointer) await deps.reply.send(live.pointer);
+  const outcome = await change.follow(after, live.interrupted);
+  await live.conclude(outcome, change.report(outcome));
 }
 
 /**
@@ -92,13 +118,13 @@ export async function changeAndFollow<T, R>(deps: Pick<FollowUpDeps, 'reply'>, c
 export function changeService(
   deps: FollowUpDeps,
   name: string,
-  change: Pick<Change<ServiceDetail, Settlement>, 'apply' | 'announce' | 'alongside'> & { showRevision?: boolean },
+  change: Pick<Change<ServiceDetail, Settlement>, 'apply' | 'announce' | 'live'> & { showRevision?: boolean },
 ): Promise<void> {
   return changeAndFollow(deps, {
     apply: change.apply,
     announce: change.announce,
-    ...(change.alongside ? { alongside: change.alongside } : {}),
-    follow: (after) => waitForSettlement(deps, name, after),
+    ...(change.live ? { live: change.live } : {}),
+    follow: (after, interrupted) => waitForSettlement(deps, name, after, interrupted),
     report: (outcome) =>
       settlementMessage(
         deps.alias,
@@ -156,7 +182,12 @@ async function waitForStop(deps: FollowUpDeps, id: string): Promise<{ task: Task
  * path reads nothing but DescribeServices. New events are told apart by id, so the AWS clock and
  * ours need not agree.
  */
-export async function waitForSettlement(deps: FollowUpDeps, name: string, before: ServiceDetail): Promise<Settlement> {
+export async function waitForSettlement(
+  deps: FollowUpDeps,
+  name: string,
+  before: ServiceDetail,
+  interrupted?: () => boolean,
+): Promise<Settlement> {
   const seen = new Set(before.events.map((e) => e.id));
   const deadline = deps.clock.now() + deps.timing.followUpTimeoutMs;
   const steadyMs = deps.timing.followUpSteadyMs ?? DEFAULT_FOLLOW_UP_STEADY_MS;
@@ -171,6 +202,8 @@ export async function waitForSettlement(deps: FollowUpDeps, name: string, before
   let failedSeen = failedBefore;
   return poll(deps, async (): Promise<Settlement | undefined> => {
     const service = await deps.aws.services.describe(name);
+    // The live message saw the deployment pause at a hook: it says so, and has the buttons.
+    if (interrupted?.()) return { kind: 'paused', service };
     const now = deps.clock.now();
     const primary = primaryDeployment(service);
     const ours = service.deployments.find((d) => d.id === watched);
@@ -248,10 +281,47 @@ export async function waitForSettlement(deps: FollowUpDeps, name: string, before
           ...missing,
         };
       }
+      // A blue/green deployment waiting at a PAUSE hook looks stuck from DescribeServices alone.
+      const paused = await pausedAt(deps, name, before.currentServiceDeployment);
+      if (paused) return { kind: 'paused', service, at: paused };
       return { kind: 'timeout', service, stopped: await stoppedSince(deps, name, since) };
     }
     return undefined;
   });
+}
+
+/**
+ * Where the change's service deployment waits, when it waits at a PAUSE lifecycle hook (one
+ * DescribeServiceDeployments, only when a follow-up would otherwise say it timed out); a failure
+ * to read it leaves the reply as it was.
+ */
+async function pausedAt(
+  deps: Pick<FollowUpDeps, 'aws' | 'logger'>,
+  name: string,
+  arn: string | undefined,
+): Promise<PausedAt | undefined> {
+  if (!arn) return undefined;
+  try {
+    const [info] = await deps.aws.serviceDeployments.describe([arn]);
+    const hook = info?.hooks.find((h) => h.status === 'AWAITING_ACTION');
+    if (!info || !hook || isFinished(info.status)) return undefined;
+    return {
+      ref: deploymentRef(name, info.id),
+      ...(info.lifecycleStage ? { stage: info.lifecycleStage } : {}),
+      ...(hook.expiresAt !== undefined ? { expiresAt: hook.expiresAt } : {}),
+      ...(hook.timeoutAction ? { timeoutAction: hook.timeoutAction } : {}),
+    };
+  } catch (err) {
+    deps.logger.warn(
+      { err: err instanceof Error ? err.message : String(err), service: name },
+      'follow-up: could not read the service deployment',
+    );
+    return undefined;
+  }
+}
+
+function isFinished(status: string): boolean {
+  return ['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'].includes(status);
 }
 
 /** Tasks of the newest deployment that are neither running nor pending, out of how many it wants. */

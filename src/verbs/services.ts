@@ -24,7 +24,7 @@ import {
 import { changeService } from './follow-up';
 import { lastHourUtilization, optionalRead, scalableRange, UTILIZATION_WINDOW_MS } from './autoscaling';
 import { autoscalingMayChangeIt, scaleOfferMessage } from '../slack/views/autoscaling';
-import { liveDeployment } from './deployments';
+import { liveFollowUp } from './deployments';
 import {
   createdMessage,
   deployedMessage,
@@ -144,7 +144,7 @@ export const scale = defineVerb({
       apply: () => ctx.aws.services.scale(service, count),
       announce: (after) =>
         scaledMessage(ctx.alias, before, after, ctx.user.id, range ? autoscalingMayChangeIt(range) : undefined),
-      alongside: liveDeployment(ctx, { service, before, verb: 'scale' }),
+      live: liveFollowUp(ctx, { service, before, verb: 'scale' }),
     });
   },
 });
@@ -163,7 +163,7 @@ export const restart = defineVerb({
     await changeService(ctx, name, {
       apply: () => ctx.aws.services.restart(name),
       announce: (after) => restartedMessage(ctx.alias, after, ctx.user.id),
-      alongside: liveDeployment(ctx, { service: name, before: undefined, verb: 'restart' }),
+      live: liveFollowUp(ctx, { service: name, before: undefined, verb: 'restart' }),
     });
   },
 });
@@ -243,7 +243,7 @@ export const deploy = defineVerb({
       apply: () => ctx.aws.services.deploy(name, deployed.to),
       announce: () => deployedMessage(ctx.alias, name, deployed, ctx.user.id),
       showRevision: true,
-      alongside: liveDeployment(ctx, { service: name, before, verb: 'deploy' }),
+      live: liveFollowUp(ctx, { service: name, before, verb: 'deploy' }),
     });
   },
 });
@@ -277,7 +277,7 @@ export const rollback = defineVerb({
       announce: () =>
         deployedMessage(ctx.alias, name, { kind: 'rollback', from: before.taskDefinition, to: previous }, ctx.user.id),
       showRevision: true,
-      alongside: liveDeployment(ctx, { service: name, before, verb: 'rollback' }),
+      live: liveFollowUp(ctx, { service: name, before, verb: 'rollback' }),
     });
   },
 });
@@ -316,7 +316,7 @@ export const serviceCreate = defineVerb({
       apply: () => ctx.aws.services.create(name, resolved, count, spec),
       announce: (created) => createdMessage(ctx.alias, created, ctx.user.id),
       showRevision: true,
-      alongside: liveDeployment(ctx, { service: name, before: undefined, verb: 'service create' }),
+      live: liveFollowUp(ctx, { service: name, before: undefined, verb: 'service create' }),
     });
   },
 });

@@ -62,13 +62,37 @@ describe('a deployment paused at a PAUSE hook', () => {
   });
 
   it('shows what it waits for, until when, and what happens on time-out, with Continue and Roll back', async () => {
-    await h.command('restart bg');
+    const result = await h.command('restart bg');
+    // The live message is the follow-up: the command's channel gets only the pointer to it, and no
+    // "still 1/1 running" from a wait that could not end while the deployment is paused.
+    expect(result.replies.map((r) => r.text)).toEqual([
+      'bg in prod: restarting — a fresh task of solo:1 replaces the running one',
+    ]);
+    expect(result.seen).not.toMatch(/still \d+\/\d+ running/);
     const live = liveMessage(h, 'bg');
     expect(live.text).toBe('bg in prod: restart of solo:1 — paused at POST_TEST_TRAFFIC_SHIFT, waiting for Continue');
     expect(live.blocks).toContain('Waiting at the PAUSE lifecycle hook of *POST_TEST_TRAFFIC_SHIFT*');
     expect(live.blocks).toMatch(/until <!date\^\d+\^/);
     expect(live.blocks).toContain('If nobody does, ECS rolls the deployment back.');
     expect(live.buttons.map((b) => b.text.text)).toEqual(['Continue', 'Roll back']);
+  });
+
+  it('when the live message cannot be posted (the bot is not in the channel), the command’s own follow-up says the deployment is paused, with Continue and Roll back', async () => {
+    h.slack.fail({ method: 'chat.postMessage', status: 200, error: 'not_in_channel' });
+    const result = await h.command('restart bg');
+    expect(result.replies).toHaveLength(2);
+    expect(result.replies[1]?.text).toMatch(
+      /^bg in prod: the deployment is paused at the PAUSE lifecycle hook of POST_TEST_TRAFFIC_SHIFT, waiting for someone to continue or roll it back until .+\. If nobody acts, ECS rolls it back\. `\/ecs deployment continue bg\/\w+ -c prod` goes on; `\/ecs deployment rollback bg\/\w+ -c prod` goes back\.$/,
+    );
+    expect(result.seen).not.toMatch(/still \d+\/\d+ running/);
+    const buttons = ((result.replies[1]?.blocks ?? []) as { type: string; elements?: Button[] }[])
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements ?? []);
+    expect(buttons.map((b) => b.text.text)).toEqual(['Continue', 'Roll back']);
+    // Continue from the reply, by someone allowed, goes on as from the live message.
+    const cont = buttons[0]!;
+    await h.click(cont.action_id, cont.value, { user: USERS.bob });
+    expect(h.sandbox.callsTo('ecs:ContinueServiceDeployment')).toHaveLength(1);
   });
 
   it('Continue pressed by someone the config does not allow is refused, and the deployment stays paused', async () => {

@@ -1,26 +1,12 @@
 import { startHarness, type Harness } from '../../testbed/harness';
 import { CHANNELS, USERS } from '../../testbed/config';
 import { servicesAccount } from '../../testbed/services-fixtures';
+import { deploymentMessages, threadReplies } from '../../testbed/deployments';
 
 /**
  * The live deployment message: one per service deployment, in the service's channel (#alerts for
  * prod in the test config), kept up to date by chat.update and ending in one line.
  */
-
-/** The deployment messages the bot posted in a channel, each as it reads now (after its last edit). */
-function deploymentMessages(h: Harness, channel: string): { ts: string; text: string; blocks: string }[] {
-  return h.slack
-    .messages(channel)
-    .filter((m) => m.threadTs === undefined && JSON.stringify(m.blocks ?? []).includes('started '))
-    .map((m) => ({ ts: m.ts, text: m.text ?? '', blocks: JSON.stringify(m.blocks ?? []) }));
-}
-
-function threadReplies(h: Harness, channel: string, ts: string): string[] {
-  return h.slack
-    .messages(channel)
-    .filter((m) => m.threadTs === ts)
-    .map((m) => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`);
-}
 
 describe('live deployment messages', () => {
   let h: Harness;
@@ -31,10 +17,13 @@ describe('live deployment messages', () => {
     await h.stop();
   });
 
-  it('a deploy that completes: the command answers as before, and one live message in the service’s channel ends in "completed"', async () => {
+  it('a deploy that completes: the command’s channel gets the announcement pointing at the one live message in the service’s channel, which ends in "completed"', async () => {
     const result = await h.command('deploy web web:1');
+    // The live message is the follow-up: the command's channel gets no second report.
+    expect(result.replies).toHaveLength(1);
     expect(result.replies[0]?.text).toBe('web in prod: deploying web:2 → web:1');
-    expect(result.replies[1]?.text).toBe('web in prod: 1/1 running web:1');
+    expect(result.replies[0]?.response_type).toBe('in_channel');
+    expect(JSON.stringify(result.replies[0]?.blocks)).toContain(`Followed live in <#${CHANNELS.alerts}>`);
     const live = deploymentMessages(h, CHANNELS.alerts);
     expect(live).toHaveLength(1);
     expect(live[0]!.text).toMatch(/^web in prod: deploy web:2 → web:1 — completed in under a minute$/);
@@ -43,6 +32,41 @@ describe('live deployment messages', () => {
     expect(live[0]!.blocks).not.toContain('cmd:deployment');
     // One DescribeServiceDeployments per look at most, and no second message for the same deployment.
     expect(h.sandbox.callsTo('ecs:DescribeServiceDeployments').length).toBeGreaterThan(0);
+  });
+
+  it('typed in the service’s own channel, the live message is the command’s only answer in the channel', async () => {
+    const result = await h.command('deploy web web:1 -c prod', { channel: CHANNELS.alerts });
+    expect(result.replies).toHaveLength(0);
+    expect(result.ack.response_type ?? 'ephemeral').toBe('ephemeral');
+    const live = deploymentMessages(h, CHANNELS.alerts);
+    expect(live).toHaveLength(1);
+    expect(live[0]!.text).toMatch(/^web in prod: deploy web:2 → web:1 — completed in under a minute$/);
+    // Nothing else in the channel: no announcement, no report.
+    expect(h.slack.messages(CHANNELS.alerts).filter((m) => m.threadTs === undefined)).toHaveLength(1);
+  });
+
+  it('when the bot may not post in the service’s channel, the command answers with its own two replies, as without a live message', async () => {
+    h.slack.fail({ method: 'chat.postMessage', status: 200, error: 'not_in_channel' });
+    const result = await h.command('deploy web web:1');
+    expect(result.replies.map((r) => r.text)).toEqual([
+      'web in prod: deploying web:2 → web:1',
+      'web in prod: 1/1 running web:1',
+    ]);
+    expect(JSON.stringify(result.replies[0]?.blocks)).not.toContain('Followed live');
+    expect(deploymentMessages(h, CHANNELS.alerts)).toHaveLength(0);
+  });
+
+  it('while a deployment runs, the live message shows what the follow-up found (tasks that fail to start), with its buttons beside Roll back', async () => {
+    h.sandbox.world.createService('prod', { name: 'stuck', taskDefinition: 'solo', desiredCount: 1 });
+    const result = await h.command('deploy stuck broken');
+    expect(result.replies).toHaveLength(1);
+    const live = deploymentMessages(h, CHANNELS.alerts);
+    expect(live).toHaveLength(1);
+    expect(live[0]!.text).toMatch(
+      /^stuck in prod: deploy solo:1 → broken:1 — in progress.* · stuck in prod: its new tasks of broken:1 fail to start \(\d+ so far; \d\/1 running now\)\. \d+ tasks stopped: CannotPullContainerError/,
+    );
+    expect(live[0]!.blocks).toContain('"text":"Why?"');
+    expect(live[0]!.blocks).toContain('"text":"Roll back"');
   });
 
   it('a deployment that trips the circuit breaker: the message says it rolled back and why, counted, with the stopped tasks in its thread', async () => {

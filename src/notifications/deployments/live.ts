@@ -45,6 +45,29 @@ export const StoppedSummary = z.object({
 });
 export type StoppedSummary = z.infer<typeof StoppedSummary>;
 
+/**
+ * What the follow-up of the command that started it found (settled, crash-looping, could not
+ * place…): the reply it would have sent, shown in the message while the deployment runs.
+ */
+export const Verdict = z.object({
+  kind: z.string().max(20),
+  text: z.string().max(4000),
+  /** Our own Block Kit, already escaped. */
+  blocks: z.array(z.unknown()).max(12),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
+/** Most the verdict's blocks may take on the item (the item's limit is 400 KB; the message's is 50 blocks). */
+const VERDICT_BYTES = 12_000;
+
+/** The follow-up's reply as a verdict, bounded: too big, and only its text is kept. */
+export function verdictOf(kind: string, message: { text: string; blocks?: readonly unknown[] }): Verdict {
+  const text = message.text.slice(0, 4000);
+  const blocks = JSON.parse(JSON.stringify(message.blocks ?? [])) as unknown[];
+  const fits = blocks.length <= 12 && JSON.stringify(blocks).length <= VERDICT_BYTES;
+  return { kind, text, blocks: fits ? blocks : [] };
+}
+
 export const LiveDeployment = z.object({
   pk: z.string(),
   sk: z.string(),
@@ -71,6 +94,7 @@ export const LiveDeployment = z.object({
   event: EventFact.optional(),
   stopped: StoppedSummary.optional(),
   threadPosted: z.boolean().default(false),
+  verdict: Verdict.optional(),
 });
 export type LiveDeployment = z.infer<typeof LiveDeployment>;
 

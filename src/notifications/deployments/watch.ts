@@ -2,7 +2,6 @@ import { type ClusterOps } from '../../aws/access';
 import { type ServiceDetail } from '../../aws/services';
 import { type TaskInfo } from '../../aws/tasks';
 import { type Config } from '../../config/schema';
-import { watchFor } from '../../config/deployments';
 import { routeFor } from '../routing';
 import { DEFAULT_NOTIFY_SETTINGS } from '../constants';
 import { isEnded, phaseOf } from '../../slack/views/deployments';
@@ -18,6 +17,7 @@ import {
   type LiveDeps,
   type StartedBy,
   type StoppedSummary,
+  type Verdict,
 } from './live';
 
 export interface WatchDeps extends LiveDeps {
@@ -57,11 +57,11 @@ export function deploymentRoute(
 
 /**
  * After a command changed a service: when it started a new deployment, the deployment's live
- * message (in the service's channel, else where the command was typed), followed until it ends,
- * pauses at a hook, or the watch time runs out — its events keep the message going after that.
+ * message, opened (in the service's channel, else where the command was typed) and posted once.
+ * Undefined when the change started no deployment or nowhere is set for it.
  */
-export async function followCommandDeployment(
-  deps: WatchDeps & { config: Config },
+export async function openCommandDeployment(
+  deps: LiveDeps & { config: Config },
   input: {
     alias: string;
     service: string;
@@ -69,12 +69,8 @@ export async function followCommandDeployment(
     after: ServiceDetail;
     startedBy: Extract<StartedBy, { kind: 'user' }>;
     channelId: string;
-    pollMs?: number;
-    watchMs?: number;
-    remainingTimeMs?: () => number;
-    enough?: () => boolean;
   },
-): Promise<{ alias: string; service: string; ecsId: string } | undefined> {
+): Promise<LiveDeployment | undefined> {
   const primary = input.after.deployments.find((d) => d.status === 'PRIMARY');
   const previous = input.before?.deployments.find((d) => d.status === 'PRIMARY');
   // A change of desired count alone starts no deployment: nothing to follow.
@@ -82,7 +78,7 @@ export async function followCommandDeployment(
   const route = deploymentRoute(deps.config, input.alias, input.service, input.channelId);
   if (!route) return undefined;
   const from = previous?.taskDefinition ?? input.after.deployments.find((d) => d.status === 'ACTIVE')?.taskDefinition;
-  const item = await openLive(deps, {
+  return openLive(deps, {
     alias: input.alias,
     service: input.service,
     ecsId: primary.id,
@@ -94,30 +90,33 @@ export async function followCommandDeployment(
     startedAt: deps.clock.now(),
     updateIntervalMs: route.updateIntervalMs,
   });
-  await followLive(deps, item, {
-    pollMs: input.pollMs ?? route.updateIntervalMs,
-    forMs: input.watchMs ?? watchFor(deps.config.deployments),
-    ...(input.remainingTimeMs ? { remainingTimeMs: input.remainingTimeMs } : {}),
-    ...(input.enough ? { enough: input.enough } : {}),
-    readStopped: false,
-  });
-  return { alias: input.alias, service: input.service, ecsId: primary.id };
 }
 
 /**
- * The stopped tasks a command's follow-up read (it reads them once, for its own reply), handed to
- * the deployment's live message instead of a second read: its end line counts them, its thread
- * lists them.
+ * What a command's follow-up found (settled, crash-looping, could not place…), written into the
+ * deployment's live message, with the stopped tasks it read (so they are read once): the message
+ * shows it while the deployment has not ended, its end line counts the tasks, its thread lists them.
  */
-export async function attachStopped(
+export async function concludeCommandDeployment(
   deps: LiveDeps,
   ref: { alias: string; service: string; ecsId: string },
+  verdict: Verdict | undefined,
   tasks: readonly TaskInfo[],
 ): Promise<void> {
   const item = await readLive(deps.state, liveKey(ref.alias, ref.service, ref.ecsId));
-  if (!item || item.stopped || tasks.length === 0) return;
-  item.stopped = summarise(tasks.filter((t) => !ASKED_FOR.has(t.stopCode ?? '')));
-  await saveLive(deps.state, item, ['stopped']);
+  if (!item) return;
+  const changed: (keyof LiveDeployment)[] = [];
+  if (verdict) {
+    item.verdict = verdict;
+    changed.push('verdict');
+  }
+  const own = tasks.filter((t) => !ASKED_FOR.has(t.stopCode ?? ''));
+  if (!item.stopped && own.length > 0) {
+    item.stopped = summarise(own);
+    changed.push('stopped');
+  }
+  if (changed.length === 0) return;
+  await saveLive(deps.state, item, changed);
   await publish(deps, item, { force: true });
 }
 

@@ -28,6 +28,11 @@ export interface DeploymentView {
   /** The last Deployment State Change event. */
   event?: { name: string; reason?: string; at: number };
   stopped?: { summary: string; reasons: string[]; details: string[] };
+  /**
+   * What the follow-up of the command that started it found, as the reply it would have sent
+   * (already escaped): shown while the deployment runs.
+   */
+  verdict?: { kind: string; text: string; blocks: unknown[] };
 }
 
 export type Phase =
@@ -170,7 +175,8 @@ export function liveDeploymentMessage(
   const what = changeWords(view);
   const title = `*${escapeText(view.service)}* in *${escapeText(view.alias)}*: ${what}`;
   const line = escapeText(phaseText(view, phase, now));
-  const text = `${title} — ${line}`.replace(/[*`]/g, '');
+  const verdict = shownVerdict(view, phase);
+  const text = `${title} — ${line}${verdict ? ` · ${verdict.text}` : ''}`.replace(/[*`]/g, '');
   const by =
     view.startedBy.kind === 'user'
       ? `started by <@${view.startedBy.id}> with \`${escapeText(view.startedBy.verb)}\``
@@ -179,6 +185,10 @@ export function liveDeploymentMessage(
   blocks.push(section(`*${capitalised(line)}*`));
   if (!ended && info) blocks.push(fieldsSection(factFields(info, now, view.startedAt)));
   if (phase.kind === 'paused') blocks.push(section(pausedText(phase)));
+  if (verdict)
+    blocks.push(
+      ...(verdict.blocks.length > 0 ? (verdict.blocks as KnownBlock[]) : [section(escapeText(verdict.text))]),
+    );
   const ref = info ? deploymentRef(view.service, info.id) : undefined;
   if (!ended && ref) {
     const buttons = [];
@@ -200,6 +210,18 @@ export function liveDeploymentMessage(
   if (ref)
     blocks.push(context(`deployment \`${escapeText(ref)}\` · \`/ecs deployment ${escapeText(ref)}\` for the detail`));
   return { text, blocks, ended, phase: phase.kind };
+}
+
+/**
+ * The follow-up's finding, while it adds to what the message shows: not once the deployment has
+ * ended (one line says how), and not a wait that ran out while the deployment is paused at a hook
+ * (the message says what it waits for).
+ */
+function shownVerdict(view: DeploymentView, phase: Phase): DeploymentView['verdict'] {
+  const verdict = view.verdict;
+  if (!verdict || isEnded(phase) || verdict.kind === 'paused') return undefined;
+  if (phase.kind === 'paused' && verdict.kind === 'timeout') return undefined;
+  return verdict;
 }
 
 function changeWords(view: DeploymentView): string {

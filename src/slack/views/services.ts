@@ -308,7 +308,21 @@ export type Settlement =
   | { kind: 'crashLooping'; service: ServiceDetail; stopped: TaskInfo[] }
   /** Tasks the change started keep stopping before they run (e.g. CannotPullContainerError); `stopped` as for `failed`. */
   | { kind: 'failingToStart'; service: ServiceDetail; stopped: TaskInfo[] }
-  | { kind: 'timeout'; service: ServiceDetail; stopped: TaskInfo[] };
+  | { kind: 'timeout'; service: ServiceDetail; stopped: TaskInfo[] }
+  /**
+   * The deployment waits at a PAUSE lifecycle hook (blue/green test traffic, for example): nothing
+   * more comes of waiting until someone continues or rolls it back. `at`: what the hook waits for.
+   */
+  | { kind: 'paused'; service: ServiceDetail; at?: PausedAt };
+
+/** Where a paused deployment waits, as DescribeServiceDeployments tells it. */
+export interface PausedAt {
+  /** `SVC/ID`, what `deployment continue` takes. */
+  ref: string;
+  stage?: string;
+  expiresAt?: number;
+  timeoutAction?: string;
+}
 
 /** The follow-up: settled, could not place, failed, or still going. `showRevision` names the revision (deploys). */
 export function settlementMessage(
@@ -356,11 +370,45 @@ export function settlementMessage(
       const text = `${name}: its new tasks${on ? ` of${on}` : ''} fail to start (${failed} so far; ${s.running}/${s.desired} running now).`;
       return withStoppedTasks(alias, s.name, iconLine(':x:', text, false), outcome.stopped);
     }
+    case 'paused':
+      return pausedMessage(alias, s.name, name, outcome.at);
     case 'timeout': {
       const text = `${name}: still ${s.running}/${s.desired} running (${s.pending} pending) after ${formatDuration(timeoutMs)}. Check \`/ecs service ${escapeText(s.name)} -c ${alias}\`.`;
       return withStoppedTasks(alias, s.name, iconLine(':hourglass:', text, true), outcome.stopped);
     }
   }
+}
+
+/** A deployment waiting at a PAUSE hook: what it waits for, until when, and the two ways on. */
+function pausedMessage(alias: string, service: string, name: string, at: PausedAt | undefined): SlackMessage {
+  const stage = at?.stage ? ` of *${escapeText(at.stage)}*` : '';
+  const until = at?.expiresAt !== undefined ? ` until ${slackDate(at.expiresAt)}` : '';
+  const onTimeout = at
+    ? at.timeoutAction === 'CONTINUE'
+      ? ' If nobody acts, ECS continues it by itself.'
+      : ' If nobody acts, ECS rolls it back.'
+    : '';
+  const how = at
+    ? ` \`/ecs deployment continue ${escapeText(at.ref)} -c ${alias}\` goes on; \`/ecs deployment rollback ${escapeText(at.ref)} -c ${alias}\` goes back.`
+    : ` \`/ecs deployments ${escapeText(service)} -c ${alias}\` names it.`;
+  const text = `${name}: the deployment is paused at the PAUSE lifecycle hook${stage}, waiting for someone to continue or roll it back${until}.${onTimeout}${how}`;
+  const blocks: KnownBlock[] = [section(`:double_vertical_bar: ${text}`)];
+  if (at) {
+    blocks.push(
+      actions(`follow-up:${service}`, [
+        commandButton('Continue', alias, 'deployment continue', [at.ref], { style: 'primary' }),
+        commandButton('Roll back', alias, 'deployment rollback', [at.ref], {
+          style: 'danger',
+          confirm: confirmDialog(
+            'Roll back?',
+            `ECS stops this deployment of ${escapeText(service)} and goes back to the revision it replaced.`,
+            'Roll back',
+          ),
+        }),
+      ]),
+    );
+  }
+  return { text: stripMarkup(text, { keepCode: true }), blocks };
 }
 
 /** A one-line message: the line after an icon, and without its marks as the fallback text. */
