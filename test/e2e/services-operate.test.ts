@@ -1,6 +1,7 @@
 import { ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { startHarness, type Harness } from '../../testbed/harness';
-import { USERS } from '../../testbed/config';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { liveMessage } from '../../testbed/deployments';
 import { roleArn } from '../../testbed/accounts';
 import { servicesAccount } from '../../testbed/services-fixtures';
 import { assumeRole, clientConfig } from '../../testbed/sandbox';
@@ -18,13 +19,15 @@ describe('/ecs restart, through the signed Slack handler, against the sandbox', 
     await h.stop();
   });
 
-  it('an operator restarts api: fresh tasks replace the running ones and the follow-up says 2/2 running', async () => {
+  it('an operator restarts api: fresh tasks replace the running ones, and the live message in the service’s channel follows it to "completed"', async () => {
     const oldTasks = liveTasks(h, 'prod', 'api').map((t) => t.id);
     const result = await h.command('restart api');
     expect(result.ack.text).toContain('Looking up api to restart it');
     expect(result.replies[0]?.response_type).toBe('in_channel');
     expect(result.replies[0]?.text).toBe('api in prod: restarting — 2 fresh tasks of api:1 replace the running ones');
-    expect(result.replies[1]?.text).toBe('api in prod: 2/2 running');
+    expect(JSON.stringify(result.replies[0]?.blocks)).toContain(`Followed live in <#${CHANNELS.alerts}>`);
+    expect(result.replies).toHaveLength(1);
+    expect(liveMessage(h).text).toBe('api in prod: restart of api:1 — completed in under a minute');
     const updates = h.sandbox.callsTo('ecs:UpdateService');
     expect(updates).toHaveLength(1);
     expect(updates[0]!.params).toEqual({ cluster: 'prod', service: 'api', forceNewDeployment: true });
@@ -55,7 +58,7 @@ describe('/ecs restart, through the signed Slack handler, against the sandbox', 
     const before = liveTasks(h, 'prod', 'web').map((t) => t.id);
     const result = await h.click(restartButton.action_id, restartButton.value);
     expect(result.seen).toContain('web in prod: restarting — a fresh task of web:2 replaces the running one');
-    expect(result.seen).toContain('web in prod: 1/1 running');
+    expect(liveMessage(h).text).toBe('web in prod: restart of web:2 — completed in under a minute');
     expect(succeeded(h, 'ecs:UpdateService')).toHaveLength(1);
     expect(liveTasks(h, 'prod', 'web').some((t) => before.includes(t.id))).toBe(false);
   });
@@ -78,12 +81,13 @@ describe('/ecs deploy, through the signed Slack handler, against the sandbox', (
     await h.stop();
   });
 
-  it('deploy web web:1 says from which revision to which, and the follow-up says it runs web:1', async () => {
+  it('deploy web web:1 says from which revision to which, and the live message follows it to "completed"', async () => {
     const result = await h.command('deploy web web:1');
     expect(result.ack.text).toContain('Looking up web to deploy web:1 to it');
     expect(result.replies[0]?.text).toBe('web in prod: deploying web:2 → web:1');
     expect(result.replies[0]?.response_type).toBe('in_channel');
-    expect(result.replies[1]?.text).toBe('web in prod: 1/1 running web:1');
+    expect(result.replies).toHaveLength(1);
+    expect(liveMessage(h).text).toBe('web in prod: deploy web:2 → web:1 — completed in under a minute');
     expect(h.sandbox.callsTo('ecs:UpdateService').map((c) => c.params)).toEqual([
       { cluster: 'prod', service: 'web', taskDefinition: 'web:1' },
     ]);
@@ -132,7 +136,7 @@ describe('/ecs deploy, through the signed Slack handler, against the sandbox', (
     expect(result.replies[0]?.text).toBe(
       'web in prod: deploying web:2 → web:3 (container web: nginx:1.28 → nginx:1.29)',
     );
-    expect(result.replies[1]?.text).toBe('web in prod: 1/1 running web:3');
+    expect(liveMessage(h).text).toBe('web in prod: deploy web:2 → web:3 — completed in under a minute');
     const registered = h.sandbox.world.findTaskDefinition('web:3')!;
     expect(registered.containerDefinitions.map((c) => c.image)).toEqual(['nginx:1.29']);
     expect(registered.containerDefinitions[0]!.portMappings).toEqual([
@@ -185,7 +189,7 @@ describe('/ecs deploy, through the signed Slack handler, against the sandbox', (
     expect(h.sandbox.mutations()).toHaveLength(0);
   });
 
-  it('a deployment whose tasks cannot start trips the circuit breaker: the follow-up says it failed and that ECS rolled back', async () => {
+  it('a deployment whose tasks cannot start trips the circuit breaker: the live message says ECS rolled it back, and why', async () => {
     h.sandbox.world.createService('prod', {
       name: 'guarded',
       taskDefinition: 'solo',
@@ -194,8 +198,9 @@ describe('/ecs deploy, through the signed Slack handler, against the sandbox', (
     });
     const result = await h.command('deploy guarded broken');
     expect(result.replies[0]?.text).toBe('guarded in prod: deploying solo:1 → broken:1');
-    expect(result.replies[1]?.text).toBe(
-      'guarded in prod: the deployment failed — tasks failed to start; ECS rolled back to solo:1 (1/1 running). 3 tasks stopped: CannotPullContainerError: pull image manifest has been retried 5 time(s): example/broken:1: not found',
+    expect(result.replies).toHaveLength(1);
+    expect(liveMessage(h).text).toBe(
+      'guarded in prod: deploy solo:1 → broken:1 — rolled back after under a minute: ECS deployment circuit breaker: task failed to start; 3 tasks stopped: CannotPullContainerError: pull image manifest has been retried 5 time(s): example/broken:1: not found',
     );
     expect(h.sandbox.world.service('prod', 'guarded').taskDefinition.arn).toMatch(/solo:1$/);
   });
@@ -232,7 +237,7 @@ describe('/ecs rollback, through the signed Slack handler, against the sandbox',
     const result = await h.command('rollback web');
     expect(result.ack.text).toContain('Looking up web and its earlier revisions to roll it back');
     expect(result.replies[0]?.text).toBe('web in prod: rolling back web:2 → web:1');
-    expect(result.replies[1]?.text).toBe('web in prod: 1/1 running web:1');
+    expect(liveMessage(h).text).toBe('web in prod: rollback web:2 → web:1 — completed in under a minute');
     expect(h.sandbox.world.service('prod', 'web').taskDefinition.revision).toBe(1);
   });
 
