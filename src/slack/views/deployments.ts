@@ -1,4 +1,4 @@
-import { type KnownBlock } from '@slack/types';
+import { type Button, type KnownBlock } from '@slack/types';
 import { type ServiceDeploymentBriefInfo, type ServiceDeploymentInfo } from '../../aws/service-deployments';
 import {
   actions,
@@ -190,23 +190,10 @@ export function liveDeploymentMessage(
       ...(verdict.blocks.length > 0 ? (verdict.blocks as KnownBlock[]) : [section(escapeText(verdict.text))]),
     );
   const ref = info ? deploymentRef(view.service, info.id) : undefined;
-  if (!ended && ref) {
-    const buttons = [];
-    if (phase.kind === 'paused') {
-      buttons.push(commandButton('Continue', view.alias, 'deployment continue', [ref], { style: 'primary' }));
-    }
-    buttons.push(
-      commandButton('Roll back', view.alias, 'deployment rollback', [ref], {
-        style: 'danger',
-        confirm: confirmDialog(
-          'Roll back?',
-          `ECS stops this deployment of ${escapeText(view.service)} and goes back to the revision it replaced.`,
-          'Roll back',
-        ),
-      }),
+  if (!ended && ref)
+    blocks.push(
+      actions(`deployment:${ref}`, deploymentButtons(view.alias, view.service, ref, phase.kind === 'paused')),
     );
-    blocks.push(actions(`deployment:${ref}`, buttons));
-  }
   if (ref)
     blocks.push(context(`deployment \`${escapeText(ref)}\` · \`/ecs deployment ${escapeText(ref)}\` for the detail`));
   return { text, blocks, ended, phase: phase.kind };
@@ -222,6 +209,23 @@ function shownVerdict(view: DeploymentView, phase: Phase): DeploymentView['verdi
   if (!verdict || isEnded(phase) || verdict.kind === 'paused') return undefined;
   if (phase.kind === 'paused' && verdict.kind === 'timeout') return undefined;
   return verdict;
+}
+
+/** Continue (when it waits at a hook) and Roll back, for deployment `ref` (`SVC/ID`). */
+export function deploymentButtons(alias: string, service: string, ref: string, paused: boolean): Button[] {
+  const buttons: Button[] = [];
+  if (paused) buttons.push(commandButton('Continue', alias, 'deployment continue', [ref], { style: 'primary' }));
+  buttons.push(
+    commandButton('Roll back', alias, 'deployment rollback', [ref], {
+      style: 'danger',
+      confirm: confirmDialog(
+        'Roll back?',
+        `ECS stops this deployment of ${escapeText(service)} and goes back to the revision it replaced.`,
+        'Roll back',
+      ),
+    }),
+  );
+  return buttons;
 }
 
 function changeWords(view: DeploymentView): string {

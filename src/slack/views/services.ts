@@ -24,6 +24,7 @@ import { type ServiceDetail, type ServiceSummary } from '../../aws/services';
 import { type ImageRevision } from '../../aws/task-definitions';
 import { type TaskInfo } from '../../aws/tasks';
 import { stoppedTasksLine } from './stopped-tasks';
+import { deploymentButtons } from './deployments';
 import { scalingLine, utilizationBlock } from './autoscaling';
 import { type ScalableRange } from '../../aws/autoscaling';
 import { type ServiceUtilization } from '../../aws/metrics';
@@ -394,19 +395,7 @@ function pausedMessage(alias: string, service: string, name: string, at: PausedA
   const text = `${name}: the deployment is paused at the PAUSE lifecycle hook${stage}, waiting for someone to continue or roll it back${until}.${onTimeout}${how}`;
   const blocks: KnownBlock[] = [section(`:double_vertical_bar: ${text}`)];
   if (at) {
-    blocks.push(
-      actions(`follow-up:${service}`, [
-        commandButton('Continue', alias, 'deployment continue', [at.ref], { style: 'primary' }),
-        commandButton('Roll back', alias, 'deployment rollback', [at.ref], {
-          style: 'danger',
-          confirm: confirmDialog(
-            'Roll back?',
-            `ECS stops this deployment of ${escapeText(service)} and goes back to the revision it replaced.`,
-            'Roll back',
-          ),
-        }),
-      ]),
-    );
+    blocks.push(actions(`follow-up:${service}`, deploymentButtons(alias, service, at.ref, true)));
   }
   return { text: stripMarkup(text, { keepCode: true }), blocks };
 }
