@@ -1,7 +1,19 @@
 import { startHarness, type Harness } from '../../testbed/harness';
-import { USERS } from '../../testbed/config';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { liveMessage } from '../../testbed/deployments';
 import { fargateAccount, fargateConfig, VPC } from '../../testbed/fargate-fixtures';
 import type { TaskRecord } from '../../src/sandbox';
+
+/**
+ * fg and staging have no notify channel: a deployment's live message goes to the channel the
+ * command was typed in (#web here), and, being the command's follow-up there, is its only answer.
+ */
+
+/** What the live message says the command's follow-up found: its text after the phase line. */
+function finding(live: { text: string }): string | undefined {
+  const at = live.text.indexOf(' · ');
+  return at < 0 ? undefined : live.text.slice(at + ' · '.length);
+}
 
 describe('Fargate clusters through the signed Slack handler: run, service create and the views', () => {
   let h: Harness;
@@ -114,7 +126,10 @@ describe('Fargate clusters through the signed Slack handler: run, service create
         awsvpcConfiguration: { subnets: [VPC.privateA, VPC.privateB], securityGroups: [VPC.appSg] },
       },
     });
-    expect(result.replies[0]!.text).toBe('batch created in fg: job:1, desired 2 (FARGATE 1)');
+    expect(result.replies).toHaveLength(0);
+    expect(liveMessage(h, CHANNELS.web).text).toBe(
+      'batch in fg: service create of job:1 — completed in under a minute',
+    );
     const service = h.sandbox.world.service('fg', 'batch');
     expect([...service.tasks].every((t) => t.launchType === 'FARGATE' && t.eni !== undefined)).toBe(true);
   });
@@ -158,7 +173,7 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     expect(shown).not.toContain('nowhere to run');
   });
 
-  it('service create of a Fargate service whose tasks cannot fetch their secrets follows up with the ResourceInitializationError and its usual fix', async () => {
+  it('service create of a Fargate service whose tasks cannot fetch their secrets: its live message shows the ResourceInitializationError and its usual fix', async () => {
     await h.stop();
     const account = fargateAccount();
     account.behaviours = {
@@ -172,14 +187,13 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     };
     h = await startHarness({ sandbox: { account }, config: fargateConfig(), followUpTimeoutMs: 600 });
     const result = await h.command('service create batch job -c fg', { user: USERS.bob });
-    const followUp = result.replies[1]!;
-    expect(followUp.text).toMatch(
+    expect(result.replies).toHaveLength(0);
+    const live = liveMessage(h, CHANNELS.web);
+    expect(finding(live)).toMatch(
       /^batch in fg: .*\d+ tasks? stopped: .*ResourceInitializationError: unable to pull secrets/,
     );
-    expect(JSON.stringify(followUp.blocks)).toContain(
-      ':bulb: ResourceInitializationError: the task could not fetch its secrets',
-    );
-    expect(JSON.stringify(followUp.blocks)).toContain('secretsmanager:GetSecretValue');
+    expect(live.blocks).toContain(':bulb: ResourceInitializationError: the task could not fetch its secrets');
+    expect(live.blocks).toContain('secretsmanager:GetSecretValue');
   });
 
   it('run when Fargate has no capacity starts nothing, shows ECS’s failure reason and says what helps', async () => {
@@ -198,7 +212,7 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     expect(spot.replies[0]!.text).toBe('Started 1 of 1 task of job in fg');
   });
 
-  it('service create when Fargate has no capacity follows up with the service’s “unable to place a task” event and what helps, and places the task once capacity is back', async () => {
+  it('service create when Fargate has no capacity: its live message shows the service’s “unable to place a task” event and what helps, and the task is placed once capacity is back', async () => {
     await h.stop();
     h = await startHarness({ sandbox: { account: fargateAccount() }, config: fargateConfig(), followUpTimeoutMs: 600 });
     h.sandbox.world.setCapacityAvailable('FARGATE', false);
@@ -207,17 +221,18 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     expect(events).toContain(
       '(service batch) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
     );
-    const followUp = result.replies[1]!;
-    expect(followUp.text).toContain(
+    expect(result.replies).toHaveLength(0);
+    const followUp = finding(liveMessage(h, CHANNELS.web));
+    expect(followUp).toContain(
       'batch in fg: 1 of 1 could not be placed: (service batch) was unable to place a task. Reason: Capacity is unavailable at this time.',
     );
-    expect(followUp.text).toContain('Fargate had no capacity for the task');
+    expect(followUp).toContain('Fargate had no capacity for the task');
 
     h.sandbox.world.setCapacityAvailable('FARGATE', true);
     expect([...h.sandbox.world.service('fg', 'batch').tasks]).toHaveLength(1);
   });
 
-  it('run of an awsvpc family on EC2 starts what the instance has network interfaces for and says RESOURCE:ENI and what helps for the rest; a service of it then cannot place its task and the follow-up says the same', async () => {
+  it('run of an awsvpc family on EC2 starts what the instance has network interfaces for and says RESOURCE:ENI and what helps for the rest; a service of it then cannot place its task and its live message says the same', async () => {
     await h.stop();
     const account = fargateAccount();
     account.taskDefinitions.push({
@@ -246,7 +261,7 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     expect(shown).toContain(':bulb: Every awsvpc task needs its own network interface');
     expect(shown).toContain('awsvpcTrunking');
 
-    // A service of the same family finds no interface left: its event names RESOURCE:ENI and the follow-up explains it.
+    // A service of the same family finds no interface left: its event names RESOURCE:ENI and the live message explains it.
     const created = await h.command('service create net netjob -c staging', { user: USERS.bob });
     expect(
       h.sandbox.world
@@ -256,11 +271,13 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     ).toMatch(
       /\(service net\) was unable to place a task because no container instance met all of its requirements\. The closest matching \(container-instance [0-9a-f]+\) encountered error "RESOURCE:ENI"/,
     );
-    expect(created.replies[1]!.text).toContain('net in staging: 1 of 1 could not be placed');
-    expect(created.replies[1]!.text).toContain('Every awsvpc task needs its own network interface');
+    expect(created.replies).toHaveLength(0);
+    const followUp = finding(liveMessage(h, CHANNELS.web));
+    expect(followUp).toContain('net in staging: 1 of 1 could not be placed');
+    expect(followUp).toContain('Every awsvpc task needs its own network interface');
   });
 
-  it('service create of a Fargate service whose awslogs log group does not exist follows up with ResourceInitializationError (not CannotStartContainerError) and says to create the group', async () => {
+  it('service create of a Fargate service whose awslogs log group does not exist: its live message shows ResourceInitializationError (not CannotStartContainerError) and says to create the group', async () => {
     await h.stop();
     const account = fargateAccount();
     account.taskDefinitions.push({
@@ -292,10 +309,12 @@ describe('Fargate clusters through the signed Slack handler: run, service create
     expect(stopped!.stoppedReason).toMatch(
       /^ResourceInitializationError: failed to validate logger args: .*The specified log group does not exist/,
     );
-    const followUp = result.replies[1]!;
-    expect(followUp.text).toContain('ResourceInitializationError: failed to validate logger args');
-    expect(followUp.text).not.toContain('CannotStartContainerError');
-    expect(JSON.stringify(followUp.blocks)).toContain(
+    expect(result.replies).toHaveLength(0);
+    const live = liveMessage(h, CHANNELS.web);
+    expect(finding(live)).toContain('ResourceInitializationError: failed to validate logger args');
+    expect(live.text).not.toContain('CannotStartContainerError');
+    expect(live.blocks).not.toContain('CannotStartContainerError');
+    expect(live.blocks).toContain(
       ':bulb: ResourceInitializationError: the awslogs log driver could not start, usually because the log group does not exist',
     );
   });

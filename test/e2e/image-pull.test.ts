@@ -1,6 +1,8 @@
 import { DeleteRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { startHarness, type Harness } from '../../testbed/harness';
 import { ACCOUNT_ID, testAccount } from '../../testbed/accounts';
+import { CHANNELS } from '../../testbed/config';
+import { deploymentMessages, liveMessage } from '../../testbed/deployments';
 import type { AccountSeed } from '../../src/sandbox/seed';
 
 const REGISTRY = `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com`;
@@ -23,6 +25,12 @@ function account(): AccountSeed {
   return seed;
 }
 
+/** What the live message says the command's follow-up found: its text after the phase line. */
+function finding(live: { text: string }): string | undefined {
+  const at = live.text.indexOf(' · ');
+  return at < 0 ? undefined : live.text.slice(at + ' · '.length);
+}
+
 describe('an image that cannot be pulled fails the deploy with ECS’s own reason', () => {
   let h: Harness;
   afterEach(async () => {
@@ -32,11 +40,11 @@ describe('an image that cannot be pulled fails the deploy with ECS’s own reaso
   it('deploying an ECR tag that does not exist ends with the tasks stopped by CannotPullContainerError … not found', async () => {
     h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 60_000 });
     const result = await h.command(`deploy cron --image ${REGISTRY}/worker:9.9.9`);
-    const followUp = result.replies[1]!;
-    expect(followUp.text).toMatch(
-      /^cron in prod: its new tasks of cron:2 fail to start \(\d+ so far; 1\/1 running now\)\./,
-    );
-    expect(followUp.text).toContain(
+    // The deployment's live message in prod's channel is the follow-up: the command gets only the announcement.
+    expect(result.replies).toHaveLength(1);
+    const followUp = finding(liveMessage(h, CHANNELS.alerts));
+    expect(followUp).toMatch(/^cron in prod: its new tasks of cron:2 fail to start \(\d+ so far; 1\/1 running now\)\./);
+    expect(followUp).toContain(
       `tasks stopped: CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${REGISTRY}/worker:9.9.9: ${REGISTRY}/worker:9.9.9: not found`,
     );
     // The old task kept running; every stopped one is of the new revision and never started.
@@ -64,7 +72,10 @@ describe('an image that cannot be pulled fails the deploy with ECS’s own reaso
     });
     await ecr.send(new DeleteRepositoryCommand({ repositoryName: 'worker', force: true }));
     const restarted = await h.command('restart cron');
-    expect(restarted.replies[1]?.text).toContain(
+    expect(restarted.replies).toHaveLength(1);
+    const live = deploymentMessages(h, CHANNELS.alerts).filter((m) => m.text.startsWith('cron in prod: restart of '));
+    expect(live).toHaveLength(1);
+    expect(finding(live[0]!)).toContain(
       `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${REGISTRY}/worker:1.0`,
     );
   });

@@ -1,5 +1,7 @@
 import { startHarness, type Harness } from '../../testbed/harness';
 import { testAccount } from '../../testbed/accounts';
+import { CHANNELS } from '../../testbed/config';
+import { liveMessage } from '../../testbed/deployments';
 import type { AccountSeed } from '../../src/sandbox/seed';
 
 /** testAccount() plus `edge` on prod: web-fixed (host port 80), 2 tasks on the 2 instances. */
@@ -9,6 +11,12 @@ function account(): AccountSeed {
     .find((c) => c.name === 'prod')!
     .services!.push({ name: 'edge', taskDefinition: 'web-fixed', desiredCount: 2 });
   return seed;
+}
+
+/** What the live message says the command's follow-up found: its text after the phase line. */
+function finding(live: { text: string }): string | undefined {
+  const at = live.text.indexOf(' · ');
+  return at < 0 ? undefined : live.text.slice(at + ' · '.length);
 }
 
 describe('placement failures are explained with what the bot knows, and never with a zero count', () => {
@@ -24,11 +32,14 @@ describe('placement failures are explained with what the bot knows, and never wi
       'edge in prod: 1 of 3 could not be placed: port 80 is already used on all 2 instances. Use a dynamic host port (hostPort 0) behind a load balancer, or add container instances.',
     );
     const deployed = await h.command('deploy edge --image nginx:1.28');
-    const followUp = deployed.replies[1]!;
-    expect(followUp.text).toBe(
-      'edge in prod: 3 of 3 new tasks of `web-fixed:2` could not be placed: port 80 is already used on all 2 instances. The old tasks hold it until new ones run, so a rolling deployment with a fixed host port needs a free instance (or a minimum healthy percent below 100). Use a dynamic host port (hostPort 0) behind a load balancer, or add container instances. 2 old tasks still running.',
+    // The deployment's live message in prod's channel is the follow-up: the command gets only the announcement.
+    expect(deployed.replies).toHaveLength(1);
+    const live = liveMessage(h, CHANNELS.alerts);
+    expect(finding(live)).toBe(
+      'edge in prod: 3 of 3 new tasks of web-fixed:2 could not be placed: port 80 is already used on all 2 instances. The old tasks hold it until new ones run, so a rolling deployment with a fixed host port needs a free instance (or a minimum healthy percent below 100). Use a dynamic host port (hostPort 0) behind a load balancer, or add container instances. 2 old tasks still running.',
     );
-    expect(JSON.stringify(followUp.blocks)).toContain('ECS: (service edge) was unable to place a task');
+    expect(live.blocks).toContain('3 of 3 new tasks of `web-fixed:2` could not be placed');
+    expect(live.blocks).toContain('ECS: (service edge) was unable to place a task');
   });
 
   it('the sandbox reports the placement failure again after an update, as ECS does once the cause changes, and not on every retry', async () => {
@@ -62,10 +73,16 @@ describe('placement failures are explained with what the bot knows, and never wi
     const deployed = await h.command('deploy edge --image nginx:1.28');
 
     expect(placementEvents()).toBe(1);
-    expect(deployed.replies[1]?.text).toMatch(
-      /^edge in prod: 3 of 3 new tasks of `web-fixed:2` could not be placed: port 80 is already used on all 2 instances\./,
+    expect(deployed.replies).toHaveLength(1);
+    expect(finding(liveMessage(h, CHANNELS.alerts))).toMatch(
+      /^edge in prod: 3 of 3 new tasks of web-fixed:2 could not be placed: port 80 is already used on all 2 instances\./,
     );
-    expect(deployed.seen).not.toMatch(/still \d+\/\d+ running/);
+    // Neither the command's reply nor any version of the live message (posted, then edited) said it timed out.
+    const liveVersions = h.slack.calls
+      .filter((c) => ['chat.postMessage', 'chat.update'].includes(c.method) && c.args.channel === CHANNELS.alerts)
+      .map((c) => String(c.args.text));
+    expect(liveVersions.length).toBeGreaterThan(0);
+    expect([deployed.seen, ...liveVersions].join('\n')).not.toMatch(/still \d+\/\d+ running/);
   });
 
   it('scaling down a service that could not place a task says it settled, never "0 of N could not be placed"', async () => {
