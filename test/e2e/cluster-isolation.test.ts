@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DeleteRepositoryCommand, DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { assumeRole, clientConfig } from '../../testbed/sandbox';
+import { deploymentMessages } from '../../testbed/deployments';
 
 /**
  * Two clusters in one AWS account, each with its own services, task definition families and ECR
@@ -269,8 +270,12 @@ describe('two clusters in one account: each keeps to its own task definition fam
       const own = await asAlice(`deploy web --image ${ECR}/staging/web:2`);
       const hub = await asAlice('deploy web --image nginx:1.28');
 
-      expect(own.replies[0]?.text).toMatch(/^web in staging: deploying stg-web:1 → stg-web:2 /);
-      expect(hub.replies[0]?.text).toMatch(/^web in staging: deploying stg-web:2 → stg-web:3 /);
+      // staging has no notify channel: each deploy's live message, in the command's channel, is its only answer.
+      expect([...own.replies, ...hub.replies]).toEqual([]);
+      expect(deploymentMessages(h, STAGING_CHANNEL).map((m) => m.text.split(' — ')[0])).toEqual([
+        'web in staging: deploy stg-web:1 → stg-web:2',
+        'web in staging: deploy stg-web:2 → stg-web:3',
+      ]);
       expect(h.sandbox.callsTo('ecs:RegisterTaskDefinition').map((c) => c.params.family)).toEqual([
         'stg-web',
         'stg-web',
@@ -285,9 +290,23 @@ describe('two clusters in one account: each keeps to its own task definition fam
       const revisions = await asAlice('taskdefs stg-web');
       const detail = await asAlice('taskdef stg-web:1');
 
-      expect(rollback.replies[0]?.text).toBe('web in staging: rolling back stg-web:2 → stg-web:1');
-      expect(deploy.replies[0]?.text).toBe('web in staging: deploying stg-web:1 → stg-web:2');
-      expect(create.replies[0]?.text).toBe('copy created in staging: stg-web:2, desired 1 (EC2)');
+      // staging has no notify channel: each change's live message, in the command's channel, is its only answer.
+      expect([...rollback.replies, ...deploy.replies, ...create.replies]).toEqual([]);
+      expect(deploymentMessages(h, STAGING_CHANNEL).map((m) => m.text.split(' — ')[0])).toEqual([
+        'web in staging: deploy stg-web:1 → stg-web:2',
+        'web in staging: rollback stg-web:2 → stg-web:1',
+        'web in staging: deploy stg-web:1 → stg-web:2',
+        'copy in staging: service create of stg-web:2',
+      ]);
+      // What the create announcement said (desired 1, EC2), as the service was asked for.
+      expect(h.sandbox.callsTo('ecs:CreateService').map((c) => c.params)).toEqual([
+        expect.objectContaining({
+          cluster: 'staging',
+          taskDefinition: 'stg-web:2',
+          desiredCount: 1,
+          launchType: 'EC2',
+        }),
+      ]);
       expect(revisions.seen).toContain('stg-web:2');
       expect(detail.seen).toContain('stg-web:1');
       expect(

@@ -1,5 +1,7 @@
 import { startHarness, type Harness } from '../../testbed/harness';
 import { testAccount } from '../../testbed/accounts';
+import { CHANNELS } from '../../testbed/config';
+import { liveMessage } from '../../testbed/deployments';
 import type { AccountSeed } from '../../src/sandbox/seed';
 
 const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
@@ -32,17 +34,27 @@ describe('a crash-looping service is called crash-looping, never settled or stea
     await h.stop();
   });
 
-  it('the follow-up of a restart whose tasks are OOM-killed soon after starting says crash-looping, with the exit 137 reason and the Why?, Stopped tasks and Logs buttons', async () => {
+  it('the live message of a restart whose tasks are OOM-killed soon after starting says crash-looping, with the exit 137 reason and the Why?, Stopped tasks and Logs buttons', async () => {
     h = await startHarness({ sandbox: { account: account() }, followUpSteadyMs: 2_000 });
     const result = await h.command('restart worker');
-    const followUp = result.replies[1]!;
-    expect(followUp.text).toMatch(
+    // The deployment's live message in #alerts is the follow-up: the command's channel gets only the pointer.
+    expect(result.replies).toHaveLength(1);
+    expect(result.seen).not.toContain('crash-looping');
+    const live = liveMessage(h, CHANNELS.alerts);
+    const [title, followUp] = live.text.split(' · ');
+    expect(title).toMatch(/^worker in prod: restart of worker:1 — /);
+    expect(followUp).toMatch(
       /^worker in prod is crash-looping: its tasks stop soon after they start \(\d+ since the change; \d\/2 running now\)\. \d+ tasks stopped: /,
     );
-    expect(followUp.text).not.toMatch(/2\/2 running$/);
-    expect(followUp.text).toContain(`worker exit 137: killed (SIGKILL) — often out of memory (${OOM_REASON})`);
-    expect(JSON.stringify(followUp.blocks)).toContain(':x: *worker* in *prod* is crash-looping');
-    expect(buttons(followUp.blocks)).toEqual(['Why?', 'Stopped tasks', 'Logs']);
+    expect(followUp).not.toMatch(/2\/2 running$/);
+    expect(followUp).toContain(`worker exit 137: killed (SIGKILL) — often out of memory (${OOM_REASON})`);
+    expect(live.blocks).toContain(':x: *worker* in *prod* is crash-looping');
+    const message = h.slack.messages(CHANNELS.alerts).find((m) => m.ts === live.ts)!;
+    // The follow-up's own row of buttons (the message may add Roll back in a row of its own while it runs).
+    const followUpRow = (message.blocks as (Block & { block_id?: string })[]).filter(
+      (b) => b.type === 'actions' && b.block_id === 'follow-up:worker',
+    );
+    expect(buttons(followUpRow)).toEqual(['Why?', 'Stopped tasks', 'Logs']);
   });
 
   it('a healthy service still settles once its tasks have stayed up for the steady time', async () => {

@@ -4,6 +4,7 @@ import { createEventsHandler } from '../../src/notifications/pipeline';
 import { startHarness, type Harness, type Reply } from '../../testbed/harness';
 import { sandboxTimeClock } from '../../testbed/sandbox-time';
 import { CHANNELS, testConfig, testConfigYaml, USERS } from '../../testbed/config';
+import { liveMessage } from '../../testbed/deployments';
 import { EXECUTION_ROLE, ONLY_P3, OOM_REASON, PRIVATE_A, PRIVATE_B, whyAccount } from '../../testbed/why-fixtures';
 
 type Element = { action_id: string; value: string; text: { text: string } };
@@ -97,16 +98,20 @@ describe('the Why? button', () => {
     expect(JSON.stringify(reply.blocks)).toContain(`Why: task ${stopped.id.slice(0, 8)} (hog) in prod`);
   });
 
-  it('on a follow-up that ends crash-looping: a click names the start-up crash and its last log lines', async () => {
+  it('on a deployment’s live message whose follow-up found it crash-looping: a click names the start-up crash and its last log lines', async () => {
     // Prepare: api is deployed to `broken`, whose container exits with code 1 three seconds after it starts.
+    // The deployment's live message in #alerts is the follow-up: it shows the finding and its buttons.
     const result = await h.command('deploy api broken:1');
-    const followUp = result.replies.at(-1)!;
-    expect(followUp.text).toMatch(/^api in prod is crash-looping/);
-    const why = buttonsOf(followUp.blocks).find((b) => b.text.text === 'Why?')!;
+    expect(result.replies).toHaveLength(1);
+    const live = liveMessage(h, CHANNELS.alerts);
+    expect(live.text).toMatch(/^api in prod: deploy api:1 → broken:1 — .* · api in prod is crash-looping/);
+    const message = h.slack.messages(CHANNELS.alerts).find((m) => m.ts === live.ts)!;
+    const why = buttonsOf(message.blocks).find((b) => b.text.text === 'Why?')!;
     expect(why.action_id).toBe('cmd:why');
+    expect(JSON.parse(why.value)).toEqual({ cluster: 'prod', args: [expect.stringMatching(/^[0-9a-f]{32}$/)] });
 
     // Act
-    const clicked = await h.click(why.action_id, why.value, { user: USERS.alice });
+    const clicked = await h.click(why.action_id, why.value, { user: USERS.alice, channel: CHANNELS.alerts });
 
     // Assess
     const reply = clicked.replies.at(-1)!;

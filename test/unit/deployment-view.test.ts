@@ -71,6 +71,21 @@ describe('the live deployment message', () => {
     expect(message.ended).toBe(true);
   });
 
+  it('a deployment ECS calls completed still shows a follow-up that found its tasks crash-looping, but not one that found them settled', () => {
+    const done = info({ status: 'SUCCESSFUL', finishedAt: T0 + 60_000 });
+    const crash = { kind: 'crashLooping', text: 'web in prod is crash-looping', blocks: [] };
+    const looping = liveDeploymentMessage(view({ snapshot: done, verdict: crash }), T0 + 2 * 60_000);
+    expect(looping.text).toBe('web in prod: deploy web:4 → web:5 — completed in 1 min · web in prod is crash-looping');
+    expect(JSON.stringify(looping.blocks)).toContain('web in prod is crash-looping');
+    const settled = { kind: 'settled', text: 'web in prod: 4/4 running web:5', blocks: [] };
+    const fine = liveDeploymentMessage(view({ snapshot: done, verdict: settled }), T0 + 2 * 60_000);
+    expect(fine.text).toBe('web in prod: deploy web:4 → web:5 — completed in 1 min');
+    // A deployment that rolled back says why in its one line: the finding is not repeated.
+    const back = info({ status: 'ROLLBACK_SUCCESSFUL', finishedAt: T0 + 60_000, rollback: { reason: 'alarm' } });
+    const rolledBack = liveDeploymentMessage(view({ snapshot: back, verdict: crash }), T0 + 2 * 60_000);
+    expect(rolledBack.text).not.toContain('crash-looping');
+  });
+
   it('a newer event wins over an older read: a COMPLETED event ends a message whose last read was in progress', () => {
     const phase = phaseOf(view({ event: { name: 'SERVICE_DEPLOYMENT_COMPLETED', at: T0 + 5 * 60_000 } }));
     expect(phase).toEqual({ kind: 'completed', at: T0 + 5 * 60_000 });

@@ -202,11 +202,17 @@ export function liveDeploymentMessage(
 /**
  * The follow-up's finding, while it adds to what the message shows: not once the deployment has
  * ended (one line says how), and not a wait that ran out while the deployment is paused at a hook
- * (the message says what it waits for).
+ * (the message says what it waits for). One exception: a deployment ECS calls completed whose
+ * tasks the follow-up then saw crash-looping, failing or unplaced. ECS completes a rolling
+ * deployment as soon as the service reaches a steady state (the `rolloutState` of DescribeServices'
+ * Deployment), which tasks that crash seconds after they start reach for a moment; "completed"
+ * alone would hide that they keep stopping.
  */
 function shownVerdict(view: DeploymentView, phase: Phase): DeploymentView['verdict'] {
   const verdict = view.verdict;
-  if (!verdict || isEnded(phase) || verdict.kind === 'paused') return undefined;
+  if (!verdict || verdict.kind === 'paused') return undefined;
+  if (phase.kind === 'completed') return verdict.kind === 'settled' ? undefined : verdict;
+  if (isEnded(phase)) return undefined;
   if (phase.kind === 'paused' && verdict.kind === 'timeout') return undefined;
   return verdict;
 }
