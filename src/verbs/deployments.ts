@@ -291,6 +291,7 @@ export function liveFollowUp(
           after,
           startedBy: { kind: 'user', id: ctx.user.id, verb: input.verb },
           channelId: ctx.channelId,
+          announcement: announcement.text,
         },
       );
     } catch (err) {

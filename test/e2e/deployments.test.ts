@@ -35,12 +35,16 @@ describe('live deployment messages', () => {
   });
 
   it('typed in the service’s own channel, the live message is the command’s only answer in the channel', async () => {
-    const result = await h.command('deploy web web:1 -c prod', { channel: CHANNELS.alerts });
+    const result = await h.command('deploy web --image nginx:1.29 -c prod', { channel: CHANNELS.alerts });
     expect(result.replies).toHaveLength(0);
     expect(result.ack.response_type ?? 'ephemeral').toBe('ephemeral');
     const live = deploymentMessages(h, CHANNELS.alerts);
     expect(live).toHaveLength(1);
-    expect(live[0]!.text).toMatch(/^web in prod: deploy web:2 → web:1 — completed in under a minute$/);
+    expect(live[0]!.text).toMatch(/^web in prod: deploy web:2 → web:3 — completed in under a minute$/);
+    // What the announcement said, which no other message says here: the image change.
+    expect(live[0]!.blocks).toContain(
+      `started by <@${USERS.alice}> with \`deploy\` · web in prod: deploying web:2 → web:3 (container web: nginx:1.28 → nginx:1.29)`,
+    );
     // Nothing else in the channel: no announcement, no report.
     expect(h.slack.messages(CHANNELS.alerts).filter((m) => m.threadTs === undefined)).toHaveLength(1);
   });

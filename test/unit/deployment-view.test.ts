@@ -77,9 +77,17 @@ describe('the live deployment message', () => {
     const looping = liveDeploymentMessage(view({ snapshot: done, verdict: crash }), T0 + 2 * 60_000);
     expect(looping.text).toBe('web in prod: deploy web:4 → web:5 — completed in 1 min · web in prod is crash-looping');
     expect(JSON.stringify(looping.blocks)).toContain('web in prod is crash-looping');
+    // Not a green tick beside a crash loop.
+    expect(JSON.stringify(looping.blocks[0])).toContain(':warning:');
+    // A wait that ran out says nothing once ECS has completed it.
+    const waited = { kind: 'timeout', text: 'web in prod: still 3/4 running', blocks: [] };
+    expect(liveDeploymentMessage(view({ snapshot: done, verdict: waited }), T0 + 2 * 60_000).text).toBe(
+      'web in prod: deploy web:4 → web:5 — completed in 1 min',
+    );
     const settled = { kind: 'settled', text: 'web in prod: 4/4 running web:5', blocks: [] };
     const fine = liveDeploymentMessage(view({ snapshot: done, verdict: settled }), T0 + 2 * 60_000);
     expect(fine.text).toBe('web in prod: deploy web:4 → web:5 — completed in 1 min');
+    expect(JSON.stringify(fine.blocks[0])).toContain(':white_check_mark:');
     // A deployment that rolled back says why in its one line: the finding is not repeated.
     const back = info({ status: 'ROLLBACK_SUCCESSFUL', finishedAt: T0 + 60_000, rollback: { reason: 'alarm' } });
     const rolledBack = liveDeploymentMessage(view({ snapshot: back, verdict: crash }), T0 + 2 * 60_000);

@@ -95,6 +95,8 @@ export const LiveDeployment = z.object({
   stopped: StoppedSummary.optional(),
   threadPosted: z.boolean().default(false),
   verdict: Verdict.optional(),
+  /** The command's announcement (plain text), when the message is its only answer in its channel. */
+  said: z.string().max(1000).optional(),
 });
 export type LiveDeployment = z.infer<typeof LiveDeployment>;
 

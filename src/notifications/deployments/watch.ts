@@ -69,6 +69,8 @@ export async function openCommandDeployment(
     after: ServiceDetail;
     startedBy: Extract<StartedBy, { kind: 'user' }>;
     channelId: string;
+    /** The command's announcement (plain text): kept on the message when it goes to the command's channel. */
+    announcement?: string;
   },
 ): Promise<LiveDeployment | undefined> {
   const primary = input.after.deployments.find((d) => d.status === 'PRIMARY');
@@ -89,6 +91,7 @@ export async function openCommandDeployment(
     to: primary.taskDefinition,
     startedAt: deps.clock.now(),
     updateIntervalMs: route.updateIntervalMs,
+    ...(input.announcement && route.channel === input.channelId ? { said: input.announcement.slice(0, 1000) } : {}),
   });
 }
 

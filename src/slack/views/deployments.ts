@@ -33,6 +33,11 @@ export interface DeploymentView {
    * (already escaped): shown while the deployment runs.
    */
   verdict?: { kind: string; text: string; blocks: unknown[] };
+  /**
+   * What the command that started it announced (plain text: the image change, the desired count
+   * and launch), kept when the live message is the command's only answer in its channel.
+   */
+  said?: string;
 }
 
 export type Phase =
@@ -181,7 +186,9 @@ export function liveDeploymentMessage(
     view.startedBy.kind === 'user'
       ? `started by <@${view.startedBy.id}> with \`${escapeText(view.startedBy.verb)}\``
       : 'started outside Slack (seen in its ECS events)';
-  const blocks: KnownBlock[] = [section(`${EMOJI[phase.kind]} ${title}`), context(by)];
+  const said = view.said ? ` · ${escapeText(view.said)}` : '';
+  const icon = phase.kind === 'completed' && verdict ? ':warning:' : EMOJI[phase.kind];
+  const blocks: KnownBlock[] = [section(`${icon} ${title}`), context(`${by}${said}`)];
   blocks.push(section(`*${capitalised(line)}*`));
   if (!ended && info) blocks.push(fieldsSection(factFields(info, now, view.startedAt)));
   if (phase.kind === 'paused') blocks.push(section(pausedText(phase)));
@@ -208,10 +215,14 @@ export function liveDeploymentMessage(
  * Deployment), which tasks that crash seconds after they start reach for a moment; "completed"
  * alone would hide that they keep stopping.
  */
+const STILL_WRONG = new Set(['crashLooping', 'failingToStart', 'unplaceable', 'failed']);
+
 function shownVerdict(view: DeploymentView, phase: Phase): DeploymentView['verdict'] {
   const verdict = view.verdict;
   if (!verdict || verdict.kind === 'paused') return undefined;
-  if (phase.kind === 'completed') return verdict.kind === 'settled' ? undefined : verdict;
+  // ECS calls a rolling deployment completed once the service is steady for a moment, which a
+  // crash loop reaches between crashes: what the follow-up found wrong still shows.
+  if (phase.kind === 'completed') return STILL_WRONG.has(verdict.kind) ? verdict : undefined;
   if (isEnded(phase)) return undefined;
   if (phase.kind === 'paused' && verdict.kind === 'timeout') return undefined;
   return verdict;
