@@ -215,11 +215,14 @@ export function liveDeploymentMessage(
 /**
  * The follow-up's finding, while it adds to what the message shows: not once the deployment has
  * ended (one line says how), and not a wait that ran out while the deployment is paused at a hook
- * (the message says what it waits for).
+ * (the message says what it waits for). A crash loop is the exception: ECS calls a deployment
+ * completed once its tasks have all run (steady state), even when they keep stopping right after,
+ * so "completed" alone would hide what the follow-up saw.
  */
 function shownVerdict(view: DeploymentView, phase: Phase): DeploymentView['verdict'] {
   const verdict = view.verdict;
-  if (!verdict || isEnded(phase) || verdict.kind === 'paused') return undefined;
+  if (!verdict || verdict.kind === 'paused') return undefined;
+  if (isEnded(phase)) return phase.kind === 'completed' && verdict.kind === 'crashLooping' ? verdict : undefined;
   if (phase.kind === 'paused' && verdict.kind === 'timeout') return undefined;
   return verdict;
 }
