@@ -325,6 +325,10 @@ export function liveFollowUp(
       async conclude(outcome, report) {
         // A wait that ran out leaves the watcher to follow the deployment for `deployments.watch`.
         answered = outcome.kind !== 'timeout';
+        // Otherwise the watcher leaves after its next look: let it finish first, so the message is
+        // edited from that look's reading and not from an older one (an edit from a reading taken
+        // before the watcher saved its newer one would show the deployment as it was, for good).
+        if (answered) await watching;
         await concludeCommandDeployment(deps, ref, verdictOf(outcome.kind, report), outcome.stopped ?? []).catch(
           (err: unknown) =>
             ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'follow-up not shown'),

@@ -1,5 +1,7 @@
 import { startHarness, type Harness } from '../../testbed/harness';
 import { testAccount } from '../../testbed/accounts';
+import { CHANNELS } from '../../testbed/config';
+import { liveMessage, threadReplies } from '../../testbed/deployments';
 import type { AccountSeed } from '../../src/sandbox/seed';
 
 const PULL_ERROR =
@@ -56,6 +58,7 @@ type Block = {
 };
 const buttons = (blocks: unknown[] | undefined) =>
   ((blocks ?? []) as Block[])
+    .filter((b) => b.type === 'actions')
     .flatMap((b) => b.elements ?? [])
     .map((e) => ({ text: e.text.text, action: e.action_id, value: JSON.parse(e.value) as unknown }));
 
@@ -65,32 +68,35 @@ describe('a follow-up that ends badly says why the tasks stopped', () => {
     await h.stop();
   });
 
-  it('a deploy to a revision whose image cannot be pulled ends with a reply naming CannotPullContainerError and how many tasks it stopped', async () => {
+  it('a deploy to a revision whose image cannot be pulled ends with a live message naming CannotPullContainerError and how many tasks it stopped, each named in its thread', async () => {
     h = await startHarness({ sandbox: { account: account() } });
     const result = await h.command('deploy guarded nope:1');
+    // The live message in #alerts is the follow-up: the command's channel gets only the announcement.
+    expect(result.replies).toHaveLength(1);
     expect(result.replies[0]?.text).toBe('guarded in prod: deploying api:1 → nope:1');
-    const followUp = result.replies[1]!;
-    expect(followUp.text).toBe(
-      `guarded in prod: the deployment failed — tasks failed to start; ECS rolled back to api:1 (1/1 running). 3 tasks stopped: ${PULL_ERROR}`,
+    expect(JSON.stringify(result.replies[0]?.blocks)).toContain(`Followed live in <#${CHANNELS.alerts}>`);
+    const live = liveMessage(h);
+    expect(live.text).toBe(
+      `guarded in prod: deploy api:1 → nope:1 — rolled back after under a minute: ECS deployment circuit breaker: task failed to start; 3 tasks stopped: ${PULL_ERROR}`,
     );
-    const shown = JSON.stringify(followUp.blocks);
-    expect(shown).toContain(`*3 tasks stopped:* ${PULL_ERROR}`);
-    // Why? names one of the tasks that failed to pull (the newest), as the id a typed `why` takes.
+    // ECS rolled back to api:1, which runs its one task again.
+    const guarded = h.sandbox.world.service('prod', 'guarded');
+    expect(guarded.taskDefinition.family).toBe('api');
+    expect([...guarded.tasks].filter((t) => t.lastStatus === 'RUNNING')).toHaveLength(1);
+    // Its thread names each task that failed to pull, by the start of its id, with the reason.
     const failedIds = [...h.sandbox.world.cluster('prod').tasks.values()]
       .filter((t) => t.group === 'service:guarded' && t.taskDefinition.family === 'nope')
       .map((t) => t.id);
-    const why = buttons(followUp.blocks)[0] as { value: { args: string[] } };
-    expect(failedIds).toContain(why.value.args[0]);
-    expect(buttons(followUp.blocks)).toEqual([
-      { text: 'Why?', action: 'cmd:why', value: { cluster: 'prod', args: [why.value.args[0]] } },
-      {
-        text: 'Stopped tasks',
-        action: 'cmd:tasks',
-        value: { cluster: 'prod', args: ['--service', 'guarded', '--stopped'] },
-      },
-      { text: 'Logs', action: 'cmd:logs', value: { cluster: 'prod', args: ['guarded'] } },
-    ]);
-    // Read with the command's own role, once the deployment had failed.
+    const thread = threadReplies(h, CHANNELS.alerts, live.ts);
+    expect(thread).toHaveLength(1);
+    expect(thread[0]).toContain('3 tasks stopped during the deployment');
+    const named = [...thread[0]!.matchAll(/• (\w+) \(nope:1\): (.+?)(?=\\n|")/g)];
+    expect(named).toHaveLength(3);
+    for (const [, id, why] of named) {
+      expect(failedIds.some((failed) => failed.startsWith(id!))).toBe(true);
+      expect(why).toBe(PULL_ERROR);
+    }
+    // Read with the command's own role, once the deployment had failed, and only once.
     expect(h.sandbox.callsTo('ecs:ListTasks').map((c) => c.params)).toEqual([
       expect.objectContaining({ cluster: 'prod', serviceName: 'guarded', desiredStatus: 'STOPPED' }),
     ]);
@@ -99,11 +105,15 @@ describe('a follow-up that ends badly says why the tasks stopped', () => {
   it('a deploy whose tasks keep failing to start, with no circuit breaker, ends once three have failed and says why, without waiting out the follow-up', async () => {
     h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 60_000 });
     const result = await h.command('deploy api nope');
-    const followUp = result.replies[1]!;
-    expect(followUp.text).toMatch(
+    expect(result.replies.map((r) => r.text)).toEqual(['api in prod: deploying api:1 → nope:1']);
+    // The deployment runs on (no circuit breaker): the live message shows what the follow-up found.
+    const live = liveMessage(h);
+    expect(live.text).toMatch(/^api in prod: deploy api:1 → nope:1 — in progress.* · /);
+    const followUp = live.text.slice(live.text.indexOf(' · ') + ' · '.length);
+    expect(followUp).toMatch(
       /^api in prod: its new tasks of nope:1 fail to start \(\d+ so far; 2\/2 running now\)\. \d+ tasks stopped: CannotPullContainerError: /,
     );
-    const count = Number(/(\d+) tasks stopped/.exec(followUp.text!)![1]);
+    const count = Number(/(\d+) tasks stopped/.exec(followUp)![1]);
     expect(count).toBeGreaterThanOrEqual(3);
     // Every one of them is a task of the new revision: the old ones kept running.
     const stopped = [...h.sandbox.world.cluster('prod').tasks.values()].filter(
@@ -112,25 +122,30 @@ describe('a follow-up that ends badly says why the tasks stopped', () => {
     expect(stopped.filter((t) => t.taskDefinition.family === 'nope')).toHaveLength(count);
   });
 
-  it('a restart of a service that crash-loops with exit 137 says crash-looping and names the out-of-memory kill', async () => {
+  it('a restart of a service that crash-loops with exit 137: the live message says crash-looping and names the out-of-memory kill, though ECS calls the deployment completed', async () => {
     h = await startHarness({ sandbox: { account: account() }, followUpTimeoutMs: 600 });
     const result = await h.command('restart worker');
-    expect(result.replies[0]?.text).toBe(
+    expect(result.replies.map((r) => r.text)).toEqual([
       'worker in prod: restarting — a fresh task of worker:1 replaces the running one',
-    );
-    const followUp = result.replies[1]!;
+    ]);
+    const live = liveMessage(h);
+    // Each task ran before it was killed, so the deployment reached a steady state and completed.
+    expect(live.text).toMatch(/^worker in prod: restart of worker:1 — completed in under a minute · /);
+    const followUp = live.text.slice(live.text.indexOf(' · ') + ' · '.length);
     const reason = `Essential container in task exited — worker exit 137: killed (SIGKILL) — often out of memory (${OOM_REASON})`;
-    expect(followUp.text).toMatch(/^worker in prod is crash-looping: its tasks stop soon after they start /);
-    expect(followUp.text).toContain(`tasks stopped: ${reason}`);
-    const count = Number(/(\d+) tasks stopped/.exec(followUp.text!)![1]);
+    expect(followUp).toMatch(/^worker in prod is crash-looping: its tasks stop soon after they start /);
+    expect(followUp).toContain(`tasks stopped: ${reason}`);
+    const count = Number(/(\d+) tasks stopped/.exec(followUp)![1]);
     expect(count).toBeGreaterThanOrEqual(2);
-    expect(JSON.stringify(followUp.blocks)).toContain(`tasks stopped:* ${reason}`);
+    expect(live.blocks).toContain(`tasks stopped:* ${reason}`);
     // Only the tasks the restart started: the worker crashed many times before it, within the hour ECS keeps them.
     const stoppedBefore = [...h.sandbox.world.cluster('prod').tasks.values()].filter(
       (t) => t.lastStatus === 'STOPPED' && t.group === 'service:worker',
     );
     expect(stoppedBefore.length).toBeGreaterThan(count);
-    expect(buttons(followUp.blocks).map((b) => b.text)).toEqual(['Why?', 'Stopped tasks', 'Logs']);
+    // The follow-up's buttons; no Roll back, as the deployment has ended.
+    const blocks = JSON.parse(live.blocks) as unknown[];
+    expect(buttons(blocks).map((b) => b.text)).toEqual(['Why?', 'Stopped tasks', 'Logs']);
   });
 
   it('a scale that settles reads no tasks: the happy path makes no ListTasks or DescribeTasks call', async () => {

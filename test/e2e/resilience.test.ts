@@ -1,6 +1,7 @@
 import { startHarness, type Harness } from '../../testbed/harness';
 import { roleArn } from '../../testbed/accounts';
 import { servicesAccount } from '../../testbed/services-fixtures';
+import { deploymentMessages } from '../../testbed/deployments';
 
 const succeeded = (h: Harness, action: string) => h.sandbox.callsTo(action).filter((c) => c.error === undefined);
 const STACK_TRACE = /\n\s+at [\w.<>]+ \(|\.ts:\d+:\d+|node_modules/;
@@ -28,10 +29,14 @@ describe('the services commands when AWS throttles 30 % of calls', () => {
       { cluster: 'prod', service: 'web', desiredCount: 3 },
     ]);
 
+    // restart and deploy start deployments: each is followed in its live message in #alerts, which
+    // ends once all 3 tasks run the new way, and the command's channel gets the announcement only.
     const restarted = await h.command('restart web');
     expect(restarted.replies.map((r) => r.text)).toEqual([
       'web in prod: restarting — 3 fresh tasks of web:2 replace the running ones',
-      'web in prod: 3/3 running',
+    ]);
+    expect(deploymentMessages(h).map((m) => m.text)).toEqual([
+      'web in prod: restart of web:2 — completed in under a minute',
     ]);
     expect(succeeded(h, 'ecs:UpdateService').map((c) => c.params)).toEqual([
       { cluster: 'prod', service: 'web', desiredCount: 3 },
@@ -41,7 +46,10 @@ describe('the services commands when AWS throttles 30 % of calls', () => {
     const deployed = await h.command('deploy web --image nginx:1.29');
     expect(deployed.replies.map((r) => r.text)).toEqual([
       'web in prod: deploying web:2 → web:3 (container web: nginx:1.28 → nginx:1.29)',
-      'web in prod: 3/3 running web:3',
+    ]);
+    expect(deploymentMessages(h).map((m) => m.text)).toEqual([
+      'web in prod: restart of web:2 — completed in under a minute',
+      'web in prod: deploy web:2 → web:3 — completed in under a minute',
     ]);
     expect(succeeded(h, 'ecs:RegisterTaskDefinition')).toHaveLength(1);
     expect(h.sandbox.world.findTaskDefinition('web:4')).toBeUndefined();
@@ -49,7 +57,29 @@ describe('the services commands when AWS throttles 30 % of calls', () => {
 
     // The throttling was real: the SDK's retries absorbed it.
     expect(h.sandbox.calls.filter((c) => c.error === 'ThrottlingException').length).toBeGreaterThan(3);
-    expect(h.sandbox.world.service('prod', 'web').desiredCount).toBe(3);
+    const web = h.sandbox.world.service('prod', 'web');
+    expect(web.desiredCount).toBe(3);
+    expect(web.taskDefinition.revision).toBe(3);
+    expect([...web.tasks].filter((t) => t.lastStatus === 'RUNNING')).toHaveLength(3);
+  });
+});
+
+describe('the live deployment message when AWS is slow to answer', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ sandbox: { account: servicesAccount() } });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('a slow DescribeServiceDeployments does not leave a deploy’s live message saying "starting" once the deployment has completed', async () => {
+    // The message's read is still on its way when the follow-up sees the service settle.
+    h.sandbox.inject({ kind: 'latency', action: 'ecs:DescribeServiceDeployments', ms: 50 });
+    await h.command('deploy web web:1');
+    expect(deploymentMessages(h).map((m) => m.text)).toEqual([
+      'web in prod: deploy web:2 → web:1 — completed in under a minute',
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { startHarness, type Harness } from '../../testbed/harness';
-import { USERS } from '../../testbed/config';
+import { CHANNELS, USERS } from '../../testbed/config';
+import { liveMessage } from '../../testbed/deployments';
 import { roleArn } from '../../testbed/accounts';
 import { servicesAccount } from '../../testbed/services-fixtures';
 
@@ -12,12 +13,16 @@ describe('/ecs service create, through the signed Slack handler, against the san
     await h.stop();
   });
 
-  it('an admin creates worker from solo with 2 tasks on EC2, and the follow-up says 2/2 running', async () => {
+  it('an admin creates worker from solo with 2 tasks on EC2, and its live message says the first deployment completed', async () => {
     const result = await h.command('service create worker solo --count 2', { user: USERS.bob });
     expect(result.ack.text).toContain('to create service worker');
+    expect(result.replies).toHaveLength(1);
     expect(result.replies[0]?.response_type).toBe('in_channel');
     expect(result.replies[0]?.text).toBe('worker created in prod: solo:1, desired 2 (EC2)');
-    expect(result.replies[1]?.text).toBe('worker in prod: 2/2 running solo:1');
+    expect(JSON.stringify(result.replies[0]?.blocks)).toContain(`Followed live in <#${CHANNELS.alerts}>`);
+    const live = liveMessage(h);
+    expect(live.text).toBe('worker in prod: service create of solo:1 — completed in under a minute');
+    expect(live.blocks).toContain(`started by <@${USERS.bob}> with \`service create\``);
     const creates = h.sandbox.callsTo('ecs:CreateService');
     expect(creates).toHaveLength(1);
     expect(creates[0]!.params).toMatchObject({
@@ -35,7 +40,12 @@ describe('/ecs service create, through the signed Slack handler, against the san
 
   it('without --count the service runs one task, of the revision named', async () => {
     const result = await h.command('service create old-web web-fixed:1 -c staging', { user: USERS.bob });
-    expect(result.replies[0]?.text).toBe('old-web created in staging: web-fixed:1, desired 1 (EC2)');
+    // Staging has no channel of its own: the live message, in the command's channel, is its only answer.
+    expect(result.replies).toHaveLength(0);
+    const live = liveMessage(h, CHANNELS.web);
+    expect(live.text).toMatch(/^old-web in staging: service create of web-fixed:1 — /);
+    // Its tasks field counts against the one task asked for.
+    expect(live.blocks).toMatch(/\*Tasks\*\\n\d+ running · \d+ pending of 1"/);
     expect(h.sandbox.world.service('staging', 'old-web').desiredCount).toBe(1);
   });
 

@@ -220,8 +220,6 @@ const STILL_WRONG = new Set(['crashLooping', 'failingToStart', 'unplaceable', 'f
 function shownVerdict(view: DeploymentView, phase: Phase): DeploymentView['verdict'] {
   const verdict = view.verdict;
   if (!verdict || verdict.kind === 'paused') return undefined;
-  // ECS calls a rolling deployment completed once the service is steady for a moment, which a
-  // crash loop reaches between crashes: what the follow-up found wrong still shows.
   if (phase.kind === 'completed') return STILL_WRONG.has(verdict.kind) ? verdict : undefined;
   if (isEnded(phase)) return undefined;
   if (phase.kind === 'paused' && verdict.kind === 'timeout') return undefined;
