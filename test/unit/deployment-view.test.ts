@@ -28,7 +28,9 @@ function info(overrides: Partial<ServiceDeploymentInfo> = {}): ServiceDeployment
       running: 2,
       pending: 1,
     },
-    sources: [],
+    sources: [
+      { arn: 'arn:aws:ecs:us-east-1:111111111111:service-revision/prod/web/1', requested: 0, running: 2, pending: 0 },
+    ],
     circuitBreaker: { status: 'MONITORING', failures: 1, threshold: 3 },
     alarms: { status: 'MONITORING', names: ['web-5xx'], triggered: [] },
     hooks: [],
@@ -92,6 +94,18 @@ describe('the live deployment message', () => {
     const back = info({ status: 'ROLLBACK_SUCCESSFUL', finishedAt: T0 + 60_000, rollback: { reason: 'alarm' } });
     const rolledBack = liveDeploymentMessage(view({ snapshot: back, verdict: crash }), T0 + 2 * 60_000);
     expect(rolledBack.text).not.toContain('crash-looping');
+  });
+
+  it('a service’s first deployment (no source revision) has no Roll back: there is nothing to go back to', () => {
+    const first = liveDeploymentMessage(view({ from: undefined, snapshot: info({ sources: [] }) }), T0 + 60_000);
+    expect(JSON.stringify(first.blocks)).not.toContain('Roll back');
+    const paused = info({
+      sources: [],
+      hooks: [{ id: 'h1', type: 'PAUSE', status: 'AWAITING_ACTION', timeoutAction: 'ROLLBACK' }],
+    });
+    const waiting = liveDeploymentMessage(view({ from: undefined, snapshot: paused }), T0 + 60_000);
+    expect(JSON.stringify(waiting.blocks)).toContain('"text":"Continue"');
+    expect(JSON.stringify(waiting.blocks)).not.toContain('"text":"Roll back"');
   });
 
   it('a newer event wins over an older read: a COMPLETED event ends a message whose last read was in progress', () => {

@@ -197,10 +197,15 @@ export function liveDeploymentMessage(
       ...(verdict.blocks.length > 0 ? (verdict.blocks as KnownBlock[]) : [section(escapeText(verdict.text))]),
     );
   const ref = info ? deploymentRef(view.service, info.id) : undefined;
-  if (!ended && ref)
-    blocks.push(
-      actions(`deployment:${ref}`, deploymentButtons(view.alias, view.service, ref, phase.kind === 'paused')),
-    );
+  // A service's first deployment (no source revision) has nothing to roll back to.
+  const buttons =
+    !ended && ref && info
+      ? deploymentButtons(view.alias, view.service, ref, {
+          paused: phase.kind === 'paused',
+          rollBack: info.sources.length > 0,
+        })
+      : [];
+  if (ref && buttons.length > 0) blocks.push(actions(`deployment:${ref}`, buttons));
   if (ref)
     blocks.push(context(`deployment \`${escapeText(ref)}\` · \`/ecs deployment ${escapeText(ref)}\` for the detail`));
   return { text, blocks, ended, phase: phase.kind };
@@ -226,10 +231,19 @@ function shownVerdict(view: DeploymentView, phase: Phase): DeploymentView['verdi
   return verdict;
 }
 
-/** Continue (when it waits at a hook) and Roll back, for deployment `ref` (`SVC/ID`). */
-export function deploymentButtons(alias: string, service: string, ref: string, paused: boolean): Button[] {
+/**
+ * Continue (when it waits at a hook) and Roll back (unless there is nothing to go back to), for
+ * deployment `ref` (`SVC/ID`).
+ */
+export function deploymentButtons(
+  alias: string,
+  service: string,
+  ref: string,
+  show: { paused: boolean; rollBack?: boolean },
+): Button[] {
   const buttons: Button[] = [];
-  if (paused) buttons.push(commandButton('Continue', alias, 'deployment continue', [ref], { style: 'primary' }));
+  if (show.paused) buttons.push(commandButton('Continue', alias, 'deployment continue', [ref], { style: 'primary' }));
+  if (show.rollBack === false) return buttons;
   buttons.push(
     commandButton('Roll back', alias, 'deployment rollback', [ref], {
       style: 'danger',

@@ -395,7 +395,7 @@ function pausedMessage(alias: string, service: string, name: string, at: PausedA
   const text = `${name}: the deployment is paused at the PAUSE lifecycle hook${stage}, waiting for someone to continue or roll it back${until}.${onTimeout}${how}`;
   const blocks: KnownBlock[] = [section(`:double_vertical_bar: ${text}`)];
   if (at) {
-    blocks.push(actions(`follow-up:${service}`, deploymentButtons(alias, service, at.ref, true)));
+    blocks.push(actions(`follow-up:${service}`, deploymentButtons(alias, service, at.ref, { paused: true })));
   }
   return { text: stripMarkup(text, { keepCode: true }), blocks };
 }
