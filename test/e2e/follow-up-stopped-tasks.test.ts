@@ -96,6 +96,13 @@ describe('a follow-up that ends badly says why the tasks stopped', () => {
       expect(failedIds.some((failed) => failed.startsWith(id!))).toBe(true);
       expect(why).toBe(PULL_ERROR);
     }
+    // What to look at next: Why? on the newest of those tasks, the stopped tasks, the logs.
+    const blocks = h.slack.messages(CHANNELS.alerts).find((m) => m.ts === live.ts)!.blocks;
+    const next = buttons(blocks);
+    expect(next.map((b) => b.text)).toEqual(['Why?', 'Stopped tasks', 'Logs']);
+    expect(next[0]!.value).toEqual({ cluster: 'prod', args: [expect.any(String)] });
+    const why = (next[0]!.value as { args: string[] }).args[0]!;
+    expect(failedIds).toContain(why);
     // Read with the command's own role, once the deployment had failed, and only once.
     expect(h.sandbox.callsTo('ecs:ListTasks').map((c) => c.params)).toEqual([
       expect.objectContaining({ cluster: 'prod', serviceName: 'guarded', desiredStatus: 'STOPPED' }),

@@ -42,6 +42,8 @@ export const StoppedSummary = z.object({
   reasons: z.array(z.string().max(1000)).max(10),
   /** Per-task lines for the thread. */
   details: z.array(z.string().max(600)).max(20),
+  /** The newest of them (what Why? diagnoses). */
+  newestTask: z.string().max(100).optional(),
 });
 export type StoppedSummary = z.infer<typeof StoppedSummary>;
 

@@ -230,6 +230,7 @@ function summarise(tasks: readonly TaskInfo[]): StoppedSummary {
   return {
     summary,
     reasons,
+    newestTask: own[0]!.id.slice(0, 100),
     details: own
       .slice(0, STOPPED_DETAILS)
       .map((t) => `${t.id.slice(0, 8)} (${t.taskDefinition}): ${stopReason(t)}`.slice(0, 590)),

@@ -12,6 +12,7 @@ import {
   type SlackMessage,
 } from '../message';
 import { slackDate } from '../../text/times';
+import { stoppedTaskButtons } from './stopped-tasks';
 
 /** What the live message of one service deployment shows (data only; src/notifications/deployments keeps it). */
 export interface DeploymentView {
@@ -27,7 +28,7 @@ export interface DeploymentView {
   snapshot?: unknown;
   /** The last Deployment State Change event. */
   event?: { name: string; reason?: string; at: number };
-  stopped?: { summary: string; reasons: string[]; details: string[] };
+  stopped?: { summary: string; reasons: string[]; details: string[]; newestTask?: string };
   /**
    * What the follow-up of the command that started it found, as the reply it would have sent
    * (already escaped): shown while the deployment runs.
@@ -206,6 +207,14 @@ export function liveDeploymentMessage(
         })
       : [];
   if (ref && buttons.length > 0) blocks.push(actions(`deployment:${ref}`, buttons));
+  // Ended because tasks stopped (rolled back, failed): what to look at next.
+  if (ended && phase.kind !== 'completed' && view.stopped && view.stopped.reasons.length > 0)
+    blocks.push(
+      actions(
+        `deployment-end:${ref ?? view.ecsId}`,
+        stoppedTaskButtons(view.alias, view.service, view.stopped.newestTask),
+      ),
+    );
   if (ref)
     blocks.push(context(`deployment \`${escapeText(ref)}\` · \`/ecs deployment ${escapeText(ref)}\` for the detail`));
   return { text, blocks, ended, phase: phase.kind };

@@ -23,7 +23,7 @@ import { type Deployment } from '../../aws/deployments';
 import { type ServiceDetail, type ServiceSummary } from '../../aws/services';
 import { type ImageRevision } from '../../aws/task-definitions';
 import { type TaskInfo } from '../../aws/tasks';
-import { stoppedTasksLine } from './stopped-tasks';
+import { stoppedTaskButtons, stoppedTasksLine } from './stopped-tasks';
 import { deploymentButtons } from './deployments';
 import { scalingLine, utilizationBlock } from './autoscaling';
 import { type ScalableRange } from '../../aws/autoscaling';
@@ -440,12 +440,8 @@ function withStoppedTasks(
       ...(message.blocks ?? []),
       section(body),
       ...causeOf(stopped),
-      actions(`follow-up:${service}`, [
-        // Why? diagnoses the newest task that stopped (`/ecs why TASK`), as a job of its own.
-        commandButton('Why?', alias, 'why', [stopped[0]!.id]),
-        commandButton('Stopped tasks', alias, 'tasks', ['--service', service, '--stopped']),
-        commandButton('Logs', alias, 'logs', [service]),
-      ]),
+      // Why? diagnoses the newest task that stopped (`/ecs why TASK`), as a job of its own.
+      actions(`follow-up:${service}`, stoppedTaskButtons(alias, service, stopped[0]!.id)),
     ],
   };
 }

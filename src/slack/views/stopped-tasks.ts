@@ -1,4 +1,6 @@
+import { type Button } from '@slack/types';
 import { sliceWhole } from '../../unicode';
+import { commandButton } from '../message';
 import { type TaskInfo } from '../../aws/tasks';
 import { exitCodeMeaning, exitFromAgentStop } from '../../text/exit-codes';
 import { stopCodeText } from '../../text/stop-causes';
@@ -77,4 +79,16 @@ export function stoppedTasksLine(
     shown.push(`${count} more for ${rest.length} other ${plural(rest.length, 'reason')}`);
   }
   return { summary, reasons: shown };
+}
+
+/**
+ * Why? (on the newest stopped task, `/ecs why TASK`; on the service when no task is named), Stopped
+ * tasks and Logs: what a message that says tasks stopped offers next.
+ */
+export function stoppedTaskButtons(alias: string, service: string, newestTask: string | undefined): Button[] {
+  return [
+    commandButton('Why?', alias, 'why', [newestTask ?? service]),
+    commandButton('Stopped tasks', alias, 'tasks', ['--service', service, '--stopped']),
+    commandButton('Logs', alias, 'logs', [service]),
+  ];
 }
