@@ -25,6 +25,7 @@ import {
 } from '../notifications/deployments/live';
 import {
   concludeCommandDeployment,
+  finishCommandWatch,
   followLive,
   openCommandDeployment,
   type WatchDeps,
@@ -323,17 +324,21 @@ export function liveFollowUp(
       ...(opened.channel === ctx.channelId ? {} : { pointer: withPointer(announcement, opened.channel) }),
       interrupted: () => paused,
       async conclude(outcome, report) {
-        // A wait that ran out leaves the watcher to follow the deployment for `deployments.watch`.
+        // A wait that ran out leaves the watcher to follow the deployment for `deployments.watch`;
+        // otherwise it leaves after its next look, and the events carry the message on.
         answered = outcome.kind !== 'timeout';
-        // Otherwise the watcher leaves after its next look: let it finish first, so the message is
-        // edited from that look's reading and not from an older one (an edit from a reading taken
-        // before the watcher saved its newer one would show the deployment as it was, for good).
-        if (answered) await watching;
+        const warn = (what: string) => (err: unknown) =>
+          ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, what);
+        // Shown at once, with whatever the last look stored.
         await concludeCommandDeployment(deps, ref, verdictOf(outcome.kind, report), outcome.stopped ?? []).catch(
-          (err: unknown) =>
-            ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'follow-up not shown'),
+          warn('follow-up not shown'),
         );
         await watching;
+        // The watcher's last edit may have been claimed from an older read than the one stored
+        // since, or none of its reads may have succeeded: the message ends showing what is stored.
+        await finishCommandWatch(deps, ref, ctx.timing.deploymentPollMs ?? opened.updateIntervalMs).catch(
+          warn('deployment message not brought up to date'),
+        );
       },
     };
   };

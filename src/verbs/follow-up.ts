@@ -282,7 +282,7 @@ export async function waitForSettlement(
         };
       }
       // A blue/green deployment waiting at a PAUSE hook looks stuck from DescribeServices alone.
-      const paused = await pausedAt(deps, name, before.currentServiceDeployment);
+      const paused = await pausedAt(deps, name, before);
       if (paused) return { kind: 'paused', service, at: paused };
       return { kind: 'timeout', service, stopped: await stoppedSince(deps, name, since) };
     }
@@ -298,8 +298,9 @@ export async function waitForSettlement(
 async function pausedAt(
   deps: Pick<FollowUpDeps, 'aws' | 'logger'>,
   name: string,
-  arn: string | undefined,
+  after: ServiceDetail,
 ): Promise<PausedAt | undefined> {
+  const arn = after.currentServiceDeployment;
   if (!arn) return undefined;
   try {
     const [info] = await deps.aws.serviceDeployments.describe([arn]);
@@ -307,6 +308,8 @@ async function pausedAt(
     if (!info || !hook || isFinished(info.status)) return undefined;
     return {
       ref: deploymentRef(name, info.id),
+      // Right after a change, a deployment alone is the service's first (`service create`).
+      rollBack: after.deployments.length > 1,
       ...(info.lifecycleStage ? { stage: info.lifecycleStage } : {}),
       ...(hook.expiresAt !== undefined ? { expiresAt: hook.expiresAt } : {}),
       ...(hook.timeoutAction ? { timeoutAction: hook.timeoutAction } : {}),

@@ -95,6 +95,25 @@ describe('a deployment paused at a PAUSE hook', () => {
     expect(h.sandbox.callsTo('ecs:ContinueServiceDeployment')).toHaveLength(1);
   });
 
+  it('a read of the deployment that fails once does not end the watch: the next one sees the pause', async () => {
+    h.sandbox.inject({ kind: 'accessDenied', action: 'ecs:DescribeServiceDeployments', times: 1 });
+    await h.command('restart bg');
+    const live = liveMessage(h, 'bg');
+    expect(live.text).toBe('bg in prod: restart of solo:1 — paused at POST_TEST_TRAFFIC_SHIFT, waiting for Continue');
+    expect(live.buttons.map((b) => b.text.text)).toEqual(['Continue', 'Roll back']);
+  });
+
+  it('when the role may not read service deployments at all, the live message still carries what the follow-up found', async () => {
+    h.sandbox.inject({ kind: 'accessDenied', action: 'ecs:DescribeServiceDeployments', times: 1000 });
+    const result = await h.command('restart bg');
+    expect(result.replies).toHaveLength(1);
+    const live = liveMessage(h, 'bg');
+    expect(live.text).toMatch(
+      /^bg in prod: restart of solo:1 — starting · bg in prod: still 2\/1 running \(0 pending\)/,
+    );
+    expect(live.buttons.map((b) => b.text.text)).toEqual(['Roll back']);
+  });
+
   it('Continue pressed by someone the config does not allow is refused, and the deployment stays paused', async () => {
     await h.command('restart bg');
     const cont = buttonOf(h, 'bg', 'Continue');

@@ -73,6 +73,15 @@ describe('live deployment messages', () => {
     expect(live[0]!.blocks).toContain('"text":"Roll back"');
   });
 
+  it('a read of the deployment that fails once neither ends the watch nor leaves the message saying "starting"', async () => {
+    h.sandbox.inject({ kind: 'accessDenied', action: 'ecs:DescribeServiceDeployments', times: 1 });
+    await h.command('deploy web web:1');
+    const live = deploymentMessages(h, CHANNELS.alerts);
+    expect(live).toHaveLength(1);
+    expect(live[0]!.text).toBe('web in prod: deploy web:2 → web:1 — completed in under a minute');
+    expect(h.sandbox.callsTo('ecs:DescribeServiceDeployments').filter((c) => c.error).length).toBe(1);
+  });
+
   it('a deployment that trips the circuit breaker: the message says it rolled back and why, counted, with the stopped tasks in its thread', async () => {
     h.sandbox.world.createService('prod', {
       name: 'guarded',

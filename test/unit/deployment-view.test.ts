@@ -96,16 +96,35 @@ describe('the live deployment message', () => {
     expect(rolledBack.text).not.toContain('crash-looping');
   });
 
-  it('a service’s first deployment (no source revision) has no Roll back: there is nothing to go back to', () => {
-    const first = liveDeploymentMessage(view({ from: undefined, snapshot: info({ sources: [] }) }), T0 + 60_000);
+  it('a service’s first deployment (`service create`) has no Roll back: there is nothing to go back to', () => {
+    const created = { kind: 'user' as const, id: 'U0ALICE', verb: 'service create' };
+    const first = liveDeploymentMessage(
+      view({ from: undefined, startedBy: created, snapshot: info({ sources: [] }) }),
+      T0 + 60_000,
+    );
     expect(JSON.stringify(first.blocks)).not.toContain('Roll back');
     const paused = info({
       sources: [],
       hooks: [{ id: 'h1', type: 'PAUSE', status: 'AWAITING_ACTION', timeoutAction: 'ROLLBACK' }],
     });
-    const waiting = liveDeploymentMessage(view({ from: undefined, snapshot: paused }), T0 + 60_000);
+    const waiting = liveDeploymentMessage(view({ from: undefined, startedBy: created, snapshot: paused }), T0 + 60_000);
     expect(JSON.stringify(waiting.blocks)).toContain('"text":"Continue"');
     expect(JSON.stringify(waiting.blocks)).not.toContain('"text":"Roll back"');
+    // An empty sourceServiceRevisions alone does not make a first deployment (ECS keeps revisions since Oct 2024).
+    const older = liveDeploymentMessage(view({ snapshot: info({ sources: [] }) }), T0 + 60_000);
+    expect(JSON.stringify(older.blocks)).toContain('"text":"Roll back"');
+  });
+
+  it('a follow-up that found the deployment paused shows it only while the message has no read of its own', () => {
+    const found = {
+      kind: 'paused',
+      text: 'web in prod: the deployment is paused at the PAUSE lifecycle hook',
+      blocks: [],
+    };
+    const unread = liveDeploymentMessage(view({ snapshot: undefined, verdict: found }), T0 + 60_000);
+    expect(unread.text).toContain('— starting · web in prod: the deployment is paused');
+    const read = liveDeploymentMessage(view({ verdict: found }), T0 + 60_000);
+    expect(read.text).not.toContain('is paused');
   });
 
   it('a newer event wins over an older read: a COMPLETED event ends a message whose last read was in progress', () => {

@@ -97,7 +97,7 @@ export const LiveDeployment = z.object({
   stopped: StoppedSummary.optional(),
   threadPosted: z.boolean().default(false),
   verdict: Verdict.optional(),
-  /** The command's announcement (plain text), when the message is its only answer in its channel. */
+  /** The command's announcement (its fallback text, already escaped), when the message is its only answer in its channel. */
   said: z.string().max(1000).optional(),
 });
 export type LiveDeployment = z.infer<typeof LiveDeployment>;
@@ -168,8 +168,9 @@ export async function openLive(deps: LiveDeps, init: NewLive): Promise<LiveDeplo
       ...(init.startedBy.kind === 'user' ? { startedBy: init.startedBy } : {}),
       ...(init.from && !existing.from ? { from: init.from } : {}),
       ...(init.to && !existing.to ? { to: init.to } : {}),
+      ...(init.said && !existing.said ? { said: init.said } : {}),
     };
-    await saveLive(deps.state, merged, ['arn', 'startedBy', 'from', 'to']);
+    await saveLive(deps.state, merged, ['arn', 'startedBy', 'from', 'to', 'said']);
     await publish(deps, merged, { force: true });
     return merged;
   }
@@ -236,7 +237,11 @@ export async function claimRead(deps: LiveDeps, item: LiveDeployment, pollMs: nu
  * (paused, rolling back, ended), otherwise at most once per update interval. The thread gets the
  * stopped tasks' detail once, when the deployment has ended with them.
  */
-export async function publish(deps: LiveDeps, item: LiveDeployment, options: { force?: boolean } = {}): Promise<void> {
+export async function publish(
+  deps: LiveDeps,
+  item: LiveDeployment,
+  options: { force?: boolean } = {},
+): Promise<boolean> {
   const now = deps.clock.now();
   const message = liveDeploymentMessage(item, now);
   const shown = factsOf(item);
@@ -246,6 +251,7 @@ export async function publish(deps: LiveDeps, item: LiveDeployment, options: { f
     item.shownPhase !== message.phase &&
     (message.ended || message.phase === 'paused' || item.shownPhase === 'starting' || item.shownPhase === undefined);
   const due = now - item.editedAt >= item.updateIntervalMs;
+  let edited = false;
   if (item.ts && shown !== item.shown && (options.force || urgent || due)) {
     // One edit per writer that saw the same last edit: several watchers and the events never edit twice.
     const claimed = await deps.state.update(
@@ -267,6 +273,7 @@ export async function publish(deps: LiveDeps, item: LiveDeployment, options: { f
           blocks: message.blocks,
         });
         item.shown = shown;
+        edited = true;
         await saveLive(deps.state, item, ['shown']);
       } catch (err) {
         deps.logger.warn({ err: slackErrorOf(err), channel: item.channel }, 'deployment message not updated');
@@ -279,12 +286,26 @@ export async function publish(deps: LiveDeps, item: LiveDeployment, options: { f
       condition: '#threadPosted = :no OR attribute_not_exists(#threadPosted)',
       values: { ':yes': true, ':no': false },
     });
-    if (!claimed) return;
+    if (!claimed) return edited;
     item.threadPosted = true;
     const thread = stoppedTasksThread(item.stopped);
     await deps.slack.chat
       .postMessage({ channel: item.channel, thread_ts: item.ts, text: thread.text, blocks: thread.blocks })
       .catch((err: unknown) => deps.logger.warn({ err: slackErrorOf(err) }, 'deployment thread not posted'));
+  }
+  return edited;
+}
+
+/**
+ * Makes the message show what the item holds now, after writers raced (a watcher's edit claimed
+ * from an older read wins over a newer one, and the newer one's edit is refused): re-reads the
+ * item and edits, a few times at most. Nothing to do when the message already shows it.
+ */
+export async function showLatest(deps: LiveDeps, key: { pk: string; sk: string }): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const item = await readLive(deps.state, key);
+    if (!item?.ts || factsOf(item) === item.shown) return;
+    if (await publish(deps, item, { force: true })) return;
   }
 }
 

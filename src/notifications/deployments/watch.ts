@@ -13,6 +13,7 @@ import {
   publish,
   readLive,
   saveLive,
+  showLatest,
   type LiveDeployment,
   type LiveDeps,
   type StartedBy,
@@ -120,7 +121,26 @@ export async function concludeCommandDeployment(
   }
   if (changed.length === 0) return;
   await saveLive(deps.state, item, changed);
-  await publish(deps, item, { force: true });
+  await showLatest(deps, { pk: item.pk, sk: item.sk });
+}
+
+/**
+ * After a command's watcher has left: when none of its reads succeeded (the message still says
+ * "starting"), one more read, whoever read last; then the message shows what the item holds.
+ */
+export async function finishCommandWatch(
+  deps: WatchDeps,
+  ref: { alias: string; service: string; ecsId: string },
+  pollMs: number,
+): Promise<void> {
+  const key = liveKey(ref.alias, ref.service, ref.ecsId);
+  const item = await readLive(deps.state, key);
+  if (!item) return;
+  if (item.snapshot === undefined && item.event === undefined) {
+    await deps.state.update(key, 'SET #readAt = :zero', { values: { ':zero': 0 } });
+    await refreshLive(deps, { ...item, readAt: 0 }, pollMs, { readStopped: false });
+  }
+  await showLatest(deps, key);
 }
 
 /** Follows one live deployment until it ends, pauses, or this watcher's time is up. */
@@ -132,7 +152,15 @@ export async function followLive(
   const until = deps.clock.now() + options.forMs;
   let current = item;
   for (;;) {
-    current = await refreshLive(deps, current, options.pollMs, { readStopped: options.readStopped ?? true });
+    try {
+      current = await refreshLive(deps, current, options.pollMs, { readStopped: options.readStopped ?? true });
+    } catch (err) {
+      // One failed look (AWS throttling past the retries, the table) does not end the watch: the next one may do.
+      deps.logger.warn(
+        { err: err instanceof Error ? err.message : String(err), service: current.service },
+        'deployment: a look failed',
+      );
+    }
     const phase = phaseOf(current);
     if (isEnded(phase) || phase.kind === 'paused') return current;
     const left = options.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;

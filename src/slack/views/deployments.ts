@@ -24,6 +24,8 @@ export interface DeploymentView {
   from?: string;
   to?: string;
   startedAt: number;
+  /** The service deployment's ARN, once known (UpdateService answers it; a read finds it). */
+  arn?: string;
   /** The service deployment as last read (DescribeServiceDeployments), when it was. */
   snapshot?: unknown;
   /** The last Deployment State Change event. */
@@ -35,8 +37,9 @@ export interface DeploymentView {
    */
   verdict?: { kind: string; text: string; blocks: unknown[] };
   /**
-   * What the command that started it announced (plain text: the image change, the desired count
-   * and launch), kept when the live message is the command's only answer in its channel.
+   * What the command that started it announced (its fallback text, already escaped: the image
+   * change, the desired count and launch), kept when the live message is the command's only
+   * answer in its channel.
    */
   said?: string;
 }
@@ -187,24 +190,22 @@ export function liveDeploymentMessage(
     view.startedBy.kind === 'user'
       ? `started by <@${view.startedBy.id}> with \`${escapeText(view.startedBy.verb)}\``
       : 'started outside Slack (seen in its ECS events)';
-  const said = view.said ? ` · ${escapeText(view.said)}` : '';
+  const said = view.said ? ` · ${view.said}` : '';
   const icon = phase.kind === 'completed' && verdict ? ':warning:' : EMOJI[phase.kind];
   const blocks: KnownBlock[] = [section(`${icon} ${title}`), context(`${by}${said}`)];
   blocks.push(section(`*${capitalised(line)}*`));
   if (!ended && info) blocks.push(fieldsSection(factFields(info, now, view.startedAt)));
   if (phase.kind === 'paused') blocks.push(section(pausedText(phase)));
-  if (verdict)
-    blocks.push(
-      ...(verdict.blocks.length > 0 ? (verdict.blocks as KnownBlock[]) : [section(escapeText(verdict.text))]),
-    );
-  const ref = info ? deploymentRef(view.service, info.id) : undefined;
-  // A service's first deployment (no source revision) has nothing to roll back to.
+  if (verdict) blocks.push(...(verdict.blocks.length > 0 ? (verdict.blocks as KnownBlock[]) : [section(verdict.text)]));
+  // Before any read, the ARN UpdateService answered names it (its last part is the id).
+  const id = info?.id ?? view.arn?.split('/').pop();
+  const ref = id ? deploymentRef(view.service, id) : undefined;
+  // A service's first deployment (`service create`) has no earlier revision to roll back to. (An
+  // empty sourceServiceRevisions does not tell: ECS keeps service revisions only since 25 Oct 2024.)
+  const first = view.startedBy.kind === 'user' && view.startedBy.verb === 'service create';
   const buttons =
-    !ended && ref && info
-      ? deploymentButtons(view.alias, view.service, ref, {
-          paused: phase.kind === 'paused',
-          rollBack: info.sources.length > 0,
-        })
+    !ended && ref
+      ? deploymentButtons(view.alias, view.service, ref, { paused: phase.kind === 'paused', rollBack: !first })
       : [];
   if (ref && buttons.length > 0) blocks.push(actions(`deployment:${ref}`, buttons));
   // Ended because tasks stopped (rolled back, failed): what to look at next.
@@ -233,7 +234,10 @@ const STILL_WRONG = new Set(['crashLooping', 'failingToStart', 'unplaceable', 'f
 
 function shownVerdict(view: DeploymentView, phase: Phase): DeploymentView['verdict'] {
   const verdict = view.verdict;
-  if (!verdict || verdict.kind === 'paused') return undefined;
+  if (!verdict) return undefined;
+  // A follow-up that found the deployment paused says so, with Continue and Roll back, only while
+  // no read of the message's own has (it then shows the pause itself, or what came after it).
+  if (verdict.kind === 'paused') return phase.kind === 'starting' ? verdict : undefined;
   if (phase.kind === 'completed') return STILL_WRONG.has(verdict.kind) ? verdict : undefined;
   if (isEnded(phase)) return undefined;
   if (phase.kind === 'paused' && verdict.kind === 'timeout') return undefined;

@@ -320,6 +320,8 @@ export type Settlement =
 export interface PausedAt {
   /** `SVC/ID`, what `deployment continue` takes. */
   ref: string;
+  /** False for a service's first deployment: no earlier revision to roll back to. */
+  rollBack: boolean;
   stage?: string;
   expiresAt?: number;
   timeoutAction?: string;
@@ -395,7 +397,12 @@ function pausedMessage(alias: string, service: string, name: string, at: PausedA
   const text = `${name}: the deployment is paused at the PAUSE lifecycle hook${stage}, waiting for someone to continue or roll it back${until}.${onTimeout}${how}`;
   const blocks: KnownBlock[] = [section(`:double_vertical_bar: ${text}`)];
   if (at) {
-    blocks.push(actions(`follow-up:${service}`, deploymentButtons(alias, service, at.ref, { paused: true })));
+    blocks.push(
+      actions(
+        `follow-up:${service}`,
+        deploymentButtons(alias, service, at.ref, { paused: true, rollBack: at.rollBack }),
+      ),
+    );
   }
   return { text: stripMarkup(text, { keepCode: true }), blocks };
 }
