@@ -1,4 +1,4 @@
-import type { ContainerInstance, Task } from '@aws-sdk/client-ecs';
+import type { ContainerInstance, ServiceDeploymentLifecycleStage, Task } from '@aws-sdk/client-ecs';
 import type { Logger } from 'pino';
 import type { Wire } from './wire';
 
@@ -51,6 +51,33 @@ export interface DeploymentStateChangeDetail {
   reason: string;
 }
 
+/** The hook state change events of "Amazon ECS service deployment hook state change events". */
+export type HookEventName =
+  'HOOK_IN_PROGRESS' | 'HOOK_AWAITING_ACTION' | 'HOOK_SUCCEEDED' | 'HOOK_FAILED' | 'HOOK_TIMED_OUT';
+
+/**
+ * The detail of an "ECS Hook State Change" event (Developer Guide, ecs_hook_state_change_events).
+ * Its fields are those of the page's one example, a HOOK_AWAITING_ACTION event of a PAUSE hook;
+ * the page shows no other event name, so the sandbox gives them the same fields. The envelope's
+ * `resources` holds the service deployment's ARN (not the service's, as Deployment State Change has).
+ * The sandbox runs only PAUSE hooks, and so never sends HOOK_IN_PROGRESS (a Lambda hook's running).
+ */
+export interface HookStateChangeDetail {
+  /** INFO; ERROR for HOOK_FAILED and HOOK_TIMED_OUT (the sandbox's choice, see service-events.ts). */
+  eventType: 'INFO' | 'ERROR';
+  eventName: HookEventName;
+  hookId: string;
+  hookType: 'PAUSE';
+  /** When the hook's time-out action happens, to the second as in the example. */
+  expiresAt: string;
+  lifecycleStage: ServiceDeploymentLifecycleStage;
+  clusterArn: string;
+  serviceArn: string;
+  serviceDeploymentArn: string;
+  /** With nine fractional digits, as in the example (the sandbox's clock has milliseconds). */
+  updatedAt: string;
+}
+
 export type TaskStateChangeEvent = EventEnvelope<'ECS Task State Change', TaskStateChangeDetail>;
 export type ContainerInstanceStateChangeEvent = EventEnvelope<
   'ECS Container Instance State Change',
@@ -58,9 +85,14 @@ export type ContainerInstanceStateChangeEvent = EventEnvelope<
 >;
 export type ServiceActionEvent = EventEnvelope<'ECS Service Action', ServiceActionDetail>;
 export type DeploymentStateChangeEvent = EventEnvelope<'ECS Deployment State Change', DeploymentStateChangeDetail>;
+export type HookStateChangeEvent = EventEnvelope<'ECS Hook State Change', HookStateChangeDetail>;
 
 export type EcsEventBridgeEvent =
-  TaskStateChangeEvent | ContainerInstanceStateChangeEvent | ServiceActionEvent | DeploymentStateChangeEvent;
+  | TaskStateChangeEvent
+  | ContainerInstanceStateChangeEvent
+  | ServiceActionEvent
+  | DeploymentStateChangeEvent
+  | HookStateChangeEvent;
 
 export type EcsEventListener = (event: EcsEventBridgeEvent) => void;
 

@@ -9,7 +9,7 @@ import type {
 import { AwsError, invalidParameter } from '../errors';
 import { ecsArn, type WorldContext } from './context';
 import type { DeploymentRecord, ServiceRecord, TaskDefinitionRecord } from './records';
-import { addServiceEvent, emitDeploymentChange } from './service-events';
+import { addServiceEvent, emitDeploymentChange, emitHookChange } from './service-events';
 
 /**
  * Service deployments (ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment,
@@ -29,6 +29,14 @@ import { addServiceEvent, emitDeploymentChange } from './service-events';
  * ContinueServiceDeployment or its time-out (timeoutConfiguration: 1,440 minutes and ROLLBACK by
  * default, API_DeploymentLifecycleHookTimeoutConfiguration). The sandbox has no load balancer, so the
  * traffic shifts are instant; a stage takes time only while its tasks start or a hook waits.
+ *
+ * Each change of a hook's status is an "ECS Hook State Change" event (Developer Guide,
+ * ecs_hook_state_change_events: "emitted when a deployment lifecycle hook changes status"):
+ * HOOK_AWAITING_ACTION when a PAUSE hook starts waiting, HOOK_SUCCEEDED for ContinueServiceDeployment
+ * CONTINUE, HOOK_FAILED for ROLLBACK, HOOK_TIMED_OUT at its time-out (then its time-out action).
+ * A waiting hook also fails when its deployment is rolled back by StopServiceDeployment or replaced
+ * by a newer one; the guide names no event for those, and the sandbox sends HOOK_FAILED there too,
+ * by that general rule, so the events agree with the hook status DescribeServiceDeployments shows.
  */
 export interface ServiceDeploymentRecord {
   id: string;
@@ -160,7 +168,7 @@ export function recordServiceDeployment(
     older.statusReason = `Service deployment stopped: replaced by service deployment ${id}.`;
     older.stoppedAt = ctx.now;
     older.updatedAt = ctx.now;
-    for (const hook of older.hooks) if (hook.status === 'AWAITING_ACTION') hook.status = 'FAILED';
+    for (const hook of older.hooks) if (hook.status === 'AWAITING_ACTION') endHook(ctx, older, hook, 'FAILED');
   }
   list.unshift(record);
   if (list.length > 100) list.length = 100;
@@ -285,6 +293,7 @@ function pauseAt(ctx: WorldContext, sd: ServiceDeploymentRecord, stage: ServiceD
   };
   sd.hooks.push(record);
   touch(ctx, sd, {});
+  emitHookChange(ctx, sd.service, { ...record, serviceDeploymentArn: sd.arn }, 'HOOK_AWAITING_ACTION');
   addServiceEvent(
     ctx,
     sd.service,
@@ -292,7 +301,7 @@ function pauseAt(ctx: WorldContext, sd: ServiceDeploymentRecord, stage: ServiceD
   );
   ctx.timers.schedule(record.expiresAt, () => {
     if (record.status !== 'AWAITING_ACTION') return;
-    record.status = 'TIMED_OUT';
+    endHook(ctx, sd, record, 'TIMED_OUT');
     if (record.timeoutAction === 'CONTINUE') {
       touch(ctx, sd, {});
       ctx.dirty.add(sd.service);
@@ -315,13 +324,25 @@ export function continueServiceDeployment(
   if (hook.status !== 'AWAITING_ACTION' || FINISHED.has(sd.status)) {
     throw invalidParameter(`The hook ${hookId} is ${hook.status}, not AWAITING_ACTION.`);
   }
-  hook.status = 'SUCCEEDED';
+  // The guide's hook events: CONTINUE is HOOK_SUCCEEDED, ROLLBACK is HOOK_FAILED.
+  endHook(ctx, sd, hook, action === 'ROLLBACK' ? 'FAILED' : 'SUCCEEDED');
   if (action === 'ROLLBACK') {
     startRollback(ctx, sd, `ContinueServiceDeployment rolled back at ${hook.stage}.`);
     return;
   }
   touch(ctx, sd, {});
   ctx.dirty.add(sd.service);
+}
+
+/** A waiting hook's end, and the Hook State Change event that tells it. */
+function endHook(
+  ctx: WorldContext,
+  sd: ServiceDeploymentRecord,
+  hook: HookRecord,
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT',
+): void {
+  hook.status = status;
+  emitHookChange(ctx, sd.service, { ...hook, serviceDeploymentArn: sd.arn }, `HOOK_${status}`);
 }
 
 /**
@@ -342,7 +363,7 @@ export function stopServiceDeployment(ctx: WorldContext, sd: ServiceDeploymentRe
 function startRollback(ctx: WorldContext, sd: ServiceDeploymentRecord, reason: string): void {
   const source = productionRevision(sd);
   const service = sd.service;
-  for (const hook of sd.hooks) if (hook.status === 'AWAITING_ACTION') hook.status = 'FAILED';
+  for (const hook of sd.hooks) if (hook.status === 'AWAITING_ACTION') endHook(ctx, sd, hook, 'FAILED');
   if (!source || service.status !== 'ACTIVE') {
     finish(ctx, sd, 'ROLLBACK_FAILED', `${reason} There is no earlier service revision to roll back to.`);
     return;

@@ -451,3 +451,185 @@ describe('how a service deployment moves', () => {
     expect(after.services![0]!.taskDefinition).toBe(before.services![0]!.taskDefinition);
   });
 });
+
+/**
+ * "Amazon ECS service deployment hook state change events" (ECS Developer Guide,
+ * ecs_hook_state_change_events): the events ECS sends, detail-type "ECS Hook State Change", when a
+ * deployment lifecycle hook changes status. The page shows one example, a pause hook awaiting action:
+ *
+ *   { "version": "0", "id": "3329f79b-…", "detail-type": "ECS Hook State Change", "source": "aws.ecs",
+ *     "account": "123456789012", "time": "2026-03-05T15:54:41Z", "region": "us-west-2",
+ *     "resources": ["arn:aws:ecs:us-west-2:123456789012:service-deployment/my-cluster/my-service/0EYSiB0qap8xf0N76FsbE"],
+ *     "detail": { "eventType": "INFO", "eventName": "HOOK_AWAITING_ACTION", "hookId": "ecs-pause-e7tK9G_…",
+ *       "hookType": "PAUSE", "expiresAt": "2026-03-05T16:04:41Z", "lifecycleStage": "POST_TEST_TRAFFIC_SHIFT",
+ *       "clusterArn": "arn:aws:ecs:us-west-2:123456789012:cluster/my-cluster",
+ *       "serviceArn": "arn:aws:ecs:us-west-2:123456789012:service/my-cluster/my-service",
+ *       "serviceDeploymentArn": "arn:aws:ecs:us-west-2:123456789012:service-deployment/my-cluster/my-service/0EYSiB0qap8xf0N76FsbE",
+ *       "updatedAt": "2026-03-05T15:54:41.618059641Z" } }
+ *
+ * The other event names (HOOK_SUCCEEDED: ContinueServiceDeployment CONTINUE; HOOK_FAILED: ROLLBACK;
+ * HOOK_TIMED_OUT) have no example: they are held to the same fields. The page gives no eventType for
+ * them; a failure is ERROR here, as SERVICE_DEPLOYMENT_FAILED is in the Deployment State Change events.
+ */
+describe('ECS Hook State Change events, as the Developer Guide shows them', () => {
+  const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+  const ISO_FRACTION = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  type Received = { time: string; detail: { eventName: string; hookId: string; expiresAt: string; updatedAt: string } };
+
+  /** The hook events of one service deployment, in the order sent. */
+  function hookEvents(serviceDeploymentArn: string): Received[] {
+    return events
+      .filter((e) => e['detail-type'] === 'ECS Hook State Change')
+      .map((e) => e as unknown as Received & { detail: { serviceDeploymentArn: string } })
+      .filter((e) => e.detail.serviceDeploymentArn === serviceDeploymentArn);
+  }
+
+  /** The example's shape, field for field: its values where they are fixed, patterns where they vary. */
+  function expectDocumentedShape(
+    event: unknown,
+    want: { serviceDeploymentArn: string; eventType: 'INFO' | 'ERROR'; eventName: string },
+  ): void {
+    expect(event).toEqual({
+      version: '0',
+      id: expect.stringMatching(UUID),
+      'detail-type': 'ECS Hook State Change',
+      source: 'aws.ecs',
+      account: '111111111111',
+      time: expect.stringMatching(ISO_SECONDS),
+      region: 'us-east-1',
+      resources: [want.serviceDeploymentArn],
+      detail: {
+        eventType: want.eventType,
+        eventName: want.eventName,
+        hookId: expect.stringMatching(/^ecs-pause-/),
+        hookType: 'PAUSE',
+        expiresAt: expect.stringMatching(ISO_SECONDS),
+        lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+        clusterArn: 'arn:aws:ecs:us-east-1:111111111111:cluster/demo-staging',
+        serviceArn: 'arn:aws:ecs:us-east-1:111111111111:service/demo-staging/web',
+        serviceDeploymentArn: want.serviceDeploymentArn,
+        updatedAt: expect.stringMatching(ISO_FRACTION),
+      },
+    });
+  }
+
+  /** A new deployment of demo-staging's web, paused at its PAUSE hook; its ARN and the hook. */
+  async function pausedDeployment() {
+    const arn = await newDeployment(STAGING, 'web');
+    await settle();
+    const paused = await describe1(arn);
+    const hook = paused.lifecycleHookDetails!.find((h) => h.status === 'AWAITING_ACTION')!;
+    expect(hook).toBeDefined();
+    return { arn, hook };
+  }
+
+  it('a pause hook that starts waiting sends HOOK_AWAITING_ACTION, naming the hook DescribeServiceDeployments shows', async () => {
+    events.length = 0;
+    const { arn, hook } = await pausedDeployment();
+    const sent = hookEvents(arn);
+    expect(sent).toHaveLength(1);
+    expectDocumentedShape(sent[0], { serviceDeploymentArn: arn, eventType: 'INFO', eventName: 'HOOK_AWAITING_ACTION' });
+    const detail = sent[0]!.detail;
+    expect(detail.hookId).toBe(hook.hookId);
+    expect(Date.parse(detail.expiresAt)).toBe(Math.floor(hook.expiresAt!.getTime() / 1000) * 1000);
+    // The demo's hook waits 60 minutes: the example's expiresAt is its time plus the hook's time-out.
+    expect(Date.parse(detail.expiresAt) - Date.parse(sent[0]!.time)).toBe(60 * 60_000);
+    expect(Math.floor(Date.parse(detail.updatedAt) / 1000) * 1000).toBe(Date.parse(sent[0]!.time));
+  });
+
+  it('ContinueServiceDeployment CONTINUE sends HOOK_SUCCEEDED for the hook it continued', async () => {
+    events.length = 0;
+    const { arn, hook } = await pausedDeployment();
+    await ecs.send(
+      new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId: hook.hookId!, action: 'CONTINUE' }),
+    );
+    const sent = hookEvents(arn);
+    expect(sent.map((e) => e.detail.eventName)).toEqual(['HOOK_AWAITING_ACTION', 'HOOK_SUCCEEDED']);
+    expectDocumentedShape(sent[1], { serviceDeploymentArn: arn, eventType: 'INFO', eventName: 'HOOK_SUCCEEDED' });
+    expect(sent[1]!.detail).toMatchObject({ hookId: hook.hookId, expiresAt: sent[0]!.detail.expiresAt });
+    expect((await describe1(arn)).lifecycleHookDetails![0]!.status).toBe('SUCCEEDED');
+    await settle();
+    await settle();
+    expect((await describe1(arn)).status).toBe('SUCCESSFUL');
+  });
+
+  it('ContinueServiceDeployment ROLLBACK sends HOOK_FAILED, an ERROR, and the hook shows FAILED as the deployment rolls back', async () => {
+    events.length = 0;
+    const { arn, hook } = await pausedDeployment();
+    await ecs.send(
+      new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId: hook.hookId!, action: 'ROLLBACK' }),
+    );
+    const sent = hookEvents(arn);
+    expect(sent.map((e) => e.detail.eventName)).toEqual(['HOOK_AWAITING_ACTION', 'HOOK_FAILED']);
+    expectDocumentedShape(sent[1], { serviceDeploymentArn: arn, eventType: 'ERROR', eventName: 'HOOK_FAILED' });
+    expect(sent[1]!.detail.hookId).toBe(hook.hookId);
+    await settle();
+    await settle();
+    const done = await describe1(arn);
+    expect(done.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(done.lifecycleHookDetails![0]!.status).toBe('FAILED');
+  });
+
+  it('a waiting hook whose deployment a newer one replaces sends HOOK_FAILED, as its status becomes FAILED', async () => {
+    events.length = 0;
+    const { arn, hook } = await pausedDeployment();
+    const newer = await newDeployment(STAGING, 'web');
+    const sent = hookEvents(arn);
+    expect(sent.map((e) => e.detail.eventName)).toEqual(['HOOK_AWAITING_ACTION', 'HOOK_FAILED']);
+    expectDocumentedShape(sent[1], { serviceDeploymentArn: arn, eventType: 'ERROR', eventName: 'HOOK_FAILED' });
+    expect(sent[1]!.detail.hookId).toBe(hook.hookId);
+    expect(await describe1(arn)).toMatchObject({ status: 'STOPPED', lifecycleHookDetails: [{ status: 'FAILED' }] });
+    // The newer deployment pauses at its own hook; continue it so the next test starts from a finished one.
+    await settle();
+    const next = (await describe1(newer)).lifecycleHookDetails!.find((h) => h.status === 'AWAITING_ACTION')!;
+    await ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: newer, hookId: next.hookId! }));
+    await settle();
+    await settle();
+    expect((await describe1(newer)).status).toBe('SUCCESSFUL');
+  });
+
+  it('StopServiceDeployment ROLLBACK of a paused deployment sends HOOK_FAILED for its waiting hook', async () => {
+    events.length = 0;
+    const { arn, hook } = await pausedDeployment();
+    await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
+    const sent = hookEvents(arn);
+    expect(sent.map((e) => e.detail.eventName)).toEqual(['HOOK_AWAITING_ACTION', 'HOOK_FAILED']);
+    expectDocumentedShape(sent[1], { serviceDeploymentArn: arn, eventType: 'ERROR', eventName: 'HOOK_FAILED' });
+    expect(sent[1]!.detail.hookId).toBe(hook.hookId);
+    await settle();
+    await settle();
+    expect(await describe1(arn)).toMatchObject({
+      status: 'ROLLBACK_SUCCESSFUL',
+      lifecycleHookDetails: [{ status: 'FAILED' }],
+    });
+  });
+
+  it('a hook that times out sends HOOK_TIMED_OUT, an ERROR, before its time-out action rolls the deployment back', async () => {
+    events.length = 0;
+    const { arn, hook } = await pausedDeployment();
+    await settle(61 * 60_000);
+    // An hour on, the role sessions have expired: new ones, as a client would get.
+    ecs = new ECSClient((await contractClients(sandbox)).config);
+    await settle();
+    const sent = hookEvents(arn);
+    expect(sent.map((e) => e.detail.eventName)).toEqual(['HOOK_AWAITING_ACTION', 'HOOK_TIMED_OUT']);
+    expectDocumentedShape(sent[1], { serviceDeploymentArn: arn, eventType: 'ERROR', eventName: 'HOOK_TIMED_OUT' });
+    expect(sent[1]!.detail.hookId).toBe(hook.hookId);
+    // Sent when the hook expired, not when someone next looked.
+    expect(sent[1]!.time).toBe(sent[1]!.detail.expiresAt);
+    // Then the time-out action: the rollback's deployment starts after the event.
+    const timedOutAt = events.indexOf(sent[1] as unknown as EcsEventBridgeEvent);
+    const rollbackStarted = events.findIndex(
+      (e) =>
+        e['detail-type'] === 'ECS Deployment State Change' &&
+        e.detail.eventName === 'SERVICE_DEPLOYMENT_IN_PROGRESS' &&
+        e.time >= sent[1]!.time,
+    );
+    expect(rollbackStarted).toBeGreaterThan(timedOutAt);
+    const done = await describe1(arn);
+    expect(done.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(done.lifecycleHookDetails![0]!.status).toBe('TIMED_OUT');
+  });
+});
