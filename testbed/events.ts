@@ -199,7 +199,7 @@ export function serviceAction(input: {
 }
 
 export function deploymentEvent(
-  name: 'deployment-failed' | 'deployment-rollback-in-progress' | 'deployment-completed',
+  name: 'deployment-in-progress' | 'deployment-failed' | 'deployment-rollback-in-progress' | 'deployment-completed',
   input: { cluster?: string; service?: string; at: number },
 ): JsonObject {
   const event = fixture(name);
@@ -207,6 +207,31 @@ export function deploymentEvent(
   event.time = iso(input.at);
   event.resources = [`arn:aws:ecs:us-east-1:${ACCOUNT}:service/${input.cluster ?? 'prod'}/${input.service ?? 'web'}`];
   (event.detail as JsonObject).updatedAt = iso(input.at);
+  return event;
+}
+
+/**
+ * An "ECS Hook State Change" (the documented HOOK_AWAITING_ACTION example, with another event
+ * name or the same): for service deployment `deployment` of `service` in `cluster`.
+ */
+export function hookEvent(
+  name: 'HOOK_AWAITING_ACTION' | 'HOOK_SUCCEEDED' | 'HOOK_FAILED' | 'HOOK_TIMED_OUT',
+  input: { cluster?: string; service?: string; deployment?: string; at: number; expiresAt?: number },
+): JsonObject {
+  const event = fixture('hook-awaiting-action');
+  const cluster = input.cluster ?? 'prod';
+  const service = input.service ?? 'web';
+  const arn = `arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/${cluster}/${service}/${input.deployment ?? '0EYSiB0qap8xf0N76FsbE'}`;
+  event.id = nextId('hook');
+  event.time = iso(input.at);
+  event.resources = [arn];
+  const detail = event.detail as JsonObject;
+  detail.eventName = name;
+  detail.clusterArn = `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/${cluster}`;
+  detail.serviceArn = `arn:aws:ecs:us-east-1:${ACCOUNT}:service/${cluster}/${service}`;
+  detail.serviceDeploymentArn = arn;
+  detail.updatedAt = iso(input.at);
+  detail.expiresAt = iso(input.expiresAt ?? input.at + 10 * 60_000);
   return event;
 }
 

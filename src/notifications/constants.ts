@@ -66,6 +66,7 @@ export const DETAIL_TYPES = {
   task: 'ECS Task State Change',
   service: 'ECS Service Action',
   deployment: 'ECS Deployment State Change',
+  hook: 'ECS Hook State Change',
   instance: 'ECS Container Instance State Change',
   scheduled: 'Scheduled Event',
 } as const;

@@ -25,10 +25,11 @@ export interface NotificationDeps {
   /** Other periodic work that rides on the same scheduled tick (the approvals' expiry sweep). */
   onTick?: () => Promise<unknown>;
   /**
-   * Deployment State Change events, when the live deployment messages take them (src/notifications/deployments):
-   * they then replace the deployment notifications of the window pipeline.
+   * Deployment State Change and Hook State Change events, when the live deployment messages take
+   * them (src/notifications/deployments): they then replace the deployment notifications of the
+   * window pipeline. Without them, hook events tell nothing.
    */
-  onDeploymentEvent?: (event: Extract<EcsEvent, { type: 'deployment' }>) => Promise<Outcome>;
+  onDeploymentEvent?: (event: Extract<EcsEvent, { type: 'deployment' | 'hook' }>) => Promise<Outcome>;
 }
 
 /** Per warm instance: the deps plus what this instance remembers between invocations. */

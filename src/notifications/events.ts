@@ -115,6 +115,25 @@ export const DeploymentStateChangeDetail = z.looseObject({
 });
 export type DeploymentStateChangeDetail = z.infer<typeof DeploymentStateChangeDetail>;
 
+/**
+ * detail of "ECS Hook State Change": a deployment lifecycle hook changed status (HOOK_AWAITING_ACTION
+ * when a PAUSE hook starts waiting for ContinueServiceDeployment; HOOK_SUCCEEDED, HOOK_FAILED,
+ * HOOK_TIMED_OUT, HOOK_IN_PROGRESS). Developer Guide, ecs_hook_state_change_events.html.
+ */
+export const HookStateChangeDetail = z.looseObject({
+  eventType: Name(32).optional(),
+  eventName: Name(128),
+  hookId: Name(256).optional(),
+  hookType: Name(32).optional(),
+  expiresAt: IsoTime.optional(),
+  lifecycleStage: Name(64).optional(),
+  clusterArn: Arn.optional(),
+  serviceArn: Arn,
+  serviceDeploymentArn: Arn,
+  updatedAt: IsoTime.optional(),
+});
+export type HookStateChangeDetail = z.infer<typeof HookStateChangeDetail>;
+
 /** detail of "ECS Container Instance State Change": resembles the ContainerInstance of DescribeContainerInstances. */
 export const ContainerInstanceStateChangeDetail = z.looseObject({
   clusterArn: Arn,
@@ -143,6 +162,7 @@ export type EcsEvent =
   | (Base & { type: 'task'; detail: TaskStateChangeDetail })
   | (Base & { type: 'service'; detail: ServiceActionDetail })
   | (Base & { type: 'deployment'; detail: DeploymentStateChangeDetail })
+  | (Base & { type: 'hook'; detail: HookStateChangeDetail })
   | (Base & { type: 'instance'; detail: ContainerInstanceStateChangeDetail });
 
 export type ParsedEvent =
@@ -186,6 +206,10 @@ export function parseEvent(raw: unknown, arrivedAt: number): ParsedEvent {
     case DETAIL_TYPES.deployment: {
       const d = DeploymentStateChangeDetail.safeParse(e.detail);
       return d.success ? { ok: true, event: { ...base, type: 'deployment', detail: d.data } } : fail(d.error);
+    }
+    case DETAIL_TYPES.hook: {
+      const d = HookStateChangeDetail.safeParse(e.detail);
+      return d.success ? { ok: true, event: { ...base, type: 'hook', detail: d.data } } : fail(d.error);
     }
     case DETAIL_TYPES.instance: {
       const d = ContainerInstanceStateChangeDetail.safeParse(e.detail);

@@ -53,7 +53,7 @@ export function createEventsHandler(deps: NotificationDeps): EventsHandler {
     try {
       if (event.type === 'instance') {
         result = await recordContainerInstanceState(ctx, event);
-      } else if (event.type === 'deployment' && deps.onDeploymentEvent) {
+      } else if ((event.type === 'deployment' || event.type === 'hook') && deps.onDeploymentEvent) {
         result = await deps.onDeploymentEvent({ ...event, time: clampEventTime(event.time, arrivedAt) });
       } else {
         const occurrence = classifyEvent(event);

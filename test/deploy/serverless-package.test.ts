@@ -110,7 +110,7 @@ describe('serverless.yml, packaged', () => {
     expect(fn('worker').Timeout).toBe(WORKER_TIME_LIMIT_MS / 1000);
   });
 
-  it('the events function gets the four kinds of ECS event from EventBridge, and a one-minute tick for its sweeper', () => {
+  it('the events function gets the five kinds of ECS event from EventBridge, and a one-minute tick for its sweeper', () => {
     const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties);
     const ecs = rules.filter((r) => r.EventPattern);
     expect(ecs).toHaveLength(1);
@@ -120,6 +120,7 @@ describe('serverless.yml, packaged', () => {
         'ECS Task State Change',
         'ECS Service Action',
         'ECS Deployment State Change',
+        'ECS Hook State Change',
         'ECS Container Instance State Change',
       ],
     });

@@ -1,6 +1,6 @@
 import { type Config } from '../../config/schema';
 import { clusterRef, serviceFromArn } from '../classify';
-import { type EcsEvent } from '../events';
+import { parseTime, type EcsEvent } from '../events';
 import { matchCluster } from '../routing';
 import { type Outcome } from '../deliver';
 import { deploymentRoute, followLive } from './watch';
@@ -19,7 +19,9 @@ import {
   type LiveDeployment,
 } from './live';
 
-export type DeploymentEvent = Extract<EcsEvent, { type: 'deployment' }>;
+export type DeploymentEvent = Extract<EcsEvent, { type: 'deployment' | 'hook' }>;
+type StateChange = Extract<EcsEvent, { type: 'deployment' }>;
+type HookChange = Extract<EcsEvent, { type: 'hook' }>;
 
 export interface DeploymentEventDeps extends LiveDeps {
   config: Config;
@@ -35,6 +37,10 @@ export interface DeploymentEventDeps extends LiveDeps {
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html
  */
 export async function handleDeploymentEvent(deps: DeploymentEventDeps, event: DeploymentEvent): Promise<Outcome> {
+  return event.type === 'hook' ? handleHookEvent(deps, event) : handleStateChange(deps, event);
+}
+
+async function handleStateChange(deps: DeploymentEventDeps, event: StateChange): Promise<Outcome> {
   const service = serviceFromArn(event.resources.find((r) => r.includes(':service/')));
   if (!service.name || !service.arn) return { outcome: 'skipped', reason: 'no service ARN in resources' };
   const clusterArn = service.arn.replace(/:service\/([^/]+)\/.*$/, ':cluster/$1');
@@ -84,6 +90,44 @@ export async function handleDeploymentEvent(deps: DeploymentEventDeps, event: De
       .catch((err: unknown) => deps.logger.warn({ err, ecsId }, 'deployment watch not started'));
   }
   return { outcome: 'counted', window: `${opened.pk}|${opened.sk}`, count: 1 };
+}
+
+/**
+ * "ECS Hook State Change" → the live message of the service deployment it names: a PAUSE hook
+ * that starts waiting (HOOK_AWAITING_ACTION) shows at once, with Continue and Roll back, however
+ * long after its start the deployment reached it (no watcher needs to be reading then); the
+ * hook's end (HOOK_SUCCEEDED, HOOK_FAILED, HOOK_TIMED_OUT) shows too. The event names the service
+ * deployment by ARN, and the message is keyed by the `ecs-svc/…` id: it is the service's newest
+ * live message (a newer deployment supersedes a waiting hook), when its ARN is that one or not
+ * known yet. No AWS call. Developer Guide, ecs_hook_state_change_events.html.
+ */
+async function handleHookEvent(deps: DeploymentEventDeps, event: HookChange): Promise<Outcome> {
+  const service = serviceFromArn(event.detail.serviceArn);
+  if (!service.name || !service.arn) return { outcome: 'skipped', reason: 'no service ARN' };
+  const clusterArn = event.detail.clusterArn ?? service.arn.replace(/:service\/([^/]+)\/.*$/, ':cluster/$1');
+  const match = matchCluster(deps.config, clusterRef(clusterArn, event.region, event.account));
+  if (!match.ok) return { outcome: 'skipped', reason: match.reason };
+  const arn = event.detail.serviceDeploymentArn;
+  const item = await readCurrent(deps.state, match.alias, service.name);
+  if (!item || (item.arn !== undefined && item.arn !== arn)) {
+    return { outcome: 'quiet', reason: `${event.detail.eventName} of a deployment the bot does not show` };
+  }
+  const at = parseTime(event.detail.updatedAt) ?? event.time;
+  // Events arrive out of order and twice: an older one changes nothing.
+  if (item.hook && item.hook.at >= at) return { outcome: 'duplicate', key: `${item.pk}|${item.sk}` };
+  const expiresAt = parseTime(event.detail.expiresAt);
+  item.hook = {
+    name: event.detail.eventName,
+    at,
+    ...(event.detail.hookId ? { hookId: event.detail.hookId } : {}),
+    ...(event.detail.hookType ? { type: event.detail.hookType } : {}),
+    ...(event.detail.lifecycleStage ? { stage: event.detail.lifecycleStage } : {}),
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+  };
+  item.arn ??= arn;
+  await saveLive(deps.state, item, ['hook', 'arn']);
+  await publish(deps, item);
+  return { outcome: 'counted', window: `${item.pk}|${item.sk}`, count: 1 };
 }
 
 /** A rollback deployment's end, said of the deployment it rolled back. */

@@ -37,6 +37,17 @@ export const EventFact = z.object({
 });
 export type EventFact = z.infer<typeof EventFact>;
 
+/** The last Hook State Change event seen for it (a PAUSE hook waiting, or how it ended). */
+export const HookFact = z.object({
+  name: z.string().max(64),
+  at: z.number(),
+  hookId: z.string().max(256).optional(),
+  type: z.string().max(32).optional(),
+  stage: z.string().max(64).optional(),
+  expiresAt: z.number().optional(),
+});
+export type HookFact = z.infer<typeof HookFact>;
+
 export const StoppedSummary = z.object({
   summary: z.string().max(200),
   reasons: z.array(z.string().max(1000)).max(10),
@@ -94,6 +105,7 @@ export const LiveDeployment = z.object({
   updateIntervalMs: z.number(),
   snapshot: z.unknown().optional(),
   event: EventFact.optional(),
+  hook: HookFact.optional(),
   stopped: StoppedSummary.optional(),
   threadPosted: z.boolean().default(false),
   verdict: Verdict.optional(),

@@ -30,6 +30,8 @@ export interface DeploymentView {
   snapshot?: unknown;
   /** The last Deployment State Change event. */
   event?: { name: string; reason?: string; at: number };
+  /** The last Hook State Change event (a lifecycle hook waiting, or how it ended). */
+  hook?: { name: string; at: number; hookId?: string; type?: string; stage?: string; expiresAt?: number };
   stopped?: { summary: string; reasons: string[]; details: string[]; newestTask?: string };
   /**
    * What the follow-up of the command that started it found, as the reply it would have sent
@@ -66,6 +68,16 @@ export function isEnded(phase: Phase): boolean {
  */
 export function phaseOf(view: DeploymentView): Phase {
   const info = view.snapshot as ServiceDeploymentInfo | undefined;
+  const base = stateChangePhase(view, info);
+  // A hook's event, newer than the read and the last state change, says more unless it has ended.
+  const hook = view.hook;
+  if (!hook || isEnded(base)) return base;
+  const newer = hook.at > (info?.updatedAt ?? Number.NEGATIVE_INFINITY) && hook.at >= (view.event?.at ?? 0);
+  return newer ? (hookPhase(hook, info) ?? base) : base;
+}
+
+/** From the last read and the last Deployment State Change event. */
+function stateChangePhase(view: DeploymentView, info: ServiceDeploymentInfo | undefined): Phase {
   const event = view.event;
   const fromEvent = event ? eventPhase(event) : undefined;
   if (!info) return fromEvent ?? { kind: 'starting' };
@@ -73,6 +85,46 @@ export function phaseOf(view: DeploymentView): Phase {
   if (fromEvent && !isEnded(fromRead) && event && event.at > (info.updatedAt ?? 0) && fromEvent.kind !== 'inProgress')
     return fromEvent;
   return fromRead;
+}
+
+/**
+ * What a Hook State Change event says (Developer Guide, ecs_hook_state_change_events.html): a
+ * PAUSE hook waiting for ContinueServiceDeployment; for a pause hook, SUCCEEDED is a Continue and
+ * FAILED a Roll back; a hook that timed out takes its time-out action, known from a read of it.
+ */
+function hookPhase(
+  hook: NonNullable<DeploymentView['hook']>,
+  info: ServiceDeploymentInfo | undefined,
+): Phase | undefined {
+  const stage = hook.stage ? { stage: hook.stage } : {};
+  const timeoutAction = info?.hooks.find((h) => h.id === hook.hookId)?.timeoutAction;
+  switch (hook.name) {
+    case 'HOOK_AWAITING_ACTION':
+      return {
+        kind: 'paused',
+        ...stage,
+        hookId: hook.hookId ?? '',
+        ...(hook.expiresAt !== undefined ? { expiresAt: hook.expiresAt } : {}),
+        ...(timeoutAction ? { timeoutAction } : {}),
+      };
+    case 'HOOK_IN_PROGRESS':
+    case 'HOOK_SUCCEEDED':
+      return { kind: 'inProgress', ...stage };
+    case 'HOOK_FAILED':
+      return {
+        kind: 'rollingBack',
+        reason: `the ${hook.type === 'PAUSE' ? 'PAUSE hook' : 'lifecycle hook'}${hook.stage ? ` of ${hook.stage}` : ''} said roll back`,
+      };
+    case 'HOOK_TIMED_OUT':
+      return timeoutAction === 'CONTINUE'
+        ? { kind: 'inProgress', ...stage }
+        : {
+            kind: 'rollingBack',
+            reason: `nobody acted at the ${hook.type === 'PAUSE' ? 'PAUSE hook' : 'lifecycle hook'}${hook.stage ? ` of ${hook.stage}` : ''} in time`,
+          };
+    default:
+      return undefined;
+  }
 }
 
 function readPhase(info: ServiceDeploymentInfo): Phase {
