@@ -111,3 +111,81 @@ describe('deployments seen in their events', () => {
     );
   });
 });
+
+describe('a pause seen in its own event, with no worker following the deployment', () => {
+  let h: Harness;
+  let handler: EventsHandler;
+  let delivered: Promise<unknown>;
+  let unsubscribe: () => void;
+
+  beforeEach(async () => {
+    h = await startHarness({ sandbox: { account: servicesAccount() } });
+    const slack = new WebClient(BOT_TOKEN, { slackApiUrl: h.slack.apiUrl });
+    const live = { state: h.state.store, slack, clock: systemClock, logger: h.logs.logger };
+    // No `watch`: nothing reads ECS for this deployment; only its events reach the message.
+    handler = createEventsHandler({
+      config: h.config,
+      logger: h.logs.logger,
+      clock: systemClock,
+      slack,
+      state: h.state.store,
+      onDeploymentEvent: (event) => handleDeploymentEvent({ ...live, config: h.config }, event),
+    });
+    delivered = Promise.resolve();
+    unsubscribe = h.sandbox.onEvent((event) => {
+      const copy = structuredClone(event);
+      delivered = delivered.then(() => handler(copy));
+    });
+    h.sandbox.world.createService('prod', {
+      name: 'bg',
+      taskDefinition: 'solo',
+      desiredCount: 1,
+      deploymentConfiguration: {
+        strategy: 'BLUE_GREEN',
+        lifecycleHooks: [
+          {
+            targetType: 'PAUSE',
+            lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+            timeoutConfiguration: { timeoutInMinutes: 30, action: 'ROLLBACK' },
+          },
+        ],
+      },
+    });
+    h.sandbox.tick();
+    await delivered;
+  });
+  afterEach(async () => {
+    unsubscribe();
+    await delivered;
+    await h.stop();
+  });
+
+  it('a blue/green deployment started outside Slack shows its pause from the Hook State Change event, with Continue that works', async () => {
+    const before = h.sandbox.callsTo('ecs:DescribeServiceDeployments').length;
+    h.sandbox.world.updateService('prod', 'bg', { forceNewDeployment: true });
+    for (let i = 0; i < 5; i += 1) {
+      h.sandbox.tick();
+      await delivered;
+    }
+    const live = h.slack
+      .messages(CHANNELS.alerts)
+      .filter((m) => m.threadTs === undefined && (m.text ?? '').startsWith('bg in prod:'));
+    // The service's first deployment (its creation) has its own message, completed; then this one.
+    expect(live).toHaveLength(2);
+    expect(live[0]!.text).toMatch(/— completed in under a minute$/);
+    expect(live[1]!.text).toMatch(/— paused at POST_TEST_TRAFFIC_SHIFT, waiting for Continue$/);
+    // Nobody read ECS for it: the event alone said where it waits, and which deployment it is.
+    expect(h.sandbox.callsTo('ecs:DescribeServiceDeployments')).toHaveLength(before);
+    const buttons = (
+      (live[1]!.blocks ?? []) as {
+        type: string;
+        elements?: { action_id: string; value: string; text: { text: string } }[];
+      }[]
+    )
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements ?? []);
+    const cont = buttons.find((b) => b.text.text === 'Continue')!;
+    await h.click(cont.action_id, cont.value, { user: USERS.alice, channel: CHANNELS.alerts });
+    expect(h.sandbox.callsTo('ecs:ContinueServiceDeployment')).toHaveLength(1);
+  });
+});

@@ -115,6 +115,15 @@ describe('ECS Hook State Change events', () => {
     expect(liveMessages(h)[0]!.text).toBe(after);
   });
 
+  it('before the message knows its service deployment, the end of a hook it never showed waiting is not taken as its own', async () => {
+    await handler(deploymentEvent('deployment-in-progress', { at: T0 }));
+    // A superseded deployment's waiting hook fails when the newer one starts: not this message's.
+    expect(await handler(hookEvent('HOOK_FAILED', { at: T0 + 60_000, deployment: 'Older1' }))).toMatchObject({
+      outcome: 'quiet',
+    });
+    expect(liveMessages(h)[0]!.text).toMatch(/— in progress/);
+  });
+
   it('a hook event of a cluster the config does not name, or of a service with no live message, posts nothing', async () => {
     expect(await handler(hookEvent('HOOK_AWAITING_ACTION', { at: T0, cluster: 'elsewhere' }))).toMatchObject({
       outcome: 'skipped',

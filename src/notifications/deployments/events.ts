@@ -109,7 +109,15 @@ async function handleHookEvent(deps: DeploymentEventDeps, event: HookChange): Pr
   if (!match.ok) return { outcome: 'skipped', reason: match.reason };
   const arn = event.detail.serviceDeploymentArn;
   const item = await readCurrent(deps.state, match.alias, service.name);
-  if (!item || (item.arn !== undefined && item.arn !== arn)) {
+  // Without the message's ARN, only a hook starting to wait, or the end of the hook it shows, is
+  // its own: the end of a hook a newer deployment superseded (HOOK_FAILED) is an older one's.
+  const ours =
+    item !== undefined &&
+    (item.arn === arn ||
+      (item.arn === undefined &&
+        (event.detail.eventName === 'HOOK_AWAITING_ACTION' ||
+          (item.hook?.hookId !== undefined && item.hook.hookId === event.detail.hookId))));
+  if (!item || !ours) {
     return { outcome: 'quiet', reason: `${event.detail.eventName} of a deployment the bot does not show` };
   }
   const at = parseTime(event.detail.updatedAt) ?? event.time;
