@@ -34,3 +34,15 @@ export function threadReplies(h: Pick<Harness, 'slack'>, channel: string, ts: st
     .filter((m) => m.threadTs === ts)
     .map((m) => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`);
 }
+
+/** A blue/green deployment configuration with a PAUSE hook once test traffic is on the new tasks (30 min, then roll back). */
+export const BLUE_GREEN_WITH_PAUSE = {
+  strategy: 'BLUE_GREEN' as const,
+  lifecycleHooks: [
+    {
+      targetType: 'PAUSE' as const,
+      lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT' as const],
+      timeoutConfiguration: { timeoutInMinutes: 30, action: 'ROLLBACK' as const },
+    },
+  ],
+};

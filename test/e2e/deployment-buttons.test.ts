@@ -1,6 +1,7 @@
 import { startHarness, type Harness } from '../../testbed/harness';
 import { CHANNELS, testConfig, testConfigYaml, USERS } from '../../testbed/config';
 import { servicesAccount } from '../../testbed/services-fixtures';
+import { BLUE_GREEN_WITH_PAUSE } from '../../testbed/deployments';
 
 /**
  * The buttons of a live deployment message: Roll back (operate) while it runs, and Continue and
@@ -31,17 +32,6 @@ function buttonOf(h: Harness, service: string, label: string): Button {
   return button!;
 }
 
-const BLUE_GREEN = {
-  strategy: 'BLUE_GREEN' as const,
-  lifecycleHooks: [
-    {
-      targetType: 'PAUSE' as const,
-      lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT' as const],
-      timeoutConfiguration: { timeoutInMinutes: 30, action: 'ROLLBACK' as const },
-    },
-  ],
-};
-
 describe('a deployment paused at a PAUSE hook', () => {
   let h: Harness;
   beforeEach(async () => {
@@ -54,7 +44,7 @@ describe('a deployment paused at a PAUSE hook', () => {
       name: 'bg',
       taskDefinition: 'solo',
       desiredCount: 1,
-      deploymentConfiguration: BLUE_GREEN,
+      deploymentConfiguration: BLUE_GREEN_WITH_PAUSE,
     });
   });
   afterEach(async () => {
@@ -201,7 +191,7 @@ describe('deployments.continue.starter: false', () => {
       name: 'bg',
       taskDefinition: 'solo',
       desiredCount: 1,
-      deploymentConfiguration: BLUE_GREEN,
+      deploymentConfiguration: BLUE_GREEN_WITH_PAUSE,
     });
   });
   afterEach(async () => {

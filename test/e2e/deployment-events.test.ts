@@ -3,10 +3,12 @@ import { systemClock } from '../../src/clock';
 import { handleDeploymentEvent } from '../../src/notifications/deployments/events';
 import { watchByJob } from '../../src/notifications/deployments/watch-job';
 import { runJob } from '../../src/worker/run-job';
-import { createEventsHandler, type EventsHandler } from '../../src/notifications/pipeline';
+import { createEventsHandler } from '../../src/notifications/pipeline';
 import { BOT_TOKEN, startHarness, type Harness } from '../../testbed/harness';
 import { CHANNELS, USERS } from '../../testbed/config';
 import { servicesAccount } from '../../testbed/services-fixtures';
+import { BLUE_GREEN_WITH_PAUSE } from '../../testbed/deployments';
+import { type WatchRequest } from '../../src/notifications/deployments/watch-job';
 
 /**
  * Deployments seen through their "ECS Deployment State Change" events: the sandbox's events go to
@@ -20,54 +22,64 @@ function deploymentMessages(h: Harness): { text: string; blocks: string }[] {
     .map((m) => ({ text: m.text ?? '', blocks: JSON.stringify(m.blocks ?? []) }));
 }
 
+/**
+ * The real events handler on the sandbox's events, as EventBridge would deliver them, with the
+ * live deployment messages on; `watch`, when given, is how a deployment started outside Slack is
+ * followed. `delivered()` resolves once every event so far has been handled.
+ */
+function deliverEvents(
+  h: Harness,
+  watch?: WatchRequest,
+): { delivered: () => Promise<unknown>; unsubscribe: () => void } {
+  const slack = new WebClient(BOT_TOKEN, { slackApiUrl: h.slack.apiUrl });
+  const live = { state: h.state.store, slack, clock: systemClock, logger: h.logs.logger };
+  const handler = createEventsHandler({
+    config: h.config,
+    logger: h.logs.logger,
+    clock: systemClock,
+    slack,
+    state: h.state.store,
+    onDeploymentEvent: (event) =>
+      handleDeploymentEvent({ ...live, config: h.config, ...(watch ? { watch } : {}) }, event),
+  });
+  let chain: Promise<unknown> = Promise.resolve();
+  const unsubscribe = h.sandbox.onEvent((event) => {
+    const copy = structuredClone(event);
+    chain = chain.then(() => handler(copy));
+  });
+  return { delivered: () => chain, unsubscribe };
+}
+
 describe('deployments seen in their events', () => {
   let h: Harness;
-  let handler: EventsHandler;
-  let delivered: Promise<unknown>;
+  let delivered: () => Promise<unknown>;
   let unsubscribe: () => void;
   let watchJobs: string[];
 
   beforeEach(async () => {
     h = await startHarness({ sandbox: { account: servicesAccount() } });
     watchJobs = [];
-    const slack = new WebClient(BOT_TOKEN, { slackApiUrl: h.slack.apiUrl });
-    const live = { state: h.state.store, slack, clock: systemClock, logger: h.logs.logger };
-    handler = createEventsHandler({
-      config: h.config,
-      logger: h.logs.logger,
-      clock: systemClock,
-      slack,
-      state: h.state.store,
-      onDeploymentEvent: (event) =>
-        handleDeploymentEvent(
-          {
-            ...live,
-            config: h.config,
-            // As on Lambda: the events function hands the watch to the worker as a job.
-            watch: watchByJob(async (job) => {
-              watchJobs.push(job.id);
-              await runJob(job, h.worker);
-            }, systemClock),
-          },
-          event,
-        ),
-    });
-    delivered = Promise.resolve();
-    unsubscribe = h.sandbox.onEvent((event) => {
-      const copy = structuredClone(event);
-      delivered = delivered.then(() => handler(copy));
-    });
+    // As on Lambda: the events function hands the watch to the worker as a job.
+    const events = deliverEvents(
+      h,
+      watchByJob(async (job) => {
+        watchJobs.push(job.id);
+        await runJob(job, h.worker);
+      }, systemClock),
+    );
+    unsubscribe = events.unsubscribe;
+    delivered = events.delivered;
   });
   afterEach(async () => {
     unsubscribe();
-    await delivered;
+    await delivered();
     await h.stop();
   });
 
   it('a deployment started outside Slack appears from its events, followed to its end on the read role', async () => {
     // CI calls UpdateService itself.
     h.sandbox.world.updateService('prod', 'web', { taskDefinition: 'web:1' });
-    await delivered;
+    await delivered();
     const live = deploymentMessages(h);
     expect(live).toHaveLength(1);
     // Tasks start at once here, so the old revision may be gone from DescribeServices by the first look.
@@ -86,7 +98,7 @@ describe('deployments seen in their events', () => {
 
   it('a deployment started from Slack gets one message, whatever its events say meanwhile', async () => {
     await h.command('deploy web web:1');
-    await delivered;
+    await delivered();
     const live = deploymentMessages(h);
     expect(live).toHaveLength(1);
     expect(live[0]!.text).toBe('web in prod: deploy web:2 → web:1 — completed in under a minute');
@@ -100,10 +112,10 @@ describe('deployments seen in their events', () => {
       desiredCount: 1,
       deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
     });
-    await delivered;
+    await delivered();
     const before = deploymentMessages(h).length;
     h.sandbox.world.updateService('prod', 'guarded', { taskDefinition: 'broken' });
-    await delivered;
+    await delivered();
     const live = deploymentMessages(h).slice(before);
     expect(live).toHaveLength(1);
     expect(live[0]!.text).toMatch(
@@ -114,49 +126,27 @@ describe('deployments seen in their events', () => {
 
 describe('a pause seen in its own event, with no worker following the deployment', () => {
   let h: Harness;
-  let handler: EventsHandler;
-  let delivered: Promise<unknown>;
+  let delivered: () => Promise<unknown>;
   let unsubscribe: () => void;
 
   beforeEach(async () => {
     h = await startHarness({ sandbox: { account: servicesAccount() } });
-    const slack = new WebClient(BOT_TOKEN, { slackApiUrl: h.slack.apiUrl });
-    const live = { state: h.state.store, slack, clock: systemClock, logger: h.logs.logger };
     // No `watch`: nothing reads ECS for this deployment; only its events reach the message.
-    handler = createEventsHandler({
-      config: h.config,
-      logger: h.logs.logger,
-      clock: systemClock,
-      slack,
-      state: h.state.store,
-      onDeploymentEvent: (event) => handleDeploymentEvent({ ...live, config: h.config }, event),
-    });
-    delivered = Promise.resolve();
-    unsubscribe = h.sandbox.onEvent((event) => {
-      const copy = structuredClone(event);
-      delivered = delivered.then(() => handler(copy));
-    });
+    const events = deliverEvents(h);
+    delivered = events.delivered;
+    unsubscribe = events.unsubscribe;
     h.sandbox.world.createService('prod', {
       name: 'bg',
       taskDefinition: 'solo',
       desiredCount: 1,
-      deploymentConfiguration: {
-        strategy: 'BLUE_GREEN',
-        lifecycleHooks: [
-          {
-            targetType: 'PAUSE',
-            lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
-            timeoutConfiguration: { timeoutInMinutes: 30, action: 'ROLLBACK' },
-          },
-        ],
-      },
+      deploymentConfiguration: BLUE_GREEN_WITH_PAUSE,
     });
     h.sandbox.tick();
-    await delivered;
+    await delivered();
   });
   afterEach(async () => {
     unsubscribe();
-    await delivered;
+    await delivered();
     await h.stop();
   });
 
@@ -165,7 +155,7 @@ describe('a pause seen in its own event, with no worker following the deployment
     h.sandbox.world.updateService('prod', 'bg', { forceNewDeployment: true });
     for (let i = 0; i < 5; i += 1) {
       h.sandbox.tick();
-      await delivered;
+      await delivered();
     }
     const live = h.slack
       .messages(CHANNELS.alerts)
