@@ -349,7 +349,8 @@ function withPointer(announcement: SlackMessage, channel: string): SlackMessage 
   return {
     text: announcement.text,
     blocks: [
-      ...(announcement.blocks ?? [section(escapeText(announcement.text))]),
+      // The fallback text is already escaped (our own view's, without its marks).
+      ...(announcement.blocks ?? [section(announcement.text)]),
       context(`Followed live in <#${channel}>: one message there tells how it goes and how it ends.`),
     ],
   };
